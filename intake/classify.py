@@ -1,0 +1,128 @@
+"""What an incoming message is: an ordered table of rules, read top to bottom, first match wins.
+
+Pure: it looks only at the message and at who we are (our address and the domain of our
+Message-IDs). Whether an official's reply really acts on a task is decided later, against
+the book; here it is only recognised as an answer to one of our routing emails.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from intake.parse import Incoming
+
+
+@dataclass(frozen=True)
+class Identity:
+    address: str  # the office mailbox, e.g. pengaduan@kecamatan.test
+    register_pattern: re.Pattern  # finds a complaint number in a subject
+
+    @property
+    def local(self) -> str:
+        return self.address.split("@")[0].lower()
+
+    @property
+    def domain(self) -> str:
+        return self.address.split("@")[1].lower()
+
+    def token_in(self, address: str) -> str | None:
+        """The task token of a reply address `local+token@domain`, if it is ours."""
+        local, _, domain = address.lower().partition("@")
+        base, plus, token = local.partition("+")
+        if plus and base == self.local and domain == self.domain and re.fullmatch(r"[a-z0-9]{8,64}", token):
+            return token
+        return None
+
+    def message_id(self, kind: str, unique: str) -> str:
+        """Our Message-IDs say what they are and can be recognised in replies."""
+        return f"<{kind}.{unique}.pgd@{self.domain}>"
+
+    def is_ours(self, message_id: str) -> bool:
+        return message_id.lower().endswith(f".pgd@{self.domain}>")
+
+
+@dataclass(frozen=True)
+class Classification:
+    kind: str  # own | auto | bounce | action | followup | complaint
+    reason: str
+    token: str | None = None
+    refs: tuple[str, ...] = ()
+
+
+OOO_SUBJECT = re.compile(
+    r"^(auto(matic)?[ -]?(reply|response)|out of (the )?office|balasan otomatis|"
+    r"sedang (di luar kantor|cuti)|di luar kantor|tidak di kantor|cuti)\b", re.IGNORECASE)
+BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
+
+
+def _own(m: Incoming, me: Identity):
+    if m.from_addr == me.address.lower() or (m.message_id and me.is_ours(m.message_id)):
+        return "dikirim oleh sistem sendiri"
+
+
+def _auto(m: Incoming, me: Identity):
+    h = m.headers
+    if h.get("auto-submitted", "no").lower() not in ("", "no"):
+        return f"Auto-Submitted: {h['auto-submitted']}"
+    if "x-autoreply" in h or "x-autorespond" in h:
+        return "X-Autoreply"
+    if h.get("precedence", "").lower() in ("bulk", "junk", "list"):
+        return f"Precedence: {h['precedence']}"
+    if "list-id" in h:
+        return "List-Id"
+    if OOO_SUBJECT.search(m.subject):
+        return "subjek balasan otomatis"
+
+
+def _bounce(m: Incoming, me: Identity):
+    if m.content_type == "multipart/report":
+        return "laporan pengiriman (DSN)"
+    if BOUNCE_SENDER.match(m.from_addr):
+        return "pengirim mailer-daemon"
+
+
+def _action(m: Incoming, me: Identity):
+    for address in m.recipients:
+        token = me.token_in(address)
+        if token:
+            return "token tugas pada alamat balasan", token
+    refs = tuple(r for r in (*m.in_reply_to, *m.references) if me.is_ours(r) and "tugas." in r.lower())
+    if refs:
+        return "membalas surel penugasan", None, refs
+
+
+def _followup(m: Incoming, me: Identity):
+    refs = tuple(r for r in (*m.in_reply_to, *m.references) if me.is_ours(r))
+    if refs:
+        return "membalas surel kantor", None, refs
+    if me.register_pattern.search(m.subject):
+        return "nomor pengaduan pada subjek"
+
+
+def _complaint(m: Incoming, me: Identity):
+    return "pesan baru"
+
+
+# The order is the policy: our own mail and machines first, so that an auto-reply to a
+# routing email can never count as an official's action.
+RULES: tuple[tuple[str, Callable], ...] = (
+    ("own", _own),
+    ("auto", _auto),
+    ("bounce", _bounce),
+    ("action", _action),
+    ("followup", _followup),
+    ("complaint", _complaint),
+)
+
+
+def classify(message: Incoming, me: Identity) -> Classification:
+    for kind, rule in RULES:
+        hit = rule(message, me)
+        if hit:
+            if isinstance(hit, str):
+                return Classification(kind, hit)
+            reason, token, *refs = hit
+            return Classification(kind, reason, token, refs[0] if refs else ())
+    raise AssertionError("the last rule always matches")

@@ -1,0 +1,97 @@
+"""The office mailbox over IMAP (imap-tools): the only module that speaks IMAP.
+
+Messages are read with BODY.PEEK, so nothing is marked seen; a message leaves the INBOX
+(moved to the processed folder, or tagged with a keyword where the server cannot move)
+only after the book has committed it. A crash in between leaves it in the INBOX, and the
+book's message key makes the second pass a no-op.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import ssl
+from dataclasses import dataclass
+from typing import Iterator
+
+from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
+
+log = logging.getLogger(__name__)
+
+PROCESSED_KEYWORD = "PgdDiproses"
+UID_IN_FETCH = re.compile(rb"UID (\d+)")
+
+
+@dataclass(frozen=True)
+class MailboxSettings:
+    host: str
+    port: int
+    username: str
+    password: str
+    address: str
+    security: str = "ssl"  # none | starttls | ssl
+    folder: str = "INBOX"
+    processed_folder: str = "Diproses"
+    verify_tls: bool = True
+    batch: int = 50
+    timeout: float = 60.0
+
+
+class Mailbox:
+    def __init__(self, settings: MailboxSettings):
+        self.settings = settings
+        self._box = None
+
+    def __enter__(self) -> "Mailbox":
+        s = self.settings
+        context = ssl.create_default_context()
+        if not s.verify_tls:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        if s.security == "ssl":
+            box = MailBox(s.host, s.port, ssl_context=context, timeout=s.timeout)
+        elif s.security == "starttls":
+            box = MailBoxStartTls(s.host, s.port, ssl_context=context, timeout=s.timeout)
+        else:
+            box = MailBoxUnencrypted(s.host, s.port, timeout=s.timeout)
+        box.login(s.username, s.password, initial_folder=s.folder)
+        self._box = box
+        self._can_move = b"MOVE" in b" ".join(
+            c.encode() if isinstance(c, str) else c for c in box.client.capabilities)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self._box.logout()
+        except Exception:  # the connection may already be gone; nothing to keep
+            pass
+
+    def pending_uids(self) -> list[str]:
+        criteria = "ALL" if self._can_move else f"NOT KEYWORD {PROCESSED_KEYWORD}"
+        return list(self._box.uids(criteria))
+
+    def fetch(self, uids: list[str]) -> Iterator[tuple[str, bytes]]:
+        """Yield (uid, exact raw bytes) without marking anything seen."""
+        for start in range(0, len(uids), self.settings.batch):
+            batch = uids[start:start + self.settings.batch]
+            typ, data = self._box.client.uid("FETCH", ",".join(batch), "(UID BODY.PEEK[])")
+            if typ != "OK":
+                raise IOError(f"IMAP FETCH gagal: {typ} {data!r}")
+            for item in data:
+                if isinstance(item, tuple) and len(item) == 2:
+                    m = UID_IN_FETCH.search(item[0])
+                    if m:
+                        yield m.group(1).decode(), item[1]
+
+    def mark_processed(self, uids: list[str], folder: str | None = None) -> None:
+        """Move committed messages out of the INBOX (to `folder`, default the processed one)."""
+        if not uids:
+            return
+        if self._can_move:
+            target = folder or self.settings.processed_folder
+            if not self._box.folder.exists(target):
+                self._box.folder.create(target)
+            self._box.move(uids, target)
+        else:
+            # No MOVE: a keyword, never \Deleted + EXPUNGE, which would purge others' mail too.
+            self._box.client.uid("STORE", ",".join(uids), "+FLAGS", f"({PROCESSED_KEYWORD})")

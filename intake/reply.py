@@ -1,0 +1,41 @@
+"""The new text of an official's reply: quoted original and signature removed.
+
+Uses mail-parser-reply, taught Indonesian quote headers and signatures here ("Pada …
+menulis:", "Dari:/Dikirim:/Kepada:/Perihal:", "Dikirim dari …", "Salam,").
+"""
+
+from __future__ import annotations
+
+import re
+
+from mailparser_reply.parser import EmailMessage
+from mailparser_reply.constants import MAIL_LANGUAGES, QUOTED_MATCH_INCLUDE
+
+MAIL_LANGUAGES.setdefault("id", {
+    # Gmail in Indonesian: "Pada Sen, 6 Jan 2025 pukul 09.00 Nama <a@b> menulis:"
+    "wrote_header": r"^(" + QUOTED_MATCH_INCLUDE + r"Pada\s(?:.+?\s?.+?)\s?menulis:)$",
+    # Outlook in Indonesian
+    "from_header": r"((?:(?:^|\n|\n" + QUOTED_MATCH_INCLUDE
+                   + r")[* ]*(?:Dari|Dikirim|Kepada|Perihal|Subjek|Tanggal|Tembusan|Cc):[ *]*(?:\s{,2}).*){2,}(?:\n.*){,1})",
+    "disclaimers": [r"Pernyataan:", r"PERHATIAN:", r"Disclaimer:"],
+    "signatures": ["Salam,", "Salam hormat", "Hormat saya", "Hormat kami", "Terima kasih,", "Wassalam"],
+    "sent_from": "Dikirim dari|Sent from my|Get Outlook for",
+})
+
+SEPARATOR = re.compile(r"^-{3,}\s*(Pesan Asli|Original Message|Pesan yang Diteruskan|Forwarded message)\s*-{3,}",
+                       re.IGNORECASE | re.MULTILINE)
+
+
+def extract_reply(text: str) -> str:
+    """The reply's own words, or '' when it says nothing new."""
+    text = text.replace("\r\n", "\n")
+    cut = SEPARATOR.search(text)
+    if cut:
+        text = text[:cut.start()]
+    try:
+        replies = EmailMessage(text=text, languages=["id", "en"], keep_hyphen_lists=True).read().replies
+        latest = replies[0].body if replies else ""
+    except Exception:  # the parser is a heuristic; never lose a reply to it
+        latest = text
+    lines = [ln for ln in latest.split("\n") if not ln.lstrip().startswith(">")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

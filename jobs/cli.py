@@ -1,0 +1,166 @@
+"""The `pengaduan` command: thin wiring from the command line to the book and the jobs.
+
+Messages for staff are in Bahasa Indonesia; `--json` output is for scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from jobs.config import ConfigError, config_path, load_config
+from templates import TEMPLATES
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("mail.log", "docxtpl", "imap_tools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _open_office(ctx: click.Context):
+    from jobs.workflow import Office
+    from sop.book import Book
+
+    try:
+        cfg = load_config(config_path(ctx.obj["config"]))
+    except ConfigError as exc:
+        raise click.ClickException(f"Konfigurasi salah: {exc}") from None
+    return Office(cfg, Book(cfg.database))
+
+
+@click.group(help="Penanganan pengaduan pelayanan publik melalui surel.")
+@click.option("--config", "config", metavar="PATH", default=None,
+              help="Berkas konfigurasi (bawaan: ./pengaduan.toml atau $PENGADUAN_CONFIG).")
+@click.option("-v", "--verbose", is_flag=True, help="Tampilkan log rinci.")
+@click.pass_context
+def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = config
+    _setup_logging(verbose)
+
+
+@main.command(help="Buat contoh konfigurasi dan buku pengaduan kosong di DIR.")
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    from sop.book import Book
+
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / "pengaduan.toml"
+    if target.exists():
+        click.echo(f"{target} sudah ada; tidak ditimpa.")
+    else:
+        shutil.copyfile(TEMPLATES / "pengaduan.sample.toml", target)
+        target.chmod(0o600)
+        click.echo(f"Contoh konfigurasi dibuat: {target}")
+    data = directory / "data"
+    data.mkdir(mode=0o700, exist_ok=True)
+    Book(data / "pengaduan.db").close()
+    click.echo(f"Buku pengaduan siap: {data / 'pengaduan.db'}")
+    click.echo("Sesuaikan konfigurasi (kotak surat, SMTP, pejabat), lalu jalankan: pengaduan run")
+
+
+@main.command(help="Jalankan daemon: ambil surel, proses, kirim, periksa batas waktu.")
+@click.option("--once", is_flag=True, help="Jalankan satu putaran penuh lalu keluar.")
+@click.pass_context
+def run(ctx: click.Context, once: bool) -> None:
+    from jobs.daemon import run_forever, run_once
+
+    office = _open_office(ctx)
+    if once:
+        run_once(office)
+    else:
+        run_forever(office)
+
+
+@main.command(help="Tampilkan buku pengaduan.")
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
+@click.option("--semua/--terbuka", "everything", default=True,
+              help="Semua pengaduan (bawaan) atau hanya yang masih terbuka.")
+@click.pass_context
+def book(ctx: click.Context, as_json: bool, everything: bool) -> None:
+    from jobs.daemon import utcnow
+    from jobs.views import complaint_json
+
+    office = _open_office(ctx)
+    now = utcnow()
+    rows = office.book.complaints(None if everything else "open")
+    docs = [complaint_json(office, row, now) for row in rows]
+    if as_json:
+        click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    states = {"open": "terbuka", "closed": "selesai", "rejected": "ditolak"}
+    table = Table(title=f"Buku Pengaduan {office.config.office_name}")
+    for column in ("Nomor", "Diterima", "Pengadu", "Pokok", "Status", "Langkah", "Pejabat", "Batas waktu"):
+        table.add_column(column)
+    for d in docs:
+        due = d["due_at"][:16].replace("T", " ") if d["due_at"] else "-"
+        table.add_row(
+            d["number"], d["received_at"][:16].replace("T", " "), d["complainant"]["name"] or "-",
+            (d["subject"] or "-")[:40], states.get(d["state"], d["state"]),
+            str(d["step"] or "-"), d["official"]["title"] if d["official"] else "-",
+            f"[red]{due} (terlambat)[/red]" if d["late"] else due)
+    console = Console()
+    console.print(table)
+    if not docs:
+        console.print("Buku pengaduan masih kosong.")
+
+
+@main.command(help="Tampilkan satu pengaduan beserta riwayatnya.")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
+@click.pass_context
+def show(ctx: click.Context, number: str, as_json: bool) -> None:
+    from jobs.daemon import utcnow
+    from jobs.views import complaint_json
+
+    office = _open_office(ctx)
+    row = office.book.complaint(number)
+    if row is None:
+        raise click.ClickException(f"Pengaduan {number} tidak ada dalam buku.")
+    doc = complaint_json(office, row, utcnow(), detail=True)
+    if as_json:
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+
+    console = Console()
+    console.print(f"[bold]{doc['number']}[/bold] — {doc['subject']}")
+    console.print(f"Pengadu : {doc['complainant']['name']} <{doc['complainant']['email'] or '-'}>")
+    console.print(f"Diterima: {doc['received_at']}   Status: {doc['state']}   Langkah: {doc['step'] or '-'}")
+    if doc["due_at"]:
+        console.print(f"Batas waktu: {doc['due_at']}" + (" [red](terlambat)[/red]" if doc["late"] else ""))
+    if doc["letter"]:
+        console.print(f"Surat jawaban: {doc['letter_number']} — {doc['letter']}")
+    console.print("\n[bold]Isi pengaduan[/bold]")
+    console.print(doc["body"], markup=False)
+    console.print("\n[bold]Waktu per langkah[/bold] (mutu baku)")
+    for t in doc["steps"]:
+        console.print(f"  Langkah {t['step']}: dibuka {t['opened_at']}, batas {t['due_at']}, "
+                      f"selesai {t['done_at'] or '-'} (mutu baku {t['standard']})", markup=False)
+    console.print("\n[bold]Riwayat[/bold]")
+    for e in doc["events"]:
+        console.print(f"  {e['time']}  langkah {e['step'] or '-'}  {e['actor']}: {e['text']}", markup=False)
+
+
+@main.command(help="Peragaan lengkap: server surel lokal, dua pengaduan, seluruh SOP sampai surat bertanda tangan.")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder hasil peragaan (bawaan: folder sementara baru).")
+def demo(directory: Path | None) -> None:
+    from jobs.demo import run_demo
+
+    run_demo(directory)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,285 @@
+"""The office's configuration: one TOML file, read once, checked, turned into typed settings.
+
+Errors name the file, the key and, where it can be found, the line, in Bahasa Indonesia
+because the operator reads them. Relative paths are taken from the config file's folder.
+A password may come from an environment variable instead of the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from intake.classify import Identity
+from intake.mailbox import MailboxSettings
+from jobs.sender import SmtpSettings
+from letters.render import Letterhead
+from sop.clock import OfficeClock, parse_hours
+from sop.directory import DEFAULT_TITLES, Directory, Official, Section
+from sop.procedure import Procedure, SopError, load_procedure
+
+ENV_CONFIG = "PENGADUAN_CONFIG"
+DEFAULT_CONFIG = "pengaduan.toml"
+SECURITY = ("none", "starttls", "ssl")
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class LetterSettings:
+    classification: str = "000.8.3.4"
+    unit: str = "400.02"
+    number_format: str = "{kode_klasifikasi}/{nomor_urut:04d}/{kode_unit}"
+    place: str = "Samarinda"
+    sifat: str = "Biasa"
+    hal: str = "Jawaban Pengaduan"
+    tembusan: tuple[str, ...] = ("Arsip",)
+    signer_role: str = "camat"
+    signer_title: str = ""
+    signing_note: str = ""
+    template: Path | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    office_name: str
+    office_parent: str
+    office_address: str
+    letterhead: Letterhead
+    database: Path
+    files: Path
+    outbox: Path
+    mailbox: MailboxSettings
+    smtp: SmtpSettings
+    directory: Directory
+    procedure: Procedure
+    clock: OfficeClock
+    complaint_format: str = "PGD/{tahun}/{nomor:04d}"
+    letters: LetterSettings = field(default_factory=LetterSettings)
+    poll_seconds: int = 60
+
+    @property
+    def identity(self) -> Identity:
+        return Identity(self.mailbox.address.lower(), register_pattern(self.complaint_format))
+
+    def complaint_number(self, year: int, serial: int) -> str:
+        return self.complaint_format.format(tahun=year, nomor=serial)
+
+    def letter_number(self, year: int, serial: int) -> str:
+        ls = self.letters
+        return ls.number_format.format(kode_klasifikasi=ls.classification, nomor_urut=serial,
+                                       kode_unit=ls.unit, tahun=year)
+
+
+def register_pattern(fmt: str) -> re.Pattern:
+    """A regex that finds numbers made by `fmt` (e.g. PGD/{tahun}/{nomor:04d}) in a subject."""
+    out, pos = "", 0
+    for m in re.finditer(r"\{(\w+)(?::[^}]*)?\}", fmt):
+        out += re.escape(fmt[pos:m.start()]) + r"\d+"
+        pos = m.end()
+    return re.compile(out + re.escape(fmt[pos:]))
+
+
+def config_path(given: str | None) -> Path:
+    return Path(given or os.environ.get(ENV_CONFIG) or DEFAULT_CONFIG)
+
+
+class _Reader:
+    """Typed access to the TOML tables, with errors that say where."""
+
+    def __init__(self, path: Path, text: str, data: dict):
+        self.path, self.text, self.data = path, text, data
+
+    def line_of(self, table: str, key: str | None = None) -> str:
+        lines = self.text.splitlines()
+        header = re.compile(r"^\s*\[\[?\s*" + re.escape(table) + r"\s*\]\]?\s*$")
+        start = next((i for i, ln in enumerate(lines) if header.match(ln)), None)
+        if start is None:
+            return ""
+        if key:
+            for i in range(start + 1, len(lines)):
+                if lines[i].lstrip().startswith("["):
+                    break
+                if re.match(r"^\s*" + re.escape(key) + r"\s*=", lines[i]):
+                    return f", baris {i + 1}"
+        return f", baris {start + 1}"
+
+    def fail(self, table: str, key: str | None, message: str):
+        where = f"[{table}]" + (f" {key}" if key else "")
+        raise ConfigError(f"{self.path}{self.line_of(table, key)}: {where}: {message}")
+
+    def table(self, name: str, required: bool = True) -> dict:
+        node = self.data
+        for part in name.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+            if node is None:
+                if required:
+                    raise ConfigError(f"{self.path}: bagian [{name}] wajib ada")
+                return {}
+        if not isinstance(node, dict):
+            self.fail(name, None, "harus berupa tabel")
+        return node
+
+    def get(self, table: str, key: str, kind=str, default=..., choices=None):
+        values = self.table(table, required=default is ...)
+        if key not in values:
+            if default is ...:
+                self.fail(table, key, f"kunci '{key}' wajib diisi")
+            return default
+        value = values[key]
+        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            self.fail(table, key, f"harus berupa {_kind_name(kind)}, tertulis {value!r}")
+        if choices and value not in choices:
+            self.fail(table, key, f"harus salah satu dari: {', '.join(choices)}; tertulis {value!r}")
+        return value
+
+    def path_of(self, value: str) -> Path:
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else (self.path.parent / p).resolve()
+
+    def secret(self, table: str, key: str = "password") -> str | None:
+        """The password from the file, or from the variable named by `password_env`."""
+        env_name = self.get(table, "password_env", str, None)
+        if env_name:
+            if env_name not in os.environ:
+                self.fail(table, "password_env", f"variabel lingkungan {env_name} tidak ditemukan")
+            return os.environ[env_name]
+        return self.get(table, key, str, None)
+
+
+def _kind_name(kind) -> str:
+    return {str: "teks", int: "bilangan bulat", bool: "true/false", list: "daftar", dict: "tabel"}.get(kind, str(kind))
+
+
+def load_config(path: Path | str) -> Config:
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"berkas konfigurasi {path} tidak ditemukan; buat dengan `pengaduan init`")
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: TOML tidak valid: {exc}") from None
+    r = _Reader(path, text, data)
+
+    office_name = r.get("office", "name")
+    office_parent = r.get("office", "parent")
+    office_address = r.get("office", "address", str, "")
+    contact = r.get("office", "contact", str, "")
+    emblem = r.get("office", "emblem", str, None)
+    head = Letterhead(parent=office_parent, name=office_name,
+                      lines=tuple(x for x in (office_address, contact) if x),
+                      emblem=r.path_of(emblem) if emblem else None)
+
+    mailbox_password = r.secret("mailbox")
+    if mailbox_password is None:
+        mailbox_password = os.environ.get("PENGADUAN_MAILBOX_PASSWORD")
+    if mailbox_password is None:
+        r.fail("mailbox", "password", "kata sandi wajib diisi (atau password_env, atau "
+                                      "variabel PENGADUAN_MAILBOX_PASSWORD)")
+    address = r.get("mailbox", "address")
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+", address):
+        r.fail("mailbox", "address", f"alamat surel tidak valid: {address!r}")
+    mailbox = MailboxSettings(
+        host=r.get("mailbox", "host"), port=r.get("mailbox", "port", int),
+        username=r.get("mailbox", "username"), password=mailbox_password, address=address,
+        security=r.get("mailbox", "security", str, "ssl", SECURITY),
+        folder=r.get("mailbox", "folder", str, "INBOX"),
+        processed_folder=r.get("mailbox", "processed_folder", str, "Diproses"),
+        verify_tls=r.get("mailbox", "verify_tls", bool, True),
+    )
+    smtp = SmtpSettings(
+        host=r.get("smtp", "host"), port=r.get("smtp", "port", int),
+        security=r.get("smtp", "security", str, "starttls", SECURITY),
+        username=r.get("smtp", "username", str, None), password=r.secret("smtp"),
+        verify_tls=r.get("smtp", "verify_tls", bool, True),
+    )
+
+    officials = {}
+    roles = r.table("roles")
+    for role, values in roles.items():
+        if role == "sections":
+            continue
+        table = f"roles.{role}"
+        if not isinstance(values, dict):
+            r.fail(table, None, "harus berupa tabel")
+        signature = r.get(table, "signature", str, None)
+        officials[role] = Official(
+            role=role, title=r.get(table, "title", str, DEFAULT_TITLES.get(role, role.title())),
+            name=r.get(table, "name"), email=r.get(table, "email").lower(),
+            nip=r.get(table, "nip", str, ""), rank=r.get(table, "rank", str, ""),
+            signature=r.path_of(signature) if signature else None)
+    sections = []
+    for i, values in enumerate(roles.get("sections", [])):
+        for key in ("name", "head", "email"):
+            if key not in values:
+                raise ConfigError(f"{path}: [[roles.sections]] ke-{i + 1}: kunci '{key}' wajib diisi")
+        sections.append(Section(name=values["name"], head=values["head"], email=values["email"].lower(),
+                                title=values.get("title", "Kepala Seksi")))
+    directory = Directory(officials, tuple(sections))
+
+    sop_file = r.get("sop", "file", str, None)
+    try:
+        procedure = load_procedure(r.path_of(sop_file) if sop_file else None)
+    except SopError as exc:
+        raise ConfigError(str(exc)) from None
+    missing = sorted(procedure.roles - set(officials))
+    if missing:
+        r.fail("roles", None, f"SOP memerlukan peran yang belum diisi: {', '.join(missing)}")
+
+    hours_spec = r.table("office_hours", required=False)
+    try:
+        hours = parse_hours(hours_spec["hours"]) if "hours" in hours_spec else None
+        extra = frozenset(dt.date.fromisoformat(d) for d in hours_spec.get("extra_holidays", []))
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{path}{r.line_of('office_hours')}: [office_hours]: {exc}") from None
+    days = r.get("office_hours", "days", str, "kerja", ("kerja", "kalender"))
+    clock = OfficeClock(**({"hours": hours} if hours else {}), extra_holidays=extra,
+                        calendar_days=days == "kalender")
+
+    signer_role = r.get("letters", "signer_role", str, "camat")
+    if signer_role not in officials:
+        r.fail("letters", "signer_role", f"peran '{signer_role}' tidak ada di [roles]")
+    default_title = ("CAMAT " + office_name.removeprefix("Kecamatan ").upper()
+                     if office_name.startswith("Kecamatan ") else officials[signer_role].title.upper())
+    template = r.get("letters", "template", str, None)
+    letters = LetterSettings(
+        classification=r.get("letters", "classification", str, "000.8.3.4"),
+        unit=r.get("letters", "unit", str, "400.02"),
+        number_format=r.get("letters", "number_format", str, LetterSettings.number_format),
+        place=r.get("letters", "place", str, "Samarinda"),
+        sifat=r.get("letters", "sifat", str, "Biasa"),
+        hal=r.get("letters", "hal", str, "Jawaban Pengaduan"),
+        tembusan=tuple(r.get("letters", "tembusan", list, ["Arsip"])),
+        signer_role=signer_role,
+        signer_title=r.get("letters", "signer_title", str, default_title),
+        signing_note=r.get("letters", "signing_note", str, (
+            "Surat ini dibuat oleh sistem pengaduan dan dibubuhi gambar tanda tangan pejabat; "
+            "surat ini tidak menggunakan sertifikat elektronik BSrE.")),
+        template=r.path_of(template) if template else None,
+    )
+    complaint_format = r.get("numbering", "complaint", str, "PGD/{tahun}/{nomor:04d}")
+    try:
+        complaint_format.format(tahun=2025, nomor=1)
+        letters.number_format.format(kode_klasifikasi="x", nomor_urut=1, kode_unit="y", tahun=2025)
+    except (KeyError, ValueError, IndexError) as exc:
+        raise ConfigError(f"{path}: format nomor tidak valid: {exc}") from None
+
+    storage = r.table("storage")
+    return Config(
+        path=path, office_name=office_name, office_parent=office_parent,
+        office_address=office_address, letterhead=head,
+        database=r.path_of(r.get("storage", "database")),
+        files=r.path_of(r.get("storage", "files")),
+        outbox=r.path_of(storage.get("outbox", "data/surat-keluar")),
+        mailbox=mailbox, smtp=smtp, directory=directory, procedure=procedure, clock=clock,
+        complaint_format=complaint_format, letters=letters,
+        poll_seconds=r.get("daemon", "poll_seconds", int, 60),
+    )

@@ -1,0 +1,224 @@
+"""A real mail system on loopback for the demo and the tests.
+
+Dovecot serves IMAP and LMTP from its own configuration in a private folder; an aiosmtpd
+server accepts SMTP and hands every message to Dovecot's LMTP listener before answering,
+so a 250 from our SMTP server means the message is already in the recipient's INBOX.
+Nothing here is used by the daemon itself: it only talks to whatever servers the
+configuration names.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pwd
+import shutil
+import smtplib
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DEBIAN_PACKAGES = ("dovecot-imapd", "dovecot-lmtpd")
+
+
+def ensure_installed() -> None:
+    """Install Dovecot from Debian's packages when it is missing (idempotent)."""
+    if shutil.which("dovecot") and Path("/usr/lib/dovecot/lmtp").exists():
+        return
+    if os.geteuid() != 0:
+        raise RuntimeError(
+            "Dovecot is not installed and this user cannot install it; run as root or "
+            "`apt-get install " + " ".join(DEBIAN_PACKAGES) + "`"
+        )
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-q"], check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-q", "--no-install-recommends", *DEBIAN_PACKAGES],
+        check=True, env=env, stdout=subprocess.DEVNULL,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+DOVECOT_CONF = """\
+protocols = imap lmtp
+listen = 127.0.0.1
+base_dir = {base}/run
+state_dir = {base}/state
+log_path = {base}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_internal_user = {user}
+default_internal_group = {group}
+default_login_user = {user}
+first_valid_uid = 0
+mail_uid = {user}
+mail_gid = {group}
+mail_location = maildir:{base}/mail/%d/%n
+recipient_delimiter = +
+lmtp_save_to_detail_mailbox = no
+namespace inbox {{
+  inbox = yes
+  separator = /
+}}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%Lu {base}/users
+}}
+userdb {{
+  driver = static
+  args = uid={user} gid={group} home={base}/mail/%d/%n
+}}
+service imap-login {{
+  chroot =
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {imap_port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service lmtp {{
+  inet_listener lmtp {{
+    address = 127.0.0.1
+    port = {lmtp_port}
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+service stats {{
+  unix_listener stats-reader {{
+    user = {user}
+  }}
+  unix_listener stats-writer {{
+    user = {user}
+  }}
+}}
+protocol lmtp {{
+  postmaster_address = postmaster@localhost
+}}
+"""
+
+
+class _LmtpRelay:
+    """aiosmtpd handler: deliver each message through LMTP before accepting it."""
+
+    def __init__(self, lmtp_port: int):
+        self.lmtp_port = lmtp_port
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+        try:
+            with smtplib.LMTP("127.0.0.1", self.lmtp_port) as lmtp:
+                refused = lmtp.sendmail(envelope.mail_from, envelope.rcpt_tos, envelope.content)
+        except smtplib.SMTPRecipientsRefused:
+            return "550 5.1.1 No such user here"
+        except (OSError, smtplib.SMTPException) as exc:
+            return f"451 4.3.0 Delivery failed: {exc}"
+        if refused:
+            return "550 5.1.1 Some recipients refused: " + ", ".join(sorted(refused))
+        return "250 2.0.0 Delivered"
+
+
+@dataclass
+class MailRig:
+    """Dovecot + an SMTP front end on loopback, all under one private folder."""
+
+    base: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="pgd-", dir="/tmp")))
+    imap_port: int = field(default_factory=free_port)
+    lmtp_port: int = field(default_factory=free_port)
+    smtp_port: int = field(default_factory=free_port)
+    _dovecot_pid: int | None = None
+    _smtp = None
+
+    @property
+    def conf(self) -> Path:
+        return self.base / "dovecot.conf"
+
+    def start(self) -> "MailRig":
+        ensure_installed()
+        account = pwd.getpwnam("dovecot") if os.geteuid() == 0 else pwd.getpwuid(os.getuid())
+        import grp
+
+        group = grp.getgrgid(account.pw_gid).gr_name
+        os.chmod(self.base, 0o755)
+        for sub in ("run", "state", "mail"):
+            (self.base / sub).mkdir(exist_ok=True)
+        (self.base / "users").touch()
+        if os.geteuid() == 0:
+            os.chown(self.base / "mail", account.pw_uid, account.pw_gid)
+        self.conf.write_text(DOVECOT_CONF.format(
+            base=self.base, user=account.pw_name, group=group,
+            imap_port=self.imap_port, lmtp_port=self.lmtp_port,
+        ))
+        subprocess.run(["dovecot", "-c", str(self.conf)], check=True)
+        self._wait_for_port(self.imap_port)
+        self._wait_for_port(self.lmtp_port)
+        from aiosmtpd.controller import Controller
+
+        self._smtp = Controller(_LmtpRelay(self.lmtp_port), hostname="127.0.0.1", port=self.smtp_port)
+        self._smtp.start()
+        log.info("mail rig up: IMAP %s, SMTP %s, folder %s", self.imap_port, self.smtp_port, self.base)
+        return self
+
+    def stop(self) -> None:
+        if self._smtp is not None:
+            self._smtp.stop()
+            self._smtp = None
+        if self.conf.exists():
+            subprocess.run(["doveadm", "-c", str(self.conf), "stop"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # doveadm stop returns before the listeners close; wait so ports can be reused.
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and self._port_open(self.imap_port):
+                time.sleep(0.05)
+
+    def cleanup(self) -> None:
+        self.stop()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def add_user(self, address: str, password: str = "secret") -> None:
+        """Create a mailbox; Dovecot rereads the passwd-file on each login."""
+        address = address.lower()
+        users = self.base / "users"
+        lines = [ln for ln in users.read_text().splitlines() if not ln.startswith(address + ":")]
+        lines.append(f"{address}:{{PLAIN}}{password}::::::")
+        users.write_text("\n".join(lines) + "\n")
+
+    def send(self, message) -> None:
+        """Submit an email.message.EmailMessage through the rig's SMTP server."""
+        with smtplib.SMTP("127.0.0.1", self.smtp_port) as smtp:
+            smtp.send_message(message)
+
+    @staticmethod
+    def _port_open(port: int) -> bool:
+        with socket.socket() as s:
+            s.settimeout(0.2)
+            return s.connect_ex(("127.0.0.1", port)) == 0
+
+    def _wait_for_port(self, port: int, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._port_open(port):
+                return
+            time.sleep(0.05)
+        log_file = self.base / "dovecot.log"
+        detail = log_file.read_text()[-2000:] if log_file.exists() else ""
+        raise RuntimeError(f"Dovecot did not open port {port} in {timeout} s\n{detail}")
+
+    def __enter__(self) -> "MailRig":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.cleanup()

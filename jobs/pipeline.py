@@ -1,0 +1,191 @@
+"""The one path of an incoming message: mailbox -> parse -> keep raw -> classify -> book.
+
+Stages, in order:
+  1. parse            intake.parse.parse_message (pure)
+  2. skip if known    the book's message key (hash of Message-ID, else of the bytes)
+  3. keep raw         files/raw/<year>/<key>.eml, before anything acts on it
+  4. classify         intake.classify.classify (pure, an ordered table of rules)
+  5. apply            HANDLERS[kind], inside one transaction with the message's book entry
+  6. move             only after the commit: INBOX -> processed folder
+
+A message that fails is counted; after MAX_ATTEMPTS it is quarantined with its error in
+the book, and the loop goes on with the next one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+from intake.classify import Classification, classify
+from intake.mailbox import Mailbox
+from intake.parse import Incoming, message_key, parse_message
+from intake.reply import extract_reply
+from jobs.workflow import Office
+from sop.engine import SYSTEM, Reply, advance
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+QUARANTINE_FOLDER = "Karantina"
+
+
+@dataclass(frozen=True)
+class Handled:
+    kind: str  # what the book records: complaint, action, followup, unmatched, auto, bounce, own
+    complaint_id: int | None = None
+    note: str = ""
+
+
+# Handlers: each runs inside the message's transaction -------------------------------------
+def handle_own(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    return Handled("own", note=cls.reason)
+
+
+def handle_auto(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    log.info("pesan otomatis dari %s disimpan tanpa tindakan (%s)", msg.from_addr, cls.reason)
+    return Handled("auto", note=cls.reason)
+
+
+def handle_bounce(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    log.warning("laporan gagal kirim dari %s: %s", msg.from_addr, msg.subject)
+    return Handled("bounce", note=cls.reason)
+
+
+def handle_complaint(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    row = office.record_complaint(msg, now)
+    log.info("pengaduan %s dicatat dari %s", row["number"], msg.from_addr)
+    return Handled("complaint", row["id"], f"dicatat sebagai {row['number']}")
+
+
+def _find_task(office: Office, cls: Classification) -> dict | None:
+    if cls.token:
+        return office.book.task_by_token(cls.token)
+    for ref in cls.refs:
+        task = office.book.task_by_message_id(ref)
+        if task:
+            return task
+    return None
+
+
+def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    book = office.book
+    task = _find_task(office, cls)
+    if task is None:
+        return _unmatched(msg, None, "token atau rujukan tidak cocok dengan tugas mana pun")
+    row = book.complaint_by_id(task["complaint_id"])
+    if task["done_at"]:
+        return _unmatched(msg, row["id"], f"tugas langkah {task['step']} {row['number']} sudah selesai")
+    if msg.from_addr != task["official"]:
+        return _unmatched(msg, row["id"], f"pengirim {msg.from_addr} bukan pejabat tugas langkah "
+                                          f"{task['step']} {row['number']}")
+    if row["state"] != "open" or row["step"] != task["step"]:
+        return _unmatched(msg, row["id"], f"{row['number']} tidak sedang menunggu langkah {task['step']}")
+    cfg = office.config
+    text = extract_reply(msg.text)
+    outcome = advance(office.case(row), Reply(task["step"], msg.from_addr, text), now,
+                      cfg.procedure, cfg.directory.section_names)
+    office.apply(row, outcome, now, actor_task=task)
+    if not outcome.acted:
+        log.info("balasan kosong untuk %s langkah %s dari %s", row["number"], task["step"], msg.from_addr)
+        return Handled("action", row["id"], "balasan tanpa isi; pejabat diminta menulis ulang")
+    log.info("%s: langkah %s diselesaikan oleh %s", row["number"], task["step"], msg.from_addr)
+    return Handled("action", row["id"], f"langkah {task['step']} selesai")
+
+
+def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    book = office.book
+    row = None
+    sent = book.outbox_by_message_ids(cls.refs)
+    if sent and sent["complaint_id"]:
+        row = book.complaint_by_id(sent["complaint_id"])
+    if row is None:
+        m = office.config.identity.register_pattern.search(msg.subject)
+        row = book.complaint(m.group(0)) if m else None
+        if row is None or row["email"] != msg.from_addr:
+            # A number in the subject alone from someone else is a new complaint, not theirs.
+            return handle_complaint(office, msg, cls, now)
+    if row["email"] != msg.from_addr:
+        return _unmatched(msg, row["id"], f"balasan dari {msg.from_addr}, bukan pengadu {row['number']}")
+    text = extract_reply(msg.text) or msg.text
+    book.add_event(row["id"], now, row["step"], msg.from_addr, "tambahan", text)
+    log.info("%s: keterangan tambahan dari pengadu dicatat", row["number"])
+    return Handled("followup", row["id"], "keterangan tambahan dari pengadu")
+
+
+def _unmatched(msg: Incoming, complaint_id: int | None, reason: str) -> Handled:
+    log.warning("pesan dari %s tidak diproses: %s (subjek: %s)", msg.from_addr, reason, msg.subject)
+    return Handled("unmatched", complaint_id, reason)
+
+
+HANDLERS: dict[str, Callable[..., Handled]] = {
+    "own": handle_own,
+    "auto": handle_auto,
+    "bounce": handle_bounce,
+    "action": handle_action,
+    "followup": handle_followup,
+    "complaint": handle_complaint,
+}
+
+
+# The path -----------------------------------------------------------------------------------
+def process_raw(office: Office, raw: bytes, now: dt.datetime) -> Handled:
+    """Run one message through the stages; idempotent by message key."""
+    msg = parse_message(raw)
+    if office.book.has_message(msg.key):
+        return Handled("duplicate", note="sudah tercatat")
+    raw_path = office.config.files / "raw" / str(now.astimezone(office.config.clock.tz).year) / f"{msg.key}.eml"
+    raw_path.parent.mkdir(parents=True, exist_ok=True)
+    raw_path.write_bytes(raw)
+    cls = classify(msg, office.config.identity)
+    with office.book.transaction():
+        handled = HANDLERS[cls.kind](office, msg, cls, now)
+        office.book.record_message(
+            msg.key, received_at=now, message_id=msg.message_id, sender=msg.from_addr,
+            subject=msg.subject, kind=handled.kind, complaint_id=handled.complaint_id,
+            raw_path=str(raw_path), raw_sha256=msg.raw_sha256, note=handled.note)
+    return handled
+
+
+def quarantine(office: Office, raw: bytes, error: str, now: dt.datetime) -> bool:
+    """Count a failure; True when the message has failed often enough to be set aside."""
+    try:
+        key = parse_message(raw).key
+    except Exception:
+        key = message_key(None, raw)
+    with office.book.transaction():
+        attempts = office.book.record_failure(key, error, now)
+        if attempts < MAX_ATTEMPTS:
+            return False
+        if not office.book.has_message(key):
+            office.book.record_message(key, received_at=now, message_id=None, sender="", subject="",
+                                       kind="quarantine", note=f"gagal {attempts}x: {error}")
+    log.error("pesan %s dikarantina setelah %d percobaan: %s", key[:12], attempts, error)
+    return True
+
+
+def poll(office: Office, now: Callable[[], dt.datetime]) -> dict[str, int]:
+    """Fetch what waits in the mailbox, process each message, move what the book holds."""
+    counts: dict[str, int] = {}
+    with Mailbox(office.config.mailbox) as box:
+        uids = box.pending_uids()
+        done: list[str] = []
+        held: list[str] = []
+        for uid, raw in box.fetch(uids):
+            try:
+                handled = process_raw(office, raw, now())
+            except Exception as exc:  # one bad message never stops the others
+                log.exception("gagal memproses pesan UID %s", uid)
+                if quarantine(office, raw, f"{type(exc).__name__}: {exc}", now()):
+                    held.append(uid)
+                continue
+            counts[handled.kind] = counts.get(handled.kind, 0) + 1
+            done.append(uid)
+        box.mark_processed(done)
+        box.mark_processed(held, QUARANTINE_FOLDER)
+    return counts
+
+
+__all__ = ["process_raw", "poll", "HANDLERS", "SYSTEM"]

@@ -1,0 +1,87 @@
+"""The outgoing runner: the only code that speaks SMTP.
+
+Business code never sends; it writes rows into the book's outbox in the transaction that
+causes them. This job delivers what is due, marks each row sent, and on failure schedules
+a retry with growing backoff. A message stays in the outbox until a server accepted it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass
+
+from sop.book import Book
+
+log = logging.getLogger(__name__)
+
+BACKOFF_MINUTES = (1, 2, 5, 10, 30, 60)
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str = "starttls"  # none | starttls | ssl
+    username: str | None = None
+    password: str | None = None
+    verify_tls: bool = True
+    timeout: float = 60.0
+
+
+def _connect(s: SmtpSettings) -> smtplib.SMTP:
+    context = ssl.create_default_context()
+    if not s.verify_tls:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    if s.security == "ssl":
+        smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+    else:
+        smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        if s.security == "starttls":
+            smtp.starttls(context=context)
+    if s.username:
+        smtp.login(s.username, s.password or "")
+    return smtp
+
+
+def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.datetime) -> int:
+    """Send every outbox row that is due; returns how many were accepted."""
+    rows = book.due_outbox(now)
+    if not rows:
+        return 0
+    sent = 0
+    try:
+        smtp = _connect(settings)
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("SMTP %s:%s tidak dapat dihubungi (%s); %d surel menunggu",
+                    settings.host, settings.port, exc, len(rows))
+        with book.transaction():
+            for row in rows:
+                book.mark_send_failed(row["id"], str(exc), _retry_at(row, now))
+        return 0
+    with smtp:
+        for row in rows:
+            recipients = json.loads(row["recipients"])
+            try:
+                refused = smtp.sendmail(sender_address, recipients, row["raw"])
+            except (OSError, smtplib.SMTPException) as exc:
+                log.warning("surel %s gagal dikirim: %s", row["message_id"], exc)
+                with book.transaction():
+                    book.mark_send_failed(row["id"], str(exc), _retry_at(row, now))
+                continue
+            with book.transaction():
+                book.mark_sent(row["id"], now)
+            if refused:
+                log.warning("surel %s ditolak untuk %s", row["message_id"], ", ".join(refused))
+            log.info("terkirim %s (%s) ke %s", row["kind"], row["message_id"], ", ".join(recipients))
+            sent += 1
+    return sent
+
+
+def _retry_at(row: dict, now: dt.datetime) -> dt.datetime:
+    step = BACKOFF_MINUTES[min(row["attempts"], len(BACKOFF_MINUTES) - 1)]
+    return now + dt.timedelta(minutes=step)

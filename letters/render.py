@@ -1,0 +1,123 @@
+"""The reply letter (surat jawaban pengaduan): plain data in, .docx bytes out.
+
+Rendered with docxtpl from the Word template, autoescaped: complaint and answer text are
+values, so `{{ ... }}` or `<w:t>` written by a citizen stays literal text in the letter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx.shared import Cm
+from docxtpl import DocxTemplate, InlineImage
+
+from letters.dates import tanggal
+from templates import TEMPLATES
+
+DEFAULT_TEMPLATE = TEMPLATES / "surat" / "jawaban.docx"
+CHANNELS = {"email": "surat elektronik (surel)", "langsung": "datang langsung",
+            "telepon": "telepon", "surat": "surat"}
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    parent: str  # PEMERINTAH KOTA SAMARINDA
+    name: str  # KECAMATAN PALARAN
+    lines: tuple[str, ...] = ()  # address, phone/email/website
+    emblem: Path | None = None
+
+
+@dataclass(frozen=True)
+class Signer:
+    title: str  # CAMAT PALARAN
+    name: str
+    nip: str = ""
+    rank: str = ""  # pangkat/golongan
+    delegation: str = ""  # e.g. "a.n. CAMAT PALARAN" when signed on someone's behalf
+    signature_image: Path | None = None
+
+
+@dataclass(frozen=True)
+class LetterData:
+    number: str
+    date: dt.date
+    place: str
+    hal: str
+    addressee: str  # "Bapak/Ibu Siti Aminah"
+    addressee_place: str
+    complaint_number: str
+    complaint_date: dt.date
+    complaint_subject: str
+    channel: str
+    answer: str
+    sifat: str = "Biasa"
+    attachments: int = 0
+    tembusan: tuple[str, ...] = ()
+    signing_note: str = ""
+
+
+@dataclass(frozen=True)
+class RenderedLetter:
+    data: bytes
+    sha256: str
+
+
+def _lampiran(count: int) -> str:
+    words = {1: "satu", 2: "dua", 3: "tiga", 4: "empat", 5: "lima"}
+    return f"{count} ({words.get(count, str(count))}) berkas" if count else "-"
+
+
+def letter_context(letter: LetterData, head: Letterhead, signer: Signer) -> dict:
+    answer = [p.strip().replace("\n", " ") for p in letter.answer.split("\n\n") if p.strip()]
+    subject = letter.complaint_subject.strip() or "pelayanan publik"
+    return {
+        "kop": {"parent": head.parent.upper(), "name": head.name.upper(), "lines": list(head.lines)},
+        "letter": {"number": letter.number, "place": letter.place, "date": tanggal(letter.date),
+                   "sifat": letter.sifat, "lampiran": _lampiran(letter.attachments), "hal": letter.hal},
+        "to": {"name": letter.addressee, "place": letter.addressee_place},
+        "body": {
+            "opening": (f"Menindaklanjuti pengaduan Bapak/Ibu tanggal {tanggal(letter.complaint_date)} "
+                        f"melalui {CHANNELS.get(letter.channel, letter.channel)} yang tercatat dengan "
+                        f"nomor {letter.complaint_number} perihal {subject}, bersama ini kami "
+                        f"sampaikan hal-hal sebagai berikut:"),
+            "answer": answer,
+            "recourse": ("Apabila Bapak/Ibu belum puas atas tindak lanjut ini, Bapak/Ibu dapat "
+                         "menyampaikannya kembali kepada kami atau melalui SP4N-LAPOR! (www.lapor.go.id)."),
+            "closing": "Demikian disampaikan, atas perhatian Bapak/Ibu kami ucapkan terima kasih.",
+        },
+        "signer": {"title": signer.title.upper(), "name": signer.name, "nip": signer.nip,
+                   "rank": signer.rank, "delegation": signer.delegation},
+        "tembusan": list(letter.tembusan),
+        "signing_note": letter.signing_note,
+    }
+
+
+def render_letter(letter: LetterData, head: Letterhead, signer: Signer,
+                  template: Path = DEFAULT_TEMPLATE) -> RenderedLetter:
+    tpl = DocxTemplate(str(template))
+    context = letter_context(letter, head, signer)
+    context["emblem"] = InlineImage(tpl, str(head.emblem), height=Cm(2.2)) if head.emblem else None
+    context["signature"] = (InlineImage(tpl, str(signer.signature_image), height=Cm(2))
+                            if signer.signature_image else None)
+    tpl.render(context, autoescape=True)
+    out = io.BytesIO()
+    tpl.save(out)
+    data = out.getvalue()
+    return RenderedLetter(data=data, sha256=hashlib.sha256(data).hexdigest())
+
+
+def letter_text(path_or_bytes: Path | bytes) -> str:
+    """All paragraph and table text of a .docx, for checks and search."""
+    from docx import Document
+
+    source = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else str(path_or_bytes)
+    doc = Document(source)
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)

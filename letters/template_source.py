@@ -1,0 +1,159 @@
+"""Builds the default Word template of the reply letter, templates/surat/jawaban.docx.
+
+The .docx is the artefact offices edit in Word; this script is how the shipped default is
+made reproducibly (`python -m letters.template_source`). Each Jinja tag sits in a single run
+so that Word and docxtpl both keep it whole. Layout: naskah dinas of regional government
+(kop, Nomor/Sifat/Lampiran/Hal at the left with place and date at the right, Yth. block,
+body, signature block at the right, tembusan at the bottom left).
+"""
+
+from __future__ import annotations
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from templates import TEMPLATES
+
+OUT = TEMPLATES / "surat" / "jawaban.docx"
+FONT = "Arial"
+
+
+def _para(doc_or_cell, text="", *, bold=False, size=12, align=None, space_after=0,
+          indent_cm=None, first_line_cm=None, underline=False):
+    p = doc_or_cell.add_paragraph()
+    if text:
+        run = p.add_run(text)
+        run.bold = bold
+        run.underline = underline
+        run.font.size = Pt(size)
+        run.font.name = FONT
+    fmt = p.paragraph_format
+    fmt.space_after = Pt(space_after)
+    fmt.space_before = Pt(0)
+    if align is not None:
+        p.alignment = align
+    if indent_cm is not None:
+        fmt.left_indent = Cm(indent_cm)
+    if first_line_cm is not None:
+        fmt.first_line_indent = Cm(first_line_cm)
+    return p
+
+
+def _bottom_rule(paragraph):
+    """The kop's closing line: a thick bottom border on its last paragraph."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "thickThinSmallGap"), ("w:sz", "24"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    ppr.append(borders)
+
+
+def _no_borders(table):
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def build() -> None:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(12)
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(2.5), Cm(2)
+    doc.paragraphs[0]._p.getparent().remove(doc.paragraphs[0]._p) if doc.paragraphs else None
+
+    # Kop surat
+    _para(doc, "{%p if emblem %}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "{{ emblem }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "{%p endif %}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "{{ kop.parent }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "{{ kop.name }}", bold=True, size=18, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "{%p for line in kop.lines %}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "{{ line }}", size=10, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "{%p endfor %}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _bottom_rule(_para(doc, "", size=4))
+    _para(doc, "", space_after=6)
+
+    # Nomor, Sifat, Lampiran, Hal | place and date
+    table = doc.add_table(rows=4, cols=4)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    _no_borders(table)
+    widths = (Cm(2.3), Cm(0.4), Cm(7.3), Cm(6.5))
+    rows = (("Nomor", "{{ letter.number }}", "{{ letter.place }}, {{ letter.date }}"),
+            ("Sifat", "{{ letter.sifat }}", ""),
+            ("Lampiran", "{{ letter.lampiran }}", ""),
+            ("Hal", "{{ letter.hal }}", ""))
+    for row, (label, value, right) in zip(table.rows, rows):
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+            cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
+        _para(row.cells[0], label)
+        _para(row.cells[1], ":")
+        _para(row.cells[2], value)
+        _para(row.cells[3], right, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(doc, "", space_after=6)
+
+    # Addressee
+    _para(doc, "Yth. {{ to.name }}")
+    _para(doc, "di")
+    _para(doc, "{{ to.place }}", indent_cm=1, space_after=12)
+
+    # Body
+    _para(doc, "{{ body.opening }}", first_line_cm=1.25, space_after=6,
+          align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _para(doc, "{%p for para in body.answer %}")
+    _para(doc, "{{ para }}", first_line_cm=1.25, space_after=6, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{{ body.recourse }}", first_line_cm=1.25, space_after=6,
+          align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _para(doc, "{{ body.closing }}", first_line_cm=1.25, space_after=18,
+          align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+
+    # Signature block, at the right
+    sig = 9.0
+    _para(doc, "{%p if signer.delegation %}", indent_cm=sig)
+    _para(doc, "{{ signer.delegation }}", indent_cm=sig)
+    _para(doc, "{%p endif %}", indent_cm=sig)
+    _para(doc, "{{ signer.title }},", indent_cm=sig)
+    _para(doc, "{%p if signature %}", indent_cm=sig)
+    _para(doc, "{{ signature }}", indent_cm=sig)
+    _para(doc, "{%p else %}", indent_cm=sig)
+    _para(doc, "", indent_cm=sig, space_after=48)
+    _para(doc, "{%p endif %}", indent_cm=sig)
+    _para(doc, "{{ signer.name }}", bold=True, underline=True, indent_cm=sig)
+    _para(doc, "{%p if signer.rank %}", indent_cm=sig)
+    _para(doc, "{{ signer.rank }}", indent_cm=sig)
+    _para(doc, "{%p endif %}", indent_cm=sig)
+    _para(doc, "{%p if signer.nip %}", indent_cm=sig)
+    _para(doc, "NIP. {{ signer.nip }}", indent_cm=sig)
+    _para(doc, "{%p endif %}", indent_cm=sig, space_after=12)
+
+    # Tembusan, at the bottom left
+    _para(doc, "{%p if tembusan %}")
+    _para(doc, "Tembusan:", size=10)
+    _para(doc, "{%p for t in tembusan %}")
+    _para(doc, "{{ loop.index }}. {{ t }}{{ ';' if not loop.last else '.' }}", size=10)
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{{ signing_note }}", size=8, space_after=0)
+
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(OUT)
+
+
+if __name__ == "__main__":
+    build()
+    print(OUT)

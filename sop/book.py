@@ -1,0 +1,324 @@
+"""The buku pengaduan: the only module that speaks SQL.
+
+One SQLite file holds the complaints, their history, the officials' tasks, every message
+that reached the mailbox, the outbox of mail to send and the registers of numbers. Writers
+group their changes in `transaction()`, so a state change, its history and the mail it
+causes commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+# Each entry is one migration; the book's user_version says how many have been applied.
+MIGRATIONS = (
+    """
+    CREATE TABLE complaints (
+        id INTEGER PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL DEFAULT 'open',
+        step INTEGER,
+        channel TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        email TEXT,
+        address TEXT,
+        source_message_id TEXT,
+        subject TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL DEFAULT '',
+        section TEXT,
+        meeting INTEGER NOT NULL DEFAULT 0,
+        letter_number TEXT,
+        letter_path TEXT,
+        message_key TEXT,
+        closed_at TEXT
+    );
+    CREATE INDEX complaints_open ON complaints(state, step);
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+        at TEXT NOT NULL,
+        step INTEGER,
+        actor TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX events_complaint ON events(complaint_id, id);
+    CREATE TABLE tasks (
+        id INTEGER PRIMARY KEY,
+        complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+        step INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        official TEXT NOT NULL,
+        token TEXT NOT NULL UNIQUE,
+        message_id TEXT NOT NULL UNIQUE,
+        opened_at TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        done_at TEXT,
+        escalated_at TEXT,
+        output TEXT
+    );
+    CREATE INDEX tasks_due ON tasks(done_at, due_at);
+    CREATE INDEX tasks_complaint ON tasks(complaint_id, step);
+    CREATE TABLE messages (
+        key TEXT PRIMARY KEY,
+        received_at TEXT NOT NULL,
+        message_id TEXT,
+        sender TEXT NOT NULL DEFAULT '',
+        subject TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL,
+        complaint_id INTEGER REFERENCES complaints(id),
+        raw_path TEXT,
+        raw_sha256 TEXT,
+        note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX messages_kind ON messages(kind);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        message_id TEXT NOT NULL UNIQUE,
+        complaint_id INTEGER REFERENCES complaints(id),
+        kind TEXT NOT NULL,
+        recipients TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        raw BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        next_try_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        sent_at TEXT
+    );
+    CREATE INDEX outbox_pending ON outbox(sent_at, next_try_at);
+    CREATE TABLE serials (
+        series TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        value INTEGER NOT NULL,
+        PRIMARY KEY (series, year)
+    );
+    CREATE TABLE failures (
+        key TEXT PRIMARY KEY,
+        attempts INTEGER NOT NULL,
+        last_error TEXT NOT NULL,
+        last_at TEXT NOT NULL
+    );
+    CREATE TABLE letters (
+        number TEXT PRIMARY KEY,
+        complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+        issued_at TEXT NOT NULL,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        signer TEXT NOT NULL,
+        void INTEGER NOT NULL DEFAULT 0
+    );
+    """,
+)
+
+
+def iso(moment: dt.datetime) -> str:
+    """Book timestamps are UTC ISO 8601, so that text order is time order."""
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def parse_iso(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+class Book:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction means
+        # exactly what `transaction()` encloses.
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self._depth = 0
+        self._migrate()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in filter(str.strip, script.split(";")):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def transaction(self):
+        """BEGIN IMMEDIATE ... COMMIT; nested calls join the outer transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def _one(self, sql: str, params=()) -> dict | None:
+        row = self.conn.execute(sql, params).fetchone()
+        return dict(row) if row else None
+
+    def _all(self, sql: str, params=()) -> list[dict]:
+        return [dict(r) for r in self.conn.execute(sql, params)]
+
+    # Registers ------------------------------------------------------------------------------
+    def next_serial(self, series: str, year: int) -> int:
+        """The next number of a yearly register; call inside the transaction that uses it."""
+        assert self._depth, "serials are taken inside a transaction"
+        self.conn.execute(
+            "INSERT INTO serials(series, year, value) VALUES (?, ?, 1) "
+            "ON CONFLICT(series, year) DO UPDATE SET value = value + 1", (series, year))
+        return self.conn.execute("SELECT value FROM serials WHERE series = ? AND year = ?",
+                                 (series, year)).fetchone()[0]
+
+    # Messages -------------------------------------------------------------------------------
+    def has_message(self, key: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM messages WHERE key = ?", (key,)).fetchone() is not None
+
+    def record_message(self, key: str, *, received_at: dt.datetime, message_id: str | None,
+                       sender: str, subject: str, kind: str, complaint_id: int | None = None,
+                       raw_path: str | None = None, raw_sha256: str | None = None, note: str = "") -> None:
+        self.db["messages"].insert(dict(
+            key=key, received_at=iso(received_at), message_id=message_id, sender=sender,
+            subject=subject, kind=kind, complaint_id=complaint_id, raw_path=raw_path,
+            raw_sha256=raw_sha256, note=note))
+
+    def messages(self, kind: str | None = None) -> list[dict]:
+        if kind:
+            return self._all("SELECT * FROM messages WHERE kind = ? ORDER BY received_at", (kind,))
+        return self._all("SELECT * FROM messages ORDER BY received_at")
+
+    def record_failure(self, key: str, error: str, at: dt.datetime) -> int:
+        """Count a failed attempt at a message; returns how many there have been."""
+        self.conn.execute(
+            "INSERT INTO failures(key, attempts, last_error, last_at) VALUES (?, 1, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error, "
+            "last_at = excluded.last_at", (key, error, iso(at)))
+        return self.conn.execute("SELECT attempts FROM failures WHERE key = ?", (key,)).fetchone()[0]
+
+    def outbox_by_message_ids(self, message_ids: tuple[str, ...]) -> dict | None:
+        if not message_ids:
+            return None
+        marks = ",".join("?" * len(message_ids))
+        return self._one(f"SELECT * FROM outbox WHERE message_id IN ({marks}) ORDER BY id LIMIT 1",
+                         tuple(message_ids))
+
+    # Complaints -----------------------------------------------------------------------------
+    def insert_complaint(self, **fields) -> int:
+        fields["received_at"] = iso(fields["received_at"])
+        return self.db["complaints"].insert(fields).last_pk
+
+    def update_complaint(self, complaint_id: int, **fields) -> None:
+        if "closed_at" in fields and fields["closed_at"] is not None:
+            fields["closed_at"] = iso(fields["closed_at"])
+        self.db["complaints"].update(complaint_id, fields)
+
+    def complaint(self, number: str) -> dict | None:
+        return self._one("SELECT * FROM complaints WHERE number = ?", (number,))
+
+    def complaint_by_id(self, complaint_id: int) -> dict | None:
+        return self._one("SELECT * FROM complaints WHERE id = ?", (complaint_id,))
+
+    def complaints(self, state: str | None = None) -> list[dict]:
+        if state:
+            return self._all("SELECT * FROM complaints WHERE state = ? ORDER BY id", (state,))
+        return self._all("SELECT * FROM complaints ORDER BY id")
+
+    # History --------------------------------------------------------------------------------
+    def add_event(self, complaint_id: int, at: dt.datetime, step: int | None, actor: str,
+                  kind: str, text: str) -> None:
+        self.db["events"].insert(dict(complaint_id=complaint_id, at=iso(at), step=step,
+                                      actor=actor, kind=kind, text=text))
+
+    def events(self, complaint_id: int) -> list[dict]:
+        return self._all("SELECT * FROM events WHERE complaint_id = ? ORDER BY id", (complaint_id,))
+
+    # Tasks ----------------------------------------------------------------------------------
+    def open_task(self, *, complaint_id: int, step: int, role: str, official: str, token: str,
+                  message_id: str, opened_at: dt.datetime, due_at: dt.datetime) -> int:
+        return self.db["tasks"].insert(dict(
+            complaint_id=complaint_id, step=step, role=role, official=official, token=token,
+            message_id=message_id, opened_at=iso(opened_at), due_at=iso(due_at))).last_pk
+
+    def task_by_token(self, token: str) -> dict | None:
+        return self._one("SELECT * FROM tasks WHERE token = ?", (token,))
+
+    def task_by_message_id(self, message_id: str) -> dict | None:
+        return self._one("SELECT * FROM tasks WHERE message_id = ?", (message_id,))
+
+    def open_task_of(self, complaint_id: int) -> dict | None:
+        return self._one("SELECT * FROM tasks WHERE complaint_id = ? AND done_at IS NULL "
+                         "ORDER BY id DESC LIMIT 1", (complaint_id,))
+
+    def tasks(self, complaint_id: int) -> list[dict]:
+        return self._all("SELECT * FROM tasks WHERE complaint_id = ? ORDER BY id", (complaint_id,))
+
+    def close_task(self, complaint_id: int, step: int, at: dt.datetime, output: str) -> None:
+        self.conn.execute("UPDATE tasks SET done_at = ?, output = ? WHERE complaint_id = ? "
+                          "AND step = ? AND done_at IS NULL", (iso(at), output, complaint_id, step))
+
+    def overdue_tasks(self, now: dt.datetime) -> list[dict]:
+        """Open tasks past their due time that have not been escalated yet (uses tasks_due)."""
+        return self._all("SELECT * FROM tasks WHERE done_at IS NULL AND due_at <= ? "
+                         "AND escalated_at IS NULL ORDER BY due_at", (iso(now),))
+
+    def mark_escalated(self, task_id: int, at: dt.datetime) -> None:
+        self.conn.execute("UPDATE tasks SET escalated_at = ? WHERE id = ?", (iso(at), task_id))
+
+    # Outbox ---------------------------------------------------------------------------------
+    def enqueue(self, *, message_id: str, complaint_id: int | None, kind: str,
+                recipients: list[str], subject: str, raw: bytes, at: dt.datetime) -> None:
+        self.db["outbox"].insert(dict(
+            message_id=message_id, complaint_id=complaint_id, kind=kind,
+            recipients=json.dumps(recipients), subject=subject, raw=raw,
+            created_at=iso(at), next_try_at=iso(at)))
+
+    def due_outbox(self, now: dt.datetime, limit: int = 100) -> list[dict]:
+        return self._all("SELECT * FROM outbox WHERE sent_at IS NULL AND next_try_at <= ? "
+                         "ORDER BY id LIMIT ?", (iso(now), limit))
+
+    def outbox(self, complaint_id: int | None = None) -> list[dict]:
+        if complaint_id is None:
+            return self._all("SELECT * FROM outbox ORDER BY id")
+        return self._all("SELECT * FROM outbox WHERE complaint_id = ? ORDER BY id", (complaint_id,))
+
+    def mark_sent(self, outbox_id: int, at: dt.datetime) -> None:
+        self.conn.execute("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL "
+                          "WHERE id = ?", (iso(at), outbox_id))
+
+    def mark_send_failed(self, outbox_id: int, error: str, retry_at: dt.datetime) -> None:
+        self.conn.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try_at = ? "
+                          "WHERE id = ?", (error, iso(retry_at), outbox_id))
+
+    # Letters --------------------------------------------------------------------------------
+    def record_letter(self, *, number: str, complaint_id: int, issued_at: dt.datetime, path: str,
+                      sha256: str, signer: str) -> None:
+        self.db["letters"].insert(dict(number=number, complaint_id=complaint_id,
+                                       issued_at=iso(issued_at), path=path, sha256=sha256,
+                                       signer=signer))
+
+    def letters(self) -> list[dict]:
+        return self._all("SELECT * FROM letters ORDER BY issued_at")

@@ -1,0 +1,110 @@
+"""Office time: when a standard time (mutu baku) that started at some moment runs out.
+
+Minutes and hours are counted only inside working hours; days are counted as working days
+(hari kerja) by default or as calendar days by configuration. Working days skip weekends,
+Indonesian public holidays and cuti bersama (the `holidays` package, country ID, categories
+public and government) and any extra dates the office declares. All arithmetic is done in
+the office's zone, Asia/Makassar (WITA) by default; pure functions, `now` comes from outside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from sop.procedure import Duration
+
+WITA = ZoneInfo("Asia/Makassar")
+DAY_NAMES = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
+DEFAULT_HOURS = {
+    0: (dt.time(7, 30), dt.time(16, 0)),
+    1: (dt.time(7, 30), dt.time(16, 0)),
+    2: (dt.time(7, 30), dt.time(16, 0)),
+    3: (dt.time(7, 30), dt.time(16, 0)),
+    4: (dt.time(7, 30), dt.time(16, 30)),
+}
+
+
+@dataclass(frozen=True)
+class OfficeClock:
+    tz: ZoneInfo = WITA
+    hours: dict[int, tuple[dt.time, dt.time]] = field(default_factory=lambda: dict(DEFAULT_HOURS))
+    extra_holidays: frozenset[dt.date] = frozenset()
+    calendar_days: bool = False
+
+    @cached_property
+    def _national(self):
+        return holidays.country_holidays("ID", categories=("public", "government"))
+
+    def is_working_day(self, day: dt.date) -> bool:
+        return day.weekday() in self.hours and day not in self._national and day not in self.extra_holidays
+
+    def _window(self, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+        if not self.is_working_day(day):
+            return None
+        start, end = self.hours[day.weekday()]
+        return (dt.datetime.combine(day, start, self.tz), dt.datetime.combine(day, end, self.tz))
+
+    def next_open(self, moment: dt.datetime) -> dt.datetime:
+        """The first office moment at or after `moment` (Saturday evening -> Monday 07:30)."""
+        local = moment.astimezone(self.tz)
+        day = local.date()
+        for _ in range(400):  # more than a year of closed days means a broken calendar
+            window = self._window(day)
+            if window and local < window[1]:
+                return max(local, window[0])
+            day += dt.timedelta(days=1)
+        raise ValueError("no working day within a year: check the office hours configuration")
+
+    def add(self, start: dt.datetime, duration: Duration) -> dt.datetime:
+        """When a standard time started at `start` is due."""
+        if duration.unit == "days":
+            return self._add_days(start, duration.amount)
+        minutes = duration.amount * (60 if duration.unit == "hours" else 1)
+        return self._add_minutes(start, minutes)
+
+    def _add_minutes(self, start: dt.datetime, minutes: int) -> dt.datetime:
+        remaining = dt.timedelta(minutes=minutes)
+        moment = self.next_open(start)
+        while True:
+            _, end = self._window(moment.date())
+            if moment + remaining <= end:
+                return moment + remaining
+            remaining -= end - moment
+            moment = self.next_open(end)
+
+    def _add_days(self, start: dt.datetime, days: int) -> dt.datetime:
+        if self.calendar_days:
+            return start.astimezone(self.tz) + dt.timedelta(days=days)
+        opened = self.next_open(start)
+        day, counted = opened.date(), 0
+        while counted < days:
+            day += dt.timedelta(days=1)
+            if self.is_working_day(day):
+                counted += 1
+        return dt.datetime.combine(day, opened.timetz())
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        return moment.astimezone(self.tz)
+
+
+def parse_hours(spec: dict[str, str]) -> dict[int, tuple[dt.time, dt.time]]:
+    """{"senin": "07:30-16:00", ...} -> {0: (07:30, 16:00), ...}; days left out are closed."""
+    hours = {}
+    for name, span in spec.items():
+        if name.lower() not in DAY_NAMES:
+            raise ValueError(f"hari tidak dikenal: {name!r} (gunakan: {', '.join(DAY_NAMES)})")
+        try:
+            a, b = (dt.time.fromisoformat(p.strip()) for p in span.split("-"))
+        except ValueError:
+            raise ValueError(f"jam kerja {name} tidak dikenal: {span!r} (contoh: '07:30-16:00')") from None
+        if b <= a:
+            raise ValueError(f"jam kerja {name}: jam selesai harus setelah jam mulai")
+        hours[DAY_NAMES.index(name.lower())] = (a, b)
+    if not hours:
+        raise ValueError("jam kerja kosong: paling sedikit satu hari kerja diperlukan")
+    return hours

@@ -1,0 +1,141 @@
+"""The procedure as data: an office's SOP loaded from a TOML file and validated.
+
+The engine reads steps, performers, standard times and what a step's completion causes
+from here; nothing about any particular office is written in code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from templates import TEMPLATES
+
+DEFAULT_SOP = TEMPLATES / "sop" / "palaran.toml"
+
+# What a step's completion may cause; each name is implemented once in the engine.
+ON_DONE = ("acknowledge", "copy_performer", "copy_section_head", "issue_letter", "deliver_letter")
+KEYWORDS = ("seksi", "rapat")
+UNITS = {"menit": "minutes", "jam": "hours", "hari": "days"}
+
+
+class SopError(ValueError):
+    """The SOP file is wrong; the message names the file, the line and the key."""
+
+
+@dataclass(frozen=True)
+class Duration:
+    amount: int
+    unit: str  # minutes | hours | days
+
+    @classmethod
+    def parse(cls, text: str) -> "Duration":
+        m = re.fullmatch(r"\s*(?:maksimal\s+)?(\d+)\s*(menit|jam|hari)\s*", text, re.IGNORECASE)
+        if not m:
+            raise ValueError(f"waktu tidak dikenal: {text!r} (contoh: '30 menit', '1 jam', '10 hari')")
+        return cls(int(m.group(1)), UNITS[m.group(2).lower()])
+
+    def __str__(self) -> str:
+        word = {v: k for k, v in UNITS.items()}[self.unit]
+        return f"{self.amount} {word}"
+
+
+@dataclass(frozen=True)
+class Step:
+    no: int
+    role: str
+    activity: str
+    input: str
+    output: str
+    time: Duration
+    automatic: bool = False
+    instruction: str = ""
+    keywords: tuple[str, ...] = ()
+    on_done: tuple[str, ...] = ()
+    attach_letter: bool = False
+    escalate_to: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Procedure:
+    name: str
+    number: str
+    steps: tuple[Step, ...]
+    source: str
+
+    def step(self, no: int) -> Step:
+        return self.steps[no - 1]
+
+    def next_step(self, no: int) -> Step | None:
+        return self.steps[no] if no < len(self.steps) else None
+
+    @property
+    def roles(self) -> set[str]:
+        return {s.role for s in self.steps} | {s.escalate_to for s in self.steps if s.escalate_to}
+
+
+def load_procedure(path: Path | str | None = None) -> Procedure:
+    path = Path(path) if path else DEFAULT_SOP
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SopError(f"{path}: {exc}") from None
+    return parse_procedure(data, text, str(path))
+
+
+def _line_of_step(text: str, index: int) -> int:
+    """The line where the index-th [[steps]] table starts, for error messages."""
+    seen = -1
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if line.strip() == "[[steps]]":
+            seen += 1
+            if seen == index:
+                return lineno
+    return 0
+
+
+def parse_procedure(data: dict, text: str = "", source: str = "<sop>") -> Procedure:
+    head = data.get("sop", {})
+    raw_steps = data.get("steps")
+    if not raw_steps:
+        raise SopError(f"{source}: tidak ada [[steps]]: SOP memerlukan paling sedikit satu langkah")
+    steps = []
+    allowed = set(Step.__dataclass_fields__)
+    for i, raw in enumerate(raw_steps):
+        where = f"{source}, baris {_line_of_step(text, i)} (langkah ke-{i + 1})"
+        unknown = set(raw) - allowed
+        if unknown:
+            raise SopError(f"{where}: kunci tidak dikenal: {', '.join(sorted(unknown))}")
+        for key in ("no", "role", "activity", "input", "output", "time"):
+            if key not in raw:
+                raise SopError(f"{where}: kunci '{key}' wajib diisi")
+        if raw["no"] != i + 1:
+            raise SopError(f"{where}: 'no' harus {i + 1}, tertulis {raw['no']!r}")
+        try:
+            duration = Duration.parse(str(raw["time"]))
+        except ValueError as exc:
+            raise SopError(f"{where}: {exc}") from None
+        for key, known in (("on_done", ON_DONE), ("keywords", KEYWORDS)):
+            bad = [v for v in raw.get(key, []) if v not in known]
+            if bad:
+                raise SopError(f"{where}: '{key}' tidak dikenal: {', '.join(bad)}; "
+                               f"yang tersedia: {', '.join(known)}")
+        if not raw.get("automatic") and not raw.get("instruction"):
+            raise SopError(f"{where}: langkah yang dibalas pejabat memerlukan 'instruction'")
+        steps.append(Step(
+            no=raw["no"], role=raw["role"], activity=raw["activity"], input=raw["input"],
+            output=raw["output"], time=duration, automatic=bool(raw.get("automatic", False)),
+            instruction=raw.get("instruction", ""), keywords=tuple(raw.get("keywords", ())),
+            on_done=tuple(raw.get("on_done", ())), attach_letter=bool(raw.get("attach_letter", False)),
+            escalate_to=raw.get("escalate_to"), note=raw.get("note", ""),
+        ))
+    if not steps[0].automatic:
+        raise SopError(f"{source}: langkah 1 harus 'automatic = true' (pencatatan oleh sistem)")
+    if any(s.automatic for s in steps[1:]):
+        raise SopError(f"{source}: hanya langkah 1 yang boleh 'automatic'")
+    return Procedure(name=head.get("name", ""), number=head.get("number", ""),
+                     steps=tuple(steps), source=source)
