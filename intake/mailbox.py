@@ -56,8 +56,9 @@ class Mailbox:
             box = MailBoxUnencrypted(s.host, s.port, timeout=s.timeout)
         box.login(s.username, s.password, initial_folder=s.folder)
         self._box = box
-        self._can_move = b"MOVE" in b" ".join(
-            c.encode() if isinstance(c, str) else c for c in box.client.capabilities)
+        # Ask again after login: servers advertise fewer capabilities before authentication.
+        typ, data = box.client.capability()
+        self._can_move = typ == "OK" and b"MOVE" in (data[0] or b"").upper().split()
         return self
 
     def __exit__(self, *exc) -> None:

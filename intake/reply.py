@@ -26,6 +26,12 @@ SEPARATOR = re.compile(r"^-{3,}\s*(Pesan Asli|Original Message|Pesan yang Diteru
                        re.IGNORECASE | re.MULTILINE)
 
 
+# A line that is only a sign-off starts the signature, even as the reply's first line.
+SIGN_OFF = re.compile(r"^\s*(salam( hormat)?|hormat (saya|kami)|wassalam\w*|terima ?kasih|regards|"
+                      r"best regards|kind regards|thanks|thank you|cheers)\s*[,.!]?\s*$",
+                      re.IGNORECASE | re.MULTILINE)
+
+
 def extract_reply(text: str) -> str:
     """The reply's own words, or '' when it says nothing new."""
     text = text.replace("\r\n", "\n")
@@ -37,5 +43,8 @@ def extract_reply(text: str) -> str:
         latest = replies[0].body if replies else ""
     except Exception:  # the parser is a heuristic; never lose a reply to it
         latest = text
+    sign_off = SIGN_OFF.search(latest)
+    if sign_off:
+        latest = latest[:sign_off.start()]
     lines = [ln for ln in latest.split("\n") if not ln.lstrip().startswith(">")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -13,6 +13,7 @@ import struct
 import tempfile
 import time
 import zlib
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from pathlib import Path
@@ -22,18 +23,44 @@ from imap_tools import AND, MailBoxUnencrypted
 from jobs.mailrig import MailRig
 
 DOMAIN = "kecamatan.test"
-OFFICE = f"pengaduan@{DOMAIN}"
 PASSWORD = "rahasia-demo"
-OFFICIALS = {
-    "camat": ("Muhammad Dahlan, S.STP, M.Si", f"camat@{DOMAIN}"),
-    "sekretaris": ("Rahmawati, S.Sos", f"sekretaris@{DOMAIN}"),
-    "jfu": ("Andi Saputra", f"staf@{DOMAIN}"),
-}
-SECTIONS = (
-    ("Seksi Pemerintahan", "Hendra Wijaya, S.IP", f"kasi.pemerintahan@{DOMAIN}"),
-    ("Seksi Ketenteraman dan Ketertiban Umum", "Yusuf Ramadhan, S.H.", f"kasi.trantib@{DOMAIN}"),
-    ("Seksi Pelayanan Umum", "Dewi Lestari, S.AP", f"kasi.pelayanan@{DOMAIN}"),
-)
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The people of a demo office; tests make one per test with its own mail domain."""
+
+    domain: str = DOMAIN
+
+    @property
+    def office(self) -> str:
+        return f"pengaduan@{self.domain}"
+
+    @property
+    def officials(self) -> dict[str, tuple[str, str]]:
+        return {
+            "camat": ("Muhammad Dahlan, S.STP, M.Si", f"camat@{self.domain}"),
+            "sekretaris": ("Rahmawati, S.Sos", f"sekretaris@{self.domain}"),
+            "jfu": ("Andi Saputra", f"staf@{self.domain}"),
+        }
+
+    @property
+    def sections(self) -> tuple[tuple[str, str, str], ...]:
+        return (
+            ("Seksi Pemerintahan", "Hendra Wijaya, S.IP", f"kasi.pemerintahan@{self.domain}"),
+            ("Seksi Ketenteraman dan Ketertiban Umum", "Yusuf Ramadhan, S.H.", f"kasi.trantib@{self.domain}"),
+            ("Seksi Pelayanan Umum", "Dewi Lestari, S.AP", f"kasi.pelayanan@{self.domain}"),
+        )
+
+    @property
+    def citizens(self) -> tuple[tuple[str, str, str, str], ...]:
+        if self.domain == DOMAIN:
+            return CITIZENS
+        return tuple((name, addr.replace("warga.test", "warga." + self.domain), subject, body)
+                     for name, addr, subject, body in CITIZENS)
+
+
+
 CITIZENS = (
     ("Siti Aminah", "siti.aminah@warga.test", "Lampu jalan padam di RT 12 Rawa Makmur",
      "Selamat pagi,\n\nSudah dua minggu lampu jalan di RT 12 Kelurahan Rawa Makmur padam. "
@@ -84,13 +111,15 @@ def signature_png(width: int = 320, height: int = 110) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
-def write_config(directory: Path, rig: MailRig, signature: Path | None = None) -> Path:
+def write_config(directory: Path, rig: MailRig, signature: Path | None = None,
+                 cast: Cast = Cast(), extra: str = "") -> Path:
+    office = cast.office
     lines = [
         "[office]",
         'name = "Kecamatan Palaran"',
         'parent = "Pemerintah Kota Samarinda"',
         'address = "Jl. Contoh No. 1, Kelurahan Rawa Makmur, Kecamatan Palaran, Samarinda"',
-        f'contact = "Surel {OFFICE}"',
+        f'contact = "Surel {office}"',
         "[storage]",
         'database = "data/pengaduan.db"',
         'files = "data/files"',
@@ -99,15 +128,15 @@ def write_config(directory: Path, rig: MailRig, signature: Path | None = None) -
         'host = "127.0.0.1"',
         f"port = {rig.imap_port}",
         'security = "none"',
-        f'username = "{OFFICE}"',
+        f'username = "{office}"',
         f'password = "{PASSWORD}"',
-        f'address = "{OFFICE}"',
+        f'address = "{office}"',
         "[smtp]",
         'host = "127.0.0.1"',
         f"port = {rig.smtp_port}",
         'security = "none"',
     ]
-    for role, (name, email) in OFFICIALS.items():
+    for role, (name, email) in cast.officials.items():
         lines += [f"[roles.{role}]", f'name = "{name}"', f'email = "{email}"']
         if role in ("camat", "sekretaris"):
             lines.append('nip = "198005071999121001"' if role == "camat" else 'nip = "198203152006042003"')
@@ -115,24 +144,20 @@ def write_config(directory: Path, rig: MailRig, signature: Path | None = None) -
             lines.append('rank = "Pembina Tk. I (IV/b)"')
             if signature:
                 lines.append(f'signature = "{signature}"')
-    for name, head, email in SECTIONS:
+    for name, head, email in cast.sections:
         lines += ["[[roles.sections]]", f'name = "{name}"', f'head = "{head}"', f'email = "{email}"']
     path = directory / "pengaduan.toml"
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text("\n".join(lines) + "\n" + extra)
     path.chmod(0o600)
     return path
 
 
-def setup_users(rig: MailRig) -> None:
-    for address in [OFFICE, *(e for _, e in OFFICIALS.values()), *(s[2] for s in SECTIONS),
-                    *(c[1] for c in CITIZENS)]:
-        rig.add_user(address, PASSWORD)
 
-
-def complaint_message(name: str, address: str, subject: str, body: str) -> EmailMessage:
+def complaint_message(name: str, address: str, subject: str, body: str,
+                      to: str = Cast().office) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = formataddr((name, address))
-    msg["To"] = OFFICE
+    msg["To"] = to
     msg["Subject"] = subject
     msg["Message-ID"] = make_msgid(domain="warga.test")
     msg.set_content(body)
@@ -180,15 +205,14 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
     directory = Path(directory or tempfile.mkdtemp(prefix="pengaduan-demo-"))
     directory.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    with MailRig() as rig:
-        setup_users(rig)
+    with MailRig(password=PASSWORD) as rig:
         signature = directory / "ttd-camat.png"
         signature.write_bytes(signature_png())
         cfg = load_config(write_config(directory, rig, signature))
         office = Office(cfg, Book(cfg.database))
         console.rule("[bold]Peragaan pengaduan: SOP Penanganan Pengaduan Pelayanan Publik")
         echo(f"Server surel lokal: IMAP 127.0.0.1:{rig.imap_port}, SMTP 127.0.0.1:{rig.smtp_port}")
-        for name, address, subject, body in CITIZENS:
+        for name, address, subject, body in Cast().citizens:
             rig.send(complaint_message(name, address, subject, body))
             echo(f"Warga {name} <{address}> mengirim pengaduan: {subject}")
         run_once(office)
@@ -218,7 +242,7 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
         console.print(table)
         for d in docs:
             echo(f"Surat jawaban {d['letter_number']} (bertanda tangan): {d['letter']}")
-        for _, address, _, _ in CITIZENS:
+        for _, address, _, _ in Cast().citizens:
             got = [m.subject for m in inbox(rig, address)]
             echo(f"Kotak masuk {address}: " + "; ".join(got))
         echo(f"Salinan surat untuk staf: {cfg.outbox}")

@@ -64,7 +64,7 @@ default_login_user = {user}
 first_valid_uid = 0
 mail_uid = {user}
 mail_gid = {group}
-mail_location = maildir:{base}/mail/%d/%n
+mail_location = maildir:{base}/mail/%Ld/%Ln
 recipient_delimiter = +
 lmtp_save_to_detail_mailbox = no
 namespace inbox {{
@@ -72,12 +72,12 @@ namespace inbox {{
   separator = /
 }}
 passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%Lu {base}/users
+  driver = static
+  args = password={password}
 }}
 userdb {{
   driver = static
-  args = uid={user} gid={group} home={base}/mail/%d/%n
+  args = uid={user} gid={group} home={base}/mail/%Ld/%Ln allow_all_users=yes
 }}
 service imap-login {{
   chroot =
@@ -139,6 +139,9 @@ class MailRig:
     imap_port: int = field(default_factory=free_port)
     lmtp_port: int = field(default_factory=free_port)
     smtp_port: int = field(default_factory=free_port)
+    # Every address on the rig is a mailbox with this password: test users need no setup,
+    # and Dovecot's passwd-file, reread at most once a second, cannot lag behind a test.
+    password: str = "secret"
     _dovecot_pid: int | None = None
     _smtp = None
 
@@ -155,11 +158,10 @@ class MailRig:
         os.chmod(self.base, 0o755)
         for sub in ("run", "state", "mail"):
             (self.base / sub).mkdir(exist_ok=True)
-        (self.base / "users").touch()
         if os.geteuid() == 0:
             os.chown(self.base / "mail", account.pw_uid, account.pw_gid)
         self.conf.write_text(DOVECOT_CONF.format(
-            base=self.base, user=account.pw_name, group=group,
+            base=self.base, user=account.pw_name, group=group, password=self.password,
             imap_port=self.imap_port, lmtp_port=self.lmtp_port,
         ))
         subprocess.run(["dovecot", "-c", str(self.conf)], check=True)
@@ -187,14 +189,6 @@ class MailRig:
     def cleanup(self) -> None:
         self.stop()
         shutil.rmtree(self.base, ignore_errors=True)
-
-    def add_user(self, address: str, password: str = "secret") -> None:
-        """Create a mailbox; Dovecot rereads the passwd-file on each login."""
-        address = address.lower()
-        users = self.base / "users"
-        lines = [ln for ln in users.read_text().splitlines() if not ln.startswith(address + ":")]
-        lines.append(f"{address}:{{PLAIN}}{password}::::::")
-        users.write_text("\n".join(lines) + "\n")
 
     def send(self, message) -> None:
         """Submit an email.message.EmailMessage through the rig's SMTP server."""

@@ -240,7 +240,11 @@ class Office:
             names = ", ".join(a.filename for a in msg.attachments)
             self.book.add_event(cid, now, 1, SYSTEM, "lampiran",
                                 f"{len(msg.attachments)} lampiran diterima: {names}")
-        outcome = advance(self.case(row), Recorded(), now, cfg.procedure, cfg.directory.section_names)
+        nxt = cfg.procedure.next_step(1)
+        reported = f" dan dilaporkan kepada {cfg.directory.official(nxt.role).title}" if nxt else ""
+        text = f"Pengaduan diterima melalui surel dan dicatat dalam buku pengaduan{reported}."
+        outcome = advance(self.case(row), Recorded(text=text), now, cfg.procedure,
+                          cfg.directory.section_names)
         return self.apply(row, outcome, now)
 
     def check_deadlines(self, now: dt.datetime) -> int:

@@ -35,6 +35,7 @@ class Recorded:
     """Step 1 done by the system: the complaint is in the book."""
 
     actor: str = SYSTEM
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
                                   "Pengaduan sudah ditutup; tidak ada perubahan."),), acted=False)
     if isinstance(event, Recorded):
         step = procedure.step(1)
-        return _finish(case, step, event.actor, step.output, now, procedure, [])
+        return _finish(case, step, event.actor, event.text or step.output, now, procedure, [])
     if isinstance(event, Reply):
         if event.step != case.step:
             return Outcome(case, (Log(event.step, event.actor, "diabaikan",

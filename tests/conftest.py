@@ -1,0 +1,80 @@
+"""Shared fixtures: one real mail rig (Dovecot + SMTP on loopback) for the session, and a
+fresh office per test with its own mail domain, config, book and files."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from jobs.config import Config, load_config
+from jobs.daemon import run_once
+from jobs.demo import Cast, complaint_message, find_routing, inbox, PASSWORD, reply_to, signature_png, write_config
+from jobs.mailrig import MailRig
+from jobs.workflow import Office
+from sop.book import Book
+
+_domains = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def rig():
+    with MailRig(password=PASSWORD) as started:
+        yield started
+
+
+@dataclass
+class Env:
+    """A running office on the rig, and helpers that act as its people would."""
+
+    rig: MailRig
+    cast: Cast
+    directory: Path
+    config_path: Path
+    config: Config
+    office: Office
+
+    def cycle(self) -> None:
+        run_once(self.office)
+
+    def complain(self, index: int = 0, **overrides) -> None:
+        name, address, subject, body = self.cast.citizens[index]
+        values = dict(name=name, address=address, subject=subject, body=body) | overrides
+        self.rig.send(complaint_message(values["name"], values["address"], values["subject"],
+                                        values["body"], to=self.cast.office))
+
+    def official(self, role: str) -> tuple[str, str]:
+        return self.cast.officials[role]
+
+    def routing(self, role: str, number: str, step: int):
+        return find_routing(self.rig, self.official(role)[1], number, step)
+
+    def reply(self, role: str, number: str, step: int, text: str, sender: tuple[str, str] | None = None):
+        routing = self.routing(role, number, step)
+        assert routing is not None, f"no routing email for {number} step {step} in {role}'s mailbox"
+        self.rig.send(reply_to(routing, sender or self.official(role), text))
+        return routing
+
+    def inbox(self, address: str):
+        return inbox(self.rig, address)
+
+    def complaint(self, number: str) -> dict:
+        return self.office.book.complaint(number)
+
+
+@pytest.fixture
+def env(rig):
+    cast = Cast(domain=f"k{next(_domains)}.test")
+    directory = Path(tempfile.mkdtemp(prefix="pgd-test-"))
+    signature = directory / "ttd.png"
+    signature.write_bytes(signature_png())
+    path = write_config(directory, rig, signature, cast)
+    config = load_config(path)
+    office = Office(config, Book(config.database))
+    yield Env(rig, cast, directory, path, config, office)
+    office.book.close()
+    shutil.rmtree(directory, ignore_errors=True)

@@ -1,0 +1,120 @@
+"""The whole SOP over the real servers: a citizen's email becomes a signed, delivered letter."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+
+from letters.render import letter_text
+
+
+def subjects(env, address):
+    return [" ".join(m.subject.split()) for m in env.inbox(address)]
+
+
+def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(env):
+    citizen_name, citizen = env.cast.citizens[0][:2]
+    sek_name, sekretaris = env.official("sekretaris")
+    camat_name, camat = env.official("camat")
+    staf_name, staf = env.official("jfu")
+    kasi = env.cast.sections[0][2]
+
+    # Step 1: the complaint is recorded, acknowledged, reported to the Sekretaris; staff get a copy.
+    env.complain(0)
+    env.cycle()
+    [row] = env.office.book.complaints()
+    number = row["number"]
+    assert number.startswith("PGD/") and number.endswith("/0001")
+    assert (row["state"], row["step"], row["channel"]) == ("open", 2, "email")
+    assert row["email"] == citizen and row["name"] == citizen_name
+    assert "lampu jalan" in row["body"].lower()
+    ack = env.inbox(citizen)
+    assert len(ack) == 1 and number in ack[0].subject and number in ack[0].text
+    assert ack[0].headers["auto-submitted"][0] == "auto-replied"
+    assert any(number in s and "tercatat" in s for s in subjects(env, staf))
+    routing = env.routing("sekretaris", number, 2)
+    assert routing is not None
+    assert routing.to == (sekretaris,)
+    token = routing.reply_to[0].split("+")[1].split("@")[0]
+    assert routing.reply_to[0] == f"pengaduan+{token}@{env.cast.domain}"
+    assert token in routing.headers["message-id"][0]
+    assert "Seksi:" in routing.text and "lampu jalan" in routing.text.lower()
+
+    # Step 2: the Sekretaris clarifies and names the section; its head gets a copy, the Camat step 3.
+    env.reply("sekretaris", number, 2, "Sudah dicek ke lurah: kabel putus di tiga titik.\nSeksi: pemerintahan")
+    env.cycle()
+    row = env.complaint(number)
+    assert (row["step"], row["section"]) == (3, "Seksi Pemerintahan")
+    events = env.office.book.events(row["id"])
+    clarification = [e for e in events if e["step"] == 2 and e["kind"] == "langkah"]
+    assert clarification[0]["text"] == "Sudah dicek ke lurah: kabel putus di tiga titik."
+    assert clarification[0]["actor"] == sekretaris
+    assert any(number in s for s in subjects(env, kasi))
+    routing3 = env.routing("camat", number, 3)
+    assert routing3 is not None and "kabel putus di tiga titik" in routing3.text
+    assert any("Tercatat: langkah 2" in s for s in subjects(env, sekretaris))
+
+    # Step 3: the Camat decides and asks for a meeting; the Sekretaris gets step 4.
+    env.reply("camat", number, 3, "Koordinasikan dengan Dinas PUPR.\nRapat: ya")
+    env.cycle()
+    row = env.complaint(number)
+    assert row["step"] == 4 and row["meeting"] == 1
+    assert "Koordinasikan dengan Dinas PUPR." in env.routing("sekretaris", number, 4).text
+
+    # Step 4: the Sekretaris writes the answer; the letter is rendered, filed, copied for staff,
+    # and sent to the JFU with step 5.
+    answer = "Perbaikan kabel dijadwalkan pekan ini.\n\nKelurahan akan memantau hasilnya."
+    env.reply("sekretaris", number, 4, answer)
+    env.cycle()
+    row = env.complaint(number)
+    assert row["step"] == 5 and row["letter_number"].startswith("000.8.3.4/0001/")
+    archived = row["letter_path"]
+    assert "/arsip/" in archived
+    copies = list(env.config.outbox.glob("*.docx"))
+    assert len(copies) == 1 and copies[0].read_bytes() == open(archived, "rb").read()
+    routing5 = env.routing("jfu", number, 5)
+    [attachment] = [a for a in routing5.attachments if a.filename.endswith(".docx")]
+
+    doc = Document(io.BytesIO(attachment.payload))
+    text = letter_text(attachment.payload)
+    assert row["letter_number"] in text
+    assert f"Yth. Bapak/Ibu {citizen_name}" in text
+    assert "Perbaikan kabel dijadwalkan pekan ini." in text
+    assert "Kelurahan akan memantau hasilnya." in text
+    assert camat_name in text and "NIP. 198005071999121001" in text
+    assert "CAMAT PALARAN," in text and "KECAMATAN PALARAN" in text
+    assert number in text
+    assert doc.inline_shapes, "the configured signature image is in the letter"
+
+    # Step 5: the JFU confirms delivery; the citizen receives the letter and the case closes.
+    env.reply("jfu", number, 5, "Disampaikan melalui surel.")
+    env.cycle()
+    row = env.complaint(number)
+    assert (row["state"], row["step"]) == ("closed", None) and row["closed_at"]
+    final = [m for m in env.inbox(citizen) if "Jawaban atas Pengaduan" in m.subject]
+    assert len(final) == 1
+    assert final[0].from_ == env.cast.office
+    delivered = [a.payload for a in final[0].attachments if a.filename.endswith(".docx")]
+    assert delivered == [attachment.payload]
+    kinds = [(e["step"], e["kind"]) for e in env.office.book.events(row["id"])]
+    assert (5, "langkah") in kinds and (None, "selesai") in kinds
+    tasks = env.office.book.tasks(row["id"])
+    assert [t["step"] for t in tasks] == [2, 3, 4, 5] and all(t["done_at"] for t in tasks)
+    assert all(r["sent_at"] for r in env.office.book.outbox())
+
+
+def test_every_message_in_the_mailbox_ends_in_the_book_once_and_leaves_the_inbox(env):
+    env.complain(0)
+    env.complain(1)
+    env.cycle()
+    env.cycle()  # a second cycle finds nothing new
+    assert len(env.office.book.complaints()) == 2
+    assert len(env.office.book.messages("complaint")) == 2
+    from imap_tools import MailBoxUnencrypted
+
+    with MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo") as box:
+        assert box.uids("ALL") == []
+        box.folder.set("Diproses")
+        assert len(box.uids("ALL")) == 2
+        assert all("\\Seen" not in m.flags for m in box.fetch(mark_seen=False))
