@@ -101,8 +101,9 @@ def book(ctx: click.Context, as_json: bool, everything: bool) -> None:
 
     states = {"open": "terbuka", "closed": "selesai", "rejected": "ditolak"}
     table = Table(title=f"Buku Pengaduan {office.config.office_name}")
+    # The register number and the times must read whole; the subject wraps instead.
     for column in ("Nomor", "Diterima", "Pengadu", "Pokok", "Status", "Langkah", "Pejabat", "Batas waktu"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("Nomor", "Diterima", "Batas waktu"))
     for d in docs:
         due = d["due_at"][:16].replace("T", " ") if d["due_at"] else "-"
         table.add_row(
@@ -156,9 +157,13 @@ def show(ctx: click.Context, number: str, as_json: bool) -> None:
 @main.command(help="Peragaan lengkap: server surel lokal, dua pengaduan, seluruh SOP sampai surat bertanda tangan.")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder hasil peragaan (bawaan: folder sementara baru).")
-def demo(directory: Path | None) -> None:
+@click.pass_context
+def demo(ctx: click.Context, directory: Path | None) -> None:
     from jobs.demo import run_demo
 
+    if not ctx.find_root().params.get("verbose"):
+        # The demo narrates; the daemon's own log lines would drown the story.
+        logging.getLogger().setLevel(logging.WARNING)
     run_demo(directory)
 
 

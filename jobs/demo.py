@@ -235,7 +235,7 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
 
         table = Table(title="Buku Pengaduan Kecamatan Palaran")
         for column in ("Nomor", "Pengadu", "Pokok", "Seksi", "Status", "Surat jawaban"):
-            table.add_column(column)
+            table.add_column(column, no_wrap=column in ("Nomor", "Surat jawaban"))
         for d in docs:
             table.add_row(d["number"], d["complainant"]["name"], d["subject"], d["section"] or "-",
                           {"closed": "selesai"}.get(d["state"], d["state"]), d["letter_number"] or "-")

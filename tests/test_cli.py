@@ -1,0 +1,79 @@
+"""The `pengaduan` command as staff and scripts use it, over the real mail rig."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def pengaduan(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).parent / "pengaduan"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "jobs.cli"]
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=cwd, timeout=120,
+                          env={**os.environ, **(env or {})})
+
+
+def test_init_writes_a_commented_sample_and_an_empty_book(tmp_path):
+    result = pengaduan("init", str(tmp_path / "kantor"))
+    assert result.returncode == 0, result.stderr
+    config = tmp_path / "kantor" / "pengaduan.toml"
+    assert "[mailbox]" in config.read_text() and "# " in config.read_text()
+    assert (config.stat().st_mode & 0o777) == 0o600
+    assert (tmp_path / "kantor" / "data" / "pengaduan.db").exists()
+    again = pengaduan("init", str(tmp_path / "kantor"))
+    assert "tidak ditimpa" in again.stdout
+
+
+def test_run_once_then_book_and_show_as_json(env):
+    env.complain(0)
+    config = str(env.config_path)
+    result = pengaduan("--config", config, "run", "--once")
+    assert result.returncode == 0, result.stderr
+    listing = pengaduan("--config", config, "book", "--json")
+    assert listing.returncode == 0, listing.stderr
+    [doc] = json.loads(listing.stdout)
+    assert doc["state"] == "open" and doc["step"] == 2 and doc["channel"] == "email"
+    assert doc["complainant"] == {"name": env.cast.citizens[0][0], "email": env.cast.citizens[0][1]}
+    assert doc["subject"] == env.cast.citizens[0][2] and "RT 12" in doc["body"]
+    assert doc["letter"] is None and doc["section"] is None and doc["late"] is False
+    received = dt.datetime.fromisoformat(doc["received_at"])
+    due = dt.datetime.fromisoformat(doc["due_at"])
+    assert received.utcoffset() == dt.timedelta(hours=8) and due > received
+
+    shown = pengaduan("--config", config, "show", doc["number"], "--json")
+    assert shown.returncode == 0, shown.stderr
+    detail = json.loads(shown.stdout)
+    assert detail["number"] == doc["number"]
+    assert [e["step"] for e in detail["events"]][:1] == [1]
+    assert {"time", "step", "actor", "text"} <= set(detail["events"][0])
+
+    table = pengaduan("--config", config, "book")
+    assert doc["number"] in table.stdout and "Buku Pengaduan" in table.stdout
+    human = pengaduan("--config", config, "show", doc["number"])
+    assert "Riwayat" in human.stdout and "mutu baku" in human.stdout
+
+
+def test_config_from_the_environment_variable_and_clear_errors(env, tmp_path):
+    listing = pengaduan("book", "--json", cwd=tmp_path, env={"PENGADUAN_CONFIG": str(env.config_path)})
+    assert listing.returncode == 0 and json.loads(listing.stdout) == []
+    missing = pengaduan("book", cwd=tmp_path)
+    assert missing.returncode != 0 and "pengaduan init" in missing.stderr
+    unknown = pengaduan("--config", str(env.config_path), "show", "PGD/1999/9999")
+    assert unknown.returncode != 0 and "tidak ada dalam buku" in unknown.stderr
+
+
+def test_demo_plays_the_whole_sop_to_signed_letters(tmp_path):
+    from jobs.demo import run_demo
+
+    lines: list[str] = []
+    result = run_demo(tmp_path / "demo", echo=lines.append)
+    docs = result["complaints"]
+    assert len(docs) == 2 and all(d["state"] == "closed" for d in docs)
+    for d in docs:
+        assert Path(d["letter"]).exists()
+        assert any(d["letter"] in line for line in lines)
+    assert any("Jawaban atas Pengaduan" in line for line in lines)

@@ -1,0 +1,57 @@
+"""Standard times counted in office time, WITA, skipping weekends, holidays and cuti bersama."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sop.clock import WITA, OfficeClock, parse_hours
+from sop.procedure import Duration
+
+
+def wita(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=WITA)
+
+
+CLOCK = OfficeClock()
+
+
+def test_saturday_evening_complaint_is_due_from_monday_morning():
+    saturday = wita(2026, 11, 28, 19, 0)
+    assert CLOCK.next_open(saturday) == wita(2026, 11, 30, 7, 30)
+    assert CLOCK.add(saturday, Duration(30, "minutes")) == wita(2026, 11, 30, 8, 0)
+
+
+def test_minutes_carry_over_the_end_of_the_working_day():
+    assert CLOCK.add(wita(2026, 12, 1, 15, 50), Duration(1, "hours")) == wita(2026, 12, 2, 8, 20)
+    # Friday closes at 16:30 by default.
+    assert CLOCK.add(wita(2026, 12, 4, 16, 0), Duration(1, "hours")) == wita(2026, 12, 7, 8, 0)
+
+
+def test_ten_working_days_skip_idul_fitri_and_cuti_bersama_2026():
+    start = wita(2026, 3, 16, 9, 0)
+    due = CLOCK.add(start, Duration(10, "days"))
+    assert due == wita(2026, 4, 7, 9, 0)
+    assert not CLOCK.is_working_day(dt.date(2026, 3, 20))  # cuti bersama
+    calendar = OfficeClock(calendar_days=True)
+    assert calendar.add(start, Duration(10, "days")) == wita(2026, 3, 26, 9, 0)
+
+
+def test_extra_office_holidays_and_custom_hours():
+    clock = OfficeClock(hours=parse_hours({"senin": "08:00-12:00", "sabtu": "08:00-12:00"}),
+                        extra_holidays=frozenset({dt.date(2026, 11, 30)}))
+    # Monday 30 Nov is declared off; the next open moment is Saturday 5 Dec.
+    assert clock.next_open(wita(2026, 11, 29, 10, 0)) == wita(2026, 12, 5, 8, 0)
+
+
+def test_times_given_in_utc_are_counted_in_wita():
+    utc = dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.timezone.utc)  # 08:00 WITA
+    assert CLOCK.add(utc, Duration(10, "minutes")) == wita(2026, 12, 1, 8, 10)
+
+
+def test_bad_hours_are_refused_with_a_reason():
+    with pytest.raises(ValueError, match="hari tidak dikenal"):
+        parse_hours({"someday": "07:30-16:00"})
+    with pytest.raises(ValueError, match="jam selesai"):
+        parse_hours({"senin": "16:00-07:30"})

@@ -1,0 +1,88 @@
+"""The reply letter and the emails: rendered from templates, citizen text stays literal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import io
+
+from docx import Document
+
+from jobs.demo import signature_png
+from letters.dates import tanggal, waktu
+from letters.mail import Rendered, build_message, render_mail
+from letters.render import LetterData, Letterhead, Signer, letter_text, render_letter
+from sop.clock import WITA
+
+HEAD = Letterhead("Pemerintah Kota Samarinda", "Kecamatan Palaran", ("Jl. Contoh No. 1, Samarinda",))
+SIGNER = Signer("Camat Palaran", "Muhammad Dahlan, S.STP, M.Si", "198005071999121001", "Pembina Tk. I (IV/b)")
+
+
+def letter(**changes) -> LetterData:
+    base = dict(number="000.8.3.4/0007/400.02", date=dt.date(2025, 1, 6), place="Samarinda",
+                hal="Jawaban Pengaduan", addressee="Bapak/Ibu Siti Aminah", addressee_place="Tempat",
+                complaint_number="PGD/2025/0001", complaint_date=dt.date(2025, 1, 3),
+                complaint_subject="Lampu jalan padam", channel="email",
+                answer="Perbaikan dijadwalkan.\n\nTerima kasih atas laporannya.", tembusan=("Arsip",),
+                signing_note="Ditandatangani dengan gambar tanda tangan.")
+    return LetterData(**(base | changes))
+
+
+def test_letter_carries_every_part_of_the_naskah_dinas():
+    text = letter_text(render_letter(letter(), HEAD, SIGNER).data)
+    for expected in ("PEMERINTAH KOTA SAMARINDA", "KECAMATAN PALARAN", "Jl. Contoh No. 1, Samarinda",
+                     "000.8.3.4/0007/400.02", "Samarinda, 6 Januari 2025", "Biasa", "Jawaban Pengaduan",
+                     "Yth. Bapak/Ibu Siti Aminah", "Tempat",
+                     "pengaduan Bapak/Ibu tanggal 3 Januari 2025 melalui surat elektronik (surel) yang "
+                     "tercatat dengan nomor PGD/2025/0001 perihal Lampu jalan padam",
+                     "Perbaikan dijadwalkan.", "Terima kasih atas laporannya.", "SP4N-LAPOR!",
+                     "Demikian disampaikan", "CAMAT PALARAN,", "Muhammad Dahlan, S.STP, M.Si",
+                     "Pembina Tk. I (IV/b)", "NIP. 198005071999121001", "Tembusan:", "1. Arsip."):
+        assert expected in text, expected
+    assert "Hormat kami" not in text
+
+
+def test_signature_image_is_placed_only_when_configured(tmp_path):
+    image = tmp_path / "ttd.png"
+    image.write_bytes(signature_png())
+    signed = Document(io.BytesIO(render_letter(letter(), HEAD, Signer(
+        SIGNER.title, SIGNER.name, SIGNER.nip, signature_image=image)).data))
+    unsigned = Document(io.BytesIO(render_letter(letter(), HEAD, SIGNER).data))
+    assert len(signed.inline_shapes) == 1 and len(unsigned.inline_shapes) == 0
+
+
+def test_template_syntax_and_xml_in_citizen_text_stay_literal():
+    hostile = "{{ 7*7 }} {% for x in y %} <w:t>x</w:t> & <script>alert(1)</script>"
+    text = letter_text(render_letter(letter(answer=hostile, complaint_subject=hostile,
+                                            addressee="Bapak/Ibu {{ nama }}"), HEAD, SIGNER).data)
+    assert hostile in text and "Bapak/Ibu {{ nama }}" in text and "49" not in text
+
+
+def test_indonesian_dates():
+    assert tanggal(dt.date(2025, 8, 17)) == "17 Agustus 2025"
+    moment = dt.datetime(2025, 1, 6, 1, 5, tzinfo=dt.timezone.utc)
+    assert waktu(moment, WITA) == "Senin, 6 Januari 2025 pukul 09.05 WITA"
+
+
+def test_mail_templates_keep_citizen_text_as_data():
+    c = {"number": "PGD/2025/0001", "name": "{{ office.name }}", "subject": "{% raw %}",
+         "received": "kemarin"}
+    out = render_mail("tanda_terima", c=c, office={"name": "Kecamatan Palaran", "parent": "Pemkot",
+                                                    "address": ""})
+    assert "Yth. Bapak/Ibu {{ office.name }}," in out.body and "{% raw %}" in out.body
+    assert out.subject == "Tanda Terima Pengaduan No. PGD/2025/0001 – Kecamatan Palaran"
+
+
+def test_header_injection_through_a_name_or_subject_is_neutralised():
+    msg = build_message(
+        sender=("Kecamatan Palaran", "pengaduan@kec.test"),
+        to=[("Budi\r\nBcc: korban@evil.test", "budi@warga.test")],
+        rendered=Rendered(subject="Halo", body="Isi\n"),
+        message_id="<x.pgd@kec.test>", date=dt.datetime(2025, 1, 6, tzinfo=dt.timezone.utc))
+    wire = msg.as_bytes(policy=email.policy.SMTP)
+    parsed = email.message_from_bytes(wire, policy=email.policy.default)
+    assert parsed["Bcc"] is None
+    assert [a.addr_spec for a in parsed["To"].addresses] == ["budi@warga.test"]
+    assert parsed["Auto-Submitted"] == "auto-generated"
+    assert b"\r\n" in wire and b"\n\n" not in wire.replace(b"\r\n", b"")

@@ -1,0 +1,148 @@
+"""The SOP as data and the pure engine that runs it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sop.engine import (Case, CloseTask, IssueLetter, Log, Notify, OpenTask, Recorded, Reply,
+                        advance, match_section, split_keywords)
+from sop.procedure import Duration, SopError, load_procedure, parse_procedure
+
+NOW = dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.timezone.utc)
+SECTIONS = ("Seksi Pemerintahan", "Seksi Ketenteraman dan Ketertiban Umum", "Seksi Pelayanan Umum")
+
+
+def test_default_sop_is_the_five_steps_of_palaran():
+    sop = load_procedure()
+    assert [(s.no, s.role, str(s.time)) for s in sop.steps] == [
+        (1, "jfu", "30 menit"), (2, "sekretaris", "10 menit"), (3, "camat", "10 hari"),
+        (4, "sekretaris", "1 jam"), (5, "jfu", "30 menit")]
+    assert sop.number == "000.8.3.3/0957/400.02"
+    assert sop.step(3).note == "SOP Rapat Dinas"
+
+
+def test_durations_read_the_sop_wording():
+    assert Duration.parse("Maksimal 10 hari") == Duration(10, "days")
+    assert Duration.parse("1 jam") == Duration(1, "hours")
+    with pytest.raises(ValueError):
+        Duration.parse("sebentar")
+
+
+def test_sop_errors_name_the_line_and_the_key():
+    text = '[sop]\nname = "x"\n\n[[steps]]\nno = 1\nrole = "jfu"\nactivity = "a"\ninput = "i"\n' \
+           'output = "o"\ntime = "30 menit"\nautomatic = true\n\n[[steps]]\nno = 2\nrole = "camat"\n' \
+           'activity = "a"\ninput = "i"\noutput = "o"\ntime = "lama sekali"\ninstruction = "balas"\n'
+    import tomllib
+
+    with pytest.raises(SopError, match=r"baris 13 \(langkah ke-2\): waktu tidak dikenal"):
+        parse_procedure(tomllib.loads(text), text, "kantor.toml")
+    bad_effect = text.replace('time = "lama sekali"', 'time = "1 jam"\non_done = ["terbang"]')
+    with pytest.raises(SopError, match="on_done' tidak dikenal: terbang"):
+        parse_procedure(tomllib.loads(bad_effect), bad_effect, "kantor.toml")
+
+
+def test_recording_acknowledges_reports_and_opens_step_two():
+    sop = load_procedure()
+    out = advance(Case("PGD/2026/0001"), Recorded(text="dicatat"), NOW, sop, SECTIONS)
+    assert out.case.step == 2 and out.case.state == "open"
+    assert out.effects == (Log(1, "sistem", "langkah", "dicatat"), CloseTask(1, "dicatat"),
+                           Notify("tanda_terima", "complainant", 1), Notify("salinan_pencatatan", "jfu", 1),
+                           OpenTask(2))
+
+
+def test_a_complainant_without_email_gets_no_acknowledgement_email():
+    out = advance(Case("X", has_email=False), Recorded(), NOW, load_procedure())
+    assert not [e for e in out.effects if isinstance(e, Notify) and e.to == "complainant"]
+
+
+def test_clarification_names_the_section_and_copies_its_head():
+    sop = load_procedure()
+    out = advance(Case("X", step=2), Reply(2, "sek@x", "Sudah diklarifikasi.\nSeksi: ketertiban"), NOW, sop, SECTIONS)
+    assert out.case.section == "Seksi Ketenteraman dan Ketertiban Umum" and out.case.step == 3
+    assert Log(2, "sek@x", "langkah", "Sudah diklarifikasi.") in out.effects
+    assert Notify("salinan_seksi", "section", 2) in out.effects
+
+
+def test_unknown_section_is_noted_and_no_copy_goes_out():
+    out = advance(Case("X", step=2), Reply(2, "s", "Ok.\nSeksi: Keuangan"), NOW, load_procedure(), SECTIONS)
+    assert out.case.section is None
+    assert not [e for e in out.effects if isinstance(e, Notify) and e.to == "section"]
+    assert any(isinstance(e, Log) and "tidak dikenali" in e.text for e in out.effects)
+
+
+def test_section_matching_is_by_any_word_and_refuses_ties():
+    assert match_section("PEMERINTAHAN", SECTIONS) == "Seksi Pemerintahan"
+    assert match_section("Seksi Pelayanan", SECTIONS) == "Seksi Pelayanan Umum"
+    assert match_section("umum", SECTIONS) is None  # two sections share the word
+    assert match_section("seksi", SECTIONS) is None
+
+
+def test_meeting_keyword_and_decision_lead_to_step_four():
+    out = advance(Case("X", step=3), Reply(3, "c", "Tindak lanjuti.\nrapat: YA"), NOW, load_procedure())
+    assert out.case.meeting is True and out.case.step == 4
+    assert Log(3, "c", "langkah", "Tindak lanjuti.") in out.effects
+
+
+def test_answer_issues_the_letter_before_routing_step_five():
+    out = advance(Case("X", step=4), Reply(4, "s", "Jawaban."), NOW, load_procedure())
+    kinds = [type(e) for e in out.effects]
+    assert kinds.index(IssueLetter) < kinds.index(OpenTask)
+    assert IssueLetter("Jawaban.") in out.effects
+
+
+def test_delivery_sends_the_letter_and_closes():
+    out = advance(Case("X", step=5), Reply(5, "j", "Diserahkan."), NOW, load_procedure())
+    assert out.case.state == "closed" and out.case.step is None
+    assert Notify("surat_jawaban", "complainant", 5) in out.effects
+    assert not [e for e in out.effects if isinstance(e, OpenTask)]
+
+
+def test_empty_reply_or_wrong_step_changes_nothing():
+    sop = load_procedure()
+    case = Case("X", step=2)
+    empty = advance(case, Reply(2, "s", "   "), NOW, sop)
+    assert not empty.acted and empty.case == case and empty.effects == (Notify("balasan_kosong", "actor", 2),)
+    wrong = advance(case, Reply(3, "s", "Putus."), NOW, sop)
+    assert not wrong.acted and wrong.case == case
+    closed = advance(Case("X", state="closed", step=None), Reply(5, "s", "x"), NOW, sop)
+    assert not closed.acted
+
+
+def test_keywords_are_only_taken_where_the_step_understands_them():
+    found, rest = split_keywords("Teks.\nRapat: ya\nSeksi: x", ("seksi",))
+    assert found == {"seksi": "x"} and rest == "Teks.\nRapat: ya"
+
+
+def test_another_office_sop_with_other_steps_runs_without_code_changes():
+    import tomllib
+
+    text = """
+[sop]
+name = "Pengaduan Kelurahan"
+[[steps]]
+no = 1
+role = "staf"
+activity = "Mencatat"
+input = "Pengaduan"
+output = "Tercatat"
+time = "1 jam"
+automatic = true
+on_done = ["acknowledge"]
+[[steps]]
+no = 2
+role = "lurah"
+activity = "Menjawab"
+input = "Tercatat"
+output = "Jawaban"
+time = "3 hari"
+instruction = "Balas dengan jawaban."
+on_done = ["issue_letter", "deliver_letter"]
+"""
+    sop = parse_procedure(tomllib.loads(text), text)
+    first = advance(Case("K-1"), Recorded(), NOW, sop)
+    assert first.case.step == 2
+    last = advance(first.case, Reply(2, "lurah@x", "Sudah diperbaiki."), NOW, sop)
+    assert last.case.state == "closed"
+    assert IssueLetter("Sudah diperbaiki.") in last.effects
