@@ -24,6 +24,7 @@ from intake.mailbox import Mailbox
 from intake.parse import Incoming, message_key, parse_message
 from intake.reply import extract_reply
 from jobs.workflow import Office
+from sop.book import private_dir
 from sop.engine import SYSTEM, Reply, advance
 
 log = logging.getLogger(__name__)
@@ -137,7 +138,7 @@ def process_raw(office: Office, raw: bytes, now: dt.datetime) -> Handled:
     if office.book.has_message(msg.key):
         return Handled("duplicate", note="sudah tercatat")
     raw_path = office.config.files / "raw" / str(now.astimezone(office.config.clock.tz).year) / f"{msg.key}.eml"
-    raw_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(raw_path.parent)
     raw_path.write_bytes(raw)
     cls = classify(msg, office.config.identity)
     with office.book.transaction():

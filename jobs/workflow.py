@@ -21,7 +21,7 @@ from jobs.config import Config
 from letters.dates import tanggal, waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
 from letters.render import LetterData, Signer, render_letter
-from sop.book import Book, parse_iso
+from sop.book import Book, parse_iso, private_dir
 from sop.engine import (CLOSED, OPEN, SYSTEM, Case, CloseTask, IssueLetter, Log, Notify,
                         OpenTask, Outcome, Recorded, advance)
 
@@ -211,9 +211,9 @@ class Office:
                                  **({"template": ls.template} if ls.template else {}))
         name = safe_name(number)
         archive = cfg.files / "arsip" / str(local_now.year) / name / f"surat-jawaban-{name}.docx"
-        archive.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(archive.parent)
         archive.write_bytes(rendered.data)
-        cfg.outbox.mkdir(parents=True, exist_ok=True)
+        private_dir(cfg.outbox, 0o750)  # staff collect letters here, possibly as a group
         (cfg.outbox / f"surat-jawaban-{name}.docx").write_bytes(rendered.data)
         self.book.record_letter(number=number, complaint_id=row["id"], issued_at=now, path=str(archive),
                                 sha256=rendered.sha256, signer=signer_official.name)

@@ -119,6 +119,18 @@ MIGRATIONS = (
 )
 
 
+def private_dir(path: Path, mode: int = 0o700) -> Path:
+    """Create `path` and any missing parents with `mode` (mkdir's mode applies to the last only)."""
+    missing = []
+    p = Path(path)
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=mode, exist_ok=True)
+    return Path(path)
+
+
 def iso(moment: dt.datetime) -> str:
     """Book timestamps are UTC ISO 8601, so that text order is time order."""
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
@@ -131,7 +143,10 @@ def parse_iso(text: str | None) -> dt.datetime | None:
 class Book:
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
+        if not self.path.exists():
+            # Personal data: the book is readable by the service account only.
+            self.path.touch(mode=0o600)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction means
         # exactly what `transaction()` encloses.
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)

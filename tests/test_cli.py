@@ -77,3 +77,27 @@ def test_demo_plays_the_whole_sop_to_signed_letters(tmp_path):
         assert Path(d["letter"]).exists()
         assert any(d["letter"] in line for line in lines)
     assert any("Jawaban atas Pengaduan" in line for line in lines)
+
+
+def test_daemon_processes_mail_on_its_own_and_stops_cleanly_on_sigterm(env):
+    import signal
+    import time
+
+    with open(env.config_path, "a") as f:
+        f.write("[daemon]\npoll_seconds = 1\n")
+    exe = Path(sys.executable).parent / "pengaduan"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "jobs.cli"]
+    daemon = subprocess.Popen([*cmd, "--config", str(env.config_path), "run"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        env.complain(0)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not env.inbox(env.cast.citizens[0][1]):
+            time.sleep(0.2)
+        assert env.inbox(env.cast.citizens[0][1]), "no acknowledgement within the daemon's cycles"
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        _, stderr = daemon.communicate(timeout=30)
+    assert daemon.returncode == 0, stderr
+    assert "daemon berhenti" in stderr
+    assert len(env.office.book.complaints()) == 1

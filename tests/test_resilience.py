@@ -1,0 +1,135 @@
+"""Nothing lost, nothing twice: crashes between commit and move, failing messages, outages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+
+from imap_tools import MailBoxUnencrypted
+
+from jobs import pipeline
+from jobs.daemon import run_once
+from jobs.pipeline import process_raw
+from jobs.sender import SmtpSettings, send_due
+from jobs.workflow import Office
+
+
+def office_box(env, folder="INBOX"):
+    box = MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo")
+    box.folder.set(folder)
+    return box
+
+
+def test_crash_after_commit_before_move_is_finished_without_a_duplicate(env):
+    env.complain(0)
+    # Process the message as a run that died right after its commit: the book has it,
+    # the mailbox still holds it in the INBOX.
+    with office_box(env) as box:
+        [uid] = box.uids("ALL")
+        _, data = box.client.uid("FETCH", uid, "(BODY.PEEK[])")
+        raw = data[0][1]
+    process_raw(env.office, raw, dt.datetime.now(dt.timezone.utc))
+    env.cycle()
+    assert len(env.office.book.complaints()) == 1
+    assert len(env.inbox(env.cast.citizens[0][1])) == 1  # one acknowledgement, not two
+    with office_box(env) as box:
+        assert box.uids("ALL") == []
+
+
+def test_the_same_mail_delivered_twice_is_one_complaint(env):
+    from jobs.demo import complaint_message
+
+    name, address, subject, body = env.cast.citizens[0]
+    msg = complaint_message(name, address, subject, body, to=env.cast.office)
+    env.rig.send(msg)
+    env.rig.send(msg)
+    env.cycle()
+    assert len(env.office.book.complaints()) == 1
+    assert len(env.inbox(address)) == 1
+
+
+def test_a_message_that_keeps_failing_is_quarantined_and_never_blocks_others(env, monkeypatch, caplog):
+    original = pipeline.HANDLERS["complaint"]
+
+    def fragile(office, msg, cls, now):
+        if "RUSAK" in msg.subject:
+            raise RuntimeError("templat surat hilang")
+        return original(office, msg, cls, now)
+
+    monkeypatch.setitem(pipeline.HANDLERS, "complaint", fragile)
+    env.complain(0, subject="RUSAK: pesan yang selalu gagal")
+    env.complain(1)
+    with caplog.at_level(logging.ERROR):
+        env.cycle()
+    # The good complaint went through in the same cycle.
+    assert [r["subject"] for r in env.office.book.complaints()] == [env.cast.citizens[1][2]]
+    assert "templat surat hilang" in caplog.text
+    env.cycle()
+    env.cycle()
+    [held] = env.office.book.messages("quarantine")
+    assert "RuntimeError: templat surat hilang" in held["note"] and "3x" in held["note"]
+    with office_box(env, "Karantina") as box:
+        assert len(box.uids("ALL")) == 1
+    with office_box(env) as box:
+        assert box.uids("ALL") == []
+
+
+def test_imap_outage_is_logged_and_the_cycle_goes_on(env, caplog):
+    from dataclasses import replace
+
+    from jobs.mailrig import free_port
+
+    broken = replace(env.config, mailbox=replace(env.config.mailbox, port=free_port()))
+    with caplog.at_level(logging.ERROR):
+        run_once(Office(broken, env.office.book))
+    assert "ambil-surel gagal" in caplog.text
+
+
+def test_smtp_outage_keeps_mail_queued_and_sends_it_once_when_back(env):
+    env.complain(0)
+    now = dt.datetime.now(dt.timezone.utc)
+    from jobs.pipeline import poll
+
+    poll(env.office, lambda: now)
+    from jobs.mailrig import free_port
+
+    down = SmtpSettings("127.0.0.1", free_port(), security="none")
+    assert send_due(env.office.book, down, env.cast.office, now) == 0
+    pending = [r for r in env.office.book.outbox() if not r["sent_at"]]
+    assert pending and all(r["attempts"] == 1 and r["last_error"] for r in pending)
+    # Not due again before the backoff has passed.
+    assert send_due(env.office.book, env.config.smtp, env.cast.office, now) == 0
+    later = now + dt.timedelta(minutes=2)
+    assert send_due(env.office.book, env.config.smtp, env.cast.office, later) == len(pending)
+    assert send_due(env.office.book, env.config.smtp, env.cast.office, later) == 0
+    assert len(env.inbox(env.cast.citizens[0][1])) == 1
+    assert all(json.loads(r["recipients"]) for r in env.office.book.outbox())
+
+
+def test_late_steps_are_escalated_once_to_the_superior_with_a_copy_to_staff(env):
+    env.complain(0)
+    env.cycle()
+    number = env.office.book.complaints()[0]["number"]
+    due = dt.datetime.fromisoformat(env.office.book.open_task_of(1)["due_at"])
+    after = due + dt.timedelta(minutes=1)
+    assert env.office.check_deadlines(due - dt.timedelta(minutes=1)) == 0
+    assert env.office.check_deadlines(after) == 1
+    assert env.office.check_deadlines(after + dt.timedelta(hours=1)) == 0
+    send_due(env.office.book, env.config.smtp, env.cast.office, after)
+    camat = [m for m in env.inbox(env.official("camat")[1]) if "Melewati batas waktu" in m.subject]
+    staf = [m for m in env.inbox(env.official("jfu")[1]) if "Melewati batas waktu" in m.subject]
+    assert len(camat) == 1 and len(staf) == 1 and number in camat[0].subject
+    from jobs.views import complaint_json
+
+    doc = complaint_json(env.office, env.office.book.complaint(number), after)
+    assert doc["late"] is True
+
+
+def test_book_and_files_are_private_to_the_service_account(env):
+    env.complain(0)
+    env.cycle()
+    assert env.config.database.stat().st_mode & 0o777 == 0o600
+    assert env.config.database.parent.stat().st_mode & 0o777 == 0o700
+    raw_files = list((env.config.files / "raw").rglob("*.eml"))
+    assert raw_files and (env.config.files / "raw").stat().st_mode & 0o777 == 0o700
