@@ -111,7 +111,7 @@ def render_letter(letter: LetterData, head: Letterhead, signer: Signer,
 
 
 def letter_text(path_or_bytes: Path | bytes) -> str:
-    """All paragraph and table text of a .docx, for checks and search."""
+    """All paragraph, table and footer text of a .docx, for checks and search."""
     from docx import Document
 
     source = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else str(path_or_bytes)
@@ -120,4 +120,6 @@ def letter_text(path_or_bytes: Path | bytes) -> str:
     for table in doc.tables:
         for row in table.rows:
             parts.extend(cell.text for cell in row.cells)
+    for section in doc.sections:
+        parts.extend(p.text for p in section.footer.paragraphs)
     return "\n".join(parts)

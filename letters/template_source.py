@@ -90,8 +90,11 @@ def build() -> None:
     # Nomor, Sifat, Lampiran, Hal | place and date
     table = doc.add_table(rows=4, cols=4)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
     _no_borders(table)
-    widths = (Cm(2.3), Cm(0.4), Cm(7.3), Cm(6.5))
+    widths = (Cm(2.4), Cm(0.5), Cm(5.8), Cm(7.8))  # 16.5 cm: the text width of A4 with these margins
+    for column, width in zip(table.columns, widths):
+        column.width = width
     rows = (("Nomor", "{{ letter.number }}", "{{ letter.place }}, {{ letter.date }}"),
             ("Sifat", "{{ letter.sifat }}", ""),
             ("Lampiran", "{{ letter.lampiran }}", ""),
@@ -123,7 +126,7 @@ def build() -> None:
           align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
     # Signature block, at the right
-    sig = 9.0
+    sig = 8.5
     _para(doc, "{%p if signer.delegation %}", indent_cm=sig)
     _para(doc, "{{ signer.delegation }}", indent_cm=sig)
     _para(doc, "{%p endif %}", indent_cm=sig)
@@ -148,7 +151,10 @@ def build() -> None:
     _para(doc, "{{ loop.index }}. {{ t }}{{ ';' if not loop.last else '.' }}", size=10)
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endif %}")
-    _para(doc, "{{ signing_note }}", size=8, space_after=0)
+    # How the letter was signed, in the page footer so it never pushes the body onto a page of its own.
+    footer = section.footer
+    footer.paragraphs[0]._p.getparent().remove(footer.paragraphs[0]._p)
+    _para(footer, "{{ signing_note }}", size=8)
 
     OUT.parent.mkdir(parents=True, exist_ok=True)
     doc.save(OUT)

@@ -38,9 +38,16 @@ def test_letter_carries_every_part_of_the_naskah_dinas():
                      "tercatat dengan nomor PGD/2025/0001 perihal Lampu jalan padam",
                      "Perbaikan dijadwalkan.", "Terima kasih atas laporannya.", "SP4N-LAPOR!",
                      "Demikian disampaikan", "CAMAT PALARAN,", "Muhammad Dahlan, S.STP, M.Si",
-                     "Pembina Tk. I (IV/b)", "NIP. 198005071999121001", "Tembusan:", "1. Arsip."):
+                     "Pembina Tk. I (IV/b)", "NIP. 198005071999121001", "Tembusan:", "1. Arsip.",
+                     "Ditandatangani dengan gambar tanda tangan."):
         assert expected in text, expected
     assert "Hormat kami" not in text
+
+
+def test_letter_is_on_a4_paper():
+    doc = Document(io.BytesIO(render_letter(letter(), HEAD, SIGNER).data))
+    section = doc.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
 
 
 def test_signature_image_is_placed_only_when_configured(tmp_path):
