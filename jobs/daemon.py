@@ -11,7 +11,6 @@ import datetime as dt
 import logging
 import signal
 import threading
-import time
 from typing import Callable
 
 import schedule

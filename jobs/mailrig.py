@@ -142,7 +142,6 @@ class MailRig:
     # Every address on the rig is a mailbox with this password: test users need no setup,
     # and Dovecot's passwd-file, reread at most once a second, cannot lag behind a test.
     password: str = "secret"
-    _dovecot_pid: int | None = None
     _smtp = None
 
     @property

@@ -25,7 +25,7 @@ from intake.parse import Incoming, message_key, parse_message
 from intake.reply import extract_reply
 from jobs.workflow import Office
 from sop.book import private_dir
-from sop.engine import SYSTEM, Reply, advance
+from sop.engine import Reply, advance
 
 log = logging.getLogger(__name__)
 
@@ -188,5 +188,3 @@ def poll(office: Office, now: Callable[[], dt.datetime]) -> dict[str, int]:
         box.mark_processed(held, QUARANTINE_FOLDER)
     return counts
 
-
-__all__ = ["process_raw", "poll", "HANDLERS", "SYSTEM"]

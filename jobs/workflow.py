@@ -18,12 +18,12 @@ from pathlib import Path
 
 from intake.parse import Incoming
 from jobs.config import Config
-from letters.dates import tanggal, waktu
+from letters.dates import waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
 from letters.render import LetterData, Signer, render_letter
 from sop.book import Book, parse_iso, private_dir
-from sop.engine import (CLOSED, OPEN, SYSTEM, Case, CloseTask, IssueLetter, Log, Notify,
-                        OpenTask, Outcome, Recorded, advance)
+from sop.engine import (OPEN, SYSTEM, Case, CloseTask, IssueLetter, Log, Notify, OpenTask,
+                        Outcome, Recorded, advance)
 
 log = logging.getLogger(__name__)
 
@@ -282,5 +282,3 @@ def due_of(book: Book, row: dict) -> dt.datetime | None:
     task = book.open_task_of(row["id"]) if row["state"] == OPEN else None
     return parse_iso(task["due_at"]) if task else None
 
-
-__all__ = ["Office", "new_token", "safe_name", "due_of", "CLOSED"]
