@@ -18,6 +18,7 @@ from intake.parse import Incoming
 class Identity:
     address: str  # the office mailbox, e.g. pengaduan@kecamatan.test
     register_pattern: re.Pattern  # finds a complaint number in a subject
+    staff: frozenset[str] = frozenset()  # officials' addresses: their forwards are complaints of others
 
     @property
     def local(self) -> str:
@@ -45,7 +46,7 @@ class Identity:
 
 @dataclass(frozen=True)
 class Classification:
-    kind: str  # own | auto | bounce | action | followup | complaint
+    kind: str  # own | auto | bounce | action | followup | forward | complaint
     reason: str
     token: str | None = None
     refs: tuple[str, ...] = ()
@@ -101,6 +102,12 @@ def _followup(m: Incoming, me: Identity):
         return "nomor pengaduan pada subjek"
 
 
+def _forward(m: Incoming, me: Identity):
+    f = m.forwarded
+    if m.from_addr in me.staff and f and f.address and f.address != me.address.lower():
+        return f"diteruskan oleh staf dari {f.address}"
+
+
 def _complaint(m: Incoming, me: Identity):
     return "pesan baru"
 
@@ -109,10 +116,11 @@ def _complaint(m: Incoming, me: Identity):
 # routing email can never count as an official's action.
 RULES: tuple[tuple[str, Callable], ...] = (
     ("own", _own),
+    ("bounce", _bounce),  # before auto: delivery reports carry Auto-Submitted too (RFC 3464)
     ("auto", _auto),
-    ("bounce", _bounce),
     ("action", _action),
     ("followup", _followup),
+    ("forward", _forward),
     ("complaint", _complaint),
 )
 

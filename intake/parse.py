@@ -29,6 +29,16 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class Forwarded:
+    """The original message inside a forward (attached message/rfc822 or inline)."""
+
+    name: str
+    address: str
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Incoming:
     key: str  # stable identity in the book: hash of the Message-ID, else of the bytes
     raw_sha256: str
@@ -45,6 +55,9 @@ class Incoming:
     headers: dict[str, str] = field(default_factory=dict)  # the few that classify uses
     content_type: str = "text/plain"
     attachments: tuple[Attachment, ...] = ()
+    forwarded: Forwarded | None = None
+    embedded_ids: tuple[str, ...] = ()  # Message-IDs of messages quoted in a bounce report
+    notes: tuple[str, ...] = ()  # what a person should know: unreadable parts, guessed charsets
 
 
 CLASSIFY_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "precedence", "list-id",
@@ -70,47 +83,146 @@ def _clean_line(text: str) -> str:
     return re.sub(r"[\r\n\t]+", " ", text).strip()
 
 
-def _part_text(part) -> str:
-    try:
-        return part.get_content()
-    except (LookupError, UnicodeError, AssertionError):
-        payload = part.get_payload(decode=True) or b""
-        return payload.decode("utf-8", errors="replace")
+def _decode(payload: bytes, declared: str | None, notes: list[str]) -> str:
+    """Text of a part: the declared charset when it fits, else UTF-8, else Windows-1252.
 
-
-def _body(msg: EmailMessage) -> str:
-    plain = None
-    html = None
-    for part in msg.walk():
-        if part.is_multipart() or part.get_content_disposition() == "attachment":
+    Real mail declares no charset, the wrong one, or one Python does not know; the bytes
+    decide rather than the label.
+    """
+    candidates = [c for c in (declared, "utf-8") if c]
+    for charset in candidates:
+        try:
+            return payload.decode(charset)
+        except (LookupError, UnicodeDecodeError):
             continue
+    notes.append(f"set karakter '{declared or 'tidak disebut'}' tidak cocok; dibaca sebagai Windows-1252")
+    return payload.decode("cp1252", errors="replace")
+
+
+def _part_text(part, notes: list[str]) -> str:
+    try:
+        payload = part.get_payload(decode=True) or b""
+    except Exception:  # a broken transfer encoding: keep what is there
+        payload = str(part.get_payload()).encode("utf-8", "replace")
+    charset = part.get_content_charset()
+    if charset and charset.lower() in ("us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1"):
+        # Mislabelled UTF-8 is far more common than real Latin-1 in this region's mail.
+        try:
+            return payload.decode("utf-8")
+        except UnicodeDecodeError:
+            charset = "cp1252"
+    return _decode(payload, charset, notes)
+
+
+def _is_attachment(part) -> bool:
+    return part.get_content_disposition() == "attachment" or bool(part.get_filename())
+
+
+def _texts(msg, notes: list[str]) -> tuple[str | None, str | None]:
+    """The first text/plain and text/html body parts outside attached messages."""
+    plain = html = None
+    stack = [msg]
+    while stack:
+        part = stack.pop(0)
         ctype = part.get_content_type()
+        if part.is_multipart():
+            if ctype == "message/rfc822":
+                continue  # a forwarded message's text is read as Forwarded, not as ours
+            stack[0:0] = list(part.iter_parts()) if hasattr(part, "iter_parts") else part.get_payload()
+            continue
+        if _is_attachment(part):
+            continue
         if ctype == "text/plain" and plain is None:
-            plain = _part_text(part)
+            plain = _part_text(part, notes)
         elif ctype == "text/html" and html is None:
-            html = _part_text(part)
+            html = _part_text(part, notes)
+    return plain, html
+
+
+def _body(msg, notes: list[str]) -> str:
+    plain, html = _texts(msg, notes)
     if plain and plain.strip():
         text = plain
     elif html:
         text = html_to_text(html)
     else:
         text = ""
-    return text.replace("\r\n", "\n").strip()
+    return text.replace("\r\n", "\n").replace("\x00", "").strip()
 
 
-def _attachments(msg: EmailMessage) -> tuple[Attachment, ...]:
+def _attachments(msg, notes: list[str]) -> tuple[Attachment, ...]:
     found = []
     for part in msg.walk():
-        if part.is_multipart():
+        if part.is_multipart() or not _is_attachment(part):
             continue
-        if part.get_content_disposition() != "attachment" and not part.get_filename():
+        if part.get_content_type() == "message/rfc822":
             continue
-        found.append(Attachment(
-            filename=_clean_line(part.get_filename() or "lampiran"),
-            content_type=part.get_content_type(),
-            data=part.get_payload(decode=True) or b"",
-        ))
+        try:
+            data = part.get_payload(decode=True) or b""
+        except Exception:
+            data = b""
+            notes.append("lampiran dengan pengodean rusak")
+        name = _clean_line(str(part.get_filename() or "lampiran"))
+        if name.lower() == "winmail.dat" or part.get_content_type() == "application/ms-tnef":
+            notes.append("lampiran winmail.dat (format Outlook) tidak dapat dibaca langsung")
+        found.append(Attachment(filename=name, content_type=part.get_content_type(), data=data))
     return tuple(found)
+
+
+BODY_MESSAGE_ID = re.compile(r"^\s*Message-ID:\s*(<[^<>\s]+>)", re.IGNORECASE | re.MULTILINE)
+
+
+def _embedded_ids(msg, text: str) -> tuple[str, ...]:
+    """Message-IDs of the messages a delivery report returns (headers parts or body lines)."""
+    found = []
+    for part in msg.walk():
+        ctype = part.get_content_type()
+        if ctype == "message/rfc822":
+            inner = part.get_payload()
+            inner = inner[0] if isinstance(inner, list) and inner else inner
+            if hasattr(inner, "get"):
+                found.extend(_ids(_header(inner, "Message-ID")))
+        elif ctype == "text/rfc822-headers":
+            found.extend(BODY_MESSAGE_ID.findall(_part_text(part, [])))
+    found.extend(BODY_MESSAGE_ID.findall(text))
+    return tuple(dict.fromkeys(found))
+
+
+INLINE_FORWARD = re.compile(
+    r"^-{3,}\s*(?:Forwarded message|Pesan yang diteruskan|Pesan terusan|Pesan diteruskan)\s*-{3,}\s*$",
+    re.IGNORECASE | re.MULTILINE)
+FORWARD_FIELD = re.compile(r"^\s*(From|Dari|Subject|Subjek|Perihal)\s*:\s*(.+)$", re.IGNORECASE)
+
+
+def _forwarded(msg, text: str, notes: list[str]) -> Forwarded | None:
+    for part in msg.walk():
+        if part.get_content_type() == "message/rfc822":
+            inner = part.get_payload()
+            inner = inner[0] if isinstance(inner, list) and inner else inner
+            if not hasattr(inner, "get"):
+                return None
+            name, addr = parseaddr(_header(inner, "From"))
+            return Forwarded(_clean_line(name), addr.strip().lower(), _clean_line(_header(inner, "Subject")),
+                             _body(inner, notes))
+    cut = INLINE_FORWARD.search(text)
+    if not cut:
+        return None
+    lines = text[cut.end():].lstrip("\n").split("\n")
+    fields: dict[str, str] = {}
+    end = 0
+    for i, line in enumerate(lines[:12]):  # the quoted header block ends at its first blank line
+        if not line.strip():
+            end = i + 1
+            break
+        m = FORWARD_FIELD.match(line)
+        if m:
+            key = "from" if m.group(1).lower() in ("from", "dari") else "subject"
+            fields.setdefault(key, m.group(2))
+    if "from" not in fields:
+        return None
+    name, addr = parseaddr(fields["from"])
+    return Forwarded(_clean_line(name), addr.strip().lower(), _clean_line(fields.get("subject", "")),
+                     "\n".join(lines[end:]).strip())
 
 
 def _ids(value: str) -> tuple[str, ...]:
@@ -119,6 +231,8 @@ def _ids(value: str) -> tuple[str, ...]:
 
 def parse_message(raw: bytes) -> Incoming:
     msg = email.message_from_bytes(raw, policy=email.policy.default)
+    notes: list[str] = []
+    text = _body(msg, notes)
     message_id = (_ids(_header(msg, "Message-ID")) or (None,))[0]
     from_name, from_addr = parseaddr(_header(msg, "From"))
     _, reply_to = parseaddr(_header(msg, "Reply-To"))
@@ -141,11 +255,15 @@ def parse_message(raw: bytes) -> Incoming:
         reply_to=reply_to.strip().lower() or None,
         recipients=recipients,
         subject=_clean_line(_header(msg, "Subject")),
-        text=_body(msg),
+        text=text,
         date=date,
         in_reply_to=_ids(_header(msg, "In-Reply-To")),
         references=_ids(_header(msg, "References")),
         headers={h: _clean_line(_header(msg, h)) for h in CLASSIFY_HEADERS if msg.get(h) is not None},
         content_type=msg.get_content_type(),
-        attachments=_attachments(msg),
+        attachments=_attachments(msg, notes),
+        forwarded=_forwarded(msg, text, notes),
+        embedded_ids=_embedded_ids(msg, text) if msg.get_content_type() == "multipart/report"
+        or "mailer-daemon" in from_addr.lower() else (),
+        notes=tuple(dict.fromkeys(notes)),
     )

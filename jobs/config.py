@@ -12,6 +12,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from intake.classify import Identity
@@ -65,9 +66,10 @@ class Config:
     letters: LetterSettings = field(default_factory=LetterSettings)
     poll_seconds: int = 60
 
-    @property
+    @cached_property
     def identity(self) -> Identity:
-        return Identity(self.mailbox.address.lower(), register_pattern(self.complaint_format))
+        staff = {o.email for o in self.directory.officials.values()} | {s.email for s in self.directory.sections}
+        return Identity(self.mailbox.address.lower(), register_pattern(self.complaint_format), frozenset(staff))
 
     def complaint_number(self, year: int, serial: int) -> str:
         return self.complaint_format.format(tahun=year, nomor=serial)
