@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import email.header
 import email.policy
 import hashlib
 import re
@@ -73,9 +74,12 @@ def _header(msg: EmailMessage, name: str) -> str:
     try:
         value = msg.get(name)
         return "" if value is None else str(value)
-    except Exception:  # a header the policy cannot decode is treated as absent
-        raw = msg.get_all(name, failobj=[None])[0] if hasattr(msg, "get_all") else None
-        return str(raw or "")
+    except Exception:  # the policy's parser gave up: fall back to the raw value, decoded if we can
+        raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name.lower()), "")
+        try:
+            return str(email.header.make_header(email.header.decode_header(raw)))
+        except Exception:
+            return raw
 
 
 def _clean_line(text: str) -> str:

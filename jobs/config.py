@@ -48,6 +48,14 @@ class LetterSettings:
 
 
 @dataclass(frozen=True)
+class IntakeSettings:
+    max_attachment_bytes: int = 10 * 2**20
+    max_total_bytes: int = 25 * 2**20
+    ack_per_hour: int = 3
+    quarantine_after: int = 3
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     office_name: str
@@ -64,6 +72,7 @@ class Config:
     clock: OfficeClock
     complaint_format: str = "PGD/{tahun}/{nomor:04d}"
     letters: LetterSettings = field(default_factory=LetterSettings)
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
     poll_seconds: int = 60
 
     @cached_property
@@ -274,6 +283,12 @@ def load_config(path: Path | str) -> Config:
     except (KeyError, ValueError, IndexError) as exc:
         raise ConfigError(f"{path}: format nomor tidak valid: {exc}") from None
 
+    intake = IntakeSettings(
+        max_attachment_bytes=int(r.get("intake", "max_attachment_mb", int, 10) * 2**20),
+        max_total_bytes=int(r.get("intake", "max_message_mb", int, 25) * 2**20),
+        ack_per_hour=r.get("intake", "ack_per_hour", int, 3),
+        quarantine_after=r.get("intake", "quarantine_after", int, 3),
+    )
     storage = r.table("storage")
     return Config(
         path=path, office_name=office_name, office_parent=office_parent,
@@ -282,6 +297,6 @@ def load_config(path: Path | str) -> Config:
         files=r.path_of(r.get("storage", "files")),
         outbox=r.path_of(storage.get("outbox", "data/surat-keluar")),
         mailbox=mailbox, smtp=smtp, directory=directory, procedure=procedure, clock=clock,
-        complaint_format=complaint_format, letters=letters,
+        complaint_format=complaint_format, letters=letters, intake=intake,
         poll_seconds=r.get("daemon", "poll_seconds", int, 60),
     )

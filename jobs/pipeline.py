@@ -8,7 +8,7 @@ Stages, in order:
   5. apply            HANDLERS[kind], inside one transaction with the message's book entry
   6. move             only after the commit: INBOX -> processed folder
 
-A message that fails is counted; after MAX_ATTEMPTS it is quarantined with its error in
+A message that fails is counted; after `[intake] quarantine_after` tries it is quarantined with its error in
 the book, and the loop goes on with the next one.
 """
 
@@ -23,13 +23,13 @@ from intake.classify import Classification, classify
 from intake.mailbox import Mailbox
 from intake.parse import Incoming, message_key, parse_message
 from intake.reply import extract_reply
+from jobs.recording import add_followup, alert_staff, from_email, from_forward, record_bounce, record_complaint
 from jobs.workflow import Office
 from sop.book import private_dir
 from sop.engine import Reply, advance
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3
 QUARANTINE_FOLDER = "Karantina"
 
 
@@ -51,14 +51,22 @@ def handle_auto(office: Office, msg: Incoming, cls: Classification, now) -> Hand
 
 
 def handle_bounce(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    complaint_id = record_bounce(office, msg, now)
     log.warning("laporan gagal kirim dari %s: %s", msg.from_addr, msg.subject)
-    return Handled("bounce", note=cls.reason)
+    return Handled("bounce", complaint_id, cls.reason)
 
 
 def handle_complaint(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
-    row = office.record_complaint(msg, now)
+    row = record_complaint(office, from_email(msg, office.config.mailbox.address), now)
     log.info("pengaduan %s dicatat dari %s", row["number"], msg.from_addr)
     return Handled("complaint", row["id"], f"dicatat sebagai {row['number']}")
+
+
+def handle_forward(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    row = record_complaint(office, from_forward(msg), now)
+    log.info("pengaduan %s dicatat dari %s (diteruskan oleh %s)", row["number"], msg.forwarded.address,
+             msg.from_addr)
+    return Handled("complaint", row["id"], f"diteruskan oleh {msg.from_addr}; dicatat sebagai {row['number']}")
 
 
 def _find_task(office: Office, cls: Classification) -> dict | None:
@@ -110,8 +118,7 @@ def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> 
             return handle_complaint(office, msg, cls, now)
     if row["email"] != msg.from_addr:
         return _unmatched(msg, row["id"], f"balasan dari {msg.from_addr}, bukan pengadu {row['number']}")
-    text = extract_reply(msg.text) or msg.text
-    book.add_event(row["id"], now, row["step"], msg.from_addr, "tambahan", text)
+    add_followup(office, row, msg, extract_reply(msg.text) or msg.text, now)
     log.info("%s: keterangan tambahan dari pengadu dicatat", row["number"])
     return Handled("followup", row["id"], "keterangan tambahan dari pengadu")
 
@@ -127,6 +134,7 @@ HANDLERS: dict[str, Callable[..., Handled]] = {
     "bounce": handle_bounce,
     "action": handle_action,
     "followup": handle_followup,
+    "forward": handle_forward,
     "complaint": handle_complaint,
 }
 
@@ -152,17 +160,22 @@ def process_raw(office: Office, raw: bytes, now: dt.datetime) -> Handled:
 
 def quarantine(office: Office, raw: bytes, error: str, now: dt.datetime) -> bool:
     """Count a failure; True when the message has failed often enough to be set aside."""
+    key = message_key(None, raw)
     try:
-        key = parse_message(raw).key
+        msg = parse_message(raw)
+        key = msg.key
+        sender, subject = msg.from_addr, msg.subject
     except Exception:
-        key = message_key(None, raw)
+        sender, subject = "", ""
     with office.book.transaction():
         attempts = office.book.record_failure(key, error, now)
-        if attempts < MAX_ATTEMPTS:
+        if attempts < office.config.intake.quarantine_after:
             return False
         if not office.book.has_message(key):
-            office.book.record_message(key, received_at=now, message_id=None, sender="", subject="",
+            office.book.record_message(key, received_at=now, message_id=None, sender=sender, subject=subject,
                                        kind="quarantine", note=f"gagal {attempts}x: {error}")
+            alert_staff(office, None, "karantina", now, sender=sender or "(tidak terbaca)",
+                        subject=subject or "(tanpa subjek)", error=error, folder=QUARANTINE_FOLDER)
     log.error("pesan %s dikarantina setelah %d percobaan: %s", key[:12], attempts, error)
     return True
 

@@ -16,19 +16,19 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from intake.parse import Incoming
 from jobs.config import Config
 from letters.dates import waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
 from letters.render import LetterData, Signer, render_letter
 from sop.book import Book, parse_iso, private_dir
-from sop.engine import (OPEN, SYSTEM, Case, CloseTask, IssueLetter, Log, Notify, OpenTask,
-                        Outcome, Recorded, advance)
+from sop.engine import OPEN, SYSTEM, Case, CloseTask, IssueLetter, Log, Notify, OpenTask, Outcome
 
 log = logging.getLogger(__name__)
 
 # Stored as it goes on the wire: SMTP wants CRLF line ends, never bare LF.
 SMTP_POLICY = email.policy.SMTP
+CHANNEL_WORDS = {"email": "surel", "langsung": "datang langsung", "telepon": "telepon", "surat": "surat",
+                 "lapor": "SP4N-LAPOR!"}
 TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
@@ -54,9 +54,12 @@ class Office:
 
     def complaint_view(self, row: dict) -> dict:
         tz = self.config.clock.tz
-        channel = {"email": "surel", "langsung": "datang langsung"}.get(row["channel"], row["channel"])
+        channel = CHANNEL_WORDS.get(row["channel"], row["channel"])
+        files = self.book.attachments(row["id"])
         return {**row, "received": waktu(parse_iso(row["received_at"]), tz), "channel": channel,
-                "confidential": False}
+                "confidential": False,
+                "attachments": [f["filename"] for f in files if f["path"]],
+                "refused": [f"{f['filename']} ({f['note']})" for f in files if not f["path"]]}
 
     def history(self, complaint_id: int) -> list[dict]:
         tz = self.config.clock.tz
@@ -141,6 +144,8 @@ class Office:
         in_reply_to = None
         auto = "auto-generated"
         if effect.to == "complainant":
+            if effect.template == "tanda_terima" and self._ack_limited(row, now):
+                return
             to = [(row["name"], row["email"])]
             auto = "auto-replied" if effect.template == "tanda_terima" else auto
             in_reply_to = row["source_message_id"]
@@ -164,6 +169,18 @@ class Office:
             attachments = (self.letter_attachment(row),)
         self.queue(row, effect.template, to, render_mail(effect.template, **context), now,
                    in_reply_to=in_reply_to, auto_submitted=auto, attachments=attachments)
+
+    def _ack_limited(self, row: dict, now: dt.datetime) -> bool:
+        """At most a few acknowledgements an hour to one sender, so that two robots never loop."""
+        limit = self.config.intake.ack_per_hour
+        sent = self.book.count_mail_to(row["email"], "tanda_terima", now - dt.timedelta(hours=1))
+        if sent < limit:
+            return False
+        self.book.add_event(row["id"], now, 1, SYSTEM, "catatan",
+                            f"Tanda terima tidak dikirim: sudah {sent} tanda terima ke {row['email']} "
+                            f"dalam satu jam terakhir.")
+        log.warning("tanda terima ke %s ditahan (batas %d per jam)", row["email"], limit)
+        return True
 
     def open_task(self, row: dict, step_no: int, now: dt.datetime) -> None:
         cfg = self.config
@@ -222,30 +239,6 @@ class Office:
                             f"Surat jawaban nomor {number} dibuat, ditandatangani atas nama "
                             f"{signer.title} {signer.name}, dan diarsipkan.")
         return self.book.complaint_by_id(row["id"])
-
-    # Entry points for intake ----------------------------------------------------------------
-    def record_complaint(self, msg: Incoming, now: dt.datetime) -> dict:
-        cfg = self.config
-        year = now.astimezone(cfg.clock.tz).year
-        number = cfg.complaint_number(year, self.book.next_serial("pengaduan", year))
-        email = msg.from_addr
-        if msg.reply_to and msg.reply_to != email and msg.reply_to != cfg.mailbox.address.lower():
-            email = msg.reply_to
-        cid = self.book.insert_complaint(
-            number=number, state=OPEN, step=1, channel="email", received_at=now,
-            name=msg.from_name, email=email or None, subject=msg.subject, body=msg.text,
-            message_key=msg.key, source_message_id=msg.message_id)
-        row = self.book.complaint_by_id(cid)
-        if msg.attachments:
-            names = ", ".join(a.filename for a in msg.attachments)
-            self.book.add_event(cid, now, 1, SYSTEM, "lampiran",
-                                f"{len(msg.attachments)} lampiran diterima: {names}")
-        nxt = cfg.procedure.next_step(1)
-        reported = f" dan dilaporkan kepada {cfg.directory.official(nxt.role).title}" if nxt else ""
-        text = f"Pengaduan diterima melalui surel dan dicatat dalam buku pengaduan{reported}."
-        outcome = advance(self.case(row), Recorded(text=text), now, cfg.procedure,
-                          cfg.directory.section_names)
-        return self.apply(row, outcome, now)
 
     def check_deadlines(self, now: dt.datetime) -> int:
         """Tell the superior named in the SOP, with a copy to staff, once a task is late."""

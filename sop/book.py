@@ -116,6 +116,30 @@ MIGRATIONS = (
         void INTEGER NOT NULL DEFAULT 0
     );
     """,
+    """
+    ALTER TABLE complaints ADD COLUMN phone TEXT;
+    ALTER TABLE complaints ADD COLUMN recorded_by TEXT;
+    ALTER TABLE outbox ADD COLUMN recipient TEXT;
+    CREATE INDEX outbox_recipient ON outbox(recipient, kind, created_at);
+    CREATE TABLE attachments (
+        id INTEGER PRIMARY KEY,
+        complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+        message_key TEXT,
+        filename TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        path TEXT,
+        note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX attachments_complaint ON attachments(complaint_id);
+    CREATE TABLE cursors (
+        folder TEXT PRIMARY KEY,
+        uidvalidity INTEGER NOT NULL,
+        last_uid INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
 )
 
 
@@ -308,8 +332,14 @@ class Book:
                 recipients: list[str], subject: str, raw: bytes, at: dt.datetime) -> None:
         self.db["outbox"].insert(dict(
             message_id=message_id, complaint_id=complaint_id, kind=kind,
-            recipients=json.dumps(recipients), subject=subject, raw=raw,
-            created_at=iso(at), next_try_at=iso(at)))
+            recipients=json.dumps(recipients), recipient=recipients[0].lower() if recipients else None,
+            subject=subject, raw=raw, created_at=iso(at), next_try_at=iso(at)))
+
+    def count_mail_to(self, recipient: str, kind: str, since: dt.datetime) -> int:
+        """How many mails of `kind` went to `recipient` since a moment (uses outbox_recipient)."""
+        return self.conn.execute(
+            "SELECT count(*) FROM outbox WHERE recipient = ? AND kind = ? AND created_at >= ?",
+            (recipient.lower(), kind, iso(since))).fetchone()[0]
 
     def due_outbox(self, now: dt.datetime, limit: int = 100) -> list[dict]:
         return self._all("SELECT * FROM outbox WHERE sent_at IS NULL AND next_try_at <= ? "
@@ -327,6 +357,24 @@ class Book:
     def mark_send_failed(self, outbox_id: int, error: str, retry_at: dt.datetime) -> None:
         self.conn.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try_at = ? "
                           "WHERE id = ?", (error, iso(retry_at), outbox_id))
+
+    # Attachments ----------------------------------------------------------------------------
+    def add_attachment(self, **fields) -> int:
+        return self.db["attachments"].insert(fields).last_pk
+
+    def attachments(self, complaint_id: int) -> list[dict]:
+        return self._all("SELECT * FROM attachments WHERE complaint_id = ? ORDER BY id", (complaint_id,))
+
+    # Mailbox cursors ------------------------------------------------------------------------
+    def cursor(self, folder: str) -> dict | None:
+        return self._one("SELECT * FROM cursors WHERE folder = ?", (folder,))
+
+    def set_cursor(self, folder: str, uidvalidity: int, last_uid: int, at: dt.datetime) -> None:
+        self.conn.execute(
+            "INSERT INTO cursors(folder, uidvalidity, last_uid, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(folder) DO UPDATE SET uidvalidity = excluded.uidvalidity, "
+            "last_uid = excluded.last_uid, updated_at = excluded.updated_at",
+            (folder, uidvalidity, last_uid, iso(at)))
 
     # Letters --------------------------------------------------------------------------------
     def record_letter(self, *, number: str, complaint_id: int, issued_at: dt.datetime, path: str,

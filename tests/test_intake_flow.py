@@ -1,0 +1,126 @@
+"""Intake over the real servers: attachments, forwards, bounces, additions, robot loops."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from jobs.demo import reply_to
+
+
+def complaint_with_files(env, files, sender=None, subject="Foto jalan rusak"):
+    name, address = sender or env.cast.citizens[0][:2]
+    msg = EmailMessage()
+    msg["From"] = f"{name} <{address}>"
+    msg["To"] = env.cast.office
+    msg["Subject"] = subject
+    msg["Message-ID"] = make_msgid(domain="warga.test")
+    msg.set_content("Terlampir bukti.")
+    for filename, data in files:
+        msg.add_attachment(data, maintype="image", subtype="jpeg", filename=filename)
+    env.rig.send(msg)
+
+
+def test_attachments_are_stored_under_generated_names_and_oversize_is_refused(env, tmp_path):
+    from dataclasses import replace
+
+    env.office.config = replace(env.config, intake=replace(env.config.intake, max_attachment_bytes=50_000))
+    complaint_with_files(env, [("../../etc/passwd", b"\xff\xd8" + b"a" * 100),
+                               ("besar.jpg", b"\xff\xd8" + b"b" * 60_000)])
+    env.cycle()
+    [row] = env.office.book.complaints()
+    files = env.office.book.attachments(row["id"])
+    assert [f["filename"] for f in files] == ["../../etc/passwd", "besar.jpg"]
+    kept, refused = files
+    assert kept["path"].startswith(str(env.config.files / "lampiran"))
+    assert "passwd" not in kept["path"] and ".." not in kept["path"]
+    assert open(kept["path"], "rb").read() == b"\xff\xd8" + b"a" * 100
+    assert refused["path"] is None and "melebihi batas" in refused["note"] and refused["size"] == 60_002
+    [ack] = env.inbox(env.cast.citizens[0][1])
+    assert "besar.jpg" in ack.text and "tidak dapat kami simpan" in ack.text
+    assert "Lampiran diterima: 1 berkas" in ack.text
+
+
+def test_a_staff_forward_makes_the_original_sender_the_complainant(env):
+    staf = env.official("jfu")
+    inner = EmailMessage()
+    inner["From"] = "Ibu Ratna <ratna@warga.test>"
+    inner["To"] = staf[1]
+    inner["Subject"] = "Akta kelahiran dipersulit"
+    inner.set_content("Pengurusan akta kelahiran anak saya dipersulit.")
+    outer = EmailMessage()
+    outer["From"] = f"{staf[0]} <{staf[1]}>"
+    outer["To"] = env.cast.office
+    outer["Subject"] = "Fwd: Akta kelahiran dipersulit"
+    outer["Message-ID"] = make_msgid()
+    outer.set_content("Mohon dicatat.")
+    outer.add_attachment(inner)
+    env.rig.send(outer)
+    env.cycle()
+    [row] = env.office.book.complaints()
+    assert (row["name"], row["email"]) == ("Ibu Ratna", "ratna@warga.test")
+    assert row["subject"] == "Akta kelahiran dipersulit" and "dipersulit" in row["body"]
+    assert row["recorded_by"] == staf[1]
+    notes = [e["text"] for e in env.office.book.events(row["id"]) if e["kind"] == "catatan"]
+    assert any(staf[1] in n for n in notes)
+
+
+def test_a_bounce_is_linked_to_the_mail_it_returns_and_staff_are_alerted(env):
+    env.complain(0)
+    env.cycle()
+    [row] = env.office.book.complaints()
+    ack = next(r for r in env.office.book.outbox() if r["kind"] == "tanda_terima")
+    raw = (f"From: MAILER-DAEMON@mx.warga.test\r\nTo: {env.cast.office}\r\nSubject: Undelivered\r\n"
+           f"Auto-Submitted: auto-replied\r\nMessage-ID: {make_msgid()}\r\nMIME-Version: 1.0\r\n"
+           f"Content-Type: multipart/report; report-type=delivery-status; boundary=\"R\"\r\n\r\n"
+           f"--R\r\nContent-Type: text/plain\r\n\r\nGagal.\r\n--R\r\nContent-Type: message/delivery-status\r\n\r\n"
+           f"Final-Recipient: rfc822; {row['email']}\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+           f"--R\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {ack['message_id']}\r\n--R--\r\n")
+    import smtplib
+
+    with smtplib.SMTP("127.0.0.1", env.rig.smtp_port) as smtp:
+        smtp.sendmail("", [env.cast.office], raw.encode())
+    env.cycle()
+    [bounce] = env.office.book.messages("bounce")
+    assert bounce["complaint_id"] == row["id"]
+    events = [e for e in env.office.book.events(row["id"]) if e["kind"] == "gagal_kirim"]
+    assert events and row["email"] in events[0]["text"]
+    alerts = [m for m in env.inbox(env.official("jfu")[1]) if "Surel tidak terkirim" in m.subject]
+    assert len(alerts) == 1 and "tidak dapat dihubungi" in alerts[0].text
+
+
+def test_a_citizen_addition_is_recorded_and_the_waiting_official_told(env):
+    env.complain(0)
+    env.cycle()
+    citizen = env.cast.citizens[0]
+    [ack] = env.inbox(citizen[1])
+    env.rig.send(reply_to(ack, citizen[:2], "Tambahan: ada dua lubang besar."))
+    env.cycle()
+    told = [m for m in env.inbox(env.official("sekretaris")[1]) if "Keterangan tambahan" in m.subject]
+    assert len(told) == 1 and "ada dua lubang besar" in told[0].text
+
+
+def test_acknowledgements_to_one_sender_are_limited_so_robots_cannot_loop(env):
+    for i in range(5):
+        env.complain(0, subject=f"Pesan otomatis {i}")
+    env.cycle()
+    assert len(env.office.book.complaints()) == 5  # every message is still recorded
+    acks = [m for m in env.inbox(env.cast.citizens[0][1]) if "Tanda Terima" in m.subject]
+    assert len(acks) == 3
+    held = [e for r in env.office.book.complaints() for e in env.office.book.events(r["id"])
+            if "Tanda terima tidak dikirim" in e["text"]]
+    assert len(held) == 2
+
+
+def test_quarantine_tells_staff_once(env, monkeypatch):
+    from jobs import pipeline
+
+    def broken(office, msg, cls, now):
+        raise ValueError("data rusak")
+
+    monkeypatch.setitem(pipeline.HANDLERS, "complaint", broken)
+    env.complain(0)
+    for _ in range(4):
+        env.cycle()
+    alerts = [m for m in env.inbox(env.official("jfu")[1]) if "Pesan dikarantina" in m.subject]
+    assert len(alerts) == 1 and "data rusak" in alerts[0].text
