@@ -8,6 +8,7 @@ book's message key makes the second pass a no-op.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import ssl
@@ -58,7 +59,9 @@ class Mailbox:
         self._box = box
         # Ask again after login: servers advertise fewer capabilities before authentication.
         typ, data = box.client.capability()
-        self._can_move = typ == "OK" and b"MOVE" in (data[0] or b"").upper().split()
+        caps = (data[0] or b"").upper().split() if typ == "OK" else []
+        self._can_move = b"MOVE" in caps
+        self.can_idle = b"IDLE" in caps
         return self
 
     def __exit__(self, *exc) -> None:
@@ -67,9 +70,24 @@ class Mailbox:
         except Exception:  # the connection may already be gone; nothing to keep
             pass
 
-    def pending_uids(self) -> list[str]:
+    def uidvalidity(self) -> int:
+        return int(self._box.folder.status(self.settings.folder, ["UIDVALIDITY"])["UIDVALIDITY"])
+
+    def pending_uids(self, before: dt.date | None = None) -> list[str]:
+        """UIDs still waiting in the folder, oldest first; with `before`, only those older."""
         criteria = "ALL" if self._can_move else f"NOT KEYWORD {PROCESSED_KEYWORD}"
-        return list(self._box.uids(criteria))
+        if before is not None:
+            month = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+            criteria = f"{criteria} BEFORE {before.day}-{month[before.month - 1]}-{before.year}"
+        return sorted(self._box.uids(criteria), key=int)
+
+    def idle(self, timeout: float) -> bool:
+        """Wait in IDLE up to `timeout` seconds; True when the server announced new mail.
+
+        EXPUNGE responses (our own moves) do not count.
+        """
+        responses = self._box.idle.wait(timeout=min(timeout, 29 * 60))
+        return any(b"EXISTS" in r or b"RECENT" in r for r in responses)
 
     def fetch(self, uids: list[str]) -> Iterator[tuple[str, bytes]]:
         """Yield (uid, exact raw bytes) without marking anything seen."""

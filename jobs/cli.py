@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -36,7 +37,19 @@ def _open_office(ctx: click.Context):
     return Office(cfg, Book(cfg.database))
 
 
-@click.group(help="Penanganan pengaduan pelayanan publik melalui surel.")
+class _Command(click.Command):
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Tampilkan bantuan ini lalu keluar."
+        return option
+
+
+class _Group(_Command, click.Group):
+    command_class = _Command
+
+
+@click.group(cls=_Group, help="Penanganan pengaduan pelayanan publik melalui surel.")
 @click.option("--config", "config", metavar="PATH", default=None,
               help="Berkas konfigurasi (bawaan: ./pengaduan.toml atau $PENGADUAN_CONFIG).")
 @click.option("-v", "--verbose", is_flag=True, help="Tampilkan log rinci.")
@@ -67,17 +80,119 @@ def init(directory: Path) -> None:
     click.echo("Sesuaikan konfigurasi (kotak surat, SMTP, pejabat), lalu jalankan: pengaduan run")
 
 
+def _progress_bar():
+    """A rich progress bar for long imports, on an interactive terminal only."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    def start(total: int):
+        if total < 20:
+            return lambda: None
+        bar = Progress(transient=True)
+        bar.start()
+        task = bar.add_task("Mengimpor surel", total=total)
+
+        def tick():
+            bar.advance(task)
+            if bar.finished:
+                bar.stop()
+        return tick
+    return start
+
+
 @main.command(help="Jalankan daemon: ambil surel, proses, kirim, periksa batas waktu.")
 @click.option("--once", is_flag=True, help="Jalankan satu putaran penuh lalu keluar.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Pada putaran pertama, surel sebelum tanggal ini (YYYY-MM-DD) diimpor tanpa tindakan.")
+@click.option("--no-idle", is_flag=True, help="Jangan memakai IMAP IDLE; hanya pemeriksaan berkala.")
 @click.pass_context
-def run(ctx: click.Context, once: bool) -> None:
+def run(ctx: click.Context, once: bool, since, no_idle: bool) -> None:
     from jobs.daemon import run_forever, run_once
 
     office = _open_office(ctx)
+    since_date = since.date() if since else None
     if once:
-        run_once(office)
+        run_once(office, since=since_date, progress=_progress_bar())
     else:
-        run_forever(office)
+        run_forever(office, since=since_date, idle=not no_idle)
+
+
+@main.command(help="Catat pengaduan yang datang langsung, lewat telepon atau surat.")
+@click.option("--saluran", type=click.Choice(["langsung", "telepon", "surat", "lapor", "email"]),
+              required=True, help="Cara pengaduan diterima.")
+@click.option("--nama", required=True, help="Nama pengadu.")
+@click.option("--surel", default=None, help="Alamat surel pengadu (tanda terima dan jawaban dikirim ke sini).")
+@click.option("--telepon", default=None, help="Nomor telepon pengadu.")
+@click.option("--alamat", default=None, help="Alamat pengadu (untuk surat jawaban).")
+@click.option("--pokok", required=True, help="Pokok pengaduan (satu kalimat).")
+@click.option("--isi", default=None, help="Isi pengaduan.")
+@click.option("--isi-berkas", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Isi pengaduan dari berkas teks.")
+@click.option("--lampiran", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
+              help="Pindaian atau foto; boleh lebih dari satu.")
+@click.option("--petugas", default=None, help="Nama petugas yang mencatat (bawaan: pengguna sistem).")
+@click.pass_context
+def catat(ctx, saluran, nama, surel, telepon, alamat, pokok, isi, isi_berkas, lampiran, petugas) -> None:
+    import getpass
+    import mimetypes
+
+    from intake.parse import Attachment
+    from jobs.daemon import utcnow
+    from jobs.recording import NewComplaint, record_complaint
+    from jobs.sender import send_due
+
+    if bool(isi) == bool(isi_berkas):
+        raise click.UsageError("Isi pengaduan wajib diisi: pakai --isi atau --isi-berkas (salah satu).")
+    if surel and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", surel):
+        raise click.UsageError(f"Alamat surel tidak valid: {surel}")
+    body = isi if isi else isi_berkas.read_text(encoding="utf-8", errors="replace")
+    files = tuple(Attachment(filename=p.name, data=p.read_bytes(),
+                             content_type=mimetypes.guess_type(p.name)[0] or "application/octet-stream")
+                  for p in lampiran)
+    office = _open_office(ctx)
+    who = petugas or getpass.getuser()
+    now = utcnow()
+    with office.book.transaction():
+        row = record_complaint(office, NewComplaint(
+            channel=saluran, name=nama, email=surel.lower() if surel else None, phone=telepon, address=alamat,
+            subject=pokok, body=body.strip(), attachments=files, recorded_by=f"petugas {who}",
+            note=f"Dicatat oleh petugas {who} (saluran: {saluran})."), now)
+    nxt = office.config.procedure.step(row["step"]).role if row["step"] else None
+    click.echo(f"Pengaduan dicatat dengan nomor {row['number']}.")
+    if nxt:
+        click.echo(f"Tugas langkah {row['step']} dikirim kepada {office.config.directory.official(nxt).title}.")
+    if not surel:
+        click.echo("Pengadu tidak memiliki alamat surel: sampaikan tanda terima secara langsung.")
+    try:
+        send_due(office.book, office.config.smtp, office.config.mailbox.address, now)
+    except Exception as exc:  # the daemon's sender retries; the complaint is already recorded
+        click.echo(f"Surel belum terkirim ({exc}); daemon akan mengirimkannya.")
+
+
+@main.command(help="Daftar pesan yang dikarantina karena gagal diproses.")
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
+@click.pass_context
+def karantina(ctx, as_json: bool) -> None:
+    office = _open_office(ctx)
+    rows = office.book.messages("quarantine")
+    docs = [{"key": r["key"], "received_at": r["received_at"], "sender": r["sender"], "subject": r["subject"],
+             "error": r["note"], "raw": r["raw_path"]} for r in rows]
+    if as_json:
+        click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
+        return
+    if not docs:
+        click.echo("Tidak ada pesan di karantina.")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Pesan di karantina (folder Karantina pada kotak surat)")
+    for column in ("Kunci", "Diterima", "Pengirim", "Subjek", "Kesalahan"):
+        table.add_column(column, no_wrap=column == "Kunci")
+    for d in docs:
+        table.add_row(d["key"][:12], d["received_at"][:16], d["sender"] or "-", d["subject"] or "-", d["error"])
+    Console().print(table)
 
 
 @main.command(help="Tampilkan buku pengaduan.")

@@ -1,8 +1,10 @@
 """The daemon's ticks: poll the mailbox, send the outbox, check deadlines.
 
-Each job catches its own failure, logs it with the traceback and runs again next tick, so
-a mail-server outage or a bad day never stops the daemon. SIGTERM/SIGINT end the loop
-between jobs, never inside a message's transaction.
+Each job catches its own failure, logs it and runs again next tick, so a mail-server outage
+never stops the daemon; an outage is logged once when it starts and once when it ends.
+Where the server offers IMAP IDLE, a watcher holds a second connection in IDLE and wakes
+the loop as soon as mail arrives; polling stays as the fallback. SIGTERM/SIGINT end the
+loop between jobs, never inside a message's transaction.
 """
 
 from __future__ import annotations
@@ -11,56 +13,117 @@ import datetime as dt
 import logging
 import signal
 import threading
+import time
 from typing import Callable
 
 import schedule
 
+from intake.mailbox import Mailbox
 from jobs.pipeline import poll
 from jobs.sender import send_due
 from jobs.workflow import Office
 
 log = logging.getLogger(__name__)
 
+BACKOFF_SECONDS = (1, 2, 5, 10, 30, 60, 120, 300)
+IDLE_RENEW_SECONDS = 10  # also how soon the watcher notices a stop
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def _guarded(name: str, job: Callable[[], object]) -> Callable[[], None]:
-    def run() -> None:
+class Guard:
+    """Runs a job; logs a failure with its traceback when an outage starts, and its end."""
+
+    def __init__(self, name: str, job: Callable[[], object]):
+        self.name, self.job = name, job
+        self.failing_since: float | None = None
+
+    def __call__(self) -> None:
         try:
-            result = job()
-            if result:
-                log.info("%s: %s", name, result)
-        except Exception:
-            log.exception("tugas %s gagal; dicoba lagi pada putaran berikutnya", name)
-    return run
+            result = self.job()
+        except Exception as exc:
+            if self.failing_since is None:
+                self.failing_since = time.monotonic()
+                log.exception("tugas %s gagal; dicoba lagi pada putaran berikutnya", self.name)
+            else:
+                log.debug("tugas %s masih gagal: %s", self.name, exc)
+            return
+        if self.failing_since is not None:
+            log.warning("tugas %s pulih setelah %.0f detik gangguan", self.name,
+                        time.monotonic() - self.failing_since)
+            self.failing_since = None
+        if result:
+            log.info("%s: %s", self.name, result)
 
 
-def jobs_of(office: Office, now: Callable[[], dt.datetime] = utcnow) -> dict[str, Callable[[], None]]:
+def jobs_of(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: dt.date | None = None,
+            progress=None) -> dict[str, Guard]:
     cfg = office.config
     return {
-        "ambil-surel": _guarded("ambil-surel", lambda: poll(office, now)),
-        "kirim-surel": _guarded("kirim-surel", lambda: send_due(office.book, cfg.smtp, cfg.mailbox.address, now())),
-        "batas-waktu": _guarded("batas-waktu", lambda: office.check_deadlines(now())),
+        "ambil-surel": Guard("ambil-surel", lambda: poll(office, now, since=since, progress=progress)),
+        "kirim-surel": Guard("kirim-surel", lambda: send_due(office.book, cfg.smtp, cfg.mailbox.address, now())),
+        "batas-waktu": Guard("batas-waktu", lambda: office.check_deadlines(now())),
     }
 
 
-def run_once(office: Office, now: Callable[[], dt.datetime] = utcnow) -> None:
-    """One full cycle: fetch and process new mail, send what is queued, check deadlines."""
-    jobs = jobs_of(office, now)
+def run_once(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: dt.date | None = None,
+             progress=None) -> None:
+    """One full cycle: fetch and process new mail, check deadlines, send what is queued."""
+    jobs = jobs_of(office, now, since=since, progress=progress)
     jobs["ambil-surel"]()
     jobs["batas-waktu"]()
     jobs["kirim-surel"]()
 
 
+class IdleWatcher(threading.Thread):
+    """Holds the mailbox in IDLE and sets `wake` when the server announces new mail."""
+
+    def __init__(self, office: Office, wake: threading.Event, stop: threading.Event):
+        super().__init__(name="idle", daemon=True)
+        self.settings, self.wake, self.stop = office.config.mailbox, wake, stop
+        self.supported = True
+
+    def run(self) -> None:
+        failures = 0
+        down_since: float | None = None
+        while not self.stop.is_set():
+            try:
+                with Mailbox(self.settings) as box:
+                    if not box.can_idle:
+                        log.info("server IMAP tidak mendukung IDLE; memakai pemeriksaan berkala")
+                        self.supported = False
+                        return
+                    if down_since is not None:
+                        log.warning("sambungan IDLE pulih setelah %.0f detik", time.monotonic() - down_since)
+                        down_since = None
+                    failures = 0
+                    self.wake.set()  # mail may have arrived while we were away
+                    while not self.stop.is_set():
+                        # Each wait ends IDLE with DONE after at most IDLE_RENEW_SECONDS, well
+                        # inside the 30 minutes after which servers drop an idle client.
+                        if box.idle(timeout=IDLE_RENEW_SECONDS):
+                            self.wake.set()
+            except Exception as exc:
+                if down_since is None:
+                    down_since = time.monotonic()
+                    log.warning("sambungan IDLE ke %s:%s terputus: %s; mencoba lagi",
+                                self.settings.host, self.settings.port, exc)
+                self.stop.wait(BACKOFF_SECONDS[min(failures, len(BACKOFF_SECONDS) - 1)])
+                failures += 1
+
+
 def run_forever(office: Office, now: Callable[[], dt.datetime] = utcnow,
-                stop: threading.Event | None = None) -> None:
+                stop: threading.Event | None = None, *, since: dt.date | None = None,
+                idle: bool = True) -> None:
     stop = stop or threading.Event()
+    wake = threading.Event()
 
     def request_stop(signum, _frame):
         log.info("sinyal %s diterima; berhenti setelah tugas yang sedang berjalan", signum)
         stop.set()
+        wake.set()
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, request_stop)
@@ -70,10 +133,15 @@ def run_forever(office: Office, now: Callable[[], dt.datetime] = utcnow,
     scheduler.every(office.config.poll_seconds).seconds.do(jobs["ambil-surel"])
     scheduler.every(10).seconds.do(jobs["kirim-surel"])
     scheduler.every(1).minutes.do(jobs["batas-waktu"])
-    log.info("daemon berjalan: kotak surat %s, setiap %s detik",
-             office.config.mailbox.address, office.config.poll_seconds)
-    run_once(office, now)
+    log.info("daemon berjalan: kotak surat %s, pemeriksaan setiap %s detik%s",
+             office.config.mailbox.address, office.config.poll_seconds, ", IDLE aktif" if idle else "")
+    run_once(office, now, since=since)
+    if idle:
+        IdleWatcher(office, wake, stop).start()
     while not stop.is_set():
         scheduler.run_pending()
-        stop.wait(max(0.2, min(1.0, scheduler.idle_seconds or 1.0)))
+        if wake.wait(max(0.2, min(1.0, scheduler.idle_seconds or 1.0))) and not stop.is_set():
+            wake.clear()
+            jobs["ambil-surel"]()
+            jobs["kirim-surel"]()
     log.info("daemon berhenti")

@@ -163,9 +163,7 @@ class MailRig:
             base=self.base, user=account.pw_name, group=group, password=self.password,
             imap_port=self.imap_port, lmtp_port=self.lmtp_port,
         ))
-        subprocess.run(["dovecot", "-c", str(self.conf)], check=True)
-        self._wait_for_port(self.imap_port)
-        self._wait_for_port(self.lmtp_port)
+        self.start_dovecot()
         from aiosmtpd.controller import Controller
 
         self._smtp = Controller(_LmtpRelay(self.lmtp_port), hostname="127.0.0.1", port=self.smtp_port)
@@ -173,17 +171,30 @@ class MailRig:
         log.info("mail rig up: IMAP %s, SMTP %s, folder %s", self.imap_port, self.smtp_port, self.base)
         return self
 
-    def stop(self) -> None:
-        if self._smtp is not None:
-            self._smtp.stop()
-            self._smtp = None
+    def start_dovecot(self) -> None:
+        subprocess.run(["dovecot", "-c", str(self.conf)], check=True)
+        self._wait_for_port(self.imap_port)
+        self._wait_for_port(self.lmtp_port)
+
+    def stop_dovecot(self) -> None:
+        """Stop Dovecot (the tests use this to play a server outage); SMTP stays up."""
         if self.conf.exists():
             subprocess.run(["doveadm", "-c", str(self.conf), "stop"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             # doveadm stop returns before the listeners close; wait so ports can be reused.
-            deadline = time.monotonic() + 5
+            deadline = time.monotonic() + 10
             while time.monotonic() < deadline and self._port_open(self.imap_port):
                 time.sleep(0.05)
+
+    def doveadm(self, *args: str) -> str:
+        return subprocess.run(["doveadm", "-c", str(self.conf), *args], check=True,
+                              capture_output=True, text=True).stdout
+
+    def stop(self) -> None:
+        if self._smtp is not None:
+            self._smtp.stop()
+            self._smtp = None
+        self.stop_dovecot()
 
     def cleanup(self) -> None:
         self.stop()

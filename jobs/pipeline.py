@@ -145,9 +145,7 @@ def process_raw(office: Office, raw: bytes, now: dt.datetime) -> Handled:
     msg = parse_message(raw)
     if office.book.has_message(msg.key):
         return Handled("duplicate", note="sudah tercatat")
-    raw_path = office.config.files / "raw" / str(now.astimezone(office.config.clock.tz).year) / f"{msg.key}.eml"
-    private_dir(raw_path.parent)
-    raw_path.write_bytes(raw)
+    raw_path = _keep_raw(office, msg.key, raw, now)
     cls = classify(msg, office.config.identity)
     with office.book.transaction():
         handled = HANDLERS[cls.kind](office, msg, cls, now)
@@ -156,6 +154,13 @@ def process_raw(office: Office, raw: bytes, now: dt.datetime) -> Handled:
             subject=msg.subject, kind=handled.kind, complaint_id=handled.complaint_id,
             raw_path=str(raw_path), raw_sha256=msg.raw_sha256, note=handled.note)
     return handled
+
+
+def _keep_raw(office: Office, key: str, raw: bytes, now: dt.datetime):
+    path = office.config.files / "raw" / str(now.astimezone(office.config.clock.tz).year) / f"{key}.eml"
+    private_dir(path.parent)
+    path.write_bytes(raw)
+    return path
 
 
 def quarantine(office: Office, raw: bytes, error: str, now: dt.datetime) -> bool:
@@ -180,24 +185,59 @@ def quarantine(office: Office, raw: bytes, error: str, now: dt.datetime) -> bool
     return True
 
 
-def poll(office: Office, now: Callable[[], dt.datetime]) -> dict[str, int]:
-    """Fetch what waits in the mailbox, process each message, move what the book holds."""
+def record_old(office: Office, raw: bytes, now: dt.datetime) -> Handled:
+    """A message from before the first run's --since date: kept in the book, nothing sent."""
+    msg = parse_message(raw)
+    if office.book.has_message(msg.key):
+        return Handled("duplicate")
+    raw_path = _keep_raw(office, msg.key, raw, now)
+    with office.book.transaction():
+        office.book.record_message(msg.key, received_at=now, message_id=msg.message_id, sender=msg.from_addr,
+                                   subject=msg.subject, kind="old", raw_path=str(raw_path),
+                                   raw_sha256=msg.raw_sha256, note="diimpor tanpa tindakan (sebelum --since)")
+    return Handled("old")
+
+
+def poll(office: Office, now: Callable[[], dt.datetime], *, since: dt.date | None = None,
+         progress: Callable[[int], Callable[[], None]] | None = None) -> dict[str, int]:
+    """Fetch what waits in the mailbox, process each message, move what the book holds.
+
+    `since`: on the first run, messages older than this date are imported as old (kept,
+    never acknowledged or routed). `progress(total)` returns a callback ticked per message.
+    """
     counts: dict[str, int] = {}
-    with Mailbox(office.config.mailbox) as box:
+    settings = office.config.mailbox
+    with Mailbox(settings) as box:
+        validity = box.uidvalidity()
+        cursor = office.book.cursor(settings.folder)
+        if cursor and cursor["uidvalidity"] != validity:
+            log.warning("UIDVALIDITY %s berubah dari %s ke %s: kotak surat dipindai ulang; "
+                        "pesan yang sudah tercatat tidak dicatat dua kali",
+                        settings.folder, cursor["uidvalidity"], validity)
+        old = set(box.pending_uids(before=since)) if since and cursor is None else set()
         uids = box.pending_uids()
+        tick = progress(len(uids)) if progress and uids else (lambda: None)
         done: list[str] = []
         held: list[str] = []
+        last_uid = cursor["last_uid"] if cursor and cursor["uidvalidity"] == validity else 0
         for uid, raw in box.fetch(uids):
             try:
-                handled = process_raw(office, raw, now())
+                handled = (record_old if uid in old else process_raw)(office, raw, now())
             except Exception as exc:  # one bad message never stops the others
                 log.exception("gagal memproses pesan UID %s", uid)
                 if quarantine(office, raw, f"{type(exc).__name__}: {exc}", now()):
                     held.append(uid)
+                tick()
                 continue
             counts[handled.kind] = counts.get(handled.kind, 0) + 1
             done.append(uid)
+            last_uid = max(last_uid, int(uid))
+            tick()
+            if len(done) >= settings.batch:
+                box.mark_processed(done)
+                done = []
         box.mark_processed(done)
         box.mark_processed(held, QUARANTINE_FOLDER)
+        with office.book.transaction():
+            office.book.set_cursor(settings.folder, validity, last_uid, now())
     return counts
-

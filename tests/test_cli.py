@@ -37,7 +37,8 @@ def test_run_once_then_book_and_show_as_json(env):
     assert listing.returncode == 0, listing.stderr
     [doc] = json.loads(listing.stdout)
     assert doc["state"] == "open" and doc["step"] == 2 and doc["channel"] == "email"
-    assert doc["complainant"] == {"name": env.cast.citizens[0][0], "email": env.cast.citizens[0][1]}
+    assert doc["complainant"]["name"] == env.cast.citizens[0][0]
+    assert doc["complainant"]["email"] == env.cast.citizens[0][1]
     assert doc["subject"] == env.cast.citizens[0][2] and "RT 12" in doc["body"]
     assert doc["letter"] is None and doc["section"] is None and doc["late"] is False
     received = dt.datetime.fromisoformat(doc["received_at"])
@@ -101,3 +102,43 @@ def test_daemon_processes_mail_on_its_own_and_stops_cleanly_on_sigterm(env):
     assert daemon.returncode == 0, stderr
     assert "daemon berhenti" in stderr
     assert len(env.office.book.complaints()) == 1
+
+
+def test_catat_records_a_desk_complaint_that_follows_the_same_steps(env, tmp_path):
+    scan = tmp_path / "surat-warga.pdf"
+    scan.write_bytes(b"%PDF-1.4 pindaian")
+    result = pengaduan("--config", str(env.config_path), "catat", "--saluran", "langsung",
+                       "--nama", "Pak Darto", "--telepon", "0812000111", "--alamat", "Jl. Pelita 7, Bukuan",
+                       "--pokok", "Drainase tersumbat", "--isi", "Drainase di gang 7 tersumbat sampah.",
+                       "--lampiran", str(scan), "--petugas", "Andi")
+    assert result.returncode == 0, result.stderr
+    assert "Pengaduan dicatat dengan nomor" in result.stdout and "tanda terima secara langsung" in result.stdout
+    [row] = env.office.book.complaints()
+    assert (row["channel"], row["name"], row["phone"], row["email"]) == ("langsung", "Pak Darto", "0812000111", None)
+    assert row["step"] == 2 and row["recorded_by"] == "petugas Andi"
+    [scan_row] = env.office.book.attachments(row["id"])
+    assert scan_row["filename"] == "surat-warga.pdf" and open(scan_row["path"], "rb").read() == scan.read_bytes()
+    routing = env.routing("sekretaris", row["number"], 2)
+    assert routing is not None and "datang langsung" in routing.text  # sent at once, not at the next cycle
+    shown = json.loads(pengaduan("--config", str(env.config_path), "show", row["number"], "--json").stdout)
+    assert shown["complainant"]["phone"] == "0812000111"
+
+
+def test_catat_refuses_incomplete_input_with_a_clear_message(env):
+    result = pengaduan("--config", str(env.config_path), "catat", "--saluran", "telepon", "--nama", "X",
+                       "--pokok", "Y")
+    assert result.returncode != 0 and "Isi pengaduan wajib diisi" in result.stderr
+
+
+def test_karantina_lists_set_aside_messages(env, monkeypatch):
+    from jobs import pipeline
+
+    monkeypatch.setitem(pipeline.HANDLERS, "complaint", lambda *a: (_ for _ in ()).throw(ValueError("rusak")))
+    env.complain(0)
+    for _ in range(3):
+        env.cycle()
+    listing = json.loads(pengaduan("--config", str(env.config_path), "karantina", "--json").stdout)
+    assert len(listing) == 1 and "rusak" in listing[0]["error"]
+    assert listing[0]["sender"] == env.cast.citizens[0][1]
+    table = pengaduan("--config", str(env.config_path), "karantina")
+    assert "rusak" in table.stdout
