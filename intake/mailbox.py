@@ -12,10 +12,13 @@ import datetime as dt
 import logging
 import re
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
 from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
+from imap_tools.errors import MailboxLoginError
+
+from intake.oauth import TokenSource
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,8 @@ class MailboxSettings:
     verify_tls: bool = True
     batch: int = 50
     timeout: float = 60.0
+    ca_file: str | None = None  # a private CA for the server's certificate
+    tokens: TokenSource | None = field(default=None, compare=False)  # XOAUTH2 instead of a password
 
 
 class Mailbox:
@@ -45,7 +50,7 @@ class Mailbox:
 
     def __enter__(self) -> "Mailbox":
         s = self.settings
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=s.ca_file)
         if not s.verify_tls:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
@@ -55,7 +60,15 @@ class Mailbox:
             box = MailBoxStartTls(s.host, s.port, ssl_context=context, timeout=s.timeout)
         else:
             box = MailBoxUnencrypted(s.host, s.port, timeout=s.timeout)
-        box.login(s.username, s.password, initial_folder=s.folder)
+        try:
+            if s.tokens:
+                box.xoauth2(s.username, s.tokens.access_token(), initial_folder=s.folder)
+            else:
+                box.login(s.username, s.password, initial_folder=s.folder)
+        except MailboxLoginError:
+            if s.tokens:
+                s.tokens.invalidate()  # a revoked or stale token: refresh on the next try
+            raise
         self._box = box
         # Ask again after login: servers advertise fewer capabilities before authentication.
         typ, data = box.client.capability()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from intake.classify import Identity
 from intake.mailbox import MailboxSettings
+from intake.oauth import OAuthSettings, TokenSource
 from jobs.sender import SmtpSettings
 from letters.render import Letterhead
 from sop.clock import OfficeClock, parse_hours
@@ -155,12 +156,13 @@ class _Reader:
         p = Path(value).expanduser()
         return p if p.is_absolute() else (self.path.parent / p).resolve()
 
-    def secret(self, table: str, key: str = "password") -> str | None:
-        """The password from the file, or from the variable named by `password_env`."""
-        env_name = self.get(table, "password_env", str, None)
+    def secret(self, table: str, key: str = "password", env_key: str | None = None) -> str | None:
+        """A secret from the file, or from the environment variable named by `<key>_env`."""
+        env_key = env_key or f"{key}_env"
+        env_name = self.get(table, env_key, str, None)
         if env_name:
             if env_name not in os.environ:
-                self.fail(table, "password_env", f"variabel lingkungan {env_name} tidak ditemukan")
+                self.fail(table, env_key, f"variabel lingkungan {env_name} tidak ditemukan")
             return os.environ[env_name]
         return self.get(table, key, str, None)
 
@@ -189,7 +191,17 @@ def load_config(path: Path | str) -> Config:
                       lines=tuple(x for x in (office_address, contact) if x),
                       emblem=r.path_of(emblem) if emblem else None)
 
+    auth = r.get("mailbox", "auth", str, "password", ("password", "xoauth2"))
+    tokens = None
     mailbox_password = r.secret("mailbox")
+    if auth == "xoauth2":
+        tokens = TokenSource(OAuthSettings(
+            token_url=r.get("mailbox.oauth2", "token_url"), client_id=r.get("mailbox.oauth2", "client_id"),
+            client_secret=r.secret("mailbox.oauth2", "client_secret") or "",
+            refresh_token=r.secret("mailbox.oauth2", "refresh_token", "refresh_token_env") or
+            r.fail("mailbox.oauth2", "refresh_token", "refresh token wajib diisi (atau refresh_token_env)"),
+            scope=r.get("mailbox.oauth2", "scope", str, "")))
+        mailbox_password = mailbox_password or ""
     if mailbox_password is None:
         mailbox_password = os.environ.get("PENGADUAN_MAILBOX_PASSWORD")
     if mailbox_password is None:
@@ -205,13 +217,19 @@ def load_config(path: Path | str) -> Config:
         folder=r.get("mailbox", "folder", str, "INBOX"),
         processed_folder=r.get("mailbox", "processed_folder", str, "Diproses"),
         verify_tls=r.get("mailbox", "verify_tls", bool, True),
+        ca_file=str(r.path_of(r.get("mailbox", "ca_file"))) if r.get("mailbox", "ca_file", str, None) else None,
+        tokens=tokens,
     )
     smtp = SmtpSettings(
         host=r.get("smtp", "host"), port=r.get("smtp", "port", int),
         security=r.get("smtp", "security", str, "starttls", SECURITY),
         username=r.get("smtp", "username", str, None), password=r.secret("smtp"),
         verify_tls=r.get("smtp", "verify_tls", bool, True),
+        ca_file=str(r.path_of(r.get("smtp", "ca_file"))) if r.get("smtp", "ca_file", str, None) else None,
+        tokens=tokens if r.get("smtp", "auth", str, "password", ("password", "xoauth2")) == "xoauth2" else None,
     )
+    if smtp.tokens is None and r.get("smtp", "auth", str, "password") == "xoauth2":
+        r.fail("smtp", "auth", "xoauth2 untuk SMTP memerlukan [mailbox] auth = \"xoauth2\"")
 
     officials = {}
     roles = r.table("roles")

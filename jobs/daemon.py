@@ -18,7 +18,11 @@ from typing import Callable
 
 import schedule
 
+from imap_tools.errors import MailboxLoginError
+
 from intake.mailbox import Mailbox
+from intake.oauth import OAuthError
+from jobs.recording import alert_staff
 from jobs.pipeline import poll
 from jobs.sender import send_due
 from jobs.workflow import Office
@@ -36,8 +40,9 @@ def utcnow() -> dt.datetime:
 class Guard:
     """Runs a job; logs a failure with its traceback when an outage starts, and its end."""
 
-    def __init__(self, name: str, job: Callable[[], object]):
-        self.name, self.job = name, job
+    def __init__(self, name: str, job: Callable[[], object],
+                 on_outage: Callable[[Exception], None] | None = None):
+        self.name, self.job, self.on_outage = name, job, on_outage
         self.failing_since: float | None = None
 
     def __call__(self) -> None:
@@ -47,6 +52,11 @@ class Guard:
             if self.failing_since is None:
                 self.failing_since = time.monotonic()
                 log.exception("tugas %s gagal; dicoba lagi pada putaran berikutnya", self.name)
+                if self.on_outage:
+                    try:
+                        self.on_outage(exc)
+                    except Exception:
+                        log.exception("peringatan gangguan %s tidak dapat dicatat", self.name)
             else:
                 log.debug("tugas %s masih gagal: %s", self.name, exc)
             return
@@ -58,11 +68,23 @@ class Guard:
             log.info("%s: %s", self.name, result)
 
 
+def login_alert(office: Office, now: Callable[[], dt.datetime]) -> Callable[[Exception], None]:
+    """Staff hear by email, once per outage, when the mailbox refuses our login or token."""
+    def alert(exc: Exception) -> None:
+        if not isinstance(exc, (OAuthError, MailboxLoginError)):
+            return
+        with office.book.transaction():
+            alert_staff(office, None, "masalah_login", now(), error=str(exc),
+                        mailbox=office.config.mailbox.address, host=office.config.mailbox.host)
+    return alert
+
+
 def jobs_of(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: dt.date | None = None,
             progress=None) -> dict[str, Guard]:
     cfg = office.config
     return {
-        "ambil-surel": Guard("ambil-surel", lambda: poll(office, now, since=since, progress=progress)),
+        "ambil-surel": Guard("ambil-surel", lambda: poll(office, now, since=since, progress=progress),
+                             login_alert(office, now)),
         "kirim-surel": Guard("kirim-surel", lambda: send_due(office.book, cfg.smtp, cfg.mailbox.address, now())),
         "batas-waktu": Guard("batas-waktu", lambda: office.check_deadlines(now())),
     }

@@ -55,9 +55,9 @@ listen = 127.0.0.1
 base_dir = {base}/run
 state_dir = {base}/state
 log_path = {base}/dovecot.log
-ssl = no
+{ssl}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2 oauthbearer
 default_internal_user = {user}
 default_internal_group = {group}
 default_login_user = {user}
@@ -72,8 +72,7 @@ namespace inbox {{
   separator = /
 }}
 passdb {{
-  driver = static
-  args = password={password}
+{passdb}
 }}
 userdb {{
   driver = static
@@ -86,7 +85,9 @@ service imap-login {{
     port = {imap_port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps_port}
+    ssl = yes
   }}
 }}
 service lmtp {{
@@ -142,6 +143,12 @@ class MailRig:
     # Every address on the rig is a mailbox with this password: test users need no setup,
     # and Dovecot's passwd-file, reread at most once a second, cannot lag behind a test.
     password: str = "secret"
+    # With tls: a private CA signs a certificate for 127.0.0.1; IMAP offers STARTTLS on
+    # imap_port and implicit TLS on imaps_port. ca_file is what a client must trust.
+    tls: bool = False
+    imaps_port: int = field(default_factory=free_port)
+    # With oauth_url: logins are XOAUTH2 tokens checked at this introspection endpoint.
+    oauth_url: str | None = None
     _smtp = None
 
     @property
@@ -159,9 +166,19 @@ class MailRig:
             (self.base / sub).mkdir(exist_ok=True)
         if os.geteuid() == 0:
             os.chown(self.base / "mail", account.pw_uid, account.pw_gid)
+        ssl_conf = "ssl = no"
+        if self.tls:
+            self._make_certificates()
+            ssl_conf = f"ssl = yes\nssl_cert = <{self.base}/cert.pem\nssl_key = <{self.base}/key.pem"
+        passdb = f"  driver = static\n  args = password={self.password}"
+        if self.oauth_url:
+            (self.base / "oauth2.conf").write_text(
+                f"introspection_mode = post\nintrospection_url = {self.oauth_url}\n"
+                "username_attribute = username\nactive_attribute = active\nactive_value = true\n")
+            passdb = f"  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {self.base}/oauth2.conf"
         self.conf.write_text(DOVECOT_CONF.format(
-            base=self.base, user=account.pw_name, group=group, password=self.password,
-            imap_port=self.imap_port, lmtp_port=self.lmtp_port,
+            base=self.base, user=account.pw_name, group=group, passdb=passdb, ssl=ssl_conf,
+            imap_port=self.imap_port, imaps_port=self.imaps_port if self.tls else 0, lmtp_port=self.lmtp_port,
         ))
         self.start_dovecot()
         from aiosmtpd.controller import Controller
@@ -171,9 +188,47 @@ class MailRig:
         log.info("mail rig up: IMAP %s, SMTP %s, folder %s", self.imap_port, self.smtp_port, self.base)
         return self
 
+    @property
+    def ca_file(self) -> Path:
+        return self.base / "ca.pem"
+
+    def _make_certificates(self) -> None:
+        import datetime as dt
+        import ipaddress
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        now = dt.datetime.now(dt.timezone.utc)
+        ca_key = ec.generate_private_key(ec.SECP256R1())
+        ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "pengaduan test CA")])
+        ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
+              .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+              .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+              .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+              .sign(ca_key, hashes.SHA256()))
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = (x509.CertificateBuilder()
+                .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+                .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+                .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+                .add_extension(x509.SubjectAlternativeName([
+                    x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+                .sign(ca_key, hashes.SHA256()))
+        pem = serialization.Encoding.PEM
+        self.ca_file.write_bytes(ca.public_bytes(pem))
+        (self.base / "cert.pem").write_bytes(cert.public_bytes(pem))
+        (self.base / "key.pem").write_bytes(key.private_bytes(
+            pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        os.chmod(self.base / "key.pem", 0o600)
+
     def start_dovecot(self) -> None:
         subprocess.run(["dovecot", "-c", str(self.conf)], check=True)
         self._wait_for_port(self.imap_port)
+        if self.tls:
+            self._wait_for_port(self.imaps_port)
         self._wait_for_port(self.lmtp_port)
 
     def stop_dovecot(self) -> None:

@@ -48,7 +48,11 @@ def from_email(msg: Incoming, office_address: str) -> NewComplaint:
         email = msg.reply_to
     return NewComplaint(channel="email", name=msg.from_name, email=email or None, subject=msg.subject,
                         body=msg.text, attachments=msg.attachments, message_key=msg.key,
-                        source_message_id=msg.message_id)
+                        source_message_id=msg.message_id, note=_reading_notes(msg))
+
+
+def _reading_notes(msg: Incoming) -> str:
+    return f"Catatan pembacaan surel: {'; '.join(msg.notes)}." if msg.notes else ""
 
 
 def from_forward(msg: Incoming) -> NewComplaint:
@@ -56,7 +60,7 @@ def from_forward(msg: Incoming) -> NewComplaint:
     return NewComplaint(
         channel="email", name=f.name, email=f.address or None, subject=f.subject or msg.subject,
         body=f.text, attachments=msg.attachments, message_key=msg.key, recorded_by=msg.from_addr,
-        note=f"Diteruskan ke kotak surat pengaduan oleh {msg.from_addr}.")
+        note=f"Diteruskan ke kotak surat pengaduan oleh {msg.from_addr}. {_reading_notes(msg)}".strip())
 
 
 def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dict:

@@ -12,7 +12,9 @@ import json
 import logging
 import smtplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from intake.oauth import TokenSource, xoauth2_string
 
 from sop.book import Book
 
@@ -30,10 +32,12 @@ class SmtpSettings:
     password: str | None = None
     verify_tls: bool = True
     timeout: float = 60.0
+    ca_file: str | None = None
+    tokens: TokenSource | None = field(default=None, compare=False)  # XOAUTH2 instead of a password
 
 
 def _connect(s: SmtpSettings) -> smtplib.SMTP:
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=s.ca_file)
     if not s.verify_tls:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
@@ -43,7 +47,11 @@ def _connect(s: SmtpSettings) -> smtplib.SMTP:
         smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
         if s.security == "starttls":
             smtp.starttls(context=context)
-    if s.username:
+    if s.tokens:
+        token = s.tokens.access_token()
+        smtp.ehlo()
+        smtp.auth("XOAUTH2", lambda challenge=None: xoauth2_string(s.username, token), initial_response_ok=True)
+    elif s.username:
         smtp.login(s.username, s.password or "")
     return smtp
 

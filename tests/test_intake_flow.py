@@ -124,3 +124,18 @@ def test_quarantine_tells_staff_once(env, monkeypatch):
         env.cycle()
     alerts = [m for m in env.inbox(env.official("jfu")[1]) if "Pesan dikarantina" in m.subject]
     assert len(alerts) == 1 and "data rusak" in alerts[0].text
+
+
+def test_what_could_not_be_read_is_noted_in_the_book(env):
+    msg = EmailMessage()
+    msg["From"] = f"Kantor <{env.cast.citizens[0][1]}>"
+    msg["To"] = env.cast.office
+    msg["Subject"] = "Izin usaha"
+    msg["Message-ID"] = make_msgid()
+    msg.set_content("Permohonan kami belum diproses.")
+    msg.add_attachment(b"x\x9f>\"", maintype="application", subtype="ms-tnef", filename="winmail.dat")
+    env.rig.send(msg)
+    env.cycle()
+    [row] = env.office.book.complaints()
+    notes = [e["text"] for e in env.office.book.events(row["id"]) if e["kind"] == "catatan"]
+    assert any("winmail.dat" in n for n in notes)

@@ -1,0 +1,131 @@
+"""Secure connections and XOAUTH2 against a real Dovecot: certificates verified by default,
+tokens refreshed by Authlib, a clear alert when the login fails."""
+
+from __future__ import annotations
+
+import json
+import logging
+import ssl
+import threading
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import parse_qs
+
+import pytest
+from imap_tools.errors import MailboxLoginError
+
+from intake.mailbox import Mailbox, MailboxSettings
+from intake.oauth import OAuthError, OAuthSettings, TokenSource
+from jobs.mailrig import MailRig
+
+USER = "pengaduan@aman.test"
+
+
+@pytest.fixture(scope="module")
+def tls_rig():
+    with MailRig(password="rahasia", tls=True) as rig:
+        yield rig
+
+
+def settings(rig, **changes) -> MailboxSettings:
+    base = MailboxSettings(host="127.0.0.1", port=rig.imaps_port, username=USER, password="rahasia",
+                           address=USER, security="ssl")
+    return replace(base, **changes)
+
+
+def test_implicit_tls_refuses_an_unknown_certificate_by_default(tls_rig):
+    with pytest.raises(ssl.SSLCertVerificationError):
+        with Mailbox(settings(tls_rig)):
+            pass
+
+
+def test_implicit_tls_and_starttls_work_with_the_office_ca(tls_rig):
+    with Mailbox(settings(tls_rig, ca_file=str(tls_rig.ca_file))) as box:
+        assert box.pending_uids() == []
+    with Mailbox(settings(tls_rig, port=tls_rig.imap_port, security="starttls", ca_file=str(tls_rig.ca_file))) as box:
+        assert box.pending_uids() == []
+
+
+class _Provider(BaseHTTPRequestHandler):
+    """A stand-in OAuth provider: a token endpoint and an introspection endpoint."""
+
+    refresh_token = "refresh-ok"
+    issued: list[str] = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):  # noqa: N802 (http.server API)
+        form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        if self.path == "/token":
+            if form.get("refresh_token") == [self.refresh_token]:
+                token = f"access-{len(self.issued) + 1}"
+                self.issued.append(token)
+                self._json(200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600})
+            else:
+                self._json(400, {"error": "invalid_grant", "error_description": "Token has been revoked."})
+        elif self.path == "/introspect":
+            active = form.get("token", [""])[0] in self.issued
+            self._json(200, {"active": active, "username": USER} if active else {"active": False})
+
+    def _json(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.fixture(scope="module")
+def provider():
+    server = HTTPServer(("127.0.0.1", 0), _Provider)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def oauth_rig(provider):
+    with MailRig(oauth_url=f"{provider}/introspect") as rig:
+        yield rig
+
+
+def tokens(provider, refresh="refresh-ok") -> TokenSource:
+    return TokenSource(OAuthSettings(token_url=f"{provider}/token", client_id="pengaduan", client_secret="s",
+                                     refresh_token=refresh, scope="https://mail.google.com/"))
+
+
+def test_xoauth2_login_with_a_refreshed_token(oauth_rig, provider, monkeypatch):
+    monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")  # the stand-in provider speaks plain HTTP
+    source = tokens(provider)
+    box_settings = MailboxSettings(host="127.0.0.1", port=oauth_rig.imap_port, username=USER, password="",
+                                   address=USER, security="none", tokens=source)
+    with Mailbox(box_settings) as box:
+        assert box.pending_uids() == []
+    first = source.access_token()
+    assert first.startswith("access-") and source.access_token() == first  # cached until near expiry
+    with pytest.raises(MailboxLoginError):  # a password alone is refused by this server
+        with Mailbox(replace(box_settings, tokens=None, password="rahasia")):
+            pass
+
+
+def test_a_revoked_refresh_token_is_a_clear_error(provider, monkeypatch):
+    monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
+    with pytest.raises(OAuthError, match="refresh token dicabut atau kedaluwarsa"):
+        tokens(provider, refresh="dicabut").access_token()
+
+
+def test_the_daemon_alerts_staff_once_when_the_mailbox_login_fails(env, provider, monkeypatch, caplog):
+    from jobs.daemon import jobs_of
+
+    monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
+    env.office.config = replace(env.config, mailbox=replace(env.config.mailbox, tokens=tokens(provider, "dicabut")))
+    jobs = jobs_of(env.office)
+    with caplog.at_level(logging.ERROR):
+        for _ in range(3):
+            jobs["ambil-surel"]()
+            jobs["kirim-surel"]()
+    assert "token OAuth2 tidak dapat diperbarui" in caplog.text
+    alerts = [m for m in env.inbox(env.official("jfu")[1]) if "tidak dapat dibuka" in m.subject]
+    assert len(alerts) == 1 and "refresh token" in alerts[0].text
