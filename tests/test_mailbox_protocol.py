@@ -158,3 +158,26 @@ def test_first_run_since_a_date_imports_older_mail_without_acting(env):
     assert acks(env, 0) == []
     with office_box(env) as box:
         assert box.uids("ALL") == []
+
+
+def test_without_move_processed_mail_is_tagged_and_never_expunged(env, monkeypatch):
+    from intake import mailbox
+
+    real_enter = mailbox.Mailbox.__enter__
+
+    def enter_without_move(self):
+        real_enter(self)
+        self._can_move = False  # as on a server that lacks the MOVE extension
+        return self
+
+    monkeypatch.setattr(mailbox.Mailbox, "__enter__", enter_without_move)
+    env.complain(0)
+    env.cycle()
+    env.complain(1)
+    env.cycle()
+    assert len(env.office.book.complaints()) == 2 and len(acks(env, 0)) == 1
+    with office_box(env) as box:
+        messages = list(box.fetch(mark_seen=False))
+        assert len(messages) == 2  # both still in the INBOX, nothing deleted
+        assert all(mailbox.PROCESSED_KEYWORD in m.flags for m in messages)
+        assert all("\\Deleted" not in m.flags for m in messages)
