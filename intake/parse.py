@@ -58,6 +58,7 @@ class Incoming:
     attachments: tuple[Attachment, ...] = ()
     forwarded: Forwarded | None = None
     embedded_ids: tuple[str, ...] = ()  # Message-IDs of messages quoted in a bounce report
+    auth_results: tuple[str, ...] = ()  # Authentication-Results headers, topmost first
     notes: tuple[str, ...] = ()  # what a person should know: unreadable parts, guessed charsets
 
 
@@ -270,4 +271,5 @@ def parse_message(raw: bytes) -> Incoming:
         embedded_ids=_embedded_ids(msg, text) if msg.get_content_type() == "multipart/report"
         or "mailer-daemon" in from_addr.lower() else (),
         notes=tuple(dict.fromkeys(notes)),
+        auth_results=tuple(_clean_line(str(v)) for k, v in msg.raw_items() if k.lower() == "authentication-results"),
     )

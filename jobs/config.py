@@ -20,7 +20,7 @@ from intake.mailbox import MailboxSettings
 from intake.oauth import OAuthSettings, TokenSource
 from jobs.sender import SmtpSettings
 from letters.render import Letterhead
-from sop.clock import OfficeClock, parse_hours
+from sop.clock import NudgePolicy, OfficeClock, parse_hours
 from sop.directory import DEFAULT_TITLES, Directory, Official, Section
 from sop.procedure import Procedure, SopError, load_procedure
 
@@ -57,6 +57,14 @@ class IntakeSettings:
 
 
 @dataclass(frozen=True)
+class SecuritySettings:
+    # Require the receiving server's Authentication-Results (from `authserv_id`) to show
+    # DKIM or DMARC pass for an official's address before the reply may act.
+    require_authentication: bool = False
+    authserv_id: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     office_name: str
@@ -74,7 +82,10 @@ class Config:
     complaint_format: str = "PGD/{tahun}/{nomor:04d}"
     letters: LetterSettings = field(default_factory=LetterSettings)
     intake: IntakeSettings = field(default_factory=IntakeSettings)
+    nudges: NudgePolicy = field(default_factory=NudgePolicy)
+    security: SecuritySettings = field(default_factory=lambda: SecuritySettings())
     poll_seconds: int = 60
+    smtp_give_up_hours: int = 24
 
     @cached_property
     def identity(self) -> Identity:
@@ -244,7 +255,8 @@ def load_config(path: Path | str) -> Config:
             role=role, title=r.get(table, "title", str, DEFAULT_TITLES.get(role, role.title())),
             name=r.get(table, "name"), email=r.get(table, "email").lower(),
             nip=r.get(table, "nip", str, ""), rank=r.get(table, "rank", str, ""),
-            signature=r.path_of(signature) if signature else None)
+            signature=r.path_of(signature) if signature else None,
+            aliases=tuple(a.lower() for a in r.get(table, "aliases", list, [])))
     sections = []
     for i, values in enumerate(roles.get("sections", [])):
         for key in ("name", "head", "email"):
@@ -307,6 +319,17 @@ def load_config(path: Path | str) -> Config:
         ack_per_hour=r.get("intake", "ack_per_hour", int, 3),
         quarantine_after=r.get("intake", "quarantine_after", int, 3),
     )
+    fractions = r.get("reminders", "at", list, [0.5, 0.9])
+    if not all(isinstance(f, (int, float)) and 0 < f < 1 for f in fractions):
+        r.fail("reminders", "at", "harus daftar pecahan antara 0 dan 1, misalnya [0.5, 0.9]")
+    nudges = NudgePolicy(at=tuple(sorted(float(f) for f in fractions)),
+                         max_per_day=max(1, r.get("reminders", "max_per_day", int, 3)))
+    security = SecuritySettings(
+        require_authentication=r.get("security", "require_authentication", bool, False),
+        authserv_id=r.get("security", "authserv_id", str, ""))
+    if security.require_authentication and not security.authserv_id:
+        r.fail("security", "authserv_id", "wajib diisi bila require_authentication = true "
+                                          "(nama server penerima yang menulis Authentication-Results)")
     storage = r.table("storage")
     return Config(
         path=path, office_name=office_name, office_parent=office_parent,
@@ -315,6 +338,7 @@ def load_config(path: Path | str) -> Config:
         files=r.path_of(r.get("storage", "files")),
         outbox=r.path_of(storage.get("outbox", "data/surat-keluar")),
         mailbox=mailbox, smtp=smtp, directory=directory, procedure=procedure, clock=clock,
-        complaint_format=complaint_format, letters=letters, intake=intake,
+        complaint_format=complaint_format, letters=letters, intake=intake, nudges=nudges, security=security,
+        smtp_give_up_hours=r.get("smtp", "give_up_hours", int, 24),
         poll_seconds=r.get("daemon", "poll_seconds", int, 60),
     )

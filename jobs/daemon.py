@@ -23,6 +23,7 @@ from imap_tools.errors import MailboxLoginError
 from intake.mailbox import Mailbox
 from intake.oauth import OAuthError
 from jobs.recording import alert_staff
+from jobs.clocks import check_deadlines
 from jobs.pipeline import poll
 from jobs.sender import send_due
 from jobs.workflow import Office
@@ -68,6 +69,25 @@ class Guard:
             log.info("%s: %s", self.name, result)
 
 
+NO_ALERT_FOR = ("batal_kirim", "gagal_kirim", "karantina", "masalah_login")  # alerts never beget alerts
+
+
+def send_outbox(office: Office, now: dt.datetime) -> int:
+    """Give up on mail stuck past `[smtp] give_up_hours` (staff told), then send what is due."""
+    cfg = office.config
+    limit = now - dt.timedelta(hours=cfg.smtp_give_up_hours)
+    for row in office.book.stale_outbox(limit):
+        with office.book.transaction():
+            office.book.give_up(row["id"], now)
+            log.error("surel %s (%s) tidak terkirim setelah %d jam: %s; pengiriman dihentikan",
+                      row["message_id"], row["recipient"], cfg.smtp_give_up_hours, row["last_error"])
+            if row["kind"] not in NO_ALERT_FOR:
+                complaint = office.book.complaint_by_id(row["complaint_id"]) if row["complaint_id"] else None
+                alert_staff(office, complaint, "batal_kirim", now, what=f"surel '{row['subject']}' kepada "
+                            f"{row['recipient']}", hours=cfg.smtp_give_up_hours, error=row["last_error"] or "-")
+    return send_due(office.book, cfg.smtp, cfg.mailbox.address, now)
+
+
 def login_alert(office: Office, now: Callable[[], dt.datetime]) -> Callable[[Exception], None]:
     """Staff hear by email, once per outage, when the mailbox refuses our login or token."""
     def alert(exc: Exception) -> None:
@@ -81,12 +101,11 @@ def login_alert(office: Office, now: Callable[[], dt.datetime]) -> Callable[[Exc
 
 def jobs_of(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: dt.date | None = None,
             progress=None) -> dict[str, Guard]:
-    cfg = office.config
     return {
         "ambil-surel": Guard("ambil-surel", lambda: poll(office, now, since=since, progress=progress),
                              login_alert(office, now)),
-        "kirim-surel": Guard("kirim-surel", lambda: send_due(office.book, cfg.smtp, cfg.mailbox.address, now())),
-        "batas-waktu": Guard("batas-waktu", lambda: office.check_deadlines(now())),
+        "kirim-surel": Guard("kirim-surel", lambda: send_outbox(office, now())),
+        "batas-waktu": Guard("batas-waktu", lambda: check_deadlines(office, now())),
     }
 
 

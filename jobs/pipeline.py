@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -24,7 +25,9 @@ from intake.mailbox import Mailbox
 from intake.parse import Incoming, message_key, parse_message
 from intake.reply import extract_reply
 from jobs.recording import add_followup, alert_staff, from_email, from_forward, record_bounce, record_complaint
-from jobs.workflow import Office
+from jobs.workflow import Office, recipient
+from letters.mail import render_mail
+from intake.authresults import authenticated
 from sop.book import private_dir
 from sop.engine import Reply, advance
 
@@ -69,11 +72,16 @@ def handle_forward(office: Office, msg: Incoming, cls: Classification, now) -> H
     return Handled("complaint", row["id"], f"diteruskan oleh {msg.from_addr}; dicatat sebagai {row['number']}")
 
 
+TASK_ID = re.compile(r"<tugas\.([a-z0-9]{8,64})\.", re.IGNORECASE)
+
+
 def _find_task(office: Office, cls: Classification) -> dict | None:
+    """The task a reply answers: the token of its reply address, else of our Message-ID it cites."""
     if cls.token:
         return office.book.task_by_token(cls.token)
     for ref in cls.refs:
-        task = office.book.task_by_message_id(ref)
+        m = TASK_ID.match(ref)
+        task = office.book.task_by_token(m.group(1).lower()) if m else None
         if task:
             return task
     return None
@@ -81,27 +89,48 @@ def _find_task(office: Office, cls: Classification) -> dict | None:
 
 def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
     book = office.book
+    cfg = office.config
     task = _find_task(office, cls)
     if task is None:
         return _unmatched(msg, None, "token atau rujukan tidak cocok dengan tugas mana pun")
     row = book.complaint_by_id(task["complaint_id"])
     if task["done_at"]:
         return _unmatched(msg, row["id"], f"tugas langkah {task['step']} {row['number']} sudah selesai")
-    if msg.from_addr != task["official"]:
+    if not office.may_act(task["role"], msg.from_addr, now):
+        warn_official(office, row, task, msg, "pengirim bukan pejabat yang berwenang", now)
         return _unmatched(msg, row["id"], f"pengirim {msg.from_addr} bukan pejabat tugas langkah "
                                           f"{task['step']} {row['number']}")
+    sec = cfg.security
+    if sec.require_authentication and not authenticated(msg.auth_results, sec.authserv_id, msg.from_addr):
+        warn_official(office, row, task, msg, "tanda keaslian surel (DKIM/DMARC) tidak lulus", now)
+        return _unmatched(msg, row["id"], f"surel dari {msg.from_addr} tanpa DKIM/DMARC pass dari "
+                                          f"{sec.authserv_id}")
     if row["state"] != "open" or row["step"] != task["step"]:
         return _unmatched(msg, row["id"], f"{row['number']} tidak sedang menunggu langkah {task['step']}")
-    cfg = office.config
     text = extract_reply(msg.text)
     outcome = advance(office.case(row), Reply(task["step"], msg.from_addr, text), now,
-                      cfg.procedure, cfg.directory.section_names)
-    office.apply(row, outcome, now, actor_task=task)
+                      cfg.procedure, cfg.directory.section_names, cfg.clock.tz)
+    office.apply(row, outcome, now, actor_task={**task, "acted_by": msg.from_addr})
     if not outcome.acted:
         log.info("balasan kosong untuk %s langkah %s dari %s", row["number"], task["step"], msg.from_addr)
         return Handled("action", row["id"], "balasan tanpa isi; pejabat diminta menulis ulang")
     log.info("%s: langkah %s diselesaikan oleh %s", row["number"], task["step"], msg.from_addr)
     return Handled("action", row["id"], f"langkah {task['step']} selesai")
+
+
+WARNINGS_PER_HOUR = 3
+
+
+def warn_official(office: Office, row: dict, task: dict, msg: Incoming, why: str, now: dt.datetime) -> None:
+    """Tell the real official that someone tried to act on their task (a few times an hour at most)."""
+    official = office.holder(task["role"], now)
+    if office.book.count_mail_to(official.email, "upaya_tidak_sah", now - dt.timedelta(hours=1)) >= WARNINGS_PER_HOUR:
+        return
+    context = office.base_context(row, task["step"])
+    context.update(recipient=recipient(official), sender=msg.from_addr or "(tanpa alamat)",
+                   subject=msg.subject, why=why)
+    office.queue(row, "upaya_tidak_sah", [(official.name, official.email)],
+                 render_mail("upaya_tidak_sah", **context), now)
 
 
 def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> Handled:

@@ -1,9 +1,8 @@
-"""Applying the engine's decisions to the book: complaints, tasks, history, outbox, letters.
+"""Applying the engine's decisions to the book: complaints, tasks, history, outbox.
 
-Everything here runs inside the caller's transaction, so a state change, its history rows,
-the emails it causes (with their Message-IDs fixed now) and the letter register entry
-commit together. Files written here (the letter) are written under a name that the same
-transaction determines, so a rolled-back attempt is simply overwritten by the retry.
+Everything here runs inside the caller's transaction, so a state change, its history rows
+and the emails it causes (with their Message-IDs fixed now) commit together. Who holds a
+role at a moment (the configured official, or a Plt./Plh. delegate) is decided here too.
 """
 
 from __future__ import annotations
@@ -19,9 +18,10 @@ from pathlib import Path
 from jobs.config import Config
 from letters.dates import waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
-from letters.render import LetterData, Signer, render_letter
-from sop.book import Book, parse_iso, private_dir
-from sop.engine import OPEN, SYSTEM, Case, CloseTask, IssueLetter, Log, Notify, OpenTask, Outcome
+from sop.book import Book, parse_iso
+from sop.directory import Official
+from sop.engine import (OPEN, SYSTEM, Case, CloseTask, IssueLetter, Log, Meeting, Notify, OpenTask,
+                        Outcome)
 
 log = logging.getLogger(__name__)
 
@@ -42,22 +42,45 @@ def safe_name(number: str) -> str:
     return re.sub(r"[^A-Za-z0-9.]+", "-", number).strip("-")
 
 
+def recipient(official: Official) -> dict:
+    return {"title": official.title, "name": official.name, "email": official.email}
+
+
 @dataclass
 class Office:
     config: Config
     book: Book
 
+    # Who acts -------------------------------------------------------------------------------
+    def holder(self, role: str, at: dt.datetime) -> Official:
+        """The official who holds `role` at `at`: an active Plt./Plh. delegate, else the configured one."""
+        official = self.config.directory.official(role)
+        d = self.book.active_delegation(role, at)
+        if d is None:
+            return official
+        return Official(role=role, title=d["title"] or official.title, name=d["name"], email=d["email"],
+                        nip=d["nip"], rank=d["rank"], delegation=f"{d['form']} {official.title}")
+
+    def may_act(self, role: str, address: str, at: dt.datetime) -> bool:
+        """Whether `address` may act for `role` now: its official (or an alias) or an active delegate."""
+        official = self.config.directory.official(role)
+        if address == official.email or address in official.aliases:
+            return True
+        d = self.book.active_delegation(role, at)
+        return bool(d and d["email"] == address)
+
     # Reading the book as the engine and the templates need it -----------------------------
     def case(self, row: dict) -> Case:
-        return Case(number=row["number"], state=row["state"], step=row["step"],
-                    section=row["section"], meeting=bool(row["meeting"]), has_email=bool(row["email"]))
+        return Case(number=row["number"], state=row["state"], step=row["step"], section=row["section"],
+                    meeting=bool(row["meeting"]), has_email=bool(row["email"]),
+                    confidential=bool(row["confidential"]))
 
     def complaint_view(self, row: dict) -> dict:
         tz = self.config.clock.tz
-        channel = CHANNEL_WORDS.get(row["channel"], row["channel"])
         files = self.book.attachments(row["id"])
-        return {**row, "received": waktu(parse_iso(row["received_at"]), tz), "channel": channel,
-                "confidential": False,
+        return {**row, "received": waktu(parse_iso(row["received_at"]), tz),
+                "channel": CHANNEL_WORDS.get(row["channel"], row["channel"]),
+                "confidential": bool(row["confidential"]),
                 "attachments": [f["filename"] for f in files if f["path"]],
                 "refused": [f"{f['filename']} ({f['note']})" for f in files if not f["path"]]}
 
@@ -65,23 +88,24 @@ class Office:
         tz = self.config.clock.tz
         out = []
         for e in self.book.events(complaint_id):
-            if e["kind"] != "langkah":
+            if e["kind"] not in ("langkah", "dikembalikan"):
                 continue
             role = self.config.procedure.step(e["step"]).role
             out.append({"step": e["step"], "role_title": self.config.directory.official(role).title,
                         "at": waktu(parse_iso(e["at"]), tz), "text": e["text"]})
         return out
 
-    def base_context(self, row: dict, step_no: int | None) -> dict:
+    def base_context(self, row: dict | None, step_no: int | None) -> dict:
         cfg = self.config
         context = {
             "office": {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address},
-            "c": self.complaint_view(row),
-            "history": self.history(row["id"]),
             "sop_name": cfg.procedure.name,
             "steps_total": len(cfg.procedure.steps),
             "next_title": "",
         }
+        if row is not None:
+            context["c"] = self.complaint_view(row)
+            context["history"] = self.history(row["id"])
         if step_no:
             step = cfg.procedure.step(step_no)
             context["step"] = {"no": step.no, "activity": step.activity, "output": step.output,
@@ -110,6 +134,8 @@ class Office:
     def apply(self, row: dict, outcome: Outcome, now: dt.datetime, *,
               actor_task: dict | None = None) -> dict:
         """Apply an Outcome of `advance` to complaint `row`; returns the updated row."""
+        from jobs.issuing import issue_letter, send_invitations
+
         for effect in outcome.effects:
             if isinstance(effect, Log):
                 self.book.add_event(row["id"], now, effect.step, effect.actor, effect.kind, effect.text)
@@ -117,17 +143,19 @@ class Office:
                 self.book.close_task(row["id"], effect.step, now, effect.output)
                 row = self._update(row, outcome.case, now, final=False)
             elif isinstance(effect, IssueLetter):
-                row = self.issue_letter(row, effect.answer, now)
+                row = issue_letter(self, row, effect.answer, now)
+            elif isinstance(effect, Meeting):
+                send_invitations(self, row, effect, now)
             elif isinstance(effect, Notify):
                 self.notify(row, effect, now, actor_task)
             elif isinstance(effect, OpenTask):
-                self.open_task(row, effect.step, now)
+                self.open_task(row, effect.step, now, note=effect.note)
             else:
                 raise TypeError(f"unknown effect {effect!r}")
         return self._update(row, outcome.case, now, final=True)
 
     def _update(self, row: dict, case: Case, now: dt.datetime, final: bool) -> dict:
-        fields = {"section": case.section, "meeting": int(case.meeting)}
+        fields = {"section": case.section, "meeting": int(case.meeting), "confidential": int(case.confidential)}
         if final:
             fields.update(state=case.state, step=case.step)
             if case.state != OPEN and not row.get("closed_at"):
@@ -156,14 +184,14 @@ class Office:
             to = [(section.head, section.email)]
             context["recipient"] = {"title": section.title, "name": section.head, "email": section.email}
         elif effect.to == "actor":
-            official = cfg.directory.official(actor_task["role"])
-            to = [(official.name, actor_task["official"])]
-            context["recipient"] = {"title": official.title, "name": official.name, "email": official.email}
+            official = self.holder(actor_task["role"], now)
+            to = [(official.name, actor_task["acted_by"])]
+            context["recipient"] = recipient(official)
             in_reply_to = actor_task["message_id"]
         else:
-            official = cfg.directory.official(effect.to)
+            official = self.holder(effect.to, now)
             to = [(official.name, official.email)]
-            context["recipient"] = {"title": official.title, "name": official.name, "email": official.email}
+            context["recipient"] = recipient(official)
         if effect.template == "surat_jawaban":
             context["letter_number"] = row["letter_number"]
             attachments = (self.letter_attachment(row),)
@@ -182,91 +210,60 @@ class Office:
         log.warning("tanda terima ke %s ditahan (batas %d per jam)", row["email"], limit)
         return True
 
-    def open_task(self, row: dict, step_no: int, now: dt.datetime) -> None:
+    def open_task(self, row: dict, step_no: int, now: dt.datetime, note: str = "") -> None:
         cfg = self.config
         step = cfg.procedure.step(step_no)
-        official = cfg.directory.official(step.role)
+        official = self.holder(step.role, now)
         token = new_token()
         message_id = cfg.identity.message_id("tugas", token)
         due = cfg.clock.add(now, step.time)
-        context = self.base_context(row, step_no)
-        context["step"]["due"] = waktu(due, cfg.clock.tz)
-        context["recipient"] = {"title": official.title, "name": official.name, "email": official.email}
+        self.book.open_task(complaint_id=row["id"], step=step_no, role=step.role, official=official.email,
+                            token=token, message_id=message_id, opened_at=now, due_at=due, note=note)
+        self.send_routing(row, self.book.task_by_token(token), official, now, message_id=message_id)
+
+    def send_routing(self, row: dict, task: dict, official: Official, now: dt.datetime, *,
+                     message_id: str | None = None) -> None:
+        """The routing email of `task` to `official`; resent to a delegate with a new Message-ID."""
+        cfg = self.config
+        step = cfg.procedure.step(task["step"])
+        context = self.base_context(row, step.no)
+        context["step"]["due"] = waktu(parse_iso(task["due_at"]), cfg.clock.tz)
+        context["recipient"] = recipient(official)
+        context["returned"] = task["note"]
+        context["delegation"] = official.delegation
         attachments: tuple[Attachment, ...] = ()
         context["attachment_note"] = ""
         if step.attach_letter and row["letter_path"]:
             attachments = (self.letter_attachment(row),)
             context["attachment_note"] = f"Terlampir: surat jawaban nomor {row['letter_number']}."
         local, _, domain = cfg.mailbox.address.partition("@")
+        message_id = message_id or cfg.identity.message_id(f"tugas.{task['token']}", new_token())
         self.queue(row, "tugas", [(official.name, official.email)], render_mail("tugas", **context), now,
-                   message_id=message_id, reply_to=f"{local}+{token}@{domain}", attachments=attachments)
-        self.book.open_task(complaint_id=row["id"], step=step_no, role=step.role,
-                            official=official.email, token=token, message_id=message_id,
-                            opened_at=now, due_at=due)
+                   message_id=message_id, reply_to=f"{local}+{task['token']}@{domain}",
+                   attachments=attachments)
+
+    def reroute(self, role: str, now: dt.datetime) -> int:
+        """Send the open tasks of `role` to whoever holds it now (after a delegation starts)."""
+        official = self.holder(role, now)
+        count = 0
+        for task in self.book.open_tasks_of_role(role):
+            if task["official"] == official.email:
+                continue
+            row = self.book.complaint_by_id(task["complaint_id"])
+            self.send_routing(row, task, official, now)
+            self.book.update_task_official(task["id"], official.email)
+            self.book.add_event(row["id"], now, task["step"], SYSTEM, "dialihkan",
+                                f"Tugas langkah {task['step']} dialihkan kepada {official.delegation or official.title} "
+                                f"{official.name}.")
+            count += 1
+        return count
 
     def letter_attachment(self, row: dict) -> Attachment:
         data = Path(row["letter_path"]).read_bytes()
         return Attachment(filename=f"surat-jawaban-{safe_name(row['letter_number'])}.docx", data=data)
 
-    def issue_letter(self, row: dict, answer: str, now: dt.datetime) -> dict:
-        cfg = self.config
-        ls = cfg.letters
-        local_now = now.astimezone(cfg.clock.tz)
-        number = cfg.letter_number(local_now.year, self.book.next_serial("surat-keluar", local_now.year))
-        signer_official = cfg.directory.official(ls.signer_role)
-        signer = Signer(title=ls.signer_title, name=signer_official.name, nip=signer_official.nip,
-                        rank=signer_official.rank, signature_image=signer_official.signature)
-        received = parse_iso(row["received_at"]).astimezone(cfg.clock.tz)
-        data = LetterData(
-            number=number, date=local_now.date(), place=ls.place, hal=ls.hal,
-            addressee=f"Bapak/Ibu {row['name']}".strip() if row["name"] else "Bapak/Ibu Pengadu",
-            addressee_place=row["address"] or "Tempat",
-            complaint_number=row["number"], complaint_date=received.date(),
-            complaint_subject=row["subject"], channel=row["channel"], answer=answer,
-            sifat=ls.sifat, tembusan=ls.tembusan, signing_note=ls.signing_note)
-        rendered = render_letter(data, cfg.letterhead, signer,
-                                 **({"template": ls.template} if ls.template else {}))
-        name = safe_name(number)
-        archive = cfg.files / "arsip" / str(local_now.year) / name / f"surat-jawaban-{name}.docx"
-        private_dir(archive.parent)
-        archive.write_bytes(rendered.data)
-        private_dir(cfg.outbox, 0o750)  # staff collect letters here, possibly as a group
-        (cfg.outbox / f"surat-jawaban-{name}.docx").write_bytes(rendered.data)
-        self.book.record_letter(number=number, complaint_id=row["id"], issued_at=now, path=str(archive),
-                                sha256=rendered.sha256, signer=signer_official.name)
-        self.book.update_complaint(row["id"], letter_number=number, letter_path=str(archive))
-        self.book.add_event(row["id"], now, None, SYSTEM, "surat",
-                            f"Surat jawaban nomor {number} dibuat, ditandatangani atas nama "
-                            f"{signer.title} {signer.name}, dan diarsipkan.")
-        return self.book.complaint_by_id(row["id"])
 
-    def check_deadlines(self, now: dt.datetime) -> int:
-        """Tell the superior named in the SOP, with a copy to staff, once a task is late."""
-        cfg = self.config
-        count = 0
-        for task in self.book.overdue_tasks(now):
-            with self.book.transaction():
-                row = self.book.complaint_by_id(task["complaint_id"])
-                step = cfg.procedure.step(task["step"])
-                if row["state"] == OPEN and step.escalate_to:
-                    holder = cfg.directory.official(task["role"])
-                    context = self.base_context(row, step.no)
-                    context["step"]["due"] = waktu(parse_iso(task["due_at"]), cfg.clock.tz)
-                    context["holder"] = {"title": holder.title, "name": holder.name}
-                    for role in dict.fromkeys((step.escalate_to, step_staff_role(cfg))):
-                        boss = cfg.directory.official(role)
-                        context["recipient"] = {"title": boss.title, "name": boss.name, "email": boss.email}
-                        self.queue(row, "terlambat", [(boss.name, boss.email)],
-                                   render_mail("terlambat", **context), now, in_reply_to=task["message_id"])
-                    self.book.add_event(row["id"], now, step.no, SYSTEM, "terlambat",
-                                        f"Langkah {step.no} melewati batas waktu; diberitahukan kepada "
-                                        f"{cfg.directory.official(step.escalate_to).title}.")
-                    count += 1
-                self.book.mark_escalated(task["id"], now)
-        return count
-
-
-def step_staff_role(cfg: Config) -> str:
+def staff_role(cfg: Config) -> str:
     """Staff are the performers of the recording step (step 1); they get copies of alerts."""
     return cfg.procedure.step(1).role
 

@@ -140,6 +140,31 @@ MIGRATIONS = (
         updated_at TEXT NOT NULL
     );
     """,
+    """
+    ALTER TABLE complaints ADD COLUMN confidential INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tasks ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tasks ADD COLUMN last_reminded_at TEXT;
+    ALTER TABLE tasks ADD COLUMN escalations INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tasks ADD COLUMN note TEXT NOT NULL DEFAULT '';
+    ALTER TABLE outbox ADD COLUMN gave_up_at TEXT;
+    CREATE INDEX tasks_open ON tasks(done_at, complaint_id);
+    CREATE TABLE delegations (
+        id INTEGER PRIMARY KEY,
+        role TEXT NOT NULL,
+        form TEXT NOT NULL,
+        name TEXT NOT NULL,
+        email TEXT NOT NULL,
+        nip TEXT NOT NULL DEFAULT '',
+        rank TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '',
+        starts TEXT NOT NULL,
+        ends TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE INDEX delegations_role ON delegations(role, starts, ends);
+    """,
 )
 
 
@@ -297,10 +322,45 @@ class Book:
 
     # Tasks ----------------------------------------------------------------------------------
     def open_task(self, *, complaint_id: int, step: int, role: str, official: str, token: str,
-                  message_id: str, opened_at: dt.datetime, due_at: dt.datetime) -> int:
+                  message_id: str, opened_at: dt.datetime, due_at: dt.datetime, note: str = "") -> int:
         return self.db["tasks"].insert(dict(
             complaint_id=complaint_id, step=step, role=role, official=official, token=token,
-            message_id=message_id, opened_at=iso(opened_at), due_at=iso(due_at))).last_pk
+            message_id=message_id, opened_at=iso(opened_at), due_at=iso(due_at), note=note)).last_pk
+
+    def open_tasks(self) -> list[dict]:
+        """Every task still waiting for its official (uses tasks_open)."""
+        return self._all("SELECT * FROM tasks WHERE done_at IS NULL ORDER BY due_at")
+
+    def open_tasks_of_role(self, role: str) -> list[dict]:
+        return self._all("SELECT * FROM tasks WHERE done_at IS NULL AND role = ? ORDER BY id", (role,))
+
+    def update_task_official(self, task_id: int, official: str) -> None:
+        self.conn.execute("UPDATE tasks SET official = ? WHERE id = ?", (official, task_id))
+
+    def record_nudge(self, task_id: int, kind: str, at: dt.datetime) -> None:
+        """A reminder (before the due time) or an escalation (after it) went out for a task."""
+        column = "reminders" if kind == "pengingat" else "escalations"
+        self.conn.execute(f"UPDATE tasks SET {column} = {column} + 1, last_reminded_at = ?, "
+                          f"escalated_at = CASE WHEN ? = 'eskalasi' THEN ? ELSE escalated_at END "
+                          f"WHERE id = ?", (iso(at), kind, iso(at), task_id))
+
+    # Delegations ----------------------------------------------------------------------------
+    def add_delegation(self, **fields) -> int:
+        for key in ("starts", "ends", "created_at"):
+            fields[key] = iso(fields[key])
+        return self.db["delegations"].insert(fields).last_pk
+
+    def revoke_delegation(self, delegation_id: int, at: dt.datetime) -> bool:
+        cur = self.conn.execute("UPDATE delegations SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                                (iso(at), delegation_id))
+        return cur.rowcount == 1
+
+    def active_delegation(self, role: str, at: dt.datetime) -> dict | None:
+        return self._one("SELECT * FROM delegations WHERE role = ? AND starts <= ? AND ends > ? "
+                         "AND revoked_at IS NULL ORDER BY id DESC LIMIT 1", (role, iso(at), iso(at)))
+
+    def delegations(self) -> list[dict]:
+        return self._all("SELECT * FROM delegations ORDER BY starts")
 
     def task_by_token(self, token: str) -> dict | None:
         return self._one("SELECT * FROM tasks WHERE token = ?", (token,))
@@ -319,13 +379,6 @@ class Book:
         self.conn.execute("UPDATE tasks SET done_at = ?, output = ? WHERE complaint_id = ? "
                           "AND step = ? AND done_at IS NULL", (iso(at), output, complaint_id, step))
 
-    def overdue_tasks(self, now: dt.datetime) -> list[dict]:
-        """Open tasks past their due time that have not been escalated yet (uses tasks_due)."""
-        return self._all("SELECT * FROM tasks WHERE done_at IS NULL AND due_at <= ? "
-                         "AND escalated_at IS NULL ORDER BY due_at", (iso(now),))
-
-    def mark_escalated(self, task_id: int, at: dt.datetime) -> None:
-        self.conn.execute("UPDATE tasks SET escalated_at = ? WHERE id = ?", (iso(at), task_id))
 
     # Outbox ---------------------------------------------------------------------------------
     def enqueue(self, *, message_id: str, complaint_id: int | None, kind: str,
@@ -342,8 +395,15 @@ class Book:
             (recipient.lower(), kind, iso(since))).fetchone()[0]
 
     def due_outbox(self, now: dt.datetime, limit: int = 100) -> list[dict]:
-        return self._all("SELECT * FROM outbox WHERE sent_at IS NULL AND next_try_at <= ? "
-                         "ORDER BY id LIMIT ?", (iso(now), limit))
+        return self._all("SELECT * FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL "
+                         "AND next_try_at <= ? ORDER BY id LIMIT ?", (iso(now), limit))
+
+    def stale_outbox(self, created_before: dt.datetime) -> list[dict]:
+        return self._all("SELECT * FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL "
+                         "AND created_at < ? ORDER BY id", (iso(created_before),))
+
+    def give_up(self, outbox_id: int, at: dt.datetime) -> None:
+        self.conn.execute("UPDATE outbox SET gave_up_at = ? WHERE id = ?", (iso(at), outbox_id))
 
     def outbox(self, complaint_id: int | None = None) -> list[dict]:
         if complaint_id is None:
@@ -385,3 +445,10 @@ class Book:
 
     def letters(self) -> list[dict]:
         return self._all("SELECT * FROM letters ORDER BY issued_at")
+
+    def void_letters_of(self, complaint_id: int) -> list[str]:
+        """Mark a complaint's earlier letters void (a re-issue replaces them); their numbers stay."""
+        numbers = [r[0] for r in self.conn.execute(
+            "SELECT number FROM letters WHERE complaint_id = ? AND void = 0", (complaint_id,))]
+        self.conn.execute("UPDATE letters SET void = 1 WHERE complaint_id = ?", (complaint_id,))
+        return numbers

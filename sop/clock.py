@@ -49,6 +49,12 @@ class OfficeClock:
         start, end = self.hours[day.weekday()]
         return (dt.datetime.combine(day, start, self.tz), dt.datetime.combine(day, end, self.tz))
 
+    def is_open(self, moment: dt.datetime) -> bool:
+        """Whether the office is at work at `moment`."""
+        local = moment.astimezone(self.tz)
+        window = self._window(local.date())
+        return bool(window and window[0] <= local < window[1])
+
     def next_open(self, moment: dt.datetime) -> dt.datetime:
         """The first office moment at or after `moment` (Saturday evening -> Monday 07:30)."""
         local = moment.astimezone(self.tz)
@@ -108,3 +114,36 @@ def parse_hours(spec: dict[str, str]) -> dict[int, tuple[dt.time, dt.time]]:
     if not hours:
         raise ValueError("jam kerja kosong: paling sedikit satu hari kerja diperlukan")
     return hours
+
+
+@dataclass(frozen=True)
+class NudgePolicy:
+    """When officials are reminded before a due time and their superior told after it."""
+
+    at: tuple[float, ...] = (0.5, 0.9)  # fractions of the standard time that trigger a reminder
+    max_per_day: int = 3  # nudges for one task in one working day, at most
+
+
+def next_nudge(*, opened: dt.datetime, due: dt.datetime, now: dt.datetime, reminders: int,
+               escalations: int, last_at: dt.datetime | None, clock: OfficeClock,
+               policy: NudgePolicy) -> str | None:
+    """'pengingat' (remind the official), 'eskalasi' (tell the superior) or None. Pure.
+
+    Only in working hours; nudges for one task are spaced so that no more than
+    `policy.max_per_day` fall in a working day; while late, the superior is told at the due
+    time and then once a working day.
+    """
+    if not clock.is_open(now):
+        return None
+    local = now.astimezone(clock.tz)
+    start, end = clock.hours[local.weekday()]
+    gap = (dt.datetime.combine(local.date(), end) - dt.datetime.combine(local.date(), start)) / policy.max_per_day
+    spaced = last_at is None or now - last_at >= gap
+    if now < due:
+        passed = sum(1 for f in policy.at if now >= opened + (due - opened) * f)
+        return "pengingat" if passed > reminders and spaced else None
+    if escalations == 0:
+        return "eskalasi"
+    if last_at is not None and last_at.astimezone(clock.tz).date() < local.date() and spaced:
+        return "eskalasi"
+    return None

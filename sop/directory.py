@@ -17,6 +17,8 @@ class Official:
     nip: str = ""
     rank: str = ""
     signature: Path | None = None
+    aliases: tuple[str, ...] = ()  # other addresses of the same person that may act
+    delegation: str = ""  # "Plt. Camat" when a delegate holds the role
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,14 @@ Which effects follow a step is read from the procedure (`on_done`), never from c
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field, replace
 
+from zoneinfo import ZoneInfo
+
+from sop.keywords import is_yes, match_section, parse_meeting, split_keywords
 from sop.procedure import Procedure
+
+WITA = ZoneInfo("Asia/Makassar")
 
 OPEN, CLOSED, REJECTED = "open", "closed", "rejected"
 SYSTEM = "sistem"
@@ -27,6 +31,7 @@ class Case:
     section: str | None = None
     meeting: bool = False
     has_email: bool = True
+    confidential: bool = False
 
 
 # Events -------------------------------------------------------------------------------------
@@ -70,6 +75,16 @@ class Notify:
 @dataclass(frozen=True)
 class OpenTask:
     step: int
+    note: str = ""  # why it was opened again, when sent back
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """Invite `with_roles` to a meeting (SOP Rapat Dinas) at `when`."""
+
+    when: dt.datetime
+    with_roles: tuple[str, ...]
+    topic: str
 
 
 @dataclass(frozen=True)
@@ -90,46 +105,6 @@ class Outcome:
     acted: bool = True
 
 
-# Keywords in replies ------------------------------------------------------------------------
-KEYWORD_LINE = re.compile(r"^\s*(seksi|rapat)\s*:\s*(.*?)\s*$", re.IGNORECASE | re.MULTILINE)
-YES = {"ya", "iya", "perlu", "yes", "y"}
-SECTION_STOPWORDS = {"seksi", "subbagian", "subbag", "sub", "bagian", "kasi", "kasubbag", "dan", "&"}
-
-
-def split_keywords(text: str, allowed: tuple[str, ...]) -> tuple[dict[str, str], str]:
-    """Keyword lines the step understands, and the text without them."""
-    found: dict[str, str] = {}
-
-    def take(m: re.Match) -> str:
-        key = m.group(1).lower()
-        if key not in allowed:
-            return m.group(0)
-        found[key] = m.group(2)
-        return ""
-
-    rest = KEYWORD_LINE.sub(take, text)
-    rest = re.sub(r"\n{3,}", "\n\n", rest).strip()
-    return found, rest
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", text.lower()) if w not in SECTION_STOPWORDS}
-
-
-def match_section(value: str, sections: tuple[str, ...]) -> str | None:
-    """The configured section that `value` names: case-insensitive, by any word of its name.
-
-    The section sharing most words wins; a tie or no shared word gives None.
-    """
-    wanted = _words(value)
-    scored = sorted(((len(wanted & _words(name)), name) for name in sections), reverse=True)
-    if not scored or scored[0][0] == 0:
-        return None
-    if len(scored) > 1 and scored[1][0] == scored[0][0]:
-        return None
-    return scored[0][1]
-
-
 # The engine ---------------------------------------------------------------------------------
 ON_DONE_EFFECTS = {
     "acknowledge": lambda case, step, text: [Notify("tanda_terima", "complainant", step.no)] if case.has_email else [],
@@ -140,43 +115,68 @@ ON_DONE_EFFECTS = {
 }
 
 
+def _seksi(case, value, step, actor, ctx):
+    section = match_section(value, ctx["sections"])
+    if section:
+        return replace(case, section=section), [Log(step.no, actor, "seksi", f"Seksi terkait: {section}")]
+    return case, [Log(step.no, actor, "catatan", f"Seksi '{value}' tidak dikenali; tidak ada salinan ke seksi.")]
+
+
+def _rapat(case, value, step, actor, ctx):
+    needed, when = parse_meeting(value, ctx["tz"])
+    case = replace(case, meeting=needed)
+    if not needed:
+        return case, [Log(step.no, actor, "rapat", "Tidak perlu rapat dinas.")]
+    effects = [Log(step.no, actor, "rapat", "Perlu rapat dinas (SOP Rapat Dinas)" +
+                   (f", dijadwalkan {when:%d-%m-%Y %H.%M}." if when else "."))]
+    if when and step.meeting_with:
+        effects.append(Meeting(when, step.meeting_with, case.number))
+    return case, effects
+
+
+def _rahasia(case, value, step, actor, ctx):
+    secret = is_yes(value)
+    return replace(case, confidential=secret), [Log(step.no, actor, "rahasia", (
+        "Identitas pengadu dirahasiakan dari salinan kepada seksi." if secret
+        else "Identitas pengadu tidak dirahasiakan."))]
+
+
+KEYWORD_HANDLERS = {"seksi": _seksi, "rapat": _rapat, "rahasia": _rahasia}
+
+
 def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
-            sections: tuple[str, ...] = ()) -> Outcome:
+            sections: tuple[str, ...] = (), tz: ZoneInfo = WITA) -> Outcome:
     """The new state of `case` after `event`, and the effects that go with it."""
     if case.state != OPEN:
         return Outcome(case, (Log(case.step, getattr(event, "actor", SYSTEM), "diabaikan",
                                   "Pengaduan sudah ditutup; tidak ada perubahan."),), acted=False)
     if isinstance(event, Recorded):
         step = procedure.step(1)
-        return _finish(case, step, event.actor, event.text or step.output, now, procedure, [])
-    if isinstance(event, Reply):
-        if event.step != case.step:
-            return Outcome(case, (Log(event.step, event.actor, "diabaikan",
-                                      f"Balasan untuk langkah {event.step}, sedangkan langkah yang "
-                                      f"ditunggu {case.step}; tidak ada perubahan."),), acted=False)
-        step = procedure.step(event.step)
-        found, text = split_keywords(event.text, step.keywords)
-        if not text and not found:
-            return Outcome(case, (Notify("balasan_kosong", "actor", step.no),), acted=False)
-        notes: list = []
-        if "seksi" in found:
-            section = match_section(found["seksi"], sections)
-            if section:
-                case = replace(case, section=section)
-                notes.append(Log(step.no, event.actor, "seksi", f"Seksi terkait: {section}"))
-            else:
-                notes.append(Log(step.no, event.actor, "catatan",
-                                 f"Seksi '{found['seksi']}' tidak dikenali; tidak ada salinan ke seksi."))
-        if "rapat" in found:
-            meeting = found["rapat"].split()[0].lower() in YES if found["rapat"] else False
-            case = replace(case, meeting=meeting)
-            notes.append(Log(step.no, event.actor, "rapat",
-                             "Perlu rapat dinas (SOP Rapat Dinas)." if meeting else "Tidak perlu rapat dinas."))
-        return _finish(case, step, event.actor, text, now, procedure, notes)
-    raise TypeError(f"unknown event {event!r}")
+        return _finish(case, step, event.actor, event.text or step.output, procedure, [])
+    if not isinstance(event, Reply):
+        raise TypeError(f"unknown event {event!r}")
+    if event.step != case.step:
+        return Outcome(case, (Log(event.step, event.actor, "diabaikan",
+                                  f"Balasan untuk langkah {event.step}, sedangkan langkah yang "
+                                  f"ditunggu {case.step}; tidak ada perubahan."),), acted=False)
+    step = procedure.step(event.step)
+    found, text = split_keywords(event.text, step.keywords)
+    if not text and not found:
+        return Outcome(case, (Notify("balasan_kosong", "actor", step.no),), acted=False)
+    if "tolak" in found:
+        return _reject(case, step, event.actor, found["tolak"] or text, procedure)
+    if "kembalikan" in found:
+        return _send_back(case, step, event.actor, found["kembalikan"] or text, procedure)
+    notes: list = []
+    ctx = {"sections": sections, "tz": tz}
+    for key, handler in KEYWORD_HANDLERS.items():
+        if key in found:
+            case, effects = handler(case, found[key], step, event.actor, ctx)
+            notes.extend(effects)
+    return _finish(case, step, event.actor, text, procedure, notes)
 
 
-def _finish(case, step, actor, text, now, procedure, notes) -> Outcome:
+def _finish(case, step, actor, text, procedure, notes) -> Outcome:
     effects: list = [Log(step.no, actor, "langkah", text), *notes, CloseTask(step.no, text)]
     for name in step.on_done:
         effects.extend(ON_DONE_EFFECTS[name](case, step, text))
@@ -190,3 +190,25 @@ def _finish(case, step, actor, text, now, procedure, notes) -> Outcome:
         case = replace(case, step=nxt.no)
         effects.append(OpenTask(nxt.no))
     return Outcome(case, tuple(effects))
+
+
+def _reject(case, step, actor, reason, procedure) -> Outcome:
+    """`Tolak:` not the office's remit, or not a complaint: the citizen is told and it closes."""
+    reason = reason.strip() or "tidak termasuk kewenangan kantor ini"
+    effects = [Log(step.no, actor, "ditolak", f"Pengaduan ditolak: {reason}"), CloseTask(step.no, f"Ditolak: {reason}")]
+    if case.has_email:
+        effects.append(Notify("penolakan", "complainant", step.no, {"reason": reason}))
+    effects.append(Notify("konfirmasi", "actor", step.no, {"text": f"Tolak: {reason}", "closed": "rejected"}))
+    effects.append(Log(None, SYSTEM, "selesai", "Pengaduan ditutup sebagai ditolak."))
+    return Outcome(replace(case, state=REJECTED, step=None), tuple(effects))
+
+
+def _send_back(case, step, actor, reason, procedure) -> Outcome:
+    """`Kembalikan:` the previous step is opened again, with the reason in its routing email."""
+    back = procedure.previous_step(step.no)
+    reason = reason.strip() or "perlu diperbaiki"
+    effects = (Log(step.no, actor, "dikembalikan", f"Dikembalikan ke langkah {back.no}: {reason}"),
+               CloseTask(step.no, f"Dikembalikan: {reason}"),
+               Notify("konfirmasi", "actor", step.no, {"text": f"Kembalikan: {reason}", "back_to": back.no}),
+               OpenTask(back.no, note=reason))
+    return Outcome(replace(case, step=back.no), effects)

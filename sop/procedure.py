@@ -17,7 +17,8 @@ DEFAULT_SOP = TEMPLATES / "sop" / "palaran.toml"
 
 # What a step's completion may cause; each name is implemented once in the engine.
 ON_DONE = ("acknowledge", "copy_performer", "copy_section_head", "issue_letter", "deliver_letter")
-KEYWORDS = ("seksi", "rapat")
+KEYWORDS = ("seksi", "rapat", "rahasia", "kembalikan", "tolak")
+MEETING_ROLES_EXTRA = ("section",)  # meeting_with may name the related section's head
 UNITS = {"menit": "minutes", "jam": "hours", "hari": "days"}
 
 
@@ -57,6 +58,8 @@ class Step:
     attach_letter: bool = False
     escalate_to: str | None = None
     note: str = ""
+    next: int | None = None  # the step after this one; default no + 1, 0 ends the procedure
+    meeting_with: tuple[str, ...] = ()  # who gets the invitation when `Rapat:` names a date
 
 
 @dataclass(frozen=True)
@@ -70,11 +73,22 @@ class Procedure:
         return self.steps[no - 1]
 
     def next_step(self, no: int) -> Step | None:
-        return self.steps[no] if no < len(self.steps) else None
+        nxt = self.step(no).next
+        if nxt == 0:
+            return None
+        if nxt is None:
+            return self.steps[no] if no < len(self.steps) else None
+        return self.step(nxt)
+
+    def previous_step(self, no: int) -> Step:
+        """Where `Kembalikan:` sends a complaint: the step whose output this step received."""
+        return next((s for s in self.steps if s.no != no and self.next_step(s.no) and
+                     self.next_step(s.no).no == no), self.step(max(1, no - 1)))
 
     @property
     def roles(self) -> set[str]:
-        return {s.role for s in self.steps} | {s.escalate_to for s in self.steps if s.escalate_to}
+        return ({s.role for s in self.steps} | {s.escalate_to for s in self.steps if s.escalate_to}
+                | {r for s in self.steps for r in s.meeting_with if r not in MEETING_ROLES_EXTRA})
 
 
 def load_procedure(path: Path | str | None = None) -> Procedure:
@@ -132,7 +146,17 @@ def parse_procedure(data: dict, text: str = "", source: str = "<sop>") -> Proced
             instruction=raw.get("instruction", ""), keywords=tuple(raw.get("keywords", ())),
             on_done=tuple(raw.get("on_done", ())), attach_letter=bool(raw.get("attach_letter", False)),
             escalate_to=raw.get("escalate_to"), note=raw.get("note", ""),
+            next=raw.get("next"), meeting_with=tuple(raw.get("meeting_with", ())),
         ))
+    numbers = {s.no for s in steps}
+    for st in steps:
+        where = f"{source}, baris {_line_of_step(text, st.no - 1)} (langkah ke-{st.no})"
+        if st.next not in (None, 0) and st.next not in numbers:
+            raise SopError(f"{where}: 'next' menunjuk langkah {st.next} yang tidak ada")
+        if "kembalikan" in st.keywords and st.no > 1:
+            back = [s for s in steps if (s.next or s.no + 1) == st.no] or [steps[st.no - 2]]
+            if back[0].automatic:
+                raise SopError(f"{where}: 'kembalikan' tidak dapat mengembalikan ke langkah otomatis")
     if not steps[0].automatic:
         raise SopError(f"{source}: langkah 1 harus 'automatic = true' (pencatatan oleh sistem)")
     if any(s.automatic for s in steps[1:]):

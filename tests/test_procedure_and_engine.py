@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from sop.engine import (Case, CloseTask, IssueLetter, Log, Notify, OpenTask, Recorded, Reply,
-                        advance, match_section, split_keywords)
+from sop.engine import Case, CloseTask, IssueLetter, Log, Notify, OpenTask, Recorded, Reply, advance
+from sop.keywords import match_section, split_keywords
 from sop.procedure import Duration, SopError, load_procedure, parse_procedure
 
 NOW = dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.timezone.utc)

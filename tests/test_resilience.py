@@ -107,25 +107,6 @@ def test_smtp_outage_keeps_mail_queued_and_sends_it_once_when_back(env):
     assert all(json.loads(r["recipients"]) for r in env.office.book.outbox())
 
 
-def test_late_steps_are_escalated_once_to_the_superior_with_a_copy_to_staff(env):
-    env.complain(0)
-    env.cycle()
-    number = env.office.book.complaints()[0]["number"]
-    due = dt.datetime.fromisoformat(env.office.book.open_task_of(1)["due_at"])
-    after = due + dt.timedelta(minutes=1)
-    assert env.office.check_deadlines(due - dt.timedelta(minutes=1)) == 0
-    assert env.office.check_deadlines(after) == 1
-    assert env.office.check_deadlines(after + dt.timedelta(hours=1)) == 0
-    send_due(env.office.book, env.config.smtp, env.cast.office, after)
-    camat = [m for m in env.inbox(env.official("camat")[1]) if "Melewati batas waktu" in m.subject]
-    staf = [m for m in env.inbox(env.official("jfu")[1]) if "Melewati batas waktu" in m.subject]
-    assert len(camat) == 1 and len(staf) == 1 and number in camat[0].subject
-    from jobs.views import complaint_json
-
-    doc = complaint_json(env.office, env.office.book.complaint(number), after)
-    assert doc["late"] is True
-
-
 def test_book_and_files_are_private_to_the_service_account(env):
     env.complain(0)
     env.cycle()

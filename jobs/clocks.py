@@ -1,0 +1,58 @@
+"""The deadline sweep: reminders before a step's due time, escalation after it.
+
+The clock state lives in the book (each task's due time, reminders and escalations sent),
+never in timers, so a restart loses nothing; the decision is `sop.clock.next_nudge`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from jobs.workflow import Office, recipient, staff_role
+from letters.dates import waktu
+from letters.mail import render_mail
+from sop.book import parse_iso
+from sop.clock import next_nudge
+from sop.engine import OPEN, SYSTEM
+
+log = logging.getLogger(__name__)
+
+
+def check_deadlines(office: Office, now: dt.datetime) -> int:
+    """Send the reminders and escalations that are due; returns how many went out."""
+    cfg = office.config
+    count = 0
+    for task in office.book.open_tasks():
+        due = parse_iso(task["due_at"])
+        kind = next_nudge(opened=parse_iso(task["opened_at"]), due=due, now=now, reminders=task["reminders"],
+                          escalations=task["escalations"], last_at=parse_iso(task["last_reminded_at"]),
+                          clock=cfg.clock, policy=cfg.nudges)
+        if kind is None:
+            continue
+        with office.book.transaction():
+            row = office.book.complaint_by_id(task["complaint_id"])
+            if row["state"] != OPEN:
+                continue
+            step = cfg.procedure.step(task["step"])
+            holder = office.holder(task["role"], now)
+            context = office.base_context(row, step.no)
+            context["step"]["due"] = waktu(due, cfg.clock.tz)
+            context["holder"] = recipient(holder)
+            if kind == "pengingat":
+                context["recipient"] = recipient(holder)
+                office.queue(row, "pengingat", [(holder.name, holder.email)], render_mail("pengingat", **context),
+                             now, in_reply_to=task["message_id"])
+            else:
+                told = dict.fromkeys(r for r in (step.escalate_to, staff_role(cfg)) if r)
+                for role in told:
+                    boss = office.holder(role, now)
+                    context["recipient"] = recipient(boss)
+                    office.queue(row, "terlambat", [(boss.name, boss.email)], render_mail("terlambat", **context),
+                                 now, in_reply_to=task["message_id"])
+                office.book.add_event(row["id"], now, step.no, SYSTEM, "terlambat",
+                                      f"Langkah {step.no} melewati batas waktu ({waktu(due, cfg.clock.tz)}); "
+                                      f"diberitahukan kepada {', '.join(office.holder(r, now).title for r in told)}.")
+            office.book.record_nudge(task["id"], kind, now)
+            count += 1
+    return count

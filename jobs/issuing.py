@@ -1,0 +1,114 @@
+"""What the office issues besides emails: the numbered reply letter and meeting invitations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from jobs.workflow import Office, recipient, safe_name
+from letters.dates import waktu
+from letters.mail import Attachment, render_mail
+from letters.render import LetterData, Signer, render_letter
+from sop.book import parse_iso, private_dir
+from sop.engine import SYSTEM, Meeting
+
+
+def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> dict:
+    """Number, render, file and copy the reply letter, in the caller's transaction.
+
+    The file names follow from the number taken in this transaction, so a rolled-back attempt
+    is overwritten by its retry. A re-issue (after `Kembalikan:`) voids the earlier letter;
+    its number stays in the register.
+    """
+    cfg = office.config
+    ls = cfg.letters
+    book = office.book
+    local_now = now.astimezone(cfg.clock.tz)
+    voided = book.void_letters_of(row["id"])
+    number = cfg.letter_number(local_now.year, book.next_serial("surat-keluar", local_now.year))
+    holder = office.holder(ls.signer_role, now)
+    configured = cfg.directory.official(ls.signer_role)
+    if holder.delegation:
+        # Plt./Plh.: the delegate signs under their own jabatan, below "Plt. CAMAT PALARAN".
+        signer = Signer(title=holder.title.upper(), name=holder.name, nip=holder.nip, rank=holder.rank,
+                        delegation=f"{holder.delegation.split()[0]} {ls.signer_title}")
+    else:
+        signer = Signer(title=ls.signer_title, name=configured.name, nip=configured.nip, rank=configured.rank,
+                        signature_image=configured.signature)
+    received = parse_iso(row["received_at"]).astimezone(cfg.clock.tz)
+    data = LetterData(
+        number=number, date=local_now.date(), place=ls.place, hal=ls.hal,
+        addressee=f"Bapak/Ibu {row['name']}".strip() if row["name"] else "Bapak/Ibu Pengadu",
+        addressee_place=row["address"] or "Tempat",
+        complaint_number=row["number"], complaint_date=received.date(),
+        complaint_subject=row["subject"], channel=row["channel"], answer=answer,
+        sifat=ls.sifat, tembusan=ls.tembusan, signing_note=ls.signing_note)
+    rendered = render_letter(data, cfg.letterhead, signer, **({"template": ls.template} if ls.template else {}))
+    name = safe_name(number)
+    archive = cfg.files / "arsip" / str(local_now.year) / name / f"surat-jawaban-{name}.docx"
+    private_dir(archive.parent)
+    archive.write_bytes(rendered.data)
+    private_dir(cfg.outbox, 0o750)  # staff collect letters here, possibly as a group
+    for old in voided:
+        (cfg.outbox / f"surat-jawaban-{safe_name(old)}.docx").unlink(missing_ok=True)
+    (cfg.outbox / f"surat-jawaban-{name}.docx").write_bytes(rendered.data)
+    book.record_letter(number=number, complaint_id=row["id"], issued_at=now, path=str(archive),
+                       sha256=rendered.sha256, signer=signer.name)
+    book.update_complaint(row["id"], letter_number=number, letter_path=str(archive))
+    signed_as = f"{signer.delegation} {signer.title}" if signer.delegation else signer.title
+    text = f"Surat jawaban nomor {number} dibuat, ditandatangani oleh {signed_as} {signer.name}, dan diarsipkan."
+    if voided:
+        text += f" Surat sebelumnya ({', '.join(voided)}) dinyatakan batal."
+    book.add_event(row["id"], now, None, SYSTEM, "surat", text)
+    return book.complaint_by_id(row["id"])
+
+
+def invitation(office: Office, row: dict, meeting: Meeting, attendees: list[tuple[str, str]],
+               now: dt.datetime) -> bytes:
+    """An iCalendar REQUEST for the meeting; its UID is stable per complaint and time."""
+    cfg = office.config
+    cal = Calendar()
+    cal.add("prodid", "-//pengaduan//Rapat Dinas//ID")
+    cal.add("version", "2.0")
+    cal.add("method", "REQUEST")
+    event = Event()
+    event.add("uid", f"rapat-{safe_name(row['number'])}-{meeting.when:%Y%m%dT%H%M}@{cfg.identity.domain}")
+    event.add("dtstamp", now)
+    event.add("dtstart", meeting.when)
+    event.add("dtend", meeting.when + dt.timedelta(hours=1))
+    event.add("summary", f"Rapat dinas pengaduan {row['number']}")
+    event.add("description", f"Pembahasan pengaduan {row['number']}: {row['subject']} (SOP Rapat Dinas).")
+    event.add("location", vText(cfg.office_name))
+    organizer = vCalAddress(f"mailto:{cfg.mailbox.address}")
+    organizer.params["cn"] = vText(cfg.office_name)
+    event["organizer"] = organizer
+    for name, address in attendees:
+        attendee = vCalAddress(f"mailto:{address}")
+        attendee.params["cn"] = vText(name)
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        event.add("attendee", attendee, encode=0)
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.datetime) -> None:
+    cfg = office.config
+    people = []
+    for role in meeting.with_roles:
+        if role == "section":
+            section = cfg.directory.section(row["section"])
+            if section:
+                people.append({"title": section.title, "name": section.head, "email": section.email})
+        else:
+            people.append(recipient(office.holder(role, now)))
+    attendees = [(p["name"], p["email"]) for p in people]
+    ics = invitation(office, row, meeting, attendees, now)
+    for person in people:
+        context = office.base_context(row, None)
+        context["recipient"] = person
+        context["when"] = waktu(meeting.when, cfg.clock.tz)
+        context["attendees"] = people
+        office.queue(row, "undangan_rapat", [(person["name"], person["email"])],
+                     render_mail("undangan_rapat", **context), now,
+                     attachments=(Attachment("undangan-rapat.ics", ics, "text", "calendar"),))

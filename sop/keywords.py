@@ -1,0 +1,102 @@
+"""Keyword lines in officials' replies: `Seksi:`, `Rapat:`, `Rahasia:`, `Kembalikan:`, `Tolak:`.
+
+A keyword counts only on a line of its own and only where the SOP step lists it. Pure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+KEYWORDS = ("seksi", "rapat", "rahasia", "kembalikan", "tolak")
+KEYWORD_LINE = re.compile(r"^[ \t]*(" + "|".join(KEYWORDS) + r")[ \t]*:[ \t]*(.*?)[ \t]*$",
+                          re.IGNORECASE | re.MULTILINE)
+YES = {"ya", "iya", "perlu", "yes", "y", "benar"}
+NO = {"tidak", "no", "t", "bukan", "tak"}
+SECTION_STOPWORDS = {"seksi", "subbagian", "subbag", "sub", "bagian", "kasi", "kasubbag", "dan", "&"}
+MONTHS = {name: i for i, name in enumerate(
+    ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
+     "oktober", "november", "desember"), start=1)}
+MONTHS.update({name[:3]: i for name, i in list(MONTHS.items())})
+MONTHS.update({"agu": 8, "agt": 8, "des": 12, "okt": 10, "nop": 11, "peb": 2})
+
+
+def split_keywords(text: str, allowed: tuple[str, ...]) -> tuple[dict[str, str], str]:
+    """Keyword lines the step understands, and the text without them."""
+    found: dict[str, str] = {}
+
+    def take(m: re.Match) -> str:
+        key = m.group(1).lower()
+        if key not in allowed:
+            return m.group(0)
+        found[key] = m.group(2)
+        return ""
+
+    rest = KEYWORD_LINE.sub(take, text)
+    rest = re.sub(r"\n{3,}", "\n\n", rest).strip()
+    return found, rest
+
+
+def is_yes(value: str) -> bool:
+    words = re.findall(r"\w+", value.lower())
+    return bool(words) and words[0] in YES
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if w not in SECTION_STOPWORDS}
+
+
+def match_section(value: str, sections: tuple[str, ...]) -> str | None:
+    """The configured section that `value` names: case-insensitive, by any word of its name.
+
+    The section sharing most words wins; a tie or no shared word gives None.
+    """
+    wanted = _words(value)
+    scored = sorted(((len(wanted & _words(name)), name) for name in sections), reverse=True)
+    if not scored or scored[0][0] == 0:
+        return None
+    if len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None
+    return scored[0][1]
+
+
+_NUMERIC = re.compile(r"(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})")
+_WORDED = re.compile(r"(\d{1,2})\s+([a-z]+)\s+(\d{4})", re.IGNORECASE)
+_TIME = re.compile(r"(?:pukul|jam|pkl\.?|at)?\s*(\d{1,2})[:.](\d{2})\b", re.IGNORECASE)
+
+
+def parse_meeting(value: str, tz: ZoneInfo) -> tuple[bool, dt.datetime | None]:
+    """`Rapat:` value -> (a meeting is needed, when, if a date and time were given).
+
+    Accepts 'ya', 'tidak', 'ya, 12-01-2026 09:00', '2026-01-12 09.00', '12 Januari 2026 pukul 09.00'.
+    """
+    text = value.strip().lower()
+    if not text or text.split()[0].strip(",.") in NO:
+        return False, None
+    date = None
+    m = _NUMERIC.search(text)
+    if m:
+        a, b, c = (int(x) for x in m.groups())
+        year, month, day = (a, b, c) if a > 31 else (c, b, a)
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            date = None
+        rest = text[m.end():]
+    else:
+        m = _WORDED.search(text)
+        rest = text[m.end():] if m else text
+        if m and m.group(2) in MONTHS:
+            try:
+                date = dt.date(int(m.group(3)), MONTHS[m.group(2)], int(m.group(1)))
+            except ValueError:
+                date = None
+    needed = is_yes(text) or date is not None
+    if date is None:
+        return needed, None
+    t = _TIME.search(rest)
+    hour, minute = (int(t.group(1)), int(t.group(2))) if t else (9, 0)
+    if hour > 23 or minute > 59:
+        hour, minute = 9, 0
+    return True, dt.datetime.combine(date, dt.time(hour, minute), tz)
