@@ -24,7 +24,7 @@ def authenticated(headers: tuple[str, ...], authserv_id: str, sender: str) -> bo
         head, _, rest = header.partition(";")
         if head.strip().split()[0:1] != [authserv_id]:
             continue
-        for method, result, props in RESULT.findall(rest):
+        for _method, result, props in RESULT.findall(rest):
             if result.lower() != "pass":
                 continue
             for _, value in PROPERTY.findall(props):

@@ -170,6 +170,120 @@ def catat(ctx, saluran, nama, surel, telepon, alamat, pokok, isi, isi_berkas, la
         click.echo(f"Surel belum terkirim ({exc}); daemon akan mengirimkannya.")
 
 
+@main.command(help="Catat tindakan pejabat yang dilakukan di luar surel (misalnya keputusan dalam rapat).")
+@click.argument("number")
+@click.option("--teks", required=True, help="Isi tindakan, seperti balasan pejabat (kata kunci boleh dipakai).")
+@click.option("--petugas", default=None, help="Nama petugas yang mencatat (bawaan: pengguna sistem).")
+@click.pass_context
+def langkah(ctx, number: str, teks: str, petugas: str | None) -> None:
+    import getpass
+
+    from jobs.daemon import utcnow
+    from jobs.sender import send_due
+    from sop.engine import Reply, advance
+
+    office = _open_office(ctx)
+    cfg = office.config
+    now = utcnow()
+    who = petugas or getpass.getuser()
+    with office.book.transaction():
+        row = office.book.complaint(number)
+        if row is None:
+            raise click.ClickException(f"Pengaduan {number} tidak ada dalam buku.")
+        task = office.book.open_task_of(row["id"])
+        if row["state"] != "open" or task is None:
+            raise click.ClickException(f"Pengaduan {number} tidak sedang menunggu tindakan pejabat.")
+        holder = office.holder(task["role"], now)
+        actor = f"petugas {who} atas nama {holder.title} {holder.name}"
+        outcome = advance(office.case(row), Reply(task["step"], actor, teks), now, cfg.procedure,
+                          cfg.directory.section_names, cfg.clock.tz)
+        if not outcome.acted:
+            raise click.ClickException("Teks tindakan kosong; tidak ada yang dicatat.")
+        office.book.add_event(row["id"], now, task["step"], f"petugas {who}", "dicatat_petugas",
+                              f"Tindakan langkah {task['step']} dicatat oleh petugas {who} atas nama "
+                              f"{holder.title} {holder.name}, di luar surel.")
+        row = office.apply(row, outcome, now, actor_task={**task, "acted_by": holder.email})
+    click.echo(f"Langkah {task['step']} pengaduan {number} dicatat atas nama {holder.title} {holder.name}.")
+    click.echo(f"Status sekarang: {row['state']}, langkah {row['step'] or '-'}.")
+    try:
+        send_due(office.book, cfg.smtp, cfg.mailbox.address, now)
+    except Exception as exc:
+        click.echo(f"Surel belum terkirim ({exc}); daemon akan mengirimkannya.")
+
+
+@main.group(cls=_Group, invoke_without_command=True,
+            help="Pelaksana tugas (Plt.) atau pelaksana harian (Plh.) suatu peran.")
+@click.pass_context
+def delegasi(ctx) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    office = _open_office(ctx)
+    rows = office.book.delegations()
+    if not rows:
+        click.echo("Belum ada delegasi.")
+        return
+    for d in rows:
+        state = "dicabut" if d["revoked_at"] else ""
+        click.echo(f"{d['id']:>3}  {d['form']} {d['role']}: {d['name']} <{d['email']}> "
+                   f"{d['starts'][:10]} s.d. {d['ends'][:10]} {state}".rstrip())
+
+
+@delegasi.command("tambah", help="Tetapkan pelaksana tugas atau harian (Plt./Plh.) untuk suatu peran dalam rentang tanggal.",
+                  short_help="Tetapkan pelaksana tugas atau harian untuk suatu peran.")
+@click.option("--peran", required=True, help="Peran yang diwakili, misalnya camat.")
+@click.option("--bentuk", type=click.Choice(["Plt.", "Plh."]), required=True)
+@click.option("--nama", required=True, help="Nama lengkap dengan gelar.")
+@click.option("--surel", required=True, help="Alamat surel pelaksana.")
+@click.option("--jabatan", required=True, help="Jabatan pelaksana sendiri, misalnya \"Sekretaris Camat\".")
+@click.option("--nip", default="")
+@click.option("--pangkat", default="")
+@click.option("--mulai", type=click.DateTime(formats=["%Y-%m-%d"]), required=True)
+@click.option("--sampai", type=click.DateTime(formats=["%Y-%m-%d"]), required=True,
+              help="Tanggal terakhir (termasuk).")
+@click.pass_context
+def delegasi_tambah(ctx, peran, bentuk, nama, surel, jabatan, nip, pangkat, mulai, sampai) -> None:
+    import datetime as dt
+    import getpass
+
+    from jobs.daemon import utcnow
+
+    office = _open_office(ctx)
+    cfg = office.config
+    if peran not in cfg.directory.officials:
+        raise click.UsageError(f"Peran '{peran}' tidak ada; pilihan: {', '.join(cfg.directory.officials)}")
+    if sampai < mulai:
+        raise click.UsageError("--sampai tidak boleh sebelum --mulai.")
+    tz = cfg.clock.tz
+    starts = dt.datetime.combine(mulai.date(), dt.time(0, 0), tz)
+    ends = dt.datetime.combine(sampai.date() + dt.timedelta(days=1), dt.time(0, 0), tz)
+    now = utcnow()
+    with office.book.transaction():
+        did = office.book.add_delegation(role=peran, form=bentuk, name=nama, email=surel.lower(), nip=nip,
+                                         rank=pangkat, title=jabatan, starts=starts, ends=ends,
+                                         created_by=getpass.getuser(), created_at=now)
+        moved = office.reroute(peran, now) if starts <= now < ends else 0
+    click.echo(f"Delegasi {did} dicatat: {bentuk} {cfg.directory.official(peran).title} {nama}, "
+               f"{mulai:%Y-%m-%d} s.d. {sampai:%Y-%m-%d}.")
+    if moved:
+        click.echo(f"{moved} tugas yang sedang terbuka dikirim ulang kepada {nama}.")
+
+
+@delegasi.command("cabut", help="Akhiri delegasi sekarang; tugas terbuka kembali ke pejabat definitif.")
+@click.argument("delegation_id", type=int)
+@click.pass_context
+def delegasi_cabut(ctx, delegation_id: int) -> None:
+    from jobs.daemon import utcnow
+
+    office = _open_office(ctx)
+    now = utcnow()
+    with office.book.transaction():
+        row = next((d for d in office.book.delegations() if d["id"] == delegation_id), None)
+        if row is None or not office.book.revoke_delegation(delegation_id, now):
+            raise click.ClickException(f"Delegasi {delegation_id} tidak ada atau sudah dicabut.")
+        moved = office.reroute(row["role"], now)
+    click.echo(f"Delegasi {delegation_id} dicabut." + (f" {moved} tugas dikirim ulang." if moved else ""))
+
+
 @main.command(help="Daftar pesan yang dikarantina karena gagal diproses.")
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.pass_context
@@ -262,11 +376,23 @@ def show(ctx: click.Context, number: str, as_json: bool) -> None:
     console.print(doc["body"], markup=False)
     console.print("\n[bold]Waktu per langkah[/bold] (mutu baku)")
     for t in doc["steps"]:
-        console.print(f"  Langkah {t['step']}: dibuka {t['opened_at']}, batas {t['due_at']}, "
-                      f"selesai {t['done_at'] or '-'} (mutu baku {t['standard']})", markup=False)
+        if t["done_at"]:
+            verdict = "sesuai mutu baku" if t["within_standard"] else "melewati mutu baku"
+            took = f"selesai {t['done_at'][:16].replace('T', ' ')}, {_duration(t['took_minutes'])}, {verdict}"
+        else:
+            took = "belum selesai" + (", terlambat" if doc["late"] else "")
+        console.print(f"  Langkah {t['step']} ({t['official']}): mutu baku {t['standard']}, "
+                      f"batas {t['due_at'][:16].replace('T', ' ')}; {took}", markup=False)
     console.print("\n[bold]Riwayat[/bold]")
     for e in doc["events"]:
         console.print(f"  {e['time']}  langkah {e['step'] or '-'}  {e['actor']}: {e['text']}", markup=False)
+
+
+def _duration(minutes: int) -> str:
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} hari" if days else "", f"{hours} jam" if hours else "", f"{mins} menit" if mins or not (days or hours) else ""]
+    return " ".join(p for p in parts if p)
 
 
 @main.command(help="Peragaan lengkap: server surel lokal, dua pengaduan, seluruh SOP sampai surat bertanda tangan.")

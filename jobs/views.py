@@ -44,9 +44,16 @@ def complaint_json(office: Office, row: dict, now: dt.datetime, *, detail: bool 
             {"time": _local(office, e["at"]), "step": e["step"], "actor": e["actor"],
              "kind": e["kind"], "text": e["text"]}
             for e in office.book.events(row["id"])]
-        doc["steps"] = [
-            {"step": t["step"], "official": t["official"], "opened_at": _local(office, t["opened_at"]),
-             "due_at": _local(office, t["due_at"]), "done_at": _local(office, t["done_at"]),
-             "standard": str(office.config.procedure.step(t["step"]).time)}
-            for t in office.book.tasks(row["id"])]
+        doc["steps"] = [_step_time(office, t) for t in office.book.tasks(row["id"])]
     return doc
+
+
+def _step_time(office: Office, task: dict) -> dict:
+    """How long a step took against its standard time (mutu baku)."""
+    opened, due, done = (parse_iso(task[k]) for k in ("opened_at", "due_at", "done_at"))
+    return {"step": task["step"], "official": task["official"], "opened_at": _local(office, task["opened_at"]),
+            "due_at": _local(office, task["due_at"]), "done_at": _local(office, task["done_at"]),
+            "standard": str(office.config.procedure.step(task["step"]).time),
+            "took_minutes": int((done - opened).total_seconds() // 60) if done else None,
+            "within_standard": (done <= due) if done else None,
+            "reminders": task["reminders"], "escalations": task["escalations"]}

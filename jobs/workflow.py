@@ -75,9 +75,13 @@ class Office:
                     meeting=bool(row["meeting"]), has_email=bool(row["email"]),
                     confidential=bool(row["confidential"]))
 
-    def complaint_view(self, row: dict) -> dict:
+    def complaint_view(self, row: dict, *, redact: bool = False) -> dict:
+        """The complaint as templates show it; `redact` hides who complained (confidential copies)."""
         tz = self.config.clock.tz
         files = self.book.attachments(row["id"])
+        if redact:
+            row = {**row, "name": "", "email": None, "phone": None, "address": None,
+                   "subject": redact_identity(row["subject"], row), "body": redact_identity(row["body"], row)}
         return {**row, "received": waktu(parse_iso(row["received_at"]), tz),
                 "channel": CHANNEL_WORDS.get(row["channel"], row["channel"]),
                 "confidential": bool(row["confidential"]),
@@ -181,6 +185,9 @@ class Office:
             section = cfg.directory.section(row["section"])
             if section is None:
                 return
+            if row["confidential"]:
+                context["c"] = self.complaint_view(row, redact=True)
+                context["history"] = []
             to = [(section.head, section.email)]
             context["recipient"] = {"title": section.title, "name": section.head, "email": section.email}
         elif effect.to == "actor":
@@ -261,6 +268,21 @@ class Office:
     def letter_attachment(self, row: dict) -> Attachment:
         data = Path(row["letter_path"]).read_bytes()
         return Attachment(filename=f"surat-jawaban-{safe_name(row['letter_number'])}.docx", data=data)
+
+
+HIDDEN = "[dirahasiakan]"
+
+
+def redact_identity(text: str, row: dict) -> str:
+    """Remove the complainant's name (and each longer part of it), email and phone from a text."""
+    for value in (row["email"], row["phone"]):
+        if value:
+            text = re.sub(re.escape(value), HIDDEN, text, flags=re.IGNORECASE)
+    name = (row["name"] or "").strip()
+    parts = sorted({name, *(w for w in re.findall(r"\w+", name) if len(w) >= 4)}, key=len, reverse=True)
+    for part in filter(None, parts):
+        text = re.sub(rf"\b{re.escape(part)}\b", HIDDEN, text, flags=re.IGNORECASE)
+    return text
 
 
 def staff_role(cfg: Config) -> str:

@@ -1,0 +1,60 @@
+"""Pure pieces of the SOP engine: keyword values, the nudge decision, Authentication-Results."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from intake.authresults import authenticated
+from jobs.workflow import redact_identity
+from sop.clock import WITA, NudgePolicy, OfficeClock, next_nudge
+from sop.keywords import parse_meeting
+
+
+def test_meeting_values():
+    assert parse_meeting("tidak", WITA) == (False, None)
+    assert parse_meeting("ya", WITA) == (True, None)
+    assert parse_meeting("ya, 12-01-2026 09:00", WITA) == (True, dt.datetime(2026, 1, 12, 9, 0, tzinfo=WITA))
+    assert parse_meeting("2026-01-12 13.30", WITA) == (True, dt.datetime(2026, 1, 12, 13, 30, tzinfo=WITA))
+    assert parse_meeting("Senin, 12 Januari 2026 pukul 10.15", WITA)[1] == dt.datetime(2026, 1, 12, 10, 15, tzinfo=WITA)
+    assert parse_meeting("ya 12 Jan 2026", WITA)[1] == dt.datetime(2026, 1, 12, 9, 0, tzinfo=WITA)
+    assert parse_meeting("ya, 31-02-2026", WITA) == (True, None)  # no such date: a meeting, no time
+
+
+def wita(*a):
+    return dt.datetime(*a, tzinfo=WITA)
+
+
+def nudge(now, reminders=0, escalations=0, last=None):
+    return next_nudge(opened=wita(2026, 12, 7, 8, 0), due=wita(2026, 12, 7, 14, 0), now=now, reminders=reminders,
+                      escalations=escalations, last_at=last, clock=OfficeClock(), policy=NudgePolicy())
+
+
+def test_nudges_follow_the_fractions_the_hours_and_the_spacing():
+    assert nudge(wita(2026, 12, 7, 10, 0)) is None
+    assert nudge(wita(2026, 12, 7, 11, 0)) == "pengingat"  # half of the time
+    assert nudge(wita(2026, 12, 7, 11, 30), reminders=1, last=wita(2026, 12, 7, 11, 0)) is None
+    # 90 % is due at 13:24, but the previous reminder was too recent for a third in a day.
+    assert nudge(wita(2026, 12, 7, 13, 30), reminders=1, last=wita(2026, 12, 7, 11, 0)) is None
+    assert nudge(wita(2026, 12, 7, 13, 30), reminders=1, last=wita(2026, 12, 7, 8, 0)) == "pengingat"
+    assert nudge(wita(2026, 12, 7, 14, 0), reminders=2, last=wita(2026, 12, 7, 13, 30)) == "eskalasi"
+    assert nudge(wita(2026, 12, 7, 20, 0), reminders=2) is None  # after office hours
+    assert nudge(wita(2026, 12, 8, 9, 0), reminders=2, escalations=1, last=wita(2026, 12, 7, 14, 0)) == "eskalasi"
+    assert nudge(wita(2026, 12, 8, 15, 0), reminders=2, escalations=2, last=wita(2026, 12, 8, 9, 0)) is None
+
+
+def test_only_our_servers_pass_counts():
+    ours = "mx.kantor.test"
+    assert authenticated(("mx.kantor.test; dkim=pass header.d=kantor.test header.s=s1",), ours, "camat@kantor.test")
+    assert authenticated(("mx.kantor.test; dmarc=pass header.from=kantor.test",), ours, "camat@kantor.test")
+    assert not authenticated(("mx.kantor.test; dkim=fail header.d=kantor.test",), ours, "camat@kantor.test")
+    assert not authenticated(("mx.lain.test; dkim=pass header.d=kantor.test",), ours, "camat@kantor.test")
+    assert not authenticated(("mx.kantor.test; dkim=pass header.d=penipu.test",), ours, "camat@kantor.test")
+    assert authenticated(("mx.kantor.test; dkim=pass header.d=kantor.test",), ours, "camat@sub.kantor.test")
+    assert not authenticated((), ours, "camat@kantor.test")
+
+
+def test_redaction_hides_name_parts_email_and_phone():
+    row = {"name": "Siti Aminah", "email": "siti@warga.test", "phone": "0812345"}
+    text = "Saya Siti (siti@warga.test, 0812345). Hormat saya, SITI AMINAH. Aminah."
+    out = redact_identity(text, row)
+    assert "Siti" not in out and "siti@" not in out and "0812345" not in out and "AMINAH" not in out
