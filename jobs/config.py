@@ -54,6 +54,7 @@ class IntakeSettings:
     max_total_bytes: int = 25 * 2**20
     ack_per_hour: int = 3
     quarantine_after: int = 3
+    confidential_by_default: bool = False  # hide complainants from section copies unless lifted
 
 
 @dataclass(frozen=True)
@@ -318,6 +319,7 @@ def load_config(path: Path | str) -> Config:
         max_total_bytes=int(r.get("intake", "max_message_mb", int, 25) * 2**20),
         ack_per_hour=r.get("intake", "ack_per_hour", int, 3),
         quarantine_after=r.get("intake", "quarantine_after", int, 3),
+        confidential_by_default=r.get("intake", "confidential_by_default", bool, False),
     )
     fractions = r.get("reminders", "at", list, [0.5, 0.9])
     if not all(isinstance(f, (int, float)) and 0 < f < 1 for f in fractions):

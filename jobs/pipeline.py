@@ -94,9 +94,12 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
     if task is None:
         return _unmatched(msg, None, "token atau rujukan tidak cocok dengan tugas mana pun")
     row = book.complaint_by_id(task["complaint_id"])
+    legit = office.may_act(task["role"], msg.from_addr, now)
     if task["done_at"]:
+        if legit:  # a second answer or a late correction: the official should know it was not taken
+            warn_official(office, row, task, msg, "tugas ini sudah selesai; balasan tidak diproses", now)
         return _unmatched(msg, row["id"], f"tugas langkah {task['step']} {row['number']} sudah selesai")
-    if not office.may_act(task["role"], msg.from_addr, now):
+    if not legit:
         warn_official(office, row, task, msg, "pengirim bukan pejabat yang berwenang", now)
         return _unmatched(msg, row["id"], f"pengirim {msg.from_addr} bukan pejabat tugas langkah "
                                           f"{task['step']} {row['number']}")

@@ -71,7 +71,8 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
     cid = book.insert_complaint(
         number=number, state=OPEN, step=1, channel=new.channel, received_at=now, name=new.name,
         email=new.email, phone=new.phone, address=new.address, subject=new.subject, body=new.body,
-        message_key=new.message_key, source_message_id=new.source_message_id, recorded_by=new.recorded_by)
+        message_key=new.message_key, source_message_id=new.source_message_id, recorded_by=new.recorded_by,
+        confidential=int(cfg.intake.confidential_by_default))
     if new.note:
         book.add_event(cid, now, 1, new.recorded_by, "catatan", new.note)
     store_attachments(office, cid, new.message_key, new.attachments, now)

@@ -122,14 +122,14 @@ class Office:
     # Writing --------------------------------------------------------------------------------
     def queue(self, row: dict | None, kind: str, to: list[tuple[str, str]], rendered: Rendered,
               now: dt.datetime, *, message_id: str | None = None, reply_to: str | None = None,
-              in_reply_to: str | None = None, auto_submitted: str = "auto-generated",
-              attachments: tuple[Attachment, ...] = ()) -> str:
+              in_reply_to: str | None = None, references: tuple[str, ...] = (),
+              auto_submitted: str = "auto-generated", attachments: tuple[Attachment, ...] = ()) -> str:
         me = self.config.identity
         message_id = message_id or me.message_id(kind.replace("_", "-"), new_token())
         msg = build_message(
             sender=(self.config.office_name, self.config.mailbox.address), to=to, rendered=rendered,
             message_id=message_id, date=now, reply_to=reply_to, in_reply_to=in_reply_to,
-            auto_submitted=auto_submitted, attachments=attachments)
+            references=references, auto_submitted=auto_submitted, attachments=attachments)
         self.book.enqueue(message_id=message_id, complaint_id=row["id"] if row else None, kind=kind,
                           recipients=[addr for _, addr in to], subject=rendered.subject,
                           raw=msg.as_bytes(policy=SMTP_POLICY), at=now)
@@ -245,8 +245,11 @@ class Office:
             context["attachment_note"] = f"Terlampir: surat jawaban nomor {row['letter_number']}."
         local, _, domain = cfg.mailbox.address.partition("@")
         message_id = message_id or cfg.identity.message_id(f"tugas.{task['token']}", new_token())
+        # Thread each complaint's routing emails in the officials' mail apps.
+        earlier = [t["message_id"] for t in self.book.tasks(row["id"]) if t["id"] != task["id"]]
         self.queue(row, "tugas", [(official.name, official.email)], render_mail("tugas", **context), now,
                    message_id=message_id, reply_to=f"{local}+{task['token']}@{domain}",
+                   in_reply_to=earlier[-1] if earlier else None, references=tuple(earlier[-10:]),
                    attachments=attachments)
 
     def reroute(self, role: str, now: dt.datetime) -> int:

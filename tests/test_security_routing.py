@@ -50,6 +50,8 @@ def test_reply_to_a_finished_task_changes_nothing(env):
     texts = [e["text"] for e in env.office.book.events(row["id"]) if e["kind"] == "langkah"]
     assert "Klarifikasi kedua, terlambat." not in texts
     assert "sudah selesai" in _unmatched(env)[0]["note"]
+    told = [m for m in env.inbox(env.official("sekretaris")[1]) if "tidak diterima" in m.subject]
+    assert len(told) == 1 and "sudah selesai" in told[0].text
 
 
 def test_token_of_one_complaint_cannot_act_on_another(env):

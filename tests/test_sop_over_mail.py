@@ -310,3 +310,13 @@ def test_another_office_sop_with_other_steps_runs_end_to_end(env):
 
     letter = letter_text(final[0].attachments[0].payload)
     assert "LURAH RAWA MAKMUR," in letter and lurah[0] in letter and "Lampu akan diganti besok pagi." in letter
+
+
+def test_offices_may_keep_every_complainant_confidential_by_default(env):
+    env.office.config = replace(env.config, intake=replace(env.config.intake, confidential_by_default=True))
+    number = start(env)
+    through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"))
+    [copy] = [m for m in env.inbox(env.cast.sections[0][2]) if number in m.subject]
+    assert "(dirahasiakan)" in copy.text and env.cast.citizens[0][1] not in copy.text
+    # The Sekretaris may lift it for a later copy.
+    assert env.complaint(number)["confidential"] == 1
