@@ -318,5 +318,4 @@ def test_offices_may_keep_every_complainant_confidential_by_default(env):
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"))
     [copy] = [m for m in env.inbox(env.cast.sections[0][2]) if number in m.subject]
     assert "(dirahasiakan)" in copy.text and env.cast.citizens[0][1] not in copy.text
-    # The Sekretaris may lift it for a later copy.
     assert env.complaint(number)["confidential"] == 1
