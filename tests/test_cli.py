@@ -26,6 +26,14 @@ def test_init_writes_a_commented_sample_and_an_empty_book(tmp_path):
     assert (tmp_path / "kantor" / "data" / "pengaduan.db").exists()
     again = pengaduan("init", str(tmp_path / "kantor"))
     assert "tidak ditimpa" in again.stdout
+    from jobs.config import load_config
+
+    os.environ["PENGADUAN_MAILBOX_PASSWORD"] = "rahasia"
+    try:
+        cfg = load_config(config)  # the sample is a valid configuration as written
+    finally:
+        del os.environ["PENGADUAN_MAILBOX_PASSWORD"]
+    assert cfg.mailbox.password == "rahasia" and cfg.procedure.number == "000.8.3.3/0957/400.02"
 
 
 def test_run_once_then_book_and_show_as_json(env):
