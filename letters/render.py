@@ -12,8 +12,12 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import Callable
+
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
+
+from letters.seal import VERIFY_HINT, Seal, content_tokens, qr_png
 
 from letters.dates import tanggal
 from templates import TEMPLATES
@@ -64,6 +68,12 @@ class LetterData:
 class RenderedLetter:
     data: bytes
     sha256: str
+    seal: Seal | None = None
+
+
+# Placeholders the footer holds until the body is final and can be sealed.
+QR_MARK = "\u27e6QR\u27e7"
+TEXT_MARK = "\u27e6KODE\u27e7"
 
 
 def _lampiran(count: int) -> str:
@@ -97,17 +107,71 @@ def letter_context(letter: LetterData, head: Letterhead, signer: Signer) -> dict
 
 
 def render_letter(letter: LetterData, head: Letterhead, signer: Signer,
-                  template: Path = DEFAULT_TEMPLATE) -> RenderedLetter:
+                  template: Path = DEFAULT_TEMPLATE,
+                  sealer: Callable[[list[str]], Seal] | None = None,
+                  paper: str = "A4") -> RenderedLetter:
+    """Render the letter; with `sealer`, seal the rendered body and put the seal in the footer."""
     tpl = DocxTemplate(str(template))
     context = letter_context(letter, head, signer)
     context["emblem"] = InlineImage(tpl, str(head.emblem), height=Cm(2.2)) if head.emblem else None
     context["signature"] = (InlineImage(tpl, str(signer.signature_image), height=Cm(2))
                             if signer.signature_image else None)
+    context["seal_qr"], context["seal_text"] = QR_MARK, TEXT_MARK
     tpl.render(context, autoescape=True)
+    doc = tpl.docx
+    width, height = PAPER[paper]
+    for section in doc.sections:
+        section.page_width, section.page_height = width, height
+    the_seal = sealer(content_tokens(body_text(doc))) if sealer else None
+    _fill_seal(doc, the_seal)
     out = io.BytesIO()
-    tpl.save(out)
+    doc.save(out)
     data = out.getvalue()
-    return RenderedLetter(data=data, sha256=hashlib.sha256(data).hexdigest())
+    return RenderedLetter(data=data, sha256=hashlib.sha256(data).hexdigest(), seal=the_seal)
+
+
+PAPER = {"A4": (Cm(21), Cm(29.7)), "F4": (Cm(21.5), Cm(33))}
+
+
+def _is_seal(text: str) -> bool:
+    return QR_MARK in text or TEXT_MARK in text or VERIFY_HINT in text
+
+
+def _cells(doc):
+    """Every table cell of the body (cells of merged spans once)."""
+    for table in doc.tables:
+        seen = []  # the elements themselves: holding them keeps their identity stable
+        for row in table.rows:
+            for cell in row.cells:
+                if not any(cell._tc is tc for tc in seen):
+                    seen.append(cell._tc)
+                    yield cell
+
+
+def body_text(doc) -> str:
+    """The text the seal covers: the body's paragraphs and table cells, less the seal itself.
+
+    Headers and footers are not covered: a PDF repeats them on every page. The default
+    template has none; an office that adds some should keep them free of letter content.
+    """
+    parts = [p.text for p in doc.paragraphs]
+    parts.extend(cell.text for cell in _cells(doc) if not _is_seal(cell.text))
+    return "\n".join(parts)
+
+
+def _fill_seal(doc, the_seal: Seal | None) -> None:
+    for cell in _cells(doc):
+        for paragraph in cell.paragraphs:
+            if QR_MARK in paragraph.text:
+                for run in paragraph.runs:
+                    run.text = ""
+                if the_seal:
+                    paragraph.runs[0].add_picture(io.BytesIO(qr_png(the_seal.text())), width=Cm(2.6))
+            elif TEXT_MARK in paragraph.text:
+                runs = paragraph.runs
+                runs[0].text = f"{VERIFY_HINT} {the_seal.text()}" if the_seal else ""
+                for run in runs[1:]:
+                    run.text = ""
 
 
 def letter_text(path_or_bytes: Path | bytes) -> str:

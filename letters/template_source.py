@@ -125,24 +125,29 @@ def build() -> None:
     _para(doc, "{{ body.closing }}", first_line_cm=1.25, space_after=18,
           align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
-    # Signature block, at the right
-    sig = 8.5
-    _para(doc, "{%p if signer.delegation %}", indent_cm=sig)
-    _para(doc, "{{ signer.delegation }}", indent_cm=sig)
-    _para(doc, "{%p endif %}", indent_cm=sig)
-    _para(doc, "{{ signer.title }},", indent_cm=sig)
-    _para(doc, "{%p if signature %}", indent_cm=sig)
-    _para(doc, "{{ signature }}", indent_cm=sig)
-    _para(doc, "{%p else %}", indent_cm=sig)
-    _para(doc, "", indent_cm=sig, space_after=48)
-    _para(doc, "{%p endif %}", indent_cm=sig)
-    _para(doc, "{{ signer.name }}", bold=True, underline=True, indent_cm=sig)
-    _para(doc, "{%p if signer.rank %}", indent_cm=sig)
-    _para(doc, "{{ signer.rank }}", indent_cm=sig)
-    _para(doc, "{%p endif %}", indent_cm=sig)
-    _para(doc, "{%p if signer.nip %}", indent_cm=sig)
-    _para(doc, "NIP. {{ signer.nip }}", indent_cm=sig)
-    _para(doc, "{%p endif %}", indent_cm=sig, space_after=12)
+    # Signature block at the right; the seal (QR code and its text) beside it at the left.
+    # The seal is filled in after the body is rendered, because it covers the body's words.
+    block = doc.add_table(rows=1, cols=2)
+    block.autofit = False
+    _no_borders(block)
+    for column, width in zip(block.columns, (Cm(7.5), Cm(9.0))):
+        column.width = width
+    seal_cell, sign_cell = block.rows[0].cells
+    seal_cell.width, sign_cell.width = Cm(7.5), Cm(9.0)
+    for cell in (seal_cell, sign_cell):
+        cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
+    _para(seal_cell, "{{ seal_qr }}")
+    _para(seal_cell, "{{ seal_text }}", size=6)
+    for text, kwargs in (
+            ("{%p if signer.delegation %}", {}), ("{{ signer.delegation }}", {}), ("{%p endif %}", {}),
+            ("{{ signer.title }},", {}),
+            ("{%p if signature %}", {}), ("{{ signature }}", {}), ("{%p else %}", {}),
+            ("", {"space_after": 48}), ("{%p endif %}", {}),
+            ("{{ signer.name }}", {"bold": True, "underline": True}),
+            ("{%p if signer.rank %}", {}), ("{{ signer.rank }}", {}), ("{%p endif %}", {}),
+            ("{%p if signer.nip %}", {}), ("NIP. {{ signer.nip }}", {}), ("{%p endif %}", {})):
+        _para(sign_cell, text, **kwargs)
+    _para(doc, "", space_after=6)
 
     # Tembusan, at the bottom left
     _para(doc, "{%p if tembusan %}")
@@ -151,10 +156,9 @@ def build() -> None:
     _para(doc, "{{ loop.index }}. {{ t }}{{ ';' if not loop.last else '.' }}", size=10)
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endif %}")
-    # How the letter was signed, in the page footer so it never pushes the body onto a page of its own.
-    footer = section.footer
-    footer.paragraphs[0]._p.getparent().remove(footer.paragraphs[0]._p)
-    _para(footer, "{{ signing_note }}", size=8)
+    # How the letter was signed. In the body, not the footer: the seal covers the body only,
+    # since a PDF repeats a footer on every page.
+    _para(doc, "{{ signing_note }}", size=8)
 
     OUT.parent.mkdir(parents=True, exist_ok=True)
     doc.save(OUT)

@@ -1,0 +1,128 @@
+"""Checking a sealed letter offline: a .docx, a .pdf (its text via poppler's pdftotext), or the
+QR text alone. Says valid, or exactly what does not match."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from letters.seal import PREFIX, VERIFY_HINT, Seal, content_hash, content_tokens, qr_png, signature_valid
+
+NUMBER_FIELD = re.compile(r"Nomor\s*:\s*(\S+)")
+
+
+@dataclass
+class Verdict:
+    seal: Seal | None = None
+    problems: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.seal is not None and not self.problems
+
+
+def check_seal(seal_text: str, keys: dict[str, Ed25519PublicKey]) -> Verdict:
+    """The code alone: is it ours and unaltered? (The letter's content needs the document.)"""
+    verdict = Verdict()
+    try:
+        verdict.seal = Seal.parse(seal_text)
+    except ValueError as exc:
+        verdict.problems.append(str(exc))
+        return verdict
+    key = keys.get(verdict.seal.key_id)
+    if key is None:
+        verdict.problems.append(f"kunci {verdict.seal.key_id} tidak dikenal: surat ini tidak disegel dengan "
+                                f"kunci kantor yang diketahui")
+    elif not signature_valid(verdict.seal, key):
+        verdict.problems.append("tanda tangan elektronik tidak cocok: kode verifikasi telah diubah")
+    else:
+        verdict.checked.append(f"kode verifikasi ditandatangani dengan kunci kantor {verdict.seal.key_id}")
+    return verdict
+
+
+def _check_body(verdict: Verdict, body: str) -> None:
+    s = verdict.seal
+    m = NUMBER_FIELD.search(body)
+    if m and m.group(1) != s.number:
+        verdict.problems.append(f"nomor surat pada dokumen ({m.group(1)}) berbeda dengan nomor pada kode "
+                                f"verifikasi ({s.number})")
+    if content_hash(content_tokens(body)) != s.content_sha256:
+        verdict.problems.append("isi surat telah diubah setelah disegel")
+    else:
+        verdict.checked.append("isi surat sama dengan saat disegel")
+
+
+def verify_docx(data: bytes, keys: dict[str, Ed25519PublicKey]) -> Verdict:
+    from docx import Document
+
+    from letters.render import _cells, body_text
+
+    doc = Document(io.BytesIO(data))
+    seal_cells = [c for c in _cells(doc) if PREFIX + "|" in c.text]
+    if not seal_cells:
+        return Verdict(problems=["surat ini tidak memuat kode verifikasi (tidak disegel)"])
+    code = seal_cells[0].text
+    verdict = check_seal(code, keys)
+    if verdict.seal is None:
+        return verdict
+    # The printed QR must carry the printed code: a QR pasted from another letter is caught here.
+    images = [rel.target_part.blob for rel in doc.part.rels.values() if "image" in rel.reltype]
+    if qr_png(verdict.seal.text()) not in images:
+        verdict.problems.append("kode QR pada surat tidak sesuai dengan kode verifikasi tertulis")
+    _check_body(verdict, body_text(doc))
+    return verdict
+
+
+def pdf_text(path: Path) -> str:
+    if not shutil.which("pdftotext"):
+        raise RuntimeError("memeriksa PDF memerlukan pdftotext (paket Debian poppler-utils)")
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def verify_pdf(path: Path, keys: dict[str, Ed25519PublicKey]) -> Verdict:
+    text = pdf_text(path)
+    verdict = check_seal(text, keys)
+    if verdict.seal is None:
+        return verdict
+    # Remove the seal's own words, however the PDF wrapped them, then check the rest.
+    seal_words = f"{VERIFY_HINT} {verdict.seal.text()}"
+    pattern = r"\s*".join("-?" if ch == "-" else re.escape(ch) for ch in seal_words if not ch.isspace())
+    body, removed = re.subn(pattern, " ", text, count=1)
+    if not removed:
+        verdict.problems.append("kode verifikasi pada PDF tidak dapat dipisahkan dari isi surat")
+        return verdict
+    _check_body(verdict, body)
+    return verdict
+
+
+def verify_file(path: Path, keys: dict[str, Ed25519PublicKey],
+                register: Callable[[str], dict | None] | None = None) -> Verdict:
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        verdict = verify_docx(path.read_bytes(), keys)
+    elif suffix == ".pdf":
+        verdict = verify_pdf(path, keys)
+    else:
+        verdict = check_seal(path.read_text(encoding="utf-8", errors="replace"), keys)
+    if register and verdict.seal:
+        check_register(verdict, register)
+    return verdict
+
+
+def check_register(verdict: Verdict, register: Callable[[str], dict | None]) -> None:
+    entry = register(verdict.seal.number)
+    if entry is None:
+        verdict.problems.append(f"nomor {verdict.seal.number} tidak ada dalam agenda surat keluar kantor ini")
+    elif entry["void"]:
+        verdict.problems.append(f"surat nomor {verdict.seal.number} telah dibatalkan dan diganti")
+    else:
+        verdict.checked.append(f"nomor {verdict.seal.number} tercatat dalam agenda surat keluar")
