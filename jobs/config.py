@@ -44,8 +44,15 @@ class LetterSettings:
     tembusan: tuple[str, ...] = ("Arsip",)
     signer_role: str = "camat"
     signer_title: str = ""
+    on_behalf_of: str = ""  # "CAMAT PALARAN" when another role signs a.n. (atas nama) the head
     signing_note: str = ""
     template: Path | None = None
+    paper: str = "A4"
+    key: Path | None = None  # the office's Ed25519 seal key; letters are sealed when it exists
+    trusted_keys: tuple[str, ...] = ()  # earlier public keys, still accepted by `verifikasi`
+    pdf: bool = True  # make a PDF beside each letter where LibreOffice is installed
+    pades_certificate: Path | None = None  # PKCS#12 for a PAdES signature on the PDF
+    pades_password: str | None = None
 
 
 @dataclass(frozen=True)
@@ -292,6 +299,11 @@ def load_config(path: Path | str) -> Config:
     default_title = ("CAMAT " + office_name.removeprefix("Kecamatan ").upper()
                      if office_name.startswith("Kecamatan ") else officials[signer_role].title.upper())
     template = r.get("letters", "template", str, None)
+    files = r.path_of(r.get("storage", "files"))
+    key = r.get("letters", "key", str, None)
+    key_path = r.path_of(key) if key else files / "kunci" / "segel-kantor.key"
+    sealed = key_path.exists()
+    pades = r.get("letters", "pades_certificate", str, None)
     letters = LetterSettings(
         classification=r.get("letters", "classification", str, "000.8.3.4"),
         unit=r.get("letters", "unit", str, "400.02"),
@@ -302,10 +314,20 @@ def load_config(path: Path | str) -> Config:
         tembusan=tuple(r.get("letters", "tembusan", list, ["Arsip"])),
         signer_role=signer_role,
         signer_title=r.get("letters", "signer_title", str, default_title),
+        on_behalf_of=r.get("letters", "on_behalf_of", str, ""),
         signing_note=r.get("letters", "signing_note", str, (
+            "Surat ini disegel secara elektronik oleh kantor (tanda tangan elektronik tidak "
+            "tersertifikasi, PP 71/2019 Pasal 60) dan dapat diperiksa dengan kunci publik kantor; "
+            "surat ini tidak menggunakan sertifikat elektronik BSrE." if sealed else
             "Surat ini dibuat oleh sistem pengaduan dan dibubuhi gambar tanda tangan pejabat; "
             "surat ini tidak menggunakan sertifikat elektronik BSrE.")),
         template=r.path_of(template) if template else None,
+        paper=r.get("letters", "paper", str, "A4", ("A4", "F4")),
+        key=key_path,
+        trusted_keys=tuple(r.get("letters", "trusted_keys", list, [])),
+        pdf=r.get("letters", "pdf", bool, True),
+        pades_certificate=r.path_of(pades) if pades else None,
+        pades_password=r.secret("letters", "pades_password"),
     )
     complaint_format = r.get("numbering", "complaint", str, "PGD/{tahun}/{nomor:04d}")
     try:
@@ -337,7 +359,7 @@ def load_config(path: Path | str) -> Config:
         path=path, office_name=office_name, office_parent=office_parent,
         office_address=office_address, letterhead=head,
         database=r.path_of(r.get("storage", "database")),
-        files=r.path_of(r.get("storage", "files")),
+        files=files,
         outbox=r.path_of(storage.get("outbox", "data/surat-keluar")),
         mailbox=mailbox, smtp=smtp, directory=directory, procedure=procedure, clock=clock,
         complaint_format=complaint_format, letters=letters, intake=intake, nudges=nudges, security=security,

@@ -24,6 +24,7 @@ from intake.mailbox import Mailbox
 from intake.oauth import OAuthError
 from jobs.recording import alert_staff
 from jobs.clocks import check_deadlines
+from jobs.pdf import make_pdfs
 from jobs.pipeline import poll
 from jobs.sender import send_due
 from jobs.workflow import Office
@@ -174,6 +175,7 @@ def run_forever(office: Office, now: Callable[[], dt.datetime] = utcnow,
     scheduler.every(office.config.poll_seconds).seconds.do(jobs["ambil-surel"])
     scheduler.every(10).seconds.do(jobs["kirim-surel"])
     scheduler.every(1).minutes.do(jobs["batas-waktu"])
+    scheduler.every(1).minutes.do(Guard("surat-pdf", lambda: make_pdfs(office)))
     log.info("daemon berjalan: kotak surat %s, pemeriksaan setiap %s detik%s",
              office.config.mailbox.address, office.config.poll_seconds, ", IDLE aktif" if idle else "")
     run_once(office, now, since=since)

@@ -197,6 +197,7 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
 
     from jobs.config import load_config
     from jobs.daemon import run_once
+    from letters.seal import make_key
     from jobs.views import complaint_json
     from jobs.workflow import Office
     from sop.book import Book
@@ -208,6 +209,7 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
     with MailRig(password=PASSWORD) as rig:
         signature = directory / "ttd-camat.png"
         signature.write_bytes(signature_png())
+        make_key(directory / "data" / "files" / "kunci" / "segel-kantor.key")
         cfg = load_config(write_config(directory, rig, signature))
         office = Office(cfg, Book(cfg.database))
         console.rule("[bold]Peragaan pengaduan: SOP Penanganan Pengaduan Pelayanan Publik")
@@ -241,7 +243,8 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
                           {"closed": "selesai"}.get(d["state"], d["state"]), d["letter_number"] or "-")
         console.print(table)
         for d in docs:
-            echo(f"Surat jawaban {d['letter_number']} (bertanda tangan): {d['letter']}")
+            echo(f"Surat jawaban {d['letter_number']} (bertanda tangan dan bersegel): {d['letter']}")
+        echo(f"Periksa keasliannya: pengaduan --config {cfg.path} verifikasi {docs[0]['letter']}")
         for _, address, _, _ in Cast().citizens:
             got = [m.subject for m in inbox(rig, address)]
             echo(f"Kotak masuk {address}: " + "; ".join(got))

@@ -6,10 +6,14 @@ import datetime as dt
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+import json
+from pathlib import Path
+
 from jobs.workflow import Office, recipient, safe_name
 from letters.dates import waktu
 from letters.mail import Attachment, render_mail
 from letters.render import LetterData, Signer, render_letter
+from letters.seal import seal
 from sop.book import parse_iso, private_dir
 from sop.engine import SYSTEM, Meeting
 
@@ -27,15 +31,7 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
     local_now = now.astimezone(cfg.clock.tz)
     voided = book.void_letters_of(row["id"])
     number = cfg.letter_number(local_now.year, book.next_serial("surat-keluar", local_now.year))
-    holder = office.holder(ls.signer_role, now)
-    configured = cfg.directory.official(ls.signer_role)
-    if holder.delegation:
-        # Plt./Plh.: the delegate signs under their own jabatan, below "Plt. CAMAT PALARAN".
-        signer = Signer(title=holder.title.upper(), name=holder.name, nip=holder.nip, rank=holder.rank,
-                        delegation=f"{holder.delegation.split()[0]} {ls.signer_title}")
-    else:
-        signer = Signer(title=ls.signer_title, name=configured.name, nip=configured.nip, rank=configured.rank,
-                        signature_image=configured.signature)
+    signer = signer_of(office, now)
     received = parse_iso(row["received_at"]).astimezone(cfg.clock.tz)
     data = LetterData(
         number=number, date=local_now.date(), place=ls.place, hal=ls.hal,
@@ -44,7 +40,11 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
         complaint_number=row["number"], complaint_date=received.date(),
         complaint_subject=row["subject"], channel=row["channel"], answer=answer,
         sifat=ls.sifat, tembusan=ls.tembusan, signing_note=ls.signing_note)
-    rendered = render_letter(data, cfg.letterhead, signer, **({"template": ls.template} if ls.template else {}))
+    key = office.seal_key()
+    sealer = (lambda tokens: seal(key, number=number, date=local_now.date().isoformat(),
+                                  addressee=data.addressee, tokens=tokens)) if key else None
+    rendered = render_letter(data, cfg.letterhead, signer, paper=ls.paper, sealer=sealer,
+                             **({"template": ls.template} if ls.template else {}))
     name = safe_name(number)
     archive = cfg.files / "arsip" / str(local_now.year) / name / f"surat-jawaban-{name}.docx"
     private_dir(archive.parent)
@@ -54,14 +54,57 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
         (cfg.outbox / f"surat-jawaban-{safe_name(old)}.docx").unlink(missing_ok=True)
     (cfg.outbox / f"surat-jawaban-{name}.docx").write_bytes(rendered.data)
     book.record_letter(number=number, complaint_id=row["id"], issued_at=now, path=str(archive),
-                       sha256=rendered.sha256, signer=signer.name)
+                       sha256=rendered.sha256, signer=signer.name,
+                       seal=rendered.seal.text() if rendered.seal else None)
     book.update_complaint(row["id"], letter_number=number, letter_path=str(archive))
     signed_as = f"{signer.delegation} {signer.title}" if signer.delegation else signer.title
     text = f"Surat jawaban nomor {number} dibuat, ditandatangani oleh {signed_as} {signer.name}, dan diarsipkan."
+    if rendered.seal:
+        text += f" Disegel dengan kunci kantor {rendered.seal.key_id}."
     if voided:
         text += f" Surat sebelumnya ({', '.join(voided)}) dinyatakan batal."
     book.add_event(row["id"], now, None, SYSTEM, "surat", text)
-    return book.complaint_by_id(row["id"])
+    row = book.complaint_by_id(row["id"])
+    write_dossier(office, row)
+    return row
+
+
+def signer_of(office: Office, now: dt.datetime) -> Signer:
+    """Who signs, in which form: the head; a Plt./Plh. delegate; or another role a.n. the head."""
+    ls = office.config.letters
+    holder = office.holder(ls.signer_role, now)
+    if holder.delegation:
+        # Plt./Plh.: the delegate signs under their own jabatan, below "Plt. CAMAT PALARAN".
+        return Signer(title=holder.title.upper(), name=holder.name, nip=holder.nip, rank=holder.rank,
+                      delegation=f"{holder.delegation.split()[0]} {ls.on_behalf_of or ls.signer_title}")
+    delegation = f"a.n. {ls.on_behalf_of}" if ls.on_behalf_of else ""
+    return Signer(title=ls.signer_title, name=holder.name, nip=holder.nip, rank=holder.rank,
+                  delegation=delegation, signature_image=holder.signature)
+
+
+def dossier_folder(office: Office, letter_number: str, issued_at: str) -> Path:
+    year = parse_iso(issued_at).astimezone(office.config.clock.tz).year
+    return office.config.files / "arsip" / str(year) / safe_name(letter_number)
+
+
+def write_dossier(office: Office, row: dict) -> None:
+    """The archive copy of a complaint beside its letter: the record, its history, the delivery."""
+    from jobs.views import complaint_json
+
+    letter = office.book.letter(row["letter_number"]) if row["letter_number"] else None
+    if letter is None:
+        return
+    doc = complaint_json(office, row, dt.datetime.now(dt.timezone.utc), detail=True)
+    doc["letters"] = office.book.letters_of(row["id"])
+    folder = private_dir(dossier_folder(office, letter["number"], letter["issued_at"]))
+    (folder / "pengaduan.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def record_delivery(office: Office, row: dict, method: str, note: str, now: dt.datetime) -> None:
+    """Step 5's record on the letter: how and when it reached the complainant."""
+    if row["letter_number"]:
+        office.book.record_dispatch(row["letter_number"], now, method, note)
+        write_dossier(office, office.book.complaint_by_id(row["id"]))
 
 
 def invitation(office: Office, row: dict, meeting: Meeting, attendees: list[tuple[str, str]],

@@ -20,8 +20,8 @@ from letters.dates import waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
 from sop.book import Book, parse_iso
 from sop.directory import Official
-from sop.engine import (OPEN, SYSTEM, Case, CloseTask, IssueLetter, Log, Meeting, Notify, OpenTask,
-                        Outcome)
+from sop.engine import (OPEN, SYSTEM, Case, CloseTask, Delivered, IssueLetter, Log, Meeting, Notify,
+                        OpenTask, Outcome)
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,17 @@ def recipient(official: Official) -> dict:
 class Office:
     config: Config
     book: Book
+
+    _key = None
+
+    def seal_key(self):
+        """The office's Ed25519 key, loaded once; None when the office has not made one."""
+        path = self.config.letters.key
+        if self._key is None and path is not None and path.exists():
+            from letters.seal import load_key
+
+            self._key = load_key(path)
+        return self._key
 
     # Who acts -------------------------------------------------------------------------------
     def holder(self, role: str, at: dt.datetime) -> Official:
@@ -138,7 +149,7 @@ class Office:
     def apply(self, row: dict, outcome: Outcome, now: dt.datetime, *,
               actor_task: dict | None = None) -> dict:
         """Apply an Outcome of `advance` to complaint `row`; returns the updated row."""
-        from jobs.issuing import issue_letter, send_invitations
+        from jobs.issuing import issue_letter, record_delivery, send_invitations, write_dossier
 
         for effect in outcome.effects:
             if isinstance(effect, Log):
@@ -150,13 +161,18 @@ class Office:
                 row = issue_letter(self, row, effect.answer, now)
             elif isinstance(effect, Meeting):
                 send_invitations(self, row, effect, now)
+            elif isinstance(effect, Delivered):
+                record_delivery(self, row, "email" if effect.by_email else "lainnya", effect.note, now)
             elif isinstance(effect, Notify):
                 self.notify(row, effect, now, actor_task)
             elif isinstance(effect, OpenTask):
                 self.open_task(row, effect.step, now, note=effect.note)
             else:
                 raise TypeError(f"unknown effect {effect!r}")
-        return self._update(row, outcome.case, now, final=True)
+        row = self._update(row, outcome.case, now, final=True)
+        if row["letter_number"]:
+            write_dossier(self, row)  # the archive copy follows every change after the letter
+        return row
 
     def _update(self, row: dict, case: Case, now: dt.datetime, final: bool) -> dict:
         fields = {"section": case.section, "meeting": int(case.meeting), "confidential": int(case.confidential)}

@@ -68,7 +68,9 @@ def make_key(path: Path) -> Ed25519PrivateKey:
     if path.exists():
         raise FileExistsError(f"kunci sudah ada: {path}")
     key = Ed25519PrivateKey.generate()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    for folder in reversed(missing):  # every folder we create is private, not only the last
+        folder.mkdir(mode=0o700)
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -165,6 +165,14 @@ MIGRATIONS = (
     );
     CREATE INDEX delegations_role ON delegations(role, starts, ends);
     """,
+    """
+    ALTER TABLE letters ADD COLUMN pdf_path TEXT;
+    ALTER TABLE letters ADD COLUMN seal TEXT;
+    ALTER TABLE letters ADD COLUMN dispatched_at TEXT;
+    ALTER TABLE letters ADD COLUMN dispatch_method TEXT;
+    ALTER TABLE letters ADD COLUMN dispatch_note TEXT;
+    CREATE INDEX letters_complaint ON letters(complaint_id);
+    """,
 )
 
 
@@ -438,10 +446,29 @@ class Book:
 
     # Letters --------------------------------------------------------------------------------
     def record_letter(self, *, number: str, complaint_id: int, issued_at: dt.datetime, path: str,
-                      sha256: str, signer: str) -> None:
+                      sha256: str, signer: str, seal: str | None = None) -> None:
         self.db["letters"].insert(dict(number=number, complaint_id=complaint_id,
                                        issued_at=iso(issued_at), path=path, sha256=sha256,
-                                       signer=signer))
+                                       signer=signer, seal=seal))
+
+    def letter(self, number: str) -> dict | None:
+        return self._one("SELECT * FROM letters WHERE number = ?", (number,))
+
+    def letters_of(self, complaint_id: int) -> list[dict]:
+        return self._all("SELECT * FROM letters WHERE complaint_id = ? ORDER BY issued_at", (complaint_id,))
+
+    def letters_awaiting_dispatch(self) -> list[dict]:
+        return self._all("SELECT * FROM letters WHERE void = 0 AND dispatched_at IS NULL ORDER BY issued_at")
+
+    def letters_without_pdf(self) -> list[dict]:
+        return self._all("SELECT * FROM letters WHERE void = 0 AND pdf_path IS NULL ORDER BY issued_at")
+
+    def set_letter_pdf(self, number: str, path: str) -> None:
+        self.conn.execute("UPDATE letters SET pdf_path = ? WHERE number = ?", (path, number))
+
+    def record_dispatch(self, number: str, at: dt.datetime, method: str, note: str) -> None:
+        self.conn.execute("UPDATE letters SET dispatched_at = ?, dispatch_method = ?, dispatch_note = ? "
+                          "WHERE number = ?", (iso(at), method, note, number))
 
     def letters(self) -> list[dict]:
         return self._all("SELECT * FROM letters ORDER BY issued_at")

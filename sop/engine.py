@@ -79,6 +79,14 @@ class OpenTask:
 
 
 @dataclass(frozen=True)
+class Delivered:
+    """The letter reached the complainant: by email when they have an address, else as `note` says."""
+
+    by_email: bool
+    note: str
+
+
+@dataclass(frozen=True)
 class Meeting:
     """Invite `with_roles` to a meeting (SOP Rapat Dinas) at `when`."""
 
@@ -111,7 +119,8 @@ ON_DONE_EFFECTS = {
     "copy_performer": lambda case, step, text: [Notify("salinan_pencatatan", step.role, step.no)],
     "copy_section_head": lambda case, step, text: [Notify("salinan_seksi", "section", step.no)] if case.section else [],
     "issue_letter": lambda case, step, text: [IssueLetter(text)],
-    "deliver_letter": lambda case, step, text: [Notify("surat_jawaban", "complainant", step.no)] if case.has_email else [],
+    "deliver_letter": lambda case, step, text: [Delivered(case.has_email, text)] + (
+        [Notify("surat_jawaban", "complainant", step.no)] if case.has_email else []),
 }
 
 

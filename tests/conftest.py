@@ -16,6 +16,7 @@ from jobs.daemon import run_once
 from jobs.demo import Cast, complaint_message, find_routing, inbox, PASSWORD, reply_to, signature_png, write_config
 from jobs.mailrig import MailRig
 from jobs.workflow import Office
+from letters.seal import make_key
 from sop.book import Book
 
 _domains = itertools.count(1)
@@ -73,6 +74,7 @@ def env(rig):
     signature = directory / "ttd.png"
     signature.write_bytes(signature_png())
     path = write_config(directory, rig, signature, cast)
+    make_key(directory / "data" / "files" / "kunci" / "segel-kantor.key")
     config = load_config(path)
     office = Office(config, Book(config.database))
     yield Env(rig, cast, directory, path, config, office)
