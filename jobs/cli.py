@@ -349,7 +349,7 @@ def verifikasi(ctx, target: str, key_files, as_json: bool) -> None:
     register = None
     try:
         office = _open_office(ctx)
-        register = office.book.letter
+        register = lambda s: office.book.letter(s.number, int(s.date[:4]))  # noqa: E731 (numbers restart yearly)
     except click.ClickException:
         pass
     path = Path(target)
@@ -442,7 +442,7 @@ def surat_kirim(ctx, number: str, cara: str, catatan: str, petugas: str | None) 
         outcome = advance(office.case(row), Reply(task["step"], f"petugas {who}", text), now, cfg.procedure,
                           cfg.directory.section_names, cfg.clock.tz)
         row = office.apply(row, outcome, now, actor_task={**task, "acted_by": holder.email})
-        office.book.record_dispatch(number, now, cara, text)
+        office.book.record_dispatch(letter["id"], now, cara, text)
         write_dossier(office, row)
     click.echo(f"Pengiriman surat {number} dicatat ({ways[cara]}); pengaduan {row['number']} selesai.")
     try:

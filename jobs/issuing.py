@@ -29,7 +29,8 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
     ls = cfg.letters
     book = office.book
     local_now = now.astimezone(cfg.clock.tz)
-    voided = book.void_letters_of(row["id"])
+    voided = [(entry["year"], entry["number"]) for entry in book.letters_of(row["id"]) if not entry["void"]]
+    book.void_letters_of(row["id"])
     number = cfg.letter_number(local_now.year, book.next_serial("surat-keluar", local_now.year))
     signer = signer_of(office, now)
     received = parse_iso(row["received_at"]).astimezone(cfg.clock.tz)
@@ -50,10 +51,10 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
     private_dir(archive.parent)
     archive.write_bytes(rendered.data)
     private_dir(cfg.outbox, 0o750)  # staff collect letters here, possibly as a group
-    for old in voided:
-        (cfg.outbox / f"surat-jawaban-{safe_name(old)}.docx").unlink(missing_ok=True)
-    (cfg.outbox / f"surat-jawaban-{name}.docx").write_bytes(rendered.data)
-    book.record_letter(number=number, complaint_id=row["id"], issued_at=now, path=str(archive),
+    for year, old in voided:
+        (cfg.outbox / outbox_name(year, old)).unlink(missing_ok=True)
+    (cfg.outbox / outbox_name(local_now.year, number)).write_bytes(rendered.data)
+    book.record_letter(year=local_now.year, number=number, complaint_id=row["id"], issued_at=now, path=str(archive),
                        sha256=rendered.sha256, signer=signer.name,
                        seal=rendered.seal.text() if rendered.seal else None)
     book.update_complaint(row["id"], letter_number=number, letter_path=str(archive))
@@ -62,11 +63,16 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
     if rendered.seal:
         text += f" Disegel dengan kunci kantor {rendered.seal.key_id}."
     if voided:
-        text += f" Surat sebelumnya ({', '.join(voided)}) dinyatakan batal."
+        text += f" Surat sebelumnya ({', '.join(n for _, n in voided)}) dinyatakan batal."
     book.add_event(row["id"], now, None, SYSTEM, "surat", text)
     row = book.complaint_by_id(row["id"])
     write_dossier(office, row)
     return row
+
+
+def outbox_name(year: int, number: str) -> str:
+    """The staff copy's file name; the year too, since numbers restart each year."""
+    return f"{year}-surat-jawaban-{safe_name(number)}.docx"
 
 
 def signer_of(office: Office, now: dt.datetime) -> Signer:
@@ -91,7 +97,7 @@ def write_dossier(office: Office, row: dict) -> None:
     """The archive copy of a complaint beside its letter: the record, its history, the delivery."""
     from jobs.views import complaint_json
 
-    letter = office.book.letter(row["letter_number"]) if row["letter_number"] else None
+    letter = office.book.current_letter(row["id"])
     if letter is None:
         return
     doc = complaint_json(office, row, dt.datetime.now(dt.timezone.utc), detail=True)
@@ -102,8 +108,9 @@ def write_dossier(office: Office, row: dict) -> None:
 
 def record_delivery(office: Office, row: dict, method: str, note: str, now: dt.datetime) -> None:
     """Step 5's record on the letter: how and when it reached the complainant."""
-    if row["letter_number"]:
-        office.book.record_dispatch(row["letter_number"], now, method, note)
+    letter = office.book.current_letter(row["id"])
+    if letter:
+        office.book.record_dispatch(letter["id"], now, method, note)
         write_dossier(office, office.book.complaint_by_id(row["id"]))
 
 

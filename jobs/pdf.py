@@ -39,6 +39,7 @@ def sign_pades(pdf: Path, certificate: Path, password: str | None, reason: str, 
     """Sign the PDF in place as PAdES with the office's PKCS#12 certificate (pyHanko)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigSeedSubFilter
 
     signer = signers.SimpleSigner.load_pkcs12(str(certificate), passphrase=password.encode() if password else None)
     if signer is None:
@@ -47,7 +48,7 @@ def sign_pades(pdf: Path, certificate: Path, password: str | None, reason: str, 
         signed = signers.sign_pdf(
             IncrementalPdfFileWriter(source),
             signers.PdfSignatureMetadata(field_name="SegelKantor", reason=reason, location=location,
-                                         subfilter=signers.fields.SigSeedSubFilter.PADES),
+                                         subfilter=SigSeedSubFilter.PADES),
             signer=signer)
     tmp = pdf.with_suffix(".tmp")
     tmp.write_bytes(signed.getvalue())
@@ -71,6 +72,6 @@ def make_pdfs(office: Office) -> int:
             log.exception("PDF surat %s tidak dapat dibuat; dicoba lagi nanti", letter["number"])
             continue
         with office.book.transaction():
-            office.book.set_letter_pdf(letter["number"], str(pdf))
+            office.book.set_letter_pdf(letter["id"], str(pdf))
         made += 1
     return made

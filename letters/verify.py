@@ -105,7 +105,7 @@ def verify_pdf(path: Path, keys: dict[str, Ed25519PublicKey]) -> Verdict:
 
 
 def verify_file(path: Path, keys: dict[str, Ed25519PublicKey],
-                register: Callable[[str], dict | None] | None = None) -> Verdict:
+                register: Callable[[Seal], dict | None] | None = None) -> Verdict:
     suffix = path.suffix.lower()
     if suffix == ".docx":
         verdict = verify_docx(path.read_bytes(), keys)
@@ -118,8 +118,8 @@ def verify_file(path: Path, keys: dict[str, Ed25519PublicKey],
     return verdict
 
 
-def check_register(verdict: Verdict, register: Callable[[str], dict | None]) -> None:
-    entry = register(verdict.seal.number)
+def check_register(verdict: Verdict, register: Callable[[Seal], dict | None]) -> None:
+    entry = register(verdict.seal)
     if entry is None:
         verdict.problems.append(f"nomor {verdict.seal.number} tidak ada dalam agenda surat keluar kantor ini")
     elif entry["void"]:

@@ -173,6 +173,34 @@ MIGRATIONS = (
     ALTER TABLE letters ADD COLUMN dispatch_note TEXT;
     CREATE INDEX letters_complaint ON letters(complaint_id);
     """,
+    # Letter numbers restart each year, so a number alone is not unique: key by year too.
+    """
+    CREATE TABLE letters_by_year (
+        id INTEGER PRIMARY KEY,
+        year INTEGER NOT NULL,
+        number TEXT NOT NULL,
+        complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+        issued_at TEXT NOT NULL,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        signer TEXT NOT NULL,
+        void INTEGER NOT NULL DEFAULT 0,
+        pdf_path TEXT,
+        seal TEXT,
+        dispatched_at TEXT,
+        dispatch_method TEXT,
+        dispatch_note TEXT,
+        UNIQUE (year, number)
+    );
+    INSERT INTO letters_by_year (year, number, complaint_id, issued_at, path, sha256, signer, void,
+                                 pdf_path, seal, dispatched_at, dispatch_method, dispatch_note)
+        SELECT CAST(substr(issued_at, 1, 4) AS INTEGER), number, complaint_id, issued_at, path, sha256,
+               signer, void, pdf_path, seal, dispatched_at, dispatch_method, dispatch_note FROM letters;
+    DROP TABLE letters;
+    ALTER TABLE letters_by_year RENAME TO letters;
+    CREATE INDEX letters_complaint ON letters(complaint_id);
+    CREATE INDEX letters_pending ON letters(void, dispatched_at);
+    """,
 )
 
 
@@ -445,14 +473,17 @@ class Book:
             (folder, uidvalidity, last_uid, iso(at)))
 
     # Letters --------------------------------------------------------------------------------
-    def record_letter(self, *, number: str, complaint_id: int, issued_at: dt.datetime, path: str,
+    def record_letter(self, *, year: int, number: str, complaint_id: int, issued_at: dt.datetime, path: str,
                       sha256: str, signer: str, seal: str | None = None) -> None:
-        self.db["letters"].insert(dict(number=number, complaint_id=complaint_id,
+        self.db["letters"].insert(dict(year=year, number=number, complaint_id=complaint_id,
                                        issued_at=iso(issued_at), path=path, sha256=sha256,
                                        signer=signer, seal=seal))
 
-    def letter(self, number: str) -> dict | None:
-        return self._one("SELECT * FROM letters WHERE number = ?", (number,))
+    def letter(self, number: str, year: int | None = None) -> dict | None:
+        """A letter by its number (and year: numbers restart each year); the newest if no year."""
+        if year is not None:
+            return self._one("SELECT * FROM letters WHERE number = ? AND year = ?", (number, year))
+        return self._one("SELECT * FROM letters WHERE number = ? ORDER BY year DESC LIMIT 1", (number,))
 
     def letters_of(self, complaint_id: int) -> list[dict]:
         return self._all("SELECT * FROM letters WHERE complaint_id = ? ORDER BY issued_at", (complaint_id,))
@@ -463,19 +494,20 @@ class Book:
     def letters_without_pdf(self) -> list[dict]:
         return self._all("SELECT * FROM letters WHERE void = 0 AND pdf_path IS NULL ORDER BY issued_at")
 
-    def set_letter_pdf(self, number: str, path: str) -> None:
-        self.conn.execute("UPDATE letters SET pdf_path = ? WHERE number = ?", (path, number))
+    def set_letter_pdf(self, letter_id: int, path: str) -> None:
+        self.conn.execute("UPDATE letters SET pdf_path = ? WHERE id = ?", (path, letter_id))
 
-    def record_dispatch(self, number: str, at: dt.datetime, method: str, note: str) -> None:
+    def record_dispatch(self, letter_id: int, at: dt.datetime, method: str, note: str) -> None:
         self.conn.execute("UPDATE letters SET dispatched_at = ?, dispatch_method = ?, dispatch_note = ? "
-                          "WHERE number = ?", (iso(at), method, note, number))
+                          "WHERE id = ?", (iso(at), method, note, letter_id))
+
+    def current_letter(self, complaint_id: int) -> dict | None:
+        return self._one("SELECT * FROM letters WHERE complaint_id = ? AND void = 0 ORDER BY id DESC LIMIT 1",
+                         (complaint_id,))
 
     def letters(self) -> list[dict]:
         return self._all("SELECT * FROM letters ORDER BY issued_at")
 
-    def void_letters_of(self, complaint_id: int) -> list[str]:
+    def void_letters_of(self, complaint_id: int) -> None:
         """Mark a complaint's earlier letters void (a re-issue replaces them); their numbers stay."""
-        numbers = [r[0] for r in self.conn.execute(
-            "SELECT number FROM letters WHERE complaint_id = ? AND void = 0", (complaint_id,))]
         self.conn.execute("UPDATE letters SET void = 1 WHERE complaint_id = ?", (complaint_id,))
-        return numbers

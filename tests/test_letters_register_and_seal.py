@@ -1,0 +1,286 @@
+"""The letter register, the seal and its verification, dispatch and filing, PDFs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from jobs.issuing import issue_letter
+from letters.render import LetterData, Letterhead, Signer, _cells, letter_text, render_letter
+from letters.seal import key_id, make_key, seal
+from letters.verify import verify_docx, verify_pdf
+from sop.book import Book
+from tests.test_cli import pengaduan
+from tests.test_sop_over_mail import start, through
+
+HEAD = Letterhead("Pemerintah Kota Samarinda", "Kecamatan Palaran", ("Jl. Contoh No. 1",))
+SIGNER = Signer("Camat Palaran", "Muhammad Dahlan, S.STP, M.Si", "198005071999121001")
+
+
+def letter(**changes) -> LetterData:
+    base = dict(number="000.8.3.4/0007/400.02", date=dt.date(2026, 1, 6), place="Samarinda",
+                hal="Jawaban Pengaduan", addressee="Bapak/Ibu Siti Aminah", addressee_place="Tempat",
+                complaint_number="PGD/2026/0001", complaint_date=dt.date(2026, 1, 3),
+                complaint_subject="Lampu jalan padam", channel="email",
+                answer="Perbaikan kabel dijadwalkan pekan ini.\n\nKelurahan akan memantau.",
+                signing_note="Disegel secara elektronik.")
+    return LetterData(**(base | changes))
+
+
+@pytest.fixture
+def key(tmp_path):
+    return make_key(tmp_path / "kunci" / "segel.key")
+
+
+def sealed(key, data: LetterData) -> bytes:
+    return render_letter(data, HEAD, SIGNER, sealer=lambda tokens: seal(
+        key, number=data.number, date=data.date.isoformat(), addressee=data.addressee, tokens=tokens)).data
+
+
+def keys_of(*private):
+    return {key_id(k.public_key()): k.public_key() for k in private}
+
+
+def test_key_files_are_private_and_never_overwritten(tmp_path, key):
+    path = tmp_path / "kunci" / "segel.key"
+    assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
+    assert path.with_suffix(".pub").read_text().startswith(key_id(key.public_key()) + ":")
+    with pytest.raises(FileExistsError):
+        make_key(path)
+
+
+def test_a_sealed_letter_verifies(key):
+    verdict = verify_docx(sealed(key, letter()), keys_of(key))
+    assert verdict.valid, verdict.problems
+    assert verdict.seal.number == "000.8.3.4/0007/400.02" and verdict.seal.addressee == "Bapak/Ibu Siti Aminah"
+    assert verdict.seal.date == "2026-01-06"
+
+
+def _edit(data: bytes, old: str, new: str) -> bytes:
+    doc = Document(io.BytesIO(data))
+    hits = 0
+    cells = [c for c in _cells(doc) if "PGD1|" not in c.text]  # the seal itself stays as it was
+    for paragraph in [*doc.paragraphs, *(p for c in cells for p in c.paragraphs)]:
+        for run in paragraph.runs:
+            if old in run.text:
+                run.text = run.text.replace(old, new)
+                hits += 1
+    assert hits
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_changed_text_is_detected(key):
+    tampered = _edit(sealed(key, letter()), "dijadwalkan pekan ini", "tidak dijadwalkan")
+    verdict = verify_docx(tampered, keys_of(key))
+    assert not verdict.valid and verdict.problems == ["isi surat telah diubah setelah disegel"]
+
+
+def test_a_changed_number_on_the_letter_is_named(key):
+    tampered = _edit(sealed(key, letter()), "000.8.3.4/0007/400.02", "000.8.3.4/0008/400.02")
+    problems = verify_docx(tampered, keys_of(key)).problems
+    assert "nomor surat pada dokumen (000.8.3.4/0008/400.02) berbeda dengan nomor pada kode verifikasi " \
+           "(000.8.3.4/0007/400.02)" in problems
+
+
+def test_a_seal_swapped_in_from_another_letter_is_detected(key):
+    mine = Document(io.BytesIO(sealed(key, letter())))
+    other = Document(io.BytesIO(sealed(key, letter(number="000.8.3.4/0009/400.02", answer="Lain."))))
+    mine_cell = next(c for c in _cells(mine) if "PGD1|" in c.text)
+    other_cell = next(c for c in _cells(other) if "PGD1|" in c.text)
+    mine_cell._tc.getparent().replace(mine_cell._tc, other_cell._tc)  # text and QR drawing both
+    out = io.BytesIO()
+    mine.save(out)
+    problems = verify_docx(out.getvalue(), keys_of(key)).problems
+    assert any("berbeda dengan nomor pada kode verifikasi" in p for p in problems)
+    assert "isi surat telah diubah setelah disegel" in problems
+
+
+def test_a_qr_image_that_does_not_carry_the_printed_code_is_detected(key):
+    data = sealed(key, letter())
+    other = Document(io.BytesIO(sealed(key, letter(number="000.8.3.4/0009/400.02"))))
+    other_png = next(r.target_part.blob for r in other.part.rels.values() if "image" in r.reltype)
+    doc = Document(io.BytesIO(data))
+    qr_part = next(r.target_part for r in doc.part.rels.values() if "image" in r.reltype)
+    qr_part._blob = other_png
+    out = io.BytesIO()
+    doc.save(out)
+    assert "kode QR pada surat tidak sesuai dengan kode verifikasi tertulis" in verify_docx(out.getvalue(), keys_of(key)).problems
+
+
+def test_a_letter_sealed_with_another_key_is_unknown(tmp_path, key):
+    stranger = make_key(tmp_path / "lain" / "k.key")
+    verdict = verify_docx(sealed(stranger, letter()), keys_of(key))
+    assert not verdict.valid and "tidak dikenal" in verdict.problems[0]
+
+
+def test_an_unsealed_letter_says_so(key):
+    data = render_letter(letter(), HEAD, SIGNER).data
+    assert verify_docx(data, keys_of(key)).problems == ["surat ini tidak memuat kode verifikasi (tidak disegel)"]
+    assert "PGD1|" not in letter_text(data)
+
+
+def test_serials_restart_each_year_in_wita(env):
+    number = start(env)
+    row = env.complaint(number)
+    office = env.office
+    tz = env.config.clock.tz
+    moments = [dt.datetime(2026, 12, 31, 23, 58, tzinfo=tz), dt.datetime(2026, 12, 31, 23, 59, tzinfo=tz),
+               dt.datetime(2027, 1, 1, 0, 1, tzinfo=tz)]  # 00:01 WITA is still 2026 in UTC
+    numbers = []
+    for moment in moments:
+        with office.book.transaction():
+            numbers.append(issue_letter(office, office.book.complaint_by_id(row["id"]), "Jawaban.", moment)["letter_number"])
+    assert numbers == ["000.8.3.4/0001/400.02", "000.8.3.4/0002/400.02", "000.8.3.4/0001/400.02"]
+    assert [(r["year"], r["number"]) for r in office.book.letters()] == [
+        (2026, "000.8.3.4/0001/400.02"), (2026, "000.8.3.4/0002/400.02"), (2027, "000.8.3.4/0001/400.02")]
+    # Earlier letters of the complaint are void, their numbers kept.
+    letters = office.book.letters_of(row["id"])
+    assert [entry["void"] for entry in letters] == [1, 1, 0]
+
+
+CONCURRENT = """
+import sys
+from sop.book import Book
+book = Book(sys.argv[1])
+for _ in range(40):
+    with book.transaction():
+        print(book.next_serial("surat-keluar", 2026), flush=True)
+"""
+
+
+def test_two_processes_never_take_the_same_number(tmp_path):
+    path = tmp_path / "buku.db"
+    Book(path).close()
+    runs = [subprocess.Popen([sys.executable, "-c", CONCURRENT, str(path)], stdout=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    taken = [int(n) for p in runs for n in p.communicate(timeout=60)[0].split()]
+    assert all(p.returncode == 0 for p in runs)
+    assert sorted(taken) == list(range(1, 81))
+
+
+def test_the_office_verifies_its_letters_and_knows_void_ones(env):
+    number = start(env)
+    through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Perbaiki."),
+            ("sekretaris", 4, "Jawaban pertama."))
+    first = env.complaint(number)
+    ok = pengaduan("--config", str(env.config_path), "verifikasi", first["letter_path"])
+    assert ok.returncode == 0 and "SAH" in ok.stdout and "tercatat dalam agenda" in ok.stdout
+    code = env.office.book.letter(first["letter_number"])["seal"]
+    by_code = pengaduan("--config", str(env.config_path), "verifikasi", code, "--json")
+    assert json.loads(by_code.stdout)["valid"] is True
+    kept = env.directory / "surat-pertama.docx"
+    shutil.copy(first["letter_path"], kept)
+    # The JFU sends it back; the Sekretaris corrects; a new number, the first one void.
+    through(env, number, ("jfu", 5, "Kembalikan: alamat pengadu salah tulis"), ("sekretaris", 4, "Jawaban yang diperbaiki."))
+    second = env.complaint(number)
+    assert second["letter_number"] != first["letter_number"]
+    void = pengaduan("--config", str(env.config_path), "verifikasi", str(kept))
+    assert void.returncode == 1 and "telah dibatalkan" in void.stdout
+    assert len(list(env.config.outbox.glob("*.docx"))) == 1  # the void copy left the staff folder
+    assert "Jawaban yang diperbaiki." in letter_text(Path(second["letter_path"]).read_bytes())
+
+
+def test_dispatch_by_post_is_recorded_and_filed(env, tmp_path):
+    result = pengaduan("--config", str(env.config_path), "catat", "--saluran", "surat", "--nama", "Pak Darto",
+                       "--alamat", "Jl. Pelita 7, Bukuan", "--pokok", "Drainase", "--isi", "Drainase tersumbat.")
+    assert result.returncode == 0, result.stderr
+    [row] = env.office.book.complaints()
+    number = row["number"]
+    through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Bersihkan."),
+            ("sekretaris", 4, "Drainase dibersihkan besok."))
+    row = env.complaint(number)
+    listing = pengaduan("--config", str(env.config_path), "surat")
+    assert row["letter_number"] in listing.stdout and "Siap dicetak" in listing.stdout
+    assert "Jl. Pelita 7, Bukuan" in listing.stdout
+    text = letter_text(Path(row["letter_path"]).read_bytes())
+    assert "Yth. Bapak/Ibu Pak Darto" in text and "Jl. Pelita 7, Bukuan" in text and "melalui surat" in text
+    sent = pengaduan("--config", str(env.config_path), "surat", "kirim", row["letter_number"], "--cara", "pos",
+                     "--catatan", "Resi RR123456789ID")
+    assert sent.returncode == 0, sent.stderr
+    row = env.complaint(number)
+    assert row["state"] == "closed"
+    entry = env.office.book.letter(row["letter_number"])
+    assert entry["dispatch_method"] == "pos" and "RR123456789ID" in entry["dispatch_note"]
+    dossier = json.loads((Path(row["letter_path"]).parent / "pengaduan.json").read_text())
+    assert dossier["state"] == "closed" and dossier["letters"][0]["dispatch_method"] == "pos"
+    assert any(e["kind"] == "langkah" and e["step"] == 5 for e in dossier["events"])
+    again = pengaduan("--config", str(env.config_path), "surat", "kirim", row["letter_number"], "--cara", "pos")
+    assert again.returncode != 0 and "sudah tercatat dikirim" in again.stderr
+
+
+def test_signing_on_behalf_and_f4_paper(env):
+    from letters.render import letter_text as text_of
+
+    env.office.config = replace(env.config, letters=replace(
+        env.config.letters, signer_role="sekretaris", signer_title="SEKRETARIS CAMAT",
+        on_behalf_of="CAMAT PALARAN", paper="F4"))
+    number = start(env)
+    through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Perbaiki."),
+            ("sekretaris", 4, "Jawaban."))
+    path = Path(env.complaint(number)["letter_path"])
+    text = text_of(path.read_bytes())
+    assert "a.n. CAMAT PALARAN" in text and "SEKRETARIS CAMAT," in text
+    assert env.official("sekretaris")[0] in text
+    section = Document(str(path)).sections[0]
+    assert round(section.page_height.cm, 1) == 33.0
+
+
+needs_office_suite = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                                        reason="LibreOffice and poppler-utils are not installed")
+
+
+@needs_office_suite
+def test_pdf_copies_verify_render_and_carry_a_pades_signature(env, tmp_path):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    from jobs.pdf import make_pdfs
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Kecamatan Palaran (uji)")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+            .sign(key, hashes.SHA256()))
+    p12 = tmp_path / "kantor.p12"
+    p12.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"kantor", key, cert, None, serialization.BestAvailableEncryption(b"rahasia")))
+    env.office.config = replace(env.config, letters=replace(env.config.letters, pades_certificate=p12,
+                                                             pades_password="rahasia"))
+    number = start(env)
+    through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Perbaiki."),
+            ("sekretaris", 4, "Perbaikan dilakukan pekan ini oleh kelurahan bersama warga."))
+    assert make_pdfs(env.office) == 1
+    entry = env.office.book.letter(env.complaint(number)["letter_number"])
+    pdf = Path(entry["pdf_path"])
+    keys = {key_id(env.office.seal_key().public_key()): env.office.seal_key().public_key()}
+    verdict = verify_pdf(pdf, keys)
+    assert verdict.valid, verdict.problems
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko_certvalidator import ValidationContext
+
+    root = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+    with pdf.open("rb") as f:
+        [signature] = PdfFileReader(f).embedded_signatures
+        status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root]))
+    assert status.intact and status.valid and status.trusted
+    png = tmp_path / "surat"
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", str(pdf), str(png)], check=True)
+    assert png.with_suffix(".png").stat().st_size > 10_000
