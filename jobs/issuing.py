@@ -40,6 +40,7 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
         addressee_place=row["address"] or "Tempat",
         complaint_number=row["number"], complaint_date=received.date(),
         complaint_subject=row["subject"], channel=row["channel"], answer=answer,
+        attachments=sum(1 for f in book.attachments(row["id"], "lampiran_surat") if f["path"]),
         sifat=ls.sifat, tembusan=ls.tembusan, signing_note=ls.signing_note)
     key = office.seal_key()
     sealer = (lambda tokens: seal(key, number=number, date=local_now.date().isoformat(),

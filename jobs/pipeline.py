@@ -24,7 +24,8 @@ from intake.classify import Classification, classify
 from intake.mailbox import Mailbox
 from intake.parse import Incoming, message_key, parse_message
 from intake.reply import extract_reply
-from jobs.recording import add_followup, alert_staff, from_email, from_forward, record_bounce, record_complaint
+from jobs.recording import (add_followup, alert_staff, from_email, from_forward, record_bounce,
+                            record_complaint, store_attachments)
 from jobs.workflow import Office, recipient
 from letters.mail import render_mail
 from intake.authresults import authenticated
@@ -111,6 +112,10 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
     if row["state"] != "open" or row["step"] != task["step"]:
         return _unmatched(msg, row["id"], f"{row['number']} tidak sedang menunggu langkah {task['step']}")
     text = extract_reply(msg.text)
+    if msg.attachments and "issue_letter" in cfg.procedure.step(task["step"]).on_done and text:
+        # Files sent with the answer are the letter's enclosures (lampiran).
+        office.book.supersede_enclosures(row["id"])
+        store_attachments(office, row["id"], msg.key, msg.attachments, now, purpose="lampiran_surat")
     outcome = advance(office.case(row), Reply(task["step"], msg.from_addr, text), now,
                       cfg.procedure, cfg.directory.section_names, cfg.clock.tz)
     office.apply(row, outcome, now, actor_task={**task, "acted_by": msg.from_addr})

@@ -87,13 +87,13 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
 
 
 def store_attachments(office: Office, complaint_id: int, key: str | None,
-                      attachments: tuple[Attachment, ...], now: dt.datetime) -> None:
+                      attachments: tuple[Attachment, ...], now: dt.datetime, purpose: str = "pengaduan") -> None:
     cfg = office.config
     limit = cfg.intake.max_attachment_bytes
     budget = cfg.intake.max_total_bytes
     folder = cfg.files / "lampiran" / str(now.astimezone(cfg.clock.tz).year) / str(complaint_id)
     prefix = (key or hashlib.sha256(str(now).encode()).hexdigest())[:12]
-    offset = len(office.book.attachments(complaint_id))
+    offset = len(office.book.attachments(complaint_id, None))
     for position, item in enumerate(attachments, start=offset + 1):
         size = len(item.data)
         digest = hashlib.sha256(item.data).hexdigest()
@@ -109,12 +109,13 @@ def store_attachments(office: Office, complaint_id: int, key: str | None,
             path.write_bytes(item.data)
         office.book.add_attachment(complaint_id=complaint_id, message_key=key, filename=item.filename,
                                    content_type=item.content_type, size=size, sha256=digest,
-                                   path=str(path) if path else None, note=note)
+                                   path=str(path) if path else None, note=note, purpose=purpose)
     if attachments:
-        rows = office.book.attachments(complaint_id)[offset:]
+        rows = office.book.attachments(complaint_id, None)[offset:]
         kept = [r["filename"] for r in rows if r["path"]]
         refused = [f"{r['filename']} ({r['note']})" for r in rows if not r["path"]]
-        text = f"{len(kept)} lampiran disimpan" + (f": {', '.join(kept)}" if kept else "")
+        what = "lampiran surat jawaban" if purpose == "lampiran_surat" else "lampiran"
+        text = f"{len(kept)} {what} disimpan" + (f": {', '.join(kept)}" if kept else "")
         if refused:
             text += f"; tidak disimpan: {'; '.join(refused)}"
         office.book.add_event(complaint_id, now, None, SYSTEM, "lampiran", text + ".")

@@ -217,7 +217,7 @@ class Office:
             context["recipient"] = recipient(official)
         if effect.template == "surat_jawaban":
             context["letter_number"] = row["letter_number"]
-            attachments = (self.letter_attachment(row),)
+            attachments = self.letter_files(row)
         self.queue(row, effect.template, to, render_mail(effect.template, **context), now,
                    in_reply_to=in_reply_to, auto_submitted=auto, attachments=attachments)
 
@@ -257,7 +257,7 @@ class Office:
         attachments: tuple[Attachment, ...] = ()
         context["attachment_note"] = ""
         if step.attach_letter and row["letter_path"]:
-            attachments = (self.letter_attachment(row),)
+            attachments = self.letter_files(row)
             context["attachment_note"] = f"Terlampir: surat jawaban nomor {row['letter_number']}."
         local, _, domain = cfg.mailbox.address.partition("@")
         message_id = message_id or cfg.identity.message_id(f"tugas.{task['token']}", new_token())
@@ -284,9 +284,16 @@ class Office:
             count += 1
         return count
 
-    def letter_attachment(self, row: dict) -> Attachment:
-        data = Path(row["letter_path"]).read_bytes()
-        return Attachment(filename=f"surat-jawaban-{safe_name(row['letter_number'])}.docx", data=data)
+    def letter_files(self, row: dict) -> tuple[Attachment, ...]:
+        """The letter and its enclosures, as they go to the JFU and the complainant."""
+        letter = Attachment(filename=f"surat-jawaban-{safe_name(row['letter_number'])}.docx",
+                            data=Path(row["letter_path"]).read_bytes())
+        enclosures = tuple(
+            Attachment(filename=re.sub(r"[\\/\x00-\x1f]", "_", f["filename"]) or f"lampiran-{i}",
+                       data=Path(f["path"]).read_bytes(),
+                       maintype=f["content_type"].split("/")[0], subtype=f["content_type"].split("/")[-1])
+            for i, f in enumerate(self.book.attachments(row["id"], "lampiran_surat"), start=1) if f["path"])
+        return (letter, *enclosures)
 
 
 HIDDEN = "[dirahasiakan]"

@@ -201,6 +201,9 @@ MIGRATIONS = (
     CREATE INDEX letters_complaint ON letters(complaint_id);
     CREATE INDEX letters_pending ON letters(void, dispatched_at);
     """,
+    """
+    ALTER TABLE attachments ADD COLUMN purpose TEXT NOT NULL DEFAULT 'pengaduan';
+    """,
 )
 
 
@@ -458,8 +461,18 @@ class Book:
     def add_attachment(self, **fields) -> int:
         return self.db["attachments"].insert(fields).last_pk
 
-    def attachments(self, complaint_id: int) -> list[dict]:
-        return self._all("SELECT * FROM attachments WHERE complaint_id = ? ORDER BY id", (complaint_id,))
+    def attachments(self, complaint_id: int, purpose: str | None = "pengaduan") -> list[dict]:
+        """A complaint's files: what the complainant sent ('pengaduan'), or the letter's enclosures
+        ('lampiran_surat'); None for all."""
+        if purpose is None:
+            return self._all("SELECT * FROM attachments WHERE complaint_id = ? ORDER BY id", (complaint_id,))
+        return self._all("SELECT * FROM attachments WHERE complaint_id = ? AND purpose = ? ORDER BY id",
+                         (complaint_id, purpose))
+
+    def supersede_enclosures(self, complaint_id: int) -> None:
+        """A new answer brings its own enclosures; the earlier ones stay on file, out of the letter."""
+        self.conn.execute("UPDATE attachments SET purpose = 'lampiran_surat_lama' WHERE complaint_id = ? "
+                          "AND purpose = 'lampiran_surat'", (complaint_id,))
 
     # Mailbox cursors ------------------------------------------------------------------------
     def cursor(self, folder: str) -> dict | None:

@@ -284,3 +284,23 @@ def test_pdf_copies_verify_render_and_carry_a_pades_signature(env, tmp_path):
     png = tmp_path / "surat"
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", str(pdf), str(png)], check=True)
     assert png.with_suffix(".png").stat().st_size > 10_000
+
+
+def test_files_sent_with_the_answer_are_the_letters_enclosures(env):
+    number = start(env)
+    through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Perbaiki."))
+    from jobs.demo import reply_to
+
+    routing = env.routing("sekretaris", number, 4)
+    answer = reply_to(routing, env.official("sekretaris"), "Jadwal perbaikan terlampir.")
+    answer.add_attachment(b"%PDF-1.4 jadwal", maintype="application", subtype="pdf", filename="jadwal/perbaikan.pdf")
+    env.rig.send(answer)
+    env.cycle()
+    row = env.complaint(number)
+    assert "1 (satu) berkas" in letter_text(Path(row["letter_path"]).read_bytes())
+    through(env, number, ("jfu", 5, "Disampaikan."))
+    [final] = [m for m in env.inbox(env.cast.citizens[0][1]) if "Jawaban atas Pengaduan" in m.subject]
+    names = sorted(a.filename for a in final.attachments)
+    assert names == ["jadwal_perbaikan.pdf", f"surat-jawaban-{row['letter_number'].replace('/', '-')}.docx"]
+    enclosure = next(a for a in final.attachments if a.filename.endswith(".pdf"))
+    assert enclosure.payload == b"%PDF-1.4 jadwal"
