@@ -17,7 +17,7 @@ from typing import Callable
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
-from letters.seal import VERIFY_HINT, Seal, content_tokens, qr_png
+from letters.seal import FOOTER_HINT, VERIFY_HINT, Seal, content_tokens, qr_png
 
 from letters.dates import tanggal
 from templates import TEMPLATES
@@ -117,6 +117,7 @@ def render_letter(letter: LetterData, head: Letterhead, signer: Signer,
     context["signature"] = (InlineImage(tpl, str(signer.signature_image), height=Cm(2))
                             if signer.signature_image else None)
     context["seal_qr"], context["seal_text"] = QR_MARK, TEXT_MARK
+    context["verify_footer"] = FOOTER_HINT if sealer else ""
     tpl.render(context, autoescape=True)
     doc = tpl.docx
     width, height = PAPER[paper]

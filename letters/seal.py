@@ -26,6 +26,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 PREFIX = "PGD1"
 SEPARATOR = "|"
+FOOTER_HINT = ("Surat ini bersegel elektronik. Keasliannya dapat diperiksa tanpa internet dengan memindai "
+               "kode QR di samping tanda tangan atau dengan perintah \"pengaduan verifikasi\".")
 VERIFY_HINT = ("Keaslian surat ini dapat diperiksa dengan memindai kode QR atau menjalankan "
                "\"pengaduan verifikasi\" pada berkas ini. Kode verifikasi:")
 

@@ -160,6 +160,11 @@ def build() -> None:
     # since a PDF repeats a footer on every page.
     _para(doc, "{{ signing_note }}", size=8)
 
+    # The footer says how to verify a sealed letter (fixed text the verifier knows and skips).
+    footer = section.footer
+    footer.paragraphs[0]._p.getparent().remove(footer.paragraphs[0]._p)
+    _para(footer, "{{ verify_footer }}", size=7, align=WD_ALIGN_PARAGRAPH.CENTER)
+
     OUT.parent.mkdir(parents=True, exist_ok=True)
     doc.save(OUT)
 

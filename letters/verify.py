@@ -13,7 +13,7 @@ from typing import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from letters.seal import PREFIX, VERIFY_HINT, Seal, content_hash, content_tokens, qr_png, signature_valid
+from letters.seal import FOOTER_HINT, PREFIX, VERIFY_HINT, Seal, content_hash, content_tokens, qr_png, signature_valid
 
 NUMBER_FIELD = re.compile(r"Nomor\s*:\s*(\S+)")
 
@@ -93,15 +93,19 @@ def verify_pdf(path: Path, keys: dict[str, Ed25519PublicKey]) -> Verdict:
     verdict = check_seal(text, keys)
     if verdict.seal is None:
         return verdict
-    # Remove the seal's own words, however the PDF wrapped them, then check the rest.
-    seal_words = f"{VERIFY_HINT} {verdict.seal.text()}"
-    pattern = r"\s*".join("-?" if ch == "-" else re.escape(ch) for ch in seal_words if not ch.isspace())
-    body, removed = re.subn(pattern, " ", text, count=1)
+    # Remove the seal's own words and the footer (on every page), however the PDF wrapped them.
+    body, removed = re.subn(_loose(f"{VERIFY_HINT} {verdict.seal.text()}"), " ", text, count=1)
     if not removed:
         verdict.problems.append("kode verifikasi pada PDF tidak dapat dipisahkan dari isi surat")
         return verdict
+    body = re.sub(_loose(FOOTER_HINT), " ", body)
     _check_body(verdict, body)
     return verdict
+
+
+def _loose(words: str) -> str:
+    """A pattern for `words` that ignores white space and a '-' lost at a line end."""
+    return r"\s*".join("-?" if ch == "-" else re.escape(ch) for ch in words if not ch.isspace())
 
 
 def verify_file(path: Path, keys: dict[str, Ed25519PublicKey],

@@ -304,3 +304,32 @@ def test_files_sent_with_the_answer_are_the_letters_enclosures(env):
     assert names == ["jadwal_perbaikan.pdf", f"surat-jawaban-{row['letter_number'].replace('/', '-')}.docx"]
     enclosure = next(a for a in final.attachments if a.filename.endswith(".pdf"))
     assert enclosure.payload == b"%PDF-1.4 jadwal"
+
+
+def test_sealed_letters_say_in_the_footer_how_to_verify_and_carry_the_emblem(key, tmp_path):
+    from jobs.demo import signature_png
+    from letters.seal import FOOTER_HINT
+
+    emblem = tmp_path / "lambang.png"
+    emblem.write_bytes(signature_png(120, 140))
+    head = Letterhead(HEAD.parent, HEAD.name, HEAD.lines, emblem=emblem)
+    data = render_letter(letter(), head, SIGNER, sealer=lambda tokens: seal(
+        key, number="000.8.3.4/0007/400.02", date="2026-01-06", addressee="Bapak/Ibu Siti Aminah", tokens=tokens)).data
+    doc = Document(io.BytesIO(data))
+    assert FOOTER_HINT in "\n".join(p.text for p in doc.sections[0].footer.paragraphs)
+    assert len(doc.inline_shapes) == 2  # the emblem in the kop and the QR code
+    assert verify_docx(data, keys_of(key)).valid
+
+
+def test_kunci_commands_make_and_print_the_office_key(tmp_path, rig):
+    from jobs.demo import write_config
+
+    config = write_config(tmp_path, rig)
+    made = pengaduan("--config", str(config), "kunci", "buat")
+    assert made.returncode == 0, made.stderr
+    public = made.stdout.strip().splitlines()[-1]
+    assert pengaduan("--config", str(config), "kunci", "tampil").stdout.strip() == public
+    again = pengaduan("--config", str(config), "kunci", "buat")
+    assert again.returncode != 0 and "tidak ditimpa" in again.stderr
+    key_file = tmp_path / "data" / "files" / "kunci" / "segel-kantor.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
