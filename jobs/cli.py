@@ -140,7 +140,6 @@ def catat(ctx, saluran, nama, surel, telepon, alamat, pokok, isi, isi_berkas, la
     from intake.parse import Attachment
     from jobs.daemon import utcnow
     from jobs.recording import NewComplaint, record_complaint
-    from jobs.sender import send_due
 
     if bool(isi) == bool(isi_berkas):
         raise click.UsageError("Isi pengaduan wajib diisi: pakai --isi atau --isi-berkas (salah satu).")
@@ -164,10 +163,7 @@ def catat(ctx, saluran, nama, surel, telepon, alamat, pokok, isi, isi_berkas, la
         click.echo(f"Tugas langkah {row['step']} dikirim kepada {office.config.directory.official(nxt).title}.")
     if not surel:
         click.echo("Pengadu tidak memiliki alamat surel: sampaikan tanda terima secara langsung.")
-    try:
-        send_due(office.book, office.config.smtp, office.config.mailbox.address, now)
-    except Exception as exc:  # the daemon's sender retries; the complaint is already recorded
-        click.echo(f"Surel belum terkirim ({exc}); daemon akan mengirimkannya.")
+    _send_now(office, now)
 
 
 @main.command(help="Catat tindakan pejabat yang dilakukan di luar surel (misalnya keputusan dalam rapat).")
@@ -179,11 +175,8 @@ def langkah(ctx, number: str, teks: str, petugas: str | None) -> None:
     import getpass
 
     from jobs.daemon import utcnow
-    from jobs.sender import send_due
-    from sop.engine import Reply, advance
 
     office = _open_office(ctx)
-    cfg = office.config
     now = utcnow()
     who = petugas or getpass.getuser()
     with office.book.transaction():
@@ -194,19 +187,23 @@ def langkah(ctx, number: str, teks: str, petugas: str | None) -> None:
         if row["state"] != "open" or task is None:
             raise click.ClickException(f"Pengaduan {number} tidak sedang menunggu tindakan pejabat.")
         holder = office.holder(task["role"], now)
-        actor = f"petugas {who} atas nama {holder.title} {holder.name}"
-        outcome = advance(office.case(row), Reply(task["step"], actor, teks), now, cfg.procedure,
-                          cfg.directory.section_names, cfg.clock.tz)
-        if not outcome.acted:
+        row, acted = office.act_for(row, task, teks, f"petugas {who} atas nama {holder.title} {holder.name}", now)
+        if not acted:
             raise click.ClickException("Teks tindakan kosong; tidak ada yang dicatat.")
         office.book.add_event(row["id"], now, task["step"], f"petugas {who}", "dicatat_petugas",
                               f"Tindakan langkah {task['step']} dicatat oleh petugas {who} atas nama "
                               f"{holder.title} {holder.name}, di luar surel.")
-        row = office.apply(row, outcome, now, actor_task={**task, "acted_by": holder.email})
     click.echo(f"Langkah {task['step']} pengaduan {number} dicatat atas nama {holder.title} {holder.name}.")
     click.echo(f"Status sekarang: {row['state']}, langkah {row['step'] or '-'}.")
+    _send_now(office, now)
+
+
+def _send_now(office, now) -> None:
+    """Send what a command queued at once; the daemon's sender retries whatever fails."""
+    from jobs.sender import send_due
+
     try:
-        send_due(office.book, cfg.smtp, cfg.mailbox.address, now)
+        send_due(office.book, office.config.smtp, office.config.mailbox.address, now)
     except Exception as exc:
         click.echo(f"Surel belum terkirim ({exc}); daemon akan mengirimkannya.")
 
@@ -416,13 +413,11 @@ def surat_kirim(ctx, number: str, cara: str, catatan: str, petugas: str | None) 
 
     from jobs.daemon import utcnow
     from jobs.issuing import write_dossier
-    from jobs.sender import send_due
-    from sop.engine import Reply, advance
 
     office = _open_office(ctx)
-    cfg = office.config
     now = utcnow()
     who = petugas or getpass.getuser()
+    ways = {"email": "melalui surel", "pos": "melalui pos", "langsung": "diserahkan langsung"}
     with office.book.transaction():
         letter = office.book.letter(number)
         if letter is None or letter["void"]:
@@ -431,24 +426,17 @@ def surat_kirim(ctx, number: str, cara: str, catatan: str, petugas: str | None) 
             raise click.ClickException(f"Surat {number} sudah tercatat dikirim pada {letter['dispatched_at']}.")
         row = office.book.complaint_by_id(letter["complaint_id"])
         task = office.book.open_task_of(row["id"])
-        step = cfg.procedure.step(task["step"]) if task else None
+        step = office.config.procedure.step(task["step"]) if task else None
         if step is None or "deliver_letter" not in step.on_done:
             raise click.ClickException(f"Pengaduan {row['number']} tidak sedang menunggu penyampaian surat.")
         if cara == "email" and not row["email"]:
             raise click.ClickException("Pengadu tidak memiliki alamat surel; pilih --cara pos atau langsung.")
-        ways = {"email": "melalui surel", "pos": "melalui pos", "langsung": "diserahkan langsung"}
         text = f"Surat {number} disampaikan {ways[cara]}." + (f" {catatan}" if catatan else "")
-        holder = office.holder(task["role"], now)
-        outcome = advance(office.case(row), Reply(task["step"], f"petugas {who}", text), now, cfg.procedure,
-                          cfg.directory.section_names, cfg.clock.tz)
-        row = office.apply(row, outcome, now, actor_task={**task, "acted_by": holder.email})
+        row, _ = office.act_for(row, task, text, f"petugas {who}", now)
         office.book.record_dispatch(letter["id"], now, cara, text)
         write_dossier(office, row)
     click.echo(f"Pengiriman surat {number} dicatat ({ways[cara]}); pengaduan {row['number']} selesai.")
-    try:
-        send_due(office.book, cfg.smtp, cfg.mailbox.address, now)
-    except Exception as exc:
-        click.echo(f"Surel belum terkirim ({exc}); daemon akan mengirimkannya.")
+    _send_now(office, now)
 
 
 @surat.command("pdf", help="Buat PDF untuk surat yang belum memilikinya (memerlukan LibreOffice).")

@@ -80,6 +80,21 @@ class Office:
         d = self.book.active_delegation(role, at)
         return bool(d and d["email"] == address)
 
+    def act_for(self, row: dict, task: dict, text: str, actor: str, now: dt.datetime) -> tuple[dict, bool]:
+        """Staff record the task's action on its holder's behalf (outside email).
+
+        Returns the updated row and whether anything was recorded (an empty text is not).
+        """
+        from sop.engine import Reply, advance
+
+        cfg = self.config
+        holder = self.holder(task["role"], now)
+        outcome = advance(self.case(row), Reply(task["step"], actor, text), now, cfg.procedure,
+                          cfg.directory.section_names, cfg.clock.tz)
+        if not outcome.acted:
+            return row, False
+        return self.apply(row, outcome, now, actor_task={**task, "acted_by": holder.email}), True
+
     # Reading the book as the engine and the templates need it -----------------------------
     def case(self, row: dict) -> Case:
         return Case(number=row["number"], state=row["state"], step=row["step"], section=row["section"],
