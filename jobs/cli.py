@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 import sys
@@ -19,19 +20,24 @@ from templates import TEMPLATES
 
 
 def _setup_logging(verbose: bool) -> None:
+    # Under systemd, journald stamps each line itself; elsewhere the time is part of the line.
+    journald = "JOURNAL_STREAM" in os.environ
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        format="%(levelname)s %(name)s: %(message)s" if journald else "%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("mail.log", "docxtpl", "imap_tools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _open_office(ctx: click.Context):
+def _open_office(ctx: click.Context, path: str | None = None):
     from jobs.workflow import Office
     from sop.book import Book
 
+    given = ctx.find_root().obj["config"]
+    if path is None and len(given) > 1:
+        raise click.UsageError("Beberapa --config hanya untuk `run`; perintah ini memerlukan satu kantor.")
     try:
-        cfg = load_config(config_path(ctx.obj["config"]))
+        cfg = load_config(config_path(path or (given[0] if given else None)))
     except ConfigError as exc:
         raise click.ClickException(f"Konfigurasi salah: {exc}") from None
     return Office(cfg, Book(cfg.database))
@@ -50,11 +56,12 @@ class _Group(_Command, click.Group):
 
 
 @click.group(cls=_Group, help="Penanganan pengaduan pelayanan publik melalui surel.")
-@click.option("--config", "config", metavar="PATH", default=None,
-              help="Berkas konfigurasi (bawaan: ./pengaduan.toml atau $PENGADUAN_CONFIG).")
+@click.option("--config", "config", metavar="PATH", multiple=True,
+              help="Berkas konfigurasi (bawaan: ./pengaduan.toml atau $PENGADUAN_CONFIG); "
+                   "untuk `run` boleh diulang: satu daemon untuk beberapa kantor.")
 @click.option("-v", "--verbose", is_flag=True, help="Tampilkan log rinci.")
 @click.pass_context
-def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
+def main(ctx: click.Context, config: tuple[str, ...], verbose: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["config"] = config
     _setup_logging(verbose)
@@ -108,14 +115,30 @@ def _progress_bar():
 @click.option("--no-idle", is_flag=True, help="Jangan memakai IMAP IDLE; hanya pemeriksaan berkala.")
 @click.pass_context
 def run(ctx: click.Context, once: bool, since, no_idle: bool) -> None:
-    from jobs.daemon import run_forever, run_once
+    from logging.handlers import RotatingFileHandler
 
-    office = _open_office(ctx)
+    from jobs.daemon import BookLock, run_forever, run_once
+
+    offices = [_open_office(ctx, path) for path in ctx.find_root().obj["config"]] or [_open_office(ctx)]
+    for office in offices:
+        if office.config.log_file:
+            handler = RotatingFileHandler(office.config.log_file, maxBytes=10 * 2**20, backupCount=5)
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+            logging.getLogger().addHandler(handler)
     since_date = since.date() if since else None
-    if once:
-        run_once(office, since=since_date, progress=_progress_bar())
-    else:
-        run_forever(office, since=since_date, idle=not no_idle)
+    try:
+        if once:
+            for office in offices:
+                lock = BookLock(office.config.database)
+                lock.acquire()
+                try:
+                    run_once(office, since=since_date, progress=_progress_bar())
+                finally:
+                    lock.release()
+        else:
+            run_forever(offices, since=since_date, idle=not no_idle)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command(help="Catat pengaduan yang datang langsung, lewat telepon atau surat.")
@@ -320,7 +343,8 @@ def _known_keys(ctx, extra: tuple[Path, ...]) -> dict:
     keys = {}
     texts = [p.read_text() for p in extra]
     try:
-        cfg = load_config(config_path(ctx.obj["config"]))
+        given = ctx.find_root().obj["config"]
+        cfg = load_config(config_path(given[0] if given else None))
         texts.extend(cfg.letters.trusted_keys)
         if cfg.letters.key and cfg.letters.key.exists():
             public = load_key(cfg.letters.key).public_key()
@@ -483,9 +507,12 @@ def book(ctx: click.Context, as_json: bool, everything: bool) -> None:
     from jobs.daemon import utcnow
     from jobs.views import complaint_json
 
+    from jobs.privacy import record_access
+
     office = _open_office(ctx)
     now = utcnow()
     rows = office.book.complaints(None if everything else "open")
+    record_access(office, "baca-buku", "", f"{len(rows)} pengaduan", now)
     docs = [complaint_json(office, row, now) for row in rows]
     if as_json:
         click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
@@ -519,10 +546,13 @@ def show(ctx: click.Context, number: str, as_json: bool) -> None:
     from jobs.daemon import utcnow
     from jobs.views import complaint_json
 
+    from jobs.privacy import record_access
+
     office = _open_office(ctx)
     row = office.book.complaint(number)
     if row is None:
         raise click.ClickException(f"Pengaduan {number} tidak ada dalam buku.")
+    record_access(office, "baca-pengaduan", number)
     doc = complaint_json(office, row, utcnow(), detail=True)
     if as_json:
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
@@ -573,5 +603,11 @@ def demo(ctx: click.Context, directory: Path | None) -> None:
     run_demo(directory)
 
 
+# Operating commands (doctor, reports, exports, backups, personal data) live in their own module.
+from jobs import cli_office  # noqa: E402,F401
+
 if __name__ == "__main__":
-    main()
+    # Run the module's importable twin, where the operating commands are registered.
+    from jobs.cli import main as entry_point
+
+    entry_point()

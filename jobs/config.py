@@ -94,6 +94,10 @@ class Config:
     security: SecuritySettings = field(default_factory=lambda: SecuritySettings())
     poll_seconds: int = 60
     smtp_give_up_hours: int = 24
+    log_file: Path | None = None
+    backup_folder: Path | None = None
+    backup_keep: int = 7
+    retention_days: int = 0  # closed complaints are anonymised after this many days; 0 keeps them
 
     @cached_property
     def identity(self) -> Identity:
@@ -364,5 +368,10 @@ def load_config(path: Path | str) -> Config:
         mailbox=mailbox, smtp=smtp, directory=directory, procedure=procedure, clock=clock,
         complaint_format=complaint_format, letters=letters, intake=intake, nudges=nudges, security=security,
         smtp_give_up_hours=r.get("smtp", "give_up_hours", int, 24),
+        log_file=r.path_of(r.get("daemon", "log_file")) if r.get("daemon", "log_file", str, None) else None,
+        backup_folder=(r.path_of(r.get("backup", "folder")) if r.get("backup", "folder", str, None)
+                       else r.path_of(r.get("storage", "database")).parent / "cadangan"),
+        backup_keep=max(1, r.get("backup", "keep", int, 7)),
+        retention_days=max(0, r.get("privacy", "retention_days", int, 0)),
         poll_seconds=r.get("daemon", "poll_seconds", int, 60),
     )

@@ -10,10 +10,13 @@ loop between jobs, never inside a message's transaction.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import logging
+import os
 import signal
 import threading
 import time
+from pathlib import Path
 from typing import Callable
 
 import schedule
@@ -24,7 +27,9 @@ from intake.mailbox import Mailbox
 from intake.oauth import OAuthError
 from jobs.recording import alert_staff
 from jobs.clocks import check_deadlines
+from jobs.backup import daily_backup
 from jobs.pdf import make_pdfs
+from jobs.privacy import purge_expired
 from jobs.pipeline import poll
 from jobs.sender import send_due
 from jobs.workflow import Office
@@ -101,9 +106,10 @@ def login_alert(office: Office, now: Callable[[], dt.datetime]) -> Callable[[Exc
 
 
 def jobs_of(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: dt.date | None = None,
-            progress=None) -> dict[str, Guard]:
+            progress=None, stop: threading.Event | None = None) -> dict[str, Guard]:
+    stopped = stop.is_set if stop else (lambda: False)
     return {
-        "ambil-surel": Guard("ambil-surel", lambda: poll(office, now, since=since, progress=progress),
+        "ambil-surel": Guard("ambil-surel", lambda: poll(office, now, since=since, progress=progress, stop=stopped),
                              login_alert(office, now)),
         "kirim-surel": Guard("kirim-surel", lambda: send_outbox(office, now())),
         "batas-waktu": Guard("batas-waktu", lambda: check_deadlines(office, now())),
@@ -156,35 +162,83 @@ class IdleWatcher(threading.Thread):
                 failures += 1
 
 
-def run_forever(office: Office, now: Callable[[], dt.datetime] = utcnow,
+class BookLock:
+    """One daemon per book: an exclusive lock on `<book>.lock`, released by the OS if we die."""
+
+    def __init__(self, database: Path):
+        self.path = database.with_name(database.name + ".lock")
+        self._file = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            handle.close()
+            raise RuntimeError(f"daemon lain sudah berjalan untuk buku {self.path.with_suffix('')} "
+                               f"(PID {holder}); hentikan dulu sebelum menjalankan yang baru") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        self._file = handle
+
+    def release(self) -> None:
+        if self._file:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+
+
+def run_forever(offices: Office | list[Office], now: Callable[[], dt.datetime] = utcnow,
                 stop: threading.Event | None = None, *, since: dt.date | None = None,
                 idle: bool = True) -> None:
+    """Run one or several offices (each its own config and book) in one loop."""
+    offices = offices if isinstance(offices, list) else [offices]
     stop = stop or threading.Event()
     wake = threading.Event()
 
     def request_stop(signum, _frame):
-        log.info("sinyal %s diterima; berhenti setelah tugas yang sedang berjalan", signum)
+        log.info("sinyal %s diterima; berhenti setelah pesan yang sedang diproses", signum)
         stop.set()
         wake.set()
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
-    jobs = jobs_of(office, now)
-    scheduler = schedule.Scheduler()
-    scheduler.every(office.config.poll_seconds).seconds.do(jobs["ambil-surel"])
-    scheduler.every(10).seconds.do(jobs["kirim-surel"])
-    scheduler.every(1).minutes.do(jobs["batas-waktu"])
-    scheduler.every(1).minutes.do(Guard("surat-pdf", lambda: make_pdfs(office)))
-    log.info("daemon berjalan: kotak surat %s, pemeriksaan setiap %s detik%s",
-             office.config.mailbox.address, office.config.poll_seconds, ", IDLE aktif" if idle else "")
-    run_once(office, now, since=since)
-    if idle:
-        IdleWatcher(office, wake, stop).start()
-    while not stop.is_set():
-        scheduler.run_pending()
-        if wake.wait(max(0.2, min(1.0, scheduler.idle_seconds or 1.0))) and not stop.is_set():
-            wake.clear()
-            jobs["ambil-surel"]()
-            jobs["kirim-surel"]()
+    locks = [BookLock(o.config.database) for o in offices]
+    taken = []
+    try:
+        for lock in locks:
+            lock.acquire()
+            taken.append(lock)
+        scheduler = schedule.Scheduler()
+        all_jobs = []
+        for office in offices:
+            jobs = jobs_of(office, now, stop=stop)
+            all_jobs.append(jobs)
+            scheduler.every(office.config.poll_seconds).seconds.do(jobs["ambil-surel"])
+            scheduler.every(10).seconds.do(jobs["kirim-surel"])
+            scheduler.every(1).minutes.do(jobs["batas-waktu"])
+            scheduler.every(1).minutes.do(Guard("surat-pdf", lambda o=office: make_pdfs(o)))
+            scheduler.every().day.at("02:00").do(Guard("cadangan", lambda o=office: daily_backup(o, now())))
+            scheduler.every().day.at("03:00").do(Guard("retensi", lambda o=office: purge_expired(o, now())))
+            log.info("daemon berjalan: kotak surat %s, pemeriksaan setiap %s detik%s",
+                     office.config.mailbox.address, office.config.poll_seconds, ", IDLE aktif" if idle else "")
+            run_once(office, now, since=since)
+            if idle:
+                IdleWatcher(office, wake, stop).start()
+        while not stop.is_set():
+            scheduler.run_pending()
+            if wake.wait(max(0.2, min(1.0, scheduler.idle_seconds or 1.0))) and not stop.is_set():
+                wake.clear()
+                for jobs in all_jobs:  # a wake-up is cheap: each office's mailbox is looked at
+                    jobs["ambil-surel"]()
+                    jobs["kirim-surel"]()
+    finally:
+        for lock in taken:
+            lock.release()
     log.info("daemon berhenti")

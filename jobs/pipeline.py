@@ -236,7 +236,8 @@ def record_old(office: Office, raw: bytes, now: dt.datetime) -> Handled:
 
 
 def poll(office: Office, now: Callable[[], dt.datetime], *, since: dt.date | None = None,
-         progress: Callable[[int], Callable[[], None]] | None = None) -> dict[str, int]:
+         progress: Callable[[int], Callable[[], None]] | None = None,
+         stop: Callable[[], bool] = lambda: False) -> dict[str, int]:
     """Fetch what waits in the mailbox, process each message, move what the book holds.
 
     `since`: on the first run, messages older than this date are imported as old (kept,
@@ -258,6 +259,8 @@ def poll(office: Office, now: Callable[[], dt.datetime], *, since: dt.date | Non
         held: list[str] = []
         last_uid = cursor["last_uid"] if cursor and cursor["uidvalidity"] == validity else 0
         for uid, raw in box.fetch(uids):
+            if stop():  # SIGTERM: finish between messages; the rest waits in the INBOX
+                break
             try:
                 handled = (record_old if uid in old else process_raw)(office, raw, now())
             except Exception as exc:  # one bad message never stops the others

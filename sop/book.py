@@ -204,6 +204,21 @@ MIGRATIONS = (
     """
     ALTER TABLE attachments ADD COLUMN purpose TEXT NOT NULL DEFAULT 'pengaduan';
     """,
+    """
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    ALTER TABLE complaints ADD COLUMN anonymised_at TEXT;
+    ALTER TABLE complaints ADD COLUMN lapor_id TEXT;
+    CREATE INDEX complaints_closed ON complaints(state, closed_at);
+    CREATE INDEX complaints_email ON complaints(email);
+    CREATE INDEX complaints_received ON complaints(received_at);
+    """,
 )
 
 
@@ -345,6 +360,20 @@ class Book:
     def complaint_by_id(self, complaint_id: int) -> dict | None:
         return self._one("SELECT * FROM complaints WHERE id = ?", (complaint_id,))
 
+    def complaints_received(self, start: dt.datetime, end: dt.datetime) -> list[dict]:
+        return self._all("SELECT * FROM complaints WHERE received_at >= ? AND received_at < ? ORDER BY id",
+                         (iso(start), iso(end)))
+
+    def set_lapor_id(self, complaint_id: int, lapor_id: str) -> None:
+        self.conn.execute("UPDATE complaints SET lapor_id = ? WHERE id = ?", (lapor_id, complaint_id))
+
+    def schema_version(self) -> tuple[int, int]:
+        """(applied migrations, known migrations)."""
+        return self.conn.execute("PRAGMA user_version").fetchone()[0], len(MIGRATIONS)
+
+    def integrity(self) -> str:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
     def complaints(self, state: str | None = None) -> list[dict]:
         if state:
             return self._all("SELECT * FROM complaints WHERE state = ? ORDER BY id", (state,))
@@ -484,6 +513,38 @@ class Book:
             "ON CONFLICT(folder) DO UPDATE SET uidvalidity = excluded.uidvalidity, "
             "last_uid = excluded.last_uid, updated_at = excluded.updated_at",
             (folder, uidvalidity, last_uid, iso(at)))
+
+    # Personal data ----------------------------------------------------------------------------
+    def audit(self, at: dt.datetime, who: str, action: str, subject: str = "", detail: str = "") -> None:
+        """UU 27/2022 Pasal 31: who read or exported personal data, when."""
+        self.db["audit"].insert(dict(at=iso(at), who=who, action=action, subject=subject, detail=detail))
+
+    def audit_log(self) -> list[dict]:
+        return self._all("SELECT * FROM audit ORDER BY id")
+
+    def complaints_of_person(self, email: str) -> list[dict]:
+        return self._all("SELECT * FROM complaints WHERE email = ? ORDER BY id", (email.lower(),))
+
+    def messages_of_sender(self, email: str) -> list[dict]:
+        return self._all("SELECT * FROM messages WHERE sender = ? ORDER BY received_at", (email.lower(),))
+
+    def expired_complaints(self, closed_before: dt.datetime) -> list[dict]:
+        return self._all("SELECT * FROM complaints WHERE state != 'open' AND anonymised_at IS NULL "
+                         "AND closed_at < ? ORDER BY id", (iso(closed_before),))
+
+    def anonymise(self, complaint_id: int, at: dt.datetime, placeholder: str) -> None:
+        """Remove a complaint's personal data; its number, dates, section, state and letters stay."""
+        self.conn.execute(
+            "UPDATE complaints SET name = ?, email = NULL, phone = NULL, address = NULL, subject = ?, "
+            "body = ?, anonymised_at = ? WHERE id = ?", (placeholder, placeholder, placeholder, iso(at), complaint_id))
+        self.conn.execute("UPDATE events SET text = ? WHERE complaint_id = ? AND kind IN "
+                          "('tambahan', 'langkah', 'catatan', 'lampiran', 'gagal_kirim')", (placeholder, complaint_id))
+        self.conn.execute("UPDATE messages SET sender = '', subject = ?, raw_path = NULL WHERE complaint_id = ?",
+                          (placeholder, complaint_id))
+        self.conn.execute("UPDATE attachments SET filename = ?, path = NULL WHERE complaint_id = ?",
+                          (placeholder, complaint_id))
+        self.conn.execute("UPDATE outbox SET raw = X'', subject = ?, recipients = '[]', recipient = NULL "
+                          "WHERE complaint_id = ? AND sent_at IS NOT NULL", (placeholder, complaint_id))
 
     # Letters --------------------------------------------------------------------------------
     def record_letter(self, *, year: int, number: str, complaint_id: int, issued_at: dt.datetime, path: str,

@@ -1,0 +1,152 @@
+"""`pengaduan doctor`: check everything an office depends on, each with what to do when it fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import smtplib
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from jobs.config import Config
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+    warning: bool = False  # not fatal: reported, but the office can run
+
+
+def run_checks(cfg: Config, *, send_test_mail: bool = False) -> list[Check]:
+    checks: list[Check] = [Check("konfigurasi", True, f"{cfg.path} terbaca, SOP {len(cfg.procedure.steps)} langkah")]
+    checks.extend(_imap(cfg))
+    checks.append(_smtp(cfg, send_test_mail))
+    checks.extend(_book(cfg))
+    checks.append(_templates())
+    checks.append(_key(cfg))
+    checks.append(_clock(cfg))
+    checks.extend(_disk(cfg))
+    return checks
+
+
+def _imap(cfg: Config) -> list[Check]:
+    from intake.mailbox import Mailbox
+
+    s = cfg.mailbox
+    try:
+        with Mailbox(s) as box:
+            box.pending_uids()
+            folders = {f.name for f in box._box.folder.list()}
+            idle = box.can_idle
+    except Exception as exc:
+        return [Check("IMAP", False, f"{s.host}:{s.port} ({s.security}) sebagai {s.username}: {exc}",
+                      "periksa [mailbox] host, port, security, username dan kata sandi/OAuth2")]
+    out = [Check("IMAP", True, f"masuk ke {s.host}:{s.port} sebagai {s.username}; folder {s.folder} terbaca")]
+    missing = [f for f in (s.processed_folder, "Karantina") if f not in folders]
+    out.append(Check("folder IMAP", True, "folder Diproses dan Karantina ada" if not missing else
+                     f"akan dibuat saat pertama dipakai: {', '.join(missing)}", warning=bool(missing)))
+    out.append(Check("IMAP IDLE", idle, "server mendukung IDLE (pengaduan masuk dalam hitungan detik)" if idle
+                     else "server tidak mendukung IDLE; pemeriksaan berkala setiap "
+                          f"{cfg.poll_seconds} detik", "" if idle else "kurangi [daemon] poll_seconds bila perlu",
+                     warning=not idle))
+    return out
+
+
+def _smtp(cfg: Config, send_test_mail: bool) -> Check:
+    from email.message import EmailMessage
+
+    from jobs.sender import _connect
+
+    s = cfg.smtp
+    try:
+        with _connect(s) as smtp:
+            smtp.noop()
+            detail = f"tersambung ke {s.host}:{s.port} ({s.security})"
+            if send_test_mail:
+                staff = cfg.directory.official(cfg.procedure.step(1).role)
+                msg = EmailMessage()
+                msg["From"] = cfg.mailbox.address
+                msg["To"] = staff.email
+                msg["Subject"] = "Uji kirim sistem pengaduan"
+                msg["Auto-Submitted"] = "auto-generated"
+                msg.set_content("Surel ini dikirim oleh `pengaduan doctor --kirim-uji` untuk memeriksa "
+                                "pengiriman. Tidak perlu dibalas.")
+                smtp.send_message(msg)
+                detail += f"; surel uji dikirim ke {staff.email}"
+    except (OSError, smtplib.SMTPException) as exc:
+        return Check("SMTP", False, f"{s.host}:{s.port}: {exc}", "periksa [smtp] host, port, security dan login")
+    return Check("SMTP", True, detail)
+
+
+def _book(cfg: Config) -> list[Check]:
+    from sop.book import Book
+
+    try:
+        book = Book(cfg.database)
+        applied, known = book.schema_version()
+        integrity = book.integrity()
+        book.close()
+    except Exception as exc:
+        return [Check("buku pengaduan", False, f"{cfg.database}: {exc}", "periksa [storage] database dan izin folder")]
+    out = [Check("buku pengaduan", integrity == "ok" and applied == known,
+                 f"{cfg.database}: migrasi {applied}/{known}, integritas {integrity}",
+                 "pulihkan dari cadangan (lihat docs/DEPLOY.md)" if integrity != "ok" else "")]
+    for folder in (cfg.database.parent, cfg.files):
+        if folder.exists():
+            mode = folder.stat().st_mode & 0o777
+            private = not mode & 0o077
+            out.append(Check(f"izin {folder.name}", private, f"{folder} bermode {mode:o}",
+                             "" if private else f"data pribadi: jalankan chmod 700 {folder}", warning=not private))
+    return out
+
+
+def _templates() -> Check:
+    from letters.mail import _ENV
+    from letters.render import DEFAULT_TEMPLATE
+
+    try:
+        names = [n for n in _ENV.list_templates() if not n.startswith("_")]
+        for name in names:
+            _ENV.get_template(name)
+        ok = DEFAULT_TEMPLATE.exists()
+    except Exception as exc:
+        return Check("templat", False, str(exc), "pasang ulang paket atau perbaiki templat yang disebut")
+    return Check("templat", ok, f"{len(names)} templat surel dan templat surat terbaca")
+
+
+def _key(cfg: Config) -> Check:
+    path = cfg.letters.key
+    if path is None or not path.exists():
+        return Check("kunci segel", False, "belum ada kunci segel; surat dibuat tanpa segel elektronik",
+                     "jalankan: pengaduan kunci buat", warning=True)
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        return Check("kunci segel", False, f"{path} bermode {mode:o}", f"jalankan: chmod 600 {path}")
+    from letters.seal import key_id, load_key
+
+    return Check("kunci segel", True, f"{path} (kunci {key_id(load_key(path).public_key())})")
+
+
+def _clock(cfg: Config) -> Check:
+    try:
+        ZoneInfo("Asia/Makassar")
+    except Exception:
+        return Check("zona waktu", False, "data zona waktu Asia/Makassar tidak ada", "pasang paket tzdata")
+    now = dt.datetime.now(cfg.clock.tz)
+    return Check("zona waktu", True, f"sekarang {now:%Y-%m-%d %H:%M} {now.tzname()} "
+                                     f"({'jam kerja' if cfg.clock.is_open(now) else 'di luar jam kerja'})")
+
+
+def _disk(cfg: Config) -> list[Check]:
+    out = []
+    for folder in {cfg.files if cfg.files.exists() else cfg.files.parent, cfg.database.parent}:
+        if not folder.exists():
+            continue
+        free = shutil.disk_usage(folder).free
+        ok = free > 2**30
+        out.append(Check("ruang disk", ok, f"{folder}: {free / 2**30:.1f} GiB bebas",
+                         "" if ok else "kosongkan disk atau pindahkan [storage]", warning=not ok))
+    return out

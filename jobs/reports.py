@@ -1,0 +1,246 @@
+"""The Camat's recap (laporan) and the book export (ekspor): figures from the book, written as
+XLSX (openpyxl) and DOCX (python-docx) with charts (matplotlib), and a plain-text summary."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jobs.workflow import CHANNEL_WORDS, Office
+from letters.dates import tanggal
+from sop.book import parse_iso
+
+STATES = {"open": "terbuka", "closed": "selesai", "rejected": "ditolak"}
+
+
+@dataclass
+class Recap:
+    title: str
+    start: dt.date
+    end: dt.date  # exclusive
+    total: int = 0
+    by_channel: Counter = field(default_factory=Counter)
+    by_section: Counter = field(default_factory=Counter)
+    by_state: Counter = field(default_factory=Counter)
+    steps: list[dict] = field(default_factory=list)  # per SOP step: done, median minutes, share within standard
+    late: list[dict] = field(default_factory=list)  # late tasks and who held them
+
+
+def period(month: str | None = None, year: int | None = None, start: dt.date | None = None,
+           end: dt.date | None = None) -> tuple[str, dt.date, dt.date]:
+    from letters.dates import MONTHS
+
+    if month:
+        y, m = (int(x) for x in month.split("-"))
+        first = dt.date(y, m, 1)
+        return f"Bulan {MONTHS[m - 1]} {y}", first, (first + dt.timedelta(days=32)).replace(day=1)
+    if year:
+        return f"Tahun {year}", dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    if start and end:
+        return f"{tanggal(start)} s.d. {tanggal(end)}", start, end + dt.timedelta(days=1)
+    raise ValueError("sebutkan --bulan, --tahun, atau --dari dan --sampai")
+
+
+def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.datetime) -> Recap:
+    cfg = office.config
+    tz = cfg.clock.tz
+    lo = dt.datetime.combine(start, dt.time(0), tz)
+    hi = dt.datetime.combine(end, dt.time(0), tz)
+    rows = office.book.complaints_received(lo, hi)
+    out = Recap(title, start, end, total=len(rows))
+    done: dict[int, list[tuple[float, bool]]] = {s.no: [] for s in cfg.procedure.steps}
+    for row in rows:
+        out.by_channel[CHANNEL_WORDS.get(row["channel"], row["channel"])] += 1
+        out.by_section[row["section"] or "(belum ditentukan)"] += 1
+        out.by_state[STATES.get(row["state"], row["state"])] += 1
+        for task in office.book.tasks(row["id"]):
+            opened, due, finished = (parse_iso(task[k]) for k in ("opened_at", "due_at", "done_at"))
+            if finished:
+                done[task["step"]].append(((finished - opened).total_seconds() / 60, finished <= due))
+            late = (finished and finished > due) or (not finished and row["state"] == "open" and now > due)
+            if late:
+                holder = cfg.directory.official(task["role"])
+                out.late.append({"number": row["number"], "step": task["step"], "official": holder.title,
+                                 "email": task["official"], "due_at": due.astimezone(tz),
+                                 "done_at": finished.astimezone(tz) if finished else None})
+    for step in cfg.procedure.steps:
+        if step.automatic:
+            continue
+        times = done[step.no]
+        out.steps.append({
+            "step": step.no, "role": cfg.directory.official(step.role).title, "standard": str(step.time),
+            "done": len(times), "median_minutes": statistics.median(t for t, _ in times) if times else None,
+            "within_standard": sum(ok for _, ok in times) / len(times) if times else None})
+    return out
+
+
+def minutes_text(minutes: float | None) -> str:
+    if minutes is None:
+        return "-"
+    if minutes < 90:
+        return f"{minutes:.0f} menit"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.1f} jam"
+    return f"{minutes / 1440:.1f} hari"
+
+
+def summary_text(r: Recap) -> str:
+    lines = [f"Rekap pengaduan {r.title}", f"Jumlah pengaduan: {r.total}"]
+    for label, counts in (("Saluran", r.by_channel), ("Seksi", r.by_section), ("Status", r.by_state)):
+        lines.append(f"{label}: " + (", ".join(f"{k} {v}" for k, v in counts.most_common()) or "-"))
+    lines.append("Waktu per langkah (median; sesuai mutu baku):")
+    for s in r.steps:
+        share = f"{s['within_standard']:.0%}" if s["within_standard"] is not None else "-"
+        lines.append(f"  Langkah {s['step']} ({s['role']}, mutu baku {s['standard']}): "
+                     f"{s['done']} selesai, median {minutes_text(s['median_minutes'])}, sesuai {share}")
+    lines.append(f"Terlambat: {len(r.late)}")
+    for item in r.late:
+        lines.append(f"  {item['number']} langkah {item['step']} ({item['official']} {item['email']}), "
+                     f"batas {item['due_at']:%d-%m-%Y %H.%M}")
+    return "\n".join(lines)
+
+
+def charts(r: Recap) -> dict[str, bytes]:
+    import matplotlib
+
+    matplotlib.use("Agg")  # no screen on a server
+    import matplotlib.pyplot as plt
+
+    out = {}
+    for name, title, counts in (("saluran", "Pengaduan menurut saluran", r.by_channel),
+                                ("seksi", "Pengaduan menurut seksi", r.by_section)):
+        fig, ax = plt.subplots(figsize=(6, 3))
+        labels, values = zip(*counts.most_common()) if counts else ((), ())
+        ax.barh(labels, values, color="#2f5d8a")
+        ax.set_title(title)
+        ax.invert_yaxis()
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=110)
+        plt.close(fig)
+        out[name] = buf.getvalue()
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.bar([f"Langkah {s['step']}" for s in r.steps],
+           [100 * (s["within_standard"] or 0) for s in r.steps], color="#3c8d5a")
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("% sesuai mutu baku")
+    ax.set_title("Ketepatan waktu per langkah SOP")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    plt.close(fig)
+    out["langkah"] = buf.getvalue()
+    return out
+
+
+def write_xlsx(r: Recap, path: Path, pictures: dict[str, bytes]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.drawing.image import Image
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ringkasan"
+    ws.append([f"Rekap pengaduan {r.title}"])
+    ws.append(["Jumlah pengaduan", r.total])
+    for label, counts in (("Saluran", r.by_channel), ("Seksi", r.by_section), ("Status", r.by_state)):
+        ws.append([])
+        ws.append([label, "Jumlah"])
+        for key, value in counts.most_common():
+            ws.append([key, value])
+    steps = wb.create_sheet("Langkah SOP")
+    steps.append(["Langkah", "Pelaksana", "Mutu baku", "Selesai", "Median (menit)", "Sesuai mutu baku (%)"])
+    for s in r.steps:
+        steps.append([s["step"], s["role"], s["standard"], s["done"],
+                      round(s["median_minutes"], 1) if s["median_minutes"] is not None else None,
+                      round(100 * s["within_standard"], 1) if s["within_standard"] is not None else None])
+    late = wb.create_sheet("Terlambat")
+    late.append(["Nomor", "Langkah", "Pejabat", "Surel", "Batas waktu", "Selesai"])
+    for item in r.late:
+        late.append([item["number"], item["step"], item["official"], item["email"],
+                     item["due_at"].strftime("%Y-%m-%d %H:%M"),
+                     item["done_at"].strftime("%Y-%m-%d %H:%M") if item["done_at"] else "belum"])
+    sheet = wb.create_sheet("Grafik")
+    for i, png in enumerate(pictures.values()):
+        sheet.add_image(Image(io.BytesIO(png)), f"A{1 + 18 * i}")
+    wb.save(path)
+
+
+def write_docx(r: Recap, path: Path, pictures: dict[str, bytes], office_name: str) -> None:
+    from docx import Document
+    from docx.shared import Cm
+
+    doc = Document()
+    doc.add_heading(f"Rekap Pengaduan {office_name}", level=1)
+    doc.add_paragraph(r.title)
+    doc.add_paragraph(f"Jumlah pengaduan: {r.total}")
+    for name in ("saluran", "seksi"):
+        doc.add_picture(io.BytesIO(pictures[name]), width=Cm(15))
+    doc.add_heading("Waktu per langkah SOP", level=2)
+    table = doc.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ("Langkah", "Pelaksana", "Mutu baku", "Median", "Sesuai")):
+        cell.text = text
+    for s in r.steps:
+        cells = table.add_row().cells
+        share = f"{s['within_standard']:.0%}" if s["within_standard"] is not None else "-"
+        for cell, text in zip(cells, (str(s["step"]), s["role"], s["standard"],
+                                      minutes_text(s["median_minutes"]), share)):
+            cell.text = text
+    doc.add_picture(io.BytesIO(pictures["langkah"]), width=Cm(15))
+    doc.add_heading("Langkah yang terlambat", level=2)
+    if not r.late:
+        doc.add_paragraph("Tidak ada.")
+    for item in r.late:
+        doc.add_paragraph(f"{item['number']} langkah {item['step']} ({item['official']}, {item['email']}), "
+                          f"batas {item['due_at']:%d-%m-%Y %H.%M}", style="List Bullet")
+    doc.save(path)
+
+
+BOOK_COLUMNS = ("Nomor", "Tanggal diterima", "Nama", "Kontak", "Saluran", "Ringkasan", "Seksi",
+                "Tindak lanjut", "Tanggal dijawab", "Nomor surat", "Disampaikan", "Nomor LAPOR!")
+
+
+def book_rows(office: Office) -> list[list]:
+    """The book in the columns of the paper buku pengaduan."""
+    tz = office.config.clock.tz
+    decision_step = next((s.no for s in office.config.procedure.steps if s.keywords and "rapat" in s.keywords), None)
+    out = []
+    for row in office.book.complaints():
+        events = office.book.events(row["id"])
+        decision = next((e["text"] for e in events if e["kind"] == "langkah" and e["step"] == decision_step), "")
+        letter = office.book.current_letter(row["id"])
+        contact = ", ".join(x for x in (row["email"], row["phone"], row["address"]) if x)
+        delivered = ""
+        if letter and letter["dispatched_at"]:
+            delivered = f"{parse_iso(letter['dispatched_at']).astimezone(tz):%Y-%m-%d} ({letter['dispatch_method']})"
+        out.append([row["number"], f"{parse_iso(row['received_at']).astimezone(tz):%Y-%m-%d %H:%M}", row["name"],
+                    contact, CHANNEL_WORDS.get(row["channel"], row["channel"]), row["subject"], row["section"] or "",
+                    decision, f"{parse_iso(letter['issued_at']).astimezone(tz):%Y-%m-%d}" if letter else "",
+                    letter["number"] if letter else "", delivered, row["lapor_id"] or ""])
+    return out
+
+
+def export_book(office: Office, path: Path) -> int:
+    rows = book_rows(office)
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Buku Pengaduan"
+        ws.append(list(BOOK_COLUMNS))
+        for row in rows:
+            ws.append(row)
+        wb.save(path)
+    else:
+        with path.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM lets Excel read UTF-8
+            writer = csv.writer(f)
+            writer.writerow(BOOK_COLUMNS)
+            writer.writerows(rows)
+    path.chmod(0o600)
+    return len(rows)
