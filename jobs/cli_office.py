@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -54,7 +55,7 @@ def laporan(ctx, bulan, tahun, dari, sampai, keluar: Path) -> None:
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     office = _open_office(ctx)
-    r = recap(office, title, start, end, utcnow())
+    r = recap(office, title, start, end, utcnow(), progress=sys.stderr.isatty())
     keluar.mkdir(parents=True, exist_ok=True)
     stem = keluar / f"laporan-pengaduan-{start:%Y%m%d}-{(end - dt.timedelta(days=1)):%Y%m%d}"
     pictures = charts(r)
@@ -73,7 +74,7 @@ def ekspor(ctx, target: Path) -> None:
     from jobs.reports import export_book
 
     office = _open_office(ctx)
-    count = export_book(office, target)
+    count = export_book(office, target, progress=sys.stderr.isatty())
     record_access(office, "ekspor", str(target), f"{count} pengaduan")
     click.echo(f"{count} pengaduan diekspor ke {target}.")
 

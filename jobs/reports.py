@@ -46,7 +46,16 @@ def period(month: str | None = None, year: int | None = None, start: dt.date | N
     raise ValueError("sebutkan --bulan, --tahun, atau --dari dan --sampai")
 
 
-def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.datetime) -> Recap:
+def _track(items, label: str, progress: bool):
+    if not progress:
+        return items
+    from rich.progress import track
+
+    return track(items, description=label, transient=True)
+
+
+def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.datetime,
+          progress: bool = False) -> Recap:
     cfg = office.config
     tz = cfg.clock.tz
     lo = dt.datetime.combine(start, dt.time(0), tz)
@@ -54,7 +63,7 @@ def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.date
     rows = office.book.complaints_received(lo, hi)
     out = Recap(title, start, end, total=len(rows))
     done: dict[int, list[tuple[float, bool]]] = {s.no: [] for s in cfg.procedure.steps}
-    for row in rows:
+    for row in _track(rows, "Menghitung rekap", progress):
         out.by_channel[CHANNEL_WORDS.get(row["channel"], row["channel"])] += 1
         out.by_section[row["section"] or "(belum ditentukan)"] += 1
         out.by_state[STATES.get(row["state"], row["state"])] += 1
@@ -205,12 +214,12 @@ BOOK_COLUMNS = ("Nomor", "Tanggal diterima", "Nama", "Kontak", "Saluran", "Ringk
                 "Tindak lanjut", "Tanggal dijawab", "Nomor surat", "Disampaikan", "Nomor LAPOR!")
 
 
-def book_rows(office: Office) -> list[list]:
+def book_rows(office: Office, progress: bool = False) -> list[list]:
     """The book in the columns of the paper buku pengaduan."""
     tz = office.config.clock.tz
     decision_step = next((s.no for s in office.config.procedure.steps if s.keywords and "rapat" in s.keywords), None)
     out = []
-    for row in office.book.complaints():
+    for row in _track(office.book.complaints(), "Mengekspor buku", progress):
         events = office.book.events(row["id"])
         decision = next((e["text"] for e in events if e["kind"] == "langkah" and e["step"] == decision_step), "")
         letter = office.book.current_letter(row["id"])
@@ -225,8 +234,8 @@ def book_rows(office: Office) -> list[list]:
     return out
 
 
-def export_book(office: Office, path: Path) -> int:
-    rows = book_rows(office)
+def export_book(office: Office, path: Path, progress: bool = False) -> int:
+    rows = book_rows(office, progress)
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
