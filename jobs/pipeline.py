@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import sqlite3
 from dataclasses import dataclass
 from typing import Callable
 
@@ -35,6 +36,8 @@ from sop.engine import Reply, advance
 log = logging.getLogger(__name__)
 
 QUARANTINE_FOLDER = "Karantina"
+# Failures of our own storage, which say nothing about the message being processed.
+INFRASTRUCTURE = (sqlite3.OperationalError, OSError)
 
 
 @dataclass(frozen=True)
@@ -263,6 +266,11 @@ def poll(office: Office, now: Callable[[], dt.datetime], *, since: dt.date | Non
                 break
             try:
                 handled = (record_old if uid in old else process_raw)(office, raw, now())
+            except INFRASTRUCTURE:
+                # The book is locked or the disk is full: not this message's fault. Stop the cycle
+                # without counting a failure; everything not yet committed waits in the INBOX.
+                box.mark_processed(done)
+                raise
             except Exception as exc:  # one bad message never stops the others
                 log.exception("gagal memproses pesan UID %s", uid)
                 if quarantine(office, raw, f"{type(exc).__name__}: {exc}", now()):

@@ -244,7 +244,7 @@ def parse_iso(text: str | None) -> dt.datetime | None:
 
 
 class Book:
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, timeout: float = 30.0):
         self.path = Path(path)
         private_dir(self.path.parent)
         if not self.path.exists():
@@ -252,7 +252,8 @@ class Book:
             self.path.touch(mode=0o600)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction means
         # exactly what `transaction()` encloses.
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        # timeout: how long a writer waits for another process's transaction (busy timeout).
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")

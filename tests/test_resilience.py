@@ -114,3 +114,48 @@ def test_book_and_files_are_private_to_the_service_account(env):
     assert env.config.database.parent.stat().st_mode & 0o777 == 0o700
     raw_files = list((env.config.files / "raw").rglob("*.eml"))
     assert raw_files and (env.config.files / "raw").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_locked_book_delays_intake_without_losing_or_quarantining(env, caplog):
+    import sqlite3 as sql
+
+    from jobs.workflow import Office
+    from sop.book import Book
+
+    env.complain(0)
+    office = Office(env.config, Book(env.config.database, timeout=0.5))
+    blocker = sql.connect(env.config.database, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")  # another process holds the book
+    try:
+        with caplog.at_level(logging.ERROR):
+            run_once(office)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert "database is locked" in caplog.text
+    assert office.book.messages("quarantine") == [] and office.book.complaints() == []
+    run_once(office)
+    assert len(office.book.complaints()) == 1 and len(env.inbox(env.cast.citizens[0][1])) == 1
+
+
+def test_a_full_disk_delays_intake_without_losing_or_quarantining(env, monkeypatch, caplog):
+    import errno
+    from pathlib import Path
+
+    env.complain(0)
+    env.complain(1)
+    real_write = Path.write_bytes
+
+    def full_disk(self, data):
+        if "/raw/" in str(self):
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    with caplog.at_level(logging.ERROR):
+        env.cycle()
+    assert "No space left on device" in caplog.text
+    assert env.office.book.complaints() == [] and env.office.book.messages("quarantine") == []
+    monkeypatch.setattr(Path, "write_bytes", real_write)  # space freed
+    env.cycle()
+    assert len(env.office.book.complaints()) == 2
