@@ -1,0 +1,181 @@
+"""Letter commands: the office key, verification, dispatch and PDFs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from jobs.cli import _Group, _open_office, main
+from jobs.cli_staff import _send_now
+from jobs.config import ConfigError, config_path, load_config
+
+
+@main.group(cls=_Group, help="Kunci segel elektronik kantor (Ed25519) untuk surat jawaban.")
+def kunci() -> None:
+    pass
+
+
+@kunci.command("buat", help="Buat kunci segel kantor (sekali); kunci publiknya dicetak untuk diumumkan.")
+@click.pass_context
+def kunci_buat(ctx) -> None:
+    from letters.seal import make_key, public_text
+
+    office = _open_office(ctx)
+    path = office.config.letters.key
+    try:
+        key = make_key(path)
+    except FileExistsError:
+        raise click.ClickException(f"Kunci sudah ada di {path}; kunci lama tidak ditimpa.") from None
+    click.echo(f"Kunci segel dibuat: {path} (hanya dapat dibaca akun layanan).")
+    click.echo("Umumkan kunci publik berikut (misalnya di laman kantor) agar surat dapat diperiksa:")
+    click.echo(public_text(key.public_key()))
+
+
+@kunci.command("tampil", help="Cetak kunci publik kantor untuk diumumkan.")
+@click.pass_context
+def kunci_tampil(ctx) -> None:
+    from letters.seal import load_key, public_text
+
+    office = _open_office(ctx)
+    path = office.config.letters.key
+    if not path.exists():
+        raise click.ClickException(f"Belum ada kunci di {path}; buat dengan: pengaduan kunci buat")
+    click.echo(public_text(load_key(path).public_key()))
+
+
+def _known_keys(ctx, extra: tuple[Path, ...]) -> dict:
+    from letters.seal import key_id, load_key, parse_public
+
+    keys = {}
+    texts = [p.read_text() for p in extra]
+    try:
+        given = ctx.find_root().obj["config"]
+        cfg = load_config(config_path(given[0] if given else None))
+        texts.extend(cfg.letters.trusted_keys)
+        if cfg.letters.key and cfg.letters.key.exists():
+            public = load_key(cfg.letters.key).public_key()
+            keys[key_id(public)] = public
+    except ConfigError:
+        pass  # verifying needs only a public key, not the office's configuration
+    for text in texts:
+        public = parse_public(text)
+        keys[key_id(public)] = public
+    return keys
+
+
+@main.command(help="Periksa keaslian surat jawaban (.docx, .pdf, atau teks kode QR), tanpa internet.")
+@click.argument("target")
+@click.option("--kunci", "key_files", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
+              help="Berkas kunci publik kantor penerbit (bila bukan kantor ini).")
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
+@click.pass_context
+def verifikasi(ctx, target: str, key_files, as_json: bool) -> None:
+    from letters.verify import check_seal, verify_file
+
+    keys = _known_keys(ctx, key_files)
+    register = None
+    try:
+        office = _open_office(ctx)
+        register = lambda s: office.book.letter(s.number, int(s.date[:4]))  # noqa: E731 (numbers restart yearly)
+    except click.ClickException:
+        pass
+    path = Path(target)
+    if path.exists():
+        verdict = verify_file(path, keys, register)
+    else:
+        verdict = check_seal(target, keys)
+        if verdict.seal:
+            verdict.checked.append("hanya kode yang diperiksa; isi surat memerlukan berkasnya")
+    if as_json:
+        click.echo(json.dumps({"valid": verdict.valid, "problems": verdict.problems, "checked": verdict.checked,
+                               "letter": verdict.seal.__dict__ if verdict.seal else None}, ensure_ascii=False, indent=2))
+    else:
+        if verdict.seal:
+            s = verdict.seal
+            click.echo(f"Surat nomor {s.number}, tanggal {s.date}, kepada {s.addressee}.")
+        for line in verdict.checked:
+            click.echo(f"  ✓ {line}")
+        for line in verdict.problems:
+            click.echo(f"  ✗ {line}")
+        click.echo("SAH: surat ini asli dan tidak diubah." if verdict.valid else "TIDAK SAH: lihat keterangan di atas.")
+    ctx.exit(0 if verdict.valid else 1)
+
+
+@main.group(cls=_Group, invoke_without_command=True, help="Surat jawaban: menunggu pengiriman, cetak, kirim.")
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
+@click.pass_context
+def surat(ctx, as_json: bool) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    office = _open_office(ctx)
+    rows = []
+    for letter in office.book.letters_awaiting_dispatch():
+        complaint = office.book.complaint_by_id(letter["complaint_id"])
+        rows.append({"number": letter["number"], "complaint": complaint["number"], "issued_at": letter["issued_at"],
+                     "addressee": complaint["name"], "email": complaint["email"], "address": complaint["address"],
+                     "docx": letter["path"], "pdf": letter["pdf_path"]})
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("Tidak ada surat yang menunggu pengiriman.")
+        return
+    click.echo("Surat menunggu pengiriman:")
+    for r in rows:
+        via = f"surel {r['email']}" if r["email"] else "tanpa surel"
+        click.echo(f"  {r['number']}  pengaduan {r['complaint']}  kepada {r['addressee'] or '-'} ({via})")
+    printable = [r for r in rows if not r["email"]]
+    if printable:
+        click.echo("\nSiap dicetak (pengadu tanpa alamat surel; sampaikan lewat pos atau langsung):")
+        for r in printable:
+            click.echo(f"  {r['number']}  {r['addressee'] or '-'}, {r['address'] or 'alamat tidak dicatat'}")
+            click.echo(f"      {r['pdf'] or r['docx']}")
+
+
+@surat.command("kirim", help="Catat pengiriman surat (langkah penyampaian selesai); dengan --cara email sistem mengirimkannya.")
+@click.argument("number")
+@click.option("--cara", type=click.Choice(["email", "pos", "langsung"]), required=True)
+@click.option("--catatan", default="", help="Keterangan, misalnya nomor resi pos atau nama penerima.")
+@click.option("--petugas", default=None)
+@click.pass_context
+def surat_kirim(ctx, number: str, cara: str, catatan: str, petugas: str | None) -> None:
+    import getpass
+
+    from jobs.daemon import utcnow
+    from jobs.issuing import write_dossier
+
+    office = _open_office(ctx)
+    now = utcnow()
+    who = petugas or getpass.getuser()
+    ways = {"email": "melalui surel", "pos": "melalui pos", "langsung": "diserahkan langsung"}
+    with office.book.transaction():
+        letter = office.book.letter(number)
+        if letter is None or letter["void"]:
+            raise click.ClickException(f"Surat {number} tidak ada atau sudah dibatalkan.")
+        if letter["dispatched_at"]:
+            raise click.ClickException(f"Surat {number} sudah tercatat dikirim pada {letter['dispatched_at']}.")
+        row = office.book.complaint_by_id(letter["complaint_id"])
+        task = office.book.open_task_of(row["id"])
+        step = office.config.procedure.step(task["step"]) if task else None
+        if step is None or "deliver_letter" not in step.on_done:
+            raise click.ClickException(f"Pengaduan {row['number']} tidak sedang menunggu penyampaian surat.")
+        if cara == "email" and not row["email"]:
+            raise click.ClickException("Pengadu tidak memiliki alamat surel; pilih --cara pos atau langsung.")
+        text = f"Surat {number} disampaikan {ways[cara]}." + (f" {catatan}" if catatan else "")
+        row, _ = office.act_for(row, task, text, f"petugas {who}", now)
+        office.book.record_dispatch(letter["id"], now, cara, text)
+        write_dossier(office, row)
+    click.echo(f"Pengiriman surat {number} dicatat ({ways[cara]}); pengaduan {row['number']} selesai.")
+    _send_now(office, now)
+
+
+@surat.command("pdf", help="Buat PDF untuk surat yang belum memilikinya (memerlukan LibreOffice).")
+@click.pass_context
+def surat_pdf(ctx) -> None:
+    from jobs.pdf import libreoffice, make_pdfs
+
+    if libreoffice() is None:
+        raise click.ClickException("LibreOffice tidak terpasang; surat tetap tersedia dalam format Word.")
+    click.echo(f"{make_pdfs(_open_office(ctx))} PDF dibuat.")

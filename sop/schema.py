@@ -1,0 +1,210 @@
+"""The book's schema, as the list of migrations that build it.
+
+Append only: a book records how many of these it has applied (PRAGMA user_version) and
+applies the rest, each in its own transaction, when it is opened.
+"""
+
+# Each entry is one migration; the book's user_version says how many have been applied.
+MIGRATIONS = (
+    """
+    CREATE TABLE complaints (
+        id INTEGER PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL DEFAULT 'open',
+        step INTEGER,
+        channel TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        email TEXT,
+        address TEXT,
+        source_message_id TEXT,
+        subject TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL DEFAULT '',
+        section TEXT,
+        meeting INTEGER NOT NULL DEFAULT 0,
+        letter_number TEXT,
+        letter_path TEXT,
+        message_key TEXT,
+        closed_at TEXT
+    );
+    CREATE INDEX complaints_open ON complaints(state, step);
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+        at TEXT NOT NULL,
+        step INTEGER,
+        actor TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX events_complaint ON events(complaint_id, id);
+    CREATE TABLE tasks (
+        id INTEGER PRIMARY KEY,
+        complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+        step INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        official TEXT NOT NULL,
+        token TEXT NOT NULL UNIQUE,
+        message_id TEXT NOT NULL UNIQUE,
+        opened_at TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        done_at TEXT,
+        escalated_at TEXT,
+        output TEXT
+    );
+    CREATE INDEX tasks_due ON tasks(done_at, due_at);
+    CREATE INDEX tasks_complaint ON tasks(complaint_id, step);
+    CREATE TABLE messages (
+        key TEXT PRIMARY KEY,
+        received_at TEXT NOT NULL,
+        message_id TEXT,
+        sender TEXT NOT NULL DEFAULT '',
+        subject TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL,
+        complaint_id INTEGER REFERENCES complaints(id),
+        raw_path TEXT,
+        raw_sha256 TEXT,
+        note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX messages_kind ON messages(kind);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        message_id TEXT NOT NULL UNIQUE,
+        complaint_id INTEGER REFERENCES complaints(id),
+        kind TEXT NOT NULL,
+        recipients TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        raw BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        next_try_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        sent_at TEXT
+    );
+    CREATE INDEX outbox_pending ON outbox(sent_at, next_try_at);
+    CREATE TABLE serials (
+        series TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        value INTEGER NOT NULL,
+        PRIMARY KEY (series, year)
+    );
+    CREATE TABLE failures (
+        key TEXT PRIMARY KEY,
+        attempts INTEGER NOT NULL,
+        last_error TEXT NOT NULL,
+        last_at TEXT NOT NULL
+    );
+    CREATE TABLE letters (
+        number TEXT PRIMARY KEY,
+        complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+        issued_at TEXT NOT NULL,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        signer TEXT NOT NULL,
+        void INTEGER NOT NULL DEFAULT 0
+    );
+    """,
+    """
+    ALTER TABLE complaints ADD COLUMN phone TEXT;
+    ALTER TABLE complaints ADD COLUMN recorded_by TEXT;
+    ALTER TABLE outbox ADD COLUMN recipient TEXT;
+    CREATE INDEX outbox_recipient ON outbox(recipient, kind, created_at);
+    CREATE TABLE attachments (
+        id INTEGER PRIMARY KEY,
+        complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+        message_key TEXT,
+        filename TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        path TEXT,
+        note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX attachments_complaint ON attachments(complaint_id);
+    CREATE TABLE cursors (
+        folder TEXT PRIMARY KEY,
+        uidvalidity INTEGER NOT NULL,
+        last_uid INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
+    """
+    ALTER TABLE complaints ADD COLUMN confidential INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tasks ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tasks ADD COLUMN last_reminded_at TEXT;
+    ALTER TABLE tasks ADD COLUMN escalations INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tasks ADD COLUMN note TEXT NOT NULL DEFAULT '';
+    ALTER TABLE outbox ADD COLUMN gave_up_at TEXT;
+    CREATE INDEX tasks_open ON tasks(done_at, complaint_id);
+    CREATE TABLE delegations (
+        id INTEGER PRIMARY KEY,
+        role TEXT NOT NULL,
+        form TEXT NOT NULL,
+        name TEXT NOT NULL,
+        email TEXT NOT NULL,
+        nip TEXT NOT NULL DEFAULT '',
+        rank TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '',
+        starts TEXT NOT NULL,
+        ends TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE INDEX delegations_role ON delegations(role, starts, ends);
+    """,
+    """
+    ALTER TABLE letters ADD COLUMN pdf_path TEXT;
+    ALTER TABLE letters ADD COLUMN seal TEXT;
+    ALTER TABLE letters ADD COLUMN dispatched_at TEXT;
+    ALTER TABLE letters ADD COLUMN dispatch_method TEXT;
+    ALTER TABLE letters ADD COLUMN dispatch_note TEXT;
+    CREATE INDEX letters_complaint ON letters(complaint_id);
+    """,
+    # Letter numbers restart each year, so a number alone is not unique: key by year too.
+    """
+    CREATE TABLE letters_by_year (
+        id INTEGER PRIMARY KEY,
+        year INTEGER NOT NULL,
+        number TEXT NOT NULL,
+        complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+        issued_at TEXT NOT NULL,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        signer TEXT NOT NULL,
+        void INTEGER NOT NULL DEFAULT 0,
+        pdf_path TEXT,
+        seal TEXT,
+        dispatched_at TEXT,
+        dispatch_method TEXT,
+        dispatch_note TEXT,
+        UNIQUE (year, number)
+    );
+    INSERT INTO letters_by_year (year, number, complaint_id, issued_at, path, sha256, signer, void,
+                                 pdf_path, seal, dispatched_at, dispatch_method, dispatch_note)
+        SELECT CAST(substr(issued_at, 1, 4) AS INTEGER), number, complaint_id, issued_at, path, sha256,
+               signer, void, pdf_path, seal, dispatched_at, dispatch_method, dispatch_note FROM letters;
+    DROP TABLE letters;
+    ALTER TABLE letters_by_year RENAME TO letters;
+    CREATE INDEX letters_complaint ON letters(complaint_id);
+    CREATE INDEX letters_pending ON letters(void, dispatched_at);
+    """,
+    """
+    ALTER TABLE attachments ADD COLUMN purpose TEXT NOT NULL DEFAULT 'pengaduan';
+    """,
+    """
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    ALTER TABLE complaints ADD COLUMN anonymised_at TEXT;
+    ALTER TABLE complaints ADD COLUMN lapor_id TEXT;
+    CREATE INDEX complaints_closed ON complaints(state, closed_at);
+    CREATE INDEX complaints_email ON complaints(email);
+    CREATE INDEX complaints_received ON complaints(received_at);
+    """,
+)
