@@ -83,9 +83,16 @@ def _header(msg: EmailMessage, name: str) -> str:
             return raw
 
 
+# Unicode direction controls make "gpj.exe" read as "exe.jpg"; they never survive into our data.
+BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+MAX_LINE = 998  # RFC 5322's line limit: longer header values are cut
+MAX_TEXT = 200_000  # characters of body text kept in the book; the raw message keeps the rest
+
+
 def _clean_line(text: str) -> str:
-    """Header values are single lines; CR/LF never survive into our data."""
-    return re.sub(r"[\r\n\t]+", " ", text).strip()
+    """Header values are single lines; CR/LF, NUL and direction controls never survive."""
+    text = BIDI.sub("", re.sub(r"[\r\n\t\x00]+", " ", text)).strip()
+    return text if len(text) <= MAX_LINE else text[:MAX_LINE - 1] + "…"
 
 
 def _decode(payload: bytes, declared: str | None, notes: list[str]) -> str:
@@ -237,7 +244,11 @@ def _ids(value: str) -> tuple[str, ...]:
 def parse_message(raw: bytes) -> Incoming:
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     notes: list[str] = []
-    text = _body(msg, notes)
+    text = BIDI.sub("", _body(msg, notes))
+    if len(text) > MAX_TEXT:
+        notes.append(f"isi surel sangat panjang ({len(text)} karakter); dicatat {MAX_TEXT} karakter "
+                     f"pertama, selengkapnya pada surel asli")
+        text = text[:MAX_TEXT]
     message_id = (_ids(_header(msg, "Message-ID")) or (None,))[0]
     from_name, from_addr = parseaddr(_header(msg, "From"))
     _, reply_to = parseaddr(_header(msg, "Reply-To"))

@@ -62,6 +62,7 @@ class IntakeSettings:
     ack_per_hour: int = 3
     quarantine_after: int = 3
     confidential_by_default: bool = False  # hide complainants from section copies unless lifted
+    max_attachments: int = 50  # per message; a flood of tiny files is recorded, not stored
 
 
 @dataclass(frozen=True)
@@ -346,6 +347,7 @@ def load_config(path: Path | str) -> Config:
         ack_per_hour=r.get("intake", "ack_per_hour", int, 3),
         quarantine_after=r.get("intake", "quarantine_after", int, 3),
         confidential_by_default=r.get("intake", "confidential_by_default", bool, False),
+        max_attachments=max(1, r.get("intake", "max_attachments", int, 50)),
     )
     fractions = r.get("reminders", "at", list, [0.5, 0.9])
     if not all(isinstance(f, (int, float)) and 0 < f < 1 for f in fractions):

@@ -98,7 +98,9 @@ def store_attachments(office: Office, complaint_id: int, key: str | None,
         size = len(item.data)
         digest = hashlib.sha256(item.data).hexdigest()
         note, path = "", None
-        if size > limit:
+        if position - offset > cfg.intake.max_attachments:
+            note = f"melebihi {cfg.intake.max_attachments} lampiran per pesan; tidak disimpan"
+        elif size > limit:
             note = f"melebihi batas {limit // 2**20} MB per berkas; tidak disimpan"
         elif size > budget:
             note = f"melebihi batas {cfg.intake.max_total_bytes // 2**20} MB per pesan; tidak disimpan"
@@ -112,6 +114,11 @@ def store_attachments(office: Office, complaint_id: int, key: str | None,
                                    path=str(path) if path else None, note=note, purpose=purpose)
     if attachments:
         rows = office.book.attachments(complaint_id, None)[offset:]
+        if len(rows) > 20:  # a summary, not ten thousand names, in the history
+            stored = sum(1 for r in rows if r["path"])
+            office.book.add_event(complaint_id, now, None, SYSTEM, "lampiran",
+                                  f"{len(rows)} lampiran diterima; {stored} disimpan, {len(rows) - stored} tidak.")
+            return
         kept = [r["filename"] for r in rows if r["path"]]
         refused = [f"{r['filename']} ({r['note']})" for r in rows if not r["path"]]
         what = "lampiran surat jawaban" if purpose == "lampiran_surat" else "lampiran"

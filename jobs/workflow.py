@@ -111,8 +111,9 @@ class Office:
         return {**row, "received": waktu(parse_iso(row["received_at"]), tz),
                 "channel": CHANNEL_WORDS.get(row["channel"], row["channel"]),
                 "confidential": bool(row["confidential"]),
-                "attachments": [f["filename"] for f in files if f["path"]],
-                "refused": [f"{f['filename']} ({f['note']})" for f in files if not f["path"]]}
+                "attachments": _listed([f["filename"] for f in files if f["path"]]),
+                "attachment_count": sum(1 for f in files if f["path"]),
+                "refused": _listed([f"{f['filename']} ({f['note']})" for f in files if not f["path"]])}
 
     def history(self, complaint_id: int) -> list[dict]:
         tz = self.config.clock.tz
@@ -309,6 +310,11 @@ class Office:
                        maintype=f["content_type"].split("/")[0], subtype=f["content_type"].split("/")[-1])
             for i, f in enumerate(self.book.attachments(row["id"], "lampiran_surat"), start=1) if f["path"])
         return (letter, *enclosures)
+
+
+def _listed(items: list[str], most: int = 10) -> list[str]:
+    """At most `most` items for an email, and how many more there were."""
+    return items if len(items) <= most else [*items[:most], f"dan {len(items) - most} berkas lainnya"]
 
 
 HIDDEN = "[dirahasiakan]"

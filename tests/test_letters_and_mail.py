@@ -74,7 +74,7 @@ def test_indonesian_dates():
 
 def test_mail_templates_keep_citizen_text_as_data():
     c = {"number": "PGD/2025/0001", "name": "{{ office.name }}", "subject": "{% raw %}",
-         "received": "kemarin", "attachments": [], "refused": []}
+         "received": "kemarin", "attachments": [], "refused": [], "attachment_count": 0}
     out = render_mail("tanda_terima", c=c, office={"name": "Kecamatan Palaran", "parent": "Pemkot",
                                                     "address": ""})
     assert "Yth. Bapak/Ibu {{ office.name }}," in out.body and "{% raw %}" in out.body
