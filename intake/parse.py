@@ -89,6 +89,32 @@ MAX_LINE = 998  # RFC 5322's line limit: longer header values are cut
 MAX_TEXT = 200_000  # characters of body text kept in the book; the raw message keeps the rest
 
 
+ANGLE_ADDR = re.compile(r"([^<>,]*)<([^<>\s]+@[^<>\s]+)>")
+
+
+def _addresses(msg, name: str) -> list[tuple[str, str]]:
+    """(display name, address) pairs of an address header, parsed before decoding.
+
+    Decoding first and parsing after would let an encoded display name such as
+    '=?utf-8?q?Budi=0ABcc:_x@evil.test?=' smuggle in an address of its choosing.
+    """
+    out: list[tuple[str, str]] = []
+    for key, raw in msg.raw_items():
+        if key.lower() != name.lower():
+            continue
+        try:
+            out.extend((a.display_name, a.addr_spec) for a in msg.policy.header_factory(name, raw).addresses)
+        except Exception:  # the structured parser gave up: take <angle> addresses from the raw text
+            pairs = ANGLE_ADDR.findall(str(raw)) or getaddresses([str(raw)])
+            for display, addr in pairs:
+                try:
+                    display = str(email.header.make_header(email.header.decode_header(display)))
+                except Exception:
+                    pass
+                out.append((display, addr))
+    return [(_clean_line(n), a.strip().lower()) for n, a in out if a]
+
+
 def _clean_line(text: str) -> str:
     """Header values are single lines; CR/LF, NUL and direction controls never survive."""
     text = BIDI.sub("", re.sub(r"[\r\n\t\x00]+", " ", text)).strip()
@@ -250,12 +276,9 @@ def parse_message(raw: bytes) -> Incoming:
                      f"pertama, selengkapnya pada surel asli")
         text = text[:MAX_TEXT]
     message_id = (_ids(_header(msg, "Message-ID")) or (None,))[0]
-    from_name, from_addr = parseaddr(_header(msg, "From"))
-    _, reply_to = parseaddr(_header(msg, "Reply-To"))
-    recipients = tuple(
-        addr.lower() for _, addr in getaddresses(
-            [_header(msg, h) for h in ("To", "Cc", "Delivered-To", "X-Original-To")])
-        if addr)
+    from_name, from_addr = (_addresses(msg, "From") or [("", "")])[0]
+    reply_to = (_addresses(msg, "Reply-To") or [("", "")])[0][1]
+    recipients = tuple(addr for h in ("To", "Cc", "Delivered-To", "X-Original-To") for _, addr in _addresses(msg, h))
     try:
         date = parsedate_to_datetime(_header(msg, "Date"))
         if date.tzinfo is None:
@@ -266,9 +289,9 @@ def parse_message(raw: bytes) -> Incoming:
         key=message_key(message_id, raw),
         raw_sha256=hashlib.sha256(raw).hexdigest(),
         message_id=message_id,
-        from_name=_clean_line(from_name),
-        from_addr=from_addr.strip().lower(),
-        reply_to=reply_to.strip().lower() or None,
+        from_name=from_name,
+        from_addr=from_addr,
+        reply_to=reply_to or None,
         recipients=recipients,
         subject=_clean_line(_header(msg, "Subject")),
         text=text,

@@ -101,3 +101,12 @@ def test_reply_text_drops_quotes_and_signatures_in_both_languages():
     assert extract_reply(lists) == "Jawaban:\n- satu\n- dua"
     assert extract_reply("Salam,\nRahmawati\n\n> kutipan") == ""
     assert extract_reply("Terima kasih, sudah kami terima.") == "Terima kasih, sudah kami terima."
+
+
+def test_an_encoded_display_name_cannot_smuggle_in_an_address():
+    raw = (b"From: =?utf-8?q?Budi=0ABcc:_x@evil.test?= <budi@warga.test>\r\n"
+           b"To: =?utf-8?q?pengaduan+abcdefghij0123456789@kec.test?= <x@y.test>\r\nSubject: s\r\n\r\nIsi")
+    m = parse_message(raw)
+    assert m.from_addr == "budi@warga.test" and "\n" not in m.from_name
+    assert m.recipients == ("x@y.test",)
+    assert classify(m, ME).kind == "complaint"  # not an action: the token sat in a display name
