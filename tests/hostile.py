@@ -63,7 +63,7 @@ def cases(big: bool = True) -> list[tuple[str, bytes, str]]:
             ctype = f'multipart/mixed; boundary="L{level}"'
         add(f"bersarang-{depth}", _msg(_base(next(n), **{"MIME-Version": "1.0", "Content-Type": ctype}), body))
     inner = _msg(_base(next(n)), "Pesan terdalam.\r\n")
-    for level in range(60):
+    for _ in range(60):
         inner = _msg(_base(next(n), **{"Content-Type": "message/rfc822"}), inner)
     add("rfc822-bersarang-60", inner)
 
