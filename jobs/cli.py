@@ -64,6 +64,8 @@ def main(ctx: click.Context, config: tuple[str, ...], verbose: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["config"] = config
     _setup_logging(verbose)
+    # Everything we write holds personal data: private to the service account by default.
+    os.umask(0o077)
 
 
 @main.command(help="Buat contoh konfigurasi dan buku pengaduan kosong di DIR.")

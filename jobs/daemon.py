@@ -31,7 +31,7 @@ from jobs.backup import daily_backup
 from jobs.pdf import make_pdfs
 from jobs.privacy import purge_expired
 from jobs.pipeline import poll
-from jobs.sender import send_due
+from jobs.sender import loggable, send_due
 from jobs.workflow import Office
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def send_outbox(office: Office, now: dt.datetime) -> int:
         with office.book.transaction():
             office.book.give_up(row["id"], now)
             log.error("surel %s (%s) tidak terkirim setelah %d jam: %s; pengiriman dihentikan",
-                      row["message_id"], row["recipient"], cfg.smtp_give_up_hours, row["last_error"])
+                      loggable(row["message_id"]), row["recipient"], cfg.smtp_give_up_hours, row["last_error"])
             if row["kind"] not in NO_ALERT_FOR:
                 complaint = office.book.complaint_by_id(row["complaint_id"]) if row["complaint_id"] else None
                 alert_staff(office, complaint, "batal_kirim", now, what=f"surel '{row['subject']}' kepada "

@@ -54,7 +54,9 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
     private_dir(cfg.outbox, 0o750)  # staff collect letters here, possibly as a group
     for year, old in voided:
         (cfg.outbox / outbox_name(year, old)).unlink(missing_ok=True)
-    (cfg.outbox / outbox_name(local_now.year, number)).write_bytes(rendered.data)
+    staff_copy = cfg.outbox / outbox_name(local_now.year, number)
+    staff_copy.write_bytes(rendered.data)
+    staff_copy.chmod(0o640)  # staff collect these, possibly through a shared group
     book.record_letter(year=local_now.year, number=number, complaint_id=row["id"], issued_at=now, path=str(archive),
                        sha256=rendered.sha256, signer=signer.name,
                        seal=rendered.seal.text() if rendered.seal else None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass, field
@@ -21,6 +22,12 @@ from sop.book import Book
 log = logging.getLogger(__name__)
 
 BACKOFF_MINUTES = (1, 2, 5, 10, 30, 60)
+# A routing email's Message-ID carries its task token, which lets a reply act: never log it.
+TOKEN_IN_ID = re.compile(r"(tugas\.)[a-z0-9]+", re.IGNORECASE)
+
+
+def loggable(message_id: str) -> str:
+    return TOKEN_IN_ID.sub(r"\1…", message_id)
 
 
 @dataclass(frozen=True)
@@ -77,15 +84,15 @@ def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.da
             try:
                 refused = smtp.sendmail(sender_address, recipients, row["raw"])
             except (OSError, smtplib.SMTPException) as exc:
-                log.warning("surel %s gagal dikirim: %s", row["message_id"], exc)
+                log.warning("surel %s gagal dikirim: %s", loggable(row["message_id"]), exc)
                 with book.transaction():
                     book.mark_send_failed(row["id"], str(exc), _retry_at(row, now))
                 continue
             with book.transaction():
                 book.mark_sent(row["id"], now)
             if refused:
-                log.warning("surel %s ditolak untuk %s", row["message_id"], ", ".join(refused))
-            log.info("terkirim %s (%s) ke %s", row["kind"], row["message_id"], ", ".join(recipients))
+                log.warning("surel %s ditolak untuk %s", loggable(row["message_id"]), ", ".join(refused))
+            log.info("terkirim %s (%s) ke %s", row["kind"], loggable(row["message_id"]), ", ".join(recipients))
             sent += 1
     return sent
 

@@ -150,3 +150,22 @@ def test_karantina_lists_set_aside_messages(env, monkeypatch):
     assert listing[0]["sender"] == env.cast.citizens[0][1]
     table = pengaduan("--config", str(env.config_path), "karantina")
     assert "rusak" in table.stdout
+
+
+def test_secrets_never_reach_logs_or_staff_output(env, tmp_path):
+    env.complain(0)
+    run = pengaduan("--config", str(env.config_path), "-v", "run", "--once")
+    assert run.returncode == 0
+    [row] = env.office.book.complaints()
+    outputs = [run.stderr, run.stdout,
+               pengaduan("--config", str(env.config_path), "show", row["number"], "--json").stdout,
+               pengaduan("--config", str(env.config_path), "book", "--json").stdout,
+               pengaduan("--config", str(env.config_path), "ekspor", str(tmp_path / "b.csv")).stdout,
+               (tmp_path / "b.csv").read_text(encoding="utf-8-sig")]
+    token = env.office.book.open_task_of(row["id"])["token"]
+    key_text = env.config.letters.key.read_text()
+    for index, text in enumerate(outputs):
+        for secret in ("rahasia-demo", token, "PRIVATE KEY", key_text.splitlines()[1]):
+            assert secret not in text, (index, secret, text[max(0, text.find(secret) - 200):text.find(secret) + 50])
+    raw = next((env.config.files / "raw").rglob("*.eml"))
+    assert raw.stat().st_mode & 0o777 == 0o600 and (tmp_path / "b.csv").stat().st_mode & 0o777 == 0o600
