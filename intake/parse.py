@@ -67,7 +67,7 @@ CLASSIFY_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "precedenc
 
 
 def message_key(message_id: str | None, raw: bytes) -> str:
-    basis = message_id.strip().lower().encode() if message_id else raw
+    basis = message_id.strip().lower().encode("utf-8", "surrogateescape") if message_id else raw
     return hashlib.sha256(basis).hexdigest()
 
 
@@ -112,12 +112,20 @@ def _addresses(msg, name: str) -> list[tuple[str, str]]:
                 except Exception:
                     pass
                 out.append((display, addr))
-    return [(_clean_line(n), a.strip().lower()) for n, a in out if a]
+    return [(_clean_line(n), _clean_line(a).lower()) for n, a in out if a]
+
+
+def _valid(text: str) -> str:
+    """Bytes no charset could decode arrive as lone surrogates; they become U+FFFD."""
+    return text.encode("utf-8", "replace").decode("utf-8") if SURROGATE.search(text) else text
+
+
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _clean_line(text: str) -> str:
     """Header values are single lines; CR/LF, NUL and direction controls never survive."""
-    text = BIDI.sub("", re.sub(r"[\r\n\t\x00]+", " ", text)).strip()
+    text = BIDI.sub("", re.sub(r"[\r\n\t\x00]+", " ", _valid(text))).strip()
     return text if len(text) <= MAX_LINE else text[:MAX_LINE - 1] + "…"
 
 
@@ -131,7 +139,7 @@ def _decode(payload: bytes, declared: str | None, notes: list[str]) -> str:
     for charset in candidates:
         try:
             return payload.decode(charset)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):  # unknown name, undecodable bytes, or a NUL in the name
             continue
     notes.append(f"set karakter '{declared or 'tidak disebut'}' tidak cocok; dibaca sebagai Windows-1252")
     return payload.decode("cp1252", errors="replace")
@@ -240,8 +248,8 @@ def _forwarded(msg, text: str, notes: list[str]) -> Forwarded | None:
             if not hasattr(inner, "get"):
                 return None
             name, addr = parseaddr(_header(inner, "From"))
-            return Forwarded(_clean_line(name), addr.strip().lower(), _clean_line(_header(inner, "Subject")),
-                             _body(inner, notes))
+            return Forwarded(_clean_line(name), _clean_line(addr).lower(), _clean_line(_header(inner, "Subject")),
+                             BIDI.sub("", _valid(_body(inner, notes))))
     cut = INLINE_FORWARD.search(text)
     if not cut:
         return None
@@ -259,18 +267,18 @@ def _forwarded(msg, text: str, notes: list[str]) -> Forwarded | None:
     if "from" not in fields:
         return None
     name, addr = parseaddr(fields["from"])
-    return Forwarded(_clean_line(name), addr.strip().lower(), _clean_line(fields.get("subject", "")),
+    return Forwarded(_clean_line(name), _clean_line(addr).lower(), _clean_line(fields.get("subject", "")),
                      "\n".join(lines[end:]).strip())
 
 
 def _ids(value: str) -> tuple[str, ...]:
-    return tuple(MSGID.findall(value or ""))
+    return tuple(MSGID.findall(_valid(value or "")))
 
 
 def parse_message(raw: bytes) -> Incoming:
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     notes: list[str] = []
-    text = BIDI.sub("", _body(msg, notes))
+    text = BIDI.sub("", _valid(_body(msg, notes)))
     if len(text) > MAX_TEXT:
         notes.append(f"isi surel sangat panjang ({len(text)} karakter); dicatat {MAX_TEXT} karakter "
                      f"pertama, selengkapnya pada surel asli")
@@ -288,7 +296,7 @@ def parse_message(raw: bytes) -> Incoming:
     return Incoming(
         key=message_key(message_id, raw),
         raw_sha256=hashlib.sha256(raw).hexdigest(),
-        message_id=message_id,
+        message_id=_valid(message_id) if message_id else None,
         from_name=from_name,
         from_addr=from_addr,
         reply_to=reply_to or None,

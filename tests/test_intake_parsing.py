@@ -110,3 +110,8 @@ def test_an_encoded_display_name_cannot_smuggle_in_an_address():
     assert m.from_addr == "budi@warga.test" and "\n" not in m.from_name
     assert m.recipients == ("x@y.test",)
     assert classify(m, ME).kind == "complaint"  # not an action: the token sat in a display name
+
+
+def test_a_nul_in_a_charset_name_is_survived():
+    raw = b"From: a@w.test\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\x00\r\n\r\nIsi."
+    assert parse_message(raw).text == "Isi."
