@@ -55,3 +55,15 @@ def test_bad_hours_are_refused_with_a_reason():
         parse_hours({"someday": "07:30-16:00"})
     with pytest.raises(ValueError, match="jam selesai"):
         parse_hours({"senin": "16:00-07:30"})
+
+
+def test_a_leap_day_is_an_ordinary_working_day():
+    assert CLOCK.is_working_day(dt.date(2028, 2, 29))  # a Tuesday
+    assert CLOCK.add(wita(2028, 2, 29, 15, 30), Duration(1, "hours")) == wita(2028, 3, 1, 8, 0)
+    assert OfficeClock(calendar_days=True).add(wita(2028, 2, 25, 9, 0), Duration(5, "days")) == wita(2028, 3, 1, 9, 0)
+
+
+def test_wita_has_no_daylight_saving_and_the_year_turns_at_local_midnight():
+    new_year = wita(2026, 12, 31, 23, 59) + dt.timedelta(minutes=2)
+    assert (new_year.year, new_year.utcoffset()) == (2027, dt.timedelta(hours=8))
+    assert all(wita(2026, m, 1, 12).utcoffset() == dt.timedelta(hours=8) for m in range(1, 13))

@@ -58,3 +58,9 @@ def test_redaction_hides_name_parts_email_and_phone():
     text = "Saya Siti (siti@warga.test, 0812345). Hormat saya, SITI AMINAH. Aminah."
     out = redact_identity(text, row)
     assert "Siti" not in out and "siti@" not in out and "0812345" not in out and "AMINAH" not in out
+
+
+def test_a_clock_that_jumped_back_sends_no_nudge_and_raises_nothing():
+    # The server's clock was set back before the task was even opened.
+    assert nudge(wita(2026, 12, 6, 10, 0)) is None
+    assert nudge(wita(2026, 12, 7, 9, 0), reminders=1, last=wita(2026, 12, 7, 11, 0)) is None

@@ -181,3 +181,29 @@ def test_without_move_processed_mail_is_tagged_and_never_expunged(env, monkeypat
         assert len(messages) == 2  # both still in the INBOX, nothing deleted
         assert all(mailbox.PROCESSED_KEYWORD in m.flags for m in messages)
         assert all("\\Deleted" not in m.flags for m in messages)
+
+
+def test_idle_survives_a_dovecot_restart(env):
+    from dataclasses import replace
+
+    config = replace(env.config, poll_seconds=3600)
+    stop = threading.Event()
+
+    def daemon_thread():
+        run_forever(Office(config, Book(config.database)), stop=stop)
+
+    daemon = threading.Thread(target=daemon_thread, daemon=True)
+    daemon.start()
+    try:
+        time.sleep(1.0)
+        env.rig.stop_dovecot()  # the watcher's IDLE connection drops
+        time.sleep(1.5)
+        env.rig.start_dovecot()
+        env.complain(0)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not acks(env):
+            time.sleep(0.2)
+        assert acks(env), "no acknowledgement after the server came back"
+    finally:
+        stop.set()
+        daemon.join(timeout=15)

@@ -141,3 +141,18 @@ def test_citizen_reply_to_the_acknowledgement_is_added_to_the_complaint(env):
     extra = [e for e in env.office.book.events(row["id"]) if e["kind"] == "tambahan"]
     assert extra and extra[0]["text"] == "Tambahan: lokasinya di depan masjid."
     assert len(env.office.book.complaints()) == 1 and row["step"] == 2
+
+
+def test_a_forged_camat_without_a_token_moves_nothing(env):
+    number = _start(env)
+    msg = EmailMessage()
+    msg["From"] = env.official("camat")[1]
+    msg["To"] = env.cast.office
+    msg["Subject"] = f"Keputusan untuk {number}"
+    msg["Message-ID"] = make_msgid()
+    msg.set_content("Seksi: Pemerintahan\nRapat: ya\nTolak: tidak perlu")
+    env.rig.send(msg)
+    env.cycle()
+    row = env.complaint(number)
+    assert (row["state"], row["step"]) == ("open", 2)
+    assert not [e for e in env.office.book.events(row["id"]) if e["step"] in (2, 3) and e["kind"] != "tambahan"]
