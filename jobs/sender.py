@@ -79,21 +79,30 @@ def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.da
                 book.mark_send_failed(row["id"], str(exc), _retry_at(row, now))
         return 0
     with smtp:
-        for row in rows:
-            recipients = json.loads(row["recipients"])
-            try:
-                refused = smtp.sendmail(sender_address, recipients, row["raw"])
-            except (OSError, smtplib.SMTPException) as exc:
-                log.warning("surel %s gagal dikirim: %s", loggable(row["message_id"]), exc)
-                with book.transaction():
-                    book.mark_send_failed(row["id"], str(exc), _retry_at(row, now))
-                continue
+        while rows:  # drain a backlog in batches over one connection
+            sent += _send_batch(book, smtp, sender_address, rows, now)
+            tried = {row["id"] for row in rows}
+            rows = [r for r in book.due_outbox(now) if r["id"] not in tried]
+    return sent
+
+
+def _send_batch(book: Book, smtp: smtplib.SMTP, sender_address: str, rows: list[dict], now: dt.datetime) -> int:
+    sent = 0
+    for row in rows:
+        recipients = json.loads(row["recipients"])
+        try:
+            refused = smtp.sendmail(sender_address, recipients, row["raw"])
+        except (OSError, smtplib.SMTPException) as exc:
+            log.warning("surel %s gagal dikirim: %s", loggable(row["message_id"]), exc)
             with book.transaction():
-                book.mark_sent(row["id"], now)
-            if refused:
-                log.warning("surel %s ditolak untuk %s", loggable(row["message_id"]), ", ".join(refused))
-            log.info("terkirim %s (%s) ke %s", row["kind"], loggable(row["message_id"]), ", ".join(recipients))
-            sent += 1
+                book.mark_send_failed(row["id"], str(exc), _retry_at(row, now))
+            continue
+        with book.transaction():
+            book.mark_sent(row["id"], now)
+        if refused:
+            log.warning("surel %s ditolak untuk %s", loggable(row["message_id"]), ", ".join(refused))
+        log.info("terkirim %s (%s) ke %s", row["kind"], loggable(row["message_id"]), ", ".join(recipients))
+        sent += 1
     return sent
 
 
