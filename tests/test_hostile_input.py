@@ -74,3 +74,22 @@ def test_the_whole_corpus_through_the_real_servers(env):
         sent = email.message_from_bytes(bytes(row["raw"]), policy=email.policy.default)
         assert sent["Bcc"] is None
         assert all("evil.test" not in a.addr_spec for a in sent["To"].addresses)
+
+
+PUBLIC = Path(__file__).parent / "corpus" / "public" / "cpython"
+
+
+def test_odd_mail_from_public_test_suites_goes_through_intake(env):
+    import json
+
+    expected = json.loads((PUBLIC / "expected.json").read_text())
+    keys = {}
+    with MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo") as box:
+        for name in expected:
+            raw = (PUBLIC / name).read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+            keys[name] = parse_message(raw).key
+            box.append(raw, "INBOX")
+    env.cycle()
+    recorded = {m["key"]: m["kind"] for m in env.office.book.messages()}
+    for name, kind in expected.items():
+        assert recorded.get(keys[name]) == kind, name
