@@ -16,7 +16,7 @@ from hypothesis import settings
 
 # Fuzzing budgets: a quick look on a laptop, a few minutes in CI, longer on demand.
 settings.register_profile("cepat", max_examples=300)
-settings.register_profile("ci", max_examples=6000)
+settings.register_profile("ci", max_examples=20_000)  # about three minutes of fuzzing
 settings.register_profile("lama", max_examples=200_000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "cepat"))
 
