@@ -14,7 +14,6 @@ from pathlib import Path
 
 import click
 
-from jobs.config import ConfigError, config_path, load_config
 from templates import TEMPLATES
 
 
@@ -28,17 +27,25 @@ def _setup_logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def _load_config(ctx: click.Context, path: str | None = None):
+    """The office's configuration; a wrong one is a clear message, not a traceback."""
+    from jobs.config import ConfigError, config_path, load_config
+
+    given = ctx.find_root().obj["config"]
+    try:
+        return load_config(config_path(path or (given[0] if given else None)))
+    except ConfigError as exc:
+        raise click.ClickException(f"Konfigurasi salah: {exc}") from None
+
+
 def _open_office(ctx: click.Context, path: str | None = None):
+    # Heavy modules load only when a command runs: `pengaduan --help` stays quick.
     from jobs.workflow import Office
     from sop.book import Book
 
-    given = ctx.find_root().obj["config"]
-    if path is None and len(given) > 1:
+    if path is None and len(ctx.find_root().obj["config"]) > 1:
         raise click.UsageError("Beberapa --config hanya untuk `run`; perintah ini memerlukan satu kantor.")
-    try:
-        cfg = load_config(config_path(path or (given[0] if given else None)))
-    except ConfigError as exc:
-        raise click.ClickException(f"Konfigurasi salah: {exc}") from None
+    cfg = _load_config(ctx, path)
     return Office(cfg, Book(cfg.database))
 
 

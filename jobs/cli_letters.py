@@ -9,7 +9,6 @@ import click
 
 from jobs.cli import _Group, _open_office, main
 from jobs.cli_staff import _send_now
-from jobs.config import ConfigError, config_path, load_config
 
 
 @main.group(cls=_Group, help="Kunci segel elektronik kantor (Ed25519) untuk surat jawaban.")
@@ -47,6 +46,8 @@ def kunci_tampil(ctx) -> None:
 
 def _known_keys(ctx, extra: tuple[Path, ...]) -> dict:
     from letters.seal import key_id, load_key, parse_public
+
+    from jobs.config import ConfigError, config_path, load_config
 
     keys = {}
     texts = [p.read_text() for p in extra]

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import click
 
-from jobs.cli import _open_office, main
-from jobs.config import ConfigError, config_path, load_config
+from jobs.cli import _load_config, _open_office, main
 
 
 @main.command(help="Periksa konfigurasi, kotak surat, SMTP, buku, templat, kunci, jam dan disk.")
 @click.option("--kirim-uji", is_flag=True, help="Kirim surel uji kepada staf.")
 @click.pass_context
 def doctor(ctx, kirim_uji: bool) -> None:
+    from jobs.config import ConfigError, config_path, load_config
     from jobs.doctor import run_checks
 
     given = ctx.find_root().obj["config"]
@@ -115,8 +115,7 @@ def pulihkan(ctx, backup_db: Path, berkas: Path | None) -> None:
     from jobs.backup import restore
     from jobs.daemon import BookLock
 
-    given = ctx.find_root().obj["config"]
-    cfg = load_config(config_path(given[0] if given else None))
+    cfg = _load_config(ctx)
     lock = BookLock(cfg.database)
     try:
         lock.acquire()  # refuses while a daemon runs on this book
