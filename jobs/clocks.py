@@ -19,9 +19,21 @@ from sop.engine import OPEN, SYSTEM
 log = logging.getLogger(__name__)
 
 
+def follow_delegations(office: Office, now: dt.datetime) -> int:
+    """Open tasks follow their role's holder: a Plt./Plh. period that starts or ends on its own
+    date moves them, as `delegasi tambah`/`cabut` do at once."""
+    moved = 0
+    for role in office.config.directory.officials:
+        if office.book.open_tasks_of_role(role):
+            with office.book.transaction():
+                moved += office.reroute(role, now)
+    return moved
+
+
 def check_deadlines(office: Office, now: dt.datetime) -> int:
     """Send the reminders and escalations that are due; returns how many went out."""
     cfg = office.config
+    follow_delegations(office, now)
     count = 0
     for task in office.book.open_tasks():
         due = parse_iso(task["due_at"])

@@ -319,3 +319,25 @@ def test_offices_may_keep_every_complainant_confidential_by_default(env):
     [copy] = [m for m in env.inbox(env.cast.sections[0][2]) if number in m.subject]
     assert "(dirahasiakan)" in copy.text and env.cast.citizens[0][1] not in copy.text
     assert env.complaint(number)["confidential"] == 1
+
+
+def test_a_delegation_that_starts_later_takes_open_tasks_on_its_day(env):
+    number = start(env)
+    plt = ("Plh. Sekretaris", "plh.sekretaris@" + env.cast.domain)
+    tz = env.config.clock.tz
+    tomorrow = dt.datetime.now(tz).date() + dt.timedelta(days=1)
+    with env.office.book.transaction():
+        env.office.book.add_delegation(role="sekretaris", form="Plh.", name=plt[0], email=plt[1], title="Kasi Pemerintahan",
+                                       starts=dt.datetime.combine(tomorrow, dt.time(0), tz),
+                                       ends=dt.datetime.combine(tomorrow + dt.timedelta(days=3), dt.time(0), tz),
+                                       created_by="uji", created_at=dt.datetime.now(tz))
+    check_deadlines(env.office, dt.datetime.now(dt.timezone.utc))  # not yet: nothing moves
+    assert env.office.book.open_task_of(env.complaint(number)["id"])["official"] == env.official("sekretaris")[1]
+    during = dt.datetime.combine(tomorrow, dt.time(9), tz)
+    check_deadlines(env.office, during)
+    assert env.office.book.open_task_of(env.complaint(number)["id"])["official"] == plt[1]
+    send_outbox(env.office, during)
+    assert [m for m in env.inbox(plt[1]) if f"[{number}] Tugas langkah 2" in " ".join(m.subject.split())]
+    after = dt.datetime.combine(tomorrow + dt.timedelta(days=4), dt.time(9), tz)
+    check_deadlines(env.office, after)  # the period is over: back to the Sekretaris
+    assert env.office.book.open_task_of(env.complaint(number)["id"])["official"] == env.official("sekretaris")[1]
