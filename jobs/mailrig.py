@@ -67,6 +67,9 @@ mail_gid = {group}
 mail_location = maildir:{base}/mail/%Ld/%Ln
 recipient_delimiter = +
 lmtp_save_to_detail_mailbox = no
+# IDLE learns of new mail through inotify; when a long test run has used up the kernel's
+# inotify instances, Dovecot falls back to looking every mailbox_idle_check_interval (30 s).
+mailbox_idle_check_interval = 1 secs
 namespace inbox {{
   inbox = yes
   separator = /
