@@ -95,6 +95,17 @@ def init(directory: Path) -> None:
     click.echo("Sesuaikan konfigurasi (kotak surat, SMTP, pejabat), lalu jalankan: pengaduan run")
 
 
+def emitted(docs: list, as_json: bool, empty: str) -> bool:
+    """Print `docs` as JSON, or say `empty` when there are none; True when nothing more is to print."""
+    if as_json:
+        click.echo(json.dumps(docs, ensure_ascii=False, indent=2, default=str))
+        return True
+    if not docs:
+        click.echo(empty)
+        return True
+    return False
+
+
 def _progress_bar():
     """A rich progress bar for long imports, on an interactive terminal only."""
     if not sys.stderr.isatty():
@@ -157,11 +168,7 @@ def karantina(ctx, as_json: bool) -> None:
     rows = office.book.messages("quarantine")
     docs = [{"key": r["key"], "received_at": r["received_at"], "sender": r["sender"], "subject": r["subject"],
              "error": r["note"], "raw": r["raw_path"]} for r in rows]
-    if as_json:
-        click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
-        return
-    if not docs:
-        click.echo("Tidak ada pesan di karantina.")
+    if emitted(docs, as_json, "Tidak ada pesan di karantina."):
         return
     from rich.console import Console
     from rich.table import Table

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from jobs.cli import _Group, _open_office, main
+from jobs.cli import _Group, _open_office, emitted, main
 from jobs.cli_staff import _send_now
 
 
@@ -117,11 +117,7 @@ def surat(ctx, as_json: bool) -> None:
         rows.append({"number": letter["number"], "complaint": complaint["number"], "issued_at": letter["issued_at"],
                      "addressee": complaint["name"], "email": complaint["email"], "address": complaint["address"],
                      "docx": letter["path"], "pdf": letter["pdf_path"]})
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        click.echo("Tidak ada surat yang menunggu pengiriman.")
+    if emitted(rows, as_json, "Tidak ada surat yang menunggu pengiriman."):
         return
     click.echo("Surat menunggu pengiriman:")
     for r in rows:
