@@ -28,6 +28,7 @@ from intake.oauth import OAuthError
 from jobs.recording import alert_staff
 from jobs.clocks import check_deadlines
 from jobs.backup import daily_backup
+from jobs.issuing import sync_staff_folder
 from jobs.pdf import make_pdfs
 from jobs.privacy import purge_expired
 from jobs.pipeline import poll
@@ -123,6 +124,7 @@ def run_once(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: 
     jobs["ambil-surel"]()
     jobs["batas-waktu"]()
     jobs["kirim-surel"]()
+    Guard("folder-staf", lambda: sync_staff_folder(office))()
 
 
 class IdleWatcher(threading.Thread):
@@ -224,6 +226,7 @@ def run_forever(offices: Office | list[Office], now: Callable[[], dt.datetime] =
             scheduler.every(10).seconds.do(jobs["kirim-surel"])
             scheduler.every(1).minutes.do(jobs["batas-waktu"])
             scheduler.every(1).minutes.do(Guard("surat-pdf", lambda o=office: make_pdfs(o)))
+            scheduler.every(10).minutes.do(Guard("folder-staf", lambda o=office: sync_staff_folder(o)))
             scheduler.every().day.at("02:00").do(Guard("cadangan", lambda o=office: daily_backup(o, now())))
             scheduler.every().day.at("03:00").do(Guard("retensi", lambda o=office: purge_expired(o, now())))
             log.info("daemon berjalan: kotak surat %s, pemeriksaan setiap %s detik%s",

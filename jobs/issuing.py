@@ -52,11 +52,13 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
     private_dir(archive.parent)
     archive.write_bytes(rendered.data)
     private_dir(cfg.outbox, 0o750)  # staff collect letters here, possibly as a group
-    for year, old in voided:
-        (cfg.outbox / outbox_name(year, old)).unlink(missing_ok=True)
-    staff_copy = cfg.outbox / outbox_name(local_now.year, number)
-    staff_copy.write_bytes(rendered.data)
-    staff_copy.chmod(0o640)  # staff collect these, possibly through a shared group
+
+    def update_staff_folder() -> None:
+        # After the commit: staff must never pick up a letter that the register does not hold.
+        for year, old in voided:
+            (cfg.outbox / outbox_name(year, old)).unlink(missing_ok=True)
+        place_staff_copy(cfg, local_now.year, number, archive)
+    book.after_commit(update_staff_folder)
     book.record_letter(year=local_now.year, number=number, complaint_id=row["id"], issued_at=now, path=str(archive),
                        sha256=rendered.sha256, signer=signer.name,
                        seal=rendered.seal.text() if rendered.seal else None)
@@ -71,6 +73,25 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
     row = book.complaint_by_id(row["id"])
     write_dossier(office, row)
     return row
+
+
+def place_staff_copy(cfg, year: int, number: str, archive: Path) -> None:
+    copy = cfg.outbox / outbox_name(year, number)
+    copy.write_bytes(archive.read_bytes())
+    copy.chmod(0o640)  # staff collect these, possibly through a shared group
+
+
+def sync_staff_folder(office: Office) -> int:
+    """Put back the copy of any letter awaiting dispatch that is missing from the staff folder
+    (the process may have died between a commit and the copy)."""
+    cfg = office.config
+    placed = 0
+    for letter in office.book.letters_awaiting_dispatch():
+        if not (cfg.outbox / outbox_name(letter["year"], letter["number"])).exists() and Path(letter["path"]).exists():
+            private_dir(cfg.outbox, 0o750)
+            place_staff_copy(cfg, letter["year"], letter["number"], Path(letter["path"]))
+            placed += 1
+    return placed
 
 
 def outbox_name(year: int, number: str) -> str:

@@ -58,6 +58,7 @@ class Book:
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self._depth = 0
+        self._after_commit: list = []
         self._migrate()
 
     def close(self) -> None:
@@ -83,6 +84,7 @@ class Book:
             return
         self.conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
+        self._after_commit: list = []
         try:
             yield self
         except BaseException:
@@ -90,8 +92,17 @@ class Book:
             raise
         else:
             self.conn.execute("COMMIT")
+            for action in self._after_commit:
+                action()
         finally:
             self._depth = 0
+            self._after_commit = []
+
+    def after_commit(self, action) -> None:
+        """Run `action` once the current transaction has committed (never if it rolls back):
+        for effects outside the book that must not describe a state the book never reached."""
+        assert self._depth, "after_commit belongs inside a transaction"
+        self._after_commit.append(action)
 
     def _one(self, sql: str, params=()) -> dict | None:
         row = self.conn.execute(sql, params).fetchone()

@@ -333,3 +333,23 @@ def test_kunci_commands_make_and_print_the_office_key(tmp_path, rig):
     assert again.returncode != 0 and "tidak ditimpa" in again.stderr
     key_file = tmp_path / "data" / "files" / "kunci" / "segel-kantor.key"
     assert key_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_rolled_back_letter_never_reaches_the_staff_folder_and_a_lost_copy_comes_back(env):
+    from jobs.issuing import outbox_name, sync_staff_folder
+
+    number = start(env)
+    row = env.complaint(number)
+    with pytest.raises(RuntimeError):
+        with env.office.book.transaction():
+            issue_letter(env.office, env.office.book.complaint_by_id(row["id"]), "Jawaban.", dt.datetime.now(dt.timezone.utc))
+            raise RuntimeError("the process fails before the commit")
+    assert not list(env.config.outbox.glob("*.docx")) and env.office.book.letters() == []
+    with env.office.book.transaction():
+        issued = issue_letter(env.office, env.office.book.complaint_by_id(row["id"]), "Jawaban.",
+                              dt.datetime.now(dt.timezone.utc))
+    [copy] = env.config.outbox.glob("*.docx")
+    assert copy.name == outbox_name(dt.datetime.now(env.config.clock.tz).year, issued["letter_number"])
+    copy.unlink()  # as if the process died between the commit and the copy
+    assert sync_staff_folder(env.office) == 1 and copy.exists()
+    assert sync_staff_folder(env.office) == 0
