@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import struct
+import sys
 import tempfile
 import time
 import zlib
@@ -244,7 +245,8 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
         console.print(table)
         for d in docs:
             echo(f"Surat jawaban {d['letter_number']} (bertanda tangan dan bersegel): {d['letter']}")
-        echo(f"Periksa keasliannya: pengaduan --config {cfg.path} verifikasi {docs[0]['letter']}")
+        command = sys.argv[0] if Path(sys.argv[0]).name == "pengaduan" else "pengaduan"
+        echo(f"Periksa keasliannya: {command} --config {cfg.path} verifikasi {docs[0]['letter']}")
         for _, address, _, _ in Cast().citizens:
             got = [m.subject for m in inbox(rig, address)]
             echo(f"Kotak masuk {address}: " + "; ".join(got))
