@@ -19,12 +19,14 @@ from sop.engine import OPEN, SYSTEM
 log = logging.getLogger(__name__)
 
 
-def follow_delegations(office: Office, now: dt.datetime) -> int:
+def follow_delegations(office: Office, now: dt.datetime, since: dt.datetime | None) -> int:
     """Open tasks follow their role's holder: a Plt./Plh. period that starts or ends on its own
-    date moves them, as `delegasi tambah`/`cabut` do at once."""
+    date moves them, as `delegasi tambah`/`cabut` do at once. Only roles whose delegation
+    changed since the last sweep are looked at (all of them on the first)."""
+    roles = office.config.directory.officials if since is None else office.book.delegation_changes(since, now)
     moved = 0
-    for role in office.config.directory.officials:
-        if office.book.open_tasks_of_role(role):
+    for role in roles:
+        if role in office.config.directory.officials and office.book.open_tasks_of_role(role):
             with office.book.transaction():
                 moved += office.reroute(role, now)
     return moved
@@ -33,7 +35,10 @@ def follow_delegations(office: Office, now: dt.datetime) -> int:
 def check_deadlines(office: Office, now: dt.datetime) -> int:
     """Send the reminders and escalations that are due; returns how many went out."""
     cfg = office.config
-    follow_delegations(office, now)
+    follow_delegations(office, now, office.last_sweep)
+    office.last_sweep = now
+    if not cfg.clock.is_open(now):
+        return 0  # nudges go out in office hours only (next_nudge would say None to each task)
     count = 0
     for task in office.book.open_tasks():
         due = parse_iso(task["due_at"])

@@ -52,6 +52,7 @@ class Office:
     book: Book
 
     _key = None
+    last_sweep: dt.datetime | None = None  # when the deadline sweep last looked at delegations
 
     def seal_key(self):
         """The office's Ed25519 key, loaded once; None when the office has not made one."""

@@ -236,6 +236,13 @@ class Book:
         return self._one("SELECT * FROM delegations WHERE role = ? AND starts <= ? AND ends > ? "
                          "AND revoked_at IS NULL ORDER BY id DESC LIMIT 1", (role, iso(at), iso(at)))
 
+    def delegation_changes(self, since: dt.datetime, until: dt.datetime) -> set[str]:
+        """Roles whose delegation started, ended or was revoked in (since, until]."""
+        rows = self.conn.execute(
+            "SELECT role FROM delegations WHERE (starts > ? AND starts <= ?) OR (ends > ? AND ends <= ?) "
+            "OR (revoked_at > ? AND revoked_at <= ?)", (iso(since), iso(until)) * 3).fetchall()
+        return {r[0] for r in rows}
+
     def delegations(self) -> list[dict]:
         return self._all("SELECT * FROM delegations ORDER BY starts")
 
