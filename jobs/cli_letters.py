@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -91,7 +92,7 @@ def verifikasi(ctx, target: str, key_files, as_json: bool) -> None:
             verdict.checked.append("hanya kode yang diperiksa; isi surat memerlukan berkasnya")
     if as_json:
         click.echo(json.dumps({"valid": verdict.valid, "problems": verdict.problems, "checked": verdict.checked,
-                               "letter": verdict.seal.__dict__ if verdict.seal else None}, ensure_ascii=False, indent=2))
+                               "letter": asdict(verdict.seal) if verdict.seal else None}, ensure_ascii=False, indent=2))
     else:
         if verdict.seal:
             s = verdict.seal

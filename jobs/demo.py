@@ -197,7 +197,7 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
     from rich.console import Console
 
     from jobs.config import load_config
-    from jobs.daemon import run_once
+    from jobs.daemon import run_once, utcnow
     from letters.seal import make_key
     from jobs.views import complaint_json
     from jobs.workflow import Office
@@ -233,7 +233,7 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
             run_once(office)
             echo(f"Langkah {step}: {official.title} membalas surel tugas; "
                  f"{cfg.procedure.step(step).output.lower()}.")
-        docs = [complaint_json(office, row, office_now()) for row in office.book.complaints()]
+        docs = [complaint_json(office, row, utcnow()) for row in office.book.complaints()]
         from rich.table import Table
 
         table = Table(title="Buku Pengaduan Kecamatan Palaran")
@@ -256,8 +256,3 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
         office.book.close()
         return {"directory": directory, "complaints": docs}
 
-
-def office_now():
-    from jobs.daemon import utcnow
-
-    return utcnow()

@@ -70,9 +70,7 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
     if voided:
         text += f" Surat sebelumnya ({', '.join(n for _, n in voided)}) dinyatakan batal."
     book.add_event(row["id"], now, None, SYSTEM, "surat", text)
-    row = book.complaint_by_id(row["id"])
-    write_dossier(office, row)
-    return row
+    return book.complaint_by_id(row["id"])
 
 
 def place_staff_copy(cfg, year: int, number: str, archive: Path) -> None:
@@ -133,9 +131,8 @@ def write_dossier(office: Office, row: dict) -> None:
 def record_delivery(office: Office, row: dict, method: str, note: str, now: dt.datetime) -> None:
     """Step 5's record on the letter: how and when it reached the complainant."""
     letter = office.book.current_letter(row["id"])
-    if letter:
+    if letter:  # Office.apply rewrites the dossier once all effects are applied
         office.book.record_dispatch(letter["id"], now, method, note)
-        write_dossier(office, office.book.complaint_by_id(row["id"]))
 
 
 def invitation(office: Office, row: dict, meeting: Meeting, attendees: list[tuple[str, str]],

@@ -16,7 +16,7 @@ import io
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import segno
@@ -153,7 +153,7 @@ def _clean(value: str) -> str:
 
 def seal(key: Ed25519PrivateKey, *, number: str, date: str, addressee: str, tokens: list[str]) -> Seal:
     unsigned = Seal(_clean(number), date, _clean(addressee), content_hash(tokens), key_id(key.public_key()))
-    return Seal(**{**unsigned.__dict__, "signature": b64(key.sign(unsigned.signed_part().encode()))})
+    return replace(unsigned, signature=b64(key.sign(unsigned.signed_part().encode())))
 
 
 def signature_valid(s: Seal, public: Ed25519PublicKey) -> bool:

@@ -57,6 +57,19 @@ class Env:
         self.rig.send(complaint_message(values["name"], values["address"], values["subject"],
                                         values["body"], to=self.cast.office))
 
+    def send(self, sender: str, to: str, subject: str, body: str, **headers: str) -> None:
+        """A hand-made message through the rig's SMTP (header names with '_' for '-')."""
+        from email.message import EmailMessage
+        from email.utils import make_msgid
+
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"] = sender, to, subject
+        for name, value in headers.items():
+            msg[name.replace("_", "-")] = value
+        msg["Message-ID"] = make_msgid()
+        msg.set_content(body)
+        self.rig.send(msg)
+
     def official(self, role: str) -> tuple[str, str]:
         return self.cast.officials[role]
 

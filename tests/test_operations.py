@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -33,7 +34,7 @@ def test_a_second_daemon_on_the_same_book_is_refused(env):
     try:
         result = pengaduan("--config", str(env.config_path), "run", "--once")
         assert result.returncode != 0
-        assert "daemon lain sudah berjalan" in result.stderr and str(__import__("os").getpid()) in result.stderr
+        assert "daemon lain sudah berjalan" in result.stderr and str(os.getpid()) in result.stderr
     finally:
         lock.release()
     assert pengaduan("--config", str(env.config_path), "run", "--once").returncode == 0

@@ -3,8 +3,6 @@ complaint; anything else changes nothing and is kept in the book as unmatched.""
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-from email.utils import make_msgid
 
 
 def _start(env, index=0):
@@ -59,13 +57,8 @@ def test_token_of_one_complaint_cannot_act_on_another(env):
     second = _start(env, 1)
     routing = env.routing("sekretaris", first, 2)
     token = routing.reply_to[0]
-    msg = EmailMessage()
-    msg["From"] = env.official("sekretaris")[1]
-    msg["To"] = token
-    msg["Subject"] = f"Re: [{second}] Tugas langkah 2"
-    msg["Message-ID"] = make_msgid()
-    msg.set_content("Untuk pengaduan kedua.\nSeksi: Pemerintahan")
-    env.rig.send(msg)
+    env.send(env.official("sekretaris")[1], token, f"Re: [{second}] Tugas langkah 2",
+             "Untuk pengaduan kedua.\nSeksi: Pemerintahan")
     env.cycle()
     # The token names the first complaint's task, whatever the subject says.
     assert env.complaint(second)["step"] == 2
@@ -74,26 +67,15 @@ def test_token_of_one_complaint_cannot_act_on_another(env):
 
 def test_subject_with_a_number_alone_never_acts(env):
     number = _start(env)
-    msg = EmailMessage()
-    msg["From"] = env.official("sekretaris")[1]
-    msg["To"] = env.cast.office
-    msg["Subject"] = f"Re: [{number}] Tugas langkah 2 (Sekretaris Camat)"
-    msg["Message-ID"] = make_msgid()
-    msg.set_content("Seksi: Pemerintahan")
-    env.rig.send(msg)
+    env.send(env.official("sekretaris")[1], env.cast.office, f"Re: [{number}] Tugas langkah 2 (Sekretaris Camat)",
+             "Seksi: Pemerintahan")
     env.cycle()
     assert env.complaint(number)["step"] == 2
 
 
 def test_unknown_token_is_kept_as_unmatched(env):
     _start(env)
-    msg = EmailMessage()
-    msg["From"] = env.official("camat")[1]
-    msg["To"] = f"pengaduan+{'z' * 20}@{env.cast.domain}"
-    msg["Subject"] = "Re: tugas"
-    msg["Message-ID"] = make_msgid()
-    msg.set_content("Setuju.")
-    env.rig.send(msg)
+    env.send(env.official("camat")[1], f"pengaduan+{'z' * 20}@{env.cast.domain}", "Re: tugas", "Setuju.")
     env.cycle()
     [note] = _unmatched(env)
     assert "tidak cocok" in note["note"]
@@ -102,15 +84,9 @@ def test_unknown_token_is_kept_as_unmatched(env):
 def test_out_of_office_reply_of_an_official_does_not_act(env):
     number = _start(env)
     routing = env.routing("sekretaris", number, 2)
-    msg = EmailMessage()
-    msg["From"] = env.official("sekretaris")[1]
-    msg["To"] = routing.reply_to[0]
-    msg["Subject"] = "Balasan otomatis: sedang cuti"
-    msg["Auto-Submitted"] = "auto-replied"
-    msg["In-Reply-To"] = routing.headers["message-id"][0]
-    msg["Message-ID"] = make_msgid()
-    msg.set_content("Saya sedang cuti sampai Senin.")
-    env.rig.send(msg)
+    env.send(env.official("sekretaris")[1], routing.reply_to[0], "Balasan otomatis: sedang cuti",
+             "Saya sedang cuti sampai Senin.", Auto_Submitted="auto-replied",
+             In_Reply_To=routing.headers["message-id"][0])
     env.cycle()
     assert env.complaint(number)["step"] == 2
     assert len(env.office.book.messages("auto")) == 1
@@ -145,13 +121,8 @@ def test_citizen_reply_to_the_acknowledgement_is_added_to_the_complaint(env):
 
 def test_a_forged_camat_without_a_token_moves_nothing(env):
     number = _start(env)
-    msg = EmailMessage()
-    msg["From"] = env.official("camat")[1]
-    msg["To"] = env.cast.office
-    msg["Subject"] = f"Keputusan untuk {number}"
-    msg["Message-ID"] = make_msgid()
-    msg.set_content("Seksi: Pemerintahan\nRapat: ya\nTolak: tidak perlu")
-    env.rig.send(msg)
+    env.send(env.official("camat")[1], env.cast.office, f"Keputusan untuk {number}",
+             "Seksi: Pemerintahan\nRapat: ya\nTolak: tidak perlu")
     env.cycle()
     row = env.complaint(number)
     assert (row["state"], row["step"]) == ("open", 2)
