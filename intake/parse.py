@@ -1,8 +1,9 @@
 """Raw email bytes -> Incoming: the one typed record that travels through intake.
 
-Pure: no I/O, no clock. Headers are decoded with the standard library's modern policy;
-the text is taken from text/plain, or from text/html turned into readable text when a
-message has no plain part.
+Pure: no I/O, no clock. The structure is read with the standard library's fast compat32
+parser and only the headers intake uses are decoded (address headers through the modern
+policy's parser, before any decoding); the text is taken from text/plain, or from text/html
+turned into readable text when a message has no plain part.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import email.policy
 import hashlib
 import re
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from intake.html_text import html_to_text
@@ -71,16 +71,44 @@ def message_key(message_id: str | None, raw: bytes) -> str:
     return hashlib.sha256(basis).hexdigest()
 
 
-def _header(msg: EmailMessage, name: str) -> str:
+FOLD = re.compile(r"\r?\n(?=[ \t])")
+ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bqBQ]\?")
+
+
+def _unfold(value: str) -> str:
+    return FOLD.sub("", value)
+
+
+def _eight_bit(value: str) -> str:
+    """Raw 8-bit header bytes arrive as surrogates: read them as UTF-8, else Windows-1252."""
+    if not SURROGATE.search(value):
+        return value
+    data = value.encode("utf-8", "surrogateescape")
     try:
-        value = msg.get(name)
-        return "" if value is None else str(value)
-    except Exception:  # the policy's parser gave up: fall back to the raw value, decoded if we can
-        raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name.lower()), "")
-        try:
-            return str(email.header.make_header(email.header.decode_header(raw)))
-        except Exception:
-            return raw
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def _decode_words(value: str) -> str:
+    """RFC 2047 encoded words of an unstructured value, decoded; the raw text when broken."""
+    if not ENCODED_WORD.search(value):
+        return value
+    try:
+        return str(email.header.make_header(email.header.decode_header(value)))
+    except Exception:
+        return value
+
+
+def _raw_values(msg, name: str) -> list[str]:
+    lower = name.lower()
+    return [str(v) for k, v in msg.raw_items() if k.lower() == lower]
+
+
+def _header(msg, name: str) -> str:
+    """The first `name` header, unfolded and decoded (empty when absent)."""
+    values = _raw_values(msg, name)
+    return _decode_words(_eight_bit(_unfold(values[0]))) if values else ""
 
 
 # Unicode direction controls make "gpj.exe" read as "exe.jpg"; they never survive into our data.
@@ -89,6 +117,7 @@ MAX_LINE = 998  # RFC 5322's line limit: longer header values are cut
 MAX_TEXT = 200_000  # characters of body text kept in the book; the raw message keeps the rest
 
 
+STRUCTURED = email.policy.default.header_factory
 ANGLE_ADDR = re.compile(r"([^<>,]*)<([^<>\s]+@[^<>\s]+)>")
 
 
@@ -103,7 +132,7 @@ def _addresses(msg, name: str) -> list[tuple[str, str]]:
         if key.lower() != name.lower():
             continue
         try:
-            out.extend((a.display_name, a.addr_spec) for a in msg.policy.header_factory(name, raw).addresses)
+            out.extend((a.display_name, a.addr_spec) for a in STRUCTURED(name, raw).addresses)
         except Exception:  # the structured parser gave up: take <angle> addresses from the raw text
             pairs = ANGLE_ADDR.findall(str(raw)) or getaddresses([str(raw)])
             for display, addr in pairs:
@@ -208,7 +237,7 @@ def _attachments(msg, notes: list[str]) -> tuple[Attachment, ...]:
         except Exception:
             data = b""
             notes.append("lampiran dengan pengodean rusak")
-        name = _clean_line(str(part.get_filename() or "lampiran"))
+        name = _clean_line(_decode_words(_eight_bit(str(part.get_filename() or "lampiran"))))
         if name.lower() == "winmail.dat" or part.get_content_type() == "application/ms-tnef":
             notes.append("lampiran winmail.dat (format Outlook) tidak dapat dibaca langsung")
         found.append(Attachment(filename=name, content_type=part.get_content_type(), data=data))
@@ -276,7 +305,7 @@ def _ids(value: str) -> tuple[str, ...]:
 
 
 def parse_message(raw: bytes) -> Incoming:
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     notes: list[str] = []
     text = BIDI.sub("", _valid(_body(msg, notes)))
     if len(text) > MAX_TEXT:
@@ -306,12 +335,12 @@ def parse_message(raw: bytes) -> Incoming:
         date=date,
         in_reply_to=_ids(_header(msg, "In-Reply-To")),
         references=_ids(_header(msg, "References")),
-        headers={h: _clean_line(_header(msg, h)) for h in CLASSIFY_HEADERS if msg.get(h) is not None},
+        headers={h: _clean_line(_header(msg, h)) for h in CLASSIFY_HEADERS if _raw_values(msg, h)},
         content_type=msg.get_content_type(),
         attachments=_attachments(msg, notes),
         forwarded=_forwarded(msg, text, notes),
         embedded_ids=_embedded_ids(msg, text) if msg.get_content_type() == "multipart/report"
         or "mailer-daemon" in from_addr.lower() else (),
         notes=tuple(dict.fromkeys(notes)),
-        auth_results=tuple(_clean_line(str(v)) for k, v in msg.raw_items() if k.lower() == "authentication-results"),
+        auth_results=tuple(_clean_line(_unfold(v)) for v in _raw_values(msg, "Authentication-Results")),
     )
