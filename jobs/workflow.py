@@ -8,7 +8,6 @@ role at a moment (the configured official, or a Plt./Plh. delegate) is decided h
 from __future__ import annotations
 
 import datetime as dt
-import email.policy
 import logging
 import re
 import secrets
@@ -26,7 +25,6 @@ from sop.engine import (OPEN, SYSTEM, Case, CloseTask, Delivered, IssueLetter, L
 log = logging.getLogger(__name__)
 
 # Stored as it goes on the wire: SMTP wants CRLF line ends, never bare LF.
-SMTP_POLICY = email.policy.SMTP
 CHANNEL_WORDS = {"email": "surel", "langsung": "datang langsung", "telepon": "telepon", "surat": "surat",
                  "lapor": "SP4N-LAPOR!"}
 TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -160,7 +158,7 @@ class Office:
             references=references, auto_submitted=auto_submitted, attachments=attachments)
         self.book.enqueue(message_id=message_id, complaint_id=row["id"] if row else None, kind=kind,
                           recipients=[addr for _, addr in to], subject=rendered.subject,
-                          raw=msg.as_bytes(policy=SMTP_POLICY), at=now)
+                          raw=msg, at=now)
         return message_id
 
     def apply(self, row: dict, outcome: Outcome, now: dt.datetime, *,

@@ -10,13 +10,26 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime
+import email.charset
+import email.policy
+import io
+from email.encoders import encode_base64
+from email.generator import BytesGenerator
+from email.header import Header
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr
 
 import jinja2
 
 from templates import TEMPLATES
+
+UTF8 = "utf-8"
+QP_UTF8 = email.charset.Charset(UTF8)
+QP_UTF8.body_encoding = email.charset.QP
+WIRE = email.policy.compat32.clone(linesep="\r\n")
+MSGID = re.compile(r"<[^<>\s]+>")
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES / "mail"),
@@ -49,9 +62,23 @@ def one_line(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _address(name: str, addr: str) -> Address:
-    local, _, domain = addr.partition("@")
-    return Address(display_name=one_line(name, 100), username=local, domain=domain)
+UNSAFE_IN_ADDRESS = re.compile(r'[\s<>,;:()\[\]\\"]')
+
+
+def _address(name: str, addr: str) -> str:
+    addr = one_line(addr, 320)
+    if not addr.count("@") == 1 or UNSAFE_IN_ADDRESS.search(addr):
+        raise ValueError(f"alamat surel tidak sah: {addr!r}")
+    return formataddr((one_line(name, 100), addr), charset=UTF8)
+
+
+def _text_part(body: str) -> MIMEText:
+    body = body.replace("\r\n", "\n")
+    # Plain ASCII goes as 7bit; anything else (or an overlong line) as quoted-printable UTF-8,
+    # which stays readable in a mail app's "show original".
+    if body.isascii() and all(len(line) <= 998 for line in body.split("\n")):
+        return MIMEText(body, "plain", "us-ascii")
+    return MIMEText(body, "plain", QP_UTF8)
 
 
 @dataclass(frozen=True)
@@ -66,25 +93,50 @@ def build_message(*, sender: tuple[str, str], to: list[tuple[str, str]], rendere
                   message_id: str, date: dt.datetime, reply_to: str | None = None,
                   in_reply_to: str | None = None, references: tuple[str, ...] = (),
                   auto_submitted: str = "auto-generated",
-                  attachments: tuple[Attachment, ...] = ()) -> EmailMessage:
-    msg = EmailMessage()
+                  attachments: tuple[Attachment, ...] = ()) -> bytes:
+    """The message as it goes on the wire (CRLF line ends).
+
+    Built with the standard library's compat32 classes: several times faster than the
+    modern policy for the same RFC 5322 output, and intake builds several mails per message.
+    """
+    text = _text_part(rendered.body)
+    if attachments:
+        msg = MIMEMultipart("mixed")
+        del text["MIME-Version"]
+        msg.attach(text)
+        for item in attachments:
+            part = MIMEBase(item.maintype, item.subtype)
+            part.set_payload(item.data)
+            encode_base64(part)
+            name = one_line(item.filename, 150)
+            part.add_header("Content-Disposition", "attachment",
+                            filename=name if name.isascii() else ("utf-8", "", name))
+            del part["MIME-Version"]
+            msg.attach(part)
+    else:
+        msg = text
     msg["From"] = _address(*sender)
-    msg["To"] = [_address(name, addr) for name, addr in to]
+    msg["To"] = ", ".join(_address(name, addr) for name, addr in to)
     if reply_to:
-        msg["Reply-To"] = reply_to
-    msg["Subject"] = rendered.subject
+        msg["Reply-To"] = _address("", reply_to)
+    subject = one_line(rendered.subject)
+    msg["Subject"] = subject if subject.isascii() else Header(subject, UTF8)
     msg["Date"] = format_datetime(date)
-    msg["Message-ID"] = message_id
+    msg["Message-ID"] = _msgid(message_id)
     if in_reply_to:
-        msg["In-Reply-To"] = in_reply_to
+        msg["In-Reply-To"] = _msgid(in_reply_to)
     refs = tuple(dict.fromkeys((*references, *((in_reply_to,) if in_reply_to else ()))))
     if refs:
-        msg["References"] = " ".join(refs)
+        msg["References"] = " ".join(_msgid(r) for r in refs)
     # RFC 3834: tells other robots (auto-responders) not to answer us.
     msg["Auto-Submitted"] = auto_submitted
     msg["X-Auto-Response-Suppress"] = "All"
-    msg.set_content(rendered.body)
-    for item in attachments:
-        msg.add_attachment(item.data, maintype=item.maintype, subtype=item.subtype,
-                           filename=item.filename)
-    return msg
+    out = io.BytesIO()
+    BytesGenerator(out, mangle_from_=False, policy=WIRE).flatten(msg)
+    return out.getvalue()
+
+
+def _msgid(value: str) -> str:
+    if not MSGID.fullmatch(value):
+        raise ValueError(f"Message-ID tidak sah: {value!r}")
+    return value
