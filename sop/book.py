@@ -14,7 +14,6 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
 
 from sop.schema import MIGRATIONS
 
@@ -56,9 +55,9 @@ class Book:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self._depth = 0
         self._after_commit: list = []
+        self._sql: dict[tuple, str] = {}
         self._migrate()
 
     def close(self) -> None:
@@ -104,6 +103,20 @@ class Book:
         assert self._depth, "after_commit belongs inside a transaction"
         self._after_commit.append(action)
 
+    def _insert(self, table: str, fields: dict) -> int:
+        """INSERT one row; column names come from our code, values are always parameters."""
+        columns = tuple(fields)
+        sql = self._sql.get((table, columns))
+        if sql is None:
+            sql = self._sql[(table, columns)] = (
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})")
+        return self.conn.execute(sql, tuple(fields.values())).lastrowid
+
+    def _update(self, table: str, row_id: int, fields: dict) -> None:
+        if fields:
+            assignments = ", ".join(f"{column} = ?" for column in fields)
+            self.conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", (*fields.values(), row_id))
+
     def _one(self, sql: str, params=()) -> dict | None:
         row = self.conn.execute(sql, params).fetchone()
         return dict(row) if row else None
@@ -128,7 +141,7 @@ class Book:
     def record_message(self, key: str, *, received_at: dt.datetime, message_id: str | None,
                        sender: str, subject: str, kind: str, complaint_id: int | None = None,
                        raw_path: str | None = None, raw_sha256: str | None = None, note: str = "") -> None:
-        self.db["messages"].insert(dict(
+        self._insert("messages", dict(
             key=key, received_at=iso(received_at), message_id=message_id, sender=sender,
             subject=subject, kind=kind, complaint_id=complaint_id, raw_path=raw_path,
             raw_sha256=raw_sha256, note=note))
@@ -156,12 +169,12 @@ class Book:
     # Complaints -----------------------------------------------------------------------------
     def insert_complaint(self, **fields) -> int:
         fields["received_at"] = iso(fields["received_at"])
-        return self.db["complaints"].insert(fields).last_pk
+        return self._insert("complaints", fields)
 
     def update_complaint(self, complaint_id: int, **fields) -> None:
         if "closed_at" in fields and fields["closed_at"] is not None:
             fields["closed_at"] = iso(fields["closed_at"])
-        self.db["complaints"].update(complaint_id, fields)
+        self._update("complaints", complaint_id, fields)
 
     def complaint(self, number: str) -> dict | None:
         return self._one("SELECT * FROM complaints WHERE number = ?", (number,))
@@ -191,7 +204,7 @@ class Book:
     # History --------------------------------------------------------------------------------
     def add_event(self, complaint_id: int, at: dt.datetime, step: int | None, actor: str,
                   kind: str, text: str) -> None:
-        self.db["events"].insert(dict(complaint_id=complaint_id, at=iso(at), step=step,
+        self._insert("events", dict(complaint_id=complaint_id, at=iso(at), step=step,
                                       actor=actor, kind=kind, text=text))
 
     def events(self, complaint_id: int) -> list[dict]:
@@ -200,9 +213,9 @@ class Book:
     # Tasks ----------------------------------------------------------------------------------
     def open_task(self, *, complaint_id: int, step: int, role: str, official: str, token: str,
                   message_id: str, opened_at: dt.datetime, due_at: dt.datetime, note: str = "") -> int:
-        return self.db["tasks"].insert(dict(
+        return self._insert("tasks", dict(
             complaint_id=complaint_id, step=step, role=role, official=official, token=token,
-            message_id=message_id, opened_at=iso(opened_at), due_at=iso(due_at), note=note)).last_pk
+            message_id=message_id, opened_at=iso(opened_at), due_at=iso(due_at), note=note))
 
     def open_tasks(self) -> list[dict]:
         """Every task still waiting for its official (uses tasks_open)."""
@@ -225,7 +238,7 @@ class Book:
     def add_delegation(self, **fields) -> int:
         for key in ("starts", "ends", "created_at"):
             fields[key] = iso(fields[key])
-        return self.db["delegations"].insert(fields).last_pk
+        return self._insert("delegations", fields)
 
     def revoke_delegation(self, delegation_id: int, at: dt.datetime) -> bool:
         cur = self.conn.execute("UPDATE delegations SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
@@ -267,7 +280,7 @@ class Book:
     # Outbox ---------------------------------------------------------------------------------
     def enqueue(self, *, message_id: str, complaint_id: int | None, kind: str,
                 recipients: list[str], subject: str, raw: bytes, at: dt.datetime) -> None:
-        self.db["outbox"].insert(dict(
+        self._insert("outbox", dict(
             message_id=message_id, complaint_id=complaint_id, kind=kind,
             recipients=json.dumps(recipients), recipient=recipients[0].lower() if recipients else None,
             subject=subject, raw=raw, created_at=iso(at), next_try_at=iso(at)))
@@ -304,7 +317,7 @@ class Book:
 
     # Attachments ----------------------------------------------------------------------------
     def add_attachment(self, **fields) -> int:
-        return self.db["attachments"].insert(fields).last_pk
+        return self._insert("attachments", fields)
 
     def attachments(self, complaint_id: int, purpose: str | None = "pengaduan") -> list[dict]:
         """A complaint's files: what the complainant sent ('pengaduan'), or the letter's enclosures
@@ -333,7 +346,7 @@ class Book:
     # Personal data ----------------------------------------------------------------------------
     def audit(self, at: dt.datetime, who: str, action: str, subject: str = "", detail: str = "") -> None:
         """UU 27/2022 Pasal 31: who read or exported personal data, when."""
-        self.db["audit"].insert(dict(at=iso(at), who=who, action=action, subject=subject, detail=detail))
+        self._insert("audit", dict(at=iso(at), who=who, action=action, subject=subject, detail=detail))
 
     def audit_log(self) -> list[dict]:
         return self._all("SELECT * FROM audit ORDER BY id")
@@ -365,7 +378,7 @@ class Book:
     # Letters --------------------------------------------------------------------------------
     def record_letter(self, *, year: int, number: str, complaint_id: int, issued_at: dt.datetime, path: str,
                       sha256: str, signer: str, seal: str | None = None) -> None:
-        self.db["letters"].insert(dict(year=year, number=number, complaint_id=complaint_id,
+        self._insert("letters", dict(year=year, number=number, complaint_id=complaint_id,
                                        issued_at=iso(issued_at), path=path, sha256=sha256,
                                        signer=signer, seal=seal))
 
