@@ -141,7 +141,13 @@ def _addresses(msg, name: str) -> list[tuple[str, str]]:
                 except Exception:
                     pass
                 out.append((display, addr))
-    return [(_clean_line(n), _clean_line(a).lower()) for n, a in out if a]
+    pairs = ((_clean_line(n), _clean_line(a).lower()) for n, a in out)
+    return [(n, a) for n, a in pairs if PLAUSIBLE_ADDRESS.fullmatch(a)]
+
+
+# What we would ever write back to: one '@', no spaces, controls or address punctuation.
+_ADDR_CHAR = r"[^\s@<>,;:()\[\]\\\"\x00-\x1f\x7f]"
+PLAUSIBLE_ADDRESS = re.compile(f"{_ADDR_CHAR}+@{_ADDR_CHAR}+")
 
 
 def _valid(text: str) -> str:

@@ -207,6 +207,8 @@ class Office:
         in_reply_to = None
         auto = "auto-generated"
         if effect.to == "complainant":
+            if not row["email"]:  # a complaint by letter or phone, or a sender address no parser could read
+                return
             if effect.template == "tanda_terima" and self._ack_limited(row, now):
                 return
             to = [(row["name"], row["email"])]

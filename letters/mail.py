@@ -115,25 +115,44 @@ def build_message(*, sender: tuple[str, str], to: list[tuple[str, str]], rendere
             msg.attach(part)
     else:
         msg = text
-    msg["From"] = _address(*sender)
-    msg["To"] = ", ".join(_address(name, addr) for name, addr in to)
-    if reply_to:
-        msg["Reply-To"] = _address("", reply_to)
     subject = one_line(rendered.subject)
-    msg["Subject"] = subject if subject.isascii() else Header(subject, UTF8)
-    msg["Date"] = format_datetime(date)
-    msg["Message-ID"] = _msgid(message_id)
-    if in_reply_to:
-        msg["In-Reply-To"] = _msgid(in_reply_to)
-    refs = tuple(dict.fromkeys((*references, *((in_reply_to,) if in_reply_to else ()))))
-    if refs:
-        msg["References"] = " ".join(_msgid(r) for r in refs)
-    # RFC 3834: tells other robots (auto-responders) not to answer us.
-    msg["Auto-Submitted"] = auto_submitted
-    msg["X-Auto-Response-Suppress"] = "All"
+    # A citizen's Message-ID is quoted back to thread our reply; one that is not plain ASCII
+    # (or not an id at all) is left out rather than carried into a header.
+    refs = tuple(r for r in dict.fromkeys((*references, *((in_reply_to,) if in_reply_to else ())))
+                 if r.isascii() and MSGID.fullmatch(r))
+    headers = [
+        ("From", _address(*sender)),
+        ("To", ",\r\n ".join(_address(name, addr) for name, addr in to)),
+        ("Reply-To", _address("", reply_to) if reply_to else None),
+        ("Subject", _fold(subject) if subject.isascii()
+         else Header(subject, UTF8, header_name="Subject").encode(linesep="\r\n")),
+        ("Date", format_datetime(date)),
+        ("Message-ID", _msgid(message_id)),
+        ("In-Reply-To", in_reply_to if in_reply_to in refs else None),
+        ("References", "\r\n ".join(refs) if refs else None),
+        # RFC 3834: tells other robots (auto-responders) not to answer us.
+        ("Auto-Submitted", auto_submitted),
+        ("X-Auto-Response-Suppress", "All"),
+    ]
+    # Our own header lines are written as they are: every value above is checked or encoded,
+    # so the generator's folding machinery (most of the cost) runs only for the MIME part
+    # headers below them. An internationalised address (RFC 6532) stays UTF-8.
     out = io.BytesIO()
+    out.write("".join(f"{name}: {value}\r\n" for name, value in headers if value).encode("utf-8"))
     BytesGenerator(out, mangle_from_=False, policy=WIRE).flatten(msg)
     return out.getvalue()
+
+
+def _fold(value: str, width: int = 76) -> str:
+    """Fold an ASCII header value at spaces so that lines stay near 78 characters."""
+    lines, line = [], ""
+    for word in value.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "\r\n ".join([*lines, line])
 
 
 def _msgid(value: str) -> str:
