@@ -118,6 +118,12 @@ MAX_TEXT = 200_000  # characters of body text kept in the book; the raw message 
 
 
 STRUCTURED = email.policy.default.header_factory
+# One address, bare or as `Name <addr>` / `"Name" <addr>`, in plain characters only (no
+# encoded words, comments, groups or escapes): the full grammar reads it the same way.
+_SIMPLE_ADDR = r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+SIMPLE_ADDRESS = re.compile(
+    r'\s*(?:(?P<name>[A-Za-z0-9][A-Za-z0-9 .\'_-]*?)?|"(?P<quoted>[A-Za-z0-9 .,\'_()-]*)")\s*'
+    rf'(?:<(?P<addr>{_SIMPLE_ADDR})>|(?<![^\s])(?P<bare>{_SIMPLE_ADDR}))\s*')
 ANGLE_ADDR = re.compile(r"([^<>,]*)<([^<>\s]+@[^<>\s]+)>")
 
 
@@ -131,6 +137,15 @@ def _addresses(msg, name: str) -> list[tuple[str, str]]:
     for key, raw in msg.raw_items():
         if key.lower() != name.lower():
             continue
+        simple = SIMPLE_ADDRESS.fullmatch(raw)
+        if simple:  # the common shape, unambiguous: no need for the full (slow) grammar
+            display, quoted = simple.group("name") or "", simple.group("quoted")
+            if simple.group("bare") and (display or quoted is not None):
+                pass  # 'Name addr@x' without brackets: leave it to the full grammar
+            else:
+                out.append((quoted if quoted is not None else " ".join(display.split()),
+                            simple.group("addr") or simple.group("bare")))
+                continue
         try:
             out.extend((a.display_name, a.addr_spec) for a in STRUCTURED(name, raw).addresses)
         except Exception:  # the structured parser gave up: take <angle> addresses from the raw text

@@ -10,15 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-import email.charset
-import email.policy
-import io
-from email.encoders import encode_base64
-from email.generator import BytesGenerator
-from email.header import Header
-from email.mime.base import MIMEBase
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
+import base64
+import binascii
+import secrets
+import urllib.parse
 from email.utils import format_datetime, formataddr
 
 import jinja2
@@ -26,9 +21,6 @@ import jinja2
 from templates import TEMPLATES
 
 UTF8 = "utf-8"
-QP_UTF8 = email.charset.Charset(UTF8)
-QP_UTF8.body_encoding = email.charset.QP
-WIRE = email.policy.compat32.clone(linesep="\r\n")
 MSGID = re.compile(r"<[^<>\s]+>")
 
 _ENV = jinja2.Environment(
@@ -72,13 +64,40 @@ def _address(name: str, addr: str) -> str:
     return formataddr((one_line(name, 100), addr), charset=UTF8)
 
 
-def _text_part(body: str) -> MIMEText:
+def _text_part(body: str) -> bytes:
+    """Headers and body of the text part. Plain ASCII goes as 7bit; anything else (or an
+    overlong line) as quoted-printable UTF-8, which stays readable in "show original"."""
     body = body.replace("\r\n", "\n")
-    # Plain ASCII goes as 7bit; anything else (or an overlong line) as quoted-printable UTF-8,
-    # which stays readable in a mail app's "show original".
     if body.isascii() and all(len(line) <= 998 for line in body.split("\n")):
-        return MIMEText(body, "plain", "us-ascii")
-    return MIMEText(body, "plain", QP_UTF8)
+        head, data = 'Content-Type: text/plain; charset="us-ascii"\r\nContent-Transfer-Encoding: 7bit', body.encode()
+    else:
+        head = 'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable'
+        data = binascii.b2a_qp(body.encode("utf-8"), istext=True)
+    return head.encode() + b"\r\n\r\n" + data.replace(b"\n", b"\r\n")
+
+
+def _attachment_part(item: "Attachment") -> bytes:
+    name = one_line(item.filename, 150)
+    if name.isascii():
+        disposition = 'attachment; filename="%s"' % name.replace("\\", "\\\\").replace('"', '\\"')
+    else:  # RFC 2231
+        disposition = "attachment; filename*=utf-8''" + urllib.parse.quote(name, safe="")
+    head = (f"Content-Type: {item.maintype}/{item.subtype}\r\nContent-Transfer-Encoding: base64\r\n"
+            f"Content-Disposition: {disposition}\r\n\r\n")
+    return head.encode() + base64.encodebytes(item.data).replace(b"\n", b"\r\n")
+
+
+def _encoded_words(text: str) -> str:
+    """RFC 2047 encoded words (base64, UTF-8), split on character boundaries, one per line."""
+    words, chunk = [], b""
+    for char in text:
+        data = char.encode("utf-8")
+        if len(chunk) + len(data) > 45:
+            words.append(chunk)
+            chunk = b""
+        chunk += data
+    words.append(chunk)
+    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(w).decode()}?=" for w in words)
 
 
 @dataclass(frozen=True)
@@ -96,25 +115,10 @@ def build_message(*, sender: tuple[str, str], to: list[tuple[str, str]], rendere
                   attachments: tuple[Attachment, ...] = ()) -> bytes:
     """The message as it goes on the wire (CRLF line ends).
 
-    Built with the standard library's compat32 classes: several times faster than the
-    modern policy for the same RFC 5322 output, and intake builds several mails per message.
+    Written directly rather than through the email package's generator, which took 1.2 ms
+    a mail (intake writes three per complaint): every header value is checked or encoded
+    here, and the round trip through the standard parser is tested.
     """
-    text = _text_part(rendered.body)
-    if attachments:
-        msg = MIMEMultipart("mixed")
-        del text["MIME-Version"]
-        msg.attach(text)
-        for item in attachments:
-            part = MIMEBase(item.maintype, item.subtype)
-            part.set_payload(item.data)
-            encode_base64(part)
-            name = one_line(item.filename, 150)
-            part.add_header("Content-Disposition", "attachment",
-                            filename=name if name.isascii() else ("utf-8", "", name))
-            del part["MIME-Version"]
-            msg.attach(part)
-    else:
-        msg = text
     subject = one_line(rendered.subject)
     # A citizen's Message-ID is quoted back to thread our reply; one that is not plain ASCII
     # (or not an id at all) is left out rather than carried into a header.
@@ -124,8 +128,7 @@ def build_message(*, sender: tuple[str, str], to: list[tuple[str, str]], rendere
         ("From", _address(*sender)),
         ("To", ",\r\n ".join(_address(name, addr) for name, addr in to)),
         ("Reply-To", _address("", reply_to) if reply_to else None),
-        ("Subject", _fold(subject) if subject.isascii()
-         else Header(subject, UTF8, header_name="Subject").encode(linesep="\r\n")),
+        ("Subject", _fold(subject) if subject.isascii() else _encoded_words(subject)),
         ("Date", format_datetime(date)),
         ("Message-ID", _msgid(message_id)),
         ("In-Reply-To", in_reply_to if in_reply_to in refs else None),
@@ -134,13 +137,16 @@ def build_message(*, sender: tuple[str, str], to: list[tuple[str, str]], rendere
         ("Auto-Submitted", auto_submitted),
         ("X-Auto-Response-Suppress", "All"),
     ]
-    # Our own header lines are written as they are: every value above is checked or encoded,
-    # so the generator's folding machinery (most of the cost) runs only for the MIME part
-    # headers below them. An internationalised address (RFC 6532) stays UTF-8.
-    out = io.BytesIO()
-    out.write("".join(f"{name}: {value}\r\n" for name, value in headers if value).encode("utf-8"))
-    BytesGenerator(out, mangle_from_=False, policy=WIRE).flatten(msg)
-    return out.getvalue()
+    # An internationalised address (RFC 6532) stays UTF-8; everything else here is ASCII.
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers if value) + "MIME-Version: 1.0\r\n"
+    if not attachments:
+        return head.encode("utf-8") + _text_part(rendered.body)
+    # Random, and '=_' cannot occur in base64 or quoted-printable text.
+    boundary = f"=_pgd_{secrets.token_hex(12)}"
+    parts = [_text_part(rendered.body), *(_attachment_part(item) for item in attachments)]
+    delimiter = f"\r\n--{boundary}\r\n".encode()
+    return (head.encode("utf-8") + f'Content-Type: multipart/mixed; boundary="{boundary}"\r\n\r\n'.encode()
+            + f"--{boundary}\r\n".encode() + delimiter.join(parts) + f"\r\n--{boundary}--\r\n".encode())
 
 
 def _fold(value: str, width: int = 76) -> str:

@@ -7,11 +7,13 @@ import email
 import email.policy
 import io
 
+import pytest
+
 from docx import Document
 
 from jobs.demo import signature_png
 from letters.dates import tanggal, waktu
-from letters.mail import Rendered, build_message, render_mail
+from letters.mail import Attachment, Rendered, build_message, render_mail
 from letters.render import LetterData, Letterhead, Signer, letter_text, render_letter
 from sop.clock import WITA
 
@@ -92,3 +94,42 @@ def test_header_injection_through_a_name_or_subject_is_neutralised():
     assert [a.addr_spec for a in parsed["To"].addresses] == ["budi@warga.test"]
     assert parsed["Auto-Submitted"] == "auto-generated"
     assert b"\r\n" in wire and b"\n\n" not in wire.replace(b"\r\n", b"")
+
+
+def test_built_mail_reads_back_exactly_through_the_standard_parser():
+    body = ("Yth. Bapak Ñoman,\n\nBiaya = Rp 0; tanda “kutip” dan é.\nFrom the start of a line\n"
+            + "panjang " * 200 + "\ntrailing spaces   \n.\n")
+    subject = "Tanda Terima Pengaduan No. PGD/2026/0001 – Kecamatan Palaran " + "ü" * 40
+    wire = build_message(
+        sender=("Kecamatan Palaran", "pengaduan@kec.test"),
+        to=[("Ñoman, S.Pd.", "noman@warga.test"), ("Budi", "budi@warga.test")],
+        rendered=Rendered(subject=subject, body=body), message_id="<x.pgd@kec.test>",
+        date=dt.datetime(2026, 1, 6, tzinfo=dt.timezone.utc), reply_to="pengaduan+abc@kec.test",
+        in_reply_to="<asal@warga.test>", references=("<satu@kec.test>", "<bukan id>", "<ünï@x>"),
+        attachments=(Attachment("Surat Jawaban é.docx", bytes(range(256)) * 50),
+                     Attachment('a"b.pdf', b"%PDF-1.7", "application", "pdf")))
+    assert all(len(line) <= 998 for line in wire.split(b"\r\n"))
+    assert b"\n" not in wire.replace(b"\r\n", b"")
+    msg = email.message_from_bytes(wire, policy=email.policy.default)
+    assert msg["Subject"] == subject
+    assert [(a.display_name, a.addr_spec) for a in msg["To"].addresses] == [
+        ("Ñoman, S.Pd.", "noman@warga.test"), ("Budi", "budi@warga.test")]
+    assert msg["Reply-To"] == "pengaduan+abc@kec.test"
+    assert msg["In-Reply-To"] == "<asal@warga.test>"
+    assert msg["References"].split() == ["<satu@kec.test>", "<asal@warga.test>"]
+    assert msg.get_body(("plain",)).get_content().replace("\r\n", "\n") == body
+    files = [(p.get_filename(), p.get_content_type(), p.get_content()) for p in msg.iter_attachments()]
+    assert files == [("Surat Jawaban é.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                      bytes(range(256)) * 50), ('a"b.pdf', "application/pdf", b"%PDF-1.7")]
+    assert not msg.defects and all(not p.defects for p in msg.walk())
+
+
+def test_plain_ascii_mail_goes_as_7bit_and_a_bad_address_is_refused():
+    wire = build_message(sender=("Kantor", "pengaduan@kec.test"), to=[("Budi", "budi@warga.test")],
+                         rendered=Rendered(subject="Halo", body="Isi surat.\n"), message_id="<y.pgd@kec.test>",
+                         date=dt.datetime(2026, 1, 6, tzinfo=dt.timezone.utc))
+    assert b"Content-Transfer-Encoding: 7bit" in wire and wire.endswith(b"\r\n\r\nIsi surat.\r\n")
+    with pytest.raises(ValueError):
+        build_message(sender=("Kantor", "pengaduan@kec.test"), to=[("X", "a@b>, c@d")],
+                      rendered=Rendered(subject="Halo", body="x"), message_id="<z.pgd@kec.test>",
+                      date=dt.datetime(2026, 1, 6, tzinfo=dt.timezone.utc))
