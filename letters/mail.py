@@ -25,6 +25,7 @@ MSGID = re.compile(r"<[^<>\s]+>")
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES / "mail"),
+    auto_reload=False,  # templates change with a release, not while running: no stat per mail
     undefined=jinja2.StrictUndefined,
     autoescape=False,  # plain text mail: nothing is markup
     keep_trailing_newline=False,

@@ -73,11 +73,24 @@ class Book:
 
     @contextmanager
     def transaction(self):
-        """BEGIN IMMEDIATE ... COMMIT; nested calls join the outer transaction."""
+        """BEGIN IMMEDIATE ... COMMIT. A nested call is a savepoint: when its block raises,
+        only its own work (and its after-commit actions) is undone before the exception goes
+        on, so a caller that catches it can carry on with the outer transaction."""
         if self._depth:
+            name = f"sp{self._depth}"
+            pending = len(self._after_commit)
+            self.conn.execute(f"SAVEPOINT {name}")
             self._depth += 1
             try:
                 yield self
+            except BaseException:
+                if self.conn.in_transaction:  # some errors (a full disk) end the whole transaction
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                del self._after_commit[pending:]
+                raise
+            else:
+                self.conn.execute(f"RELEASE {name}")
             finally:
                 self._depth -= 1
             return
@@ -87,7 +100,8 @@ class Book:
         try:
             yield self
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         else:
             self.conn.execute("COMMIT")

@@ -32,6 +32,19 @@ def message_ids(env, address: str) -> Counter:
                        for m in box.fetch(headers_only=True, mark_seen=False, bulk=500))
 
 
+def children(pid: int) -> set[int]:
+    """Processes whose parent is `pid` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
 @pytest.mark.slow
 def test_a_backlog_survives_twenty_kills(env):
     text = env.config_path.read_text() + "[intake]\nack_per_hour = 100000\n[daemon]\npoll_seconds = 1\n"
@@ -47,12 +60,15 @@ def test_a_backlog_survives_twenty_kills(env):
             msg.set_content(f"Pengaduan nomor {i} dari warga.")
             box.append(msg.as_bytes(), "INBOX")
     rng = random.Random(20)
+    orphans: set[int] = set()
     for _ in range(KILLS):
         daemon = subprocess.Popen([*command(), "--config", str(env.config_path), "run", "--no-idle"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.4, 3.0))
+        helpers = children(daemon.pid)
         daemon.send_signal(signal.SIGKILL)
         daemon.wait(timeout=30)
+        orphans.update(helpers)
     for _ in range(10):  # the last start finishes whatever is left
         subprocess.run([*command(), "--config", str(env.config_path), "run", "--once"], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
@@ -62,6 +78,12 @@ def test_a_backlog_survives_twenty_kills(env):
         if not pending and not waiting:
             break
     assert waiting == 0 and pending == 0
+    # Helper processes (the parse-ahead worker) end with the daemon that started them.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in orphans):
+        time.sleep(0.2)
+    print(f"helper processes of killed daemons: {len(orphans)}")
+    assert not [pid for pid in orphans if Path(f"/proc/{pid}").exists()]
 
     book = env.office.book
     assert book.integrity() == "ok"

@@ -1,0 +1,173 @@
+"""Backlog intake: messages waiting in a real Dovecot INBOX, into the book, acknowledged and
+routed (mails queued, raw kept), against the raw pipeline measured in the same run:
+imaplib UID FETCH in batches + stdlib `policy=default` parse + one SQLite insert each, one
+transaction.
+
+Run: python bench/bench_intake.py [--sizes 500 2000 8000] [--runs 3]
+Not part of the test suite; no figure here is asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import email
+import email.policy
+import imaplib
+import random
+import shutil
+import sqlite3
+import tempfile
+import time
+from email.message import EmailMessage
+from email.utils import formataddr, format_datetime, make_msgid
+from pathlib import Path
+
+from common import machine, summary
+
+from jobs.config import load_config
+from jobs.demo import PASSWORD, Cast, write_config
+from jobs.mailrig import MailRig
+from jobs.pipeline import poll
+from jobs.workflow import Office
+from sop.book import Book
+
+SOURCE = "Sumber"
+PLACES = ("Rawa Makmur", "Bukuan", "Simpang Pasir", "Handil Bakti", "Bantuas", "Sungai Keledang")
+TOPICS = (
+    ("Lampu jalan padam", "Lampu penerangan jalan di depan rumah kami padam sejak dua minggu lalu."),
+    ("Jalan berlubang", "Jalan lingkungan di RT kami berlubang besar dan membahayakan pengendara."),
+    ("Pelayanan KTP lambat", "Pengurusan KTP elektronik saya belum selesai sejak bulan lalu."),
+    ("Sampah menumpuk", "Sampah di tempat pembuangan sementara tidak diangkut selama seminggu."),
+    ("Drainase tersumbat", "Saluran air tersumbat sehingga halaman rumah warga tergenang saat hujan."),
+)
+
+
+def backlog(n: int, seed: int = 7) -> list[bytes]:
+    """`n` realistic complaints: plain or with an HTML part, one in ten with a 200 KB photo."""
+    rng = random.Random(seed)
+    start = dt.datetime(2026, 11, 2, 1, 0, tzinfo=dt.timezone.utc)
+    out = []
+    for i in range(n):
+        subject, body = TOPICS[i % len(TOPICS)]
+        place = PLACES[i % len(PLACES)]
+        msg = EmailMessage()
+        msg["From"] = formataddr((f"Warga {i}", f"warga{i}@warga.test"))
+        msg["To"] = Cast().office
+        msg["Subject"] = f"{subject} di {place}"
+        msg["Date"] = format_datetime(start + dt.timedelta(minutes=i))
+        msg["Message-ID"] = make_msgid(idstring=f"b{i}", domain="warga.test")
+        text = (f"Yth. Bapak/Ibu Camat Palaran,\n\n{body} Lokasi: RT {i % 40 + 1}, Kelurahan {place}.\n"
+                + "Mohon perhatian dan tindak lanjutnya. " * rng.randint(2, 30)
+                + f"\n\nHormat saya,\nWarga {i}\nTelp. 0812{i:07d}\n")
+        msg.set_content(text)
+        if i % 3 == 0:
+            msg.add_alternative("<html><body>" + "".join(f"<p>{line}</p>" for line in text.splitlines())
+                                + "</body></html>", subtype="html")
+        if i % 10 == 0:
+            msg.add_attachment(rng.randbytes(200 * 1024), maintype="image", subtype="jpeg",
+                               filename=f"foto-{i}.jpg")
+        out.append(msg.as_bytes(policy=email.policy.SMTP))
+    return out
+
+
+def fill_source(rig: MailRig, user: str, messages: list[bytes]) -> None:
+    imap = imaplib.IMAP4("127.0.0.1", rig.imap_port)
+    imap.login(user, PASSWORD)
+    imap.create(SOURCE)
+    for raw in messages:
+        imap.append(SOURCE, None, None, raw)
+    imap.logout()
+
+
+def reset_inbox(rig: MailRig, user: str) -> None:
+    """Empty the INBOX and the processed folder, then copy the backlog in (server side)."""
+    imap = imaplib.IMAP4("127.0.0.1", rig.imap_port)
+    imap.login(user, PASSWORD)
+    for folder in ("INBOX", "Diproses"):
+        typ, data = imap.select(folder)
+        if typ == "OK" and int(data[0]) > 0:
+            imap.store("1:*", "+FLAGS.SILENT", r"(\Deleted)")
+            imap.expunge()
+    imap.select(SOURCE, readonly=True)
+    imap.uid("COPY", "1:*", "INBOX")
+    imap.logout()
+
+
+def raw_pipeline(rig: MailRig, user: str, folder: Path, batch: int = 50) -> int:
+    """The baseline: fetch every message, parse it with the stdlib, insert it; one transaction."""
+    db = sqlite3.connect(folder / "raw.db")
+    db.execute("CREATE TABLE IF NOT EXISTS messages (uid INTEGER, message_id TEXT, sender TEXT, subject TEXT, "
+               "body TEXT, raw BLOB)")
+    imap = imaplib.IMAP4("127.0.0.1", rig.imap_port)
+    imap.login(user, PASSWORD)
+    imap.select("INBOX", readonly=True)
+    uids = imap.uid("SEARCH", None, "ALL")[1][0].split()
+    count = 0
+    with db:
+        for start in range(0, len(uids), batch):
+            typ, data = imap.uid("FETCH", b",".join(uids[start:start + batch]), "(UID BODY.PEEK[])")
+            for item in data:
+                if not isinstance(item, tuple):
+                    continue
+                msg = email.message_from_bytes(item[1], policy=email.policy.default)
+                part = msg.get_body(("plain", "html"))
+                db.execute("INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?)",
+                           (count, msg["Message-ID"], msg["From"], msg["Subject"],
+                            part.get_content() if part else "", item[1]))
+                count += 1
+    imap.logout()
+    db.close()
+    return count
+
+
+def ours(rig: MailRig, folder: Path) -> int:
+    cfg = load_config(write_config(folder, rig))
+    office = Office(cfg, Book(cfg.database))
+    counts = poll(office, lambda: dt.datetime.now(dt.timezone.utc))
+    queued = office.book.conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    office.book.close()
+    if counts.get("complaint", 0) == 0 or queued < 2 * counts["complaint"]:
+        raise SystemExit(f"intake did not do its work: {counts}, {queued} mails queued")
+    return counts["complaint"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 8000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    user = Cast().office
+    with MailRig(password=PASSWORD) as rig:
+        for size in args.sizes:
+            messages = backlog(size)
+            megabytes = sum(map(len, messages)) / 2**20
+            fill_source(rig, user, messages)
+            rates = {"ours": [], "raw": [], "ratio": []}
+            for _ in range(args.runs):
+                pair = {}
+                for name in ("raw", "ours"):
+                    reset_inbox(rig, user)
+                    folder = Path(tempfile.mkdtemp(prefix="pgd-bench-"))
+                    start = time.perf_counter()
+                    done = raw_pipeline(rig, user, folder) if name == "raw" else ours(rig, folder)
+                    elapsed = time.perf_counter() - start
+                    shutil.rmtree(folder, ignore_errors=True)
+                    if done != size:
+                        raise SystemExit(f"{name}: {done} of {size} messages")
+                    pair[name] = size / elapsed
+                    rates[name].append(pair[name])
+                rates["ratio"].append(pair["ours"] / pair["raw"])
+            print(f"backlog of {size:,} messages ({megabytes:.0f} MB), {args.runs} runs")
+            summary("  pengaduan (book, acknowledgement and routing queued)", rates["ours"], "msg/s")
+            summary("  raw pipeline (imaplib + stdlib parse + insert)", rates["raw"], "msg/s")
+            summary("  ratio pengaduan / raw", rates["ratio"], "x")
+            imap = imaplib.IMAP4("127.0.0.1", rig.imap_port)
+            imap.login(user, PASSWORD)
+            imap.delete(SOURCE)
+            imap.logout()
+
+
+if __name__ == "__main__":
+    main()
