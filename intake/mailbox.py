@@ -47,6 +47,7 @@ class Mailbox:
     def __init__(self, settings: MailboxSettings):
         self.settings = settings
         self._box = None
+        self._folders: set[str] = set()
 
     def __enter__(self) -> "Mailbox":
         s = self.settings
@@ -121,8 +122,10 @@ class Mailbox:
             return
         if self._can_move:
             target = folder or self.settings.processed_folder
-            if not self._box.folder.exists(target):
-                self._box.folder.create(target)
+            if target not in self._folders:  # asked once a session: each question is a round trip
+                if not self._box.folder.exists(target):
+                    self._box.folder.create(target)
+                self._folders.add(target)
             self._box.move(uids, target)
         else:
             # No MOVE: a keyword, never \Deleted + EXPUNGE, which would purge others' mail too.

@@ -19,6 +19,7 @@ import datetime as dt
 import itertools
 import logging
 import re
+import secrets
 import sqlite3
 import threading
 import time
@@ -189,16 +190,23 @@ HANDLERS: dict[str, Callable[..., Handled]] = {
 
 
 # The path -----------------------------------------------------------------------------------
-def process_raw(office: Office, raw: bytes, now: dt.datetime, *, msg: Incoming | None = None) -> Handled:
+def process_raw(office: Office, raw: bytes, now: dt.datetime, *, prepared: "Prepared | None" = None) -> Handled:
     """Run one message through the stages; idempotent by message key.
 
-    `msg`: the message already parsed (by the parse-ahead worker).
+    `prepared`: the message already parsed, and its raw copy staged, by the parse-ahead worker.
     """
-    msg = msg or parse_message(raw)
+    msg = prepared.msg if prepared else parse_message(raw)
     if office.book.has_message(msg.key):
+        if prepared:
+            Path(prepared.staged).unlink(missing_ok=True)
         return Handled("duplicate", note="sudah tercatat")
     raw_path = _raw_path(office, msg.key, now)
-    _write_private(raw_path, raw)
+    if prepared:  # the copy is on disk already: give it its name (the same file system, atomic)
+        if not raw_path.parent.is_dir():
+            private_dir(raw_path.parent)
+        os.replace(prepared.staged, raw_path)
+    else:
+        _write_private(raw_path, raw)
     cls = classify(msg, office.config.identity)
     with office.book.transaction():
         handled = HANDLERS[cls.kind](office, msg, cls, now)
@@ -214,9 +222,12 @@ def _raw_path(office: Office, key: str, now: dt.datetime) -> Path:
 
 
 def _write_private(path: Path, data: bytes) -> None:
+    """Write a file only the service account can read, whatever the process umask."""
     if not path.parent.is_dir():
         private_dir(path.parent)
-    path.write_bytes(data)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(fd, "wb") as out:
+        out.write(data)
 
 
 def quarantine(office: Office, raw: bytes, error: str, now: dt.datetime) -> bool:
@@ -276,53 +287,108 @@ def poll(office: Office, now: Callable[[], dt.datetime], *, since: dt.date | Non
         uids = box.pending_uids()
         tick = progress(len(uids)) if progress and uids else (lambda: None)
         last_uid = cursor["last_uid"] if cursor and cursor["uidvalidity"] == validity else 0
-        ahead = ParseAhead(len(uids))
+        ahead = ParseAhead(len(uids), staging_folder(office))
         batches = _batches(box.fetch(uids), settings.batch)
         batch = next(batches, None)
-        parsed = ahead.submit([raw for _, raw in batch]) if batch else []
-        while batch:
-            # The next batch is fetched and handed to the parser before this one is applied,
-            # so the parser never waits for us and we never wait for it.
-            following = next(batches, None)
-            parsed_following = ahead.submit([raw for _, raw in following]) if following else []
-            done: list[str] = []
-            held: list[str] = []
-            stopped = False
-            # One commit per batch, each message a savepoint inside it: a failing message undoes
-            # only its own work. A storage failure (locked book, full disk) is not the message's
-            # fault: it rolls the batch back and ends the cycle; the batch waits in the INBOX.
-            with office.book.transaction():
-                for (uid, raw), parsed_msg in zip(batch, parsed):
-                    if stop():  # SIGTERM: finish between messages; the rest waits in the INBOX
-                        stopped = True
-                        break
-                    try:
-                        if uid in old:
-                            handled = record_old(office, raw, now())
-                        else:
-                            handled = process_raw(office, raw, now(), msg=parsed_msg())
-                    except INFRASTRUCTURE:
-                        raise
-                    except Exception as exc:  # one bad message never stops the others
-                        log.exception("gagal memproses pesan UID %s", uid)
-                        if quarantine(office, raw, f"{type(exc).__name__}: {exc}", now()):
-                            held.append(uid)
-                        tick()
-                        continue
-                    counts[handled.kind] = counts.get(handled.kind, 0) + 1
-                    done.append(uid)
-                    last_uid = max(last_uid, int(uid))
-                    tick()
-                office.book.set_cursor(settings.folder, validity, last_uid, now())
-            box.mark_processed(done)
-            box.mark_processed(held, QUARANTINE_FOLDER)
-            if stopped:
-                break
-            batch, parsed = following, parsed_following
+        prepared = ahead.submit([raw for _, raw in batch]) if batch else []
+        # Committed messages leave the INBOX a few batches at a time (fewer round trips); one
+        # that a crash leaves behind is found in the book on the next pass and only moved.
+        moved = Moves(box)
+        try:
+            while batch:
+                # The next batch is fetched and handed to the parser before this one is applied,
+                # so the parser never waits for us and we never wait for it.
+                following = next(batches, None)
+                prepared_following = ahead.submit([raw for _, raw in following]) if following else []
+                last_uid, stopped = _apply_batch(office, batch, prepared, old, counts, moved, now, stop, tick,
+                                                 validity, last_uid)
+                if stopped:
+                    break
+                batch, prepared = following, prepared_following
+        finally:
+            moved.flush()
         if not uids:
             with office.book.transaction():
                 office.book.set_cursor(settings.folder, validity, last_uid, now())
     return counts
+
+
+class Moves:
+    """Committed UIDs waiting to leave the INBOX, moved a few batches at a time."""
+
+    EVERY = 200
+
+    def __init__(self, box: Mailbox):
+        self.box, self.done, self.held = box, [], []
+
+    def add(self, done: list[str], held: list[str]) -> None:
+        self.done += done
+        self.held += held
+        if len(self.done) + len(self.held) >= self.EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        done, held, self.done, self.held = self.done, self.held, [], []
+        self.box.mark_processed(done)
+        self.box.mark_processed(held, QUARANTINE_FOLDER)
+
+
+def _apply_batch(office: Office, batch, prepared, old: set[str], counts: dict[str, int], moved: Moves,
+                 now, stop, tick, validity: int, last_uid: int) -> tuple[int, bool]:
+    """One commit for the batch, each message a savepoint inside it: a failing message undoes
+    only its own work. A storage failure (locked book, full disk) is not the message's fault:
+    it rolls the batch back and ends the cycle; the batch waits in the INBOX."""
+    done: list[str] = []
+    held: list[str] = []
+    stopped = False
+    with office.book.transaction():
+        for (uid, raw), ready in zip(batch, prepared):
+            if stop():  # SIGTERM: finish between messages; the rest waits in the INBOX
+                stopped = True
+                break
+            try:
+                if uid in old:
+                    handled = record_old(office, raw, now())
+                else:
+                    handled = process_raw(office, raw, now(), prepared=ready())
+            except INFRASTRUCTURE:
+                raise
+            except Exception as exc:  # one bad message never stops the others
+                log.exception("gagal memproses pesan UID %s", uid)
+                if quarantine(office, raw, f"{type(exc).__name__}: {exc}", now()):
+                    held.append(uid)
+                tick()
+                continue
+            counts[handled.kind] = counts.get(handled.kind, 0) + 1
+            done.append(uid)
+            last_uid = max(last_uid, int(uid))
+            tick()
+        office.book.set_cursor(office.config.mailbox.folder, validity, last_uid, now())
+    moved.add(done, held)
+    return last_uid, stopped
+
+
+
+@dataclass(frozen=True)
+class Prepared:
+    msg: Incoming
+    staged: str  # the raw bytes, written under a temporary name in the staging folder
+
+
+def staging_folder(office: Office) -> Path:
+    return office.config.files / "raw" / ".staging"
+
+
+def prepare(raw: bytes, staging: str) -> Prepared:
+    """In the parse worker: parse the message and write its raw copy under a temporary name.
+
+    The name becomes the book's only when the message is recorded (process_raw), so a second
+    message claiming a recorded Message-ID never overwrites the first one's copy.
+    """
+    msg = parse_message(raw)
+    path = Path(staging) / f"{msg.key}.{secrets.token_hex(6)}.part"
+    _write_private(path, raw)
+    return Prepared(msg, str(path))
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -341,10 +407,11 @@ def _batches(items, size: int):
 
 
 class ParseAhead:
-    """Parses a backlog's messages in a worker process while this one applies them.
+    """Parses a backlog's messages, and stages their raw copies, in a worker process while
+    this one applies them.
 
-    Parsing is pure and a third of intake's time; with two cores a backlog drains faster
-    when it runs beside the book work. Small arrivals are parsed in place (no worker is
+    Parsing and writing the raw copy are half of intake's time and need nothing from the
+    book; with two cores a backlog drains faster when they run beside the book work. Small arrivals are parsed in place (no worker is
     started for them). The worker outlives a cycle; if it fails or dies, the message is
     simply parsed again in place, where any error takes the ordinary path.
     """
@@ -353,16 +420,20 @@ class ParseAhead:
     _pool: ProcessPoolExecutor | None = None
     _broken = False  # a worker that could not start or died: parse in place from then on
 
-    def __init__(self, backlog: int):
+    def __init__(self, backlog: int, staging: Path):
         self.enabled = backlog >= self.MIN_BACKLOG and (os.cpu_count() or 1) > 1 and not ParseAhead._broken
+        self.staging = str(staging)
+        if self.enabled:  # copies staged by a run that was killed: this run fetches them again
+            for leftover in staging.glob("*.part"):
+                leftover.unlink(missing_ok=True)
 
-    def submit(self, raws: list[bytes]) -> list[Callable[[], Incoming | None]]:
-        """For each message, in order, a call giving it parsed (None: parse it in place)."""
+    def submit(self, raws: list[bytes]) -> list[Callable[[], Prepared | None]]:
+        """For each message, in order, a call giving it prepared (None: do it in place)."""
         nothing = [lambda: None] * len(raws)
         if not self.enabled or not raws:
             return nothing
         try:
-            futures = [self.pool().submit(parse_message, raw) for raw in raws]
+            futures = [self.pool().submit(prepare, raw, self.staging) for raw in raws]
         except (BrokenProcessPool, RuntimeError, OSError):
             ParseAhead._give_up()
             return nothing
@@ -384,7 +455,7 @@ class ParseAhead:
         cls._pool = None
 
     @staticmethod
-    def _result(future) -> Incoming | None:
+    def _result(future) -> Prepared | None:
         try:
             return future.result()
         except BrokenProcessPool:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 from email.utils import make_msgid
+from pathlib import Path
+
+from imap_tools import MailBoxUnencrypted
 
 from jobs.demo import reply_to
 
@@ -139,3 +142,30 @@ def test_what_could_not_be_read_is_noted_in_the_book(env):
     [row] = env.office.book.complaints()
     notes = [e["text"] for e in env.office.book.events(row["id"]) if e["kind"] == "catatan"]
     assert any("winmail.dat" in n for n in notes)
+
+
+def test_a_backlog_is_parsed_ahead_and_a_reused_message_id_never_replaces_the_first_copy(env):
+    from jobs.pipeline import ParseAhead, staging_folder
+
+    staging = staging_folder(env.office)
+    staging.mkdir(parents=True, exist_ok=True)
+    (staging / "sisa-dari-proses-yang-mati.part").write_bytes(b"data pribadi")  # left by a killed run
+    reused = f"<sama@warga.{env.cast.domain}>"
+    with MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo") as box:
+        for i in range(ParseAhead.MIN_BACKLOG + 5):
+            msg = EmailMessage()
+            msg["From"] = f"Warga {i} <warga{i}@warga.{env.cast.domain}>"
+            msg["To"] = env.cast.office
+            msg["Subject"] = f"Pengaduan antrean {i}"
+            msg["Message-ID"] = reused if i in (3, 17) else f"<antrean-{i}@warga.{env.cast.domain}>"
+            msg.set_content(f"Isi pengaduan nomor {i}.")
+            box.append(msg.as_bytes(), "INBOX")
+    env.cycle()
+    assert ParseAhead._pool is not None  # the backlog went through the worker
+    book = env.office.book
+    assert len(book.complaints()) == ParseAhead.MIN_BACKLOG + 4  # the second use of an id is a duplicate
+    first = next(m for m in book.messages("complaint") if m["subject"] == "Pengaduan antrean 3")
+    assert b"Isi pengaduan nomor 3." in Path(first["raw_path"]).read_bytes()
+    assert not list(staging.iterdir())  # nothing staged is left behind, nor the dead run's copy
+    for m in book.messages("complaint"):
+        assert Path(m["raw_path"]).stat().st_mode & 0o077 == 0
