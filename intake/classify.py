@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from intake.parse import Incoming
+if TYPE_CHECKING:  # for annotations only: reading the configuration needs no parser
+    from intake.parse import Incoming
 
 
 @dataclass(frozen=True)

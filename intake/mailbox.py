@@ -15,9 +15,6 @@ import ssl
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
-from imap_tools.errors import MailboxLoginError
-
 from intake.oauth import TokenSource
 
 log = logging.getLogger(__name__)
@@ -50,6 +47,9 @@ class Mailbox:
         self._folders: set[str] = set()
 
     def __enter__(self) -> "Mailbox":
+        from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted  # only when connecting
+        from imap_tools.errors import MailboxLoginError
+
         s = self.settings
         context = ssl.create_default_context(cafile=s.ca_file)
         if not s.verify_tls:

@@ -185,16 +185,26 @@ def karantina(ctx, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.option("--semua/--terbuka", "everything", default=True,
               help="Semua pengaduan (bawaan) atau hanya yang masih terbuka.")
+@click.option("--batas", "limit", type=click.IntRange(min=0), default=100, show_default=True,
+              help="Banyaknya pengaduan terbaru yang ditampilkan; 0 untuk semua.")
+@click.option("--halaman", "page", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Halaman ke berapa (1 = yang terbaru).")
 @click.pass_context
-def book(ctx: click.Context, as_json: bool, everything: bool) -> None:
-    from jobs.daemon import utcnow
+def book(ctx: click.Context, as_json: bool, everything: bool, limit: int, page: int) -> None:
+    from sop.clock import utcnow
     from jobs.views import complaint_json
 
     from jobs.privacy import record_access
 
     office = _open_office(ctx)
     now = utcnow()
-    rows = office.book.complaints(None if everything else "open")
+    state = None if everything else "open"
+    if limit:
+        rows = office.book.complaints(state, limit=limit, offset=(page - 1) * limit)
+        total = office.book.count_complaints(state)
+    else:
+        rows = office.book.complaints(state)
+        total = len(rows)
     record_access(office, "baca-buku", "", f"{len(rows)} pengaduan", now)
     docs = [complaint_json(office, row, now) for row in rows]
     if as_json:
@@ -218,7 +228,10 @@ def book(ctx: click.Context, as_json: bool, everything: bool) -> None:
     console = Console()
     console.print(table)
     if not docs:
-        console.print("Buku pengaduan masih kosong.")
+        console.print("Buku pengaduan masih kosong." if not total else f"Halaman {page} kosong.")
+    elif len(docs) < total:
+        console.print(f"Ditampilkan {len(docs)} dari {total} pengaduan (halaman {page}). Gunakan --halaman "
+                      f"{page + 1} untuk yang lebih lama atau --batas 0 untuk semuanya.")
 
 
 @main.command(help="Tampilkan satu pengaduan beserta riwayatnya.")
@@ -226,7 +239,7 @@ def book(ctx: click.Context, as_json: bool, everything: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.pass_context
 def show(ctx: click.Context, number: str, as_json: bool) -> None:
-    from jobs.daemon import utcnow
+    from sop.clock import utcnow
     from jobs.views import complaint_json
 
     from jobs.privacy import record_access

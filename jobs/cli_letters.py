@@ -141,7 +141,7 @@ def surat(ctx, as_json: bool) -> None:
 def surat_kirim(ctx, number: str, cara: str, catatan: str, petugas: str | None) -> None:
     import getpass
 
-    from jobs.daemon import utcnow
+    from sop.clock import utcnow
     from jobs.issuing import write_dossier
 
     office = _open_office(ctx)

@@ -46,7 +46,7 @@ def doctor(ctx, kirim_uji: bool) -> None:
               help="Folder tujuan berkas laporan.")
 @click.pass_context
 def laporan(ctx, bulan, tahun, dari, sampai, keluar: Path) -> None:
-    from jobs.daemon import utcnow
+    from sop.clock import utcnow
     from jobs.privacy import record_access
     from jobs.reports import charts, period, recap, summary_text, write_docx, write_xlsx
 
@@ -97,7 +97,7 @@ def lapor(ctx, number: str, lapor_id: str) -> None:
 @click.pass_context
 def cadangan(ctx) -> None:
     from jobs.backup import make_backup
-    from jobs.daemon import utcnow
+    from sop.clock import utcnow
 
     office = _open_office(ctx)
     book_copy, files_copy = make_backup(office, utcnow())
@@ -142,7 +142,7 @@ def data_pribadi(ctx, email: str) -> None:
 @main.command(help="Anonimkan sekarang pengaduan yang melewati masa retensi ([privacy] retention_days).")
 @click.pass_context
 def retensi(ctx) -> None:
-    from jobs.daemon import utcnow
+    from sop.clock import utcnow
     from jobs.privacy import purge_expired
 
     office = _open_office(ctx)

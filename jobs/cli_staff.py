@@ -30,7 +30,7 @@ def catat(ctx, saluran, nama, surel, telepon, alamat, pokok, isi, isi_berkas, la
     import mimetypes
 
     from intake.parse import Attachment
-    from jobs.daemon import utcnow
+    from sop.clock import utcnow
     from jobs.recording import NewComplaint, record_complaint
 
     if bool(isi) == bool(isi_berkas):
@@ -66,7 +66,7 @@ def catat(ctx, saluran, nama, surel, telepon, alamat, pokok, isi, isi_berkas, la
 def langkah(ctx, number: str, teks: str, petugas: str | None) -> None:
     import getpass
 
-    from jobs.daemon import utcnow
+    from sop.clock import utcnow
 
     office = _open_office(ctx)
     now = utcnow()
@@ -134,7 +134,7 @@ def delegasi_tambah(ctx, peran, bentuk, nama, surel, jabatan, nip, pangkat, mula
     import datetime as dt
     import getpass
 
-    from jobs.daemon import utcnow
+    from sop.clock import utcnow
 
     office = _open_office(ctx)
     cfg = office.config
@@ -161,7 +161,7 @@ def delegasi_tambah(ctx, peran, bentuk, nama, surel, jabatan, nip, pangkat, mula
 @click.argument("delegation_id", type=int)
 @click.pass_context
 def delegasi_cabut(ctx, delegation_id: int) -> None:
-    from jobs.daemon import utcnow
+    from sop.clock import utcnow
 
     office = _open_office(ctx)
     now = utcnow()

@@ -13,10 +13,13 @@ from jobs.workflow import Office, recipient, staff_role
 from letters.dates import waktu
 from letters.mail import render_mail
 from sop.book import parse_iso
-from sop.clock import next_nudge
+from sop.clock import next_nudge, next_nudge_at
 from sop.engine import OPEN, SYSTEM
 
 log = logging.getLogger(__name__)
+
+# A task the sweep looked at too early is not looked at again sooner than this.
+RECHECK = dt.timedelta(minutes=1)
 
 
 def follow_delegations(office: Office, now: dt.datetime, since: dt.datetime | None) -> int:
@@ -40,12 +43,16 @@ def check_deadlines(office: Office, now: dt.datetime) -> int:
     if not cfg.clock.is_open(now):
         return 0  # nudges go out in office hours only (next_nudge would say None to each task)
     count = 0
-    for task in office.book.open_tasks():
+    for task in office.book.tasks_to_nudge(now):
         due = parse_iso(task["due_at"])
-        kind = next_nudge(opened=parse_iso(task["opened_at"]), due=due, now=now, reminders=task["reminders"],
-                          escalations=task["escalations"], last_at=parse_iso(task["last_reminded_at"]),
-                          clock=cfg.clock, policy=cfg.nudges)
-        if kind is None:
+        timing = dict(opened=parse_iso(task["opened_at"]), due=due, clock=cfg.clock, policy=cfg.nudges)
+        kind = next_nudge(now=now, reminders=task["reminders"], escalations=task["escalations"],
+                          last_at=parse_iso(task["last_reminded_at"]), **timing)
+        if kind is None:  # not yet (the stored time is a lower bound): look again when it may be
+            later = next_nudge_at(reminders=task["reminders"], escalations=task["escalations"],
+                                  last_at=parse_iso(task["last_reminded_at"]), **timing)
+            with office.book.transaction():
+                office.book.set_next_nudge(task["id"], max(later, now + RECHECK))
             continue
         with office.book.transaction():
             row = office.book.complaint_by_id(task["complaint_id"])
@@ -71,5 +78,9 @@ def check_deadlines(office: Office, now: dt.datetime) -> int:
                                       f"Langkah {step.no} melewati batas waktu ({waktu(due, cfg.clock.tz)}); "
                                       f"diberitahukan kepada {', '.join(office.holder(r, now).title for r in told)}.")
             office.book.record_nudge(task["id"], kind, now)
+            reminders = task["reminders"] + (kind == "pengingat")
+            escalations = task["escalations"] + (kind != "pengingat")
+            office.book.set_next_nudge(task["id"], next_nudge_at(reminders=reminders, escalations=escalations,
+                                                                 last_at=now, **timing))
             count += 1
     return count

@@ -19,7 +19,7 @@ from intake.classify import Identity
 from intake.mailbox import MailboxSettings
 from intake.oauth import OAuthSettings, TokenSource
 from jobs.sender import SmtpSettings
-from letters.render import Letterhead
+from letters.model import Letterhead
 from sop.clock import NudgePolicy, OfficeClock, parse_hours
 from sop.directory import DEFAULT_TITLES, Directory, Official, Section
 from sop.procedure import Procedure, SopError, load_procedure

@@ -34,15 +34,12 @@ from jobs.privacy import purge_expired
 from jobs.pipeline import poll
 from jobs.sender import loggable, send_due
 from jobs.workflow import Office
+from sop.clock import utcnow
 
 log = logging.getLogger(__name__)
 
 BACKOFF_SECONDS = (1, 2, 5, 10, 30, 60, 120, 300)
 IDLE_RENEW_SECONDS = 10  # also how soon the watcher notices a stop
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class Guard:

@@ -197,7 +197,8 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
     from rich.console import Console
 
     from jobs.config import load_config
-    from jobs.daemon import run_once, utcnow
+    from jobs.daemon import run_once
+    from sop.clock import utcnow
     from letters.seal import make_key
     from jobs.views import complaint_json
     from jobs.workflow import Office

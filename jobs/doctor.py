@@ -104,13 +104,13 @@ def _book(cfg: Config) -> list[Check]:
 
 
 def _templates() -> Check:
-    from letters.mail import _ENV
+    from letters.mail import _environment
     from letters.render import DEFAULT_TEMPLATE
 
     try:
-        names = [n for n in _ENV.list_templates() if not n.startswith("_")]
+        names = [n for n in _environment().list_templates() if not n.startswith("_")]
         for name in names:
-            _ENV.get_template(name)
+            _environment().get_template(name)
         ok = DEFAULT_TEMPLATE.exists()
     except Exception as exc:
         return Check("templat", False, str(exc), "pasang ulang paket atau perbaiki templat yang disebut")

@@ -18,6 +18,7 @@ from jobs.config import Config
 from letters.dates import waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
 from sop.book import Book, parse_iso
+from sop.clock import next_nudge_at
 from sop.directory import Official
 from sop.engine import (OPEN, SYSTEM, Case, CloseTask, Delivered, IssueLetter, Log, Meeting, Notify,
                         OpenTask, Outcome)
@@ -262,8 +263,11 @@ class Office:
         token = new_token()
         message_id = cfg.identity.message_id("tugas", token)
         due = cfg.clock.add(now, step.time)
+        first_nudge = next_nudge_at(opened=now, due=due, reminders=0, escalations=0, last_at=None,
+                                    clock=cfg.clock, policy=cfg.nudges)
         self.book.open_task(complaint_id=row["id"], step=step_no, role=step.role, official=official.email,
-                            token=token, message_id=message_id, opened_at=now, due_at=due, note=note)
+                            token=token, message_id=message_id, opened_at=now, due_at=due,
+                            next_nudge_at=first_nudge, note=note)
         self.send_routing(row, self.book.task_by_token(token), official, now, message_id=message_id)
 
     def send_routing(self, row: dict, task: dict, official: Official, now: dt.datetime, *,

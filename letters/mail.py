@@ -8,6 +8,7 @@ template, and header values lose any CR/LF before they reach a header.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 import base64
@@ -16,23 +17,27 @@ import secrets
 import urllib.parse
 from email.utils import format_datetime, formataddr
 
-import jinja2
-
 from templates import TEMPLATES
 
 UTF8 = "utf-8"
 MSGID = re.compile(r"<[^<>\s]+>")
 
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES / "mail"),
-    auto_reload=False,  # templates change with a release, not while running: no stat per mail
-    undefined=jinja2.StrictUndefined,
-    autoescape=False,  # plain text mail: nothing is markup
-    keep_trailing_newline=False,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_ENV.filters["quote"] = lambda text: "\n".join("> " + ln if ln else ">" for ln in str(text).splitlines())
+@functools.cache
+def _environment():
+    import jinja2  # imported on the first mail: listing commands never write one
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / "mail"),
+        auto_reload=False,  # templates change with a release, not while running: no stat per mail
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # plain text mail: nothing is markup
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["quote"] = lambda text: "\n".join("> " + ln if ln else ">" for ln in str(text).splitlines())
+    return env
+
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ class Rendered:
 
 def render_mail(name: str, **context) -> Rendered:
     """Render templates/mail/<name>.txt; its first line is 'Subjek: ...'."""
-    text = _ENV.get_template(f"{name}.txt").render(**context)
+    text = _environment().get_template(f"{name}.txt").render(**context)
     first, _, body = text.partition("\n")
     if not first.startswith("Subjek:"):
         raise ValueError(f"template {name}.txt must start with 'Subjek:'")

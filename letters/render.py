@@ -6,7 +6,6 @@ values, so `{{ ... }}` or `<w:t>` written by a citizen stays literal text in the
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass
@@ -14,54 +13,15 @@ from pathlib import Path
 
 from typing import Callable
 
-from docx.shared import Cm
-from docxtpl import DocxTemplate, InlineImage
-
 from letters.seal import FOOTER_HINT, VERIFY_HINT, Seal, content_tokens, qr_png
 
 from letters.dates import tanggal
+from letters.model import LetterData, Letterhead, Signer  # noqa: F401 (their home for most callers)
 from templates import TEMPLATES
 
 DEFAULT_TEMPLATE = TEMPLATES / "surat" / "jawaban.docx"
 CHANNELS = {"email": "surat elektronik (surel)", "langsung": "datang langsung",
             "telepon": "telepon", "surat": "surat"}
-
-
-@dataclass(frozen=True)
-class Letterhead:
-    parent: str  # PEMERINTAH KOTA SAMARINDA
-    name: str  # KECAMATAN PALARAN
-    lines: tuple[str, ...] = ()  # address, phone/email/website
-    emblem: Path | None = None
-
-
-@dataclass(frozen=True)
-class Signer:
-    title: str  # CAMAT PALARAN
-    name: str
-    nip: str = ""
-    rank: str = ""  # pangkat/golongan
-    delegation: str = ""  # e.g. "a.n. CAMAT PALARAN" when signed on someone's behalf
-    signature_image: Path | None = None
-
-
-@dataclass(frozen=True)
-class LetterData:
-    number: str
-    date: dt.date
-    place: str
-    hal: str
-    addressee: str  # "Bapak/Ibu Siti Aminah"
-    addressee_place: str
-    complaint_number: str
-    complaint_date: dt.date
-    complaint_subject: str
-    channel: str
-    answer: str
-    sifat: str = "Biasa"
-    attachments: int = 0
-    tembusan: tuple[str, ...] = ()
-    signing_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +71,9 @@ def render_letter(letter: LetterData, head: Letterhead, signer: Signer,
                   sealer: Callable[[list[str]], Seal] | None = None,
                   paper: str = "A4") -> RenderedLetter:
     """Render the letter; with `sealer`, seal the rendered body and put the seal in the footer."""
+    from docx.shared import Cm  # imported here: the CLI's listing commands never render
+    from docxtpl import DocxTemplate, InlineImage
+
     tpl = DocxTemplate(str(template))
     context = letter_context(letter, head, signer)
     context["emblem"] = InlineImage(tpl, str(head.emblem), height=Cm(2.2)) if head.emblem else None
@@ -120,7 +83,7 @@ def render_letter(letter: LetterData, head: Letterhead, signer: Signer,
     context["verify_footer"] = FOOTER_HINT if sealer else ""
     tpl.render(context, autoescape=True)
     doc = tpl.docx
-    width, height = PAPER[paper]
+    width, height = (Cm(side) for side in PAPER[paper])
     for section in doc.sections:
         section.page_width, section.page_height = width, height
     the_seal = sealer(content_tokens(body_text(doc))) if sealer else None
@@ -131,7 +94,7 @@ def render_letter(letter: LetterData, head: Letterhead, signer: Signer,
     return RenderedLetter(data=data, sha256=hashlib.sha256(data).hexdigest(), seal=the_seal)
 
 
-PAPER = {"A4": (Cm(21), Cm(29.7)), "F4": (Cm(21.5), Cm(33))}
+PAPER = {"A4": (21, 29.7), "F4": (21.5, 33)}  # centimetres
 
 
 def _is_seal(text: str) -> bool:
@@ -161,6 +124,8 @@ def body_text(doc) -> str:
 
 
 def _fill_seal(doc, the_seal: Seal | None) -> None:
+    from docx.shared import Cm
+
     for cell in _cells(doc):
         for paragraph in cell.paragraphs:
             if QR_MARK in paragraph.text:

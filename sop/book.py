@@ -210,10 +210,19 @@ class Book:
     def integrity(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
 
-    def complaints(self, state: str | None = None) -> list[dict]:
+    def complaints(self, state: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[dict]:
+        """Complaints in register order; with `limit`, the newest page (`offset` pages back)."""
+        where, params = ("WHERE state = ?", [state]) if state else ("", [])
+        if limit is None:
+            return self._all(f"SELECT * FROM complaints {where} ORDER BY id", params)
+        rows = self._all(f"SELECT * FROM complaints {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+                         [*params, limit, offset])
+        return rows[::-1]
+
+    def count_complaints(self, state: str | None = None) -> int:
         if state:
-            return self._all("SELECT * FROM complaints WHERE state = ? ORDER BY id", (state,))
-        return self._all("SELECT * FROM complaints ORDER BY id")
+            return self.conn.execute("SELECT count(*) FROM complaints WHERE state = ?", (state,)).fetchone()[0]
+        return self.conn.execute("SELECT count(*) FROM complaints").fetchone()[0]
 
     # History --------------------------------------------------------------------------------
     def add_event(self, complaint_id: int, at: dt.datetime, step: int | None, actor: str,
@@ -226,10 +235,20 @@ class Book:
 
     # Tasks ----------------------------------------------------------------------------------
     def open_task(self, *, complaint_id: int, step: int, role: str, official: str, token: str,
-                  message_id: str, opened_at: dt.datetime, due_at: dt.datetime, note: str = "") -> int:
+                  message_id: str, opened_at: dt.datetime, due_at: dt.datetime, next_nudge_at: dt.datetime,
+                  note: str = "") -> int:
         return self._insert("tasks", dict(
             complaint_id=complaint_id, step=step, role=role, official=official, token=token,
-            message_id=message_id, opened_at=iso(opened_at), due_at=iso(due_at), note=note))
+            message_id=message_id, opened_at=iso(opened_at), due_at=iso(due_at),
+            next_nudge_at=iso(next_nudge_at), note=note))
+
+    def tasks_to_nudge(self, now: dt.datetime) -> list[dict]:
+        """Open tasks whose next reminder or escalation may be due (uses tasks_nudge)."""
+        return self._all("SELECT * FROM tasks WHERE done_at IS NULL AND next_nudge_at <= ? "
+                         "ORDER BY next_nudge_at", (iso(now),))
+
+    def set_next_nudge(self, task_id: int, at: dt.datetime) -> None:
+        self.conn.execute("UPDATE tasks SET next_nudge_at = ? WHERE id = ?", (iso(at), task_id))
 
     def open_tasks(self) -> list[dict]:
         """Every task still waiting for its official (uses tasks_open)."""

@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from sop.procedure import Duration
 
 WITA = ZoneInfo("Asia/Makassar")
+
+
+def utcnow() -> dt.datetime:
+    """Now, in UTC (the book's time); local time is a matter of display and the office clock."""
+    return dt.datetime.now(dt.timezone.utc)
 DAY_NAMES = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 DEFAULT_HOURS = {
     0: (dt.time(7, 30), dt.time(16, 0)),
@@ -38,6 +41,8 @@ class OfficeClock:
 
     @cached_property
     def _national(self):
+        import holidays  # imported when a date is first looked at, not by every command
+
         return holidays.country_holidays("ID", categories=("public", "government"))
 
     def is_working_day(self, day: dt.date) -> bool:
@@ -147,3 +152,31 @@ def next_nudge(*, opened: dt.datetime, due: dt.datetime, now: dt.datetime, remin
     if last_at is not None and last_at.astimezone(clock.tz).date() < local.date() and spaced:
         return "eskalasi"
     return None
+
+
+def next_nudge_at(*, opened: dt.datetime, due: dt.datetime, reminders: int, escalations: int,
+                  last_at: dt.datetime | None, clock: OfficeClock, policy: NudgePolicy) -> dt.datetime:
+    """The earliest moment at which `next_nudge` could answer anything but None. Pure.
+
+    A lower bound, never later than the real moment: the sweep looks at a task only from
+    then on (an indexed query instead of reading every open task) and asks `next_nudge` itself.
+    """
+    spaced = last_at + _shortest_gap(clock, policy) if last_at else None
+    candidates = []
+    thresholds = sorted(opened + (due - opened) * f for f in policy.at)
+    if reminders < len(thresholds) and thresholds[reminders] < due:
+        candidates.append(max(thresholds[reminders], spaced) if spaced else thresholds[reminders])
+    if escalations == 0:
+        candidates.append(due)
+    else:  # told once already: again on a later working day, spaced
+        local = last_at.astimezone(clock.tz) if last_at else due.astimezone(clock.tz)
+        next_day = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(0), tzinfo=clock.tz)
+        candidates.append(max(due, next_day, spaced) if spaced else max(due, next_day))
+    return min(candidates)
+
+
+def _shortest_gap(clock: OfficeClock, policy: NudgePolicy) -> dt.timedelta:
+    day = dt.date(2000, 1, 1)
+    return min((dt.datetime.combine(day, end) - dt.datetime.combine(day, start)) / policy.max_per_day
+               for start, end in clock.hours.values())
+

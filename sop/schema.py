@@ -207,4 +207,9 @@ MIGRATIONS = (
     CREATE INDEX complaints_email ON complaints(email);
     CREATE INDEX complaints_received ON complaints(received_at);
     """,
+    """
+    ALTER TABLE tasks ADD COLUMN next_nudge_at TEXT;
+    UPDATE tasks SET next_nudge_at = opened_at WHERE done_at IS NULL;
+    CREATE INDEX tasks_nudge ON tasks(done_at, next_nudge_at);
+    """,
 )

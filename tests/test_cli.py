@@ -169,3 +169,27 @@ def test_secrets_never_reach_logs_or_staff_output(env, tmp_path):
             assert secret not in text, (index, secret, text[max(0, text.find(secret) - 200):text.find(secret) + 50])
     raw = next((env.config.files / "raw").rglob("*.eml"))
     assert raw.stat().st_mode & 0o777 == 0o600 and (tmp_path / "b.csv").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_book_is_listed_a_page_at_a_time_newest_first(env):
+    now = dt.datetime.now(dt.timezone.utc)
+    with env.office.book.transaction():
+        for i in range(1, 8):
+            env.office.book.insert_complaint(
+                number=f"PGD/2026/{i:04d}", state="closed" if i % 2 else "open", step=None if i % 2 else 2,
+                channel="langsung", received_at=now, name=f"Warga {i}", subject=f"Pokok {i}", body="Isi.")
+    config = str(env.config_path)
+
+    def numbers(*args):
+        result = pengaduan("--config", config, "book", "--json", *args)
+        assert result.returncode == 0, result.stderr
+        return [d["number"][-1] for d in json.loads(result.stdout)]
+
+    assert numbers() == list("1234567")
+    assert numbers("--batas", "3") == list("567")
+    assert numbers("--batas", "3", "--halaman", "2") == list("234")
+    assert numbers("--batas", "3", "--halaman", "4") == []
+    assert numbers("--terbuka", "--batas", "2") == list("46")
+    assert numbers("--terbuka", "--batas", "0") == list("246")
+    table = pengaduan("--config", config, "book", "--batas", "3")
+    assert "Ditampilkan 3 dari 7 pengaduan" in " ".join(table.stdout.split())

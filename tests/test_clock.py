@@ -67,3 +67,39 @@ def test_wita_has_no_daylight_saving_and_the_year_turns_at_local_midnight():
     new_year = wita(2026, 12, 31, 23, 59) + dt.timedelta(minutes=2)
     assert (new_year.year, new_year.utcoffset()) == (2027, dt.timedelta(hours=8))
     assert all(wita(2026, m, 1, 12).utcoffset() == dt.timedelta(hours=8) for m in range(1, 13))
+
+
+def _first_nudge(opened, due, state, clock, policy, start, limit_days=20):
+    """Walk minute by minute (as the sweep would) from `start` to the first nudge."""
+    from sop.clock import next_nudge
+
+    moment = start
+    while moment < start + dt.timedelta(days=limit_days):
+        if next_nudge(opened=opened, due=due, now=moment, clock=clock, policy=policy, **state):
+            return moment
+        moment += dt.timedelta(minutes=1)
+    return None
+
+
+@pytest.mark.parametrize("minutes, state", [
+    (30, dict(reminders=0, escalations=0, last_at=None)),
+    (600, dict(reminders=1, escalations=0, last_at="half")),
+    (600, dict(reminders=2, escalations=0, last_at="late")),
+    (4800, dict(reminders=0, escalations=1, last_at="after")),
+    (4800, dict(reminders=2, escalations=3, last_at="after")),
+])
+def test_the_stored_next_nudge_time_is_never_after_the_first_real_nudge(minutes, state):
+    from sop.clock import NudgePolicy, next_nudge_at
+
+    policy = NudgePolicy()
+    opened = wita(2026, 12, 4, 15, 10)  # a Friday afternoon
+    due = CLOCK.add(opened, Duration(minutes, "minutes"))
+    last = {None: None, "half": opened + (due - opened) * 0.55, "late": opened + (due - opened) * 0.95,
+            "after": due + dt.timedelta(hours=1)}[state["last_at"]]
+    state = {**state, "last_at": last}
+    stored = next_nudge_at(opened=opened, due=due, clock=CLOCK, policy=policy, **state)
+    start = max(opened, last or opened)
+    first = _first_nudge(opened, due, state, CLOCK, policy, start)
+    assert first is not None and stored <= first
+    # and not needlessly early: within the office's closed hours before the real moment
+    assert first - stored < dt.timedelta(days=4)

@@ -140,22 +140,23 @@ def test_a_locked_book_delays_intake_without_losing_or_quarantining(env, caplog)
 
 def test_a_full_disk_delays_intake_without_losing_or_quarantining(env, monkeypatch, caplog):
     import errno
-    from pathlib import Path
 
     env.complain(0)
     env.complain(1)
-    real_write = Path.write_bytes
+    import jobs.pipeline
 
-    def full_disk(self, data):
-        if "/raw/" in str(self):
-            raise OSError(errno.ENOSPC, "No space left on device", str(self))
-        return real_write(self, data)
+    real_write = jobs.pipeline._write_private
 
-    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    def full_disk(path, data):
+        if "/raw/" in str(path):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real_write(path, data)
+
+    monkeypatch.setattr(jobs.pipeline, "_write_private", full_disk)
     with caplog.at_level(logging.ERROR):
         env.cycle()
     assert "No space left on device" in caplog.text
     assert env.office.book.complaints() == [] and env.office.book.messages("quarantine") == []
-    monkeypatch.setattr(Path, "write_bytes", real_write)  # space freed
+    monkeypatch.setattr(jobs.pipeline, "_write_private", real_write)  # space freed
     env.cycle()
     assert len(env.office.book.complaints()) == 2

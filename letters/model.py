@@ -1,0 +1,48 @@
+"""What a reply letter is made of: the letterhead, the signer and the letter's data.
+
+Plain data, kept apart from the renderer so that reading the configuration does not load
+the Word libraries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    parent: str  # PEMERINTAH KOTA SAMARINDA
+    name: str  # KECAMATAN PALARAN
+    lines: tuple[str, ...] = ()  # address, phone/email/website
+    emblem: Path | None = None
+
+
+@dataclass(frozen=True)
+class Signer:
+    title: str  # CAMAT PALARAN
+    name: str
+    nip: str = ""
+    rank: str = ""  # pangkat/golongan
+    delegation: str = ""  # e.g. "a.n. CAMAT PALARAN" when signed on someone's behalf
+    signature_image: Path | None = None
+
+
+@dataclass(frozen=True)
+class LetterData:
+    number: str
+    date: dt.date
+    place: str
+    hal: str
+    addressee: str  # "Bapak/Ibu Siti Aminah"
+    addressee_place: str
+    complaint_number: str
+    complaint_date: dt.date
+    complaint_subject: str
+    channel: str
+    answer: str
+    sifat: str = "Biasa"
+    attachments: int = 0
+    tembusan: tuple[str, ...] = ()
+    signing_note: str = ""
