@@ -1,4 +1,4 @@
-"""Letters per second: our sealed letter (docxtpl render, Ed25519 seal, QR) against the
+"""Letters per second: our sealed letter (the letter press, Ed25519 seal, QR) against the
 baseline of rendering the same letter with docxtpl alone, loading the template each time.
 
 Run: python bench/bench_letters.py [--letters N] [--runs R]
@@ -11,27 +11,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import platform
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from common import machine
 from docxtpl import DocxTemplate
 
 from jobs.demo import signature_png
 from letters.render import DEFAULT_TEMPLATE, LetterData, Letterhead, Signer, letter_context, render_letter
 from letters.seal import Ed25519PrivateKey, seal
-
-
-def cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def letters(n: int) -> list[LetterData]:
@@ -84,7 +74,7 @@ def main() -> None:
             pair[name] = args.letters / (time.perf_counter() - start)
             rates[name].append(pair[name])
         rates["ratio"].append(pair["ours"] / pair["baseline"])
-    print(f"machine: {cpu()}, Python {platform.python_version()}, {args.letters} letters x {args.runs} runs")
+    print(f"machine: {machine()}; {args.letters} letters x {args.runs} runs")
     for name, label in (("ours", "sealed letter (QR + Ed25519)"), ("baseline", "docxtpl, template loaded per letter"),
                         ("ratio", "ratio ours / baseline")):
         values = rates[name]

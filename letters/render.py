@@ -1,11 +1,13 @@
 """The reply letter (surat jawaban pengaduan): plain data in, .docx bytes out.
 
-Rendered with docxtpl from the Word template, autoescaped: complaint and answer text are
-values, so `{{ ... }}` or `<w:t>` written by a citizen stays literal text in the letter.
+Rendered from the Word template by the letter press (letters.press: docxtpl's template
+language, compiled once per template, letterhead and signer), autoescaped: complaint and
+answer text are values, so `{{ ... }}` or `<w:t>` written by a citizen stays literal text.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from dataclasses import dataclass
@@ -13,7 +15,8 @@ from pathlib import Path
 
 from typing import Callable
 
-from letters.seal import FOOTER_HINT, VERIFY_HINT, Seal, content_tokens, qr_png
+from letters.press import PAPER, QR_MARK, TEXT_MARK, LetterPress, is_seal_text  # noqa: F401
+from letters.seal import Seal
 
 from letters.dates import tanggal
 from letters.model import LetterData, Letterhead, Signer  # noqa: F401 (their home for most callers)
@@ -31,9 +34,6 @@ class RenderedLetter:
     seal: Seal | None = None
 
 
-# Placeholders the footer holds until the body is final and can be sealed.
-QR_MARK = "\u27e6QR\u27e7"
-TEXT_MARK = "\u27e6KODE\u27e7"
 
 
 def _lampiran(count: int) -> str:
@@ -71,34 +71,23 @@ def render_letter(letter: LetterData, head: Letterhead, signer: Signer,
                   sealer: Callable[[list[str]], Seal] | None = None,
                   paper: str = "A4") -> RenderedLetter:
     """Render the letter; with `sealer`, seal the rendered body and put the seal in the footer."""
-    from docx.shared import Cm  # imported here: the CLI's listing commands never render
-    from docxtpl import DocxTemplate, InlineImage
-
-    tpl = DocxTemplate(str(template))
-    context = letter_context(letter, head, signer)
-    context["emblem"] = InlineImage(tpl, str(head.emblem), height=Cm(2.2)) if head.emblem else None
-    context["signature"] = (InlineImage(tpl, str(signer.signature_image), height=Cm(2))
-                            if signer.signature_image else None)
-    context["seal_qr"], context["seal_text"] = QR_MARK, TEXT_MARK
-    context["verify_footer"] = FOOTER_HINT if sealer else ""
-    tpl.render(context, autoescape=True)
-    doc = tpl.docx
-    width, height = (Cm(side) for side in PAPER[paper])
-    for section in doc.sections:
-        section.page_width, section.page_height = width, height
-    the_seal = sealer(content_tokens(body_text(doc))) if sealer else None
-    _fill_seal(doc, the_seal)
-    out = io.BytesIO()
-    doc.save(out)
-    data = out.getvalue()
+    press = _press(Path(template), head, signer, sealer is not None, paper, _stamp(template),
+                   _stamp(head.emblem), _stamp(signer.signature_image))
+    data, the_seal = press.press(letter_context(letter, head, signer), sealer)
     return RenderedLetter(data=data, sha256=hashlib.sha256(data).hexdigest(), seal=the_seal)
 
 
-PAPER = {"A4": (21, 29.7), "F4": (21.5, 33)}  # centimetres
+def _stamp(path: Path | None) -> int | None:
+    """A file's modification time: a changed template, emblem or signature makes a new press."""
+    return Path(path).stat().st_mtime_ns if path else None
 
 
-def _is_seal(text: str) -> bool:
-    return QR_MARK in text or TEXT_MARK in text or VERIFY_HINT in text
+@functools.lru_cache(maxsize=16)
+def _press(template: Path, head: Letterhead, signer: Signer, sealed: bool, paper: str, *stamps) -> LetterPress:
+    return LetterPress(template, head, signer, sealed=sealed, paper=paper)
+
+
+_is_seal = is_seal_text
 
 
 def _cells(doc):
@@ -121,23 +110,6 @@ def body_text(doc) -> str:
     parts = [p.text for p in doc.paragraphs]
     parts.extend(cell.text for cell in _cells(doc) if not _is_seal(cell.text))
     return "\n".join(parts)
-
-
-def _fill_seal(doc, the_seal: Seal | None) -> None:
-    from docx.shared import Cm
-
-    for cell in _cells(doc):
-        for paragraph in cell.paragraphs:
-            if QR_MARK in paragraph.text:
-                for run in paragraph.runs:
-                    run.text = ""
-                if the_seal:
-                    paragraph.runs[0].add_picture(io.BytesIO(qr_png(the_seal.text())), width=Cm(2.6))
-            elif TEXT_MARK in paragraph.text:
-                runs = paragraph.runs
-                runs[0].text = f"{VERIFY_HINT} {the_seal.text()}" if the_seal else ""
-                for run in runs[1:]:
-                    run.text = ""
 
 
 def letter_text(path_or_bytes: Path | bytes) -> str:

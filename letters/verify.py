@@ -13,7 +13,8 @@ from typing import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from letters.seal import FOOTER_HINT, PREFIX, VERIFY_HINT, Seal, content_hash, content_tokens, qr_png, signature_valid
+from letters.seal import (FOOTER_HINT, PREFIX, VERIFY_HINT, Seal, content_hash, content_tokens, legacy_qr_png, qr_png,
+                          signature_valid)
 
 NUMBER_FIELD = re.compile(r"Nomor\s*:\s*(\S+)")
 
@@ -75,7 +76,7 @@ def verify_docx(data: bytes, keys: dict[str, Ed25519PublicKey]) -> Verdict:
         return verdict
     # The printed QR must carry the printed code: a QR pasted from another letter is caught here.
     images = [rel.target_part.blob for rel in doc.part.rels.values() if "image" in rel.reltype]
-    if qr_png(verdict.seal.text()) not in images:
+    if not {qr_png(verdict.seal.text()), legacy_qr_png(verdict.seal.text())} & set(images):
         verdict.problems.append("kode QR pada surat tidak sesuai dengan kode verifikasi tertulis")
     _check_body(verdict, body_text(doc))
     return verdict

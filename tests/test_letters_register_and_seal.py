@@ -16,7 +16,7 @@ from docx import Document
 
 from jobs.issuing import issue_letter
 from letters.render import LetterData, Letterhead, Signer, _cells, letter_text, render_letter
-from letters.seal import key_id, make_key, seal
+from letters.seal import content_tokens, key_id, make_key, seal
 from letters.verify import verify_docx, verify_pdf
 from sop.book import Book
 from tests.test_cli import pengaduan
@@ -353,3 +353,58 @@ def test_a_rolled_back_letter_never_reaches_the_staff_folder_and_a_lost_copy_com
     copy.unlink()  # as if the process died between the commit and the copy
     assert sync_staff_folder(env.office) == 1 and copy.exists()
     assert sync_staff_folder(env.office) == 0
+
+
+def _docxtpl_letter(data: LetterData, head: Letterhead, signer: Signer) -> bytes:
+    """The same letter rendered the slow, plain way: docxtpl loading the template."""
+    from docxtpl import DocxTemplate
+
+    from letters.render import DEFAULT_TEMPLATE, letter_context
+
+    tpl = DocxTemplate(str(DEFAULT_TEMPLATE))
+    context = letter_context(data, head, signer)
+    context.update(emblem=None, signature=None, seal_qr="", seal_text="", verify_footer="")
+    tpl.render(context, autoescape=True)
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("answer", [
+    "Perbaikan kabel dijadwalkan pekan ini.\n\nKelurahan akan memantau.",
+    "Baris dengan\ttab, {{ office.name }}, {% raw %}, <w:t>markup</w:t> & \"kutip\" tetap teks.\n\n"
+    "Paragraf kedua\ndengan baris baru di tengah.",
+    "Satu paragraf saja, panjang " + "sekali " * 300,
+])
+def test_the_press_prints_the_letter_docxtpl_would_and_it_verifies(key, answer):
+    from letters.render import body_text
+
+    data = letter(answer=answer, tembusan=("Lurah Bukuan", "Arsip"), attachments=2)
+    ours = sealed(key, data)
+    verdict = verify_docx(ours, keys_of(key))
+    assert verdict.valid, verdict.problems
+    plain = _docxtpl_letter(data, HEAD, SIGNER)
+
+    def lines(docx: bytes) -> list[str]:  # every line of text, less the seal's
+        return [ln for ln in letter_text(docx).splitlines() if ln.strip() and "|" not in ln and "verifikasi" not in ln]
+
+    assert lines(ours) == lines(plain)
+    assert content_tokens(body_text(Document(io.BytesIO(ours)))) == content_tokens(
+        body_text(Document(io.BytesIO(plain))))
+    assert lines(render_letter(data, HEAD, SIGNER).data) == lines(plain)
+    assert "{{ office.name }}" in letter_text(ours) or "{{" not in answer
+
+
+def test_the_qr_code_reads_back_as_the_printed_code(key):
+    import zlib
+
+    import zxingcpp
+
+    doc = Document(io.BytesIO(sealed(key, letter())))
+    [png] = [r.target_part.blob for r in doc.part.rels.values() if "image" in r.reltype]
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    raw = zlib.decompress(png[png.index(b"IDAT") + 4:png.index(b"IEND") - 8])
+    pixels = b"".join(raw[y * (width + 1) + 1:(y + 1) * (width + 1)] for y in range(height))
+    found = zxingcpp.read_barcode(memoryview(pixels).cast("B", (height, width)))
+    printed = next(c.text for c in _cells(doc) if "|" in c.text)
+    assert found is not None and found.text in printed
