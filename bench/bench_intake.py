@@ -3,7 +3,10 @@ routed (mails queued, raw kept), against the raw pipeline measured in the same r
 imaplib UID FETCH in batches + stdlib `policy=default` parse + one SQLite insert each, one
 transaction.
 
-Run: python bench/bench_intake.py [--sizes 500 2000 8000] [--runs 3]
+django-helpdesk's own import (`get_email`) is measured on the same backlog (by default at
+2,000 messages; it is installed from PyPI into its own virtual environment on first use).
+
+Run: python bench/bench_intake.py [--sizes 500 2000 8000] [--runs 3] [--helpdesk 2000]
 Not part of the test suite; no figure here is asserted anywhere.
 """
 
@@ -24,6 +27,7 @@ from email.utils import formataddr, format_datetime, make_msgid
 from pathlib import Path
 
 from common import machine, summary
+from helpdesk_baseline import Helpdesk
 
 from jobs.config import load_config
 from jobs.demo import PASSWORD, Cast, write_config
@@ -136,33 +140,48 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 8000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--helpdesk", type=int, nargs="*", default=[2000],
+                        help="backlog sizes at which django-helpdesk is measured too (none: skip it)")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     user = Cast().office
     with MailRig(password=PASSWORD) as rig:
+        helpdesk = None
+        if set(args.helpdesk) & set(args.sizes):
+            helpdesk = Helpdesk(Path(tempfile.mkdtemp(prefix="pgd-helpdesk-")), rig.imap_port, user, PASSWORD)
+            print(f"baseline: {helpdesk.version()}")
         for size in args.sizes:
             messages = backlog(size)
             megabytes = sum(map(len, messages)) / 2**20
             fill_source(rig, user, messages)
-            rates = {"ours": [], "raw": [], "ratio": []}
+            contenders = ["raw", "ours"] + (["helpdesk"] if helpdesk and size in args.helpdesk else [])
+            rates: dict[str, list[float]] = {name: [] for name in contenders}
+            ratios: dict[str, list[float]] = {"raw": [], "helpdesk": []}
             for _ in range(args.runs):
                 pair = {}
-                for name in ("raw", "ours"):
+                for name in contenders:
                     reset_inbox(rig, user)
                     folder = Path(tempfile.mkdtemp(prefix="pgd-bench-"))
                     start = time.perf_counter()
-                    done = raw_pipeline(rig, user, folder) if name == "raw" else ours(rig, folder)
-                    elapsed = time.perf_counter() - start
+                    if name == "helpdesk":
+                        done, elapsed = helpdesk.run()
+                    else:
+                        done = raw_pipeline(rig, user, folder) if name == "raw" else ours(rig, folder)
+                        elapsed = time.perf_counter() - start
                     shutil.rmtree(folder, ignore_errors=True)
                     if done != size:
                         raise SystemExit(f"{name}: {done} of {size} messages")
                     pair[name] = size / elapsed
                     rates[name].append(pair[name])
-                rates["ratio"].append(pair["ours"] / pair["raw"])
+                for other in contenders[:1] + contenders[2:]:
+                    ratios[other].append(pair["ours"] / pair[other])
             print(f"backlog of {size:,} messages ({megabytes:.0f} MB), {args.runs} runs")
             summary("  pengaduan (book, acknowledgement and routing queued)", rates["ours"], "msg/s")
             summary("  raw pipeline (imaplib + stdlib parse + insert)", rates["raw"], "msg/s")
-            summary("  ratio pengaduan / raw", rates["ratio"], "x")
+            summary("  ratio pengaduan / raw", ratios["raw"], "x")
+            if "helpdesk" in rates:
+                summary("  django-helpdesk get_email (tickets, mails written)", rates["helpdesk"], "msg/s")
+                summary("  ratio pengaduan / django-helpdesk", ratios["helpdesk"], "x")
             imap = imaplib.IMAP4("127.0.0.1", rig.imap_port)
             imap.login(user, PASSWORD)
             imap.delete(SOURCE)

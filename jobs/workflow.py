@@ -17,7 +17,7 @@ from pathlib import Path
 from jobs.config import Config
 from letters.dates import waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
-from sop.book import Book, parse_iso
+from sop.book import Book, iso, parse_iso
 from sop.clock import next_nudge_at
 from sop.directory import Official
 from sop.engine import (OPEN, SYSTEM, Case, CloseTask, Delivered, IssueLetter, Log, Meeting, Notify,
@@ -201,8 +201,14 @@ class Office:
             fields.update(state=case.state, step=case.step)
             if case.state != OPEN and not row.get("closed_at"):
                 fields["closed_at"] = now
-        self.book.update_complaint(row["id"], **fields)
-        return self.book.complaint_by_id(row["id"])
+        if "closed_at" in fields:
+            fields["closed_at"] = iso(fields["closed_at"])
+        changed = {k: v for k, v in fields.items() if row.get(k) != v}
+        if changed:
+            self.book.update_complaint(row["id"], **changed)
+        # `row` is the book's current row (effects that write it return it afresh), so the
+        # updated row is known without reading it back.
+        return {**row, **changed}
 
     def notify(self, row: dict, effect: Notify, now: dt.datetime, actor_task: dict | None) -> None:
         cfg = self.config

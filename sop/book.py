@@ -58,6 +58,7 @@ class Book:
         self._depth = 0
         self._after_commit: list = []
         self._sql: dict[tuple, str] = {}
+        self._reads: dict[tuple, list[dict]] = {}
         self._migrate()
 
     def close(self) -> None:
@@ -88,6 +89,7 @@ class Book:
                     self.conn.execute(f"ROLLBACK TO {name}")
                     self.conn.execute(f"RELEASE {name}")
                 del self._after_commit[pending:]
+                self._reads.clear()
                 raise
             else:
                 self.conn.execute(f"RELEASE {name}")
@@ -96,6 +98,7 @@ class Book:
             return
         self.conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
+        self._reads.clear()
         self._after_commit: list = []
         try:
             yield self
@@ -110,6 +113,7 @@ class Book:
         finally:
             self._depth = 0
             self._after_commit = []
+            self._reads.clear()
 
     def after_commit(self, action) -> None:
         """Run `action` once the current transaction has committed (never if it rolls back):
@@ -130,6 +134,22 @@ class Book:
         if fields:
             assignments = ", ".join(f"{column} = ?" for column in fields)
             self.conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", (*fields.values(), row_id))
+
+    def _read(self, key: tuple, sql: str, params) -> list[dict]:
+        """A complaint's events or files, read once per transaction while they do not change.
+
+        Only inside a transaction (no other writer then); every write to them forgets the
+        complaint's entries, and a rollback forgets everything.
+        """
+        if not self._depth:
+            return self._all(sql, params)
+        if key not in self._reads:
+            self._reads[key] = self._all(sql, params)
+        return list(self._reads[key])
+
+    def _forget(self, complaint_id: int) -> None:
+        for key in [k for k in self._reads if k[1] == complaint_id]:
+            del self._reads[key]
 
     def _one(self, sql: str, params=()) -> dict | None:
         row = self.conn.execute(sql, params).fetchone()
@@ -186,7 +206,7 @@ class Book:
         return self._insert("complaints", fields)
 
     def update_complaint(self, complaint_id: int, **fields) -> None:
-        if "closed_at" in fields and fields["closed_at"] is not None:
+        if isinstance(fields.get("closed_at"), dt.datetime):
             fields["closed_at"] = iso(fields["closed_at"])
         self._update("complaints", complaint_id, fields)
 
@@ -227,11 +247,13 @@ class Book:
     # History --------------------------------------------------------------------------------
     def add_event(self, complaint_id: int, at: dt.datetime, step: int | None, actor: str,
                   kind: str, text: str) -> None:
+        self._forget(complaint_id)
         self._insert("events", dict(complaint_id=complaint_id, at=iso(at), step=step,
                                       actor=actor, kind=kind, text=text))
 
     def events(self, complaint_id: int) -> list[dict]:
-        return self._all("SELECT * FROM events WHERE complaint_id = ? ORDER BY id", (complaint_id,))
+        return self._read(("events", complaint_id), "SELECT * FROM events WHERE complaint_id = ? ORDER BY id",
+                          (complaint_id,))
 
     # Tasks ----------------------------------------------------------------------------------
     def open_task(self, *, complaint_id: int, step: int, role: str, official: str, token: str,
@@ -350,18 +372,21 @@ class Book:
 
     # Attachments ----------------------------------------------------------------------------
     def add_attachment(self, **fields) -> int:
+        self._forget(fields["complaint_id"])
         return self._insert("attachments", fields)
 
     def attachments(self, complaint_id: int, purpose: str | None = "pengaduan") -> list[dict]:
         """A complaint's files: what the complainant sent ('pengaduan'), or the letter's enclosures
         ('lampiran_surat'); None for all."""
         if purpose is None:
-            return self._all("SELECT * FROM attachments WHERE complaint_id = ? ORDER BY id", (complaint_id,))
-        return self._all("SELECT * FROM attachments WHERE complaint_id = ? AND purpose = ? ORDER BY id",
-                         (complaint_id, purpose))
+            return self._read(("attachments", complaint_id), "SELECT * FROM attachments WHERE complaint_id = ? "
+                              "ORDER BY id", (complaint_id,))
+        return self._read(("attachments", complaint_id, purpose), "SELECT * FROM attachments WHERE complaint_id = ? "
+                          "AND purpose = ? ORDER BY id", (complaint_id, purpose))
 
     def supersede_enclosures(self, complaint_id: int) -> None:
         """A new answer brings its own enclosures; the earlier ones stay on file, out of the letter."""
+        self._forget(complaint_id)
         self.conn.execute("UPDATE attachments SET purpose = 'lampiran_surat_lama' WHERE complaint_id = ? "
                           "AND purpose = 'lampiran_surat'", (complaint_id,))
 
@@ -396,6 +421,7 @@ class Book:
 
     def anonymise(self, complaint_id: int, at: dt.datetime, placeholder: str) -> None:
         """Remove a complaint's personal data; its number, dates, section, state and letters stay."""
+        self._forget(complaint_id)
         self.conn.execute(
             "UPDATE complaints SET name = ?, email = NULL, phone = NULL, address = NULL, subject = ?, "
             "body = ?, anonymised_at = ? WHERE id = ?", (placeholder, placeholder, placeholder, iso(at), complaint_id))

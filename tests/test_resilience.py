@@ -160,3 +160,26 @@ def test_a_full_disk_delays_intake_without_losing_or_quarantining(env, monkeypat
     monkeypatch.setattr(jobs.pipeline, "_write_private", real_write)  # space freed
     env.cycle()
     assert len(env.office.book.complaints()) == 2
+
+
+def test_a_failing_savepoint_undoes_only_its_own_work_and_reads_follow(tmp_path):
+    from sop.book import Book
+
+    book = Book(tmp_path / "buku.db")
+    now = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.timezone.utc)
+    with book.transaction():
+        cid = book.insert_complaint(number="PGD/2026/0001", state="open", step=1, channel="langsung",
+                                    received_at=now, name="Warga", subject="Pokok", body="Isi.")
+        book.add_event(cid, now, 1, "staf", "catatan", "pertama")
+        assert [e["text"] for e in book.events(cid)] == ["pertama"]
+        try:
+            with book.transaction():  # one message's work, inside the batch
+                book.add_event(cid, now, 1, "staf", "catatan", "kedua")
+                assert [e["text"] for e in book.events(cid)] == ["pertama", "kedua"]
+                raise ValueError("pesan rusak")
+        except ValueError:
+            pass
+        assert [e["text"] for e in book.events(cid)] == ["pertama"]
+        book.add_event(cid, now, 1, "staf", "catatan", "ketiga")
+    assert [e["text"] for e in book.events(cid)] == ["pertama", "ketiga"]
+    book.close()
