@@ -40,7 +40,7 @@ from jobs.recording import (add_followup, alert_staff, from_email, from_forward,
 from jobs.workflow import Office, recipient
 from letters.mail import render_mail
 from intake.authresults import authenticated
-from sop.book import private_dir
+from sop.book import private_dir, write_private
 from sop.engine import Reply, advance
 
 log = logging.getLogger(__name__)
@@ -206,7 +206,7 @@ def process_raw(office: Office, raw: bytes, now: dt.datetime, *, prepared: "Prep
             private_dir(raw_path.parent)
         os.replace(prepared.staged, raw_path)
     else:
-        _write_private(raw_path, raw)
+        write_private(raw_path, raw)
     cls = classify(msg, office.config.identity)
     with office.book.transaction():
         handled = HANDLERS[cls.kind](office, msg, cls, now)
@@ -219,15 +219,6 @@ def process_raw(office: Office, raw: bytes, now: dt.datetime, *, prepared: "Prep
 
 def _raw_path(office: Office, key: str, now: dt.datetime) -> Path:
     return office.config.files / "raw" / str(now.astimezone(office.config.clock.tz).year) / f"{key}.eml"
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write a file only the service account can read, whatever the process umask."""
-    if not path.parent.is_dir():
-        private_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with open(fd, "wb") as out:
-        out.write(data)
 
 
 def quarantine(office: Office, raw: bytes, error: str, now: dt.datetime) -> bool:
@@ -258,7 +249,7 @@ def record_old(office: Office, raw: bytes, now: dt.datetime) -> Handled:
     if office.book.has_message(msg.key):
         return Handled("duplicate")
     raw_path = _raw_path(office, msg.key, now)
-    _write_private(raw_path, raw)
+    write_private(raw_path, raw)
     with office.book.transaction():
         office.book.record_message(msg.key, received_at=now, message_id=msg.message_id, sender=msg.from_addr,
                                    subject=msg.subject, kind="old", raw_path=str(raw_path),
@@ -387,7 +378,7 @@ def prepare(raw: bytes, staging: str) -> Prepared:
     """
     msg = parse_message(raw)
     path = Path(staging) / f"{msg.key}.{secrets.token_hex(6)}.part"
-    _write_private(path, raw)
+    write_private(path, raw)
     return Prepared(msg, str(path))
 
 

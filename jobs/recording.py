@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from intake.parse import Attachment, Incoming
 from jobs.workflow import CHANNEL_WORDS, Office
 from letters.mail import render_mail
-from sop.book import private_dir
+from sop.book import write_private
 from sop.engine import OPEN, SYSTEM, Recorded, advance
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,8 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
 
 def store_attachments(office: Office, complaint_id: int, key: str | None,
                       attachments: tuple[Attachment, ...], now: dt.datetime, purpose: str = "pengaduan") -> None:
+    if not attachments:
+        return
     cfg = office.config
     limit = cfg.intake.max_attachment_bytes
     budget = cfg.intake.max_total_bytes
@@ -107,8 +109,8 @@ def store_attachments(office: Office, complaint_id: int, key: str | None,
         else:
             budget -= size
             ext = mimetypes.guess_extension(item.content_type, strict=False) or ".bin"
-            path = private_dir(folder) / f"{prefix}-{position:03d}{ext}"
-            path.write_bytes(item.data)
+            path = folder / f"{prefix}-{position:03d}{ext}"
+            write_private(path, item.data)
         office.book.add_attachment(complaint_id=complaint_id, message_key=key, filename=item.filename,
                                    content_type=item.content_type, size=size, sha256=digest,
                                    path=str(path) if path else None, note=note, purpose=purpose)

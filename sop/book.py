@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,15 @@ def private_dir(path: Path, mode: int = 0o700) -> Path:
     for folder in reversed(missing):
         folder.mkdir(mode=mode, exist_ok=True)
     return Path(path)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file only the service account can read, whatever the process umask."""
+    if not path.parent.is_dir():
+        private_dir(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(fd, "wb") as out:
+        out.write(data)
 
 
 def iso(moment: dt.datetime) -> str:

@@ -38,6 +38,7 @@ def test_attachments_are_stored_under_generated_names_and_oversize_is_refused(en
     assert kept["path"].startswith(str(env.config.files / "lampiran"))
     assert "passwd" not in kept["path"] and ".." not in kept["path"]
     assert open(kept["path"], "rb").read() == b"\xff\xd8" + b"a" * 100
+    assert Path(kept["path"]).stat().st_mode & 0o077 == 0  # private whatever the umask
     assert refused["path"] is None and "melebihi batas" in refused["note"] and refused["size"] == 60_002
     [ack] = env.inbox(env.cast.citizens[0][1])
     assert "besar.jpg" in ack.text and "tidak dapat kami simpan" in ack.text

@@ -145,19 +145,19 @@ def test_a_full_disk_delays_intake_without_losing_or_quarantining(env, monkeypat
     env.complain(1)
     import jobs.pipeline
 
-    real_write = jobs.pipeline._write_private
+    real_write = jobs.pipeline.write_private
 
     def full_disk(path, data):
         if "/raw/" in str(path):
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         return real_write(path, data)
 
-    monkeypatch.setattr(jobs.pipeline, "_write_private", full_disk)
+    monkeypatch.setattr(jobs.pipeline, "write_private", full_disk)
     with caplog.at_level(logging.ERROR):
         env.cycle()
     assert "No space left on device" in caplog.text
     assert env.office.book.complaints() == [] and env.office.book.messages("quarantine") == []
-    monkeypatch.setattr(jobs.pipeline, "_write_private", real_write)  # space freed
+    monkeypatch.setattr(jobs.pipeline, "write_private", real_write)  # space freed
     env.cycle()
     assert len(env.office.book.complaints()) == 2
 
