@@ -29,6 +29,17 @@ class Attachment:
     filename: str  # as the sender named it: data, never a path
     content_type: str
     data: bytes
+    # Set when the parse-ahead worker has already written the data to a staging file: then
+    # `data` is empty and these say what it held.
+    staged: str | None = None
+    size: int | None = None
+    sha256: str | None = None
+
+    def length(self) -> int:
+        return len(self.data) if self.size is None else self.size
+
+    def digest(self) -> str:
+        return self.sha256 or hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ the book, and the loop goes on with the next one.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import logging
 import re
@@ -27,7 +28,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -37,6 +38,7 @@ from intake.parse import Incoming, message_key, parse_message
 from intake.reply import extract_reply
 from jobs.recording import (add_followup, alert_staff, from_email, from_forward, record_bounce,
                             record_complaint, store_attachments)
+from jobs.config import IntakeSettings
 from jobs.workflow import Office, recipient
 from letters.mail import render_mail
 from intake.authresults import authenticated
@@ -197,8 +199,7 @@ def process_raw(office: Office, raw: bytes, now: dt.datetime, *, prepared: "Prep
     """
     msg = prepared.msg if prepared else parse_message(raw)
     if office.book.has_message(msg.key):
-        if prepared:
-            Path(prepared.staged).unlink(missing_ok=True)
+        discard_staged(prepared)
         return Handled("duplicate", note="sudah tercatat")
     raw_path = _raw_path(office, msg.key, now)
     if prepared:  # the copy is on disk already: give it its name (the same file system, atomic)
@@ -208,12 +209,15 @@ def process_raw(office: Office, raw: bytes, now: dt.datetime, *, prepared: "Prep
     else:
         write_private(raw_path, raw)
     cls = classify(msg, office.config.identity)
-    with office.book.transaction():
-        handled = HANDLERS[cls.kind](office, msg, cls, now)
-        office.book.record_message(
-            msg.key, received_at=now, message_id=msg.message_id, sender=msg.from_addr,
-            subject=msg.subject, kind=handled.kind, complaint_id=handled.complaint_id,
-            raw_path=str(raw_path), raw_sha256=msg.raw_sha256, note=handled.note)
+    try:
+        with office.book.transaction():
+            handled = HANDLERS[cls.kind](office, msg, cls, now)
+            office.book.record_message(
+                msg.key, received_at=now, message_id=msg.message_id, sender=msg.from_addr,
+                subject=msg.subject, kind=handled.kind, complaint_id=handled.complaint_id,
+                raw_path=str(raw_path), raw_sha256=msg.raw_sha256, note=handled.note)
+    finally:
+        discard_staged(prepared)  # what was kept has been renamed already
     return handled
 
 
@@ -278,7 +282,7 @@ def poll(office: Office, now: Callable[[], dt.datetime], *, since: dt.date | Non
         uids = box.pending_uids()
         tick = progress(len(uids)) if progress and uids else (lambda: None)
         last_uid = cursor["last_uid"] if cursor and cursor["uidvalidity"] == validity else 0
-        ahead = ParseAhead(len(uids), staging_folder(office))
+        ahead = ParseAhead(len(uids), staging_folder(office), office.config.intake)
         batches = _batches(box.fetch(uids), settings.batch)
         batch = next(batches, None)
         prepared = ahead.submit([raw for _, raw in batch]) if batch else []
@@ -370,16 +374,34 @@ def staging_folder(office: Office) -> Path:
     return office.config.files / "raw" / ".staging"
 
 
-def prepare(raw: bytes, staging: str) -> Prepared:
-    """In the parse worker: parse the message and write its raw copy under a temporary name.
+def prepare(raw: bytes, staging: str, limits: IntakeSettings) -> Prepared:
+    """In the parse worker: parse the message and write its raw copy and files under temporary
+    names (what is pickled back to this process is then small).
 
     The name becomes the book's only when the message is recorded (process_raw), so a second
     message claiming a recorded Message-ID never overwrites the first one's copy.
     """
     msg = parse_message(raw)
-    path = Path(staging) / f"{msg.key}.{secrets.token_hex(6)}.part"
-    write_private(path, raw)
-    return Prepared(msg, str(path))
+    stem = Path(staging) / f"{msg.key}.{secrets.token_hex(6)}"
+    write_private(stem.with_suffix(".part"), raw)
+    # The files too, up to what could ever be kept: the main process renames or removes them.
+    files, budget = [], limits.max_total_bytes
+    for i, item in enumerate(msg.attachments):
+        size = len(item.data)
+        if i < limits.max_attachments and size <= min(limits.max_attachment_bytes, budget):
+            budget -= size
+            path = stem.with_name(f"{stem.name}.{i:05d}.part")
+            write_private(path, item.data)
+            item = replace(item, data=b"", staged=str(path), size=size, sha256=hashlib.sha256(item.data).hexdigest())
+        files.append(item)
+    return Prepared(replace(msg, attachments=tuple(files)), str(stem.with_suffix(".part")))
+
+
+def discard_staged(prepared: Prepared | None) -> None:
+    """Staged files a message did not use (a duplicate, a reply whose files are not kept)."""
+    if prepared:
+        for path in (prepared.staged, *(a.staged for a in prepared.msg.attachments if a.staged)):
+            Path(path).unlink(missing_ok=True)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -411,9 +433,9 @@ class ParseAhead:
     _pool: ProcessPoolExecutor | None = None
     _broken = False  # a worker that could not start or died: parse in place from then on
 
-    def __init__(self, backlog: int, staging: Path):
+    def __init__(self, backlog: int, staging: Path, limits: IntakeSettings):
         self.enabled = backlog >= self.MIN_BACKLOG and (os.cpu_count() or 1) > 1 and not ParseAhead._broken
-        self.staging = str(staging)
+        self.staging, self.limits = str(staging), limits
         if self.enabled:  # copies staged by a run that was killed: this run fetches them again
             for leftover in staging.glob("*.part"):
                 leftover.unlink(missing_ok=True)
@@ -424,7 +446,7 @@ class ParseAhead:
         if not self.enabled or not raws:
             return nothing
         try:
-            futures = [self.pool().submit(prepare, raw, self.staging) for raw in raws]
+            futures = [self.pool().submit(prepare, raw, self.staging, self.limits) for raw in raws]
         except (BrokenProcessPool, RuntimeError, OSError):
             ParseAhead._give_up()
             return nothing

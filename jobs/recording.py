@@ -12,12 +12,13 @@ import datetime as dt
 import hashlib
 import logging
 import mimetypes
+import os
 from dataclasses import dataclass
 
 from intake.parse import Attachment, Incoming
 from jobs.workflow import CHANNEL_WORDS, Office
 from letters.mail import render_mail
-from sop.book import write_private
+from sop.book import private_dir, write_private
 from sop.engine import OPEN, SYSTEM, Recorded, advance
 
 log = logging.getLogger(__name__)
@@ -97,8 +98,8 @@ def store_attachments(office: Office, complaint_id: int, key: str | None,
     prefix = (key or hashlib.sha256(str(now).encode()).hexdigest())[:12]
     offset = len(office.book.attachments(complaint_id, None))
     for position, item in enumerate(attachments, start=offset + 1):
-        size = len(item.data)
-        digest = hashlib.sha256(item.data).hexdigest()
+        size = item.length()
+        digest = item.digest()
         note, path = "", None
         if position - offset > cfg.intake.max_attachments:
             note = f"melebihi {cfg.intake.max_attachments} lampiran per pesan; tidak disimpan"
@@ -110,7 +111,12 @@ def store_attachments(office: Office, complaint_id: int, key: str | None,
             budget -= size
             ext = mimetypes.guess_extension(item.content_type, strict=False) or ".bin"
             path = folder / f"{prefix}-{position:03d}{ext}"
-            write_private(path, item.data)
+            if item.staged:  # written by the parse-ahead worker: only renamed into place
+                if not folder.is_dir():
+                    private_dir(folder)
+                os.replace(item.staged, path)
+            else:
+                write_private(path, item.data)
         office.book.add_attachment(complaint_id=complaint_id, message_key=key, filename=item.filename,
                                    content_type=item.content_type, size=size, sha256=digest,
                                    path=str(path) if path else None, note=note, purpose=purpose)

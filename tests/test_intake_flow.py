@@ -148,6 +148,9 @@ def test_what_could_not_be_read_is_noted_in_the_book(env):
 def test_a_backlog_is_parsed_ahead_and_a_reused_message_id_never_replaces_the_first_copy(env):
     from jobs.pipeline import ParseAhead, staging_folder
 
+    from dataclasses import replace
+
+    env.office.config = replace(env.config, intake=replace(env.config.intake, max_attachment_bytes=50_000))
     staging = staging_folder(env.office)
     staging.mkdir(parents=True, exist_ok=True)
     (staging / "sisa-dari-proses-yang-mati.part").write_bytes(b"data pribadi")  # left by a killed run
@@ -160,6 +163,11 @@ def test_a_backlog_is_parsed_ahead_and_a_reused_message_id_never_replaces_the_fi
             msg["Subject"] = f"Pengaduan antrean {i}"
             msg["Message-ID"] = reused if i in (3, 17) else f"<antrean-{i}@warga.{env.cast.domain}>"
             msg.set_content(f"Isi pengaduan nomor {i}.")
+            if i == 5:
+                msg.add_attachment(b"\xff\xd8foto" * 100, maintype="image", subtype="jpeg", filename="jalan.jpg")
+                msg.add_attachment(b"x" * 60_000, maintype="application", subtype="pdf", filename="besar.pdf")
+            if i == 17:  # the duplicate's file is never kept
+                msg.add_attachment(b"bukan milik pengadu", maintype="text", subtype="plain", filename="lain.txt")
             box.append(msg.as_bytes(), "INBOX")
     env.cycle()
     assert ParseAhead._pool is not None  # the backlog went through the worker
@@ -167,6 +175,10 @@ def test_a_backlog_is_parsed_ahead_and_a_reused_message_id_never_replaces_the_fi
     assert len(book.complaints()) == ParseAhead.MIN_BACKLOG + 4  # the second use of an id is a duplicate
     first = next(m for m in book.messages("complaint") if m["subject"] == "Pengaduan antrean 3")
     assert b"Isi pengaduan nomor 3." in Path(first["raw_path"]).read_bytes()
+    fifth = next(c for c in book.complaints() if c["subject"] == "Pengaduan antrean 5")
+    kept, refused = book.attachments(fifth["id"])
+    assert Path(kept["path"]).read_bytes() == b"\xff\xd8foto" * 100 and kept["size"] == 600
+    assert refused["path"] is None and refused["size"] == 60_000 and "melebihi batas" in refused["note"]
     assert not list(staging.iterdir())  # nothing staged is left behind, nor the dead run's copy
     for m in book.messages("complaint"):
         assert Path(m["raw_path"]).stat().st_mode & 0o077 == 0
