@@ -157,7 +157,8 @@ class Book:
             self._reads[key] = self._all(sql, params)
         return list(self._reads[key])
 
-    def _forget(self, complaint_id: int) -> None:
+    def _forget(self, complaint_id: int | None) -> None:
+        """Forget cached reads of a complaint (None: of the delegations)."""
         for key in [k for k in self._reads if k[1] == complaint_id]:
             del self._reads[key]
 
@@ -172,9 +173,11 @@ class Book:
     def next_serial(self, series: str, year: int) -> int:
         """The next number of a yearly register; call inside the transaction that uses it."""
         assert self._depth, "serials are taken inside a transaction"
-        self.conn.execute(
-            "INSERT INTO serials(series, year, value) VALUES (?, ?, 1) "
-            "ON CONFLICT(series, year) DO UPDATE SET value = value + 1", (series, year))
+        upsert = ("INSERT INTO serials(series, year, value) VALUES (?, ?, 1) "
+                  "ON CONFLICT(series, year) DO UPDATE SET value = value + 1")
+        if sqlite3.sqlite_version_info >= (3, 35):  # RETURNING: one statement instead of two
+            return self.conn.execute(upsert + " RETURNING value", (series, year)).fetchone()[0]
+        self.conn.execute(upsert, (series, year))
         return self.conn.execute("SELECT value FROM serials WHERE series = ? AND year = ?",
                                  (series, year)).fetchone()[0]
 
@@ -303,16 +306,21 @@ class Book:
     def add_delegation(self, **fields) -> int:
         for key in ("starts", "ends", "created_at"):
             fields[key] = iso(fields[key])
+        self._forget(None)
         return self._insert("delegations", fields)
 
     def revoke_delegation(self, delegation_id: int, at: dt.datetime) -> bool:
+        self._forget(None)
         cur = self.conn.execute("UPDATE delegations SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                                 (iso(at), delegation_id))
         return cur.rowcount == 1
 
     def active_delegation(self, role: str, at: dt.datetime) -> dict | None:
-        return self._one("SELECT * FROM delegations WHERE role = ? AND starts <= ? AND ends > ? "
-                         "AND revoked_at IS NULL ORDER BY id DESC LIMIT 1", (role, iso(at), iso(at)))
+        """The newest delegation of `role` in force at `at` (read once per transaction)."""
+        moment = iso(at)
+        rows = self._read(("delegations", None), "SELECT * FROM delegations WHERE revoked_at IS NULL "
+                          "ORDER BY id DESC", ())
+        return next((d for d in rows if d["role"] == role and d["starts"] <= moment < d["ends"]), None)
 
     def delegation_changes(self, since: dt.datetime, until: dt.datetime) -> set[str]:
         """Roles whose delegation started, ended or was revoked in (since, until]."""
