@@ -6,7 +6,7 @@ transaction.
 django-helpdesk's own import (`get_email`) is measured on the same backlog (by default at
 2,000 messages; it is installed from PyPI into its own virtual environment on first use).
 
-Run: python bench/bench_intake.py [--sizes 500 2000 8000] [--runs 3] [--helpdesk 2000]
+Run: python bench/bench_intake.py [--sizes 500 2000 8000] [--runs 5] [--helpdesk 2000]
 Not part of the test suite; no figure here is asserted anywhere.
 """
 
@@ -139,7 +139,7 @@ def ours(rig: MailRig, folder: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 8000])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--helpdesk", type=int, nargs="*", default=[2000],
                         help="backlog sizes at which django-helpdesk is measured too (none: skip it)")
     args = parser.parse_args()
