@@ -69,11 +69,12 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
     book = office.book
     year = now.astimezone(cfg.clock.tz).year
     number = cfg.complaint_number(year, book.next_serial("pengaduan", year))
-    cid = book.insert_complaint(
+    row = book.add_complaint(
         number=number, state=OPEN, step=1, channel=new.channel, received_at=now, name=new.name,
         email=new.email, phone=new.phone, address=new.address, subject=new.subject, body=new.body,
         message_key=new.message_key, source_message_id=new.source_message_id, recorded_by=new.recorded_by,
         confidential=int(cfg.intake.confidential_by_default))
+    cid = row["id"]
     if new.note:
         book.add_event(cid, now, 1, new.recorded_by, "catatan", new.note)
     store_attachments(office, cid, new.message_key, new.attachments, now)
@@ -81,7 +82,6 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
     reported = f" dan dilaporkan kepada {cfg.directory.official(nxt.role).title}" if nxt else ""
     text = (f"Pengaduan diterima melalui {CHANNEL_WORDS.get(new.channel, new.channel)} dan dicatat "
             f"dalam buku pengaduan{reported}.")
-    row = book.complaint_by_id(cid)
     outcome = advance(office.case(row), Recorded(actor=new.recorded_by, text=text), now, cfg.procedure,
                       cfg.directory.section_names)
     return office.apply(row, outcome, now)

@@ -271,10 +271,10 @@ class Office:
         due = cfg.clock.add(now, step.time)
         first_nudge = next_nudge_at(opened=now, due=due, reminders=0, escalations=0, last_at=None,
                                     clock=cfg.clock, policy=cfg.nudges)
-        self.book.open_task(complaint_id=row["id"], step=step_no, role=step.role, official=official.email,
-                            token=token, message_id=message_id, opened_at=now, due_at=due,
-                            next_nudge_at=first_nudge, note=note)
-        self.send_routing(row, self.book.task_by_token(token), official, now, message_id=message_id)
+        task = self.book.open_task(complaint_id=row["id"], step=step_no, role=step.role, official=official.email,
+                                   token=token, message_id=message_id, opened_at=now, due_at=due,
+                                   next_nudge_at=first_nudge, note=note)
+        self.send_routing(row, task, official, now, message_id=message_id)
 
     def send_routing(self, row: dict, task: dict, official: Official, now: dt.datetime, *,
                      message_id: str | None = None) -> None:

@@ -140,6 +140,16 @@ class Book:
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})")
         return self.conn.execute(sql, tuple(fields.values())).lastrowid
 
+    def _insert_row(self, table: str, fields: dict) -> dict:
+        """INSERT one row and give it back whole, defaults included (RETURNING where SQLite has it)."""
+        if sqlite3.sqlite_version_info < (3, 35):
+            row_id = self._insert(table, fields)
+            return self._one(f"SELECT * FROM {table} WHERE rowid = ?", (row_id,))
+        columns = tuple(fields)
+        sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+               f"RETURNING *")
+        return dict(self.conn.execute(sql, tuple(fields.values())).fetchone())
+
     def _update(self, table: str, row_id: int, fields: dict) -> None:
         if fields:
             assignments = ", ".join(f"{column} = ?" for column in fields)
@@ -215,8 +225,12 @@ class Book:
 
     # Complaints -----------------------------------------------------------------------------
     def insert_complaint(self, **fields) -> int:
+        return self.add_complaint(**fields)["id"]
+
+    def add_complaint(self, **fields) -> dict:
+        """A new complaint; its whole row back."""
         fields["received_at"] = iso(fields["received_at"])
-        return self._insert("complaints", fields)
+        return self._insert_row("complaints", fields)
 
     def update_complaint(self, complaint_id: int, **fields) -> None:
         if isinstance(fields.get("closed_at"), dt.datetime):
@@ -271,8 +285,9 @@ class Book:
     # Tasks ----------------------------------------------------------------------------------
     def open_task(self, *, complaint_id: int, step: int, role: str, official: str, token: str,
                   message_id: str, opened_at: dt.datetime, due_at: dt.datetime, next_nudge_at: dt.datetime,
-                  note: str = "") -> int:
-        return self._insert("tasks", dict(
+                  note: str = "") -> dict:
+        """A new task; its whole row back."""
+        return self._insert_row("tasks", dict(
             complaint_id=complaint_id, step=step, role=role, official=official, token=token,
             message_id=message_id, opened_at=iso(opened_at), due_at=iso(due_at),
             next_nudge_at=iso(next_nudge_at), note=note))
