@@ -42,7 +42,7 @@ from jobs.config import IntakeSettings
 from jobs.workflow import Office, recipient
 from letters.mail import render_mail
 from intake.authresults import authenticated
-from sop.book import private_dir, write_private
+from sop.book import place_private, write_private
 from sop.engine import Reply, advance
 
 log = logging.getLogger(__name__)
@@ -202,10 +202,8 @@ def process_raw(office: Office, raw: bytes, now: dt.datetime, *, prepared: "Prep
         discard_staged(prepared)
         return Handled("duplicate", note="sudah tercatat")
     raw_path = _raw_path(office, msg.key, now)
-    if prepared:  # the copy is on disk already: give it its name (the same file system, atomic)
-        if not raw_path.parent.is_dir():
-            private_dir(raw_path.parent)
-        os.replace(prepared.staged, raw_path)
+    if prepared:  # the copy is on disk already: it is only given its name
+        place_private(prepared.staged, raw_path)
     else:
         write_private(raw_path, raw)
     cls = classify(msg, office.config.identity)

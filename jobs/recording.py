@@ -12,13 +12,12 @@ import datetime as dt
 import hashlib
 import logging
 import mimetypes
-import os
 from dataclasses import dataclass
 
 from intake.parse import Attachment, Incoming
 from jobs.workflow import CHANNEL_WORDS, Office
 from letters.mail import render_mail
-from sop.book import private_dir, write_private
+from sop.book import place_private, write_private
 from sop.engine import OPEN, SYSTEM, Recorded, advance
 
 log = logging.getLogger(__name__)
@@ -112,9 +111,7 @@ def store_attachments(office: Office, complaint_id: int, key: str | None,
             ext = mimetypes.guess_extension(item.content_type, strict=False) or ".bin"
             path = folder / f"{prefix}-{position:03d}{ext}"
             if item.staged:  # written by the parse-ahead worker: only renamed into place
-                if not folder.is_dir():
-                    private_dir(folder)
-                os.replace(item.staged, path)
+                place_private(item.staged, path)
             else:
                 write_private(path, item.data)
         office.book.add_attachment(complaint_id=complaint_id, message_key=key, filename=item.filename,

@@ -40,6 +40,13 @@ def write_private(path: Path, data: bytes) -> None:
         out.write(data)
 
 
+def place_private(staged: str | Path, path: Path) -> None:
+    """Give a file written elsewhere in the files folder its final name (atomic: one file system)."""
+    if not path.parent.is_dir():
+        private_dir(path.parent)
+    os.replace(staged, path)
+
+
 def iso(moment: dt.datetime) -> str:
     """Book timestamps are UTC ISO 8601, so that text order is time order."""
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
