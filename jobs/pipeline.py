@@ -20,12 +20,12 @@ import hashlib
 import itertools
 import logging
 import re
+import multiprocessing
+import os
 import secrets
 import sqlite3
 import threading
 import time
-import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -284,6 +284,7 @@ def poll(office: Office, now: Callable[[], dt.datetime], *, since: dt.date | Non
         batches = _batches(box.fetch(uids), settings.batch)
         batch = next(batches, None)
         prepared = ahead.submit([raw for _, raw in batch]) if batch else []
+        prepared_following: list = []
         # Committed messages leave the INBOX a few batches at a time (fewer round trips); one
         # that a crash leaves behind is found in the book on the next pass and only moved.
         moved = Moves(box)
@@ -300,6 +301,10 @@ def poll(office: Office, now: Callable[[], dt.datetime], *, since: dt.date | Non
                 batch, prepared = following, prepared_following
         finally:
             moved.flush()
+            # A cycle cut short (SIGTERM, a full disk) leaves staged files of messages it did
+            # not apply; those it applied are gone already. Personal data: removed now.
+            for ready in (*prepared, *prepared_following):
+                discard_staged(ready())
         if not uids:
             with office.book.transaction():
                 office.book.set_cursor(settings.folder, validity, last_uid, now())
@@ -359,7 +364,6 @@ def _apply_batch(office: Office, batch, prepared, old: set[str], counts: dict[st
         office.book.set_cursor(office.config.mailbox.folder, validity, last_uid, now())
     moved.add(done, held)
     return last_uid, stopped
-
 
 
 @dataclass(frozen=True)
@@ -422,9 +426,10 @@ class ParseAhead:
     this one applies them.
 
     Parsing and writing the raw copy are half of intake's time and need nothing from the
-    book; with two cores a backlog drains faster when they run beside the book work. Small arrivals are parsed in place (no worker is
-    started for them). The worker outlives a cycle; if it fails or dies, the message is
-    simply parsed again in place, where any error takes the ordinary path.
+    book; with two cores a backlog drains faster when they run beside the book work. Small
+    arrivals are parsed in place (no worker is started for them). The worker outlives a
+    cycle; if it fails or dies, the message is simply parsed again in place, where any error
+    takes the ordinary path.
     """
 
     MIN_BACKLOG = 20
@@ -434,9 +439,8 @@ class ParseAhead:
     def __init__(self, backlog: int, staging: Path, limits: IntakeSettings):
         self.enabled = backlog >= self.MIN_BACKLOG and (os.cpu_count() or 1) > 1 and not ParseAhead._broken
         self.staging, self.limits = str(staging), limits
-        if self.enabled:  # copies staged by a run that was killed: this run fetches them again
-            for leftover in staging.glob("*.part"):
-                leftover.unlink(missing_ok=True)
+        for leftover in staging.glob("*.part"):  # staged by a run that was killed: fetched again
+            leftover.unlink(missing_ok=True)
 
     def submit(self, raws: list[bytes]) -> list[Callable[[], Prepared | None]]:
         """For each message, in order, a call giving it prepared (None: do it in place)."""
@@ -453,7 +457,7 @@ class ParseAhead:
     @classmethod
     def pool(cls) -> ProcessPoolExecutor:
         if cls._pool is None:
-            # spawn, not fork: the daemon has threads (IDLE watcher, raw writer).
+            # spawn, not fork: the daemon has threads (the IDLE watcher).
             cls._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                             initializer=_exit_with_parent, initargs=(os.getpid(),))
         return cls._pool

@@ -182,3 +182,28 @@ def test_a_backlog_is_parsed_ahead_and_a_reused_message_id_never_replaces_the_fi
     assert not list(staging.iterdir())  # nothing staged is left behind, nor the dead run's copy
     for m in book.messages("complaint"):
         assert Path(m["raw_path"]).stat().st_mode & 0o077 == 0
+
+
+def test_a_cycle_stopped_in_a_backlog_leaves_nothing_staged(env):
+    import datetime as dt
+
+    from jobs.pipeline import ParseAhead, poll, staging_folder
+
+    with MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo") as box:
+        for i in range(ParseAhead.MIN_BACKLOG * 3):
+            msg = EmailMessage()
+            msg["From"] = f"Warga {i} <warga{i}@warga.{env.cast.domain}>"
+            msg["To"] = env.cast.office
+            msg["Subject"] = f"Pengaduan berhenti {i}"
+            msg["Message-ID"] = f"<berhenti-{i}@warga.{env.cast.domain}>"
+            msg.set_content(f"Isi pengaduan nomor {i}.")
+            msg.add_attachment(b"foto" * 50, maintype="image", subtype="jpeg", filename="foto.jpg")
+            box.append(msg.as_bytes(), "INBOX")
+    seen = []
+    counts = poll(env.office, lambda: dt.datetime.now(dt.timezone.utc), stop=lambda: seen.append(1) or len(seen) > 5)
+    assert counts.get("complaint") == 5
+    assert not list(staging_folder(env.office).glob("*"))  # nothing of the messages not taken is left
+    with MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo") as box:
+        assert len(box.uids("ALL")) == ParseAhead.MIN_BACKLOG * 3 - 5
+    env.cycle()
+    assert len(env.office.book.complaints()) == ParseAhead.MIN_BACKLOG * 3
