@@ -385,7 +385,10 @@ def prepare(raw: bytes, staging: str, limits: IntakeSettings) -> Prepared:
     """
     msg = parse_message(raw)
     stem = Path(staging) / f"{msg.key}.{secrets.token_hex(6)}"
-    write_private(stem.with_suffix(".part"), raw)
+    # Named whole (with_suffix would replace the random part): two messages with one
+    # Message-ID share a key, and each needs a staged copy of its own.
+    staged = stem.with_name(f"{stem.name}.part")
+    write_private(staged, raw)
     # The files too, up to what could ever be kept: the main process renames or removes them.
     files, budget = [], limits.max_total_bytes
     for i, item in enumerate(msg.attachments):
@@ -396,7 +399,7 @@ def prepare(raw: bytes, staging: str, limits: IntakeSettings) -> Prepared:
             write_private(path, item.data)
             item = replace(item, data=b"", staged=str(path), size=size, sha256=hashlib.sha256(item.data).hexdigest())
         files.append(item)
-    return Prepared(replace(msg, attachments=tuple(files)), str(stem.with_suffix(".part")))
+    return Prepared(replace(msg, attachments=tuple(files)), str(staged))
 
 
 def discard_staged(prepared: Prepared | None) -> None:

@@ -184,6 +184,19 @@ def test_a_backlog_is_parsed_ahead_and_a_reused_message_id_never_replaces_the_fi
         assert Path(m["raw_path"]).stat().st_mode & 0o077 == 0
 
 
+def test_two_messages_with_one_message_id_are_staged_apart(tmp_path):
+    """The parse worker runs ahead of the book: the second copy must not overwrite the first
+    before the first is given its name."""
+    from jobs.config import IntakeSettings
+    from jobs.pipeline import prepare
+
+    first, second = (f"From: w@warga.test\r\nMessage-ID: <sama@warga.test>\r\nSubject: {i}\r\n\r\nIsi {i}.\r\n".encode()
+                     for i in (1, 2))
+    a, b = prepare(first, str(tmp_path), IntakeSettings()), prepare(second, str(tmp_path), IntakeSettings())
+    assert a.msg.key == b.msg.key and a.staged != b.staged
+    assert Path(a.staged).read_bytes() == first and Path(b.staged).read_bytes() == second
+
+
 def test_a_cycle_stopped_in_a_backlog_leaves_nothing_staged(env):
     import datetime as dt
 
