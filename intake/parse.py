@@ -311,7 +311,7 @@ def _forwarded(msg, text: str, notes: list[str]) -> Forwarded | None:
             if not hasattr(inner, "get"):
                 return None
             name, addr = parseaddr(_header(inner, "From"))
-            return Forwarded(_clean_line(name), _clean_line(addr).lower(), _clean_line(_header(inner, "Subject")),
+            return Forwarded(_clean_line(name), _reachable(addr), _clean_line(_header(inner, "Subject")),
                              BIDI.sub("", _valid(_body(inner, notes))))
     cut = INLINE_FORWARD.search(text)
     if not cut:
@@ -330,8 +330,15 @@ def _forwarded(msg, text: str, notes: list[str]) -> Forwarded | None:
     if "from" not in fields:
         return None
     name, addr = parseaddr(fields["from"])
-    return Forwarded(_clean_line(name), _clean_line(addr).lower(), _clean_line(fields.get("subject", "")),
+    return Forwarded(_clean_line(name), _reachable(addr), _clean_line(fields.get("subject", "")),
                      "\n".join(lines[end:]).strip())
+
+
+def _reachable(addr: str) -> str:
+    """A forwarded sender's address when mail can be sent to it, else empty: the decoded text
+    of a forward can hold any characters, and SMTP here takes ASCII addresses only."""
+    addr = _clean_line(addr).lower()
+    return addr if addr.isascii() and PLAUSIBLE_ADDRESS.fullmatch(addr) else ""
 
 
 def _ids(value: str) -> tuple[str, ...]:

@@ -115,3 +115,16 @@ def test_an_encoded_display_name_cannot_smuggle_in_an_address():
 def test_a_nul_in_a_charset_name_is_survived():
     raw = b"From: a@w.test\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\x00\r\n\r\nIsi."
     assert parse_message(raw).text == "Isi."
+
+
+def test_forwarded_sender_address_that_mail_cannot_reach_is_dropped():
+    """8-bit junk in a forward's inner From decodes to non-ASCII text: no acknowledgement can
+    go there, so the address is left empty (and the forward is read as the staff's own)."""
+    inner = b"From: Ibu Ratna <ratna@warga.\xd8\xd5test>\r\nSubject: Keluhan\r\n\r\nPelayanan lambat.\r\n"
+    m = parse_message(raw("From: staf@kec.test\nTo: pengaduan@kec.test\nSubject: Fwd: Keluhan\n"
+                          "Content-Type: multipart/mixed; boundary=\"F\"",
+                          "--F\nContent-Type: text/plain\n\nMohon dicatat.\n--F\n"
+                          "Content-Type: message/rfc822\n\n") + inner + b"--F--\r\n")
+    assert m.forwarded.name == "Ibu Ratna" and m.forwarded.address == ""
+    assert classify(m, Identity("pengaduan@kec.test", re.compile(r"PGD/\d+/\d+"),
+                                frozenset({"staf@kec.test"}))).kind == "complaint"
