@@ -1,9 +1,10 @@
 """Raw email bytes -> Incoming: the one typed record that travels through intake.
 
-Pure: no I/O, no clock. The structure is read with the standard library's fast compat32
-parser and only the headers intake uses are decoded (address headers through the modern
-policy's parser, before any decoding); the text is taken from text/plain, or from text/html
-turned into readable text when a message has no plain part.
+Pure: no I/O, no clock. The structure is read into the standard library's compat32 tree
+(by intake.mime, which finds multipart boundaries without walking every line) and only
+the headers intake uses are decoded (address headers through the modern policy's parser,
+before any decoding); the text is taken from text/plain, or from text/html turned into
+readable text when a message has no plain part.
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ import datetime as dt
 import email
 import email.header
 import email.policy
-import email.parser
 import hashlib
-import io
 import re
 from dataclasses import dataclass, field
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
+from intake import mime
 from intake.html_text import html_to_text
 
 MSGID = re.compile(r"<[^<>\s]+>")
@@ -346,9 +346,7 @@ def _ids(value: str) -> tuple[str, ...]:
 
 
 def parse_message(raw: bytes) -> Incoming:
-    # Fed from a file object, the parser reads 8 KB at a time: message_from_bytes would split
-    # the whole text into lines at once (a 22 MB message peaked at 139 MB against 31 MB).
-    msg = email.parser.BytesParser(policy=email.policy.compat32).parse(io.BytesIO(raw))
+    msg = mime.parse(raw)
     notes: list[str] = []
     text = BIDI.sub("", _valid(_body(msg, notes)))
     if len(text) > MAX_TEXT:
