@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import ssl
 from dataclasses import dataclass, field
 from typing import Iterator
 
 from intake.oauth import TokenSource
+from intake.tls import client_context
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +51,11 @@ class Mailbox:
         from imap_tools.errors import MailboxLoginError
 
         s = self.settings
-        context = ssl.create_default_context(cafile=s.ca_file)
-        if not s.verify_tls:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
         if s.security == "ssl":
-            box = MailBox(s.host, s.port, ssl_context=context, timeout=s.timeout)
+            box = MailBox(s.host, s.port, ssl_context=client_context(s.ca_file, s.verify_tls), timeout=s.timeout)
         elif s.security == "starttls":
-            box = MailBoxStartTls(s.host, s.port, ssl_context=context, timeout=s.timeout)
+            box = MailBoxStartTls(s.host, s.port, ssl_context=client_context(s.ca_file, s.verify_tls),
+                                  timeout=s.timeout)
         else:
             box = MailBoxUnencrypted(s.host, s.port, timeout=s.timeout)
         try:

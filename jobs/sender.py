@@ -12,10 +12,10 @@ import json
 import logging
 import re
 import smtplib
-import ssl
 from dataclasses import dataclass, field
 
 from intake.oauth import TokenSource, xoauth2_string
+from intake.tls import client_context
 
 from sop.book import Book
 
@@ -44,10 +44,7 @@ class SmtpSettings:
 
 
 def _connect(s: SmtpSettings) -> smtplib.SMTP:
-    context = ssl.create_default_context(cafile=s.ca_file)
-    if not s.verify_tls:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
+    context = client_context(s.ca_file, s.verify_tls)
     if s.security == "ssl":
         smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
     else:
