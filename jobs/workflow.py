@@ -7,6 +7,7 @@ role at a moment (the configured official, or a Plt./Plh. delegate) is decided h
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 import re
@@ -28,17 +29,12 @@ log = logging.getLogger(__name__)
 # Stored as it goes on the wire: SMTP wants CRLF line ends, never bare LF.
 CHANNEL_WORDS = {"email": "surel", "langsung": "datang langsung", "telepon": "telepon", "surat": "surat",
                  "lapor": "SP4N-LAPOR!"}
-TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def new_token() -> str:
-    """A task token: 20 random base-36 characters (about 103 bits), valid in a local part."""
-    value = secrets.randbelow(36 ** 20)  # one draw instead of twenty
-    digits = []
-    for _ in range(20):
-        value, digit = divmod(value, 36)
-        digits.append(TOKEN_ALPHABET[digit])
-    return "".join(digits)
+    """A task token: 24 random base-32 characters (120 bits), lowercase letters and digits,
+    valid in a local part. (Tokens issued earlier were 20 base-36 characters; both read.)"""
+    return base64.b32encode(secrets.token_bytes(15)).decode().lower()
 
 
 def safe_name(number: str) -> str:
