@@ -202,8 +202,10 @@ def process_raw(office: Office, raw: bytes, now: dt.datetime, *, prepared: "Prep
         discard_staged(prepared)
         return Handled("duplicate", note="sudah tercatat")
     raw_path = _raw_path(office, msg.key, now)
+    staged_files: list[str] = []
     if prepared:  # the copy is on disk already: it is only given its name
         place_private(prepared.staged, raw_path)
+        staged_files = [a.staged for a in msg.attachments if a.staged]
     else:
         write_private(raw_path, raw)
     cls = classify(msg, office.config.identity)
@@ -215,7 +217,8 @@ def process_raw(office: Office, raw: bytes, now: dt.datetime, *, prepared: "Prep
                 subject=msg.subject, kind=handled.kind, complaint_id=handled.complaint_id,
                 raw_path=str(raw_path), raw_sha256=msg.raw_sha256, note=handled.note)
     finally:
-        discard_staged(prepared)  # what was kept has been renamed already
+        for path in staged_files:  # files not kept; those kept have been renamed already
+            Path(path).unlink(missing_ok=True)
     return handled
 
 

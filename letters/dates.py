@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -18,6 +19,7 @@ def tanggal(day: dt.date | dt.datetime, tz: ZoneInfo | None = None) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+@functools.lru_cache(maxsize=4096)  # one complaint's mails name the same few moments many times
 def waktu(moment: dt.datetime, tz: ZoneInfo) -> str:
     """'Senin, 6 Januari 2025 pukul 09.05 WITA'"""
     local = moment.astimezone(tz)

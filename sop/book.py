@@ -33,18 +33,24 @@ def private_dir(path: Path, mode: int = 0o700) -> Path:
 
 def write_private(path: Path, data: bytes) -> None:
     """Write a file only the service account can read, whatever the process umask."""
-    if not path.parent.is_dir():
-        private_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except FileNotFoundError:  # its folder is new (or was removed): made, then written
+        private_dir(Path(path).parent)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with open(fd, "wb") as out:
         out.write(data)
 
 
 def place_private(staged: str | Path, path: Path) -> None:
     """Give a file written elsewhere in the files folder its final name (atomic: one file system)."""
-    if not path.parent.is_dir():
-        private_dir(path.parent)
-    os.replace(staged, path)
+    try:
+        os.replace(staged, path)
+    except FileNotFoundError:
+        if not os.path.exists(staged):
+            raise
+        private_dir(Path(path).parent)  # its folder is new (or was removed)
+        os.replace(staged, path)
 
 
 def iso(moment: dt.datetime) -> str:
@@ -163,10 +169,11 @@ class Book:
             self.conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", (*fields.values(), row_id))
 
     def _read(self, key: tuple, sql: str, params) -> list[dict]:
-        """A complaint's events or files, read once per transaction while they do not change.
+        """A complaint's events, files or tasks, read once per transaction.
 
-        Only inside a transaction (no other writer then); every write to them forgets the
-        complaint's entries, and a rollback forgets everything.
+        Only inside a transaction (no other writer then). A new row is added to the lists
+        that hold it (so a complaint recorded in this transaction is never read back at
+        all); any other write to them forgets them, and a rollback forgets everything.
         """
         if not self._depth:
             return self._all(sql, params)
@@ -178,6 +185,21 @@ class Book:
         """Forget cached reads of a complaint (None: of the delegations)."""
         for key in [k for k in self._reads if k[1] == complaint_id]:
             del self._reads[key]
+
+    def _forget_kind(self, kind: str) -> None:
+        for key in [k for k in self._reads if k[0] == kind]:
+            del self._reads[key]
+
+    def _insert_read(self, table: str, fields: dict, keys: tuple) -> None:
+        """INSERT a row; where `keys` name cached lists, the new row joins those that hold it."""
+        held = [key for key in keys if key in self._reads]
+        if not held:
+            self._insert(table, fields)
+            return
+        row = self._insert_row(table, fields)
+        for key in held:
+            if len(key) < 3 or row["purpose"] == key[2]:  # (kind, complaint, purpose): one purpose only
+                self._reads[key].append(row)
 
     def _one(self, sql: str, params=()) -> dict | None:
         row = self.conn.execute(sql, params).fetchone()
@@ -237,7 +259,13 @@ class Book:
     def add_complaint(self, **fields) -> dict:
         """A new complaint; its whole row back."""
         fields["received_at"] = iso(fields["received_at"])
-        return self._insert_row("complaints", fields)
+        row = self._insert_row("complaints", fields)
+        if self._depth:  # nothing refers to a new complaint yet (foreign keys): no need to read
+            cid = row["id"]
+            for key in (("events", cid), ("tasks", cid), ("attachments", cid), ("attachments", cid, "pengaduan"),
+                        ("attachments", cid, "lampiran_surat")):
+                self._reads[key] = []
+        return row
 
     def update_complaint(self, complaint_id: int, **fields) -> None:
         if isinstance(fields.get("closed_at"), dt.datetime):
@@ -281,9 +309,8 @@ class Book:
     # History --------------------------------------------------------------------------------
     def add_event(self, complaint_id: int, at: dt.datetime, step: int | None, actor: str,
                   kind: str, text: str) -> None:
-        self._forget(complaint_id)
-        self._insert("events", dict(complaint_id=complaint_id, at=iso(at), step=step,
-                                      actor=actor, kind=kind, text=text))
+        self._insert_read("events", dict(complaint_id=complaint_id, at=iso(at), step=step, actor=actor,
+                                         kind=kind, text=text), (("events", complaint_id),))
 
     def events(self, complaint_id: int) -> list[dict]:
         return self._read(("events", complaint_id), "SELECT * FROM events WHERE complaint_id = ? ORDER BY id",
@@ -294,10 +321,13 @@ class Book:
                   message_id: str, opened_at: dt.datetime, due_at: dt.datetime, next_nudge_at: dt.datetime,
                   note: str = "") -> dict:
         """A new task; its whole row back."""
-        return self._insert_row("tasks", dict(
+        row = self._insert_row("tasks", dict(
             complaint_id=complaint_id, step=step, role=role, official=official, token=token,
             message_id=message_id, opened_at=iso(opened_at), due_at=iso(due_at),
             next_nudge_at=iso(next_nudge_at), note=note))
+        if ("tasks", complaint_id) in self._reads:
+            self._reads[("tasks", complaint_id)].append(row)
+        return row
 
     def tasks_to_nudge(self, now: dt.datetime) -> list[dict]:
         """Open tasks whose next reminder or escalation may be due (uses tasks_nudge)."""
@@ -305,6 +335,7 @@ class Book:
                          "ORDER BY next_nudge_at", (iso(now),))
 
     def set_next_nudge(self, task_id: int, at: dt.datetime) -> None:
+        self._forget_kind("tasks")
         self.conn.execute("UPDATE tasks SET next_nudge_at = ? WHERE id = ?", (iso(at), task_id))
 
     def open_tasks(self) -> list[dict]:
@@ -315,11 +346,13 @@ class Book:
         return self._all("SELECT * FROM tasks WHERE done_at IS NULL AND role = ? ORDER BY id", (role,))
 
     def update_task_official(self, task_id: int, official: str) -> None:
+        self._forget_kind("tasks")
         self.conn.execute("UPDATE tasks SET official = ? WHERE id = ?", (official, task_id))
 
     def record_nudge(self, task_id: int, kind: str, at: dt.datetime) -> None:
         """A reminder (before the due time) or an escalation (after it) went out for a task."""
         column = "reminders" if kind == "pengingat" else "escalations"
+        self._forget_kind("tasks")
         self.conn.execute(f"UPDATE tasks SET {column} = {column} + 1, last_reminded_at = ?, "
                           f"escalated_at = CASE WHEN ? = 'eskalasi' THEN ? ELSE escalated_at END "
                           f"WHERE id = ?", (iso(at), kind, iso(at), task_id))
@@ -365,9 +398,14 @@ class Book:
                          "ORDER BY id DESC LIMIT 1", (complaint_id,))
 
     def tasks(self, complaint_id: int) -> list[dict]:
-        return self._all("SELECT * FROM tasks WHERE complaint_id = ? ORDER BY id", (complaint_id,))
+        return self._read(("tasks", complaint_id), "SELECT * FROM tasks WHERE complaint_id = ? ORDER BY id",
+                          (complaint_id,))
 
     def close_task(self, complaint_id: int, step: int, at: dt.datetime, output: str) -> None:
+        known = self._reads.get(("tasks", complaint_id))
+        if known is not None and not any(t["step"] == step and t["done_at"] is None for t in known):
+            return  # no open task at that step (step 1 of a complaint recorded just now)
+        self._reads.pop(("tasks", complaint_id), None)
         self.conn.execute("UPDATE tasks SET done_at = ?, output = ? WHERE complaint_id = ? "
                           "AND step = ? AND done_at IS NULL", (iso(at), output, complaint_id, step))
 
@@ -411,9 +449,10 @@ class Book:
                           "WHERE id = ?", (error, iso(retry_at), outbox_id))
 
     # Attachments ----------------------------------------------------------------------------
-    def add_attachment(self, **fields) -> int:
-        self._forget(fields["complaint_id"])
-        return self._insert("attachments", fields)
+    def add_attachment(self, **fields) -> None:
+        cid = fields["complaint_id"]
+        self._insert_read("attachments", fields, (("attachments", cid), ("attachments", cid, "pengaduan"),
+                                                  ("attachments", cid, "lampiran_surat")))
 
     def attachments(self, complaint_id: int, purpose: str | None = "pengaduan") -> list[dict]:
         """A complaint's files: what the complainant sent ('pengaduan'), or the letter's enclosures

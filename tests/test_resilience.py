@@ -183,3 +183,42 @@ def test_a_failing_savepoint_undoes_only_its_own_work_and_reads_follow(tmp_path)
         book.add_event(cid, now, 1, "staf", "catatan", "ketiga")
     assert [e["text"] for e in book.events(cid)] == ["pertama", "ketiga"]
     book.close()
+
+
+def test_reads_in_a_transaction_follow_every_write_without_reading_a_new_complaint_back(tmp_path):
+    """The book keeps a transaction's reads of a complaint's events, files and tasks; each
+    must still show every write, and a complaint recorded in the transaction is not read back."""
+    from sop.book import Book
+
+    book = Book(tmp_path / "buku.db")
+    now = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.timezone.utc)
+    statements: list[str] = []
+    book.conn.set_trace_callback(statements.append)
+    with book.transaction():
+        cid = book.insert_complaint(number="PGD/2026/0001", state="open", step=1, channel="langsung",
+                                    received_at=now, name="Warga", subject="Pokok", body="Isi.")
+        assert book.events(cid) == [] and book.tasks(cid) == [] and book.attachments(cid, None) == []
+        book.close_task(cid, 1, now, "tidak ada tugas terbuka")
+        assert not [s for s in statements if s.startswith(("SELECT", "UPDATE"))]
+        book.add_event(cid, now, 1, "staf", "catatan", "pertama")
+        book.add_attachment(complaint_id=cid, message_key="k", filename="foto.jpg", content_type="image/jpeg",
+                            size=3, sha256="x", path="/berkas/foto.jpg", note="", purpose="pengaduan")
+        book.add_attachment(complaint_id=cid, message_key="k", filename="lampiran.pdf",
+                            content_type="application/pdf", size=3, sha256="y", path="/berkas/l.pdf", note="",
+                            purpose="lampiran_surat")
+        task = book.open_task(complaint_id=cid, step=2, role="sekretaris", official="s@k.test", token="t" * 24,
+                              message_id="<tugas.t@k.test>", opened_at=now, due_at=now, next_nudge_at=now)
+        assert [e["text"] for e in book.events(cid)] == ["pertama"]
+        assert [f["filename"] for f in book.attachments(cid)] == ["foto.jpg"]
+        assert [f["filename"] for f in book.attachments(cid, "lampiran_surat")] == ["lampiran.pdf"]
+        assert [f["filename"] for f in book.attachments(cid, None)] == ["foto.jpg", "lampiran.pdf"]
+        assert [t["id"] for t in book.tasks(cid)] == [task["id"]]
+        book.close_task(cid, 2, now, "selesai")
+        assert book.tasks(cid)[0]["done_at"] == now.isoformat(timespec="seconds")
+        book.record_nudge(task["id"], "pengingat", now)
+        assert book.tasks(cid)[0]["reminders"] == 1
+    # Outside the transaction every read goes to the file: the same answers.
+    assert [e["text"] for e in book.events(cid)] == ["pertama"]
+    assert [f["filename"] for f in book.attachments(cid, None)] == ["foto.jpg", "lampiran.pdf"]
+    assert book.tasks(cid)[0]["reminders"] == 1 and book.tasks(cid)[0]["done_at"]
+    book.close()
