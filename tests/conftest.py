@@ -31,6 +31,23 @@ from sop.book import Book
 _domains = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def mail_renders_as_stock_jinja(monkeypatch):
+    """Every mail rendered anywhere in the suite is rendered again by stock Jinja with the
+    same settings and must be the same text: the mail environment inlines includes and
+    reads dict keys first, for speed only."""
+    from letters import mail
+
+    fast = mail._text
+
+    def checked(name: str, context: dict) -> str:
+        text = fast(name, context)
+        assert text == mail._environment(plain=True).get_template(f"{name}.txt").render(**context), name
+        return text
+
+    monkeypatch.setattr(mail, "_text", checked)
+
+
 @pytest.fixture(scope="session")
 def rig():
     with MailRig(password=PASSWORD) as started:

@@ -133,3 +133,33 @@ def test_plain_ascii_mail_goes_as_7bit_and_a_bad_address_is_refused():
         build_message(sender=("Kantor", "pengaduan@kec.test"), to=[("X", "a@b>, c@d")],
                       rendered=Rendered(subject="Halo", body="x"), message_id="<z.pgd@kec.test>",
                       date=dt.datetime(2026, 1, 6, tzinfo=dt.timezone.utc))
+
+
+def test_inlined_includes_render_as_jinja_includes():
+    import jinja2
+
+    from letters.mail import inline_includes
+
+    parts = {
+        "blok.txt": "{% if x %}\nada {{ x }}\n{% endif %}\n",  # ends in a block tag: the blank line stays
+        "teks.txt": "Salam,\n{{ nama }}\n",
+        "set.txt": "{% set x = 'bocor' %}{{ x }}\n",  # a name set inside stays inside
+        "kiri.txt": "{%- if x %}rapat{% endif %}\n",  # whitespace control reaching back
+    }
+    pages = {
+        "a.txt": 'Awal\n{% include "blok.txt" %}\n\n{% include "teks.txt" %}\nAkhir {{ x }}\n',
+        "b.txt": '{% include "set.txt" %}\n{{ x }}\n{% include "kiri.txt" %}\n  {% if x %}indentasi{% endif %}\n',
+        "c.txt": '{% for x in xs %}\n{% include "blok.txt" %}\n{% endfor %}\n{% include "teks.txt" %}\n',
+    }
+    settings = dict(undefined=jinja2.StrictUndefined, keep_trailing_newline=False, trim_blocks=True,
+                    lstrip_blocks=True)
+    stock = jinja2.Environment(loader=jinja2.DictLoader({**parts, **pages}), **settings)
+    inlined = jinja2.Environment(loader=jinja2.DictLoader(
+        {**parts, **{k: inline_includes(v, lambda name: parts[name]) for k, v in pages.items()}}), **settings)
+    assert "include" not in inline_includes(pages["a.txt"], parts.get)  # these two are inlined
+    assert 'include "set.txt"' in inline_includes(pages["b.txt"], parts.get)  # these are not
+    assert 'include "kiri.txt"' in inline_includes(pages["b.txt"], parts.get)
+    for page in pages:
+        for x in ("", "nilai"):
+            context = dict(x=x, nama="Budi", xs=["satu", ""])
+            assert inlined.get_template(page).render(**context) == stock.get_template(page).render(**context)
