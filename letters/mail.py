@@ -113,14 +113,21 @@ def _text(name: str, context: dict) -> str:
     return _environment().get_template(f"{name}.txt").render(**context)
 
 
+CONTROLS = re.compile(r"[\x00-\x1f\x7f]+")
+
+
 def one_line(text: str, limit: int = 200) -> str:
-    text = re.sub(r"[\x00-\x1f\x7f]+", " ", str(text)).strip()
+    text = str(text)
+    if not (text.isascii() and text.isprintable()):  # printable ASCII has no controls to remove
+        text = CONTROLS.sub(" ", text)
+    text = text.strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 UNSAFE_IN_ADDRESS = re.compile(r'[\s<>,;:()\[\]\\"]')
 
 
+@functools.lru_cache(maxsize=4096)  # the office's own address heads every mail; officials recur
 def _address(name: str, addr: str) -> str:
     addr = one_line(addr, 320)
     if not addr.count("@") == 1 or UNSAFE_IN_ADDRESS.search(addr):
@@ -193,7 +200,7 @@ def build_message(*, sender: tuple[str, str], to: list[tuple[str, str]], rendere
         ("To", ",\r\n ".join(_address(name, addr) for name, addr in to)),
         ("Reply-To", _address("", reply_to) if reply_to else None),
         ("Subject", _fold(subject) if subject.isascii() else _encoded_words(subject)),
-        ("Date", format_datetime(date)),
+        ("Date", _date(date)),
         ("Message-ID", _msgid(message_id)),
         ("In-Reply-To", in_reply_to if in_reply_to in refs else None),
         ("References", "\r\n ".join(refs) if refs else None),
@@ -211,6 +218,11 @@ def build_message(*, sender: tuple[str, str], to: list[tuple[str, str]], rendere
     delimiter = f"\r\n--{boundary}\r\n".encode()
     return (head.encode("utf-8") + f'Content-Type: multipart/mixed; boundary="{boundary}"\r\n\r\n'.encode()
             + f"--{boundary}\r\n".encode() + delimiter.join(parts) + f"\r\n--{boundary}--\r\n".encode())
+
+
+@functools.lru_cache(maxsize=256)  # the mails one message causes share their moment
+def _date(moment: dt.datetime) -> str:
+    return format_datetime(moment)
 
 
 def _fold(value: str, width: int = 76) -> str:

@@ -9,6 +9,7 @@ causes commit together or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import sqlite3
@@ -53,6 +54,7 @@ def place_private(staged: str | Path, path: Path) -> None:
         os.replace(staged, path)
 
 
+@functools.lru_cache(maxsize=1024)  # a message's rows all carry the same few moments
 def iso(moment: dt.datetime) -> str:
     """Book timestamps are UTC ISO 8601, so that text order is time order."""
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
