@@ -173,9 +173,10 @@ def _addresses(msg, name: str) -> list[tuple[str, str]]:
     return [(n, a) for n, a in pairs if PLAUSIBLE_ADDRESS.fullmatch(a)]
 
 
-# What we would ever write back to: one '@', no spaces, controls or address punctuation.
+# What we would ever write back to: one '@', no spaces, controls or address punctuation,
+# and a domain of host-name characters (bytes no charset could read arrive as '?').
 _ADDR_CHAR = r"[^\s@<>,;:()\[\]\\\"\x00-\x1f\x7f]"
-PLAUSIBLE_ADDRESS = re.compile(f"{_ADDR_CHAR}+@{_ADDR_CHAR}+")
+PLAUSIBLE_ADDRESS = re.compile(f"{_ADDR_CHAR}+@(?:[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*|\\[[0-9A-Fa-f:.]+\\])")
 
 
 def _valid(text: str) -> str:

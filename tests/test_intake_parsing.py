@@ -128,3 +128,12 @@ def test_forwarded_sender_address_that_mail_cannot_reach_is_dropped():
     assert m.forwarded.name == "Ibu Ratna" and m.forwarded.address == ""
     assert classify(m, Identity("pengaduan@kec.test", re.compile(r"PGD/\d+/\d+"),
                                 frozenset({"staf@kec.test"}))).kind == "complaint"
+
+
+def test_a_sender_domain_no_charset_could_read_is_not_taken_as_an_address():
+    """8-bit bytes in the From domain come out of the header parser as '?': such an address
+    would send the acknowledgement nowhere (or to someone else), so none is recorded."""
+    m = parse_message("From: Budi <budi@wärga.test>\r\nTo: pengaduan@kec.test\r\nSubject: Uji\r\n"
+                      "Message-ID: <n1@w>\r\n\r\nIsi.\r\n".encode())
+    assert m.from_addr == "" and m.subject == "Uji"
+    assert parse_message(raw("From: Budi <budi@warga.test>\nTo: pengaduan@kec.test")).from_addr == "budi@warga.test"
