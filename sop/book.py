@@ -194,14 +194,16 @@ class Book:
 
     def _insert_read(self, table: str, fields: dict, keys: tuple) -> None:
         """INSERT a row; where `keys` name cached lists, the new row joins those that hold it."""
-        held = [key for key in keys if key in self._reads]
-        if not held:
+        if any(key in self._reads for key in keys):
+            self._join(self._insert_row(table, fields), keys)
+        else:
             self._insert(table, fields)
-            return
-        row = self._insert_row(table, fields)
-        for key in held:
-            if len(key) < 3 or row["purpose"] == key[2]:  # (kind, complaint, purpose): one purpose only
-                self._reads[key].append(row)
+
+    def _join(self, row: dict, keys: tuple) -> None:
+        for key in keys:
+            rows = self._reads.get(key)
+            if rows is not None and (len(key) < 3 or row["purpose"] == key[2]):  # (kind, id, purpose)
+                rows.append(row)
 
     def _one(self, sql: str, params=()) -> dict | None:
         row = self.conn.execute(sql, params).fetchone()
@@ -327,8 +329,7 @@ class Book:
             complaint_id=complaint_id, step=step, role=role, official=official, token=token,
             message_id=message_id, opened_at=iso(opened_at), due_at=iso(due_at),
             next_nudge_at=iso(next_nudge_at), note=note))
-        if ("tasks", complaint_id) in self._reads:
-            self._reads[("tasks", complaint_id)].append(row)
+        self._join(row, (("tasks", complaint_id),))
         return row
 
     def tasks_to_nudge(self, now: dt.datetime) -> list[dict]:
