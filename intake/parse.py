@@ -169,14 +169,20 @@ def _addresses(msg, name: str) -> list[tuple[str, str]]:
                 except Exception:
                     pass
                 out.append((display, addr))
-    pairs = ((_clean_line(n), _clean_line(a).lower()) for n, a in out)
-    return [(n, a) for n, a in pairs if PLAUSIBLE_ADDRESS.fullmatch(a)]
+    pairs = ((_clean_line(n), _plausible(a)) for n, a in out)
+    return [(n, a) for n, a in pairs if a]
 
 
-# What we would ever write back to: one '@', no spaces, controls or address punctuation,
-# and a domain of host-name characters (bytes no charset could read arrive as '?').
-_ADDR_CHAR = r"[^\s@<>,;:()\[\]\\\"\x00-\x1f\x7f]"
-PLAUSIBLE_ADDRESS = re.compile(f"{_ADDR_CHAR}+@(?:[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*|\\[[0-9A-Fa-f:.]+\\])")
+# What we would ever write back to: a local part of RFC 5322 atext and dots (ASCII: SMTP
+# here sends to nothing else; no spaces, controls or address punctuation) and a domain of
+# host-name characters (bytes no charset could read arrive as '?').
+PLAUSIBLE_ADDRESS = re.compile(r"[!#-'*+\-./0-9=?A-Z^-~]+@(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])")
+
+
+def _plausible(addr: str) -> str:
+    """`addr` cleaned and lowercased when mail could be sent to it, else empty."""
+    addr = _clean_line(addr).lower()
+    return addr if PLAUSIBLE_ADDRESS.fullmatch(addr) else ""
 
 
 def _valid(text: str) -> str:
@@ -312,7 +318,7 @@ def _forwarded(msg, text: str, notes: list[str]) -> Forwarded | None:
             if not hasattr(inner, "get"):
                 return None
             name, addr = parseaddr(_header(inner, "From"))
-            return Forwarded(_clean_line(name), _reachable(addr), _clean_line(_header(inner, "Subject")),
+            return Forwarded(_clean_line(name), _plausible(addr), _clean_line(_header(inner, "Subject")),
                              BIDI.sub("", _valid(_body(inner, notes))))
     cut = INLINE_FORWARD.search(text)
     if not cut:
@@ -331,15 +337,8 @@ def _forwarded(msg, text: str, notes: list[str]) -> Forwarded | None:
     if "from" not in fields:
         return None
     name, addr = parseaddr(fields["from"])
-    return Forwarded(_clean_line(name), _reachable(addr), _clean_line(fields.get("subject", "")),
+    return Forwarded(_clean_line(name), _plausible(addr), _clean_line(fields.get("subject", "")),
                      "\n".join(lines[end:]).strip())
-
-
-def _reachable(addr: str) -> str:
-    """A forwarded sender's address when mail can be sent to it, else empty: the decoded text
-    of a forward can hold any characters, and SMTP here takes ASCII addresses only."""
-    addr = _clean_line(addr).lower()
-    return addr if addr.isascii() and PLAUSIBLE_ADDRESS.fullmatch(addr) else ""
 
 
 def _ids(value: str) -> tuple[str, ...]:
