@@ -7,20 +7,21 @@ template, and header values lose any CR/LF before they reach a header.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
-import base64
-import binascii
 import secrets
 import urllib.parse
+from dataclasses import dataclass
 from email.utils import format_datetime, formataddr
 
 from templates import TEMPLATES
 
 UTF8 = "utf-8"
 MSGID = re.compile(r"<[^<>\s]+>")
+
 
 @functools.cache
 def _environment(plain: bool = False):
@@ -64,8 +65,6 @@ def _environment(plain: bool = False):
 DICT_ATTRIBUTES = frozenset(dir(dict))
 # An include alone on its line, as the mail templates write them.
 INCLUDE_LINE = re.compile(r'^\{% include "([A-Za-z0-9_.-]+)" %\}\n(?![ \t]|\{[{%#]-)', re.MULTILINE)
-
-
 # Tags whose names would leak into the including template once inlined.
 SCOPED_TAG = re.compile(r"\{%[-+]?\s*(?:set|macro|block|extends|import|from|with|call)\b")
 
