@@ -41,6 +41,11 @@ class Identity:
         """Our Message-IDs say what they are and can be recognised in replies."""
         return f"<{kind}.{unique}.pgd@{self.domain}>"
 
+    def thread_id(self, number: str) -> str:
+        """The complaint's own thread reference: every mail about it cites this, so mail apps
+        group them, and it carries no task token, so citing it grants nothing."""
+        return self.message_id("pengaduan", re.sub(r"[^A-Za-z0-9.]+", "-", number).strip("-"))
+
     def is_ours(self, message_id: str) -> bool:
         return message_id.lower().endswith(f".pgd@{self.domain}>")
 
@@ -76,13 +81,27 @@ def _auto(m: Incoming, me: Identity):
         return "List-Id"
     if OOO_SUBJECT.search(m.subject):
         return "subjek balasan otomatis"
+    if m.content_type == "multipart/report":
+        return "laporan pengiriman bukan dari sistem surel"
+
+
+def _from_mail_system(m: Incoming) -> bool:
+    """A delivery report comes from a mail system: the null return path (RFC 5321 §4.5.5) or a
+    mailer-daemon or postmaster envelope sender, as our server wrote it in Return-Path (the
+    topmost one). Only a server that writes no Return-Path leaves the From to decide."""
+    path = m.headers.get("return-path")
+    if path is None:
+        return bool(BOUNCE_SENDER.match(m.from_addr))
+    path = path.replace(" ", "").strip("<>")
+    return not path or bool(BOUNCE_SENDER.match(path))
 
 
 def _bounce(m: Incoming, me: Identity):
+    if not _from_mail_system(m):
+        return None  # a "report" written by a person is no report: the rules below decide
     if m.content_type == "multipart/report":
         return "laporan pengiriman (DSN)"
-    if BOUNCE_SENDER.match(m.from_addr):
-        return "pengirim mailer-daemon"
+    return "pengirim mailer-daemon"
 
 
 def _action(m: Incoming, me: Identity):

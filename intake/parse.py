@@ -20,6 +20,7 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from intake import mime
 from intake.html_text import html_to_text
+from intake.text import clean_line, clean_text
 
 MSGID = re.compile(r"<[^<>\s]+>")
 
@@ -71,7 +72,10 @@ class Incoming:
     attachments: tuple[Attachment, ...] = ()
     forwarded: Forwarded | None = None
     embedded_ids: tuple[str, ...] = ()  # Message-IDs of messages quoted in a bounce report
-    auth_results: tuple[str, ...] = ()  # Authentication-Results headers, topmost first
+    bounced: tuple[str, ...] = ()  # the recipients a delivery report says failed (Final-Recipient)
+    # The Received and Authentication-Results headers, (name, value), topmost first: where
+    # the message entered our servers, and what they said of it (intake.authresults).
+    trace: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()  # what a person should know: unreadable parts, guessed charsets
 
 
@@ -124,8 +128,6 @@ def _header(msg, name: str) -> str:
     return _decode_words(_eight_bit(_unfold(values[0]))) if values else ""
 
 
-# Unicode direction controls make "gpj.exe" read as "exe.jpg"; they never survive into our data.
-BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 MAX_LINE = 998  # RFC 5322's line limit: longer header values are cut
 MAX_TEXT = 200_000  # characters of body text kept in the book; the raw message keeps the rest
 
@@ -175,8 +177,11 @@ def _addresses(msg, name: str) -> list[tuple[str, str]]:
 
 # What we would ever write back to: a local part of RFC 5322 atext and dots (ASCII: SMTP
 # here sends to nothing else; no spaces, controls or address punctuation) and a domain of
-# host-name characters (bytes no charset could read arrive as '?').
-PLAUSIBLE_ADDRESS = re.compile(r"[!#-'*+\-./0-9=?A-Z^-~]+@(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])")
+# host-name characters (bytes no charset could read arrive as '?'). An address literal
+# (`x@[127.0.0.1]`) is legal but never written back to: mail aimed at an IP address of the
+# sender's choice (our own loopback, an internal host) is not ours to send.
+PLAUSIBLE_ADDRESS = re.compile(r"[!#-'*+\-./0-9=?A-Z^-~]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+ADDRESS_LITERAL = re.compile(r"@\[[0-9A-Fa-f:.]+\]")
 
 
 def _plausible(addr: str) -> str:
@@ -194,8 +199,8 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _clean_line(text: str) -> str:
-    """Header values are single lines; CR/LF, NUL and direction controls never survive."""
-    text = BIDI.sub("", re.sub(r"[\r\n\t\x00]+", " ", _valid(text))).strip()
+    """Header values are single lines without controls or direction marks (intake.text)."""
+    text = clean_line(_valid(text))
     return text if len(text) <= MAX_LINE else text[:MAX_LINE - 1] + "…"
 
 
@@ -263,7 +268,7 @@ def _body(msg, notes: list[str]) -> str:
         text = html_to_text(html)
     else:
         text = ""
-    return text.replace("\r\n", "\n").replace("\x00", "").strip()
+    return clean_text(_valid(text)).strip()
 
 
 def _attachments(msg, notes: list[str]) -> tuple[Attachment, ...]:
@@ -304,6 +309,23 @@ def _embedded_ids(msg, text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+FINAL_RECIPIENT = re.compile(r"^\s*(?:Final|Original)-Recipient:\s*rfc822\s*;\s*<?([^\s<>]+@[^\s<>]+?)>?\s*$",
+                             re.IGNORECASE | re.MULTILINE)
+
+
+def _bounced(msg) -> tuple[str, ...]:
+    """The failed recipients a delivery report names in its machine-readable part (RFC 3464)."""
+    found = []
+    for part in msg.walk():
+        if part.get_content_type() == "message/delivery-status":
+            payload = part.get_payload()
+            blocks = payload if isinstance(payload, list) else [payload]
+            text = "\n".join(str(b) if not hasattr(b, "items") else
+                             "\n".join(f"{k}: {v}" for k, v in b.items()) for b in blocks)
+            found.extend(_plausible(a) for a in FINAL_RECIPIENT.findall(text))
+    return tuple(dict.fromkeys(a for a in found if a))
+
+
 INLINE_FORWARD = re.compile(
     r"^-{3,}\s*(?:Forwarded message|Pesan yang diteruskan|Pesan terusan|Pesan diteruskan)\s*-{3,}\s*$",
     re.IGNORECASE | re.MULTILINE)
@@ -319,7 +341,7 @@ def _forwarded(msg, text: str, notes: list[str]) -> Forwarded | None:
                 return None
             name, addr = parseaddr(_header(inner, "From"))
             return Forwarded(_clean_line(name), _plausible(addr), _clean_line(_header(inner, "Subject")),
-                             BIDI.sub("", _valid(_body(inner, notes))))
+                             clean_text(_valid(_body(inner, notes))))
     cut = INLINE_FORWARD.search(text)
     if not cut:
         return None
@@ -345,16 +367,27 @@ def _ids(value: str) -> tuple[str, ...]:
     return tuple(MSGID.findall(_valid(value or "")))
 
 
+TRACE_HEADERS = ("received", "authentication-results")
+
+
+def _trace(msg) -> tuple[tuple[str, str], ...]:
+    return tuple((k.lower(), _clean_line(_unfold(str(v)))) for k, v in msg.raw_items()
+                 if k.lower() in TRACE_HEADERS)
+
+
 def parse_message(raw: bytes) -> Incoming:
     msg = mime.parse(raw)
     notes: list[str] = []
-    text = BIDI.sub("", _valid(_body(msg, notes)))
+    text = clean_text(_valid(_body(msg, notes)))
     if len(text) > MAX_TEXT:
         notes.append(f"isi surel sangat panjang ({len(text)} karakter); dicatat {MAX_TEXT} karakter "
                      f"pertama, selengkapnya pada surel asli")
         text = text[:MAX_TEXT]
     message_id = (_ids(_header(msg, "Message-ID")) or (None,))[0]
     from_name, from_addr = (_addresses(msg, "From") or [("", "")])[0]
+    if not from_addr and ADDRESS_LITERAL.search(_header(msg, "From")):
+        from_name = _clean_line(parseaddr(_header(msg, "From"))[0])
+        notes.append("alamat pengirim berupa alamat IP; tanda terima dan jawaban tidak dikirim lewat surel")
     reply_to = (_addresses(msg, "Reply-To") or [("", "")])[0][1]
     recipients = tuple(addr for h in ("To", "Cc", "Delivered-To", "X-Original-To") for _, addr in _addresses(msg, h))
     try:
@@ -382,6 +415,7 @@ def parse_message(raw: bytes) -> Incoming:
         forwarded=_forwarded(msg, text, notes),
         embedded_ids=_embedded_ids(msg, text) if msg.get_content_type() == "multipart/report"
         or "mailer-daemon" in from_addr.lower() else (),
+        bounced=_bounced(msg) if msg.get_content_type() == "multipart/report" else (),
         notes=tuple(dict.fromkeys(notes)),
-        auth_results=tuple(_clean_line(_unfold(v)) for v in _raw_values(msg, "Authentication-Results")),
+        trace=_trace(msg),
     )

@@ -171,3 +171,48 @@ def delegasi_cabut(ctx, delegation_id: int) -> None:
             raise click.ClickException(f"Delegasi {delegation_id} tidak ada atau sudah dicabut.")
         moved = office.reroute(row["role"], now)
     click.echo(f"Delegasi {delegation_id} dicabut." + (f" {moved} tugas dikirim ulang." if moved else ""))
+
+
+@main.command(help="Lepaskan pengaduan yang ditahan (banjir pengaduan dari satu pengirim) agar diberi tanda "
+                   "terima dan diteruskan; tanpa argumen, tampilkan daftar yang ditahan.",
+              short_help="Lepaskan pengaduan yang ditahan, atau tampilkan daftarnya.")
+@click.argument("numbers", nargs=-1)
+@click.option("--pengirim", default=None, help="Lepaskan semua pengaduan yang ditahan dari alamat ini.")
+@click.option("--json", "as_json", is_flag=True, help="Daftar dalam JSON.")
+@click.option("--petugas", default=None, help="Nama petugas yang melepaskan (bawaan: pengguna sistem).")
+@click.pass_context
+def lepas(ctx, numbers: tuple[str, ...], pengirim: str | None, as_json: bool, petugas: str | None) -> None:
+    import getpass
+    import json
+
+    from jobs.recording import release_held
+    from sop.clock import utcnow
+    from sop.directory import mailbox_of
+
+    office = _open_office(ctx)
+    book = office.book
+    if not numbers and not pengirim:
+        held = book.held_complaints()
+        if as_json:
+            click.echo(json.dumps([{"number": r["number"], "sender": r["sender"], "subject": r["subject"],
+                                    "held_at": r["held_at"]} for r in held], ensure_ascii=False, indent=2))
+        elif not held:
+            click.echo("Tidak ada pengaduan yang ditahan.")
+        for r in held if not as_json else ():
+            click.echo(f"{r['number']}  {r['sender']}  {r['subject'][:50]}")
+        return
+    rows = book.held_complaints(mailbox_of(pengirim)) if pengirim else []
+    for number in numbers:
+        row = book.complaint(number)
+        if row is None or not row["held_at"]:
+            raise click.ClickException(f"Pengaduan {number} tidak ada atau tidak sedang ditahan.")
+        rows.append(row)
+    if not rows:
+        raise click.ClickException(f"Tidak ada pengaduan yang ditahan dari {pengirim}.")
+    who = f"petugas {petugas or getpass.getuser()}"
+    now = utcnow()
+    with book.transaction():
+        for row in {r["id"]: r for r in rows}.values():
+            release_held(office, row, who, now)
+            click.echo(f"Pengaduan {row['number']} dilepas dan diteruskan.")
+    _send_now(office, now)

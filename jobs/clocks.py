@@ -72,8 +72,9 @@ def check_deadlines(office: Office, now: dt.datetime) -> int:
                 for role in told:
                     boss = office.holder(role, now)
                     context["recipient"] = recipient(boss)
+                    # Threaded by the complaint, not the task: its Message-ID holds the token.
                     office.queue(row, "terlambat", [(boss.name, boss.email)], render_mail("terlambat", **context),
-                                 now, in_reply_to=task["message_id"])
+                                 now)
                 office.book.add_event(row["id"], now, step.no, SYSTEM, "terlambat",
                                       f"Langkah {step.no} melewati batas waktu ({waktu(due, cfg.clock.tz)}); "
                                       f"diberitahukan kepada {', '.join(office.holder(r, now).title for r in told)}.")

@@ -63,6 +63,7 @@ class IntakeSettings:
     quarantine_after: int = 3
     confidential_by_default: bool = False  # hide complainants from section copies unless lifted
     max_attachments: int = 50  # per message; a flood of tiny files is recorded, not stored
+    hold_after: int = 10  # complaints per hour from one sender before the rest wait for staff; 0: never
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,10 @@ class SecuritySettings:
     # DKIM or DMARC pass for an official's address before the reply may act.
     require_authentication: bool = False
     authserv_id: str = ""
+    # Where mail enters our servers: by default the first Received header (from the top) that
+    # `authserv_id` wrote for a host outside `own_hosts`; or the N-th Received from the top.
+    trusted_received: int = 0
+    own_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,8 @@ class Config:
 
     @cached_property
     def identity(self) -> Identity:
-        staff = {o.email for o in self.directory.officials.values()} | {s.email for s in self.directory.sections}
+        staff = {a for o in self.directory.officials.values() for a in (o.email, *o.aliases)}
+        staff |= {s.email for s in self.directory.sections}
         return Identity(self.mailbox.address.lower(), register_pattern(self.complaint_format), frozenset(staff))
 
     def complaint_number(self, year: int, serial: int) -> str:
@@ -275,8 +281,12 @@ def load_config(path: Path | str) -> Config:
         for key in ("name", "head", "email"):
             if key not in values:
                 raise ConfigError(f"{path}: [[roles.sections]] ke-{i + 1}: kunci '{key}' wajib diisi")
+        aliases = values.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise ConfigError(f"{path}: [[roles.sections]] ke-{i + 1}: 'aliases' harus berupa daftar teks, "
+                              f"misalnya [\"Trantib\"]")
         sections.append(Section(name=values["name"], head=values["head"], email=values["email"].lower(),
-                                title=values.get("title", "Kepala Seksi")))
+                                title=values.get("title", "Kepala Seksi"), aliases=tuple(aliases)))
     directory = Directory(officials, tuple(sections))
 
     sop_file = r.get("sop", "file", str, None)
@@ -348,6 +358,7 @@ def load_config(path: Path | str) -> Config:
         quarantine_after=r.get("intake", "quarantine_after", int, 3),
         confidential_by_default=r.get("intake", "confidential_by_default", bool, False),
         max_attachments=max(1, r.get("intake", "max_attachments", int, 50)),
+        hold_after=max(0, r.get("intake", "hold_after", int, 10)),
     )
     fractions = r.get("reminders", "at", list, [0.5, 0.9])
     if not all(isinstance(f, (int, float)) and 0 < f < 1 for f in fractions):
@@ -356,7 +367,9 @@ def load_config(path: Path | str) -> Config:
                          max_per_day=max(1, r.get("reminders", "max_per_day", int, 3)))
     security = SecuritySettings(
         require_authentication=r.get("security", "require_authentication", bool, False),
-        authserv_id=r.get("security", "authserv_id", str, ""))
+        authserv_id=r.get("security", "authserv_id", str, "").lower(),
+        trusted_received=max(0, r.get("security", "trusted_received", int, 0)),
+        own_hosts=tuple(h.lower() for h in r.get("security", "own_hosts", list, [])))
     if security.require_authentication and not security.authserv_id:
         r.fail("security", "authserv_id", "wajib diisi bila require_authentication = true "
                                           "(nama server penerima yang menulis Authentication-Results)")

@@ -25,7 +25,7 @@ from imap_tools.errors import MailboxLoginError
 
 from intake.mailbox import Mailbox
 from intake.oauth import OAuthError
-from jobs.recording import alert_staff
+from jobs.recording import alert_staff, send_digests
 from jobs.clocks import check_deadlines
 from jobs.backup import daily_backup
 from jobs.issuing import sync_staff_folder
@@ -111,6 +111,7 @@ def jobs_of(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: d
                              login_alert(office, now)),
         "kirim-surel": Guard("kirim-surel", lambda: send_outbox(office, now())),
         "batas-waktu": Guard("batas-waktu", lambda: check_deadlines(office, now())),
+        "ringkasan": Guard("ringkasan", lambda: send_digests(office, now())),
     }
 
 
@@ -120,6 +121,7 @@ def run_once(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: 
     jobs = jobs_of(office, now, since=since, progress=progress)
     jobs["ambil-surel"]()
     jobs["batas-waktu"]()
+    jobs["ringkasan"]()
     jobs["kirim-surel"]()
     Guard("folder-staf", lambda: sync_staff_folder(office))()
 
@@ -222,6 +224,7 @@ def run_forever(offices: Office | list[Office], now: Callable[[], dt.datetime] =
             scheduler.every(office.config.poll_seconds).seconds.do(jobs["ambil-surel"])
             scheduler.every(10).seconds.do(jobs["kirim-surel"])
             scheduler.every(1).minutes.do(jobs["batas-waktu"])
+            scheduler.every(1).minutes.do(jobs["ringkasan"])
             scheduler.every(1).minutes.do(Guard("surat-pdf", lambda o=office: make_pdfs(o)))
             scheduler.every(10).minutes.do(Guard("folder-staf", lambda o=office: sync_staff_folder(o)))
             scheduler.every().day.at("02:00").do(Guard("cadangan", lambda o=office: daily_backup(o, now())))

@@ -13,6 +13,7 @@ from jobs.workflow import Office, recipient, safe_name
 from letters.dates import waktu
 from letters.mail import Attachment, render_mail
 from letters.render import LetterData, Signer, render_letter
+from letters.safe import one_line
 from letters.seal import seal
 from sop.book import parse_iso, private_dir
 from sop.engine import SYSTEM, Meeting
@@ -148,15 +149,19 @@ def invitation(office: Office, row: dict, meeting: Meeting, attendees: list[tupl
     event.add("dtstamp", now)
     event.add("dtstart", meeting.when)
     event.add("dtend", meeting.when + dt.timedelta(hours=1))
-    event.add("summary", f"Rapat dinas pengaduan {row['number']}")
-    event.add("description", f"Pembahasan pengaduan {row['number']}: {row['subject']} (SOP Rapat Dinas).")
-    event.add("location", vText(cfg.office_name))
+    # What the calendar says of the complaint: for a confidential one only its neutral subject,
+    # since the file goes to every attendee, section heads included.
+    topic = (row["pokok"] or "dirahasiakan") if row["confidential"] else (row["pokok"] or row["subject"])
+    # RFC 5545 text holds no control characters: every value passes letters.safe.one_line.
+    event.add("summary", one_line(f"Rapat dinas pengaduan {row['number']}"))
+    event.add("description", one_line(f"Pembahasan pengaduan {row['number']}: {topic} (SOP Rapat Dinas)."))
+    event.add("location", vText(one_line(cfg.office_name)))
     organizer = vCalAddress(f"mailto:{cfg.mailbox.address}")
-    organizer.params["cn"] = vText(cfg.office_name)
+    organizer.params["cn"] = vText(one_line(cfg.office_name))
     event["organizer"] = organizer
     for name, address in attendees:
         attendee = vCalAddress(f"mailto:{address}")
-        attendee.params["cn"] = vText(name)
+        attendee.params["cn"] = vText(one_line(name))
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         event.add("attendee", attendee, encode=0)
     cal.add_component(event)
@@ -177,6 +182,9 @@ def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.dateti
     ics = invitation(office, row, meeting, attendees, now)
     for person in people:
         context = office.base_context(row, None)
+        if row["confidential"] and not office.may_see_identity(person["email"]):
+            context["c"] = office.complaint_view(row, redact=True)
+            context["history"] = []
         context["recipient"] = person
         context["when"] = waktu(meeting.when, cfg.clock.tz)
         context["attendees"] = people

@@ -14,6 +14,7 @@ import os
 import pwd
 import shutil
 import smtplib
+from email.utils import getaddresses
 import socket
 import subprocess
 import tempfile
@@ -116,16 +117,47 @@ protocol lmtp {{
 """
 
 
+@dataclass(frozen=True)
+class ReceivingCheck:
+    """What an office's receiving server does with a DKIM milter: it writes a Received header
+    for the hop and, above it, its own Authentication-Results verdict. `signed` are the
+    sender domains whose mail carries a valid signature on this rig."""
+
+    authserv_id: str
+    signed: frozenset[str] = frozenset()
+
+
 class _LmtpRelay:
     """aiosmtpd handler: deliver each message through LMTP before accepting it."""
 
-    def __init__(self, lmtp_port: int):
+    def __init__(self, lmtp_port: int, checks: dict[str, ReceivingCheck]):
         self.lmtp_port = lmtp_port
+        self.checks = checks
+
+    def _stamped(self, envelope) -> bytes:
+        """The message as the recipient domain's receiving server passes it on."""
+        domain = (envelope.rcpt_tos[0].rpartition("@")[2].lower() if envelope.rcpt_tos else "")
+        check = self.checks.get(domain)
+        content = envelope.content if isinstance(envelope.content, bytes) else envelope.content.encode()
+        if check is None:
+            return content
+        from email.parser import BytesHeaderParser
+        from email.utils import formatdate, parseaddr
+
+        sender = parseaddr(str(BytesHeaderParser().parsebytes(content).get("From", "")))[1].lower()
+        sender_domain = sender.rpartition("@")[2]
+        client = f"smtp.{(envelope.mail_from or 'x@tanpa-pengirim.test').rpartition('@')[2]}"
+        result = (f"dkim=pass header.d={sender_domain}" if sender_domain in check.signed
+                  else "dkim=none")
+        stamp = (f"Authentication-Results: {check.authserv_id}; {result}\r\n"
+                 f"Received: from {client} ({client} [192.0.2.25])\r\n"
+                 f"\tby {check.authserv_id} with ESMTP; {formatdate()}\r\n")
+        return stamp.encode() + content
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
         try:
             with smtplib.LMTP("127.0.0.1", self.lmtp_port) as lmtp:
-                refused = lmtp.sendmail(envelope.mail_from, envelope.rcpt_tos, envelope.content)
+                refused = lmtp.sendmail(envelope.mail_from, envelope.rcpt_tos, self._stamped(envelope))
         except smtplib.SMTPRecipientsRefused:
             return "550 5.1.1 No such user here"
         except (OSError, smtplib.SMTPException) as exc:
@@ -152,6 +184,8 @@ class MailRig:
     imaps_port: int = field(default_factory=free_port)
     # With oauth_url: logins are XOAUTH2 tokens checked at this introspection endpoint.
     oauth_url: str | None = None
+    # Per recipient domain: a receiving server that checks DKIM (ReceivingCheck).
+    checks: dict = field(default_factory=dict)
     _smtp = None
 
     @property
@@ -186,7 +220,7 @@ class MailRig:
         self.start_dovecot()
         from aiosmtpd.controller import Controller
 
-        self._smtp = Controller(_LmtpRelay(self.lmtp_port), hostname="127.0.0.1", port=self.smtp_port)
+        self._smtp = Controller(_LmtpRelay(self.lmtp_port, self.checks), hostname="127.0.0.1", port=self.smtp_port)
         self._smtp.start()
         log.info("mail rig up: IMAP %s, SMTP %s, folder %s", self.imap_port, self.smtp_port, self.base)
         return self
@@ -258,10 +292,15 @@ class MailRig:
         self.stop()
         shutil.rmtree(self.base, ignore_errors=True)
 
-    def send(self, message) -> None:
-        """Submit an email.message.EmailMessage through the rig's SMTP server."""
+    def send(self, message, envelope_from: str | None = None) -> None:
+        """Submit an email.message.EmailMessage through the rig's SMTP server; `envelope_from`
+        "" is the null return path of a delivery report."""
         with smtplib.SMTP("127.0.0.1", self.smtp_port) as smtp:
-            smtp.send_message(message)
+            if envelope_from is None:
+                smtp.send_message(message)
+            else:
+                to = [a for _, a in getaddresses(message.get_all("To", []) + message.get_all("Cc", []))]
+                smtp.sendmail(envelope_from, to, message.as_bytes())
 
     @staticmethod
     def _port_open(port: int) -> bool:

@@ -36,12 +36,12 @@ from intake.classify import Classification, classify
 from intake.mailbox import Mailbox
 from intake.parse import Incoming, message_key, parse_message
 from intake.reply import extract_reply
-from jobs.recording import (add_followup, alert_staff, from_email, from_forward, record_bounce,
+from jobs.recording import (add_followup, add_official_note, alert_staff, from_email, from_forward, record_bounce,
                             record_complaint, store_attachments)
 from jobs.config import IntakeSettings
 from jobs.workflow import Office, recipient
 from letters.mail import render_mail
-from intake.authresults import authenticated
+from intake.authresults import verdict
 from sop.book import place_private, write_private
 from sop.engine import Reply, advance
 
@@ -70,9 +70,9 @@ def handle_auto(office: Office, msg: Incoming, cls: Classification, now) -> Hand
 
 
 def handle_bounce(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
-    complaint_id = record_bounce(office, msg, now)
-    log.warning("laporan gagal kirim dari %s: %s", msg.from_addr, msg.subject)
-    return Handled("bounce", complaint_id, cls.reason)
+    complaint_id, note = record_bounce(office, msg, now)
+    log.warning("laporan gagal kirim dari %s: %s (%s)", msg.from_addr, msg.subject, note)
+    return Handled("bounce", complaint_id, f"{cls.reason}; {note}")
 
 
 def handle_complaint(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
@@ -120,10 +120,13 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
         return _unmatched(msg, row["id"], f"pengirim {msg.from_addr} bukan pejabat tugas langkah "
                                           f"{task['step']} {row['number']}")
     sec = cfg.security
-    if sec.require_authentication and not authenticated(msg.auth_results, sec.authserv_id, msg.from_addr):
-        warn_official(office, row, task, msg, "tanda keaslian surel (DKIM/DMARC) tidak lulus", now)
-        return _unmatched(msg, row["id"], f"surel dari {msg.from_addr} tanpa DKIM/DMARC pass dari "
-                                          f"{sec.authserv_id}")
+    if sec.require_authentication:
+        checked = verdict(msg.trace, sec.authserv_id, msg.from_addr, trusted_received=sec.trusted_received,
+                          own_hosts=sec.own_hosts)
+        if not checked.passed:
+            warn_official(office, row, task, msg, "tanda keaslian surel (DKIM/DMARC) tidak lulus", now)
+            return _unmatched(msg, row["id"], f"surel dari {msg.from_addr} tidak lulus pemeriksaan keaslian: "
+                                              f"{checked.why}")
     if row["state"] != "open" or row["step"] != task["step"]:
         return _unmatched(msg, row["id"], f"{row['number']} tidak sedang menunggu langkah {task['step']}")
     text = extract_reply(msg.text)
@@ -132,7 +135,7 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
         office.book.supersede_enclosures(row["id"])
         store_attachments(office, row["id"], msg.key, msg.attachments, now, purpose="lampiran_surat")
     outcome = advance(office.case(row), Reply(task["step"], msg.from_addr, text), now,
-                      cfg.procedure, cfg.directory.section_names, cfg.clock.tz)
+                      cfg.procedure, cfg.directory.section_choices, cfg.clock.tz)
     office.apply(row, outcome, now, actor_task={**task, "acted_by": msg.from_addr})
     if not outcome.acted:
         log.info("balasan kosong untuk %s langkah %s dari %s", row["number"], task["step"], msg.from_addr)
@@ -168,6 +171,12 @@ def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> 
         if row is None or row["email"] != msg.from_addr:
             # A number in the subject alone from someone else is a new complaint, not theirs.
             return handle_complaint(office, msg, cls, now)
+    author = office.official_by_address(msg.from_addr, now)
+    if row["email"] != msg.from_addr and author is not None:
+        # An official answering an escalation or a copy: a note, never an action.
+        add_official_note(office, row, msg, author, extract_reply(msg.text) or msg.text, now)
+        log.info("%s: catatan dari %s dicatat", row["number"], msg.from_addr)
+        return Handled("note", row["id"], f"catatan dari {author.title}")
     if row["email"] != msg.from_addr:
         return _unmatched(msg, row["id"], f"balasan dari {msg.from_addr}, bukan pengadu {row['number']}")
     add_followup(office, row, msg, extract_reply(msg.text) or msg.text, now)

@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import mimetypes
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from intake.parse import Attachment, Incoming
-from jobs.workflow import CHANNEL_WORDS, Office
+from intake.text import clean_line, clean_text
+from jobs.workflow import CHANNEL_WORDS, Office, recipient
 from letters.mail import render_mail
-from sop.book import place_private, write_private
+from letters.dates import waktu
+from sop.book import iso, parse_iso, place_private, write_private
+from sop.directory import Official, mailbox_of
 from sop.engine import OPEN, SYSTEM, Recorded, advance
 
 log = logging.getLogger(__name__)
 
 CHANNELS = ("email", "langsung", "telepon", "surat", "lapor")
+HOUR = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,16 @@ class NewComplaint:
     source_message_id: str | None = None
     recorded_by: str = SYSTEM
     note: str = ""
+    sender: str | None = None  # the mailbox that sent it (sop.directory.mailbox_of), for flood limits
+
+    def normalised(self) -> "NewComplaint":
+        """The same complaint with its text as the book keeps text from outside (intake.text):
+        mail is normalised by the parser already; what staff type at the desk is done here."""
+        line = lambda v: clean_line(v) if v else v  # noqa: E731
+        return replace(self, name=line(self.name), email=line(self.email), phone=line(self.phone),
+                       address=clean_text(self.address).strip() if self.address else self.address,
+                       subject=line(self.subject), body=clean_text(self.body).strip(),
+                       attachments=tuple(replace(a, filename=clean_line(a.filename)) for a in self.attachments))
 
 
 def from_email(msg: Incoming, office_address: str) -> NewComplaint:
@@ -48,7 +63,8 @@ def from_email(msg: Incoming, office_address: str) -> NewComplaint:
         email = msg.reply_to
     return NewComplaint(channel="email", name=msg.from_name, email=email or None, subject=msg.subject,
                         body=msg.text, attachments=msg.attachments, message_key=msg.key,
-                        source_message_id=msg.message_id, note=_reading_notes(msg))
+                        source_message_id=msg.message_id, note=_reading_notes(msg),
+                        sender=mailbox_of(msg.from_addr) or None)
 
 
 def _reading_notes(msg: Incoming) -> str:
@@ -60,30 +76,60 @@ def from_forward(msg: Incoming) -> NewComplaint:
     return NewComplaint(
         channel="email", name=f.name, email=f.address or None, subject=f.subject or msg.subject,
         body=f.text, attachments=msg.attachments, message_key=msg.key, recorded_by=msg.from_addr,
+        sender=mailbox_of(f.address) or None,
         note=f"Diteruskan ke kotak surat pengaduan oleh {msg.from_addr}. {_reading_notes(msg)}".strip())
 
 
 def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dict:
+    """Put a complaint in the book and finish step 1 (acknowledgement, copy, the next task);
+    or, in a burst from one sender, only put it in the book, held for staff (`lepas`)."""
+    new = new.normalised()
     cfg = office.config
     book = office.book
+    burst = cfg.intake.hold_after
+    held = bool(new.sender and burst and book.count_complaints_from(new.sender, now - HOUR) >= burst)
+    first_held = held and not book.held_complaints(new.sender)
     year = now.astimezone(cfg.clock.tz).year
     number = cfg.complaint_number(year, book.next_serial("pengaduan", year))
     row = book.add_complaint(
         number=number, state=OPEN, step=1, channel=new.channel, received_at=now, name=new.name,
         email=new.email, phone=new.phone, address=new.address, subject=new.subject, body=new.body,
         message_key=new.message_key, source_message_id=new.source_message_id, recorded_by=new.recorded_by,
-        confidential=int(cfg.intake.confidential_by_default))
+        confidential=int(cfg.intake.confidential_by_default), sender=new.sender,
+        held_at=iso(now) if held else None)
     cid = row["id"]
     if new.note:
         book.add_event(cid, now, 1, new.recorded_by, "catatan", new.note)
     store_attachments(office, cid, new.message_key, new.attachments, now)
+    if held:
+        book.add_event(cid, now, 1, SYSTEM, "ditahan",
+                       f"Ditahan untuk diperiksa staf: lebih dari {burst} pengaduan dalam satu jam dari "
+                       f"{new.sender}. Tidak ada tanda terima atau tugas sampai staf melepaskannya "
+                       f"(pengaduan lepas {number}).")
+        if first_held:  # staff are told once per burst; the rest wait beside it in the book
+            alert_staff(office, row, "pengaduan_ditahan", now, sender=new.sender, limit=burst)
+        log.warning("pengaduan %s dari %s ditahan (lebih dari %d per jam)", number, new.sender, burst)
+        return row
+    return finish_recording(office, row, new.channel, new.recorded_by, now)
+
+
+def finish_recording(office: Office, row: dict, channel: str, actor: str, now: dt.datetime) -> dict:
+    """Step 1 done: the engine's effects of a recorded complaint, applied."""
+    cfg = office.config
     nxt = cfg.procedure.next_step(1)
     reported = f" dan dilaporkan kepada {cfg.directory.official(nxt.role).title}" if nxt else ""
-    text = (f"Pengaduan diterima melalui {CHANNEL_WORDS.get(new.channel, new.channel)} dan dicatat "
+    text = (f"Pengaduan diterima melalui {CHANNEL_WORDS.get(channel, channel)} dan dicatat "
             f"dalam buku pengaduan{reported}.")
-    outcome = advance(office.case(row), Recorded(actor=new.recorded_by, text=text), now, cfg.procedure,
-                      cfg.directory.section_names)
+    outcome = advance(office.case(row), Recorded(actor=actor, text=text), now, cfg.procedure,
+                      cfg.directory.section_choices)
     return office.apply(row, outcome, now)
+
+
+def release_held(office: Office, row: dict, who: str, now: dt.datetime) -> dict:
+    """Staff let a held complaint go on: acknowledged and routed as if it had just arrived."""
+    office.book.update_complaint(row["id"], held_at=None)
+    office.book.add_event(row["id"], now, 1, who, "dilepas", f"Dilepas oleh {who} setelah diperiksa.")
+    return finish_recording(office, {**row, "held_at": None}, row["channel"], row["recorded_by"] or SYSTEM, now)
 
 
 def store_attachments(office: Office, complaint_id: int, key: str | None,
@@ -141,35 +187,114 @@ def add_followup(office: Office, row: dict, msg: Incoming, text: str, now: dt.da
     task = book.open_task_of(row["id"]) if row["state"] == OPEN else None
     if task is None:
         return
-    official = office.config.directory.official(task["role"])
+    official = office.holder(task["role"], now)  # whoever holds the task now (a delegate too)
     context = office.base_context(row, task["step"])
-    context["recipient"] = {"title": official.title, "name": official.name, "email": official.email}
+    context["recipient"] = recipient(official)
     context["addition"] = text
     context["attachment_count"] = len(msg.attachments)
     office.queue(row, "tambahan_pengadu", [(official.name, official.email)],
                  render_mail("tambahan_pengadu", **context), now, in_reply_to=task["message_id"])
 
 
-def record_bounce(office: Office, msg: Incoming, now: dt.datetime) -> int | None:
-    """Link a delivery report to the mail it returns and alert staff; the complaint id or None."""
+def add_official_note(office: Office, row: dict, msg: Incoming, author: Official, text: str,
+                      now: dt.datetime) -> None:
+    """An official's reply to a mail that is not their routing email (an escalation, a copy):
+    a note in the history, passed on to whoever holds the open task, and the author told
+    plainly that a note does not act on a step."""
     book = office.book
-    sent = book.outbox_by_message_ids(msg.embedded_ids)
-    row = book.complaint_by_id(sent["complaint_id"]) if sent and sent["complaint_id"] else None
-    what = f"surel '{sent['subject']}' kepada {sent['recipient']}" if sent else "surel yang tidak dikenali"
+    book.add_event(row["id"], now, row["step"], msg.from_addr, "catatan",
+                   f"Catatan {author.title} {author.name}: {text}")
+    task = book.open_task_of(row["id"]) if row["state"] == OPEN else None
+    holder = office.holder(task["role"], now) if task else None
+    context = office.base_context(row, task["step"] if task else None)
+    context.update(note=text, author=recipient(author), holder=recipient(holder) if holder else None)
+    if holder and holder.email not in (msg.from_addr, *office.config.directory.official(task["role"]).aliases):
+        context["recipient"] = recipient(holder)
+        office.queue(row, "catatan_pejabat", [(holder.name, holder.email)],
+                     render_mail("catatan_pejabat", **context), now)
+    context["recipient"] = recipient(author)
+    office.queue(row, "catatan_diterima", [(author.name, msg.from_addr)],
+                 render_mail("catatan_diterima", **context), now)
+
+
+def returned_mail(office: Office, msg: Incoming) -> dict | None:
+    """The mail of ours a delivery report returns, when it truly does: our Message-ID in the
+    returned headers, and a failed recipient that mail went to (the recipients the report
+    names, or, in a report without its machine-readable part, an address of that mail
+    written in the report). None: the report proves nothing and changes nothing."""
+    ours = tuple(i for i in msg.embedded_ids if office.config.identity.is_ours(i))
+    for message_id in ours:
+        sent = office.book.outbox_by_message_ids((message_id,))
+        if sent is None:
+            continue
+        recipients = {a.lower() for a in json.loads(sent["recipients"])}
+        named = set(msg.bounced) or {a for a in recipients if a in msg.text.lower()}
+        failed = sorted(named & recipients)
+        if failed:
+            return {**sent, "failed": failed}
+    return None
+
+
+def record_bounce(office: Office, msg: Incoming, now: dt.datetime) -> tuple[int | None, str]:
+    """Link a delivery report to the mail it returns and alert staff; (complaint id, note).
+
+    A report that does not return a mail of ours to the recipient it names alerts no one."""
+    book = office.book
+    sent = returned_mail(office, msg)
+    if sent is None:
+        return None, "laporan gagal kirim tidak cocok dengan surel yang kami kirim; diabaikan"
+    row = book.complaint_by_id(sent["complaint_id"]) if sent["complaint_id"] else None
+    what = f"surel '{sent['subject']}' kepada {', '.join(sent['failed'])}"
     if row:
         book.add_event(row["id"], now, row["step"], SYSTEM, "gagal_kirim",
-                       f"Laporan gagal kirim dari {msg.from_addr}: {what} tidak sampai.")
+                       f"Laporan gagal kirim dari {msg.from_addr or 'sistem surel'}: {what} tidak sampai.")
     alert_staff(office, row, "gagal_kirim", now, what=what, report_subject=msg.subject,
-                reporter=msg.from_addr, to_citizen=bool(row and sent and sent["recipient"] == row["email"]))
-    return row["id"] if row else None
+                reporter=msg.from_addr or "sistem surel",
+                to_citizen=bool(row and row["email"] and row["email"].lower() in sent["failed"]))
+    return (row["id"] if row else None), f"mengembalikan {sent['message_id']}"
 
 
 def alert_staff(office: Office, row: dict | None, template: str, now: dt.datetime, **extra) -> None:
+    """Tell staff of something that needs a person. One alert of a kind an hour goes out at
+    once; the others of that hour wait for one digest (a flood of forged delivery reports or
+    failing messages must not become a flood of mail to staff)."""
     cfg = office.config
-    role = cfg.procedure.step(1).role  # staff: the performers of the recording step
-    staff = cfg.directory.official(role)
+    staff = cfg.directory.official(cfg.procedure.step(1).role)  # staff: the performers of step 1
     context = office.base_context(row, None) if row else {
         "office": {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address}}
     context["recipient"] = {"title": staff.title, "name": staff.name, "email": staff.email}
     context.update(extra)
-    office.queue(row, template, [(staff.name, staff.email)], render_mail(template, **context), now)
+    rendered = render_mail(template, **context)
+    if _alerted_within_hour(office, staff.email, template, now):
+        office.book.add_to_digest(template, row["id"] if row else None, rendered.subject, now)
+        return
+    office.queue(row, template, [(staff.name, staff.email)], rendered, now)
+
+
+def _alerted_within_hour(office: Office, staff: str, template: str, now: dt.datetime) -> bool:
+    since = now - HOUR
+    return bool(office.book.count_mail_to(staff, template, since) or
+                office.book.count_mail_to(staff, f"ringkasan_{template}", since))
+
+
+def send_digests(office: Office, now: dt.datetime) -> int:
+    """The hourly digest of each kind of staff alert held back; returns how many went out."""
+    pending = office.book.pending_digest()
+    if not pending:
+        return 0
+    cfg = office.config
+    staff = cfg.directory.official(cfg.procedure.step(1).role)
+    sent = 0
+    with office.book.transaction():
+        for kind in dict.fromkeys(p["kind"] for p in pending):
+            if _alerted_within_hour(office, staff.email, kind, now):
+                continue
+            items = [p for p in pending if p["kind"] == kind]
+            context = {"office": {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address},
+                       "recipient": {"title": staff.title, "name": staff.name, "email": staff.email},
+                       "items": [{"at": waktu(parse_iso(p["at"]), cfg.clock.tz), "text": p["text"]} for p in items]}
+            office.queue(None, f"ringkasan_{kind}", [(staff.name, staff.email)],
+                         render_mail("ringkasan_peringatan", **context), now)
+            office.book.mark_digest_sent([p["id"] for p in items], now)
+            sent += 1
+    return sent

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jobs.workflow import CHANNEL_WORDS, Office
+from letters.safe import one_line, spreadsheet_text, xml_text
 from letters.dates import tanggal
 from sop.book import parse_iso
 
@@ -147,6 +148,15 @@ def charts(r: Recap) -> dict[str, bytes]:
     return out
 
 
+def append_text_row(ws, values: list) -> None:
+    """A worksheet row whose strings are text cells (type `s`), never formulas, and hold no
+    character XML forbids: a citizen's subject "=HYPERLINK(…)" stays words (letters.safe)."""
+    ws.append([xml_text(v) if isinstance(v, str) else v for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def write_xlsx(r: Recap, path: Path, pictures: dict[str, bytes]) -> None:
     from openpyxl import Workbook
     from openpyxl.drawing.image import Image
@@ -154,25 +164,26 @@ def write_xlsx(r: Recap, path: Path, pictures: dict[str, bytes]) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "Ringkasan"
-    ws.append([f"Rekap pengaduan {r.title}"])
-    ws.append(["Jumlah pengaduan", r.total])
+    append_text_row(ws, [f"Rekap pengaduan {r.title}"])
+    append_text_row(ws, ["Jumlah pengaduan", r.total])
     for label, counts in (("Saluran", r.by_channel), ("Seksi", r.by_section), ("Status", r.by_state)):
-        ws.append([])
-        ws.append([label, "Jumlah"])
+        append_text_row(ws, [])
+        append_text_row(ws, [label, "Jumlah"])
         for key, value in counts.most_common():
-            ws.append([key, value])
+            append_text_row(ws, [key, value])
     steps = wb.create_sheet("Langkah SOP")
-    steps.append(["Langkah", "Pelaksana", "Mutu baku", "Selesai", "Median (menit)", "Sesuai mutu baku (%)"])
+    append_text_row(steps, ["Langkah", "Pelaksana", "Mutu baku", "Selesai", "Median (menit)", "Sesuai mutu baku (%)"])
     for s in r.steps:
-        steps.append([s["step"], s["role"], s["standard"], s["done"],
-                      round(s["median_minutes"], 1) if s["median_minutes"] is not None else None,
-                      round(100 * s["within_standard"], 1) if s["within_standard"] is not None else None])
+        append_text_row(steps, [s["step"], s["role"], s["standard"], s["done"],
+                                round(s["median_minutes"], 1) if s["median_minutes"] is not None else None,
+                                round(100 * s["within_standard"], 1) if s["within_standard"] is not None
+                                else None])
     late = wb.create_sheet("Terlambat")
-    late.append(["Nomor", "Langkah", "Pejabat", "Surel", "Batas waktu", "Selesai"])
+    append_text_row(late, ["Nomor", "Langkah", "Pejabat", "Surel", "Batas waktu", "Selesai"])
     for item in r.late:
-        late.append([item["number"], item["step"], item["official"], item["email"],
-                     item["due_at"].strftime("%Y-%m-%d %H:%M"),
-                     item["done_at"].strftime("%Y-%m-%d %H:%M") if item["done_at"] else "belum"])
+        append_text_row(late, [item["number"], item["step"], item["official"], item["email"],
+                               item["due_at"].strftime("%Y-%m-%d %H:%M"),
+                               item["done_at"].strftime("%Y-%m-%d %H:%M") if item["done_at"] else "belum"])
     sheet = wb.create_sheet("Grafik")
     for i, png in enumerate(pictures.values()):
         sheet.add_image(Image(io.BytesIO(png)), f"A{1 + 18 * i}")
@@ -184,8 +195,8 @@ def write_docx(r: Recap, path: Path, pictures: dict[str, bytes], office_name: st
     from docx.shared import Cm
 
     doc = Document()
-    doc.add_heading(f"Rekap Pengaduan {office_name}", level=1)
-    doc.add_paragraph(r.title)
+    doc.add_heading(one_line(f"Rekap Pengaduan {office_name}"), level=1)
+    doc.add_paragraph(one_line(r.title))
     doc.add_paragraph(f"Jumlah pengaduan: {r.total}")
     for name in ("saluran", "seksi"):
         doc.add_picture(io.BytesIO(pictures[name]), width=Cm(15))
@@ -199,14 +210,14 @@ def write_docx(r: Recap, path: Path, pictures: dict[str, bytes], office_name: st
         share = f"{s['within_standard']:.0%}" if s["within_standard"] is not None else "-"
         for cell, text in zip(cells, (str(s["step"]), s["role"], s["standard"],
                                       minutes_text(s["median_minutes"]), share)):
-            cell.text = text
+            cell.text = one_line(text)
     doc.add_picture(io.BytesIO(pictures["langkah"]), width=Cm(15))
     doc.add_heading("Langkah yang terlambat", level=2)
     if not r.late:
         doc.add_paragraph("Tidak ada.")
     for item in r.late:
-        doc.add_paragraph(f"{item['number']} langkah {item['step']} ({item['official']}, {item['email']}), "
-                          f"batas {item['due_at']:%d-%m-%Y %H.%M}", style="List Bullet")
+        doc.add_paragraph(one_line(f"{item['number']} langkah {item['step']} ({item['official']}, {item['email']}), "
+                                   f"batas {item['due_at']:%d-%m-%Y %H.%M}"), style="List Bullet")
     doc.save(path)
 
 
@@ -242,14 +253,14 @@ def export_book(office: Office, path: Path, progress: bool = False) -> int:
         wb = Workbook()
         ws = wb.active
         ws.title = "Buku Pengaduan"
-        ws.append(list(BOOK_COLUMNS))
+        append_text_row(ws, list(BOOK_COLUMNS))
         for row in rows:
-            ws.append(row)
+            append_text_row(ws, row)
         wb.save(path)
     else:
         with path.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM lets Excel read UTF-8
             writer = csv.writer(f)
             writer.writerow(BOOK_COLUMNS)
-            writer.writerows(rows)
+            writer.writerows([spreadsheet_text(v) if isinstance(v, str) else v for v in row] for row in rows)
     path.chmod(0o600)
     return len(rows)

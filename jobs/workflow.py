@@ -20,7 +20,7 @@ from letters.dates import waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
 from sop.book import Book, iso, parse_iso
 from sop.clock import next_nudge_at
-from sop.directory import Official
+from sop.directory import Official, mailbox_of
 from sop.engine import (OPEN, SYSTEM, Case, CloseTask, Delivered, IssueLetter, Log, Meeting, Notify,
                         OpenTask, Outcome)
 
@@ -81,6 +81,14 @@ class Office:
         d = self.book.active_delegation(role, at)
         return bool(d and d["email"] == address)
 
+    def official_by_address(self, address: str, at: dt.datetime) -> Official | None:
+        """The official (as holder of a role now) whom `address` belongs to, if any."""
+        for role in self.config.directory.officials:
+            if self.may_act(role, address, at):
+                return self.holder(role, at) if self.holder(role, at).email == address else \
+                    self.config.directory.official(role)
+        return None
+
     def act_for(self, row: dict, task: dict, text: str, actor: str, now: dt.datetime) -> tuple[dict, bool]:
         """Staff record the task's action on its holder's behalf (outside email).
 
@@ -88,10 +96,12 @@ class Office:
         """
         from sop.engine import Reply, advance
 
+        from intake.text import clean_text
+
         cfg = self.config
         holder = self.holder(task["role"], now)
-        outcome = advance(self.case(row), Reply(task["step"], actor, text), now, cfg.procedure,
-                          cfg.directory.section_names, cfg.clock.tz)
+        outcome = advance(self.case(row), Reply(task["step"], actor, clean_text(text)), now, cfg.procedure,
+                          cfg.directory.section_choices, cfg.clock.tz)
         if not outcome.acted:
             return row, False
         return self.apply(row, outcome, now, actor_task={**task, "acted_by": holder.email}), True
@@ -100,21 +110,38 @@ class Office:
     def case(self, row: dict) -> Case:
         return Case(number=row["number"], state=row["state"], step=row["step"], section=row["section"],
                     meeting=bool(row["meeting"]), has_email=bool(row["email"]),
-                    confidential=bool(row["confidential"]))
+                    confidential=bool(row["confidential"]), pokok=row["pokok"])
 
     def complaint_view(self, row: dict, *, redact: bool = False) -> dict:
-        """The complaint as templates show it; `redact` hides who complained (confidential copies)."""
+        """The complaint as templates show it.
+
+        `redact`: the view for whoever may not know who complained (a section head, for a
+        confidential complaint): no name, address or contact, no original text or files, only
+        a neutral subject (the Sekretaris's `Pokok:`) and the Sekretaris's clarification.
+        """
         tz = self.config.clock.tz
-        files = self.book.attachments(row["id"])
+        files = [] if redact else self.book.attachments(row["id"])
         if redact:
             row = {**row, "name": "", "email": None, "phone": None, "address": None,
-                   "subject": redact_identity(row["subject"], row), "body": redact_identity(row["body"], row)}
+                   "subject": row["pokok"] or f"Pengaduan {row['number']}",
+                   "body": redact_identity(self.clarification(row), row)}
         return {**row, "received": waktu(parse_iso(row["received_at"]), tz),
                 "channel": CHANNEL_WORDS.get(row["channel"], row["channel"]),
-                "confidential": bool(row["confidential"]),
+                "confidential": bool(row["confidential"]), "redacted": redact,
                 "attachments": _listed([f["filename"] for f in files if f["path"]]),
                 "attachment_count": sum(1 for f in files if f["path"]),
                 "refused": _listed([f"{f['filename']} ({f['note']})" for f in files if not f["path"]])}
+
+    def clarification(self, row: dict) -> str:
+        """The latest answer of the step that names the section (the Sekretaris's clarification)."""
+        steps = {s.no for s in self.config.procedure.steps if "seksi" in s.keywords}
+        texts = [e["text"] for e in self.book.events(row["id"]) if e["kind"] == "langkah" and e["step"] in steps]
+        return texts[-1] if texts else ""
+
+    def may_see_identity(self, address: str) -> bool:
+        """Whether a mail to `address` may carry a confidential complainant's identity and text:
+        the officials of the SOP's steps (staff, Sekretaris, Camat) and their aliases, not sections."""
+        return any(address == o.email or address in o.aliases for o in self.config.directory.officials.values())
 
     def history(self, complaint_id: int) -> list[dict]:
         tz = self.config.clock.tz
@@ -154,6 +181,12 @@ class Office:
               auto_submitted: str = "auto-generated", attachments: tuple[Attachment, ...] = ()) -> str:
         me = self.config.identity
         message_id = message_id or me.message_id(kind.replace("_", "-"), new_token())
+        if row is not None:
+            # Every mail about a complaint threads under its token-free reference; a task's
+            # own Message-ID (which holds its token) is cited only to the task's holder.
+            thread = me.thread_id(row["number"])
+            references = tuple(dict.fromkeys((thread, *references)))
+            in_reply_to = in_reply_to or thread
         msg = build_message(
             sender=(self.config.office_name, self.config.mailbox.address), to=to, rendered=rendered,
             message_id=message_id, date=now, reply_to=reply_to, in_reply_to=in_reply_to,
@@ -192,7 +225,8 @@ class Office:
         return row
 
     def _update(self, row: dict, case: Case, now: dt.datetime, final: bool) -> dict:
-        fields = {"section": case.section, "meeting": int(case.meeting), "confidential": int(case.confidential)}
+        fields = {"section": case.section, "meeting": int(case.meeting), "confidential": int(case.confidential),
+                  "pokok": case.pokok}
         if final:
             fields.update(state=case.state, step=case.step)
             if case.state != OPEN and not row.get("closed_at"):
@@ -217,8 +251,12 @@ class Office:
         if effect.to == "complainant":
             if not row["email"]:  # a complaint by letter or phone, or a sender address no parser could read
                 return
-            if effect.template == "tanda_terima" and self._ack_limited(row, now):
-                return
+            if effect.template == "tanda_terima":
+                if self._ack_limited(row, now):
+                    return
+                # To an address other than the sender's (a Reply-To), nothing the sender wrote
+                # is quoted: our acknowledgement is not a way to mail their text to others.
+                context["quote_text"] = not row["sender"] or mailbox_of(row["email"]) == row["sender"]
             to = [(row["name"], row["email"])]
             auto = "auto-replied" if effect.template == "tanda_terima" else auto
             in_reply_to = row["source_message_id"]
@@ -226,7 +264,7 @@ class Office:
             section = cfg.directory.section(row["section"])
             if section is None:
                 return
-            if row["confidential"]:
+            if row["confidential"]:  # the section head never sees who complained, nor their words
                 context["c"] = self.complaint_view(row, redact=True)
                 context["history"] = []
             to = [(section.head, section.email)]
@@ -247,14 +285,20 @@ class Office:
                    in_reply_to=in_reply_to, auto_submitted=auto, attachments=attachments)
 
     def _ack_limited(self, row: dict, now: dt.datetime) -> bool:
-        """At most a few acknowledgements an hour to one sender, so that two robots never loop."""
+        """At most a few acknowledgements an hour to one mailbox (whatever sub-address or case
+        the sender wrote) and for one sending mailbox, so that two robots never loop and no one
+        can aim our acknowledgements at a third person's mailbox."""
         limit = self.config.intake.ack_per_hour
-        sent = self.book.count_mail_to(row["email"], "tanda_terima", now - dt.timedelta(hours=1))
-        if sent < limit:
+        since = now - dt.timedelta(hours=1)
+        sent = self.book.count_mail_to_mailbox(mailbox_of(row["email"]), "tanda_terima", since)
+        # This complaint is in the book already: the ones before it are the others.
+        caused = self.book.count_complaints_from(row["sender"], since) - 1 if row["sender"] else 0
+        if sent < limit and caused < limit:
             return False
+        why = (f"sudah {sent} tanda terima ke {mailbox_of(row['email'])}" if sent >= limit
+               else f"sudah {caused} pengaduan dari {row['sender']}")
         self.book.add_event(row["id"], now, 1, SYSTEM, "catatan",
-                            f"Tanda terima tidak dikirim: sudah {sent} tanda terima ke {row['email']} "
-                            f"dalam satu jam terakhir.")
+                            f"Tanda terima tidak dikirim: {why} dalam satu jam terakhir.")
         log.warning("tanda terima ke %s ditahan (batas %d per jam)", row["email"], limit)
         return True
 
@@ -289,11 +333,9 @@ class Office:
             context["attachment_note"] = f"Terlampir: surat jawaban nomor {row['letter_number']}."
         local, _, domain = cfg.mailbox.address.partition("@")
         message_id = message_id or cfg.identity.message_id(f"tugas.{task['token']}", new_token())
-        # Thread each complaint's routing emails in the officials' mail apps.
-        earlier = [t["message_id"] for t in self.book.tasks(row["id"]) if t["id"] != task["id"]]
+        # Threaded by the complaint's reference (Office.queue), never by earlier tasks' IDs.
         self.queue(row, "tugas", [(official.name, official.email)], render_mail("tugas", **context), now,
                    message_id=message_id, reply_to=f"{local}+{task['token']}@{domain}",
-                   in_reply_to=earlier[-1] if earlier else None, references=tuple(earlier[-10:]),
                    attachments=attachments)
 
     def reroute(self, role: str, now: dt.datetime) -> int:
@@ -332,13 +374,25 @@ def _listed(items: list[str], most: int = 10) -> list[str]:
 HIDDEN = "[dirahasiakan]"
 
 
+# Numbers that identify a person wherever they appear: a NIK (16 digits, maybe grouped) and
+# an Indonesian phone number (08…, +62 8…, 62 8…, with spaces, dots or dashes).
+NIK = re.compile(r"(?<!\d)\d{6}[ .-]?\d{6}[ .-]?\d{4}(?!\d)")
+PHONE = re.compile(r"(?<![\w+])(?:\+?62|0)[ .-]?8\d{1,3}(?:[ .-]?\d{2,4}){2,3}(?!\d)")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
 def redact_identity(text: str, row: dict) -> str:
-    """Remove the complainant's name (and each longer part of it), email and phone from a text."""
-    for value in (row["email"], row["phone"]):
-        if value:
-            text = re.sub(re.escape(value), HIDDEN, text, flags=re.IGNORECASE)
+    """Remove what identifies the complainant from a text: their name (and each longer part
+    of it, and their address's local part), any email address, NIK or phone number."""
+    text = EMAIL.sub(HIDDEN, text)
+    text = NIK.sub(HIDDEN, text)
+    text = PHONE.sub(HIDDEN, text)
+    if row["phone"]:
+        text = re.sub(re.escape(row["phone"]), HIDDEN, text, flags=re.IGNORECASE)
     name = (row["name"] or "").strip()
-    parts = sorted({name, *(w for w in re.findall(r"\w+", name) if len(w) >= 4)}, key=len, reverse=True)
+    local = (row["email"] or "").partition("@")[0]
+    words = {w for source in (name, local) for w in re.findall(r"[^\W\d_]+", source) if len(w) >= 4}
+    parts = sorted({name, *words}, key=len, reverse=True)
     for part in filter(None, parts):
         text = re.sub(rf"\b{re.escape(part)}\b", HIDDEN, text, flags=re.IGNORECASE)
     return text

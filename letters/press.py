@@ -23,6 +23,7 @@ from typing import Callable
 from xml.sax.saxutils import escape
 
 from letters.model import Letterhead, Signer
+from letters.safe import plain
 from letters.seal import FOOTER_HINT, VERIFY_HINT, Seal, content_tokens, qr_png
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -104,7 +105,9 @@ class LetterPress:
 
     def press(self, context: dict, sealer: Callable[[list[str]], Seal] | None) -> tuple[bytes, Seal | None]:
         """The letter's .docx bytes and its seal (None when not sealed)."""
-        xml = self._body.render({**context, **self._static})
+        # The sink's own guard: no value can carry a control character into the XML, where
+        # resolve_listing would turn \a into a paragraph and \f into a page (letters.safe).
+        xml = self._body.render({**plain(context), **self._static})
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         xml = self._tpl.resolve_listing(xml)

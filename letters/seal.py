@@ -25,6 +25,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from letters.safe import one_line
+
 PREFIX = "PGD1"
 SEPARATOR = "|"
 FOOTER_HINT = ("Surat ini bersegel elektronik. Keasliannya dapat diperiksa tanpa internet dengan memindai "
@@ -149,7 +151,7 @@ class Seal:
 
 
 def _clean(value: str) -> str:
-    return re.sub(r"\s+", " ", value.replace(SEPARATOR, "/")).strip()
+    return re.sub(r"\s+", " ", one_line(value).replace(SEPARATOR, "/")).strip()
 
 
 def seal(key: Ed25519PrivateKey, *, number: str, date: str, addressee: str, tokens: list[str]) -> Seal:

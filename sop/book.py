@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+from sop.directory import mailbox_of
 from sop.schema import MIGRATIONS
 
 
@@ -282,6 +283,18 @@ class Book:
     def complaint_by_id(self, complaint_id: int) -> dict | None:
         return self._one("SELECT * FROM complaints WHERE id = ?", (complaint_id,))
 
+    def count_complaints_from(self, sender: str, since: dt.datetime) -> int:
+        """Complaints recorded from one sending mailbox since a moment (uses complaints_sender)."""
+        return self.conn.execute("SELECT count(*) FROM complaints WHERE sender = ? AND received_at >= ?",
+                                 (sender, iso(since))).fetchone()[0]
+
+    def held_complaints(self, sender: str | None = None) -> list[dict]:
+        """Complaints held for staff (a burst from one sender), oldest first."""
+        if sender:
+            return self._all("SELECT * FROM complaints WHERE held_at IS NOT NULL AND sender = ? ORDER BY id",
+                             (sender,))
+        return self._all("SELECT * FROM complaints WHERE held_at IS NOT NULL ORDER BY id")
+
     def complaints_received(self, start: dt.datetime, end: dt.datetime) -> list[dict]:
         return self._all("SELECT * FROM complaints WHERE received_at >= ? AND received_at < ? ORDER BY id",
                          (iso(start), iso(end)))
@@ -419,7 +432,24 @@ class Book:
         self._insert("outbox", dict(
             message_id=message_id, complaint_id=complaint_id, kind=kind,
             recipients=json.dumps(recipients), recipient=recipients[0].lower() if recipients else None,
+            mailbox=mailbox_of(recipients[0]) if recipients else None,
             subject=subject, raw=raw, created_at=iso(at), next_try_at=iso(at)))
+
+    def count_mail_to_mailbox(self, mailbox: str, kind: str, since: dt.datetime) -> int:
+        """How many mails of `kind` went to a normalised mailbox (intake.text.mailbox_of) since a moment."""
+        return self.conn.execute(
+            "SELECT count(*) FROM outbox WHERE mailbox = ? AND kind = ? AND created_at >= ?",
+            (mailbox, kind, iso(since))).fetchone()[0]
+
+    # Staff alerts folded into an hourly digest ------------------------------------------------
+    def add_to_digest(self, kind: str, complaint_id: int | None, text: str, at: dt.datetime) -> None:
+        self._insert("digest", dict(kind=kind, complaint_id=complaint_id, text=text, at=iso(at)))
+
+    def pending_digest(self) -> list[dict]:
+        return self._all("SELECT * FROM digest WHERE sent_at IS NULL ORDER BY kind, id")
+
+    def mark_digest_sent(self, ids: list[int], at: dt.datetime) -> None:
+        self.conn.executemany("UPDATE digest SET sent_at = ? WHERE id = ?", [(iso(at), i) for i in ids])
 
     def count_mail_to(self, recipient: str, kind: str, since: dt.datetime) -> int:
         """How many mails of `kind` went to `recipient` since a moment (uses outbox_recipient)."""

@@ -27,6 +27,7 @@ class Section:
     head: str
     email: str
     title: str = "Kepala Seksi"
+    aliases: tuple[str, ...] = ()  # other names officials use for it in `Seksi:` ("Trantib")
 
 
 @dataclass(frozen=True)
@@ -43,3 +44,15 @@ class Directory:
     @property
     def section_names(self) -> tuple[str, ...]:
         return tuple(s.name for s in self.sections)
+
+    @property
+    def section_choices(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(name, aliases) of each section, as `Seksi:` lines are matched against them."""
+        return tuple((s.name, s.aliases) for s in self.sections)
+
+
+def mailbox_of(address: str | None) -> str:
+    """The mailbox an address reaches, for counting: lower case, sub-address (`+tag`) removed.
+    `warga+1@x.test` and `Warga+2@X.test` are one person's mailbox."""
+    local, at, domain = (address or "").strip().lower().rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}" if at and local else ""

@@ -32,6 +32,7 @@ class Case:
     meeting: bool = False
     has_email: bool = True
     confidential: bool = False
+    pokok: str | None = None  # the neutral subject the Sekretaris gives (`Pokok:`)
 
 
 # Events -------------------------------------------------------------------------------------
@@ -150,7 +151,20 @@ def _rahasia(case, value, step, actor, ctx):
         else "Identitas pengadu tidak dirahasiakan."))]
 
 
-KEYWORD_HANDLERS = {"seksi": _seksi, "rapat": _rapat, "rahasia": _rahasia}
+def _pokok(case, value, step, actor, ctx):
+    pokok = " ".join(value.split())[:200]
+    if not pokok:
+        return case, []
+    return replace(case, pokok=pokok), [Log(step.no, actor, "pokok", f"Pokok pengaduan: {pokok}")]
+
+
+def _ignored(case, value, step, actor, ctx):
+    return case, [Log(step.no, actor, "catatan", "Baris kata kunci yang tidak berlaku pada langkah "
+                                                 f"{step.no} diabaikan dan tidak menjadi isi: "
+                                                 + "; ".join(value.splitlines()))]
+
+
+KEYWORD_HANDLERS = {"seksi": _seksi, "pokok": _pokok, "rapat": _rapat, "rahasia": _rahasia, "": _ignored}
 
 
 def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
@@ -170,7 +184,7 @@ def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
                                   f"ditunggu {case.step}; tidak ada perubahan."),), acted=False)
     step = procedure.step(event.step)
     found, text = split_keywords(event.text, step.keywords)
-    if not text and not found:
+    if not text and not (found.keys() - {""}):
         return Outcome(case, (Notify("balasan_kosong", "actor", step.no),), acted=False)
     if "tolak" in found:
         return _reject(case, step, event.actor, found["tolak"] or text, procedure)

@@ -1,6 +1,9 @@
-"""Keyword lines in officials' replies: `Seksi:`, `Rapat:`, `Rahasia:`, `Kembalikan:`, `Tolak:`.
+"""Keyword lines in officials' replies: `Seksi:`, `Pokok:`, `Rapat:`, `Rahasia:`, `Kembalikan:`,
+`Tolak:`.
 
-A keyword counts only on a line of its own and only where the SOP step lists it. Pure.
+A keyword counts only on a line of its own and only where the SOP step lists it. A keyword
+line of another step is not text either: it never reaches a letter (a `Tolak:` line once
+was printed in a signed answer). Pure.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-KEYWORDS = ("seksi", "rapat", "rahasia", "kembalikan", "tolak")
+KEYWORDS = ("seksi", "pokok", "rapat", "rahasia", "kembalikan", "tolak")
 KEYWORD_LINE = re.compile(r"^[ \t]*(" + "|".join(KEYWORDS) + r")[ \t]*:[ \t]*(.*?)[ \t]*$",
                           re.IGNORECASE | re.MULTILINE)
 YES = {"ya", "iya", "perlu", "yes", "y", "benar"}
@@ -23,18 +26,26 @@ MONTHS.update({"agu": 8, "agt": 8, "des": 12, "okt": 10, "nop": 11, "peb": 2})
 
 
 def split_keywords(text: str, allowed: tuple[str, ...]) -> tuple[dict[str, str], str]:
-    """Keyword lines the step understands, and the text without them."""
+    """Keyword lines the step understands, and the text without any keyword line.
+
+    Lines of keywords the step does not list are dropped from the text too; they are
+    returned under the key "" (one per line) so that the history can say they were ignored.
+    """
     found: dict[str, str] = {}
+    ignored: list[str] = []
 
     def take(m: re.Match) -> str:
         key = m.group(1).lower()
         if key not in allowed:
-            return m.group(0)
+            ignored.append(m.group(0).strip())
+            return ""
         found[key] = m.group(2)
         return ""
 
     rest = KEYWORD_LINE.sub(take, text)
     rest = re.sub(r"\n{3,}", "\n\n", rest).strip()
+    if ignored:
+        found[""] = "\n".join(ignored)
     return found, rest
 
 
@@ -43,17 +54,39 @@ def is_yes(value: str) -> bool:
     return bool(words) and words[0] in YES
 
 
+# The usual short names of a kecamatan's and kelurahan's units, read as their full words.
+ABBREVIATIONS = {
+    "trantib": "ketenteraman ketertiban umum", "trantibum": "ketenteraman ketertiban umum",
+    "ketentraman": "ketenteraman", "tapem": "pemerintahan", "pem": "pemerintahan",
+    "pemerintah": "pemerintahan", "kesos": "kesejahteraan sosial", "kessos": "kesejahteraan sosial",
+    "pmd": "pemberdayaan masyarakat desa", "pm": "pemberdayaan masyarakat",
+    "ekbang": "ekonomi pembangunan", "ekobang": "ekonomi pembangunan", "yanum": "pelayanan umum",
+    "yanmas": "pelayanan masyarakat", "umpeg": "umum kepegawaian", "keu": "keuangan",
+    "renkeu": "perencanaan keuangan", "prolap": "program pelaporan",
+}
+
+
 def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", text.lower()) if w not in SECTION_STOPWORDS}
+    words = set()
+    for w in re.findall(r"\w+", text.lower()):
+        words.update(ABBREVIATIONS.get(w, w).split())
+    return words - SECTION_STOPWORDS
 
 
-def match_section(value: str, sections: tuple[str, ...]) -> str | None:
-    """The configured section that `value` names: case-insensitive, by any word of its name.
+def match_section(value: str, sections: tuple) -> str | None:
+    """The configured section that `value` names: case-insensitive, by any word of its name,
+    of one of its configured aliases, or of a usual abbreviation (`Trantib`).
 
-    The section sharing most words wins; a tie or no shared word gives None.
+    `sections`: names, or (name, aliases) pairs. The section sharing most words wins; a tie
+    or no shared word gives None.
     """
     wanted = _words(value)
-    scored = sorted(((len(wanted & _words(name)), name) for name in sections), reverse=True)
+
+    def score(section) -> tuple[int, str]:
+        name, aliases = (section, ()) if isinstance(section, str) else section
+        return max(len(wanted & _words(n)) for n in (name, *aliases)), name
+
+    scored = sorted((score(s) for s in sections), reverse=True)
     if not scored or scored[0][0] == 0:
         return None
     if len(scored) > 1 and scored[1][0] == scored[0][0]:

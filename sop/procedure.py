@@ -11,13 +11,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from sop.keywords import KEYWORDS
 from templates import TEMPLATES
 
 DEFAULT_SOP = TEMPLATES / "sop" / "palaran.toml"
 
 # What a step's completion may cause; each name is implemented once in the engine.
 ON_DONE = ("acknowledge", "copy_performer", "copy_section_head", "issue_letter", "deliver_letter")
-KEYWORDS = ("seksi", "rapat", "rahasia", "kembalikan", "tolak")
 MEETING_ROLES_EXTRA = ("section",)  # meeting_with may name the related section's head
 UNITS = {"menit": "minutes", "jam": "hours", "hari": "days"}
 

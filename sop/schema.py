@@ -212,4 +212,25 @@ MIGRATIONS = (
     UPDATE tasks SET next_nudge_at = opened_at WHERE done_at IS NULL;
     CREATE INDEX tasks_nudge ON tasks(done_at, next_nudge_at);
     """,
+    # Defences against floods and leaks: who sent a complaint (a normalised mailbox) and
+    # whether it is held for staff; the neutral subject the Sekretaris gives (`Pokok:`);
+    # the normalised recipient mailbox of each mail; staff alerts folded into a digest.
+    """
+    ALTER TABLE complaints ADD COLUMN sender TEXT;
+    ALTER TABLE complaints ADD COLUMN held_at TEXT;
+    ALTER TABLE complaints ADD COLUMN pokok TEXT;
+    CREATE INDEX complaints_sender ON complaints(sender, received_at);
+    CREATE INDEX complaints_held ON complaints(held_at) WHERE held_at IS NOT NULL;
+    ALTER TABLE outbox ADD COLUMN mailbox TEXT;
+    CREATE INDEX outbox_mailbox ON outbox(mailbox, kind, created_at);
+    CREATE TABLE digest (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        complaint_id INTEGER REFERENCES complaints(id),
+        at TEXT NOT NULL,
+        text TEXT NOT NULL,
+        sent_at TEXT
+    );
+    CREATE INDEX digest_pending ON digest(sent_at, kind);
+    """,
 )

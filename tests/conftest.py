@@ -117,5 +117,9 @@ def env(rig):
     config = load_config(path)
     office = Office(config, Book(config.database))
     yield Env(rig, cast, directory, path, config, office)
+    from tests.leaks import token_leaks
+
+    leaks = token_leaks(office.book, config)
     office.book.close()
     shutil.rmtree(directory, ignore_errors=True)
+    assert not leaks, leaks  # every test's mail is walked: a live token only to its holder

@@ -152,7 +152,8 @@ def cases(big: bool = True) -> list[tuple[str, bytes, str]]:
             headers["From"] = "MAILER-DAEMON@hostile.test"
         body = "--R\r\nContent-Type: text/plain\r\n\r\nGagal.\r\n" + ("--R\r\nContent-Type: text/rfc822-headers\r\n\r\n"
                                                                         "Message-ID: <tidak-dikenal@x>\r\n" if k % 3 else "")
-        add(f"pantulan-rusak-{k}", _msg(headers, body), "bounce")
+        # A report is a bounce only from a mail system; one a person wrote is kept, not acted on.
+        add(f"pantulan-rusak-{k}", _msg(headers, body), "bounce" if k % 2 else "auto")
 
     # Random garbage, and random mutations of a good message.
     for k in range(60):

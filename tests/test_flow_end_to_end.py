@@ -53,8 +53,11 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(env):
     assert any(number in s for s in subjects(env, kasi))
     routing3 = env.routing("camat", number, 3)
     assert routing3 is not None and "kabel putus di tiga titik" in routing3.text
-    # The complaint's routing emails form one thread in the officials' mail apps.
-    assert routing3.headers["in-reply-to"][0] == routing.headers["message-id"][0]
+    # The complaint's routing emails form one thread in the officials' mail apps, under the
+    # complaint's own reference: no other task's Message-ID (and token) is cited.
+    thread = env.config.identity.thread_id(number)
+    assert routing3.headers["in-reply-to"][0] == routing.headers["in-reply-to"][0] == thread
+    assert token not in str(routing3.headers)
     assert any("Tercatat: langkah 2" in s for s in subjects(env, sekretaris))
 
     # Step 3: the Camat decides and asks for a meeting; the Sekretaris gets step 4.

@@ -42,15 +42,56 @@ def test_nudges_follow_the_fractions_the_hours_and_the_spacing():
     assert nudge(wita(2026, 12, 8, 15, 0), reminders=2, escalations=2, last=wita(2026, 12, 8, 9, 0)) is None
 
 
+ENTRY = ("received", "from mail.kantor.test (mail.kantor.test [192.0.2.9]) by mx.kantor.test with ESMTPS id x")
+LMTP = ("received", "from mx.kantor.test (localhost [127.0.0.1]) by mx.kantor.test with LMTP id y")
+
+
+def ours_said(*results: str, below: tuple = ()) -> tuple:
+    """A trace as a Postfix + DKIM milter + Dovecot LMTP chain writes it, topmost first."""
+    return (LMTP, *(("authentication-results", r) for r in results), ENTRY, *below)
+
+
 def test_only_our_servers_pass_counts():
     ours = "mx.kantor.test"
-    assert authenticated(("mx.kantor.test; dkim=pass header.d=kantor.test header.s=s1",), ours, "camat@kantor.test")
-    assert authenticated(("mx.kantor.test; dmarc=pass header.from=kantor.test",), ours, "camat@kantor.test")
-    assert not authenticated(("mx.kantor.test; dkim=fail header.d=kantor.test",), ours, "camat@kantor.test")
-    assert not authenticated(("mx.lain.test; dkim=pass header.d=kantor.test",), ours, "camat@kantor.test")
-    assert not authenticated(("mx.kantor.test; dkim=pass header.d=penipu.test",), ours, "camat@kantor.test")
-    assert authenticated(("mx.kantor.test; dkim=pass header.d=kantor.test",), ours, "camat@sub.kantor.test")
+    assert authenticated(ours_said("mx.kantor.test; dkim=pass header.d=kantor.test header.s=s1"), ours,
+                         "camat@kantor.test")
+    assert authenticated(ours_said("mx.kantor.test; dmarc=pass header.from=kantor.test"), ours, "camat@kantor.test")
+    assert not authenticated(ours_said("mx.kantor.test; dkim=fail header.d=kantor.test"), ours, "camat@kantor.test")
+    assert not authenticated(ours_said("mx.lain.test; dkim=pass header.d=kantor.test"), ours, "camat@kantor.test")
+    assert not authenticated(ours_said("mx.kantor.test; dkim=pass header.d=penipu.test"), ours, "camat@kantor.test")
+    assert authenticated(ours_said("mx.kantor.test; dkim=pass header.d=kantor.test"), ours, "camat@sub.kantor.test")
     assert not authenticated((), ours, "camat@kantor.test")
+
+
+def test_a_pass_the_sender_wrote_below_our_entry_hop_counts_for_nothing():
+    ours = "mx.kantor.test"
+    forged = ("authentication-results", "mx.kantor.test; dkim=pass header.d=kantor.test")
+    assert not authenticated(ours_said("mx.kantor.test; dkim=none", below=(forged,)), ours, "camat@kantor.test")
+    # Without our own header, or without the hop where mail entered, nothing is trusted.
+    assert not authenticated((LMTP, ENTRY, forged), ours, "camat@kantor.test")
+    assert not authenticated((forged,), ours, "camat@kantor.test")
+    # A forged Received naming our server below the real entry hop does not move the boundary.
+    fake_hop = ("received", "from x.jahat.test by mx.kantor.test with ESMTP")
+    assert not authenticated(ours_said("mx.kantor.test; dkim=none", below=(forged, fake_hop)), ours,
+                             "camat@kantor.test")
+
+
+def test_text_inside_a_property_value_is_not_a_result():
+    ours = "mx.kantor.test"
+    trick = ('mx.kantor.test; spf=pass smtp.mailfrom="dkim=pass header.d=kantor.test"@jahat.test; '
+             "dkim=fail header.d=jahat.test")
+    assert not authenticated(ours_said(trick), ours, "camat@kantor.test")
+    assert not authenticated(ours_said("mx.kantor.test; dkim=pass header.d=kantor.test.jahat.test"), ours,
+                             "camat@kantor.test")
+    assert not authenticated(ours_said("mx.kantor.test;;; dkim=pass"), ours, "camat@kantor.test")
+
+
+def test_a_configured_count_of_received_headers_marks_the_entry():
+    ours = "mx.kantor.test"
+    trace = (("received", "by internal.kantor.test"), ("authentication-results", f"{ours}; dkim=pass header.d=kantor.test"),
+             ("received", "from a by b"), ("authentication-results", f"{ours}; dkim=pass header.d=kantor.test"))
+    assert authenticated(trace, ours, "camat@kantor.test", trusted_received=2)
+    assert not authenticated(trace[2:], ours, "camat@kantor.test", trusted_received=1)
 
 
 def test_redaction_hides_name_parts_email_and_phone():

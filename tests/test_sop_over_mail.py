@@ -149,25 +149,38 @@ def test_forged_sender_changes_nothing_and_the_real_official_is_told(env):
 
 
 def test_dkim_required_replies_need_our_servers_pass(env):
+    from jobs.mailrig import ReceivingCheck
+
+    ours = f"mx.{env.cast.domain}"
     env.office.config = replace(env.config, security=replace(
-        env.config.security, require_authentication=True, authserv_id="mx.kecamatan.test"))
+        env.config.security, require_authentication=True, authserv_id=ours))
     number = start(env)
     routing = env.routing("sekretaris", number, 2)
     sekretaris = env.official("sekretaris")
 
-    def send(auth_header):
+    def send(auth_header=None):
         msg = reply_to(routing, sekretaris, "Klarifikasi.\nSeksi: Pemerintahan")
         if auth_header:
             msg["Authentication-Results"] = auth_header
         env.rig.send(msg)
         env.cycle()
 
-    send(None)
-    assert env.complaint(number)["step"] == 2
-    send(f"mx.penipu.test; dkim=pass header.d={env.cast.domain}")  # not our server's verdict
-    assert env.complaint(number)["step"] == 2
-    send(f"mx.kecamatan.test; spf=pass smtp.mailfrom={env.cast.domain}; dkim=pass header.d={env.cast.domain}")
-    assert env.complaint(number)["step"] == 3
+    env.rig.checks[env.cast.domain] = ReceivingCheck(ours)  # our server: no valid signature seen
+    try:
+        send()
+        assert env.complaint(number)["step"] == 2
+        # The sender writes our server's verdict itself, with a pass hidden in a property:
+        # both lie below the hop where our server received the mail.
+        send(f"{ours}; spf=pass smtp.mailfrom=x@{env.cast.domain}; dkim=pass header.d={env.cast.domain}")
+        send(f'{ours}; spf=pass smtp.mailfrom="dkim=pass header.d={env.cast.domain}"@jahat.test')
+        assert env.complaint(number)["step"] == 2
+        unmatched = env.office.book.messages("unmatched")
+        assert len(unmatched) == 3 and all("keaslian" in m["note"] for m in unmatched)
+        env.rig.checks[env.cast.domain] = ReceivingCheck(ours, frozenset({env.cast.domain}))
+        send()
+        assert env.complaint(number)["step"] == 3
+    finally:
+        env.rig.checks.pop(env.cast.domain, None)
 
 
 def test_reply_from_a_phone_with_only_quoted_html_acts(env):
@@ -245,7 +258,14 @@ def test_mail_stuck_past_the_give_up_time_alerts_staff(env):
     send_outbox(env.office, later)
     assert all(r["gave_up_at"] for r in env.office.book.outbox() if r["id"] in {p["id"] for p in pending})
     alerts = [s for s in subjects(env, env.official("jfu")[1]) if "Surel gagal dikirim" in s]
-    assert len(alerts) == len(pending)
+    # One alert at once; the others of that hour come together in one digest an hour later.
+    assert len(alerts) == 1
+    from jobs.recording import send_digests
+
+    assert send_digests(env.office, later + dt.timedelta(minutes=61)) == 1
+    send_outbox(env.office, later + dt.timedelta(minutes=61))
+    [digest] = [m for m in env.inbox(env.official("jfu")[1]) if "Ringkasan pemberitahuan" in m.subject]
+    assert digest.text.count("Surel gagal dikirim") == len(pending) - 1
 
 
 def test_a_changed_role_directory_keeps_open_tasks_working(env):

@@ -1,0 +1,34 @@
+"""Text from outside, normalised once at the boundary. Pure.
+
+Whatever a citizen or a mail client sends (a subject, a name, a body, a file name, or what
+staff type into `catat`) reaches the book only as text that every later format can hold:
+no C0 or C1 control characters but TAB and LF, no characters XML 1.0 forbids (Word, ODF and
+XLSX files are XML), no Unicode direction controls (which make "gpj.exe" read "exe.jpg").
+A control character once turned a citizen's subject into a paragraph of a sealed letter.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Line separators of other systems: CR LF, CR, VT, FF, NEL, LINE and PARAGRAPH SEPARATOR.
+NEWLINES = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+# C0 controls but TAB and LF, DEL, C1 controls, lone surrogates, and the XML noncharacters.
+CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+BLANKS = re.compile(r"[\t\n]+")
+
+
+def clean_text(text: str) -> str:
+    """A text of several lines: line ends become LF, controls and direction marks go."""
+    if text.isascii() and text.isprintable():  # the common case, at no cost
+        return text
+    return BIDI.sub("", CONTROLS.sub("", NEWLINES.sub("\n", text)))
+
+
+def clean_line(text: str) -> str:
+    """A one-line value (a header, a name): also TAB and line ends become a space."""
+    if text.isascii() and text.isprintable():
+        return text.strip()
+    return BLANKS.sub(" ", clean_text(text)).strip()
+

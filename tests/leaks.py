@@ -1,0 +1,35 @@
+"""The token rule, checked over everything an office has queued: a live task token (in any
+header or body) reaches only the holders of its task (its official, an alias, a delegate)."""
+
+from __future__ import annotations
+
+import json
+
+from sop.book import Book
+
+
+def token_leaks(book: Book, config) -> list[str]:
+    """One line per mail that carried a task's token to someone who does not hold that task,
+    while the task was open."""
+    tasks = book._all("SELECT * FROM tasks")
+    delegates: dict[str, set[str]] = {}
+    for d in book.delegations():
+        delegates.setdefault(d["role"], set()).add(d["email"].lower())
+    found = []
+    for mail in book._all("SELECT * FROM outbox ORDER BY id"):
+        raw = bytes(mail["raw"]).lower()
+        to = {a.lower() for a in json.loads(mail["recipients"])}
+        for task in tasks:
+            if task["token"].encode() not in raw:
+                continue
+            live = task["opened_at"] <= mail["created_at"] and (
+                task["done_at"] is None or task["done_at"] > mail["created_at"])
+            if not live:
+                continue
+            official = config.directory.official(task["role"])
+            allowed = {task["official"], official.email, *official.aliases, *delegates.get(task["role"], ())}
+            strangers = to - allowed
+            if strangers:
+                found.append(f"{mail['kind']} ({mail['subject']}) carried the live token of step "
+                             f"{task['step']} to {sorted(strangers)}")
+    return found
