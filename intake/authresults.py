@@ -119,10 +119,17 @@ def authenticated(trace: tuple[tuple[str, str], ...], authserv_id: str, sender: 
 
 
 def topmost_authserv_id(trace: tuple[tuple[str, str], ...]) -> str | None:
-    """The authserv-id of the topmost Authentication-Results header above any Received
-    header that came from outside: what a receiving server that checks DKIM calls itself."""
+    """The authserv-id of a receiving server that checks DKIM and writes Authentication-Results
+    itself: one named by a header above the hop where the mail came from outside, and by that
+    hop's `by` host. None when the mail shows no such server."""
+    written: set[str] = set()
     for name, value in trace:
-        if name.lower() == "authentication-results":
+        if name == "authentication-results":
             parsed = _parse(value)
-            return parsed.authserv_id if parsed else None
+            if parsed and parsed.authserv_id:
+                written.add(parsed.authserv_id.lower())
+        elif name == "received":
+            by, source = _received_hosts(value)
+            if source - LOCAL_HOSTS - {h.strip("[]") for h in LOCAL_HOSTS}:  # the entry hop
+                return by if by in written else None
     return None

@@ -230,7 +230,10 @@ def load_config(path: Path | str) -> Config:
             client_secret=r.secret("mailbox.oauth2", "client_secret") or "",
             refresh_token=r.secret("mailbox.oauth2", "refresh_token", "refresh_token_env") or
             r.fail("mailbox.oauth2", "refresh_token", "refresh token wajib diisi (atau refresh_token_env)"),
-            scope=r.get("mailbox.oauth2", "scope", str, "")))
+            scope=r.get("mailbox.oauth2", "scope", str, ""),
+            # Rotated refresh tokens are kept here (0600); the default sits beside the seal key.
+            store=r.path_of(r.get("mailbox.oauth2", "token_store", str, None) or
+                            str(r.path_of(r.get("storage", "files")) / "kunci" / "oauth2-refresh-token.json"))))
         mailbox_password = mailbox_password or ""
     if mailbox_password is None:
         mailbox_password = os.environ.get("PENGADUAN_MAILBOX_PASSWORD")

@@ -103,6 +103,21 @@ def login_alert(office: Office, now: Callable[[], dt.datetime]) -> Callable[[Exc
     return alert
 
 
+def warn_token_expiry(office: Office, now: dt.datetime) -> bool:
+    """Staff hear once a day, from three days ahead, that the mailbox's OAuth2 refresh token is
+    about to expire (a provider that says when; see intake.oauth)."""
+    tokens = office.config.mailbox.tokens
+    warning = tokens.expiry_warning(now) if tokens else None
+    if warning is None:
+        return False
+    staff = office.config.directory.official(office.config.procedure.step(1).role)
+    if office.book.count_mail_to(staff.email, "token_berakhir", now - dt.timedelta(days=1)):
+        return False
+    with office.book.transaction():
+        alert_staff(office, None, "token_berakhir", now, error=warning, mailbox=office.config.mailbox.address)
+    return True
+
+
 def jobs_of(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: dt.date | None = None,
             progress=None, stop: threading.Event | None = None) -> dict[str, Guard]:
     stopped = stop.is_set if stop else (lambda: False)
@@ -112,6 +127,7 @@ def jobs_of(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: d
         "kirim-surel": Guard("kirim-surel", lambda: send_outbox(office, now())),
         "batas-waktu": Guard("batas-waktu", lambda: check_deadlines(office, now())),
         "ringkasan": Guard("ringkasan", lambda: send_digests(office, now())),
+        "token-oauth": Guard("token-oauth", lambda: warn_token_expiry(office, now())),
     }
 
 
@@ -122,6 +138,7 @@ def run_once(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: 
     jobs["ambil-surel"]()
     jobs["batas-waktu"]()
     jobs["ringkasan"]()
+    jobs["token-oauth"]()
     jobs["kirim-surel"]()
     Guard("folder-staf", lambda: sync_staff_folder(office))()
 
@@ -225,6 +242,7 @@ def run_forever(offices: Office | list[Office], now: Callable[[], dt.datetime] =
             scheduler.every(10).seconds.do(jobs["kirim-surel"])
             scheduler.every(1).minutes.do(jobs["batas-waktu"])
             scheduler.every(1).minutes.do(jobs["ringkasan"])
+            scheduler.every(1).hours.do(jobs["token-oauth"])
             scheduler.every(1).minutes.do(Guard("surat-pdf", lambda o=office: make_pdfs(o)))
             scheduler.every(10).minutes.do(Guard("folder-staf", lambda o=office: sync_staff_folder(o)))
             scheduler.every().day.at("02:00").do(Guard("cadangan", lambda o=office: daily_backup(o, now())))

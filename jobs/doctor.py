@@ -23,8 +23,10 @@ class Check:
 def run_checks(cfg: Config, *, send_test_mail: bool = False) -> list[Check]:
     checks: list[Check] = [Check("konfigurasi", True, f"{cfg.path} terbaca, SOP {len(cfg.procedure.steps)} langkah")]
     checks.extend(_imap(cfg))
+    checks.extend(_oauth(cfg))
     checks.append(_smtp(cfg, send_test_mail))
     checks.extend(_book(cfg))
+    checks.extend(_authentication(cfg))
     checks.append(_templates())
     checks.append(_key(cfg))
     checks.append(_clock(cfg))
@@ -53,6 +55,59 @@ def _imap(cfg: Config) -> list[Check]:
                           f"{cfg.poll_seconds} detik", "" if idle else "kurangi [daemon] poll_seconds bila perlu",
                      warning=not idle))
     return out
+
+
+def _oauth(cfg: Config) -> list[Check]:
+    """A provider whose refresh tokens expire within days (a Google app still "in testing")."""
+    tokens = cfg.mailbox.tokens
+    if tokens is None or tokens.refresh_expires_at is None:
+        return []
+    left = tokens.refresh_expires_at - dt.datetime.now(dt.timezone.utc)
+    if left > dt.timedelta(days=8):
+        return [Check("token OAuth2", True, f"refresh token berlaku sampai {tokens.refresh_expires_at:%Y-%m-%d}")]
+    return [Check("token OAuth2", False, f"refresh token berakhir dalam {max(0, left.days)} hari "
+                                         f"({tokens.refresh_expires_at:%Y-%m-%d %H.%M} UTC)",
+                  "aplikasi OAuth di Google Cloud masih berstatus \"testing\" (token 7 hari): ubah menjadi "
+                  "\"in production\" lalu buat refresh token baru", warning=True)]
+
+
+def _authentication(cfg: Config, sample: int = 50) -> list[Check]:
+    """Whether replies could be checked for DKIM/DMARC: the receiving server already writes
+    Authentication-Results on the mail we read, but the office has not asked for the check."""
+    if cfg.security.require_authentication:
+        return [Check("keaslian balasan", True, f"balasan pejabat wajib lulus DKIM/DMARC menurut "
+                                                f"{cfg.security.authserv_id}")]
+    from intake.authresults import topmost_authserv_id
+    from intake.parse import parse_message
+    from sop.book import Book
+
+    seen: set[str] = set()
+    try:
+        book = Book(cfg.database)
+        rows = book._all("SELECT raw_path FROM messages WHERE raw_path IS NOT NULL ORDER BY rowid DESC LIMIT ?",
+                         (sample,))
+        book.close()
+        for row in rows:
+            try:
+                with open(row["raw_path"], "rb") as f:
+                    head = f.read(65536).split(b"\r\n\r\n", 1)[0]
+            except OSError:
+                continue
+            found = topmost_authserv_id(parse_message(head + b"\r\n\r\n").trace)
+            if found:
+                seen.add(found)
+    except Exception:
+        return []
+    if not seen:
+        return [Check("keaslian balasan", False, "balasan pejabat tidak diperiksa DKIM/DMARC, dan server penerima "
+                                                 "tidak menulis Authentication-Results pada surel terakhir",
+                      "lihat docs/DEPLOY.md (Authentication-Results) agar alamat pejabat tidak dapat dipalsukan",
+                      warning=True)]
+    ids = ", ".join(sorted(seen))
+    return [Check("keaslian balasan", False, f"server penerima menulis Authentication-Results ({ids}), "
+                                             "tetapi balasan pejabat belum diperiksa",
+                  f"isi [security] require_authentication = true dan authserv_id = \"{sorted(seen)[0]}\"",
+                  warning=True)]
 
 
 def _smtp(cfg: Config, send_test_mail: bool) -> Check:

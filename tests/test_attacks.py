@@ -364,3 +364,20 @@ def test_a_usual_abbreviation_or_a_configured_alias_names_the_section():
     assert match_section("Kesos", sections) == "Seksi Kesejahteraan Sosial"
     assert match_section("kopi", sections) == "Seksi Perekonomian"
     assert match_section("Seksi Pertanian", sections) is None
+
+
+def test_doctor_says_when_the_receiving_server_could_check_replies_but_the_office_does_not(env):
+    from jobs.mailrig import ReceivingCheck
+    from tests.test_cli import pengaduan
+
+    start(env)  # no receiving server check yet
+    out = pengaduan("--config", str(env.config_path), "doctor").stdout
+    assert "docs/DEPLOY.md" in out and "keaslian balasan" in out
+    ours = f"mx.{env.cast.domain}"
+    env.rig.checks[env.cast.domain] = ReceivingCheck(ours)
+    try:
+        start(env, 1)
+    finally:
+        env.rig.checks.pop(env.cast.domain, None)
+    out = pengaduan("--config", str(env.config_path), "doctor").stdout
+    assert f'authserv_id = "{ours}"' in out and "require_authentication = true" in out

@@ -129,3 +129,58 @@ def test_the_daemon_alerts_staff_once_when_the_mailbox_login_fails(env, provider
     assert "token OAuth2 tidak dapat diperbarui" in caplog.text
     alerts = [m for m in env.inbox(env.official("jfu")[1]) if "tidak dapat dibuka" in m.subject]
     assert len(alerts) == 1 and "refresh token" in alerts[0].text
+
+
+class _RotatingProvider(_Provider):
+    """A provider that, like Microsoft's, answers every refresh with a new refresh token and
+    accepts only the newest one; and, like Google's for an app in testing, says when the
+    refresh token itself expires."""
+
+    current = "putaran-0"
+    rounds = 0
+
+    def do_POST(self):  # noqa: N802 (http.server API)
+        form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        cls = type(self)
+        if form.get("refresh_token") != [cls.current]:
+            self._json(400, {"error": "invalid_grant", "error_description": "AADSTS70008: expired"})
+            return
+        cls.rounds += 1
+        cls.current = f"putaran-{cls.rounds}"
+        self._json(200, {"access_token": f"akses-{cls.rounds}", "token_type": "Bearer", "expires_in": 1,
+                         "refresh_token": cls.current, "refresh_token_expires_in": 604799})
+
+
+@pytest.fixture
+def rotating():
+    server = HTTPServer(("127.0.0.1", 0), _RotatingProvider)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_a_rotated_refresh_token_is_kept_and_used_after_a_restart(rotating, tmp_path, monkeypatch):
+    import datetime as dt
+    import os
+
+    monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
+    store = tmp_path / "kunci" / "oauth2-refresh-token.json"
+    configured = OAuthSettings(token_url=f"{rotating}/token", client_id="pengaduan", client_secret="s",
+                               refresh_token="putaran-0", store=store)
+    first = TokenSource(configured)
+    first.access_token()
+    first.invalidate()
+    first.access_token()  # two rotations: putaran-0 and putaran-1 are dead now
+    assert json.loads(store.read_text())["refresh_token"] == "putaran-2"
+    assert os.stat(store).st_mode & 0o777 == 0o600
+    # A restart reads the newest token, not the dead one in the configuration.
+    again = TokenSource(configured)
+    assert again.access_token() == "akses-3"
+    # A Google app in testing mode: staff hear before the 7 days are over, not at the start.
+    now = dt.datetime.now(dt.timezone.utc)
+    assert again.expiry_warning(now) is None
+    assert "in production" in again.expiry_warning(now + dt.timedelta(days=5))
+    # A new token written into the configuration by the administrator starts afresh.
+    _RotatingProvider.current = "baru"
+    fresh = TokenSource(replace(configured, refresh_token="baru"))
+    assert fresh.refresh_token == "baru" and fresh.access_token().startswith("akses-")
