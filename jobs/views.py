@@ -34,6 +34,8 @@ def complaint_json(office: Office, row: dict, now: dt.datetime, *, detail: bool 
         "due_at": due.astimezone(tz).isoformat(timespec="seconds") if due else None,
         "late": bool(due and now > due),
         "closed_at": _local(office, row["closed_at"]),
+        "held_at": _local(office, row["held_at"]),  # held for staff (a burst from one sender)
+        "pokok": row["pokok"],
     }
     if doc["step"]:
         role = office.config.procedure.step(doc["step"]).role
