@@ -20,10 +20,10 @@ from pathlib import Path
 
 from common import machine, summary
 
-from jobs.clocks import check_deadlines
-from jobs.config import load_config
+from office.deadlines import check_deadlines
+from office.config import load_config
 from jobs.demo import write_config
-from jobs.workflow import Office
+from office.base import Office
 from sop.book import Book, iso
 
 
@@ -78,9 +78,9 @@ def peak():
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
-from jobs.config import load_config
-from jobs.pipeline import process_raw
-from jobs.workflow import Office
+from office.config import load_config
+from office.arrivals import process_raw
+from office.base import Office
 from sop.book import Book
 office = Office(load_config(sys.argv[1]), Book(load_config(sys.argv[1]).database))
 before = peak()

@@ -29,11 +29,12 @@ from pathlib import Path
 from common import machine, summary
 from helpdesk_baseline import Helpdesk
 
-from jobs.config import load_config
+from office.config import load_config
 from jobs.demo import PASSWORD, Cast, write_config
-from jobs.mailrig import MailRig
-from jobs.pipeline import ParseAhead, poll
-from jobs.workflow import Office
+from jobs.demo.mailrig import MailRig
+from intake.parse_ahead import ParseAhead
+from jobs.incoming import poll
+from office.base import Office
 from sop.book import Book
 
 SOURCE = "Sumber"

@@ -21,16 +21,16 @@ from pathlib import Path
 
 from common import machine
 
-import jobs.mailrig
+import jobs.demo.mailrig
 from jobs.demo import PASSWORD, Cast, complaint_message, write_config
-from jobs.mailrig import MailRig
+from jobs.demo.mailrig import MailRig
 
 ACCEPTED: dict[str, float] = {}  # Message-ID answered -> when our acknowledgement was accepted
 SEEN = threading.Condition()
 PACE = random.Random(3)
 
 
-class RecordingRelay(jobs.mailrig._LmtpRelay):
+class RecordingRelay(jobs.demo.mailrig._LmtpRelay):
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
         reply = await super().handle_DATA(server, session, envelope)
         headers = email.parser.BytesHeaderParser().parsebytes(envelope.content)
@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--complaints", type=int, default=50)
     args = parser.parse_args()
     print(f"machine: {machine()}")
-    jobs.mailrig._LmtpRelay = RecordingRelay
+    jobs.demo.mailrig._LmtpRelay = RecordingRelay
     folder = Path(tempfile.mkdtemp(prefix="pgd-bench-"))
     with MailRig(password=PASSWORD) as rig:
         config = write_config(folder, rig, extra="[daemon]\npoll_seconds = 60\n[intake]\nack_per_hour = 1000\n")

@@ -15,6 +15,14 @@ if TYPE_CHECKING:  # for annotations only: reading the configuration needs no pa
     from intake.parse import Incoming
 
 
+TASK_ID = re.compile(r"<tugas\.([a-z0-9]{8,64})\.", re.IGNORECASE)
+
+
+def hide_token(message_id: str) -> str:
+    """A Message-ID fit for a log: a routing email's token lets a reply act, so it never shows."""
+    return re.sub(r"(tugas\.)[a-z0-9]+", r"\1…", message_id, flags=re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Identity:
     address: str  # the office mailbox, e.g. pengaduan@kecamatan.test
@@ -40,6 +48,16 @@ class Identity:
     def message_id(self, kind: str, unique: str) -> str:
         """Our Message-IDs say what they are and can be recognised in replies."""
         return f"<{kind}.{unique}.pgd@{self.domain}>"
+
+    def task_message_id(self, token: str, unique: str | None = None) -> str:
+        """A routing email's Message-ID: it holds the task's token (a reply citing it acts).
+        A routing email sent again (to a delegate) gets a `unique` part of its own."""
+        return self.message_id(f"tugas.{token}", unique) if unique else self.message_id("tugas", token)
+
+    def task_token(self, message_id: str) -> str | None:
+        """The token of one of our routing emails' Message-IDs, else None."""
+        m = TASK_ID.match(message_id) if self.is_ours(message_id) else None
+        return m.group(1).lower() if m else None
 
     def thread_id(self, number: str) -> str:
         """The complaint's own thread reference: every mail about it cites this, so mail apps
@@ -109,7 +127,7 @@ def _action(m: Incoming, me: Identity):
         token = me.token_in(address)
         if token:
             return "token tugas pada alamat balasan", token
-    refs = tuple(r for r in (*m.in_reply_to, *m.references) if me.is_ours(r) and "tugas." in r.lower())
+    refs = tuple(r for r in (*m.in_reply_to, *m.references) if me.task_token(r))
     if refs:
         return "membalas surel penugasan", None, refs
 

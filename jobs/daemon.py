@@ -20,20 +20,18 @@ from pathlib import Path
 from typing import Callable
 
 import schedule
-
 from imap_tools.errors import MailboxLoginError
 
 from intake.mailbox import Mailbox
 from intake.oauth import OAuthError
-from jobs.recording import alert_staff, send_digests
-from jobs.clocks import check_deadlines
-from jobs.backup import daily_backup
-from jobs.issuing import sync_staff_folder
-from jobs.pdf import make_pdfs
-from jobs.privacy import purge_expired
-from jobs.pipeline import poll
-from jobs.sender import loggable, send_due
-from jobs.workflow import Office
+from jobs.incoming import poll
+from jobs.outgoing import send_outbox
+from office.backup import daily_backup
+from office.base import Office
+from office.deadlines import check_deadlines, warn_token_expiry
+from office.issuing import make_pdfs, sync_staff_folder
+from office.notices import alert_staff, send_digests
+from office.privacy import purge_expired
 from sop.clock import utcnow
 
 log = logging.getLogger(__name__)
@@ -73,25 +71,6 @@ class Guard:
             log.info("%s: %s", self.name, result)
 
 
-NO_ALERT_FOR = ("batal_kirim", "gagal_kirim", "karantina", "masalah_login")  # alerts never beget alerts
-
-
-def send_outbox(office: Office, now: dt.datetime) -> int:
-    """Give up on mail stuck past `[smtp] give_up_hours` (staff told), then send what is due."""
-    cfg = office.config
-    limit = now - dt.timedelta(hours=cfg.smtp_give_up_hours)
-    for row in office.book.stale_outbox(limit):
-        with office.book.transaction():
-            office.book.give_up(row["id"], now)
-            log.error("surel %s (%s) tidak terkirim setelah %d jam: %s; pengiriman dihentikan",
-                      loggable(row["message_id"]), row["recipient"], cfg.smtp_give_up_hours, row["last_error"])
-            if row["kind"] not in NO_ALERT_FOR:
-                complaint = office.book.complaint_by_id(row["complaint_id"]) if row["complaint_id"] else None
-                alert_staff(office, complaint, "batal_kirim", now, what=f"surel '{row['subject']}' kepada "
-                            f"{row['recipient']}", hours=cfg.smtp_give_up_hours, error=row["last_error"] or "-")
-    return send_due(office.book, cfg.smtp, cfg.mailbox.address, now)
-
-
 def login_alert(office: Office, now: Callable[[], dt.datetime]) -> Callable[[Exception], None]:
     """Staff hear by email, once per outage, when the mailbox refuses our login or token."""
     def alert(exc: Exception) -> None:
@@ -101,21 +80,6 @@ def login_alert(office: Office, now: Callable[[], dt.datetime]) -> Callable[[Exc
             alert_staff(office, None, "masalah_login", now(), error=str(exc),
                         mailbox=office.config.mailbox.address, host=office.config.mailbox.host)
     return alert
-
-
-def warn_token_expiry(office: Office, now: dt.datetime) -> bool:
-    """Staff hear once a day, from three days ahead, that the mailbox's OAuth2 refresh token is
-    about to expire (a provider that says when; see intake.oauth)."""
-    tokens = office.config.mailbox.tokens
-    warning = tokens.expiry_warning(now) if tokens else None
-    if warning is None:
-        return False
-    staff = office.config.directory.official(office.config.procedure.step(1).role)
-    if office.book.count_mail_to(staff.email, "token_berakhir", now - dt.timedelta(days=1)):
-        return False
-    with office.book.transaction():
-        alert_staff(office, None, "token_berakhir", now, error=warning, mailbox=office.config.mailbox.address)
-    return True
 
 
 def jobs_of(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: dt.date | None = None,

@@ -8,7 +8,7 @@ import smtplib
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from jobs.config import Config
+from office.config import Config
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def _authentication(cfg: Config, sample: int = 50) -> list[Check]:
 def _smtp(cfg: Config, send_test_mail: bool) -> Check:
     from email.message import EmailMessage
 
-    from jobs.sender import _connect
+    from jobs.outgoing import _connect
 
     s = cfg.smtp
     try:

@@ -20,11 +20,10 @@ from letters.seal import Seal
 
 from letters.dates import tanggal
 from letters.model import LetterData, Letterhead, Signer  # noqa: F401 (their home for most callers)
+from sop.terms import CHANNEL_IN_LETTER
 from templates import TEMPLATES
 
 DEFAULT_TEMPLATE = TEMPLATES / "surat" / "jawaban.docx"
-CHANNELS = {"email": "surat elektronik (surel)", "langsung": "datang langsung",
-            "telepon": "telepon", "surat": "surat"}
 
 
 @dataclass(frozen=True)
@@ -32,8 +31,6 @@ class RenderedLetter:
     data: bytes
     sha256: str
     seal: Seal | None = None
-
-
 
 
 def _lampiran(count: int) -> str:
@@ -51,7 +48,7 @@ def letter_context(letter: LetterData, head: Letterhead, signer: Signer) -> dict
         "to": {"name": letter.addressee, "place": letter.addressee_place},
         "body": {
             "opening": (f"Menindaklanjuti pengaduan Bapak/Ibu tanggal {tanggal(letter.complaint_date)} "
-                        f"melalui {CHANNELS.get(letter.channel, letter.channel)} yang tercatat dengan "
+                        f"melalui {CHANNEL_IN_LETTER.get(letter.channel, letter.channel)} yang tercatat dengan "
                         f"nomor {letter.complaint_number} perihal {subject}, bersama ini kami "
                         f"sampaikan hal-hal sebagai berikut:"),
             "answer": answer,

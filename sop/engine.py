@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from sop.keywords import is_yes, match_section, parse_meeting, split_keywords
 from sop.procedure import Procedure
+from sop.terms import CLOSED, OPEN, REJECTED
 
 WITA = ZoneInfo("Asia/Makassar")
 
-OPEN, CLOSED, REJECTED = "open", "closed", "rejected"
 SYSTEM = "sistem"
 
 
@@ -46,11 +46,14 @@ class Recorded:
 
 @dataclass(frozen=True)
 class Reply:
-    """A verified reply by the official of the waiting step."""
+    """A verified reply by the official of the waiting step. `delivery`: how staff say the
+    letter reached the complainant (email, pos, langsung); None lets the engine choose
+    (by email when the complainant has an address)."""
 
     step: int
     actor: str
     text: str
+    delivery: str | None = None
 
 
 # Effects ------------------------------------------------------------------------------------
@@ -81,9 +84,10 @@ class OpenTask:
 
 @dataclass(frozen=True)
 class Delivered:
-    """The letter reached the complainant: by email when they have an address, else as `note` says."""
+    """The letter reached the complainant: `method` email (the system sends it), pos, langsung,
+    or lainnya (as the JFU's `note` says)."""
 
-    by_email: bool
+    method: str
     note: str
 
 
@@ -115,14 +119,24 @@ class Outcome:
 
 
 # The engine ---------------------------------------------------------------------------------
+def _deliver(case: Case, step, text: str, delivery: str | None) -> list:
+    by_email = case.has_email and delivery in (None, "email")
+    method = "email" if by_email else (delivery or "lainnya")
+    return [Delivered(method, text)] + ([Notify("surat_jawaban", "complainant", step.no)] if by_email else [])
+
+
 ON_DONE_EFFECTS = {
-    "acknowledge": lambda case, step, text: [Notify("tanda_terima", "complainant", step.no)] if case.has_email else [],
-    "copy_performer": lambda case, step, text: [Notify("salinan_pencatatan", step.role, step.no)],
-    "copy_section_head": lambda case, step, text: [Notify("salinan_seksi", "section", step.no)] if case.section else [],
-    "issue_letter": lambda case, step, text: [IssueLetter(text)],
-    "deliver_letter": lambda case, step, text: [Delivered(case.has_email, text)] + (
-        [Notify("surat_jawaban", "complainant", step.no)] if case.has_email else []),
+    "acknowledge": lambda case, step, text, how: [Notify("tanda_terima", "complainant", step.no)] if case.has_email else [],
+    "copy_performer": lambda case, step, text, how: [Notify("salinan_pencatatan", step.role, step.no)],
+    "copy_section_head": lambda case, step, text, how: [Notify("salinan_seksi", "section", step.no)] if case.section else [],
+    "issue_letter": lambda case, step, text, how: [IssueLetter(text)],
+    "deliver_letter": _deliver,
 }
+
+
+def awaits_delivery(case: Case, procedure: Procedure) -> bool:
+    """Whether the complaint waits for its letter to be delivered (the step that does it)."""
+    return case.state == OPEN and case.step is not None and "deliver_letter" in procedure.step(case.step).on_done
 
 
 def _seksi(case, value, step, actor, ctx):
@@ -175,7 +189,7 @@ def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
                                   "Pengaduan sudah ditutup; tidak ada perubahan."),), acted=False)
     if isinstance(event, Recorded):
         step = procedure.step(1)
-        return _finish(case, step, event.actor, event.text or step.output, procedure, [])
+        return _finish(case, step, event.actor, event.text or step.output, procedure, [], None)
     if not isinstance(event, Reply):
         raise TypeError(f"unknown event {event!r}")
     if event.step != case.step:
@@ -196,13 +210,13 @@ def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
         if key in found:
             case, effects = handler(case, found[key], step, event.actor, ctx)
             notes.extend(effects)
-    return _finish(case, step, event.actor, text, procedure, notes)
+    return _finish(case, step, event.actor, text, procedure, notes, event.delivery)
 
 
-def _finish(case, step, actor, text, procedure, notes) -> Outcome:
+def _finish(case, step, actor, text, procedure, notes, delivery) -> Outcome:
     effects: list = [Log(step.no, actor, "langkah", text), *notes, CloseTask(step.no, text)]
     for name in step.on_done:
-        effects.extend(ON_DONE_EFFECTS[name](case, step, text))
+        effects.extend(ON_DONE_EFFECTS[name](case, step, text, delivery))
     if not step.automatic:
         effects.append(Notify("konfirmasi", "actor", step.no, {"text": text}))
     nxt = procedure.next_step(step.no)

@@ -20,11 +20,11 @@ settings.register_profile("ci", max_examples=20_000)  # about three minutes of f
 settings.register_profile("lama", max_examples=200_000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "cepat"))
 
-from jobs.config import Config, load_config
+from office.config import Config, load_config
 from jobs.daemon import run_once
 from jobs.demo import Cast, complaint_message, find_routing, inbox, PASSWORD, reply_to, signature_png, write_config
-from jobs.mailrig import MailRig
-from jobs.workflow import Office
+from jobs.demo.mailrig import MailRig
+from office.base import Office
 from letters.seal import make_key
 from sop.book import Book
 

@@ -12,8 +12,8 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
-from jobs.clocks import check_deadlines
-from jobs.daemon import send_outbox
+from office.deadlines import check_deadlines
+from jobs.outgoing import send_outbox
 from sop.book import iso
 from tests.test_sop_over_mail import through
 
@@ -139,7 +139,7 @@ def test_a_control_character_in_a_subject_adds_no_paragraph_to_a_sealed_letter(e
 def test_the_recap_and_the_calendar_file_hold_any_text(env):
     from icalendar import Calendar
 
-    from jobs.issuing import invitation
+    from office.notices import invitation
     from sop.engine import Meeting
 
     number = _raw_complaint(env, "Rapat\x01\x0c soal \x1b[31m jalan", "Budi")
@@ -161,7 +161,7 @@ def test_the_export_never_stores_a_formula_and_survives_control_characters(env, 
 
     from openpyxl import load_workbook
 
-    from jobs.reports import export_book
+    from office.reports import export_book
 
     start(env, subject=FORMULA)
     _raw_complaint(env, "@SUM(1+1)\x01 dengan kendali", "+62812 Warga\x0b")
@@ -279,7 +279,7 @@ def test_a_forged_delivery_report_marks_no_one_unreachable(env):
 
 
 def test_twenty_real_reports_make_one_alert_and_one_digest(env):
-    from jobs.recording import send_digests
+    from office.notices import send_digests
 
     for i in range(4):
         start(env, i % len(env.cast.citizens))
@@ -367,7 +367,7 @@ def test_a_usual_abbreviation_or_a_configured_alias_names_the_section():
 
 
 def test_doctor_says_when_the_receiving_server_could_check_replies_but_the_office_does_not(env):
-    from jobs.mailrig import ReceivingCheck
+    from jobs.demo.mailrig import ReceivingCheck
     from tests.test_cli import pengaduan
 
     start(env)  # no receiving server check yet

@@ -26,7 +26,7 @@ def test_init_writes_a_commented_sample_and_an_empty_book(tmp_path):
     assert (tmp_path / "kantor" / "data" / "pengaduan.db").exists()
     again = pengaduan("init", str(tmp_path / "kantor"))
     assert "tidak ditimpa" in again.stdout
-    from jobs.config import load_config
+    from office.config import load_config
 
     os.environ["PENGADUAN_MAILBOX_PASSWORD"] = "rahasia"
     try:
@@ -139,7 +139,7 @@ def test_catat_refuses_incomplete_input_with_a_clear_message(env):
 
 
 def test_karantina_lists_set_aside_messages(env, monkeypatch):
-    from jobs import pipeline
+    from office import arrivals as pipeline
 
     monkeypatch.setitem(pipeline.HANDLERS, "complaint", lambda *a: (_ for _ in ()).throw(ValueError("rusak")))
     env.complain(0)

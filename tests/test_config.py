@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobs.config import ConfigError, load_config
+from office.config import ConfigError, load_config
 
 SAMPLE = """
 [office]

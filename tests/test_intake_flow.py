@@ -117,7 +117,7 @@ def test_acknowledgements_to_one_sender_are_limited_so_robots_cannot_loop(env):
 
 
 def test_quarantine_tells_staff_once(env, monkeypatch):
-    from jobs import pipeline
+    from office import arrivals as pipeline
 
     def broken(office, msg, cls, now):
         raise ValueError("data rusak")
@@ -146,7 +146,8 @@ def test_what_could_not_be_read_is_noted_in_the_book(env):
 
 
 def test_a_backlog_is_parsed_ahead_and_a_reused_message_id_never_replaces_the_first_copy(env):
-    from jobs.pipeline import ParseAhead, staging_folder
+    from intake.parse_ahead import ParseAhead
+    from office.arrivals import staging_folder
 
     from dataclasses import replace
 
@@ -187,8 +188,8 @@ def test_a_backlog_is_parsed_ahead_and_a_reused_message_id_never_replaces_the_fi
 def test_two_messages_with_one_message_id_are_staged_apart(tmp_path):
     """The parse worker runs ahead of the book: the second copy must not overwrite the first
     before the first is given its name."""
-    from jobs.config import IntakeSettings
-    from jobs.pipeline import prepare
+    from intake.settings import IntakeSettings
+    from intake.parse_ahead import prepare
 
     first, second = (f"From: w@warga.test\r\nMessage-ID: <sama@warga.test>\r\nSubject: {i}\r\n\r\nIsi {i}.\r\n".encode()
                      for i in (1, 2))
@@ -200,7 +201,9 @@ def test_two_messages_with_one_message_id_are_staged_apart(tmp_path):
 def test_a_cycle_stopped_in_a_backlog_leaves_nothing_staged(env):
     import datetime as dt
 
-    from jobs.pipeline import ParseAhead, poll, staging_folder
+    from intake.parse_ahead import ParseAhead
+    from jobs.incoming import poll
+    from office.arrivals import staging_folder
 
     with MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo") as box:
         for i in range(ParseAhead.MIN_BACKLOG * 3):

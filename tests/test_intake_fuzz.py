@@ -85,9 +85,9 @@ def test_the_sop_loader_either_loads_or_names_the_problem(at, cut, junk):
 def office(rig):
     import tempfile
 
-    from jobs.config import load_config
+    from office.config import load_config
     from jobs.demo import write_config
-    from jobs.workflow import Office
+    from office.base import Office
     from sop.book import Book
 
     cfg = load_config(write_config(Path(tempfile.mkdtemp(prefix="pgd-fuzz-")), rig))
@@ -100,7 +100,7 @@ def test_damaged_mail_goes_into_the_book_without_an_exception(office, seed, at, 
     """The whole path, parse to book to outbox, on a real SQLite file."""
     import datetime as dt
 
-    from jobs.pipeline import process_raw
+    from office.arrivals import process_raw
 
     at = min(at, len(seed))
     handled = process_raw(office, seed[:at] + junk + seed[at:], dt.datetime.now(dt.timezone.utc))

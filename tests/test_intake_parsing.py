@@ -71,7 +71,7 @@ def test_classification_table_order():
     assert kind("From: a@w.test\nSubject: x\nPrecedence: bulk") == "auto"
     assert kind("From: MAILER-DAEMON@mx.test\nSubject: Undelivered") == "bounce"
     assert kind("From: a@w.test\nTo: pengaduan+abcdefghij0123456789@kec.test\nSubject: Re") == "action"
-    assert kind("From: a@w.test\nSubject: Re\nIn-Reply-To: <tugas.abc.pgd@kec.test>") == "action"
+    assert kind("From: a@w.test\nSubject: Re\nIn-Reply-To: <tugas.abcdefghij0123456789.pgd@kec.test>") == "action"
     assert kind("From: a@w.test\nSubject: Re\nIn-Reply-To: <tanda-terima.abc.pgd@kec.test>") == "followup"
     assert kind("From: a@w.test\nSubject: Tentang PGD/2026/0001") == "followup"
     assert kind("From: a@w.test\nSubject: Jalan rusak") == "complaint"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from intake.authresults import authenticated
-from jobs.workflow import redact_identity
+from office.notices import redact_identity
 from sop.clock import WITA, NudgePolicy, OfficeClock, next_nudge
 from sop.keywords import parse_meeting
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from jobs.issuing import issue_letter
+from office.issuing import issue_letter
 from letters.render import LetterData, Letterhead, Signer, _cells, letter_text, render_letter
 from letters.seal import content_tokens, key_id, make_key, seal
 from letters.verify import verify_docx, verify_pdf
@@ -248,7 +248,7 @@ def test_pdf_copies_verify_render_and_carry_a_pades_signature(env, tmp_path):
     from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import NameOID
 
-    from jobs.pdf import make_pdfs
+    from office.issuing import make_pdfs
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Kecamatan Palaran (uji)")])
@@ -336,7 +336,7 @@ def test_kunci_commands_make_and_print_the_office_key(tmp_path, rig):
 
 
 def test_a_rolled_back_letter_never_reaches_the_staff_folder_and_a_lost_copy_comes_back(env):
-    from jobs.issuing import outbox_name, sync_staff_folder
+    from office.issuing import outbox_name, sync_staff_folder
 
     number = start(env)
     row = env.complaint(number)

@@ -15,7 +15,7 @@ from imap_tools import MailBoxUnencrypted
 
 from jobs.daemon import run_forever
 from jobs.demo import complaint_message
-from jobs.workflow import Office
+from office.base import Office
 from sop.book import Book
 
 
@@ -58,9 +58,9 @@ def test_a_message_moved_back_into_the_inbox_stays_one_entry(env):
 DRIVER = textwrap.dedent("""
     import os, signal, sys
     from intake import mailbox
-    from jobs.config import load_config
+    from office.config import load_config
     from jobs.daemon import run_once
-    from jobs.workflow import Office
+    from office.base import Office
     from sop.book import Book
 
     def die(self, uids, folder=None):
@@ -92,7 +92,7 @@ def test_dovecot_restarting_during_a_fetch_loses_nothing(env, monkeypatch):
     from dataclasses import replace
 
     from intake import mailbox
-    from jobs.sender import send_due
+    from jobs.outgoing import send_due
 
     env.office.config = replace(env.config, mailbox=replace(env.config.mailbox, batch=1))
     for i in range(3):

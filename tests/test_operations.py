@@ -20,8 +20,9 @@ from openpyxl import load_workbook
 
 from jobs.daemon import BookLock, run_forever
 from jobs.demo import Cast, complaint_message, signature_png, write_config
-from jobs.recording import NewComplaint, record_complaint
-from jobs.workflow import Office
+from office.apply import act_for
+from office.base import Office
+from office.recording import NewComplaint, record_complaint
 from sop.book import Book
 from templates import TEMPLATES
 from tests.test_cli import pengaduan
@@ -79,11 +80,11 @@ def generated_year(office: Office, seed: int = 7) -> None:
                 task = office.book.open_task_of(row["id"])
                 moment += dt.timedelta(minutes=rng.choice([5, 20, 90, 600, 20000]))
                 text = f"Langkah {step}." + (f"\nSeksi: {rng.choice(sections)}" if step == 2 else "")
-                row, _ = office.act_for(row, task, text, "petugas uji", moment)
+                row, _ = act_for(office, row, task, text, "petugas uji", moment)
 
 
 def test_a_year_of_complaints_reported_matches_the_book(env, tmp_path):
-    from jobs.reports import period, recap
+    from office.reports import period, recap
 
     generated_year(env.office)
     result = pengaduan("--config", str(env.config_path), "laporan", "--tahun", "2026", "--keluar", str(tmp_path))
@@ -161,7 +162,7 @@ def test_backup_and_restore_round_trip(env):
 
 
 def test_backups_are_kept_to_the_configured_depth(env):
-    from jobs.backup import make_backup
+    from office.backup import make_backup
 
     env.office.config = replace(env.config, backup_keep=2)
     for minute in range(4):
@@ -171,7 +172,7 @@ def test_backups_are_kept_to_the_configured_depth(env):
 
 
 def test_retention_anonymises_closed_complaints_and_keeps_the_register(env):
-    from jobs.privacy import PLACEHOLDER, purge_expired
+    from office.privacy import PLACEHOLDER, purge_expired
 
     number = start(env)
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Putus."),
@@ -200,7 +201,7 @@ def test_two_offices_run_in_one_daemon(rig):
         folder = Path(tempfile.mkdtemp(prefix="pgd-office-"))
         signature = folder / "ttd.png"
         signature.write_bytes(signature_png())
-        from jobs.config import load_config
+        from office.config import load_config
 
         cfg = replace(load_config(write_config(folder, rig, signature, cast)), poll_seconds=1)
         offices.append(Office(cfg, Book(cfg.database)))

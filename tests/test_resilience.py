@@ -8,11 +8,12 @@ import logging
 
 from imap_tools import MailBoxUnencrypted
 
-from jobs import pipeline
+from office import arrivals
 from jobs.daemon import run_once
-from jobs.pipeline import process_raw
-from jobs.sender import SmtpSettings, send_due
-from jobs.workflow import Office
+from office.arrivals import process_raw
+from office.config import SmtpSettings
+from jobs.outgoing import send_due
+from office.base import Office
 
 
 def office_box(env, folder="INBOX"):
@@ -50,14 +51,14 @@ def test_the_same_mail_delivered_twice_is_one_complaint(env):
 
 
 def test_a_message_that_keeps_failing_is_quarantined_and_never_blocks_others(env, monkeypatch, caplog):
-    original = pipeline.HANDLERS["complaint"]
+    original = arrivals.HANDLERS["complaint"]
 
     def fragile(office, msg, cls, now):
         if "RUSAK" in msg.subject:
             raise RuntimeError("templat surat hilang")
         return original(office, msg, cls, now)
 
-    monkeypatch.setitem(pipeline.HANDLERS, "complaint", fragile)
+    monkeypatch.setitem(arrivals.HANDLERS, "complaint", fragile)
     env.complain(0, subject="RUSAK: pesan yang selalu gagal")
     env.complain(1)
     with caplog.at_level(logging.ERROR):
@@ -78,7 +79,7 @@ def test_a_message_that_keeps_failing_is_quarantined_and_never_blocks_others(env
 def test_imap_outage_is_logged_and_the_cycle_goes_on(env, caplog):
     from dataclasses import replace
 
-    from jobs.mailrig import free_port
+    from jobs.demo.mailrig import free_port
 
     broken = replace(env.config, mailbox=replace(env.config.mailbox, port=free_port()))
     with caplog.at_level(logging.ERROR):
@@ -89,10 +90,10 @@ def test_imap_outage_is_logged_and_the_cycle_goes_on(env, caplog):
 def test_smtp_outage_keeps_mail_queued_and_sends_it_once_when_back(env):
     env.complain(0)
     now = dt.datetime.now(dt.timezone.utc)
-    from jobs.pipeline import poll
+    from jobs.incoming import poll
 
     poll(env.office, lambda: now)
-    from jobs.mailrig import free_port
+    from jobs.demo.mailrig import free_port
 
     down = SmtpSettings("127.0.0.1", free_port(), security="none")
     assert send_due(env.office.book, down, env.cast.office, now) == 0
@@ -119,7 +120,7 @@ def test_book_and_files_are_private_to_the_service_account(env):
 def test_a_locked_book_delays_intake_without_losing_or_quarantining(env, caplog):
     import sqlite3 as sql
 
-    from jobs.workflow import Office
+    from office.base import Office
     from sop.book import Book
 
     env.complain(0)
@@ -143,21 +144,21 @@ def test_a_full_disk_delays_intake_without_losing_or_quarantining(env, monkeypat
 
     env.complain(0)
     env.complain(1)
-    import jobs.pipeline
+    import office.arrivals
 
-    real_write = jobs.pipeline.write_private
+    real_write = office.arrivals.write_private
 
     def full_disk(path, data):
         if "/raw/" in str(path):
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         return real_write(path, data)
 
-    monkeypatch.setattr(jobs.pipeline, "write_private", full_disk)
+    monkeypatch.setattr(office.arrivals, "write_private", full_disk)
     with caplog.at_level(logging.ERROR):
         env.cycle()
     assert "No space left on device" in caplog.text
     assert env.office.book.complaints() == [] and env.office.book.messages("quarantine") == []
-    monkeypatch.setattr(jobs.pipeline, "write_private", real_write)  # space freed
+    monkeypatch.setattr(office.arrivals, "write_private", real_write)  # space freed
     env.cycle()
     assert len(env.office.book.complaints()) == 2
 

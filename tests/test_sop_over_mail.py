@@ -10,8 +10,8 @@ from email.utils import make_msgid
 
 from icalendar import Calendar
 
-from jobs.clocks import check_deadlines
-from jobs.daemon import send_outbox
+from office.deadlines import check_deadlines
+from jobs.outgoing import send_outbox
 from jobs.demo import reply_to
 from tests.test_cli import pengaduan
 
@@ -149,7 +149,7 @@ def test_forged_sender_changes_nothing_and_the_real_official_is_told(env):
 
 
 def test_dkim_required_replies_need_our_servers_pass(env):
-    from jobs.mailrig import ReceivingCheck
+    from jobs.demo.mailrig import ReceivingCheck
 
     ours = f"mx.{env.cast.domain}"
     env.office.config = replace(env.config, security=replace(
@@ -245,7 +245,7 @@ def test_show_reports_each_step_against_its_standard(env):
 
 def test_mail_stuck_past_the_give_up_time_alerts_staff(env):
     number = start(env)
-    from jobs.mailrig import free_port
+    from jobs.demo.mailrig import free_port
 
     broken = replace(env.config, smtp=replace(env.config.smtp, port=free_port()), smtp_give_up_hours=1)
     env.office.config = broken
@@ -260,7 +260,7 @@ def test_mail_stuck_past_the_give_up_time_alerts_staff(env):
     alerts = [s for s in subjects(env, env.official("jfu")[1]) if "Surel gagal dikirim" in s]
     # One alert at once; the others of that hour come together in one digest an hour later.
     assert len(alerts) == 1
-    from jobs.recording import send_digests
+    from office.notices import send_digests
 
     assert send_digests(env.office, later + dt.timedelta(minutes=61)) == 1
     send_outbox(env.office, later + dt.timedelta(minutes=61))
@@ -273,7 +273,7 @@ def test_a_changed_role_directory_keeps_open_tasks_working(env):
     new_address = "sekretaris.baru@" + env.cast.domain
     text = env.config_path.read_text().replace(env.official("sekretaris")[1], new_address)
     env.config_path.write_text(text)
-    from jobs.config import load_config
+    from office.config import load_config
 
     env.office.config = load_config(env.config_path)
     routing = env.routing("sekretaris", number, 2)  # sent to the former address
@@ -315,7 +315,7 @@ def test_another_office_sop_with_other_steps_runs_end_to_end(env):
         f'[roles.lurah]\nname = "{lurah[0]}"\nemail = "{lurah[1]}"\nnip = "197001011990032001"\n'
         '[sop]\nfile = "sop-kelurahan.toml"\n[letters]\nsigner_role = "lurah"\nsigner_title = "LURAH RAWA MAKMUR"\n')
     env.config_path.write_text(text)
-    from jobs.config import load_config
+    from office.config import load_config
 
     env.office.config = load_config(env.config_path)
     number = start(env)

@@ -16,7 +16,7 @@ from imap_tools.errors import MailboxLoginError
 
 from intake.mailbox import Mailbox, MailboxSettings
 from intake.oauth import OAuthError, OAuthSettings, TokenSource
-from jobs.mailrig import MailRig
+from jobs.demo.mailrig import MailRig
 
 USER = "pengaduan@aman.test"
 

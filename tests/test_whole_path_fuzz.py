@@ -42,9 +42,9 @@ def _raw(sender: tuple[str, str], to: str, subject: str, body: str, in_reply_to:
 
 @pytest.fixture(scope="module")
 def office(rig):
-    from jobs.config import load_config
+    from office.config import load_config
     from jobs.demo import signature_png, write_config
-    from jobs.workflow import Office
+    from office.base import Office
     from letters.seal import make_key
     from sop.book import Book
 
@@ -64,7 +64,7 @@ def office(rig):
 
 def _play(office, subject: str, name: str, answer: str) -> dict:
     """A complaint by mail, then each official's reply by mail; the complaint's row at the end."""
-    from jobs.pipeline import process_raw
+    from office.arrivals import process_raw
 
     cfg = office.config
     now = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.timezone.utc)
@@ -121,7 +121,7 @@ def test_any_text_in_subject_name_and_answer_makes_a_letter_with_only_the_answer
 
 
 def test_a_letter_full_of_control_characters_converts_with_libreoffice(office, tmp_path):
-    from jobs.pdf import libreoffice, to_pdf
+    from letters.pdf import libreoffice, to_pdf
 
     if libreoffice() is None:
         pytest.skip("LibreOffice is not installed")

@@ -18,7 +18,7 @@ from pathlib import Path
 from intake.classify import Identity
 from intake.mailbox import MailboxSettings
 from intake.oauth import OAuthSettings, TokenSource
-from jobs.sender import SmtpSettings
+from intake.settings import IntakeSettings
 from letters.model import Letterhead
 from sop.clock import NudgePolicy, OfficeClock, parse_hours
 from sop.directory import DEFAULT_TITLES, Directory, Official, Section
@@ -31,6 +31,19 @@ SECURITY = ("none", "starttls", "ssl")
 
 class ConfigError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str = "starttls"  # none | starttls | ssl
+    username: str | None = None
+    password: str | None = None
+    verify_tls: bool = True
+    timeout: float = 60.0
+    ca_file: str | None = None
+    tokens: TokenSource | None = field(default=None, compare=False)  # XOAUTH2 instead of a password
 
 
 @dataclass(frozen=True)
@@ -53,17 +66,6 @@ class LetterSettings:
     pdf: bool = True  # make a PDF beside each letter where LibreOffice is installed
     pades_certificate: Path | None = None  # PKCS#12 for a PAdES signature on the PDF
     pades_password: str | None = None
-
-
-@dataclass(frozen=True)
-class IntakeSettings:
-    max_attachment_bytes: int = 10 * 2**20
-    max_total_bytes: int = 25 * 2**20
-    ack_per_hour: int = 3
-    quarantine_after: int = 3
-    confidential_by_default: bool = False  # hide complainants from section copies unless lifted
-    max_attachments: int = 50  # per message; a flood of tiny files is recorded, not stored
-    hold_after: int = 10  # complaints per hour from one sender before the rest wait for staff; 0: never
 
 
 @dataclass(frozen=True)

@@ -1,33 +1,27 @@
 """Recording what arrives: new complaints (by email, forwarded by staff, or recorded at the
-desk), their attachments, citizens' additions, and delivery failures.
-
-Everything here runs inside the caller's transaction. Attachment files are stored under
-names made here (complaint, message key, position, a type-derived extension); the name the
-sender gave is kept only as data.
+desk), held bursts and their release, citizens' additions, officials' notes, and delivery
+failures. Everything here runs inside the caller's transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
-import mimetypes
 from dataclasses import dataclass, replace
 
 from intake.parse import Attachment, Incoming
 from intake.text import clean_line, clean_text
-from jobs.workflow import CHANNEL_WORDS, Office, recipient
-from letters.mail import render_mail
-from letters.dates import waktu
-from sop.book import iso, parse_iso, place_private, write_private
+from office.apply import act
+from office.attachments import store_attachments
+from office.base import Office
+from office.notices import HOUR, alert_staff, pass_on_note, tell_holder_of_addition
+from sop.book import iso
 from sop.directory import Official, mailbox_of
-from sop.engine import OPEN, SYSTEM, Recorded, advance
+from sop.engine import SYSTEM, Recorded
+from sop.terms import OPEN, channel_words
 
 log = logging.getLogger(__name__)
-
-CHANNELS = ("email", "langsung", "telepon", "surat", "lapor")
-HOUR = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -118,11 +112,8 @@ def finish_recording(office: Office, row: dict, channel: str, actor: str, now: d
     cfg = office.config
     nxt = cfg.procedure.next_step(1)
     reported = f" dan dilaporkan kepada {cfg.directory.official(nxt.role).title}" if nxt else ""
-    text = (f"Pengaduan diterima melalui {CHANNEL_WORDS.get(channel, channel)} dan dicatat "
-            f"dalam buku pengaduan{reported}.")
-    outcome = advance(office.case(row), Recorded(actor=actor, text=text), now, cfg.procedure,
-                      cfg.directory.section_choices)
-    return office.apply(row, outcome, now)
+    text = f"Pengaduan diterima melalui {channel_words(channel)} dan dicatat dalam buku pengaduan{reported}."
+    return act(office, row, Recorded(actor=actor, text=text), now)[0]
 
 
 def release_held(office: Office, row: dict, who: str, now: dt.datetime) -> dict:
@@ -132,68 +123,14 @@ def release_held(office: Office, row: dict, who: str, now: dt.datetime) -> dict:
     return finish_recording(office, {**row, "held_at": None}, row["channel"], row["recorded_by"] or SYSTEM, now)
 
 
-def store_attachments(office: Office, complaint_id: int, key: str | None,
-                      attachments: tuple[Attachment, ...], now: dt.datetime, purpose: str = "pengaduan") -> None:
-    if not attachments:
-        return
-    cfg = office.config
-    limit = cfg.intake.max_attachment_bytes
-    budget = cfg.intake.max_total_bytes
-    folder = cfg.files / "lampiran" / str(now.astimezone(cfg.clock.tz).year) / str(complaint_id)
-    prefix = (key or hashlib.sha256(str(now).encode()).hexdigest())[:12]
-    offset = len(office.book.attachments(complaint_id, None))
-    for position, item in enumerate(attachments, start=offset + 1):
-        size = item.length()
-        digest = item.digest()
-        note, path = "", None
-        if position - offset > cfg.intake.max_attachments:
-            note = f"melebihi {cfg.intake.max_attachments} lampiran per pesan; tidak disimpan"
-        elif size > limit:
-            note = f"melebihi batas {limit // 2**20} MB per berkas; tidak disimpan"
-        elif size > budget:
-            note = f"melebihi batas {cfg.intake.max_total_bytes // 2**20} MB per pesan; tidak disimpan"
-        else:
-            budget -= size
-            ext = mimetypes.guess_extension(item.content_type, strict=False) or ".bin"
-            path = folder / f"{prefix}-{position:03d}{ext}"
-            if item.staged:  # written by the parse-ahead worker: only renamed into place
-                place_private(item.staged, path)
-            else:
-                write_private(path, item.data)
-        office.book.add_attachment(complaint_id=complaint_id, message_key=key, filename=item.filename,
-                                   content_type=item.content_type, size=size, sha256=digest,
-                                   path=str(path) if path else None, note=note, purpose=purpose)
-    if attachments:
-        rows = office.book.attachments(complaint_id, None)[offset:]
-        if len(rows) > 20:  # a summary, not ten thousand names, in the history
-            stored = sum(1 for r in rows if r["path"])
-            office.book.add_event(complaint_id, now, None, SYSTEM, "lampiran",
-                                  f"{len(rows)} lampiran diterima; {stored} disimpan, {len(rows) - stored} tidak.")
-            return
-        kept = [r["filename"] for r in rows if r["path"]]
-        refused = [f"{r['filename']} ({r['note']})" for r in rows if not r["path"]]
-        what = "lampiran surat jawaban" if purpose == "lampiran_surat" else "lampiran"
-        text = f"{len(kept)} {what} disimpan" + (f": {', '.join(kept)}" if kept else "")
-        if refused:
-            text += f"; tidak disimpan: {'; '.join(refused)}"
-        office.book.add_event(complaint_id, now, None, SYSTEM, "lampiran", text + ".")
-
-
 def add_followup(office: Office, row: dict, msg: Incoming, text: str, now: dt.datetime) -> None:
     """A citizen's addition: into the history, its attachments kept, the official told."""
     book = office.book
     book.add_event(row["id"], now, row["step"], msg.from_addr, "tambahan", text)
     store_attachments(office, row["id"], msg.key, msg.attachments, now)
     task = book.open_task_of(row["id"]) if row["state"] == OPEN else None
-    if task is None:
-        return
-    official = office.holder(task["role"], now)  # whoever holds the task now (a delegate too)
-    context = office.base_context(row, task["step"])
-    context["recipient"] = recipient(official)
-    context["addition"] = text
-    context["attachment_count"] = len(msg.attachments)
-    office.queue(row, "tambahan_pengadu", [(official.name, official.email)],
-                 render_mail("tambahan_pengadu", **context), now, in_reply_to=task["message_id"])
+    if task is not None:
+        tell_holder_of_addition(office, row, task, text, len(msg.attachments), now)
 
 
 def add_official_note(office: Office, row: dict, msg: Incoming, author: Official, text: str,
@@ -205,16 +142,7 @@ def add_official_note(office: Office, row: dict, msg: Incoming, author: Official
     book.add_event(row["id"], now, row["step"], msg.from_addr, "catatan",
                    f"Catatan {author.title} {author.name}: {text}")
     task = book.open_task_of(row["id"]) if row["state"] == OPEN else None
-    holder = office.holder(task["role"], now) if task else None
-    context = office.base_context(row, task["step"] if task else None)
-    context.update(note=text, author=recipient(author), holder=recipient(holder) if holder else None)
-    if holder and holder.email not in (msg.from_addr, *office.config.directory.official(task["role"]).aliases):
-        context["recipient"] = recipient(holder)
-        office.queue(row, "catatan_pejabat", [(holder.name, holder.email)],
-                     render_mail("catatan_pejabat", **context), now)
-    context["recipient"] = recipient(author)
-    office.queue(row, "catatan_diterima", [(author.name, msg.from_addr)],
-                 render_mail("catatan_diterima", **context), now)
+    pass_on_note(office, row, task, author, msg.from_addr, text, now)
 
 
 def returned_mail(office: Office, msg: Incoming) -> dict | None:
@@ -254,47 +182,3 @@ def record_bounce(office: Office, msg: Incoming, now: dt.datetime) -> tuple[int 
     return (row["id"] if row else None), f"mengembalikan {sent['message_id']}"
 
 
-def alert_staff(office: Office, row: dict | None, template: str, now: dt.datetime, **extra) -> None:
-    """Tell staff of something that needs a person. One alert of a kind an hour goes out at
-    once; the others of that hour wait for one digest (a flood of forged delivery reports or
-    failing messages must not become a flood of mail to staff)."""
-    cfg = office.config
-    staff = cfg.directory.official(cfg.procedure.step(1).role)  # staff: the performers of step 1
-    context = office.base_context(row, None) if row else {
-        "office": {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address}}
-    context["recipient"] = {"title": staff.title, "name": staff.name, "email": staff.email}
-    context.update(extra)
-    rendered = render_mail(template, **context)
-    if _alerted_within_hour(office, staff.email, template, now):
-        office.book.add_to_digest(template, row["id"] if row else None, rendered.subject, now)
-        return
-    office.queue(row, template, [(staff.name, staff.email)], rendered, now)
-
-
-def _alerted_within_hour(office: Office, staff: str, template: str, now: dt.datetime) -> bool:
-    since = now - HOUR
-    return bool(office.book.count_mail_to(staff, template, since) or
-                office.book.count_mail_to(staff, f"ringkasan_{template}", since))
-
-
-def send_digests(office: Office, now: dt.datetime) -> int:
-    """The hourly digest of each kind of staff alert held back; returns how many went out."""
-    pending = office.book.pending_digest()
-    if not pending:
-        return 0
-    cfg = office.config
-    staff = cfg.directory.official(cfg.procedure.step(1).role)
-    sent = 0
-    with office.book.transaction():
-        for kind in dict.fromkeys(p["kind"] for p in pending):
-            if _alerted_within_hour(office, staff.email, kind, now):
-                continue
-            items = [p for p in pending if p["kind"] == kind]
-            context = {"office": {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address},
-                       "recipient": {"title": staff.title, "name": staff.name, "email": staff.email},
-                       "items": [{"at": waktu(parse_iso(p["at"]), cfg.clock.tz), "text": p["text"]} for p in items]}
-            office.queue(None, f"ringkasan_{kind}", [(staff.name, staff.email)],
-                         render_mail("ringkasan_peringatan", **context), now)
-            office.book.mark_digest_sent([p["id"] for p in items], now)
-            sent += 1
-    return sent

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from jobs.workflow import Office, recipient, staff_role
 from letters.dates import waktu
-from letters.mail import render_mail
+from office.base import Office, staff_role
+from office.notices import alert_staff, escalate, remind, reroute
 from sop.book import parse_iso
 from sop.clock import next_nudge, next_nudge_at
-from sop.engine import OPEN, SYSTEM
+from sop.engine import SYSTEM
+from sop.terms import OPEN
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def follow_delegations(office: Office, now: dt.datetime, since: dt.datetime | No
     for role in roles:
         if role in office.config.directory.officials and office.book.open_tasks_of_role(role):
             with office.book.transaction():
-                moved += office.reroute(role, now)
+                moved += reroute(office, role, now)
     return moved
 
 
@@ -59,22 +60,11 @@ def check_deadlines(office: Office, now: dt.datetime) -> int:
             if row["state"] != OPEN:
                 continue
             step = cfg.procedure.step(task["step"])
-            holder = office.holder(task["role"], now)
-            context = office.base_context(row, step.no)
-            context["step"]["due"] = waktu(due, cfg.clock.tz)
-            context["holder"] = recipient(holder)
             if kind == "pengingat":
-                context["recipient"] = recipient(holder)
-                office.queue(row, "pengingat", [(holder.name, holder.email)], render_mail("pengingat", **context),
-                             now, in_reply_to=task["message_id"])
+                remind(office, row, task, due, now)
             else:
-                told = dict.fromkeys(r for r in (step.escalate_to, staff_role(cfg)) if r)
-                for role in told:
-                    boss = office.holder(role, now)
-                    context["recipient"] = recipient(boss)
-                    # Threaded by the complaint, not the task: its Message-ID holds the token.
-                    office.queue(row, "terlambat", [(boss.name, boss.email)], render_mail("terlambat", **context),
-                                 now)
+                told = list(dict.fromkeys(r for r in (step.escalate_to, staff_role(cfg)) if r))
+                escalate(office, row, task, told, due, now)
                 office.book.add_event(row["id"], now, step.no, SYSTEM, "terlambat",
                                       f"Langkah {step.no} melewati batas waktu ({waktu(due, cfg.clock.tz)}); "
                                       f"diberitahukan kepada {', '.join(office.holder(r, now).title for r in told)}.")
@@ -85,3 +75,18 @@ def check_deadlines(office: Office, now: dt.datetime) -> int:
                                                                  last_at=now, **timing))
             count += 1
     return count
+
+
+def warn_token_expiry(office: Office, now: dt.datetime) -> bool:
+    """Staff hear once a day, from three days ahead, that the mailbox's OAuth2 refresh token is
+    about to expire (a provider that says when; see intake.oauth)."""
+    tokens = office.config.mailbox.tokens
+    warning = tokens.expiry_warning(now) if tokens else None
+    if warning is None:
+        return False
+    staff = office.config.directory.official(office.config.procedure.step(1).role)
+    if office.book.count_mail_to(staff.email, "token_berakhir", now - dt.timedelta(days=1)):
+        return False
+    with office.book.transaction():
+        alert_staff(office, None, "token_berakhir", now, error=warning, mailbox=office.config.mailbox.address)
+    return True

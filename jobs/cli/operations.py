@@ -9,14 +9,14 @@ from pathlib import Path
 
 import click
 
-from jobs.cli import _load_config, _open_office, main
+from jobs.cli.common import Command, load_config_or_fail, open_office, refusals
 
 
-@main.command(help="Periksa konfigurasi, kotak surat, SMTP, buku, templat, kunci, jam dan disk.")
+@click.command(cls=Command, help="Periksa konfigurasi, kotak surat, SMTP, buku, templat, kunci, jam dan disk.")
 @click.option("--kirim-uji", is_flag=True, help="Kirim surel uji kepada staf.")
 @click.pass_context
 def doctor(ctx, kirim_uji: bool) -> None:
-    from jobs.config import ConfigError, config_path, load_config
+    from office.config import ConfigError, config_path, load_config
     from jobs.doctor import run_checks
 
     given = ctx.find_root().obj["config"]
@@ -37,7 +37,7 @@ def doctor(ctx, kirim_uji: bool) -> None:
     ctx.exit(1 if failed else 0)
 
 
-@main.command(help="Rekap bulanan/tahunan untuk Camat: XLSX dan DOCX dengan grafik, serta ringkasan.")
+@click.command(cls=Command, help="Rekap bulanan/tahunan untuk Camat: XLSX dan DOCX dengan grafik, serta ringkasan.")
 @click.option("--bulan", metavar="YYYY-MM", default=None)
 @click.option("--tahun", type=int, default=None)
 @click.option("--dari", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
@@ -47,14 +47,14 @@ def doctor(ctx, kirim_uji: bool) -> None:
 @click.pass_context
 def laporan(ctx, bulan, tahun, dari, sampai, keluar: Path) -> None:
     from sop.clock import utcnow
-    from jobs.privacy import record_access
-    from jobs.reports import charts, period, recap, summary_text, write_docx, write_xlsx
+    from office.privacy import record_access
+    from office.reports import charts, period, recap, summary_text, write_docx, write_xlsx
 
     try:
         title, start, end = period(bulan, tahun, dari.date() if dari else None, sampai.date() if sampai else None)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    office = _open_office(ctx)
+    office = open_office(ctx)
     r = recap(office, title, start, end, utcnow(), progress=sys.stderr.isatty())
     keluar.mkdir(parents=True, exist_ok=True)
     stem = keluar / f"laporan-pengaduan-{start:%Y%m%d}-{(end - dt.timedelta(days=1)):%Y%m%d}"
@@ -66,56 +66,55 @@ def laporan(ctx, bulan, tahun, dari, sampai, keluar: Path) -> None:
     click.echo(f"\nBerkas: {stem.with_suffix('.xlsx')}, {stem.with_suffix('.docx')}")
 
 
-@main.command(help="Ekspor buku pengaduan (kolom buku pengaduan kertas) ke CSV atau XLSX.")
+@click.command(cls=Command, help="Ekspor buku pengaduan (kolom buku pengaduan kertas) ke CSV atau XLSX.")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def ekspor(ctx, target: Path) -> None:
-    from jobs.privacy import record_access
-    from jobs.reports import export_book
+    from office.privacy import record_access
+    from office.reports import export_book
 
-    office = _open_office(ctx)
+    office = open_office(ctx)
     count = export_book(office, target, progress=sys.stderr.isatty())
     record_access(office, "ekspor", str(target), f"{count} pengaduan")
     click.echo(f"{count} pengaduan diekspor ke {target}.")
 
 
-@main.command(help="Catat nomor pelacakan SP4N-LAPOR! pada suatu pengaduan.")
+@click.command(cls=Command, help="Catat nomor pelacakan SP4N-LAPOR! pada suatu pengaduan.")
 @click.argument("number")
 @click.argument("lapor_id")
 @click.pass_context
 def lapor(ctx, number: str, lapor_id: str) -> None:
-    office = _open_office(ctx)
-    with office.book.transaction():
-        row = office.book.complaint(number)
-        if row is None:
-            raise click.ClickException(f"Pengaduan {number} tidak ada dalam buku.")
-        office.book.set_lapor_id(row["id"], lapor_id.strip())
+    from office.commands import set_lapor_id
+
+    office = open_office(ctx)
+    with refusals():
+        set_lapor_id(office, number, lapor_id)
     click.echo(f"Nomor LAPOR! {lapor_id} dicatat pada {number}.")
 
 
-@main.command(help="Buat cadangan buku dan berkas sekarang (daemon juga membuatnya setiap hari).")
+@click.command(cls=Command, help="Buat cadangan buku dan berkas sekarang (daemon juga membuatnya setiap hari).")
 @click.pass_context
 def cadangan(ctx) -> None:
-    from jobs.backup import make_backup
+    from office.backup import make_backup
     from sop.clock import utcnow
 
-    office = _open_office(ctx)
+    office = open_office(ctx)
     book_copy, files_copy = make_backup(office, utcnow())
     click.echo(f"Cadangan dibuat: {book_copy}")
     click.echo(f"                 {files_copy}")
     click.echo(f"Disimpan {office.config.backup_keep} cadangan terakhir di {office.config.backup_folder}.")
 
 
-@main.command("pulihkan", help="Pulihkan buku (dan berkas) dari cadangan; hentikan daemon dahulu.")
+@click.command("pulihkan", cls=Command, help="Pulihkan buku (dan berkas) dari cadangan; hentikan daemon dahulu.")
 @click.argument("backup_db", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--berkas", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Arsip berkas-<waktu>.tar.gz dari cadangan yang sama.")
 @click.pass_context
 def pulihkan(ctx, backup_db: Path, berkas: Path | None) -> None:
-    from jobs.backup import restore
+    from office.backup import restore
     from jobs.daemon import BookLock
 
-    cfg = _load_config(ctx)
+    cfg = load_config_or_fail(ctx)
     lock = BookLock(cfg.database)
     try:
         lock.acquire()  # refuses while a daemon runs on this book
@@ -128,32 +127,32 @@ def pulihkan(ctx, backup_db: Path, berkas: Path | None) -> None:
     click.echo(f"Buku dipulihkan dari {backup_db}" + (f" dan berkas dari {berkas}." if berkas else "."))
 
 
-@main.command("data-pribadi", help="Ekspor semua data tentang satu orang (hak akses UU 27/2022) sebagai JSON.")
+@click.command("data-pribadi", cls=Command, help="Ekspor semua data tentang satu orang (hak akses UU 27/2022) sebagai JSON.")
 @click.argument("email")
 @click.pass_context
 def data_pribadi(ctx, email: str) -> None:
-    from jobs.privacy import person_data, record_access
+    from office.privacy import person_data, record_access
 
-    office = _open_office(ctx)
+    office = open_office(ctx)
     record_access(office, "data-pribadi", email.lower(), "ekspor permintaan subjek data")
     click.echo(json.dumps(person_data(office, email), ensure_ascii=False, indent=2, default=str))
 
 
-@main.command(help="Anonimkan sekarang pengaduan yang melewati masa retensi ([privacy] retention_days).")
+@click.command(cls=Command, help="Anonimkan sekarang pengaduan yang melewati masa retensi ([privacy] retention_days).")
 @click.pass_context
 def retensi(ctx) -> None:
     from sop.clock import utcnow
-    from jobs.privacy import purge_expired
+    from office.privacy import purge_expired
 
-    office = _open_office(ctx)
+    office = open_office(ctx)
     if not office.config.retention_days:
         raise click.ClickException("Masa retensi belum diatur: isi [privacy] retention_days pada konfigurasi.")
     click.echo(purge_expired(office, utcnow()) or "Tidak ada pengaduan yang melewati masa retensi.")
 
 
-@main.command(help="Catatan siapa membaca atau mengekspor data pribadi.")
+@click.command(cls=Command, help="Catatan siapa membaca atau mengekspor data pribadi.")
 @click.pass_context
 def audit(ctx) -> None:
-    office = _open_office(ctx)
+    office = open_office(ctx)
     for entry in office.book.audit_log():
         click.echo(f"{entry['at']}  {entry['who']:<12} {entry['action']:<14} {entry['subject']}  {entry['detail']}")

@@ -13,7 +13,7 @@ import getpass
 import logging
 from pathlib import Path
 
-from jobs.workflow import Office
+from office.base import Office
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def record_access(office: Office, action: str, subject: str = "", detail: str = 
 
 def person_data(office: Office, email: str) -> dict:
     """Everything the book holds about one person, with the processing trail (UU 27/2022 Pasal 32)."""
-    from jobs.views import complaint_json
+    from office.views import complaint_json
 
     email = email.lower()
     now = dt.datetime.now(dt.timezone.utc)

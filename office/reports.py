@@ -11,7 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jobs.workflow import CHANNEL_WORDS, Office
+from sop.terms import CHANNEL_WORDS
+from office.base import Office
 from letters.safe import one_line, spreadsheet_text, xml_text
 from letters.dates import tanggal
 from sop.book import parse_iso

@@ -13,7 +13,7 @@ import sqlite3
 import tarfile
 from pathlib import Path
 
-from jobs.workflow import Office
+from office.base import Office
 from sop.book import private_dir
 
 log = logging.getLogger(__name__)

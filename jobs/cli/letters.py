@@ -8,11 +8,10 @@ from pathlib import Path
 
 import click
 
-from jobs.cli import _Group, _open_office, emitted, main
-from jobs.cli_staff import _send_now
+from jobs.cli.common import Command, Group, emitted, open_office, refusals, send_now
 
 
-@main.group(cls=_Group, help="Kunci segel elektronik kantor (Ed25519) untuk surat jawaban.")
+@click.group(cls=Group, help="Kunci segel elektronik kantor (Ed25519) untuk surat jawaban.")
 def kunci() -> None:
     pass
 
@@ -22,7 +21,7 @@ def kunci() -> None:
 def kunci_buat(ctx) -> None:
     from letters.seal import make_key, public_text
 
-    office = _open_office(ctx)
+    office = open_office(ctx)
     path = office.config.letters.key
     try:
         key = make_key(path)
@@ -38,7 +37,7 @@ def kunci_buat(ctx) -> None:
 def kunci_tampil(ctx) -> None:
     from letters.seal import load_key, public_text
 
-    office = _open_office(ctx)
+    office = open_office(ctx)
     path = office.config.letters.key
     if not path.exists():
         raise click.ClickException(f"Belum ada kunci di {path}; buat dengan: pengaduan kunci buat")
@@ -48,7 +47,7 @@ def kunci_tampil(ctx) -> None:
 def _known_keys(ctx, extra: tuple[Path, ...]) -> dict:
     from letters.seal import key_id, load_key, parse_public
 
-    from jobs.config import ConfigError, config_path, load_config
+    from office.config import ConfigError, config_path, load_config
 
     keys = {}
     texts = [p.read_text() for p in extra]
@@ -67,7 +66,7 @@ def _known_keys(ctx, extra: tuple[Path, ...]) -> dict:
     return keys
 
 
-@main.command(help="Periksa keaslian surat jawaban (.docx, .pdf, atau teks kode QR), tanpa internet.")
+@click.command(cls=Command, help="Periksa keaslian surat jawaban (.docx, .pdf, atau teks kode QR), tanpa internet.")
 @click.argument("target")
 @click.option("--kunci", "key_files", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
               help="Berkas kunci publik kantor penerbit (bila bukan kantor ini).")
@@ -79,7 +78,7 @@ def verifikasi(ctx, target: str, key_files, as_json: bool) -> None:
     keys = _known_keys(ctx, key_files)
     register = None
     try:
-        office = _open_office(ctx)
+        office = open_office(ctx)
         register = lambda s: office.book.letter(s.number, int(s.date[:4]))  # noqa: E731 (numbers restart yearly)
     except click.ClickException:
         pass
@@ -105,13 +104,13 @@ def verifikasi(ctx, target: str, key_files, as_json: bool) -> None:
     ctx.exit(0 if verdict.valid else 1)
 
 
-@main.group(cls=_Group, invoke_without_command=True, help="Surat jawaban: menunggu pengiriman, cetak, kirim.")
+@click.group(cls=Group, invoke_without_command=True, help="Surat jawaban: menunggu pengiriman, cetak, kirim.")
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.pass_context
 def surat(ctx, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    office = _open_office(ctx)
+    office = open_office(ctx)
     rows = []
     for letter in office.book.letters_awaiting_dispatch():
         complaint = office.book.complaint_by_id(letter["complaint_id"])
@@ -133,7 +132,7 @@ def surat(ctx, as_json: bool) -> None:
 
 
 @surat.command("kirim", help="Catat pengiriman surat (langkah penyampaian selesai); dengan --cara email sistem mengirimkannya.")
-@click.argument("number")
+@click.argument("number", metavar="NOMOR")
 @click.option("--cara", type=click.Choice(["email", "pos", "langsung"]), required=True)
 @click.option("--catatan", default="", help="Keterangan, misalnya nomor resi pos atau nama penerima.")
 @click.option("--petugas", default=None)
@@ -141,39 +140,24 @@ def surat(ctx, as_json: bool) -> None:
 def surat_kirim(ctx, number: str, cara: str, catatan: str, petugas: str | None) -> None:
     import getpass
 
+    from office.commands import DELIVERY_WAYS, dispatch_letter
     from sop.clock import utcnow
-    from jobs.issuing import write_dossier
 
-    office = _open_office(ctx)
+    office = open_office(ctx)
     now = utcnow()
-    who = petugas or getpass.getuser()
-    ways = {"email": "melalui surel", "pos": "melalui pos", "langsung": "diserahkan langsung"}
-    with office.book.transaction():
-        letter = office.book.letter(number)
-        if letter is None or letter["void"]:
-            raise click.ClickException(f"Surat {number} tidak ada atau sudah dibatalkan.")
-        if letter["dispatched_at"]:
-            raise click.ClickException(f"Surat {number} sudah tercatat dikirim pada {letter['dispatched_at']}.")
-        row = office.book.complaint_by_id(letter["complaint_id"])
-        task = office.book.open_task_of(row["id"])
-        step = office.config.procedure.step(task["step"]) if task else None
-        if step is None or "deliver_letter" not in step.on_done:
-            raise click.ClickException(f"Pengaduan {row['number']} tidak sedang menunggu penyampaian surat.")
-        if cara == "email" and not row["email"]:
-            raise click.ClickException("Pengadu tidak memiliki alamat surel; pilih --cara pos atau langsung.")
-        text = f"Surat {number} disampaikan {ways[cara]}." + (f" {catatan}" if catatan else "")
-        row, _ = office.act_for(row, task, text, f"petugas {who}", now)
-        office.book.record_dispatch(letter["id"], now, cara, text)
-        write_dossier(office, row)
-    click.echo(f"Pengiriman surat {number} dicatat ({ways[cara]}); pengaduan {row['number']} selesai.")
-    _send_now(office, now)
+    with refusals():
+        letter, row = dispatch_letter(office, number, cara, catatan, petugas or getpass.getuser(), now)
+    click.echo(f"Pengiriman surat {letter['number']} dicatat ({DELIVERY_WAYS[cara]}); "
+               f"pengaduan {row['number']} selesai.")
+    send_now(office, now)
 
 
 @surat.command("pdf", help="Buat PDF untuk surat yang belum memilikinya (memerlukan LibreOffice).")
 @click.pass_context
 def surat_pdf(ctx) -> None:
-    from jobs.pdf import libreoffice, make_pdfs
+    from letters.pdf import libreoffice
+    from office.issuing import make_pdfs
 
     if libreoffice() is None:
         raise click.ClickException("LibreOffice tidak terpasang; surat tetap tersedia dalam format Word.")
-    click.echo(f"{make_pdfs(_open_office(ctx))} PDF dibuat.")
+    click.echo(f"{make_pdfs(open_office(ctx))} PDF dibuat.")

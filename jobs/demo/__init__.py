@@ -21,7 +21,7 @@ from pathlib import Path
 
 from imap_tools import AND, MailBoxUnencrypted
 
-from jobs.mailrig import MailRig
+from jobs.demo.mailrig import MailRig
 
 DOMAIN = "kecamatan.test"
 PASSWORD = "rahasia-demo"
@@ -196,12 +196,12 @@ def reply_to(routing, sender: tuple[str, str], text: str) -> EmailMessage:
 def run_demo(directory: Path | None = None, *, echo=print) -> dict:
     from rich.console import Console
 
-    from jobs.config import load_config
+    from office.config import load_config
     from jobs.daemon import run_once
     from sop.clock import utcnow
     from letters.seal import make_key
-    from jobs.views import complaint_json
-    from jobs.workflow import Office
+    from office.views import complaint_json
+    from office.base import Office
     from sop.book import Book
 
     console = Console()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jobs.workflow import Office, due_of
+from office.base import Office, due_of
 from sop.book import parse_iso
 
 

@@ -1,22 +1,23 @@
-"""What the office issues besides emails: the numbered reply letter and meeting invitations."""
+"""What the office issues: the numbered, signed and sealed reply letter, its staff copy, its
+dossier in the archive, its PDF copy, and the record of its delivery."""
 
 from __future__ import annotations
 
 import datetime as dt
-
-from icalendar import Calendar, Event, vCalAddress, vText
-
 import json
+import logging
 from pathlib import Path
 
-from jobs.workflow import Office, recipient, safe_name
-from letters.dates import waktu
-from letters.mail import Attachment, render_mail
+from letters.pdf import libreoffice, sign_pades, to_pdf
 from letters.render import LetterData, Signer, render_letter
-from letters.safe import one_line
 from letters.seal import seal
-from sop.book import parse_iso, private_dir
-from sop.engine import SYSTEM, Meeting
+from office.base import Office, safe_name
+from office.views import complaint_json
+from sop.book import parse_iso
+from sop.engine import SYSTEM
+from sop.files import private_dir
+
+log = logging.getLogger(__name__)
 
 
 def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> dict:
@@ -116,14 +117,12 @@ def dossier_folder(office: Office, letter_number: str, issued_at: str) -> Path:
     return office.config.files / "arsip" / str(year) / safe_name(letter_number)
 
 
-def write_dossier(office: Office, row: dict) -> None:
+def write_dossier(office: Office, row: dict, now: dt.datetime) -> None:
     """The archive copy of a complaint beside its letter: the record, its history, the delivery."""
-    from jobs.views import complaint_json
-
     letter = office.book.current_letter(row["id"])
     if letter is None:
         return
-    doc = complaint_json(office, row, dt.datetime.now(dt.timezone.utc), detail=True)
+    doc = complaint_json(office, row, now, detail=True)
     doc["letters"] = office.book.letters_of(row["id"])
     folder = private_dir(dossier_folder(office, letter["number"], letter["issued_at"]))
     (folder / "pengaduan.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
@@ -136,58 +135,23 @@ def record_delivery(office: Office, row: dict, method: str, note: str, now: dt.d
         office.book.record_dispatch(letter["id"], now, method, note)
 
 
-def invitation(office: Office, row: dict, meeting: Meeting, attendees: list[tuple[str, str]],
-               now: dt.datetime) -> bytes:
-    """An iCalendar REQUEST for the meeting; its UID is stable per complaint and time."""
+def make_pdfs(office: Office) -> int:
+    """PDFs for letters that have none yet; returns how many were made."""
     cfg = office.config
-    cal = Calendar()
-    cal.add("prodid", "-//pengaduan//Rapat Dinas//ID")
-    cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
-    event = Event()
-    event.add("uid", f"rapat-{safe_name(row['number'])}-{meeting.when:%Y%m%dT%H%M}@{cfg.identity.domain}")
-    event.add("dtstamp", now)
-    event.add("dtstart", meeting.when)
-    event.add("dtend", meeting.when + dt.timedelta(hours=1))
-    # What the calendar says of the complaint: for a confidential one only its neutral subject,
-    # since the file goes to every attendee, section heads included.
-    topic = (row["pokok"] or "dirahasiakan") if row["confidential"] else (row["pokok"] or row["subject"])
-    # RFC 5545 text holds no control characters: every value passes letters.safe.one_line.
-    event.add("summary", one_line(f"Rapat dinas pengaduan {row['number']}"))
-    event.add("description", one_line(f"Pembahasan pengaduan {row['number']}: {topic} (SOP Rapat Dinas)."))
-    event.add("location", vText(one_line(cfg.office_name)))
-    organizer = vCalAddress(f"mailto:{cfg.mailbox.address}")
-    organizer.params["cn"] = vText(one_line(cfg.office_name))
-    event["organizer"] = organizer
-    for name, address in attendees:
-        attendee = vCalAddress(f"mailto:{address}")
-        attendee.params["cn"] = vText(one_line(name))
-        attendee.params["role"] = vText("REQ-PARTICIPANT")
-        event.add("attendee", attendee, encode=0)
-    cal.add_component(event)
-    return cal.to_ical()
-
-
-def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.datetime) -> None:
-    cfg = office.config
-    people = []
-    for role in meeting.with_roles:
-        if role == "section":
-            section = cfg.directory.section(row["section"])
-            if section:
-                people.append({"title": section.title, "name": section.head, "email": section.email})
-        else:
-            people.append(recipient(office.holder(role, now)))
-    attendees = [(p["name"], p["email"]) for p in people]
-    ics = invitation(office, row, meeting, attendees, now)
-    for person in people:
-        context = office.base_context(row, None)
-        if row["confidential"] and not office.may_see_identity(person["email"]):
-            context["c"] = office.complaint_view(row, redact=True)
-            context["history"] = []
-        context["recipient"] = person
-        context["when"] = waktu(meeting.when, cfg.clock.tz)
-        context["attendees"] = people
-        office.queue(row, "undangan_rapat", [(person["name"], person["email"])],
-                     render_mail("undangan_rapat", **context), now,
-                     attachments=(Attachment("undangan-rapat.ics", ics, "text", "calendar"),))
+    if not cfg.letters.pdf or libreoffice() is None:
+        return 0
+    made = 0
+    for letter in office.book.letters_without_pdf():
+        docx = Path(letter["path"])
+        try:
+            pdf = to_pdf(docx)
+            if cfg.letters.pades_certificate:
+                sign_pades(pdf, cfg.letters.pades_certificate, cfg.letters.pades_password,
+                           reason=f"Surat jawaban pengaduan nomor {letter['number']}", location=cfg.office_name)
+        except Exception:
+            log.exception("PDF surat %s tidak dapat dibuat; dicoba lagi nanti", letter["number"])
+            continue
+        with office.book.transaction():
+            office.book.set_letter_pdf(letter["id"], str(pdf))
+        made += 1
+    return made

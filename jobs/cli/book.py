@@ -1,81 +1,19 @@
-"""The `pengaduan` command: thin wiring from the command line to the book and the jobs.
-
-Messages for staff are in Bahasa Indonesia; `--json` output is for scripts.
-"""
+"""The book and the daemon: init, run, the book, one complaint, quarantine, the demo."""
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
-import sys
 from pathlib import Path
 
 import click
 
+from jobs.cli.common import Command, emitted, open_office, progress_bar
 from templates import TEMPLATES
 
 
-def _setup_logging(verbose: bool) -> None:
-    # Under systemd, journald stamps each line itself; elsewhere the time is part of the line.
-    journald = "JOURNAL_STREAM" in os.environ
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
-        format="%(levelname)s %(name)s: %(message)s" if journald else "%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("mail.log", "docxtpl", "imap_tools"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def _load_config(ctx: click.Context, path: str | None = None):
-    """The office's configuration; a wrong one is a clear message, not a traceback."""
-    from jobs.config import ConfigError, config_path, load_config
-
-    given = ctx.find_root().obj["config"]
-    try:
-        return load_config(config_path(path or (given[0] if given else None)))
-    except ConfigError as exc:
-        raise click.ClickException(f"Konfigurasi salah: {exc}") from None
-
-
-def _open_office(ctx: click.Context, path: str | None = None):
-    # Heavy modules load only when a command runs: `pengaduan --help` stays quick.
-    from jobs.workflow import Office
-    from sop.book import Book
-
-    if path is None and len(ctx.find_root().obj["config"]) > 1:
-        raise click.UsageError("Beberapa --config hanya untuk `run`; perintah ini memerlukan satu kantor.")
-    cfg = _load_config(ctx, path)
-    return Office(cfg, Book(cfg.database))
-
-
-class _Command(click.Command):
-    def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "Tampilkan bantuan ini lalu keluar."
-        return option
-
-
-class _Group(_Command, click.Group):
-    command_class = _Command
-
-
-@click.group(cls=_Group, help="Penanganan pengaduan pelayanan publik melalui surel.")
-@click.option("--config", "config", metavar="PATH", multiple=True,
-              help="Berkas konfigurasi (bawaan: ./pengaduan.toml atau $PENGADUAN_CONFIG); "
-                   "untuk `run` boleh diulang: satu daemon untuk beberapa kantor.")
-@click.option("-v", "--verbose", is_flag=True, help="Tampilkan log rinci.")
-@click.pass_context
-def main(ctx: click.Context, config: tuple[str, ...], verbose: bool) -> None:
-    ctx.ensure_object(dict)
-    ctx.obj["config"] = config
-    _setup_logging(verbose)
-    # Everything we write holds personal data: private to the service account by default.
-    os.umask(0o077)
-
-
-@main.command(help="Buat contoh konfigurasi dan buku pengaduan kosong di DIR.")
+@click.command(cls=Command, help="Buat contoh konfigurasi dan buku pengaduan kosong di DIR.")
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
     from sop.book import Book
@@ -95,39 +33,7 @@ def init(directory: Path) -> None:
     click.echo("Sesuaikan konfigurasi (kotak surat, SMTP, pejabat), lalu jalankan: pengaduan run")
 
 
-def emitted(docs: list, as_json: bool, empty: str) -> bool:
-    """Print `docs` as JSON, or say `empty` when there are none; True when nothing more is to print."""
-    if as_json:
-        click.echo(json.dumps(docs, ensure_ascii=False, indent=2, default=str))
-        return True
-    if not docs:
-        click.echo(empty)
-        return True
-    return False
-
-
-def _progress_bar():
-    """A rich progress bar for long imports, on an interactive terminal only."""
-    if not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress
-
-    def start(total: int):
-        if total < 20:
-            return lambda: None
-        bar = Progress(transient=True)
-        bar.start()
-        task = bar.add_task("Mengimpor surel", total=total)
-
-        def tick():
-            bar.advance(task)
-            if bar.finished:
-                bar.stop()
-        return tick
-    return start
-
-
-@main.command(help="Jalankan daemon: ambil surel, proses, kirim, periksa batas waktu.")
+@click.command(cls=Command, help="Jalankan daemon: ambil surel, proses, kirim, periksa batas waktu.")
 @click.option("--once", is_flag=True, help="Jalankan satu putaran penuh lalu keluar.")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Pada putaran pertama, surel sebelum tanggal ini (YYYY-MM-DD) diimpor tanpa tindakan.")
@@ -138,7 +44,7 @@ def run(ctx: click.Context, once: bool, since, no_idle: bool) -> None:
 
     from jobs.daemon import BookLock, run_forever, run_once
 
-    offices = [_open_office(ctx, path) for path in ctx.find_root().obj["config"]] or [_open_office(ctx)]
+    offices = [open_office(ctx, path) for path in ctx.find_root().obj["config"]] or [open_office(ctx)]
     for office in offices:
         if office.config.log_file:
             handler = RotatingFileHandler(office.config.log_file, maxBytes=10 * 2**20, backupCount=5)
@@ -151,7 +57,7 @@ def run(ctx: click.Context, once: bool, since, no_idle: bool) -> None:
                 lock = BookLock(office.config.database)
                 lock.acquire()
                 try:
-                    run_once(office, since=since_date, progress=_progress_bar())
+                    run_once(office, since=since_date, progress=progress_bar())
                 finally:
                     lock.release()
         else:
@@ -160,11 +66,11 @@ def run(ctx: click.Context, once: bool, since, no_idle: bool) -> None:
         raise click.ClickException(str(exc)) from None
 
 
-@main.command(help="Daftar pesan yang dikarantina karena gagal diproses.")
+@click.command(cls=Command, help="Daftar pesan yang dikarantina karena gagal diproses.")
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.pass_context
 def karantina(ctx, as_json: bool) -> None:
-    office = _open_office(ctx)
+    office = open_office(ctx)
     rows = office.book.messages("quarantine")
     docs = [{"key": r["key"], "received_at": r["received_at"], "sender": r["sender"], "subject": r["subject"],
              "error": r["note"], "raw": r["raw_path"]} for r in rows]
@@ -181,7 +87,7 @@ def karantina(ctx, as_json: bool) -> None:
     Console().print(table)
 
 
-@main.command(help="Tampilkan buku pengaduan.")
+@click.command(cls=Command, help="Tampilkan buku pengaduan.")
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.option("--semua/--terbuka", "everything", default=True,
               help="Semua pengaduan (bawaan) atau hanya yang masih terbuka.")
@@ -192,11 +98,11 @@ def karantina(ctx, as_json: bool) -> None:
 @click.pass_context
 def book(ctx: click.Context, as_json: bool, everything: bool, limit: int, page: int) -> None:
     from sop.clock import utcnow
-    from jobs.views import complaint_json
+    from office.views import complaint_json
 
-    from jobs.privacy import record_access
+    from office.privacy import record_access
 
-    office = _open_office(ctx)
+    office = open_office(ctx)
     now = utcnow()
     state = None if everything else "open"
     rows = office.book.complaints(state, limit=limit, offset=(page - 1) * limit) if limit else \
@@ -232,17 +138,17 @@ def book(ctx: click.Context, as_json: bool, everything: bool, limit: int, page: 
                       f"{page + 1} untuk yang lebih lama atau --batas 0 untuk semuanya.")
 
 
-@main.command(help="Tampilkan satu pengaduan beserta riwayatnya.")
+@click.command(cls=Command, help="Tampilkan satu pengaduan beserta riwayatnya.")
 @click.argument("number")
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.pass_context
 def show(ctx: click.Context, number: str, as_json: bool) -> None:
     from sop.clock import utcnow
-    from jobs.views import complaint_json
+    from office.views import complaint_json
 
-    from jobs.privacy import record_access
+    from office.privacy import record_access
 
-    office = _open_office(ctx)
+    office = open_office(ctx)
     row = office.book.complaint(number)
     if row is None:
         raise click.ClickException(f"Pengaduan {number} tidak ada dalam buku.")
@@ -284,7 +190,7 @@ def _duration(minutes: int) -> str:
     return " ".join(p for p in parts if p)
 
 
-@main.command(help="Peragaan lengkap: server surel lokal, dua pengaduan, seluruh SOP sampai surat bertanda tangan.")
+@click.command(cls=Command, help="Peragaan lengkap: server surel lokal, dua pengaduan, seluruh SOP sampai surat bertanda tangan.")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder hasil peragaan (bawaan: folder sementara baru).")
 @click.pass_context
@@ -295,13 +201,3 @@ def demo(ctx: click.Context, directory: Path | None) -> None:
         # The demo narrates; the daemon's own log lines would drown the story.
         logging.getLogger().setLevel(logging.WARNING)
     run_demo(directory)
-
-
-# The other commands live in modules of their own, registered on `main` when imported.
-from jobs import cli_letters, cli_office, cli_staff  # noqa: E402,F401
-
-if __name__ == "__main__":
-    # Run the module's importable twin, where the operating commands are registered.
-    from jobs.cli import main as entry_point
-
-    entry_point()

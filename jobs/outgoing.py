@@ -10,37 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 import smtplib
-from dataclasses import dataclass, field
 
-from intake.oauth import TokenSource, xoauth2_string
+from intake.classify import hide_token
+from intake.oauth import xoauth2_string
 from intake.tls import client_context
-
+from office.base import Office
+from office.config import SmtpSettings
+from office.notices import alert_staff
 from sop.book import Book
 
 log = logging.getLogger(__name__)
 
 BACKOFF_MINUTES = (1, 2, 5, 10, 30, 60)
-# A routing email's Message-ID carries its task token, which lets a reply act: never log it.
-TOKEN_IN_ID = re.compile(r"(tugas\.)[a-z0-9]+", re.IGNORECASE)
-
-
-def loggable(message_id: str) -> str:
-    return TOKEN_IN_ID.sub(r"\1…", message_id)
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str
-    port: int
-    security: str = "starttls"  # none | starttls | ssl
-    username: str | None = None
-    password: str | None = None
-    verify_tls: bool = True
-    timeout: float = 60.0
-    ca_file: str | None = None
-    tokens: TokenSource | None = field(default=None, compare=False)  # XOAUTH2 instead of a password
+loggable = hide_token  # a routing email's Message-ID carries its token: never logged whole
 
 
 def _connect(s: SmtpSettings) -> smtplib.SMTP:
@@ -106,3 +89,22 @@ def _send_batch(book: Book, smtp: smtplib.SMTP, sender_address: str, rows: list[
 def _retry_at(row: dict, now: dt.datetime) -> dt.datetime:
     step = BACKOFF_MINUTES[min(row["attempts"], len(BACKOFF_MINUTES) - 1)]
     return now + dt.timedelta(minutes=step)
+
+
+NO_ALERT_FOR = ("batal_kirim", "gagal_kirim", "karantina", "masalah_login")  # alerts never beget alerts
+
+
+def send_outbox(office: Office, now: dt.datetime) -> int:
+    """Give up on mail stuck past `[smtp] give_up_hours` (staff told), then send what is due."""
+    cfg = office.config
+    limit = now - dt.timedelta(hours=cfg.smtp_give_up_hours)
+    for row in office.book.stale_outbox(limit):
+        with office.book.transaction():
+            office.book.give_up(row["id"], now)
+            log.error("surel %s (%s) tidak terkirim setelah %d jam: %s; pengiriman dihentikan",
+                      loggable(row["message_id"]), row["recipient"], cfg.smtp_give_up_hours, row["last_error"])
+            if row["kind"] not in NO_ALERT_FOR:
+                complaint = office.book.complaint_by_id(row["complaint_id"]) if row["complaint_id"] else None
+                alert_staff(office, complaint, "batal_kirim", now, what=f"surel '{row['subject']}' kepada "
+                            f"{row['recipient']}", hours=cfg.smtp_give_up_hours, error=row["last_error"] or "-")
+    return send_due(office.book, cfg.smtp, cfg.mailbox.address, now)

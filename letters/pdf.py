@@ -1,7 +1,6 @@
-"""PDF copies of the letters: LibreOffice converts each .docx, and when the office configured a
+"""PDF copies of the letters: LibreOffice converts a .docx, and when the office configured a
 certificate, pyHanko adds a PAdES signature. Optional: without LibreOffice the Word letter
-alone is produced. Runs as a daemon job outside any transaction, since a conversion takes
-seconds."""
+alone is produced. Paths in, a file out (office.issuing.make_pdfs runs it for the book)."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from jobs.workflow import Office
 
 log = logging.getLogger(__name__)
 
@@ -53,25 +51,3 @@ def sign_pades(pdf: Path, certificate: Path, password: str | None, reason: str, 
     tmp = pdf.with_suffix(".tmp")
     tmp.write_bytes(signed.getvalue())
     tmp.replace(pdf)
-
-
-def make_pdfs(office: Office) -> int:
-    """PDFs for letters that have none yet; returns how many were made."""
-    cfg = office.config
-    if not cfg.letters.pdf or libreoffice() is None:
-        return 0
-    made = 0
-    for letter in office.book.letters_without_pdf():
-        docx = Path(letter["path"])
-        try:
-            pdf = to_pdf(docx)
-            if cfg.letters.pades_certificate:
-                sign_pades(pdf, cfg.letters.pades_certificate, cfg.letters.pades_password,
-                           reason=f"Surat jawaban pengaduan nomor {letter['number']}", location=cfg.office_name)
-        except Exception:
-            log.exception("PDF surat %s tidak dapat dibuat; dicoba lagi nanti", letter["number"])
-            continue
-        with office.book.transaction():
-            office.book.set_letter_pdf(letter["id"], str(pdf))
-        made += 1
-    return made

@@ -1,0 +1,240 @@
+"""What the office does with one message: parse -> skip if known -> keep raw -> classify -> book.
+
+Stages, in order (the mailbox side, fetching and moving, is jobs/incoming.py):
+  1. parse            intake.parse.parse_message (pure), or already done by intake.parse_ahead
+  2. skip if known    the book's message key (hash of Message-ID, else of the bytes)
+  3. keep raw         files/raw/<year>/<key>.eml, before anything acts on it
+  4. classify         intake.classify.classify (pure, an ordered table of rules)
+  5. apply            HANDLERS[kind], inside one savepoint with the message's book entry
+
+A message that fails is counted; after `[intake] quarantine_after` tries it is quarantined
+with its error in the book (`quarantine`), and the caller goes on with the next one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from intake.authresults import verdict
+from intake.classify import Classification, classify
+from intake.parse import Incoming, message_key, parse_message
+from intake.parse_ahead import Prepared, discard_staged
+from intake.reply import extract_reply
+from office.apply import act
+from office.base import Office
+from office.notices import alert_staff, warn_official
+from office.recording import (add_followup, add_official_note, from_email, from_forward, record_bounce,
+                              record_complaint)
+from sop.engine import Reply
+from sop.files import place_private, write_private
+
+log = logging.getLogger(__name__)
+
+QUARANTINE_FOLDER = "Karantina"
+# Failures of our own storage, which say nothing about the message being processed.
+INFRASTRUCTURE = (sqlite3.OperationalError, OSError)
+
+
+@dataclass(frozen=True)
+class Handled:
+    kind: str  # what the book records: complaint, action, followup, unmatched, auto, bounce, own
+    complaint_id: int | None = None
+    note: str = ""
+
+
+# Handlers: each runs inside the message's transaction -------------------------------------
+def handle_own(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    return Handled("own", note=cls.reason)
+
+
+def handle_auto(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    log.info("pesan otomatis dari %s disimpan tanpa tindakan (%s)", msg.from_addr, cls.reason)
+    return Handled("auto", note=cls.reason)
+
+
+def handle_bounce(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    complaint_id, note = record_bounce(office, msg, now)
+    log.warning("laporan gagal kirim dari %s: %s (%s)", msg.from_addr, msg.subject, note)
+    return Handled("bounce", complaint_id, f"{cls.reason}; {note}")
+
+
+def handle_complaint(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    row = record_complaint(office, from_email(msg, office.config.mailbox.address), now)
+    log.info("pengaduan %s dicatat dari %s", row["number"], msg.from_addr)
+    return Handled("complaint", row["id"], f"dicatat sebagai {row['number']}")
+
+
+def handle_forward(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    row = record_complaint(office, from_forward(msg), now)
+    log.info("pengaduan %s dicatat dari %s (diteruskan oleh %s)", row["number"], msg.forwarded.address,
+             msg.from_addr)
+    return Handled("complaint", row["id"], f"diteruskan oleh {msg.from_addr}; dicatat sebagai {row['number']}")
+
+
+def _find_task(office: Office, cls: Classification) -> dict | None:
+    """The task a reply answers: the token of its reply address, else of our Message-ID it cites."""
+    if cls.token:
+        return office.book.task_by_token(cls.token)
+    for ref in cls.refs:
+        token = office.config.identity.task_token(ref)
+        task = office.book.task_by_token(token) if token else None
+        if task:
+            return task
+    return None
+
+
+def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    book = office.book
+    cfg = office.config
+    task = _find_task(office, cls)
+    if task is None:
+        return _unmatched(msg, None, "token atau rujukan tidak cocok dengan tugas mana pun")
+    row = book.complaint_by_id(task["complaint_id"])
+    legit = office.may_act(task["role"], msg.from_addr, now)
+    if task["done_at"]:
+        if legit:  # a second answer or a late correction: the official should know it was not taken
+            warn_official(office, row, task, msg, "tugas ini sudah selesai; balasan tidak diproses", now)
+        return _unmatched(msg, row["id"], f"tugas langkah {task['step']} {row['number']} sudah selesai")
+    if not legit:
+        warn_official(office, row, task, msg, "pengirim bukan pejabat yang berwenang", now)
+        return _unmatched(msg, row["id"], f"pengirim {msg.from_addr} bukan pejabat tugas langkah "
+                                          f"{task['step']} {row['number']}")
+    sec = cfg.security
+    if sec.require_authentication:
+        checked = verdict(msg.trace, sec.authserv_id, msg.from_addr, trusted_received=sec.trusted_received,
+                          own_hosts=sec.own_hosts)
+        if not checked.passed:
+            warn_official(office, row, task, msg, "tanda keaslian surel (DKIM/DMARC) tidak lulus", now)
+            return _unmatched(msg, row["id"], f"surel dari {msg.from_addr} tidak lulus pemeriksaan keaslian: "
+                                              f"{checked.why}")
+    if row["state"] != "open" or row["step"] != task["step"]:
+        return _unmatched(msg, row["id"], f"{row['number']} tidak sedang menunggu langkah {task['step']}")
+    text = extract_reply(msg.text)
+    _, outcome = act(office, row, Reply(task["step"], msg.from_addr, text), now,
+                     actor_task={**task, "acted_by": msg.from_addr}, files=msg.attachments, message_key=msg.key)
+    if not outcome.acted:
+        log.info("balasan kosong untuk %s langkah %s dari %s", row["number"], task["step"], msg.from_addr)
+        return Handled("action", row["id"], "balasan tanpa isi; pejabat diminta menulis ulang")
+    log.info("%s: langkah %s diselesaikan oleh %s", row["number"], task["step"], msg.from_addr)
+    return Handled("action", row["id"], f"langkah {task['step']} selesai")
+
+
+def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    book = office.book
+    row = None
+    sent = book.outbox_by_message_ids(cls.refs)
+    if sent and sent["complaint_id"]:
+        row = book.complaint_by_id(sent["complaint_id"])
+    if row is None:
+        m = office.config.identity.register_pattern.search(msg.subject)
+        row = book.complaint(m.group(0)) if m else None
+        if row is None or row["email"] != msg.from_addr:
+            # A number in the subject alone from someone else is a new complaint, not theirs.
+            return handle_complaint(office, msg, cls, now)
+    author = office.official_by_address(msg.from_addr, now)
+    if row["email"] != msg.from_addr and author is not None:
+        # An official answering an escalation or a copy: a note, never an action.
+        add_official_note(office, row, msg, author, extract_reply(msg.text) or msg.text, now)
+        log.info("%s: catatan dari %s dicatat", row["number"], msg.from_addr)
+        return Handled("note", row["id"], f"catatan dari {author.title}")
+    if row["email"] != msg.from_addr:
+        return _unmatched(msg, row["id"], f"balasan dari {msg.from_addr}, bukan pengadu {row['number']}")
+    add_followup(office, row, msg, extract_reply(msg.text) or msg.text, now)
+    log.info("%s: keterangan tambahan dari pengadu dicatat", row["number"])
+    return Handled("followup", row["id"], "keterangan tambahan dari pengadu")
+
+
+def _unmatched(msg: Incoming, complaint_id: int | None, reason: str) -> Handled:
+    log.warning("pesan dari %s tidak diproses: %s (subjek: %s)", msg.from_addr, reason, msg.subject)
+    return Handled("unmatched", complaint_id, reason)
+
+
+HANDLERS: dict[str, Callable[..., Handled]] = {
+    "own": handle_own,
+    "auto": handle_auto,
+    "bounce": handle_bounce,
+    "action": handle_action,
+    "followup": handle_followup,
+    "forward": handle_forward,
+    "complaint": handle_complaint,
+}
+
+
+# The path -----------------------------------------------------------------------------------
+def process_raw(office: Office, raw: bytes, now: dt.datetime, *, prepared: "Prepared | None" = None) -> Handled:
+    """Run one message through the stages; idempotent by message key.
+
+    `prepared`: the message already parsed, and its raw copy staged, by the parse-ahead worker.
+    """
+    msg = prepared.msg if prepared else parse_message(raw)
+    if office.book.has_message(msg.key):
+        discard_staged(prepared)
+        return Handled("duplicate", note="sudah tercatat")
+    raw_path = _raw_path(office, msg.key, now)
+    staged_files: list[str] = []
+    if prepared:  # the copy is on disk already: it is only given its name
+        place_private(prepared.staged, raw_path)
+        staged_files = [a.staged for a in msg.attachments if a.staged]
+    else:
+        write_private(raw_path, raw)
+    cls = classify(msg, office.config.identity)
+    try:
+        with office.book.transaction():
+            handled = HANDLERS[cls.kind](office, msg, cls, now)
+            office.book.record_message(
+                msg.key, received_at=now, message_id=msg.message_id, sender=msg.from_addr,
+                subject=msg.subject, kind=handled.kind, complaint_id=handled.complaint_id,
+                raw_path=str(raw_path), raw_sha256=msg.raw_sha256, note=handled.note)
+    finally:
+        for path in staged_files:  # files not kept; those kept have been renamed already
+            Path(path).unlink(missing_ok=True)
+    return handled
+
+
+def _raw_path(office: Office, key: str, now: dt.datetime) -> Path:
+    return office.config.files / "raw" / str(now.astimezone(office.config.clock.tz).year) / f"{key}.eml"
+
+
+def quarantine(office: Office, raw: bytes, error: str, now: dt.datetime) -> bool:
+    """Count a failure; True when the message has failed often enough to be set aside."""
+    key = message_key(None, raw)
+    try:
+        msg = parse_message(raw)
+        key = msg.key
+        sender, subject = msg.from_addr, msg.subject
+    except Exception:
+        sender, subject = "", ""
+    with office.book.transaction():
+        attempts = office.book.record_failure(key, error, now)
+        if attempts < office.config.intake.quarantine_after:
+            return False
+        if not office.book.has_message(key):
+            office.book.record_message(key, received_at=now, message_id=None, sender=sender, subject=subject,
+                                       kind="quarantine", note=f"gagal {attempts}x: {error}")
+            alert_staff(office, None, "karantina", now, sender=sender or "(tidak terbaca)",
+                        subject=subject or "(tanpa subjek)", error=error, folder=QUARANTINE_FOLDER)
+    log.error("pesan %s dikarantina setelah %d percobaan: %s", key[:12], attempts, error)
+    return True
+
+
+def record_old(office: Office, raw: bytes, now: dt.datetime) -> Handled:
+    """A message from before the first run's --since date: kept in the book, nothing sent."""
+    msg = parse_message(raw)
+    if office.book.has_message(msg.key):
+        return Handled("duplicate")
+    raw_path = _raw_path(office, msg.key, now)
+    write_private(raw_path, raw)
+    with office.book.transaction():
+        office.book.record_message(msg.key, received_at=now, message_id=msg.message_id, sender=msg.from_addr,
+                                   subject=msg.subject, kind="old", raw_path=str(raw_path),
+                                   raw_sha256=msg.raw_sha256, note="diimpor tanpa tindakan (sebelum --since)")
+    return Handled("old")
+
+
+def staging_folder(office: Office) -> Path:
+    return office.config.files / "raw" / ".staging"

@@ -1,0 +1,102 @@
+"""The office: its configuration and its book, and who acts for it at a moment (the configured
+official, or a Plt./Plh. delegate). The use-cases that change the book live beside it in this
+package (arrivals, recording, apply, notices, issuing, deadlines, commands, ...); each takes
+the `Office` and `now`.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+
+from office.config import Config
+from sop.book import Book, parse_iso
+from sop.directory import Official
+from sop.engine import Case
+from sop.terms import OPEN
+
+
+def new_token() -> str:
+    """A task token: 24 random base-32 characters (120 bits), lowercase letters and digits,
+    valid in a local part. (Tokens issued earlier were 20 base-36 characters; both read.)"""
+    return base64.b32encode(secrets.token_bytes(15)).decode().lower()
+
+
+def safe_name(number: str) -> str:
+    """A register number as a file name: only letters, digits, dots and dashes."""
+    return re.sub(r"[^A-Za-z0-9.]+", "-", number).strip("-")
+
+
+def recipient(official: Official) -> dict:
+    return {"title": official.title, "name": official.name, "email": official.email}
+
+
+@dataclass
+class Office:
+    config: Config
+    book: Book
+
+    _key = None
+    last_sweep: dt.datetime | None = None  # when the deadline sweep last looked at delegations
+
+    def seal_key(self):
+        """The office's Ed25519 key, loaded once; None when the office has not made one."""
+        path = self.config.letters.key
+        if self._key is None and path is not None and path.exists():
+            from letters.seal import load_key
+
+            self._key = load_key(path)
+        return self._key
+
+    def holder(self, role: str, at: dt.datetime) -> Official:
+        """The official who holds `role` at `at`: an active Plt./Plh. delegate, else the configured one."""
+        official = self.config.directory.official(role)
+        d = self.book.active_delegation(role, at)
+        if d is None:
+            return official
+        return Official(role=role, title=d["title"] or official.title, name=d["name"], email=d["email"],
+                        nip=d["nip"], rank=d["rank"], delegation=f"{d['form']} {official.title}")
+
+    def may_act(self, role: str, address: str, at: dt.datetime) -> bool:
+        """Whether `address` may act for `role` now: its official (or an alias) or an active delegate."""
+        official = self.config.directory.official(role)
+        if address == official.email or address in official.aliases:
+            return True
+        d = self.book.active_delegation(role, at)
+        return bool(d and d["email"] == address)
+
+    def official_by_address(self, address: str, at: dt.datetime) -> Official | None:
+        """The official (as holder of a role now) whom `address` belongs to, if any."""
+        for role in self.config.directory.officials:
+            if self.may_act(role, address, at):
+                return self.holder(role, at) if self.holder(role, at).email == address else \
+                    self.config.directory.official(role)
+        return None
+
+    def may_see_identity(self, address: str) -> bool:
+        """Whether a mail to `address` may carry a confidential complainant's identity and text:
+        the officials of the SOP's steps (staff, Sekretaris, Camat) and their aliases, not sections."""
+        return any(address == o.email or address in o.aliases for o in self.config.directory.officials.values())
+
+    def case(self, row: dict) -> Case:
+        return Case(number=row["number"], state=row["state"], step=row["step"], section=row["section"],
+                    meeting=bool(row["meeting"]), has_email=bool(row["email"]),
+                    confidential=bool(row["confidential"]), pokok=row["pokok"])
+
+    @property
+    def staff(self) -> Official:
+        """Staff: the performers of the recording step (step 1); they get copies of alerts."""
+        return self.config.directory.official(staff_role(self.config))
+
+
+def staff_role(cfg: Config) -> str:
+    """Staff are the performers of the recording step (step 1); they get copies of alerts."""
+    return cfg.procedure.step(1).role
+
+
+def due_of(book: Book, row: dict) -> dt.datetime | None:
+    task = book.open_task_of(row["id"]) if row["state"] == OPEN else None
+    return parse_iso(task["due_at"]) if task else None

@@ -1,0 +1,156 @@
+"""What staff do at the desk, as the command line (and the coming web desk) calls it: record
+a complaint that came in person, record an official's action taken outside email, dispatch a
+letter, manage delegations, release held complaints, note an SP4N-LAPOR! number.
+
+Each function runs its own transaction, takes `now`, and raises `Refused` with a sentence
+for the person at the desk when the book does not allow what was asked; nothing is changed
+then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from intake.parse import Attachment
+from office.apply import act_for
+from office.base import Office
+from office.issuing import write_dossier
+from office.notices import reroute
+from office.recording import NewComplaint, record_complaint, release_held
+from sop.directory import Official, mailbox_of
+from sop.engine import awaits_delivery
+from sop.terms import CHANNELS, OPEN
+
+# How staff say a letter reached the complainant, as the history and the letter register say it.
+DELIVERY_WAYS = {"email": "melalui surel", "pos": "melalui pos", "langsung": "diserahkan langsung"}
+
+
+class Refused(ValueError):
+    """What was asked cannot be done; the message says why, for the person at the desk."""
+
+
+def _complaint(office: Office, number: str) -> dict:
+    row = office.book.complaint(number)
+    if row is None:
+        raise Refused(f"Pengaduan {number} tidak ada dalam buku.")
+    return row
+
+
+def record_desk_complaint(office: Office, *, channel: str, name: str, subject: str, body: str, officer: str,
+                          now: dt.datetime, email: str | None = None, phone: str | None = None,
+                          address: str | None = None, files: tuple[Attachment, ...] = ()) -> dict:
+    """A complaint received in person, by phone or on paper: recorded, acknowledged when it has
+    an address, and routed like any other. Returns the complaint's row."""
+    if channel not in CHANNELS:
+        raise Refused(f"Saluran '{channel}' tidak dikenal; pilihan: {', '.join(CHANNELS)}.")
+    with office.book.transaction():
+        return record_complaint(office, NewComplaint(
+            channel=channel, name=name, email=email.lower() if email else None, phone=phone, address=address,
+            subject=subject, body=body.strip(), attachments=files, recorded_by=f"petugas {officer}",
+            note=f"Dicatat oleh petugas {officer} (saluran: {channel})."), now)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    row: dict
+    step: int
+    holder: Official
+
+
+def record_action(office: Office, number: str, text: str, officer: str, now: dt.datetime) -> Recorded:
+    """An official's action taken outside email (a decision in a meeting), recorded by staff in
+    the holder's name, with the same keywords and effects as a reply by email."""
+    with office.book.transaction():
+        row = _complaint(office, number)
+        task = office.book.open_task_of(row["id"])
+        if row["state"] != OPEN or task is None:
+            raise Refused(f"Pengaduan {number} tidak sedang menunggu tindakan pejabat.")
+        holder = office.holder(task["role"], now)
+        row, acted = act_for(office, row, task, text, f"petugas {officer} atas nama {holder.title} {holder.name}",
+                             now)
+        if not acted:
+            raise Refused("Teks tindakan kosong; tidak ada yang dicatat.")
+        office.book.add_event(row["id"], now, task["step"], f"petugas {officer}", "dicatat_petugas",
+                              f"Tindakan langkah {task['step']} dicatat oleh petugas {officer} atas nama "
+                              f"{holder.title} {holder.name}, di luar surel.")
+    return Recorded(row, task["step"], holder)
+
+
+def dispatch_letter(office: Office, reference: str, way: str, note: str, officer: str,
+                    now: dt.datetime) -> tuple[dict, dict]:
+    """Staff record how the letter reached the complainant (the delivery step done): by email the
+    system sends it; by post or by hand it is only recorded. `reference`: the letter's number
+    or the complaint's. Returns (letter, complaint row)."""
+    if way not in DELIVERY_WAYS:
+        raise Refused(f"Cara pengiriman '{way}' tidak dikenal; pilihan: {', '.join(DELIVERY_WAYS)}.")
+    with office.book.transaction():
+        letter = office.book.letter(reference)
+        if letter is None and office.book.complaint(reference):
+            letter = office.book.current_letter(office.book.complaint(reference)["id"])
+        if letter is None or letter["void"]:
+            raise Refused(f"Surat {reference} tidak ada atau sudah dibatalkan.")
+        if letter["dispatched_at"]:
+            raise Refused(f"Surat {letter['number']} sudah tercatat dikirim pada {letter['dispatched_at']}.")
+        row = office.book.complaint_by_id(letter["complaint_id"])
+        task = office.book.open_task_of(row["id"])
+        if task is None or not awaits_delivery(office.case(row), office.config.procedure):
+            raise Refused(f"Pengaduan {row['number']} tidak sedang menunggu penyampaian surat.")
+        if way == "email" and not row["email"]:
+            raise Refused("Pengadu tidak memiliki alamat surel; pilih --cara pos atau langsung.")
+        text = f"Surat {letter['number']} disampaikan {DELIVERY_WAYS[way]}." + (f" {note}" if note else "")
+        row, _ = act_for(office, row, task, text, f"petugas {officer}", now, delivery=way)
+        write_dossier(office, row, now)
+    return letter, row
+
+
+def add_delegation(office: Office, *, role: str, form: str, name: str, email: str, title: str, first_day: dt.date,
+                   last_day: dt.date, created_by: str, now: dt.datetime, nip: str = "", rank: str = "") -> tuple[int, int]:
+    """A Plt./Plh. for `role` from `first_day` through `last_day` (office days, whole): open
+    tasks go to the delegate while it runs. Returns (delegation id, tasks sent on now)."""
+    cfg = office.config
+    if role not in cfg.directory.officials:
+        raise Refused(f"Peran '{role}' tidak ada; pilihan: {', '.join(cfg.directory.officials)}.")
+    if last_day < first_day:
+        raise Refused("Tanggal akhir tidak boleh sebelum tanggal mulai.")
+    tz = cfg.clock.tz
+    starts = dt.datetime.combine(first_day, dt.time(0, 0), tz)
+    ends = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0, 0), tz)
+    with office.book.transaction():
+        did = office.book.add_delegation(role=role, form=form, name=name, email=email.lower(), nip=nip, rank=rank,
+                                         title=title, starts=starts, ends=ends, created_by=created_by, created_at=now)
+        moved = reroute(office, role, now) if starts <= now < ends else 0
+    return did, moved
+
+
+def revoke_delegation(office: Office, delegation_id: int, now: dt.datetime) -> int:
+    """End a delegation now; its open tasks go back to the official. Returns how many moved."""
+    with office.book.transaction():
+        row = next((d for d in office.book.delegations() if d["id"] == delegation_id), None)
+        if row is None or not office.book.revoke_delegation(delegation_id, now):
+            raise Refused(f"Delegasi {delegation_id} tidak ada atau sudah dicabut.")
+        return reroute(office, row["role"], now)
+
+
+def release(office: Office, numbers: tuple[str, ...], sender: str | None, officer: str,
+            now: dt.datetime) -> list[dict]:
+    """Let held complaints go on (acknowledged and routed as if just arrived): those named, and
+    every one held from `sender`. Returns the released rows."""
+    book = office.book
+    with book.transaction():
+        rows = book.held_complaints(mailbox_of(sender)) if sender else []
+        for number in numbers:
+            row = _complaint(office, number)
+            if not row["held_at"]:
+                raise Refused(f"Pengaduan {number} tidak sedang ditahan.")
+            rows.append(row)
+        if not rows:
+            raise Refused(f"Tidak ada pengaduan yang ditahan dari {sender}.")
+        unique = list({r["id"]: r for r in rows}.values())
+        return [release_held(office, row, f"petugas {officer}", now) for row in unique]
+
+
+def set_lapor_id(office: Office, number: str, lapor_id: str) -> None:
+    """Note the SP4N-LAPOR! tracking number of a complaint that is also there."""
+    with office.book.transaction():
+        office.book.set_lapor_id(_complaint(office, number)["id"], lapor_id.strip())

@@ -1,0 +1,448 @@
+"""Every mail the office sends, rendered and queued in one place: the routing email of a task,
+notices to the complainant and the section head, confirmations, alerts to staff and their
+hourly digest, warnings to officials, meeting invitations, reminders and escalations.
+
+Nothing here sends: each mail is a row in the book's outbox, written in the caller's
+transaction with its Message-ID fixed now (the outgoing runner, jobs/outgoing.py, sends).
+Every mail about a complaint threads under the complaint's own token-free reference; a task's
+Message-ID (which holds its token) is cited only to the task's holder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from intake.parse import Incoming
+from letters.dates import waktu
+from letters.mail import Attachment, Rendered, build_message, render_mail
+from letters.safe import one_line
+from office.base import Office, new_token, recipient, safe_name
+from sop.book import parse_iso
+from sop.clock import next_nudge_at
+from sop.directory import Official, mailbox_of
+from sop.engine import SYSTEM, Meeting, Notify
+from sop.terms import channel_words
+
+log = logging.getLogger(__name__)
+
+
+def complaint_view(office: Office, row: dict, *, redact: bool = False) -> dict:
+    """The complaint as templates show it.
+
+    `redact`: the view for whoever may not know who complained (a section head, for a
+    confidential complaint): no name, address or contact, no original text or files, only
+    a neutral subject (the Sekretaris's `Pokok:`) and the Sekretaris's clarification.
+    """
+    tz = office.config.clock.tz
+    files = [] if redact else office.book.attachments(row["id"])
+    if redact:
+        row = {**row, "name": "", "email": None, "phone": None, "address": None,
+               "subject": row["pokok"] or f"Pengaduan {row['number']}",
+               "body": redact_identity(clarification(office, row), row)}
+    return {**row, "received": waktu(parse_iso(row["received_at"]), tz),
+            "channel": channel_words(row["channel"]),
+            "confidential": bool(row["confidential"]), "redacted": redact,
+            "attachments": _listed([f["filename"] for f in files if f["path"]]),
+            "attachment_count": sum(1 for f in files if f["path"]),
+            "refused": _listed([f"{f['filename']} ({f['note']})" for f in files if not f["path"]])}
+
+
+def clarification(office: Office, row: dict) -> str:
+    """The latest answer of the step that names the section (the Sekretaris's clarification)."""
+    steps = {s.no for s in office.config.procedure.steps if "seksi" in s.keywords}
+    texts = [e["text"] for e in office.book.events(row["id"]) if e["kind"] == "langkah" and e["step"] in steps]
+    return texts[-1] if texts else ""
+
+
+def history(office: Office, complaint_id: int) -> list[dict]:
+    tz = office.config.clock.tz
+    out = []
+    for e in office.book.events(complaint_id):
+        if e["kind"] not in ("langkah", "dikembalikan"):
+            continue
+        role = office.config.procedure.step(e["step"]).role
+        out.append({"step": e["step"], "role_title": office.config.directory.official(role).title,
+                    "at": waktu(parse_iso(e["at"]), tz), "text": e["text"]})
+    return out
+
+
+def base_context(office: Office, row: dict | None, step_no: int | None) -> dict:
+    cfg = office.config
+    context = {
+        "office": {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address},
+        "sop_name": cfg.procedure.name,
+        "steps_total": len(cfg.procedure.steps),
+        "next_title": "",
+    }
+    if row is not None:
+        context["c"] = complaint_view(office, row)
+        context["history"] = history(office, row["id"])
+    if step_no:
+        step = cfg.procedure.step(step_no)
+        context["step"] = {"no": step.no, "activity": step.activity, "output": step.output,
+                           "instruction": step.instruction, "time": str(step.time), "due": ""}
+        nxt = cfg.procedure.next_step(step_no)
+        if nxt:
+            context["next_title"] = cfg.directory.official(nxt.role).title
+    return context
+
+
+def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]], rendered: Rendered,
+          now: dt.datetime, *, message_id: str | None = None, reply_to: str | None = None,
+          in_reply_to: str | None = None, references: tuple[str, ...] = (),
+          auto_submitted: str = "auto-generated", attachments: tuple[Attachment, ...] = ()) -> str:
+    me = office.config.identity
+    message_id = message_id or me.message_id(kind.replace("_", "-"), new_token())
+    if row is not None:
+        # Every mail about a complaint threads under its token-free reference; a task's
+        # own Message-ID (which holds its token) is cited only to the task's holder.
+        thread = me.thread_id(row["number"])
+        references = tuple(dict.fromkeys((thread, *references)))
+        in_reply_to = in_reply_to or thread
+    msg = build_message(
+        sender=(office.config.office_name, office.config.mailbox.address), to=to, rendered=rendered,
+        message_id=message_id, date=now, reply_to=reply_to, in_reply_to=in_reply_to,
+        references=references, auto_submitted=auto_submitted, attachments=attachments)
+    office.book.enqueue(message_id=message_id, complaint_id=row["id"] if row else None, kind=kind,
+                      recipients=[addr for _, addr in to], subject=rendered.subject,
+                      raw=msg, at=now)
+    return message_id
+
+
+def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor_task: dict | None) -> None:
+    cfg = office.config
+    context = base_context(office, row, effect.step)
+    context["extra"] = effect.extra
+    context["now"] = waktu(now, cfg.clock.tz)
+    attachments: tuple[Attachment, ...] = ()
+    in_reply_to = None
+    auto = "auto-generated"
+    if effect.to == "complainant":
+        if not row["email"]:  # a complaint by letter or phone, or a sender address no parser could read
+            return
+        if effect.template == "tanda_terima":
+            if _ack_limited(office, row, now):
+                return
+            # To an address other than the sender's (a Reply-To), nothing the sender wrote
+            # is quoted: our acknowledgement is not a way to mail their text to others.
+            context["quote_text"] = not row["sender"] or mailbox_of(row["email"]) == row["sender"]
+        to = [(row["name"], row["email"])]
+        auto = "auto-replied" if effect.template == "tanda_terima" else auto
+        in_reply_to = row["source_message_id"]
+    elif effect.to == "section":
+        section = cfg.directory.section(row["section"])
+        if section is None:
+            return
+        if row["confidential"]:  # the section head never sees who complained, nor their words
+            context["c"] = complaint_view(office, row, redact=True)
+            context["history"] = []
+        to = [(section.head, section.email)]
+        context["recipient"] = {"title": section.title, "name": section.head, "email": section.email}
+    elif effect.to == "actor":
+        official = office.holder(actor_task["role"], now)
+        to = [(official.name, actor_task["acted_by"])]
+        context["recipient"] = recipient(official)
+        in_reply_to = actor_task["message_id"]
+    else:
+        official = office.holder(effect.to, now)
+        to = [(official.name, official.email)]
+        context["recipient"] = recipient(official)
+    if effect.template == "surat_jawaban":
+        context["letter_number"] = row["letter_number"]
+        attachments = letter_files(office, row)
+    queue(office, row, effect.template, to, render_mail(effect.template, **context), now,
+               in_reply_to=in_reply_to, auto_submitted=auto, attachments=attachments)
+
+
+def _ack_limited(office: Office, row: dict, now: dt.datetime) -> bool:
+    """At most a few acknowledgements an hour to one mailbox (whatever sub-address or case
+    the sender wrote) and for one sending mailbox, so that two robots never loop and no one
+    can aim our acknowledgements at a third person's mailbox."""
+    limit = office.config.intake.ack_per_hour
+    since = now - dt.timedelta(hours=1)
+    sent = office.book.count_mail_to_mailbox(mailbox_of(row["email"]), "tanda_terima", since)
+    # This complaint is in the book already: the ones before it are the others.
+    caused = office.book.count_complaints_from(row["sender"], since) - 1 if row["sender"] else 0
+    if sent < limit and caused < limit:
+        return False
+    why = (f"sudah {sent} tanda terima ke {mailbox_of(row['email'])}" if sent >= limit
+           else f"sudah {caused} pengaduan dari {row['sender']}")
+    office.book.add_event(row["id"], now, 1, SYSTEM, "catatan",
+                        f"Tanda terima tidak dikirim: {why} dalam satu jam terakhir.")
+    log.warning("tanda terima ke %s ditahan (batas %d per jam)", row["email"], limit)
+    return True
+
+
+def assign_task(office: Office, row: dict, step_no: int, now: dt.datetime, note: str = "") -> None:
+    cfg = office.config
+    step = cfg.procedure.step(step_no)
+    official = office.holder(step.role, now)
+    token = new_token()
+    message_id = cfg.identity.task_message_id(token)
+    due = cfg.clock.add(now, step.time)
+    first_nudge = next_nudge_at(opened=now, due=due, reminders=0, escalations=0, last_at=None,
+                                clock=cfg.clock, policy=cfg.nudges)
+    task = office.book.open_task(complaint_id=row["id"], step=step_no, role=step.role, official=official.email,
+                               token=token, message_id=message_id, opened_at=now, due_at=due,
+                               next_nudge_at=first_nudge, note=note)
+    send_routing(office, row, task, official, now, message_id=message_id)
+
+
+def send_routing(office: Office, row: dict, task: dict, official: Official, now: dt.datetime, *,
+                 message_id: str | None = None) -> None:
+    """The routing email of `task` to `official`; resent to a delegate with a new Message-ID."""
+    cfg = office.config
+    step = cfg.procedure.step(task["step"])
+    context = base_context(office, row, step.no)
+    context["step"]["due"] = waktu(parse_iso(task["due_at"]), cfg.clock.tz)
+    context["recipient"] = recipient(official)
+    context["returned"] = task["note"]
+    context["delegation"] = official.delegation
+    attachments: tuple[Attachment, ...] = ()
+    context["attachment_note"] = ""
+    if step.attach_letter and row["letter_path"]:
+        attachments = letter_files(office, row)
+        context["attachment_note"] = f"Terlampir: surat jawaban nomor {row['letter_number']}."
+    local, _, domain = cfg.mailbox.address.partition("@")
+    message_id = message_id or cfg.identity.task_message_id(task["token"], new_token())
+    # Threaded by the complaint's reference (Office.queue), never by earlier tasks' IDs.
+    queue(office, row, "tugas", [(official.name, official.email)], render_mail("tugas", **context), now,
+               message_id=message_id, reply_to=f"{local}+{task['token']}@{domain}",
+               attachments=attachments)
+
+
+def reroute(office: Office, role: str, now: dt.datetime) -> int:
+    """Send the open tasks of `role` to whoever holds it now (after a delegation starts)."""
+    official = office.holder(role, now)
+    count = 0
+    for task in office.book.open_tasks_of_role(role):
+        if task["official"] == official.email:
+            continue
+        row = office.book.complaint_by_id(task["complaint_id"])
+        send_routing(office, row, task, official, now)
+        office.book.update_task_official(task["id"], official.email)
+        office.book.add_event(row["id"], now, task["step"], SYSTEM, "dialihkan",
+                            f"Tugas langkah {task['step']} dialihkan kepada {official.delegation or official.title} "
+                            f"{official.name}.")
+        count += 1
+    return count
+
+
+def letter_files(office: Office, row: dict) -> tuple[Attachment, ...]:
+    """The letter and its enclosures, as they go to the JFU and the complainant."""
+    letter = Attachment(filename=f"surat-jawaban-{safe_name(row['letter_number'])}.docx",
+                        data=Path(row["letter_path"]).read_bytes())
+    enclosures = tuple(
+        Attachment(filename=re.sub(r"[\\/\x00-\x1f]", "_", f["filename"]) or f"lampiran-{i}",
+                   data=Path(f["path"]).read_bytes(),
+                   maintype=f["content_type"].split("/")[0], subtype=f["content_type"].split("/")[-1])
+        for i, f in enumerate(office.book.attachments(row["id"], "lampiran_surat"), start=1) if f["path"])
+    return (letter, *enclosures)
+
+
+def _listed(items: list[str], most: int = 10) -> list[str]:
+    """At most `most` items for an email, and how many more there were."""
+    return items if len(items) <= most else [*items[:most], f"dan {len(items) - most} berkas lainnya"]
+
+
+HIDDEN = "[dirahasiakan]"
+
+
+# Numbers that identify a person wherever they appear: a NIK (16 digits, maybe grouped) and
+# an Indonesian phone number (08…, +62 8…, 62 8…, with spaces, dots or dashes).
+NIK = re.compile(r"(?<!\d)\d{6}[ .-]?\d{6}[ .-]?\d{4}(?!\d)")
+PHONE = re.compile(r"(?<![\w+])(?:\+?62|0)[ .-]?8\d{1,3}(?:[ .-]?\d{2,4}){2,3}(?!\d)")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def redact_identity(text: str, row: dict) -> str:
+    """Remove what identifies the complainant from a text: their name (and each longer part
+    of it, and their address's local part), any email address, NIK or phone number."""
+    text = EMAIL.sub(HIDDEN, text)
+    text = NIK.sub(HIDDEN, text)
+    text = PHONE.sub(HIDDEN, text)
+    if row["phone"]:
+        text = re.sub(re.escape(row["phone"]), HIDDEN, text, flags=re.IGNORECASE)
+    name = (row["name"] or "").strip()
+    local = (row["email"] or "").partition("@")[0]
+    words = {w for source in (name, local) for w in re.findall(r"[^\W\d_]+", source) if len(w) >= 4}
+    parts = sorted({name, *words}, key=len, reverse=True)
+    for part in filter(None, parts):
+        text = re.sub(rf"\b{re.escape(part)}\b", HIDDEN, text, flags=re.IGNORECASE)
+    return text
+
+
+# Staff alerts and their digest -------------------------------------------------------------
+HOUR = dt.timedelta(hours=1)
+
+
+def alert_staff(office: Office, row: dict | None, template: str, now: dt.datetime, **extra) -> None:
+    """Tell staff of something that needs a person. One alert of a kind an hour goes out at
+    once; the others of that hour wait for one digest (a flood of forged delivery reports or
+    failing messages must not become a flood of mail to staff)."""
+    staff = office.staff
+    context = base_context(office, row, None)
+    context["recipient"] = recipient(staff)
+    context.update(extra)
+    rendered = render_mail(template, **context)
+    if _alerted_within_hour(office, staff.email, template, now):
+        office.book.add_to_digest(template, row["id"] if row else None, rendered.subject, now)
+        return
+    queue(office, row, template, [(staff.name, staff.email)], rendered, now)
+
+
+def _alerted_within_hour(office: Office, staff: str, template: str, now: dt.datetime) -> bool:
+    since = now - HOUR
+    return bool(office.book.count_mail_to(staff, template, since) or
+                office.book.count_mail_to(staff, f"ringkasan_{template}", since))
+
+
+def send_digests(office: Office, now: dt.datetime) -> int:
+    """The hourly digest of each kind of staff alert held back; returns how many went out."""
+    pending = office.book.pending_digest()
+    if not pending:
+        return 0
+    cfg = office.config
+    staff = office.staff
+    sent = 0
+    with office.book.transaction():
+        for kind in dict.fromkeys(p["kind"] for p in pending):
+            if _alerted_within_hour(office, staff.email, kind, now):
+                continue
+            items = [p for p in pending if p["kind"] == kind]
+            context = base_context(office, None, None)
+            context["recipient"] = recipient(staff)
+            context["items"] = [{"at": waktu(parse_iso(p["at"]), cfg.clock.tz), "text": p["text"]} for p in items]
+            queue(office, None, f"ringkasan_{kind}", [(staff.name, staff.email)],
+                  render_mail("ringkasan_peringatan", **context), now)
+            office.book.mark_digest_sent([p["id"] for p in items], now)
+            sent += 1
+    return sent
+
+
+# Warnings to officials -----------------------------------------------------------------------
+WARNINGS_PER_HOUR = 3
+
+
+def warn_official(office: Office, row: dict, task: dict, msg: Incoming, why: str, now: dt.datetime) -> None:
+    """Tell the real official that someone tried to act on their task (a few times an hour at most)."""
+    official = office.holder(task["role"], now)
+    if office.book.count_mail_to(official.email, "upaya_tidak_sah", now - dt.timedelta(hours=1)) >= WARNINGS_PER_HOUR:
+        return
+    context = base_context(office, row, task["step"])
+    context.update(recipient=recipient(official), sender=msg.from_addr or "(tanpa alamat)",
+                   subject=msg.subject, why=why)
+    queue(office, row, "upaya_tidak_sah", [(official.name, official.email)],
+          render_mail("upaya_tidak_sah", **context), now)
+
+
+# Meetings -----------------------------------------------------------------------------------
+def invitation(office: Office, row: dict, meeting: Meeting, attendees: list[tuple[str, str]],
+               now: dt.datetime) -> bytes:
+    """An iCalendar REQUEST for the meeting; its UID is stable per complaint and time."""
+    cfg = office.config
+    cal = Calendar()
+    cal.add("prodid", "-//pengaduan//Rapat Dinas//ID")
+    cal.add("version", "2.0")
+    cal.add("method", "REQUEST")
+    event = Event()
+    event.add("uid", f"rapat-{safe_name(row['number'])}-{meeting.when:%Y%m%dT%H%M}@{cfg.identity.domain}")
+    event.add("dtstamp", now)
+    event.add("dtstart", meeting.when)
+    event.add("dtend", meeting.when + dt.timedelta(hours=1))
+    # What the calendar says of the complaint: for a confidential one only its neutral subject,
+    # since the file goes to every attendee, section heads included.
+    topic = (row["pokok"] or "dirahasiakan") if row["confidential"] else (row["pokok"] or row["subject"])
+    # RFC 5545 text holds no control characters: every value passes letters.safe.one_line.
+    event.add("summary", one_line(f"Rapat dinas pengaduan {row['number']}"))
+    event.add("description", one_line(f"Pembahasan pengaduan {row['number']}: {topic} (SOP Rapat Dinas)."))
+    event.add("location", vText(one_line(cfg.office_name)))
+    organizer = vCalAddress(f"mailto:{cfg.mailbox.address}")
+    organizer.params["cn"] = vText(one_line(cfg.office_name))
+    event["organizer"] = organizer
+    for name, address in attendees:
+        attendee = vCalAddress(f"mailto:{address}")
+        attendee.params["cn"] = vText(one_line(name))
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        event.add("attendee", attendee, encode=0)
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.datetime) -> None:
+    cfg = office.config
+    people = []
+    for role in meeting.with_roles:
+        if role == "section":
+            section = cfg.directory.section(row["section"])
+            if section:
+                people.append({"title": section.title, "name": section.head, "email": section.email})
+        else:
+            people.append(recipient(office.holder(role, now)))
+    attendees = [(p["name"], p["email"]) for p in people]
+    ics = invitation(office, row, meeting, attendees, now)
+    for person in people:
+        context = base_context(office, row, None)
+        if row["confidential"] and not office.may_see_identity(person["email"]):
+            context["c"] = complaint_view(office, row, redact=True)
+            context["history"] = []
+        context["recipient"] = person
+        context["when"] = waktu(meeting.when, cfg.clock.tz)
+        context["attendees"] = people
+        queue(office, row, "undangan_rapat", [(person["name"], person["email"])],
+              render_mail("undangan_rapat", **context), now,
+              attachments=(Attachment("undangan-rapat.ics", ics, "text", "calendar"),))
+
+
+# Additions and notes ----------------------------------------------------------------------
+def tell_holder_of_addition(office: Office, row: dict, task: dict, text: str, files: int, now: dt.datetime) -> None:
+    """The official who holds the open task hears of the citizen's addition (a delegate too)."""
+    official = office.holder(task["role"], now)
+    context = base_context(office, row, task["step"])
+    context.update(recipient=recipient(official), addition=text, attachment_count=files)
+    queue(office, row, "tambahan_pengadu", [(official.name, official.email)],
+          render_mail("tambahan_pengadu", **context), now, in_reply_to=task["message_id"])
+
+
+def pass_on_note(office: Office, row: dict, task: dict | None, author: Official, address: str, text: str,
+                 now: dt.datetime) -> None:
+    """An official's note (a reply to a notice, not to a routing email) reaches the holder of
+    the open task, and the author hears plainly that a note does not act on a step."""
+    holder = office.holder(task["role"], now) if task else None
+    context = base_context(office, row, task["step"] if task else None)
+    context.update(note=text, author=recipient(author), holder=recipient(holder) if holder else None)
+    if task and holder and holder.email not in (address, *office.config.directory.official(task["role"]).aliases):
+        context["recipient"] = recipient(holder)
+        queue(office, row, "catatan_pejabat", [(holder.name, holder.email)],
+              render_mail("catatan_pejabat", **context), now)
+    context["recipient"] = recipient(author)
+    queue(office, row, "catatan_diterima", [(author.name, address)], render_mail("catatan_diterima", **context), now)
+
+
+# Reminders and escalations -----------------------------------------------------------------
+def remind(office: Office, row: dict, task: dict, due: dt.datetime, now: dt.datetime) -> None:
+    """The reminder before a step's due time, to the task's holder (who may see its token)."""
+    holder = office.holder(task["role"], now)
+    context = base_context(office, row, task["step"])
+    context["step"]["due"] = waktu(due, office.config.clock.tz)
+    context.update(holder=recipient(holder), recipient=recipient(holder))
+    queue(office, row, "pengingat", [(holder.name, holder.email)], render_mail("pengingat", **context), now,
+          in_reply_to=task["message_id"])
+
+
+def escalate(office: Office, row: dict, task: dict, roles: list[str], due: dt.datetime, now: dt.datetime) -> None:
+    """The late notice to the superiors and staff: threaded by the complaint, never by the
+    task, whose Message-ID holds the token."""
+    holder = office.holder(task["role"], now)
+    context = base_context(office, row, task["step"])
+    context["step"]["due"] = waktu(due, office.config.clock.tz)
+    context["holder"] = recipient(holder)
+    for role in roles:
+        boss = office.holder(role, now)
+        context["recipient"] = recipient(boss)
+        queue(office, row, "terlambat", [(boss.name, boss.email)], render_mail("terlambat", **context), now)

@@ -1,0 +1,32 @@
+"""The words of the procedure, each with one owner: channels, states, and how a person reads
+them in a mail, a letter, a table or a report. Pure data.
+
+A channel or a state added here must have its words in every table below; a test walks them
+(a complaint recorded from SP4N-LAPOR! once got a letter saying "melalui lapor").
+"""
+
+from __future__ import annotations
+
+# How a complaint reached the office (the `channel` column).
+CHANNELS = ("email", "langsung", "telepon", "surat", "lapor")
+
+# The channel as a mail, a table or the recap names it.
+CHANNEL_WORDS = {"email": "surel", "langsung": "datang langsung", "telepon": "telepon", "surat": "surat",
+                 "lapor": "SP4N-LAPOR!"}
+
+# The channel as the letter's opening sentence says it: "… pengaduan Bapak/Ibu … melalui <this> …".
+CHANNEL_IN_LETTER = {"email": "surat elektronik (surel)", "langsung": "kunjungan langsung ke kantor kami",
+                     "telepon": "telepon", "surat": "surat", "lapor": "SP4N-LAPOR!"}
+
+# Where a complaint stands (the `state` column), and how staff read it.
+OPEN, CLOSED, REJECTED = "open", "closed", "rejected"
+STATES = (OPEN, CLOSED, REJECTED)
+STATE_WORDS = {OPEN: "terbuka", CLOSED: "selesai", REJECTED: "ditolak"}
+
+
+def channel_words(channel: str) -> str:
+    return CHANNEL_WORDS.get(channel, channel)
+
+
+def state_words(state: str) -> str:
+    return STATE_WORDS.get(state, state)
