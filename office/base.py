@@ -98,5 +98,5 @@ def staff_role(cfg: Config) -> str:
 
 
 def due_of(book: Book, row: dict) -> dt.datetime | None:
-    task = book.open_task_of(row["id"]) if row["state"] == OPEN else None
+    task = book.current_task(row["id"]) if row["state"] == OPEN else None
     return parse_iso(task["due_at"]) if task else None

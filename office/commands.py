@@ -63,7 +63,7 @@ def record_action(office: Office, number: str, text: str, officer: str, now: dt.
     the holder's name, with the same keywords and effects as a reply by email."""
     with office.book.transaction():
         row = _complaint(office, number)
-        task = office.book.open_task_of(row["id"])
+        task = office.book.current_task(row["id"])
         if row["state"] != OPEN or task is None:
             raise Refused(f"Pengaduan {number} tidak sedang menunggu tindakan pejabat.")
         holder = office.holder(task["role"], now)
@@ -93,7 +93,7 @@ def dispatch_letter(office: Office, reference: str, way: str, note: str, officer
         if letter["dispatched_at"]:
             raise Refused(f"Surat {letter['number']} sudah tercatat dikirim pada {letter['dispatched_at']}.")
         row = office.book.complaint_by_id(letter["complaint_id"])
-        task = office.book.open_task_of(row["id"])
+        task = office.book.current_task(row["id"])
         if task is None or not awaits_delivery(office.case(row), office.config.procedure):
             raise Refused(f"Pengaduan {row['number']} tidak sedang menunggu penyampaian surat.")
         if way == "email" and not row["email"]:

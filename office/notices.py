@@ -179,6 +179,7 @@ def _ack_limited(office: Office, row: dict, now: dt.datetime) -> bool:
 
 
 def assign_task(office: Office, row: dict, step_no: int, now: dt.datetime, note: str = "") -> None:
+    """A new task for the step's holder, and its routing email to them."""
     cfg = office.config
     step = cfg.procedure.step(step_no)
     official = office.holder(step.role, now)
@@ -187,7 +188,7 @@ def assign_task(office: Office, row: dict, step_no: int, now: dt.datetime, note:
     due = cfg.clock.add(now, step.time)
     first_nudge = next_nudge_at(opened=now, due=due, reminders=0, escalations=0, last_at=None,
                                 clock=cfg.clock, policy=cfg.nudges)
-    task = office.book.open_task(complaint_id=row["id"], step=step_no, role=step.role, official=official.email,
+    task = office.book.add_task(complaint_id=row["id"], step=step_no, role=step.role, official=official.email,
                                token=token, message_id=message_id, opened_at=now, due_at=due,
                                next_nudge_at=first_nudge, note=note)
     send_routing(office, row, task, official, now, message_id=message_id)

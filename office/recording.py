@@ -128,7 +128,7 @@ def add_followup(office: Office, row: dict, msg: Incoming, text: str, now: dt.da
     book = office.book
     book.add_event(row["id"], now, row["step"], msg.from_addr, "tambahan", text)
     store_attachments(office, row["id"], msg.key, msg.attachments, now)
-    task = book.open_task_of(row["id"]) if row["state"] == OPEN else None
+    task = book.current_task(row["id"]) if row["state"] == OPEN else None
     if task is not None:
         tell_holder_of_addition(office, row, task, text, len(msg.attachments), now)
 
@@ -141,7 +141,7 @@ def add_official_note(office: Office, row: dict, msg: Incoming, author: Official
     book = office.book
     book.add_event(row["id"], now, row["step"], msg.from_addr, "catatan",
                    f"Catatan {author.title} {author.name}: {text}")
-    task = book.open_task_of(row["id"]) if row["state"] == OPEN else None
+    task = book.current_task(row["id"]) if row["state"] == OPEN else None
     pass_on_note(office, row, task, author, msg.from_addr, text, now)
 
 

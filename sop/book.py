@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+from sop.cache import CACHED, ReadCache
 from sop.directory import mailbox_of
 from sop.files import private_dir
 from sop.schema import MIGRATIONS
@@ -50,7 +51,7 @@ class Book:
         self._depth = 0
         self._after_commit: list = []
         self._sql: dict[tuple, str] = {}
-        self._reads: dict[tuple, list[dict]] = {}
+        self._cache = ReadCache()
         self._migrate()
 
     def close(self) -> None:
@@ -81,7 +82,7 @@ class Book:
                     self.conn.execute(f"ROLLBACK TO {name}")
                     self.conn.execute(f"RELEASE {name}")
                 del self._after_commit[pending:]
-                self._reads.clear()
+                self._cache.clear()
                 raise
             else:
                 self.conn.execute(f"RELEASE {name}")
@@ -90,7 +91,8 @@ class Book:
             return
         self.conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
-        self._reads.clear()
+        self._cache.clear()
+        self._cache.active = True
         self._after_commit: list = []
         try:
             yield self
@@ -105,7 +107,8 @@ class Book:
         finally:
             self._depth = 0
             self._after_commit = []
-            self._reads.clear()
+            self._cache.clear()
+            self._cache.active = False
 
     def after_commit(self, action) -> None:
         """Run `action` once the current transaction has committed (never if it rolls back):
@@ -114,7 +117,12 @@ class Book:
         self._after_commit.append(action)
 
     def _insert(self, table: str, fields: dict) -> int:
-        """INSERT one row; column names come from our code, values are always parameters."""
+        """INSERT one row; column names come from our code, values are always parameters. A row
+        of a cached table joins the cached lists that hold it (sop.cache)."""
+        if table in CACHED and self._cache.holds(table, fields.get("complaint_id")):
+            row = self._insert_row(table, fields)
+            self._cache.added(table, row)
+            return row["id"]
         columns = tuple(fields)
         sql = self._sql.get((table, columns))
         if sql is None:
@@ -125,7 +133,8 @@ class Book:
     def _insert_row(self, table: str, fields: dict) -> dict:
         """INSERT one row and give it back whole, defaults included (RETURNING where SQLite has it)."""
         if sqlite3.sqlite_version_info < (3, 35):
-            row_id = self._insert(table, fields)
+            row_id = self.conn.execute(f"INSERT INTO {table} ({', '.join(fields)}) VALUES "
+                                       f"({', '.join('?' * len(fields))})", tuple(fields.values())).lastrowid
             return self._one(f"SELECT * FROM {table} WHERE rowid = ?", (row_id,))
         columns = tuple(fields)
         sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
@@ -135,42 +144,16 @@ class Book:
     def _update(self, table: str, row_id: int, fields: dict) -> None:
         if fields:
             assignments = ", ".join(f"{column} = ?" for column in fields)
-            self.conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", (*fields.values(), row_id))
+            self._write(table, f"UPDATE {table} SET {assignments} WHERE id = ?", (*fields.values(), row_id))
+
+    def _write(self, table: str, sql: str, params=(), complaint_id: int | None = None) -> sqlite3.Cursor:
+        """Every UPDATE or DELETE of the book: the read cache forgets what it touched."""
+        self._cache.wrote(table, complaint_id)
+        return self.conn.execute(sql, params)
 
     def _read(self, key: tuple, sql: str, params) -> list[dict]:
-        """A complaint's events, files or tasks, read once per transaction.
-
-        Only inside a transaction (no other writer then). A new row is added to the lists
-        that hold it (so a complaint recorded in this transaction is never read back at
-        all); any other write to them forgets them, and a rollback forgets everything.
-        """
-        if not self._depth:
-            return self._all(sql, params)
-        if key not in self._reads:
-            self._reads[key] = self._all(sql, params)
-        return list(self._reads[key])
-
-    def _forget(self, complaint_id: int | None) -> None:
-        """Forget cached reads of a complaint (None: of the delegations)."""
-        for key in [k for k in self._reads if k[1] == complaint_id]:
-            del self._reads[key]
-
-    def _forget_kind(self, kind: str) -> None:
-        for key in [k for k in self._reads if k[0] == kind]:
-            del self._reads[key]
-
-    def _insert_read(self, table: str, fields: dict, keys: tuple) -> None:
-        """INSERT a row; where `keys` name cached lists, the new row joins those that hold it."""
-        if any(key in self._reads for key in keys):
-            self._join(self._insert_row(table, fields), keys)
-        else:
-            self._insert(table, fields)
-
-    def _join(self, row: dict, keys: tuple) -> None:
-        for key in keys:
-            rows = self._reads.get(key)
-            if rows is not None and (len(key) < 3 or row["purpose"] == key[2]):  # (kind, id, purpose)
-                rows.append(row)
+        """A complaint's events, files or tasks (or the delegations), read once per transaction."""
+        return self._cache.read(key, lambda: self._all(sql, params))
 
     def _one(self, sql: str, params=()) -> dict | None:
         row = self.conn.execute(sql, params).fetchone()
@@ -224,18 +207,14 @@ class Book:
                          tuple(message_ids))
 
     # Complaints -----------------------------------------------------------------------------
-    def insert_complaint(self, **fields) -> int:
-        return self.add_complaint(**fields)["id"]
-
     def add_complaint(self, **fields) -> dict:
         """A new complaint; its whole row back."""
         fields["received_at"] = iso(fields["received_at"])
         row = self._insert_row("complaints", fields)
-        if self._depth:  # nothing refers to a new complaint yet (foreign keys): no need to read
-            cid = row["id"]
-            for key in (("events", cid), ("tasks", cid), ("attachments", cid), ("attachments", cid, "pengaduan"),
-                        ("attachments", cid, "lampiran_surat")):
-                self._reads[key] = []
+        # Nothing refers to a new complaint yet (foreign keys): its lists start empty, unread.
+        for table in ("events", "tasks"):
+            self._cache.start_empty(table, row["id"])
+        self._cache.start_empty("attachments", row["id"], "pengaduan", "lampiran_surat")
         return row
 
     def update_complaint(self, complaint_id: int, **fields) -> None:
@@ -266,7 +245,7 @@ class Book:
                          (iso(start), iso(end)))
 
     def set_lapor_id(self, complaint_id: int, lapor_id: str) -> None:
-        self.conn.execute("UPDATE complaints SET lapor_id = ? WHERE id = ?", (lapor_id, complaint_id))
+        self._write("complaints", "UPDATE complaints SET lapor_id = ? WHERE id = ?", (lapor_id, complaint_id))
 
     def schema_version(self) -> tuple[int, int]:
         """(applied migrations, known migrations)."""
@@ -292,23 +271,23 @@ class Book:
     # History --------------------------------------------------------------------------------
     def add_event(self, complaint_id: int, at: dt.datetime, step: int | None, actor: str,
                   kind: str, text: str) -> None:
-        self._insert_read("events", dict(complaint_id=complaint_id, at=iso(at), step=step, actor=actor,
-                                         kind=kind, text=text), (("events", complaint_id),))
+        self._insert("events", dict(complaint_id=complaint_id, at=iso(at), step=step, actor=actor, kind=kind,
+                                    text=text))
 
     def events(self, complaint_id: int) -> list[dict]:
         return self._read(("events", complaint_id), "SELECT * FROM events WHERE complaint_id = ? ORDER BY id",
                           (complaint_id,))
 
     # Tasks ----------------------------------------------------------------------------------
-    def open_task(self, *, complaint_id: int, step: int, role: str, official: str, token: str,
-                  message_id: str, opened_at: dt.datetime, due_at: dt.datetime, next_nudge_at: dt.datetime,
-                  note: str = "") -> dict:
+    def add_task(self, *, complaint_id: int, step: int, role: str, official: str, token: str,
+                 message_id: str, opened_at: dt.datetime, due_at: dt.datetime, next_nudge_at: dt.datetime,
+                 note: str = "") -> dict:
         """A new task; its whole row back."""
         row = self._insert_row("tasks", dict(
             complaint_id=complaint_id, step=step, role=role, official=official, token=token,
             message_id=message_id, opened_at=iso(opened_at), due_at=iso(due_at),
             next_nudge_at=iso(next_nudge_at), note=note))
-        self._join(row, (("tasks", complaint_id),))
+        self._cache.added("tasks", row)
         return row
 
     def tasks_to_nudge(self, now: dt.datetime) -> list[dict]:
@@ -317,39 +296,31 @@ class Book:
                          "ORDER BY next_nudge_at", (iso(now),))
 
     def set_next_nudge(self, task_id: int, at: dt.datetime) -> None:
-        self._forget_kind("tasks")
-        self.conn.execute("UPDATE tasks SET next_nudge_at = ? WHERE id = ?", (iso(at), task_id))
-
-    def open_tasks(self) -> list[dict]:
-        """Every task still waiting for its official (uses tasks_open)."""
-        return self._all("SELECT * FROM tasks WHERE done_at IS NULL ORDER BY due_at")
+        self._write("tasks", "UPDATE tasks SET next_nudge_at = ? WHERE id = ?", (iso(at), task_id))
 
     def open_tasks_of_role(self, role: str) -> list[dict]:
         return self._all("SELECT * FROM tasks WHERE done_at IS NULL AND role = ? ORDER BY id", (role,))
 
     def update_task_official(self, task_id: int, official: str) -> None:
-        self._forget_kind("tasks")
-        self.conn.execute("UPDATE tasks SET official = ? WHERE id = ?", (official, task_id))
+        self._write("tasks", "UPDATE tasks SET official = ? WHERE id = ?", (official, task_id))
 
     def record_nudge(self, task_id: int, kind: str, at: dt.datetime) -> None:
         """A reminder (before the due time) or an escalation (after it) went out for a task."""
         column = "reminders" if kind == "pengingat" else "escalations"
-        self._forget_kind("tasks")
-        self.conn.execute(f"UPDATE tasks SET {column} = {column} + 1, last_reminded_at = ?, "
-                          f"escalated_at = CASE WHEN ? = 'eskalasi' THEN ? ELSE escalated_at END "
-                          f"WHERE id = ?", (iso(at), kind, iso(at), task_id))
+        self._write("tasks", f"UPDATE tasks SET {column} = {column} + 1, last_reminded_at = ?, "
+                    f"escalated_at = CASE WHEN ? = 'eskalasi' THEN ? ELSE escalated_at END "
+                    f"WHERE id = ?", (iso(at), kind, iso(at), task_id))
 
     # Delegations ----------------------------------------------------------------------------
     def add_delegation(self, **fields) -> int:
         for key in ("starts", "ends", "created_at"):
             fields[key] = iso(fields[key])
-        self._forget(None)
+        self._cache.wrote("delegations")
         return self._insert("delegations", fields)
 
     def revoke_delegation(self, delegation_id: int, at: dt.datetime) -> bool:
-        self._forget(None)
-        cur = self.conn.execute("UPDATE delegations SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                                (iso(at), delegation_id))
+        cur = self._write("delegations", "UPDATE delegations SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                          (iso(at), delegation_id))
         return cur.rowcount == 1
 
     def active_delegation(self, role: str, at: dt.datetime) -> dict | None:
@@ -372,10 +343,8 @@ class Book:
     def task_by_token(self, token: str) -> dict | None:
         return self._one("SELECT * FROM tasks WHERE token = ?", (token,))
 
-    def task_by_message_id(self, message_id: str) -> dict | None:
-        return self._one("SELECT * FROM tasks WHERE message_id = ?", (message_id,))
-
-    def open_task_of(self, complaint_id: int) -> dict | None:
+    def current_task(self, complaint_id: int) -> dict | None:
+        """The complaint's task that waits for its official, if any."""
         return self._one("SELECT * FROM tasks WHERE complaint_id = ? AND done_at IS NULL "
                          "ORDER BY id DESC LIMIT 1", (complaint_id,))
 
@@ -384,12 +353,11 @@ class Book:
                           (complaint_id,))
 
     def close_task(self, complaint_id: int, step: int, at: dt.datetime, output: str) -> None:
-        known = self._reads.get(("tasks", complaint_id))
+        known = self._cache.known(("tasks", complaint_id))
         if known is not None and not any(t["step"] == step and t["done_at"] is None for t in known):
             return  # no open task at that step (step 1 of a complaint recorded just now)
-        self._reads.pop(("tasks", complaint_id), None)
-        self.conn.execute("UPDATE tasks SET done_at = ?, output = ? WHERE complaint_id = ? "
-                          "AND step = ? AND done_at IS NULL", (iso(at), output, complaint_id, step))
+        self._write("tasks", "UPDATE tasks SET done_at = ?, output = ? WHERE complaint_id = ? "
+                    "AND step = ? AND done_at IS NULL", (iso(at), output, complaint_id, step), complaint_id)
 
 
     # Outbox ---------------------------------------------------------------------------------
@@ -432,7 +400,7 @@ class Book:
                          "AND created_at < ? ORDER BY id", (iso(created_before),))
 
     def give_up(self, outbox_id: int, at: dt.datetime) -> None:
-        self.conn.execute("UPDATE outbox SET gave_up_at = ? WHERE id = ?", (iso(at), outbox_id))
+        self._write("outbox", "UPDATE outbox SET gave_up_at = ? WHERE id = ?", (iso(at), outbox_id))
 
     def outbox(self, complaint_id: int | None = None) -> list[dict]:
         if complaint_id is None:
@@ -440,18 +408,16 @@ class Book:
         return self._all("SELECT * FROM outbox WHERE complaint_id = ? ORDER BY id", (complaint_id,))
 
     def mark_sent(self, outbox_id: int, at: dt.datetime) -> None:
-        self.conn.execute("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL "
-                          "WHERE id = ?", (iso(at), outbox_id))
+        self._write("outbox", "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL "
+                    "WHERE id = ?", (iso(at), outbox_id))
 
     def mark_send_failed(self, outbox_id: int, error: str, retry_at: dt.datetime) -> None:
-        self.conn.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try_at = ? "
-                          "WHERE id = ?", (error, iso(retry_at), outbox_id))
+        self._write("outbox", "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try_at = ? "
+                    "WHERE id = ?", (error, iso(retry_at), outbox_id))
 
     # Attachments ----------------------------------------------------------------------------
     def add_attachment(self, **fields) -> None:
-        cid = fields["complaint_id"]
-        self._insert_read("attachments", fields, (("attachments", cid), ("attachments", cid, "pengaduan"),
-                                                  ("attachments", cid, "lampiran_surat")))
+        self._insert("attachments", fields)
 
     def attachments(self, complaint_id: int, purpose: str | None = "pengaduan") -> list[dict]:
         """A complaint's files: what the complainant sent ('pengaduan'), or the letter's enclosures
@@ -464,9 +430,8 @@ class Book:
 
     def supersede_enclosures(self, complaint_id: int) -> None:
         """A new answer brings its own enclosures; the earlier ones stay on file, out of the letter."""
-        self._forget(complaint_id)
-        self.conn.execute("UPDATE attachments SET purpose = 'lampiran_surat_lama' WHERE complaint_id = ? "
-                          "AND purpose = 'lampiran_surat'", (complaint_id,))
+        self._write("attachments", "UPDATE attachments SET purpose = 'lampiran_surat_lama' WHERE complaint_id = ? "
+                    "AND purpose = 'lampiran_surat'", (complaint_id,), complaint_id)
 
     # Mailbox cursors ------------------------------------------------------------------------
     def cursor(self, folder: str) -> dict | None:
@@ -499,18 +464,17 @@ class Book:
 
     def anonymise(self, complaint_id: int, at: dt.datetime, placeholder: str) -> None:
         """Remove a complaint's personal data; its number, dates, section, state and letters stay."""
-        self._forget(complaint_id)
-        self.conn.execute(
-            "UPDATE complaints SET name = ?, email = NULL, phone = NULL, address = NULL, subject = ?, "
-            "body = ?, anonymised_at = ? WHERE id = ?", (placeholder, placeholder, placeholder, iso(at), complaint_id))
-        self.conn.execute("UPDATE events SET text = ? WHERE complaint_id = ? AND kind IN "
-                          "('tambahan', 'langkah', 'catatan', 'lampiran', 'gagal_kirim')", (placeholder, complaint_id))
-        self.conn.execute("UPDATE messages SET sender = '', subject = ?, raw_path = NULL WHERE complaint_id = ?",
-                          (placeholder, complaint_id))
-        self.conn.execute("UPDATE attachments SET filename = ?, path = NULL WHERE complaint_id = ?",
-                          (placeholder, complaint_id))
-        self.conn.execute("UPDATE outbox SET raw = X'', subject = ?, recipients = '[]', recipient = NULL "
-                          "WHERE complaint_id = ? AND sent_at IS NOT NULL", (placeholder, complaint_id))
+        self._write("complaints", "UPDATE complaints SET name = ?, email = NULL, phone = NULL, address = NULL, "
+                    "subject = ?, body = ?, anonymised_at = ? WHERE id = ?",
+                    (placeholder, placeholder, placeholder, iso(at), complaint_id))
+        self._write("events", "UPDATE events SET text = ? WHERE complaint_id = ? AND kind IN "
+                    "('tambahan', 'langkah', 'catatan', 'lampiran', 'gagal_kirim')", (placeholder, complaint_id))
+        self._write("messages", "UPDATE messages SET sender = '', subject = ?, raw_path = NULL WHERE complaint_id = ?",
+                    (placeholder, complaint_id))
+        self._write("attachments", "UPDATE attachments SET filename = ?, path = NULL WHERE complaint_id = ?",
+                    (placeholder, complaint_id))
+        self._write("outbox", "UPDATE outbox SET raw = X'', subject = ?, recipients = '[]', recipient = NULL "
+                    "WHERE complaint_id = ? AND sent_at IS NOT NULL", (placeholder, complaint_id))
 
     # Letters --------------------------------------------------------------------------------
     def record_letter(self, *, year: int, number: str, complaint_id: int, issued_at: dt.datetime, path: str,
@@ -535,11 +499,11 @@ class Book:
         return self._all("SELECT * FROM letters WHERE void = 0 AND pdf_path IS NULL ORDER BY issued_at")
 
     def set_letter_pdf(self, letter_id: int, path: str) -> None:
-        self.conn.execute("UPDATE letters SET pdf_path = ? WHERE id = ?", (path, letter_id))
+        self._write("letters", "UPDATE letters SET pdf_path = ? WHERE id = ?", (path, letter_id))
 
     def record_dispatch(self, letter_id: int, at: dt.datetime, method: str, note: str) -> None:
-        self.conn.execute("UPDATE letters SET dispatched_at = ?, dispatch_method = ?, dispatch_note = ? "
-                          "WHERE id = ?", (iso(at), method, note, letter_id))
+        self._write("letters", "UPDATE letters SET dispatched_at = ?, dispatch_method = ?, dispatch_note = ? "
+                    "WHERE id = ?", (iso(at), method, note, letter_id))
 
     def current_letter(self, complaint_id: int) -> dict | None:
         return self._one("SELECT * FROM letters WHERE complaint_id = ? AND void = 0 ORDER BY id DESC LIMIT 1",
@@ -550,4 +514,4 @@ class Book:
 
     def void_letters_of(self, complaint_id: int) -> None:
         """Mark a complaint's earlier letters void (a re-issue replaces them); their numbers stay."""
-        self.conn.execute("UPDATE letters SET void = 1 WHERE complaint_id = ?", (complaint_id,))
+        self._write("letters", "UPDATE letters SET void = 1 WHERE complaint_id = ?", (complaint_id,))

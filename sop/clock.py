@@ -99,9 +99,6 @@ class OfficeClock:
                 counted += 1
         return dt.datetime.combine(day, opened.timetz())
 
-    def local(self, moment: dt.datetime) -> dt.datetime:
-        return moment.astimezone(self.tz)
-
 
 def parse_hours(spec: dict[str, str]) -> dict[int, tuple[dt.time, dt.time]]:
     """{"senin": "07:30-16:00", ...} -> {0: (07:30, 16:00), ...}; days left out are closed."""

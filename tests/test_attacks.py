@@ -26,7 +26,7 @@ def start(env, index: int = 0, **overrides) -> str:
 
 def _make_late(env, number: str) -> dt.datetime:
     """Make the open task of `number` late and run the sweep at a moment in office hours."""
-    task = env.office.book.open_task_of(env.complaint(number)["id"])
+    task = env.office.book.current_task(env.complaint(number)["id"])
     monday = dt.datetime(2026, 12, 7, 8, 0, tzinfo=env.config.clock.tz)
     env.office.book.conn.execute(
         "UPDATE tasks SET opened_at = ?, due_at = ?, next_nudge_at = ? WHERE id = ?",
@@ -45,7 +45,7 @@ def _late_notice(env, address: str):
 
 def test_a_late_notice_to_staff_carries_no_token_and_a_forged_reply_to_it_acts_on_nothing(env):
     number = start(env)
-    task = env.office.book.open_task_of(env.complaint(number)["id"])
+    task = env.office.book.current_task(env.complaint(number)["id"])
     _make_late(env, number)
     late = _late_notice(env, env.official("jfu")[1])
     assert task["token"] not in late.obj.as_string().lower()

@@ -162,7 +162,7 @@ def test_secrets_never_reach_logs_or_staff_output(env, tmp_path):
                pengaduan("--config", str(env.config_path), "book", "--json").stdout,
                pengaduan("--config", str(env.config_path), "ekspor", str(tmp_path / "b.csv")).stdout,
                (tmp_path / "b.csv").read_text(encoding="utf-8-sig")]
-    token = env.office.book.open_task_of(row["id"])["token"]
+    token = env.office.book.current_task(row["id"])["token"]
     key_text = env.config.letters.key.read_text()
     for index, text in enumerate(outputs):
         for secret in ("rahasia-demo", token, "PRIVATE KEY", key_text.splitlines()[1]):
@@ -175,7 +175,7 @@ def test_the_book_is_listed_a_page_at_a_time_newest_first(env):
     now = dt.datetime.now(dt.timezone.utc)
     with env.office.book.transaction():
         for i in range(1, 8):
-            env.office.book.insert_complaint(
+            env.office.book.add_complaint(
                 number=f"PGD/2026/{i:04d}", state="closed" if i % 2 else "open", step=None if i % 2 else 2,
                 channel="langsung", received_at=now, name=f"Warga {i}", subject=f"Pokok {i}", body="Isi.")
     config = str(env.config_path)

@@ -219,6 +219,28 @@ def test_dispatch_by_post_is_recorded_and_filed(env, tmp_path):
     assert again.returncode != 0 and "sudah tercatat dikirim" in again.stderr
 
 
+def test_dispatch_by_hand_to_a_complainant_with_email_sends_no_mail_and_is_recorded_once(env):
+    env.complain(0)
+    env.cycle()
+    [row] = env.office.book.complaints()
+    number = row["number"]
+    through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Perbaiki."),
+            ("sekretaris", 4, "Lampu diperbaiki besok."))
+    citizen = env.cast.citizens[0][1]
+    before = len(env.inbox(citizen))
+    # The complaint's own number names the letter too.
+    sent = pengaduan("--config", str(env.config_path), "surat", "kirim", number, "--cara", "langsung",
+                     "--catatan", "Diterima Bu Siti di kantor")
+    assert sent.returncode == 0, sent.stderr
+    env.cycle()
+    row = env.complaint(number)
+    assert row["state"] == "closed"
+    assert len(env.inbox(citizen)) == before  # handed over: no letter by email
+    assert not [m for m in env.office.book.outbox(row["id"]) if m["kind"] == "surat_jawaban"]
+    entry = env.office.book.letter(row["letter_number"])
+    assert entry["dispatch_method"] == "langsung" and "Bu Siti" in entry["dispatch_note"]
+
+
 def test_signing_on_behalf_and_f4_paper(env):
     from letters.render import letter_text as text_of
 

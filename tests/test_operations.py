@@ -77,7 +77,7 @@ def generated_year(office: Office, seed: int = 7) -> None:
                 subject=f"Pengaduan {i}", body="Isi."), received)
             moment = received
             for step in (2, 3, 4, 5)[: rng.randrange(5)]:
-                task = office.book.open_task_of(row["id"])
+                task = office.book.current_task(row["id"])
                 moment += dt.timedelta(minutes=rng.choice([5, 20, 90, 600, 20000]))
                 text = f"Langkah {step}." + (f"\nSeksi: {rng.choice(sections)}" if step == 2 else "")
                 row, _ = act_for(office, row, task, text, "petugas uji", moment)

@@ -169,8 +169,8 @@ def test_a_failing_savepoint_undoes_only_its_own_work_and_reads_follow(tmp_path)
     book = Book(tmp_path / "buku.db")
     now = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.timezone.utc)
     with book.transaction():
-        cid = book.insert_complaint(number="PGD/2026/0001", state="open", step=1, channel="langsung",
-                                    received_at=now, name="Warga", subject="Pokok", body="Isi.")
+        cid = book.add_complaint(number="PGD/2026/0001", state="open", step=1, channel="langsung",
+                                 received_at=now, name="Warga", subject="Pokok", body="Isi.")["id"]
         book.add_event(cid, now, 1, "staf", "catatan", "pertama")
         assert [e["text"] for e in book.events(cid)] == ["pertama"]
         try:
@@ -196,8 +196,8 @@ def test_reads_in_a_transaction_follow_every_write_without_reading_a_new_complai
     statements: list[str] = []
     book.conn.set_trace_callback(statements.append)
     with book.transaction():
-        cid = book.insert_complaint(number="PGD/2026/0001", state="open", step=1, channel="langsung",
-                                    received_at=now, name="Warga", subject="Pokok", body="Isi.")
+        cid = book.add_complaint(number="PGD/2026/0001", state="open", step=1, channel="langsung",
+                                 received_at=now, name="Warga", subject="Pokok", body="Isi.")["id"]
         assert book.events(cid) == [] and book.tasks(cid) == [] and book.attachments(cid, None) == []
         book.close_task(cid, 1, now, "tidak ada tugas terbuka")
         assert not [s for s in statements if s.startswith(("SELECT", "UPDATE"))]
@@ -207,7 +207,7 @@ def test_reads_in_a_transaction_follow_every_write_without_reading_a_new_complai
         book.add_attachment(complaint_id=cid, message_key="k", filename="lampiran.pdf",
                             content_type="application/pdf", size=3, sha256="y", path="/berkas/l.pdf", note="",
                             purpose="lampiran_surat")
-        task = book.open_task(complaint_id=cid, step=2, role="sekretaris", official="s@k.test", token="t" * 24,
+        task = book.add_task(complaint_id=cid, step=2, role="sekretaris", official="s@k.test", token="t" * 24,
                               message_id="<tugas.t@k.test>", opened_at=now, due_at=now, next_nudge_at=now)
         assert [e["text"] for e in book.events(cid)] == ["pertama"]
         assert [f["filename"] for f in book.attachments(cid)] == ["foto.jpg"]

@@ -206,7 +206,7 @@ def test_reply_from_a_phone_with_only_quoted_html_acts(env):
 def test_reminders_before_and_escalation_after_the_due_time(env):
     number = start(env)
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"))
-    task = env.office.book.open_task_of(env.complaint(number)["id"])
+    task = env.office.book.current_task(env.complaint(number)["id"])
     # Play the Camat's ten working days on a controlled clock, from a Monday morning.
     monday = dt.datetime(2026, 12, 7, 8, 0, tzinfo=env.config.clock.tz)
     due = env.config.clock.add(monday, env.config.procedure.step(3).time)
@@ -353,12 +353,12 @@ def test_a_delegation_that_starts_later_takes_open_tasks_on_its_day(env):
                                        ends=dt.datetime.combine(tomorrow + dt.timedelta(days=3), dt.time(0), tz),
                                        created_by="uji", created_at=dt.datetime.now(tz))
     check_deadlines(env.office, dt.datetime.now(dt.timezone.utc))  # not yet: nothing moves
-    assert env.office.book.open_task_of(env.complaint(number)["id"])["official"] == env.official("sekretaris")[1]
+    assert env.office.book.current_task(env.complaint(number)["id"])["official"] == env.official("sekretaris")[1]
     during = dt.datetime.combine(tomorrow, dt.time(9), tz)
     check_deadlines(env.office, during)
-    assert env.office.book.open_task_of(env.complaint(number)["id"])["official"] == plt[1]
+    assert env.office.book.current_task(env.complaint(number)["id"])["official"] == plt[1]
     send_outbox(env.office, during)
     assert [m for m in env.inbox(plt[1]) if f"[{number}] Tugas langkah 2" in " ".join(m.subject.split())]
     after = dt.datetime.combine(tomorrow + dt.timedelta(days=4), dt.time(9), tz)
     check_deadlines(env.office, after)  # the period is over: back to the Sekretaris
-    assert env.office.book.open_task_of(env.complaint(number)["id"])["official"] == env.official("sekretaris")[1]
+    assert env.office.book.current_task(env.complaint(number)["id"])["official"] == env.official("sekretaris")[1]

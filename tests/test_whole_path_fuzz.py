@@ -73,7 +73,7 @@ def _play(office, subject: str, name: str, answer: str) -> dict:
     replies = {2: "Klarifikasi.\nSeksi: Pemerintahan", 3: "Diputuskan.", 4: answer, 5: "Diserahkan langsung."}
     local, _, domain = cfg.mailbox.address.partition("@")
     for step, text in replies.items():
-        task = office.book.open_task_of(row["id"])
+        task = office.book.current_task(row["id"])
         if task is None or task["step"] != step:
             break
         official = cfg.directory.official(task["role"])

@@ -1,0 +1,65 @@
+"""The book's read cache: a complaint's events, files and tasks, and the delegations in force,
+read once per transaction (intake reads them several times per message).
+
+One rule keeps it true, and it lives here: every write to a cached table goes through the
+book's `_write` (or `_insert`), which tells the cache what it touched; a new row joins the
+cached lists that hold it, any other write forgets that table's lists (of the one complaint
+when the writer knows it). Outside a transaction nothing is cached (another process may
+write), and a rollback forgets everything. A test checks that no statement in sop/book.py
+writes a cached table any other way.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+# Cached tables, and the column that picks a row of a filtered list (attachments by purpose).
+CACHED = ("events", "attachments", "tasks", "delegations")
+FILTER = {"attachments": "purpose"}
+
+
+class ReadCache:
+    def __init__(self) -> None:
+        self._lists: dict[tuple, list[dict]] = {}
+        self.active = False  # only inside a transaction
+
+    def read(self, key: tuple, load: Callable[[], list[dict]]) -> list[dict]:
+        """The rows under `key` = (table, complaint id or None[, filter value])."""
+        if not self.active:
+            return load()
+        if key not in self._lists:
+            self._lists[key] = load()
+        return list(self._lists[key])
+
+    def known(self, key: tuple) -> list[dict] | None:
+        """The cached rows under `key` without reading, or None."""
+        rows = self._lists.get(key)
+        return list(rows) if rows is not None else None
+
+    def start_empty(self, table: str, complaint_id: int, *filters: str) -> None:
+        """A new complaint has no rows yet in `table` (nothing can refer to it before it exists)."""
+        if self.active:
+            self._lists[(table, complaint_id)] = []
+            for value in filters:
+                self._lists[(table, complaint_id, value)] = []
+
+    def holds(self, table: str, complaint_id: int | None) -> bool:
+        return any(k[0] == table and k[1] == complaint_id for k in self._lists)
+
+    def added(self, table: str, row: dict) -> None:
+        """A new row joins every cached list of its table and complaint that it belongs to."""
+        cid = row.get("complaint_id")
+        column = FILTER.get(table)
+        for key, rows in self._lists.items():
+            if key[0] == table and key[1] == cid and (len(key) < 3 or row[column] == key[2]):
+                rows.append(row)
+
+    def wrote(self, table: str, complaint_id: int | None = None) -> None:
+        """Rows of `table` changed: forget its lists (of one complaint when it is known)."""
+        if table not in CACHED:
+            return
+        for key in [k for k in self._lists if k[0] == table and (complaint_id is None or k[1] == complaint_id)]:
+            del self._lists[key]
+
+    def clear(self) -> None:
+        self._lists.clear()
