@@ -34,6 +34,9 @@ PAPER = {"A4": (21, 29.7), "F4": (21.5, 33)}  # centimetres
 DOCUMENT = "word/document.xml"
 
 
+ESCAPED_MARKS = {"{_{": "{{", "}_}": "}}", "{_%": "{%", "%_}": "%}"}
+
+
 def is_seal_text(text: str) -> bool:
     return QR_MARK in text or TEXT_MARK in text or VERIFY_HINT in text
 
@@ -82,6 +85,10 @@ class LetterPress:
             self._qr_drawing = f"<w:drawing>{inline.xml}</w:drawing>"
         body = tpl.patch_xml(tpl.get_xml())
         self._body = self._env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", body))
+        # docxtpl turns "{_{" … "%_}" into "{{" … "%}" after rendering, so that a template can
+        # print Jinja's own marks; done on the rendered text it would alter an official's
+        # words too ("%_}" in an answer). Only a template that uses the marks gets it.
+        self._unescape = any(mark in body for mark in ESCAPED_MARKS)
         # Footers and headers hold only office-wide values: rendered now, as docxtpl would.
         for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
             for key, xml in tpl.build_headers_footers_xml(self._static, uri, self._env):
@@ -109,7 +116,9 @@ class LetterPress:
         # resolve_listing would turn \a into a paragraph and \f into a page (letters.safe).
         xml = self._body.render({**plain(context), **self._static})
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if self._unescape:
+            for mark, plain_mark in ESCAPED_MARKS.items():
+                xml = xml.replace(mark, plain_mark)
         xml = self._tpl.resolve_listing(xml)
         ids = iter(range(1001, 1_000_000))  # drawing ids renumbered as docxtpl does
         xml = re.sub(r'(<wp:docPr\b[^>]*?\bid=")\d+(")', lambda m: f"{m.group(1)}{next(ids)}{m.group(2)}", xml)

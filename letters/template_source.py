@@ -64,8 +64,8 @@ def _no_borders(table):
     tbl_pr.append(borders)
 
 
-def build() -> None:
-    doc = Document()
+def _page(doc) -> None:
+    """A4, Arial-metric 12 pt, the margins of a naskah dinas."""
     style = doc.styles["Normal"]
     style.font.name = FONT
     style.font.size = Pt(12)
@@ -75,7 +75,9 @@ def build() -> None:
     section.left_margin, section.right_margin = Cm(2.5), Cm(2)
     doc.paragraphs[0]._p.getparent().remove(doc.paragraphs[0]._p) if doc.paragraphs else None
 
-    # Kop surat
+
+def _kop(doc) -> None:
+    """The kop surat: emblem, parent, office, address lines, closing rule."""
     _para(doc, "{%p if emblem %}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, "{{ emblem }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, "{%p endif %}", align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -87,7 +89,9 @@ def build() -> None:
     _bottom_rule(_para(doc, "", size=4))
     _para(doc, "", space_after=6)
 
-    # Nomor, Sifat, Lampiran, Hal | place and date
+
+def _heading(doc) -> None:
+    """Nomor, Sifat, Lampiran, Hal at the left; place and date at the right."""
     table = doc.add_table(rows=4, cols=4)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
@@ -109,7 +113,8 @@ def build() -> None:
         _para(row.cells[3], right, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _para(doc, "", space_after=6)
 
-    # Addressee
+
+def _addressee_and_body(doc) -> None:
     _para(doc, "Yth. {{ to.name }}")
     _para(doc, "di")
     _para(doc, "{{ to.place }}", indent_cm=1, space_after=12)
@@ -125,8 +130,10 @@ def build() -> None:
     _para(doc, "{{ body.closing }}", first_line_cm=1.25, space_after=18,
           align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
-    # Signature block at the right; the seal (QR code and its text) beside it at the left.
-    # The seal is filled in after the body is rendered, because it covers the body's words.
+
+def _signature(doc) -> None:
+    """The signature block at the right; the seal (QR code and its text) beside it at the left.
+    The seal is filled in after the body is rendered, because it covers the body's words."""
     block = doc.add_table(rows=1, cols=2)
     block.autofit = False
     _no_borders(block)
@@ -149,7 +156,9 @@ def build() -> None:
         _para(sign_cell, text, **kwargs)
     _para(doc, "", space_after=6)
 
-    # Tembusan, at the bottom left
+
+def _closing(doc) -> None:
+    """Tembusan at the bottom left, the signing note, and the footer."""
     _para(doc, "{%p if tembusan %}")
     _para(doc, "Tembusan:", size=10)
     _para(doc, "{%p for t in tembusan %}")
@@ -161,10 +170,15 @@ def build() -> None:
     _para(doc, "{{ signing_note }}", size=8)
 
     # The footer says how to verify a sealed letter (fixed text the verifier knows and skips).
-    footer = section.footer
+    footer = doc.sections[0].footer
     footer.paragraphs[0]._p.getparent().remove(footer.paragraphs[0]._p)
     _para(footer, "{{ verify_footer }}", size=7, align=WD_ALIGN_PARAGRAPH.CENTER)
 
+
+def build() -> None:
+    doc = Document()
+    for part in (_page, _kop, _heading, _addressee_and_body, _signature, _closing):
+        part(doc)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     doc.save(OUT)
 

@@ -11,7 +11,8 @@ from intake.parse import Attachment
 from intake.text import clean_text
 from office.base import Office
 from office.issuing import issue_letter, record_delivery, write_dossier
-from office.notices import assign_task, notify, send_invitations
+from office.meetings import send_invitations
+from office.notices import assign_task, notify
 from office.attachments import store_attachments
 from sop.book import iso
 from sop.engine import (Case, CloseTask, Delivered, IssueLetter, Log, Meeting, Notify, OpenTask, Outcome, Reply,

@@ -14,7 +14,7 @@ import tarfile
 from pathlib import Path
 
 from office.base import Office
-from sop.book import private_dir
+from sop.files import private_dir
 
 log = logging.getLogger(__name__)
 

@@ -204,7 +204,39 @@ def _kind_name(kind) -> str:
 
 
 def load_config(path: Path | str) -> Config:
-    path = Path(path)
+    """Read, check and type an office's configuration file; ConfigError names what is wrong."""
+    r = _read(Path(path))
+    head = _letterhead(r)
+    mailbox, smtp = _mail(r)
+    directory = _directory(r)
+    procedure = _procedure(r, directory)
+    letters = _letters(r, head.name, directory)
+    complaint_format = r.get("numbering", "complaint", str, "PGD/{tahun}/{nomor:04d}")
+    try:
+        complaint_format.format(tahun=2025, nomor=1)
+        letters.number_format.format(kode_klasifikasi="x", nomor_urut=1, kode_unit="y", tahun=2025)
+    except (KeyError, ValueError, IndexError) as exc:
+        raise ConfigError(f"{r.path}: format nomor tidak valid: {exc}") from None
+    database = r.path_of(r.get("storage", "database"))
+    return Config(
+        path=r.path, office_name=head.name, office_parent=head.parent,
+        office_address=r.get("office", "address", str, ""), letterhead=head,
+        database=database, files=r.path_of(r.get("storage", "files")),
+        outbox=r.path_of(r.get("storage", "outbox", str, "data/surat-keluar")),
+        mailbox=mailbox, smtp=smtp, directory=directory, procedure=procedure, clock=_clock(r),
+        complaint_format=complaint_format, letters=letters, intake=_intake(r), nudges=_nudges(r),
+        security=_security(r),
+        smtp_give_up_hours=r.get("smtp", "give_up_hours", int, 24),
+        log_file=r.path_of(r.get("daemon", "log_file")) if r.get("daemon", "log_file", str, None) else None,
+        backup_folder=(r.path_of(r.get("backup", "folder")) if r.get("backup", "folder", str, None)
+                       else database.parent / "cadangan"),
+        backup_keep=max(1, r.get("backup", "keep", int, 7)),
+        retention_days=max(0, r.get("privacy", "retention_days", int, 0)),
+        poll_seconds=r.get("daemon", "poll_seconds", int, 60),
+    )
+
+
+def _read(path: Path) -> _Reader:
     if not path.exists():
         raise ConfigError(f"berkas konfigurasi {path} tidak ditemukan; buat dengan `pengaduan init`")
     text = path.read_text(encoding="utf-8")
@@ -212,34 +244,43 @@ def load_config(path: Path | str) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: TOML tidak valid: {exc}") from None
-    r = _Reader(path, text, data)
+    return _Reader(path, text, data)
 
-    office_name = r.get("office", "name")
-    office_parent = r.get("office", "parent")
-    office_address = r.get("office", "address", str, "")
+
+def _letterhead(r: _Reader) -> Letterhead:
+    """[office]: the kop of letters and the signature of mails."""
+    address = r.get("office", "address", str, "")
     contact = r.get("office", "contact", str, "")
     emblem = r.get("office", "emblem", str, None)
-    head = Letterhead(parent=office_parent, name=office_name,
-                      lines=tuple(x for x in (office_address, contact) if x),
+    return Letterhead(parent=r.get("office", "parent"), name=r.get("office", "name"),
+                      lines=tuple(x for x in (address, contact) if x),
                       emblem=r.path_of(emblem) if emblem else None)
 
-    auth = r.get("mailbox", "auth", str, "password", ("password", "xoauth2"))
+
+def _oauth(r: _Reader) -> TokenSource:
+    """[mailbox.oauth2]: XOAUTH2 tokens for Google Workspace or Microsoft 365."""
+    table = "mailbox.oauth2"
+    return TokenSource(OAuthSettings(
+        token_url=r.get(table, "token_url"), client_id=r.get(table, "client_id"),
+        client_secret=r.secret(table, "client_secret") or "",
+        refresh_token=r.secret(table, "refresh_token", "refresh_token_env") or
+        r.fail(table, "refresh_token", "refresh token wajib diisi (atau refresh_token_env)"),
+        scope=r.get(table, "scope", str, ""),
+        # Rotated refresh tokens are kept here (0600); the default sits beside the seal key.
+        store=r.path_of(r.get(table, "token_store", str, None) or
+                        str(r.path_of(r.get("storage", "files")) / "kunci" / "oauth2-refresh-token.json"))))
+
+
+def _mail(r: _Reader) -> tuple[MailboxSettings, SmtpSettings]:
+    """[mailbox] and [smtp]."""
     tokens = None
-    mailbox_password = r.secret("mailbox")
-    if auth == "xoauth2":
-        tokens = TokenSource(OAuthSettings(
-            token_url=r.get("mailbox.oauth2", "token_url"), client_id=r.get("mailbox.oauth2", "client_id"),
-            client_secret=r.secret("mailbox.oauth2", "client_secret") or "",
-            refresh_token=r.secret("mailbox.oauth2", "refresh_token", "refresh_token_env") or
-            r.fail("mailbox.oauth2", "refresh_token", "refresh token wajib diisi (atau refresh_token_env)"),
-            scope=r.get("mailbox.oauth2", "scope", str, ""),
-            # Rotated refresh tokens are kept here (0600); the default sits beside the seal key.
-            store=r.path_of(r.get("mailbox.oauth2", "token_store", str, None) or
-                            str(r.path_of(r.get("storage", "files")) / "kunci" / "oauth2-refresh-token.json"))))
-        mailbox_password = mailbox_password or ""
-    if mailbox_password is None:
-        mailbox_password = os.environ.get("PENGADUAN_MAILBOX_PASSWORD")
-    if mailbox_password is None:
+    password = r.secret("mailbox")
+    if r.get("mailbox", "auth", str, "password", ("password", "xoauth2")) == "xoauth2":
+        tokens = _oauth(r)
+        password = password or ""
+    if password is None:
+        password = os.environ.get("PENGADUAN_MAILBOX_PASSWORD")
+    if password is None:
         r.fail("mailbox", "password", "kata sandi wajib diisi (atau password_env, atau "
                                       "variabel PENGADUAN_MAILBOX_PASSWORD)")
     address = r.get("mailbox", "address")
@@ -247,7 +288,7 @@ def load_config(path: Path | str) -> Config:
         r.fail("mailbox", "address", f"alamat surel tidak valid: {address!r}")
     mailbox = MailboxSettings(
         host=r.get("mailbox", "host"), port=r.get("mailbox", "port", int),
-        username=r.get("mailbox", "username"), password=mailbox_password, address=address,
+        username=r.get("mailbox", "username"), password=password or "", address=address,
         security=r.get("mailbox", "security", str, "ssl", SECURITY),
         folder=r.get("mailbox", "folder", str, "INBOX"),
         processed_folder=r.get("mailbox", "processed_folder", str, "Diproses"),
@@ -255,76 +296,97 @@ def load_config(path: Path | str) -> Config:
         ca_file=str(r.path_of(r.get("mailbox", "ca_file"))) if r.get("mailbox", "ca_file", str, None) else None,
         tokens=tokens,
     )
+    smtp_auth = r.get("smtp", "auth", str, "password", ("password", "xoauth2"))
+    if smtp_auth == "xoauth2" and tokens is None:
+        r.fail("smtp", "auth", "xoauth2 untuk SMTP memerlukan [mailbox] auth = \"xoauth2\"")
     smtp = SmtpSettings(
         host=r.get("smtp", "host"), port=r.get("smtp", "port", int),
         security=r.get("smtp", "security", str, "starttls", SECURITY),
         username=r.get("smtp", "username", str, None), password=r.secret("smtp"),
         verify_tls=r.get("smtp", "verify_tls", bool, True),
         ca_file=str(r.path_of(r.get("smtp", "ca_file"))) if r.get("smtp", "ca_file", str, None) else None,
-        tokens=tokens if r.get("smtp", "auth", str, "password", ("password", "xoauth2")) == "xoauth2" else None,
+        tokens=tokens if smtp_auth == "xoauth2" else None,
     )
-    if smtp.tokens is None and r.get("smtp", "auth", str, "password") == "xoauth2":
-        r.fail("smtp", "auth", "xoauth2 untuk SMTP memerlukan [mailbox] auth = \"xoauth2\"")
+    return mailbox, smtp
 
-    officials = {}
+
+def _official(r: _Reader, role: str, values) -> Official:
+    table = f"roles.{role}"
+    if not isinstance(values, dict):
+        r.fail(table, None, "harus berupa tabel")
+    signature = r.get(table, "signature", str, None)
+    return Official(
+        role=role, title=r.get(table, "title", str, DEFAULT_TITLES.get(role, role.title())),
+        name=r.get(table, "name"), email=r.get(table, "email").lower(),
+        nip=r.get(table, "nip", str, ""), rank=r.get(table, "rank", str, ""),
+        signature=r.path_of(signature) if signature else None,
+        aliases=tuple(a.lower() for a in r.get(table, "aliases", list, [])))
+
+
+def _section(r: _Reader, i: int, values: dict) -> Section:
+    where = f"{r.path}: [[roles.sections]] ke-{i + 1}"
+    for key in ("name", "head", "email"):
+        if key not in values:
+            raise ConfigError(f"{where}: kunci '{key}' wajib diisi")
+    aliases = values.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise ConfigError(f"{where}: 'aliases' harus berupa daftar teks, misalnya [\"Trantib\"]")
+    return Section(name=values["name"], head=values["head"], email=values["email"].lower(),
+                   title=values.get("title", "Kepala Seksi"), aliases=tuple(aliases))
+
+
+def _directory(r: _Reader) -> Directory:
+    """[roles.*] and [[roles.sections]]: who performs each role."""
     roles = r.table("roles")
-    for role, values in roles.items():
-        if role == "sections":
-            continue
-        table = f"roles.{role}"
-        if not isinstance(values, dict):
-            r.fail(table, None, "harus berupa tabel")
-        signature = r.get(table, "signature", str, None)
-        officials[role] = Official(
-            role=role, title=r.get(table, "title", str, DEFAULT_TITLES.get(role, role.title())),
-            name=r.get(table, "name"), email=r.get(table, "email").lower(),
-            nip=r.get(table, "nip", str, ""), rank=r.get(table, "rank", str, ""),
-            signature=r.path_of(signature) if signature else None,
-            aliases=tuple(a.lower() for a in r.get(table, "aliases", list, [])))
-    sections = []
-    for i, values in enumerate(roles.get("sections", [])):
-        for key in ("name", "head", "email"):
-            if key not in values:
-                raise ConfigError(f"{path}: [[roles.sections]] ke-{i + 1}: kunci '{key}' wajib diisi")
-        aliases = values.get("aliases", [])
-        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            raise ConfigError(f"{path}: [[roles.sections]] ke-{i + 1}: 'aliases' harus berupa daftar teks, "
-                              f"misalnya [\"Trantib\"]")
-        sections.append(Section(name=values["name"], head=values["head"], email=values["email"].lower(),
-                                title=values.get("title", "Kepala Seksi"), aliases=tuple(aliases)))
-    directory = Directory(officials, tuple(sections))
+    officials = {role: _official(r, role, values) for role, values in roles.items() if role != "sections"}
+    sections = tuple(_section(r, i, values) for i, values in enumerate(roles.get("sections", [])))
+    return Directory(officials, sections)
 
+
+def _procedure(r: _Reader, directory: Directory) -> Procedure:
+    """[sop] file: the procedure, whose roles must all be filled."""
     sop_file = r.get("sop", "file", str, None)
     try:
         procedure = load_procedure(r.path_of(sop_file) if sop_file else None)
     except SopError as exc:
         raise ConfigError(str(exc)) from None
-    missing = sorted(procedure.roles - set(officials))
+    missing = sorted(procedure.roles - set(directory.officials))
     if missing:
         r.fail("roles", None, f"SOP memerlukan peran yang belum diisi: {', '.join(missing)}")
+    return procedure
 
-    hours_spec = r.table("office_hours", required=False)
+
+def _clock(r: _Reader) -> OfficeClock:
+    """[office_hours]: hours per weekday, working or calendar days, extra holidays."""
+    spec = r.table("office_hours", required=False)
     try:
-        hours = parse_hours(hours_spec["hours"]) if "hours" in hours_spec else None
-        extra = frozenset(dt.date.fromisoformat(d) for d in hours_spec.get("extra_holidays", []))
+        hours = parse_hours(spec["hours"]) if "hours" in spec else None
+        extra = frozenset(dt.date.fromisoformat(d) for d in spec.get("extra_holidays", []))
     except (ValueError, TypeError) as exc:
-        raise ConfigError(f"{path}{r.line_of('office_hours')}: [office_hours]: {exc}") from None
+        raise ConfigError(f"{r.path}{r.line_of('office_hours')}: [office_hours]: {exc}") from None
     days = r.get("office_hours", "days", str, "kerja", ("kerja", "kalender"))
-    clock = OfficeClock(**({"hours": hours} if hours else {}), extra_holidays=extra,
-                        calendar_days=days == "kalender")
+    return OfficeClock(**({"hours": hours} if hours else {}), extra_holidays=extra, calendar_days=days == "kalender")
 
+
+SEALED_NOTE = ("Surat ini disegel secara elektronik oleh kantor (tanda tangan elektronik tidak tersertifikasi, "
+               "PP 71/2019 Pasal 60) dan dapat diperiksa dengan kunci publik kantor; surat ini tidak menggunakan "
+               "sertifikat elektronik BSrE.")
+UNSEALED_NOTE = ("Surat ini dibuat oleh sistem pengaduan dan dibubuhi gambar tanda tangan pejabat; surat ini "
+                 "tidak menggunakan sertifikat elektronik BSrE.")
+
+
+def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettings:
+    """[letters]: codes, number format, the signer, the seal key, PDFs."""
     signer_role = r.get("letters", "signer_role", str, "camat")
-    if signer_role not in officials:
+    if signer_role not in directory.officials:
         r.fail("letters", "signer_role", f"peran '{signer_role}' tidak ada di [roles]")
     default_title = ("CAMAT " + office_name.removeprefix("Kecamatan ").upper()
-                     if office_name.startswith("Kecamatan ") else officials[signer_role].title.upper())
+                     if office_name.startswith("Kecamatan ") else directory.official(signer_role).title.upper())
     template = r.get("letters", "template", str, None)
-    files = r.path_of(r.get("storage", "files"))
     key = r.get("letters", "key", str, None)
-    key_path = r.path_of(key) if key else files / "kunci" / "segel-kantor.key"
-    sealed = key_path.exists()
+    key_path = r.path_of(key) if key else r.path_of(r.get("storage", "files")) / "kunci" / "segel-kantor.key"
     pades = r.get("letters", "pades_certificate", str, None)
-    letters = LetterSettings(
+    return LetterSettings(
         classification=r.get("letters", "classification", str, "000.8.3.4"),
         unit=r.get("letters", "unit", str, "400.02"),
         number_format=r.get("letters", "number_format", str, LetterSettings.number_format),
@@ -335,12 +397,7 @@ def load_config(path: Path | str) -> Config:
         signer_role=signer_role,
         signer_title=r.get("letters", "signer_title", str, default_title),
         on_behalf_of=r.get("letters", "on_behalf_of", str, ""),
-        signing_note=r.get("letters", "signing_note", str, (
-            "Surat ini disegel secara elektronik oleh kantor (tanda tangan elektronik tidak "
-            "tersertifikasi, PP 71/2019 Pasal 60) dan dapat diperiksa dengan kunci publik kantor; "
-            "surat ini tidak menggunakan sertifikat elektronik BSrE." if sealed else
-            "Surat ini dibuat oleh sistem pengaduan dan dibubuhi gambar tanda tangan pejabat; "
-            "surat ini tidak menggunakan sertifikat elektronik BSrE.")),
+        signing_note=r.get("letters", "signing_note", str, SEALED_NOTE if key_path.exists() else UNSEALED_NOTE),
         template=r.path_of(template) if template else None,
         paper=r.get("letters", "paper", str, "A4", ("A4", "F4")),
         key=key_path,
@@ -349,14 +406,10 @@ def load_config(path: Path | str) -> Config:
         pades_certificate=r.path_of(pades) if pades else None,
         pades_password=r.secret("letters", "pades_password"),
     )
-    complaint_format = r.get("numbering", "complaint", str, "PGD/{tahun}/{nomor:04d}")
-    try:
-        complaint_format.format(tahun=2025, nomor=1)
-        letters.number_format.format(kode_klasifikasi="x", nomor_urut=1, kode_unit="y", tahun=2025)
-    except (KeyError, ValueError, IndexError) as exc:
-        raise ConfigError(f"{path}: format nomor tidak valid: {exc}") from None
 
-    intake = IntakeSettings(
+
+def _intake(r: _Reader) -> IntakeSettings:
+    return IntakeSettings(
         max_attachment_bytes=int(r.get("intake", "max_attachment_mb", int, 10) * 2**20),
         max_total_bytes=int(r.get("intake", "max_message_mb", int, 25) * 2**20),
         ack_per_hour=r.get("intake", "ack_per_hour", int, 3),
@@ -365,11 +418,17 @@ def load_config(path: Path | str) -> Config:
         max_attachments=max(1, r.get("intake", "max_attachments", int, 50)),
         hold_after=max(0, r.get("intake", "hold_after", int, 10)),
     )
+
+
+def _nudges(r: _Reader) -> NudgePolicy:
     fractions = r.get("reminders", "at", list, [0.5, 0.9])
     if not all(isinstance(f, (int, float)) and 0 < f < 1 for f in fractions):
         r.fail("reminders", "at", "harus daftar pecahan antara 0 dan 1, misalnya [0.5, 0.9]")
-    nudges = NudgePolicy(at=tuple(sorted(float(f) for f in fractions)),
-                         max_per_day=max(1, r.get("reminders", "max_per_day", int, 3)))
+    return NudgePolicy(at=tuple(sorted(float(f) for f in fractions)),
+                       max_per_day=max(1, r.get("reminders", "max_per_day", int, 3)))
+
+
+def _security(r: _Reader) -> SecuritySettings:
     security = SecuritySettings(
         require_authentication=r.get("security", "require_authentication", bool, False),
         authserv_id=r.get("security", "authserv_id", str, "").lower(),
@@ -378,20 +437,4 @@ def load_config(path: Path | str) -> Config:
     if security.require_authentication and not security.authserv_id:
         r.fail("security", "authserv_id", "wajib diisi bila require_authentication = true "
                                           "(nama server penerima yang menulis Authentication-Results)")
-    storage = r.table("storage")
-    return Config(
-        path=path, office_name=office_name, office_parent=office_parent,
-        office_address=office_address, letterhead=head,
-        database=r.path_of(r.get("storage", "database")),
-        files=files,
-        outbox=r.path_of(storage.get("outbox", "data/surat-keluar")),
-        mailbox=mailbox, smtp=smtp, directory=directory, procedure=procedure, clock=clock,
-        complaint_format=complaint_format, letters=letters, intake=intake, nudges=nudges, security=security,
-        smtp_give_up_hours=r.get("smtp", "give_up_hours", int, 24),
-        log_file=r.path_of(r.get("daemon", "log_file")) if r.get("daemon", "log_file", str, None) else None,
-        backup_folder=(r.path_of(r.get("backup", "folder")) if r.get("backup", "folder", str, None)
-                       else r.path_of(r.get("storage", "database")).parent / "cadangan"),
-        backup_keep=max(1, r.get("backup", "keep", int, 7)),
-        retention_days=max(0, r.get("privacy", "retention_days", int, 0)),
-        poll_seconds=r.get("daemon", "poll_seconds", int, 60),
-    )
+    return security

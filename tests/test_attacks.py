@@ -139,7 +139,7 @@ def test_a_control_character_in_a_subject_adds_no_paragraph_to_a_sealed_letter(e
 def test_the_recap_and_the_calendar_file_hold_any_text(env):
     from icalendar import Calendar
 
-    from office.notices import invitation
+    from office.meetings import invitation
     from sop.engine import Meeting
 
     number = _raw_complaint(env, "Rapat\x01\x0c soal \x1b[31m jalan", "Budi")

@@ -193,16 +193,53 @@ def reply_to(routing, sender: tuple[str, str], text: str) -> EmailMessage:
     return msg
 
 
+def _play_steps(rig: MailRig, office, numbers: list[str], echo) -> None:
+    """Each official answers each routing email by real SMTP; the daemon runs after each round."""
+    from jobs.daemon import run_once
+
+    cfg = office.config
+    for step in (2, 3, 4, 5):
+        official = cfg.directory.official(cfg.procedure.step(step).role)
+        for index, number in enumerate(numbers):
+            routing = find_routing(rig, official.email, number, step)
+            if routing is None:
+                raise RuntimeError(f"surel tugas langkah {step} untuk {number} tidak ditemukan")
+            rig.send(reply_to(routing, (official.name, official.email), SCRIPT[step][index]))
+        run_once(office)
+        echo(f"Langkah {step}: {official.title} membalas surel tugas; {cfg.procedure.step(step).output.lower()}.")
+
+
+def _show_results(console, rig: MailRig, office, docs: list[dict], echo) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Buku Pengaduan {office.config.office_name}")
+    for column in ("Nomor", "Pengadu", "Pokok", "Seksi", "Status", "Surat jawaban"):
+        table.add_column(column, no_wrap=column in ("Nomor", "Surat jawaban"))
+    for d in docs:
+        table.add_row(d["number"], d["complainant"]["name"], d["subject"], d["section"] or "-",
+                      {"closed": "selesai"}.get(d["state"], d["state"]), d["letter_number"] or "-")
+    console.print(table)
+    for d in docs:
+        echo(f"Surat jawaban {d['letter_number']} (bertanda tangan dan bersegel): {d['letter']}")
+    command = sys.argv[0] if Path(sys.argv[0]).name == "pengaduan" else "pengaduan"
+    echo(f"Periksa keasliannya: {command} --config {office.config.path} verifikasi {docs[0]['letter']}")
+    for _, address, _, _ in Cast().citizens:
+        echo(f"Kotak masuk {address}: " + "; ".join(m.subject for m in inbox(rig, address)))
+    echo(f"Salinan surat untuk staf: {office.config.outbox}")
+
+
 def run_demo(directory: Path | None = None, *, echo=print) -> dict:
+    """The whole SOP on local mail servers: two complaints, every official's reply by mail,
+    two signed and sealed letters. Returns the folder and the complaints' JSON."""
     from rich.console import Console
 
-    from office.config import load_config
     from jobs.daemon import run_once
-    from sop.clock import utcnow
     from letters.seal import make_key
-    from office.views import complaint_json
     from office.base import Office
+    from office.config import load_config
+    from office.views import complaint_json
     from sop.book import Book
+    from sop.clock import utcnow
 
     console = Console()
     directory = Path(directory or tempfile.mkdtemp(prefix="pengaduan-demo-"))
@@ -223,37 +260,10 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
         numbers = [r["number"] for r in office.book.complaints()]
         echo(f"Langkah 1: tercatat dalam buku pengaduan sebagai {', '.join(numbers)}; tanda terima "
              f"dikirim kepada pengadu, tugas dikirim kepada Sekretaris.")
-        for step in (2, 3, 4, 5):
-            role = cfg.procedure.step(step).role
-            official = cfg.directory.official(role)
-            for index, number in enumerate(numbers):
-                routing = find_routing(rig, official.email, number, step)
-                if routing is None:
-                    raise RuntimeError(f"surel tugas langkah {step} untuk {number} tidak ditemukan")
-                rig.send(reply_to(routing, (official.name, official.email), SCRIPT[step][index]))
-            run_once(office)
-            echo(f"Langkah {step}: {official.title} membalas surel tugas; "
-                 f"{cfg.procedure.step(step).output.lower()}.")
+        _play_steps(rig, office, numbers, echo)
         docs = [complaint_json(office, row, utcnow()) for row in office.book.complaints()]
-        from rich.table import Table
-
-        table = Table(title="Buku Pengaduan Kecamatan Palaran")
-        for column in ("Nomor", "Pengadu", "Pokok", "Seksi", "Status", "Surat jawaban"):
-            table.add_column(column, no_wrap=column in ("Nomor", "Surat jawaban"))
-        for d in docs:
-            table.add_row(d["number"], d["complainant"]["name"], d["subject"], d["section"] or "-",
-                          {"closed": "selesai"}.get(d["state"], d["state"]), d["letter_number"] or "-")
-        console.print(table)
-        for d in docs:
-            echo(f"Surat jawaban {d['letter_number']} (bertanda tangan dan bersegel): {d['letter']}")
-        command = sys.argv[0] if Path(sys.argv[0]).name == "pengaduan" else "pengaduan"
-        echo(f"Periksa keasliannya: {command} --config {cfg.path} verifikasi {docs[0]['letter']}")
-        for _, address, _, _ in Cast().citizens:
-            got = [m.subject for m in inbox(rig, address)]
-            echo(f"Kotak masuk {address}: " + "; ".join(got))
-        echo(f"Salinan surat untuk staf: {cfg.outbox}")
+        _show_results(console, rig, office, docs, echo)
         echo(f"Konfigurasi dan buku pengaduan peragaan: {directory}")
         echo(f"Selesai dalam {time.monotonic() - started:.1f} detik.")
         office.book.close()
         return {"directory": directory, "complaints": docs}
-

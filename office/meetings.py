@@ -1,0 +1,73 @@
+"""Meetings (SOP Rapat Dinas): the calendar invitation and the mail that carries it to each
+attendee. A section head invited to discuss a confidential complaint sees only its neutral
+subject and the Sekretaris's clarification, in the mail and in the calendar file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from letters.dates import waktu
+from letters.mail import Attachment, render_mail
+from letters.safe import one_line
+from office.base import Office, recipient, safe_name
+from office.notices import base_context, complaint_view, queue
+from sop.engine import Meeting
+
+
+def invitation(office: Office, row: dict, meeting: Meeting, attendees: list[tuple[str, str]],
+               now: dt.datetime) -> bytes:
+    """An iCalendar REQUEST for the meeting; its UID is stable per complaint and time."""
+    cfg = office.config
+    cal = Calendar()
+    cal.add("prodid", "-//pengaduan//Rapat Dinas//ID")
+    cal.add("version", "2.0")
+    cal.add("method", "REQUEST")
+    event = Event()
+    event.add("uid", f"rapat-{safe_name(row['number'])}-{meeting.when:%Y%m%dT%H%M}@{cfg.identity.domain}")
+    event.add("dtstamp", now)
+    event.add("dtstart", meeting.when)
+    event.add("dtend", meeting.when + dt.timedelta(hours=1))
+    # What the calendar says of the complaint: for a confidential one only its neutral subject,
+    # since the file goes to every attendee, section heads included.
+    topic = (row["pokok"] or "dirahasiakan") if row["confidential"] else (row["pokok"] or row["subject"])
+    # RFC 5545 text holds no control characters: every value passes letters.safe.one_line.
+    event.add("summary", one_line(f"Rapat dinas pengaduan {row['number']}"))
+    event.add("description", one_line(f"Pembahasan pengaduan {row['number']}: {topic} (SOP Rapat Dinas)."))
+    event.add("location", vText(one_line(cfg.office_name)))
+    organizer = vCalAddress(f"mailto:{cfg.mailbox.address}")
+    organizer.params["cn"] = vText(one_line(cfg.office_name))
+    event["organizer"] = organizer
+    for name, address in attendees:
+        attendee = vCalAddress(f"mailto:{address}")
+        attendee.params["cn"] = vText(one_line(name))
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        event.add("attendee", attendee, encode=0)
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.datetime) -> None:
+    cfg = office.config
+    people = []
+    for role in meeting.with_roles:
+        if role == "section":
+            section = cfg.directory.section(row["section"])
+            if section:
+                people.append({"title": section.title, "name": section.head, "email": section.email})
+        else:
+            people.append(recipient(office.holder(role, now)))
+    attendees = [(p["name"], p["email"]) for p in people]
+    ics = invitation(office, row, meeting, attendees, now)
+    for person in people:
+        context = base_context(office, row, None)
+        if row["confidential"] and not office.may_see_identity(person["email"]):
+            context["c"] = complaint_view(office, row, redact=True)
+            context["history"] = []
+        context["recipient"] = person
+        context["when"] = waktu(meeting.when, cfg.clock.tz)
+        context["attendees"] = people
+        queue(office, row, "undangan_rapat", [(person["name"], person["email"])],
+              render_mail("undangan_rapat", **context), now,
+              attachments=(Attachment("undangan-rapat.ics", ics, "text", "calendar"),))

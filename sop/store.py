@@ -1,0 +1,159 @@
+"""The book's storage: one SQLite connection with its transactions, migrations and the write
+helpers through which every INSERT and UPDATE passes (so the read cache, sop.cache, stays
+true). sop.book builds the book's verbs on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+from sop.cache import CACHED, ReadCache
+from sop.files import private_dir
+from sop.schema import MIGRATIONS
+
+
+@functools.lru_cache(maxsize=1024)  # a message's rows all carry the same few moments
+def iso(moment: dt.datetime) -> str:
+    """Book timestamps are UTC ISO 8601, so that text order is time order."""
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def parse_iso(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+class Store:
+    """A SQLite file opened for the book: WAL, foreign keys, migrations, transactions with
+    savepoints and after-commit actions, and the write helpers that keep the read cache true."""
+
+    def __init__(self, path: Path | str, timeout: float = 30.0):
+        self.path = Path(path)
+        private_dir(self.path.parent)
+        if not self.path.exists():
+            # Personal data: the book is readable by the service account only.
+            self.path.touch(mode=0o600)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction means
+        # exactly what `transaction()` encloses.
+        # timeout: how long a writer waits for another process's transaction (busy timeout).
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn = conn
+        self._depth = 0
+        self._after_commit: list = []
+        self._sql: dict[tuple, str] = {}
+        self._cache = ReadCache()
+        self._migrate()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in filter(str.strip, script.split(";")):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def transaction(self):
+        """BEGIN IMMEDIATE ... COMMIT. A nested call is a savepoint: when its block raises,
+        only its own work (and its after-commit actions) is undone before the exception goes
+        on, so a caller that catches it can carry on with the outer transaction."""
+        if self._depth:
+            name = f"sp{self._depth}"
+            pending = len(self._after_commit)
+            self.conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                if self.conn.in_transaction:  # some errors (a full disk) end the whole transaction
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                del self._after_commit[pending:]
+                self._cache.clear()
+                raise
+            else:
+                self.conn.execute(f"RELEASE {name}")
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        self._cache.clear()
+        self._cache.active = True
+        self._after_commit: list = []
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+            for action in self._after_commit:
+                action()
+        finally:
+            self._depth = 0
+            self._after_commit = []
+            self._cache.clear()
+            self._cache.active = False
+
+    def after_commit(self, action) -> None:
+        """Run `action` once the current transaction has committed (never if it rolls back):
+        for effects outside the book that must not describe a state the book never reached."""
+        assert self._depth, "after_commit belongs inside a transaction"
+        self._after_commit.append(action)
+
+    def _insert(self, table: str, fields: dict) -> int:
+        """INSERT one row; column names come from our code, values are always parameters. A row
+        of a cached table joins the cached lists that hold it (sop.cache)."""
+        if table in CACHED and self._cache.holds(table, fields.get("complaint_id")):
+            row = self._insert_row(table, fields)
+            self._cache.added(table, row)
+            return row["id"]
+        columns = tuple(fields)
+        sql = self._sql.get((table, columns))
+        if sql is None:
+            sql = self._sql[(table, columns)] = (
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})")
+        return self.conn.execute(sql, tuple(fields.values())).lastrowid
+
+    def _insert_row(self, table: str, fields: dict) -> dict:
+        """INSERT one row and give it back whole, defaults included (RETURNING where SQLite has it)."""
+        if sqlite3.sqlite_version_info < (3, 35):
+            row_id = self.conn.execute(f"INSERT INTO {table} ({', '.join(fields)}) VALUES "
+                                       f"({', '.join('?' * len(fields))})", tuple(fields.values())).lastrowid
+            return self._one(f"SELECT * FROM {table} WHERE rowid = ?", (row_id,))
+        columns = tuple(fields)
+        sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+               f"RETURNING *")
+        return dict(self.conn.execute(sql, tuple(fields.values())).fetchone())
+
+    def _update(self, table: str, row_id: int, fields: dict) -> None:
+        if fields:
+            assignments = ", ".join(f"{column} = ?" for column in fields)
+            self._write(table, f"UPDATE {table} SET {assignments} WHERE id = ?", (*fields.values(), row_id))
+
+    def _write(self, table: str, sql: str, params=(), complaint_id: int | None = None) -> sqlite3.Cursor:
+        """Every UPDATE or DELETE of the book: the read cache forgets what it touched."""
+        self._cache.wrote(table, complaint_id)
+        return self.conn.execute(sql, params)
+
+    def _read(self, key: tuple, sql: str, params) -> list[dict]:
+        """A complaint's events, files or tasks (or the delegations), read once per transaction."""
+        return self._cache.read(key, lambda: self._all(sql, params))
+
+    def _one(self, sql: str, params=()) -> dict | None:
+        row = self.conn.execute(sql, params).fetchone()
+        return dict(row) if row else None
+
+    def _all(self, sql: str, params=()) -> list[dict]:
+        return [dict(r) for r in self.conn.execute(sql, params)]
