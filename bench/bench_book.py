@@ -20,12 +20,11 @@ from pathlib import Path
 
 from common import machine, summary
 
-from office.deadlines import check_deadlines
-from office.config import load_config
 from jobs.demo import write_config
 from office.base import Office
+from office.config import load_config
+from office.deadlines import check_deadlines
 from sop.book import Book, iso
-
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("intake", "jobs", "letters", "sop", "templates")
@@ -124,10 +123,11 @@ def main() -> None:
         with office.book.transaction():
             office.book.conn.execute("UPDATE tasks SET reminders = 2, escalations = 1, last_reminded_at = ?",
                                      (iso(monday - dt.timedelta(hours=1)),))
-        first = timed(lambda: check_deadlines(office, monday), 1)
+        first = timed(lambda office=office, monday=monday: check_deadlines(office, monday), 1)
         print(f"{size:,} complaints, {size // 100:,} open")
         summary("  first sweep (each open task looked at once)", first, "ms")
-        summary("  deadline sweep", timed(lambda: check_deadlines(office, monday), args.runs), "ms")
+        summary("  deadline sweep", timed(lambda office=office, monday=monday: check_deadlines(office, monday), args.runs),
+                "ms")
         plan = office.book.conn.execute("EXPLAIN QUERY PLAN SELECT * FROM tasks WHERE done_at IS NULL AND "
                                         "next_nudge_at <= ? ORDER BY next_nudge_at", (iso(monday),)).fetchall()
         print(f"  {'':58s} plan: {' / '.join(row[-1] for row in plan)}")

@@ -23,18 +23,18 @@ import sqlite3
 import tempfile
 import time
 from email.message import EmailMessage
-from email.utils import formataddr, format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 
 from common import machine, summary
 from helpdesk_baseline import Helpdesk
 
-from office.config import load_config
+from intake.parse_ahead import ParseAhead
 from jobs.demo import PASSWORD, Cast, write_config
 from jobs.demo.mailrig import MailRig
-from intake.parse_ahead import ParseAhead
 from jobs.incoming import poll
 from office.base import Office
+from office.config import load_config
 from sop.book import Book
 
 SOURCE = "Sumber"

@@ -53,8 +53,8 @@ def main() -> None:
                 key, number=d.number, date=d.date.isoformat(), addressee=d.addressee, tokens=tokens))
 
     def baseline() -> None:
-        from docxtpl import InlineImage
         from docx.shared import Cm
+        from docxtpl import InlineImage
 
         for data in batch:
             tpl = DocxTemplate(str(DEFAULT_TEMPLATE))

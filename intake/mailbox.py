@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Any, Iterator
 
 from intake.oauth import TokenSource
 from intake.tls import client_context
@@ -43,7 +43,7 @@ class MailboxSettings:
 class Mailbox:
     def __init__(self, settings: MailboxSettings):
         self.settings = settings
-        self._box = None
+        self._box: Any = None  # an imap_tools MailBox once connected
         self._folders: set[str] = set()
 
     def __enter__(self) -> "Mailbox":
@@ -51,6 +51,7 @@ class Mailbox:
         from imap_tools.errors import MailboxLoginError
 
         s = self.settings
+        box: Any
         if s.security == "ssl":
             box = MailBox(s.host, s.port, ssl_context=client_context(s.ca_file, s.verify_tls), timeout=s.timeout)
         elif s.security == "starttls":

@@ -67,7 +67,7 @@ def _message(text: str, start: int, end: int, chop: bool) -> Message:
     if maintype == "multipart":
         _multipart(msg, text, body, end, chop)
     elif maintype == "message":
-        msg.set_payload(None)
+        msg.set_payload(None)  # type: ignore[call-overload]  # compat32 takes None: no payload yet
         msg.attach(_message(text, body, end, chop))
     else:
         msg.set_payload(text[body:end - _eol(text, body, end) if chop else end])
@@ -96,15 +96,16 @@ def _multipart(msg: Message, text: str, start: int, end: int, chop: bool) -> Non
     if marks[0][0] > start:
         first = marks[0][0]
         msg.preamble = text[start:first - _eol(text, start, first)]
-    msg.set_payload(None)
+    msg.set_payload(None)  # type: ignore[call-overload]  # compat32 takes None: parts are attached next
     for (_, opened, _), (following, _, _) in zip(marks, marks[1:]):
         if opened == following:
             raise Unusual  # doubled delimiter lines: the standard parser skips them its own way
         msg.attach(_message(text, opened, following, chop=True))
     epilogue = text[marks[-1][1]:end]
     if chop:
-        epilogue = None if epilogue == "" else epilogue[:len(epilogue) - _eol(epilogue, 0, len(epilogue))]
-    msg.epilogue = epilogue
+        msg.epilogue = None if epilogue == "" else epilogue[:len(epilogue) - _eol(epilogue, 0, len(epilogue))]
+    else:
+        msg.epilogue = epilogue
 
 
 def _delimiters(text: str, separator: str, start: int, end: int) -> list[tuple[int, int, bool]]:

@@ -94,6 +94,7 @@ class TokenSource:
         with self._lock:
             if self._token is None or time.time() > self._expires_at - self.MARGIN_SECONDS:
                 self._refresh()
+            assert self._token is not None  # _refresh sets it or raises
             return self._token
 
     def invalidate(self) -> None:

@@ -171,8 +171,8 @@ def _addresses(msg, name: str) -> list[tuple[str, str]]:
                 except Exception:
                     pass
                 out.append((display, addr))
-    pairs = ((_clean_line(n), _plausible(a)) for n, a in out)
-    return [(n, a) for n, a in pairs if a]
+    cleaned = ((_clean_line(n), _plausible(a)) for n, a in out)
+    return [(n, a) for n, a in cleaned if a]
 
 
 # What we would ever write back to: a local part of RFC 5322 atext and dots (ASCII: SMTP
@@ -295,7 +295,7 @@ BODY_MESSAGE_ID = re.compile(r"^\s*Message-ID:\s*(<[^<>\s]+>)", re.IGNORECASE | 
 
 def _embedded_ids(msg, text: str) -> tuple[str, ...]:
     """Message-IDs of the messages a delivery report returns (headers parts or body lines)."""
-    found = []
+    found: list[str] = []
     for part in msg.walk():
         ctype = part.get_content_type()
         if ctype == "message/rfc822":
@@ -315,7 +315,7 @@ FINAL_RECIPIENT = re.compile(r"^\s*(?:Final|Original)-Recipient:\s*rfc822\s*;\s*
 
 def _bounced(msg) -> tuple[str, ...]:
     """The failed recipients a delivery report names in its machine-readable part (RFC 3464)."""
-    found = []
+    found: list[str] = []
     for part in msg.walk():
         if part.get_content_type() == "message/delivery-status":
             payload = part.get_payload()

@@ -11,6 +11,7 @@ sop.files (private files) besides intake.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import multiprocessing
@@ -103,7 +104,7 @@ class ParseAhead:
 
     def submit(self, raws: list[bytes]) -> list[Callable[[], Prepared | None]]:
         """For each message, in order, a call giving it prepared (None: do it in place)."""
-        nothing = [lambda: None] * len(raws)
+        nothing: list[Callable[[], Prepared | None]] = [lambda: None] * len(raws)
         if not self.enabled or not raws:
             return nothing
         try:
@@ -111,7 +112,7 @@ class ParseAhead:
         except (BrokenProcessPool, RuntimeError, OSError):
             ParseAhead._give_up()
             return nothing
-        return [lambda f=f: self._result(f) for f in futures]
+        return [functools.partial(self._result, f) for f in futures]
 
     @classmethod
     def pool(cls) -> ProcessPoolExecutor:

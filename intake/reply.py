@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from mailparser_reply.parser import EmailMessage
 from mailparser_reply.constants import MAIL_LANGUAGES, QUOTED_MATCH_INCLUDE
+from mailparser_reply.parser import EmailMessage
 
 MAIL_LANGUAGES.setdefault("id", {
     # Gmail in Indonesian: "Pada Sen, 6 Jan 2025 pukul 09.00 Nama <a@b> menulis:"

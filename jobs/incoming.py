@@ -13,8 +13,7 @@ from typing import Callable
 
 from intake.mailbox import Mailbox
 from intake.parse_ahead import ParseAhead, discard_staged
-from office.arrivals import (INFRASTRUCTURE, QUARANTINE_FOLDER, process_raw, quarantine, record_old,
-                             staging_folder)
+from office.arrivals import INFRASTRUCTURE, QUARANTINE_FOLDER, process_raw, quarantine, record_old, staging_folder
 from office.base import Office
 
 log = logging.getLogger(__name__)

@@ -12,14 +12,12 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import Callable
-
-from letters.press import PAPER, QR_MARK, TEXT_MARK, LetterPress, is_seal_text  # noqa: F401
-from letters.seal import Seal
 
 from letters.dates import tanggal
 from letters.model import LetterData, Letterhead, Signer  # noqa: F401 (their home for most callers)
+from letters.press import PAPER, QR_MARK, TEXT_MARK, LetterPress, is_seal_text  # noqa: F401
+from letters.seal import Seal
 from sop.terms import CHANNEL_IN_LETTER
 from templates import TEMPLATES
 

@@ -178,7 +178,7 @@ def qr_png(text: str, scale: int = 3) -> bytes:
     image = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M").to_image(
         scale=scale, add_quiet_zones=True)
     height, width = image.shape
-    pixels = bytes(memoryview(image))
+    pixels = bytes(memoryview(image))  # type: ignore[arg-type]  # zxing's Image has the buffer protocol
     rows = b"".join(b"\x00" + pixels[y * width:(y + 1) * width] for y in range(height))
     return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
             + _png_chunk(b"IDAT", zlib.compress(rows, 6)) + _png_chunk(b"IEND", b""))

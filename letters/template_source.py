@@ -180,7 +180,7 @@ def build() -> None:
     for part in (_page, _kop, _heading, _addressee_and_body, _signature, _closing):
         part(doc)
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(OUT)
+    doc.save(str(OUT))
 
 
 if __name__ == "__main__":

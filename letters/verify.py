@@ -13,8 +13,17 @@ from typing import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from letters.seal import (FOOTER_HINT, PREFIX, VERIFY_HINT, Seal, content_hash, content_tokens, legacy_qr_png, qr_png,
-                          signature_valid)
+from letters.seal import (
+    FOOTER_HINT,
+    PREFIX,
+    VERIFY_HINT,
+    Seal,
+    content_hash,
+    content_tokens,
+    legacy_qr_png,
+    qr_png,
+    signature_valid,
+)
 
 NUMBER_FIELD = re.compile(r"Nomor\s*:\s*(\S+)")
 
@@ -51,6 +60,7 @@ def check_seal(seal_text: str, keys: dict[str, Ed25519PublicKey]) -> Verdict:
 
 def _check_body(verdict: Verdict, body: str) -> None:
     s = verdict.seal
+    assert s is not None  # called only once a seal was read
     m = NUMBER_FIELD.search(body)
     if m and m.group(1) != s.number:
         verdict.problems.append(f"nomor surat pada dokumen ({m.group(1)}) berbeda dengan nomor pada kode "
@@ -124,10 +134,12 @@ def verify_file(path: Path, keys: dict[str, Ed25519PublicKey],
 
 
 def check_register(verdict: Verdict, register: Callable[[Seal], dict | None]) -> None:
-    entry = register(verdict.seal)
+    seal = verdict.seal
+    assert seal is not None  # called only once a seal was read
+    entry = register(seal)
     if entry is None:
-        verdict.problems.append(f"nomor {verdict.seal.number} tidak ada dalam agenda surat keluar kantor ini")
+        verdict.problems.append(f"nomor {seal.number} tidak ada dalam agenda surat keluar kantor ini")
     elif entry["void"]:
-        verdict.problems.append(f"surat nomor {verdict.seal.number} telah dibatalkan dan diganti")
+        verdict.problems.append(f"surat nomor {seal.number} telah dibatalkan dan diganti")
     else:
-        verdict.checked.append(f"nomor {verdict.seal.number} tercatat dalam agenda surat keluar")
+        verdict.checked.append(f"nomor {seal.number} tercatat dalam agenda surat keluar")

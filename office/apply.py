@@ -9,14 +9,13 @@ import datetime as dt
 
 from intake.parse import Attachment
 from intake.text import clean_text
+from office.attachments import store_attachments
 from office.base import Office
 from office.issuing import issue_letter, record_delivery, write_dossier
 from office.meetings import send_invitations
 from office.notices import assign_task, notify
-from office.attachments import store_attachments
 from sop.book import iso
-from sop.engine import (Case, CloseTask, Delivered, IssueLetter, Log, Meeting, Notify, OpenTask, Outcome, Reply,
-                        advance)
+from sop.engine import Case, CloseTask, Delivered, IssueLetter, Log, Meeting, Notify, OpenTask, Outcome, Reply, advance
 from sop.terms import OPEN
 
 

@@ -28,8 +28,7 @@ from intake.reply import extract_reply
 from office.apply import act
 from office.base import Office
 from office.notices import alert_staff, warn_official
-from office.recording import (add_followup, add_official_note, from_email, from_forward, record_bounce,
-                              record_complaint)
+from office.recording import add_followup, add_official_note, from_email, from_forward, record_bounce, record_complaint
 from sop.engine import Reply
 from sop.files import place_private, write_private
 
@@ -71,8 +70,7 @@ def handle_complaint(office: Office, msg: Incoming, cls: Classification, now) ->
 
 def handle_forward(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
     row = record_complaint(office, from_forward(msg), now)
-    log.info("pengaduan %s dicatat dari %s (diteruskan oleh %s)", row["number"], msg.forwarded.address,
-             msg.from_addr)
+    log.info("pengaduan %s dicatat dari %s (diteruskan oleh %s)", row["number"], row["email"], msg.from_addr)
     return Handled("complaint", row["id"], f"diteruskan oleh {msg.from_addr}; dicatat sebagai {row['number']}")
 
 

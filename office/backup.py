@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 def make_backup(office: Office, now: dt.datetime) -> tuple[Path, Path]:
     cfg = office.config
+    assert cfg.backup_folder is not None  # load_config always sets one
     folder = private_dir(cfg.backup_folder)
     stamp = now.astimezone(cfg.clock.tz).strftime("%Y%m%d-%H%M%S")
     book_copy = folder / f"pengaduan-{stamp}.db"

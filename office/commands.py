@@ -86,8 +86,9 @@ def dispatch_letter(office: Office, reference: str, way: str, note: str, officer
         raise Refused(f"Cara pengiriman '{way}' tidak dikenal; pilihan: {', '.join(DELIVERY_WAYS)}.")
     with office.book.transaction():
         letter = office.book.letter(reference)
-        if letter is None and office.book.complaint(reference):
-            letter = office.book.current_letter(office.book.complaint(reference)["id"])
+        named = office.book.complaint(reference) if letter is None else None
+        if named is not None:
+            letter = office.book.current_letter(named["id"])
         if letter is None or letter["void"]:
             raise Refused(f"Surat {reference} tidak ada atau sudah dibatalkan.")
         if letter["dispatched_at"]:

@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from intake.classify import Identity
 from intake.mailbox import MailboxSettings
@@ -160,7 +161,7 @@ class _Reader:
         raise ConfigError(f"{self.path}{self.line_of(table, key)}: {where}: {message}")
 
     def table(self, name: str, required: bool = True) -> dict:
-        node = self.data
+        node: Any = self.data
         for part in name.split("."):
             node = node.get(part) if isinstance(node, dict) else None
             if node is None:
@@ -365,7 +366,9 @@ def _clock(r: _Reader) -> OfficeClock:
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"{r.path}{r.line_of('office_hours')}: [office_hours]: {exc}") from None
     days = r.get("office_hours", "days", str, "kerja", ("kerja", "kalender"))
-    return OfficeClock(**({"hours": hours} if hours else {}), extra_holidays=extra, calendar_days=days == "kalender")
+    if hours:
+        return OfficeClock(hours=hours, extra_holidays=extra, calendar_days=days == "kalender")
+    return OfficeClock(extra_holidays=extra, calendar_days=days == "kalender")
 
 
 SEALED_NOTE = ("Surat ini disegel secara elektronik oleh kantor (tanda tangan elektronik tidak tersertifikasi, "

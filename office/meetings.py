@@ -43,7 +43,7 @@ def invitation(office: Office, row: dict, meeting: Meeting, attendees: list[tupl
         attendee = vCalAddress(f"mailto:{address}")
         attendee.params["cn"] = vText(one_line(name))
         attendee.params["role"] = vText("REQ-PARTICIPANT")
-        event.add("attendee", attendee, encode=0)
+        event.add("attendee", attendee, encode=False)
     cal.add_component(event)
     return cal.to_ical()
 

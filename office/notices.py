@@ -141,6 +141,7 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor_ta
         to = [(section.head, section.email)]
         context["recipient"] = {"title": section.title, "name": section.head, "email": section.email}
     elif effect.to == "actor":
+        assert actor_task is not None  # the engine says "actor" only for an official's action
         official = office.holder(actor_task["role"], now)
         to = [(official.name, actor_task["acted_by"])]
         context["recipient"] = recipient(official)

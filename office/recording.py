@@ -67,6 +67,7 @@ def _reading_notes(msg: Incoming) -> str:
 
 def from_forward(msg: Incoming) -> NewComplaint:
     f = msg.forwarded
+    assert f is not None  # classified as a forward only when it holds one
     return NewComplaint(
         channel="email", name=f.name, email=f.address or None, subject=f.subject or msg.subject,
         body=f.text, attachments=msg.attachments, message_key=msg.key, recorded_by=msg.from_addr,

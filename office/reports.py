@@ -11,11 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sop.terms import CHANNEL_WORDS
-from office.base import Office
-from letters.safe import one_line, spreadsheet_text, xml_text
 from letters.dates import tanggal
+from letters.safe import one_line, spreadsheet_text, xml_text
+from office.base import Office
 from sop.book import parse_iso
+from sop.terms import CHANNEL_WORDS
 
 STATES = {"open": "terbuka", "closed": "selesai", "rejected": "ditolak"}
 
@@ -219,7 +219,7 @@ def write_docx(r: Recap, path: Path, pictures: dict[str, bytes], office_name: st
     for item in r.late:
         doc.add_paragraph(one_line(f"{item['number']} langkah {item['step']} ({item['official']}, {item['email']}), "
                                    f"batas {item['due_at']:%d-%m-%Y %H.%M}"), style="List Bullet")
-    doc.save(path)
+    doc.save(str(path))
 
 
 BOOK_COLUMNS = ("Nomor", "Tanggal diterima", "Nama", "Kontak", "Saluran", "Ringkasan", "Seksi",

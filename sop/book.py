@@ -84,8 +84,12 @@ class Book(Store):
     def complaint(self, number: str) -> dict | None:
         return self._one("SELECT * FROM complaints WHERE number = ?", (number,))
 
-    def complaint_by_id(self, complaint_id: int) -> dict | None:
-        return self._one("SELECT * FROM complaints WHERE id = ?", (complaint_id,))
+    def complaint_by_id(self, complaint_id: int) -> dict:
+        """A complaint the caller knows exists (a task, a letter or a mail refers to it)."""
+        row = self._one("SELECT * FROM complaints WHERE id = ?", (complaint_id,))
+        if row is None:
+            raise LookupError(f"complaint {complaint_id} is not in the book")
+        return row
 
     def count_complaints_from(self, sender: str, since: dt.datetime) -> int:
         """Complaints recorded from one sending mailbox since a moment (uses complaints_sender)."""

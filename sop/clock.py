@@ -82,7 +82,9 @@ class OfficeClock:
         remaining = dt.timedelta(minutes=minutes)
         moment = self.next_open(start)
         while True:
-            _, end = self._window(moment.date())
+            window = self._window(moment.date())
+            assert window is not None  # next_open gives a moment on a working day
+            _, end = window
             if moment + remaining <= end:
                 return moment + remaining
             remaining -= end - moment

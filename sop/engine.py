@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from sop.keywords import is_yes, match_section, parse_meeting, split_keywords
-from sop.procedure import Procedure
+from sop.procedure import Procedure, Step
 from sop.terms import CLOSED, OPEN, REJECTED
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -125,7 +125,7 @@ def _deliver(case: Case, step, text: str, delivery: str | None) -> list:
     return [Delivered(method, text)] + ([Notify("surat_jawaban", "complainant", step.no)] if by_email else [])
 
 
-ON_DONE_EFFECTS = {
+ON_DONE_EFFECTS: dict[str, Callable[[Case, Step, str, str | None], list]] = {
     "acknowledge": lambda case, step, text, how: [Notify("tanda_terima", "complainant", step.no)] if case.has_email else [],
     "copy_performer": lambda case, step, text, how: [Notify("salinan_pencatatan", step.role, step.no)],
     "copy_section_head": lambda case, step, text, how: [Notify("salinan_seksi", "section", step.no)] if case.section else [],
@@ -182,8 +182,9 @@ KEYWORD_HANDLERS = {"seksi": _seksi, "pokok": _pokok, "rapat": _rapat, "rahasia"
 
 
 def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
-            sections: tuple[str, ...] = (), tz: ZoneInfo = WITA) -> Outcome:
-    """The new state of `case` after `event`, and the effects that go with it."""
+            sections: tuple = (), tz: ZoneInfo = WITA) -> Outcome:
+    """The new state of `case` after `event`, and the effects that go with it. `sections`: the
+    office's section names, or (name, aliases) pairs."""
     if case.state != OPEN:
         return Outcome(case, (Log(case.step, getattr(event, "actor", SYSTEM), "diabaikan",
                                   "Pengaduan sudah ditutup; tidak ada perubahan."),), acted=False)

@@ -82,8 +82,8 @@ class Procedure:
 
     def previous_step(self, no: int) -> Step:
         """Where `Kembalikan:` sends a complaint: the step whose output this step received."""
-        return next((s for s in self.steps if s.no != no and self.next_step(s.no) and
-                     self.next_step(s.no).no == no), self.step(max(1, no - 1)))
+        return next((s for s in self.steps if s.no != no and getattr(self.next_step(s.no), "no", None) == no),
+                    self.step(max(1, no - 1)))
 
     @property
     def roles(self) -> set[str]:

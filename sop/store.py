@@ -9,6 +9,7 @@ import functools
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
+from typing import overload
 
 from sop.cache import CACHED, ReadCache
 from sop.files import private_dir
@@ -21,7 +22,12 @@ def iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+@overload
+def parse_iso(text: str) -> dt.datetime: ...
+@overload
+def parse_iso(text: None) -> None: ...
 def parse_iso(text: str | None) -> dt.datetime | None:
+    """A book timestamp read back; None stays None (a step not done yet)."""
     return dt.datetime.fromisoformat(text) if text else None
 
 
@@ -124,14 +130,14 @@ class Store:
         if sql is None:
             sql = self._sql[(table, columns)] = (
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})")
-        return self.conn.execute(sql, tuple(fields.values())).lastrowid
+        return self.conn.execute(sql, tuple(fields.values())).lastrowid or 0
 
     def _insert_row(self, table: str, fields: dict) -> dict:
         """INSERT one row and give it back whole, defaults included (RETURNING where SQLite has it)."""
         if sqlite3.sqlite_version_info < (3, 35):
             row_id = self.conn.execute(f"INSERT INTO {table} ({', '.join(fields)}) VALUES "
                                        f"({', '.join('?' * len(fields))})", tuple(fields.values())).lastrowid
-            return self._one(f"SELECT * FROM {table} WHERE rowid = ?", (row_id,))
+            return dict(self.conn.execute(f"SELECT * FROM {table} WHERE rowid = ?", (row_id,)).fetchone())
         columns = tuple(fields)
         sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
                f"RETURNING *")

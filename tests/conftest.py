@@ -4,12 +4,11 @@ fresh office per test with its own mail domain, config, book and files."""
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-import os
 
 import pytest
 from hypothesis import settings
@@ -20,12 +19,12 @@ settings.register_profile("ci", max_examples=20_000)  # about three minutes of f
 settings.register_profile("lama", max_examples=200_000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "cepat"))
 
-from office.config import Config, load_config
 from jobs.daemon import run_once
-from jobs.demo import Cast, complaint_message, find_routing, inbox, PASSWORD, reply_to, signature_png, write_config
+from jobs.demo import PASSWORD, Cast, complaint_message, find_routing, inbox, reply_to, signature_png, write_config
 from jobs.demo.mailrig import MailRig
-from office.base import Office
 from letters.seal import make_key
+from office.base import Office
+from office.config import Config, load_config
 from sop.book import Book
 
 _domains = itertools.count(1)

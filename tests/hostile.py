@@ -50,7 +50,8 @@ def cases(big: bool = True) -> list[tuple[str, bytes, str]]:
                                                       "Content-Type": f'multipart/mixed; boundary="{b}"'}),
                                           bodies[variant % len(bodies)]))
     for variant, ctype in enumerate(['multipart/mixed; boundary=""', "multipart/alternative",
-                                     'multipart/mixed; boundary="a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9 a b c d e f"',
+                                     'multipart/mixed; boundary="a b c d e f g h i j k l m n o p q r s t u v w x y z '
+                                     '0 1 2 3 4 5 6 7 8 9 a b c d e f"',
                                      "multipart/", "text/plain; charset=", "; ; ;", "multipart/mixed; boundary=\x00"]):
         add(f"mime-tipe-{variant}", _msg(_base(next(n), **{"Content-Type": ctype}), "Isi.\r\n"))
 

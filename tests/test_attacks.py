@@ -12,8 +12,8 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
-from office.deadlines import check_deadlines
 from jobs.outgoing import send_outbox
+from office.deadlines import check_deadlines
 from sop.book import iso
 from tests.test_sop_over_mail import through
 

@@ -146,10 +146,10 @@ def test_what_could_not_be_read_is_noted_in_the_book(env):
 
 
 def test_a_backlog_is_parsed_ahead_and_a_reused_message_id_never_replaces_the_first_copy(env):
+    from dataclasses import replace
+
     from intake.parse_ahead import ParseAhead
     from office.arrivals import staging_folder
-
-    from dataclasses import replace
 
     env.office.config = replace(env.config, intake=replace(env.config.intake, max_attachment_bytes=50_000))
     staging = staging_folder(env.office)
@@ -188,8 +188,8 @@ def test_a_backlog_is_parsed_ahead_and_a_reused_message_id_never_replaces_the_fi
 def test_two_messages_with_one_message_id_are_staged_apart(tmp_path):
     """The parse worker runs ahead of the book: the second copy must not overwrite the first
     before the first is given its name."""
-    from intake.settings import IntakeSettings
     from intake.parse_ahead import prepare
+    from intake.settings import IntakeSettings
 
     first, second = (f"From: w@warga.test\r\nMessage-ID: <sama@warga.test>\r\nSubject: {i}\r\n\r\nIsi {i}.\r\n".encode()
                      for i in (1, 2))

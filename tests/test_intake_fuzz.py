@@ -85,9 +85,9 @@ def test_the_sop_loader_either_loads_or_names_the_problem(at, cut, junk):
 def office(rig):
     import tempfile
 
-    from office.config import load_config
     from jobs.demo import write_config
     from office.base import Office
+    from office.config import load_config
     from sop.book import Book
 
     cfg = load_config(write_config(Path(tempfile.mkdtemp(prefix="pgd-fuzz-")), rig))

@@ -8,7 +8,6 @@ import email.policy
 import io
 
 import pytest
-
 from docx import Document
 
 from jobs.demo import signature_png

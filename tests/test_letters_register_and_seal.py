@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from office.issuing import issue_letter
 from letters.render import LetterData, Letterhead, Signer, _cells, letter_text, render_letter
 from letters.seal import content_tokens, key_id, make_key, seal
 from letters.verify import verify_docx, verify_pdf
+from office.issuing import issue_letter
 from sop.book import Book
 from tests.test_cli import pengaduan
 from tests.test_sop_over_mail import start, through
@@ -293,9 +293,9 @@ def test_pdf_copies_verify_render_and_carry_a_pades_signature(env, tmp_path):
     keys = {key_id(env.office.seal_key().public_key()): env.office.seal_key().public_key()}
     verdict = verify_pdf(pdf, keys)
     assert verdict.valid, verdict.problems
+    from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
-    from asn1crypto import x509 as asn1_x509
     from pyhanko_certvalidator import ValidationContext
 
     root = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))

@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 
 from intake import mime
 from intake.parse import parse_message
-
 from tests.hostile import cases
 
 CORPUS = [p.read_bytes() for p in sorted((Path(__file__).parent / "corpus").glob("*.eml"))]

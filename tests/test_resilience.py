@@ -8,12 +8,12 @@ import logging
 
 from imap_tools import MailBoxUnencrypted
 
-from office import arrivals
 from jobs.daemon import run_once
-from office.arrivals import process_raw
-from office.config import SmtpSettings
 from jobs.outgoing import send_due
+from office import arrivals
+from office.arrivals import process_raw
 from office.base import Office
+from office.config import SmtpSettings
 
 
 def office_box(env, folder="INBOX"):

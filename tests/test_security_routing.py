@@ -4,7 +4,6 @@ complaint; anything else changes nothing and is kept in the book as unmatched.""
 from __future__ import annotations
 
 
-
 def _start(env, index=0):
     env.complain(index)
     env.cycle()

@@ -10,9 +10,9 @@ from email.utils import make_msgid
 
 from icalendar import Calendar
 
-from office.deadlines import check_deadlines
-from jobs.outgoing import send_outbox
 from jobs.demo import reply_to
+from jobs.outgoing import send_outbox
+from office.deadlines import check_deadlines
 from tests.test_cli import pengaduan
 
 

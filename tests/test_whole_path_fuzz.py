@@ -42,10 +42,10 @@ def _raw(sender: tuple[str, str], to: str, subject: str, body: str, in_reply_to:
 
 @pytest.fixture(scope="module")
 def office(rig):
-    from office.config import load_config
     from jobs.demo import signature_png, write_config
-    from office.base import Office
     from letters.seal import make_key
+    from office.base import Office
+    from office.config import load_config
     from sop.book import Book
 
     folder = Path(tempfile.mkdtemp(prefix="pgd-fuzz-letter-"))

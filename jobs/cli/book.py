@@ -97,10 +97,9 @@ def karantina(ctx, as_json: bool) -> None:
               help="Halaman ke berapa (1 = yang terbaru).")
 @click.pass_context
 def book(ctx: click.Context, as_json: bool, everything: bool, limit: int, page: int) -> None:
-    from sop.clock import utcnow
-    from office.views import complaint_json
-
     from office.privacy import record_access
+    from office.views import complaint_json
+    from sop.clock import utcnow
 
     office = open_office(ctx)
     now = utcnow()
@@ -143,10 +142,9 @@ def book(ctx: click.Context, as_json: bool, everything: bool, limit: int, page: 
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.pass_context
 def show(ctx: click.Context, number: str, as_json: bool) -> None:
-    from sop.clock import utcnow
-    from office.views import complaint_json
-
     from office.privacy import record_access
+    from office.views import complaint_json
+    from sop.clock import utcnow
 
     office = open_office(ctx)
     row = office.book.complaint(number)
@@ -186,11 +184,13 @@ def show(ctx: click.Context, number: str, as_json: bool) -> None:
 def _duration(minutes: int) -> str:
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    parts = [f"{days} hari" if days else "", f"{hours} jam" if hours else "", f"{mins} menit" if mins or not (days or hours) else ""]
+    parts = [f"{days} hari" if days else "", f"{hours} jam" if hours else "",
+             f"{mins} menit" if mins or not (days or hours) else ""]
     return " ".join(p for p in parts if p)
 
 
-@click.command(cls=Command, help="Peragaan lengkap: server surel lokal, dua pengaduan, seluruh SOP sampai surat bertanda tangan.")
+@click.command(cls=Command, help="Peragaan lengkap: server surel lokal, dua pengaduan, seluruh SOP sampai surat "
+                                 "bertanda tangan.")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder hasil peragaan (bawaan: folder sementara baru).")
 @click.pass_context

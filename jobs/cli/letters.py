@@ -46,7 +46,6 @@ def kunci_tampil(ctx) -> None:
 
 def _known_keys(ctx, extra: tuple[Path, ...]) -> dict:
     from letters.seal import key_id, load_key, parse_public
-
     from office.config import ConfigError, config_path, load_config
 
     keys = {}

@@ -16,8 +16,8 @@ from jobs.cli.common import Command, load_config_or_fail, open_office, refusals
 @click.option("--kirim-uji", is_flag=True, help="Kirim surel uji kepada staf.")
 @click.pass_context
 def doctor(ctx, kirim_uji: bool) -> None:
-    from office.config import ConfigError, config_path, load_config
     from jobs.doctor import run_checks
+    from office.config import ConfigError, config_path, load_config
 
     given = ctx.find_root().obj["config"]
     try:
@@ -46,9 +46,9 @@ def doctor(ctx, kirim_uji: bool) -> None:
               help="Folder tujuan berkas laporan.")
 @click.pass_context
 def laporan(ctx, bulan, tahun, dari, sampai, keluar: Path) -> None:
-    from sop.clock import utcnow
     from office.privacy import record_access
     from office.reports import charts, period, recap, summary_text, write_docx, write_xlsx
+    from sop.clock import utcnow
 
     try:
         title, start, end = period(bulan, tahun, dari.date() if dari else None, sampai.date() if sampai else None)
@@ -111,8 +111,8 @@ def cadangan(ctx) -> None:
               help="Arsip berkas-<waktu>.tar.gz dari cadangan yang sama.")
 @click.pass_context
 def pulihkan(ctx, backup_db: Path, berkas: Path | None) -> None:
-    from office.backup import restore
     from jobs.daemon import BookLock
+    from office.backup import restore
 
     cfg = load_config_or_fail(ctx)
     lock = BookLock(cfg.database)
@@ -141,8 +141,8 @@ def data_pribadi(ctx, email: str) -> None:
 @click.command(cls=Command, help="Anonimkan sekarang pengaduan yang melewati masa retensi ([privacy] retention_days).")
 @click.pass_context
 def retensi(ctx) -> None:
-    from sop.clock import utcnow
     from office.privacy import purge_expired
+    from sop.clock import utcnow
 
     office = open_office(ctx)
     if not office.config.retention_days:

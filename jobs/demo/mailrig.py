@@ -14,12 +14,12 @@ import os
 import pwd
 import shutil
 import smtplib
-from email.utils import getaddresses
 import socket
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
+from email.utils import getaddresses
 from pathlib import Path
 
 log = logging.getLogger(__name__)

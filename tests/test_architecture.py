@@ -1,0 +1,129 @@
+"""The house keeps its shape: imports run only downward (jobs -> office -> intake, sop,
+letters), nothing imports jobs, no import cycle, small modules and functions, and every
+write to a cached table of the book passes through the book's write helpers."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("intake", "sop", "letters", "office", "jobs", "templates")
+# Which packages each package may import (besides itself).
+ALLOWED = {
+    "templates": set(),
+    "sop": {"templates"},
+    "letters": {"sop", "templates"},
+    "intake": {"sop"},  # sop.files only (checked below): the parse worker writes private files
+    "office": {"intake", "sop", "letters", "templates"},
+    "jobs": {"office", "intake", "sop", "letters", "templates"},
+}
+MAX_MODULE_LINES = 450
+MAX_FUNCTION_LINES = 60
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            found[name] = path
+    return found
+
+
+def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
+    """Project modules imported anywhere in the file (in functions too)."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        for name in names:
+            while name and name not in modules:
+                name = name.rpartition(".")[0]
+            if name:
+                out.add(name)
+    return out
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {name: _imports(path, modules) - {name} for name, path in modules.items()}
+
+
+def test_imports_run_only_downward_and_nothing_imports_jobs():
+    wrong = []
+    for module, targets in _graph().items():
+        package = module.split(".")[0]
+        for target in targets:
+            other = target.split(".")[0]
+            if other != package and other not in ALLOWED[package]:
+                wrong.append(f"{module} -> {target}")
+            if package == "intake" and other == "sop" and target != "sop.files":
+                wrong.append(f"{module} -> {target} (intake may use sop.files only)")
+    assert not wrong, wrong
+
+
+def test_there_is_no_import_cycle():
+    graph = _graph()
+    index, low, stack, on_stack, cycles = {}, {}, [], set(), []
+    counter = [0]
+
+    def visit(v: str) -> None:  # Tarjan's strongly connected components
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for v in graph:
+        if v not in index:
+            visit(v)
+    assert not cycles, cycles
+
+
+def test_modules_and_functions_stay_small():
+    big = []
+    for name, path in _modules().items():
+        lines = path.read_text().count("\n")
+        if lines > MAX_MODULE_LINES:
+            big.append(f"{name}: {lines} lines")
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    big.append(f"{name}.{node.name}: {length} lines")
+    assert not big, big
+
+
+def test_every_package_says_what_it_holds_and_may_import():
+    for package in PACKAGES:
+        doc = ast.get_docstring(ast.parse((ROOT / package / "__init__.py").read_text()))
+        assert doc and "import" in doc, f"{package}/__init__.py needs a docstring saying what it may import"
+
+
+def test_every_write_to_a_cached_table_passes_through_the_write_helpers():
+    from sop.cache import CACHED
+
+    source = (ROOT / "sop" / "book.py").read_text() + (ROOT / "sop" / "store.py").read_text()
+    direct = re.findall(r"conn\.execute(?:many)?\(\s*f?\"(?:UPDATE|DELETE FROM|INSERT INTO) (\w+)", source)
+    assert not [t for t in direct if t in CACHED], direct
