@@ -1,0 +1,38 @@
+"""README.md documents the whole command line (as sqlite-utils tests its docs): every command
+and subcommand, and every option of each, appears in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+
+from jobs.cli import main
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+
+
+def _commands(group: click.Group, prefix: str = "pengaduan"):
+    for name, command in sorted(group.commands.items()):
+        path = f"{prefix} {name}"
+        yield path, command
+        if isinstance(command, click.Group):
+            yield from _commands(command, path)
+
+
+COMMANDS = list(_commands(main))
+
+
+@pytest.mark.parametrize("path,command", COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_every_command_and_option_is_in_the_readme(path, command):
+    assert f"`{path}" in README, f"README.md does not document `{path}`"
+    for param in command.params:
+        if isinstance(param, click.Option):
+            names = [o for o in param.opts + param.secondary_opts if o.startswith("--") and o != "--help"]
+            assert any(name in README for name in names), f"README.md does not document {path} {names}"
+
+
+def test_the_global_options_are_in_the_readme():
+    for param in main.params:
+        assert any(o in README for o in param.opts if o.startswith("--")), param.opts
