@@ -7,6 +7,7 @@ the book; here it is only recognised as an answer to one of our routing emails.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
@@ -16,6 +17,11 @@ if TYPE_CHECKING:  # for annotations only: reading the configuration needs no pa
 
 
 TASK_ID = re.compile(r"<tugas\.([a-z0-9]{8,64})\.", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _id_part(number: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.]+", "-", number).strip("-")
 
 
 def hide_token(message_id: str) -> str:
@@ -62,7 +68,7 @@ class Identity:
     def thread_id(self, number: str) -> str:
         """The complaint's own thread reference: every mail about it cites this, so mail apps
         group them, and it carries no task token, so citing it grants nothing."""
-        return self.message_id("pengaduan", re.sub(r"[^A-Za-z0-9.]+", "-", number).strip("-"))
+        return self.message_id("pengaduan", _id_part(number))
 
     def is_ours(self, message_id: str) -> bool:
         return message_id.lower().endswith(f".pgd@{self.domain}>")

@@ -17,12 +17,19 @@ NEWLINES = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 BLANKS = re.compile(r"[\t\n]+")
+# Anything at all that the functions below would change (one scan of a clean text, in C).
+UNCLEAN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+                     "\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_text(text: str) -> str:
     """A text of several lines: line ends become LF, controls and direction marks go."""
-    if text.isascii() and text.isprintable():  # the common case, at no cost
+    if not UNCLEAN.search(text):  # the common case: one scan, no copy
         return text
+    if "\r\n" in text:  # mail's own line ends, the usual reason to be here
+        text = text.replace("\r\n", "\n")
+        if not UNCLEAN.search(text):
+            return text
     return BIDI.sub("", CONTROLS.sub("", NEWLINES.sub("\n", text)))
 
 

@@ -47,11 +47,15 @@ class Guard:
                  on_outage: Callable[[Exception], None] | None = None):
         self.name, self.job, self.on_outage = name, job, on_outage
         self.failing_since: float | None = None
+        self.error: Exception | None = None  # what the last run failed with, if it did
 
-    def __call__(self) -> None:
+    def __call__(self) -> bool:
+        """Run the job once; True when it succeeded."""
+        self.error = None
         try:
             result = self.job()
         except Exception as exc:
+            self.error = exc
             if self.failing_since is None:
                 self.failing_since = time.monotonic()
                 log.exception("tugas %s gagal; dicoba lagi pada putaran berikutnya", self.name)
@@ -62,13 +66,14 @@ class Guard:
                         log.exception("peringatan gangguan %s tidak dapat dicatat", self.name)
             else:
                 log.debug("tugas %s masih gagal: %s", self.name, exc)
-            return
+            return False
         if self.failing_since is not None:
             log.warning("tugas %s pulih setelah %.0f detik gangguan", self.name,
                         time.monotonic() - self.failing_since)
             self.failing_since = None
         if result:
             log.info("%s: %s", self.name, result)
+        return True
 
 
 def login_alert(office: Office, now: Callable[[], dt.datetime]) -> Callable[[Exception], None]:
@@ -96,15 +101,13 @@ def jobs_of(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: d
 
 
 def run_once(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: dt.date | None = None,
-             progress=None) -> None:
-    """One full cycle: fetch and process new mail, check deadlines, send what is queued."""
+             progress=None) -> list[Guard]:
+    """One full cycle: fetch and process new mail, check deadlines, send what is queued.
+    Returns the jobs that failed (each with its `error`); the others ran."""
     jobs = jobs_of(office, now, since=since, progress=progress)
-    jobs["ambil-surel"]()
-    jobs["batas-waktu"]()
-    jobs["ringkasan"]()
-    jobs["token-oauth"]()
-    jobs["kirim-surel"]()
-    Guard("folder-staf", lambda: sync_staff_folder(office))()
+    cycle = [jobs[name] for name in ("ambil-surel", "batas-waktu", "ringkasan", "token-oauth", "kirim-surel")]
+    cycle.append(Guard("folder-staf", lambda: sync_staff_folder(office)))
+    return [job for job in cycle if not job()]
 
 
 class IdleWatcher(threading.Thread):

@@ -1,4 +1,4 @@
-"""`pengaduan doctor`: check everything an office depends on, each with what to do when it fails."""
+"""`pengaduan periksa` (doctor): check everything an office depends on, each with what to do when it fails."""
 
 from __future__ import annotations
 
@@ -38,6 +38,9 @@ def _imap(cfg: Config) -> list[Check]:
     from intake.mailbox import Mailbox
 
     s = cfg.mailbox
+    if "mailbox" in cfg.missing_secrets:
+        return [Check("IMAP", False, cfg.missing_secrets["mailbox"],
+                      "isi kata sandi kotak surat pada variabel yang disebut, lalu periksa lagi")]
     try:
         with Mailbox(s) as box:
             box.pending_uids()
@@ -116,6 +119,9 @@ def _smtp(cfg: Config, send_test_mail: bool) -> Check:
     from jobs.outgoing import _connect
 
     s = cfg.smtp
+    if "smtp" in cfg.missing_secrets:
+        return Check("SMTP", False, cfg.missing_secrets["smtp"],
+                     "isi kata sandi SMTP pada variabel yang disebut, lalu periksa lagi")
     try:
         with _connect(s) as smtp:
             smtp.noop()
@@ -127,7 +133,7 @@ def _smtp(cfg: Config, send_test_mail: bool) -> Check:
                 msg["To"] = staff.email
                 msg["Subject"] = "Uji kirim sistem pengaduan"
                 msg["Auto-Submitted"] = "auto-generated"
-                msg.set_content("Surel ini dikirim oleh `pengaduan doctor --kirim-uji` untuk memeriksa "
+                msg.set_content("Surel ini dikirim oleh `pengaduan periksa --kirim-uji` untuk memeriksa "
                                 "pengiriman. Tidak perlu dibalas.")
                 smtp.send_message(msg)
                 detail += f"; surel uji dikirim ke {staff.email}"
@@ -140,12 +146,12 @@ def _book(cfg: Config) -> list[Check]:
     from sop.book import Book
 
     try:
-        book = Book(cfg.database)
+        book = Book(cfg.database, create=False)  # a mistyped path is reported, never made into a new book
         applied, known = book.schema_version()
         integrity = book.integrity()
         book.close()
     except Exception as exc:
-        return [Check("buku pengaduan", False, f"{cfg.database}: {exc}", "periksa [storage] database dan izin folder")]
+        return [Check("buku pengaduan", False, f"{exc}", "periksa [storage] database dan izin folder")]
     out = [Check("buku pengaduan", integrity == "ok" and applied == known,
                  f"{cfg.database}: migrasi {applied}/{known}, integritas {integrity}",
                  "pulihkan dari cadangan (lihat docs/DEPLOY.md)" if integrity != "ok" else "")]

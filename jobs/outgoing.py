@@ -43,6 +43,10 @@ def _connect(s: SmtpSettings) -> smtplib.SMTP:
     return smtp
 
 
+class SmtpUnavailable(RuntimeError):
+    """The SMTP server refused or could not be reached; the mail waits in the outbox."""
+
+
 def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.datetime) -> int:
     """Send every outbox row that is due; returns how many were accepted."""
     rows = book.due_outbox(now)
@@ -57,7 +61,8 @@ def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.da
         with book.transaction():
             for row in rows:
                 book.mark_send_failed(row["id"], str(exc), _retry_at(row, now))
-        return 0
+        raise SmtpUnavailable(f"server SMTP {settings.host}:{settings.port} tidak dapat dipakai ({exc}); "
+                              f"{len(rows)} surel menunggu dan dicoba lagi") from None
     with smtp:
         while rows:  # drain a backlog in batches over one connection
             sent += _send_batch(book, smtp, sender_address, rows, now)

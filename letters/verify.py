@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import subprocess
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -26,6 +27,10 @@ from letters.seal import (
 )
 
 NUMBER_FIELD = re.compile(r"Nomor\s*:\s*(\S+)")
+# What a file that is not a readable letter raises on the way (a broken .docx, a fake .pdf):
+# the letter cannot be checked, which is not the same as "not intact".
+UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, OSError, subprocess.SubprocessError, UnicodeError,
+              RuntimeError)
 
 
 @dataclass

@@ -52,6 +52,59 @@ def daily_backup(office: Office, now: dt.datetime) -> str:
     return f"cadangan {book_copy.name}"
 
 
+class NotRestored(ValueError):
+    """The restore was refused; nothing changed. The message says why, for the administrator."""
+
+
+def backup_summary(path: Path) -> dict:
+    """What a backup file holds: its schema version, complaints and the newest one's time.
+    Raises NotRestored when it is not a book of ours."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            count, newest = conn.execute("SELECT count(*), max(received_at) FROM complaints").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise NotRestored(f"{path} bukan cadangan buku pengaduan ({exc}); tidak ada yang diubah.") from None
+    if not version:
+        raise NotRestored(f"{path} bukan cadangan buku pengaduan (tanpa versi skema); tidak ada yang diubah.")
+    return {"version": version, "complaints": count, "newest": newest}
+
+
+def check_restore(backup_db: Path, files_archive: Path | None, database: Path, *, older_ok: bool) -> dict:
+    """Refuse what would lose data: something that is not a backup, a files archive that is not
+    one, or a backup older than the book's newest complaint (unless `older_ok`)."""
+    offered = backup_summary(backup_db)
+    if files_archive is not None and not tarfile.is_tarfile(files_archive):
+        raise NotRestored(f"{files_archive} bukan arsip berkas cadangan (berkas-<waktu>.tar.gz).")
+    current = backup_summary(database) if database.exists() and database.stat().st_size else None
+    behind = current and ((current["newest"] or "") > (offered["newest"] or "") or
+                          current["complaints"] > offered["complaints"])
+    if behind and not older_ok:
+        raise NotRestored(f"cadangan {backup_db.name} lebih lama dari buku sekarang (pengaduan terbaru di buku "
+                          f"{current['newest']}, di cadangan {offered['newest'] or 'tidak ada'}): pengaduan yang "
+                          f"masuk sesudahnya akan hilang. Tambahkan --paksa bila memang itu maksudnya.")
+    return {"offered": offered, "current": current}
+
+
+def safety_copy(database: Path, folder: Path, now: dt.datetime, tz) -> Path | None:
+    """A copy of the book as it is, kept before a restore replaces it."""
+    if not database.exists():
+        return None
+    private_dir(folder)
+    copy = folder / f"sebelum-pulihkan-{now.astimezone(tz):%Y%m%d-%H%M%S}.db"
+    source, target = sqlite3.connect(database), sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    copy.chmod(0o600)
+    return copy
+
+
 def restore(backup_db: Path, files_archive: Path | None, database: Path, files: Path) -> None:
     """Put a backup back in place (the daemon must be stopped)."""
     source = sqlite3.connect(backup_db)

@@ -11,16 +11,21 @@ import datetime as dt
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from intake.classify import Identity
 from intake.mailbox import MailboxSettings
 from intake.oauth import OAuthSettings, TokenSource
 from intake.settings import IntakeSettings
 from letters.model import Letterhead
+from office.settings import (  # noqa: F401 (Config, ConfigError and the settings are imported from here)
+    Config,
+    ConfigError,
+    LetterSettings,
+    SecuritySettings,
+    SmtpSettings,
+    register_pattern,
+)
 from sop.clock import NudgePolicy, OfficeClock, parse_hours
 from sop.directory import DEFAULT_TITLES, Directory, Official, Section
 from sop.procedure import Procedure, SopError, load_procedure
@@ -28,108 +33,6 @@ from sop.procedure import Procedure, SopError, load_procedure
 ENV_CONFIG = "PENGADUAN_CONFIG"
 DEFAULT_CONFIG = "pengaduan.toml"
 SECURITY = ("none", "starttls", "ssl")
-
-
-class ConfigError(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str
-    port: int
-    security: str = "starttls"  # none | starttls | ssl
-    username: str | None = None
-    password: str | None = None
-    verify_tls: bool = True
-    timeout: float = 60.0
-    ca_file: str | None = None
-    tokens: TokenSource | None = field(default=None, compare=False)  # XOAUTH2 instead of a password
-
-
-@dataclass(frozen=True)
-class LetterSettings:
-    classification: str = "000.8.3.4"
-    unit: str = "400.02"
-    number_format: str = "{kode_klasifikasi}/{nomor_urut:04d}/{kode_unit}"
-    place: str = "Samarinda"
-    sifat: str = "Biasa"
-    hal: str = "Jawaban Pengaduan"
-    tembusan: tuple[str, ...] = ("Arsip",)
-    signer_role: str = "camat"
-    signer_title: str = ""
-    on_behalf_of: str = ""  # "CAMAT PALARAN" when another role signs a.n. (atas nama) the head
-    signing_note: str = ""
-    template: Path | None = None
-    paper: str = "A4"
-    key: Path | None = None  # the office's Ed25519 seal key; letters are sealed when it exists
-    trusted_keys: tuple[str, ...] = ()  # earlier public keys, still accepted by `verifikasi`
-    pdf: bool = True  # make a PDF beside each letter where LibreOffice is installed
-    pades_certificate: Path | None = None  # PKCS#12 for a PAdES signature on the PDF
-    pades_password: str | None = None
-
-
-@dataclass(frozen=True)
-class SecuritySettings:
-    # Require the receiving server's Authentication-Results (from `authserv_id`) to show
-    # DKIM or DMARC pass for an official's address before the reply may act.
-    require_authentication: bool = False
-    authserv_id: str = ""
-    # Where mail enters our servers: by default the first Received header (from the top) that
-    # `authserv_id` wrote for a host outside `own_hosts`; or the N-th Received from the top.
-    trusted_received: int = 0
-    own_hosts: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Config:
-    path: Path
-    office_name: str
-    office_parent: str
-    office_address: str
-    letterhead: Letterhead
-    database: Path
-    files: Path
-    outbox: Path
-    mailbox: MailboxSettings
-    smtp: SmtpSettings
-    directory: Directory
-    procedure: Procedure
-    clock: OfficeClock
-    complaint_format: str = "PGD/{tahun}/{nomor:04d}"
-    letters: LetterSettings = field(default_factory=LetterSettings)
-    intake: IntakeSettings = field(default_factory=IntakeSettings)
-    nudges: NudgePolicy = field(default_factory=NudgePolicy)
-    security: SecuritySettings = field(default_factory=lambda: SecuritySettings())
-    poll_seconds: int = 60
-    smtp_give_up_hours: int = 24
-    log_file: Path | None = None
-    backup_folder: Path | None = None
-    backup_keep: int = 7
-    retention_days: int = 0  # closed complaints are anonymised after this many days; 0 keeps them
-
-    @cached_property
-    def identity(self) -> Identity:
-        staff = {a for o in self.directory.officials.values() for a in (o.email, *o.aliases)}
-        staff |= {s.email for s in self.directory.sections}
-        return Identity(self.mailbox.address.lower(), register_pattern(self.complaint_format), frozenset(staff))
-
-    def complaint_number(self, year: int, serial: int) -> str:
-        return self.complaint_format.format(tahun=year, nomor=serial)
-
-    def letter_number(self, year: int, serial: int) -> str:
-        ls = self.letters
-        return ls.number_format.format(kode_klasifikasi=ls.classification, nomor_urut=serial,
-                                       kode_unit=ls.unit, tahun=year)
-
-
-def register_pattern(fmt: str) -> re.Pattern:
-    """A regex that finds numbers made by `fmt` (e.g. PGD/{tahun}/{nomor:04d}) in a subject."""
-    out, pos = "", 0
-    for m in re.finditer(r"\{(\w+)(?::[^}]*)?\}", fmt):
-        out += re.escape(fmt[pos:m.start()]) + r"\d+"
-        pos = m.end()
-    return re.compile(out + re.escape(fmt[pos:]))
 
 
 def config_path(given: str | None) -> Path:
@@ -141,6 +44,7 @@ class _Reader:
 
     def __init__(self, path: Path, text: str, data: dict):
         self.path, self.text, self.data = path, text, data
+        self.missing: dict[str, str] = {}  # table -> what a command that connects must be told
 
     def line_of(self, table: str, key: str | None = None) -> str:
         lines = self.text.splitlines()
@@ -189,13 +93,22 @@ class _Reader:
         p = Path(value).expanduser()
         return p if p.is_absolute() else (self.path.parent / p).resolve()
 
-    def secret(self, table: str, key: str = "password", env_key: str | None = None) -> str | None:
-        """A secret from the file, or from the environment variable named by `<key>_env`."""
+    def secret(self, table: str, key: str = "password", env_key: str | None = None, *,
+               later: bool = False) -> str | None:
+        """A secret from the file, or from the environment variable named by `<key>_env`.
+
+        `later`: a missing variable is not an error now (commands that only read the book need
+        no mail password); what is missing is kept in `self.missing` for those that connect."""
         env_key = env_key or f"{key}_env"
         env_name = self.get(table, env_key, str, None)
         if env_name:
             if env_name not in os.environ:
-                self.fail(table, env_key, f"variabel lingkungan {env_name} tidak ditemukan")
+                message = (f"{self.path}{self.line_of(table, env_key)}: [{table}] {env_key}: variabel lingkungan "
+                           f"{env_name} belum diisi; isi dengan kata sandinya, misalnya di /etc/pengaduan/secrets.env")
+                if not later:
+                    raise ConfigError(message)
+                self.missing[table] = message
+                return None
             return os.environ[env_name]
         return self.get(table, key, str, None)
 
@@ -234,18 +147,94 @@ def load_config(path: Path | str) -> Config:
         backup_keep=max(1, r.get("backup", "keep", int, 7)),
         retention_days=max(0, r.get("privacy", "retention_days", int, 0)),
         poll_seconds=r.get("daemon", "poll_seconds", int, 60),
+        missing_secrets=dict(r.missing),
     )
 
 
+# Every table and key the configuration knows; anything else is a typo to be named.
+SECRET = ("password", "password_env")
+KNOWN: dict[str, tuple[str, ...]] = {
+    "office": ("name", "parent", "address", "contact", "emblem"),
+    "storage": ("database", "files", "outbox"),
+    "mailbox": ("host", "port", "username", "address", "security", "folder", "processed_folder", "verify_tls",
+                "ca_file", "auth", *SECRET),
+    "mailbox.oauth2": ("token_url", "client_id", "client_secret", "client_secret_env", "refresh_token",
+                       "refresh_token_env", "scope", "token_store"),
+    "smtp": ("host", "port", "security", "username", "verify_tls", "ca_file", "auth", "give_up_hours", *SECRET),
+    "sop": ("file",),
+    "numbering": ("complaint",),
+    "letters": ("classification", "unit", "number_format", "place", "sifat", "hal", "tembusan", "signer_role",
+                "signer_title", "on_behalf_of", "signing_note", "template", "paper", "key", "trusted_keys", "pdf",
+                "pades_certificate", "pades_password", "pades_password_env"),
+    "office_hours": ("hours", "days", "extra_holidays"),
+    "intake": ("max_attachment_mb", "max_message_mb", "ack_per_hour", "quarantine_after", "confidential_by_default",
+               "max_attachments", "hold_after"),
+    "reminders": ("at", "max_per_day"),
+    "security": ("require_authentication", "authserv_id", "trusted_received", "own_hosts"),
+    "daemon": ("poll_seconds", "log_file"),
+    "backup": ("folder", "keep"),
+    "privacy": ("retention_days",),
+}
+ROLE_KEYS = ("title", "name", "email", "nip", "rank", "signature", "aliases")
+SECTION_KEYS = ("name", "head", "email", "title", "aliases")
+
+
+def _nearest(word: str, choices) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; mungkin maksud Anda '{close[0]}'" if close else ""
+
+
+def _check_names(r: _Reader) -> None:
+    """Refuse unknown tables and keys, naming the line and the nearest valid name."""
+    for table, values in r.data.items():
+        if table == "roles":
+            if not isinstance(values, dict):
+                r.fail("roles", None, "harus berupa tabel")
+            for role, keys in values.items():
+                if role == "sections":
+                    for i, section in enumerate(keys if isinstance(keys, list) else []):
+                        for key in section:
+                            if key not in SECTION_KEYS:
+                                raise ConfigError(f"{r.path}: [[roles.sections]] ke-{i + 1}: kunci '{key}' tidak "
+                                                  f"dikenal{_nearest(key, SECTION_KEYS)}")
+                    continue
+                for key in keys if isinstance(keys, dict) else ():
+                    if key not in ROLE_KEYS:
+                        r.fail(f"roles.{role}", key, f"kunci '{key}' tidak dikenal{_nearest(key, ROLE_KEYS)}")
+            continue
+        if table not in KNOWN:
+            raise ConfigError(f"{r.path}{r.line_of(table)}: bagian [{table}] tidak dikenal"
+                              f"{_nearest(table, [*KNOWN, 'roles'])}")
+        for key, value in (values.items() if isinstance(values, dict) else ()):
+            if isinstance(value, dict) and f"{table}.{key}" in KNOWN:
+                for sub in value:
+                    if sub not in KNOWN[f"{table}.{key}"]:
+                        r.fail(f"{table}.{key}", sub, f"kunci '{sub}' tidak dikenal"
+                                                      f"{_nearest(sub, KNOWN[f'{table}.{key}'])}")
+            elif key not in KNOWN[table]:
+                r.fail(table, key, f"kunci '{key}' tidak dikenal{_nearest(key, KNOWN[table])}")
+
+
 def _read(path: Path) -> _Reader:
+    if path.is_dir():
+        raise ConfigError(f"{path} adalah folder; sebutkan berkas konfigurasinya, misalnya {path / 'pengaduan.toml'}")
     if not path.exists():
-        raise ConfigError(f"berkas konfigurasi {path} tidak ditemukan; buat dengan `pengaduan init`")
-    text = path.read_text(encoding="utf-8")
+        raise ConfigError(f"berkas konfigurasi {path} tidak ditemukan; buat dengan `pengaduan siapkan`")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: bukan teks UTF-8 (bita ke-{exc.start + 1}); simpan ulang sebagai UTF-8") from None
+    except PermissionError:
+        raise ConfigError(f"{path}: tidak ada izin membaca berkas ini; jalankan sebagai akun layanan") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: TOML tidak valid: {exc}") from None
-    return _Reader(path, text, data)
+        raise ConfigError(f"{path}: bukan TOML yang valid ({exc})") from None
+    r = _Reader(path, text, data)
+    _check_names(r)
+    return r
 
 
 def _letterhead(r: _Reader) -> Letterhead:
@@ -275,15 +264,17 @@ def _oauth(r: _Reader) -> TokenSource:
 def _mail(r: _Reader) -> tuple[MailboxSettings, SmtpSettings]:
     """[mailbox] and [smtp]."""
     tokens = None
-    password = r.secret("mailbox")
+    password = r.secret("mailbox", later=True)
     if r.get("mailbox", "auth", str, "password", ("password", "xoauth2")) == "xoauth2":
         tokens = _oauth(r)
         password = password or ""
-    if password is None:
+        r.missing.pop("mailbox", None)
+    if password is None and "mailbox" not in r.missing:
         password = os.environ.get("PENGADUAN_MAILBOX_PASSWORD")
-    if password is None:
-        r.fail("mailbox", "password", "kata sandi wajib diisi (atau password_env, atau "
-                                      "variabel PENGADUAN_MAILBOX_PASSWORD)")
+        if password is None:
+            r.missing["mailbox"] = (f"{r.path}{r.line_of('mailbox')}: [mailbox]: kata sandi kotak surat belum diisi: "
+                                    f"isi password_env (dan variabelnya), password, atau variabel "
+                                    f"PENGADUAN_MAILBOX_PASSWORD")
     address = r.get("mailbox", "address")
     if not re.fullmatch(r"[^@\s]+@[^@\s]+", address):
         r.fail("mailbox", "address", f"alamat surel tidak valid: {address!r}")
@@ -303,7 +294,7 @@ def _mail(r: _Reader) -> tuple[MailboxSettings, SmtpSettings]:
     smtp = SmtpSettings(
         host=r.get("smtp", "host"), port=r.get("smtp", "port", int),
         security=r.get("smtp", "security", str, "starttls", SECURITY),
-        username=r.get("smtp", "username", str, None), password=r.secret("smtp"),
+        username=r.get("smtp", "username", str, None), password=r.secret("smtp", later=True),
         verify_tls=r.get("smtp", "verify_tls", bool, True),
         ca_file=str(r.path_of(r.get("smtp", "ca_file"))) if r.get("smtp", "ca_file", str, None) else None,
         tokens=tokens if smtp_auth == "xoauth2" else None,

@@ -164,14 +164,16 @@ def _ack_limited(office: Office, row: dict, now: dt.datetime) -> bool:
     limit = office.config.intake.ack_per_hour
     since = now - dt.timedelta(hours=1)
     sent = office.book.count_mail_to_mailbox(mailbox_of(row["email"]), "tanda_terima", since)
-    # This complaint is in the book already: the ones before it are the others.
-    caused = office.book.count_complaints_from(row["sender"], since) - 1 if row["sender"] else 0
+    # The complaints from the same sender in the hour before this one (counted at recording).
+    caused = row.get("recent_from_sender")
+    if caused is None:
+        caused = office.book.count_complaints_from(row["sender"], since) - 1 if row["sender"] else 0
     if sent < limit and caused < limit:
         return False
     why = (f"sudah {sent} tanda terima ke {mailbox_of(row['email'])}" if sent >= limit
            else f"sudah {caused} pengaduan dari {row['sender']}")
-    office.book.add_event(row["id"], now, 1, SYSTEM, "catatan",
-                        f"Tanda terima tidak dikirim: {why} dalam satu jam terakhir.")
+    office.book.add_event(row["id"], now, 1, SYSTEM, "catatan", f"Tanda terima tidak dikirim: {why} dalam satu jam "
+                                                                f"terakhir.")
     log.warning("tanda terima ke %s ditahan (batas %d per jam)", row["email"], limit)
     return True
 

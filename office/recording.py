@@ -82,7 +82,8 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
     cfg = office.config
     book = office.book
     burst = cfg.intake.hold_after
-    held = bool(new.sender and burst and book.count_complaints_from(new.sender, now - HOUR) >= burst)
+    recent = book.count_complaints_from(new.sender, now - HOUR) if new.sender else 0
+    held = bool(burst and recent >= burst)
     first_held = held and not book.held_complaints(new.sender)
     year = now.astimezone(cfg.clock.tz).year
     number = cfg.complaint_number(year, book.next_serial("pengaduan", year))
@@ -92,6 +93,9 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
         message_key=new.message_key, source_message_id=new.source_message_id, recorded_by=new.recorded_by,
         confidential=int(cfg.intake.confidential_by_default), sender=new.sender,
         held_at=iso(now) if held else None)
+    # Known now, and needed again for the acknowledgement's limit (notices._ack_limited): carried
+    # on the row, not read twice. Not a column.
+    row = {**row, "recent_from_sender": recent}
     cid = row["id"]
     if new.note:
         book.add_event(cid, now, 1, new.recorded_by, "catatan", new.note)

@@ -15,6 +15,7 @@ from letters.dates import tanggal
 from letters.safe import one_line, spreadsheet_text, xml_text
 from office.base import Office
 from sop.book import parse_iso
+from sop.files import write_atomically
 from sop.terms import CHANNEL_WORDS
 
 STATES = {"open": "terbuka", "closed": "selesai", "rejected": "ditolak"}
@@ -33,18 +34,29 @@ class Recap:
     late: list[dict] = field(default_factory=list)  # late tasks and who held them
 
 
-def period(month: str | None = None, year: int | None = None, start: dt.date | None = None,
+def period(month: tuple[int, int] | str | None = None, year: int | None = None, start: dt.date | None = None,
            end: dt.date | None = None) -> tuple[str, dt.date, dt.date]:
+    """The title and the [first, after-last) dates of a recap: a month ((year, month), or
+    "YYYY-MM"), a year, or a range of days; ValueError with a sentence for the person."""
     from letters.dates import MONTHS
 
+    chosen = [x for x in (month, year, start or end) if x]
+    if len(chosen) != 1:
+        raise ValueError("sebutkan salah satu: --bulan, --tahun, atau --dari dan --sampai")
     if month:
-        y, m = (int(x) for x in month.split("-"))
+        y, m = (int(x) for x in month.split("-")) if isinstance(month, str) else month
+        if not 1 <= m <= 12:
+            raise ValueError(f"bulan {m} tidak ada; tulis MM-YYYY, misalnya 03-2026")
         first = dt.date(y, m, 1)
         return f"Bulan {MONTHS[m - 1]} {y}", first, (first + dt.timedelta(days=32)).replace(day=1)
     if year:
         return f"Tahun {year}", dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
     if start and end:
+        if end < start:
+            raise ValueError(f"--sampai ({tanggal(end)}) sebelum --dari ({tanggal(start)}); tukar keduanya")
         return f"{tanggal(start)} s.d. {tanggal(end)}", start, end + dt.timedelta(days=1)
+    if start or end:
+        raise ValueError("--dari dan --sampai harus diisi keduanya")
     raise ValueError("sebutkan --bulan, --tahun, atau --dari dan --sampai")
 
 
@@ -246,9 +258,17 @@ def book_rows(office: Office, progress: bool = False) -> list[list]:
     return out
 
 
-def export_book(office: Office, path: Path, progress: bool = False) -> int:
+EXPORT_TYPES = (".csv", ".xlsx")
+
+
+def export_book(office: Office, path: Path, progress: bool = False, *, overwrite: bool = False) -> int:
+    """The book in the paper book's columns, as CSV or XLSX (by the file's suffix), written
+    atomically; an existing file is kept unless `overwrite`."""
+    if path.suffix.lower() not in EXPORT_TYPES:
+        raise ValueError(f"jenis berkas {path.suffix or '(tanpa akhiran)'} tidak didukung; pakai .csv atau .xlsx")
     rows = book_rows(office, progress)
-    if path.suffix.lower() == ".xlsx":
+
+    def xlsx(target: Path) -> None:
         from openpyxl import Workbook
 
         wb = Workbook()
@@ -257,11 +277,13 @@ def export_book(office: Office, path: Path, progress: bool = False) -> int:
         append_text_row(ws, list(BOOK_COLUMNS))
         for row in rows:
             append_text_row(ws, row)
-        wb.save(path)
-    else:
-        with path.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM lets Excel read UTF-8
+        wb.save(target)
+
+    def csv_file(target: Path) -> None:
+        with target.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM lets Excel read UTF-8
             writer = csv.writer(f)
             writer.writerow(BOOK_COLUMNS)
             writer.writerows([spreadsheet_text(v) if isinstance(v, str) else v for v in row] for row in rows)
-    path.chmod(0o600)
+
+    write_atomically(path, xlsx if path.suffix.lower() == ".xlsx" else csv_file, overwrite=overwrite)
     return len(rows)

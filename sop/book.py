@@ -249,10 +249,8 @@ class Book(Store):
         self.conn.executemany("UPDATE digest SET sent_at = ? WHERE id = ?", [(iso(at), i) for i in ids])
 
     def count_mail_to(self, recipient: str, kind: str, since: dt.datetime) -> int:
-        """How many mails of `kind` went to `recipient` since a moment (uses outbox_recipient)."""
-        return self.conn.execute(
-            "SELECT count(*) FROM outbox WHERE recipient = ? AND kind = ? AND created_at >= ?",
-            (recipient.lower(), kind, iso(since))).fetchone()[0]
+        """How many mails of `kind` went to `recipient`'s mailbox since a moment (uses outbox_mailbox)."""
+        return self.count_mail_to_mailbox(mailbox_of(recipient), kind, since)
 
     def due_outbox(self, now: dt.datetime, limit: int = 100) -> list[dict]:
         return self._all("SELECT * FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL "

@@ -39,3 +39,18 @@ def place_private(staged: str | Path, path: Path) -> None:
             raise
         private_dir(Path(path).parent)  # its folder is new (or was removed)
         os.replace(staged, path)
+
+
+def write_atomically(path: Path, write, *, overwrite: bool = False) -> None:
+    """Produce `path` by `write(temporary_path)`, then rename it into place: a reader never sees
+    half a file, a failure leaves no file, and an existing file is kept unless `overwrite`."""
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise FileExistsError(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(temporary)
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -222,6 +222,8 @@ MIGRATIONS = (
     CREATE INDEX complaints_sender ON complaints(sender, received_at);
     CREATE INDEX complaints_held ON complaints(held_at) WHERE held_at IS NOT NULL;
     ALTER TABLE outbox ADD COLUMN mailbox TEXT;
+    UPDATE outbox SET mailbox = recipient;
+    DROP INDEX outbox_recipient;
     CREATE INDEX outbox_mailbox ON outbox(mailbox, kind, created_at);
     CREATE TABLE digest (
         id INTEGER PRIMARY KEY,

@@ -31,21 +31,45 @@ def parse_iso(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
 
 
+class BookError(RuntimeError):
+    """The book cannot be used: missing, not a book, damaged, or unreadable. The message says
+    what to do, in Bahasa Indonesia."""
+
+
 class Store:
     """A SQLite file opened for the book: WAL, foreign keys, migrations, transactions with
     savepoints and after-commit actions, and the write helpers that keep the read cache true."""
 
-    def __init__(self, path: Path | str, timeout: float = 30.0):
+    def __init__(self, path: Path | str, timeout: float = 30.0, *, create: bool = True):
+        """Open the book at `path`; `create=False` refuses a book that does not exist yet (a
+        mistyped path must not start an empty book whose numbers restart at 0001)."""
         self.path = Path(path)
-        private_dir(self.path.parent)
+        if self.path.is_dir():
+            raise BookError(f"{self.path} adalah folder, bukan berkas buku pengaduan; periksa [storage] database.")
         if not self.path.exists():
+            if not create:
+                raise BookError(f"Buku pengaduan {self.path} tidak ada. Periksa [storage] database pada "
+                                f"konfigurasi; buku baru dibuat hanya dengan `pengaduan siapkan` (atau `pengaduan "
+                                f"jalankan --buat-buku`).")
+            private_dir(self.path.parent)
             # Personal data: the book is readable by the service account only.
             self.path.touch(mode=0o600)
+        try:
+            self._open(timeout)
+        except sqlite3.DatabaseError as exc:
+            if "locked" in str(exc):
+                raise
+            raise BookError(f"Buku pengaduan {self.path} tidak dapat dibuka ({exc}): berkas rusak, bukan buku "
+                            f"pengaduan, atau tanpa izin baca-tulis. Pulihkan dari cadangan "
+                            f"(`pengaduan pulihkan`) atau periksa izin berkasnya.") from None
+
+    def _open(self, timeout: float) -> None:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction means
         # exactly what `transaction()` encloses.
         # timeout: how long a writer waits for another process's transaction (busy timeout).
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
         conn.row_factory = sqlite3.Row
+        self.conn = conn
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")

@@ -70,9 +70,9 @@ def test_config_from_the_environment_variable_and_clear_errors(env, tmp_path):
     listing = pengaduan("book", "--json", cwd=tmp_path, env={"PENGADUAN_CONFIG": str(env.config_path)})
     assert listing.returncode == 0 and json.loads(listing.stdout) == []
     missing = pengaduan("book", cwd=tmp_path)
-    assert missing.returncode != 0 and "pengaduan init" in missing.stderr
+    assert missing.returncode == 2 and "pengaduan siapkan" in missing.stderr
     unknown = pengaduan("--config", str(env.config_path), "show", "PGD/1999/9999")
-    assert unknown.returncode != 0 and "tidak ada dalam buku" in unknown.stderr
+    assert unknown.returncode == 1 and "tidak ada dalam buku" in unknown.stderr
 
 
 def test_demo_plays_the_whole_sop_to_signed_letters(tmp_path):

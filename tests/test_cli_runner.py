@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from jobs.cli import main
 from jobs.demo import write_config
+from sop.book import Book
 
 # Ports nobody listens on: none of these commands speaks IMAP or SMTP (a send is only queued).
 NO_SERVER = types.SimpleNamespace(imap_port=9, smtp_port=9)
@@ -20,6 +21,7 @@ NO_SERVER = types.SimpleNamespace(imap_port=9, smtp_port=9)
 @pytest.fixture
 def office_config(tmp_path):
     path = write_config(tmp_path, NO_SERVER)
+    Book(tmp_path / "data" / "pengaduan.db").close()  # as `pengaduan siapkan` makes it
     run(path, "catat", "--saluran", "langsung", "--nama", "Ibu Ratna", "--pokok", "Lampu jalan padam",
         "--isi", "Lampu di RT 3 padam.")
     return path
@@ -80,3 +82,88 @@ def test_nothing_held_says_so(office_config):
     result = run(office_config, "lepas")
     assert result.exit_code == 0 and "Tidak ada pengaduan yang ditahan." in result.output
     assert json.loads(run(office_config, "lepas", "--json").output) == []
+
+
+def test_what_cannot_be_checked_is_exit_two_not_a_verdict(office_config, tmp_path):
+    missing = run(office_config, "verifikasi", str(tmp_path / "tidak-ada.docx"))
+    assert missing.exit_code == 2 and "tidak ada" in missing.output
+    broken = tmp_path / "rusak.docx"
+    broken.write_bytes(b"PK\x03\x04 bukan zip yang utuh")
+    assert run(office_config, "verifikasi", str(broken)).exit_code == 2
+    fake = tmp_path / "palsu.pdf"
+    fake.write_text("ini bukan PDF")
+    assert run(office_config, "verifikasi", str(fake)).exit_code == 2
+    empty = run(office_config, "verifikasi", "")
+    assert empty.exit_code == 2 and "Sebutkan berkas surat" in empty.output
+    words = run(office_config, "verifikasi", "sembarang teks")
+    assert words.exit_code == 2 and "Tidak dapat diperiksa" in words.output
+
+
+def test_exports_and_reports_never_write_where_they_should_not(office_config, tmp_path):
+    nowhere = run(office_config, "ekspor", str(tmp_path / "tidak-ada" / "buku.csv"))
+    assert nowhere.exit_code == 2 and "tidak ada" in nowhere.output
+    wrong = run(office_config, "ekspor", str(tmp_path / "buku.ods"))
+    assert wrong.exit_code == 2 and not (tmp_path / "buku.ods").exists()
+    first = run(office_config, "ekspor", str(tmp_path / "buku.csv"))
+    assert first.exit_code == 0, first.output
+    again = run(office_config, "ekspor", str(tmp_path / "buku.csv"))
+    assert again.exit_code == 2 and "--timpa" in again.output
+    assert run(office_config, "ekspor", str(tmp_path / "buku.csv"), "--timpa").exit_code == 0
+    for args in (("--bulan", "13-2026"), ("--bulan", "2026-00"), ("--dari", "10-03-2026", "--sampai", "01-03-2026"),
+                 ("--dari", "31-02-2026", "--sampai", "01-03-2026"), ()):
+        result = run(office_config, "laporan", *args, "--keluar", str(tmp_path))
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output and "must be in" not in result.output
+
+
+def test_a_mistyped_or_damaged_book_is_refused_never_made_anew(office_config, tmp_path):
+    text = office_config.read_text().replace("data/pengaduan.db", "data/pengadaun.db")
+    typo = tmp_path / "salah-ketik.toml"
+    typo.write_text(text)
+    result = run(typo, "buku")
+    assert result.exit_code == 2 and "tidak ada" in result.output and "siapkan" in result.output
+    assert not (tmp_path / "data" / "pengadaun.db").exists()
+    (tmp_path / "data" / "pengaduan.db").write_bytes(b"bukan sqlite sama sekali" * 100)
+    for args in (("buku",), ("lihat", "PGD/2026/0001"), ("surat",), ("lepas",)):
+        damaged = run(office_config, *args)
+        assert damaged.exit_code == 2 and "Buku pengaduan" in damaged.output, (args, damaged.output)
+
+
+def test_configuration_typos_name_the_line_and_the_nearest_key(office_config, tmp_path):
+    text = office_config.read_text().replace("[mailbox]\n", "[mailbox]\npasword = \"x\"\n")
+    typo = tmp_path / "typo.toml"
+    typo.write_text(text)
+    result = run(typo, "buku")
+    assert result.exit_code == 2 and "pasword" in result.output and "'password'" in result.output
+    assert "baris" in result.output
+    folder = run(tmp_path, "buku")
+    assert folder.exit_code == 2 and "folder" in folder.output
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes("[office]\nname = \"Kecamatan Palaran\xe9\"\n".encode("latin-1"))
+    assert run(latin, "buku").exit_code == 2 and "UTF-8" in run(latin, "buku").output
+    broken = tmp_path / "rusak.toml"
+    broken.write_text("[office\nname = ")
+    assert run(broken, "buku").exit_code == 2 and "TOML" in run(broken, "buku").output
+
+
+def test_an_unexpected_error_shows_an_incident_number_not_a_traceback(office_config, tmp_path, monkeypatch):
+    from office import views
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setattr(views, "complaint_json", lambda *a, **k: 1 / 0)
+    result = run(office_config, "buku")
+    assert result.exit_code == 1 and "insiden" in result.output and "Traceback" not in result.output
+    log = (tmp_path / "state" / "pengaduan" / "insiden.log").read_text()
+    assert "ZeroDivisionError" in log
+
+
+def test_dates_as_an_office_writes_them():
+    import datetime as dt
+
+    from jobs.cli.common import DATE, MONTH
+
+    assert DATE.convert("31-12-2026", None, None) == dt.date(2026, 12, 31)
+    assert DATE.convert("2026-12-31", None, None) == dt.date(2026, 12, 31)
+    assert DATE.convert("1/3/2026", None, None) == dt.date(2026, 3, 1)
+    assert MONTH.convert("03-2026", None, None) == (2026, 3)
+    assert MONTH.convert("2026-03", None, None) == (2026, 3)

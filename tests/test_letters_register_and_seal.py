@@ -175,7 +175,8 @@ def test_the_office_verifies_its_letters_and_knows_void_ones(env):
             ("sekretaris", 4, "Jawaban pertama."))
     first = env.complaint(number)
     ok = pengaduan("--config", str(env.config_path), "verifikasi", first["letter_path"])
-    assert ok.returncode == 0 and "SAH" in ok.stdout and "tercatat dalam agenda" in ok.stdout
+    assert ok.returncode == 0 and "UTUH:" in ok.stdout and "tercatat dalam agenda" in ok.stdout
+    assert "TIDAK UTUH" not in ok.stdout and "Yang diperiksa" in ok.stdout
     code = env.office.book.letter(first["letter_number"])["seal"]
     by_code = pengaduan("--config", str(env.config_path), "verifikasi", code, "--json")
     assert json.loads(by_code.stdout)["valid"] is True
@@ -186,7 +187,7 @@ def test_the_office_verifies_its_letters_and_knows_void_ones(env):
     second = env.complaint(number)
     assert second["letter_number"] != first["letter_number"]
     void = pengaduan("--config", str(env.config_path), "verifikasi", str(kept))
-    assert void.returncode == 1 and "telah dibatalkan" in void.stdout
+    assert void.returncode == 1 and "telah dibatalkan" in void.stdout and "TIDAK UTUH" in void.stdout
     assert len(list(env.config.outbox.glob("*.docx"))) == 1  # the void copy left the staff folder
     assert "Jawaban yang diperbaiki." in letter_text(Path(second["letter_path"]).read_bytes())
 

@@ -60,7 +60,7 @@ def test_doctor_names_what_is_broken_and_what_to_do(env):
     broken = env.directory / "rusak.toml"
     broken.write_text("[office]\nname = 'x'\n")
     bad = pengaduan("--config", str(broken), "doctor")
-    assert bad.returncode == 1 and "✗ konfigurasi" in bad.stdout
+    assert bad.returncode == 2 and "✗ konfigurasi" in bad.stdout  # could not run: exit 2
 
 
 def generated_year(office: Office, seed: int = 7) -> None:
@@ -153,12 +153,26 @@ def test_backup_and_restore_round_trip(env):
     start(env, 1)  # work after the backup
     raw_files = sorted((env.config.files / "raw").rglob("*.eml"))
     assert len(raw_files) == 2
+    # The backup is older than the book's newest complaint: refused unless told, nothing changed.
+    older = pengaduan("--config", str(env.config_path), "pulihkan", str(book_copy), "--berkas", str(files_copy),
+                      "--ya")
+    assert older.returncode == 2 and "--paksa" in older.stderr
+    assert len(Book(env.config.database).complaints()) == 2
+    # Something that is not a backup at all.
+    junk = env.directory / "bukan-cadangan.db"
+    junk.write_bytes(b"bukan sqlite")
+    refused = pengaduan("--config", str(env.config_path), "pulihkan", str(junk), "--ya")
+    assert refused.returncode == 2 and "bukan cadangan" in refused.stderr
     shutil.rmtree(env.config.files)
-    restored = pengaduan("--config", str(env.config_path), "pulihkan", str(book_copy), "--berkas", str(files_copy))
+    restored = pengaduan("--config", str(env.config_path), "pulihkan", str(book_copy), "--berkas", str(files_copy),
+                         "--ya", "--paksa")
     assert restored.returncode == 0, restored.stderr
     fresh = Book(env.config.database)
     assert len(fresh.complaints()) == 1 and fresh.integrity() == "ok"
     assert len(list((env.config.files / "raw").rglob("*.eml"))) == 1
+    # The book as it was is kept, named in the output.
+    [kept] = env.config.backup_folder.glob("sebelum-pulihkan-*.db")
+    assert str(kept) in restored.stdout and len(Book(kept).complaints()) == 2
 
 
 def test_backups_are_kept_to_the_configured_depth(env):

@@ -12,16 +12,19 @@ import os
 import click
 
 from jobs.cli.book import book, demo, init, karantina, run, show
-from jobs.cli.common import Group, setup_logging
+from jobs.cli.common import Main, setup_logging
 from jobs.cli.letters import kunci, surat, verifikasi
 from jobs.cli.operations import audit, cadangan, data_pribadi, doctor, ekspor, lapor, laporan, pulihkan, retensi
 from jobs.cli.staff import catat, delegasi, langkah, lepas
+from jobs.cli.words import install
+
+install()  # click's own words ("Usage:", "Missing option") in Bahasa Indonesia
 
 
-@click.group(cls=Group, help="Penanganan pengaduan pelayanan publik melalui surel.")
+@click.group(cls=Main, help="Penanganan pengaduan pelayanan publik melalui surel.")
 @click.option("--config", "config", metavar="PATH", multiple=True,
               help="Berkas konfigurasi (bawaan: ./pengaduan.toml atau $PENGADUAN_CONFIG); "
-                   "untuk `run` boleh diulang: satu daemon untuk beberapa kantor.")
+                   "untuk `jalankan` boleh diulang: satu daemon untuk beberapa kantor.")
 @click.option("-v", "--verbose", is_flag=True, help="Tampilkan log rinci.")
 @click.pass_context
 def main(ctx: click.Context, config: tuple[str, ...], verbose: bool) -> None:
@@ -32,7 +35,18 @@ def main(ctx: click.Context, config: tuple[str, ...], verbose: bool) -> None:
     os.umask(0o077)
 
 
-COMMANDS = (init, run, book, show, karantina, catat, langkah, lepas, delegasi, kunci, verifikasi, surat,
-            doctor, laporan, ekspor, lapor, cadangan, pulihkan, data_pribadi, retensi, audit, demo)
-for command in COMMANDS:
-    main.add_command(command)
+# One Indonesian name per command; the names of earlier releases stay as aliases (scripts
+# keep working), shown as such in --help.
+COMMANDS = {
+    "siapkan": (init, "init"), "jalankan": (run, "run"), "buku": (book, "book"), "lihat": (show, "show"),
+    "karantina": (karantina, None), "catat": (catat, None), "langkah": (langkah, None), "lepas": (lepas, None),
+    "delegasi": (delegasi, None), "kunci": (kunci, None), "verifikasi": (verifikasi, None), "surat": (surat, None),
+    "periksa": (doctor, "doctor"), "laporan": (laporan, None), "ekspor": (ekspor, None),
+    "nomor-lapor": (lapor, "lapor"), "cadangan": (cadangan, None), "pulihkan": (pulihkan, None),
+    "data-pribadi": (data_pribadi, None), "retensi": (retensi, None), "jejak-akses": (audit, "audit"),
+    "peragaan": (demo, "demo"),
+}
+for name, (command, alias) in COMMANDS.items():
+    main.add_command(command, name)
+    if alias:
+        main.aliases[alias] = name

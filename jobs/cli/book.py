@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 
-from jobs.cli.common import Command, emitted, open_office, progress_bar
+from jobs.cli.common import DATE, Command, emitted, open_office, progress_bar
 from templates import TEMPLATES
 
 
 @click.command(cls=Command, help="Buat contoh konfigurasi dan buku pengaduan kosong di DIR.")
-@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="FOLDER", default=".", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
     from sop.book import Book
 
@@ -30,36 +30,47 @@ def init(directory: Path) -> None:
     data.mkdir(mode=0o700, exist_ok=True)
     Book(data / "pengaduan.db").close()
     click.echo(f"Buku pengaduan siap: {data / 'pengaduan.db'}")
-    click.echo("Sesuaikan konfigurasi (kotak surat, SMTP, pejabat), lalu jalankan: pengaduan run")
+    click.echo("Sesuaikan konfigurasi (kotak surat, SMTP, pejabat), periksa dengan `pengaduan periksa`, lalu mulai "
+               "dengan `pengaduan jalankan`.")
 
 
 @click.command(cls=Command, help="Jalankan daemon: ambil surel, proses, kirim, periksa batas waktu.")
-@click.option("--once", is_flag=True, help="Jalankan satu putaran penuh lalu keluar.")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Pada putaran pertama, surel sebelum tanggal ini (YYYY-MM-DD) diimpor tanpa tindakan.")
-@click.option("--no-idle", is_flag=True, help="Jangan memakai IMAP IDLE; hanya pemeriksaan berkala.")
+@click.option("--sekali", "--once", "once", is_flag=True,
+              help="Jalankan satu putaran penuh lalu keluar (keluar dengan kode 1 bila ada tugas yang gagal).")
+@click.option("--sejak", "--since", "since", type=DATE, default=None,
+              help="Pada putaran pertama, surel sebelum tanggal ini (DD-MM-YYYY) diimpor tanpa tindakan.")
+@click.option("--tanpa-idle", "--no-idle", "no_idle", is_flag=True,
+              help="Jangan memakai IMAP IDLE; hanya pemeriksaan berkala.")
+@click.option("--buat-buku", is_flag=True, help="Buat buku pengaduan baru bila belum ada (biasanya: `siapkan`).")
 @click.pass_context
-def run(ctx: click.Context, once: bool, since, no_idle: bool) -> None:
+def run(ctx: click.Context, once: bool, since, no_idle: bool, buat_buku: bool) -> None:
     from logging.handlers import RotatingFileHandler
 
     from jobs.daemon import BookLock, run_forever, run_once
 
-    offices = [open_office(ctx, path) for path in ctx.find_root().obj["config"]] or [open_office(ctx)]
+    paths = ctx.find_root().obj["config"] or (None,)
+    offices = [open_office(ctx, path, create=buat_buku) for path in paths]
+    for office in offices:
+        office.config.need_secrets("mailbox", "smtp")  # the daemon reads and sends mail
     for office in offices:
         if office.config.log_file:
             handler = RotatingFileHandler(office.config.log_file, maxBytes=10 * 2**20, backupCount=5)
             handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
             logging.getLogger().addHandler(handler)
-    since_date = since.date() if since else None
+    since_date = since
     try:
         if once:
             for office in offices:
                 lock = BookLock(office.config.database)
                 lock.acquire()
                 try:
-                    run_once(office, since=since_date, progress=progress_bar())
+                    failed = run_once(office, since=since_date, progress=progress_bar())
                 finally:
                     lock.release()
+                if failed:
+                    raise click.ClickException(
+                        f"Putaran {office.config.office_name} selesai dengan kegagalan: " +
+                        "; ".join(f"{job.name} ({job.error})" for job in failed))
         else:
             run_forever(offices, since=since_date, idle=not no_idle)
     except RuntimeError as exc:
@@ -138,7 +149,7 @@ def book(ctx: click.Context, as_json: bool, everything: bool, limit: int, page: 
 
 
 @click.command(cls=Command, help="Tampilkan satu pengaduan beserta riwayatnya.")
-@click.argument("number")
+@click.argument("number", metavar="NOMOR")
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.pass_context
 def show(ctx: click.Context, number: str, as_json: bool) -> None:

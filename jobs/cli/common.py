@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
@@ -22,29 +23,100 @@ def setup_logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+class Date(click.ParamType):
+    """A date as an Indonesian office writes it (DD-MM-YYYY, also with / or .) or in ISO form."""
+
+    name = "tanggal"
+
+    def convert(self, value, param, ctx):
+        import datetime as dt
+        import re
+
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        m = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
+        try:
+            if m:
+                return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{value!r} bukan tanggal yang valid; tulis DD-MM-YYYY, misalnya 31-12-2026", param, ctx)
+
+
+DATE = Date()
+
+
+class Month(click.ParamType):
+    """A month as MM-YYYY or YYYY-MM; the value is (year, month)."""
+
+    name = "bulan"
+
+    def convert(self, value, param, ctx):
+        import re
+
+        if isinstance(value, tuple):
+            return value
+        text = str(value).strip()
+        m = re.fullmatch(r"(\d{1,2})[-/.](\d{4})", text) or re.fullmatch(r"(\d{4})[-/.](\d{1,2})", text)
+        if m:
+            a, b = (int(x) for x in m.groups())
+            year, month = (b, a) if a <= 12 and b > 12 else (a, b)
+            if 1 <= month <= 12 and 1900 <= year <= 9999:
+                return year, month
+        self.fail(f"{value!r} bukan bulan yang valid; tulis MM-YYYY, misalnya 03-2026", param, ctx)
+
+
+MONTH = Month()
+
+
+class CannotRun(click.ClickException):
+    """The command could not run (bad configuration, a missing or damaged file): exit 2."""
+
+    exit_code = 2
+
+
+def writable(path: Path, overwrite: bool) -> Path:
+    """A file a command is about to write: its folder must exist, and an existing file is kept
+    unless the person said `--timpa`."""
+    if not path.parent.is_dir():
+        raise CannotRun(f"Folder {path.parent} tidak ada; buat dahulu atau pilih folder lain.")
+    if path.exists() and not overwrite:
+        raise CannotRun(f"{path} sudah ada; tidak ditimpa (tambahkan --timpa untuk menimpanya).")
+    return path
+
+
 def load_config_or_fail(ctx: click.Context, path: str | None = None):
-    """The office's configuration; a wrong one is a clear message, not a traceback."""
+    """The office's configuration; a wrong one is a clear message (exit 2), not a traceback."""
     from office.config import ConfigError, config_path, load_config
 
     given = ctx.find_root().obj["config"]
     try:
-        return load_config(config_path(path or (given[0] if given else None)))
+        cfg = load_config(config_path(path or (given[0] if given else None)))
     except ConfigError as exc:
-        raise click.ClickException(f"Konfigurasi salah: {exc}") from None
+        raise CannotRun(f"Konfigurasi salah: {exc}") from None
+    ctx.find_root().obj["log_file"] = cfg.log_file
+    return cfg
 
 
-def open_office(ctx: click.Context, path: str | None = None):
+def open_office(ctx: click.Context, path: str | None = None, *, create: bool = False):
+    """The office of `--config`, with its book, which must exist (only `init`, or `run
+    --buat-buku`, creates one: a mistyped path must not start an empty book at number 0001)."""
     # Heavy modules load only when a command runs: `pengaduan --help` stays quick.
     from office.base import Office
     from sop.book import Book
 
     if path is None and len(ctx.find_root().obj["config"]) > 1:
-        raise click.UsageError("Beberapa --config hanya untuk `run`; perintah ini memerlukan satu kantor.")
+        raise click.UsageError("Beberapa --config hanya untuk `jalankan`; perintah ini memerlukan satu kantor.")
     cfg = load_config_or_fail(ctx, path)
-    return Office(cfg, Book(cfg.database))
+    return Office(cfg, Book(cfg.database, create=create))
 
 
 class Command(click.Command):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[OPSI]")
+        super().__init__(*args, **kwargs)
+
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
         if option is not None:
@@ -54,6 +126,10 @@ class Command(click.Command):
 
 class Group(Command, click.Group):
     command_class = Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("subcommand_metavar", "PERINTAH [ARGUMEN]...")
+        super().__init__(*args, **kwargs)
 
 
 def emitted(docs: list, as_json: bool, empty: str) -> bool:
@@ -107,3 +183,93 @@ def refusals():
         yield
     except Refused as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def incident_log(ctx: click.Context | None) -> Path:
+    """Where an unexpected error's traceback goes: the office's log file when the configuration
+    was read, else the user's state folder."""
+    configured = ctx.find_root().obj.get("log_file") if ctx and isinstance(ctx.find_root().obj, dict) else None
+    if configured:
+        return Path(configured)
+    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    return state / "pengaduan" / "insiden.log"
+
+
+def report_incident(ctx: click.Context | None, exc: BaseException) -> click.ClickException:
+    """An unexpected error: the traceback to the log with an incident id; one line to the user."""
+    import datetime as dt
+    import secrets
+    import traceback
+
+    incident = secrets.token_hex(4)
+    path = incident_log(ctx)
+    text = "".join(traceback.format_exception(exc))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            log.write(f"{dt.datetime.now(dt.timezone.utc).isoformat()} insiden {incident}\n{text}\n")
+        where = f"rinciannya dicatat di {path}"
+    except OSError:
+        logging.getLogger("pengaduan").error("insiden %s\n%s", incident, text)
+        where = "rinciannya dicatat di log layanan"
+    return click.ClickException(f"Terjadi kesalahan tak terduga (insiden {incident}); {where}. "
+                                f"Sampaikan nomor insiden ini kepada pengelola sistem.")
+
+
+def translated(exc: BaseException, ctx: click.Context | None) -> click.ClickException:
+    """Every failure as the person at the terminal should read it, with the right exit code:
+    2 when the command could not run, 1 when it ran and failed."""
+    import sqlite3
+
+    from office.commands import Refused
+    from office.config import ConfigError
+    from sop.store import BookError
+
+    if isinstance(exc, click.ClickException):
+        return exc
+    if isinstance(exc, ConfigError):
+        return CannotRun(f"Konfigurasi salah: {exc}")
+    if isinstance(exc, BookError):
+        return CannotRun(str(exc))
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+        return CannotRun(f"Buku pengaduan rusak ({exc}). Jalankan `pengaduan periksa`, lalu pulihkan dari "
+                         f"cadangan (`pengaduan pulihkan`) bila perlu.")
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        return click.ClickException("Buku pengaduan sedang dipakai proses lain terlalu lama; coba lagi sebentar.")
+    if isinstance(exc, Refused):
+        return click.ClickException(str(exc))
+    if isinstance(exc, PermissionError):
+        return CannotRun(f"Tidak ada izin membuka {exc.filename}: jalankan sebagai akun layanan pengaduan.")
+    return report_incident(ctx, exc)
+
+
+class Main(Group):
+    """The `pengaduan` group: one error path for every command, and the old names as aliases."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.aliases: dict[str, str] = {}
+
+    def get_command(self, ctx: click.Context, cmd_name: str):
+        return super().get_command(ctx, self.aliases.get(cmd_name, cmd_name))
+
+    def format_commands(self, ctx: click.Context, formatter) -> None:
+        old = {new: alias for alias, new in self.aliases.items()}
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            rows.append((f"{name} (alias: {old[name]})" if name in old else name,
+                         command.get_short_help_str(formatter.width - 36)))
+        if rows:
+            with formatter.section("Perintah"):
+                formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # every failure, as the person at the terminal should read it
+            raise translated(exc, ctx) from None

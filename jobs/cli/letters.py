@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from jobs.cli.common import Command, Group, emitted, open_office, refusals, send_now
+from jobs.cli.common import CannotRun, Command, Group, emitted, load_config_or_fail, open_office, refusals, send_now
 
 
 @click.group(cls=Group, help="Kunci segel elektronik kantor (Ed25519) untuk surat jawaban.")
@@ -21,8 +21,7 @@ def kunci() -> None:
 def kunci_buat(ctx) -> None:
     from letters.seal import make_key, public_text
 
-    office = open_office(ctx)
-    path = office.config.letters.key
+    path = load_config_or_fail(ctx).letters.key  # the key needs no book
     try:
         key = make_key(path)
     except FileExistsError:
@@ -37,8 +36,7 @@ def kunci_buat(ctx) -> None:
 def kunci_tampil(ctx) -> None:
     from letters.seal import load_key, public_text
 
-    office = open_office(ctx)
-    path = office.config.letters.key
+    path = load_config_or_fail(ctx).letters.key
     if not path.exists():
         raise click.ClickException(f"Belum ada kunci di {path}; buat dengan: pengaduan kunci buat")
     click.echo(public_text(load_key(path).public_key()))
@@ -66,40 +64,56 @@ def _known_keys(ctx, extra: tuple[Path, ...]) -> dict:
 
 
 @click.command(cls=Command, help="Periksa keaslian surat jawaban (.docx, .pdf, atau teks kode QR), tanpa internet.")
-@click.argument("target")
+@click.argument("target", metavar="BERKAS|KODE")
 @click.option("--kunci", "key_files", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
               help="Berkas kunci publik kantor penerbit (bila bukan kantor ini).")
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.pass_context
 def verifikasi(ctx, target: str, key_files, as_json: bool) -> None:
-    from letters.verify import check_seal, verify_file
+    from letters.verify import UNREADABLE, check_seal, verify_file
 
+    if not target.strip():
+        raise CannotRun("Sebutkan berkas surat (.docx atau .pdf) atau teks kode verifikasinya.")
     keys = _known_keys(ctx, key_files)
     register = None
     try:
         office = open_office(ctx)
         register = lambda s: office.book.letter(s.number, int(s.date[:4]))  # noqa: E731 (numbers restart yearly)
     except click.ClickException:
-        pass
+        pass  # checking needs only a public key, not this office's book
     path = Path(target)
-    if path.exists():
-        verdict = verify_file(path, keys, register)
+    is_code = "PGD1|" in target  # the seal's own text (letters.seal.PREFIX), slashes and all
+    looks_like_file = not is_code and (path.suffix.lower() in (".docx", ".pdf", ".doc", ".odt") or "/" in target)
+    if path.is_dir():
+        raise CannotRun(f"{target} adalah folder; sebutkan berkas suratnya.")
+    if not is_code and path.exists():
+        try:
+            verdict = verify_file(path, keys, register)
+        except UNREADABLE as exc:
+            raise CannotRun(f"{target} tidak dapat dibaca sebagai surat .docx atau .pdf ({exc}); keasliannya "
+                            f"tidak dapat diperiksa.") from None
+    elif looks_like_file:
+        raise CannotRun(f"Berkas {target} tidak ada.")
     else:
         verdict = check_seal(target, keys)
         if verdict.seal:
             verdict.checked.append("hanya kode yang diperiksa; isi surat memerlukan berkasnya")
+    if verdict.seal is None:  # nothing to check against: not a verdict on the letter
+        raise CannotRun("Tidak dapat diperiksa: " + "; ".join(verdict.problems or ["kode verifikasi tidak ditemukan"]))
     if as_json:
-        click.echo(json.dumps({"valid": verdict.valid, "problems": verdict.problems, "checked": verdict.checked,
-                               "letter": asdict(verdict.seal) if verdict.seal else None}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"valid": verdict.valid, "intact": verdict.valid, "problems": verdict.problems,
+                               "checked": verdict.checked, "letter": asdict(verdict.seal)},
+                              ensure_ascii=False, indent=2))
     else:
-        if verdict.seal:
-            s = verdict.seal
-            click.echo(f"Surat nomor {s.number}, tanggal {s.date}, kepada {s.addressee}.")
+        s = verdict.seal
+        click.echo(f"Surat nomor {s.number}, tanggal {s.date}, kepada {s.addressee}.")
+        click.echo("Yang diperiksa:")
         for line in verdict.checked:
             click.echo(f"  ✓ {line}")
         for line in verdict.problems:
             click.echo(f"  ✗ {line}")
-        click.echo("SAH: surat ini asli dan tidak diubah." if verdict.valid else "TIDAK SAH: lihat keterangan di atas.")
+        click.echo("UTUH: segel elektronik kantor cocok dengan isi surat; surat tidak diubah sejak disegel."
+                   if verdict.valid else "TIDAK UTUH: surat ini tidak sama dengan yang disegel kantor (lihat di atas).")
     ctx.exit(0 if verdict.valid else 1)
 
 

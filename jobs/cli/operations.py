@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from jobs.cli.common import Command, load_config_or_fail, open_office, refusals
+from jobs.cli.common import DATE, MONTH, CannotRun, Command, load_config_or_fail, open_office, refusals, writable
+from sop.files import write_atomically
 
 
 @click.command(cls=Command, help="Periksa konfigurasi, kotak surat, SMTP, buku, templat, kunci, jam dan disk.")
@@ -24,8 +25,8 @@ def doctor(ctx, kirim_uji: bool) -> None:
         cfg = load_config(config_path(given[0] if given else None))
     except ConfigError as exc:
         click.echo(f"✗ konfigurasi: {exc}")
-        click.echo("  → perbaiki berkas konfigurasi (contoh: pengaduan init)")
-        ctx.exit(1)
+        click.echo("  → perbaiki berkas konfigurasi (contoh: pengaduan siapkan)")
+        ctx.exit(2)
     checks = run_checks(cfg, send_test_mail=kirim_uji)
     for check in checks:
         mark = "✓" if check.ok else ("!" if check.warning else "✗")
@@ -38,50 +39,57 @@ def doctor(ctx, kirim_uji: bool) -> None:
 
 
 @click.command(cls=Command, help="Rekap bulanan/tahunan untuk Camat: XLSX dan DOCX dengan grafik, serta ringkasan.")
-@click.option("--bulan", metavar="YYYY-MM", default=None)
-@click.option("--tahun", type=int, default=None)
-@click.option("--dari", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
-@click.option("--sampai", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+@click.option("--bulan", type=MONTH, metavar="MM-YYYY", default=None, help="Bulan laporan, misalnya 03-2026.")
+@click.option("--tahun", type=click.IntRange(1900, 9999), default=None, help="Tahun laporan.")
+@click.option("--dari", type=DATE, metavar="DD-MM-YYYY", default=None, help="Awal rentang (termasuk).")
+@click.option("--sampai", type=DATE, metavar="DD-MM-YYYY", default=None, help="Akhir rentang (termasuk).")
 @click.option("--keluar", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              help="Folder tujuan berkas laporan.")
+              help="Folder tujuan berkas laporan (harus sudah ada).")
+@click.option("--timpa", is_flag=True, help="Timpa berkas laporan yang sudah ada.")
 @click.pass_context
-def laporan(ctx, bulan, tahun, dari, sampai, keluar: Path) -> None:
+def laporan(ctx, bulan, tahun, dari, sampai, keluar: Path, timpa: bool) -> None:
     from office.privacy import record_access
     from office.reports import charts, period, recap, summary_text, write_docx, write_xlsx
     from sop.clock import utcnow
 
     try:
-        title, start, end = period(bulan, tahun, dari.date() if dari else None, sampai.date() if sampai else None)
+        title, start, end = period(bulan, tahun, dari, sampai)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    stem = keluar / f"laporan-pengaduan-{start:%Y%m%d}-{(end - dt.timedelta(days=1)):%Y%m%d}"
+    targets = [writable(stem.with_suffix(suffix), timpa) for suffix in (".xlsx", ".docx")]
     office = open_office(ctx)
     r = recap(office, title, start, end, utcnow(), progress=sys.stderr.isatty())
-    keluar.mkdir(parents=True, exist_ok=True)
-    stem = keluar / f"laporan-pengaduan-{start:%Y%m%d}-{(end - dt.timedelta(days=1)):%Y%m%d}"
     pictures = charts(r)
-    write_xlsx(r, stem.with_suffix(".xlsx"), pictures)
-    write_docx(r, stem.with_suffix(".docx"), pictures, office.config.office_name)
+    write_atomically(targets[0], lambda path: write_xlsx(r, path, pictures), overwrite=timpa)
+    write_atomically(targets[1], lambda path: write_docx(r, path, pictures, office.config.office_name),
+                     overwrite=timpa)
     record_access(office, "laporan", title, f"{r.total} pengaduan")
     click.echo(summary_text(r))
     click.echo(f"\nBerkas: {stem.with_suffix('.xlsx')}, {stem.with_suffix('.docx')}")
 
 
 @click.command(cls=Command, help="Ekspor buku pengaduan (kolom buku pengaduan kertas) ke CSV atau XLSX.")
-@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", metavar="BERKAS.csv|BERKAS.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--timpa", is_flag=True, help="Timpa berkas yang sudah ada.")
 @click.pass_context
-def ekspor(ctx, target: Path) -> None:
+def ekspor(ctx, target: Path, timpa: bool) -> None:
     from office.privacy import record_access
-    from office.reports import export_book
+    from office.reports import EXPORT_TYPES, export_book
 
+    if target.suffix.lower() not in EXPORT_TYPES:
+        raise CannotRun(f"Ekspor hanya ke .csv atau .xlsx; {target.name} tidak (berkas lain tidak dibuat dengan "
+                        f"isi CSV).")
+    writable(target, timpa)
     office = open_office(ctx)
-    count = export_book(office, target, progress=sys.stderr.isatty())
+    count = export_book(office, target, progress=sys.stderr.isatty(), overwrite=timpa)
     record_access(office, "ekspor", str(target), f"{count} pengaduan")
     click.echo(f"{count} pengaduan diekspor ke {target}.")
 
 
 @click.command(cls=Command, help="Catat nomor pelacakan SP4N-LAPOR! pada suatu pengaduan.")
-@click.argument("number")
-@click.argument("lapor_id")
+@click.argument("number", metavar="NOMOR")
+@click.argument("lapor_id", metavar="NOMOR_LAPOR")
 @click.pass_context
 def lapor(ctx, number: str, lapor_id: str) -> None:
     from office.commands import set_lapor_id
@@ -106,29 +114,47 @@ def cadangan(ctx) -> None:
 
 
 @click.command("pulihkan", cls=Command, help="Pulihkan buku (dan berkas) dari cadangan; hentikan daemon dahulu.")
-@click.argument("backup_db", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("backup_db", metavar="CADANGAN_DB", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--berkas", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Arsip berkas-<waktu>.tar.gz dari cadangan yang sama.")
+@click.option("--ya", is_flag=True, help="Jangan bertanya lagi (untuk skrip).")
+@click.option("--paksa", is_flag=True, help="Pulihkan juga cadangan yang lebih lama dari buku sekarang.")
 @click.pass_context
-def pulihkan(ctx, backup_db: Path, berkas: Path | None) -> None:
+def pulihkan(ctx, backup_db: Path, berkas: Path | None, ya: bool, paksa: bool) -> None:
     from jobs.daemon import BookLock
-    from office.backup import restore
+    from office.backup import NotRestored, check_restore, restore, safety_copy
+    from sop.clock import utcnow
 
     cfg = load_config_or_fail(ctx)
+    try:
+        seen = check_restore(backup_db, berkas, cfg.database, older_ok=paksa)
+    except NotRestored as exc:
+        raise CannotRun(str(exc)) from None
+    offered, current = seen["offered"], seen["current"]
+    click.echo(f"Cadangan {backup_db.name}: {offered['complaints']} pengaduan, terbaru {offered['newest'] or '-'}.")
+    if current:
+        click.echo(f"Buku sekarang {cfg.database}: {current['complaints']} pengaduan, terbaru {current['newest'] or '-'}; "
+                   f"salinannya disimpan dahulu.")
+    if not ya and not click.confirm("Ganti buku sekarang dengan cadangan ini?", default=False):
+        raise click.ClickException("Dibatalkan; buku tidak diubah.")
     lock = BookLock(cfg.database)
     try:
         lock.acquire()  # refuses while a daemon runs on this book
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
     try:
+        assert cfg.backup_folder is not None
+        kept = safety_copy(cfg.database, cfg.backup_folder, utcnow(), cfg.clock.tz)
         restore(backup_db, berkas, cfg.database, cfg.files)
     finally:
         lock.release()
+    if kept:
+        click.echo(f"Buku sebelumnya disimpan di {kept}.")
     click.echo(f"Buku dipulihkan dari {backup_db}" + (f" dan berkas dari {berkas}." if berkas else "."))
 
 
 @click.command("data-pribadi", cls=Command, help="Ekspor semua data tentang satu orang (hak akses UU 27/2022) sebagai JSON.")
-@click.argument("email")
+@click.argument("email", metavar="SUREL")
 @click.pass_context
 def data_pribadi(ctx, email: str) -> None:
     from office.privacy import person_data, record_access

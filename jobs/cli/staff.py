@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from jobs.cli.common import Command, Group, open_office, refusals, send_now
+from jobs.cli.common import DATE, Command, Group, open_office, refusals, send_now
 
 
 @click.command(cls=Command, help="Catat pengaduan yang datang langsung, lewat telepon atau surat.")
@@ -57,7 +57,7 @@ def catat(ctx, saluran, nama, surel, telepon, alamat, pokok, isi, isi_berkas, la
 
 
 @click.command(cls=Command, help="Catat tindakan pejabat yang dilakukan di luar surel (misalnya keputusan dalam rapat).")
-@click.argument("number")
+@click.argument("number", metavar="NOMOR")
 @click.option("--teks", required=True, help="Isi tindakan, seperti balasan pejabat (kata kunci boleh dipakai).")
 @click.option("--petugas", default=None, help="Nama petugas yang mencatat (bawaan: pengguna sistem).")
 @click.pass_context
@@ -87,10 +87,19 @@ def delegasi(ctx) -> None:
     if not rows:
         click.echo("Belum ada delegasi.")
         return
+    import datetime as dt
+
+    from sop.book import parse_iso
+
+    tz = office.config.clock.tz
     for d in rows:
+        # Stored as UTC moments (the first day's midnight WITA, and the midnight after the
+        # last day): shown as the office's own first and last day.
+        first = parse_iso(d["starts"]).astimezone(tz).date()
+        last = (parse_iso(d["ends"]).astimezone(tz) - dt.timedelta(seconds=1)).date()
         state = "dicabut" if d["revoked_at"] else ""
         click.echo(f"{d['id']:>3}  {d['form']} {d['role']}: {d['name']} <{d['email']}> "
-                   f"{d['starts'][:10]} s.d. {d['ends'][:10]} {state}".rstrip())
+                   f"{first:%d-%m-%Y} s.d. {last:%d-%m-%Y} {state}".rstrip())
 
 
 @delegasi.command("tambah", help="Tetapkan pelaksana tugas atau harian (Plt./Plh.) untuk suatu peran dalam rentang tanggal.",
@@ -102,9 +111,8 @@ def delegasi(ctx) -> None:
 @click.option("--jabatan", required=True, help="Jabatan pelaksana sendiri, misalnya \"Sekretaris Camat\".")
 @click.option("--nip", default="")
 @click.option("--pangkat", default="")
-@click.option("--mulai", type=click.DateTime(formats=["%Y-%m-%d"]), required=True)
-@click.option("--sampai", type=click.DateTime(formats=["%Y-%m-%d"]), required=True,
-              help="Tanggal terakhir (termasuk).")
+@click.option("--mulai", type=DATE, metavar="DD-MM-YYYY", required=True, help="Tanggal pertama.")
+@click.option("--sampai", type=DATE, metavar="DD-MM-YYYY", required=True, help="Tanggal terakhir (termasuk).")
 @click.pass_context
 def delegasi_tambah(ctx, peran, bentuk, nama, surel, jabatan, nip, pangkat, mulai, sampai) -> None:
     import getpass
@@ -115,7 +123,7 @@ def delegasi_tambah(ctx, peran, bentuk, nama, surel, jabatan, nip, pangkat, mula
     office = open_office(ctx)
     with refusals():
         did, moved = add_delegation(office, role=peran, form=bentuk, name=nama, email=surel, title=jabatan, nip=nip,
-                                    rank=pangkat, first_day=mulai.date(), last_day=sampai.date(),
+                                    rank=pangkat, first_day=mulai, last_day=sampai,
                                     created_by=getpass.getuser(), now=utcnow())
     click.echo(f"Delegasi {did} dicatat: {bentuk} {office.config.directory.official(peran).title} {nama}, "
                f"{mulai:%Y-%m-%d} s.d. {sampai:%Y-%m-%d}.")
@@ -124,7 +132,7 @@ def delegasi_tambah(ctx, peran, bentuk, nama, surel, jabatan, nip, pangkat, mula
 
 
 @delegasi.command("cabut", help="Akhiri delegasi sekarang; tugas terbuka kembali ke pejabat definitif.")
-@click.argument("delegation_id", type=int)
+@click.argument("delegation_id", metavar="ID", type=int)
 @click.pass_context
 def delegasi_cabut(ctx, delegation_id: int) -> None:
     from office.commands import revoke_delegation
@@ -139,7 +147,7 @@ def delegasi_cabut(ctx, delegation_id: int) -> None:
 @click.command(cls=Command, help="Lepaskan pengaduan yang ditahan (banjir pengaduan dari satu pengirim) agar diberi tanda "
                    "terima dan diteruskan; tanpa argumen, tampilkan daftar yang ditahan.",
               short_help="Lepaskan pengaduan yang ditahan, atau tampilkan daftarnya.")
-@click.argument("numbers", nargs=-1)
+@click.argument("numbers", metavar="[NOMOR]...", nargs=-1)
 @click.option("--pengirim", default=None, help="Lepaskan semua pengaduan yang ditahan dari alamat ini.")
 @click.option("--json", "as_json", is_flag=True, help="Daftar dalam JSON.")
 @click.option("--petugas", default=None, help="Nama petugas yang melepaskan (bawaan: pengguna sistem).")

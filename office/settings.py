@@ -1,0 +1,128 @@
+"""The office's settings as typed records: the `Config` that load_config (office.config)
+builds from one TOML file, and its parts. Data only."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from intake.classify import Identity
+from intake.mailbox import MailboxSettings
+from intake.oauth import TokenSource
+from intake.settings import IntakeSettings
+from letters.model import Letterhead
+from sop.clock import NudgePolicy, OfficeClock
+from sop.directory import Directory
+from sop.procedure import Procedure
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str = "starttls"  # none | starttls | ssl
+    username: str | None = None
+    password: str | None = None
+    verify_tls: bool = True
+    timeout: float = 60.0
+    ca_file: str | None = None
+    tokens: TokenSource | None = field(default=None, compare=False)  # XOAUTH2 instead of a password
+
+
+@dataclass(frozen=True)
+class LetterSettings:
+    classification: str = "000.8.3.4"
+    unit: str = "400.02"
+    number_format: str = "{kode_klasifikasi}/{nomor_urut:04d}/{kode_unit}"
+    place: str = "Samarinda"
+    sifat: str = "Biasa"
+    hal: str = "Jawaban Pengaduan"
+    tembusan: tuple[str, ...] = ("Arsip",)
+    signer_role: str = "camat"
+    signer_title: str = ""
+    on_behalf_of: str = ""  # "CAMAT PALARAN" when another role signs a.n. (atas nama) the head
+    signing_note: str = ""
+    template: Path | None = None
+    paper: str = "A4"
+    key: Path | None = None  # the office's Ed25519 seal key; letters are sealed when it exists
+    trusted_keys: tuple[str, ...] = ()  # earlier public keys, still accepted by `verifikasi`
+    pdf: bool = True  # make a PDF beside each letter where LibreOffice is installed
+    pades_certificate: Path | None = None  # PKCS#12 for a PAdES signature on the PDF
+    pades_password: str | None = None
+
+
+@dataclass(frozen=True)
+class SecuritySettings:
+    # Require the receiving server's Authentication-Results (from `authserv_id`) to show
+    # DKIM or DMARC pass for an official's address before the reply may act.
+    require_authentication: bool = False
+    authserv_id: str = ""
+    # Where mail enters our servers: by default the first Received header (from the top) that
+    # `authserv_id` wrote for a host outside `own_hosts`; or the N-th Received from the top.
+    trusted_received: int = 0
+    own_hosts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    office_name: str
+    office_parent: str
+    office_address: str
+    letterhead: Letterhead
+    database: Path
+    files: Path
+    outbox: Path
+    mailbox: MailboxSettings
+    smtp: SmtpSettings
+    directory: Directory
+    procedure: Procedure
+    clock: OfficeClock
+    complaint_format: str = "PGD/{tahun}/{nomor:04d}"
+    letters: LetterSettings = field(default_factory=LetterSettings)
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
+    nudges: NudgePolicy = field(default_factory=NudgePolicy)
+    security: SecuritySettings = field(default_factory=lambda: SecuritySettings())
+    poll_seconds: int = 60
+    smtp_give_up_hours: int = 24
+    log_file: Path | None = None
+    backup_folder: Path | None = None
+    backup_keep: int = 7
+    retention_days: int = 0  # closed complaints are anonymised after this many days; 0 keeps them
+    # Secrets a command that connects needs but the environment does not hold: table -> message.
+    missing_secrets: dict[str, str] = field(default_factory=dict)
+
+    def need_secrets(self, *tables: str) -> None:
+        """Raise ConfigError when a secret of `tables` (mailbox, smtp) is missing."""
+        for table in tables:
+            if table in self.missing_secrets:
+                raise ConfigError(self.missing_secrets[table])
+
+    @cached_property
+    def identity(self) -> Identity:
+        staff = {a for o in self.directory.officials.values() for a in (o.email, *o.aliases)}
+        staff |= {s.email for s in self.directory.sections}
+        return Identity(self.mailbox.address.lower(), register_pattern(self.complaint_format), frozenset(staff))
+
+    def complaint_number(self, year: int, serial: int) -> str:
+        return self.complaint_format.format(tahun=year, nomor=serial)
+
+    def letter_number(self, year: int, serial: int) -> str:
+        ls = self.letters
+        return ls.number_format.format(kode_klasifikasi=ls.classification, nomor_urut=serial,
+                                       kode_unit=ls.unit, tahun=year)
+
+
+def register_pattern(fmt: str) -> re.Pattern:
+    """A regex that finds numbers made by `fmt` (e.g. PGD/{tahun}/{nomor:04d}) in a subject."""
+    out, pos = "", 0
+    for m in re.finditer(r"\{(\w+)(?::[^}]*)?\}", fmt):
+        out += re.escape(fmt[pos:m.start()]) + r"\d+"
+        pos = m.end()
+    return re.compile(out + re.escape(fmt[pos:]))
