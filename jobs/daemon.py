@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import imaplib
 import logging
 import os
 import signal
+import smtplib
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -25,7 +28,7 @@ from imap_tools.errors import MailboxLoginError
 from intake.mailbox import Mailbox
 from intake.oauth import OAuthError
 from jobs.incoming import poll
-from jobs.outgoing import send_outbox
+from jobs.outgoing import SmtpUnavailable, send_outbox
 from office.backup import daily_backup
 from office.base import Office
 from office.deadlines import check_deadlines, warn_token_expiry
@@ -38,6 +41,12 @@ log = logging.getLogger(__name__)
 
 BACKOFF_SECONDS = (1, 2, 5, 10, 30, 60, 120, 300)
 IDLE_RENEW_SECONDS = 10  # also how soon the watcher notices a stop
+
+
+# Failures of the world outside (servers, network, the disk, a locked book): logged as one
+# line, without a traceback, since no code is at fault.
+OUTAGES = (OSError, imaplib.IMAP4.error, MailboxLoginError, OAuthError, SmtpUnavailable, sqlite3.OperationalError,
+           smtplib.SMTPException)
 
 
 class Guard:
@@ -58,7 +67,10 @@ class Guard:
             self.error = exc
             if self.failing_since is None:
                 self.failing_since = time.monotonic()
-                log.exception("tugas %s gagal; dicoba lagi pada putaran berikutnya", self.name)
+                if isinstance(exc, OUTAGES):  # the world outside failed: one line says what
+                    log.error("tugas %s gagal: %s; dicoba lagi pada putaran berikutnya", self.name, exc)
+                else:  # our own fault: the traceback is for whoever fixes it
+                    log.exception("tugas %s gagal; dicoba lagi pada putaran berikutnya", self.name)
                 if self.on_outage:
                     try:
                         self.on_outage(exc)

@@ -80,9 +80,9 @@ def check_restore(backup_db: Path, files_archive: Path | None, database: Path, *
     if files_archive is not None and not tarfile.is_tarfile(files_archive):
         raise NotRestored(f"{files_archive} bukan arsip berkas cadangan (berkas-<waktu>.tar.gz).")
     current = backup_summary(database) if database.exists() and database.stat().st_size else None
-    behind = current and ((current["newest"] or "") > (offered["newest"] or "") or
-                          current["complaints"] > offered["complaints"])
-    if behind and not older_ok:
+    behind = current is not None and ((current["newest"] or "") > (offered["newest"] or "") or
+                                      current["complaints"] > offered["complaints"])
+    if current is not None and behind and not older_ok:
         raise NotRestored(f"cadangan {backup_db.name} lebih lama dari buku sekarang (pengaduan terbaru di buku "
                           f"{current['newest']}, di cadangan {offered['newest'] or 'tidak ada'}): pengaduan yang "
                           f"masuk sesudahnya akan hilang. Tambahkan --paksa bila memang itu maksudnya.")

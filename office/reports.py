@@ -195,8 +195,8 @@ def write_xlsx(r: Recap, path: Path, pictures: dict[str, bytes]) -> None:
     append_text_row(late, ["Nomor", "Langkah", "Pejabat", "Surel", "Batas waktu", "Selesai"])
     for item in r.late:
         append_text_row(late, [item["number"], item["step"], item["official"], item["email"],
-                               item["due_at"].strftime("%Y-%m-%d %H:%M"),
-                               item["done_at"].strftime("%Y-%m-%d %H:%M") if item["done_at"] else "belum"])
+                               item["due_at"].strftime(STAMP),
+                               item["done_at"].strftime(STAMP) if item["done_at"] else "belum"])
     sheet = wb.create_sheet("Grafik")
     for i, png in enumerate(pictures.values()):
         sheet.add_image(Image(io.BytesIO(png)), f"A{1 + 18 * i}")
@@ -234,6 +234,9 @@ def write_docx(r: Recap, path: Path, pictures: dict[str, bytes], office_name: st
     doc.save(str(path))
 
 
+# A moment as an Indonesian office writes it, with its zone named (WITA): never UTC.
+STAMP = "%d-%m-%Y %H.%M %Z"
+
 BOOK_COLUMNS = ("Nomor", "Tanggal diterima", "Nama", "Kontak", "Saluran", "Ringkasan", "Seksi",
                 "Tindak lanjut", "Tanggal dijawab", "Nomor surat", "Disampaikan", "Nomor LAPOR!")
 
@@ -250,10 +253,10 @@ def book_rows(office: Office, progress: bool = False) -> list[list]:
         contact = ", ".join(x for x in (row["email"], row["phone"], row["address"]) if x)
         delivered = ""
         if letter and letter["dispatched_at"]:
-            delivered = f"{parse_iso(letter['dispatched_at']).astimezone(tz):%Y-%m-%d} ({letter['dispatch_method']})"
-        out.append([row["number"], f"{parse_iso(row['received_at']).astimezone(tz):%Y-%m-%d %H:%M}", row["name"],
+            delivered = f"{parse_iso(letter['dispatched_at']).astimezone(tz):%d-%m-%Y} ({letter['dispatch_method']})"
+        out.append([row["number"], parse_iso(row["received_at"]).astimezone(tz).strftime(STAMP), row["name"],
                     contact, CHANNEL_WORDS.get(row["channel"], row["channel"]), row["subject"], row["section"] or "",
-                    decision, f"{parse_iso(letter['issued_at']).astimezone(tz):%Y-%m-%d}" if letter else "",
+                    decision, f"{parse_iso(letter['issued_at']).astimezone(tz):%d-%m-%Y}" if letter else "",
                     letter["number"] if letter else "", delivered, row["lapor_id"] or ""])
     return out
 

@@ -193,3 +193,19 @@ def test_the_book_is_listed_a_page_at_a_time_newest_first(env):
     assert numbers("--terbuka", "--batas", "0") == list("246")
     table = pengaduan("--config", config, "book", "--batas", "3")
     assert "Ditampilkan 3 dari 7 pengaduan" in " ".join(table.stdout.split())
+
+
+def test_a_cycle_with_a_refused_login_or_an_unreachable_server_exits_one_naming_them(env, tmp_path):
+    from jobs.demo.mailrig import free_port
+
+    wrong = tmp_path / "salah.toml"
+    wrong.write_text(env.config_path.read_text()
+                     .replace(f'password = "{env.config.mailbox.password}"', 'password = "salah"')
+                     .replace(f"port = {env.config.smtp.port}", f"port = {free_port()}")
+                     .replace('database = "data/pengaduan.db"', f'database = "{env.config.database}"'))
+    env.complain(0)
+    result = pengaduan("--config", str(wrong), "jalankan", "--sekali")
+    assert result.returncode == 1, result.stderr
+    assert "ambil-surel" in result.stderr and "Traceback" not in result.stderr
+    fine = pengaduan("--config", str(env.config_path), "jalankan", "--sekali")
+    assert fine.returncode == 0, fine.stderr

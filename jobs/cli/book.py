@@ -81,6 +81,8 @@ def run(ctx: click.Context, once: bool, since, no_idle: bool, buat_buku: bool) -
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.pass_context
 def karantina(ctx, as_json: bool) -> None:
+    from sop.book import parse_iso
+
     office = open_office(ctx)
     rows = office.book.messages("quarantine")
     docs = [{"key": r["key"], "received_at": r["received_at"], "sender": r["sender"], "subject": r["subject"],
@@ -94,8 +96,34 @@ def karantina(ctx, as_json: bool) -> None:
     for column in ("Kunci", "Diterima", "Pengirim", "Subjek", "Kesalahan"):
         table.add_column(column, no_wrap=column == "Kunci")
     for d in docs:
-        table.add_row(d["key"][:12], d["received_at"][:16], d["sender"] or "-", d["subject"] or "-", d["error"])
+        received = parse_iso(d["received_at"]).astimezone(office.config.clock.tz).isoformat(timespec="seconds")
+        table.add_row(d["key"][:12], local_text(received), d["sender"] or "-", d["subject"] or "-", d["error"])
     Console().print(table)
+
+
+def _short(text: str, most: int) -> str:
+    """Citizen text for a table cell: shortened at a word, never read as markup."""
+    from rich.markup import escape
+
+    if len(text) > most:
+        text = text[:most].rsplit(" ", 1)[0] + " …"
+    return escape(text)
+
+
+def local_text(moment: str | None) -> str:
+    """A time of the JSON documents (ISO with the office's offset) as staff read it."""
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(moment).strftime("%d-%m-%Y %H.%M") if moment else "-"
+
+
+def zone_name(office) -> str:
+    """The office's zone as Indonesians name it (WITA for Asia/Makassar)."""
+    import datetime as dt
+
+    names = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+    tz = office.config.clock.tz
+    return names.get(str(tz), dt.datetime.now(tz).tzname() or str(tz))
 
 
 @click.command(cls=Command, help="Tampilkan buku pengaduan.")
@@ -106,8 +134,10 @@ def karantina(ctx, as_json: bool) -> None:
               help="Banyaknya pengaduan terbaru yang ditampilkan; 0 untuk semua.")
 @click.option("--halaman", "page", type=click.IntRange(min=1), default=1, show_default=True,
               help="Halaman ke berapa (1 = yang terbaru).")
+@click.option("--lebar", "width", type=click.IntRange(min=40), default=None,
+              help="Lebar tabel dalam kolom (bawaan: lebar terminal; di bawah 110 kolom tabel diringkas).")
 @click.pass_context
-def book(ctx: click.Context, as_json: bool, everything: bool, limit: int, page: int) -> None:
+def book(ctx: click.Context, as_json: bool, everything: bool, limit: int, page: int, width: int | None) -> None:
     from office.privacy import record_access
     from office.views import complaint_json
     from sop.clock import utcnow
@@ -127,19 +157,27 @@ def book(ctx: click.Context, as_json: bool, everything: bool, limit: int, page: 
     from rich.console import Console
     from rich.table import Table
 
-    states = {"open": "terbuka", "closed": "selesai", "rejected": "ditolak"}
-    table = Table(title=f"Buku Pengaduan {office.config.office_name}")
-    # The register number and the times must read whole; the subject wraps instead.
-    for column in ("Nomor", "Diterima", "Pengadu", "Pokok", "Status", "Langkah", "Pejabat", "Batas waktu"):
+    from sop.terms import state_words
+
+    console = Console(width=width) if width else Console()
+    # Times are the office's (WITA); on a narrow terminal (80 columns) fewer, merged columns.
+    wide = console.width >= 110
+    table = Table(title=f"Buku Pengaduan {office.config.office_name} (waktu {zone_name(office)})")
+    columns = (("Nomor", "Diterima", "Pengadu", "Pokok", "Status", "Langkah", "Pejabat", "Batas waktu") if wide
+               else ("Nomor", "Diterima", "Pokok", "Status", "Batas waktu"))
+    for column in columns:  # the register number and the times read whole; the subject wraps
         table.add_column(column, no_wrap=column in ("Nomor", "Diterima", "Batas waktu"))
     for d in docs:
-        due = d["due_at"][:16].replace("T", " ") if d["due_at"] else "-"
-        table.add_row(
-            d["number"], d["received_at"][:16].replace("T", " "), d["complainant"]["name"] or "-",
-            (d["subject"] or "-")[:40], states.get(d["state"], d["state"]),
-            str(d["step"] or "-"), d["official"]["title"] if d["official"] else "-",
-            f"[red]{due} (terlambat)[/red]" if d["late"] else due)
-    console = Console()
+        due = local_text(d["due_at"])
+        due = f"[red]{due} (terlambat)[/red]" if d["late"] else due
+        state = state_words(d["state"])
+        if wide:
+            table.add_row(d["number"], local_text(d["received_at"]), d["complainant"]["name"] or "-",
+                          _short(d["subject"] or "-", 60), state, str(d["step"] or "-"),
+                          d["official"]["title"] if d["official"] else "-", due)
+        else:
+            where = f"{state}, langkah {d['step']}" if d["step"] else state
+            table.add_row(d["number"], local_text(d["received_at"]), _short(d["subject"] or "-", 60), where, due)
     console.print(table)
     if not docs:
         console.print("Buku pengaduan masih kosong." if not total else f"Halaman {page} kosong.")
@@ -167,13 +205,19 @@ def show(ctx: click.Context, number: str, as_json: bool) -> None:
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
     from rich.console import Console
+    from rich.markup import escape
+
+    from sop.terms import state_words
 
     console = Console()
-    console.print(f"[bold]{doc['number']}[/bold] — {doc['subject']}")
-    console.print(f"Pengadu : {doc['complainant']['name']} <{doc['complainant']['email'] or '-'}>")
-    console.print(f"Diterima: {doc['received_at']}   Status: {doc['state']}   Langkah: {doc['step'] or '-'}")
+    zone = zone_name(office)
+    console.print(f"[bold]{doc['number']}[/bold] — {escape(doc['subject'])}")
+    console.print(f"Pengadu : {doc['complainant']['name']} <{doc['complainant']['email'] or '-'}>", markup=False)
+    console.print(f"Diterima: {local_text(doc['received_at'])} {zone}   Status: {state_words(doc['state'])}   "
+                  f"Langkah: {doc['step'] or '-'}")
     if doc["due_at"]:
-        console.print(f"Batas waktu: {doc['due_at']}" + (" [red](terlambat)[/red]" if doc["late"] else ""))
+        console.print(f"Batas waktu: {local_text(doc['due_at'])} {zone}" +
+                      (" [red](terlambat)[/red]" if doc["late"] else ""))
     if doc["letter"]:
         console.print(f"Surat jawaban: {doc['letter_number']} — {doc['letter']}")
     console.print("\n[bold]Isi pengaduan[/bold]")
@@ -182,14 +226,14 @@ def show(ctx: click.Context, number: str, as_json: bool) -> None:
     for t in doc["steps"]:
         if t["done_at"]:
             verdict = "sesuai mutu baku" if t["within_standard"] else "melewati mutu baku"
-            took = f"selesai {t['done_at'][:16].replace('T', ' ')}, {_duration(t['took_minutes'])}, {verdict}"
+            took = f"selesai {local_text(t['done_at'])} {zone}, {_duration(t['took_minutes'])}, {verdict}"
         else:
             took = "belum selesai" + (", terlambat" if doc["late"] else "")
         console.print(f"  Langkah {t['step']} ({t['official']}): mutu baku {t['standard']}, "
-                      f"batas {t['due_at'][:16].replace('T', ' ')}; {took}", markup=False)
-    console.print("\n[bold]Riwayat[/bold]")
+                      f"batas {local_text(t['due_at'])} {zone}; {took}", markup=False)
+    console.print(f"\n[bold]Riwayat[/bold] (waktu {zone})")
     for e in doc["events"]:
-        console.print(f"  {e['time']}  langkah {e['step'] or '-'}  {e['actor']}: {e['text']}", markup=False)
+        console.print(f"  {local_text(e['time'])}  langkah {e['step'] or '-'}  {e['actor']}: {e['text']}", markup=False)
 
 
 def _duration(minutes: int) -> str:

@@ -179,6 +179,11 @@ def retensi(ctx) -> None:
 @click.command(cls=Command, help="Catatan siapa membaca atau mengekspor data pribadi.")
 @click.pass_context
 def audit(ctx) -> None:
+    from sop.book import parse_iso
+
     office = open_office(ctx)
+    tz = office.config.clock.tz
     for entry in office.book.audit_log():
-        click.echo(f"{entry['at']}  {entry['who']:<12} {entry['action']:<14} {entry['subject']}  {entry['detail']}")
+        at = parse_iso(entry["at"]).astimezone(tz)
+        click.echo(f"{at:%d-%m-%Y %H.%M} {at.tzname()}  {entry['who']:<12} {entry['action']:<14} "
+                   f"{entry['subject']}  {entry['detail']}")
