@@ -167,3 +167,18 @@ def test_dates_as_an_office_writes_them():
     assert DATE.convert("1/3/2026", None, None) == dt.date(2026, 3, 1)
     assert MONTH.convert("03-2026", None, None) == (2026, 3)
     assert MONTH.convert("2026-03", None, None) == (2026, 3)
+
+
+def test_a_fresh_configuration_tells_which_password_variable_to_set(tmp_path, monkeypatch):
+    monkeypatch.delenv("PENGADUAN_MAILBOX_PASSWORD", raising=False)
+    made = CliRunner().invoke(main, ["siapkan", str(tmp_path / "kantor")])
+    assert made.exit_code == 0, made.output
+    config = tmp_path / "kantor" / "pengaduan.toml"
+    # Reading the (empty) book needs no password at all.
+    listing = run(config, "buku", "--json")
+    assert listing.exit_code == 0 and json.loads(listing.output) == []
+    checked = run(config, "periksa")
+    assert checked.exit_code == 1 and "PENGADUAN_MAILBOX_PASSWORD" in checked.output
+    assert "konfigurasi" in checked.output and "Traceback" not in checked.output
+    daemon = run(config, "jalankan", "--sekali")
+    assert daemon.exit_code == 2 and "PENGADUAN_MAILBOX_PASSWORD" in daemon.output
