@@ -133,11 +133,11 @@ def main() -> None:
         print(f"  {'':58s} plan: {' / '.join(row[-1] for row in plan)}")
         config = folder / "pengaduan.toml"
         number = f"PGD/2026/{size // 2:07d}"
-        for label, args_ in (("pengaduan book --json (newest 100)", ("book", "--json")),
-                             ("pengaduan book --json --terbuka (newest 100 open)", ("book", "--json", "--terbuka")),
-                             ("pengaduan show NUMBER --json", ("show", number, "--json")),
-                             ("pengaduan book --json --terbuka --batas 0 (all open)",
-                              ("book", "--json", "--terbuka", "--batas", "0"))):
+        for label, args_ in (("pengaduan buku --json (newest 100)", ("buku", "--json")),
+                             ("pengaduan buku --json --terbuka (newest 100 open)", ("buku", "--json", "--terbuka")),
+                             ("pengaduan lihat NOMOR --json", ("lihat", number, "--json")),
+                             ("pengaduan buku --json --terbuka --batas 0 (all open)",
+                              ("buku", "--json", "--terbuka", "--batas", "0"))):
             summary(f"  {label}", timed(command(config, *args_), args.runs), "ms")
         office.book.close()
         shutil.rmtree(folder, ignore_errors=True)

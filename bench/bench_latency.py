@@ -1,5 +1,5 @@
 """Push latency: from the SMTP server accepting a citizen's complaint to it accepting our
-acknowledgement, with the daemon (`pengaduan run`, IDLE) running against the real Dovecot.
+acknowledgement, with the daemon (`pengaduan jalankan`, IDLE) running against the real Dovecot.
 Polling is set to once a minute, so what is measured is the IDLE path.
 
 Run: python bench/bench_latency.py [--complaints 50]
@@ -49,10 +49,13 @@ def main() -> None:
     jobs.demo.mailrig._LmtpRelay = RecordingRelay
     folder = Path(tempfile.mkdtemp(prefix="pgd-bench-"))
     with MailRig(password=PASSWORD) as rig:
-        config = write_config(folder, rig, extra="[daemon]\npoll_seconds = 60\n[intake]\nack_per_hour = 1000\n")
+        # Every complaint comes from one of two citizens: no acknowledgement or flood limits here.
+        config = write_config(folder, rig, extra="[daemon]\npoll_seconds = 60\n[intake]\nack_per_hour = 1000\n"
+                                                 "hold_after = 0\n")
         exe = Path(sys.executable).parent / "pengaduan"
         with open(folder / "daemon.log", "wb") as log:
-            daemon = subprocess.Popen([str(exe), "--config", str(config), "run"], stdout=log, stderr=log)
+            daemon = subprocess.Popen([str(exe), "--config", str(config), "jalankan", "--buat-buku"], stdout=log,
+                                      stderr=log)
         try:
             latencies = [send_and_wait(rig, i, timeout=60) for i in range(-1, args.complaints)][1:]  # -1: warm-up
         finally:

@@ -10,7 +10,7 @@ import datetime as dt
 from intake.parse import Attachment
 from intake.text import clean_text
 from office.attachments import store_attachments
-from office.base import Office
+from office.base import Actor, Office
 from office.issuing import issue_letter, record_delivery, write_dossier
 from office.meetings import send_invitations
 from office.notices import assign_task, notify
@@ -25,12 +25,12 @@ def decide(office: Office, row: dict, event, now: dt.datetime) -> Outcome:
     return advance(office.case(row), event, now, cfg.procedure, cfg.directory.section_choices, cfg.clock.tz)
 
 
-def act(office: Office, row: dict, event, now: dt.datetime, *, actor_task: dict | None = None,
+def act(office: Office, row: dict, event, now: dt.datetime, *, actor: Actor | None = None,
         files: tuple[Attachment, ...] = (), message_key: str | None = None) -> tuple[dict, Outcome]:
     """Decide and apply: the updated row and the engine's outcome. `files` came with the
     action (an answer's enclosures, when the step issues a letter)."""
     outcome = decide(office, row, event, now)
-    return apply(office, row, outcome, now, actor_task=actor_task, files=files, message_key=message_key), outcome
+    return apply(office, row, outcome, now, actor=actor, files=files, message_key=message_key), outcome
 
 
 def act_for(office: Office, row: dict, task: dict, text: str, actor: str, now: dt.datetime, *,
@@ -43,10 +43,10 @@ def act_for(office: Office, row: dict, task: dict, text: str, actor: str, now: d
     outcome = decide(office, row, Reply(task["step"], actor, clean_text(text), delivery=delivery), now)
     if not outcome.acted:
         return row, False
-    return apply(office, row, outcome, now, actor_task={**task, "acted_by": holder.email}), True
+    return apply(office, row, outcome, now, actor=Actor.of(task, holder.email)), True
 
 
-def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, actor_task: dict | None = None,
+def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, actor: Actor | None = None,
           files: tuple[Attachment, ...] = (), message_key: str | None = None) -> dict:
     """Apply an Outcome of `advance` to complaint `row`; returns the updated row."""
     for effect in outcome.effects:
@@ -65,7 +65,7 @@ def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, acto
         elif isinstance(effect, Delivered):
             record_delivery(office, row, effect.method, effect.note, now)
         elif isinstance(effect, Notify):
-            notify(office, row, effect, now, actor_task)
+            notify(office, row, effect, now, actor)
         elif isinstance(effect, OpenTask):
             assign_task(office, row, effect.step, now, note=effect.note)
         else:

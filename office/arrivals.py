@@ -26,7 +26,7 @@ from intake.parse import Incoming, message_key, parse_message
 from intake.parse_ahead import Prepared, discard_staged
 from intake.reply import extract_reply
 from office.apply import act
-from office.base import Office
+from office.base import Actor, Office
 from office.notices import alert_staff, warn_official
 from office.recording import add_followup, add_official_note, from_email, from_forward, record_bounce, record_complaint
 from sop.engine import Reply
@@ -114,7 +114,7 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
         return _unmatched(msg, row["id"], f"{row['number']} tidak sedang menunggu langkah {task['step']}")
     text = extract_reply(msg.text)
     _, outcome = act(office, row, Reply(task["step"], msg.from_addr, text), now,
-                     actor_task={**task, "acted_by": msg.from_addr}, files=msg.attachments, message_key=msg.key)
+                     actor=Actor.of(task, msg.from_addr), files=msg.attachments, message_key=msg.key)
     if not outcome.acted:
         log.info("balasan kosong untuk %s langkah %s dari %s", row["number"], task["step"], msg.from_addr)
         return Handled("action", row["id"], "balasan tanpa isi; pejabat diminta menulis ulang")

@@ -34,6 +34,20 @@ def recipient(official: Official) -> dict:
     return {"title": official.title, "name": official.name, "email": official.email}
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who acted on a task, for the mail that answers them: the task's role and routing email
+    (the confirmation threads under it), and the address the action came from."""
+
+    role: str
+    message_id: str
+    address: str
+
+    @classmethod
+    def of(cls, task: dict, address: str) -> "Actor":
+        return cls(role=task["role"], message_id=task["message_id"], address=address)
+
+
 @dataclass
 class Office:
     config: Config

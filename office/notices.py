@@ -18,7 +18,7 @@ from pathlib import Path
 from intake.parse import Incoming
 from letters.dates import waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
-from office.base import Office, new_token, recipient, safe_name
+from office.base import Actor, Office, new_token, recipient, safe_name
 from sop.book import parse_iso
 from sop.clock import next_nudge_at
 from sop.directory import Official, mailbox_of
@@ -111,7 +111,7 @@ def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]]
     return message_id
 
 
-def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor_task: dict | None) -> None:
+def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: Actor | None) -> None:
     cfg = office.config
     context = base_context(office, row, effect.step)
     context["extra"] = effect.extra
@@ -141,11 +141,11 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor_ta
         to = [(section.head, section.email)]
         context["recipient"] = {"title": section.title, "name": section.head, "email": section.email}
     elif effect.to == "actor":
-        assert actor_task is not None  # the engine says "actor" only for an official's action
-        official = office.holder(actor_task["role"], now)
-        to = [(official.name, actor_task["acted_by"])]
+        assert actor is not None  # the engine says "actor" only for an official's action
+        official = office.holder(actor.role, now)
+        to = [(official.name, actor.address)]
         context["recipient"] = recipient(official)
-        in_reply_to = actor_task["message_id"]
+        in_reply_to = actor.message_id
     else:
         official = office.holder(effect.to, now)
         to = [(official.name, official.email)]
