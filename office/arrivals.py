@@ -48,27 +48,32 @@ class Handled:
 
 # Handlers: each runs inside the message's transaction -------------------------------------
 def handle_own(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    """Our own mail come back (a copy, a loop): kept, nothing done."""
     return Handled("own", note=cls.reason)
 
 
 def handle_auto(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    """An auto-reply, a list or bulk mail, or a report no mail system wrote: kept, never acted on."""
     log.info("pesan otomatis dari %s disimpan tanpa tindakan (%s)", msg.from_addr, cls.reason)
     return Handled("auto", note=cls.reason)
 
 
 def handle_bounce(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    """A delivery report from a mail system: linked to the mail of ours it returns, staff told."""
     complaint_id, note = record_bounce(office, msg, now)
     log.warning("laporan gagal kirim dari %s: %s (%s)", msg.from_addr, msg.subject, note)
     return Handled("bounce", complaint_id, f"{cls.reason}; {note}")
 
 
 def handle_complaint(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    """A new complaint by email: recorded and step 1 finished (or held, in a burst)."""
     row = record_complaint(office, from_email(msg, office.config.mailbox.address), now)
     log.info("pengaduan %s dicatat dari %s", row["number"], msg.from_addr)
     return Handled("complaint", row["id"], f"dicatat sebagai {row['number']}")
 
 
 def handle_forward(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    """A complaint staff forwarded: recorded as the original sender's."""
     row = record_complaint(office, from_forward(msg), now)
     log.info("pengaduan %s dicatat dari %s (diteruskan oleh %s)", row["number"], row["email"], msg.from_addr)
     return Handled("complaint", row["id"], f"diteruskan oleh {msg.from_addr}; dicatat sebagai {row['number']}")
@@ -87,6 +92,7 @@ def _find_task(office: Office, cls: Classification) -> dict | None:
 
 
 def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    """An official's reply to a routing email: the step's action, when the right person sent it."""
     book = office.book
     cfg = office.config
     task = _find_task(office, cls)
@@ -123,6 +129,7 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
 
 
 def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    """A reply to our mail: the complainant's addition, an official's note, or a new complaint."""
     book = office.book
     row = None
     sent = book.outbox_by_message_ids(cls.refs)
@@ -235,4 +242,5 @@ def record_old(office: Office, raw: bytes, now: dt.datetime) -> Handled:
 
 
 def staging_folder(office: Office) -> Path:
+    """Where the parse-ahead worker stages raw copies and files before they are recorded."""
     return office.config.files / "raw" / ".staging"

@@ -16,6 +16,7 @@ from sop.files import place_private, write_private
 
 def store_attachments(office: Office, complaint_id: int, key: str | None,
                       attachments: tuple[Attachment, ...], now: dt.datetime, purpose: str = "pengaduan") -> None:
+    """Keep a message's files within the caps, each under a name made here; the history says what was kept."""
     if not attachments:
         return
     cfg = office.config

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 
 def make_backup(office: Office, now: dt.datetime) -> tuple[Path, Path]:
+    """An online copy of the book and an archive of the files folder, kept `[backup] keep` deep."""
     cfg = office.config
     assert cfg.backup_folder is not None  # load_config always sets one
     folder = private_dir(cfg.backup_folder)
@@ -42,12 +43,14 @@ def make_backup(office: Office, now: dt.datetime) -> tuple[Path, Path]:
 
 
 def prune(folder: Path, keep: int) -> None:
+    """Remove the oldest backups beyond `keep`."""
     for pattern in ("pengaduan-*.db", "berkas-*.tar.gz"):
         for old in sorted(folder.glob(pattern))[:-keep]:
             old.unlink()
 
 
 def daily_backup(office: Office, now: dt.datetime) -> str:
+    """The daemon's daily backup; returns what to log."""
     book_copy, _ = make_backup(office, now)
     return f"cadangan {book_copy.name}"
 

@@ -31,6 +31,7 @@ def safe_name(number: str) -> str:
 
 
 def recipient(official: Official) -> dict:
+    """An official as a mail template addresses them."""
     return {"title": official.title, "name": official.name, "email": official.email}
 
 
@@ -45,6 +46,7 @@ class Actor:
 
     @classmethod
     def of(cls, task: dict, address: str) -> "Actor":
+        """The actor of `task`, writing from `address`."""
         return cls(role=task["role"], message_id=task["message_id"], address=address)
 
 
@@ -96,6 +98,7 @@ class Office:
         return any(address == o.email or address in o.aliases for o in self.config.directory.officials.values())
 
     def case(self, row: dict) -> Case:
+        """What the engine needs to know of a complaint's row."""
         return Case(number=row["number"], state=row["state"], step=row["step"], section=row["section"],
                     meeting=bool(row["meeting"]), has_email=bool(row["email"]),
                     confidential=bool(row["confidential"]), pokok=row["pokok"])
@@ -112,5 +115,6 @@ def staff_role(cfg: Config) -> str:
 
 
 def due_of(book: Book, row: dict) -> dt.datetime | None:
+    """When the complaint's waiting step is due, or None when nothing waits."""
     task = book.current_task(row["id"]) if row["state"] == OPEN else None
     return parse_iso(task["due_at"]) if task else None

@@ -36,6 +36,7 @@ SECURITY = ("none", "starttls", "ssl")
 
 
 def config_path(given: str | None) -> Path:
+    """The configuration file: the one given, else $PENGADUAN_CONFIG, else ./pengaduan.toml."""
     return Path(given or os.environ.get(ENV_CONFIG) or DEFAULT_CONFIG)
 
 
@@ -47,6 +48,7 @@ class _Reader:
         self.missing: dict[str, str] = {}  # table -> what a command that connects must be told
 
     def line_of(self, table: str, key: str | None = None) -> str:
+        """', baris N' of `key` in `table` (or of the table's header), for error messages."""
         lines = self.text.splitlines()
         header = re.compile(r"^\s*\[\[?\s*" + re.escape(table) + r"\s*\]\]?\s*$")
         start = next((i for i, ln in enumerate(lines) if header.match(ln)), None)
@@ -61,10 +63,12 @@ class _Reader:
         return f", baris {start + 1}"
 
     def fail(self, table: str, key: str | None, message: str):
+        """Raise ConfigError naming the file, the line, the table and the key."""
         where = f"[{table}]" + (f" {key}" if key else "")
         raise ConfigError(f"{self.path}{self.line_of(table, key)}: {where}: {message}")
 
     def table(self, name: str, required: bool = True) -> dict:
+        """The TOML table `name` (dotted), {} when absent and not required."""
         node: Any = self.data
         for part in name.split("."):
             node = node.get(part) if isinstance(node, dict) else None
@@ -77,6 +81,8 @@ class _Reader:
         return node
 
     def get(self, table: str, key: str, kind=str, default=..., choices=None):
+        """A typed value of `table`.`key`; `default` when absent (required when there is none), checked
+        against `choices`."""
         values = self.table(table, required=default is ...)
         if key not in values:
             if default is ...:
@@ -90,6 +96,7 @@ class _Reader:
         return value
 
     def path_of(self, value: str) -> Path:
+        """A path from the file, relative to the file's folder."""
         p = Path(value).expanduser()
         return p if p.is_absolute() else (self.path.parent / p).resolve()
 

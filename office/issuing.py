@@ -76,6 +76,7 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
 
 
 def place_staff_copy(cfg, year: int, number: str, archive: Path) -> None:
+    """The staff's copy of a letter in the outbox folder (group-readable on purpose)."""
     copy = cfg.outbox / outbox_name(year, number)
     copy.write_bytes(archive.read_bytes())
     copy.chmod(0o640)  # staff collect these, possibly through a shared group
@@ -113,6 +114,7 @@ def signer_of(office: Office, now: dt.datetime) -> Signer:
 
 
 def dossier_folder(office: Office, letter_number: str, issued_at: str) -> Path:
+    """The archive folder of a letter's dossier."""
     year = parse_iso(issued_at).astimezone(office.config.clock.tz).year
     return office.config.files / "arsip" / str(year) / safe_name(letter_number)
 

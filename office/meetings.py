@@ -49,6 +49,7 @@ def invitation(office: Office, row: dict, meeting: Meeting, attendees: list[tupl
 
 
 def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.datetime) -> None:
+    """The invitation mail, with the calendar file, to each attendee of a meeting."""
     cfg = office.config
     people = []
     for role in meeting.with_roles:

@@ -57,6 +57,7 @@ def clarification(office: Office, row: dict) -> str:
 
 
 def history(office: Office, complaint_id: int) -> list[dict]:
+    """The steps done so far, as the routing emails quote them."""
     tz = office.config.clock.tz
     out = []
     for e in office.book.events(complaint_id):
@@ -69,6 +70,7 @@ def history(office: Office, complaint_id: int) -> list[dict]:
 
 
 def base_context(office: Office, row: dict | None, step_no: int | None) -> dict:
+    """What every mail template is given: the office, the complaint and its history, the step."""
     cfg = office.config
     context = {
         "office": {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address},
@@ -93,6 +95,7 @@ def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]]
           now: dt.datetime, *, message_id: str | None = None, reply_to: str | None = None,
           in_reply_to: str | None = None, references: tuple[str, ...] = (),
           auto_submitted: str = "auto-generated", attachments: tuple[Attachment, ...] = ()) -> str:
+    """Build a mail and put it in the outbox, in the caller's transaction; returns its Message-ID."""
     me = office.config.identity
     message_id = message_id or me.message_id(kind.replace("_", "-"), new_token())
     if row is not None:
@@ -112,6 +115,7 @@ def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]]
 
 
 def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: Actor | None) -> None:
+    """The mail a Notify effect of the engine asks for, to whom it names."""
     cfg = office.config
     context = base_context(office, row, effect.step)
     context["extra"] = effect.extra

@@ -22,6 +22,7 @@ PLACEHOLDER = "[dihapus: masa retensi berakhir]"
 
 def record_access(office: Office, action: str, subject: str = "", detail: str = "",
                   now: dt.datetime | None = None) -> None:
+    """Audit a read or export of personal data (UU 27/2022 Pasal 31)."""
     now = now or dt.datetime.now(dt.timezone.utc)
     with office.book.transaction():
         office.book.audit(now, getpass.getuser(), action, subject, detail)

@@ -51,6 +51,7 @@ class NewComplaint:
 
 
 def from_email(msg: Incoming, office_address: str) -> NewComplaint:
+    """A complaint from an email: the sender, or the citizen a form-mailer put in Reply-To."""
     email = msg.from_addr
     # A form-mailer writes From itself and the citizen into Reply-To.
     if msg.reply_to and msg.reply_to != email and msg.reply_to != office_address.lower():
@@ -66,6 +67,7 @@ def _reading_notes(msg: Incoming) -> str:
 
 
 def from_forward(msg: Incoming) -> NewComplaint:
+    """A complaint forwarded by staff: the original sender's words and address."""
     f = msg.forwarded
     assert f is not None  # classified as a forward only when it holds one
     return NewComplaint(

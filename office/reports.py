@@ -70,6 +70,7 @@ def _track(items, label: str, progress: bool):
 
 def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.datetime,
           progress: bool = False) -> Recap:
+    """The recap of complaints received in [start, end): counts, per-step times, the late ones."""
     cfg = office.config
     tz = cfg.clock.tz
     lo = dt.datetime.combine(start, dt.time(0), tz)
@@ -103,6 +104,7 @@ def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.date
 
 
 def minutes_text(minutes: float | None) -> str:
+    """A duration in words for the recap (menit, jam, hari)."""
     if minutes is None:
         return "-"
     if minutes < 90:
@@ -113,6 +115,7 @@ def minutes_text(minutes: float | None) -> str:
 
 
 def summary_text(r: Recap) -> str:
+    """The recap as lines for the terminal."""
     lines = [f"Rekap pengaduan {r.title}", f"Jumlah pengaduan: {r.total}"]
     for label, counts in (("Saluran", r.by_channel), ("Seksi", r.by_section), ("Status", r.by_state)):
         lines.append(f"{label}: " + (", ".join(f"{k} {v}" for k, v in counts.most_common()) or "-"))
@@ -129,6 +132,7 @@ def summary_text(r: Recap) -> str:
 
 
 def charts(r: Recap) -> dict[str, bytes]:
+    """The recap's charts as PNG images (matplotlib), by name."""
     import matplotlib
 
     matplotlib.use("Agg")  # no screen on a server
@@ -171,6 +175,7 @@ def append_text_row(ws, values: list) -> None:
 
 
 def write_xlsx(r: Recap, path: Path, pictures: dict[str, bytes]) -> None:
+    """The recap as a workbook: summary, SOP steps, late steps, charts."""
     from openpyxl import Workbook
     from openpyxl.drawing.image import Image
 
@@ -204,6 +209,7 @@ def write_xlsx(r: Recap, path: Path, pictures: dict[str, bytes]) -> None:
 
 
 def write_docx(r: Recap, path: Path, pictures: dict[str, bytes], office_name: str) -> None:
+    """The recap as a Word document with its charts."""
     from docx import Document
     from docx.shared import Cm
 

@@ -106,14 +106,17 @@ class Config:
 
     @cached_property
     def identity(self) -> Identity:
+        """Who we are to intake: our address, our register numbers, the officials' addresses."""
         staff = {a for o in self.directory.officials.values() for a in (o.email, *o.aliases)}
         staff |= {s.email for s in self.directory.sections}
         return Identity(self.mailbox.address.lower(), register_pattern(self.complaint_format), frozenset(staff))
 
     def complaint_number(self, year: int, serial: int) -> str:
+        """A complaint's register number for `year` and `serial`."""
         return self.complaint_format.format(tahun=year, nomor=serial)
 
     def letter_number(self, year: int, serial: int) -> str:
+        """An outgoing letter's number for `year` and `serial`."""
         ls = self.letters
         return ls.number_format.format(kode_klasifikasi=ls.classification, nomor_urut=serial,
                                        kode_unit=ls.unit, tahun=year)

@@ -14,6 +14,7 @@ def _local(office: Office, text: str | None) -> str | None:
 
 
 def complaint_json(office: Office, row: dict, now: dt.datetime, *, detail: bool = False) -> dict:
+    """A complaint as `buku`/`lihat --json` give it (the documented fields); `detail` adds events and steps."""
     due = due_of(office.book, row)
     tz = office.config.clock.tz
     doc = {
