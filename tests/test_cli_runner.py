@@ -182,3 +182,18 @@ def test_a_fresh_configuration_tells_which_password_variable_to_set(tmp_path, mo
     assert "konfigurasi" in checked.output and "Traceback" not in checked.output
     daemon = run(config, "jalankan", "--sekali")
     assert daemon.exit_code == 2 and "PENGADUAN_MAILBOX_PASSWORD" in daemon.output
+
+
+def test_storage_failures_read_as_sentences_with_the_right_exit_code():
+    import sqlite3
+
+    from jobs.cli.common import translated
+
+    readonly = translated(sqlite3.OperationalError("attempt to write a readonly database"), None)
+    assert readonly.exit_code == 2 and "tidak dapat ditulisi" in readonly.message
+    locked = translated(sqlite3.OperationalError("database is locked"), None)
+    assert locked.exit_code == 1 and "dipakai proses lain" in locked.message
+    full = translated(sqlite3.OperationalError("database or disk is full"), None)
+    assert full.exit_code == 1 and "kosongkan disk" in full.message
+    damaged = translated(sqlite3.DatabaseError("database disk image is malformed"), None)
+    assert damaged.exit_code == 2 and "rusak" in damaged.message

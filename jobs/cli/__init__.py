@@ -16,9 +16,6 @@ from jobs.cli.common import Main, setup_logging
 from jobs.cli.letters import kunci, surat, verifikasi
 from jobs.cli.operations import audit, cadangan, data_pribadi, doctor, ekspor, lapor, laporan, pulihkan, retensi
 from jobs.cli.staff import catat, delegasi, langkah, lepas
-from jobs.cli.words import install
-
-install()  # click's own words ("Usage:", "Missing option") in Bahasa Indonesia
 
 
 @click.group(cls=Main, help="Penanganan pengaduan pelayanan publik melalui surel.")

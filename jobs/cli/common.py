@@ -12,6 +12,12 @@ from pathlib import Path
 
 import click
 
+from jobs.cli.words import install
+
+# Click's own words ("Usage:", "Missing option", "file") in Bahasa Indonesia, before any
+# command is declared: some are taken when an option's type is made.
+install()
+
 
 def setup_logging(verbose: bool) -> None:
     # Under systemd, journald stamps each line itself; elsewhere the time is part of the line.
@@ -234,8 +240,16 @@ def translated(exc: BaseException, ctx: click.Context | None) -> click.ClickExce
     if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
         return CannotRun(f"Buku pengaduan rusak ({exc}). Jalankan `pengaduan periksa`, lalu pulihkan dari "
                          f"cadangan (`pengaduan pulihkan`) bila perlu.")
-    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-        return click.ClickException("Buku pengaduan sedang dipakai proses lain terlalu lama; coba lagi sebentar.")
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return click.ClickException("Buku pengaduan sedang dipakai proses lain terlalu lama; coba lagi sebentar.")
+        if "readonly" in text or "unable to open" in text:
+            return CannotRun(f"Buku pengaduan tidak dapat ditulisi ({text}): periksa izin berkas dan foldernya, dan "
+                             f"jalankan sebagai akun layanan pengaduan.")
+        if "disk" in text or "full" in text:
+            return click.ClickException(f"Penyimpanan bermasalah ({text}): kosongkan disk lalu ulangi; tidak ada yang "
+                                        f"tercatat setengah jalan.")
     if isinstance(exc, Refused):
         return click.ClickException(str(exc))
     if isinstance(exc, PermissionError):
