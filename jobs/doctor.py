@@ -29,6 +29,7 @@ def run_checks(cfg: Config, *, send_test_mail: bool = False) -> list[Check]:
     checks.extend(_authentication(cfg))
     checks.append(_templates())
     checks.append(_key(cfg))
+    checks.append(_signer(cfg))
     checks.append(_clock(cfg))
     checks.extend(_disk(cfg))
     return checks
@@ -176,6 +177,17 @@ def _templates() -> Check:
     except Exception as exc:
         return Check("templat", False, str(exc), "pasang ulang paket atau perbaiki templat yang disebut")
     return Check("templat", ok, f"{len(names)} templat surel dan templat surat terbaca")
+
+
+def _signer(cfg: Config) -> Check:
+    """A letter's signature block needs the signer's pangkat and NIP (naskah dinas)."""
+    role = cfg.letters.signer_role
+    signer = cfg.directory.official(role)
+    missing = [what for what, value in (("nip", signer.nip), ("rank", signer.rank)) if not value]
+    if missing:
+        return Check("penanda tangan surat", False, f"[roles.{role}] {signer.name}: belum ada {' dan '.join(missing)}",
+                     f"isi {' dan '.join(missing)} pada [roles.{role}]: blok tanda tangan surat memuat pangkat dan NIP")
+    return Check("penanda tangan surat", True, f"{signer.title} {signer.name}, {signer.rank}, NIP {signer.nip}")
 
 
 def _key(cfg: Config) -> Check:

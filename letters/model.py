@@ -35,7 +35,7 @@ class LetterData:
     date: dt.date
     place: str
     hal: str
-    addressee: str  # "Bapak/Ibu Siti Aminah"
+    addressee: str  # "Sdr. Siti Aminah"
     addressee_place: str
     complaint_number: str
     complaint_date: dt.date
@@ -46,3 +46,4 @@ class LetterData:
     attachments: int = 0
     tembusan: tuple[str, ...] = ()
     signing_note: str = ""
+    you: str = "Saudara"  # how the body addresses the complainant (Bapak, Ibu, Saudara, Saudari)

@@ -45,14 +45,14 @@ def letter_context(letter: LetterData, head: Letterhead, signer: Signer) -> dict
                    "sifat": letter.sifat, "lampiran": _lampiran(letter.attachments), "hal": letter.hal},
         "to": {"name": letter.addressee, "place": letter.addressee_place},
         "body": {
-            "opening": (f"Menindaklanjuti pengaduan Bapak/Ibu tanggal {tanggal(letter.complaint_date)} "
+            "opening": (f"Menindaklanjuti pengaduan {letter.you} tanggal {tanggal(letter.complaint_date)} "
                         f"melalui {CHANNEL_IN_LETTER.get(letter.channel, letter.channel)} yang tercatat dengan "
                         f"nomor {letter.complaint_number} perihal {subject}, bersama ini kami "
                         f"sampaikan hal-hal sebagai berikut:"),
             "answer": answer,
-            "recourse": ("Apabila Bapak/Ibu belum puas atas tindak lanjut ini, Bapak/Ibu dapat "
+            "recourse": (f"Apabila {letter.you} belum puas atas tindak lanjut ini, {letter.you} dapat "
                          "menyampaikannya kembali kepada kami atau melalui SP4N-LAPOR! (www.lapor.go.id)."),
-            "closing": "Demikian disampaikan, atas perhatian Bapak/Ibu kami ucapkan terima kasih.",
+            "closing": f"Demikian kami sampaikan. Atas perhatian {letter.you}, kami ucapkan terima kasih.",
         },
         "signer": {"title": signer.title.upper(), "name": signer.name, "nip": signer.nip,
                    "rank": signer.rank, "delegation": signer.delegation},

@@ -71,8 +71,14 @@ def _page(doc) -> None:
     style.font.size = Pt(12)
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-    section.left_margin, section.right_margin = Cm(2.5), Cm(2)
+    # Naskah dinas margins: left 3 cm (binding), bottom 2.5 cm, top and right 2 cm.
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2.5)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    # Indonesian text: Word checks spelling in Indonesian, not English.
+    r_pr = style.element.get_or_add_rPr()
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "id-ID")
+    r_pr.append(lang)
     doc.paragraphs[0]._p.getparent().remove(doc.paragraphs[0]._p) if doc.paragraphs else None
 
 
@@ -96,7 +102,7 @@ def _heading(doc) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     _no_borders(table)
-    widths = (Cm(2.4), Cm(0.5), Cm(5.8), Cm(7.8))  # 16.5 cm: the text width of A4 with these margins
+    widths = (Cm(2.4), Cm(0.5), Cm(5.6), Cm(7.5))  # 16 cm: the text width of A4 with these margins
     for column, width in zip(table.columns, widths):
         column.width = width
     rows = (("Nomor", "{{ letter.number }}", "{{ letter.place }}, {{ letter.date }}"),
@@ -137,10 +143,10 @@ def _signature(doc) -> None:
     block = doc.add_table(rows=1, cols=2)
     block.autofit = False
     _no_borders(block)
-    for column, width in zip(block.columns, (Cm(7.5), Cm(9.0))):
+    for column, width in zip(block.columns, (Cm(7.0), Cm(9.0))):
         column.width = width
     seal_cell, sign_cell = block.rows[0].cells
-    seal_cell.width, sign_cell.width = Cm(7.5), Cm(9.0)
+    seal_cell.width, sign_cell.width = Cm(7.0), Cm(9.0)
     for cell in (seal_cell, sign_cell):
         cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
     _para(seal_cell, "{{ seal_qr }}")
@@ -150,7 +156,7 @@ def _signature(doc) -> None:
             ("{{ signer.title }},", {}),
             ("{%p if signature %}", {}), ("{{ signature }}", {}), ("{%p else %}", {}),
             ("", {"space_after": 48}), ("{%p endif %}", {}),
-            ("{{ signer.name }}", {"bold": True, "underline": True}),
+            ("{{ signer.name }}", {"bold": True}),
             ("{%p if signer.rank %}", {}), ("{{ signer.rank }}", {}), ("{%p endif %}", {}),
             ("{%p if signer.nip %}", {}), ("NIP. {{ signer.nip }}", {}), ("{%p endif %}", {})):
         _para(sign_cell, text, **kwargs)
@@ -159,11 +165,16 @@ def _signature(doc) -> None:
 
 def _closing(doc) -> None:
     """Tembusan at the bottom left, the signing note, and the footer."""
+    # None by default (the office's own archive copy is not a tembusan); one is not numbered.
     _para(doc, "{%p if tembusan %}")
     _para(doc, "Tembusan:", size=10)
+    _para(doc, "{%p if tembusan|length == 1 %}")
+    _para(doc, "{{ tembusan[0] }}", size=10)
+    _para(doc, "{%p else %}")
     _para(doc, "{%p for t in tembusan %}")
     _para(doc, "{{ loop.index }}. {{ t }}{{ ';' if not loop.last else '.' }}", size=10)
     _para(doc, "{%p endfor %}")
+    _para(doc, "{%p endif %}")
     _para(doc, "{%p endif %}")
     # How the letter was signed. In the body, not the footer: the seal covers the body only,
     # since a PDF repeats a footer on every page.

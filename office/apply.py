@@ -78,7 +78,7 @@ def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, acto
 
 def _update(office: Office, row: dict, case: Case, now: dt.datetime, final: bool) -> dict:
     fields = {"section": case.section, "meeting": int(case.meeting), "confidential": int(case.confidential),
-              "pokok": case.pokok}
+              "pokok": case.pokok, "sapaan": case.sapaan}
     if final:
         fields.update(state=case.state, step=case.step)
         if case.state != OPEN and not row.get("closed_at"):

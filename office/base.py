@@ -101,7 +101,7 @@ class Office:
         """What the engine needs to know of a complaint's row."""
         return Case(number=row["number"], state=row["state"], step=row["step"], section=row["section"],
                     meeting=bool(row["meeting"]), has_email=bool(row["email"]),
-                    confidential=bool(row["confidential"]), pokok=row["pokok"])
+                    confidential=bool(row["confidential"]), pokok=row["pokok"], sapaan=row["sapaan"])
 
     @property
     def staff(self) -> Official:

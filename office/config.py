@@ -394,7 +394,7 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
         place=r.get("letters", "place", str, "Samarinda"),
         sifat=r.get("letters", "sifat", str, "Biasa"),
         hal=r.get("letters", "hal", str, "Jawaban Pengaduan"),
-        tembusan=tuple(r.get("letters", "tembusan", list, ["Arsip"])),
+        tembusan=tuple(r.get("letters", "tembusan", list, [])),
         signer_role=signer_role,
         signer_title=r.get("letters", "signer_title", str, default_title),
         on_behalf_of=r.get("letters", "on_behalf_of", str, ""),

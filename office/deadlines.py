@@ -63,7 +63,9 @@ def check_deadlines(office: Office, now: dt.datetime) -> int:
             if kind == "pengingat":
                 remind(office, row, task, due, now)
             else:
-                told = list(dict.fromkeys(r for r in (step.escalate_to, staff_role(cfg)) if r))
+                # The superior the SOP names and staff, never the late official themselves (the
+                # Camat is not told that the Camat is late: the reminders were theirs).
+                told = list(dict.fromkeys(r for r in (step.escalate_to, staff_role(cfg)) if r and r != task["role"]))
                 escalate(office, row, task, told, due, now)
                 office.book.add_event(row["id"], now, step.no, SYSTEM, "terlambat",
                                       f"Langkah {step.no} melewati batas waktu ({waktu(due, cfg.clock.tz)}); "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from pathlib import Path
 
 from letters.pdf import libreoffice, sign_pades, to_pdf
@@ -16,6 +17,7 @@ from office.views import complaint_json
 from sop.book import parse_iso
 from sop.engine import SYSTEM
 from sop.files import private_dir
+from sop.terms import DEFAULT_SALUTATION, SALUTATIONS
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +38,14 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
     number = cfg.letter_number(local_now.year, book.next_serial("surat-keluar", local_now.year))
     signer = signer_of(office, now)
     received = parse_iso(row["received_at"]).astimezone(cfg.clock.tz)
+    form = row["sapaan"] or DEFAULT_SALUTATION
     data = LetterData(
         number=number, date=local_now.date(), place=ls.place, hal=ls.hal,
-        addressee=f"Bapak/Ibu {row['name']}".strip() if row["name"] else "Bapak/Ibu Pengadu",
+        addressee=f"{form} {row['name'] or 'Pengadu ' + row['number']}",
+        you=SALUTATIONS[form],
         addressee_place=row["address"] or "Tempat",
         complaint_number=row["number"], complaint_date=received.date(),
-        complaint_subject=row["subject"], channel=row["channel"], answer=answer,
+        complaint_subject=row["pokok"] or plain_subject(row["subject"]), channel=row["channel"], answer=answer,
         attachments=sum(1 for f in book.attachments(row["id"], "lampiran_surat") if f["path"]),
         sifat=ls.sifat, tembusan=ls.tembusan, signing_note=ls.signing_note)
     key = office.seal_key()
@@ -73,6 +77,15 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
         text += f" Surat sebelumnya ({', '.join(n for _, n in voided)}) dinyatakan batal."
     book.add_event(row["id"], now, None, SYSTEM, "surat", text)
     return book.complaint_by_id(row["id"])
+
+
+REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|tr|aw|wg|balas|bls|terusan)\s*(?:\[\d+\])?\s*:\s*)+",
+                          re.IGNORECASE)
+
+
+def plain_subject(subject: str) -> str:
+    """A mail's subject as a letter's perihal: without Re:/Fwd: and the like."""
+    return REPLY_PREFIX.sub("", subject).strip()
 
 
 def place_staff_copy(cfg, year: int, number: str, archive: Path) -> None:

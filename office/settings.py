@@ -43,7 +43,7 @@ class LetterSettings:
     place: str = "Samarinda"
     sifat: str = "Biasa"
     hal: str = "Jawaban Pengaduan"
-    tembusan: tuple[str, ...] = ("Arsip",)
+    tembusan: tuple[str, ...] = ()  # the office's own archive copy is not a tembusan
     signer_role: str = "camat"
     signer_title: str = ""
     on_behalf_of: str = ""  # "CAMAT PALARAN" when another role signs a.n. (atas nama) the head

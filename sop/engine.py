@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sop.keywords import is_yes, match_section, parse_meeting, split_keywords
 from sop.procedure import Procedure, Step
-from sop.terms import CLOSED, OPEN, REJECTED
+from sop.terms import CLOSED, OPEN, REJECTED, salutation
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -33,6 +33,7 @@ class Case:
     has_email: bool = True
     confidential: bool = False
     pokok: str | None = None  # the neutral subject the Sekretaris gives (`Pokok:`)
+    sapaan: str | None = None  # how the letter names the complainant (`Sapaan:`): Bapak, Ibu, Sdr., Sdri.
 
 
 # Events -------------------------------------------------------------------------------------
@@ -172,13 +173,22 @@ def _pokok(case, value, step, actor, ctx):
     return replace(case, pokok=pokok), [Log(step.no, actor, "pokok", f"Pokok pengaduan: {pokok}")]
 
 
+def _sapaan(case, value, step, actor, ctx):
+    form = salutation(value)
+    if form is None:
+        return case, [Log(step.no, actor, "catatan", f"Sapaan '{value}' tidak dikenal (pilihan: Bapak, Ibu, Sdr., "
+                                                     f"Sdri.); surat memakai sapaan bawaan.")]
+    return replace(case, sapaan=form), [Log(step.no, actor, "sapaan", f"Sapaan pengadu dalam surat: {form}")]
+
+
 def _ignored(case, value, step, actor, ctx):
     return case, [Log(step.no, actor, "catatan", "Baris kata kunci yang tidak berlaku pada langkah "
                                                  f"{step.no} diabaikan dan tidak menjadi isi: "
                                                  + "; ".join(value.splitlines()))]
 
 
-KEYWORD_HANDLERS = {"seksi": _seksi, "pokok": _pokok, "rapat": _rapat, "rahasia": _rahasia, "": _ignored}
+KEYWORD_HANDLERS = {"seksi": _seksi, "pokok": _pokok, "sapaan": _sapaan, "rapat": _rapat, "rahasia": _rahasia,
+                    "": _ignored}
 
 
 def advance(case: Case, event, now: dt.datetime, procedure: Procedure,

@@ -219,6 +219,7 @@ MIGRATIONS = (
     ALTER TABLE complaints ADD COLUMN sender TEXT;
     ALTER TABLE complaints ADD COLUMN held_at TEXT;
     ALTER TABLE complaints ADD COLUMN pokok TEXT;
+    ALTER TABLE complaints ADD COLUMN sapaan TEXT;
     CREATE INDEX complaints_sender ON complaints(sender, received_at);
     CREATE INDEX complaints_held ON complaints(held_at) WHERE held_at IS NOT NULL;
     ALTER TABLE outbox ADD COLUMN mailbox TEXT;

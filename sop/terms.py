@@ -30,3 +30,17 @@ def channel_words(channel: str) -> str:
 
 def state_words(state: str) -> str:
     return STATE_WORDS.get(state, state)
+
+
+# How a letter names the complainant (`Sapaan:` at step 2): the form before the name in the
+# Yth. block, and the word the body uses for "you". Saudara/Saudari is the neutral default.
+SALUTATIONS = {"Bapak": "Bapak", "Ibu": "Ibu", "Sdr.": "Saudara", "Sdri.": "Saudari"}
+DEFAULT_SALUTATION = "Sdr."
+_SALUTATION_WORDS = {"bapak": "Bapak", "bpk": "Bapak", "pak": "Bapak", "ibu": "Ibu", "bu": "Ibu",
+                     "sdr": "Sdr.", "saudara": "Sdr.", "sdri": "Sdri.", "saudari": "Sdri."}
+
+
+def salutation(value: str | None) -> str | None:
+    """The salutation a `Sapaan:` value names (Bapak, Ibu, Sdr., Sdri.), else None."""
+    word = (value or "").strip().lower().rstrip(".").split(" ")[0]
+    return _SALUTATION_WORDS.get(word)

@@ -84,7 +84,7 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(env):
     doc = Document(io.BytesIO(attachment.payload))
     text = letter_text(attachment.payload)
     assert row["letter_number"] in text
-    assert f"Yth. Bapak/Ibu {citizen_name}" in text
+    assert f"Yth. Sdr. {citizen_name}" in text and "Bapak/Ibu" not in text
     assert "Perbaikan kabel dijadwalkan pekan ini." in text
     assert "Kelurahan akan memantau hasilnya." in text
     assert camat_name in text and "NIP. 198005071999121001" in text

@@ -22,10 +22,10 @@ SIGNER = Signer("Camat Palaran", "Muhammad Dahlan, S.STP, M.Si", "19800507199912
 
 def letter(**changes) -> LetterData:
     base = dict(number="000.8.3.4/0007/400.02", date=dt.date(2025, 1, 6), place="Samarinda",
-                hal="Jawaban Pengaduan", addressee="Bapak/Ibu Siti Aminah", addressee_place="Tempat",
+                hal="Jawaban Pengaduan", addressee="Ibu Siti Aminah", addressee_place="Tempat", you="Ibu",
                 complaint_number="PGD/2025/0001", complaint_date=dt.date(2025, 1, 3),
                 complaint_subject="Lampu jalan padam", channel="email",
-                answer="Perbaikan dijadwalkan.\n\nTerima kasih atas laporannya.", tembusan=("Arsip",),
+                answer="Perbaikan dijadwalkan.\n\nTerima kasih atas laporannya.", tembusan=("Lurah Rawa Makmur",),
                 signing_note="Ditandatangani dengan gambar tanda tangan.")
     return LetterData(**(base | changes))
 
@@ -34,15 +34,31 @@ def test_letter_carries_every_part_of_the_naskah_dinas():
     text = letter_text(render_letter(letter(), HEAD, SIGNER).data)
     for expected in ("PEMERINTAH KOTA SAMARINDA", "KECAMATAN PALARAN", "Jl. Contoh No. 1, Samarinda",
                      "000.8.3.4/0007/400.02", "Samarinda, 6 Januari 2025", "Biasa", "Jawaban Pengaduan",
-                     "Yth. Bapak/Ibu Siti Aminah", "Tempat",
-                     "pengaduan Bapak/Ibu tanggal 3 Januari 2025 melalui surat elektronik (surel) yang "
+                     "Yth. Ibu Siti Aminah", "Tempat",
+                     "pengaduan Ibu tanggal 3 Januari 2025 melalui surat elektronik (surel) yang "
                      "tercatat dengan nomor PGD/2025/0001 perihal Lampu jalan padam",
                      "Perbaikan dijadwalkan.", "Terima kasih atas laporannya.", "SP4N-LAPOR!",
-                     "Demikian disampaikan", "CAMAT PALARAN,", "Muhammad Dahlan, S.STP, M.Si",
-                     "Pembina Tk. I (IV/b)", "NIP. 198005071999121001", "Tembusan:", "1. Arsip.",
+                     "Demikian kami sampaikan. Atas perhatian Ibu, kami ucapkan terima kasih.", "CAMAT PALARAN,",
+                     "Muhammad Dahlan, S.STP, M.Si", "Pembina Tk. I (IV/b)", "NIP. 198005071999121001", "Tembusan:",
+                     "Lurah Rawa Makmur",
                      "Ditandatangani dengan gambar tanda tangan."):
         assert expected in text, expected
-    assert "Hormat kami" not in text
+    assert "Hormat kami" not in text and "Bapak/Ibu" not in text
+    assert "1. Lurah" not in text  # a single tembusan is not numbered
+
+
+def test_the_letter_is_laid_out_as_a_naskah_dinas_in_indonesian():
+    doc = Document(io.BytesIO(render_letter(letter(tembusan=()), HEAD, SIGNER).data))
+    section = doc.sections[0]
+    margins = [round(m.cm, 1) for m in (section.left_margin, section.top_margin, section.right_margin,
+                                        section.bottom_margin)]
+    assert margins == [3.0, 2.0, 2.0, 2.5]
+    assert 'w:val="id-ID"' in doc.styles["Normal"].element.xml
+    text = letter_text(render_letter(letter(tembusan=()), HEAD, SIGNER).data)
+    assert "Tembusan" not in text  # none by default: the office's archive copy is not one
+    name_runs = [r for p in doc.tables[-1].rows[0].cells[1].paragraphs for r in p.runs
+                 if "Muhammad Dahlan" in r.text]
+    assert name_runs and all(r.bold and not r.underline for r in name_runs)
 
 
 def test_letter_is_on_a4_paper():
