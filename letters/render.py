@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -36,8 +37,29 @@ def _lampiran(count: int) -> str:
     return f"{count} ({words.get(count, str(count))}) berkas" if count else "-"
 
 
+LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-zA-Z][.)]|[-•*])\s+")
+
+
+def answer_paragraphs(answer: str) -> list[str]:
+    """The official's answer as the letter's paragraphs: blank lines separate paragraphs, and
+    the lines of a numbered or bulleted list stay one paragraph each (other line breaks are
+    the mail app's wrapping and join with a space)."""
+    out: list[str] = []
+    for block in answer.split("\n\n"):
+        current: list[str] = []
+        for line in block.split("\n"):
+            if LIST_ITEM.match(line) and current:
+                out.append(" ".join(current))
+                current = []
+            if line.strip():
+                current.append(line.strip())
+        if current:
+            out.append(" ".join(current))
+    return out
+
+
 def letter_context(letter: LetterData, head: Letterhead, signer: Signer) -> dict:
-    answer = [p.strip().replace("\n", " ") for p in letter.answer.split("\n\n") if p.strip()]
+    answer = answer_paragraphs(letter.answer)
     subject = letter.complaint_subject.strip() or "pelayanan publik"
     return {
         "kop": {"parent": head.parent.upper(), "name": head.name.upper(), "lines": list(head.lines)},

@@ -137,6 +137,7 @@ def charts(r: Recap) -> dict[str, bytes]:
 
     matplotlib.use("Agg")  # no screen on a server
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     out = {}
     for name, title, counts in (("saluran", "Pengaduan menurut saluran", r.by_channel),
@@ -144,6 +145,7 @@ def charts(r: Recap) -> dict[str, bytes]:
         fig, ax = plt.subplots(figsize=(6, 3))
         labels, values = zip(*counts.most_common()) if counts else ((), ())
         ax.barh(labels, values, color="#2f5d8a")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # complaints are counted whole
         ax.set_title(title)
         ax.invert_yaxis()
         fig.tight_layout()

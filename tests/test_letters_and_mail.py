@@ -178,3 +178,14 @@ def test_inlined_includes_render_as_jinja_includes():
         for x in ("", "nilai"):
             context = dict(x=x, nama="Budi", xs=["satu", ""])
             assert inlined.get_template(page).render(**context) == stock.get_template(page).render(**context)
+
+
+def test_numbered_points_stay_numbered_paragraphs_and_wrapped_lines_join():
+    from letters.render import answer_paragraphs
+
+    answer = ("Kami sampaikan hal berikut:\n1. Lampu diganti besok.\n2. Kabel diperiksa\nPLN minggu ini.\n\n"
+              "Terima kasih\natas laporannya.")
+    assert answer_paragraphs(answer) == ["Kami sampaikan hal berikut:", "1. Lampu diganti besok.",
+                                         "2. Kabel diperiksa PLN minggu ini.", "Terima kasih atas laporannya."]
+    text = letter_text(render_letter(letter(answer=answer), HEAD, SIGNER).data)
+    assert "1. Lampu diganti besok." in text and "2. Kabel diperiksa PLN minggu ini." in text

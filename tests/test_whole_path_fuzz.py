@@ -103,6 +103,7 @@ def test_any_text_in_subject_name_and_answer_makes_a_letter_with_only_the_answer
         office, baseline, subject, name, answer):
     from docx import Document
 
+    from letters.render import answer_paragraphs
     from letters.seal import key_id
     from letters.verify import verify_docx
 
@@ -113,7 +114,7 @@ def test_any_text_in_subject_name_and_answer_makes_a_letter_with_only_the_answer
         return
     data = Path(row["letter_path"]).read_bytes()
     doc = Document(io.BytesIO(data))
-    paragraphs = [p.strip().replace("\n", " ") for p in recorded[-1].split("\n\n") if p.strip()]
+    paragraphs = answer_paragraphs(recorded[-1])
     assert len(doc.paragraphs) == baseline + len(paragraphs) - 1
     texts = {p.text for p in doc.paragraphs}
     assert all(one_line(p) in texts for p in paragraphs)
