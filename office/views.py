@@ -48,7 +48,20 @@ def complaint_json(office: Office, row: dict, now: dt.datetime, *, detail: bool 
              "kind": e["kind"], "text": e["text"]}
             for e in office.book.events(row["id"])]
         doc["steps"] = [_step_time(office, t) for t in office.book.tasks(row["id"])]
+        doc["waiting_for"] = waiting_for(office, row, now)
     return doc
+
+
+def waiting_for(office: Office, row: dict, now: dt.datetime) -> dict | None:
+    """Who holds the complaint now and until when: the open task's role, its holder (a
+    delegate too), since when and the due time; None when nothing waits for an official."""
+    task = office.book.current_task(row["id"]) if row["state"] == "open" else None
+    if task is None:
+        return None
+    holder = office.holder(task["role"], now)
+    return {"role": task["role"], "title": holder.delegation or holder.title, "name": holder.name,
+            "email": task["official"], "step": task["step"], "since": _local(office, task["opened_at"]),
+            "due_at": _local(office, task["due_at"])}
 
 
 def _step_time(office: Office, task: dict) -> dict:

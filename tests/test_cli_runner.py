@@ -197,3 +197,13 @@ def test_storage_failures_read_as_sentences_with_the_right_exit_code():
     assert full.exit_code == 1 and "kosongkan disk" in full.message
     damaged = translated(sqlite3.DatabaseError("database disk image is malformed"), None)
     assert damaged.exit_code == 2 and "rusak" in damaged.message
+
+
+def test_show_says_who_holds_the_complaint_and_until_when(office_config):
+    number = json.loads(run(office_config, "buku", "--json").output)[0]["number"]
+    doc = json.loads(run(office_config, "lihat", number, "--json").output)
+    waiting = doc["waiting_for"]
+    assert waiting["role"] == "sekretaris" and waiting["step"] == 2 and waiting["email"]
+    assert waiting["due_at"] == doc["due_at"] and waiting["since"].endswith("+08:00")
+    run(office_config, "langkah", number, "--teks", "Klarifikasi.\nSeksi: Pemerintahan")
+    assert json.loads(run(office_config, "lihat", number, "--json").output)["waiting_for"]["role"] == "camat"
