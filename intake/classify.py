@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from intake.citizen import asks_status
+
 if TYPE_CHECKING:  # for annotations only: reading the configuration needs no parser
     from intake.parse import Incoming
 
@@ -144,6 +146,8 @@ def _followup(m: Incoming, me: Identity):
         return "membalas surel kantor", None, refs
     if me.register_pattern.search(m.subject):
         return "nomor pengaduan pada subjek"
+    if me.register_pattern.search(m.text) and asks_status(m.text):
+        return "permintaan status dengan nomor pengaduan"
 
 
 def _forward(m: Incoming, me: Identity):

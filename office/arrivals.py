@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Callable
 
 from intake.authresults import verdict
+from intake.citizen import asks_status
 from intake.classify import Classification, classify
 from intake.parse import Incoming, message_key, parse_message
 from intake.parse_ahead import Prepared, discard_staged
 from intake.reply import extract_reply
 from office.apply import act
 from office.base import Actor, Office
-from office.notices import alert_staff, warn_official
+from office.notices import alert_staff, tell_status, warn_official
 from office.recording import add_followup, add_official_note, from_email, from_forward, record_bounce, record_complaint
 from sop.engine import Reply
 from sop.files import place_private, write_private
@@ -135,9 +136,15 @@ def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> 
     sent = book.outbox_by_message_ids(cls.refs)
     if sent and sent["complaint_id"]:
         row = book.complaint_by_id(sent["complaint_id"])
+    text = extract_reply(msg.text) or msg.text
     if row is None:
-        m = office.config.identity.register_pattern.search(msg.subject)
+        pattern = office.config.identity.register_pattern
+        # A number in the subject names the complaint; in the text only when asking its status.
+        m = pattern.search(msg.subject) or (pattern.search(msg.text) if asks_status(text) else None)
         row = book.complaint(m.group(0)) if m else None
+        if row is not None and row["email"] != msg.from_addr and asks_status(text):
+            # Someone asking about a complaint that is not theirs: nothing is told, nothing opened.
+            return _unmatched(msg, row["id"], f"permintaan status dari {msg.from_addr}, bukan pengadu {row['number']}")
         if row is None or row["email"] != msg.from_addr:
             # A number in the subject alone from someone else is a new complaint, not theirs.
             return handle_complaint(office, msg, cls, now)
@@ -149,7 +156,14 @@ def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> 
         return Handled("note", row["id"], f"catatan dari {author.title}")
     if row["email"] != msg.from_addr:
         return _unmatched(msg, row["id"], f"balasan dari {msg.from_addr}, bukan pengadu {row['number']}")
-    add_followup(office, row, msg, extract_reply(msg.text) or msg.text, now)
+    if asks_status(text) and not msg.attachments:
+        told = tell_status(office, row, now)
+        book.add_event(row["id"], now, row["step"], msg.from_addr, "status",
+                       "Pengadu menanyakan status; " + ("dijawab otomatis." if told else
+                                                         "tidak dijawab (batas per jam tercapai)."))
+        log.info("%s: permintaan status dari pengadu %s", row["number"], "dijawab" if told else "ditahan")
+        return Handled("status", row["id"], "permintaan status dari pengadu")
+    add_followup(office, row, msg, text, now)
     log.info("%s: keterangan tambahan dari pengadu dicatat", row["number"])
     return Handled("followup", row["id"], "keterangan tambahan dari pengadu")
 

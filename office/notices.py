@@ -23,7 +23,7 @@ from sop.book import parse_iso
 from sop.clock import next_nudge_at
 from sop.directory import Official, mailbox_of
 from sop.engine import SYSTEM, Notify
-from sop.terms import channel_words
+from sop.terms import DEFAULT_SALUTATION, channel_words
 
 log = logging.getLogger(__name__)
 
@@ -393,3 +393,35 @@ def escalate(office: Office, row: dict, task: dict, roles: list[str], due: dt.da
         boss = office.holder(role, now)
         context["recipient"] = recipient(boss)
         queue(office, row, "terlambat", [(boss.name, boss.email)], render_mail("terlambat", **context), now)
+
+
+# The citizen's side ---------------------------------------------------------------------------
+def tell_status(office: Office, row: dict, now: dt.datetime) -> bool:
+    """Answer a complainant's STATUS request: the current step in plain words, who holds it
+    (the role, never the person), the due time, and the steps done (for a confidential
+    complaint only its state). At most `[intake] ack_per_hour` an hour to one mailbox;
+    False when the limit held it back."""
+    cfg = office.config
+    mailbox = mailbox_of(row["email"])
+    if office.book.count_mail_to_mailbox(mailbox, "status_pengaduan", now - HOUR) >= cfg.intake.ack_per_hour:
+        return False
+    context = base_context(office, None, None)
+    context.update(c={"number": row["number"]}, state=row["state"], now=waktu(now, cfg.clock.tz),
+                   greeting=f"{row['sapaan'] or DEFAULT_SALUTATION} {row['name']}" if row["name"] else "Bapak/Ibu",
+                   steps_total=len(cfg.procedure.steps), step=None, due=None, done=[], holder_title="",
+                   closed_at=waktu(parse_iso(row["closed_at"]), cfg.clock.tz) if row["closed_at"] else None)
+    task = office.book.current_task(row["id"]) if row["state"] == "open" else None
+    if task is not None:
+        step = cfg.procedure.step(task["step"])
+        context.update(step={"no": step.no, "activity_plain": step.output[:1].lower() + step.output[1:]
+                             if not row["confidential"] else "sedang ditangani"},
+                       holder_title=cfg.directory.official(task["role"]).title,
+                       due=waktu(parse_iso(task["due_at"]), cfg.clock.tz))
+    if not row["confidential"]:  # a confidential complaint's handling stays inside the office
+        context["done"] = [{"at": waktu(parse_iso(t["done_at"]), cfg.clock.tz), "no": t["step"],
+                            "title": cfg.directory.official(t["role"]).title,
+                            "output": cfg.procedure.step(t["step"]).output.lower()}
+                           for t in office.book.tasks(row["id"]) if t["done_at"]]
+    queue(office, row, "status_pengaduan", [(row["name"], row["email"])], render_mail("status_pengaduan", **context),
+          now, in_reply_to=row["source_message_id"], auto_submitted="auto-replied")
+    return True

@@ -133,3 +133,4 @@ def parse_meeting(value: str, tz: ZoneInfo) -> tuple[bool, dt.datetime | None]:
     if hour > 23 or minute > 59:
         hour, minute = 9, 0
     return True, dt.datetime.combine(date, dt.time(hour, minute), tz)
+
