@@ -75,3 +75,31 @@ def test_a_confidential_complaints_status_tells_only_its_state(env):
     _status_reply(env, citizen, ack)
     [status] = [m for m in env.inbox(citizen[1]) if "Status pengaduan" in m.subject]
     assert "sedang ditangani" in status.text and "Yang telah dilakukan" not in status.text
+
+
+def test_published_statistics_hold_no_personal_data_and_no_small_cells(env, tmp_path):
+    import datetime as dt
+    import json
+
+    from tests.test_cli import pengaduan
+
+    people = []
+    for i, (name, address, subject, body) in enumerate(env.cast.citizens):
+        start(env, i, body=body + " Rumah saya di Jl. Mawar No. 7, HP 0812-3456-7890.")
+        people += [name, address, "Jl. Mawar", "0812-3456-7890", subject]
+    for _ in range(3):  # three walk-ins: a cell that may be shown
+        pengaduan("--config", str(env.config_path), "catat", "--saluran", "langsung", "--nama", "Warga Tanpa Surel",
+                  "--alamat", "Jl. Melati 3", "--pokok", "Drainase tersumbat", "--isi", "Saluran tersumbat.")
+    year = dt.datetime.now(env.config.clock.tz).year
+    result = pengaduan("--config", str(env.config_path), "statistik", "--tahun", str(year), "--keluar", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    published = (tmp_path / f"statistik-pengaduan-{year}.json").read_text() + \
+        (tmp_path / f"statistik-pengaduan-{year}.csv").read_text(encoding="utf-8-sig")
+    for secret in [*people, "Warga Tanpa Surel", "Jl. Melati", "Drainase tersumbat", "PGD/"]:
+        assert secret.lower() not in published.lower(), secret
+    stats = json.loads((tmp_path / f"statistik-pengaduan-{year}.json").read_text())
+    assert stats["jumlah_pengaduan"] == len(env.cast.citizens) + 3
+    assert stats["menurut_saluran"]["datang langsung"] == 3
+    assert stats["menurut_saluran"]["surel"] == "<3"  # two emailed complaints: suppressed
+    again = pengaduan("--config", str(env.config_path), "statistik", "--tahun", str(year), "--keluar", str(tmp_path))
+    assert again.returncode == 2 and "--timpa" in again.stderr

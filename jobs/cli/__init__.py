@@ -14,7 +14,7 @@ import click
 from jobs.cli.book import book, demo, init, karantina, run, show
 from jobs.cli.common import Main, setup_logging
 from jobs.cli.letters import kunci, surat, verifikasi
-from jobs.cli.operations import audit, cadangan, data_pribadi, doctor, ekspor, lapor, laporan, pulihkan, retensi
+from jobs.cli.operations import audit, cadangan, data_pribadi, doctor, ekspor, lapor, laporan, pulihkan, retensi, statistik
 from jobs.cli.staff import catat, delegasi, langkah, lepas
 
 
@@ -38,7 +38,7 @@ COMMANDS = {
     "siapkan": (init, "init"), "jalankan": (run, "run"), "buku": (book, "book"), "lihat": (show, "show"),
     "karantina": (karantina, None), "catat": (catat, None), "langkah": (langkah, None), "lepas": (lepas, None),
     "delegasi": (delegasi, None), "kunci": (kunci, None), "verifikasi": (verifikasi, None), "surat": (surat, None),
-    "periksa": (doctor, "doctor"), "laporan": (laporan, None), "ekspor": (ekspor, None),
+    "periksa": (doctor, "doctor"), "laporan": (laporan, None), "statistik": (statistik, None), "ekspor": (ekspor, None),
     "nomor-lapor": (lapor, "lapor"), "cadangan": (cadangan, None), "pulihkan": (pulihkan, None),
     "data-pribadi": (data_pribadi, None), "retensi": (retensi, None), "jejak-akses": (audit, "audit"),
     "peragaan": (demo, "demo"),

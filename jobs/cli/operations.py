@@ -69,6 +69,24 @@ def laporan(ctx, bulan, tahun, dari, sampai, keluar: Path, timpa: bool) -> None:
     click.echo(f"\nBerkas: {stem.with_suffix('.xlsx')}, {stem.with_suffix('.docx')}")
 
 
+@click.command(cls=Command, help="Statistik tahunan tanpa data pribadi, siap diumumkan (JSON dan CSV).")
+@click.option("--tahun", type=click.IntRange(1900, 9999), required=True, help="Tahun statistik.")
+@click.option("--keluar", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              help="Folder tujuan (harus sudah ada).")
+@click.option("--timpa", is_flag=True, help="Timpa berkas yang sudah ada.")
+@click.pass_context
+def statistik(ctx, tahun: int, keluar: Path, timpa: bool) -> None:
+    from office.statistics import write_statistics, year_statistics
+    from sop.clock import utcnow
+
+    stem = keluar / f"statistik-pengaduan-{tahun}"
+    for suffix in (".json", ".csv"):
+        writable(stem.with_suffix(suffix), timpa)
+    office = open_office(ctx)
+    paths = write_statistics(year_statistics(office, tahun, utcnow()), stem, overwrite=timpa)
+    click.echo("Statistik dibuat: " + ", ".join(str(p) for p in paths))
+
+
 @click.command(cls=Command, help="Ekspor buku pengaduan (kolom buku pengaduan kertas) ke CSV atau XLSX.")
 @click.argument("target", metavar="BERKAS.csv|BERKAS.xlsx", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--timpa", is_flag=True, help="Timpa berkas yang sudah ada.")

@@ -1,0 +1,75 @@
+"""Statistics fit to publish (UU 25/2009 Pasal 37(3)(j)): counts of a year's complaints by
+channel, section and state, the median days to an answer, the share of steps within their
+standard time. No names, addresses, contacts, free text or numbers; a count below
+`SMALLEST` is shown as "<3", so that no cell points at a person.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import statistics
+from pathlib import Path
+
+from office.base import Office
+from office.reports import recap
+from sop.book import parse_iso
+from sop.files import write_atomically
+
+SMALLEST = 3  # counts below this are suppressed
+
+
+def _cell(count: int) -> int | str:
+    return count if count >= SMALLEST or count == 0 else f"<{SMALLEST}"
+
+
+def year_statistics(office: Office, year: int, now: dt.datetime) -> dict:
+    """The year's statistics as plain data (what `statistik` writes)."""
+    r = recap(office, f"Tahun {year}", dt.date(year, 1, 1), dt.date(year + 1, 1, 1), now)
+    tz = office.config.clock.tz
+    lo = dt.datetime.combine(dt.date(year, 1, 1), dt.time(0), tz)
+    hi = dt.datetime.combine(dt.date(year + 1, 1, 1), dt.time(0), tz)
+    days = [(parse_iso(row["closed_at"]) - parse_iso(row["received_at"])).total_seconds() / 86400
+            for row in office.book.complaints_received(lo, hi) if row["closed_at"] and row["state"] == "closed"]
+    return {
+        "kantor": office.config.office_name,
+        "tahun": year,
+        "jumlah_pengaduan": _cell(r.total),
+        "menurut_saluran": {k: _cell(v) for k, v in sorted(r.by_channel.items())},
+        "menurut_seksi": {k: _cell(v) for k, v in sorted(r.by_section.items())},
+        "menurut_status": {k: _cell(v) for k, v in sorted(r.by_state.items())},
+        "median_hari_sampai_selesai": round(statistics.median(days), 1) if len(days) >= SMALLEST else None,
+        "langkah_sop": [{"langkah": s["step"], "pelaksana": s["role"], "mutu_baku": s["standard"],
+                         "selesai": _cell(s["done"]),
+                         "persen_sesuai_mutu_baku": round(100 * s["within_standard"]) if s["done"] >= SMALLEST
+                         and s["within_standard"] is not None else None}
+                        for s in r.steps],
+        "catatan": f"Angka di bawah {SMALLEST} ditulis '<{SMALLEST}' agar tidak menunjuk seseorang. Tidak memuat "
+                   f"nama, alamat, kontak, isi pengaduan, atau nomor pengaduan.",
+    }
+
+
+def write_statistics(stats: dict, stem: Path, *, overwrite: bool = False) -> list[Path]:
+    """The statistics as JSON (for a website) and CSV (for a spreadsheet), written atomically."""
+    json_path, csv_path = stem.with_suffix(".json"), stem.with_suffix(".csv")
+
+    def as_json(path: Path) -> None:
+        path.write_text(json.dumps(stats, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    def as_csv(path: Path) -> None:
+        with path.open("w", newline="", encoding="utf-8-sig") as f:
+            writer = csv.writer(f)
+            writer.writerow(["bagian", "butir", "nilai"])
+            writer.writerow(["jumlah", "pengaduan", stats["jumlah_pengaduan"]])
+            for part in ("menurut_saluran", "menurut_seksi", "menurut_status"):
+                for key, value in stats[part].items():
+                    writer.writerow([part.replace("_", " "), key, value])
+            writer.writerow(["waktu", "median hari sampai selesai", stats["median_hari_sampai_selesai"]])
+            for s in stats["langkah_sop"]:
+                writer.writerow(["langkah SOP", f"{s['langkah']} ({s['pelaksana']}, {s['mutu_baku']})",
+                                 f"{s['selesai']} selesai; {s['persen_sesuai_mutu_baku']}% sesuai mutu baku"])
+
+    write_atomically(json_path, as_json, overwrite=overwrite)
+    write_atomically(csv_path, as_csv, overwrite=overwrite)
+    return [json_path, csv_path]
