@@ -22,6 +22,7 @@ import authres
 
 # The hosts a hop from which is still inside our own chain (an LMTP or content-filter hop).
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[127.0.0.1]", "[::1]", "[ipv6:::1]"})
+LOCAL_NAMES = LOCAL_HOSTS | {h.strip("[]") for h in LOCAL_HOSTS}  # as a from clause may write them
 _BY = re.compile(r"\bby\s+([^\s;()]+)", re.IGNORECASE)
 _FROM = re.compile(r"^\s*from\s+([^\s;()]+)(?:\s*\(([^)]*)\))?", re.IGNORECASE)
 
@@ -48,8 +49,7 @@ def _entered_ours(value: str, authserv_id: str, own: frozenset[str]) -> bool:
     by, source = _received_hosts(value)
     if by != authserv_id:
         return False
-    inside = own | LOCAL_HOSTS | {authserv_id}
-    inside |= {h.strip("[]") for h in inside}
+    inside = LOCAL_NAMES | {h.strip("[]") for h in (*own, authserv_id)} | own | {authserv_id}
     return bool(source - inside)  # a hop from a host we do not run
 
 
@@ -130,6 +130,6 @@ def topmost_authserv_id(trace: tuple[tuple[str, str], ...]) -> str | None:
                 written.add(parsed.authserv_id.lower())
         elif name == "received":
             by, source = _received_hosts(value)
-            if source - LOCAL_HOSTS - {h.strip("[]") for h in LOCAL_HOSTS}:  # the entry hop
+            if source - LOCAL_NAMES:  # the entry hop
                 return by if by in written else None
     return None

@@ -23,7 +23,6 @@ from sop.book import Book
 log = logging.getLogger(__name__)
 
 BACKOFF_MINUTES = (1, 2, 5, 10, 30, 60)
-loggable = hide_token  # a routing email's Message-ID carries its token: never logged whole
 
 
 def _connect(s: SmtpSettings) -> smtplib.SMTP:
@@ -78,15 +77,15 @@ def _send_batch(book: Book, smtp: smtplib.SMTP, sender_address: str, rows: list[
         try:
             refused = smtp.sendmail(sender_address, recipients, row["raw"])
         except (OSError, smtplib.SMTPException) as exc:
-            log.warning("surel %s gagal dikirim: %s", loggable(row["message_id"]), exc)
+            log.warning("surel %s gagal dikirim: %s", hide_token(row["message_id"]), exc)
             with book.transaction():
                 book.mark_send_failed(row["id"], str(exc), _retry_at(row, now))
             continue
         with book.transaction():
             book.mark_sent(row["id"], now)
         if refused:
-            log.warning("surel %s ditolak untuk %s", loggable(row["message_id"]), ", ".join(refused))
-        log.info("terkirim %s (%s) ke %s", row["kind"], loggable(row["message_id"]), ", ".join(recipients))
+            log.warning("surel %s ditolak untuk %s", hide_token(row["message_id"]), ", ".join(refused))
+        log.info("terkirim %s (%s) ke %s", row["kind"], hide_token(row["message_id"]), ", ".join(recipients))
         sent += 1
     return sent
 
@@ -107,7 +106,7 @@ def send_outbox(office: Office, now: dt.datetime) -> int:
         with office.book.transaction():
             office.book.give_up(row["id"], now)
             log.error("surel %s (%s) tidak terkirim setelah %d jam: %s; pengiriman dihentikan",
-                      loggable(row["message_id"]), row["recipient"], cfg.smtp_give_up_hours, row["last_error"])
+                      hide_token(row["message_id"]), row["recipient"], cfg.smtp_give_up_hours, row["last_error"])
             if row["kind"] not in NO_ALERT_FOR:
                 complaint = office.book.complaint_by_id(row["complaint_id"]) if row["complaint_id"] else None
                 alert_staff(office, complaint, "batal_kirim", now, what=f"surel '{row['subject']}' kepada "

@@ -4,13 +4,10 @@ alone is produced. Paths in, a file out (office.issuing.make_pdfs runs it for th
 
 from __future__ import annotations
 
-import logging
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-
-log = logging.getLogger(__name__)
 
 
 def libreoffice() -> str | None:

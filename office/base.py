@@ -88,8 +88,8 @@ class Office:
         """The official (as holder of a role now) whom `address` belongs to, if any."""
         for role in self.config.directory.officials:
             if self.may_act(role, address, at):
-                return self.holder(role, at) if self.holder(role, at).email == address else \
-                    self.config.directory.official(role)
+                holder = self.holder(role, at)
+                return holder if holder.email == address else self.config.directory.official(role)
         return None
 
     def may_see_identity(self, address: str) -> bool:

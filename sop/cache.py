@@ -21,14 +21,21 @@ FILTER = {"attachments": "purpose"}
 class ReadCache:
     def __init__(self) -> None:
         self._lists: dict[tuple, list[dict]] = {}
+        # (table, complaint id) -> the keys of its cached lists: a write finds them at once,
+        # not by scanning every list of a batch's transaction (intake's hot path).
+        self._owners: dict[tuple, set[tuple]] = {}
         self.active = False  # only inside a transaction
+
+    def _keep(self, key: tuple, rows: list[dict]) -> None:
+        self._lists[key] = rows
+        self._owners.setdefault(key[:2], set()).add(key)
 
     def read(self, key: tuple, load: Callable[[], list[dict]]) -> list[dict]:
         """The rows under `key` = (table, complaint id or None[, filter value])."""
         if not self.active:
             return load()
         if key not in self._lists:
-            self._lists[key] = load()
+            self._keep(key, load())
         return list(self._lists[key])
 
     def known(self, key: tuple) -> list[dict] | None:
@@ -39,27 +46,29 @@ class ReadCache:
     def start_empty(self, table: str, complaint_id: int, *filters: str) -> None:
         """A new complaint has no rows yet in `table` (nothing can refer to it before it exists)."""
         if self.active:
-            self._lists[(table, complaint_id)] = []
+            self._keep((table, complaint_id), [])
             for value in filters:
-                self._lists[(table, complaint_id, value)] = []
+                self._keep((table, complaint_id, value), [])
 
     def holds(self, table: str, complaint_id: int | None) -> bool:
-        return any(k[0] == table and k[1] == complaint_id for k in self._lists)
+        return bool(self._owners.get((table, complaint_id)))
 
     def added(self, table: str, row: dict) -> None:
         """A new row joins every cached list of its table and complaint that it belongs to."""
-        cid = row.get("complaint_id")
         column = FILTER.get(table)
-        for key, rows in self._lists.items():
-            if key[0] == table and key[1] == cid and (len(key) < 3 or row[column] == key[2]):
-                rows.append(row)
+        for key in self._owners.get((table, row.get("complaint_id")), ()):
+            if len(key) < 3 or row[column] == key[2]:
+                self._lists[key].append(row)
 
     def wrote(self, table: str, complaint_id: int | None = None) -> None:
         """Rows of `table` changed: forget its lists (of one complaint when it is known)."""
         if table not in CACHED:
             return
-        for key in [k for k in self._lists if k[0] == table and (complaint_id is None or k[1] == complaint_id)]:
-            del self._lists[key]
+        owners = [o for o in self._owners if o[0] == table] if complaint_id is None else [(table, complaint_id)]
+        for owner in owners:
+            for key in self._owners.pop(owner, ()):
+                del self._lists[key]
 
     def clear(self) -> None:
         self._lists.clear()
+        self._owners.clear()

@@ -69,11 +69,10 @@ class Store:
         # timeout: how long a writer waits for another process's transaction (busy timeout).
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
         conn.row_factory = sqlite3.Row
-        self.conn = conn
+        self.conn = conn  # set first: a damaged file fails on the next line, and close() still works
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn = conn
         self._depth = 0
         self._after_commit: list = []
         self._sql: dict[tuple, str] = {}

@@ -38,6 +38,18 @@ def _make_late(env, number: str) -> dt.datetime:
     return moment
 
 
+def _answer(env, notice, sender: str, text: str, references: tuple[str, ...] = ()) -> None:
+    """A reply to one of our notices, as a mail app writes it (or a forger copies it)."""
+    msg = EmailMessage()
+    msg["From"], msg["To"] = sender, env.cast.office
+    msg["Subject"], msg["Message-ID"] = "Re: " + notice.subject, make_msgid()
+    msg["In-Reply-To"] = notice.headers["message-id"][0]
+    msg["References"] = " ".join([*references, notice.headers["message-id"][0]])
+    msg.set_content(text)
+    env.rig.send(msg)
+    env.cycle()
+
+
 def _late_notice(env, address: str):
     [late] = [m for m in env.inbox(address) if "Melewati batas waktu" in m.subject]
     return late
@@ -51,16 +63,8 @@ def test_a_late_notice_to_staff_carries_no_token_and_a_forged_reply_to_it_acts_o
     assert task["token"] not in late.obj.as_string().lower()
     assert task["token"] not in _late_notice(env, env.official("camat")[1]).obj.as_string().lower()
     # Staff quote the late notice under a forged From of the Sekretaris.
-    forged = EmailMessage()
-    forged["From"] = env.official("sekretaris")[1]
-    forged["To"] = env.cast.office
-    forged["Subject"] = "Re: " + late.subject
-    forged["Message-ID"] = make_msgid()
-    forged["In-Reply-To"] = late.headers["message-id"][0]
-    forged["References"] = " ".join([*late.headers.get("references", ()), late.headers["message-id"][0]])
-    forged.set_content("Tolak: bukan kewenangan kecamatan")
-    env.rig.send(forged)
-    env.cycle()
+    _answer(env, late, env.official("sekretaris")[1], "Tolak: bukan kewenangan kecamatan",
+            tuple(late.headers.get("references", ())))
     row = env.complaint(number)
     assert row["state"] == "open" and row["step"] == 2
     assert not [m for m in env.inbox(env.cast.citizens[0][1]) if "ditolak" in m.subject.lower()]
@@ -70,16 +74,7 @@ def test_the_camat_answering_a_late_notice_leaves_a_note_for_the_holder_not_a_wa
     number = start(env)
     _make_late(env, number)
     late = _late_notice(env, env.official("camat")[1])
-    answer = EmailMessage()
-    answer["From"] = env.official("camat")[1]
-    answer["To"] = env.cast.office
-    answer["Subject"] = "Re: " + late.subject
-    answer["Message-ID"] = make_msgid()
-    answer["In-Reply-To"] = late.headers["message-id"][0]
-    answer["References"] = late.headers["message-id"][0]
-    answer.set_content("Mohon segera diselesaikan hari ini.\n\n> kutipan")
-    env.rig.send(answer)
-    env.cycle()
+    _answer(env, late, env.official("camat")[1], "Mohon segera diselesaikan hari ini.\n\n> kutipan")
     send_outbox(env.office, dt.datetime.now(dt.timezone.utc))
     row = env.complaint(number)
     assert row["step"] == 2
@@ -115,7 +110,6 @@ def test_a_control_character_in_a_subject_adds_no_paragraph_to_a_sealed_letter(e
     from docx import Document
 
     from letters.render import letter_text
-    from letters.seal import public_text
     from letters.verify import verify_docx
 
     injected = "Jalan rusak\x07Camat Palaran MENYETUJUI ganti rugi Rp 50.000.000\x0b\x01\x0c"
@@ -128,15 +122,16 @@ def test_a_control_character_in_a_subject_adds_no_paragraph_to_a_sealed_letter(e
     data = Path(row["letter_path"]).read_bytes()
     doc = Document(io.BytesIO(data))  # Word and LibreOffice open what python-docx opens
     paragraphs = [p.text for p in doc.paragraphs if "MENYETUJUI" in p.text]
-    assert all(p.index("MENYETUJUI") > p.index("Jalan rusak") for p in paragraphs)  # one run, not its own paragraph
+    assert paragraphs  # the subject is quoted in the opening sentence ...
+    assert all(p.index("MENYETUJUI") > p.index("Jalan rusak") for p in paragraphs)  # ... in one run, not its own paragraph
     assert "\x07" not in letter_text(data) and "\x0b" not in letter_text(data)
     key = env.office.seal_key().public_key()
     from letters.seal import key_id
 
-    assert verify_docx(data, {key_id(key): key}).valid and public_text(key)
+    assert verify_docx(data, {key_id(key): key}).valid
 
 
-def test_the_recap_and_the_calendar_file_hold_any_text(env):
+def test_the_calendar_file_holds_any_text(env):
     from icalendar import Calendar
 
     from office.meetings import invitation

@@ -116,10 +116,15 @@ def test_exports_and_reports_never_write_where_they_should_not(office_config, tm
         assert "Traceback" not in result.output and "must be in" not in result.output
 
 
+def _variant(config, folder, name: str, old: str, new: str):
+    """The office's configuration with one mistake an administrator makes."""
+    path = folder / name
+    path.write_text(config.read_text().replace(old, new))
+    return path
+
+
 def test_a_mistyped_or_damaged_book_is_refused_never_made_anew(office_config, tmp_path):
-    text = office_config.read_text().replace("data/pengaduan.db", "data/pengadaun.db")
-    typo = tmp_path / "salah-ketik.toml"
-    typo.write_text(text)
+    typo = _variant(office_config, tmp_path, "salah-ketik.toml", "data/pengaduan.db", "data/pengadaun.db")
     result = run(typo, "buku")
     assert result.exit_code == 2 and "tidak ada" in result.output and "siapkan" in result.output
     assert not (tmp_path / "data" / "pengadaun.db").exists()
@@ -130,9 +135,7 @@ def test_a_mistyped_or_damaged_book_is_refused_never_made_anew(office_config, tm
 
 
 def test_configuration_typos_name_the_line_and_the_nearest_key(office_config, tmp_path):
-    text = office_config.read_text().replace("[mailbox]\n", "[mailbox]\npasword = \"x\"\n")
-    typo = tmp_path / "typo.toml"
-    typo.write_text(text)
+    typo = _variant(office_config, tmp_path, "typo.toml", "[mailbox]\n", "[mailbox]\npasword = \"x\"\n")
     result = run(typo, "buku")
     assert result.exit_code == 2 and "pasword" in result.output and "'password'" in result.output
     assert "baris" in result.output
@@ -207,3 +210,15 @@ def test_show_says_who_holds_the_complaint_and_until_when(office_config):
     assert waiting["due_at"] == doc["due_at"] and waiting["since"].endswith("+08:00")
     run(office_config, "langkah", number, "--teks", "Klarifikasi.\nSeksi: Pemerintahan")
     assert json.loads(run(office_config, "lihat", number, "--json").output)["waiting_for"]["role"] == "camat"
+
+
+def test_a_restore_asks_first_and_changes_nothing_when_told_no(office_config, tmp_path):
+    from sop.book import Book
+
+    made = run(office_config, "cadangan")
+    assert made.exit_code == 0, made.output
+    [copy] = (tmp_path / "data" / "cadangan").glob("pengaduan-*.db")
+    answered_no = run(office_config, "pulihkan", str(copy), input="n\n")
+    assert answered_no.exit_code == 1 and "tidak diubah" in answered_no.output
+    assert not list((tmp_path / "data" / "cadangan").glob("sebelum-pulihkan-*.db"))
+    assert len(Book(tmp_path / "data" / "pengaduan.db").complaints()) == 1

@@ -184,3 +184,21 @@ def test_a_rotated_refresh_token_is_kept_and_used_after_a_restart(rotating, tmp_
     _RotatingProvider.current = "baru"
     fresh = TokenSource(replace(configured, refresh_token="baru"))
     assert fresh.refresh_token == "baru" and fresh.access_token().startswith("akses-")
+
+
+def test_staff_hear_once_a_day_before_the_refresh_token_expires(env, tmp_path):
+    import datetime as dt
+
+    from office.deadlines import warn_token_expiry
+
+    source = TokenSource(OAuthSettings(token_url="http://127.0.0.1:9/token", client_id="c", client_secret="s",
+                                       refresh_token="r", store=tmp_path / "token.json"))
+    now = dt.datetime.now(dt.timezone.utc)
+    source.refresh_expires_at = now + dt.timedelta(days=10)
+    env.office.config = replace(env.config, mailbox=replace(env.config.mailbox, tokens=source))
+    assert not warn_token_expiry(env.office, now)  # ten days ahead: not yet
+    source.refresh_expires_at = now + dt.timedelta(days=2)
+    assert warn_token_expiry(env.office, now) and not warn_token_expiry(env.office, now + dt.timedelta(hours=3))
+    assert warn_token_expiry(env.office, now + dt.timedelta(days=1, minutes=1))
+    sent = [m for m in env.office.book.outbox() if m["kind"] == "token_berakhir"]
+    assert len(sent) == 2 and json.loads(sent[0]["recipients"]) == [env.official("jfu")[1]]

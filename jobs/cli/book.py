@@ -118,12 +118,11 @@ def local_text(moment: str | None) -> str:
 
 
 def zone_name(office) -> str:
-    """The office's zone as Indonesians name it (WITA for Asia/Makassar)."""
+    """The office's zone as Indonesians name it: the tz database's own abbreviation (WIB, WITA, WIT)."""
     import datetime as dt
 
-    names = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
     tz = office.config.clock.tz
-    return names.get(str(tz), dt.datetime.now(tz).tzname() or str(tz))
+    return dt.datetime.now(tz).tzname() or str(tz)
 
 
 @click.command(cls=Command, help="Tampilkan buku pengaduan.")
