@@ -29,6 +29,16 @@ def to_pdf(docx: Path, timeout: float = 180) -> Path:
     return pdf
 
 
+def pdf_of(docx: bytes, timeout: float = 180) -> bytes | None:
+    """A PDF of a .docx held in memory, or None where LibreOffice is not installed."""
+    if libreoffice() is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="pgd-pdf-") as folder:
+        source = Path(folder) / "surat.docx"
+        source.write_bytes(docx)
+        return to_pdf(source, timeout).read_bytes()
+
+
 def sign_pades(pdf: Path, certificate: Path, password: str | None, reason: str, location: str) -> None:
     """Sign the PDF in place as PAdES with the office's PKCS#12 certificate (pyHanko)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter

@@ -14,8 +14,24 @@ from office.base import Actor, Office
 from office.issuing import issue_letter, record_delivery, write_dossier
 from office.meetings import send_invitations
 from office.notices import assign_task, notify
-from sop.book import iso
-from sop.engine import Case, CloseTask, Delivered, IssueLetter, Log, Meeting, Notify, OpenTask, Outcome, Reply, advance
+from sop.book import iso, parse_iso
+from sop.engine import (
+    Case,
+    CloseTask,
+    Delivered,
+    Extend,
+    IssueLetter,
+    Log,
+    Meeting,
+    Notify,
+    OpenTask,
+    Outcome,
+    Pause,
+    Reply,
+    Resume,
+    advance,
+)
+from sop.procedure import Duration
 from sop.terms import OPEN
 
 
@@ -49,6 +65,11 @@ def act_for(office: Office, row: dict, task: dict, text: str, actor: str, now: d
 def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, actor: Actor | None = None,
           files: tuple[Attachment, ...] = (), message_key: str | None = None) -> dict:
     """Apply an Outcome of `advance` to complaint `row`; returns the updated row."""
+    writes_answer = outcome.case.draft is not None and outcome.case.draft != row.get("draft")
+    if files and (writes_answer or any(isinstance(e, IssueLetter) for e in outcome.effects)):
+        # Files sent with the answer (the konsep, or the letter itself) are its enclosures (lampiran).
+        office.book.supersede_enclosures(row["id"])
+        store_attachments(office, row["id"], message_key, files, now, purpose="lampiran_surat")
     for effect in outcome.effects:
         if isinstance(effect, Log):
             office.book.add_event(row["id"], now, effect.step, effect.actor, effect.kind, effect.text)
@@ -56,9 +77,6 @@ def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, acto
             office.book.close_task(row["id"], effect.step, now, effect.output)
             row = _update(office, row, outcome.case, now, final=False)
         elif isinstance(effect, IssueLetter):
-            if files:  # files sent with the answer are the letter's enclosures (lampiran)
-                office.book.supersede_enclosures(row["id"])
-                store_attachments(office, row["id"], message_key, files, now, purpose="lampiran_surat")
             row = issue_letter(office, row, effect.answer, now)
         elif isinstance(effect, Meeting):
             send_invitations(office, row, effect, now)
@@ -67,7 +85,18 @@ def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, acto
         elif isinstance(effect, Notify):
             notify(office, row, effect, now, actor)
         elif isinstance(effect, OpenTask):
+            row = _update(office, row, outcome.case, now, final=False)  # the routing mail shows the konsep
             assign_task(office, row, effect.step, now, note=effect.note)
+        elif isinstance(effect, Pause):
+            task = office.book.current_task(row["id"])
+            if task:
+                office.book.pause_task(task)
+            office.book.update_complaint(row["id"], paused_at=iso(now), pause_reason=effect.reason)
+            row = {**row, "paused_at": iso(now), "pause_reason": effect.reason}
+        elif isinstance(effect, Resume):
+            row = resume(office, row, now)
+        elif isinstance(effect, Extend):
+            extend(office, row, effect.days, now)
         else:
             raise TypeError(f"unknown effect {effect!r}")
     row = _update(office, row, outcome.case, now, final=True)
@@ -78,7 +107,9 @@ def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, acto
 
 def _update(office: Office, row: dict, case: Case, now: dt.datetime, final: bool) -> dict:
     fields = {"section": case.section, "meeting": int(case.meeting), "confidential": int(case.confidential),
-              "pokok": case.pokok, "sapaan": case.sapaan}
+              "pokok": case.pokok, "sapaan": case.sapaan, "draft": case.draft}
+    if not case.paused and row.get("paused_at"):
+        fields.update(paused_at=None, pause_reason=None)
     if final:
         fields.update(state=case.state, step=case.step)
         if case.state != OPEN and not row.get("closed_at"):
@@ -89,3 +120,27 @@ def _update(office: Office, row: dict, case: Case, now: dt.datetime, final: bool
     # `row` is the book's current row (effects that write it return it afresh), so the
     # updated row is known without reading it back.
     return {**row, **changed}
+
+
+def resume(office: Office, row: dict, now: dt.datetime) -> dict:
+    """The complaint's paused step runs again: its deadline moves by the time the clock stood
+    still (counted as the office's clock counts), and reminders start again."""
+    if not row.get("paused_at"):
+        return row
+    cfg = office.config
+    task = office.book.current_task(row["id"])
+    if task:
+        new_due = cfg.clock.resumed_due(parse_iso(task["due_at"]), parse_iso(row["paused_at"]), now)
+        office.book.move_deadline(task, new_due, now)
+    office.book.update_complaint(row["id"], paused_at=None, pause_reason=None)
+    return {**row, "paused_at": None, "pause_reason": None}
+
+
+def extend(office: Office, row: dict, days: int, now: dt.datetime) -> None:
+    """`Perpanjang:` the waiting step's deadline moves by `days` working days."""
+    cfg = office.config
+    task = office.book.current_task(row["id"])
+    if task:
+        due = cfg.clock.add(parse_iso(task["due_at"]), Duration(days, "days"))
+        office.book.move_deadline(task, due, task["next_nudge_at"] and parse_iso(task["next_nudge_at"]) or now,
+                                  extended_days=days)

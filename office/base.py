@@ -99,9 +99,12 @@ class Office:
 
     def case(self, row: dict) -> Case:
         """What the engine needs to know of a complaint's row."""
+        task = self.book.current_task(row["id"]) if row["state"] == OPEN else None
         return Case(number=row["number"], state=row["state"], step=row["step"], section=row["section"],
                     meeting=bool(row["meeting"]), has_email=bool(row["email"]),
-                    confidential=bool(row["confidential"]), pokok=row["pokok"], sapaan=row["sapaan"])
+                    confidential=bool(row["confidential"]), pokok=row["pokok"], sapaan=row["sapaan"],
+                    draft=row["draft"], paused=bool(row["paused_at"]),
+                    extended_days=task["extended_days"] if task else 0)
 
     @property
     def staff(self) -> Official:

@@ -130,8 +130,8 @@ def load_config(path: Path | str) -> Config:
     head = _letterhead(r)
     mailbox, smtp = _mail(r)
     directory = _directory(r)
-    procedure = _procedure(r, directory)
     letters = _letters(r, head.name, directory)
+    procedure = _procedure(r, directory, letters.signer_role)
     complaint_format = r.get("numbering", "complaint", str, "PGD/{tahun}/{nomor:04d}")
     try:
         complaint_format.format(tahun=2025, nomor=1)
@@ -154,6 +154,7 @@ def load_config(path: Path | str) -> Config:
         backup_keep=max(1, r.get("backup", "keep", int, 7)),
         retention_days=max(0, r.get("privacy", "retention_days", int, 0)),
         poll_seconds=r.get("daemon", "poll_seconds", int, 60),
+        silence_days=max(1, r.get("sop", "silence_days", int, 10)),
         missing_secrets=dict(r.missing),
     )
 
@@ -168,10 +169,10 @@ KNOWN: dict[str, tuple[str, ...]] = {
     "mailbox.oauth2": ("token_url", "client_id", "client_secret", "client_secret_env", "refresh_token",
                        "refresh_token_env", "scope", "token_store"),
     "smtp": ("host", "port", "security", "username", "verify_tls", "ca_file", "auth", "give_up_hours", *SECRET),
-    "sop": ("file",),
+    "sop": ("file", "silence_days"),
     "numbering": ("complaint",),
-    "letters": ("classification", "unit", "number_format", "place", "sifat", "hal", "tembusan", "signer_role",
-                "signer_title", "on_behalf_of", "signing_note", "template", "paper", "key", "trusted_keys", "pdf",
+    "letters": ("classification", "unit", "number_format", "place", "sifat", "hal", "tembusan", "signer", "signer_role",
+                "head", "signer_title", "on_behalf_of", "signing_note", "template", "paper", "key", "trusted_keys", "pdf",
                 "pades_certificate", "pades_password", "pades_password_env"),
     "office_hours": ("hours", "days", "extra_holidays"),
     "intake": ("max_attachment_mb", "max_message_mb", "ack_per_hour", "quarantine_after", "confidential_by_default",
@@ -342,11 +343,11 @@ def _directory(r: _Reader) -> Directory:
     return Directory(officials, sections)
 
 
-def _procedure(r: _Reader, directory: Directory) -> Procedure:
-    """[sop] file: the procedure, whose roles must all be filled."""
+def _procedure(r: _Reader, directory: Directory, signer: str) -> Procedure:
+    """[sop] file: the procedure, whose roles must all be filled; its approval step is the signer's."""
     sop_file = r.get("sop", "file", str, None)
     try:
-        procedure = load_procedure(r.path_of(sop_file) if sop_file else None)
+        procedure = load_procedure(r.path_of(sop_file) if sop_file else None).with_signer(signer)
     except SopError as exc:
         raise ConfigError(str(exc)) from None
     missing = sorted(procedure.roles - set(directory.officials))
@@ -378,14 +379,22 @@ UNSEALED_NOTE = ("Surat ini dibuat oleh sistem pengaduan dan dibubuhi gambar tan
 
 def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettings:
     """[letters]: codes, number format, the signer, the seal key, PDFs."""
-    signer_role = r.get("letters", "signer_role", str, "camat")
+    # `signer` (the published name) or `signer_role` (its earlier name): who signs the letters.
+    key = "signer" if "signer" in r.data.get("letters", {}) else "signer_role"
+    signer_role = r.get("letters", key, str, "camat" if "camat" in directory.officials else "")
     if signer_role not in directory.officials:
-        r.fail("letters", "signer_role", f"peran '{signer_role}' tidak ada di [roles]")
-    default_title = ("CAMAT " + office_name.removeprefix("Kecamatan ").upper()
-                     if office_name.startswith("Kecamatan ") else directory.official(signer_role).title.upper())
+        r.fail("letters", key, f"peran '{signer_role}' tidak ada di [roles]")
+    head_role = r.get("letters", "head", str, "camat" if "camat" in directory.officials else signer_role)
+    if head_role not in directory.officials:
+        r.fail("letters", "head", f"peran '{head_role}' tidak ada di [roles]")
+    head_title = ("CAMAT " + office_name.removeprefix("Kecamatan ").upper()
+                  if office_name.startswith("Kecamatan ") else directory.official(head_role).title.upper())
+    # The head signs as the head; anyone else signs "a.n." the head under their own title.
+    default_title = head_title if signer_role == head_role else directory.official(signer_role).title.upper()
+    default_on_behalf = "" if signer_role == head_role else head_title
     template = r.get("letters", "template", str, None)
-    key = r.get("letters", "key", str, None)
-    key_path = r.path_of(key) if key else r.path_of(r.get("storage", "files")) / "kunci" / "segel-kantor.key"
+    seal_key = r.get("letters", "key", str, None)
+    key_path = r.path_of(seal_key) if seal_key else r.path_of(r.get("storage", "files")) / "kunci" / "segel-kantor.key"
     pades = r.get("letters", "pades_certificate", str, None)
     return LetterSettings(
         classification=r.get("letters", "classification", str, "000.8.3.4"),
@@ -397,7 +406,7 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
         tembusan=tuple(r.get("letters", "tembusan", list, [])),
         signer_role=signer_role,
         signer_title=r.get("letters", "signer_title", str, default_title),
-        on_behalf_of=r.get("letters", "on_behalf_of", str, ""),
+        on_behalf_of=r.get("letters", "on_behalf_of", str, default_on_behalf),
         signing_note=r.get("letters", "signing_note", str, SEALED_NOTE if key_path.exists() else UNSEALED_NOTE),
         template=r.path_of(template) if template else None,
         paper=r.get("letters", "paper", str, "A4", ("A4", "F4")),

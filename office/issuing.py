@@ -37,17 +37,7 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
     book.void_letters_of(row["id"])
     number = cfg.letter_number(local_now.year, book.next_serial("surat-keluar", local_now.year))
     signer = signer_of(office, now)
-    received = parse_iso(row["received_at"]).astimezone(cfg.clock.tz)
-    form = row["sapaan"] or DEFAULT_SALUTATION
-    data = LetterData(
-        number=number, date=local_now.date(), place=ls.place, hal=ls.hal,
-        addressee=f"{form} {row['name'] or 'Pengadu ' + row['number']}",
-        you=SALUTATIONS[form],
-        addressee_place=row["address"] or "Tempat",
-        complaint_number=row["number"], complaint_date=received.date(),
-        complaint_subject=row["pokok"] or plain_subject(row["subject"]), channel=row["channel"], answer=answer,
-        attachments=sum(1 for f in book.attachments(row["id"], "lampiran_surat") if f["path"]),
-        sifat=ls.sifat, tembusan=ls.tembusan, signing_note=ls.signing_note)
+    data = letter_data(office, row, answer, number, local_now.date())
     key = office.seal_key()
     sealer = (lambda tokens: seal(key, number=number, date=local_now.date().isoformat(),
                                   addressee=data.addressee, tokens=tokens)) if key else None
@@ -77,6 +67,43 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
         text += f" Surat sebelumnya ({', '.join(n for _, n in voided)}) dinyatakan batal."
     book.add_event(row["id"], now, None, SYSTEM, "surat", text)
     return book.complaint_by_id(row["id"])
+
+
+def letter_data(office: Office, row: dict, answer: str, number: str, date: dt.date,
+                signing_note: str | None = None) -> LetterData:
+    """What a letter to the complainant of `row` says (the konsep and the signed letter alike)."""
+    cfg = office.config
+    ls = cfg.letters
+    received = parse_iso(row["received_at"]).astimezone(cfg.clock.tz)
+    form = row["sapaan"] or DEFAULT_SALUTATION
+    return LetterData(
+        number=number, date=date, place=ls.place, hal=ls.hal,
+        addressee=f"{form} {row['name'] or 'Pengadu ' + row['number']}",
+        you=SALUTATIONS[form],
+        addressee_place=row["address"] or "Tempat",
+        complaint_number=row["number"], complaint_date=received.date(),
+        complaint_subject=row["pokok"] or plain_subject(row["subject"]), channel=row["channel"], answer=answer,
+        attachments=sum(1 for f in office.book.attachments(row["id"], "lampiran_surat") if f["path"]),
+        sifat=ls.sifat, tembusan=ls.tembusan, signing_note=ls.signing_note if signing_note is None else signing_note)
+
+
+KONSEP_NUMBER = "(diberikan setelah disetujui)"
+KONSEP_NOTE = ("KONSEP: belum ditandatangani. Nomor, tanda tangan, dan segel dibubuhkan setelah penanda tangan "
+               "menyetujui konsep ini.")
+
+
+def render_konsep(office: Office, row: dict, now: dt.datetime) -> bytes:
+    """The letter as the signer approves it: the stored konsep, unnumbered, with no signature
+    image and no seal (those come only with the approval)."""
+    signer = signer_of(office, now)
+    unsigned = Signer(title=signer.title, name=signer.name, nip=signer.nip, rank=signer.rank,
+                      delegation=signer.delegation)
+    data = letter_data(office, row, row["draft"] or "", KONSEP_NUMBER,
+                       now.astimezone(office.config.clock.tz).date(), signing_note=KONSEP_NOTE)
+    ls = office.config.letters
+    if ls.template:
+        return render_letter(data, office.config.letterhead, unsigned, ls.template, paper=ls.paper).data
+    return render_letter(data, office.config.letterhead, unsigned, paper=ls.paper).data
 
 
 REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|tr|aw|wg|balas|bls|terusan)\s*(?:\[\d+\])?\s*:\s*)+",

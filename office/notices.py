@@ -13,16 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from pathlib import Path
 
 from intake.parse import Incoming
 from letters.dates import waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
-from office.base import Actor, Office, new_token, recipient, safe_name
+from office.base import Actor, Office, due_of, new_token, recipient
+from office.mail_files import konsep_files, letter_files
 from sop.book import parse_iso
 from sop.clock import next_nudge_at
 from sop.directory import Official, mailbox_of
-from sop.engine import SYSTEM, Notify
+from sop.engine import PROPOSAL, SYSTEM, Notify
 from sop.terms import DEFAULT_SALUTATION, channel_words
 
 log = logging.getLogger(__name__)
@@ -75,15 +75,16 @@ def base_context(office: Office, row: dict | None, step_no: int | None) -> dict:
     context = {
         "office": {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address},
         "sop_name": cfg.procedure.name,
-        "steps_total": len(cfg.procedure.steps),
+        "steps_total": cfg.procedure.main_steps,
         "next_title": "",
+        "silence_days": cfg.silence_days,
     }
     if row is not None:
         context["c"] = complaint_view(office, row)
         context["history"] = history(office, row["id"])
     if step_no:
         step = cfg.procedure.step(step_no)
-        context["step"] = {"no": step.no, "activity": step.activity, "output": step.output,
+        context["step"] = {"no": step.shown, "activity": step.activity, "output": step.output,
                            "instruction": step.instruction, "time": str(step.time), "due": ""}
         nxt = cfg.procedure.next_step(step_no)
         if nxt:
@@ -154,6 +155,8 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
         official = office.holder(effect.to, now)
         to = [(official.name, official.email)]
         context["recipient"] = recipient(official)
+    if effect.template == "perpanjangan":
+        context["due"] = waktu(due_of(office.book, row), cfg.clock.tz) if due_of(office.book, row) else "-"
     if effect.template == "surat_jawaban":
         context["letter_number"] = row["letter_number"]
         attachments = letter_files(office, row)
@@ -210,9 +213,18 @@ def send_routing(office: Office, row: dict, task: dict, official: Official, now:
     context["delegation"] = official.delegation
     attachments: tuple[Attachment, ...] = ()
     context["attachment_note"] = ""
+    context["konsep"] = context["konsep_writer"] = ""
     if step.attach_letter and row["letter_path"]:
         attachments = letter_files(office, row)
         context["attachment_note"] = f"Terlampir: surat jawaban nomor {row['letter_number']}."
+    if step.approval and row["draft"]:
+        attachments = konsep_files(office, row, now)
+        context["attachment_note"] = "Terlampir: konsep surat jawaban (belum bernomor dan belum ditandatangani)."
+        context["konsep"] = row["draft"]
+        writer = cfg.procedure.previous_step(step.no)
+        context["konsep_writer"] = cfg.directory.official(writer.role).title
+    context["proposal"] = proposal_of(office, row, step.no)
+    context["paused"] = row["pause_reason"] if row.get("paused_at") else ""
     local, _, domain = cfg.mailbox.address.partition("@")
     message_id = message_id or cfg.identity.task_message_id(task["token"], new_token())
     # Threaded by the complaint's reference (Office.queue), never by earlier tasks' IDs.
@@ -238,16 +250,12 @@ def reroute(office: Office, role: str, now: dt.datetime) -> int:
     return count
 
 
-def letter_files(office: Office, row: dict) -> tuple[Attachment, ...]:
-    """The letter and its enclosures, as they go to the JFU and the complainant."""
-    letter = Attachment(filename=f"surat-jawaban-{safe_name(row['letter_number'])}.docx",
-                        data=Path(row["letter_path"]).read_bytes())
-    enclosures = tuple(
-        Attachment(filename=re.sub(r"[\\/\x00-\x1f]", "_", f["filename"]) or f"lampiran-{i}",
-                   data=Path(f["path"]).read_bytes(),
-                   maintype=f["content_type"].split("/")[0], subtype=f["content_type"].split("/")[-1])
-        for i, f in enumerate(office.book.attachments(row["id"], "lampiran_surat"), start=1) if f["path"])
-    return (letter, *enclosures)
+def proposal_of(office: Office, row: dict, step_no: int) -> str:
+    """The rejection proposed by the step before this one (`Tolak:` where it only proposes)."""
+    done = [e for e in office.book.events(row["id"]) if e["kind"] == "langkah" and e["step"] != step_no]
+    if done and done[-1]["text"].startswith(PROPOSAL):
+        return done[-1]["text"].removeprefix(PROPOSAL).split("\n", 1)[0]
+    return ""
 
 
 def _listed(items: list[str], most: int = 10) -> list[str]:

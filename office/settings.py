@@ -95,6 +95,8 @@ class Config:
     backup_folder: Path | None = None
     backup_keep: int = 7
     retention_days: int = 0  # closed complaints are anonymised after this many days; 0 keeps them
+    # Working days a complainant has to answer `Lengkapi:` before the complaint closes (SP4N-LAPOR!: 10).
+    silence_days: int = 10
     # Secrets a command that connects needs but the environment does not hold: table -> message.
     missing_secrets: dict[str, str] = field(default_factory=dict)
 

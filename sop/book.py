@@ -161,6 +161,19 @@ class Book(Store):
     def set_next_nudge(self, task_id: int, at: dt.datetime) -> None:
         self._write("tasks", "UPDATE tasks SET next_nudge_at = ? WHERE id = ?", (iso(at), task_id))
 
+    def pause_task(self, task: dict) -> None:
+        """No reminders while the complainant is asked for more (`Lengkapi:`)."""
+        self._write("tasks", "UPDATE tasks SET next_nudge_at = NULL WHERE id = ?", (task["id"],), task["complaint_id"])
+
+    def move_deadline(self, task: dict, due_at: dt.datetime, next_nudge_at: dt.datetime, extended_days: int = 0) -> None:
+        """A task's new deadline: after a pause, or extended by `extended_days` more."""
+        self._write("tasks", "UPDATE tasks SET due_at = ?, next_nudge_at = ?, extended_days = extended_days + ? "
+                    "WHERE id = ?", (iso(due_at), iso(next_nudge_at), extended_days, task["id"]), task["complaint_id"])
+
+    def paused_complaints(self) -> list[dict]:
+        """Complaints whose step waits for the complainant (uses complaints_paused)."""
+        return self._all("SELECT * FROM complaints WHERE paused_at IS NOT NULL AND state = 'open' ORDER BY paused_at")
+
     def open_tasks_of_role(self, role: str) -> list[dict]:
         return self._all("SELECT * FROM tasks WHERE done_at IS NULL AND role = ? ORDER BY id", (role,))
 

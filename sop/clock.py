@@ -78,6 +78,25 @@ class OfficeClock:
         minutes = duration.amount * (60 if duration.unit == "hours" else 1)
         return self._add_minutes(start, minutes)
 
+    def resumed_due(self, due: dt.datetime, paused_at: dt.datetime, now: dt.datetime) -> dt.datetime:
+        """A deadline after its clock stood still from `paused_at` to `now`: the same time left."""
+        if self.calendar_days:
+            return due + max(now - paused_at, dt.timedelta())
+        if due <= paused_at:
+            return self.next_open(now)
+        return self._add_minutes(now, self.office_minutes(paused_at, due))
+
+    def office_minutes(self, start: dt.datetime, end: dt.datetime) -> int:
+        """The office's working minutes between two moments (what `add` counts)."""
+        total = dt.timedelta()
+        moment = self.next_open(start)
+        while moment < end:
+            window = self._window(moment.date())
+            assert window is not None
+            total += min(window[1], end) - moment
+            moment = self.next_open(window[1])
+        return int(total.total_seconds() // 60)
+
     def _add_minutes(self, start: dt.datetime, minutes: int) -> dt.datetime:
         remaining = dt.timedelta(minutes=minutes)
         moment = self.next_open(start)

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from sop.keywords import is_yes, match_section, parse_meeting, split_keywords
+from sop.keywords import is_yes, match_section, parse_extension, parse_meeting, split_keywords
 from sop.procedure import Procedure, Step
 from sop.terms import CLOSED, OPEN, REJECTED, salutation
 
 WITA = ZoneInfo("Asia/Makassar")
 
 SYSTEM = "sistem"
+PROPOSAL = "Usul penolakan: "  # how a proposed rejection opens the step's output
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class Case:
     confidential: bool = False
     pokok: str | None = None  # the neutral subject the Sekretaris gives (`Pokok:`)
     sapaan: str | None = None  # how the letter names the complainant (`Sapaan:`): Bapak, Ibu, Sdr., Sdri.
+    draft: str | None = None  # the konsep of the answer, until the signer approves it
+    paused: bool = False  # the step's clock waits for the complainant (`Lengkapi:`)
+    extended_days: int = 0  # working days `Perpanjang:` already added to the waiting step
 
 
 # Events -------------------------------------------------------------------------------------
@@ -55,6 +59,13 @@ class Reply:
     actor: str
     text: str
     delivery: str | None = None
+
+
+@dataclass(frozen=True)
+class Lapsed:
+    """The complainant did not send what `Lengkapi:` asked for within the SOP's silence period."""
+
+    actor: str = SYSTEM
 
 
 # Effects ------------------------------------------------------------------------------------
@@ -113,6 +124,26 @@ class IssueLetter:
 
 
 @dataclass(frozen=True)
+class Pause:
+    """Stop the waiting step's clock until the complainant answers (`Lengkapi:`)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Start the clock again: the deadline moves by the time it stood still."""
+
+
+@dataclass(frozen=True)
+class Extend:
+    """Move the waiting step's deadline by `days` working days (`Perpanjang:`)."""
+
+    days: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     case: Case
     effects: tuple
@@ -130,7 +161,8 @@ ON_DONE_EFFECTS: dict[str, Callable[[Case, Step, str, str | None], list]] = {
     "acknowledge": lambda case, step, text, how: [Notify("tanda_terima", "complainant", step.no)] if case.has_email else [],
     "copy_performer": lambda case, step, text, how: [Notify("salinan_pencatatan", step.role, step.no)],
     "copy_section_head": lambda case, step, text, how: [Notify("salinan_seksi", "section", step.no)] if case.section else [],
-    "issue_letter": lambda case, step, text, how: [IssueLetter(text)],
+    "draft_letter": lambda case, step, text, how: [],  # the konsep is kept in the case (see _finish)
+    "issue_letter": lambda case, step, text, how: [IssueLetter(case.draft if step.approval and case.draft else text)],
     "deliver_letter": _deliver,
 }
 
@@ -201,6 +233,8 @@ def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
     if isinstance(event, Recorded):
         step = procedure.step(1)
         return _finish(case, step, event.actor, event.text or step.output, procedure, [], None)
+    if isinstance(event, Lapsed):
+        return _lapse(case, procedure)
     if not isinstance(event, Reply):
         raise TypeError(f"unknown event {event!r}")
     if event.step != case.step:
@@ -211,26 +245,57 @@ def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
     found, text = split_keywords(event.text, step.keywords)
     if not text and not (found.keys() - {""}):
         return Outcome(case, (Notify("balasan_kosong", "actor", step.no),), acted=False)
+    resumed: list = []
+    if case.paused:  # any action of the official starts the clock again
+        case = replace(case, paused=False)
+        resumed = [Resume(), Log(step.no, event.actor, "dilanjutkan", "Waktu langkah berjalan kembali.")]
     if "tolak" in found:
-        return _reject(case, step, event.actor, found["tolak"] or text, procedure)
-    if "kembalikan" in found:
-        return _send_back(case, step, event.actor, found["kembalikan"] or text, procedure)
-    notes: list = []
+        reason = found["tolak"] or text
+        if step.reject == "propose":
+            return _propose_rejection(case, step, event.actor, reason, text, procedure, resumed)
+        return _reject(case, step, event.actor, reason, procedure, resumed)
+    if "kembalikan" in found or "perbaiki" in found:
+        return _send_back(case, step, event.actor, found.get("perbaiki") or found.get("kembalikan") or text,
+                          procedure, resumed, correction="perbaiki" in found)
+    if step.approval and "setuju" not in found:
+        return Outcome(case, (Notify("persetujuan_belum_jelas", "actor", step.no),), acted=False)
+    if "lengkapi" in found:
+        return _ask_complainant(case, step, event.actor, found["lengkapi"] or text, text, procedure)
+    if "perpanjang" in found:
+        return _extend(case, step, event.actor, found["perpanjang"], procedure, resumed)
+    notes: list = list(resumed)
     ctx = {"sections": sections, "tz": tz}
     for key, handler in KEYWORD_HANDLERS.items():
         if key in found:
             case, effects = handler(case, found[key], step, event.actor, ctx)
             notes.extend(effects)
+    if "rapat" in found and step.meeting_with and any(isinstance(e, Meeting) for e in notes):
+        # The meeting comes before the decision: the step stays open for it (SOP Rapat Dinas).
+        return Outcome(case, (*notes, *([Log(step.no, event.actor, "catatan", text)] if text else []),
+                              Notify("konfirmasi", "actor", step.no, {"text": text, "meeting": True})))
+    if step.approval:
+        text = "Konsep jawaban disetujui." + (f" Catatan: {text}" if text else "")
     return _finish(case, step, event.actor, text, procedure, notes, event.delivery)
 
 
 def _finish(case, step, actor, text, procedure, notes, delivery) -> Outcome:
+    if "draft_letter" in step.on_done:
+        case = replace(case, draft=text)
     effects: list = [Log(step.no, actor, "langkah", text), *notes, CloseTask(step.no, text)]
     for name in step.on_done:
         effects.extend(ON_DONE_EFFECTS[name](case, step, text, delivery))
     if not step.automatic:
         effects.append(Notify("konfirmasi", "actor", step.no, {"text": text}))
     nxt = procedure.next_step(step.no)
+    while nxt is not None and nxt.approval and nxt.role == step.role:
+        # The writer is the signer: there is nobody else to approve, the konsep is the letter.
+        effects.append(Log(nxt.no, SYSTEM, "persetujuan", "Penulis jawaban adalah penanda tangan; konsep langsung "
+                                                          "menjadi surat tanpa langkah persetujuan."))
+        for name in nxt.on_done:
+            effects.extend(ON_DONE_EFFECTS[name](case, nxt, text, delivery))
+        nxt = procedure.next_step(nxt.no)
+    if "issue_letter" in step.on_done or any(isinstance(e, IssueLetter) for e in effects):
+        case = replace(case, draft=None)
     if nxt is None:
         case = replace(case, state=CLOSED, step=None)
         effects.append(Log(None, SYSTEM, "selesai", "Pengaduan selesai ditangani dan ditutup."))
@@ -240,23 +305,89 @@ def _finish(case, step, actor, text, procedure, notes, delivery) -> Outcome:
     return Outcome(case, tuple(effects))
 
 
-def _reject(case, step, actor, reason, procedure) -> Outcome:
-    """`Tolak:` not the office's remit, or not a complaint: the citizen is told and it closes."""
-    reason = reason.strip() or "tidak termasuk kewenangan kantor ini"
-    effects = [Log(step.no, actor, "ditolak", f"Pengaduan ditolak: {reason}"), CloseTask(step.no, f"Ditolak: {reason}")]
+def _reject(case, step, actor, reason, procedure, resumed=()) -> Outcome:
+    """`Tolak:` not the office's remit, or not a complaint: the citizen is told and it closes.
+    Told by email; without an address, by a letter that waits in the print queue."""
+    reason = reason.strip().rstrip(".") + "." if reason.strip() else "tidak termasuk kewenangan kantor ini."
+    effects = [*resumed, Log(step.no, actor, "ditolak", f"Pengaduan ditolak: {reason}"),
+               CloseTask(step.no, f"Ditolak: {reason}")]
     if case.has_email:
         effects.append(Notify("penolakan", "complainant", step.no, {"reason": reason}))
+    else:
+        effects.append(IssueLetter(f"Pengaduan tersebut telah kami pelajari. Dengan hormat kami sampaikan bahwa "
+                                   f"pengaduan tersebut tidak dapat kami tindak lanjuti dengan alasan: {reason}"))
     effects.append(Notify("konfirmasi", "actor", step.no, {"text": f"Tolak: {reason}", "closed": "rejected"}))
     effects.append(Log(None, SYSTEM, "selesai", "Pengaduan ditutup sebagai ditolak."))
-    return Outcome(replace(case, state=REJECTED, step=None), tuple(effects))
+    return Outcome(replace(case, state=REJECTED, step=None, paused=False), tuple(effects))
 
 
-def _send_back(case, step, actor, reason, procedure) -> Outcome:
-    """`Kembalikan:` the previous step is opened again, with the reason in its routing email."""
+def _propose_rejection(case, step, actor, reason, text, procedure, resumed) -> Outcome:
+    """`Tolak:` where the SOP lets only the next step decide: a proposal, with the reason, for it."""
+    reason = reason.strip() or "tidak termasuk kewenangan kantor ini"
+    output = f"{PROPOSAL}{reason}" + (f"\n\n{text}" if text and text != reason else "")
+    notes = [*resumed, Log(step.no, actor, "usul_tolak", f"Diusulkan untuk ditolak: {reason}")]
+    return _finish(case, step, actor, output, procedure, notes, None)
+
+
+def _send_back(case, step, actor, reason, procedure, resumed=(), correction=False) -> Outcome:
+    """`Kembalikan:` (or `Perbaiki:` on a konsep) the step before is opened again, with the
+    reason in its routing email."""
     back = procedure.previous_step(step.no)
     reason = reason.strip() or "perlu diperbaiki"
-    effects = (Log(step.no, actor, "dikembalikan", f"Dikembalikan ke langkah {back.no}: {reason}"),
-               CloseTask(step.no, f"Dikembalikan: {reason}"),
-               Notify("konfirmasi", "actor", step.no, {"text": f"Kembalikan: {reason}", "back_to": back.no}),
+    word = "Perbaiki" if correction else "Kembalikan"
+    effects = (*resumed, Log(step.no, actor, "dikembalikan", f"Dikembalikan ke langkah {back.shown}: {reason}"),
+               CloseTask(step.no, f"{word}: {reason}"),
+               Notify("konfirmasi", "actor", step.no, {"text": f"{word}: {reason}", "back_to": back.shown}),
                OpenTask(back.no, note=reason))
-    return Outcome(replace(case, step=back.no), effects)
+    return Outcome(replace(case, step=back.no, paused=False), effects)
+
+
+def _ask_complainant(case, step, actor, what, text, procedure) -> Outcome:
+    """`Lengkapi:` the complainant is asked for what is missing and the step's clock stops."""
+    what = what.strip() or text.strip()
+    if not what:
+        return Outcome(case, (Notify("balasan_kosong", "actor", step.no),), acted=False)
+    effects = [Log(step.no, actor, "lengkapi", f"Pengadu diminta melengkapi: {what}. Waktu langkah dihentikan "
+                                               "sementara."),
+               Pause(what)]
+    effects.append(Notify("permintaan_kelengkapan", "complainant", step.no, {"what": what})
+                   if case.has_email else Notify("hubungi_pengadu", procedure.step(1).role, step.no, {"what": what}))
+    effects.append(Notify("konfirmasi", "actor", step.no, {"text": f"Lengkapi: {what}", "paused": True}))
+    return Outcome(replace(case, paused=True), tuple(effects))
+
+
+def _extend(case, step, actor, value, procedure, resumed) -> Outcome:
+    """`Perpanjang: <n> hari kerja, <alasan>` within what the SOP allows for the step."""
+    parsed = parse_extension(value)
+    limit = step.max_extension.amount if step.max_extension else 0
+    if parsed is None:
+        why = "tulis jumlah hari kerja dan alasannya, misalnya \"Perpanjang: 5 hari kerja, menunggu hasil survei\""
+    elif limit == 0:
+        why = f"SOP tidak membolehkan perpanjangan pada langkah {step.shown}"
+    elif case.extended_days + parsed[0] > limit:
+        why = (f"perpanjangan paling lama {limit} hari kerja untuk langkah ini; sudah diperpanjang "
+               f"{case.extended_days} hari kerja")
+    else:
+        why = ""
+    if why or parsed is None:
+        return Outcome(case, (Notify("perpanjangan_ditolak", "actor", step.no, {"why": why}),), acted=False)
+    days, reason = parsed
+    reason = reason or "tidak disebutkan"
+    effects = [*resumed, Log(step.no, actor, "perpanjang", f"Batas waktu langkah {step.shown} diperpanjang {days} hari "
+                                                           f"kerja: {reason}"),
+               Extend(days, reason), Notify("konfirmasi", "actor", step.no,
+                                            {"text": f"Perpanjang: {days} hari kerja, {reason}", "extended": days})]
+    if case.has_email:
+        effects.append(Notify("perpanjangan", "complainant", step.no, {"days": days, "reason": reason}))
+    return Outcome(replace(case, extended_days=case.extended_days + days), tuple(effects))
+
+
+def _lapse(case, procedure) -> Outcome:
+    """Nothing came back after `Lengkapi:` within the silence period: closed with that reason."""
+    reason = "pengadu tidak melengkapi keterangan yang diminta dalam batas waktu"
+    effects = [Log(case.step, SYSTEM, "ditutup", f"Pengaduan ditutup: {reason}."),
+               CloseTask(case.step or 0, f"Ditutup: {reason}")]
+    if case.has_email:
+        effects.append(Notify("ditutup_tanpa_kelengkapan", "complainant", case.step))
+    effects.append(Log(None, SYSTEM, "selesai", "Pengaduan ditutup karena tidak dilengkapi."))
+    return Outcome(replace(case, state=CLOSED, step=None, paused=False), tuple(effects))

@@ -1,5 +1,5 @@
-"""Keyword lines in officials' replies: `Seksi:`, `Pokok:`, `Rapat:`, `Rahasia:`, `Kembalikan:`,
-`Tolak:`.
+"""Keyword lines in officials' replies: `Seksi:`, `Pokok:`, `Sapaan:`, `Rapat:`, `Rahasia:`,
+`Kembalikan:`, `Tolak:`, `Setuju`, `Perbaiki:`, `Lengkapi:`, `Perpanjang:`.
 
 A keyword counts only on a line of its own and only where the SOP step lists it. A keyword
 line of another step is not text either: it never reaches a letter (a `Tolak:` line once
@@ -12,9 +12,13 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-KEYWORDS = ("seksi", "pokok", "sapaan", "rapat", "rahasia", "kembalikan", "tolak")
+KEYWORDS = ("seksi", "pokok", "sapaan", "rapat", "rahasia", "kembalikan", "tolak", "setuju", "perbaiki",
+            "lengkapi", "perpanjang")
 KEYWORD_LINE = re.compile(r"^[ \t]*(" + "|".join(KEYWORDS) + r")[ \t]*:[ \t]*(.*?)[ \t]*$",
                           re.IGNORECASE | re.MULTILINE)
+# An approval is often the word alone: "Setuju", "Setuju.", "Disetujui". Only where the step
+# lists `setuju` does such a line count (elsewhere it stays text).
+BARE_APPROVAL = re.compile(r"^[ \t]*(?:di)?setuju(?:i)?[ \t]*[.!]?[ \t]*$", re.IGNORECASE | re.MULTILINE)
 YES = {"ya", "iya", "perlu", "yes", "y", "benar"}
 NO = {"tidak", "no", "t", "bukan", "tak"}
 SECTION_STOPWORDS = {"seksi", "subbagian", "subbag", "sub", "bagian", "kasi", "kasubbag", "dan", "&"}
@@ -43,10 +47,26 @@ def split_keywords(text: str, allowed: tuple[str, ...]) -> tuple[dict[str, str],
         return ""
 
     rest = KEYWORD_LINE.sub(take, text)
+    if "setuju" in allowed:
+        def bare(m: re.Match) -> str:
+            found.setdefault("setuju", "")
+            return ""
+        rest = BARE_APPROVAL.sub(bare, rest)
     rest = re.sub(r"\n{3,}", "\n\n", rest).strip()
     if ignored:
         found[""] = "\n".join(ignored)
     return found, rest
+
+
+EXTENSION = re.compile(r"^\s*(\d{1,3})\s*(hari(?:\s+kerja)?|jam)?\s*[,;:.-]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def parse_extension(value: str) -> tuple[int, str] | None:
+    """`Perpanjang:` value -> (working days, reason), e.g. '5 hari kerja, menunggu hasil survei'."""
+    m = EXTENSION.match(value)
+    if not m or int(m.group(1)) == 0:
+        return None
+    return int(m.group(1)), m.group(3).strip()
 
 
 def is_yes(value: str) -> bool:

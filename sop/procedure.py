@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sop.keywords import KEYWORDS
@@ -17,7 +17,10 @@ from templates import TEMPLATES
 DEFAULT_SOP = TEMPLATES / "sop" / "palaran.toml"
 
 # What a step's completion may cause; each name is implemented once in the engine.
-ON_DONE = ("acknowledge", "copy_performer", "copy_section_head", "issue_letter", "deliver_letter")
+ON_DONE = ("acknowledge", "copy_performer", "copy_section_head", "draft_letter", "issue_letter", "deliver_letter")
+# The role name an approval step may use for "whoever signs the letters" ([letters] signer).
+SIGNER = "signer"
+REJECT_MODES = ("close", "propose")
 MEETING_ROLES_EXTRA = ("section",)  # meeting_with may name the related section's head
 UNITS = {"menit": "minutes", "jam": "hours", "hari": "days"}
 
@@ -60,6 +63,16 @@ class Step:
     note: str = ""
     next: int | None = None  # the step after this one; default no + 1, 0 ends the procedure
     meeting_with: tuple[str, ...] = ()  # who gets the invitation when `Rapat:` names a date
+    label: str = ""  # how people read the step's number ("4a" for an office's addition); default `no`
+    addition: bool = False  # added by the office, not in the SOP's own text
+    approval: bool = False  # the signer approves the konsep the step before wrote (skipped when they wrote it)
+    back: int | None = None  # where `Kembalikan:` sends the complaint (default: the step before)
+    reject: str = "close"  # `Tolak:` closes the complaint, or (propose) goes to the next step as a proposal
+    max_extension: Duration | None = None  # how far `Perpanjang:` may move the step's deadline, in all
+
+    @property
+    def shown(self) -> str:
+        return self.label or str(self.no)
 
 
 @dataclass(frozen=True)
@@ -81,9 +94,26 @@ class Procedure:
         return self.step(nxt)
 
     def previous_step(self, no: int) -> Step:
-        """Where `Kembalikan:` sends a complaint: the step whose output this step received."""
+        """Where `Kembalikan:` sends a complaint: the step the SOP names (`back`), else the step
+        whose output this step received."""
+        if self.step(no).back:
+            return self.step(self.step(no).back)  # type: ignore[arg-type]
         return next((s for s in self.steps if s.no != no and getattr(self.next_step(s.no), "no", None) == no),
                     self.step(max(1, no - 1)))
+
+    def label(self, no: int | None) -> str:
+        """A step's number as people read it ("4a"), or "-" for none."""
+        return self.step(no).shown if no else "-"
+
+    @property
+    def main_steps(self) -> int:
+        """How many steps the SOP's own text has (additions of the office not counted)."""
+        return sum(1 for s in self.steps if not s.addition)
+
+    def with_signer(self, role: str) -> "Procedure":
+        """The procedure with the approval steps' `signer` role resolved to the office's signer."""
+        steps = tuple(replace(s, role=role) if s.role == SIGNER else s for s in self.steps)
+        return replace(self, steps=steps)
 
     @property
     def roles(self) -> set[str]:
@@ -131,8 +161,11 @@ def parse_procedure(data: dict, text: str = "", source: str = "<sop>") -> Proced
             raise SopError(f"{where}: 'no' harus {i + 1}, tertulis {raw['no']!r}")
         try:
             duration = Duration.parse(str(raw["time"]))
+            extension = Duration.parse(str(raw["max_extension"])) if raw.get("max_extension") else None
         except ValueError as exc:
             raise SopError(f"{where}: {exc}") from None
+        if raw.get("reject", "close") not in REJECT_MODES:
+            raise SopError(f"{where}: 'reject' harus salah satu dari: {', '.join(REJECT_MODES)}")
         for key, known in (("on_done", ON_DONE), ("keywords", KEYWORDS)):
             bad = [v for v in raw.get(key, []) if v not in known]
             if bad:
@@ -147,14 +180,22 @@ def parse_procedure(data: dict, text: str = "", source: str = "<sop>") -> Proced
             on_done=tuple(raw.get("on_done", ())), attach_letter=bool(raw.get("attach_letter", False)),
             escalate_to=raw.get("escalate_to"), note=raw.get("note", ""),
             next=raw.get("next"), meeting_with=tuple(raw.get("meeting_with", ())),
+            label=str(raw.get("label", "")), addition=bool(raw.get("addition", False)),
+            approval=bool(raw.get("approval", False)), back=raw.get("back"), reject=raw.get("reject", "close"),
+            max_extension=extension,
         ))
     numbers = {s.no for s in steps}
     for st in steps:
         where = f"{source}, baris {_line_of_step(text, st.no - 1)} (langkah ke-{st.no})"
         if st.next not in (None, 0) and st.next not in numbers:
             raise SopError(f"{where}: 'next' menunjuk langkah {st.next} yang tidak ada")
-        if "kembalikan" in st.keywords and st.no > 1:
-            back = [s for s in steps if (s.next or s.no + 1) == st.no] or [steps[st.no - 2]]
+        if st.back not in (None,) and st.back not in numbers:
+            raise SopError(f"{where}: 'back' menunjuk langkah {st.back} yang tidak ada")
+        if st.approval and not {"setuju", "perbaiki"} <= set(st.keywords):
+            raise SopError(f"{where}: langkah persetujuan memerlukan kata kunci 'setuju' dan 'perbaiki'")
+        if ("kembalikan" in st.keywords or "perbaiki" in st.keywords) and st.no > 1:
+            back = ([steps[st.back - 1]] if st.back else [s for s in steps if (s.next or s.no + 1) == st.no]
+                    or [steps[st.no - 2]])
             if back[0].automatic:
                 raise SopError(f"{where}: 'kembalikan' tidak dapat mengembalikan ke langkah otomatis")
     if not steps[0].automatic:

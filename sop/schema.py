@@ -236,4 +236,14 @@ MIGRATIONS = (
     );
     CREATE INDEX digest_pending ON digest(sent_at, kind);
     """,
+    # The office's practice around the SOP: the konsep awaiting the signer's approval; a step's
+    # clock paused while the complainant completes their complaint (`Lengkapi:`); deadlines
+    # extended by the Camat (`Perpanjang:`).
+    """
+    ALTER TABLE complaints ADD COLUMN draft TEXT;
+    ALTER TABLE complaints ADD COLUMN paused_at TEXT;
+    ALTER TABLE complaints ADD COLUMN pause_reason TEXT;
+    CREATE INDEX complaints_paused ON complaints(paused_at) WHERE paused_at IS NOT NULL;
+    ALTER TABLE tasks ADD COLUMN extended_days INTEGER NOT NULL DEFAULT 0;
+    """,
 )

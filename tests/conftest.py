@@ -89,10 +89,10 @@ class Env:
     def official(self, role: str) -> tuple[str, str]:
         return self.cast.officials[role]
 
-    def routing(self, role: str, number: str, step: int):
+    def routing(self, role: str, number: str, step: int | str):
         return find_routing(self.rig, self.official(role)[1], number, step)
 
-    def reply(self, role: str, number: str, step: int, text: str, sender: tuple[str, str] | None = None):
+    def reply(self, role: str, number: str, step: int | str, text: str, sender: tuple[str, str] | None = None):
         routing = self.routing(role, number, step)
         assert routing is not None, f"no routing email for {number} step {step} in {role}'s mailbox"
         self.rig.send(reply_to(routing, sender or self.official(role), text))

@@ -117,7 +117,8 @@ def test_a_control_character_in_a_subject_adds_no_paragraph_to_a_sealed_letter(e
     row = env.complaint(number)
     assert "\x07" not in row["subject"] and "\x0b" not in row["subject"] and "\x01" not in row["subject"]
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"),
-            ("camat", 3, "Diperbaiki minggu ini."), ("sekretaris", 4, "Jalan akan diperbaiki\x07minggu ini."))
+            ("camat", 3, "Diperbaiki minggu ini."), ("sekretaris", 4, "Jalan akan diperbaiki\x07minggu ini."),
+            ("camat", "4a", "Setuju"))
     row = env.complaint(number)
     data = Path(row["letter_path"]).read_bytes()
     doc = Document(io.BytesIO(data))  # Word and LibreOffice open what python-docx opens
@@ -339,7 +340,7 @@ def test_a_keyword_line_of_another_step_is_not_printed_in_the_letter(env):
 
     number = start(env)
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Diperbaiki."),
-            ("sekretaris", 4, "Jalan diperbaiki minggu depan.\nTolak: bukan kewenangan\nRahasia: ya"))
+            ("sekretaris", 4, "Jalan diperbaiki minggu depan.\nTolak: bukan kewenangan\nRahasia: ya"), ("camat", "4a", "Setuju"))
     row = env.complaint(number)
     text = letter_text(Path(row["letter_path"]))
     assert "Jalan diperbaiki minggu depan." in text and "Tolak" not in text and "Rahasia" not in text

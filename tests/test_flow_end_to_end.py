@@ -67,13 +67,28 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(env):
     assert row["step"] == 4 and row["meeting"] == 1
     assert "Koordinasikan dengan Dinas PUPR." in env.routing("sekretaris", number, 4).text
 
-    # Step 4: the Sekretaris writes the answer; the letter is rendered, filed, copied for staff,
-    # and sent to the JFU with step 5.
+    # Step 4: the Sekretaris writes the answer: a konsep, which goes to the Camat (the signer)
+    # with the draft letter, unnumbered and unsigned.
     answer = "Perbaikan kabel dijadwalkan pekan ini.\n\nKelurahan akan memantau hasilnya."
     env.reply("sekretaris", number, 4, answer)
     env.cycle()
     row = env.complaint(number)
-    assert row["step"] == 5 and row["letter_number"].startswith("000.8.3.4/0001/")
+    assert row["step"] == 6 and row["draft"] == answer and row["letter_number"] is None
+    assert not list(env.config.outbox.glob("*.docx")) and not env.office.book.letters_of(row["id"])
+    approval = env.routing("camat", number, "4a")
+    assert approval is not None and "Perbaikan kabel dijadwalkan pekan ini." in approval.text
+    assert "Setuju" in approval.text and "Perbaiki:" in approval.text
+    [konsep] = [a for a in approval.attachments if a.filename.endswith(".docx")]
+    konsep_text = letter_text(konsep.payload)
+    assert "Perbaikan kabel dijadwalkan pekan ini." in konsep_text and "KONSEP" in konsep_text
+    assert not Document(io.BytesIO(konsep.payload)).inline_shapes, "no signature image before approval"
+
+    # Step 4a: the Camat approves; only now the letter takes its number, signature and seal,
+    # is filed, copied for staff, and sent to the JFU with step 5.
+    env.reply("camat", number, "4a", "Setuju")
+    env.cycle()
+    row = env.complaint(number)
+    assert row["step"] == 5 and row["letter_number"].startswith("000.8.3.4/0001/") and row["draft"] is None
     archived = row["letter_path"]
     assert "/arsip/" in archived
     copies = list(env.config.outbox.glob("*.docx"))
@@ -105,7 +120,7 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(env):
     kinds = [(e["step"], e["kind"]) for e in env.office.book.events(row["id"])]
     assert (5, "langkah") in kinds and (None, "selesai") in kinds
     tasks = env.office.book.tasks(row["id"])
-    assert [t["step"] for t in tasks] == [2, 3, 4, 5] and all(t["done_at"] for t in tasks)
+    assert [t["step"] for t in tasks] == [2, 3, 4, 6, 5] and all(t["done_at"] for t in tasks)
     assert all(r["sent_at"] for r in env.office.book.outbox())
 
 

@@ -172,7 +172,7 @@ def test_two_processes_never_take_the_same_number(tmp_path):
 def test_the_office_verifies_its_letters_and_knows_void_ones(env):
     number = start(env)
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Perbaiki."),
-            ("sekretaris", 4, "Jawaban pertama."))
+            ("sekretaris", 4, "Jawaban pertama."), ("camat", "4a", "Setuju"))
     first = env.complaint(number)
     ok = pengaduan("--config", str(env.config_path), "verifikasi", first["letter_path"])
     assert ok.returncode == 0 and "UTUH:" in ok.stdout and "tercatat dalam agenda" in ok.stdout
@@ -183,7 +183,8 @@ def test_the_office_verifies_its_letters_and_knows_void_ones(env):
     kept = env.directory / "surat-pertama.docx"
     shutil.copy(first["letter_path"], kept)
     # The JFU sends it back; the Sekretaris corrects; a new number, the first one void.
-    through(env, number, ("jfu", 5, "Kembalikan: alamat pengadu salah tulis"), ("sekretaris", 4, "Jawaban yang diperbaiki."))
+    through(env, number, ("jfu", 5, "Kembalikan: alamat pengadu salah tulis"), ("sekretaris", 4, "Jawaban yang diperbaiki."),
+            ("camat", "4a", "Setuju"))
     second = env.complaint(number)
     assert second["letter_number"] != first["letter_number"]
     void = pengaduan("--config", str(env.config_path), "verifikasi", str(kept))
@@ -199,7 +200,7 @@ def test_dispatch_by_post_is_recorded_and_filed(env, tmp_path):
     [row] = env.office.book.complaints()
     number = row["number"]
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Bersihkan."),
-            ("sekretaris", 4, "Drainase dibersihkan besok."))
+            ("sekretaris", 4, "Drainase dibersihkan besok."), ("camat", "4a", "Setuju"))
     row = env.complaint(number)
     listing = pengaduan("--config", str(env.config_path), "surat")
     assert row["letter_number"] in listing.stdout and "Siap dicetak" in listing.stdout
@@ -226,7 +227,7 @@ def test_dispatch_by_hand_to_a_complainant_with_email_sends_no_mail_and_is_recor
     [row] = env.office.book.complaints()
     number = row["number"]
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Perbaiki."),
-            ("sekretaris", 4, "Lampu diperbaiki besok."))
+            ("sekretaris", 4, "Lampu diperbaiki besok."), ("camat", "4a", "Setuju"))
     citizen = env.cast.citizens[0][1]
     before = len(env.inbox(citizen))
     # The complaint's own number names the letter too.
@@ -250,7 +251,7 @@ def test_signing_on_behalf_and_f4_paper(env):
         on_behalf_of="CAMAT PALARAN", paper="F4"))
     number = start(env)
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Perbaiki."),
-            ("sekretaris", 4, "Jawaban."))
+            ("sekretaris", 4, "Jawaban."), ("camat", "4a", "Setuju"))
     path = Path(env.complaint(number)["letter_path"])
     text = text_of(path.read_bytes())
     assert "a.n. CAMAT PALARAN" in text and "SEKRETARIS CAMAT," in text
@@ -287,7 +288,7 @@ def test_pdf_copies_verify_render_and_carry_a_pades_signature(env, tmp_path):
                                                              pades_password="rahasia"))
     number = start(env)
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Perbaiki."),
-            ("sekretaris", 4, "Perbaikan dilakukan pekan ini oleh kelurahan bersama warga."))
+            ("sekretaris", 4, "Perbaikan dilakukan pekan ini oleh kelurahan bersama warga."), ("camat", "4a", "Setuju"))
     assert make_pdfs(env.office) == 1
     entry = env.office.book.letter(env.complaint(number)["letter_number"])
     pdf = Path(entry["pdf_path"])
@@ -319,6 +320,10 @@ def test_files_sent_with_the_answer_are_the_letters_enclosures(env):
     answer.add_attachment(b"%PDF-1.4 jadwal", maintype="application", subtype="pdf", filename="jadwal/perbaikan.pdf")
     env.rig.send(answer)
     env.cycle()
+    # The signer sees the enclosure with the konsep, and approves both.
+    approval = env.routing("camat", number, "4a")
+    assert "jadwal_perbaikan.pdf" in [a.filename for a in approval.attachments]
+    through(env, number, ("camat", "4a", "Setuju"))
     row = env.complaint(number)
     assert "1 (satu) berkas" in letter_text(Path(row["letter_path"]).read_bytes())
     through(env, number, ("jfu", 5, "Disampaikan."))

@@ -76,10 +76,11 @@ def generated_year(office: Office, seed: int = 7) -> None:
                 channel=rng.choice(["email", "langsung", "telepon"]), name=f"Warga {i}", email=None,
                 subject=f"Pengaduan {i}", body="Isi."), received)
             moment = received
-            for step in (2, 3, 4, 5)[: rng.randrange(5)]:
+            for _ in range(rng.randrange(6)):  # steps 2, 3, 4, the approval (4a) and 5
                 task = office.book.current_task(row["id"])
+                step = task["step"]
                 moment += dt.timedelta(minutes=rng.choice([5, 20, 90, 600, 20000]))
-                text = f"Langkah {step}." + (f"\nSeksi: {rng.choice(sections)}" if step == 2 else "")
+                text = {2: f"Langkah 2.\nSeksi: {rng.choice(sections)}", 6: "Setuju"}.get(step, f"Langkah {step}.")
                 row, _ = act_for(office, row, task, text, "petugas uji", moment)
 
 
@@ -190,7 +191,7 @@ def test_retention_anonymises_closed_complaints_and_keeps_the_register(env):
 
     number = start(env)
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Putus."),
-            ("sekretaris", 4, "Jawaban untuk Siti Aminah."), ("jfu", 5, "Disampaikan."))
+            ("sekretaris", 4, "Jawaban untuk Siti Aminah."), ("camat", "4a", "Setuju"), ("jfu", 5, "Disampaikan."))
     row = env.complaint(number)
     raw = [m["raw_path"] for m in env.office.book.messages() if m["complaint_id"] == row["id"] and m["raw_path"]]
     assert raw and all(Path(p).exists() for p in raw)

@@ -18,7 +18,7 @@ def test_the_letter_uses_the_sapaan_and_the_pokok_the_sekretaris_gave(env):
     number = start(env, subject="Fwd: RE: TOLONG lampu mati!!!")
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan\nSapaan: Ibu\n"
                                            "Pokok: Lampu penerangan jalan padam di RT 12"),
-            ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Lampu diperbaiki besok."))
+            ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Lampu diperbaiki besok."), ("camat", "4a", "Setuju"))
     text = letter_text(Path(env.complaint(number)["letter_path"]))
     name = env.cast.citizens[0][0]
     assert f"Yth. Ibu {name}" in text and "pengaduan Ibu tanggal" in text
@@ -29,7 +29,7 @@ def test_the_letter_uses_the_sapaan_and_the_pokok_the_sekretaris_gave(env):
 def test_without_pokok_the_perihal_loses_reply_and_forward_marks(env):
     number = start(env, subject="Fwd: Re: Jalan berlubang")
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Perbaiki."),
-            ("sekretaris", 4, "Jalan ditambal."))
+            ("sekretaris", 4, "Jalan ditambal."), ("camat", "4a", "Setuju"))
     text = letter_text(Path(env.complaint(number)["letter_path"]))
     assert "perihal Jalan berlubang" in text and "Yth. Sdr." in text and "pengaduan Saudara tanggal" in text
 

@@ -14,13 +14,27 @@ NOW = dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.timezone.utc)
 SECTIONS = ("Seksi Pemerintahan", "Seksi Ketenteraman dan Ketertiban Umum", "Seksi Pelayanan Umum")
 
 
-def test_default_sop_is_the_five_steps_of_palaran():
+def test_default_sop_is_the_five_steps_of_palaran_and_the_offices_approval():
     sop = load_procedure()
-    assert [(s.no, s.role, str(s.time)) for s in sop.steps] == [
+    assert [(s.no, s.role, str(s.time)) for s in sop.steps if not s.addition] == [
         (1, "jfu", "30 menit"), (2, "sekretaris", "10 menit"), (3, "camat", "10 hari"),
         (4, "sekretaris", "1 jam"), (5, "jfu", "30 menit")]
+    assert sop.main_steps == 5
     assert sop.number == "000.8.3.3/0957/400.02"
     assert sop.step(3).note == "SOP Rapat Dinas"
+    # The approval is the office's addition, read as step "4a", between the answer and its delivery.
+    approval = sop.step(6)
+    assert approval.addition and approval.approval and approval.shown == "4a" and str(approval.time) == "1 hari"
+    assert [s.no for s in _walk(sop)] == [1, 2, 3, 4, 6, 5]
+    assert sop.with_signer("camat").step(6).role == "camat"
+    assert sop.previous_step(5).no == 4  # a letter to correct goes back to its writer
+
+
+def _walk(sop):
+    step = sop.step(1)
+    while step is not None:
+        yield step
+        step = sop.next_step(step.no)
 
 
 def test_durations_read_the_sop_wording():
@@ -85,11 +99,88 @@ def test_meeting_keyword_and_decision_lead_to_step_four():
     assert Log(3, "c", "langkah", "Tindak lanjuti.") in out.effects
 
 
-def test_answer_issues_the_letter_before_routing_step_five():
-    out = advance(Case("X", step=4), Reply(4, "s", "Jawaban."), NOW, load_procedure())
+def test_answer_becomes_a_konsep_for_the_signer_who_approves_it():
+    sop = load_procedure().with_signer("camat")
+    out = advance(Case("X", step=4), Reply(4, "s", "Jawaban."), NOW, sop)
+    assert out.case.draft == "Jawaban." and out.case.step == 6
+    assert not [e for e in out.effects if isinstance(e, IssueLetter)]
+    assert OpenTask(6) in out.effects
+    # Anything but a decision leaves the konsep waiting, and the signer is asked again.
+    unclear = advance(out.case, Reply(6, "c", "Nanti saya baca."), NOW, sop)
+    assert not unclear.acted and unclear.effects == (Notify("persetujuan_belum_jelas", "actor", 6),)
+    # Approval: the konsep (not the word "Setuju") becomes the letter, before step 5 opens.
+    approved = advance(out.case, Reply(6, "c", "Setuju."), NOW, sop)
+    kinds = [type(e) for e in approved.effects]
+    assert IssueLetter("Jawaban.") in approved.effects and kinds.index(IssueLetter) < kinds.index(OpenTask)
+    assert approved.case.step == 5 and approved.case.draft is None
+    # Perbaiki: back to the writer with the note.
+    fix = advance(out.case, Reply(6, "c", "Perbaiki: sebutkan tanggal perbaikan"), NOW, sop)
+    assert fix.case.step == 4 and OpenTask(4, note="sebutkan tanggal perbaikan") in fix.effects
+    assert not [e for e in fix.effects if isinstance(e, IssueLetter)]
+
+
+def test_when_the_writer_signs_the_konsep_is_the_letter_at_once():
+    sop = load_procedure().with_signer("sekretaris")
+    out = advance(Case("X", step=4), Reply(4, "s", "Jawaban."), NOW, sop)
     kinds = [type(e) for e in out.effects]
-    assert kinds.index(IssueLetter) < kinds.index(OpenTask)
-    assert IssueLetter("Jawaban.") in out.effects
+    assert IssueLetter("Jawaban.") in out.effects and kinds.index(IssueLetter) < kinds.index(OpenTask)
+    assert out.case.step == 5 and OpenTask(5) in out.effects and OpenTask(6) not in out.effects
+
+
+def test_a_meeting_keeps_step_three_open_until_the_decision():
+    sop = load_procedure().with_signer("camat")
+    out = advance(Case("X", step=3), Reply(3, "c", "Rapat: ya, 12-01-2026 09.00\nKita bahas bersama."), NOW, sop)
+    assert out.acted and out.case.step == 3 and out.case.meeting
+    assert not [e for e in out.effects if isinstance(e, (CloseTask, OpenTask))]
+    decided = advance(out.case, Reply(3, "c", "Jalan diperbaiki oleh kelurahan."), NOW, sop)
+    assert decided.case.step == 4 and CloseTask(3, "Jalan diperbaiki oleh kelurahan.") in decided.effects
+    # "Rapat: ya" without a date records that a meeting is needed and decides at once.
+    undated = advance(Case("X", step=3), Reply(3, "c", "Rapat: ya\nDiperbaiki."), NOW, sop)
+    assert undated.case.step == 4
+
+
+def test_step_two_only_proposes_a_rejection_the_camat_decides():
+    sop = load_procedure()
+    out = advance(Case("X", step=2), Reply(2, "s", "Tolak: urusan PLN"), NOW, sop)
+    assert out.case.state == "open" and out.case.step == 3
+    assert any(isinstance(e, Log) and e.kind == "usul_tolak" for e in out.effects)
+    closed = advance(out.case, Reply(3, "c", "Tolak: bukan kewenangan kecamatan, urusan PLN"), NOW, sop)
+    assert closed.case.state == "rejected"
+
+
+def test_a_rejection_without_email_is_a_letter_for_the_print_queue():
+    out = advance(Case("X", step=3, has_email=False), Reply(3, "c", "Tolak: urusan PLN"), NOW, load_procedure())
+    assert out.case.state == "rejected"
+    letters = [e for e in out.effects if isinstance(e, IssueLetter)]
+    assert len(letters) == 1 and "urusan PLN" in letters[0].answer
+
+
+def test_lengkapi_pauses_and_any_later_action_resumes():
+    from sop.engine import Lapsed, Pause, Resume
+
+    sop = load_procedure()
+    out = advance(Case("X", step=2), Reply(2, "s", "Lengkapi: foto lokasi dan alamat lengkap"), NOW, sop)
+    assert out.case.paused and out.case.step == 2 and Pause("foto lokasi dan alamat lengkap") in out.effects
+    assert Notify("permintaan_kelengkapan", "complainant", 2, {"what": "foto lokasi dan alamat lengkap"}) in out.effects
+    phone = advance(Case("X", step=2, has_email=False), Reply(2, "s", "Lengkapi: alamat"), NOW, sop)
+    assert Notify("hubungi_pengadu", "jfu", 2, {"what": "alamat"}) in phone.effects
+    resumed = advance(out.case, Reply(2, "s", "Seksi: Pemerintahan"), NOW, sop, SECTIONS)
+    assert Resume() in resumed.effects and not resumed.case.paused and resumed.case.step == 3
+    lapsed = advance(out.case, Lapsed(), NOW, sop)
+    assert lapsed.case.state == "closed" and Notify("ditutup_tanpa_kelengkapan", "complainant", 2) in lapsed.effects
+
+
+def test_perpanjang_extends_within_what_the_sop_allows():
+    from sop.engine import Extend
+
+    sop = load_procedure()
+    out = advance(Case("X", step=3), Reply(3, "c", "Perpanjang: 5 hari kerja, menunggu hasil survei"), NOW, sop)
+    assert out.case.step == 3 and Extend(5, "menunggu hasil survei") in out.effects and out.case.extended_days == 5
+    assert Notify("perpanjangan", "complainant", 3, {"days": 5, "reason": "menunggu hasil survei"}) in out.effects
+    again = advance(out.case, Reply(3, "c", "Perpanjang: 6 hari kerja, cuaca"), NOW, sop)
+    assert not again.acted and again.effects[0].template == "perpanjangan_ditolak"
+    at_two = advance(Case("X", step=2), Reply(2, "s", "Perpanjang: 2 hari kerja, x"), NOW, sop)
+    assert not at_two.acted  # not a keyword of step 2: the line is dropped, nothing else was written
 
 
 def test_delivery_sends_the_letter_and_closes():

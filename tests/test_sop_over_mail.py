@@ -50,7 +50,14 @@ def test_camat_sends_back_to_the_sekretaris_with_a_reason(env):
 
 def test_reject_closes_as_rejected_and_tells_the_citizen_politely(env):
     number = start(env)
+    # The Sekretaris only proposes; the Camat sees the proposal and decides.
     through(env, number, ("sekretaris", 2, "Tolak: jalan provinsi, kewenangan Dinas PUPR Provinsi Kaltim"))
+    row = env.complaint(number)
+    assert (row["state"], row["step"]) == ("open", 3)
+    assert not [m for m in env.inbox(env.cast.citizens[0][1]) if "Tindak Lanjut Pengaduan" in m.subject]
+    routing = env.routing("camat", number, 3)
+    assert "USUL PENOLAKAN" in routing.text and "Dinas PUPR Provinsi Kaltim" in routing.text
+    through(env, number, ("camat", 3, "Tolak: jalan provinsi, kewenangan Dinas PUPR Provinsi Kaltim"))
     row = env.complaint(number)
     assert (row["state"], row["step"]) == ("rejected", None)
     told = [m for m in env.inbox(env.cast.citizens[0][1]) if "Tindak Lanjut Pengaduan" in m.subject]
@@ -64,7 +71,10 @@ def test_meeting_with_a_date_sends_calendar_invitations(env):
     through(env, number, ("sekretaris", 2, "Sudah diklarifikasi.\nSeksi: Pelayanan Umum"),
             ("camat", 3, "Bahas bersama.\nRapat: ya, 15-12-2026 pukul 09.30"))
     row = env.complaint(number)
-    assert row["meeting"] == 1 and row["step"] == 4
+    # The meeting comes before the decision: step 3 stays open, the Sekretaris writes nothing yet.
+    assert row["meeting"] == 1 and row["step"] == 3 and env.routing("sekretaris", number, 4) is None
+    assert any("Rapat dinas telah dijadwalkan" in m.text for m in env.inbox(env.official("camat")[1])
+               if "Tercatat: langkah 3" in " ".join(m.subject.split()))
     people = [env.official("camat")[1], env.official("sekretaris")[1], env.cast.sections[2][2]]
     for address in people:
         [invite] = [m for m in env.inbox(address) if "Undangan rapat dinas" in m.subject]
@@ -74,6 +84,10 @@ def test_meeting_with_a_date_sends_calendar_invitations(env):
         assert start_at == dt.datetime(2026, 12, 15, 9, 30, tzinfo=env.config.clock.tz)
         attendees = {str(a).removeprefix("mailto:") for a in event.get("attendee")}
         assert attendees == set(people)
+    # After the meeting, the Camat replies to the same task with the decision.
+    through(env, number, ("camat", 3, "Hasil rapat: perbaikan oleh kelurahan pekan depan."))
+    row = env.complaint(number)
+    assert row["step"] == 4 and "Hasil rapat" in env.routing("sekretaris", number, 4).text
 
 
 def test_confidential_complaint_hides_the_complainant_from_the_section(env):
@@ -120,6 +134,9 @@ def test_a_plt_camat_receives_open_tasks_acts_and_signs_then_loses_the_role(env)
     env.cycle()
     assert env.complaint(number)["step"] == 4
     through(env, number, ("sekretaris", 4, "Perbaikan dilakukan pekan ini."))
+    [approval] = [m for m in env.inbox(plt[1]) if f"[{number}] Tugas langkah 4a" in " ".join(m.subject.split())]
+    env.rig.send(reply_to(approval, plt, "Setuju"))  # the Plt. approves what they sign
+    env.cycle()
     from letters.render import letter_text
 
     text = letter_text(open(env.complaint(number)["letter_path"], "rb").read())

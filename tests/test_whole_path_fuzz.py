@@ -55,7 +55,9 @@ def office(rig):
     make_key(folder / "data" / "files" / "kunci" / "segel-kantor.key")
     cfg = load_config(path)
     # One sender writes every example: no flood limits here (tests/test_attacks.py has them).
-    cfg = replace(cfg, intake=replace(cfg.intake, hold_after=0, ack_per_hour=10**6))
+    # No PDF of each konsep: LibreOffice takes a second a letter (its own test is below).
+    cfg = replace(cfg, intake=replace(cfg.intake, hold_after=0, ack_per_hour=10**6),
+                  letters=replace(cfg.letters, pdf=False))
     office = Office(cfg, Book(cfg.database))
     yield office
     office.book.close()
@@ -70,7 +72,8 @@ def _play(office, subject: str, name: str, answer: str) -> dict:
     now = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.timezone.utc)
     process_raw(office, _raw((name, "warga.fuzz@warga.test"), cfg.mailbox.address, subject, "Isi."), now)
     row = office.book.complaints()[-1]
-    replies = {2: "Klarifikasi.\nSeksi: Pemerintahan", 3: "Diputuskan.", 4: answer, 5: "Diserahkan langsung."}
+    replies = {2: "Klarifikasi.\nSeksi: Pemerintahan", 3: "Diputuskan.", 4: answer, 6: "Setuju",
+               5: "Diserahkan langsung."}
     local, _, domain = cfg.mailbox.address.partition("@")
     for step, text in replies.items():
         task = office.book.current_task(row["id"])
@@ -110,7 +113,7 @@ def test_any_text_in_subject_name_and_answer_makes_a_letter_with_only_the_answer
     row = _play(office, subject, name, answer)
     recorded = [e["text"] for e in office.book.events(row["id"]) if e["kind"] == "langkah" and e["step"] == 4]
     if not row["letter_path"]:  # an answer with nothing but quotes or blanks: the Sekretaris is asked again
-        assert not recorded and row["step"] == 4
+        assert not recorded and row["step"] == 4 and not row["draft"]
         return
     data = Path(row["letter_path"]).read_bytes()
     doc = Document(io.BytesIO(data))

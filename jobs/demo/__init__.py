@@ -87,6 +87,7 @@ SCRIPT = {
         "Surat pengantar Bapak telah diselesaikan dan dapat diambil di Kantor Kelurahan Handil Bakti.\n\n"
         "Kami telah menetapkan bahwa surat pengantar diselesaikan paling lama 1 (satu) hari kerja "
         "sejak berkas lengkap diterima."),
+    6: ("Setuju", "Setuju.\nMohon dipantau pelaksanaannya."),  # step 4a: the Camat approves the konsep
     5: ("Jawaban telah dikirim melalui surel dan salinannya diarsipkan.",
         "Jawaban telah dikirim melalui surel; pengadu juga dihubungi melalui telepon."),
 }
@@ -171,7 +172,7 @@ def inbox(rig: MailRig, address: str, password: str = PASSWORD):
         return list(box.fetch(AND(all=True), mark_seen=False))
 
 
-def find_routing(rig: MailRig, address: str, number: str, step: int):
+def find_routing(rig: MailRig, address: str, number: str, step: int | str):
     """The routing email for `number`'s step in the official's mailbox, or None."""
     marker = f"[{number}] Tugas langkah {step} "
     found = [m for m in inbox(rig, address) if " ".join(m.subject.split()).startswith(marker)]
@@ -198,15 +199,22 @@ def _play_steps(rig: MailRig, office, numbers: list[str], echo) -> None:
     from jobs.daemon import run_once
 
     cfg = office.config
-    for step in (2, 3, 4, 5):
+    step = cfg.procedure.next_step(1).no  # type: ignore[union-attr]
+    while True:  # in the SOP's order: 2, 3, 4, the approval 4a, 5
         official = cfg.directory.official(cfg.procedure.step(step).role)
         for index, number in enumerate(numbers):
-            routing = find_routing(rig, official.email, number, step)
+            label = cfg.procedure.label(step)
+            routing = find_routing(rig, official.email, number, label)
             if routing is None:
-                raise RuntimeError(f"surel tugas langkah {step} untuk {number} tidak ditemukan")
+                raise RuntimeError(f"surel tugas langkah {label} untuk {number} tidak ditemukan")
             rig.send(reply_to(routing, (official.name, official.email), SCRIPT[step][index]))
         run_once(office)
-        echo(f"Langkah {step}: {official.title} membalas surel tugas; {cfg.procedure.step(step).output.lower()}.")
+        echo(f"Langkah {cfg.procedure.label(step)}: {official.title} membalas surel tugas; "
+             f"{cfg.procedure.step(step).output.lower()}.")
+        nxt = cfg.procedure.next_step(step)
+        if nxt is None:
+            break
+        step = nxt.no
 
 
 def _show_results(console, rig: MailRig, office, docs: list[dict], echo) -> None:

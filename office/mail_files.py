@@ -1,0 +1,41 @@
+"""The files a mail carries: the signed letter (a PDF for the citizen), the konsep for the
+signer, and the enclosures the answer came with."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from letters.mail import Attachment
+from letters.pdf import pdf_of
+from office.base import Office, safe_name
+
+
+def konsep_files(office: Office, row: dict, now: dt.datetime) -> tuple[Attachment, ...]:
+    """The konsep for the signer: the Word file, and its PDF where LibreOffice can make one."""
+    from office.issuing import render_konsep
+
+    name = f"konsep-jawaban-{safe_name(row['number'])}"
+    data = render_konsep(office, row, now)
+    files = [Attachment(filename=f"{name}.docx", data=data)]
+    pdf = pdf_of(data) if office.config.letters.pdf else None
+    if pdf:
+        files.insert(0, Attachment(filename=f"{name}.pdf", data=pdf, maintype="application", subtype="pdf"))
+    return (*files, *enclosures(office, row))
+
+
+def letter_files(office: Office, row: dict) -> tuple[Attachment, ...]:
+    """The letter and its enclosures, as they go to the JFU and the complainant."""
+    letter = Attachment(filename=f"surat-jawaban-{safe_name(row['letter_number'])}.docx",
+                        data=Path(row["letter_path"]).read_bytes())
+    return (letter, *enclosures(office, row))
+
+
+def enclosures(office: Office, row: dict) -> tuple[Attachment, ...]:
+    """The files sent with the answer, as the letter's enclosures (lampiran)."""
+    return tuple(
+        Attachment(filename=re.sub(r"[\\/\x00-\x1f]", "_", f["filename"]) or f"lampiran-{i}",
+                   data=Path(f["path"]).read_bytes(),
+                   maintype=f["content_type"].split("/")[0], subtype=f["content_type"].split("/")[-1])
+        for i, f in enumerate(office.book.attachments(row["id"], "lampiran_surat"), start=1) if f["path"])
