@@ -13,11 +13,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from intake.parse import Attachment
+from intake.text import clean_text
 from office.apply import act_for
 from office.base import Office
 from office.issuing import write_dossier
 from office.notices import reroute
-from office.recording import NewComplaint, record_complaint, release_held
+from office.recording import NewComplaint, add_addition, record_complaint, release_held
 from sop.directory import Official, mailbox_of
 from sop.engine import awaits_delivery
 from sop.terms import CHANNELS, OPEN
@@ -70,11 +71,26 @@ def record_action(office: Office, number: str, text: str, officer: str, now: dt.
         row, acted = act_for(office, row, task, text, f"petugas {officer} atas nama {holder.title} {holder.name}",
                              now)
         if not acted:
-            raise Refused("Teks tindakan kosong; tidak ada yang dicatat.")
+            step = office.config.procedure.step(task["step"])
+            raise Refused("Langkah persetujuan memerlukan baris \"Setuju\" atau \"Perbaiki: <catatan>\"; tidak ada "
+                          "yang dicatat." if step.approval else "Teks tindakan kosong; tidak ada yang dicatat.")
         office.book.add_event(row["id"], now, task["step"], f"petugas {officer}", "dicatat_petugas",
                               f"Tindakan langkah {task['step']} dicatat oleh petugas {officer} atas nama "
                               f"{holder.title} {holder.name}, di luar surel.")
     return Recorded(row, task["step"], holder)
+
+
+def record_addition(office: Office, number: str, text: str, officer: str, now: dt.datetime) -> dict:
+    """What a complainant without email told staff (by phone, at the desk) to complete their
+    complaint: recorded as their addition, and a step waiting for it runs again."""
+    text = clean_text(text).strip()
+    if not text:
+        raise Refused("Keterangan tambahan kosong; tidak ada yang dicatat.")
+    with office.book.transaction():
+        row = _complaint(office, number)
+        if row["state"] != OPEN:
+            raise Refused(f"Pengaduan {number} sudah ditutup; keterangan tambahan tidak dicatat.")
+        return add_addition(office, row, f"pengadu, dicatat oleh petugas {officer}", text, 0, now)
 
 
 def dispatch_letter(office: Office, reference: str, way: str, note: str, officer: str,

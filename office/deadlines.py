@@ -10,11 +10,13 @@ import datetime as dt
 import logging
 
 from letters.dates import waktu
+from office.apply import act
 from office.base import Office, staff_role
 from office.notices import alert_staff, escalate, remind, reroute
 from sop.book import parse_iso
 from sop.clock import next_nudge, next_nudge_at
-from sop.engine import SYSTEM
+from sop.engine import SYSTEM, Lapsed
+from sop.procedure import Duration
 from sop.terms import OPEN
 
 log = logging.getLogger(__name__)
@@ -36,11 +38,26 @@ def follow_delegations(office: Office, now: dt.datetime, since: dt.datetime | No
     return moved
 
 
+def close_silent(office: Office, now: dt.datetime) -> int:
+    """Close the complaints whose complainant did not answer `Lengkapi:` within `[sop]
+    silence_days` working days, and tell them (SP4N-LAPOR!'s practice); returns how many."""
+    cfg = office.config
+    closed = 0
+    for row in office.book.paused_complaints():
+        if now < cfg.clock.add(parse_iso(row["paused_at"]), Duration(cfg.silence_days, "days")):
+            continue
+        with office.book.transaction():
+            act(office, row, Lapsed(), now)
+        closed += 1
+    return closed
+
+
 def check_deadlines(office: Office, now: dt.datetime) -> int:
     """Send the reminders and escalations that are due; returns how many went out."""
     cfg = office.config
     follow_delegations(office, now, office.last_sweep)
     office.last_sweep = now
+    close_silent(office, now)
     if not cfg.clock.is_open(now):
         return 0  # nudges go out in office hours only (next_nudge would say None to each task)
     count = 0

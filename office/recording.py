@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from intake.parse import Attachment, Incoming
 from intake.text import clean_line, clean_text
-from office.apply import act
+from office.apply import act, resume
 from office.attachments import store_attachments
 from office.base import Office
 from office.notices import HOUR, alert_staff, pass_on_note, tell_holder_of_addition
@@ -132,12 +132,24 @@ def release_held(office: Office, row: dict, who: str, now: dt.datetime) -> dict:
 
 def add_followup(office: Office, row: dict, msg: Incoming, text: str, now: dt.datetime) -> None:
     """A citizen's addition: into the history, its attachments kept, the official told."""
-    book = office.book
-    book.add_event(row["id"], now, row["step"], msg.from_addr, "tambahan", text)
     store_attachments(office, row["id"], msg.key, msg.attachments, now)
+    add_addition(office, row, msg.from_addr, text, len(msg.attachments), now)
+
+
+def add_addition(office: Office, row: dict, who: str, text: str, files: int, now: dt.datetime) -> dict:
+    """What the complainant adds (by mail, or told to staff): in the history, passed on to the
+    official who holds the step, and, when the step waited for it (`Lengkapi:`), its clock
+    runs again."""
+    book = office.book
+    book.add_event(row["id"], now, row["step"], who, "tambahan", text)
+    if row["state"] == OPEN and row.get("paused_at"):
+        row = resume(office, row, now)
+        book.add_event(row["id"], now, row["step"], SYSTEM, "dilanjutkan",
+                       "Pengadu melengkapi keterangannya; waktu langkah berjalan kembali.")
     task = book.current_task(row["id"]) if row["state"] == OPEN else None
     if task is not None:
-        tell_holder_of_addition(office, row, task, text, len(msg.attachments), now)
+        tell_holder_of_addition(office, row, task, text, files, now)
+    return row
 
 
 def add_official_note(office: Office, row: dict, msg: Incoming, author: Official, text: str,

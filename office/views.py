@@ -6,6 +6,7 @@ import datetime as dt
 
 from office.base import Office, due_of
 from sop.book import parse_iso
+from sop.procedure import Duration
 
 
 def _local(office: Office, text: str | None) -> str | None:
@@ -33,10 +34,12 @@ def complaint_json(office: Office, row: dict, now: dt.datetime, *, detail: bool 
         "letter": row["letter_path"],
         "letter_number": row["letter_number"],
         "due_at": due.astimezone(tz).isoformat(timespec="seconds") if due else None,
-        "late": bool(due and now > due),
+        "late": bool(due and now > due and not row["paused_at"]),
         "closed_at": _local(office, row["closed_at"]),
         "held_at": _local(office, row["held_at"]),  # held for staff (a burst from one sender)
         "pokok": row["pokok"],
+        "step_label": office.config.procedure.label(row["step"]) if row["state"] == "open" and row["step"] else None,
+        "paused": paused(office, row),
     }
     if doc["step"]:
         role = office.config.procedure.step(doc["step"]).role
@@ -52,6 +55,17 @@ def complaint_json(office: Office, row: dict, now: dt.datetime, *, detail: bool 
     return doc
 
 
+def paused(office: Office, row: dict) -> dict | None:
+    """The step's clock stopped for the complainant (`Lengkapi:`): since when, what was asked,
+    and when the complaint closes without an answer; None when the clock runs."""
+    if not row["paused_at"] or row["state"] != "open":
+        return None
+    cfg = office.config
+    closes = cfg.clock.add(parse_iso(row["paused_at"]), Duration(cfg.silence_days, "days"))
+    return {"since": _local(office, row["paused_at"]), "reason": row["pause_reason"],
+            "closes_at": closes.astimezone(cfg.clock.tz).isoformat(timespec="seconds")}
+
+
 def waiting_for(office: Office, row: dict, now: dt.datetime) -> dict | None:
     """Who holds the complaint now and until when: the open task's role, its holder (a
     delegate too), since when and the due time; None when nothing waits for an official."""
@@ -60,7 +74,8 @@ def waiting_for(office: Office, row: dict, now: dt.datetime) -> dict | None:
         return None
     holder = office.holder(task["role"], now)
     return {"role": task["role"], "title": holder.delegation or holder.title, "name": holder.name,
-            "email": task["official"], "step": task["step"], "since": _local(office, task["opened_at"]),
+            "email": task["official"], "step": task["step"],
+            "step_label": office.config.procedure.label(task["step"]), "since": _local(office, task["opened_at"]),
             "due_at": _local(office, task["due_at"])}
 
 

@@ -3,6 +3,7 @@ fresh office per test with its own mail domain, config, book and files."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -105,13 +106,14 @@ class Env:
         return self.office.book.complaint(number)
 
 
-@pytest.fixture
-def env(rig):
+@contextlib.contextmanager
+def make_env(rig, extra: str = ""):
+    """A fresh office on the rig; `extra` is appended to its configuration file."""
     cast = Cast(domain=f"k{next(_domains)}.test")
     directory = Path(tempfile.mkdtemp(prefix="pgd-test-"))
     signature = directory / "ttd.png"
     signature.write_bytes(signature_png())
-    path = write_config(directory, rig, signature, cast)
+    path = write_config(directory, rig, signature, cast, extra=extra)
     make_key(directory / "data" / "files" / "kunci" / "segel-kantor.key")
     config = load_config(path)
     office = Office(config, Book(config.database))
@@ -122,3 +124,9 @@ def env(rig):
     office.book.close()
     shutil.rmtree(directory, ignore_errors=True)
     assert not leaks, leaks  # every test's mail is walked: a live token only to its holder
+
+
+@pytest.fixture
+def env(rig):
+    with make_env(rig) as made:
+        yield made

@@ -76,6 +76,25 @@ def langkah(ctx, number: str, teks: str, petugas: str | None) -> None:
     send_now(office, now)
 
 
+@click.command(cls=Command, help="Catat keterangan tambahan dari pengadu (misalnya yang disampaikan lewat telepon).")
+@click.argument("number", metavar="NOMOR")
+@click.option("--teks", required=True, help="Keterangan tambahan dari pengadu.")
+@click.option("--petugas", default=None, help="Nama petugas yang mencatat (bawaan: pengguna sistem).")
+@click.pass_context
+def tambahan(ctx, number: str, teks: str, petugas: str | None) -> None:
+    import getpass
+
+    from office.commands import record_addition
+    from sop.clock import utcnow
+
+    office = open_office(ctx)
+    now = utcnow()
+    with refusals():
+        record_addition(office, number, teks, petugas or getpass.getuser(), now)
+    click.echo(f"Keterangan tambahan untuk {number} dicatat dan diteruskan kepada pejabat yang menanganinya.")
+    send_now(office, now)
+
+
 @click.group(cls=Group, invoke_without_command=True,
             help="Pelaksana tugas (Plt.) atau pelaksana harian (Plh.) suatu peran.")
 @click.pass_context

@@ -1,0 +1,175 @@
+"""The SOP as the office runs it, over the real rig: the signer's approval and its
+correction, a clock paused for the complainant and resumed or closed by silence, an
+extension, a rejection for a complainant without email, and the Sekretaris signing a.n."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+from docx import Document
+
+from jobs.demo import reply_to
+from letters.render import letter_text
+from office.deadlines import close_silent
+from sop.book import iso, parse_iso
+from sop.procedure import Duration
+from tests.test_attacks import start
+from tests.test_cli import pengaduan
+from tests.test_sop_over_mail import subjects, through
+
+CLARIFIED = ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan")
+
+
+def show(env, number) -> dict:
+    result = pengaduan("--config", str(env.config_path), "lihat", number, "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_perbaiki_returns_the_konsep_to_its_writer_and_only_the_approved_text_is_signed(env):
+    number = start(env)
+    through(env, number, CLARIFIED, ("camat", 3, "Perbaiki lampu."), ("sekretaris", 4, "Lampu diperbaiki."))
+    waiting = show(env, number)["waiting_for"]
+    assert (waiting["role"], waiting["step_label"]) == ("camat", "4a")
+    assert waiting["email"] == env.official("camat")[1]
+
+    through(env, number, ("camat", "4a", "Perbaiki: sebutkan tanggal dan pelaksananya"))
+    row = env.complaint(number)
+    assert row["step"] == 4 and row["letter_number"] is None and not env.office.book.letters_of(row["id"])
+    again = env.routing("sekretaris", number, 4)
+    assert "sebutkan tanggal dan pelaksananya" in again.text and "dikembalikan untuk diperbaiki" in again.text
+
+    through(env, number, ("sekretaris", 4, "Lampu diperbaiki oleh Kelurahan Rawa Makmur pada 10 Desember 2026."))
+    konsep = env.routing("camat", number, "4a")
+    assert "10 Desember 2026" in konsep.text and "Lampu diperbaiki.\n" not in konsep.text
+    pdfs = [a for a in konsep.attachments if a.filename.endswith(".pdf")]
+    assert pdfs and pdfs[0].payload.startswith(b"%PDF"), "the signer reads the konsep as a PDF too"
+
+    through(env, number, ("camat", "4a", "Setuju."))
+    row = env.complaint(number)
+    assert row["step"] == 5 and row["letter_number"]
+    text = letter_text(Path(row["letter_path"]))
+    assert "10 Desember 2026" in text and "KONSEP" not in text
+    assert Document(row["letter_path"]).inline_shapes, "the signature image comes with the approval"
+    [letter] = env.office.book.letters_of(row["id"])  # one number: the corrected konsep took none
+    assert letter["number"] == row["letter_number"]
+
+
+def test_a_reply_that_neither_approves_nor_corrects_leaves_the_konsep_waiting(env):
+    number = start(env)
+    through(env, number, CLARIFIED, ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Jawaban."),
+            ("camat", "4a", "Nanti saya pelajari dulu."))
+    row = env.complaint(number)
+    assert row["step"] == 6 and row["letter_number"] is None
+    assert any("Mohon tuliskan Setuju atau Perbaiki" in s for s in subjects(env, env.official("camat")[1]))
+
+
+def test_when_the_sekretaris_signs_there_is_no_approval_step(rig):
+    from tests.conftest import make_env
+
+    with make_env(rig, '[letters]\nsigner = "sekretaris"\n') as env:
+        number = start(env)
+        through(env, number, CLARIFIED, ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Jawaban langsung."))
+        row = env.complaint(number)
+        assert row["step"] == 5 and row["letter_number"]
+        text = letter_text(Path(row["letter_path"]))
+        assert "a.n. CAMAT PALARAN" in text and env.official("sekretaris")[0] in text
+        assert env.routing("camat", number, "4a") is None
+
+
+def test_lengkapi_pauses_the_clock_until_the_complainant_answers(env):
+    number = start(env)
+    env.reply("sekretaris", number, 2, "Lengkapi: alamat lengkap lokasi lampu dan fotonya")
+    env.cycle()
+    citizen = env.cast.citizens[0][1]
+    [asked] = [m for m in env.inbox(citizen) if "Permohonan Kelengkapan" in m.subject]
+    assert "alamat lengkap lokasi lampu" in asked.text and "10 hari kerja" in asked.text
+    doc = show(env, number)
+    assert doc["paused"]["reason"] == "alamat lengkap lokasi lampu dan fotonya" and doc["step"] == 2
+    assert not doc["late"]
+    row = env.complaint(number)
+    task = env.office.book.current_task(row["id"])
+    assert task["next_nudge_at"] is None  # no reminders while the complainant is asked
+
+    # A day later (in the book's time) the complainant answers by replying to our mail.
+    env.office.book.conn.execute("UPDATE complaints SET paused_at = ? WHERE id = ?",
+                                 (iso(parse_iso(row["paused_at"]) - dt.timedelta(days=1)), row["id"]))
+    env.office.book.conn.commit()
+    env.rig.send(reply_to(asked, env.cast.citizens[0][:2], "Lokasinya Jl. Mangga RT 12, depan masjid."))
+    env.cycle()
+    doc = show(env, number)
+    assert doc["paused"] is None and doc["step"] == 2
+    new_task = env.office.book.current_task(row["id"])
+    assert new_task["id"] == task["id"] and parse_iso(new_task["due_at"]) > parse_iso(task["due_at"])
+    told = [m for m in env.inbox(env.official("sekretaris")[1]) if "Keterangan tambahan" in m.subject]
+    assert told and "depan masjid" in told[-1].text
+    through(env, number, CLARIFIED)
+    assert env.complaint(number)["step"] == 3
+
+
+def test_without_an_answer_within_the_silence_period_the_complaint_closes_and_the_citizen_is_told(env):
+    number = start(env)
+    through(env, number, CLARIFIED, ("camat", 3, "Lengkapi: bukti pembayaran retribusi"))
+    row = env.complaint(number)
+    assert row["step"] == 3 and row["paused_at"]
+    assert close_silent(env.office, parse_iso(row["paused_at"]) + dt.timedelta(days=5)) == 0
+    assert close_silent(env.office, parse_iso(row["paused_at"]) + dt.timedelta(days=20)) == 1
+    from jobs.outgoing import send_outbox
+
+    send_outbox(env.office, parse_iso(row["paused_at"]) + dt.timedelta(days=20))
+    row = env.complaint(number)
+    assert row["state"] == "closed" and row["paused_at"] is None
+    assert any("Penutupan Pengaduan" in s for s in subjects(env, env.cast.citizens[0][1]))
+    assert env.office.book.current_task(row["id"]) is None
+
+
+def test_perpanjang_moves_the_deadline_and_tells_the_citizen_within_the_sop_limit(env):
+    number = start(env)
+    through(env, number, CLARIFIED)
+    row = env.complaint(number)
+    before = parse_iso(env.office.book.current_task(row["id"])["due_at"])
+    through(env, number, ("camat", 3, "Perpanjang: 5 hari kerja, menunggu hasil survei Dinas PUPR"))
+    task = env.office.book.current_task(row["id"])
+    assert task["step"] == 3 and task["extended_days"] == 5
+    assert parse_iso(task["due_at"]) == env.config.clock.add(before, Duration(5, "days"))
+    [told] = [m for m in env.inbox(env.cast.citizens[0][1]) if "Perpanjangan Waktu" in m.subject]
+    assert "menunggu hasil survei Dinas PUPR" in told.text and "5 hari kerja" in told.text
+    through(env, number, ("camat", 3, "Perpanjang: 6 hari kerja, cuaca"))
+    assert env.office.book.current_task(row["id"])["extended_days"] == 5
+    assert any("Perpanjangan waktu belum dapat dicatat" in s for s in subjects(env, env.official("camat")[1]))
+
+
+def test_a_rejection_without_email_is_a_letter_waiting_in_the_print_queue(env):
+    result = pengaduan("--config", str(env.config_path), "catat", "--saluran", "langsung", "--nama", "Pak Darto",
+                       "--alamat", "Jl. Nangka No. 3, Palaran", "--pokok", "Jalan tol rusak",
+                       "--isi", "Jalan tol Balikpapan–Samarinda berlubang.")
+    assert result.returncode == 0, result.stderr
+    number = env.office.book.complaints()[-1]["number"]
+    through(env, number, ("sekretaris", 2, "Tolak: jalan tol, kewenangan badan usaha jalan tol"),
+            ("camat", 3, "Tolak: jalan tol adalah kewenangan badan usaha jalan tol dan BPJT"))
+    row = env.complaint(number)
+    assert row["state"] == "rejected" and row["letter_number"]
+    [waiting] = env.office.book.letters_awaiting_dispatch()
+    assert waiting["number"] == row["letter_number"]
+    text = letter_text(io.BytesIO(Path(row["letter_path"]).read_bytes()).getvalue())
+    assert "Pak Darto" in text and "BPJT" in text and "Jl. Nangka No. 3" in text
+    assert any(p.name.endswith(".docx") for p in env.config.outbox.iterdir())
+
+
+def test_staff_record_what_a_complainant_without_email_adds_and_the_clock_runs_again(env):
+    result = pengaduan("--config", str(env.config_path), "catat", "--saluran", "telepon", "--nama", "Bu Sari",
+                       "--telepon", "0812000111", "--pokok", "Air PDAM keruh", "--isi", "Air keruh sepekan.")
+    assert result.returncode == 0, result.stderr
+    number = env.office.book.complaints()[-1]["number"]
+    through(env, number, ("sekretaris", 2, "Lengkapi: alamat rumah pengadu"))
+    staff = env.official("jfu")[1]
+    assert any("Mohon hubungi pengadu" in s for s in subjects(env, staff))
+    assert show(env, number)["paused"]
+    added = pengaduan("--config", str(env.config_path), "tambahan", number, "--teks", "Jl. Durian RT 4, Rawa Makmur")
+    assert added.returncode == 0, added.stderr
+    assert show(env, number)["paused"] is None
+    refused = pengaduan("--config", str(env.config_path), "tambahan", "PGD/1999/0001", "--teks", "x")
+    assert refused.returncode == 1 and "tidak ada dalam buku" in refused.stderr
