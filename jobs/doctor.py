@@ -21,7 +21,9 @@ class Check:
 
 
 def run_checks(cfg: Config, *, send_test_mail: bool = False) -> list[Check]:
-    checks: list[Check] = [Check("konfigurasi", True, f"{cfg.path} terbaca, SOP {len(cfg.procedure.steps)} langkah")]
+    checks: list[Check] = [Check("konfigurasi", True, f"{cfg.path} terbaca, SOP {cfg.procedure.main_steps} langkah"
+                                   + (f" dan {len(cfg.procedure.steps) - cfg.procedure.main_steps} langkah tambahan kantor"
+                                      if len(cfg.procedure.steps) > cfg.procedure.main_steps else ""))]
     checks.extend(_imap(cfg))
     checks.extend(_oauth(cfg))
     checks.append(_smtp(cfg, send_test_mail))
@@ -30,6 +32,7 @@ def run_checks(cfg: Config, *, send_test_mail: bool = False) -> list[Check]:
     checks.append(_templates())
     checks.append(_key(cfg))
     checks.append(_signer(cfg))
+    checks.append(_office_suite(cfg))
     checks.append(_clock(cfg))
     checks.extend(_disk(cfg))
     return checks
@@ -188,6 +191,27 @@ def _signer(cfg: Config) -> Check:
         return Check("penanda tangan surat", False, f"[roles.{role}] {signer.name}: belum ada {' dan '.join(missing)}",
                      f"isi {' dan '.join(missing)} pada [roles.{role}]: blok tanda tangan surat memuat pangkat dan NIP")
     return Check("penanda tangan surat", True, f"{signer.title} {signer.name}, {signer.rank}, NIP {signer.nip}")
+
+
+def _office_suite(cfg: Config) -> Check:
+    """The citizen receives the letter as a PDF: LibreOffice and Arial-metric fonts must be there."""
+    from letters.pdf import libreoffice
+
+    name = "PDF surat (LibreOffice)"
+    if not cfg.letters.pdf:
+        return Check(name, True, "[letters] pdf = false: pengadu menerima berkas Word", warning=True)
+    if libreoffice() is None:
+        return Check(name, False, "LibreOffice tidak terpasang: surat jawaban tidak dapat dikirim sebagai PDF",
+                     "pasang paket Debian libreoffice-writer-nogui dan fonts-liberation2 (./quickstart setup)")
+    fonts = shutil.which("fc-list")
+    if fonts:
+        import subprocess
+
+        listed = subprocess.run([fonts, ":family=Liberation Sans"], capture_output=True, text=True).stdout
+        if not listed.strip():
+            return Check(name, False, "huruf Liberation Sans (setara Arial) tidak terpasang; tata letak PDF bergeser",
+                         "pasang paket Debian fonts-liberation2")
+    return Check(name, True, f"{libreoffice()} dengan huruf setara Arial")
 
 
 def _key(cfg: Config) -> Check:

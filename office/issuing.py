@@ -184,12 +184,8 @@ def make_pdfs(office: Office) -> int:
         return 0
     made = 0
     for letter in office.book.letters_without_pdf():
-        docx = Path(letter["path"])
         try:
-            pdf = to_pdf(docx)
-            if cfg.letters.pades_certificate:
-                sign_pades(pdf, cfg.letters.pades_certificate, cfg.letters.pades_password,
-                           reason=f"Surat jawaban pengaduan nomor {letter['number']}", location=cfg.office_name)
+            pdf = letter_pdf(office, letter)
         except Exception:
             log.exception("PDF surat %s tidak dapat dibuat; dicoba lagi nanti", letter["number"])
             continue
@@ -197,3 +193,16 @@ def make_pdfs(office: Office) -> int:
             office.book.set_letter_pdf(letter["id"], str(pdf))
         made += 1
     return made
+
+
+def letter_pdf(office: Office, letter: dict) -> Path:
+    """The letter's PDF beside its .docx (PAdES-signed when the office has a certificate),
+    made now when it is not there yet; raises when LibreOffice cannot make it."""
+    if letter["pdf_path"] and Path(letter["pdf_path"]).exists():
+        return Path(letter["pdf_path"])
+    cfg = office.config
+    pdf = to_pdf(Path(letter["path"]))
+    if cfg.letters.pades_certificate:
+        sign_pades(pdf, cfg.letters.pades_certificate, cfg.letters.pades_password,
+                   reason=f"Surat jawaban pengaduan nomor {letter['number']}", location=cfg.office_name)
+    return pdf

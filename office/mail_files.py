@@ -25,6 +25,23 @@ def konsep_files(office: Office, row: dict, now: dt.datetime) -> tuple[Attachmen
     return (*files, *enclosures(office, row))
 
 
+def citizen_letter_files(office: Office, row: dict) -> tuple[Attachment, ...]:
+    """What the complainant receives: the signed letter as a PDF (never the editable .docx,
+    which the office keeps), and the enclosures. Only an office that turned PDFs off
+    (`[letters] pdf = false`) sends the Word file."""
+    from office.issuing import letter_pdf
+
+    if not office.config.letters.pdf:
+        return letter_files(office, row)
+    letter = office.book.current_letter(row["id"])
+    assert letter is not None  # the delivery mail follows the letter
+    pdf = letter_pdf(office, letter)
+    if letter["pdf_path"] != str(pdf):
+        office.book.set_letter_pdf(letter["id"], str(pdf))
+    return (Attachment(filename=f"surat-jawaban-{safe_name(row['letter_number'])}.pdf", data=pdf.read_bytes(),
+                       maintype="application", subtype="pdf"), *enclosures(office, row))
+
+
 def letter_files(office: Office, row: dict) -> tuple[Attachment, ...]:
     """The letter and its enclosures, as they go to the JFU and the complainant."""
     letter = Attachment(filename=f"surat-jawaban-{safe_name(row['letter_number'])}.docx",

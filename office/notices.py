@@ -18,7 +18,7 @@ from intake.parse import Incoming
 from letters.dates import waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
 from office.base import Actor, Office, due_of, new_token, recipient
-from office.mail_files import konsep_files, letter_files
+from office.mail_files import citizen_letter_files, konsep_files, letter_files
 from sop.book import parse_iso
 from sop.clock import next_nudge_at
 from sop.directory import Official, mailbox_of
@@ -159,7 +159,7 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
         context["due"] = waktu(due_of(office.book, row), cfg.clock.tz) if due_of(office.book, row) else "-"
     if effect.template == "surat_jawaban":
         context["letter_number"] = row["letter_number"]
-        attachments = letter_files(office, row)
+        attachments = citizen_letter_files(office, row)
     queue(office, row, effect.template, to, render_mail(effect.template, **context), now,
                in_reply_to=in_reply_to, auto_submitted=auto, attachments=attachments)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+from pathlib import Path
 
 from docx import Document
 
@@ -115,8 +117,15 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(env):
     final = [m for m in env.inbox(citizen) if "Jawaban atas Pengaduan" in m.subject]
     assert len(final) == 1
     assert final[0].from_ == env.cast.office
-    delivered = [a.payload for a in final[0].attachments if a.filename.endswith(".docx")]
-    assert delivered == [attachment.payload]
+    # The citizen receives the signed letter as a PDF, never the editable Word file the office keeps.
+    assert not [a for a in final[0].attachments if a.filename.endswith(".docx")]
+    [pdf] = [a for a in final[0].attachments if a.filename.endswith(".pdf")]
+    assert pdf.payload.startswith(b"%PDF")
+    printed = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.payload, capture_output=True,
+                             check=True).stdout.decode()
+    assert row["letter_number"] in printed and "Perbaikan kabel dijadwalkan pekan ini." in printed
+    [letter] = env.office.book.letters_of(row["id"])
+    assert letter["pdf_path"] and Path(letter["pdf_path"]).read_bytes() == pdf.payload
     kinds = [(e["step"], e["kind"]) for e in env.office.book.events(row["id"])]
     assert (5, "langkah") in kinds and (None, "selesai") in kinds
     tasks = env.office.book.tasks(row["id"])
