@@ -13,6 +13,7 @@ from letters.pdf import libreoffice, sign_pades, to_pdf
 from letters.render import LetterData, Signer, render_letter
 from letters.seal import seal
 from office.base import Office, safe_name
+from office.disposition import disposition_sheet
 from office.views import complaint_json
 from sop.book import parse_iso
 from sop.engine import SYSTEM
@@ -168,6 +169,7 @@ def write_dossier(office: Office, row: dict, now: dt.datetime) -> None:
     doc["letters"] = office.book.letters_of(row["id"])
     folder = private_dir(dossier_folder(office, letter["number"], letter["issued_at"]))
     (folder / "pengaduan.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    (folder / "lembar-disposisi.docx").write_bytes(disposition_sheet(office, row))
 
 
 def record_delivery(office: Office, row: dict, method: str, note: str, now: dt.datetime) -> None:

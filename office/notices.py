@@ -17,7 +17,8 @@ import re
 from intake.parse import Incoming
 from letters.dates import waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
-from office.base import Actor, Office, due_of, new_token, recipient
+from office.base import Actor, Office, due_of, new_token, recipient, safe_name
+from office.disposition import disposition_sheet
 from office.mail_files import citizen_letter_files, konsep_files, letter_files
 from sop.book import parse_iso
 from sop.clock import next_nudge_at
@@ -217,6 +218,11 @@ def send_routing(office: Office, row: dict, task: dict, official: Official, now:
     if step.attach_letter and row["letter_path"]:
         attachments = letter_files(office, row)
         context["attachment_note"] = f"Terlampir: surat jawaban nomor {row['letter_number']}."
+    if {"draft_letter", "issue_letter"} & set(step.on_done) and not step.approval:
+        # The writer of the answer gets the disposition sheet: every instruction so far, printable.
+        attachments += (Attachment(filename=f"lembar-disposisi-{safe_name(row['number'])}.docx",
+                                   data=disposition_sheet(office, row)),)
+        context["attachment_note"] = "Terlampir: lembar disposisi pengaduan ini."
     if step.approval and row["draft"]:
         attachments = konsep_files(office, row, now)
         context["attachment_note"] = "Terlampir: konsep surat jawaban (belum bernomor dan belum ditandatangani)."

@@ -67,7 +67,16 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(env):
     env.cycle()
     row = env.complaint(number)
     assert row["step"] == 4 and row["meeting"] == 1
-    assert "Koordinasikan dengan Dinas PUPR." in env.routing("sekretaris", number, 4).text
+    routing4 = env.routing("sekretaris", number, 4)
+    assert "Koordinasikan dengan Dinas PUPR." in routing4.text
+    # The writer of the answer gets the lembar disposisi: each instruction, by whom, to whom.
+    [sheet] = [a for a in routing4.attachments if a.filename.startswith("lembar-disposisi-")]
+    sheet_doc = Document(io.BytesIO(sheet.payload))
+    cells = [c.text for t in sheet_doc.tables for r in t.rows for c in r.cells]
+    assert "LEMBAR DISPOSISI" in [p.text for p in sheet_doc.paragraphs] and number in cells
+    assert "Koordinasikan dengan Dinas PUPR.\nRapat: ya" not in cells  # keyword lines are not instructions
+    assert any("Koordinasikan dengan Dinas PUPR." in c for c in cells)
+    assert any("kabel putus di tiga titik" in c for c in cells) and "Seksi Pemerintahan" in cells
 
     # Step 4: the Sekretaris writes the answer: a konsep, which goes to the Camat (the signer)
     # with the draft letter, unnumbered and unsigned.
@@ -126,6 +135,7 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(env):
     assert row["letter_number"] in printed and "Perbaikan kabel dijadwalkan pekan ini." in printed
     [letter] = env.office.book.letters_of(row["id"])
     assert letter["pdf_path"] and Path(letter["pdf_path"]).read_bytes() == pdf.payload
+    assert (Path(letter["path"]).parent / "lembar-disposisi.docx").exists()  # filed in the dossier
     kinds = [(e["step"], e["kind"]) for e in env.office.book.events(row["id"])]
     assert (5, "langkah") in kinds and (None, "selesai") in kinds
     tasks = env.office.book.tasks(row["id"])
