@@ -87,6 +87,7 @@ class Classification:
 OOO_SUBJECT = re.compile(
     r"^(auto(matic)?[ -]?(reply|response)|out of (the )?office|balasan otomatis|"
     r"sedang (di luar kantor|cuti)|di luar kantor|tidak di kantor|cuti)\b", re.IGNORECASE)
+FORWARDING_ID = "<surat-pelimpahan."  # our Message-IDs of a surat pelimpahan (office.forwarding)
 BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
 
 
@@ -97,6 +98,9 @@ def _own(m: Incoming, me: Identity):
 
 def _auto(m: Incoming, me: Identity):
     h = m.headers
+    if (h.get("auto-submitted", "").lower().startswith("auto-generated")
+            and any(me.is_ours(r) and r.lower().startswith(FORWARDING_ID) for r in (*m.in_reply_to, *m.references))):
+        return None  # another office's system answering our surat pelimpahan: its letter, not a robot's echo
     if h.get("auto-submitted", "no").lower() not in ("", "no"):
         return f"Auto-Submitted: {h['auto-submitted']}"
     if "x-autoreply" in h or "x-autorespond" in h:

@@ -47,3 +47,6 @@ class LetterData:
     tembusan: tuple[str, ...] = ()
     signing_note: str = ""
     you: str = "Saudara"  # how the body addresses the complainant (Bapak, Ibu, Saudara, Saudari)
+    kind: str = "jawaban"  # jawaban (the answer to the complainant) or pelimpahan (to the competent body)
+    complainant: str = ""  # pelimpahan: who complained ("Sdr. Siti Aminah")
+    competent_body: str = ""  # pelimpahan: the body the complaint is handed to

@@ -58,6 +58,23 @@ def answer_paragraphs(answer: str) -> list[str]:
     return out
 
 
+def _forwarding(letter: LetterData, subject: str, note: list[str]) -> dict:
+    """The body of a surat pelimpahan: the complaint handed to the body whose remit it is."""
+    return {
+        "opening": (f"Bersama ini kami sampaikan pengaduan {letter.complainant} tanggal "
+                    f"{tanggal(letter.complaint_date)} melalui {CHANNEL_IN_LETTER.get(letter.channel, letter.channel)} "
+                    f"yang tercatat pada kami dengan nomor {letter.complaint_number} perihal {subject}. Setelah kami "
+                    f"telaah, pengaduan tersebut merupakan kewenangan {letter.competent_body}, sehingga kami "
+                    f"limpahkan untuk ditindaklanjuti sesuai ketentuan peraturan perundang-undangan."
+                    + (" Catatan kami sebagai berikut:" if note else "")),
+        "answer": note,
+        "recourse": ("Isi pengaduan dan lampirannya kami sampaikan bersama surat ini. Kami mohon tanggapan atas "
+                     "pengaduan tersebut disampaikan kepada pengadu, dengan tembusan kepada kami melalui balasan "
+                     "surel pengantar surat ini."),
+        "closing": "Demikian kami sampaikan. Atas perhatian dan kerja samanya, kami ucapkan terima kasih.",
+    }
+
+
 def letter_context(letter: LetterData, head: Letterhead, signer: Signer) -> dict:
     answer = answer_paragraphs(letter.answer)
     subject = letter.complaint_subject.strip() or "pelayanan publik"
@@ -66,7 +83,7 @@ def letter_context(letter: LetterData, head: Letterhead, signer: Signer) -> dict
         "letter": {"number": letter.number, "place": letter.place, "date": tanggal(letter.date),
                    "sifat": letter.sifat, "lampiran": _lampiran(letter.attachments), "hal": letter.hal},
         "to": {"name": letter.addressee, "place": letter.addressee_place},
-        "body": {
+        "body": _forwarding(letter, subject, answer) if letter.kind == "pelimpahan" else {
             "opening": (f"Menindaklanjuti pengaduan {letter.you} tanggal {tanggal(letter.complaint_date)} "
                         f"melalui {CHANNEL_IN_LETTER.get(letter.channel, letter.channel)} yang tercatat dengan "
                         f"nomor {letter.complaint_number} perihal {subject}, bersama ini kami "

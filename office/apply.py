@@ -20,6 +20,7 @@ from sop.engine import (
     CloseTask,
     Delivered,
     Extend,
+    Forward,
     IssueLetter,
     Log,
     Meeting,
@@ -87,6 +88,10 @@ def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, acto
         elif isinstance(effect, OpenTask):
             row = _update(office, row, outcome.case, now, final=False)  # the routing mail shows the konsep
             assign_task(office, row, effect.step, now, note=effect.note)
+        elif isinstance(effect, Forward):
+            from office.forwarding import forward_complaint  # it builds on issuing and notices
+
+            row = forward_complaint(office, row, effect.body, effect.email, effect.note, now)
         elif isinstance(effect, Pause):
             task = office.book.current_task(row["id"])
             if task:

@@ -28,6 +28,7 @@ from intake.parse_ahead import Prepared, discard_staged
 from intake.reply import extract_reply
 from office.apply import act
 from office.base import Actor, Office
+from office.forwarding import is_reply_of_body, pass_on_reply
 from office.notices import alert_staff, tell_status, warn_official
 from office.recording import add_followup, add_official_note, from_email, from_forward, record_bounce, record_complaint
 from sop.engine import Reply
@@ -148,6 +149,9 @@ def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> 
         if row is None or row["email"] != msg.from_addr:
             # A number in the subject alone from someone else is a new complaint, not theirs.
             return handle_complaint(office, msg, cls, now)
+    if is_reply_of_body(row, msg):
+        pass_on_reply(office, row, msg, text, now)
+        return Handled("followup", row["id"], f"tanggapan {row['forwarded_to']}")
     author = office.official_by_address(msg.from_addr, now)
     if row["email"] != msg.from_addr and author is not None:
         # An official answering an escalation or a copy: a note, never an action.

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from letters.pdf import libreoffice, sign_pades, to_pdf
@@ -23,7 +24,7 @@ from sop.terms import DEFAULT_SALUTATION, SALUTATIONS
 log = logging.getLogger(__name__)
 
 
-def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> dict:
+def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, forward_to: str = "") -> dict:
     """Number, render, file and copy the reply letter, in the caller's transaction.
 
     The file names follow from the number taken in this transaction, so a rolled-back attempt
@@ -39,13 +40,20 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
     number = cfg.letter_number(local_now.year, book.next_serial("surat-keluar", local_now.year))
     signer = signer_of(office, now)
     data = letter_data(office, row, answer, number, local_now.date())
+    kind = "jawaban"
+    if forward_to:  # a surat pelimpahan: to the competent body, the complainant in copy
+        kind = "pelimpahan"
+        data = replace(data, kind=kind, hal="Pelimpahan Pengaduan", addressee=f"Pimpinan {forward_to}",
+                       addressee_place="Tempat", complainant=data.addressee, competent_body=forward_to,
+                       tembusan=(f"{data.addressee} (pengadu)",),
+                       attachments=sum(1 for f in book.attachments(row["id"]) if f["path"]))
     key = office.seal_key()
     sealer = (lambda tokens: seal(key, number=number, date=local_now.date().isoformat(),
                                   addressee=data.addressee, tokens=tokens)) if key else None
     rendered = render_letter(data, cfg.letterhead, signer, paper=ls.paper, sealer=sealer,
                              **({"template": ls.template} if ls.template else {}))
     name = safe_name(number)
-    archive = cfg.files / "arsip" / str(local_now.year) / name / f"surat-jawaban-{name}.docx"
+    archive = cfg.files / "arsip" / str(local_now.year) / name / f"surat-{kind}-{name}.docx"
     private_dir(archive.parent)
     archive.write_bytes(rendered.data)
     private_dir(cfg.outbox, 0o750)  # staff collect letters here, possibly as a group
@@ -58,10 +66,10 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime) -> di
     book.after_commit(update_staff_folder)
     book.record_letter(year=local_now.year, number=number, complaint_id=row["id"], issued_at=now, path=str(archive),
                        sha256=rendered.sha256, signer=signer.name,
-                       seal=rendered.seal.text() if rendered.seal else None)
+                       seal=rendered.seal.text() if rendered.seal else None, kind=kind)
     book.update_complaint(row["id"], letter_number=number, letter_path=str(archive))
     signed_as = f"{signer.delegation} {signer.title}" if signer.delegation else signer.title
-    text = f"Surat jawaban nomor {number} dibuat, ditandatangani oleh {signed_as} {signer.name}, dan diarsipkan."
+    text = f"Surat {kind} nomor {number} dibuat, ditandatangani oleh {signed_as} {signer.name}, dan diarsipkan."
     if rendered.seal:
         text += f" Disegel dengan kunci kantor {rendered.seal.key_id}."
     if voided:
@@ -208,3 +216,4 @@ def letter_pdf(office: Office, letter: dict) -> Path:
         sign_pades(pdf, cfg.letters.pades_certificate, cfg.letters.pades_password,
                    reason=f"Surat jawaban pengaduan nomor {letter['number']}", location=cfg.office_name)
     return pdf
+

@@ -51,8 +51,13 @@ def letter_files(office: Office, row: dict) -> tuple[Attachment, ...]:
 
 def enclosures(office: Office, row: dict) -> tuple[Attachment, ...]:
     """The files sent with the answer, as the letter's enclosures (lampiran)."""
+    return enclosures_of(office, row, "lampiran_surat")
+
+
+def enclosures_of(office: Office, row: dict, purpose: str) -> tuple[Attachment, ...]:
+    """The complaint's kept files of one purpose, as a mail carries them (names made safe)."""
     return tuple(
         Attachment(filename=re.sub(r"[\\/\x00-\x1f]", "_", f["filename"]) or f"lampiran-{i}",
                    data=Path(f["path"]).read_bytes(),
                    maintype=f["content_type"].split("/")[0], subtype=f["content_type"].split("/")[-1])
-        for i, f in enumerate(office.book.attachments(row["id"], "lampiran_surat"), start=1) if f["path"])
+        for i, f in enumerate(office.book.attachments(row["id"], purpose), start=1) if f["path"])

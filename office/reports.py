@@ -16,9 +16,9 @@ from letters.safe import one_line, spreadsheet_text, xml_text
 from office.base import Office
 from sop.book import parse_iso
 from sop.files import write_atomically
-from sop.terms import CHANNEL_WORDS
+from sop.terms import CHANNEL_WORDS, STATE_WORDS
 
-STATES = {"open": "terbuka", "closed": "selesai", "rejected": "ditolak"}
+STATES = STATE_WORDS
 
 
 @dataclass

@@ -352,10 +352,10 @@ class Book(Store):
 
     # Letters --------------------------------------------------------------------------------
     def record_letter(self, *, year: int, number: str, complaint_id: int, issued_at: dt.datetime, path: str,
-                      sha256: str, signer: str, seal: str | None = None) -> None:
+                      sha256: str, signer: str, seal: str | None = None, kind: str = "jawaban") -> None:
         self._insert("letters", dict(year=year, number=number, complaint_id=complaint_id,
                                        issued_at=iso(issued_at), path=path, sha256=sha256,
-                                       signer=signer, seal=seal))
+                                       signer=signer, seal=seal, kind=kind))
 
     def letter(self, number: str, year: int | None = None) -> dict | None:
         """A letter by its number (and year: numbers restart each year); the newest if no year."""

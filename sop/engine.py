@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from sop.keywords import is_yes, match_section, parse_extension, parse_meeting, split_keywords
+from sop.keywords import is_yes, match_section, parse_extension, parse_forward, parse_meeting, split_keywords
 from sop.procedure import Procedure, Step
-from sop.terms import CLOSED, OPEN, REJECTED, salutation
+from sop.terms import CLOSED, FORWARDED, OPEN, REJECTED, salutation
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -121,6 +121,15 @@ class CloseTask:
 @dataclass(frozen=True)
 class IssueLetter:
     answer: str
+
+
+@dataclass(frozen=True)
+class Forward:
+    """Hand the complaint to the competent body with a numbered, sealed surat pelimpahan."""
+
+    body: str
+    email: str
+    note: str
 
 
 @dataclass(frozen=True)
@@ -259,6 +268,8 @@ def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
                           procedure, resumed, correction="perbaiki" in found)
     if step.approval and "setuju" not in found:
         return Outcome(case, (Notify("persetujuan_belum_jelas", "actor", step.no),), acted=False)
+    if "teruskan" in found:
+        return _forward(case, step, event.actor, found["teruskan"], text, resumed)
     if "lengkapi" in found:
         return _ask_complainant(case, step, event.actor, found["lengkapi"] or text, text, procedure)
     if "perpanjang" in found:
@@ -340,6 +351,24 @@ def _send_back(case, step, actor, reason, procedure, resumed=(), correction=Fals
                Notify("konfirmasi", "actor", step.no, {"text": f"{word}: {reason}", "back_to": back.shown}),
                OpenTask(back.no, note=reason))
     return Outcome(replace(case, step=back.no, paused=False), effects)
+
+
+def _forward(case, step, actor, value, text, resumed) -> Outcome:
+    """`Teruskan: <instansi>; <surel>` not ours to decide: the competent body gets the complaint
+    with a surat pelimpahan, the complainant is told where it went (SP4N-LAPOR!'s "no wrong door")."""
+    target = parse_forward(value)
+    if target is None:
+        return Outcome(case, (Notify("teruskan_tidak_jelas", "actor", step.no, {"value": value}),), acted=False)
+    body, email = target
+    effects = [*resumed, Log(step.no, actor, "dilimpahkan", f"Dilimpahkan kepada {body} ({email})"
+                                                            + (f": {text}" if text else ".")),
+               CloseTask(step.no, f"Dilimpahkan kepada {body}"), Forward(body, email, text)]
+    if case.has_email:
+        effects.append(Notify("pelimpahan", "complainant", step.no, {"body": body}))
+    effects.append(Notify("konfirmasi", "actor", step.no, {"text": f"Teruskan: {body}; {email}", "forwarded": body}))
+    effects.append(Log(None, SYSTEM, "selesai", f"Pengaduan dilimpahkan kepada {body}; tanggapannya diteruskan "
+                                                "kepada pengadu."))
+    return Outcome(replace(case, state=FORWARDED, step=None, paused=False), tuple(effects))
 
 
 def _ask_complainant(case, step, actor, what, text, procedure) -> Outcome:

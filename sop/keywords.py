@@ -13,7 +13,7 @@ import re
 from zoneinfo import ZoneInfo
 
 KEYWORDS = ("seksi", "pokok", "sapaan", "rapat", "rahasia", "kembalikan", "tolak", "setuju", "perbaiki",
-            "lengkapi", "perpanjang")
+            "lengkapi", "perpanjang", "teruskan")
 KEYWORD_LINE = re.compile(r"^[ \t]*(" + "|".join(KEYWORDS) + r")[ \t]*:[ \t]*(.*?)[ \t]*$",
                           re.IGNORECASE | re.MULTILINE)
 # An approval is often the word alone: "Setuju", "Setuju.", "Disetujui". Only where the step
@@ -67,6 +67,15 @@ def parse_extension(value: str) -> tuple[int, str] | None:
     if not m or int(m.group(1)) == 0:
         return None
     return int(m.group(1)), m.group(3).strip()
+
+
+FORWARD = re.compile(r"^\s*(.+?)\s*[;,]\s*<?([^\s<>;,@]+@[^\s<>;,@]+\.[^\s<>;,@]+)>?\s*$")
+
+
+def parse_forward(value: str) -> tuple[str, str] | None:
+    """`Teruskan:` value -> (the competent body, its email), e.g. 'Dinas PUPR; pupr@samarinda.go.id'."""
+    m = FORWARD.match(value)
+    return (m.group(1).strip(), m.group(2).lower()) if m else None
 
 
 def is_yes(value: str) -> bool:

@@ -245,5 +245,8 @@ MIGRATIONS = (
     ALTER TABLE complaints ADD COLUMN pause_reason TEXT;
     CREATE INDEX complaints_paused ON complaints(paused_at) WHERE paused_at IS NOT NULL;
     ALTER TABLE tasks ADD COLUMN extended_days INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE complaints ADD COLUMN forwarded_to TEXT;
+    ALTER TABLE complaints ADD COLUMN forwarded_email TEXT;
+    ALTER TABLE letters ADD COLUMN kind TEXT NOT NULL DEFAULT 'jawaban';
     """,
 )

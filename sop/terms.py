@@ -19,9 +19,9 @@ CHANNEL_IN_LETTER = {"email": "surat elektronik (surel)", "langsung": "kunjungan
                      "telepon": "telepon", "surat": "surat", "lapor": "SP4N-LAPOR!"}
 
 # Where a complaint stands (the `state` column), and how staff read it.
-OPEN, CLOSED, REJECTED = "open", "closed", "rejected"
-STATES = (OPEN, CLOSED, REJECTED)
-STATE_WORDS = {OPEN: "terbuka", CLOSED: "selesai", REJECTED: "ditolak"}
+OPEN, CLOSED, REJECTED, FORWARDED = "open", "closed", "rejected", "forwarded"
+STATES = (OPEN, CLOSED, REJECTED, FORWARDED)
+STATE_WORDS = {OPEN: "terbuka", CLOSED: "selesai", REJECTED: "ditolak", FORWARDED: "dilimpahkan"}
 
 
 def channel_words(channel: str) -> str:

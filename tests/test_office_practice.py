@@ -173,3 +173,65 @@ def test_staff_record_what_a_complainant_without_email_adds_and_the_clock_runs_a
     assert show(env, number)["paused"] is None
     refused = pengaduan("--config", str(env.config_path), "tambahan", "PGD/1999/0001", "--teks", "x")
     assert refused.returncode == 1 and "tidak ada dalam buku" in refused.stderr
+
+
+def test_teruskan_hands_the_complaint_to_the_competent_body_and_passes_its_reply_on(env):
+    number = start(env)
+    body = "PT PLN (Persero) ULP Samarinda Seberang"
+    pln = f"pengaduan.pln@pln.{env.cast.domain}"
+    through(env, number, CLARIFIED, ("camat", 3, f"Teruskan: {body}; {pln}\nMohon penanganan kabel putus di RT 12."))
+    row = env.complaint(number)
+    assert row["state"] == "forwarded" and row["step"] is None and row["forwarded_email"] == pln
+    assert show(env, number)["state"] == "forwarded"
+    [letter] = env.office.book.letters_of(row["id"])
+    assert letter["kind"] == "pelimpahan" and letter["dispatched_at"] and letter["seal"]
+    text = letter_text(Path(letter["path"]))
+    assert "Pelimpahan Pengaduan" in text and f"Pimpinan {body}" in text and "kabel putus di RT 12" in text
+    assert "Tembusan" in text and env.cast.citizens[0][0] in text
+    # The body receives the sealed letter as a PDF, the complaint inline.
+    [sent] = [m for m in env.inbox(pln) if "Pelimpahan Pengaduan" in m.subject]
+    assert [a.filename for a in sent.attachments if a.filename.endswith(".pdf")]
+    assert "Sudah dua minggu lampu jalan" in " ".join(sent.text.split())
+    # The citizen is told where it went.
+    citizen = env.cast.citizens[0][1]
+    assert any(body in m.text for m in env.inbox(citizen) if "Pelimpahan Pengaduan" in m.subject)
+    # The body's reply is recorded and passed on; a stranger's copy of it is not.
+    env.rig.send(reply_to(sent, ("Palsu", f"palsu@pln.{env.cast.domain}"), "Sudah kami perbaiki (palsu)."))
+    env.cycle()
+    answer = reply_to(sent, ("PLN ULP Samarinda Seberang", pln), "Kabel sudah kami sambung pada 8 Desember 2026.")
+    env.rig.send(answer)
+    env.cycle()
+    passed = [m for m in env.inbox(citizen) if "Tanggapan atas Pengaduan" in m.subject]
+    assert len(passed) == 1 and "8 Desember 2026" in passed[0].text and "palsu" not in passed[0].text
+    kinds = [e["kind"] for e in env.office.book.events(row["id"])]
+    assert kinds.count("tanggapan_instansi") == 1
+
+
+def test_a_teruskan_line_without_an_address_is_asked_again(env):
+    number = start(env)
+    through(env, number, CLARIFIED, ("camat", 3, "Teruskan: Dinas PUPR"))
+    assert env.complaint(number)["step"] == 3
+    assert any("Pelimpahan belum dapat dicatat" in s for s in subjects(env, env.official("camat")[1]))
+
+
+def test_two_offices_of_one_installation_forward_to_each_other_by_mail(rig):
+    from tests.conftest import make_env
+
+    with make_env(rig) as kecamatan, make_env(rig) as kelurahan:
+        number = start(kecamatan)
+        through(kecamatan, number, CLARIFIED,
+                ("camat", 3, f"Teruskan: Kelurahan Rawa Makmur; {kelurahan.cast.office}"))
+        kelurahan.cycle()
+        [received] = kelurahan.office.book.complaints()
+        assert received["email"] == kecamatan.cast.office and "Pelimpahan Pengaduan" in received["subject"]
+        assert [f for f in kelurahan.office.book.attachments(received["id"]) if f["filename"].endswith(".pdf")]
+        # The kelurahan runs its own SOP; its answer letter goes back to the kecamatan's mailbox,
+        # which passes it on to the citizen.
+        through(kelurahan, received["number"], CLARIFIED, ("camat", 3, "Perbaiki."),
+                ("sekretaris", 4, "Lampu di RT 12 sudah kami perbaiki."), ("camat", "4a", "Setuju"),
+                ("jfu", 5, "Dikirim melalui surel."))
+        kecamatan.cycle()
+        citizen = kecamatan.cast.citizens[0][1]
+        [passed] = [m for m in kecamatan.inbox(citizen) if "Tanggapan atas Pengaduan" in m.subject]
+        assert "Kelurahan Rawa Makmur" in passed.text
+        assert [a for a in passed.attachments if a.filename.endswith(".pdf")], "the kelurahan's signed letter"

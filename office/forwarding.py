@@ -1,0 +1,68 @@
+"""Complaints that are another body's to handle (`Teruskan:` at step 3, SP4N-LAPOR!'s "no
+wrong door"): the numbered, signed and sealed surat pelimpahan goes to the competent body by
+email with the complaint and its files; the body's reply to that mail comes back to us and
+is passed on to the complainant."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from intake.parse import Incoming
+from letters.mail import Attachment, render_mail
+from office.attachments import store_attachments
+from office.base import Office, safe_name
+from office.issuing import issue_letter, letter_pdf
+from office.mail_files import enclosures_of
+from office.notices import base_context, queue
+
+log = logging.getLogger(__name__)
+
+
+def forward_complaint(office: Office, row: dict, body: str, email: str, note: str, now: dt.datetime) -> dict:
+    """Issue the surat pelimpahan and mail it, in the caller's transaction; the updated row."""
+    row = issue_letter(office, row, note, now, forward_to=body)
+    office.book.update_complaint(row["id"], forwarded_to=body, forwarded_email=email)
+    row = {**row, "forwarded_to": body, "forwarded_email": email}
+    letter = office.book.current_letter(row["id"])
+    assert letter is not None  # issued just now
+    cfg = office.config
+    name = f"surat-pelimpahan-{safe_name(letter['number'])}"
+    if cfg.letters.pdf:
+        files = [Attachment(filename=f"{name}.pdf", data=letter_pdf(office, letter).read_bytes(),
+                            maintype="application", subtype="pdf")]
+    else:
+        files = [Attachment(filename=f"{name}.docx", data=open(letter["path"], "rb").read())]
+    context = base_context(office, row, None)
+    context.update(body=body, letter_number=letter["number"], note=note)
+    # A letter an official signed, not a robot's mail (RFC 3834): the body's system may answer it.
+    queue(office, row, "surat_pelimpahan", [(body, email)], render_mail("surat_pelimpahan", **context), now,
+          attachments=(*files, *enclosures_of(office, row, "pengaduan")), auto_submitted="no")
+    office.book.record_dispatch(letter["id"], now, "email", f"dikirim kepada {body} <{email}>")
+    return row
+
+
+def is_reply_of_body(row: dict, msg: Incoming) -> bool:
+    """Whether `msg` is the competent body's answer about a complaint we handed to it."""
+    return row["state"] == "forwarded" and bool(row["forwarded_email"]) and msg.from_addr == row["forwarded_email"]
+
+
+def pass_on_reply(office: Office, row: dict, msg: Incoming, text: str, now: dt.datetime) -> None:
+    """The competent body's reply: into the history with its files, and on to the complainant
+    (or, without an address, to staff for the print queue)."""
+    store_attachments(office, row["id"], msg.key, msg.attachments, now, purpose="tanggapan_instansi")
+    office.book.add_event(row["id"], now, None, msg.from_addr, "tanggapan_instansi",
+                          f"Tanggapan {row['forwarded_to']}: {text}")
+    context = base_context(office, row, None)
+    context.update(body=row["forwarded_to"], text=text)
+    if row["email"]:
+        queue(office, row, "tanggapan_instansi", [(row["name"], row["email"])],
+              render_mail("tanggapan_instansi", **context), now, in_reply_to=row["source_message_id"],
+              attachments=enclosures_of(office, row, "tanggapan_instansi"))
+    else:
+        staff = office.staff
+        context["recipient"] = {"title": staff.title, "name": staff.name, "email": staff.email}
+        queue(office, row, "tanggapan_instansi_staf", [(staff.name, staff.email)],
+              render_mail("tanggapan_instansi_staf", **context), now,
+              attachments=enclosures_of(office, row, "tanggapan_instansi"))
+    log.info("%s: tanggapan %s diteruskan kepada pengadu", row["number"], row["forwarded_to"])
