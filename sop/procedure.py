@@ -147,49 +147,57 @@ def parse_procedure(data: dict, text: str = "", source: str = "<sop>") -> Proced
     raw_steps = data.get("steps")
     if not raw_steps:
         raise SopError(f"{source}: tidak ada [[steps]]: SOP memerlukan paling sedikit satu langkah")
-    steps = []
-    allowed = set(Step.__dataclass_fields__)
-    for i, raw in enumerate(raw_steps):
-        where = f"{source}, baris {_line_of_step(text, i)} (langkah ke-{i + 1})"
-        unknown = set(raw) - allowed
-        if unknown:
-            raise SopError(f"{where}: kunci tidak dikenal: {', '.join(sorted(unknown))}")
-        for key in ("no", "role", "activity", "input", "output", "time"):
-            if key not in raw:
-                raise SopError(f"{where}: kunci '{key}' wajib diisi")
-        if raw["no"] != i + 1:
-            raise SopError(f"{where}: 'no' harus {i + 1}, tertulis {raw['no']!r}")
-        try:
-            duration = Duration.parse(str(raw["time"]))
-            extension = Duration.parse(str(raw["max_extension"])) if raw.get("max_extension") else None
-        except ValueError as exc:
-            raise SopError(f"{where}: {exc}") from None
-        if raw.get("reject", "close") not in REJECT_MODES:
-            raise SopError(f"{where}: 'reject' harus salah satu dari: {', '.join(REJECT_MODES)}")
-        for key, known in (("on_done", ON_DONE), ("keywords", KEYWORDS)):
-            bad = [v for v in raw.get(key, []) if v not in known]
-            if bad:
-                raise SopError(f"{where}: '{key}' tidak dikenal: {', '.join(bad)}; "
-                               f"yang tersedia: {', '.join(known)}")
-        if not raw.get("automatic") and not raw.get("instruction"):
-            raise SopError(f"{where}: langkah yang dibalas pejabat memerlukan 'instruction'")
-        steps.append(Step(
-            no=raw["no"], role=raw["role"], activity=raw["activity"], input=raw["input"],
-            output=raw["output"], time=duration, automatic=bool(raw.get("automatic", False)),
-            instruction=raw.get("instruction", ""), keywords=tuple(raw.get("keywords", ())),
-            on_done=tuple(raw.get("on_done", ())), attach_letter=bool(raw.get("attach_letter", False)),
-            escalate_to=raw.get("escalate_to"), note=raw.get("note", ""),
-            next=raw.get("next"), meeting_with=tuple(raw.get("meeting_with", ())),
-            label=str(raw.get("label", "")), addition=bool(raw.get("addition", False)),
-            approval=bool(raw.get("approval", False)), back=raw.get("back"), reject=raw.get("reject", "close"),
-            max_extension=extension,
-        ))
+    steps = [_parse_step(i, raw, f"{source}, baris {_line_of_step(text, i)} (langkah ke-{i + 1})")
+             for i, raw in enumerate(raw_steps)]
+    _check_links(steps, text, source)
+    return Procedure(name=head.get("name", ""), number=head.get("number", ""),
+                     steps=tuple(steps), source=source)
+
+
+def _parse_step(i: int, raw: dict, where: str) -> Step:
+    unknown = set(raw) - set(Step.__dataclass_fields__)
+    if unknown:
+        raise SopError(f"{where}: kunci tidak dikenal: {', '.join(sorted(unknown))}")
+    for key in ("no", "role", "activity", "input", "output", "time"):
+        if key not in raw:
+            raise SopError(f"{where}: kunci '{key}' wajib diisi")
+    if raw["no"] != i + 1:
+        raise SopError(f"{where}: 'no' harus {i + 1}, tertulis {raw['no']!r}")
+    try:
+        duration = Duration.parse(str(raw["time"]))
+        extension = Duration.parse(str(raw["max_extension"])) if raw.get("max_extension") else None
+    except ValueError as exc:
+        raise SopError(f"{where}: {exc}") from None
+    if raw.get("reject", "close") not in REJECT_MODES:
+        raise SopError(f"{where}: 'reject' harus salah satu dari: {', '.join(REJECT_MODES)}")
+    for key, known in (("on_done", ON_DONE), ("keywords", KEYWORDS)):
+        bad = [v for v in raw.get(key, []) if v not in known]
+        if bad:
+            raise SopError(f"{where}: '{key}' tidak dikenal: {', '.join(bad)}; "
+                           f"yang tersedia: {', '.join(known)}")
+    if not raw.get("automatic") and not raw.get("instruction"):
+        raise SopError(f"{where}: langkah yang dibalas pejabat memerlukan 'instruction'")
+    return Step(
+        no=raw["no"], role=raw["role"], activity=raw["activity"], input=raw["input"],
+        output=raw["output"], time=duration, automatic=bool(raw.get("automatic", False)),
+        instruction=raw.get("instruction", ""), keywords=tuple(raw.get("keywords", ())),
+        on_done=tuple(raw.get("on_done", ())), attach_letter=bool(raw.get("attach_letter", False)),
+        escalate_to=raw.get("escalate_to"), note=raw.get("note", ""),
+        next=raw.get("next"), meeting_with=tuple(raw.get("meeting_with", ())),
+        label=str(raw.get("label", "")), addition=bool(raw.get("addition", False)),
+        approval=bool(raw.get("approval", False)), back=raw.get("back"), reject=raw.get("reject", "close"),
+        max_extension=extension,
+    )
+
+
+def _check_links(steps: list[Step], text: str, source: str) -> None:
+    """What no single step can check: where `next` and `back` lead, and which step is automatic."""
     numbers = {s.no for s in steps}
     for st in steps:
         where = f"{source}, baris {_line_of_step(text, st.no - 1)} (langkah ke-{st.no})"
         if st.next not in (None, 0) and st.next not in numbers:
             raise SopError(f"{where}: 'next' menunjuk langkah {st.next} yang tidak ada")
-        if st.back not in (None,) and st.back not in numbers:
+        if st.back is not None and st.back not in numbers:
             raise SopError(f"{where}: 'back' menunjuk langkah {st.back} yang tidak ada")
         if st.approval and not {"setuju", "perbaiki"} <= set(st.keywords):
             raise SopError(f"{where}: langkah persetujuan memerlukan kata kunci 'setuju' dan 'perbaiki'")
@@ -202,5 +210,3 @@ def parse_procedure(data: dict, text: str = "", source: str = "<sop>") -> Proced
         raise SopError(f"{source}: langkah 1 harus 'automatic = true' (pencatatan oleh sistem)")
     if any(s.automatic for s in steps[1:]):
         raise SopError(f"{source}: hanya langkah 1 yang boleh 'automatic'")
-    return Procedure(name=head.get("name", ""), number=head.get("number", ""),
-                     steps=tuple(steps), source=source)

@@ -347,7 +347,9 @@ def test_another_office_sop_with_other_steps_runs_end_to_end(env):
     assert len(final) == 1
     from letters.render import letter_text
 
-    letter = letter_text(final[0].attachments[0].payload)
+    [pdf] = [a for a in final[0].attachments if a.filename.endswith(".pdf")]  # the citizen gets the PDF
+    assert pdf.payload.startswith(b"%PDF")
+    letter = letter_text(open(row["letter_path"], "rb").read())
     assert "LURAH RAWA MAKMUR," in letter and lurah[0] in letter and "Lampu akan diganti besok pagi." in letter
 
 
