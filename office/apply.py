@@ -11,11 +11,14 @@ from intake.parse import Attachment
 from intake.text import clean_text
 from office.attachments import store_attachments
 from office.base import Actor, Office
+from office.forwarding import forward_complaint
 from office.issuing import issue_letter, record_delivery, write_dossier
 from office.meetings import send_invitations
 from office.notices import assign_task, notify
+from office.sections import ask_section
 from sop.book import iso, parse_iso
 from sop.engine import (
+    AskSection,
     Case,
     CloseTask,
     Delivered,
@@ -89,9 +92,9 @@ def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, acto
             row = _update(office, row, outcome.case, now, final=False)  # the routing mail shows the konsep
             assign_task(office, row, effect.step, now, note=effect.note)
         elif isinstance(effect, Forward):
-            from office.forwarding import forward_complaint  # it builds on issuing and notices
-
             row = forward_complaint(office, row, effect.body, effect.email, effect.note, now)
+        elif isinstance(effect, AskSection):
+            ask_section(office, row, effect.step, now)
         elif isinstance(effect, Pause):
             task = office.book.current_task(row["id"])
             if task:

@@ -31,6 +31,7 @@ from office.base import Actor, Office
 from office.forwarding import is_reply_of_body, pass_on_reply
 from office.notices import alert_staff, tell_status, warn_official
 from office.recording import add_followup, add_official_note, from_email, from_forward, record_bounce, record_complaint
+from office.sections import take_report
 from sop.engine import Reply
 from sop.files import place_private, write_private
 
@@ -93,12 +94,23 @@ def _find_task(office: Office, cls: Classification) -> dict | None:
     return None
 
 
+def _find_section_request(office: Office, cls: Classification) -> dict | None:
+    tokens = [cls.token] if cls.token else [office.config.identity.task_token(r) for r in cls.refs]
+    return next((r for t in tokens if t and (r := office.book.section_request_by_token(t))), None)
+
+
 def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
     """An official's reply to a routing email: the step's action, when the right person sent it."""
     book = office.book
     cfg = office.config
     task = _find_task(office, cls)
     if task is None:
+        request = _find_section_request(office, cls)
+        if request is not None:  # a section head's report (`Seksi: …; minta laporan`)
+            note = take_report(office, request, msg, extract_reply(msg.text) or msg.text, now)
+            if note.startswith("laporan "):
+                return Handled("note", request["complaint_id"], note)
+            return _unmatched(msg, request["complaint_id"], note)
         return _unmatched(msg, None, "token atau rujukan tidak cocok dengan tugas mana pun")
     row = book.complaint_by_id(task["complaint_id"])
     legit = office.may_act(task["role"], msg.from_addr, now)

@@ -104,7 +104,7 @@ class Office:
                     meeting=bool(row["meeting"]), has_email=bool(row["email"]),
                     confidential=bool(row["confidential"]), pokok=row["pokok"], sapaan=row["sapaan"],
                     draft=row["draft"], paused=bool(row["paused_at"]),
-                    extended_days=task["extended_days"] if task else 0)
+                    extended_days=task["extended_days"] if task else 0)  # ask_section: per reply, never stored
 
     @property
     def staff(self) -> Official:

@@ -174,6 +174,19 @@ class Book(Store):
         """Complaints whose step waits for the complainant (uses complaints_paused)."""
         return self._all("SELECT * FROM complaints WHERE paused_at IS NOT NULL AND state = 'open' ORDER BY paused_at")
 
+    def add_section_request(self, *, complaint_id: int, section: str, email: str, token: str,
+                            at: dt.datetime) -> None:
+        """A section head asked for their input (`Seksi: …; minta laporan`)."""
+        self._insert("section_requests", dict(complaint_id=complaint_id, section=section, email=email, token=token,
+                                              asked_at=iso(at)))
+
+    def section_request_by_token(self, token: str) -> dict | None:
+        return self._one("SELECT * FROM section_requests WHERE token = ?", (token,))
+
+    def answer_section_request(self, request_id: int, text: str, at: dt.datetime) -> None:
+        self._write("section_requests", "UPDATE section_requests SET answered_at = ?, text = ? WHERE id = ?",
+                    (iso(at), text, request_id))
+
     def open_tasks_of_role(self, role: str) -> list[dict]:
         return self._all("SELECT * FROM tasks WHERE done_at IS NULL AND role = ? ORDER BY id", (role,))
 

@@ -8,6 +8,7 @@ Which effects follow a step is read from the procedure (`on_done`), never from c
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 from zoneinfo import ZoneInfo
@@ -38,6 +39,7 @@ class Case:
     draft: str | None = None  # the konsep of the answer, until the signer approves it
     paused: bool = False  # the step's clock waits for the complainant (`Lengkapi:`)
     extended_days: int = 0  # working days `Perpanjang:` already added to the waiting step
+    ask_section: bool = False  # this reply asks the section head for a report (`Seksi: …; minta laporan`)
 
 
 # Events -------------------------------------------------------------------------------------
@@ -133,6 +135,14 @@ class Forward:
 
 
 @dataclass(frozen=True)
+class AskSection:
+    """Ask the named section's head for a report: a request with a token of its own, whose
+    reply reaches the step's official and the history (the seed's Kasubbag/Kasi in step 2)."""
+
+    step: int
+
+
+@dataclass(frozen=True)
 class Pause:
     """Stop the waiting step's clock until the complainant answers (`Lengkapi:`)."""
 
@@ -169,7 +179,9 @@ def _deliver(case: Case, step, text: str, delivery: str | None) -> list:
 ON_DONE_EFFECTS: dict[str, Callable[[Case, Step, str, str | None], list]] = {
     "acknowledge": lambda case, step, text, how: [Notify("tanda_terima", "complainant", step.no)] if case.has_email else [],
     "copy_performer": lambda case, step, text, how: [Notify("salinan_pencatatan", step.role, step.no)],
-    "copy_section_head": lambda case, step, text, how: [Notify("salinan_seksi", "section", step.no)] if case.section else [],
+    "copy_section_head": lambda case, step, text, how: (
+        [] if not case.section else [AskSection(step.no)] if case.ask_section
+        else [Notify("salinan_seksi", "section", step.no)]),
     "draft_letter": lambda case, step, text, how: [],  # the konsep is kept in the case (see _finish)
     "issue_letter": lambda case, step, text, how: [IssueLetter(case.draft if step.approval and case.draft else text)],
     "deliver_letter": _deliver,
@@ -182,9 +194,12 @@ def awaits_delivery(case: Case, procedure: Procedure) -> bool:
 
 
 def _seksi(case, value, step, actor, ctx):
-    section = match_section(value, ctx["sections"])
+    name, _, wish = value.partition(";")
+    section = match_section(name, ctx["sections"])
+    ask = bool(re.search(r"\b(minta|mohon)\b.*\b(laporan|masukan|tanggapan)\b", wish, re.IGNORECASE))
     if section:
-        return replace(case, section=section), [Log(step.no, actor, "seksi", f"Seksi terkait: {section}")]
+        return replace(case, section=section, ask_section=ask), [Log(step.no, actor, "seksi", f"Seksi terkait: {section}"
+                                                                     + ("; diminta laporan." if ask else ""))]
     return case, [Log(step.no, actor, "catatan", f"Seksi '{value}' tidak dikenali; tidak ada salinan ke seksi.")]
 
 

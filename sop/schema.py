@@ -248,5 +248,16 @@ MIGRATIONS = (
     ALTER TABLE complaints ADD COLUMN forwarded_to TEXT;
     ALTER TABLE complaints ADD COLUMN forwarded_email TEXT;
     ALTER TABLE letters ADD COLUMN kind TEXT NOT NULL DEFAULT 'jawaban';
+    CREATE TABLE section_requests (
+        id INTEGER PRIMARY KEY,
+        complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+        section TEXT NOT NULL,
+        email TEXT NOT NULL,
+        token TEXT NOT NULL UNIQUE,
+        asked_at TEXT NOT NULL,
+        answered_at TEXT,
+        text TEXT
+    );
+    CREATE INDEX section_requests_complaint ON section_requests(complaint_id);
     """,
 )

@@ -235,3 +235,26 @@ def test_two_offices_of_one_installation_forward_to_each_other_by_mail(rig):
         [passed] = [m for m in kecamatan.inbox(citizen) if "Tanggapan atas Pengaduan" in m.subject]
         assert "Kelurahan Rawa Makmur" in passed.text
         assert [a for a in passed.attachments if a.filename.endswith(".pdf")], "the kelurahan's signed letter"
+
+
+def test_the_section_head_asked_for_a_report_answers_by_token_and_the_sekretaris_is_told(env):
+    number = start(env)
+    through(env, number, ("sekretaris", 2, "Sudah dicek awal.\nSeksi: Trantib; minta laporan"))
+    row = env.complaint(number)
+    assert row["step"] == 3 and row["section"] == "Seksi Ketenteraman dan Ketertiban Umum"
+    kasi = env.cast.sections[1]
+    [request] = [m for m in env.inbox(kasi[2]) if "Permintaan laporan" in m.subject]
+    assert not [m for m in env.inbox(kasi[2]) if "Untuk diketahui" in m.subject]  # the request replaces the copy
+    token = request.reply_to[0].split("+")[1].split("@")[0]
+    task_tokens = {t["token"] for t in env.office.book.tasks(row["id"])}
+    assert token not in task_tokens  # it can never act on a step
+    # Someone else replying with the head's token changes nothing.
+    env.rig.send(reply_to(request, ("Orang lain", f"lain@{env.cast.domain}"), "Laporan palsu."))
+    env.cycle()
+    env.rig.send(reply_to(request, (kasi[1], kasi[2]), "Sudah kami cek: PKL berjualan di trotoar Jl. Mangga."))
+    env.cycle()
+    events = [e for e in env.office.book.events(row["id"]) if e["kind"] == "laporan_seksi"]
+    assert len(events) == 1 and "Jl. Mangga" in events[0]["text"]
+    told = [m for m in env.inbox(env.official("sekretaris")[1]) if "Laporan Seksi Ketenteraman" in m.subject]
+    assert told and "Jl. Mangga" in told[0].text
+    assert env.complaint(number)["step"] == 3  # the SOP did not move
