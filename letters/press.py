@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape
 
 from letters.model import Letterhead, Signer
 from letters.safe import plain
-from letters.seal import FOOTER_HINT, VERIFY_HINT, Seal, content_tokens, qr_png
+from letters.seal import SEAL_LABELS, VERIFY_HINT, Seal, content_tokens, qr_png
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 QR_MARK = "\u27e6QR\u27e7"
@@ -38,7 +38,7 @@ ESCAPED_MARKS = {"{_{": "{{", "}_}": "}}", "{_%": "{%", "%_}": "%}"}
 
 
 def is_seal_text(text: str) -> bool:
-    return QR_MARK in text or TEXT_MARK in text or VERIFY_HINT in text
+    return QR_MARK in text or TEXT_MARK in text or any(label in text for label in SEAL_LABELS)
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,6 @@ class LetterPress:
             "signature": Markup(InlineImage(tpl, str(signer.signature_image), height=Cm(2))._insert_image())
             if signer.signature_image else None,
             "seal_qr": QR_MARK, "seal_text": TEXT_MARK,
-            "verify_footer": FOOTER_HINT if sealed else "",
         }
         self._qr_drawing, self._qr_part = "", None
         if sealed:  # a picture part for the QR code, whose bytes each letter replaces

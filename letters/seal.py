@@ -29,10 +29,23 @@ from letters.safe import one_line
 
 PREFIX = "PGD1"
 SEPARATOR = "|"
+# The label before the seal's text beside the signature. The letter says once, in its signing
+# note, what the seal is; the label names the code and nothing more.
+VERIFY_HINT = "Kode segel elektronik:"
+# Letters of earlier releases carry a longer label and a footer; they still verify.
+LEGACY_HINTS = ("Keaslian surat ini dapat diperiksa dengan memindai kode QR atau menjalankan "
+                "\"pengaduan verifikasi\" pada berkas ini. Kode verifikasi:",)
+SEAL_LABELS = (VERIFY_HINT, *LEGACY_HINTS)
 FOOTER_HINT = ("Surat ini bersegel elektronik. Keasliannya dapat diperiksa tanpa internet dengan memindai "
                "kode QR di samping tanda tangan atau dengan perintah \"pengaduan verifikasi\".")
-VERIFY_HINT = ("Keaslian surat ini dapat diperiksa dengan memindai kode QR atau menjalankan "
-               "\"pengaduan verifikasi\" pada berkas ini. Kode verifikasi:")
+
+
+# One honest line on each letter: what its seal is, and what it is not.
+SEALED_NOTE = ("Surat ini disegel secara elektronik oleh {office} (segel elektronik tidak tersertifikasi, "
+               "PP 71/2019 Pasal 60) setelah disetujui penanda tangan; keasliannya dapat diperiksa dengan kunci "
+               "publik yang diumumkan kantor. Surat ini tidak ditandatangani dengan sertifikat elektronik BSrE.")
+UNSEALED_NOTE = ("Surat ini dibuat oleh sistem pengaduan dan dibubuhi gambar tanda tangan pejabat; surat ini "
+                 "tidak menggunakan sertifikat elektronik BSrE.")
 
 
 def b64(data: bytes) -> str:

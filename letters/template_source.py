@@ -83,15 +83,28 @@ def _page(doc) -> None:
 
 
 def _kop(doc) -> None:
-    """The kop surat: emblem, parent, office, address lines, closing rule."""
-    _para(doc, "{%p if emblem %}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "{{ emblem }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "{%p endif %}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "{{ kop.parent }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "{{ kop.name }}", bold=True, size=18, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "{%p for line in kop.lines %}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "{{ line }}", size=10, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "{%p endfor %}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    """The kop surat of a perangkat daerah: a borderless table with the lambang daerah at the
+    left, the parent, office and address lines centred on the page, then the closing rule."""
+    kop = doc.add_table(rows=1, cols=3)
+    kop.autofit = False
+    _no_borders(kop)
+    widths = (Cm(2.6), Cm(10.8), Cm(2.6))  # the side cells keep the text centred on the page
+    for column, width in zip(kop.columns, widths):
+        column.width = width
+    emblem_cell, text_cell, right_cell = kop.rows[0].cells
+    for cell, width in zip(kop.rows[0].cells, widths):
+        cell.width = width
+        cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
+        v_align = OxmlElement("w:vAlign")
+        v_align.set(qn("w:val"), "center")
+        cell._tc.get_or_add_tcPr().append(v_align)
+    _para(emblem_cell, "{{ emblem or '' }}", align=WD_ALIGN_PARAGRAPH.LEFT)
+    _para(text_cell, "{{ kop.parent }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(text_cell, "{{ kop.name }}", bold=True, size=18, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(text_cell, "{%p for line in kop.lines %}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(text_cell, "{{ line }}", size=10, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(text_cell, "{%p endfor %}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(right_cell, "")
     _bottom_rule(_para(doc, "", size=4))
     _para(doc, "", space_after=6)
 
@@ -133,8 +146,10 @@ def _addressee_and_body(doc) -> None:
     _para(doc, "{%p endfor %}")
     _para(doc, "{{ body.recourse }}", first_line_cm=1.25, space_after=6,
           align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    _para(doc, "{{ body.closing }}", first_line_cm=1.25, space_after=18,
-          align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    closing = _para(doc, "{{ body.closing }}", first_line_cm=1.25, space_after=18,
+                    align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    # The signature block never stands alone on a page: the closing goes with it.
+    closing.paragraph_format.keep_with_next = True
 
 
 def _signature(doc) -> None:
@@ -146,6 +161,8 @@ def _signature(doc) -> None:
     for column, width in zip(block.columns, (Cm(7.0), Cm(9.0))):
         column.width = width
     seal_cell, sign_cell = block.rows[0].cells
+    cant_split = OxmlElement("w:cantSplit")  # the block stays on one page
+    block.rows[0]._tr.get_or_add_trPr().append(cant_split)
     seal_cell.width, sign_cell.width = Cm(7.0), Cm(9.0)
     for cell in (seal_cell, sign_cell):
         cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
@@ -160,19 +177,25 @@ def _signature(doc) -> None:
             ("{%p if signer.rank %}", {}), ("{{ signer.rank }}", {}), ("{%p endif %}", {}),
             ("{%p if signer.nip %}", {}), ("NIP. {{ signer.nip }}", {}), ("{%p endif %}", {})):
         _para(sign_cell, text, **kwargs)
-    _para(doc, "", space_after=6)
+    # Keep-with-next through the block and what follows it: the signature, its tembusan and
+    # the signing note move to a new page together, never one without the others.
+    for cell in (seal_cell, sign_cell):
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+    _para(doc, "", space_after=6).paragraph_format.keep_with_next = True
 
 
 def _closing(doc) -> None:
     """Tembusan at the bottom left, the signing note, and the footer."""
     # None by default (the office's own archive copy is not a tembusan); one is not numbered.
     _para(doc, "{%p if tembusan %}")
-    _para(doc, "Tembusan:", size=10)
+    _para(doc, "Tembusan:", size=10).paragraph_format.keep_with_next = True
     _para(doc, "{%p if tembusan|length == 1 %}")
-    _para(doc, "{{ tembusan[0] }}", size=10)
+    _para(doc, "{{ tembusan[0] }}", size=10).paragraph_format.keep_with_next = True
     _para(doc, "{%p else %}")
     _para(doc, "{%p for t in tembusan %}")
-    _para(doc, "{{ loop.index }}. {{ t }}{{ ';' if not loop.last else '.' }}", size=10)
+    _para(doc, "{{ loop.index }}. {{ t }}{{ ';' if not loop.last else '.' }}",
+          size=10).paragraph_format.keep_with_next = True
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endif %}")
     _para(doc, "{%p endif %}")
@@ -180,10 +203,21 @@ def _closing(doc) -> None:
     # since a PDF repeats a footer on every page.
     _para(doc, "{{ signing_note }}", size=8)
 
-    # The footer says how to verify a sealed letter (fixed text the verifier knows and skips).
-    footer = doc.sections[0].footer
-    footer.paragraphs[0]._p.getparent().remove(footer.paragraphs[0]._p)
-    _para(footer, "{{ verify_footer }}", size=7, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # Continuation pages carry their number at the top; the first page does not.
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "2"
+    run.append(text)
+    field.append(run)
+    header.add_run("- ")
+    header._p.append(field)
+    header.add_run(" -")
 
 
 def build() -> None:

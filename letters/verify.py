@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from letters.seal import (
     FOOTER_HINT,
     PREFIX,
-    VERIFY_HINT,
+    SEAL_LABELS,
     Seal,
     content_hash,
     content_tokens,
@@ -110,13 +110,23 @@ def verify_pdf(path: Path, keys: dict[str, Ed25519PublicKey]) -> Verdict:
     if verdict.seal is None:
         return verdict
     # Remove the seal's own words and the footer (on every page), however the PDF wrapped them.
-    body, removed = re.subn(_loose(f"{VERIFY_HINT} {verdict.seal.text()}"), " ", text, count=1)
+    removed = 0
+    for label in SEAL_LABELS:
+        body, removed = re.subn(_loose(f"{label} {verdict.seal.text()}"), " ", text, count=1)
+        if removed:
+            break
     if not removed:
         verdict.problems.append("kode verifikasi pada PDF tidak dapat dipisahkan dari isi surat")
         return verdict
-    body = re.sub(_loose(FOOTER_HINT), " ", body)
+    body = re.sub(_loose(FOOTER_HINT), " ", body)  # letters of earlier releases
+    body = PAGE_NUMBER.sub(" ", body)  # "- 2 -" atop each continuation page
     _check_body(verdict, body)
     return verdict
+
+
+# The page number the template puts atop continuation pages, as pdftotext gives it: the
+# first text after a page break, its closing '-' sometimes taken for a hyphen and joined.
+PAGE_NUMBER = re.compile(r"(?<=\f)[ \t]*-[ \t]*\d{1,3}[ \t]*-?[ \t]*\n?")
 
 
 def _loose(words: str) -> str:

@@ -18,6 +18,7 @@ from intake.mailbox import MailboxSettings
 from intake.oauth import OAuthSettings, TokenSource
 from intake.settings import IntakeSettings
 from letters.model import Letterhead
+from letters.seal import SEALED_NOTE, UNSEALED_NOTE
 from office.settings import (  # noqa: F401 (Config, ConfigError and the settings are imported from here)
     Config,
     ConfigError,
@@ -370,13 +371,6 @@ def _clock(r: _Reader) -> OfficeClock:
     return OfficeClock(extra_holidays=extra, calendar_days=days == "kalender")
 
 
-SEALED_NOTE = ("Surat ini disegel secara elektronik oleh kantor (tanda tangan elektronik tidak tersertifikasi, "
-               "PP 71/2019 Pasal 60) dan dapat diperiksa dengan kunci publik kantor; surat ini tidak menggunakan "
-               "sertifikat elektronik BSrE.")
-UNSEALED_NOTE = ("Surat ini dibuat oleh sistem pengaduan dan dibubuhi gambar tanda tangan pejabat; surat ini "
-                 "tidak menggunakan sertifikat elektronik BSrE.")
-
-
 def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettings:
     """[letters]: codes, number format, the signer, the seal key, PDFs."""
     # `signer` (the published name) or `signer_role` (its earlier name): who signs the letters.
@@ -407,7 +401,8 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
         signer_role=signer_role,
         signer_title=r.get("letters", "signer_title", str, default_title),
         on_behalf_of=r.get("letters", "on_behalf_of", str, default_on_behalf),
-        signing_note=r.get("letters", "signing_note", str, SEALED_NOTE if key_path.exists() else UNSEALED_NOTE),
+        signing_note=r.get("letters", "signing_note", str,
+                           SEALED_NOTE.format(office=office_name) if key_path.exists() else UNSEALED_NOTE),
         template=r.path_of(template) if template else None,
         paper=r.get("letters", "paper", str, "A4", ("A4", "F4")),
         key=key_path,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -329,19 +330,42 @@ def test_files_sent_with_the_answer_are_the_letters_enclosures(env):
     assert enclosure.payload == b"%PDF-1.4 jadwal"
 
 
-def test_sealed_letters_say_in_the_footer_how_to_verify_and_carry_the_emblem(key, tmp_path):
+def test_sealed_letters_carry_the_emblem_left_in_the_kop_one_seal_line_and_page_numbers(key, tmp_path):
     from jobs.demo import signature_png
-    from letters.seal import FOOTER_HINT
+    from letters.seal import FOOTER_HINT, VERIFY_HINT
 
     emblem = tmp_path / "lambang.png"
     emblem.write_bytes(signature_png(120, 140))
     head = Letterhead(HEAD.parent, HEAD.name, HEAD.lines, emblem=emblem)
-    data = render_letter(letter(), head, SIGNER, sealer=lambda tokens: seal(
-        key, number="000.8.3.4/0007/400.02", date="2026-01-06", addressee="Bapak/Ibu Siti Aminah", tokens=tokens)).data
+    long_answer = "\n\n".join(f"Paragraf jawaban ke-{i} yang cukup panjang untuk memenuhi halaman surat. " * 4
+                               for i in range(12))
+    data = render_letter(replace(letter(), answer=long_answer), head, SIGNER, sealer=lambda tokens: seal(
+        key, number="000.8.3.4/0007/400.02", date="2026-01-06", addressee="Sdr. Siti Aminah", tokens=tokens)).data
     doc = Document(io.BytesIO(data))
-    assert FOOTER_HINT in "\n".join(p.text for p in doc.sections[0].footer.paragraphs)
+    kop = doc.tables[0]
+    assert kop.rows[0].cells[0]._tc.xpath(".//pic:pic"), "the emblem sits in the kop's left cell"
+    assert HEAD.name.upper() in kop.rows[0].cells[1].text
     assert len(doc.inline_shapes) == 2  # the emblem in the kop and the QR code
+    assert FOOTER_HINT not in "\n".join(p.text for p in doc.sections[0].footer.paragraphs)
+    assert sum(VERIFY_HINT in p.text for t in doc.tables for c in t._cells for p in c.paragraphs) == 1
+    section = doc.sections[0]
+    assert section.different_first_page_header_footer
+    assert section.header._element.xpath(".//w:fldSimple[@w:instr='PAGE']")
     assert verify_docx(data, keys_of(key)).valid
+    # In the PDF: two pages, the number on the second only, the seal still verifying.
+    docx = tmp_path / "surat.docx"
+    docx.write_bytes(data)
+    from letters.pdf import to_pdf
+    from letters.verify import verify_pdf
+
+    pdf = to_pdf(docx)
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 2 and re.search(r"-\s*2\s*-", pages[1]) and not re.search(r"-\s*1\s*-", pages[0])
+    closing = next(i for i, p in enumerate(pages) if "Demikian kami sampaikan" in p)
+    assert SIGNER.name in pages[closing] and "NIP" in pages[closing]  # the closing keeps the signature
+    assert verify_pdf(pdf, keys_of(key)).valid
 
 
 def test_kunci_commands_make_and_print_the_office_key(tmp_path, rig):

@@ -104,7 +104,29 @@ def signature_png(width: int = 320, height: int = 110) -> bytes:
             for dy in (-1, 0, 1):
                 if 0 <= x + dx < width and 0 <= y + dy < height:
                     pixels[y + dy][x + dx] = 255
-    raw = b"".join(b"\x00" + bytes(v for p in row for v in (20, 30, 110, p)) for row in pixels)
+    return _png(pixels, (20, 30, 110))
+
+
+def emblem_png(width: int = 120, height: int = 140) -> bytes:
+    """A placeholder for the lambang daerah: a plain shield outline (an office sets its own)."""
+    pixels = [[0] * width for _ in range(height)]
+    for y in range(height):
+        # Straight sides for the upper 60 %, then curving to a point at the bottom.
+        curve = max(0.0, (y - height * 0.6) / (height * 0.4))
+        half = (width / 2 - 6) * math.cos(curve * math.pi / 2)
+        for x in range(width):
+            edge = abs(abs(x - width / 2) - half) < 3 or (y < 4 and abs(x - width / 2) <= half)
+            inner = abs(x - width / 2) < half - 10 and 12 < y < height * 0.45 and (x + y) % 14 < 3
+            if edge or inner:
+                pixels[y][x] = 255
+    return _png(pixels, (0, 0, 0))
+
+
+def _png(pixels: list[list[int]], colour: tuple[int, int, int]) -> bytes:
+    """An RGBA PNG of one colour whose alpha is `pixels`."""
+    width = len(pixels[0])
+    height = len(pixels)
+    raw = b"".join(b"\x00" + bytes(v for p in row for v in (*colour, p)) for row in pixels)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
@@ -114,14 +136,16 @@ def signature_png(width: int = 320, height: int = 110) -> bytes:
 
 
 def write_config(directory: Path, rig: MailRig, signature: Path | None = None,
-                 cast: Cast = Cast(), extra: str = "") -> Path:
+                 cast: Cast = Cast(), extra: str = "", emblem: Path | None = None) -> Path:
     office = cast.office
     lines = [
         "[office]",
         'name = "Kecamatan Palaran"',
         'parent = "Pemerintah Kota Samarinda"',
-        'address = "Jl. Contoh No. 1, Kelurahan Rawa Makmur, Kecamatan Palaran, Samarinda"',
-        f'contact = "Surel {office}"',
+        'address = "Jalan Contoh Nomor 1, Kelurahan Rawa Makmur, Kecamatan Palaran, Kota Samarinda, '
+        'Kalimantan Timur 75253"',
+        f'contact = "Telepon (0541) 000000, Surel {office}"',
+        *([f'emblem = "{emblem}"'] if emblem else []),
         "[storage]",
         'database = "data/pengaduan.db"',
         'files = "data/files"',
@@ -256,8 +280,10 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
     with MailRig(password=PASSWORD) as rig:
         signature = directory / "ttd-camat.png"
         signature.write_bytes(signature_png())
+        emblem = directory / "lambang-contoh.png"  # a placeholder: the office sets its lambang daerah
+        emblem.write_bytes(emblem_png())
         make_key(directory / "data" / "files" / "kunci" / "segel-kantor.key")
-        cfg = load_config(write_config(directory, rig, signature))
+        cfg = load_config(write_config(directory, rig, signature, emblem=emblem))
         office = Office(cfg, Book(cfg.database))
         console.rule("[bold]Peragaan pengaduan: SOP Penanganan Pengaduan Pelayanan Publik")
         echo(f"Server surel lokal: IMAP 127.0.0.1:{rig.imap_port}, SMTP 127.0.0.1:{rig.smtp_port}")
