@@ -8,7 +8,8 @@ import io
 from dataclasses import dataclass
 
 from letters.model import Letterhead
-from letters.safe import one_line, plain, xml_text
+from letters.naskah import naskah, title
+from letters.safe import one_line, xml_text
 
 
 @dataclass(frozen=True)
@@ -31,38 +32,18 @@ class DispositionSheet:
     dispositions: tuple[Disposition, ...]
 
 
-def render_disposition(sheet: DispositionSheet, head: Letterhead, paper: tuple[float, float] = (21, 29.7)) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+def render_disposition(sheet: DispositionSheet, head: Letterhead, paper: str = "A4") -> bytes:
+    from docx.shared import Cm
 
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(paper[0]), Cm(paper[1])
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2.5)
-    style = doc.styles["Normal"]
-    style.font.name, style.font.size = "Arial", Pt(11)
-    for text, bold, size in ((head.parent.upper(), True, 13), (head.name.upper(), True, 15),
-                             *((line, False, 9) for line in head.lines)):
-        p = doc.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        p.paragraph_format.space_after = Pt(0)
-        run = p.add_run(plain(text))
-        run.bold, run.font.size = bold, Pt(size)
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title.paragraph_format.space_before = Pt(12)
-    run = title.add_run("LEMBAR DISPOSISI")
-    run.bold, run.font.size = True, Pt(13)
-
+    doc = naskah(head, paper)
+    title(doc, "LEMBAR DISPOSISI")
     facts = doc.add_table(rows=0, cols=2)
     facts.style = "Table Grid"
     for label, value in (("Nomor agenda", sheet.agenda), ("Tanggal diterima", sheet.received),
                          ("Diterima melalui", sheet.channel), ("Sifat", sheet.sifat), ("Dari", sheet.sender),
                          ("Pokok", sheet.pokok), ("Seksi terkait", sheet.section or "-")):
         cells = facts.add_row().cells
-        cells[0].text, cells[1].text = label, plain(value)
+        cells[0].text, cells[1].text = label, one_line(value)
         cells[0].width, cells[1].width = Cm(4.5), Cm(11.5)
     doc.add_paragraph()
     table = doc.add_table(rows=1, cols=4)
@@ -78,8 +59,7 @@ def render_disposition(sheet: DispositionSheet, head: Letterhead, paper: tuple[f
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
             cell.width = width
-    doc.core_properties.language = "id-ID"
-    doc.core_properties.title = f"Lembar disposisi {plain(sheet.agenda)}"
+    doc.core_properties.title = f"Lembar disposisi {one_line(sheet.agenda)}"
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from letters.dates import waktu
 from letters.disposition import Disposition, DispositionSheet, render_disposition
-from letters.press import PAPER
 from office.base import Office
 from sop.book import parse_iso
 from sop.terms import channel_words
@@ -38,4 +37,4 @@ def disposition_sheet(office: Office, row: dict) -> bytes:
         channel=channel_words(row["channel"]), sifat="Rahasia" if row["confidential"] else "Biasa",
         sender=row["name"] or "-", pokok=row["pokok"] or row["subject"] or "-", section=row["section"] or "",
         dispositions=tuple(lines))
-    return render_disposition(sheet, cfg.letterhead, PAPER.get(cfg.letters.paper, PAPER["A4"]))
+    return render_disposition(sheet, cfg.letterhead, cfg.letters.paper)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from letters.dates import tanggal
+from letters.naskah import Signature, naskah, sign
+from letters.naskah import title as heading
 from letters.safe import one_line, spreadsheet_text, xml_text
 from office.base import Office
 from sop.book import parse_iso
@@ -89,18 +91,29 @@ def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.date
             late = (finished and finished > due) or (not finished and row["state"] == "open" and now > due)
             if late:
                 holder = cfg.directory.official(task["role"])
-                out.late.append({"number": row["number"], "step": task["step"], "official": holder.title,
+                out.late.append({"number": row["number"], "step": task["step"],
+                                 "label": cfg.procedure.label(task["step"]), "official": holder.title,
                                  "email": task["official"], "due_at": due.astimezone(tz),
                                  "done_at": finished.astimezone(tz) if finished else None})
-    for step in cfg.procedure.steps:
+    for step in in_order(cfg.procedure):
         if step.automatic:
             continue
         times = done[step.no]
         out.steps.append({
-            "step": step.no, "role": cfg.directory.official(step.role).title, "standard": str(step.time),
+            "step": step.no, "label": step.shown, "role": cfg.directory.official(step.role).title,
+            "standard": str(step.time),
             "done": len(times), "median_minutes": statistics.median(t for t, _ in times) if times else None,
             "within_standard": sum(ok for _, ok in times) / len(times) if times else None})
     return out
+
+
+def in_order(procedure) -> list:
+    """The steps as a complaint walks them (2, 3, 4, the approval 4a, 5), then any not reached."""
+    walked, step = [], procedure.step(1)
+    while step is not None and step not in walked:
+        walked.append(step)
+        step = procedure.next_step(step.no)
+    return walked + [s for s in procedure.steps if s not in walked]
 
 
 def minutes_text(minutes: float | None) -> str:
@@ -122,11 +135,11 @@ def summary_text(r: Recap) -> str:
     lines.append("Waktu per langkah (median; sesuai mutu baku):")
     for s in r.steps:
         share = f"{s['within_standard']:.0%}" if s["within_standard"] is not None else "-"
-        lines.append(f"  Langkah {s['step']} ({s['role']}, mutu baku {s['standard']}): "
+        lines.append(f"  Langkah {s['label']} ({s['role']}, mutu baku {s['standard']}): "
                      f"{s['done']} selesai, median {minutes_text(s['median_minutes'])}, sesuai {share}")
     lines.append(f"Terlambat: {len(r.late)}")
     for item in r.late:
-        lines.append(f"  {item['number']} langkah {item['step']} ({item['official']} {item['email']}), "
+        lines.append(f"  {item['number']} langkah {item['label']} ({item['official']} {item['email']}), "
                      f"batas {item['due_at']:%d-%m-%Y %H.%M}")
     return "\n".join(lines)
 
@@ -154,7 +167,7 @@ def charts(r: Recap) -> dict[str, bytes]:
         plt.close(fig)
         out[name] = buf.getvalue()
     fig, ax = plt.subplots(figsize=(6, 3))
-    ax.bar([f"Langkah {s['step']}" for s in r.steps],
+    ax.bar([f"Langkah {s['label']}" for s in r.steps],
            [100 * (s["within_standard"] or 0) for s in r.steps], color="#3c8d5a")
     ax.set_ylim(0, 100)
     ax.set_ylabel("% sesuai mutu baku")
@@ -194,7 +207,7 @@ def write_xlsx(r: Recap, path: Path, pictures: dict[str, bytes]) -> None:
     steps = wb.create_sheet("Langkah SOP")
     append_text_row(steps, ["Langkah", "Pelaksana", "Mutu baku", "Selesai", "Median (menit)", "Sesuai mutu baku (%)"])
     for s in r.steps:
-        append_text_row(steps, [s["step"], s["role"], s["standard"], s["done"],
+        append_text_row(steps, [s["label"], s["role"], s["standard"], s["done"],
                                 round(s["median_minutes"], 1) if s["median_minutes"] is not None else None,
                                 round(100 * s["within_standard"], 1) if s["within_standard"] is not None
                                 else None])
@@ -210,15 +223,26 @@ def write_xlsx(r: Recap, path: Path, pictures: dict[str, bytes]) -> None:
     wb.save(path)
 
 
-def write_docx(r: Recap, path: Path, pictures: dict[str, bytes], office_name: str) -> None:
-    """The recap as a Word document with its charts."""
-    from docx import Document
+def report_signature(office: Office, now: dt.datetime) -> Signature:
+    """Who signs the recap: the Sekretaris, who keeps the book for the head (else the head)."""
+    cfg = office.config
+    role = "sekretaris" if "sekretaris" in cfg.directory.officials else cfg.letters.signer_role
+    holder = office.holder(role, now)
+    title = holder.title.upper()
+    if holder.delegation:
+        title = f"{holder.delegation.split()[0]} {title}"
+    return Signature(place_date=f"{cfg.letters.place}, {tanggal(now.astimezone(cfg.clock.tz).date())}",
+                     title=title, name=holder.name, rank=holder.rank, nip=holder.nip)
+
+
+def write_docx(r: Recap, path: Path, pictures: dict[str, bytes], office: Office, now: dt.datetime) -> None:
+    """The recap as a naskah dinas (laporan): kop, title, figures and charts, signature; A4 or F4."""
     from docx.shared import Cm
 
-    doc = Document()
-    doc.add_heading(one_line(f"Rekap Pengaduan {office_name}"), level=1)
-    doc.add_paragraph(one_line(r.title))
-    doc.add_paragraph(f"Jumlah pengaduan: {r.total}")
+    cfg = office.config
+    doc = naskah(cfg.letterhead, cfg.letters.paper)
+    heading(doc, "LAPORAN REKAPITULASI PENANGANAN PENGADUAN", cfg.office_name, r.title)
+    doc.add_paragraph(f"Jumlah pengaduan yang diterima: {r.total}")
     for name in ("saluran", "seksi"):
         doc.add_picture(io.BytesIO(pictures[name]), width=Cm(15))
     doc.add_heading("Waktu per langkah SOP", level=2)
@@ -229,7 +253,7 @@ def write_docx(r: Recap, path: Path, pictures: dict[str, bytes], office_name: st
     for s in r.steps:
         cells = table.add_row().cells
         share = f"{s['within_standard']:.0%}" if s["within_standard"] is not None else "-"
-        for cell, text in zip(cells, (str(s["step"]), s["role"], s["standard"],
+        for cell, text in zip(cells, (s["label"], s["role"], s["standard"],
                                       minutes_text(s["median_minutes"]), share)):
             cell.text = one_line(text)
     doc.add_picture(io.BytesIO(pictures["langkah"]), width=Cm(15))
@@ -237,8 +261,10 @@ def write_docx(r: Recap, path: Path, pictures: dict[str, bytes], office_name: st
     if not r.late:
         doc.add_paragraph("Tidak ada.")
     for item in r.late:
-        doc.add_paragraph(one_line(f"{item['number']} langkah {item['step']} ({item['official']}, {item['email']}), "
+        doc.add_paragraph(one_line(f"{item['number']} langkah {item['label']} ({item['official']}, {item['email']}), "
                                    f"batas {item['due_at']:%d-%m-%Y %H.%M}"), style="List Bullet")
+    doc.add_paragraph()
+    sign(doc, report_signature(office, now))
     doc.save(str(path))
 
 

@@ -100,7 +100,8 @@ def test_a_year_of_complaints_reported_matches_the_book(env, tmp_path):
     assert summary["Jumlah pengaduan"] == total and summary["selesai"] == closed and summary["telepon"] == by_phone
     steps = list(wb["Langkah SOP"].iter_rows(values_only=True))[1:]
     done2 = book.execute("SELECT count(*) FROM tasks WHERE step = 2 AND done_at IS NOT NULL").fetchone()[0]
-    assert steps[0][0] == 2 and steps[0][3] == done2
+    assert steps[0][0] == "2" and steps[0][3] == done2
+    assert [s[0] for s in steps] == ["2", "3", "4", "4a", "5"]  # as a complaint walks them
     rows = book.execute("SELECT (julianday(done_at) - julianday(opened_at)) * 1440, done_at <= due_at "
                         "FROM tasks WHERE step = 3 AND done_at IS NOT NULL").fetchall()
     import statistics
@@ -112,7 +113,13 @@ def test_a_year_of_complaints_reported_matches_the_book(env, tmp_path):
     assert len(late_sheet) == len(recap(env.office, title, lo, hi, dt.datetime.now(dt.timezone.utc)).late)
     assert wb["Grafik"]._images
     report = Document(str(tmp_path / "laporan-pengaduan-20260101-20261231.docx"))
-    assert len(report.inline_shapes) == 3 and "Rekap Pengaduan" in report.paragraphs[0].text
+    # A naskah dinas: A4, the kop, the title, the three charts, and the Sekretaris's signature.
+    assert len(report.inline_shapes) == 3
+    assert round(report.sections[0].page_height.cm, 1) == 29.7 and round(report.sections[0].left_margin.cm, 1) == 3
+    assert "KECAMATAN PALARAN" in report.tables[0].rows[0].cells[1].text
+    assert "LAPORAN REKAPITULASI PENANGANAN PENGADUAN" in [p.text for p in report.paragraphs]
+    signature = report.tables[-1].rows[0].cells[1].text
+    assert env.official("sekretaris")[0] in signature and "NIP. 198203152006042003" in signature
 
 
 def test_export_has_the_paper_book_columns_and_is_audited(env, tmp_path):

@@ -59,11 +59,11 @@ def laporan(ctx, bulan, tahun, dari, sampai, keluar: Path, timpa: bool) -> None:
     stem = keluar / f"laporan-pengaduan-{start:%Y%m%d}-{(end - dt.timedelta(days=1)):%Y%m%d}"
     targets = [writable(stem.with_suffix(suffix), timpa) for suffix in (".xlsx", ".docx")]
     office = open_office(ctx)
-    r = recap(office, title, start, end, utcnow(), progress=sys.stderr.isatty())
+    now = utcnow()
+    r = recap(office, title, start, end, now, progress=sys.stderr.isatty())
     pictures = charts(r)
     write_atomically(targets[0], lambda path: write_xlsx(r, path, pictures), overwrite=timpa)
-    write_atomically(targets[1], lambda path: write_docx(r, path, pictures, office.config.office_name),
-                     overwrite=timpa)
+    write_atomically(targets[1], lambda path: write_docx(r, path, pictures, office, now), overwrite=timpa)
     record_access(office, "laporan", title, f"{r.total} pengaduan")
     click.echo(summary_text(r))
     click.echo(f"\nBerkas: {stem.with_suffix('.xlsx')}, {stem.with_suffix('.docx')}")
