@@ -29,6 +29,26 @@ def to_pdf(docx: Path, timeout: float = 180) -> Path:
     return pdf
 
 
+def to_pdfs(docxs: list[Path], timeout: float = 600) -> list[Path]:
+    """Convert many letters with one LibreOffice start (its start-up is most of a single
+    conversion's second: bench/bench_pdf.py); each PDF lands beside its .docx. Returns the
+    PDFs made; a letter LibreOffice could not convert is left out (the caller retries it)."""
+    exe = libreoffice()
+    if exe is None:
+        raise RuntimeError("LibreOffice tidak terpasang (paket Debian libreoffice-writer-nogui)")
+    made: list[Path] = []
+    by_folder: dict[Path, list[Path]] = {}
+    for docx in docxs:
+        by_folder.setdefault(docx.parent, []).append(docx)
+    with tempfile.TemporaryDirectory(prefix="pgd-lo-") as profile:
+        for folder, group in by_folder.items():
+            subprocess.run([exe, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
+                            "--convert-to", "pdf", "--outdir", str(folder), *map(str, group)],
+                           check=False, capture_output=True, timeout=timeout)
+            made += [d.with_suffix(".pdf") for d in group if d.with_suffix(".pdf").exists()]
+    return made
+
+
 def pdf_of(docx: bytes, timeout: float = 180) -> bytes | None:
     """A PDF of a .docx held in memory, or None where LibreOffice is not installed."""
     if libreoffice() is None:

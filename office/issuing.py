@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from letters.pdf import libreoffice, sign_pades, to_pdf
+from letters.pdf import libreoffice, sign_pades, to_pdf, to_pdfs
 from letters.render import LetterData, Signer, render_letter
 from letters.seal import seal
 from office.base import Office, safe_name
@@ -192,10 +192,18 @@ def make_pdfs(office: Office) -> int:
     cfg = office.config
     if not cfg.letters.pdf or libreoffice() is None:
         return 0
+    waiting = [letter for letter in office.book.letters_without_pdf() if Path(letter["path"]).exists()]
+    if not waiting:
+        return 0
+    try:  # one LibreOffice start for all of them
+        to_pdfs([Path(letter["path"]) for letter in waiting])
+    except Exception:
+        log.exception("PDF surat tidak dapat dibuat; dicoba lagi nanti")
+        return 0
     made = 0
-    for letter in office.book.letters_without_pdf():
+    for letter in waiting:
         try:
-            pdf = letter_pdf(office, letter)
+            pdf = letter_pdf(office, letter, converted=True)  # signs it (PAdES) with a certificate
         except Exception:
             log.exception("PDF surat %s tidak dapat dibuat; dicoba lagi nanti", letter["number"])
             continue
@@ -205,13 +213,16 @@ def make_pdfs(office: Office) -> int:
     return made
 
 
-def letter_pdf(office: Office, letter: dict) -> Path:
+def letter_pdf(office: Office, letter: dict, *, converted: bool = False) -> Path:
     """The letter's PDF beside its .docx (PAdES-signed when the office has a certificate),
-    made now when it is not there yet; raises when LibreOffice cannot make it."""
+    made now when it is not there yet (`converted`: a batch just made it); raises when
+    LibreOffice cannot make it."""
     if letter["pdf_path"] and Path(letter["pdf_path"]).exists():
         return Path(letter["pdf_path"])
     cfg = office.config
-    pdf = to_pdf(Path(letter["path"]))
+    pdf = Path(letter["path"]).with_suffix(".pdf")
+    if not (converted and pdf.exists()):
+        pdf = to_pdf(Path(letter["path"]))
     if cfg.letters.pades_certificate:
         sign_pades(pdf, cfg.letters.pades_certificate, cfg.letters.pades_password,
                    reason=f"Surat jawaban pengaduan nomor {letter['number']}", location=cfg.office_name)
