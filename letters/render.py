@@ -33,8 +33,25 @@ class RenderedLetter:
 
 
 def _lampiran(count: int) -> str:
-    words = {1: "satu", 2: "dua", 3: "tiga", 4: "empat", 5: "lima"}
-    return f"{count} ({words.get(count, str(count))}) berkas" if count else "-"
+    return f"{count} ({terbilang(count)}) berkas" if count else "-"
+
+
+UNITS = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas")
+
+
+def terbilang(n: int) -> str:
+    """A count in Indonesian words, as a letter writes its lampiran: 7 -> "tujuh", 21 -> "dua puluh satu"."""
+    if n < 12:
+        return UNITS[n] or "nol"
+    if n < 20:
+        return f"{UNITS[n - 10]} belas"
+    if n < 100:
+        return f"{UNITS[n // 10]} puluh" + (f" {UNITS[n % 10]}" if n % 10 else "")
+    if n < 200:
+        return "seratus" + (f" {terbilang(n - 100)}" if n > 100 else "")
+    if n < 1000:
+        return f"{UNITS[n // 100]} ratus" + (f" {terbilang(n % 100)}" if n % 100 else "")
+    return str(n)
 
 
 LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-zA-Z][.)]|[-•*])\s+")

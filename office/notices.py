@@ -24,7 +24,7 @@ from sop.book import parse_iso
 from sop.clock import next_nudge_at
 from sop.directory import Official, mailbox_of
 from sop.engine import PROPOSAL, SYSTEM, Notify
-from sop.terms import DEFAULT_SALUTATION, channel_words
+from sop.terms import DEFAULT_SALUTATION, SALUTATIONS, channel_words
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,12 @@ def complaint_view(office: Office, row: dict, *, redact: bool = False) -> dict:
         row = {**row, "name": "", "email": None, "phone": None, "address": None,
                "subject": row["pokok"] or f"Pengaduan {row['number']}",
                "body": redact_identity(clarification(office, row), row)}
+    form = row["sapaan"] or DEFAULT_SALUTATION
     return {**row, "received": waktu(parse_iso(row["received_at"]), tz),
+            # How mail to the complainant greets and addresses them: the sapaan the Sekretaris
+            # gave (Sdr. until then), never "Bapak/Ibu" before a known name.
+            "greeting": f"{form} {row['name']}" if row["name"] else "Bapak/Ibu",
+            "you": SALUTATIONS[form] if row["name"] else "Bapak/Ibu",
             "channel": channel_words(row["channel"]),
             "confidential": bool(row["confidential"]), "redacted": redact,
             "attachments": _listed([f["filename"] for f in files if f["path"]]),

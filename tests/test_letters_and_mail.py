@@ -91,10 +91,12 @@ def test_indonesian_dates():
 
 def test_mail_templates_keep_citizen_text_as_data():
     c = {"number": "PGD/2025/0001", "name": "{{ office.name }}", "subject": "{% raw %}",
-         "received": "kemarin", "attachments": [], "refused": [], "attachment_count": 0}
+         "received": "kemarin", "attachments": [], "refused": [], "attachment_count": 0,
+         "greeting": "Sdr. {{ office.name }}", "you": "Saudara"}
     out = render_mail("tanda_terima", c=c, office={"name": "Kecamatan Palaran", "parent": "Pemkot",
                                                     "address": ""})
-    assert "Yth. Bapak/Ibu {{ office.name }}," in out.body and "{% raw %}" in out.body
+    assert out.body.startswith("Yth. Sdr. {{ office.name }},") and "{% raw %}" in out.body
+    assert "Pengaduan Saudara telah kami terima" in out.body and "Bapak/Ibu" not in out.body
     assert out.subject == "Tanda Terima Pengaduan No. PGD/2025/0001 – Kecamatan Palaran"
 
 
@@ -189,3 +191,12 @@ def test_numbered_points_stay_numbered_paragraphs_and_wrapped_lines_join():
                                          "2. Kabel diperiksa PLN minggu ini.", "Terima kasih atas laporannya."]
     text = letter_text(render_letter(letter(answer=answer), HEAD, SIGNER).data)
     assert "1. Lampu diganti besok." in text and "2. Kabel diperiksa PLN minggu ini." in text
+
+
+def test_a_lampiran_count_is_written_out_in_words():
+    from letters.render import _lampiran, terbilang
+
+    assert [terbilang(n) for n in (1, 7, 10, 11, 12, 19, 20, 21, 99, 100, 101, 250)] == [
+        "satu", "tujuh", "sepuluh", "sebelas", "dua belas", "sembilan belas", "dua puluh", "dua puluh satu",
+        "sembilan puluh sembilan", "seratus", "seratus satu", "dua ratus lima puluh"]
+    assert _lampiran(7) == "7 (tujuh) berkas" and _lampiran(0) == "-"

@@ -144,9 +144,10 @@ def surat(ctx, as_json: bool) -> None:
             click.echo(f"      {r['pdf'] or r['docx']}")
 
 
-@surat.command("kirim", help="Catat pengiriman surat (langkah penyampaian selesai); dengan --cara email sistem mengirimkannya.")
+@surat.command("kirim", help="Catat pengiriman surat (langkah penyampaian selesai); dengan --cara surel sistem mengirimkannya.")
 @click.argument("number", metavar="NOMOR")
-@click.option("--cara", type=click.Choice(["email", "pos", "langsung"]), required=True)
+@click.option("--cara", type=click.Choice(["surel", "pos", "langsung", "email"]), required=True,
+              help="Cara penyampaian (email: nama lama untuk surel).")
 @click.option("--catatan", default="", help="Keterangan, misalnya nomor resi pos atau nama penerima.")
 @click.option("--petugas", default=None)
 @click.pass_context
@@ -156,6 +157,7 @@ def surat_kirim(ctx, number: str, cara: str, catatan: str, petugas: str | None) 
     from office.commands import DELIVERY_WAYS, dispatch_letter
     from sop.clock import utcnow
 
+    cara = "email" if cara == "surel" else cara  # the book's word for it
     office = open_office(ctx)
     now = utcnow()
     with refusals():

@@ -11,8 +11,8 @@ from jobs.cli.common import DATE, Command, Group, open_office, refusals, send_no
 
 
 @click.command(cls=Command, help="Catat pengaduan yang datang langsung, lewat telepon atau surat.")
-@click.option("--saluran", type=click.Choice(["langsung", "telepon", "surat", "lapor", "email"]),
-              required=True, help="Cara pengaduan diterima.")
+@click.option("--saluran", type=click.Choice(["langsung", "telepon", "surat", "lapor", "surel", "email"]),
+              required=True, help="Cara pengaduan diterima (email: nama lama untuk surel).")
 @click.option("--nama", required=True, help="Nama pengadu.")
 @click.option("--surel", default=None, help="Alamat surel pengadu (tanda terima dan jawaban dikirim ke sini).")
 @click.option("--telepon", default=None, help="Nomor telepon pengadu.")
@@ -33,6 +33,7 @@ def catat(ctx, saluran, nama, surel, telepon, alamat, pokok, isi, isi_berkas, la
     from office.commands import record_desk_complaint
     from sop.clock import utcnow
 
+    saluran = "email" if saluran == "surel" else saluran  # the book's word for it
     if bool(isi) == bool(isi_berkas):
         raise click.UsageError("Isi pengaduan wajib diisi: pakai --isi atau --isi-berkas (salah satu).")
     if surel and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", surel):
