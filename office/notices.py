@@ -91,11 +91,18 @@ def base_context(office: Office, row: dict | None, step_no: int | None) -> dict:
     if step_no:
         step = cfg.procedure.step(step_no)
         context["step"] = {"no": step.shown, "activity": step.activity, "output": step.output,
-                           "instruction": step.instruction, "time": str(step.time), "due": ""}
+                           "instruction": step.instruction, "time": standard_time(office, step.time), "due": ""}
         nxt = cfg.procedure.next_step(step_no)
         if nxt:
             context["next_title"] = cfg.directory.official(nxt.role).title
     return context
+
+
+def standard_time(office: Office, duration) -> str:
+    """A standard time as the mails say it: "10 hari kerja" where days are working days."""
+    if duration.unit == "days" and not office.config.clock.calendar_days:
+        return f"{duration} kerja"
+    return str(duration)
 
 
 def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]], rendered: Rendered,
