@@ -12,7 +12,8 @@ from letters.dates import waktu
 from letters.mail import Attachment, render_mail
 from letters.safe import one_line
 from office.base import Office, recipient, safe_name
-from office.notices import base_context, complaint_view, queue
+from office.mail_view import complaint_view
+from office.notices import base_context, queue
 from sop.engine import Meeting
 
 

@@ -11,7 +11,8 @@ from intake.parse import Incoming
 from letters.mail import render_mail
 from office.attachments import store_attachments
 from office.base import Office, new_token
-from office.notices import base_context, complaint_view, queue
+from office.mail_view import complaint_view
+from office.notices import base_context, queue
 
 log = logging.getLogger(__name__)
 

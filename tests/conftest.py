@@ -120,7 +120,7 @@ def make_env(rig, extra: str = ""):
     yield Env(rig, cast, directory, path, config, office)
     from tests.leaks import token_leaks
 
-    leaks = token_leaks(office.book, config)
+    leaks = token_leaks(office.book, office.config)  # the test may have changed the office's configuration
     office.book.close()
     shutil.rmtree(directory, ignore_errors=True)
     assert not leaks, leaks  # every test's mail is walked: a live token only to its holder

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from intake.authresults import authenticated
-from office.notices import redact_identity
+from office.mail_view import redact_identity
 from sop.clock import WITA, NudgePolicy, OfficeClock, next_nudge
 from sop.keywords import parse_meeting
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import subprocess
 from pathlib import Path
 
 from docx import Document
@@ -21,6 +22,10 @@ from tests.test_cli import pengaduan
 from tests.test_sop_over_mail import subjects, through
 
 CLARIFIED = ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan")
+
+
+def pdf_text(data: bytes) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
 
 
 def show(env, number) -> dict:
@@ -45,8 +50,9 @@ def test_perbaiki_returns_the_konsep_to_its_writer_and_only_the_approved_text_is
     through(env, number, ("sekretaris", 4, "Lampu diperbaiki oleh Kelurahan Rawa Makmur pada 10 Desember 2026."))
     konsep = env.routing("camat", number, "4a")
     assert "10 Desember 2026" in konsep.text and "Lampu diperbaiki.\n" not in konsep.text
-    pdfs = [a for a in konsep.attachments if a.filename.endswith(".pdf")]
-    assert pdfs and pdfs[0].payload.startswith(b"%PDF"), "the signer reads the konsep as a PDF too"
+    [pdf] = [a for a in konsep.attachments if a.filename.endswith(".pdf")]  # the signer reads a PDF too
+    printed = pdf_text(pdf.payload)
+    assert "10 Desember 2026" in printed and "KONSEP" in printed and "(diberikan setelah disetujui)" in printed
 
     through(env, number, ("camat", "4a", "Setuju."))
     row = env.complaint(number)
@@ -190,7 +196,9 @@ def test_teruskan_hands_the_complaint_to_the_competent_body_and_passes_its_reply
     assert "Tembusan" in text and env.cast.citizens[0][0] in text
     # The body receives the sealed letter as a PDF, the complaint inline.
     [sent] = [m for m in env.inbox(pln) if "Pelimpahan Pengaduan" in m.subject]
-    assert [a.filename for a in sent.attachments if a.filename.endswith(".pdf")]
+    [pdf] = [a for a in sent.attachments if a.filename.startswith("surat-pelimpahan-")]
+    printed = " ".join(pdf_text(pdf.payload).split())
+    assert letter["number"] in printed and "kewenangan PT PLN (Persero)" in printed
     assert "Sudah dua minggu lampu jalan" in " ".join(sent.text.split())
     # The citizen is told where it went.
     citizen = env.cast.citizens[0][1]
