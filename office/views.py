@@ -82,7 +82,8 @@ def waiting_for(office: Office, row: dict, now: dt.datetime) -> dict | None:
 def _step_time(office: Office, task: dict) -> dict:
     """How long a step took against its standard time (mutu baku)."""
     opened, due, done = (parse_iso(task[k]) for k in ("opened_at", "due_at", "done_at"))
-    return {"step": task["step"], "official": task["official"], "opened_at": _local(office, task["opened_at"]),
+    return {"step": task["step"], "step_label": office.config.procedure.label(task["step"]),
+            "official": task["official"], "opened_at": _local(office, task["opened_at"]),
             "due_at": _local(office, task["due_at"]), "done_at": _local(office, task["done_at"]),
             "standard": str(office.config.procedure.step(task["step"]).time),
             "took_minutes": int((done - opened).total_seconds() // 60) if done else None,

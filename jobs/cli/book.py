@@ -175,7 +175,7 @@ def book(ctx: click.Context, as_json: bool, everything: bool, limit: int, page: 
                           _short(d["subject"] or "-", 60), state, str(d["step"] or "-"),
                           d["official"]["title"] if d["official"] else "-", due)
         else:
-            where = f"{state}, langkah {d['step']}" if d["step"] else state
+            where = f"{state}, langkah {d['step_label']}" if d["step"] else state
             table.add_row(d["number"], local_text(d["received_at"]), _short(d["subject"] or "-", 60), where, due)
     console.print(table)
     if not docs:
@@ -213,7 +213,11 @@ def show(ctx: click.Context, number: str, as_json: bool) -> None:
     console.print(f"[bold]{doc['number']}[/bold] — {escape(doc['subject'])}")
     console.print(f"Pengadu : {doc['complainant']['name']} <{doc['complainant']['email'] or '-'}>", markup=False)
     console.print(f"Diterima: {local_text(doc['received_at'])} {zone}   Status: {state_words(doc['state'])}   "
-                  f"Langkah: {doc['step'] or '-'}")
+                  f"Langkah: {doc['step_label'] or '-'}")
+    if doc["paused"]:
+        console.print(f"Waktu langkah berhenti sejak {local_text(doc['paused']['since'])} {zone}: pengadu diminta "
+                      f"melengkapi \"{doc['paused']['reason']}\"; ditutup bila tidak dijawab sampai "
+                      f"{local_text(doc['paused']['closes_at'])} {zone}.", markup=False)
     if doc["due_at"]:
         console.print(f"Batas waktu: {local_text(doc['due_at'])} {zone}" +
                       (" [red](terlambat)[/red]" if doc["late"] else ""))
@@ -228,11 +232,12 @@ def show(ctx: click.Context, number: str, as_json: bool) -> None:
             took = f"selesai {local_text(t['done_at'])} {zone}, {_duration(t['took_minutes'])}, {verdict}"
         else:
             took = "belum selesai" + (", terlambat" if doc["late"] else "")
-        console.print(f"  Langkah {t['step']} ({t['official']}): mutu baku {t['standard']}, "
+        console.print(f"  Langkah {t['step_label']} ({t['official']}): mutu baku {t['standard']}, "
                       f"batas {local_text(t['due_at'])} {zone}; {took}", markup=False)
     console.print(f"\n[bold]Riwayat[/bold] (waktu {zone})")
     for e in doc["events"]:
-        console.print(f"  {local_text(e['time'])}  langkah {e['step'] or '-'}  {e['actor']}: {e['text']}", markup=False)
+        label = office.config.procedure.label(e["step"])
+        console.print(f"  {local_text(e['time'])}  langkah {label}  {e['actor']}: {e['text']}", markup=False)
 
 
 def _duration(minutes: int) -> str:
