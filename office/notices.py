@@ -135,7 +135,7 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
         official = office.holder(effect.to, now)
         to = [(official.name, official.email)]
         context["recipient"] = recipient(official)
-    if effect.template == "perpanjangan":
+    if effect.template in ("perpanjangan", "sampaikan_perpanjangan"):
         context["due"] = waktu(due_of(office.book, row), cfg.clock.tz) if due_of(office.book, row) else "-"
     if effect.template == "surat_jawaban":
         context["letter_number"] = row["letter_number"]

@@ -421,8 +421,8 @@ def _extend(case, step, actor, value, procedure, resumed) -> Outcome:
                                                            f"kerja: {reason}"),
                Extend(days, reason), Notify("konfirmasi", "actor", step.no,
                                             {"text": f"Perpanjang: {days} hari kerja, {reason}", "extended": days})]
-    if case.has_email:
-        effects.append(Notify("perpanjangan", "complainant", step.no, {"days": days, "reason": reason}))
+    effects.append(Notify("perpanjangan", "complainant", step.no, {"days": days, "reason": reason}) if case.has_email
+                   else Notify("sampaikan_perpanjangan", procedure.step(1).role, step.no, {"days": days, "reason": reason}))
     return Outcome(replace(case, extended_days=case.extended_days + days), tuple(effects))
 
 

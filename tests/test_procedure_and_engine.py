@@ -181,6 +181,8 @@ def test_perpanjang_extends_within_what_the_sop_allows():
     assert not again.acted and again.effects[0].template == "perpanjangan_ditolak"
     at_two = advance(Case("X", step=2), Reply(2, "s", "Perpanjang: 2 hari kerja, x"), NOW, sop)
     assert not at_two.acted  # not a keyword of step 2: the line is dropped, nothing else was written
+    phone = advance(Case("X", step=3, has_email=False), Reply(3, "c", "Perpanjang: 2 hari kerja, survei"), NOW, sop)
+    assert Notify("sampaikan_perpanjangan", "jfu", 3, {"days": 2, "reason": "survei"}) in phone.effects
 
 
 def test_delivery_sends_the_letter_and_closes():
