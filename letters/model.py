@@ -50,3 +50,5 @@ class LetterData:
     kind: str = "jawaban"  # jawaban (the answer to the complainant) or pelimpahan (to the competent body)
     complainant: str = ""  # pelimpahan: who complained ("Sdr. Siti Aminah")
     competent_body: str = ""  # pelimpahan: the body the complaint is handed to
+    days: int = 0  # kelengkapan: days to answer; perpanjangan: days added
+    due_date: dt.date | None = None  # perpanjangan: the new date of the decision

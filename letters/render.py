@@ -92,6 +92,41 @@ def _forwarding(letter: LetterData, subject: str, note: list[str]) -> dict:
     }
 
 
+def _opening(letter: LetterData, subject: str) -> str:
+    return (f"Menindaklanjuti pengaduan {letter.you} tanggal {tanggal(letter.complaint_date)} melalui "
+            f"{CHANNEL_IN_LETTER.get(letter.channel, letter.channel)} yang tercatat dengan nomor "
+            f"{letter.complaint_number} perihal {subject}, ")
+
+
+def _asking(letter: LetterData, subject: str, what: list[str]) -> dict:
+    """A notice to a complainant without email: what is missing (`Lengkapi:`)."""
+    return {
+        "opening": _opening(letter, subject) + "kami memerlukan keterangan sebagai berikut:",
+        "answer": what,
+        "recourse": (f"Mohon keterangan tersebut {letter.you} sampaikan kepada kami secara langsung, melalui "
+                     f"telepon, atau melalui surat dalam waktu {letter.days} ({terbilang(letter.days)}) hari kerja "
+                     "sejak surat ini diterima. Apabila dalam waktu tersebut kami tidak menerima keterangan "
+                     f"dimaksud, pengaduan ini kami tutup; {letter.you} tetap dapat menyampaikan pengaduan kembali."),
+        "closing": f"Demikian kami sampaikan. Atas perhatian {letter.you}, kami ucapkan terima kasih.",
+    }
+
+
+def _extending(letter: LetterData, subject: str, reason: list[str]) -> dict:
+    """A notice to a complainant without email: the deadline extended (`Perpanjang:`)."""
+    due = f" Keputusan tindak lanjut kami sampaikan paling lambat {tanggal(letter.due_date)}." if letter.due_date else ""
+    return {
+        "opening": _opening(letter, subject) + (f"dengan ini kami sampaikan bahwa waktu penanganannya kami perpanjang "
+                                                f"{letter.days} ({terbilang(letter.days)}) hari kerja dengan alasan "
+                                                f"sebagai berikut:"),
+        "answer": reason,
+        "recourse": "Pengaduan tersebut tetap kami tangani." + due,
+        "closing": f"Demikian kami sampaikan. Atas pengertian {letter.you}, kami ucapkan terima kasih.",
+    }
+
+
+NOTICE_BODIES = {"pelimpahan": _forwarding, "kelengkapan": _asking, "perpanjangan": _extending}
+
+
 def letter_context(letter: LetterData, head: Letterhead, signer: Signer) -> dict:
     answer = answer_paragraphs(letter.answer)
     subject = letter.complaint_subject.strip() or "pelayanan publik"
@@ -100,7 +135,7 @@ def letter_context(letter: LetterData, head: Letterhead, signer: Signer) -> dict
         "letter": {"number": letter.number, "place": letter.place, "date": tanggal(letter.date),
                    "sifat": letter.sifat, "lampiran": _lampiran(letter.attachments), "hal": letter.hal},
         "to": {"name": letter.addressee, "place": letter.addressee_place},
-        "body": _forwarding(letter, subject, answer) if letter.kind == "pelimpahan" else {
+        "body": NOTICE_BODIES[letter.kind](letter, subject, answer) if letter.kind in NOTICE_BODIES else {
             "opening": (f"Menindaklanjuti pengaduan {letter.you} tanggal {tanggal(letter.complaint_date)} "
                         f"melalui {CHANNEL_IN_LETTER.get(letter.channel, letter.channel)} yang tercatat dengan "
                         f"nomor {letter.complaint_number} perihal {subject}, bersama ini kami "

@@ -12,7 +12,7 @@ from intake.text import clean_text
 from office.attachments import store_attachments
 from office.base import Actor, Office
 from office.forwarding import forward_complaint
-from office.issuing import issue_letter, record_delivery, write_dossier
+from office.issuing import issue_letter, issue_notice, record_delivery, write_dossier
 from office.meetings import send_invitations
 from office.notices import assign_task, notify
 from office.sections import ask_section
@@ -25,6 +25,7 @@ from sop.engine import (
     Extend,
     Forward,
     IssueLetter,
+    IssueNotice,
     Log,
     Meeting,
     Notify,
@@ -82,6 +83,8 @@ def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, acto
             row = _update(office, row, outcome.case, now, final=False)
         elif isinstance(effect, IssueLetter):
             row = issue_letter(office, row, effect.answer, now)
+        elif isinstance(effect, IssueNotice):
+            issue_notice(office, row, effect.kind, effect.text, effect.role, now, days=effect.days)
         elif isinstance(effect, Meeting):
             send_invitations(office, row, effect, now)
         elif isinstance(effect, Delivered):

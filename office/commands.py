@@ -110,6 +110,13 @@ def dispatch_letter(office: Office, reference: str, way: str, note: str, officer
         if letter["dispatched_at"]:
             raise Refused(f"Surat {letter['number']} sudah tercatat dikirim pada {letter['dispatched_at']}.")
         row = office.book.complaint_by_id(letter["complaint_id"])
+        if letter["kind"] not in ("jawaban", "pelimpahan"):  # a notice on the way: only its dispatch
+            if way == "email":
+                raise Refused("Surat ini untuk pengadu tanpa alamat surel; pilih --cara pos atau langsung.")
+            office.book.record_dispatch(letter["id"], now, way, note)
+            office.book.add_event(row["id"], now, row["step"], f"petugas {officer}", "surat",
+                                  f"Surat {letter['number']} disampaikan {DELIVERY_WAYS[way]}." + (f" {note}" if note else ""))
+            return letter, row
         task = office.book.current_task(row["id"])
         if task is None or not awaits_delivery(office.case(row), office.config.procedure):
             raise Refused(f"Pengaduan {row['number']} tidak sedang menunggu penyampaian surat.")

@@ -401,6 +401,7 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
         signer_role=signer_role,
         signer_title=r.get("letters", "signer_title", str, default_title),
         on_behalf_of=r.get("letters", "on_behalf_of", str, default_on_behalf),
+        head_role=head_role, head_title=head_title,
         signing_note=r.get("letters", "signing_note", str,
                            SEALED_NOTE.format(office=office_name) if key_path.exists() else UNSEALED_NOTE),
         template=r.path_of(template) if template else None,

@@ -13,7 +13,7 @@ from pathlib import Path
 from letters.pdf import libreoffice, sign_pades, to_pdf, to_pdfs
 from letters.render import LetterData, Signer, render_letter
 from letters.seal import seal
-from office.base import Office, safe_name
+from office.base import Office, due_of, safe_name
 from office.disposition import disposition_sheet
 from office.views import complaint_json
 from sop.book import parse_iso
@@ -113,6 +113,54 @@ def render_konsep(office: Office, row: dict, now: dt.datetime) -> bytes:
     if ls.template:
         return render_letter(data, office.config.letterhead, unsigned, ls.template, paper=ls.paper).data
     return render_letter(data, office.config.letterhead, unsigned, paper=ls.paper).data
+
+
+NOTICE_HAL = {"kelengkapan": "Permohonan Kelengkapan Pengaduan", "perpanjangan": "Perpanjangan Waktu Penanganan Pengaduan"}
+
+
+def issue_notice(office: Office, row: dict, kind: str, text: str, role: str, now: dt.datetime,
+                 days: int = 0) -> dict:
+    """A notice letter to a complainant without email, for the print queue: numbered in the
+    register, signed by the official who gave it (a.n. the head when not the head) and sealed.
+    It neither voids nor replaces the answer. Returns its register entry."""
+    cfg = office.config
+    book = office.book
+    local_now = now.astimezone(cfg.clock.tz)
+    number = cfg.letter_number(local_now.year, book.next_serial("surat-keluar", local_now.year))
+    due = due_of(book, row)
+    data = replace(letter_data(office, row, text, number, local_now.date()), kind=kind, hal=NOTICE_HAL[kind],
+                   days=days if kind == "perpanjangan" else cfg.silence_days,
+                   due_date=due.astimezone(cfg.clock.tz).date() if due and kind == "perpanjangan" else None)
+    signer = notice_signer(office, role, now)
+    key = office.seal_key()
+    sealer = (lambda tokens: seal(key, number=number, date=local_now.date().isoformat(),
+                                  addressee=data.addressee, tokens=tokens)) if key else None
+    rendered = render_letter(data, cfg.letterhead, signer, paper=cfg.letters.paper, sealer=sealer,
+                             **({"template": cfg.letters.template} if cfg.letters.template else {}))
+    name = safe_name(number)
+    archive = cfg.files / "arsip" / str(local_now.year) / name / f"surat-{kind}-{name}.docx"
+    private_dir(archive.parent)
+    archive.write_bytes(rendered.data)
+    private_dir(cfg.outbox, 0o750)
+    book.after_commit(lambda: place_staff_copy(cfg, local_now.year, number, archive))
+    book.record_letter(year=local_now.year, number=number, complaint_id=row["id"], issued_at=now, path=str(archive),
+                       sha256=rendered.sha256, signer=signer.name,
+                       seal=rendered.seal.text() if rendered.seal else None, kind=kind)
+    book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
+                   f"Surat {NOTICE_HAL[kind].lower()} nomor {number} dibuat untuk disampaikan kepada pengadu "
+                   f"(tanpa alamat surel), ditandatangani {signer.title.title()} {signer.name}.")
+    return {"number": number, "path": str(archive)}
+
+
+def notice_signer(office: Office, role: str, now: dt.datetime) -> Signer:
+    """Who signs a notice: the head; else the official who gave it, "a.n." the head."""
+    ls = office.config.letters
+    if role == ls.head_role or role == ls.signer_role:
+        return signer_of(office, now)
+    holder = office.holder(role, now)
+    form = f"{holder.delegation.split()[0]} " if holder.delegation else ""
+    return Signer(title=f"{form}{holder.title}".upper(), name=holder.name, nip=holder.nip, rank=holder.rank,
+                  delegation=f"a.n. {ls.head_title}", signature_image=None if holder.delegation else holder.signature)
 
 
 REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|tr|aw|wg|balas|bls|terusan)\s*(?:\[\d+\])?\s*:\s*)+",

@@ -47,6 +47,8 @@ class LetterSettings:
     signer_role: str = "camat"
     signer_title: str = ""
     on_behalf_of: str = ""  # "CAMAT PALARAN" when another role signs a.n. (atas nama) the head
+    head_role: str = "camat"
+    head_title: str = ""  # "CAMAT PALARAN": what another official signs "a.n."
     signing_note: str = ""
     template: Path | None = None
     paper: str = "A4"

@@ -393,12 +393,14 @@ class Book(Store):
                     "WHERE id = ?", (iso(at), method, note, letter_id))
 
     def current_letter(self, complaint_id: int) -> dict | None:
-        return self._one("SELECT * FROM letters WHERE complaint_id = ? AND void = 0 ORDER BY id DESC LIMIT 1",
-                         (complaint_id,))
+        """The complaint's answer (or surat pelimpahan), not a notice sent on the way."""
+        return self._one("SELECT * FROM letters WHERE complaint_id = ? AND void = 0 AND kind IN ('jawaban', "
+                         "'pelimpahan') ORDER BY id DESC LIMIT 1", (complaint_id,))
 
     def letters(self) -> list[dict]:
         return self._all("SELECT * FROM letters ORDER BY issued_at")
 
     def void_letters_of(self, complaint_id: int) -> None:
         """Mark a complaint's earlier letters void (a re-issue replaces them); their numbers stay."""
-        self._write("letters", "UPDATE letters SET void = 1 WHERE complaint_id = ?", (complaint_id,))
+        self._write("letters", "UPDATE letters SET void = 1 WHERE complaint_id = ? AND kind IN ('jawaban', "
+                    "'pelimpahan')", (complaint_id,))

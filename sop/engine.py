@@ -143,6 +143,17 @@ class AskSection:
 
 
 @dataclass(frozen=True)
+class IssueNotice:
+    """A numbered notice letter to a complainant without email (print queue), signed by the
+    official who gave it (a.n. the head): `kind` kelengkapan or perpanjangan."""
+
+    kind: str
+    text: str  # what is missing; or the reason of the extension
+    role: str
+    days: int = 0  # perpanjangan: how many working days
+
+
+@dataclass(frozen=True)
 class Pause:
     """Stop the waiting step's clock until the complainant answers (`Lengkapi:`)."""
 
@@ -394,8 +405,11 @@ def _ask_complainant(case, step, actor, what, text, procedure) -> Outcome:
     effects = [Log(step.no, actor, "lengkapi", f"Pengadu diminta melengkapi: {what}. Waktu langkah dihentikan "
                                                "sementara."),
                Pause(what)]
-    effects.append(Notify("permintaan_kelengkapan", "complainant", step.no, {"what": what})
-                   if case.has_email else Notify("hubungi_pengadu", procedure.step(1).role, step.no, {"what": what}))
+    if case.has_email:
+        effects.append(Notify("permintaan_kelengkapan", "complainant", step.no, {"what": what}))
+    else:  # a letter for the print queue, and staff asked to deliver it (or phone)
+        effects += [IssueNotice("kelengkapan", what, step.role),
+                    Notify("hubungi_pengadu", procedure.step(1).role, step.no, {"what": what})]
     effects.append(Notify("konfirmasi", "actor", step.no, {"text": f"Lengkapi: {what}", "paused": True}))
     return Outcome(replace(case, paused=True), tuple(effects))
 
@@ -421,8 +435,11 @@ def _extend(case, step, actor, value, procedure, resumed) -> Outcome:
                                                            f"kerja: {reason}"),
                Extend(days, reason), Notify("konfirmasi", "actor", step.no,
                                             {"text": f"Perpanjang: {days} hari kerja, {reason}", "extended": days})]
-    effects.append(Notify("perpanjangan", "complainant", step.no, {"days": days, "reason": reason}) if case.has_email
-                   else Notify("sampaikan_perpanjangan", procedure.step(1).role, step.no, {"days": days, "reason": reason}))
+    if case.has_email:
+        effects.append(Notify("perpanjangan", "complainant", step.no, {"days": days, "reason": reason}))
+    else:
+        effects += [IssueNotice("perpanjangan", reason, step.role, days),
+                    Notify("sampaikan_perpanjangan", procedure.step(1).role, step.no, {"days": days, "reason": reason})]
     return Outcome(replace(case, extended_days=case.extended_days + days), tuple(effects))
 
 

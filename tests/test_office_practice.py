@@ -174,6 +174,17 @@ def test_staff_record_what_a_complainant_without_email_adds_and_the_clock_runs_a
     staff = env.official("jfu")[1]
     assert any("Mohon hubungi pengadu" in s for s in subjects(env, staff))
     assert show(env, number)["paused"]
+    # A numbered notice waits in the print queue, signed by the Sekretaris a.n. the Camat, who gave it.
+    [notice] = env.office.book.letters_awaiting_dispatch()
+    assert notice["kind"] == "kelengkapan" and env.complaint(number)["letter_number"] is None
+    text = letter_text(Path(notice["path"]))
+    assert "Permohonan Kelengkapan Pengaduan" in text and "alamat rumah pengadu" in text
+    assert "a.n. CAMAT PALARAN" in text and env.official("sekretaris")[0] in text and "Bu Sari" in text
+    listed = pengaduan("--config", str(env.config_path), "surat")
+    assert notice["number"] in listed.stdout and "Siap dicetak" in listed.stdout
+    sent = pengaduan("--config", str(env.config_path), "surat", "kirim", notice["number"], "--cara", "pos")
+    assert sent.returncode == 0, sent.stderr
+    assert show(env, number)["step"] == 2  # dispatching a notice moves no step
     added = pengaduan("--config", str(env.config_path), "tambahan", number, "--teks", "Jl. Durian RT 4, Rawa Makmur")
     assert added.returncode == 0, added.stderr
     assert show(env, number)["paused"] is None
@@ -266,3 +277,20 @@ def test_the_section_head_asked_for_a_report_answers_by_token_and_the_sekretaris
     told = [m for m in env.inbox(env.official("sekretaris")[1]) if "Laporan Seksi Ketenteraman" in m.subject]
     assert told and "Jl. Mangga" in told[0].text
     assert env.complaint(number)["step"] == 3  # the SOP did not move
+
+
+def test_an_extension_for_a_complainant_without_email_is_a_notice_letter_with_the_new_date(env):
+    result = pengaduan("--config", str(env.config_path), "catat", "--saluran", "langsung", "--nama", "Pak Darto",
+                       "--alamat", "Jalan Nangka Nomor 3, Palaran", "--pokok", "Drainase tersumbat", "--isi", "Banjir.")
+    assert result.returncode == 0, result.stderr
+    number = env.office.book.complaints()[-1]["number"]
+    through(env, number, CLARIFIED, ("camat", 3, "Perpanjang: 3 hari kerja, menunggu alat berat dari Dinas PUPR"))
+    row = env.complaint(number)
+    due = parse_iso(env.office.book.current_task(row["id"])["due_at"]).astimezone(env.config.clock.tz)
+    [notice] = env.office.book.letters_awaiting_dispatch()
+    text = letter_text(Path(notice["path"]))
+    from letters.dates import tanggal
+
+    assert "Perpanjangan Waktu Penanganan Pengaduan" in text and "3 (tiga) hari kerja" in text
+    assert f"paling lambat {tanggal(due.date())}" in text and "CAMAT PALARAN," in text
+    assert any("Mohon sampaikan perpanjangan" in s for s in subjects(env, env.official("jfu")[1]))
