@@ -37,7 +37,7 @@ from sop.engine import (
     advance,
 )
 from sop.procedure import Duration
-from sop.terms import OPEN
+from sop.terms import ANSWERED, OPEN
 
 
 def decide(office: Office, row: dict, event, now: dt.datetime) -> Outcome:
@@ -118,12 +118,17 @@ def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, acto
 
 def _update(office: Office, row: dict, case: Case, now: dt.datetime, final: bool) -> dict:
     fields = {"section": case.section, "meeting": int(case.meeting), "confidential": int(case.confidential),
-              "pokok": case.pokok, "sapaan": case.sapaan, "draft": case.draft}
+              "pokok": case.pokok, "sapaan": case.sapaan, "draft": case.draft,
+              "satisfaction": case.satisfaction, "rating": case.rating}
     if not case.paused and row.get("paused_at"):
         fields.update(paused_at=None, pause_reason=None)
     if final:
         fields.update(state=case.state, step=case.step)
-        if case.state != OPEN and not row.get("closed_at"):
+        if case.state == ANSWERED and row.get("state") != ANSWERED:
+            fields["answered_at"] = iso(now)  # the complainant's time to answer runs from here
+        if case.state == OPEN:
+            fields["closed_at"] = None  # an objection opens it again
+        elif case.state != ANSWERED and not row.get("closed_at"):
             fields["closed_at"] = iso(now)
     changed = {k: v for k, v in fields.items() if row.get(k) != v}
     if changed:

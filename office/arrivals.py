@@ -32,8 +32,9 @@ from office.forwarding import is_reply_of_body, pass_on_reply
 from office.notices import alert_staff, tell_status, warn_official
 from office.recording import add_followup, add_official_note, from_email, from_forward, record_bounce, record_complaint
 from office.sections import take_report
-from sop.engine import Reply
+from sop.engine import Feedback, Reply
 from sop.files import place_private, write_private
+from sop.terms import ANSWERED
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +173,12 @@ def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> 
         return Handled("note", row["id"], f"catatan dari {author.title}")
     if row["email"] != msg.from_addr:
         return _unmatched(msg, row["id"], f"balasan dari {msg.from_addr}, bukan pengadu {row['number']}")
+    if row["state"] == ANSWERED and not asks_status(text):
+        # PUAS or TIDAK PUAS (or a rating) after the answer; anything else is an addition.
+        _, outcome = act(office, row, Feedback(msg.from_addr, text), now)
+        if outcome.acted:
+            log.info("%s: tanggapan pengadu atas jawaban dicatat", row["number"])
+            return Handled("followup", row["id"], "tanggapan pengadu atas jawaban")
     if asks_status(text) and not msg.attachments:
         told = tell_status(office, row, now)
         book.add_event(row["id"], now, row["step"], msg.from_addr, "status",

@@ -103,7 +103,8 @@ class Office:
         return Case(number=row["number"], state=row["state"], step=row["step"], section=row["section"],
                     meeting=bool(row["meeting"]), has_email=bool(row["email"]),
                     confidential=bool(row["confidential"]), pokok=row["pokok"], sapaan=row["sapaan"],
-                    draft=row["draft"], paused=bool(row["paused_at"]),
+                    draft=row["draft"], paused=bool(row["paused_at"]), satisfaction=row["satisfaction"],
+                    rating=row["rating"],
                     extended_days=task["extended_days"] if task else 0)  # ask_section: per reply, never stored
 
     @property

@@ -39,12 +39,15 @@ def follow_delegations(office: Office, now: dt.datetime, since: dt.datetime | No
 
 
 def close_silent(office: Office, now: dt.datetime) -> int:
-    """Close the complaints whose complainant did not answer `Lengkapi:` within `[sop]
-    silence_days` working days, and tell them (SP4N-LAPOR!'s practice); returns how many."""
+    """Close the complaints whose complainant did not answer `Lengkapi:` (telling them), or said
+    neither PUAS nor TIDAK PUAS after the answer, within `[sop] silence_days` working days
+    (SP4N-LAPOR!'s practice); returns how many."""
     cfg = office.config
     closed = 0
-    for row in office.book.paused_complaints():
-        if now < cfg.clock.add(parse_iso(row["paused_at"]), Duration(cfg.silence_days, "days")):
+    waiting = [(row, row["paused_at"]) for row in office.book.paused_complaints()]
+    waiting += [(row, row["answered_at"]) for row in office.book.answered_complaints()]  # no PUAS/TIDAK PUAS
+    for row, since in waiting:
+        if not since or now < cfg.clock.add(parse_iso(since), Duration(cfg.silence_days, "days")):
             continue
         with office.book.transaction():
             act(office, row, Lapsed(), now)

@@ -35,7 +35,8 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
     ls = cfg.letters
     book = office.book
     local_now = now.astimezone(cfg.clock.tz)
-    voided = [(entry["year"], entry["number"]) for entry in book.letters_of(row["id"]) if not entry["void"]]
+    voided = [(entry["year"], entry["number"]) for entry in book.letters_of(row["id"])
+              if not entry["void"] and not entry["dispatched_at"] and entry["kind"] in ("jawaban", "pelimpahan")]
     book.void_letters_of(row["id"])
     number = cfg.letter_number(local_now.year, book.next_serial("surat-keluar", local_now.year))
     signer = signer_of(office, now)

@@ -18,7 +18,7 @@ from letters.safe import one_line, spreadsheet_text, xml_text
 from office.base import Office
 from sop.book import parse_iso
 from sop.files import write_atomically
-from sop.terms import CHANNEL_WORDS, STATE_WORDS
+from sop.terms import CHANNEL_WORDS, SATISFACTION_WORDS, STATE_WORDS
 
 STATES = STATE_WORDS
 
@@ -32,6 +32,8 @@ class Recap:
     by_channel: Counter = field(default_factory=Counter)
     by_section: Counter = field(default_factory=Counter)
     by_state: Counter = field(default_factory=Counter)
+    by_satisfaction: Counter = field(default_factory=Counter)  # puas, tidak puas, tidak menanggapi
+    objections: int = 0  # complaints whose complainant objected (TIDAK PUAS)
     steps: list[dict] = field(default_factory=list)  # per SOP step: done, median minutes, share within standard
     late: list[dict] = field(default_factory=list)  # late tasks and who held them
 
@@ -80,11 +82,16 @@ def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.date
     rows = office.book.complaints_received(lo, hi)
     out = Recap(title, start, end, total=len(rows))
     done: dict[int, list[tuple[float, bool]]] = {s.no: [] for s in cfg.procedure.steps}
+    objection = cfg.procedure.objection_step
     for row in _track(rows, "Menghitung rekap", progress):
         out.by_channel[CHANNEL_WORDS.get(row["channel"], row["channel"])] += 1
         out.by_section[row["section"] or "(belum ditentukan)"] += 1
         out.by_state[STATES.get(row["state"], row["state"])] += 1
-        for task in office.book.tasks(row["id"]):
+        if row["satisfaction"]:
+            out.by_satisfaction[SATISFACTION_WORDS.get(row["satisfaction"], row["satisfaction"])] += 1
+        tasks = office.book.tasks(row["id"])
+        out.objections += objection is not None and any(t["step"] == objection.no for t in tasks)
+        for task in tasks:
             opened, due, finished = (parse_iso(task[k]) for k in ("opened_at", "due_at", "done_at"))
             if finished:
                 done[task["step"]].append(((finished - opened).total_seconds() / 60, finished <= due))
@@ -130,8 +137,10 @@ def minutes_text(minutes: float | None) -> str:
 def summary_text(r: Recap) -> str:
     """The recap as lines for the terminal."""
     lines = [f"Rekap pengaduan {r.title}", f"Jumlah pengaduan: {r.total}"]
-    for label, counts in (("Saluran", r.by_channel), ("Seksi", r.by_section), ("Status", r.by_state)):
+    for label, counts in (("Saluran", r.by_channel), ("Seksi", r.by_section), ("Status", r.by_state),
+                          ("Kepuasan pengadu", r.by_satisfaction)):
         lines.append(f"{label}: " + (", ".join(f"{k} {v}" for k, v in counts.most_common()) or "-"))
+    lines.append(f"Keberatan (tidak puas): {r.objections}")
     lines.append("Waktu per langkah (median; sesuai mutu baku):")
     for s in r.steps:
         share = f"{s['within_standard']:.0%}" if s["within_standard"] is not None else "-"
@@ -199,11 +208,14 @@ def write_xlsx(r: Recap, path: Path, pictures: dict[str, bytes]) -> None:
     ws.title = "Ringkasan"
     append_text_row(ws, [f"Rekap pengaduan {r.title}"])
     append_text_row(ws, ["Jumlah pengaduan", r.total])
-    for label, counts in (("Saluran", r.by_channel), ("Seksi", r.by_section), ("Status", r.by_state)):
+    for label, counts in (("Saluran", r.by_channel), ("Seksi", r.by_section), ("Status", r.by_state),
+                          ("Kepuasan pengadu", r.by_satisfaction)):
         append_text_row(ws, [])
         append_text_row(ws, [label, "Jumlah"])
         for key, value in counts.most_common():
             append_text_row(ws, [key, value])
+    append_text_row(ws, [])
+    append_text_row(ws, ["Keberatan (tidak puas)", r.objections])
     steps = wb.create_sheet("Langkah SOP")
     append_text_row(steps, ["Langkah", "Pelaksana", "Mutu baku", "Selesai", "Median (menit)", "Sesuai mutu baku (%)"])
     for s in r.steps:
@@ -243,6 +255,8 @@ def write_docx(r: Recap, path: Path, pictures: dict[str, bytes], office: Office,
     doc = naskah(cfg.letterhead, cfg.letters.paper)
     heading(doc, "LAPORAN REKAPITULASI PENANGANAN PENGADUAN", cfg.office_name, r.title)
     doc.add_paragraph(f"Jumlah pengaduan yang diterima: {r.total}")
+    satisfaction = ", ".join(f"{k} {v}" for k, v in r.by_satisfaction.most_common()) or "belum ada tanggapan"
+    doc.add_paragraph(one_line(f"Kepuasan pengadu atas jawaban: {satisfaction}; keberatan: {r.objections}."))
     for name in ("saluran", "seksi"):
         doc.add_picture(io.BytesIO(pictures[name]), width=Cm(15))
     doc.add_heading("Waktu per langkah SOP", level=2)

@@ -30,8 +30,10 @@ def year_statistics(office: Office, year: int, now: dt.datetime) -> dict:
     tz = office.config.clock.tz
     lo = dt.datetime.combine(dt.date(year, 1, 1), dt.time(0), tz)
     hi = dt.datetime.combine(dt.date(year + 1, 1, 1), dt.time(0), tz)
-    days = [(parse_iso(row["closed_at"]) - parse_iso(row["received_at"])).total_seconds() / 86400
-            for row in office.book.complaints_received(lo, hi) if row["closed_at"] and row["state"] == "closed"]
+    # Days to the answer: to its delivery (answered_at), or to the closing of a book kept before it.
+    days = [(parse_iso(row["answered_at"] or row["closed_at"]) - parse_iso(row["received_at"])).total_seconds() / 86400
+            for row in office.book.complaints_received(lo, hi)
+            if row["answered_at"] or (row["closed_at"] and row["state"] == "closed")]
     return {
         "kantor": office.config.office_name,
         "tahun": year,
@@ -39,6 +41,8 @@ def year_statistics(office: Office, year: int, now: dt.datetime) -> dict:
         "menurut_saluran": {k: _cell(v) for k, v in sorted(r.by_channel.items())},
         "menurut_seksi": {k: _cell(v) for k, v in sorted(r.by_section.items())},
         "menurut_status": {k: _cell(v) for k, v in sorted(r.by_state.items())},
+        "kepuasan_pengadu": {k: _cell(v) for k, v in sorted(r.by_satisfaction.items())},
+        "keberatan": _cell(r.objections),
         "median_hari_sampai_selesai": round(statistics.median(days), 1) if len(days) >= SMALLEST else None,
         "langkah_sop": [{"langkah": s["step"], "pelaksana": s["role"], "mutu_baku": s["standard"],
                          "selesai": _cell(s["done"]),
@@ -62,7 +66,8 @@ def write_statistics(stats: dict, stem: Path, *, overwrite: bool = False) -> lis
             writer = csv.writer(f)
             writer.writerow(["bagian", "butir", "nilai"])
             writer.writerow(["jumlah", "pengaduan", stats["jumlah_pengaduan"]])
-            for part in ("menurut_saluran", "menurut_seksi", "menurut_status"):
+            writer.writerow(["jumlah", "keberatan", stats["keberatan"]])
+            for part in ("menurut_saluran", "menurut_seksi", "menurut_status", "kepuasan_pengadu"):
                 for key, value in stats[part].items():
                     writer.writerow([part.replace("_", " "), key, value])
             writer.writerow(["waktu", "median hari sampai selesai", stats["median_hari_sampai_selesai"]])

@@ -40,6 +40,10 @@ def complaint_json(office: Office, row: dict, now: dt.datetime, *, detail: bool 
         "pokok": row["pokok"],
         "step_label": office.config.procedure.label(row["step"]) if row["state"] == "open" and row["step"] else None,
         "paused": paused(office, row),
+        "answered_at": _local(office, row["answered_at"]),
+        "satisfaction": row["satisfaction"] if row["satisfaction"] in ("puas", "tidak_puas") else None,
+        "rating": row["rating"],
+        "objection": objection(office, row),
     }
     if doc["step"]:
         role = office.config.procedure.step(doc["step"]).role
@@ -53,6 +57,17 @@ def complaint_json(office: Office, row: dict, now: dt.datetime, *, detail: bool 
         doc["steps"] = [_step_time(office, t) for t in office.book.tasks(row["id"])]
         doc["waiting_for"] = waiting_for(office, row, now)
     return doc
+
+
+def objection(office: Office, row: dict) -> dict | None:
+    """The complainant's objection (TIDAK PUAS) while the step that decides it is open."""
+    step = office.config.procedure.objection_step
+    if step is None or row["state"] != "open" or row["step"] != step.no:
+        return None
+    task = office.book.current_task(row["id"])
+    return {"step": step.no, "step_label": step.shown, "role": step.role, "reason": task["note"] if task else "",
+            "since": _local(office, task["opened_at"]) if task else None,
+            "due_at": _local(office, task["due_at"]) if task else None}
 
 
 def paused(office: Office, row: dict) -> dict | None:

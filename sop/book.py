@@ -170,6 +170,10 @@ class Book(Store):
         self._write("tasks", "UPDATE tasks SET due_at = ?, next_nudge_at = ?, extended_days = extended_days + ? "
                     "WHERE id = ?", (iso(due_at), iso(next_nudge_at), extended_days, task["id"]), task["complaint_id"])
 
+    def answered_complaints(self) -> list[dict]:
+        """Complaints whose answer was delivered and that wait for the complainant's word."""
+        return self._all("SELECT * FROM complaints WHERE state = 'answered' ORDER BY answered_at")
+
     def paused_complaints(self) -> list[dict]:
         """Complaints whose step waits for the complainant (uses complaints_paused)."""
         return self._all("SELECT * FROM complaints WHERE paused_at IS NOT NULL AND state = 'open' ORDER BY paused_at")
@@ -401,6 +405,7 @@ class Book(Store):
         return self._all("SELECT * FROM letters ORDER BY issued_at")
 
     def void_letters_of(self, complaint_id: int) -> None:
-        """Mark a complaint's earlier letters void (a re-issue replaces them); their numbers stay."""
+        """Mark a complaint's earlier undelivered answers void (a re-issue replaces them); their
+        numbers stay. A delivered answer stays valid: a new one after an objection adds to it."""
         self._write("letters", "UPDATE letters SET void = 1 WHERE complaint_id = ? AND kind IN ('jawaban', "
-                    "'pelimpahan')", (complaint_id,))
+                    "'pelimpahan') AND dispatched_at IS NULL", (complaint_id,))

@@ -27,6 +27,8 @@ class Case:
     draft: str | None = None  # the konsep of the answer, until the signer approves it
     paused: bool = False  # the step's clock waits for the complainant (`Lengkapi:`)
     extended_days: int = 0  # working days `Perpanjang:` already added to the waiting step
+    satisfaction: str | None = None  # puas, tidak_puas, tidak_menanggapi (sop.terms)
+    rating: int | None = None  # 1-4, the SKM scale
     ask_section: bool = False  # this reply asks the section head for a report (`Seksi: …; minta laporan`)
 
 
@@ -49,6 +51,14 @@ class Reply:
     actor: str
     text: str
     delivery: str | None = None
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The complainant's word on the answer: PUAS, TIDAK PUAS: <alasan>, or a rating 1-4."""
+
+    actor: str
+    text: str
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from sop.effects import (  # noqa: F401 (re-exported: sop.engine is their home f
     CloseTask,
     Delivered,
     Extend,
+    Feedback,
     Forward,
     IssueLetter,
     IssueNotice,
@@ -34,9 +35,17 @@ from sop.effects import (  # noqa: F401 (re-exported: sop.engine is their home f
     Reply,
     Resume,
 )
-from sop.keywords import is_yes, match_section, parse_extension, parse_forward, parse_meeting, split_keywords
+from sop.keywords import (
+    is_yes,
+    match_section,
+    parse_extension,
+    parse_feedback,
+    parse_forward,
+    parse_meeting,
+    split_keywords,
+)
 from sop.procedure import Procedure, Step
-from sop.terms import CLOSED, FORWARDED, OPEN, REJECTED, salutation
+from sop.terms import ANSWERED, CLOSED, DISSATISFIED, FORWARDED, OPEN, REJECTED, SATISFIED, SILENT, salutation
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -125,6 +134,8 @@ def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
             sections: tuple = (), tz: ZoneInfo = WITA) -> Outcome:
     """The new state of `case` after `event`, and the effects that go with it. `sections`: the
     office's section names, or (name, aliases) pairs."""
+    if case.state == ANSWERED and isinstance(event, (Feedback, Lapsed)):
+        return _judged(case, event, procedure)
     if case.state != OPEN:
         return Outcome(case, (Log(case.step, getattr(event, "actor", SYSTEM), "diabaikan",
                                   "Pengaduan sudah ditutup; tidak ada perubahan."),), acted=False)
@@ -157,6 +168,8 @@ def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
                           procedure, resumed, correction="perbaiki" in found)
     if step.approval and "setuju" not in found:
         return Outcome(case, (Notify("persetujuan_belum_jelas", "actor", step.no),), acted=False)
+    if "tutup" in found and step.objection:
+        return _close_objection(case, step, event.actor, found["tutup"] or text, resumed)
     if "teruskan" in found:
         return _forward(case, step, event.actor, found["teruskan"], text, resumed)
     if "lengkapi" in found:
@@ -196,7 +209,12 @@ def _finish(case, step, actor, text, procedure, notes, delivery) -> Outcome:
         nxt = procedure.next_step(nxt.no)
     if "issue_letter" in step.on_done or any(isinstance(e, IssueLetter) for e in effects):
         case = replace(case, draft=None)
-    if nxt is None:
+    if nxt is None and procedure.objection_step is not None:
+        # The answer is delivered; the complainant may still say PUAS or TIDAK PUAS.
+        case = replace(case, state=ANSWERED, step=None, satisfaction=None, rating=None)
+        effects.append(Log(None, SYSTEM, "dijawab", "Jawaban telah disampaikan; menunggu tanggapan pengadu (PUAS atau "
+                                                    "TIDAK PUAS)."))
+    elif nxt is None:
         case = replace(case, state=CLOSED, step=None)
         effects.append(Log(None, SYSTEM, "selesai", "Pengaduan selesai ditangani dan ditutup."))
     else:
@@ -315,3 +333,43 @@ def _lapse(case, procedure) -> Outcome:
         effects.append(Notify("ditutup_tanpa_kelengkapan", "complainant", case.step))
     effects.append(Log(None, SYSTEM, "selesai", "Pengaduan ditutup karena tidak dilengkapi."))
     return Outcome(replace(case, state=CLOSED, step=None, paused=False), tuple(effects))
+
+
+SKM = {1: "tidak baik", 2: "kurang baik", 3: "baik", 4: "sangat baik"}
+
+
+def _judged(case, event, procedure) -> Outcome:
+    """After the answer: PUAS closes, TIDAK PUAS opens the objection (keberatan) for the step
+    the SOP names, silence closes as answered. A reply that says neither acts on nothing."""
+    if isinstance(event, Lapsed):
+        return Outcome(replace(case, state=CLOSED, satisfaction=SILENT), (
+            Log(None, SYSTEM, "selesai", "Pengadu tidak menanggapi jawaban dalam batas waktu; pengaduan ditutup sebagai "
+                                         "terjawab."),))
+    judged = parse_feedback(event.text)
+    if judged is None:
+        return Outcome(case, (), acted=False)
+    verdict, rating, reason = judged
+    graded = f" (nilai {rating}: {SKM[rating]})" if rating else ""
+    if verdict == SATISFIED:
+        return Outcome(replace(case, state=CLOSED, satisfaction=SATISFIED, rating=rating), (
+            Log(None, event.actor, "kepuasan", f"Pengadu menyatakan puas{graded}." + (f" {reason}" if reason else "")),
+            Notify("tanggapan_diterima", "complainant", None, {"verdict": SATISFIED}),
+            Log(None, SYSTEM, "selesai", "Pengaduan selesai ditangani dan ditutup.")))
+    objection = procedure.objection_step
+    reason = reason or "tidak disebutkan"
+    return Outcome(replace(case, state=OPEN, step=objection.no, satisfaction=DISSATISFIED, rating=rating), (
+        Log(objection.no, event.actor, "keberatan", f"Pengadu menyatakan tidak puas{graded}: {reason}"),
+        OpenTask(objection.no, note=f"Keberatan pengadu: {reason}"),
+        Notify("tanggapan_diterima", "complainant", objection.no, {"verdict": DISSATISFIED, "reason": reason})))
+
+
+def _close_objection(case, step, actor, reason, resumed) -> Outcome:
+    """`Tutup: <alasan>` the Camat decides the objection needs no new answer, and says why."""
+    reason = reason.strip() or "jawaban yang telah disampaikan sudah sesuai ketentuan"
+    effects = [*resumed, Log(step.no, actor, "keberatan_ditutup", f"Keberatan diputuskan tanpa jawaban baru: {reason}"),
+               CloseTask(step.no, f"Ditutup: {reason}")]
+    if case.has_email:
+        effects.append(Notify("keberatan_ditutup", "complainant", step.no, {"reason": reason}))
+    effects += [Notify("konfirmasi", "actor", step.no, {"text": f"Tutup: {reason}", "closed": "objection"}),
+                Log(None, SYSTEM, "selesai", "Pengaduan ditutup setelah keberatan diputuskan.")]
+    return Outcome(replace(case, state=CLOSED, step=None), tuple(effects))

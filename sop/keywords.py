@@ -13,7 +13,7 @@ import re
 from zoneinfo import ZoneInfo
 
 KEYWORDS = ("seksi", "pokok", "sapaan", "rapat", "rahasia", "kembalikan", "tolak", "setuju", "perbaiki",
-            "lengkapi", "perpanjang", "teruskan")
+            "lengkapi", "perpanjang", "teruskan", "tutup")
 KEYWORD_LINE = re.compile(r"^[ \t]*(" + "|".join(KEYWORDS) + r")[ \t]*:[ \t]*(.*?)[ \t]*$",
                           re.IGNORECASE | re.MULTILINE)
 # An approval is often the word alone: "Setuju", "Setuju.", "Disetujui". Only where the step
@@ -76,6 +76,30 @@ def parse_forward(value: str) -> tuple[str, str] | None:
     """`Teruskan:` value -> (the competent body, its email), e.g. 'Dinas PUPR; pupr@samarinda.go.id'."""
     m = FORWARD.match(value)
     return (m.group(1).strip(), m.group(2).lower()) if m else None
+
+
+_DISSATISFIED = re.compile(r"^\W*(?:saya\s+)?(?:tidak|belum|kurang)\s+puas\b[\s:,.!-]*(.*)$", re.IGNORECASE | re.DOTALL)
+_SATISFIED = re.compile(r"^\W*(?:saya\s+)?(?:sangat\s+)?puas\b[\s:,.!-]*(.*)$", re.IGNORECASE | re.DOTALL)
+_RATING = re.compile(r"^\W*(?:nilai|skor|rating)?\s*:?\s*([1-4])\s*(?:/\s*4)?(?![\d.,/])[\s:,.!-]*(.*)$",
+                     re.IGNORECASE | re.DOTALL)
+
+
+def parse_feedback(text: str) -> tuple[str, int | None, str] | None:
+    """A complainant's word on the answer: ("puas" | "tidak_puas", rating 1-4 or None, reason),
+    from a reply that opens with PUAS, TIDAK PUAS: <alasan>, or a rating on the SKM scale (1-2
+    not satisfied, 3-4 satisfied); None when it says neither (it is then an addition)."""
+    text = text.strip()
+    m = _DISSATISFIED.match(text)
+    if m:
+        return "tidak_puas", None, m.group(1).strip()
+    m = _SATISFIED.match(text)
+    if m:
+        return "puas", None, m.group(1).strip()
+    m = _RATING.match(text)
+    if m:
+        rating = int(m.group(1))
+        return ("puas" if rating >= 3 else "tidak_puas"), rating, m.group(2).strip()
+    return None
 
 
 def is_yes(value: str) -> bool:

@@ -69,6 +69,7 @@ class Step:
     back: int | None = None  # where `Kembalikan:` sends the complaint (default: the step before)
     reject: str = "close"  # `Tolak:` closes the complaint, or (propose) goes to the next step as a proposal
     max_extension: Duration | None = None  # how far `Perpanjang:` may move the step's deadline, in all
+    objection: bool = False  # opened by a complainant's TIDAK PUAS after the answer (keberatan)
 
     @property
     def shown(self) -> str:
@@ -104,6 +105,11 @@ class Procedure:
     def label(self, no: int | None) -> str:
         """A step's number as people read it ("4a"), or "-" for none."""
         return self.step(no).shown if no else "-"
+
+    @property
+    def objection_step(self) -> Step | None:
+        """The step a TIDAK PUAS opens; with one, a delivered answer waits for the complainant's word."""
+        return next((s for s in self.steps if s.objection), None)
 
     @property
     def main_steps(self) -> int:
@@ -186,7 +192,7 @@ def _parse_step(i: int, raw: dict, where: str) -> Step:
         next=raw.get("next"), meeting_with=tuple(raw.get("meeting_with", ())),
         label=str(raw.get("label", "")), addition=bool(raw.get("addition", False)),
         approval=bool(raw.get("approval", False)), back=raw.get("back"), reject=raw.get("reject", "close"),
-        max_extension=extension,
+        max_extension=extension, objection=bool(raw.get("objection", False)),
     )
 
 

@@ -259,5 +259,9 @@ MIGRATIONS = (
         text TEXT
     );
     CREATE INDEX section_requests_complaint ON section_requests(complaint_id);
+    ALTER TABLE complaints ADD COLUMN answered_at TEXT;
+    ALTER TABLE complaints ADD COLUMN satisfaction TEXT;
+    ALTER TABLE complaints ADD COLUMN rating INTEGER;
+    CREATE INDEX complaints_answered ON complaints(state, answered_at);
     """,
 )

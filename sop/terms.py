@@ -20,8 +20,14 @@ CHANNEL_IN_LETTER = {"email": "surat elektronik (surel)", "langsung": "kunjungan
 
 # Where a complaint stands (the `state` column), and how staff read it.
 OPEN, CLOSED, REJECTED, FORWARDED = "open", "closed", "rejected", "forwarded"
-STATES = (OPEN, CLOSED, REJECTED, FORWARDED)
-STATE_WORDS = {OPEN: "terbuka", CLOSED: "selesai", REJECTED: "ditolak", FORWARDED: "dilimpahkan"}
+ANSWERED = "answered"  # the answer was delivered; the complainant may say PUAS or TIDAK PUAS
+STATES = (OPEN, ANSWERED, CLOSED, REJECTED, FORWARDED)
+STATE_WORDS = {OPEN: "terbuka", ANSWERED: "dijawab", CLOSED: "selesai", REJECTED: "ditolak",
+               FORWARDED: "dilimpahkan"}
+
+# How a complainant judged the answer (`satisfaction` column): PUAS, TIDAK PUAS, or silence.
+SATISFIED, DISSATISFIED, SILENT = "puas", "tidak_puas", "tidak_menanggapi"
+SATISFACTION_WORDS = {SATISFIED: "puas", DISSATISFIED: "tidak puas", SILENT: "tidak menanggapi"}
 
 
 def channel_words(channel: str) -> str:

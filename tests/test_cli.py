@@ -81,7 +81,8 @@ def test_demo_plays_the_whole_sop_to_signed_letters(tmp_path):
     lines: list[str] = []
     result = run_demo(tmp_path / "demo", echo=lines.append)
     docs = result["complaints"]
-    assert len(docs) == 2 and all(d["state"] == "closed" for d in docs)
+    assert len(docs) == 2 and all(d["state"] == "closed" for d in docs)  # both citizens said PUAS (or 4)
+    assert [d["satisfaction"] for d in docs] == ["puas", "puas"] and [d["rating"] for d in docs] == [None, 4]
     for d in docs:
         assert Path(d["letter"]).exists()
         assert any(d["letter"] in line for line in lines)

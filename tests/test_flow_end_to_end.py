@@ -8,6 +8,7 @@ from pathlib import Path
 
 from docx import Document
 
+from jobs.demo import reply_to
 from letters.render import letter_text
 
 
@@ -118,11 +119,11 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(env):
     assert number in text
     assert doc.inline_shapes, "the configured signature image is in the letter"
 
-    # Step 5: the JFU confirms delivery; the citizen receives the letter and the case closes.
+    # Step 5: the JFU confirms delivery; the citizen receives the letter, which asks for their word.
     env.reply("jfu", number, 5, "Disampaikan melalui surel.")
     env.cycle()
     row = env.complaint(number)
-    assert (row["state"], row["step"]) == ("closed", None) and row["closed_at"]
+    assert (row["state"], row["step"]) == ("answered", None) and row["answered_at"] and not row["closed_at"]
     final = [m for m in env.inbox(citizen) if "Jawaban atas Pengaduan" in m.subject]
     assert len(final) == 1
     assert final[0].from_ == env.cast.office
@@ -136,6 +137,13 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(env):
     [letter] = env.office.book.letters_of(row["id"])
     assert letter["pdf_path"] and Path(letter["pdf_path"]).read_bytes() == pdf.payload
     assert (Path(letter["path"]).parent / "lembar-disposisi.docx").exists()  # filed in the dossier
+    assert "PUAS" in final[0].text and "TIDAK PUAS" in final[0].text
+
+    # The citizen replies PUAS: the complaint closes with their word recorded.
+    env.rig.send(reply_to(final[0], env.cast.citizens[0][:2], "Puas, terima kasih. Lampu sudah menyala."))
+    env.cycle()
+    row = env.complaint(number)
+    assert (row["state"], row["satisfaction"]) == ("closed", "puas") and row["closed_at"]
     kinds = [(e["step"], e["kind"]) for e in env.office.book.events(row["id"])]
     assert (5, "langkah") in kinds and (None, "selesai") in kinds
     tasks = env.office.book.tasks(row["id"])

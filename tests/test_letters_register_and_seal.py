@@ -212,11 +212,11 @@ def test_dispatch_by_post_is_recorded_and_filed(env, tmp_path):
                      "--catatan", "Resi RR123456789ID")
     assert sent.returncode == 0, sent.stderr
     row = env.complaint(number)
-    assert row["state"] == "closed"
+    assert row["state"] == "answered"  # delivered; the complainant may still say PUAS or TIDAK PUAS
     entry = env.office.book.letter(row["letter_number"])
     assert entry["dispatch_method"] == "pos" and "RR123456789ID" in entry["dispatch_note"]
     dossier = json.loads((Path(row["letter_path"]).parent / "pengaduan.json").read_text())
-    assert dossier["state"] == "closed" and dossier["letters"][0]["dispatch_method"] == "pos"
+    assert dossier["state"] == "answered" and dossier["letters"][0]["dispatch_method"] == "pos"
     assert any(e["kind"] == "langkah" and e["step"] == 5 for e in dossier["events"])
     again = pengaduan("--config", str(env.config_path), "surat", "kirim", row["letter_number"], "--cara", "pos")
     assert again.returncode != 0 and "sudah tercatat dikirim" in again.stderr
@@ -237,7 +237,7 @@ def test_dispatch_by_hand_to_a_complainant_with_email_sends_no_mail_and_is_recor
     assert sent.returncode == 0, sent.stderr
     env.cycle()
     row = env.complaint(number)
-    assert row["state"] == "closed"
+    assert row["state"] == "answered"
     assert len(env.inbox(citizen)) == before  # handed over: no letter by email
     assert not [m for m in env.office.book.outbox(row["id"]) if m["kind"] == "surat_jawaban"]
     entry = env.office.book.letter(row["letter_number"])

@@ -294,3 +294,66 @@ def test_an_extension_for_a_complainant_without_email_is_a_notice_letter_with_th
     assert "Perpanjangan Waktu Penanganan Pengaduan" in text and "3 (tiga) hari kerja" in text
     assert f"paling lambat {tanggal(due.date())}" in text and "CAMAT PALARAN," in text
     assert any("Mohon sampaikan perpanjangan" in s for s in subjects(env, env.official("jfu")[1]))
+
+
+def _delivered(env, number):
+    through(env, number, CLARIFIED, ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Lampu diperbaiki besok."),
+            ("camat", "4a", "Setuju"), ("jfu", 5, "Disampaikan melalui surel."))
+    [delivery] = [m for m in env.inbox(env.cast.citizens[0][1]) if "Jawaban atas Pengaduan" in m.subject]
+    return delivery
+
+
+def test_tidak_puas_is_an_objection_the_camat_closes_with_reasons(env):
+    number = start(env)
+    delivery = _delivered(env, number)
+    env.rig.send(reply_to(delivery, env.cast.citizens[0][:2], "TIDAK PUAS: lampu di depan rumah saya masih mati"))
+    env.cycle()
+    doc = show(env, number)
+    assert (doc["state"], doc["step_label"], doc["satisfaction"]) == ("open", "5a", "tidak_puas")
+    assert doc["objection"]["reason"] == "Keberatan pengadu: lampu di depan rumah saya masih mati"
+    assert doc["waiting_for"]["role"] == "camat"
+    routing = env.routing("camat", number, "5a")
+    assert "lampu di depan rumah saya masih mati" in routing.text and "Tutup:" in routing.text
+    citizen = env.cast.citizens[0][1]
+    assert any("belum puas" in m.text for m in env.inbox(citizen) if "Tanggapan atas Jawaban" in m.subject)
+    through(env, number, ("camat", "5a", "Tutup: lampu tersebut milik PLN dan sudah dilaporkan ke PLN"))
+    row = env.complaint(number)
+    assert row["state"] == "closed" and row["closed_at"]
+    [told] = [m for m in env.inbox(citizen) if "Keputusan atas Keberatan" in m.subject]
+    assert "sudah dilaporkan ke PLN" in told.text
+
+
+def test_tidak_puas_can_bring_a_new_answer_through_approval_and_delivery(env):
+    number = start(env)
+    delivery = _delivered(env, number)
+    first = env.complaint(number)["letter_number"]
+    env.rig.send(reply_to(delivery, env.cast.citizens[0][:2], "2\nPerbaikannya hanya sementara."))
+    env.cycle()
+    assert env.complaint(number)["rating"] == 2
+    through(env, number, ("camat", "5a", "Minta Dinas PUPR mengganti kabel seluruhnya."),
+            ("sekretaris", 4, "Kabel akan diganti seluruhnya oleh Dinas PUPR pekan depan."), ("camat", "4a", "Setuju"),
+            ("jfu", 5, "Disampaikan melalui surel."))
+    row = env.complaint(number)
+    assert row["state"] == "answered" and row["letter_number"] != first
+    assert not env.office.book.letter(first)["void"]  # the first answer was delivered: it stays valid
+    assert "diganti seluruhnya" in letter_text(Path(row["letter_path"]))
+    answers = [m for m in env.inbox(env.cast.citizens[0][1]) if "Jawaban atas Pengaduan" in m.subject]
+    assert len(answers) == 2
+    env.rig.send(reply_to(answers[-1], env.cast.citizens[0][:2], "Puas"))
+    env.cycle()
+    assert (env.complaint(number)["state"], env.complaint(number)["satisfaction"]) == ("closed", "puas")
+
+
+def test_a_reply_after_the_answer_that_is_no_verdict_is_an_addition_and_silence_closes(env):
+    number = start(env)
+    delivery = _delivered(env, number)
+    env.rig.send(reply_to(delivery, env.cast.citizens[0][:2], "Kapan petugas datang ke lokasi?"))
+    env.cycle()
+    row = env.complaint(number)
+    assert row["state"] == "answered"
+    assert any(e["kind"] == "tambahan" for e in env.office.book.events(row["id"]))
+    assert close_silent(env.office, parse_iso(row["answered_at"]) + dt.timedelta(days=5)) == 0
+    assert close_silent(env.office, parse_iso(row["answered_at"]) + dt.timedelta(days=20)) == 1
+    row = env.complaint(number)
+    assert (row["state"], row["satisfaction"]) == ("closed", "tidak_menanggapi")
+    assert show(env, number)["satisfaction"] is None

@@ -97,11 +97,13 @@ def test_a_year_of_complaints_reported_matches_the_book(env, tmp_path):
     assert f"Jumlah pengaduan: {total}" in result.stdout
     wb = load_workbook(tmp_path / "laporan-pengaduan-20260101-20261231.xlsx")
     summary = {r[0]: r[1] for r in wb["Ringkasan"].iter_rows(values_only=True) if r and r[0]}
-    assert summary["Jumlah pengaduan"] == total and summary["selesai"] == closed and summary["telepon"] == by_phone
+    answered = book.execute("SELECT count(*) FROM complaints WHERE state = 'answered'").fetchone()[0]
+    assert summary["Jumlah pengaduan"] == total and summary.get("selesai", 0) == closed
+    assert summary["dijawab"] == answered > 0 and summary["telepon"] == by_phone
     steps = list(wb["Langkah SOP"].iter_rows(values_only=True))[1:]
     done2 = book.execute("SELECT count(*) FROM tasks WHERE step = 2 AND done_at IS NOT NULL").fetchone()[0]
     assert steps[0][0] == "2" and steps[0][3] == done2
-    assert [s[0] for s in steps] == ["2", "3", "4", "4a", "5"]  # as a complaint walks them
+    assert [s[0] for s in steps] == ["2", "3", "4", "4a", "5", "5a"]  # as a complaint walks them, the objection last
     rows = book.execute("SELECT (julianday(done_at) - julianday(opened_at)) * 1440, done_at <= due_at "
                         "FROM tasks WHERE step = 3 AND done_at IS NOT NULL").fetchall()
     import statistics
@@ -199,11 +201,15 @@ def test_retention_anonymises_closed_complaints_and_keeps_the_register(env):
     number = start(env)
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Putus."),
             ("sekretaris", 4, "Jawaban untuk Siti Aminah."), ("camat", "4a", "Setuju"), ("jfu", 5, "Disampaikan."))
+    from office.deadlines import close_silent
+
+    assert close_silent(env.office, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30)) == 1  # no PUAS came
     row = env.complaint(number)
+    assert (row["state"], row["satisfaction"]) == ("closed", "tidak_menanggapi")
     raw = [m["raw_path"] for m in env.office.book.messages() if m["complaint_id"] == row["id"] and m["raw_path"]]
     assert raw and all(Path(p).exists() for p in raw)
     env.office.config = replace(env.config, retention_days=365)
-    assert purge_expired(env.office, dt.datetime.now(dt.timezone.utc)) == ""  # closed today: kept
+    assert purge_expired(env.office, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=31)) == ""  # kept
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=400)
     assert "1 pengaduan" in purge_expired(env.office, later)
     row = env.complaint(number)

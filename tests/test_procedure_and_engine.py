@@ -185,11 +185,45 @@ def test_perpanjang_extends_within_what_the_sop_allows():
     assert Notify("sampaikan_perpanjangan", "jfu", 3, {"days": 2, "reason": "survei"}) in phone.effects
 
 
-def test_delivery_sends_the_letter_and_closes():
-    out = advance(Case("X", step=5), Reply(5, "j", "Diserahkan."), NOW, load_procedure())
-    assert out.case.state == "closed" and out.case.step is None
+def test_delivery_sends_the_letter_and_waits_for_the_complainants_word():
+    from sop.engine import Feedback, Lapsed
+
+    sop = load_procedure()
+    out = advance(Case("X", step=5), Reply(5, "j", "Diserahkan."), NOW, sop)
+    assert out.case.state == "answered" and out.case.step is None
     assert Notify("surat_jawaban", "complainant", 5) in out.effects
     assert not [e for e in out.effects if isinstance(e, OpenTask)]
+    answered = out.case
+    happy = advance(answered, Feedback("w", "PUAS sekali, terima kasih"), NOW, sop)
+    assert (happy.case.state, happy.case.satisfaction) == ("closed", "puas")
+    rated = advance(answered, Feedback("w", "2\nPerbaikannya belum tuntas."), NOW, sop)
+    assert (rated.case.state, rated.case.step, rated.case.rating) == ("open", 7, 2)
+    assert OpenTask(7, note="Keberatan pengadu: Perbaikannya belum tuntas.") in rated.effects
+    unhappy = advance(answered, Feedback("w", "Tidak puas: lampu masih mati"), NOW, sop)
+    assert unhappy.case.satisfaction == "tidak_puas" and unhappy.case.step == 7
+    neither = advance(answered, Feedback("w", "Apakah petugas datang besok?"), NOW, sop)
+    assert not neither.acted and neither.case == answered
+    silent = advance(answered, Lapsed(), NOW, sop)
+    assert (silent.case.state, silent.case.satisfaction) == ("closed", "tidak_menanggapi")
+    # The Camat decides the objection: a new answer (back to step 4), or a reasoned closing.
+    again = advance(unhappy.case, Reply(7, "c", "Minta Dinas PUPR memeriksa ulang."), NOW, sop)
+    assert again.case.step == 4 and OpenTask(4) in again.effects
+    closed = advance(unhappy.case, Reply(7, "c", "Tutup: lampu telah diperiksa dan menyala"), NOW, sop)
+    assert closed.case.state == "closed"
+    assert Notify("keberatan_ditutup", "complainant", 7, {"reason": "lampu telah diperiksa dan menyala"}) in closed.effects
+
+
+def test_feedback_is_read_from_the_first_words():
+    from sop.keywords import parse_feedback
+
+    assert parse_feedback("PUAS") == ("puas", None, "")
+    assert parse_feedback("Saya sangat puas.") == ("puas", None, "")
+    assert parse_feedback("TIDAK PUAS: masih gelap") == ("tidak_puas", None, "masih gelap")
+    assert parse_feedback("belum puas, karena belum diperbaiki") == ("tidak_puas", None, "karena belum diperbaiki")
+    assert parse_feedback("Nilai: 3") == ("puas", 3, "")
+    assert parse_feedback("1/4 pelayanannya lambat") == ("tidak_puas", 1, "pelayanannya lambat")
+    assert parse_feedback("12 Desember lampu mati lagi") is None and parse_feedback("5") is None
+    assert parse_feedback("Terima kasih") is None
 
 
 def test_empty_reply_or_wrong_step_changes_nothing():

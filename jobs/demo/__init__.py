@@ -241,6 +241,20 @@ def _play_steps(rig: MailRig, office, numbers: list[str], echo) -> None:
         step = nxt.no
 
 
+FEEDBACK = ("PUAS\nTerima kasih, lampu sudah menyala lagi.", "4")  # PUAS, and a rating on the SKM scale
+
+
+def _citizens_answer(rig: MailRig, office, echo) -> None:
+    """Each citizen replies to the delivery mail with their word on the answer."""
+    from jobs.daemon import run_once
+
+    for (name, address, _, _), text in zip(Cast().citizens, FEEDBACK):
+        [delivery] = [m for m in inbox(rig, address) if m.subject.startswith("Jawaban atas Pengaduan")]
+        rig.send(reply_to(delivery, (name, address), text))
+        echo(f"Warga {name} membalas surel jawaban: {text.splitlines()[0]}")
+    run_once(office)
+
+
 def _show_results(console, rig: MailRig, office, docs: list[dict], echo) -> None:
     from rich.table import Table
 
@@ -295,6 +309,7 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
         echo(f"Langkah 1: tercatat dalam buku pengaduan sebagai {', '.join(numbers)}; tanda terima "
              f"dikirim kepada pengadu, tugas dikirim kepada Sekretaris.")
         _play_steps(rig, office, numbers, echo)
+        _citizens_answer(rig, office, echo)
         docs = [complaint_json(office, row, utcnow()) for row in office.book.complaints()]
         _show_results(console, rig, office, docs, echo)
         echo(f"Konfigurasi dan buku pengaduan peragaan: {directory}")
