@@ -131,6 +131,24 @@ def test_catat_records_a_desk_complaint_that_follows_the_same_steps(env, tmp_pat
     assert routing is not None and "datang langsung" in routing.text  # sent at once, not at the next cycle
     shown = json.loads(pengaduan("--config", str(env.config_path), "show", row["number"], "--json").stdout)
     assert shown["complainant"]["phone"] == "0812000111"
+    # The walk-in takes home a printed tanda terima: Word and PDF, opened again.
+    from docx import Document
+
+    from office.receipts import answer_due
+
+    docx = env.config.files / "tanda-terima" / row["received_at"][:4] / f"tanda-terima-{row['number'].replace('/', '-')}.docx"
+    assert str(docx) in result.stdout and docx.with_suffix(".pdf").exists()
+    cells = {r.cells[0].text: r.cells[1].text for r in Document(str(docx)).tables[1].rows}
+    assert cells["Nomor pengaduan"] == row["number"] and cells["Dicatat oleh"] == "Andi"
+    assert cells["Pokok pengaduan"] == "Drainase tersumbat" and "WITA" in cells["Diterima"]
+    from letters.dates import tanggal
+    from sop.book import parse_iso
+
+    due = answer_due(env.office, parse_iso(row["received_at"])).astimezone(env.config.clock.tz)
+    assert cells["Jawaban paling lambat"] == tanggal(due.date())
+    printed = subprocess.run(["pdftotext", "-layout", str(docx.with_suffix(".pdf")), "-"], capture_output=True,
+                             text=True, check=True).stdout
+    assert "TANDA TERIMA PENGADUAN" in printed and row["number"] in printed and "STATUS" in printed
 
 
 def test_catat_refuses_incomplete_input_with_a_clear_message(env):

@@ -48,8 +48,12 @@ def catat(ctx, saluran, nama, surel, telepon, alamat, pokok, isi, isi_berkas, la
         row = record_desk_complaint(office, channel=saluran, name=nama, email=surel, phone=telepon, address=alamat,
                                     subject=pokok, body=body, files=files, officer=petugas or getpass.getuser(),
                                     now=now)
+    from office.receipts import write_receipt
+
     nxt = office.config.procedure.step(row["step"]).role if row["step"] else None
     click.echo(f"Pengaduan dicatat dengan nomor {row['number']}.")
+    receipt = write_receipt(office, row, petugas or getpass.getuser(), now)
+    click.echo("Tanda terima untuk pengadu (cetak dan serahkan): " + ", ".join(str(p) for p in receipt))
     if nxt:
         click.echo(f"Tugas langkah {row['step']} dikirim kepada {office.config.directory.official(nxt).title}.")
     if not surel:
