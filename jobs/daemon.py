@@ -33,6 +33,7 @@ from office.backup import daily_backup
 from office.base import Office
 from office.deadlines import check_deadlines, warn_token_expiry
 from office.issuing import make_pdfs, sync_staff_folder
+from office.monthly import send_monthly_recap
 from office.notices import alert_staff, send_digests
 from office.privacy import purge_expired
 from sop.clock import utcnow
@@ -109,6 +110,7 @@ def jobs_of(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: d
         "batas-waktu": Guard("batas-waktu", lambda: check_deadlines(office, now())),
         "ringkasan": Guard("ringkasan", lambda: send_digests(office, now())),
         "token-oauth": Guard("token-oauth", lambda: warn_token_expiry(office, now())),
+        "rekap-bulanan": Guard("rekap-bulanan", lambda: send_monthly_recap(office, now())),
     }
 
 
@@ -117,7 +119,8 @@ def run_once(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: 
     """One full cycle: fetch and process new mail, check deadlines, send what is queued.
     Returns the jobs that failed (each with its `error`); the others ran."""
     jobs = jobs_of(office, now, since=since, progress=progress)
-    cycle = [jobs[name] for name in ("ambil-surel", "batas-waktu", "ringkasan", "token-oauth", "kirim-surel")]
+    cycle = [jobs[name] for name in ("ambil-surel", "batas-waktu", "ringkasan", "token-oauth", "rekap-bulanan",
+                                     "kirim-surel")]
     cycle.append(Guard("folder-staf", lambda: sync_staff_folder(office)))
     return [job for job in cycle if not job()]
 
@@ -222,6 +225,7 @@ def run_forever(offices: Office | list[Office], now: Callable[[], dt.datetime] =
             scheduler.every(1).minutes.do(jobs["batas-waktu"])
             scheduler.every(1).minutes.do(jobs["ringkasan"])
             scheduler.every(1).hours.do(jobs["token-oauth"])
+            scheduler.every(10).minutes.do(jobs["rekap-bulanan"])
             scheduler.every(1).minutes.do(Guard("surat-pdf", lambda o=office: make_pdfs(o)))
             scheduler.every(10).minutes.do(Guard("folder-staf", lambda o=office: sync_staff_folder(o)))
             scheduler.every().day.at("02:00").do(Guard("cadangan", lambda o=office: daily_backup(o, now())))

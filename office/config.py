@@ -156,6 +156,8 @@ def load_config(path: Path | str) -> Config:
         retention_days=max(0, r.get("privacy", "retention_days", int, 0)),
         poll_seconds=r.get("daemon", "poll_seconds", int, 60),
         silence_days=max(1, r.get("sop", "silence_days", int, 10)),
+        reports_to=tuple(r.get("reports", "to", list, [])),
+        reports_monthly=r.get("reports", "monthly", bool, True),
         missing_secrets=dict(r.missing),
     )
 
@@ -183,6 +185,7 @@ KNOWN: dict[str, tuple[str, ...]] = {
     "daemon": ("poll_seconds", "log_file"),
     "backup": ("folder", "keep"),
     "privacy": ("retention_days",),
+    "reports": ("to", "monthly"),
 }
 ROLE_KEYS = ("title", "name", "email", "nip", "rank", "signature", "aliases")
 SECTION_KEYS = ("name", "head", "email", "title", "aliases")

@@ -99,6 +99,9 @@ class Config:
     retention_days: int = 0  # closed complaints are anonymised after this many days; 0 keeps them
     # Working days a complainant has to answer `Lengkapi:` before the complaint closes (SP4N-LAPOR!: 10).
     silence_days: int = 10
+    # The previous month's recap by email on the first working day: to the head and these addresses.
+    reports_to: tuple[str, ...] = ()
+    reports_monthly: bool = True
     # Secrets a command that connects needs but the environment does not hold: table -> message.
     missing_secrets: dict[str, str] = field(default_factory=dict)
 

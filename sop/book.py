@@ -170,6 +170,13 @@ class Book(Store):
         self._write("tasks", "UPDATE tasks SET due_at = ?, next_nudge_at = ?, extended_days = extended_days + ? "
                     "WHERE id = ?", (iso(due_at), iso(next_nudge_at), extended_days, task["id"]), task["complaint_id"])
 
+    def report_sent(self, key: str) -> bool:
+        """Whether the report `key` (rekap-YYYY-MM) went out already."""
+        return self._one("SELECT 1 AS x FROM reports_sent WHERE key = ?", (key,)) is not None
+
+    def record_report_sent(self, key: str, at: dt.datetime) -> None:
+        self._insert("reports_sent", dict(key=key, sent_at=iso(at)))
+
     def answered_complaints(self) -> list[dict]:
         """Complaints whose answer was delivered and that wait for the complainant's word."""
         return self._all("SELECT * FROM complaints WHERE state = 'answered' ORDER BY answered_at")

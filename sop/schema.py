@@ -263,5 +263,9 @@ MIGRATIONS = (
     ALTER TABLE complaints ADD COLUMN satisfaction TEXT;
     ALTER TABLE complaints ADD COLUMN rating INTEGER;
     CREATE INDEX complaints_answered ON complaints(state, answered_at);
+    CREATE TABLE reports_sent (
+        key TEXT PRIMARY KEY,
+        sent_at TEXT NOT NULL
+    );
     """,
 )

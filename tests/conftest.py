@@ -107,13 +107,14 @@ class Env:
 
 
 @contextlib.contextmanager
-def make_env(rig, extra: str = ""):
-    """A fresh office on the rig; `extra` is appended to its configuration file."""
+def make_env(rig, extra: str = "", **options):
+    """A fresh office on the rig; `extra` is appended to its configuration file, `options` go to
+    jobs.demo.write_config (monthly_reports=True, say)."""
     cast = Cast(domain=f"k{next(_domains)}.test")
     directory = Path(tempfile.mkdtemp(prefix="pgd-test-"))
     signature = directory / "ttd.png"
     signature.write_bytes(signature_png())
-    path = write_config(directory, rig, signature, cast, extra=extra)
+    path = write_config(directory, rig, signature, cast, extra=extra, **options)
     make_key(directory / "data" / "files" / "kunci" / "segel-kantor.key")
     config = load_config(path)
     office = Office(config, Book(config.database))

@@ -357,3 +357,46 @@ def test_a_reply_after_the_answer_that_is_no_verdict_is_an_addition_and_silence_
     row = env.complaint(number)
     assert (row["state"], row["satisfaction"]) == ("closed", "tidak_menanggapi")
     assert show(env, number)["satisfaction"] is None
+
+
+def test_the_monthly_recap_goes_out_once_on_the_first_working_day_even_across_a_restart(rig):
+    from dataclasses import replace
+
+    from jobs.daemon import run_once
+    from jobs.outgoing import send_outbox
+    from office.base import Office
+    from office.monthly import send_monthly_recap
+    from office.recording import NewComplaint, record_complaint
+    from sop.book import Book
+    from tests.conftest import make_env
+
+    with make_env(rig, monthly_reports=True) as env:
+        office = env.office
+        office.config = replace(office.config, reports_to=(f"inspektorat@{env.cast.domain}",))
+        wita = env.config.clock.tz
+        with office.book.transaction():
+            for day in (3, 10, 17):
+                record_complaint(office, NewComplaint(channel="telepon", name=f"Warga {day}", email=None,
+                                                      subject="Lampu padam", body="Isi."),
+                                 dt.datetime(2026, 11, day, 9, tzinfo=wita))
+        early = dt.datetime(2026, 12, 1, 6, 30, tzinfo=wita)  # the first working day, before office hours
+        assert not send_monthly_recap(office, early)
+        opened = dt.datetime(2026, 12, 1, 8, 15, tzinfo=wita)
+        assert send_monthly_recap(office, opened)
+        send_outbox(office, opened)
+        assert not send_monthly_recap(office, opened + dt.timedelta(hours=1))
+        # A restart: a new office on the same book sends nothing more this month, nor does a cycle.
+        again = Office(office.config, Book(office.config.database))
+        assert not send_monthly_recap(again, opened + dt.timedelta(days=3))
+        run_once(again, lambda: opened + dt.timedelta(days=3, hours=1))
+        camat = env.official("camat")[1]
+        [mail] = [m for m in env.inbox(camat) if "Rekap Pengaduan Bulan November 2026" in m.subject]
+        names = sorted(a.filename for a in mail.attachments)
+        assert names == ["laporan-pengaduan-2026-11.docx", "laporan-pengaduan-2026-11.pdf",
+                         "laporan-pengaduan-2026-11.xlsx"]
+        assert "Jumlah pengaduan: 3" in mail.text
+        assert [m for m in env.inbox(f"inspektorat@{env.cast.domain}") if "November 2026" in m.subject]
+        # January 2027's first working day is Monday the 4th (the 1st is a holiday): December's recap then.
+        assert not send_monthly_recap(again, dt.datetime(2027, 1, 1, 9, tzinfo=wita))
+        assert send_monthly_recap(again, dt.datetime(2027, 1, 4, 9, tzinfo=wita))
+        again.book.close()

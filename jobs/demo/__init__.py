@@ -136,7 +136,10 @@ def _png(pixels: list[list[int]], colour: tuple[int, int, int]) -> bytes:
 
 
 def write_config(directory: Path, rig: MailRig, signature: Path | None = None,
-                 cast: Cast = Cast(), extra: str = "", emblem: Path | None = None) -> Path:
+                 cast: Cast = Cast(), extra: str = "", emblem: Path | None = None,
+                 monthly_reports: bool = False) -> Path:
+    """The configuration of a demo or test office on the rig. The monthly recap mail is off
+    unless asked for: on the first working day of a month it would join every test's mail."""
     office = cast.office
     lines = [
         "[office]",
@@ -172,6 +175,7 @@ def write_config(directory: Path, rig: MailRig, signature: Path | None = None,
                 lines.append(f'signature = "{signature}"')
     for name, head, email in cast.sections:
         lines += ["[[roles.sections]]", f'name = "{name}"', f'head = "{head}"', f'email = "{email}"']
+    lines += ["[reports]", f"monthly = {'true' if monthly_reports else 'false'}"]
     path = directory / "pengaduan.toml"
     path.write_text("\n".join(lines) + "\n" + extra)
     path.chmod(0o600)
