@@ -13,11 +13,13 @@ from office.attachments import store_attachments
 from office.base import Actor, Office
 from office.forwarding import forward_complaint
 from office.issuing import issue_letter, issue_notice, record_delivery, write_dossier
+from office.linking import answer_linked, deliver_linked, join_refusal, link
 from office.meetings import send_invitations
 from office.notices import assign_task, notify
 from office.sections import ask_section
 from sop.book import iso, parse_iso
 from sop.engine import (
+    SYSTEM,
     AskSection,
     Case,
     CloseTask,
@@ -26,6 +28,7 @@ from sop.engine import (
     Forward,
     IssueLetter,
     IssueNotice,
+    Join,
     Log,
     Meeting,
     Notify,
@@ -43,7 +46,8 @@ from sop.terms import ANSWERED, OPEN
 def decide(office: Office, row: dict, event, now: dt.datetime) -> Outcome:
     """The engine's decision on `event` for complaint `row` (pure; nothing is written)."""
     cfg = office.config
-    return advance(office.case(row), event, now, cfg.procedure, cfg.directory.section_choices, cfg.clock.tz)
+    return advance(office.case(row), event, now, cfg.procedure, cfg.directory.section_choices, cfg.clock.tz,
+                   can_join=lambda number: join_refusal(office, row, number))
 
 
 def act(office: Office, row: dict, event, now: dt.datetime, *, actor: Actor | None = None,
@@ -83,12 +87,16 @@ def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, acto
             row = _update(office, row, outcome.case, now, final=False)
         elif isinstance(effect, IssueLetter):
             row = issue_letter(office, row, effect.answer, now)
+            answer_linked(office, row, effect.answer, now)  # the joined complaints get the same answer
+        elif isinstance(effect, Join):
+            row = link(office, row, effect.number, actor.address if actor else SYSTEM, now)
         elif isinstance(effect, IssueNotice):
             issue_notice(office, row, effect.kind, effect.text, effect.role, now, days=effect.days)
         elif isinstance(effect, Meeting):
             send_invitations(office, row, effect, now)
         elif isinstance(effect, Delivered):
             record_delivery(office, row, effect.method, effect.note, now)
+            deliver_linked(office, row, now)
         elif isinstance(effect, Notify):
             notify(office, row, effect, now, actor)
         elif isinstance(effect, OpenTask):

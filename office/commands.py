@@ -17,11 +17,12 @@ from intake.text import clean_text
 from office.apply import act_for
 from office.base import Office
 from office.issuing import write_dossier
+from office.linking import join_refusal, link
 from office.notices import reroute
 from office.recording import NewComplaint, add_addition, record_complaint, release_held
 from sop.directory import Official, mailbox_of
 from sop.engine import awaits_delivery
-from sop.terms import CHANNELS, OPEN
+from sop.terms import CHANNELS, LINKED, OPEN
 
 # How staff say a letter reached the complainant, as the history and the letter register say it.
 DELIVERY_WAYS = {"email": "melalui surel", "pos": "melalui pos", "langsung": "diserahkan langsung"}
@@ -78,6 +79,26 @@ def record_action(office: Office, number: str, text: str, officer: str, now: dt.
                               f"Tindakan langkah {task['step']} dicatat oleh petugas {officer} atas nama "
                               f"{holder.title} {holder.name}, di luar surel.")
     return Recorded(row, task["step"], holder)
+
+
+def join(office: Office, main: str, repeat: str, officer: str, now: dt.datetime) -> dict:
+    """Staff join complaint `repeat` to the open complaint `main` (`pengaduan gabung`): the
+    repeat's open step closes and it is answered with the main one. Returns the repeat's row."""
+    with office.book.transaction():
+        row = _complaint(office, repeat)
+        if row["state"] != OPEN:
+            raise Refused(f"Pengaduan {repeat} tidak sedang ditangani; tidak dapat digabung.")
+        refusal = join_refusal(office, row, main)
+        if refusal:
+            raise Refused(f"Pengaduan {repeat} tidak dapat digabung: {refusal}.")
+        task = office.book.current_task(row["id"])
+        if task:
+            office.book.close_task(row["id"], task["step"], now, f"Digabung dengan {main}")
+        office.book.update_complaint(row["id"], state=LINKED, step=None, paused_at=None, pause_reason=None)
+        office.book.add_event(row["id"], now, row["step"], f"petugas {officer}", "digabung",
+                              f"Digabung dengan pengaduan {main} oleh petugas {officer}: ditangani dan dijawab "
+                              "bersama pengaduan itu.")
+        return link(office, {**row, "state": LINKED, "step": None}, main, f"petugas {officer}", now)
 
 
 def record_addition(office: Office, number: str, text: str, officer: str, now: dt.datetime) -> dict:

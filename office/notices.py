@@ -210,6 +210,7 @@ def send_routing(office: Office, row: dict, task: dict, official: Official, now:
         context["konsep_writer"] = cfg.directory.official(writer.role).title
     context["proposal"] = proposal_of(office, row, step.no)
     context["paused"] = row["pause_reason"] if row.get("paused_at") else ""
+    context["repeats"] = [e["text"] for e in office.book.events(row["id"]) if e["kind"] == "kemungkinan_berulang"]
     local, _, domain = cfg.mailbox.address.partition("@")
     message_id = message_id or cfg.identity.task_message_id(task["token"], new_token())
     # Threaded by the complaint's reference (Office.queue), never by earlier tasks' IDs.

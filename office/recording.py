@@ -19,6 +19,7 @@ from office.notices import HOUR, alert_staff, pass_on_note, tell_holder_of_addit
 from sop.book import iso
 from sop.directory import Official, mailbox_of
 from sop.engine import SYSTEM, Recorded
+from sop.repeats import place_key, similar
 from sop.terms import OPEN, channel_words
 
 log = logging.getLogger(__name__)
@@ -94,13 +95,14 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
         email=new.email, phone=new.phone, address=new.address, subject=new.subject, body=new.body,
         message_key=new.message_key, source_message_id=new.source_message_id, recorded_by=new.recorded_by,
         confidential=int(cfg.intake.confidential_by_default), sender=new.sender,
-        held_at=iso(now) if held else None)
+        held_at=iso(now) if held else None, place_key=place_key(f"{new.subject}\n{new.body[:2000]}"))
     # Known now, and needed again for the acknowledgement's limit (notices._ack_limited): carried
     # on the row, not read twice. Not a column.
     row = {**row, "recent_from_sender": recent}
     cid = row["id"]
     if new.note:
         book.add_event(cid, now, 1, new.recorded_by, "catatan", new.note)
+    flag_repeats(office, row, now)
     store_attachments(office, cid, new.message_key, new.attachments, now)
     if held:
         book.add_event(cid, now, 1, SYSTEM, "ditahan",
@@ -112,6 +114,20 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
         log.warning("pengaduan %s dari %s ditahan (lebih dari %d per jam)", number, new.sender, burst)
         return row
     return finish_recording(office, row, new.channel, new.recorded_by, now)
+
+
+REPEAT_WINDOW = dt.timedelta(days=60)
+
+
+def flag_repeats(office: Office, row: dict, now: dt.datetime) -> None:
+    """Note likely repeats for the Sekretaris (the routing mail shows them): the same sender on
+    a similar matter, or anyone about the same place, in the last 60 days. Never merged here."""
+    text = f"{row['subject']}\n{row['body'][:300]}"
+    found = [r for r in office.book.complaints_like(row["sender"], row["place_key"], now - REPEAT_WINDOW, row["id"])
+             if r["why"] == "lokasi sama" or similar(text, f"{r['subject']}\n{r['body'][:300]}")]
+    if found:
+        office.book.add_event(row["id"], now, 1, SYSTEM, "kemungkinan_berulang", "Kemungkinan pengaduan berulang: " +
+                              "; ".join(f"{r['number']} ({r['why']}, {r['subject'][:80]})" for r in found[:5]))
 
 
 def finish_recording(office: Office, row: dict, channel: str, actor: str, now: dt.datetime) -> dict:

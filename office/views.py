@@ -44,6 +44,9 @@ def complaint_json(office: Office, row: dict, now: dt.datetime, *, detail: bool 
         "satisfaction": row["satisfaction"] if row["satisfaction"] in ("puas", "tidak_puas") else None,
         "rating": row["rating"],
         "objection": objection(office, row),
+        # Joined complaints (`gabung`), both ways: the one this is handled with, those handled with it.
+        "linked_to": office.book.complaint_by_id(row["linked_to"])["number"] if row["linked_to"] else None,
+        "linked": [r["number"] for r in office.book.linked_complaints(row["id"])],
     }
     if doc["step"]:
         role = office.config.procedure.step(doc["step"]).role

@@ -170,6 +170,23 @@ class Book(Store):
         self._write("tasks", "UPDATE tasks SET due_at = ?, next_nudge_at = ?, extended_days = extended_days + ? "
                     "WHERE id = ?", (iso(due_at), iso(next_nudge_at), extended_days, task["id"]), task["complaint_id"])
 
+    def complaints_like(self, sender: str | None, place: str | None, since: dt.datetime, but: int) -> list[dict]:
+        """Recent complaints from `sender` or about `place` (indexed), other than complaint `but`."""
+        rows: dict[int, dict] = {}
+        if sender:
+            for r in self._all("SELECT * FROM complaints WHERE sender = ? AND received_at >= ? AND id != ?",
+                               (sender, iso(since), but)):
+                rows[r["id"]] = {**r, "why": "pengirim sama"}
+        if place:
+            for r in self._all("SELECT * FROM complaints WHERE place_key = ? AND received_at >= ? AND id != ?",
+                               (place, iso(since), but)):
+                rows.setdefault(r["id"], {**r, "why": "lokasi sama"})
+        return sorted(rows.values(), key=lambda r: r["id"])
+
+    def linked_complaints(self, complaint_id: int) -> list[dict]:
+        """Complaints joined to this one (`gabung`): handled together with it."""
+        return self._all("SELECT * FROM complaints WHERE linked_to = ? ORDER BY id", (complaint_id,))
+
     def report_sent(self, key: str) -> bool:
         """Whether the report `key` (rekap-YYYY-MM) went out already."""
         return self._one("SELECT 1 AS x FROM reports_sent WHERE key = ?", (key,)) is not None

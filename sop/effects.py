@@ -152,6 +152,13 @@ class IssueNotice:
 
 
 @dataclass(frozen=True)
+class Join:
+    """Link this complaint to the open complaint `number` (`Gabung:`): one handling."""
+
+    number: str
+
+
+@dataclass(frozen=True)
 class Pause:
     """Stop the waiting step's clock until the complainant answers (`Lengkapi:`)."""
 

@@ -24,6 +24,7 @@ from sop.effects import (  # noqa: F401 (re-exported: sop.engine is their home f
     Forward,
     IssueLetter,
     IssueNotice,
+    Join,
     Lapsed,
     Log,
     Meeting,
@@ -45,7 +46,7 @@ from sop.keywords import (
     split_keywords,
 )
 from sop.procedure import Procedure, Step
-from sop.terms import ANSWERED, CLOSED, DISSATISFIED, FORWARDED, OPEN, REJECTED, SATISFIED, SILENT, salutation
+from sop.terms import ANSWERED, CLOSED, DISSATISFIED, FORWARDED, LINKED, OPEN, REJECTED, SATISFIED, SILENT, salutation
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -131,7 +132,7 @@ KEYWORD_HANDLERS = {"seksi": _seksi, "pokok": _pokok, "sapaan": _sapaan, "rapat"
 
 
 def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
-            sections: tuple = (), tz: ZoneInfo = WITA) -> Outcome:
+            sections: tuple = (), tz: ZoneInfo = WITA, can_join: Callable[[str], str | None] | None = None) -> Outcome:
     """The new state of `case` after `event`, and the effects that go with it. `sections`: the
     office's section names, or (name, aliases) pairs."""
     if case.state == ANSWERED and isinstance(event, (Feedback, Lapsed)):
@@ -170,6 +171,8 @@ def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
         return Outcome(case, (Notify("persetujuan_belum_jelas", "actor", step.no),), acted=False)
     if "tutup" in found and step.objection:
         return _close_objection(case, step, event.actor, found["tutup"] or text, resumed)
+    if "gabung" in found:
+        return _join(case, step, event.actor, found["gabung"], can_join, resumed)
     if "teruskan" in found:
         return _forward(case, step, event.actor, found["teruskan"], text, resumed)
     if "lengkapi" in found:
@@ -258,6 +261,20 @@ def _send_back(case, step, actor, reason, procedure, resumed=(), correction=Fals
                Notify("konfirmasi", "actor", step.no, {"text": f"{word}: {reason}", "back_to": back.shown}),
                OpenTask(back.no, note=reason))
     return Outcome(replace(case, step=back.no, paused=False), effects)
+
+
+def _join(case, step, actor, value, can_join, resumed) -> Outcome:
+    """`Gabung: <nomor>` the same matter as an open complaint: handled and answered with it."""
+    number = value.strip().split()[0].strip(".,;") if value.strip() else ""
+    refusal = can_join(number) if can_join else "tidak dapat diperiksa"
+    if refusal:
+        return Outcome(case, (Notify("gabung_gagal", "actor", step.no, {"value": value, "why": refusal}),),
+                       acted=False)
+    effects = (*resumed, Log(step.no, actor, "digabung", f"Digabung dengan pengaduan {number}: ditangani dan dijawab "
+                                                          "bersama pengaduan itu."),
+               CloseTask(step.no, f"Digabung dengan {number}"), Join(number),
+               Notify("konfirmasi", "actor", step.no, {"text": f"Gabung: {number}", "joined": number}))
+    return Outcome(replace(case, state=LINKED, step=None, paused=False), effects)
 
 
 def _forward(case, step, actor, value, text, resumed) -> Outcome:

@@ -13,7 +13,7 @@ import re
 from zoneinfo import ZoneInfo
 
 KEYWORDS = ("seksi", "pokok", "sapaan", "rapat", "rahasia", "kembalikan", "tolak", "setuju", "perbaiki",
-            "lengkapi", "perpanjang", "teruskan", "tutup")
+            "lengkapi", "perpanjang", "teruskan", "tutup", "gabung")
 KEYWORD_LINE = re.compile(r"^[ \t]*(" + "|".join(KEYWORDS) + r")[ \t]*:[ \t]*(.*?)[ \t]*$",
                           re.IGNORECASE | re.MULTILINE)
 # An approval is often the word alone: "Setuju", "Setuju.", "Disetujui". Only where the step

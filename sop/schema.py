@@ -263,6 +263,10 @@ MIGRATIONS = (
     ALTER TABLE complaints ADD COLUMN satisfaction TEXT;
     ALTER TABLE complaints ADD COLUMN rating INTEGER;
     CREATE INDEX complaints_answered ON complaints(state, answered_at);
+    ALTER TABLE complaints ADD COLUMN place_key TEXT;
+    CREATE INDEX complaints_place ON complaints(place_key, received_at) WHERE place_key IS NOT NULL;
+    ALTER TABLE complaints ADD COLUMN linked_to INTEGER REFERENCES complaints(id);
+    CREATE INDEX complaints_linked ON complaints(linked_to) WHERE linked_to IS NOT NULL;
     CREATE TABLE reports_sent (
         key TEXT PRIMARY KEY,
         sent_at TEXT NOT NULL

@@ -21,9 +21,10 @@ CHANNEL_IN_LETTER = {"email": "surat elektronik (surel)", "langsung": "kunjungan
 # Where a complaint stands (the `state` column), and how staff read it.
 OPEN, CLOSED, REJECTED, FORWARDED = "open", "closed", "rejected", "forwarded"
 ANSWERED = "answered"  # the answer was delivered; the complainant may say PUAS or TIDAK PUAS
-STATES = (OPEN, ANSWERED, CLOSED, REJECTED, FORWARDED)
+LINKED = "linked"  # joined to another complaint (`gabung`): handled and answered with it
+STATES = (OPEN, ANSWERED, CLOSED, REJECTED, FORWARDED, LINKED)
 STATE_WORDS = {OPEN: "terbuka", ANSWERED: "dijawab", CLOSED: "selesai", REJECTED: "ditolak",
-               FORWARDED: "dilimpahkan"}
+               FORWARDED: "dilimpahkan", LINKED: "digabung"}
 
 # How a complainant judged the answer (`satisfaction` column): PUAS, TIDAK PUAS, or silence.
 SATISFIED, DISSATISFIED, SILENT = "puas", "tidak_puas", "tidak_menanggapi"

@@ -105,3 +105,15 @@ def test_a_clock_that_jumped_back_sends_no_nudge_and_raises_nothing():
     # The server's clock was set back before the task was even opened.
     assert nudge(wita(2026, 12, 6, 10, 0)) is None
     assert nudge(wita(2026, 12, 7, 9, 0), reminders=1, last=wita(2026, 12, 7, 11, 0)) is None
+
+
+def test_a_place_key_names_the_rt_with_its_street_and_nothing_vaguer():
+    from sop.repeats import place_key, similar
+
+    assert place_key("Lampu jalan padam di RT 12 Jalan Mangga") == place_key("gelap di Jl. Mangga RT. 012") == \
+        "jalan mangga; rt 12"
+    assert place_key("RT 3 RW 05 Handil Bakti") == "rt 3; rw 5"
+    assert place_key("Lampu jalan padam di RT 12") is None  # an RT alone is too vague
+    assert place_key("Jalan Mangga rusak") is None
+    assert place_key("RT 12 Jalan Mangga\nLampu padam") == "jalan mangga; rt 12"  # a street ends at the line
+    assert similar("Lampu jalan padam di RT 12", "Lampu jalan RT 12 masih padam") and not similar("Lampu", "Jalan")

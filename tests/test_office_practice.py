@@ -400,3 +400,50 @@ def test_the_monthly_recap_goes_out_once_on_the_first_working_day_even_across_a_
         assert not send_monthly_recap(again, dt.datetime(2027, 1, 1, 9, tzinfo=wita))
         assert send_monthly_recap(again, dt.datetime(2027, 1, 4, 9, tzinfo=wita))
         again.book.close()
+
+
+def test_a_repeat_about_the_same_place_is_flagged_joined_and_answered_with_the_first(env):
+    env.complain(0, subject="Lampu jalan padam di RT 12 Jalan Mangga", body="Lampu di RT 12 Jalan Mangga padam.")
+    env.cycle()
+    env.complain(1, subject="Penerangan mati", body="Sudah seminggu gelap di Jl. Mangga RT 12, mohon diperbaiki.")
+    env.cycle()
+    first, second = (r["number"] for r in env.office.book.complaints())
+    routing = env.routing("sekretaris", second, 2)
+    assert f"Kemungkinan pengaduan berulang: {first} (lokasi sama" in " ".join(routing.text.split())
+    assert env.complaint(first)["state"] == "open"  # never merged by itself
+    through(env, second, ("sekretaris", 2, f"Gabung: {first}"))
+    assert env.complaint(second)["state"] == "linked"
+    doc = show(env, second)
+    assert doc["linked_to"] == first and show(env, first)["linked"] == [second]
+    other = env.cast.citizens[1][1]
+    assert any("Ditangani Bersama" in m.subject for m in env.inbox(other))
+    _delivered(env, first)
+    for number, (name, address, _, _) in zip((first, second), env.cast.citizens):
+        row = env.complaint(number)
+        assert row["state"] == "answered" and row["letter_number"], number
+        assert name in letter_text(Path(row["letter_path"])) and "Lampu diperbaiki besok." in letter_text(
+            Path(row["letter_path"]))
+        [answer] = [m for m in env.inbox(address) if "Jawaban atas Pengaduan" in m.subject]
+        assert [a for a in answer.attachments if a.filename.endswith(".pdf")]
+    assert env.complaint(first)["letter_number"] != env.complaint(second)["letter_number"]
+    # Each says PUAS or not on their own.
+    [answer] = [m for m in env.inbox(other) if "Jawaban atas Pengaduan" in m.subject]
+    env.rig.send(reply_to(answer, env.cast.citizens[1][:2], "PUAS"))
+    env.cycle()
+    assert (env.complaint(second)["state"], env.complaint(first)["state"]) == ("closed", "answered")
+
+
+def test_gabung_by_staff_refuses_what_cannot_be_joined(env):
+    env.complain(0)
+    env.cycle()
+    env.complain(1)
+    env.cycle()
+    first, second = (r["number"] for r in env.office.book.complaints())
+    refused = pengaduan("--config", str(env.config_path), "gabung", "PGD/1999/0001", second)
+    assert refused.returncode == 1 and "tidak ada dalam buku" in refused.stderr
+    itself = pengaduan("--config", str(env.config_path), "gabung", second, second)
+    assert itself.returncode == 1 and "dirinya sendiri" in itself.stderr
+    joined = pengaduan("--config", str(env.config_path), "gabung", first, second)
+    assert joined.returncode == 0, joined.stderr
+    row = env.complaint(second)
+    assert row["state"] == "linked" and env.office.book.current_task(row["id"]) is None

@@ -100,6 +100,26 @@ def tambahan(ctx, number: str, teks: str, petugas: str | None) -> None:
     send_now(office, now)
 
 
+@click.command(cls=Command, help="Gabungkan pengaduan ULANGAN dengan pengaduan UTAMA yang masih ditangani: satu "
+                                 "penanganan, setiap pengadu menerima jawabannya.")
+@click.argument("main", metavar="UTAMA")
+@click.argument("repeat", metavar="ULANGAN")
+@click.option("--petugas", default=None, help="Nama petugas yang mencatat (bawaan: pengguna sistem).")
+@click.pass_context
+def gabung(ctx, main: str, repeat: str, petugas: str | None) -> None:
+    import getpass
+
+    from office.commands import join
+    from sop.clock import utcnow
+
+    office = open_office(ctx)
+    now = utcnow()
+    with refusals():
+        join(office, main, repeat, petugas or getpass.getuser(), now)
+    click.echo(f"Pengaduan {repeat} digabung dengan {main}; keduanya dijawab bersama.")
+    send_now(office, now)
+
+
 @click.group(cls=Group, invoke_without_command=True,
             help="Pelaksana tugas (Plt.) atau pelaksana harian (Plh.) suatu peran.")
 @click.pass_context

@@ -1,0 +1,70 @@
+"""Joined complaints (`Gabung:` at step 2, `pengaduan gabung`): a repeat or mass complaint is
+linked to an open one and handled with it. Each complainant keeps their own number and gets
+their own letter (numbered, signed, sealed) with the main complaint's answer, delivered with
+it, and may say PUAS or TIDAK PUAS on their own. The book shows the link both ways."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from letters.mail import render_mail
+from office.base import Office
+from office.issuing import issue_letter, record_delivery
+from office.notices import base_context, notify, queue
+from sop.engine import SYSTEM, Notify
+from sop.terms import ANSWERED, LINKED, OPEN
+
+
+def join_refusal(office: Office, row: dict, number: str) -> str | None:
+    """Why `row` cannot be joined to complaint `number`, or None when it can."""
+    main = office.book.complaint(number) if number else None
+    if main is None:
+        return f"pengaduan {number or '(tanpa nomor)'} tidak ada dalam buku"
+    if main["id"] == row["id"]:
+        return "pengaduan tidak dapat digabung dengan dirinya sendiri"
+    if main["state"] != OPEN:
+        return f"pengaduan {number} tidak sedang ditangani"
+    if main["linked_to"]:
+        return f"pengaduan {number} sendiri sudah digabung dengan pengaduan lain"
+    return None
+
+
+def link(office: Office, row: dict, number: str, actor: str, now: dt.datetime) -> dict:
+    """Record the link (the engine closed the repeat's step), in the caller's transaction."""
+    main = office.book.complaint(number)
+    assert main is not None  # join_refusal said yes in this transaction
+    office.book.update_complaint(row["id"], linked_to=main["id"])
+    office.book.add_event(main["id"], now, main["step"], actor, "gabungan",
+                          f"Pengaduan {row['number']} digabung dengan pengaduan ini; pengadunya menerima jawaban "
+                          f"bersama.")
+    for other in office.book.linked_complaints(row["id"]):  # what was joined to the repeat follows it
+        office.book.update_complaint(other["id"], linked_to=main["id"])
+    if row["email"]:
+        context = base_context(office, row, None)
+        context.update(main=main["number"])
+        queue(office, row, "digabung", [(row["name"], row["email"])], render_mail("digabung", **context), now,
+              in_reply_to=row["source_message_id"])
+    return {**row, "linked_to": main["id"]}
+
+
+def answer_linked(office: Office, main: dict, answer: str, now: dt.datetime) -> None:
+    """The main complaint's letter was issued: each joined complaint gets its own, the same answer."""
+    for row in office.book.linked_complaints(main["id"]):
+        if row["state"] == LINKED:
+            issue_letter(office, row, answer, now)
+
+
+def deliver_linked(office: Office, main: dict, now: dt.datetime) -> None:
+    """The main complaint's answer was delivered: each joined complainant's letter goes too (by
+    email, else it waits in the print queue), and each may now say PUAS or TIDAK PUAS."""
+    for row in office.book.linked_complaints(main["id"]):
+        if row["state"] != LINKED or not row["letter_number"]:
+            continue
+        if row["email"]:
+            notify(office, row, Notify("surat_jawaban", "complainant", None), now, None)
+            record_delivery(office, row, "email", f"bersama pengaduan {main['number']}", now)
+        state = ANSWERED if office.config.procedure.objection_step else "closed"
+        office.book.update_complaint(row["id"], state=state, answered_at=now.isoformat(timespec="seconds"))
+        office.book.add_event(row["id"], now, None, SYSTEM, "dijawab",
+                              f"Jawaban disampaikan bersama pengaduan {main['number']}"
+                              + ("." if row["email"] else "; surat menunggu dicetak dan diantar."))
