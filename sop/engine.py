@@ -159,26 +159,9 @@ def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
     if case.paused:  # any action of the official starts the clock again
         case = replace(case, paused=False)
         resumed = [Resume(), Log(step.no, event.actor, "dilanjutkan", "Waktu langkah berjalan kembali.")]
-    if "tolak" in found:
-        reason = found["tolak"] or text
-        if step.reject == "propose":
-            return _propose_rejection(case, step, event.actor, reason, text, procedure, resumed)
-        return _reject(case, step, event.actor, reason, procedure, resumed)
-    if "kembalikan" in found or "perbaiki" in found:
-        return _send_back(case, step, event.actor, found.get("perbaiki") or found.get("kembalikan") or text,
-                          procedure, resumed, correction="perbaiki" in found)
-    if step.approval and "setuju" not in found:
-        return Outcome(case, (Notify("persetujuan_belum_jelas", "actor", step.no),), acted=False)
-    if "tutup" in found and step.objection:
-        return _close_objection(case, step, event.actor, found["tutup"] or text, resumed)
-    if "gabung" in found:
-        return _join(case, step, event.actor, found["gabung"], can_join, resumed)
-    if "teruskan" in found:
-        return _forward(case, step, event.actor, found["teruskan"], text, resumed)
-    if "lengkapi" in found:
-        return _ask_complainant(case, step, event.actor, found["lengkapi"] or text, text, procedure)
-    if "perpanjang" in found:
-        return _extend(case, step, event.actor, found["perpanjang"], procedure, resumed)
+    decided = _decisive(case, step, event.actor, found, text, procedure, resumed, can_join)
+    if decided is not None:
+        return decided
     notes: list = list(resumed)
     ctx = {"sections": sections, "tz": tz}
     for key, handler in KEYWORD_HANDLERS.items():
@@ -192,6 +175,32 @@ def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
     if step.approval:
         text = "Konsep jawaban disetujui." + (f" Catatan: {text}" if text else "")
     return _finish(case, step, event.actor, text, procedure, notes, event.delivery)
+
+
+def _decisive(case, step, actor, found, text, procedure, resumed, can_join) -> Outcome | None:
+    """The keywords that decide the reply's meaning by themselves (reject, send back, approve or
+    not, close an objection, join, forward, ask the complainant, extend); None when none did."""
+    if "tolak" in found:
+        reason = found["tolak"] or text
+        if step.reject == "propose":
+            return _propose_rejection(case, step, actor, reason, text, procedure, resumed)
+        return _reject(case, step, actor, reason, procedure, resumed)
+    if "kembalikan" in found or "perbaiki" in found:
+        return _send_back(case, step, actor, found.get("perbaiki") or found.get("kembalikan") or text,
+                          procedure, resumed, correction="perbaiki" in found)
+    if step.approval and "setuju" not in found:
+        return Outcome(case, (Notify("persetujuan_belum_jelas", "actor", step.no),), acted=False)
+    if "tutup" in found and step.objection:
+        return _close_objection(case, step, actor, found["tutup"] or text, resumed)
+    if "gabung" in found:
+        return _join(case, step, actor, found["gabung"], can_join, resumed)
+    if "teruskan" in found:
+        return _forward(case, step, actor, found["teruskan"], text, resumed)
+    if "lengkapi" in found:
+        return _ask_complainant(case, step, actor, found["lengkapi"] or text, text, procedure)
+    if "perpanjang" in found:
+        return _extend(case, step, actor, found["perpanjang"], procedure, resumed)
+    return None
 
 
 def _finish(case, step, actor, text, procedure, notes, delivery) -> Outcome:
