@@ -14,15 +14,15 @@ from dataclasses import dataclass
 
 from intake.parse import Attachment
 from intake.text import clean_text
-from office.apply import act_for
+from office.apply import act, act_for
 from office.base import Office
 from office.issuing import write_dossier
 from office.linking import join_refusal, link
 from office.notices import reroute
 from office.recording import NewComplaint, add_addition, record_complaint, release_held
 from sop.directory import Official, mailbox_of
-from sop.engine import awaits_delivery
-from sop.terms import CHANNELS, LINKED, OPEN
+from sop.engine import Feedback, awaits_delivery
+from sop.terms import ANSWERED, CHANNELS, LINKED, OPEN
 
 # How staff say a letter reached the complainant, as the history and the letter register say it.
 DELIVERY_WAYS = {"email": "melalui surel", "pos": "melalui pos", "langsung": "diserahkan langsung"}
@@ -99,6 +99,19 @@ def join(office: Office, main: str, repeat: str, officer: str, now: dt.datetime)
                               f"Digabung dengan pengaduan {main} oleh petugas {officer}: ditangani dan dijawab "
                               "bersama pengaduan itu.")
         return link(office, {**row, "state": LINKED, "step": None}, main, f"petugas {officer}", now)
+
+
+def record_feedback(office: Office, number: str, text: str, officer: str, now: dt.datetime) -> dict:
+    """A complainant's word on the answer told to staff (a walk-in, a phone call, a reply slip):
+    PUAS, TIDAK PUAS: <alasan>, or a rating 1-4, as if they had replied by email."""
+    with office.book.transaction():
+        row = _complaint(office, number)
+        if row["state"] != ANSWERED:
+            raise Refused(f"Pengaduan {number} tidak sedang menunggu tanggapan pengadu atas jawaban.")
+        row, outcome = act(office, row, Feedback(f"pengadu, dicatat oleh petugas {officer}", clean_text(text)), now)
+        if not outcome.acted:
+            raise Refused("Tulis tanggapan pengadu: PUAS, TIDAK PUAS: <alasan>, atau nilai 1 sampai 4.")
+        return row
 
 
 def record_addition(office: Office, number: str, text: str, officer: str, now: dt.datetime) -> dict:

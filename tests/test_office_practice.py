@@ -447,3 +447,22 @@ def test_gabung_by_staff_refuses_what_cannot_be_joined(env):
     assert joined.returncode == 0, joined.stderr
     row = env.complaint(second)
     assert row["state"] == "linked" and env.office.book.current_task(row["id"]) is None
+
+
+def test_staff_record_the_word_of_a_complainant_without_email_on_the_answer(env):
+    result = pengaduan("--config", str(env.config_path), "catat", "--saluran", "telepon", "--nama", "Bu Sari",
+                       "--telepon", "0812000111", "--pokok", "Air PDAM keruh", "--isi", "Air keruh sepekan.")
+    assert result.returncode == 0, result.stderr
+    number = env.office.book.complaints()[-1]["number"]
+    early = pengaduan("--config", str(env.config_path), "tanggapan", number, "--teks", "PUAS")
+    assert early.returncode == 1 and "tidak sedang menunggu tanggapan" in early.stderr
+    through(env, number, CLARIFIED, ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Pipa diganti."),
+            ("camat", "4a", "Setuju"))
+    sent = pengaduan("--config", str(env.config_path), "surat", "kirim", number, "--cara", "langsung")
+    assert sent.returncode == 0, sent.stderr
+    assert env.complaint(number)["state"] == "answered"
+    unclear = pengaduan("--config", str(env.config_path), "tanggapan", number, "--teks", "terima kasih")
+    assert unclear.returncode == 1 and "PUAS" in unclear.stderr
+    objected = pengaduan("--config", str(env.config_path), "tanggapan", number, "--teks", "TIDAK PUAS: masih keruh")
+    assert objected.returncode == 0, objected.stderr
+    assert show(env, number)["objection"]["reason"] == "Keberatan pengadu: masih keruh"

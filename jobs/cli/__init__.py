@@ -15,7 +15,7 @@ from jobs.cli.book import book, demo, init, karantina, run, show
 from jobs.cli.common import Main, setup_logging
 from jobs.cli.letters import kunci, surat, verifikasi
 from jobs.cli.operations import audit, cadangan, data_pribadi, doctor, ekspor, lapor, laporan, pulihkan, retensi, statistik
-from jobs.cli.staff import catat, delegasi, gabung, langkah, lepas, tambahan
+from jobs.cli.staff import catat, delegasi, gabung, langkah, lepas, tambahan, tanggapan
 
 
 @click.group(cls=Main, help="Penanganan pengaduan pelayanan publik melalui surel.")
@@ -37,7 +37,7 @@ def main(ctx: click.Context, config: tuple[str, ...], verbose: bool) -> None:
 COMMANDS = {
     "siapkan": (init, "init"), "jalankan": (run, "run"), "buku": (book, "book"), "lihat": (show, "show"),
     "karantina": (karantina, None), "catat": (catat, None), "langkah": (langkah, None), "lepas": (lepas, None),
-    "tambahan": (tambahan, None), "gabung": (gabung, None),
+    "tambahan": (tambahan, None), "gabung": (gabung, None), "tanggapan": (tanggapan, None),
     "delegasi": (delegasi, None), "kunci": (kunci, None), "verifikasi": (verifikasi, None), "surat": (surat, None),
     "periksa": (doctor, "doctor"), "laporan": (laporan, None), "statistik": (statistik, None), "ekspor": (ekspor, None),
     "nomor-lapor": (lapor, "lapor"), "cadangan": (cadangan, None), "pulihkan": (pulihkan, None),

@@ -100,6 +100,27 @@ def tambahan(ctx, number: str, teks: str, petugas: str | None) -> None:
     send_now(office, now)
 
 
+@click.command(cls=Command, help="Catat tanggapan pengadu atas jawaban yang disampaikan kepada petugas: PUAS, "
+                                 "TIDAK PUAS: <alasan>, atau nilai 1 sampai 4.")
+@click.argument("number", metavar="NOMOR")
+@click.option("--teks", required=True, help='Tanggapan pengadu, misalnya "PUAS" atau "TIDAK PUAS: lampu masih mati".')
+@click.option("--petugas", default=None, help="Nama petugas yang mencatat (bawaan: pengguna sistem).")
+@click.pass_context
+def tanggapan(ctx, number: str, teks: str, petugas: str | None) -> None:
+    import getpass
+
+    from office.commands import record_feedback
+    from sop.clock import utcnow
+    from sop.terms import state_words
+
+    office = open_office(ctx)
+    now = utcnow()
+    with refusals():
+        row = record_feedback(office, number, teks, petugas or getpass.getuser(), now)
+    click.echo(f"Tanggapan pengadu atas {number} dicatat; status sekarang: {state_words(row['state'])}.")
+    send_now(office, now)
+
+
 @click.command(cls=Command, help="Gabungkan pengaduan ULANGAN dengan pengaduan UTAMA yang masih ditangani: satu "
                                  "penanganan, setiap pengadu menerima jawabannya.")
 @click.argument("main", metavar="UTAMA")
