@@ -124,7 +124,34 @@ def _extending(letter: LetterData, subject: str, reason: list[str]) -> dict:
     }
 
 
-NOTICE_BODIES = {"pelimpahan": _forwarding, "kelengkapan": _asking, "perpanjangan": _extending}
+def _forwarded(letter: LetterData, subject: str, body: list[str]) -> dict:
+    """A notice to a complainant without email: their complaint went to the competent body."""
+    where = " ".join(body)
+    return {
+        "opening": _opening(letter, subject) + (f"dengan ini kami sampaikan bahwa pengaduan tersebut merupakan "
+                                                f"kewenangan {where}, sehingga telah kami limpahkan kepada {where} "
+                                                "dengan surat resmi untuk ditindaklanjuti."),
+        "answer": [],
+        "recourse": f"Tanggapan dari {where} yang disampaikan kepada kami akan kami teruskan kepada {letter.you}.",
+        "closing": f"Demikian kami sampaikan. Atas perhatian {letter.you}, kami ucapkan terima kasih.",
+    }
+
+
+def _objection_closed(letter: LetterData, subject: str, reason: list[str]) -> dict:
+    """A notice to a complainant without email: their objection was decided without a new answer."""
+    return {
+        "opening": _opening(letter, subject) + (f"keberatan {letter.you} atas jawaban kami telah ditelaah oleh "
+                                                "pimpinan. Jawaban yang telah disampaikan tetap berlaku, dengan "
+                                                "alasan sebagai berikut:"),
+        "answer": reason,
+        "recourse": (f"Apabila {letter.you} masih berkeberatan, {letter.you} dapat menyampaikannya melalui "
+                     "SP4N-LAPOR! (www.lapor.go.id) atau kepada Ombudsman Republik Indonesia."),
+        "closing": f"Demikian kami sampaikan. Atas perhatian {letter.you}, kami ucapkan terima kasih.",
+    }
+
+
+NOTICE_BODIES = {"pelimpahan": _forwarding, "kelengkapan": _asking, "perpanjangan": _extending,
+                 "dilimpahkan": _forwarded, "keberatan": _objection_closed}
 
 
 def letter_context(letter: LetterData, head: Letterhead, signer: Signer) -> dict:

@@ -116,7 +116,8 @@ def render_konsep(office: Office, row: dict, now: dt.datetime) -> bytes:
     return render_letter(data, office.config.letterhead, unsigned, paper=ls.paper).data
 
 
-NOTICE_HAL = {"kelengkapan": "Permohonan Kelengkapan Pengaduan", "perpanjangan": "Perpanjangan Waktu Penanganan Pengaduan"}
+NOTICE_HAL = {"kelengkapan": "Permohonan Kelengkapan Pengaduan", "perpanjangan": "Perpanjangan Waktu Penanganan Pengaduan",
+              "dilimpahkan": "Pelimpahan Pengaduan", "keberatan": "Keputusan atas Keberatan"}
 
 
 def issue_notice(office: Office, row: dict, kind: str, text: str, role: str, now: dt.datetime,

@@ -26,17 +26,25 @@ def _cell(count: int) -> int | str:
 
 def year_statistics(office: Office, year: int, now: dt.datetime) -> dict:
     """The year's statistics as plain data (what `statistik` writes)."""
-    r = recap(office, f"Tahun {year}", dt.date(year, 1, 1), dt.date(year + 1, 1, 1), now)
+    return period_statistics(office, f"Tahun {year}", dt.date(year, 1, 1), dt.date(year + 1, 1, 1), now,
+                             tahun=year)
+
+
+def period_statistics(office: Office, title: str, start: dt.date, end: dt.date, now: dt.datetime,
+                      **label) -> dict:
+    """The statistics of complaints received in [start, end) (a year; a month for the archive)."""
+    r = recap(office, title, start, end, now)
     tz = office.config.clock.tz
-    lo = dt.datetime.combine(dt.date(year, 1, 1), dt.time(0), tz)
-    hi = dt.datetime.combine(dt.date(year + 1, 1, 1), dt.time(0), tz)
+    lo = dt.datetime.combine(start, dt.time(0), tz)
+    hi = dt.datetime.combine(end, dt.time(0), tz)
     # Days to the answer: to its delivery (answered_at), or to the closing of a book kept before it.
     days = [(parse_iso(row["answered_at"] or row["closed_at"]) - parse_iso(row["received_at"])).total_seconds() / 86400
             for row in office.book.complaints_received(lo, hi)
             if row["answered_at"] or (row["closed_at"] and row["state"] == "closed")]
     return {
         "kantor": office.config.office_name,
-        "tahun": year,
+        **label,
+        "periode": title,
         "jumlah_pengaduan": _cell(r.total),
         "menurut_saluran": {k: _cell(v) for k, v in sorted(r.by_channel.items())},
         "menurut_seksi": {k: _cell(v) for k, v in sorted(r.by_section.items())},

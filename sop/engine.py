@@ -298,6 +298,8 @@ def _forward(case, step, actor, value, text, resumed) -> Outcome:
                CloseTask(step.no, f"Dilimpahkan kepada {body}"), Forward(body, email, text)]
     if case.has_email:
         effects.append(Notify("pelimpahan", "complainant", step.no, {"body": body}))
+    else:  # told by a notice letter in the print queue
+        effects.append(IssueNotice("dilimpahkan", body, step.role))
     effects.append(Notify("konfirmasi", "actor", step.no, {"text": f"Teruskan: {body}; {email}", "forwarded": body}))
     effects.append(Log(None, SYSTEM, "selesai", f"Pengaduan dilimpahkan kepada {body}; tanggapannya diteruskan "
                                                 "kepada pengadu."))
@@ -396,6 +398,8 @@ def _close_objection(case, step, actor, reason, resumed) -> Outcome:
                CloseTask(step.no, f"Ditutup: {reason}")]
     if case.has_email:
         effects.append(Notify("keberatan_ditutup", "complainant", step.no, {"reason": reason}))
+    else:
+        effects.append(IssueNotice("keberatan", reason, step.role))
     effects += [Notify("konfirmasi", "actor", step.no, {"text": f"Tutup: {reason}", "closed": "objection"}),
                 Log(None, SYSTEM, "selesai", "Pengaduan ditutup setelah keberatan diputuskan.")]
     return Outcome(replace(case, state=CLOSED, step=None), tuple(effects))

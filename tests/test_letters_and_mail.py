@@ -200,3 +200,23 @@ def test_a_lampiran_count_is_written_out_in_words():
         "satu", "tujuh", "sepuluh", "sebelas", "dua belas", "sembilan belas", "dua puluh", "dua puluh satu",
         "sembilan puluh sembilan", "seratus", "seratus satu", "dua ratus lima puluh"]
     assert _lampiran(7) == "7 (tujuh) berkas" and _lampiran(0) == "-"
+
+
+def test_notice_letters_say_what_happened_in_their_own_words():
+    from dataclasses import replace
+
+    from letters.render import letter_text, render_letter
+
+    base = LetterData(number="000.8.3.4/0009/400.02", date=dt.date(2026, 12, 7), place="Samarinda",
+                      hal="Pelimpahan Pengaduan", addressee="Sdr. Darto", addressee_place="Jalan Nangka Nomor 3",
+                      complaint_number="PGD/2026/0009", complaint_date=dt.date(2026, 12, 1),
+                      complaint_subject="Jalan tol rusak", channel="langsung", answer="BPJT")
+    signer = Signer("Camat Palaran", "Muhammad Dahlan, S.STP, M.Si", "198005071999121001")
+    forwarded = letter_text(render_letter(replace(base, kind="dilimpahkan"), HEAD, signer).data)
+    assert "kewenangan BPJT" in forwarded and "telah kami limpahkan kepada BPJT" in forwarded
+    closed = letter_text(render_letter(replace(base, kind="keberatan", answer="Jawaban sudah sesuai aturan."),
+                                       HEAD, signer).data)
+    assert "keberatan Saudara" in closed and "Jawaban sudah sesuai aturan." in closed and "Ombudsman" in closed
+    asked = letter_text(render_letter(replace(base, kind="kelengkapan", answer="Foto lokasi.", days=10),
+                                      HEAD, signer).data)
+    assert "Foto lokasi." in asked and "10 (sepuluh) hari kerja" in asked

@@ -396,6 +396,9 @@ def test_the_monthly_recap_goes_out_once_on_the_first_working_day_even_across_a_
                          "laporan-pengaduan-2026-11.xlsx"]
         assert "Jumlah pengaduan: 3" in mail.text
         assert [m for m in env.inbox(f"inspektorat@{env.cast.domain}") if "November 2026" in m.subject]
+        published = json.loads((env.config.files / "laporan" / "2026" / "statistik-pengaduan-2026-11.json").read_text())
+        assert published["bulan"] == 11 and published["jumlah_pengaduan"] == 3
+        assert "Warga" not in json.dumps(published)  # counts only, no names
         # January 2027's first working day is Monday the 4th (the 1st is a holiday): December's recap then.
         assert not send_monthly_recap(again, dt.datetime(2027, 1, 1, 9, tzinfo=wita))
         assert send_monthly_recap(again, dt.datetime(2027, 1, 4, 9, tzinfo=wita))

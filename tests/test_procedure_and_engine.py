@@ -274,3 +274,13 @@ on_done = ["issue_letter", "deliver_letter"]
     last = advance(first.case, Reply(2, "lurah@x", "Sudah diperbaiki."), NOW, sop)
     assert last.case.state == "closed"
     assert IssueLetter("Sudah diperbaiki.") in last.effects
+
+
+def test_a_complainant_without_email_is_told_of_a_forward_and_an_objections_closing_by_letter():
+    from sop.engine import IssueNotice
+
+    sop = load_procedure()
+    forwarded = advance(Case("X", step=3, has_email=False), Reply(3, "c", "Teruskan: PT PLN; pln@pln.test"), NOW, sop)
+    assert forwarded.case.state == "forwarded" and IssueNotice("dilimpahkan", "PT PLN", "camat") in forwarded.effects
+    closed = advance(Case("X", step=7, has_email=False), Reply(7, "c", "Tutup: sudah sesuai"), NOW, sop)
+    assert closed.case.state == "closed" and IssueNotice("keberatan", "sudah sesuai", "camat") in closed.effects
