@@ -22,6 +22,10 @@ MAIL_LANGUAGES.setdefault("id", {
     "sent_from": "Dikirim dari|Sent from my|Get Outlook for",
 })
 
+# Every language mail-parser-reply knows (its quote headers and signatures), ours first:
+# officials forward and reply from clients set to any language.
+LANGUAGES = ["id", "en", *sorted(set(MAIL_LANGUAGES) - {"id", "en"})]
+
 SEPARATOR = re.compile(r"^-{3,}\s*(Pesan Asli|Original Message|Pesan yang Diteruskan|Forwarded message)\s*-{3,}",
                        re.IGNORECASE | re.MULTILINE)
 
@@ -39,7 +43,7 @@ def extract_reply(text: str) -> str:
     if cut:
         text = text[:cut.start()]
     try:
-        replies = EmailMessage(text=text, languages=["id", "en"], keep_hyphen_lists=True).read().replies
+        replies = EmailMessage(text=text, languages=LANGUAGES, keep_hyphen_lists=True).read().replies
         latest = replies[0].body if replies else ""
     except Exception:  # the parser is a heuristic; never lose a reply to it
         latest = text
