@@ -158,6 +158,7 @@ def load_config(path: Path | str) -> Config:
         silence_days=max(1, r.get("sop", "silence_days", int, 10)),
         reports_to=tuple(r.get("reports", "to", list, [])),
         reports_monthly=r.get("reports", "monthly", bool, True),
+        meeting_place=r.get("office", "meeting_place", str, f"Kantor {head.name}"),
         missing_secrets=dict(r.missing),
     )
 
@@ -165,7 +166,7 @@ def load_config(path: Path | str) -> Config:
 # Every table and key the configuration knows; anything else is a typo to be named.
 SECRET = ("password", "password_env")
 KNOWN: dict[str, tuple[str, ...]] = {
-    "office": ("name", "parent", "address", "contact", "emblem"),
+    "office": ("name", "parent", "address", "contact", "emblem", "meeting_place"),
     "storage": ("database", "files", "outbox"),
     "mailbox": ("host", "port", "username", "address", "security", "folder", "processed_folder", "verify_tls",
                 "ca_file", "auth", *SECRET),

@@ -36,7 +36,7 @@ def invitation(office: Office, row: dict, meeting: Meeting, attendees: list[tupl
     # RFC 5545 text holds no control characters: every value passes letters.safe.one_line.
     event.add("summary", one_line(f"Rapat dinas pengaduan {row['number']}"))
     event.add("description", one_line(f"Pembahasan pengaduan {row['number']}: {topic} (SOP Rapat Dinas)."))
-    event.add("location", vText(one_line(cfg.office_name)))
+    event.add("location", vText(one_line(cfg.meeting_place or cfg.office_name)))
     organizer = vCalAddress(f"mailto:{cfg.mailbox.address}")
     organizer.params["cn"] = vText(one_line(cfg.office_name))
     event["organizer"] = organizer
@@ -69,6 +69,7 @@ def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.dateti
             context["history"] = []
         context["recipient"] = person
         context["when"] = waktu(meeting.when, cfg.clock.tz)
+        context["place"] = cfg.meeting_place or cfg.office_name
         context["attendees"] = people
         queue(office, row, "undangan_rapat", [(person["name"], person["email"])],
               render_mail("undangan_rapat", **context), now,

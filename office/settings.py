@@ -102,6 +102,7 @@ class Config:
     # The previous month's recap by email on the first working day: to the head and these addresses.
     reports_to: tuple[str, ...] = ()
     reports_monthly: bool = True
+    meeting_place: str = ""  # where meetings (Rapat:) are held: a room, not just the office's name
     # Secrets a command that connects needs but the environment does not hold: table -> message.
     missing_secrets: dict[str, str] = field(default_factory=dict)
 

@@ -84,6 +84,8 @@ def test_meeting_with_a_date_sends_calendar_invitations(env):
         assert start_at == dt.datetime(2026, 12, 15, 9, 30, tzinfo=env.config.clock.tz)
         attendees = {str(a).removeprefix("mailto:") for a in event.get("attendee")}
         assert attendees == set(people)
+        assert str(event.get("location")) == "Kantor Kecamatan Palaran"
+        assert "Tempat  : Kantor Kecamatan Palaran" in invite.text
     # After the meeting, the Camat replies to the same task with the decision.
     through(env, number, ("camat", 3, "Hasil rapat: perbaikan oleh kelurahan pekan depan."))
     row = env.complaint(number)
