@@ -166,5 +166,5 @@ def extend(office: Office, row: dict, days: int, now: dt.datetime) -> None:
     task = office.book.current_task(row["id"])
     if task:
         due = cfg.clock.add(parse_iso(task["due_at"]), Duration(days, "days"))
-        office.book.move_deadline(task, due, task["next_nudge_at"] and parse_iso(task["next_nudge_at"]) or now,
-                                  extended_days=days)
+        # The sweep looks at the task again now and times its reminders against the new deadline.
+        office.book.move_deadline(task, due, now, extended_days=days)

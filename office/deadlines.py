@@ -16,7 +16,6 @@ from office.notices import alert_staff, escalate, remind, reroute
 from sop.book import parse_iso
 from sop.clock import next_nudge, next_nudge_at
 from sop.engine import SYSTEM, Lapsed
-from sop.procedure import Duration
 from sop.terms import OPEN
 
 log = logging.getLogger(__name__)
@@ -47,7 +46,7 @@ def close_silent(office: Office, now: dt.datetime) -> int:
     waiting = [(row, row["paused_at"]) for row in office.book.paused_complaints()]
     waiting += [(row, row["answered_at"]) for row in office.book.answered_complaints()]  # no PUAS/TIDAK PUAS
     for row, since in waiting:
-        if not since or now < cfg.clock.add(parse_iso(since), Duration(cfg.silence_days, "days")):
+        if not since or now < cfg.silence_ends(parse_iso(since)):
             continue
         with office.book.transaction():
             act(office, row, Lapsed(), now)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from letters.pdf import libreoffice, sign_pades, to_pdf, to_pdfs
-from letters.render import LetterData, Signer, render_letter
+from letters.render import LetterData, RenderedLetter, Signer, render_letter
 from letters.seal import seal
 from office.base import Office, due_of, safe_name
 from office.disposition import disposition_sheet
@@ -32,7 +32,6 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
     its number stays in the register.
     """
     cfg = office.config
-    ls = cfg.letters
     book = office.book
     local_now = now.astimezone(cfg.clock.tz)
     voided = [(entry["year"], entry["number"]) for entry in book.letters_of(row["id"])
@@ -48,26 +47,7 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
                        addressee_place="Tempat", complainant=data.addressee, competent_body=forward_to,
                        tembusan=(f"{data.addressee} (pengadu)",),
                        attachments=sum(1 for f in book.attachments(row["id"]) if f["path"]))
-    key = office.seal_key()
-    sealer = (lambda tokens: seal(key, number=number, date=local_now.date().isoformat(),
-                                  addressee=data.addressee, tokens=tokens)) if key else None
-    rendered = render_letter(data, cfg.letterhead, signer, paper=ls.paper, sealer=sealer,
-                             **({"template": ls.template} if ls.template else {}))
-    name = safe_name(number)
-    archive = cfg.files / "arsip" / str(local_now.year) / name / f"surat-{kind}-{name}.docx"
-    private_dir(archive.parent)
-    archive.write_bytes(rendered.data)
-    private_dir(cfg.outbox, 0o750)  # staff collect letters here, possibly as a group
-
-    def update_staff_folder() -> None:
-        # After the commit: staff must never pick up a letter that the register does not hold.
-        for year, old in voided:
-            (cfg.outbox / outbox_name(year, old)).unlink(missing_ok=True)
-        place_staff_copy(cfg, local_now.year, number, archive)
-    book.after_commit(update_staff_folder)
-    book.record_letter(year=local_now.year, number=number, complaint_id=row["id"], issued_at=now, path=str(archive),
-                       sha256=rendered.sha256, signer=signer.name,
-                       seal=rendered.seal.text() if rendered.seal else None, kind=kind)
+    archive, rendered = file_letter(office, row, data, signer, kind, now, tuple(voided))
     book.update_complaint(row["id"], letter_number=number, letter_path=str(archive))
     signed_as = f"{signer.delegation} {signer.title}" if signer.delegation else signer.title
     text = f"Surat {kind} nomor {number} dibuat, ditandatangani oleh {signed_as} {signer.name}, dan diarsipkan."
@@ -77,6 +57,35 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
         text += f" Surat sebelumnya ({', '.join(n for _, n in voided)}) dinyatakan batal."
     book.add_event(row["id"], now, None, SYSTEM, "surat", text)
     return book.complaint_by_id(row["id"])
+
+
+def file_letter(office: Office, row: dict, data: LetterData, signer: Signer, kind: str, now: dt.datetime,
+                voided: tuple[tuple[int, str], ...] = ()) -> tuple[Path, RenderedLetter]:
+    """Seal, render, archive and register a numbered letter of any kind, in the caller's
+    transaction; the staff's copy is placed (and the copies of `voided` letters removed) after
+    the commit, so staff never pick up a letter the register does not hold."""
+    cfg = office.config
+    local_now = now.astimezone(cfg.clock.tz)
+    key = office.seal_key()
+    sealer = (lambda tokens: seal(key, number=data.number, date=local_now.date().isoformat(),
+                                  addressee=data.addressee, tokens=tokens)) if key else None
+    rendered = render_letter(data, cfg.letterhead, signer, paper=cfg.letters.paper, sealer=sealer,
+                             **({"template": cfg.letters.template} if cfg.letters.template else {}))
+    name = safe_name(data.number)
+    archive = cfg.files / "arsip" / str(local_now.year) / name / f"surat-{kind}-{name}.docx"
+    private_dir(archive.parent)
+    archive.write_bytes(rendered.data)
+    private_dir(cfg.outbox, 0o750)  # staff collect letters here, possibly as a group
+
+    def update_staff_folder() -> None:
+        for year, old in voided:
+            (cfg.outbox / outbox_name(year, old)).unlink(missing_ok=True)
+        place_staff_copy(cfg, local_now.year, data.number, archive)
+    office.book.after_commit(update_staff_folder)
+    office.book.record_letter(year=local_now.year, number=data.number, complaint_id=row["id"], issued_at=now,
+                              path=str(archive), sha256=rendered.sha256, signer=signer.name,
+                              seal=rendered.seal.text() if rendered.seal else None, kind=kind)
+    return archive, rendered
 
 
 def letter_data(office: Office, row: dict, answer: str, number: str, date: dt.date,
@@ -134,20 +143,7 @@ def issue_notice(office: Office, row: dict, kind: str, text: str, role: str, now
                    days=days if kind == "perpanjangan" else cfg.silence_days,
                    due_date=due.astimezone(cfg.clock.tz).date() if due and kind == "perpanjangan" else None)
     signer = notice_signer(office, role, now)
-    key = office.seal_key()
-    sealer = (lambda tokens: seal(key, number=number, date=local_now.date().isoformat(),
-                                  addressee=data.addressee, tokens=tokens)) if key else None
-    rendered = render_letter(data, cfg.letterhead, signer, paper=cfg.letters.paper, sealer=sealer,
-                             **({"template": cfg.letters.template} if cfg.letters.template else {}))
-    name = safe_name(number)
-    archive = cfg.files / "arsip" / str(local_now.year) / name / f"surat-{kind}-{name}.docx"
-    private_dir(archive.parent)
-    archive.write_bytes(rendered.data)
-    private_dir(cfg.outbox, 0o750)
-    book.after_commit(lambda: place_staff_copy(cfg, local_now.year, number, archive))
-    book.record_letter(year=local_now.year, number=number, complaint_id=row["id"], issued_at=now, path=str(archive),
-                       sha256=rendered.sha256, signer=signer.name,
-                       seal=rendered.seal.text() if rendered.seal else None, kind=kind)
+    archive, _ = file_letter(office, row, data, signer, kind, now)
     book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
                    f"Surat {NOTICE_HAL[kind].lower()} nomor {number} dibuat untuk disampaikan kepada pengadu "
                    f"(tanpa alamat surel), ditandatangani {signer.title.title()} {signer.name}.")

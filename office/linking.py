@@ -11,8 +11,9 @@ from letters.mail import render_mail
 from office.base import Office
 from office.issuing import issue_letter, record_delivery
 from office.notices import base_context, notify, queue
+from sop.book import iso
 from sop.engine import SYSTEM, Notify
-from sop.terms import ANSWERED, LINKED, OPEN
+from sop.terms import ANSWERED, CLOSED, LINKED, OPEN
 
 
 def join_refusal(office: Office, row: dict, number: str) -> str | None:
@@ -63,8 +64,10 @@ def deliver_linked(office: Office, main: dict, now: dt.datetime) -> None:
         if row["email"]:
             notify(office, row, Notify("surat_jawaban", "complainant", None), now, None)
             record_delivery(office, row, "email", f"bersama pengaduan {main['number']}", now)
-        state = ANSWERED if office.config.procedure.objection_step else "closed"
-        office.book.update_complaint(row["id"], state=state, answered_at=now.isoformat(timespec="seconds"))
+        if office.config.procedure.objection_step:  # they may say PUAS or TIDAK PUAS, as the main one's
+            office.book.update_complaint(row["id"], state=ANSWERED, answered_at=iso(now))
+        else:
+            office.book.update_complaint(row["id"], state=CLOSED, closed_at=iso(now))
         office.book.add_event(row["id"], now, None, SYSTEM, "dijawab",
                               f"Jawaban disampaikan bersama pengaduan {main['number']}"
                               + ("." if row["email"] else "; surat menunggu dicetak dan diantar."))

@@ -136,7 +136,8 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
         to = [(official.name, official.email)]
         context["recipient"] = recipient(official)
     if effect.template in ("perpanjangan", "sampaikan_perpanjangan"):
-        context["due"] = waktu(due_of(office.book, row), cfg.clock.tz) if due_of(office.book, row) else "-"
+        due = due_of(office.book, row)
+        context["due"] = waktu(due, cfg.clock.tz) if due else "-"
     if effect.template == "surat_jawaban":
         context["letter_number"] = row["letter_number"]
         attachments = citizen_letter_files(office, row)

@@ -21,13 +21,9 @@ from sop.terms import channel_words
 
 def answer_due(office: Office, received: dt.datetime) -> dt.datetime:
     """When the answer is due if every step of the SOP takes its standard time, in order."""
-    procedure, clock = office.config.procedure, office.config.clock
-    moment, step = received, procedure.next_step(1)
-    seen = set()
-    while step is not None and step.no not in seen and not step.objection:
-        seen.add(step.no)
-        moment = clock.add(moment, step.time)
-        step = procedure.next_step(step.no)
+    moment = received
+    for step in office.config.procedure.walk()[1:]:  # step 1 is the recording itself
+        moment = office.config.clock.add(moment, step.time)
     return moment
 
 

@@ -20,8 +20,6 @@ from sop.book import parse_iso
 from sop.files import write_atomically
 from sop.terms import CHANNEL_WORDS, SATISFACTION_WORDS, STATE_WORDS
 
-STATES = STATE_WORDS
-
 
 @dataclass
 class Recap:
@@ -86,7 +84,7 @@ def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.date
     for row in _track(rows, "Menghitung rekap", progress):
         out.by_channel[CHANNEL_WORDS.get(row["channel"], row["channel"])] += 1
         out.by_section[row["section"] or "(belum ditentukan)"] += 1
-        out.by_state[STATES.get(row["state"], row["state"])] += 1
+        out.by_state[STATE_WORDS.get(row["state"], row["state"])] += 1
         if row["satisfaction"]:
             out.by_satisfaction[SATISFACTION_WORDS.get(row["satisfaction"], row["satisfaction"])] += 1
         tasks = office.book.tasks(row["id"])
@@ -116,10 +114,7 @@ def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.date
 
 def in_order(procedure) -> list:
     """The steps as a complaint walks them (2, 3, 4, the approval 4a, 5), then any not reached."""
-    walked, step = [], procedure.step(1)
-    while step is not None and step not in walked:
-        walked.append(step)
-        step = procedure.next_step(step.no)
+    walked = procedure.walk()
     return walked + [s for s in procedure.steps if s not in walked]
 
 

@@ -3,6 +3,7 @@ builds from one TOML file, and its parts. Data only."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,7 +16,7 @@ from intake.settings import IntakeSettings
 from letters.model import Letterhead
 from sop.clock import NudgePolicy, OfficeClock
 from sop.directory import Directory
-from sop.procedure import Procedure
+from sop.procedure import Duration, Procedure
 
 
 class ConfigError(ValueError):
@@ -105,6 +106,11 @@ class Config:
     meeting_place: str = ""  # where meetings (Rapat:) are held: a room, not just the office's name
     # Secrets a command that connects needs but the environment does not hold: table -> message.
     missing_secrets: dict[str, str] = field(default_factory=dict)
+
+    def silence_ends(self, since: dt.datetime) -> dt.datetime:
+        """When a complainant asked something at `since` (`Lengkapi:`, the delivered answer) is
+        taken to have nothing more to say: `silence_days` working days later."""
+        return self.clock.add(since, Duration(self.silence_days, "days"))
 
     def need_secrets(self, *tables: str) -> None:
         """Raise ConfigError when a secret of `tables` (mailbox, smtp) is missing."""

@@ -6,7 +6,6 @@ import datetime as dt
 
 from office.base import Office, due_of
 from sop.book import parse_iso
-from sop.procedure import Duration
 
 
 def _local(office: Office, text: str | None) -> str | None:
@@ -79,7 +78,7 @@ def paused(office: Office, row: dict) -> dict | None:
     if not row["paused_at"] or row["state"] != "open":
         return None
     cfg = office.config
-    closes = cfg.clock.add(parse_iso(row["paused_at"]), Duration(cfg.silence_days, "days"))
+    closes = cfg.silence_ends(parse_iso(row["paused_at"]))
     return {"since": _local(office, row["paused_at"]), "reason": row["pause_reason"],
             "closes_at": closes.astimezone(cfg.clock.tz).isoformat(timespec="seconds")}
 

@@ -219,7 +219,7 @@ def _finish(case, step, actor, text, procedure, notes, delivery) -> Outcome:
         for name in nxt.on_done:
             effects.extend(ON_DONE_EFFECTS[name](case, nxt, text, delivery))
         nxt = procedure.next_step(nxt.no)
-    if "issue_letter" in step.on_done or any(isinstance(e, IssueLetter) for e in effects):
+    if any(isinstance(e, IssueLetter) for e in effects):  # the konsep became the letter
         case = replace(case, draft=None)
     if nxt is None and procedure.objection_step is not None:
         # The answer is delivered; the complainant may still say PUAS or TIDAK PUAS.

@@ -102,6 +102,16 @@ class Procedure:
         return next((s for s in self.steps if s.no != no and getattr(self.next_step(s.no), "no", None) == no),
                     self.step(max(1, no - 1)))
 
+    def walk(self) -> list[Step]:
+        """The steps in the order a complaint takes them (1, 2, 3, 4, the approval 4a, 5),
+        following `next`; steps only reached otherwise (an objection) are not in it."""
+        walked: list[Step] = []
+        step: Step | None = self.step(1)
+        while step is not None and step not in walked:
+            walked.append(step)
+            step = self.next_step(step.no)
+        return walked
+
     def label(self, no: int | None) -> str:
         """A step's number as people read it ("4a"), or "-" for none."""
         return self.step(no).shown if no else "-"

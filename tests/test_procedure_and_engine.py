@@ -25,16 +25,10 @@ def test_default_sop_is_the_five_steps_of_palaran_and_the_offices_approval():
     # The approval is the office's addition, read as step "4a", between the answer and its delivery.
     approval = sop.step(6)
     assert approval.addition and approval.approval and approval.shown == "4a" and str(approval.time) == "1 hari"
-    assert [s.no for s in _walk(sop)] == [1, 2, 3, 4, 6, 5]
+    assert [s.no for s in sop.walk()] == [1, 2, 3, 4, 6, 5]
     assert sop.with_signer("camat").step(6).role == "camat"
     assert sop.previous_step(5).no == 4  # a letter to correct goes back to its writer
 
-
-def _walk(sop):
-    step = sop.step(1)
-    while step is not None:
-        yield step
-        step = sop.next_step(step.no)
 
 
 def test_durations_read_the_sop_wording():

@@ -227,8 +227,7 @@ def _play_steps(rig: MailRig, office, numbers: list[str], echo) -> None:
     from jobs.daemon import run_once
 
     cfg = office.config
-    step = cfg.procedure.next_step(1).no  # type: ignore[union-attr]
-    while True:  # in the SOP's order: 2, 3, 4, the approval 4a, 5
+    for step in (s.no for s in cfg.procedure.walk()[1:]):  # in the SOP's order: 2, 3, 4, the approval 4a, 5
         official = cfg.directory.official(cfg.procedure.step(step).role)
         for index, number in enumerate(numbers):
             label = cfg.procedure.label(step)
@@ -239,10 +238,6 @@ def _play_steps(rig: MailRig, office, numbers: list[str], echo) -> None:
         run_once(office)
         echo(f"Langkah {cfg.procedure.label(step)}: {official.title} membalas surel tugas; "
              f"{cfg.procedure.step(step).output.lower()}.")
-        nxt = cfg.procedure.next_step(step)
-        if nxt is None:
-            break
-        step = nxt.no
 
 
 FEEDBACK = ("PUAS\nTerima kasih, lampu sudah menyala lagi.", "4")  # PUAS, and a rating on the SKM scale
