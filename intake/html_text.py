@@ -11,8 +11,10 @@ SKIP = {"script", "style", "head", "title"}
 
 
 class _Collector(HTMLParser):
-    def __init__(self):
+    def __init__(self, quotes: bool = True):
         super().__init__(convert_charrefs=True)
+        self.quotes = quotes
+        self.link_start = 0
         self.parts: list[str] = []
         self.skipping = 0
         self.quote_depth = 0
@@ -27,6 +29,7 @@ class _Collector(HTMLParser):
             self.quote_depth += 1
         if tag == "a":
             self.href = dict(attrs).get("href")
+            self.link_start = len(self.parts)
 
     def handle_endtag(self, tag):
         if tag in SKIP and self.skipping:
@@ -36,7 +39,9 @@ class _Collector(HTMLParser):
         if tag == "blockquote" and self.quote_depth:
             self.quote_depth -= 1
         if tag == "a" and self.href:
-            if self.href.startswith(("http://", "https://", "mailto:")):
+            shown = "".join(self.parts[self.link_start:])
+            target = self.href.removeprefix("mailto:")
+            if self.href.startswith(("http://", "https://", "mailto:")) and target not in shown:
                 self.parts.append(f" <{self.href}>")
             self.href = None
 
@@ -44,14 +49,16 @@ class _Collector(HTMLParser):
         if self.skipping:
             return
         data = re.sub(r"\s+", " ", data)
-        if self.quote_depth and data.strip():
+        if self.quote_depth and self.quotes and data.strip():
             # Quoted HTML becomes quoted text, so the reply extractor can drop it.
             data = "> " * self.quote_depth + data.strip()
         self.parts.append(data)
 
 
-def html_to_text(html: str) -> str:
-    collector = _Collector()
+def html_to_text(html: str, quotes: bool = True) -> str:
+    """quotes=False leaves blockquote text unmarked, for HTML whose quotation was already cut
+    on its structure (intake.reply)."""
+    collector = _Collector(quotes)
     try:
         collector.feed(html)
         collector.close()

@@ -65,6 +65,7 @@ class Incoming:
     subject: str
     text: str
     date: dt.datetime | None
+    html: str = ""  # the HTML body, when the text was made from it (no text/plain part)
     in_reply_to: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     headers: dict[str, str] = field(default_factory=dict)  # the few that classify uses
@@ -130,6 +131,7 @@ def _header(msg, name: str) -> str:
 
 MAX_LINE = 998  # RFC 5322's line limit: longer header values are cut
 MAX_TEXT = 200_000  # characters of body text kept in the book; the raw message keeps the rest
+MAX_HTML = 1_000_000  # characters of an HTML body read for its quotation structure
 
 
 STRUCTURED = email.policy.default.header_factory
@@ -260,15 +262,15 @@ def _texts(msg, notes: list[str]) -> tuple[str | None, str | None]:
     return plain, html
 
 
-def _body(msg, notes: list[str]) -> str:
+def _body(msg, notes: list[str]) -> tuple[str, str]:
+    """The readable text, and the HTML it was made from when the mail has no plain text part
+    (a reply's HTML structure says where its quotation starts: intake.reply)."""
     plain, html = _texts(msg, notes)
     if plain and plain.strip():
-        text = plain
-    elif html:
-        text = html_to_text(html)
-    else:
-        text = ""
-    return clean_text(_valid(text)).strip()
+        return clean_text(_valid(plain)).strip(), ""
+    if html:
+        return clean_text(_valid(html_to_text(html))).strip(), _valid(html)[:MAX_HTML]
+    return "", ""
 
 
 def _attachments(msg, notes: list[str]) -> tuple[Attachment, ...]:
@@ -341,7 +343,7 @@ def _forwarded(msg, text: str, notes: list[str]) -> Forwarded | None:
                 return None
             name, addr = parseaddr(_header(inner, "From"))
             return Forwarded(_clean_line(name), _plausible(addr), _clean_line(_header(inner, "Subject")),
-                             clean_text(_valid(_body(inner, notes))))
+                             clean_text(_valid(_body(inner, notes)[0])))
     cut = INLINE_FORWARD.search(text)
     if not cut:
         return None
@@ -378,7 +380,7 @@ def _trace(msg) -> tuple[tuple[str, str], ...]:
 def parse_message(raw: bytes) -> Incoming:
     msg = mime.parse(raw)
     notes: list[str] = []
-    text = clean_text(_valid(_body(msg, notes)))
+    text, html = _body(msg, notes)
     if len(text) > MAX_TEXT:
         notes.append(f"isi surel sangat panjang ({len(text)} karakter); dicatat {MAX_TEXT} karakter "
                      f"pertama, selengkapnya pada surel asli")
@@ -406,6 +408,7 @@ def parse_message(raw: bytes) -> Incoming:
         recipients=recipients,
         subject=_clean_line(_header(msg, "Subject")),
         text=text,
+        html=html,
         date=date,
         in_reply_to=_ids(_header(msg, "In-Reply-To")),
         references=_ids(_header(msg, "References")),

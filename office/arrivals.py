@@ -25,7 +25,7 @@ from intake.citizen import asks_status
 from intake.classify import Classification, classify
 from intake.parse import Incoming, message_key, parse_message
 from intake.parse_ahead import Prepared, discard_staged
-from intake.reply import extract_reply
+from intake.reply import read_reply
 from office.apply import act
 from office.base import Actor, Office
 from office.forwarding import is_reply_of_body, pass_on_reply
@@ -108,7 +108,7 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
     if task is None:
         request = _find_section_request(office, cls)
         if request is not None:  # a section head's report (`Seksi: …; minta laporan`)
-            note = take_report(office, request, msg, extract_reply(msg.text) or msg.text, now)
+            note = take_report(office, request, msg, read_reply(msg.text, msg.html).text or msg.text, now)
             if note.startswith("laporan "):
                 return Handled("note", request["complaint_id"], note)
             return _unmatched(msg, request["complaint_id"], note)
@@ -133,8 +133,9 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
                                               f"{checked.why}")
     if row["state"] != "open" or row["step"] != task["step"]:
         return _unmatched(msg, row["id"], f"{row['number']} tidak sedang menunggu langkah {task['step']}")
-    text = extract_reply(msg.text)
-    _, outcome = act(office, row, Reply(task["step"], msg.from_addr, text), now,
+    read = read_reply(msg.text, msg.html)  # the action is the answer: no quotation, no closing
+    event = Reply(task["step"], msg.from_addr, read.answer, left_out=read.left_out(read.answer))
+    _, outcome = act(office, row, event, now,
                      actor=Actor.of(task, msg.from_addr), files=msg.attachments, message_key=msg.key)
     if not outcome.acted:
         log.info("balasan kosong untuk %s langkah %s dari %s", row["number"], task["step"], msg.from_addr)
@@ -150,7 +151,7 @@ def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> 
     sent = book.outbox_by_message_ids(cls.refs)
     if sent and sent["complaint_id"]:
         row = book.complaint_by_id(sent["complaint_id"])
-    text = extract_reply(msg.text) or msg.text
+    text = read_reply(msg.text, msg.html).text or msg.text
     if row is None:
         pattern = office.config.identity.register_pattern
         # A number in the subject names the complaint; in the text only when asking its status.
@@ -168,7 +169,7 @@ def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> 
     author = office.official_by_address(msg.from_addr, now)
     if row["email"] != msg.from_addr and author is not None:
         # An official answering an escalation or a copy: a note, never an action.
-        add_official_note(office, row, msg, author, extract_reply(msg.text) or msg.text, now)
+        add_official_note(office, row, msg, author, text, now)
         log.info("%s: catatan dari %s dicatat", row["number"], msg.from_addr)
         return Handled("note", row["id"], f"catatan dari {author.title}")
     if row["email"] != msg.from_addr:

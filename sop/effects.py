@@ -51,6 +51,7 @@ class Reply:
     actor: str
     text: str
     delivery: str | None = None
+    left_out: int = 0  # lines of the mail not recorded: quotation, quote headers, signature
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,22 @@ def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
         return _lapse(case, procedure)
     if not isinstance(event, Reply):
         raise TypeError(f"unknown event {event!r}")
+    outcome = _replied(case, event, procedure, sections, tz, can_join)
+    if not (event.left_out and outcome.acted):
+        return outcome
+    # The history says what of the mail was not recorded, so a wrong cut is seen at once.
+    first = next((i for i, e in enumerate(outcome.effects) if isinstance(e, Log) and e.actor == event.actor
+                  and e.kind != "dilanjutkan"), None)
+    if first is None:
+        return outcome
+    log = outcome.effects[first]
+    noted = replace(log, text=f"{log.text} ({event.left_out} baris kutipan dan tanda tangan pada surel tidak dicatat.)")
+    return replace(outcome, effects=(*outcome.effects[:first], noted, *outcome.effects[first + 1:]))
+
+
+def _replied(case: Case, event: Reply, procedure: Procedure, sections: tuple, tz: ZoneInfo,
+             can_join: Callable[[str], str | None] | None) -> Outcome:
+    """advance() for an official's reply to the waiting step."""
     if event.step != case.step:
         return Outcome(case, (Log(event.step, event.actor, "diabaikan",
                                   f"Balasan untuk langkah {event.step}, sedangkan langkah yang "
