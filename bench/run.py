@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("bench_intake.py", "bench_latency.py", "bench_letters.py", "bench_pdf.py", "bench_book.py")
+SCRIPTS = ("bench_intake.py", "bench_latency.py", "bench_letters.py", "bench_pdf.py", "bench_reply.py",
+           "bench_book.py")
 
 
 def main() -> int:

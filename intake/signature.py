@@ -34,7 +34,7 @@ _GRATITUDE = [
 ]
 # mail-parser-reply's closings of every language, those of thanks left to _GRATITUDE.
 _TABLE = [s.rstrip(",.") for lang in MAIL_LANGUAGES.values() if lang for s in lang.get("signatures") or []
-          if not re.search(r"thank|tak|dank|děkuj|gracias|감사|고맙|谢谢|kontakt", s, re.IGNORECASE)]
+          if not re.search(r"thank|kasih|tak|dank|děkuj|gracias|감사|고맙|谢谢|kontakt", s, re.IGNORECASE)]
 
 
 def _line(words: list[str]) -> re.Pattern:
@@ -68,7 +68,8 @@ HYPHEN_NAME = re.compile(r"^\s*-{1,2}\s?[A-Z][\w.'’]*(\s[A-Z][\w.'’]*){0,3}\
 SIGNATURE_LINE = re.compile(
     r"^\s*(\S+\s?){1,8}$|\b(NIP|HP|Telp|Tel|Phone|Mobile|WA|Fax)\b|@|https?://|\+?\d[\d ()-]{6,}", re.IGNORECASE)
 FOOTER_WORDS = re.compile(r"mailing list|unsubscribe|listinfo|berhenti berlangganan|https?://|@|"
-                          r"disclaimer|pernyataan|confidential|rahasia", re.IGNORECASE)
+                          r"disclaimer|pernyataan|perhatian|confidential|rahasia|intended recipient|"
+                          r"penerima yang (dituju|dimaksud)", re.IGNORECASE)
 
 
 def strip_signature(text: str) -> str:

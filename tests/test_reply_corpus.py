@@ -18,10 +18,10 @@ import pytest
 
 from intake.html_text import html_to_text
 from intake.parse import parse_message
-from intake.reply import extract_reply
+from intake.reply import extract_answer, extract_reply
 
 ROOT = Path(__file__).parent / "replycorpus"
-CORPORA = ("talon", "github", "zapier")
+CORPORA = ("talon", "github", "zapier", "indonesia")
 
 # The cases we do not extract as labelled, each with the reason it cannot be (talon 87/89,
 # github 21/21, zapier 4/4).
@@ -62,6 +62,29 @@ def reply_of(corpus: str, case: dict) -> str:
 def test_reply_extraction_matches_the_label(corpus, case):
     got = reply_of(corpus, case)
     assert " ".join(got.split()) == " ".join(case["expected"].split())
+
+
+def test_the_answer_leaves_out_the_closing_and_never_a_real_answer():
+    """What a step's action and a letter's text are made of: the Indonesian cases name the
+    answer where it differs from the text (a closing of thanks, a courtesy line)."""
+    for case in json.loads((ROOT / "indonesia" / "cases.json").read_text(encoding="utf-8")):
+        data = (ROOT / "indonesia" / case["input"]).read_bytes()
+        if case["format"] == "eml":
+            msg = parse_message(data)
+            got = extract_answer(msg.text, msg.html)
+        elif case["format"] == "html":
+            got = extract_answer(html_to_text(data.decode()), data.decode())
+        else:
+            got = extract_answer(data.decode())
+        assert " ".join(got.split()) == " ".join(case.get("answer", case["expected"]).split()), case["id"]
+
+
+def test_every_client_officials_use_is_in_the_indonesian_cases_as_text_and_html():
+    cases = json.loads((ROOT / "indonesia" / "cases.json").read_text(encoding="utf-8"))
+    for client in ("Gmail", "Outlook", "Yahoo", "iPhone", "Android", "Zimbra", "Roundcube"):
+        formats = {c["format"] for c in cases if client.lower() in c["client"].lower()}
+        assert {"text", "html"} <= formats | ({"html"} if "eml" in formats else set()), client
+    assert len(cases) >= 30
 
 
 def test_every_known_miss_is_a_real_case():
