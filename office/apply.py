@@ -81,7 +81,8 @@ def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, acto
         store_attachments(office, row["id"], message_key, files, now, purpose="lampiran_surat")
     for effect in outcome.effects:
         if isinstance(effect, Log):
-            office.book.add_event(row["id"], now, effect.step, effect.actor, effect.kind, effect.text)
+            office.book.add_event(row["id"], now, effect.step, effect.actor, effect.kind, effect.text,
+                                  effect.left_out)
         elif isinstance(effect, CloseTask):
             office.book.close_task(row["id"], effect.step, now, effect.output)
             row = _update(office, row, outcome.case, now, final=False)

@@ -54,7 +54,7 @@ def complaint_json(office: Office, row: dict, now: dt.datetime, *, detail: bool 
     if detail:
         doc["events"] = [
             {"time": _local(office, e["at"]), "step": e["step"], "actor": e["actor"],
-             "kind": e["kind"], "text": e["text"]}
+             "kind": e["kind"], "text": e["text"], "left_out": e["left_out"]}
             for e in office.book.events(row["id"])]
         doc["steps"] = [_step_time(office, t) for t in office.book.tasks(row["id"])]
         doc["waiting_for"] = waiting_for(office, row, now)

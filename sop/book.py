@@ -133,9 +133,9 @@ class Book(Store):
 
     # History --------------------------------------------------------------------------------
     def add_event(self, complaint_id: int, at: dt.datetime, step: int | None, actor: str,
-                  kind: str, text: str) -> None:
+                  kind: str, text: str, left_out: int = 0) -> None:
         self._insert("events", dict(complaint_id=complaint_id, at=iso(at), step=step, actor=actor, kind=kind,
-                                    text=text))
+                                    text=text, left_out=left_out))
 
     def events(self, complaint_id: int) -> list[dict]:
         return self._read(("events", complaint_id), "SELECT * FROM events WHERE complaint_id = ? ORDER BY id",

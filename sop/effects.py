@@ -76,6 +76,7 @@ class Log:
     actor: str
     kind: str
     text: str
+    left_out: int = 0  # lines of the official's email not recorded (quotation, signature)
 
 
 @dataclass(frozen=True)

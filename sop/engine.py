@@ -155,8 +155,7 @@ def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
                   and e.kind != "dilanjutkan"), None)
     if first is None:
         return outcome
-    log = outcome.effects[first]
-    noted = replace(log, text=f"{log.text} ({event.left_out} baris kutipan dan tanda tangan pada surel tidak dicatat.)")
+    noted = replace(outcome.effects[first], left_out=event.left_out)
     return replace(outcome, effects=(*outcome.effects[:first], noted, *outcome.effects[first + 1:]))
 
 

@@ -272,4 +272,9 @@ MIGRATIONS = (
         sent_at TEXT NOT NULL
     );
     """,
+    # 11: how many lines of an official's email were not recorded (quotation, signature), so the
+    # history shows a wrong cut of a reply at once (intake.reply).
+    """
+    ALTER TABLE events ADD COLUMN left_out INTEGER NOT NULL DEFAULT 0;
+    """,
 )

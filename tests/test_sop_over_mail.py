@@ -220,7 +220,11 @@ def test_reply_from_a_phone_with_only_quoted_html_acts(env):
     assert row["step"] == 3 and row["section"] == "Seksi Pemerintahan"
     [step2] = [e for e in env.office.book.events(row["id"]) if e["step"] == 2 and e["kind"] == "langkah"]
     # The quoted routing mail is cut on the HTML's structure, and the history says so.
-    assert step2["text"] == "Sudah dicek, benar rusak. (2 baris kutipan dan tanda tangan pada surel tidak dicatat.)"
+    assert step2["text"] == "Sudah dicek, benar rusak." and step2["left_out"] == 2
+    shown = json.loads(pengaduan("--config", str(env.config_path), "lihat", number, "--json").stdout)
+    assert [e["left_out"] for e in shown["events"] if e["kind"] == "langkah" and e["step"] == 2] == [2]
+    human = pengaduan("--config", str(env.config_path), "lihat", number).stdout
+    assert "2 baris kutipan" in " ".join(human.split())
 
 
 def test_reminders_before_and_escalation_after_the_due_time(env):

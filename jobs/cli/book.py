@@ -237,7 +237,14 @@ def show(ctx: click.Context, number: str, as_json: bool) -> None:
     console.print(f"\n[bold]Riwayat[/bold] (waktu {zone})")
     for e in doc["events"]:
         label = office.config.procedure.label(e["step"])
-        console.print(f"  {local_text(e['time'])}  langkah {label}  {e['actor']}: {e['text']}", markup=False)
+        console.print(f"  {local_text(e['time'])}  langkah {label}  {e['actor']}: {e['text']}{left_out(e)}",
+                      markup=False)
+
+
+def left_out(event: dict) -> str:
+    """What of an official's email was not recorded, so a wrong cut of the reply shows."""
+    n = event.get("left_out") or 0
+    return f" ({n} baris kutipan dan tanda tangan pada surel tidak dicatat)" if n else ""
 
 
 def _duration(minutes: int) -> str:
