@@ -55,6 +55,7 @@ DEVICE = re.compile(
     r"sent from my( \S+){1,4}|dikirim dari ( ?\S+){1,6} saya\.?|"
     r"(get|dapatkan|unduh|download|obtenir|télécharger|obtener|descargar|scarica|baixe|holen sie sich|hent) "
     r"outlook (for|untuk|pour|para|per|für|til) \w+[^\n]{0,80}|"
+    r"outlook (for|für|voor|per) \w+ (herunterladen|downloaden|scaricare)[^\n]{0,80}|"
     r"(von meinem|gesendet von meinem|gesendet mit|envoyé de mon|envoyé depuis mon|envoyé à partir de|"
     r"enviado desde mi|enviado do meu|enviado de meu|inviato da|verzonden (vanaf|met) mijn|"
     r"verstuurd vanaf mijn|skickat från min|sendt fra min|wysłane z|wysłano z|отправлено с)[^\n]{0,60}|"
