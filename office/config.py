@@ -19,12 +19,14 @@ from intake.oauth import OAuthSettings, TokenSource
 from intake.settings import IntakeSettings
 from letters.model import Letterhead
 from letters.seal import SEALED_NOTE, UNSEALED_NOTE
+from office.config_names import check_names
 from office.settings import (  # noqa: F401 (Config, ConfigError and the settings are imported from here)
     Config,
     ConfigError,
     LetterSettings,
     SecuritySettings,
     SmtpSettings,
+    WebSettings,
     register_pattern,
 )
 from sop.clock import NudgePolicy, OfficeClock, parse_hours
@@ -159,75 +161,9 @@ def load_config(path: Path | str) -> Config:
         reports_to=tuple(r.get("reports", "to", list, [])),
         reports_monthly=r.get("reports", "monthly", bool, True),
         meeting_place=r.get("office", "meeting_place", str, f"Kantor {head.name}"),
+        web=_web(r),
         missing_secrets=dict(r.missing),
     )
-
-
-# Every table and key the configuration knows; anything else is a typo to be named.
-SECRET = ("password", "password_env")
-KNOWN: dict[str, tuple[str, ...]] = {
-    "office": ("name", "parent", "address", "contact", "emblem", "meeting_place"),
-    "storage": ("database", "files", "outbox"),
-    "mailbox": ("host", "port", "username", "address", "security", "folder", "processed_folder", "verify_tls",
-                "ca_file", "auth", *SECRET),
-    "mailbox.oauth2": ("token_url", "client_id", "client_secret", "client_secret_env", "refresh_token",
-                       "refresh_token_env", "scope", "token_store"),
-    "smtp": ("host", "port", "security", "username", "verify_tls", "ca_file", "auth", "give_up_hours", *SECRET),
-    "sop": ("file", "silence_days"),
-    "numbering": ("complaint",),
-    "letters": ("classification", "unit", "number_format", "place", "sifat", "hal", "tembusan", "signer", "signer_role",
-                "head", "signer_title", "on_behalf_of", "signing_note", "template", "paper", "key", "trusted_keys", "pdf",
-                "pades_certificate", "pades_password", "pades_password_env"),
-    "office_hours": ("hours", "days", "extra_holidays"),
-    "intake": ("max_attachment_mb", "max_message_mb", "ack_per_hour", "quarantine_after", "confidential_by_default",
-               "max_attachments", "hold_after"),
-    "reminders": ("at", "max_per_day"),
-    "security": ("require_authentication", "authserv_id", "trusted_received", "own_hosts"),
-    "daemon": ("poll_seconds", "log_file"),
-    "backup": ("folder", "keep"),
-    "privacy": ("retention_days",),
-    "reports": ("to", "monthly"),
-}
-ROLE_KEYS = ("title", "name", "email", "nip", "rank", "signature", "aliases")
-SECTION_KEYS = ("name", "head", "email", "title", "aliases")
-
-
-def _nearest(word: str, choices) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; mungkin maksud Anda '{close[0]}'" if close else ""
-
-
-def _check_names(r: _Reader) -> None:
-    """Refuse unknown tables and keys, naming the line and the nearest valid name."""
-    for table, values in r.data.items():
-        if table == "roles":
-            if not isinstance(values, dict):
-                r.fail("roles", None, "harus berupa tabel")
-            for role, keys in values.items():
-                if role == "sections":
-                    for i, section in enumerate(keys if isinstance(keys, list) else []):
-                        for key in section:
-                            if key not in SECTION_KEYS:
-                                raise ConfigError(f"{r.path}: [[roles.sections]] ke-{i + 1}: kunci '{key}' tidak "
-                                                  f"dikenal{_nearest(key, SECTION_KEYS)}")
-                    continue
-                for key in keys if isinstance(keys, dict) else ():
-                    if key not in ROLE_KEYS:
-                        r.fail(f"roles.{role}", key, f"kunci '{key}' tidak dikenal{_nearest(key, ROLE_KEYS)}")
-            continue
-        if table not in KNOWN:
-            raise ConfigError(f"{r.path}{r.line_of(table)}: bagian [{table}] tidak dikenal"
-                              f"{_nearest(table, [*KNOWN, 'roles'])}")
-        for key, value in (values.items() if isinstance(values, dict) else ()):
-            if isinstance(value, dict) and f"{table}.{key}" in KNOWN:
-                for sub in value:
-                    if sub not in KNOWN[f"{table}.{key}"]:
-                        r.fail(f"{table}.{key}", sub, f"kunci '{sub}' tidak dikenal"
-                                                      f"{_nearest(sub, KNOWN[f'{table}.{key}'])}")
-            elif key not in KNOWN[table]:
-                r.fail(table, key, f"kunci '{key}' tidak dikenal{_nearest(key, KNOWN[table])}")
 
 
 def _read(path: Path) -> _Reader:
@@ -246,7 +182,7 @@ def _read(path: Path) -> _Reader:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: bukan TOML yang valid ({exc})") from None
     r = _Reader(path, text, data)
-    _check_names(r)
+    check_names(r)
     return r
 
 
@@ -448,3 +384,17 @@ def _security(r: _Reader) -> SecuritySettings:
         r.fail("security", "authserv_id", "wajib diisi bila require_authentication = true "
                                           "(nama server penerima yang menulis Authentication-Results)")
     return security
+
+
+def _web(r: _Reader) -> WebSettings:
+    """The staff desk ([web]): where it listens and who sees a confidential complainant."""
+    port = r.get("web", "port", int, 8080)
+    if not 0 < port < 65536:
+        r.fail("web", "port", f"{port} bukan nomor port (1–65535)")
+    roles = tuple(r.get("web", "identity_roles", list, ["staf", "pimpinan"]))
+    unknown = [x for x in roles if x not in ("staf", "pimpinan", "admin")]
+    if unknown:
+        r.fail("web", "identity_roles", f"peran {', '.join(map(str, unknown))} tidak dikenal (staf, pimpinan, admin)")
+    return WebSettings(enabled=r.get("web", "enabled", bool, False), host=r.get("web", "host", str, "127.0.0.1"),
+                       port=port, secure_cookies=r.get("web", "secure_cookies", bool, False), identity_roles=roles,
+                       proxy=r.get("web", "proxy", bool, False))

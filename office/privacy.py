@@ -21,11 +21,12 @@ PLACEHOLDER = "[dihapus: masa retensi berakhir]"
 
 
 def record_access(office: Office, action: str, subject: str = "", detail: str = "",
-                  now: dt.datetime | None = None) -> None:
-    """Audit a read or export of personal data (UU 27/2022 Pasal 31)."""
+                  now: dt.datetime | None = None, who: str | None = None) -> None:
+    """Audit a read or export of personal data (UU 27/2022 Pasal 31); `who`: the desk's user,
+    else the account running the command."""
     now = now or dt.datetime.now(dt.timezone.utc)
     with office.book.transaction():
-        office.book.audit(now, getpass.getuser(), action, subject, detail)
+        office.book.audit(now, who or getpass.getuser(), action, subject, detail)
 
 
 def person_data(office: Office, email: str) -> dict:

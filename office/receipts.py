@@ -62,13 +62,22 @@ def receipt_docx(office: Office, row: dict, officer: str, now: dt.datetime) -> b
     return out.getvalue()
 
 
+def _receipt_docx_path(office: Office, row: dict) -> Path:
+    year = parse_iso(row["received_at"]).astimezone(office.config.clock.tz).year
+    return office.config.files / "tanda-terima" / str(year) / f"tanda-terima-{safe_name(row['number'])}.docx"
+
+
+def receipt_files(office: Office, row: dict) -> list[Path]:
+    """The receipt's files made so far (.docx, and .pdf where LibreOffice made one)."""
+    docx = _receipt_docx_path(office, row)
+    return [p for p in (docx, docx.with_suffix(".pdf")) if p.exists()]
+
+
 def write_receipt(office: Office, row: dict, officer: str, now: dt.datetime) -> list[Path]:
     """The receipt's .docx (and .pdf where LibreOffice is installed), filed under
     files/tanda-terima/<year>/; returns the files made."""
-    cfg = office.config
-    year = parse_iso(row["received_at"]).astimezone(cfg.clock.tz).year
-    folder = private_dir(cfg.files / "tanda-terima" / str(year))
-    docx = folder / f"tanda-terima-{safe_name(row['number'])}.docx"
+    docx = _receipt_docx_path(office, row)
+    private_dir(docx.parent)
     docx.write_bytes(receipt_docx(office, row, officer, now))
     made = [docx]
     if libreoffice() is not None:

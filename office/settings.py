@@ -61,6 +61,16 @@ class LetterSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    enabled: bool = False  # the daemon serves the staff desk too
+    host: str = "127.0.0.1"  # the office LAN only behind a TLS proxy (docs/DEPLOY.md)
+    port: int = 8080
+    secure_cookies: bool = False  # true behind TLS: the session cookie never travels in clear
+    proxy: bool = False  # behind nginx: the client's address from its X-Forwarded-For (login limits)
+    identity_roles: tuple[str, ...] = ("staf", "pimpinan")  # who sees a confidential complainant
+
+
+@dataclass(frozen=True)
 class SecuritySettings:
     # Require the receiving server's Authentication-Results (from `authserv_id`) to show
     # DKIM or DMARC pass for an official's address before the reply may act.
@@ -104,6 +114,7 @@ class Config:
     reports_to: tuple[str, ...] = ()
     reports_monthly: bool = True
     meeting_place: str = ""  # where meetings (Rapat:) are held: a room, not just the office's name
+    web: WebSettings = field(default_factory=WebSettings)
     # Secrets a command that connects needs but the environment does not hold: table -> message.
     missing_secrets: dict[str, str] = field(default_factory=dict)
 

@@ -12,12 +12,14 @@ import datetime as dt
 import json
 import sqlite3
 
+from sop.accounts import AccountQueries
 from sop.directory import mailbox_of
 from sop.schema import MIGRATIONS
+from sop.search import SearchQueries
 from sop.store import Store, iso, parse_iso  # noqa: F401 (iso and parse_iso: used with the book everywhere)
 
 
-class Book(Store):
+class Book(AccountQueries, SearchQueries, Store):
     """The book's verbs: complaints, history, tasks, delegations, messages, outbox, files,
     letters, personal data. All SQL of the product is here and in sop.store."""
 

@@ -277,4 +277,36 @@ MIGRATIONS = (
     """
     ALTER TABLE events ADD COLUMN left_out INTEGER NOT NULL DEFAULT 0;
     """,
+    # 12: the staff desk's accounts (argon2id hashes), its sessions (only a hash of the cookie's
+    # token is kept, so a copy of the book opens no session) and its login attempts (the limit).
+    """
+    CREATE TABLE desk_users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        role TEXT NOT NULL CHECK (role IN ('staf', 'pimpinan', 'admin')),
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        password_changed_at TEXT NOT NULL
+    );
+    CREATE TABLE desk_sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES desk_users(id) ON DELETE CASCADE,
+        started_at TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        address TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX desk_sessions_user ON desk_sessions(user_id);
+    CREATE TABLE desk_logins (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        name TEXT NOT NULL,
+        address TEXT NOT NULL,
+        ok INTEGER NOT NULL
+    );
+    CREATE INDEX desk_logins_address ON desk_logins(address, at);
+    CREATE INDEX desk_logins_name ON desk_logins(name, at);
+    """,
+    # 13: full-text search of the book for the desk (number, name, subject, text), kept in step
+    # with the complaints by triggers (sop.search: sqlite-utils' FTS5 helper).
+    "search",
 )

@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 
-def pengaduan(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
+def pengaduan(*args, cwd=None, env=None, input: str | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).parent / "pengaduan"
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "jobs.cli"]
     return subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=cwd, timeout=120,
-                          env={**os.environ, **(env or {})})
+                          env={**os.environ, **(env or {})}, input=input)
 
 
 def test_init_writes_a_commented_sample_and_an_empty_book(tmp_path):

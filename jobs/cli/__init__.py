@@ -13,6 +13,7 @@ import click
 
 from jobs.cli.book import book, demo, init, karantina, run, show
 from jobs.cli.common import Main, setup_logging
+from jobs.cli.desk import meja, pengguna
 from jobs.cli.letters import kunci, surat, verifikasi
 from jobs.cli.operations import audit, cadangan, data_pribadi, doctor, ekspor, lapor, laporan, pulihkan, retensi, statistik
 from jobs.cli.staff import catat, delegasi, gabung, langkah, lepas, tambahan, tanggapan
@@ -42,7 +43,7 @@ COMMANDS = {
     "periksa": (doctor, "doctor"), "laporan": (laporan, None), "statistik": (statistik, None), "ekspor": (ekspor, None),
     "nomor-lapor": (lapor, "lapor"), "cadangan": (cadangan, None), "pulihkan": (pulihkan, None),
     "data-pribadi": (data_pribadi, None), "retensi": (retensi, None), "jejak-akses": (audit, "audit"),
-    "peragaan": (demo, "demo"),
+    "peragaan": (demo, "demo"), "meja": (meja, "web"), "pengguna": (pengguna, None),
 }
 for name, (command, alias) in COMMANDS.items():
     main.add_command(command, name)

@@ -1,0 +1,108 @@
+"""The staff desk's commands: serve it (`meja`), and its accounts (`pengguna`)."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+
+import click
+
+from jobs.cli.common import CannotRun, Command, Group, open_office
+
+
+@contextmanager
+def refusals():
+    """An account mistake (a taken name, a short password) is the administrator's: exit 2."""
+    from office.commands import Refused
+
+    try:
+        yield
+    except Refused as exc:
+        raise CannotRun(str(exc)) from None
+
+
+@click.command(cls=Command, help="Jalankan meja layanan (halaman web untuk petugas) di jaringan kantor.")
+@click.option("--host", default=None, help="Alamat yang didengarkan (bawaan: [web] host, 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (bawaan: [web] port, 8080).")
+@click.pass_context
+def meja(ctx, host: str | None, port: int | None) -> None:
+    from jobs.web import serve
+
+    office = open_office(ctx)
+    web = office.config.web
+    host, port = host or web.host, port or web.port
+    if not office.book.desk_users():
+        click.echo("Belum ada pengguna meja layanan; buat dengan: pengaduan pengguna tambah NAMA --peran admin",
+                   err=True)
+    click.echo(f"Meja layanan berjalan di http://{host}:{port}/ (hentikan dengan Ctrl+C).")
+    try:
+        serve(office.config.path, host, port)
+    except OSError as exc:
+        raise CannotRun(f"Meja layanan tidak dapat memakai {host}:{port}: {exc.strerror or exc}.") from None
+
+
+def _password(confirm: bool) -> str:
+    """The password without echo at a terminal, or the first line of standard input."""
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise CannotRun("Kata sandi tidak diberikan pada masukan standar.")
+        return line
+    return click.prompt("Kata sandi", hide_input=True, confirmation_prompt="Ulangi kata sandi" if confirm else False)
+
+
+@click.group(cls=Group, invoke_without_command=True, help="Akun meja layanan untuk petugas dan pejabat.")
+@click.pass_context
+def pengguna(ctx) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    office = open_office(ctx)
+    users = office.book.desk_users()
+    if not users:
+        click.echo("Belum ada pengguna meja layanan.")
+    for u in users:
+        click.echo(f"{u['name']:<24} {u['role']:<9} dibuat {u['created_at'][:10]}")
+
+
+@pengguna.command("tambah", help="Buat akun; kata sandi diketik tanpa tampil, atau dibaca dari masukan standar.",
+                  options_metavar="[OPSI]")
+@click.argument("name", metavar="NAMA")
+@click.option("--peran", type=click.Choice(["staf", "pimpinan", "admin"]), required=True,
+              help="staf: buku, catat, surat keluar; pimpinan: buku, laporan, delegasi; admin: semuanya.")
+@click.pass_context
+def pengguna_tambah(ctx, name: str, peran: str) -> None:
+    from office.desk import add_user
+    from sop.clock import utcnow
+
+    office = open_office(ctx)
+    with refusals():
+        add_user(office, name, peran, _password(confirm=True), utcnow())
+    click.echo(f"Pengguna {name.strip().lower()} ({peran}) dibuat.")
+
+
+@pengguna.command("hapus", help="Hapus akun; sesi yang masih terbuka ikut berakhir.")
+@click.argument("name", metavar="NAMA")
+@click.pass_context
+def pengguna_hapus(ctx, name: str) -> None:
+    import getpass
+
+    from office.desk import remove_user
+    from sop.clock import utcnow
+
+    office = open_office(ctx)
+    with refusals():
+        remove_user(office, name, utcnow(), by=getpass.getuser())
+    click.echo(f"Pengguna {name} dihapus.")
+
+
+@pengguna.command("sandi", help="Ganti kata sandi; semua sesi akun itu berakhir.")
+@click.argument("name", metavar="NAMA")
+@click.pass_context
+def pengguna_sandi(ctx, name: str) -> None:
+    from office.desk import change_password
+    from sop.clock import utcnow
+
+    office = open_office(ctx)
+    with refusals():
+        change_password(office, name, _password(confirm=True), utcnow())
+    click.echo(f"Kata sandi {name} diganti; sesi yang terbuka diakhiri.")

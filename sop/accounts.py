@@ -1,0 +1,75 @@
+"""The staff desk's accounts, sessions and login attempts in the book (mixed into sop.book.Book).
+
+Passwords are stored as argon2id hashes made in office.desk; a session is stored as the
+SHA-256 of its cookie token, so neither a copy of the book nor its backup opens a session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from typing import TYPE_CHECKING
+
+from sop.store import iso
+
+
+class AccountQueries:
+    conn: sqlite3.Connection
+
+    if TYPE_CHECKING:  # sop.store.Store's, beside which this is mixed in
+        def _one(self, sql: str, params=()) -> dict | None: ...
+        def _all(self, sql: str, params=()) -> list[dict]: ...
+
+    # Accounts ---------------------------------------------------------------------------------
+    def desk_user(self, name: str) -> dict | None:
+        return self._one("SELECT * FROM desk_users WHERE name = ?", (name,))
+
+    def desk_user_by_id(self, user_id: int) -> dict | None:
+        return self._one("SELECT * FROM desk_users WHERE id = ?", (user_id,))
+
+    def desk_users(self) -> list[dict]:
+        return self._all("SELECT id, name, role, created_at, password_changed_at FROM desk_users ORDER BY name")
+
+    def add_desk_user(self, name: str, role: str, password_hash: str, now: dt.datetime) -> int:
+        return self.conn.execute(
+            "INSERT INTO desk_users (name, role, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?)",
+            (name, role, password_hash, iso(now), iso(now))).lastrowid or 0
+
+    def set_desk_password(self, user_id: int, password_hash: str, now: dt.datetime) -> None:
+        """A new password ends every session of the account (a stolen cookie with it)."""
+        self.conn.execute("UPDATE desk_users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
+                          (password_hash, iso(now), user_id))
+        self.conn.execute("DELETE FROM desk_sessions WHERE user_id = ?", (user_id,))
+
+    def remove_desk_user(self, user_id: int) -> None:
+        self.conn.execute("DELETE FROM desk_sessions WHERE user_id = ?", (user_id,))
+        self.conn.execute("DELETE FROM desk_users WHERE id = ?", (user_id,))
+
+    # Sessions ---------------------------------------------------------------------------------
+    def add_desk_session(self, token_hash: str, user_id: int, address: str, now: dt.datetime) -> None:
+        self.conn.execute("INSERT INTO desk_sessions (token_hash, user_id, started_at, seen_at, address) "
+                          "VALUES (?, ?, ?, ?, ?)", (token_hash, user_id, iso(now), iso(now), address))
+
+    def desk_session(self, token_hash: str) -> dict | None:
+        return self._one("SELECT s.*, u.name, u.role FROM desk_sessions s JOIN desk_users u ON u.id = s.user_id "
+                         "WHERE s.token_hash = ?", (token_hash,))
+
+    def touch_desk_session(self, token_hash: str, now: dt.datetime) -> None:
+        self.conn.execute("UPDATE desk_sessions SET seen_at = ? WHERE token_hash = ?", (iso(now), token_hash))
+
+    def end_desk_session(self, token_hash: str) -> None:
+        self.conn.execute("DELETE FROM desk_sessions WHERE token_hash = ?", (token_hash,))
+
+    def end_idle_desk_sessions(self, idle_since: dt.datetime) -> None:
+        self.conn.execute("DELETE FROM desk_sessions WHERE seen_at < ?", (iso(idle_since),))
+
+    # Login attempts ---------------------------------------------------------------------------
+    def add_desk_login(self, name: str, address: str, ok: bool, now: dt.datetime) -> None:
+        self.conn.execute("INSERT INTO desk_logins (at, name, address, ok) VALUES (?, ?, ?, ?)",
+                          (iso(now), name, address, int(ok)))
+
+    def failed_desk_logins(self, name: str, address: str, since: dt.datetime) -> int:
+        """Failures since `since` from this address, or for this account from anywhere."""
+        return self.conn.execute(
+            "SELECT count(*) FROM desk_logins WHERE ok = 0 AND at >= ? AND (address = ? OR name = ?)",
+            (iso(since), address, name)).fetchone()[0]
