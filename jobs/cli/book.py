@@ -72,9 +72,32 @@ def run(ctx: click.Context, once: bool, since, no_idle: bool, buat_buku: bool) -
                         f"Putaran {office.config.office_name} selesai dengan kegagalan: " +
                         "; ".join(f"{job.name} ({job.error})" for job in failed))
         else:
-            run_forever(offices, since=since_date, idle=not no_idle)
+            desks = _desks(offices)
+            try:
+                run_forever(offices, since=since_date, idle=not no_idle)
+            finally:
+                for server in desks:
+                    server.close()
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _desks(offices) -> list:
+    """The staff desks of the offices with [web] enabled, served beside the daemon."""
+    from jobs.cli.common import CannotRun
+
+    servers = []
+    for office in offices:
+        web = office.config.web
+        if web.enabled:
+            from jobs.web import serve_in_background
+
+            try:
+                servers.append(serve_in_background(office.config.path, web.host, web.port))
+            except OSError as exc:
+                raise CannotRun(f"Meja layanan {office.config.office_name} tidak dapat memakai {web.host}:{web.port}: "
+                                f"{exc.strerror or exc}.") from None
+    return servers
 
 
 @click.command(cls=Command, help="Daftar pesan yang dikarantina karena gagal diproses.")
@@ -259,11 +282,34 @@ def _duration(minutes: int) -> str:
                                  "bertanda tangan.")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder hasil peragaan (bawaan: folder sementara baru).")
+@click.option("--meja/--tanpa-meja", default=None,
+              help="Sesudah peragaan, jalankan meja layanan dengan akun peragaan (bawaan: ya bila dijalankan "
+                   "di terminal).")
 @click.pass_context
-def demo(ctx: click.Context, directory: Path | None) -> None:
-    from jobs.demo import run_demo
+def demo(ctx: click.Context, directory: Path | None, meja: bool | None) -> None:
+    import sys
+
+    from jobs.demo import DESK_PASSWORD, DESK_USER, run_demo
 
     if not ctx.find_root().params.get("verbose"):
         # The demo narrates; the daemon's own log lines would drown the story.
         logging.getLogger().setLevel(logging.WARNING)
-    run_demo(directory)
+    done = run_demo(directory)
+    config = done["config"]
+    if meja is None:
+        meja = sys.stdin.isatty() and sys.stdout.isatty()  # someone is there to open it
+    if not meja:
+        click.echo(f"Meja layanan peragaan: pengaduan --config {config} meja, lalu buka http://127.0.0.1:8080/ "
+                   f"(pengguna {DESK_USER}, kata sandi {DESK_PASSWORD}).")
+        return
+    from waitress.server import create_server
+
+    from jobs.web import create_app
+
+    server = create_server(create_app(config), host="127.0.0.1", port=0, ident="pengaduan")
+    click.echo(f"Meja layanan peragaan: http://127.0.0.1:{server.effective_port}/ (pengguna {DESK_USER}, "
+               f"kata sandi {DESK_PASSWORD}); hentikan dengan Ctrl+C.")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass

@@ -273,6 +273,10 @@ def _show_results(console, rig: MailRig, office, docs: list[dict], echo) -> None
     echo(f"Salinan surat untuk staf: {office.config.outbox}")
 
 
+DESK_USER = "petugas"
+DESK_PASSWORD = "peragaan-2026"  # a demo's account: the demo's book is thrown away with its folder
+
+
 def run_demo(directory: Path | None = None, *, echo=print) -> dict:
     """The whole SOP on local mail servers: two complaints, every official's reply by mail,
     two signed and sealed letters. Returns the folder and the complaints' JSON."""
@@ -311,7 +315,10 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
         _citizens_answer(rig, office, echo)
         docs = [complaint_json(office, row, utcnow()) for row in office.book.complaints()]
         _show_results(console, rig, office, docs, echo)
+        from office.desk import add_user
+
+        add_user(office, DESK_USER, "admin", DESK_PASSWORD, utcnow())  # the desk's demo account
         echo(f"Konfigurasi dan buku pengaduan peragaan: {directory}")
         echo(f"Selesai dalam {time.monotonic() - started:.1f} detik.")
         office.book.close()
-        return {"directory": directory, "complaints": docs}
+        return {"directory": directory, "complaints": docs, "config": cfg.path}

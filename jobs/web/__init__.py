@@ -1,0 +1,131 @@
+"""The staff desk: a small web page on the office network for what staff do outside the mail
+app (the book, walk-in complaints, the dispatch queue, reports, delegations, quarantine).
+
+An edge like the command line: each page reads the request, calls the office (office.desk,
+office.commands, office.receipts, office.reports) and renders a Jinja template with
+autoescaping; there is no JavaScript. Flask serves it through waitress; Flask-WTF puts a CSRF
+token on every form; the session cookie holds only a random token whose hash is in the book
+(office.desk), so logging out, a new password or a day without use ends it for good.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+import threading
+from pathlib import Path
+
+from flask import Flask, abort, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from jobs.web.common import Offices, office
+from office.base import Office
+from office.desk import may
+from sop.clock import utcnow
+from sop.files import write_private
+from templates import TEMPLATES
+
+log = logging.getLogger("pengaduan.meja")
+OPEN_PAGES = {"masuk", "static"}  # all others need a session
+
+
+def secret_key(office: Office) -> bytes:
+    """The key that signs the desk's cookies, made once and kept beside the seal key."""
+    path = office.config.files / "kunci" / "meja-rahasia"
+    if not path.exists():
+        write_private(path, secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+def create_app(config_path: Path) -> Flask:
+    offices = Offices(Path(config_path))
+    first = offices.get()
+    app = Flask(__name__, template_folder=str(TEMPLATES / "web"), static_folder=str(TEMPLATES / "web" / "static"))
+    app.config.update(
+        SECRET_KEY=secret_key(first), SESSION_COOKIE_NAME="meja", SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_SECURE=first.config.web.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=10), WTF_CSRF_TIME_LIMIT=10 * 3600,
+        MAX_CONTENT_LENGTH=first.config.intake.max_total_bytes + 2**20, TEMPLATES_AUTO_RELOAD=False)
+    app.extensions["offices"] = offices
+    if first.config.web.proxy:  # one nginx in front: its X-Forwarded-For names the client
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+    CSRFProtect(app)
+    _guard(app)
+    from jobs.web import actions, manage, pages
+
+    for module in (pages, actions, manage):
+        module.register(app)
+    return app
+
+
+def _guard(app: Flask) -> None:
+    @app.before_request
+    def load_user():
+        from office.desk import session_user
+
+        g.now = utcnow()
+        g.user = session_user(office(), session.get("t"), g.now)
+        if g.user is None and request.endpoint not in OPEN_PAGES:
+            if request.endpoint is None:
+                abort(404)  # a browser's /favicon.ico must not land on the login form (its CSRF token)
+            return redirect(url_for("masuk", lanjut=request.full_path if request.method == "GET" else None))
+        return None
+
+    @app.after_request
+    def headers(response):
+        response.headers["Content-Security-Policy"] = ("default-src 'self'; img-src 'self' data:; "
+                                                       "frame-ancestors 'none'; form-action 'self'")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"  # pages hold personal data
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(error):
+        log.info("formulir meja ditolak: %s", error.description)
+        return render_template("galat.html", title="Formulir kedaluwarsa",
+                               text="Formulir ini tidak dapat diterima (token keamanan tidak ada atau kedaluwarsa). "
+                                    "Muat ulang halaman lalu kirim lagi."), 400
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template("galat.html", title="Tidak diizinkan",
+                               text="Peran Anda tidak memiliki akses ke halaman ini."), 403
+
+    @app.errorhandler(404)
+    def missing(error):
+        return render_template("galat.html", title="Tidak ditemukan", text="Halaman atau berkas tidak ada."), 404
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return render_template("galat.html", title="Berkas terlalu besar",
+                               text="Berkas yang diunggah melebihi batas kantor."), 413
+
+    @app.context_processor
+    def common():
+        return {"user": getattr(g, "user", None), "may": may, "office_name": office().config.office_name}
+
+
+def serve(config_path: Path, host: str, port: int, threads: int = 4) -> None:
+    """Serve the desk until stopped (waitress: a production WSGI server in pure Python)."""
+    from waitress import serve as waitress_serve
+
+    app = create_app(config_path)
+    log.info("meja layanan di http://%s:%s/", host, port)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="pengaduan")
+
+
+def serve_in_background(config_path: Path, host: str, port: int):
+    """The desk inside the daemon ([web] enabled): served by a thread; returns the server, whose
+    close() stops it. OSError when the address is taken."""
+    from waitress.server import create_server
+
+    server = create_server(create_app(config_path), host=host, port=port, threads=4, ident="pengaduan")
+    threading.Thread(target=server.run, name="meja-layanan", daemon=True).start()
+    log.info("meja layanan di http://%s:%s/", host, server.effective_port)
+    return server

@@ -1,0 +1,129 @@
+"""What staff record at the desk: a walk-in complaint and its receipt, and the dispatch of letters."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+
+from flask import abort, g, redirect, render_template, request, send_file, url_for
+
+from intake.parse import Attachment
+from jobs.web.common import office
+from office.commands import CHANNELS, DELIVERY_WAYS, Refused, dispatch_letter, record_desk_complaint
+from office.desk import file_delivery_proof, may
+from sop.terms import CHANNEL_WORDS
+
+log = logging.getLogger("pengaduan.meja")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def register(app) -> None:
+    app.add_url_rule("/catat", "catat", catat, methods=["GET", "POST"])
+    app.add_url_rule("/pengaduan/<path:number>/tanda-terima.<kind>", "tanda_terima", tanda_terima)
+    app.add_url_rule("/surat-keluar", "surat_keluar", surat_keluar)
+    app.add_url_rule("/surat-keluar/<int:letter_id>/terkirim", "terkirim", terkirim, methods=["POST"])
+
+
+def _send_queued() -> None:
+    """Mail the action queued at once; the daemon's sender retries what fails."""
+    from jobs.outgoing import send_due
+
+    desk = office()
+    try:
+        send_due(desk.book, desk.config.smtp, desk.config.mailbox.address, g.now)
+    except Exception as exc:  # the mail stays queued in the book
+        log.warning("surel dari meja layanan belum terkirim (%s); daemon akan mengirimkannya", exc)
+
+
+def _uploads(field: str) -> tuple[Attachment, ...]:
+    files = []
+    for item in request.files.getlist(field):
+        data = item.read()
+        if item.filename or data:  # the name is data only: files are stored under names made by the office
+            files.append(Attachment(filename=item.filename or "lampiran", data=data,
+                                    content_type=item.mimetype or mimetypes.guess_type(item.filename or "")[0]
+                                    or "application/octet-stream"))
+    return tuple(files)
+
+
+def catat():
+    if not may(g.user["role"], "catat"):
+        abort(403)
+    channels = {c: CHANNEL_WORDS.get(c, c) for c in CHANNELS}
+    form = request.form
+    error = ""
+    if request.method == "POST":
+        email = form.get("surel", "").strip() or None
+        try:
+            if not form.get("nama", "").strip() or not form.get("pokok", "").strip() or not form.get("isi", "").strip():
+                raise Refused("Nama, Pokok dan Isi wajib diisi.")
+            if email and not EMAIL.fullmatch(email):
+                raise Refused(f"Alamat surel tidak valid: {email}")
+            row = record_desk_complaint(
+                office(), channel=form.get("saluran", ""), name=form["nama"].strip(), email=email,
+                phone=form.get("telepon", "").strip() or None, address=form.get("alamat", "").strip() or None,
+                subject=form["pokok"].strip(), body=form["isi"], files=_uploads("lampiran"),
+                officer=g.user["name"], now=g.now)
+        except Refused as exc:
+            error = str(exc)
+        else:
+            from office.receipts import write_receipt
+
+            write_receipt(office(), row, g.user["name"], g.now)
+            _send_queued()
+            return redirect(url_for("pengaduan", number=row["number"], baru="1"))
+    return render_template("catat.html", channels=channels, form=form, error=error), (400 if error else 200)
+
+
+def tanda_terima(number: str, kind: str):
+    from office.receipts import receipt_files
+
+    desk = office()
+    row = desk.book.complaint(number)
+    if row is None or kind not in ("docx", "pdf") or not may(g.user["role"], "catat"):
+        abort(404)
+    path = next((p for p in receipt_files(desk, row) if p.suffix == f".{kind}"), None)
+    if path is None:
+        abort(404)
+    desk.book.audit(g.now, g.user["name"], "meja-unduh-tanda-terima", row["number"], kind)
+    return send_file(path, as_attachment=kind == "docx", download_name=path.name)
+
+
+def surat_keluar():
+    if not may(g.user["role"], "surat"):
+        abort(403)
+    desk = office()
+    rows = []
+    for letter in desk.book.letters_awaiting_dispatch():
+        complaint = desk.book.complaint_by_id(letter["complaint_id"])
+        rows.append({"letter": letter, "complaint": complaint})
+    return render_template("surat.html", rows=rows, ways=DELIVERY_WAYS, done=request.args.get("dicatat", ""),
+                           error=request.args.get("galat", ""))
+
+
+def terkirim(letter_id: int):
+    if not may(g.user["role"], "kirim"):
+        abort(403)
+    desk = office()
+    letter = desk.book.letter_by_id(letter_id)
+    if letter is None:
+        abort(404)
+    proof = request.files.get("bukti")
+    data = proof.read() if proof else b""
+    try:
+        dispatch_letter(desk, letter["number"], request.form.get("cara", ""), request.form.get("catatan", "").strip(),
+                        g.user["name"], g.now)
+    except Refused as exc:
+        return redirect(url_for("surat_keluar", galat=str(exc)))
+    _send_queued()
+    done = f"Pengiriman surat {letter['number']} dicatat."
+    if data:
+        try:
+            name = file_delivery_proof(desk, letter["number"], data, proof.mimetype or "application/octet-stream",
+                                       g.user["name"], g.now)
+            done += f" Bukti pengiriman diarsipkan ({name})."
+        except Refused as exc:
+            return redirect(url_for("surat_keluar", dicatat=done, galat=f"Bukti tidak diarsipkan: {exc}"))
+    return redirect(url_for("surat_keluar", dicatat=done))
+

@@ -1,0 +1,123 @@
+"""Logging in and out, the book and one complaint, and the files they offer for download."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import abort, g, redirect, render_template, request, send_file, session, url_for
+
+from jobs.web.common import office
+from office.commands import Refused
+from office.desk import book_page, complaint_page, log_in, log_out, may
+from sop.search import Filters
+from sop.terms import CHANNEL_WORDS, STATE_WORDS
+
+STATES = {"open": "Dalam proses", "late": "Terlambat", **{k: v for k, v in STATE_WORDS.items() if k != "open"}}
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def register(app) -> None:
+    app.add_url_rule("/masuk", "masuk", masuk, methods=["GET", "POST"])
+    app.add_url_rule("/keluar", "keluar", keluar, methods=["POST"])
+    app.add_url_rule("/", "beranda", lambda: redirect(url_for("buku")))
+    app.add_url_rule("/buku", "buku", buku)
+    app.add_url_rule("/pengaduan/<path:number>", "pengaduan", pengaduan)
+    app.add_url_rule("/berkas/<int:attachment_id>", "berkas", berkas)
+    app.add_url_rule("/surat/<int:letter_id>.<kind>", "surat_berkas", surat_berkas)
+
+
+def masuk():
+    error = ""
+    if request.method == "POST":
+        try:
+            token = log_in(office(), request.form.get("nama", ""), request.form.get("sandi", ""),
+                           request.remote_addr or "", g.now)
+        except Refused as exc:
+            error = str(exc)
+        else:
+            session.clear()  # nothing of a session from before the login survives it
+            session.permanent = True
+            session["t"] = token
+            target = request.args.get("lanjut") or ""
+            # Only a path on this desk: never an address elsewhere ("//host", "https://…").
+            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("buku"))
+    return render_template("masuk.html", error=error), (401 if error else 200)
+
+
+def keluar():
+    log_out(office(), session.get("t"), g.now)
+    session.clear()
+    return redirect(url_for("masuk"))
+
+
+def _filters() -> Filters:
+    args = request.args
+    month = MONTH.fullmatch(args.get("bulan", ""))
+    step = args.get("langkah", "")
+    before = args.get("sebelum", "")
+    return Filters(state=args.get("status", "") if args.get("status", "") in STATES else "",
+                   step=int(step) if step.isdigit() else None, section=args.get("seksi", "")[:200],
+                   channel=args.get("saluran", "") if args.get("saluran", "") in CHANNEL_WORDS else "",
+                   month=(int(month[1]), int(month[2])) if month and 1 <= int(month[2]) <= 12 else None,
+                   text=args.get("cari", "")[:200], before=int(before) if before.isdigit() else None)
+
+
+def buku():
+    if not may(g.user["role"], "buku"):
+        abort(403)
+    desk = office()
+    filters = _filters()
+    limit = 50
+    docs = book_page(desk, filters, g.user, g.now, limit=limit + 1)
+    more = len(docs) > limit
+    docs = docs[:limit]
+    older = None
+    if more and docs:
+        older = url_for("buku", **{**request.args.to_dict(), "sebelum": docs[-1]["id"]})
+    steps = [(s.no, s.shown) for s in desk.config.procedure.walk()[1:]]
+    return render_template("buku.html", docs=docs, f=filters, args=request.args, states=STATES, steps=steps,
+                           channels=CHANNEL_WORDS, sections=[x.name for x in desk.config.directory.sections],
+                           older=older)
+
+
+def pengaduan(number: str):
+    if not may(g.user["role"], "buku"):
+        abort(403)
+    doc = complaint_page(office(), number, g.user, g.now)
+    if doc is None:
+        abort(404)
+    labels = {s.no: s.shown for s in office().config.procedure.steps}
+    return render_template("pengaduan.html", d=doc, labels=labels, states=STATES, baru=request.args.get("baru") == "1")
+
+
+def berkas(attachment_id: int):
+    """A complaint's file, by its id in the book (never a path from the request)."""
+    desk = office()
+    found = desk.book.attachment(attachment_id)
+    if found is None or not found["path"] or not may(g.user["role"], "buku"):
+        abort(404)
+    row = desk.book.complaint_by_id(found["complaint_id"])
+    if row["confidential"] and g.user["role"] not in desk.config.web.identity_roles:
+        abort(403)  # a confidential complaint's files may name the complainant
+    desk.book.audit(g.now, g.user["name"], "meja-unduh-berkas", row["number"], found["filename"])
+    return _send(Path(found["path"]), found["filename"], found["content_type"])
+
+
+def surat_berkas(letter_id: int, kind: str):
+    desk = office()
+    letter = desk.book.letter_by_id(letter_id)
+    if letter is None or kind not in ("docx", "pdf") or not may(g.user["role"], "surat"):
+        abort(404)
+    path = letter["path"] if kind == "docx" else letter["pdf_path"]
+    if not path:
+        abort(404)
+    desk.book.audit(g.now, g.user["name"], "meja-unduh-surat", letter["number"], kind)
+    return _send(Path(path), f"surat-{letter['number'].replace('/', '-')}.{kind}", None)
+
+
+def _send(path: Path, name: str, content_type: str | None):
+    if not path.is_file():
+        abort(404)
+    safe = re.sub(r"[^\w.\- ]+", "_", name).strip() or "berkas"
+    return send_file(path, mimetype=content_type or None, as_attachment=True, download_name=safe)
