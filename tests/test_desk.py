@@ -73,8 +73,10 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def record_walk_in(page, base: str, *, name: str, subject: str, body: str, email: str = "") -> str:
+def record_walk_in(page, base: str, *, name: str, subject: str, body: str, email: str = "", shoot: bool = False) -> str:
     page.get_by_role("link", name="Catat Pengaduan").click()
+    if shoot:
+        shot(page, "catat")
     page.get_by_label("Nama", exact=True).fill(name)
     page.get_by_label("Saluran").select_option("langsung")
     if email:
@@ -90,7 +92,7 @@ def record_walk_in(page, base: str, *, name: str, subject: str, body: str, email
 
 
 def test_a_staff_member_does_the_day_in_the_browser(env, desk, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(locale="id-ID", viewport={"width": 1280, "height": 900})
     page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
     page.goto(desk + "/buku")
     assert page.url.startswith(desk + "/masuk")  # no page without login
@@ -98,7 +100,7 @@ def test_a_staff_member_does_the_day_in_the_browser(env, desk, browser):
     login(page, desk)
     assert page.get_by_role("navigation").get_by_role("link", name="Buku Pengaduan").is_visible()
     number = record_walk_in(page, desk, name="Siti Aminah", subject="Lampu jalan padam di RT 12",
-                            body="Lampu jalan di depan masjid padam sejak seminggu.")
+                            body="Lampu jalan di depan masjid padam sejak seminggu.", shoot=True)
     shot(page, "pengaduan")
     with page.expect_download() as receipt:
         page.get_by_role("link", name="Tanda terima (Word)").click()
@@ -127,7 +129,7 @@ def test_a_staff_member_does_the_day_in_the_browser(env, desk, browser):
 
 
 def test_a_letter_is_marked_dispatched_with_its_proof_and_the_recap_downloads(env, desk, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(locale="id-ID", viewport={"width": 1280, "height": 900})
     login(page, desk)
     number = record_walk_in(page, desk, name="Budi Santoso", subject="Saluran air tersumbat",
                             body="Saluran air di gang 3 tersumbat.")
@@ -168,7 +170,7 @@ def test_a_letter_is_marked_dispatched_with_its_proof_and_the_recap_downloads(en
 
 
 def test_citizen_markup_is_shown_as_text_and_confidential_identity_is_hidden(env, desk, browser):
-    page = browser.new_page()
+    page = browser.new_page(locale="id-ID")
     page.on("dialog", lambda dialog: pytest.fail(f"citizen markup ran: {dialog.message}"))
     login(page, desk)
     number = record_walk_in(page, desk, name="<b>Andi</b>", subject="<script>alert(1)</script> jalan",
@@ -186,7 +188,7 @@ def test_citizen_markup_is_shown_as_text_and_confidential_identity_is_hidden(env
 
 
 def test_officials_manage_delegations_and_an_admin_the_accounts(env, desk, browser):
-    page = browser.new_page()
+    page = browser.new_page(locale="id-ID")
     login(page, desk, "camat")
     nav = page.get_by_role("navigation")
     assert nav.get_by_role("link", name="Delegasi").is_visible()
@@ -217,9 +219,56 @@ def test_officials_manage_delegations_and_an_admin_the_accounts(env, desk, brows
     assert env.office.book.desk_user("joko")["role"] == "staf"
     page.get_by_role("row", name="joko").get_by_role("button", name="Hapus").click()
     assert env.office.book.desk_user("joko") is None
+    shot(page, "pengguna")
     page.get_by_role("navigation").get_by_role("link", name="Karantina").click()
     assert page.get_by_text("Tidak ada pesan di karantina.").is_visible()
+    shot(page, "karantina")
     page.close()
+
+
+def test_the_desk_works_from_the_keyboard_and_on_a_phone(env, desk, browser):
+    page = browser.new_page(locale="id-ID", viewport={"width": 390, "height": 844})  # a phone
+    page.goto(desk + "/masuk")
+    page.keyboard.press("Tab")  # the skip link comes first, then the form
+    page.get_by_label("Nama pengguna").focus()
+    page.keyboard.type("rina")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Buku Pengaduan").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
+    shot(page, "buku-ponsel")
+    page.close()
+
+
+def test_the_daemon_serves_the_desk_when_web_is_enabled(env):
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with open(env.config_path, "a") as f:
+        f.write(f"[web]\nenabled = true\nport = {port}\n")
+    exe = Path(sys.executable).parent / "pengaduan"
+    daemon = subprocess.Popen([str(exe), "--config", str(env.config_path), "jalankan"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        status = 0
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and status != 200:
+            try:
+                status = Client(f"http://127.0.0.1:{port}").get("/masuk")[0]
+            except OSError:
+                time.sleep(0.2)
+        assert status == 200, "the daemon did not serve the desk"
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        _, stderr = daemon.communicate(timeout=30)
+    assert daemon.returncode == 0, stderr
 
 
 class Client:
