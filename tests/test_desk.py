@@ -117,6 +117,12 @@ def test_a_staff_member_does_the_day_in_the_browser(env, desk, browser):
     assert Path(photo["path"]).read_bytes() == PNG and photo["filename"] == "foto.png"
     assert Path(photo["path"]).name != "foto.png"  # the office names stored files
 
+    page.get_by_label("Jenis catatan").select_option("tambahan")
+    page.get_by_label("Teks", exact=True).fill("Lampu di tiang nomor 14, menurut telepon pengadu.")
+    page.get_by_role("button", name="Simpan catatan").click()
+    page.get_by_text("Catatan disimpan dalam riwayat.").wait_for()
+    assert page.get_by_text("Lampu di tiang nomor 14").first.is_visible()
+
     page.get_by_role("link", name="Buku Pengaduan").click()
     page.get_by_label("Cari").fill("aminah lampu")
     page.get_by_role("button", name="Tampilkan").click()

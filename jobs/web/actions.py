@@ -10,7 +10,16 @@ from flask import abort, g, redirect, render_template, request, send_file, url_f
 
 from intake.parse import Attachment
 from jobs.web.common import office
-from office.commands import CHANNELS, DELIVERY_WAYS, Refused, dispatch_letter, record_desk_complaint
+from office.commands import (
+    CHANNELS,
+    DELIVERY_WAYS,
+    Refused,
+    dispatch_letter,
+    record_action,
+    record_addition,
+    record_desk_complaint,
+    record_feedback,
+)
 from office.desk import file_delivery_proof, may
 from sop.terms import CHANNEL_WORDS
 
@@ -21,6 +30,7 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 def register(app) -> None:
     app.add_url_rule("/catat", "catat", catat, methods=["GET", "POST"])
     app.add_url_rule("/pengaduan/<path:number>/tanda-terima.<kind>", "tanda_terima", tanda_terima)
+    app.add_url_rule("/pengaduan/<path:number>/catatan", "catatan", catatan, methods=["POST"])
     app.add_url_rule("/surat-keluar", "surat_keluar", surat_keluar)
     app.add_url_rule("/surat-keluar/<int:letter_id>/terkirim", "terkirim", terkirim, methods=["POST"])
 
@@ -74,6 +84,24 @@ def catat():
             _send_queued()
             return redirect(url_for("pengaduan", number=row["number"], baru="1"))
     return render_template("catat.html", channels=channels, form=form, error=error), (400 if error else 200)
+
+
+# What staff record on a complaint for someone outside email (`tambahan`, `tanggapan`, `langkah`).
+RECORDS = {"tambahan": record_addition, "tanggapan": record_feedback, "tindakan": record_action}
+
+
+def catatan(number: str):
+    if not may(g.user["role"], "catat"):
+        abort(403)
+    record = RECORDS.get(request.form.get("jenis", ""))
+    if record is None:
+        abort(400)
+    try:
+        record(office(), number, request.form.get("teks", ""), g.user["name"], g.now)
+    except Refused as exc:
+        return redirect(url_for("pengaduan", number=number, galat=str(exc)))
+    _send_queued()
+    return redirect(url_for("pengaduan", number=number, dicatat="1"))
 
 
 def tanda_terima(number: str, kind: str):

@@ -88,7 +88,8 @@ def pengaduan(number: str):
     if doc is None:
         abort(404)
     labels = {s.no: s.shown for s in office().config.procedure.steps}
-    return render_template("pengaduan.html", d=doc, labels=labels, states=STATES, baru=request.args.get("baru") == "1")
+    return render_template("pengaduan.html", d=doc, labels=labels, states=STATES, baru=request.args.get("baru") == "1",
+                           recorded=request.args.get("dicatat") == "1", error=request.args.get("galat", "")[:300])
 
 
 def berkas(attachment_id: int):
