@@ -195,54 +195,62 @@ class BookLock:
 
 def run_forever(offices: Office | list[Office], now: Callable[[], dt.datetime] = utcnow,
                 stop: threading.Event | None = None, *, since: dt.date | None = None,
-                idle: bool = True) -> None:
-    """Run one or several offices (each its own config and book) in one loop."""
+                idle: bool = True, folder: Path | None = None) -> None:
+    """Run one office in this thread, or several (a list, or every configuration in `folder`)
+    each in a thread of its own (jobs.city), until SIGTERM/SIGINT or `stop`."""
     offices = offices if isinstance(offices, list) else [offices]
     stop = stop or threading.Event()
-    wake = threading.Event()
+    reload = threading.Event()
 
     def request_stop(signum, _frame):
         log.info("sinyal %s diterima; berhenti setelah pesan yang sedang diproses", signum)
         stop.set()
-        wake.set()
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
-    locks = [BookLock(o.config.database) for o in offices]
-    taken = []
-    try:
-        for lock in locks:
-            lock.acquire()
-            taken.append(lock)
-        scheduler = schedule.Scheduler()
-        all_jobs = []
-        for office in offices:
-            jobs = jobs_of(office, now, stop=stop)
-            all_jobs.append(jobs)
-            scheduler.every(office.config.poll_seconds).seconds.do(jobs["ambil-surel"])
-            scheduler.every(10).seconds.do(jobs["kirim-surel"])
-            scheduler.every(1).minutes.do(jobs["batas-waktu"])
-            scheduler.every(1).minutes.do(jobs["ringkasan"])
-            scheduler.every(1).hours.do(jobs["token-oauth"])
-            scheduler.every(10).minutes.do(jobs["rekap-bulanan"])
-            scheduler.every(1).minutes.do(Guard("surat-pdf", lambda o=office: make_pdfs(o)))
-            scheduler.every(10).minutes.do(Guard("folder-staf", lambda o=office: sync_staff_folder(o)))
-            scheduler.every().day.at("02:00").do(Guard("cadangan", lambda o=office: daily_backup(o, now())))
-            scheduler.every().day.at("03:00").do(Guard("retensi", lambda o=office: purge_expired(o, now())))
-            log.info("daemon berjalan: kotak surat %s, pemeriksaan setiap %s detik%s",
-                     office.config.mailbox.address, office.config.poll_seconds, ", IDLE aktif" if idle else "")
-            run_once(office, now, since=since)
-            if idle:
-                IdleWatcher(office, wake, stop).start()
-        while not stop.is_set():
-            scheduler.run_pending()
-            if wake.wait(max(0.2, min(1.0, scheduler.idle_seconds or 1.0))) and not stop.is_set():
-                wake.clear()
-                for jobs in all_jobs:  # a wake-up is cheap: each office's mailbox is looked at
-                    jobs["ambil-surel"]()
-                    jobs["kirim-surel"]()
-    finally:
-        for lock in taken:
+        signal.signal(signal.SIGHUP, lambda signum, _frame: reload.set())
+    if folder is not None or len(offices) > 1:
+        from jobs.city import Supervisor
+
+        Supervisor(offices, folder, now, stop, reload, since=since, idle=idle).run()
+    else:
+        lock = BookLock(offices[0].config.database)
+        lock.acquire()
+        try:
+            run_office(offices[0], now, stop, since=since, idle=idle)
+        finally:
             lock.release()
     log.info("daemon berhenti")
+
+
+def run_office(office: Office, now: Callable[[], dt.datetime], stop: threading.Event, *,
+               since: dt.date | None = None, idle: bool = True, jobs: dict[str, Guard] | None = None) -> None:
+    """One office's loop until `stop`: its scheduler, its IDLE watcher, its connections. `jobs`
+    lets a supervisor read the office's health from the same guards."""
+    wake = threading.Event()
+    stop_wakes = threading.Thread(target=lambda: (stop.wait(), wake.set()), daemon=True)
+    stop_wakes.start()
+    scheduler = schedule.Scheduler()
+    jobs = jobs if jobs is not None else jobs_of(office, now, stop=stop)
+    scheduler.every(office.config.poll_seconds).seconds.do(jobs["ambil-surel"])
+    scheduler.every(10).seconds.do(jobs["kirim-surel"])
+    scheduler.every(1).minutes.do(jobs["batas-waktu"])
+    scheduler.every(1).minutes.do(jobs["ringkasan"])
+    scheduler.every(1).hours.do(jobs["token-oauth"])
+    scheduler.every(10).minutes.do(jobs["rekap-bulanan"])
+    scheduler.every(1).minutes.do(Guard("surat-pdf", lambda: make_pdfs(office)))
+    scheduler.every(10).minutes.do(Guard("folder-staf", lambda: sync_staff_folder(office)))
+    scheduler.every().day.at("02:00").do(Guard("cadangan", lambda: daily_backup(office, now())))
+    scheduler.every().day.at("03:00").do(Guard("retensi", lambda: purge_expired(office, now())))
+    log.info("daemon berjalan: kotak surat %s, pemeriksaan setiap %s detik%s",
+             office.config.mailbox.address, office.config.poll_seconds, ", IDLE aktif" if idle else "")
+    run_once(office, now, since=since)
+    if idle:
+        IdleWatcher(office, wake, stop).start()
+    while not stop.is_set():
+        scheduler.run_pending()
+        if wake.wait(max(0.2, min(1.0, scheduler.idle_seconds or 1.0))) and not stop.is_set():
+            wake.clear()
+            jobs["ambil-surel"]()
+            jobs["kirim-surel"]()

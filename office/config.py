@@ -287,8 +287,14 @@ def _directory(r: _Reader) -> Directory:
 def _procedure(r: _Reader, directory: Directory, signer: str) -> Procedure:
     """[sop] file: the procedure, whose roles must all be filled; its approval step is the signer's."""
     sop_file = r.get("sop", "file", str, None)
+    path = r.path_of(sop_file) if sop_file else None
+    if path is not None and not path.exists() and "/" not in sop_file:
+        from templates import TEMPLATES
+
+        shipped = TEMPLATES / "sop" / sop_file  # an SOP that ships with pengaduan: "kelurahan.toml"
+        path = shipped if shipped.exists() else path
     try:
-        procedure = load_procedure(r.path_of(sop_file) if sop_file else None).with_signer(signer)
+        procedure = load_procedure(path).with_signer(signer)
     except SopError as exc:
         raise ConfigError(str(exc)) from None
     missing = sorted(procedure.roles - set(directory.officials))
@@ -311,6 +317,9 @@ def _clock(r: _Reader) -> OfficeClock:
     return OfficeClock(extra_holidays=extra, calendar_days=days == "kalender")
 
 
+HEAD_OF = {"Kecamatan": "CAMAT", "Kelurahan": "LURAH", "Desa": "KEPALA DESA"}
+
+
 def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettings:
     """[letters]: codes, number format, the signer, the seal key, PDFs."""
     # `signer` (the published name) or `signer_role` (its earlier name): who signs the letters.
@@ -318,11 +327,14 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
     signer_role = r.get("letters", key, str, "camat" if "camat" in directory.officials else "")
     if signer_role not in directory.officials:
         r.fail("letters", key, f"peran '{signer_role}' tidak ada di [roles]")
-    head_role = r.get("letters", "head", str, "camat" if "camat" in directory.officials else signer_role)
+    head_role = r.get("letters", "head", str, next((role for role in ("camat", "lurah") if role in directory.officials),
+                                                   signer_role))
     if head_role not in directory.officials:
         r.fail("letters", "head", f"peran '{head_role}' tidak ada di [roles]")
-    head_title = ("CAMAT " + office_name.removeprefix("Kecamatan ").upper()
-                  if office_name.startswith("Kecamatan ") else directory.official(head_role).title.upper())
+    # The head's jabatan in the signature block: "CAMAT PALARAN", "LURAH RAWA MAKMUR".
+    kind = next((k for k in HEAD_OF if office_name.startswith(k + " ")), None)
+    head_title = (f"{HEAD_OF[kind]} {office_name.removeprefix(kind + ' ').upper()}" if kind
+                  else directory.official(head_role).title.upper())
     # The head signs as the head; anyone else signs "a.n." the head under their own title.
     default_title = head_title if signer_role == head_role else directory.official(signer_role).title.upper()
     default_on_behalf = "" if signer_role == head_role else head_title

@@ -34,6 +34,7 @@ class Recap:
     objections: int = 0  # complaints whose complainant objected (TIDAK PUAS)
     steps: list[dict] = field(default_factory=list)  # per SOP step: done, median minutes, share within standard
     late: list[dict] = field(default_factory=list)  # late tasks and who held them
+    times: dict[str, list[tuple[float, bool]]] = field(default_factory=dict)  # per step label: (minutes, in time)
 
 
 def period(month: tuple[int, int] | str | None = None, year: int | None = None, start: dt.date | None = None,
@@ -104,6 +105,7 @@ def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.date
         if step.automatic:
             continue
         times = done[step.no]
+        out.times[step.shown] = times
         out.steps.append({
             "step": step.no, "label": step.shown, "role": cfg.directory.official(step.role).title,
             "standard": str(step.time),

@@ -34,15 +34,25 @@ def period_statistics(office: Office, title: str, start: dt.date, end: dt.date, 
                       **label) -> dict:
     """The statistics of complaints received in [start, end) (a year; a month for the archive)."""
     r = recap(office, title, start, end, now)
+    return statistics_of(office.config.office_name, r, days_to_answer(office, start, end), **label)
+
+
+def days_to_answer(office: Office, start: dt.date, end: dt.date) -> list[float]:
+    """Days from receipt to the answer's delivery (answered_at), or to the closing of a book kept
+    before it, of the complaints received in [start, end)."""
     tz = office.config.clock.tz
     lo = dt.datetime.combine(start, dt.time(0), tz)
     hi = dt.datetime.combine(end, dt.time(0), tz)
-    # Days to the answer: to its delivery (answered_at), or to the closing of a book kept before it.
-    days = [(parse_iso(row["answered_at"] or row["closed_at"]) - parse_iso(row["received_at"])).total_seconds() / 86400
+    return [(parse_iso(row["answered_at"] or row["closed_at"]) - parse_iso(row["received_at"])).total_seconds() / 86400
             for row in office.book.complaints_received(lo, hi)
             if row["answered_at"] or (row["closed_at"] and row["state"] == "closed")]
+
+
+def statistics_of(name: str, r, days: list[float], **label) -> dict:
+    """A recap (an office's, or a city's sum) as publishable statistics: no cell points at a person."""
+    title = r.title
     return {
-        "kantor": office.config.office_name,
+        "kantor": name,
         **label,
         "periode": title,
         "jumlah_pengaduan": _cell(r.total),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_TITLES = {"camat": "Camat", "sekretaris": "Sekretaris Camat", "jfu": "Staf/JFU"}
+DEFAULT_TITLES = {"camat": "Camat", "lurah": "Lurah", "sekretaris": "Sekretaris Camat", "jfu": "Staf/JFU"}
 
 
 @dataclass(frozen=True)

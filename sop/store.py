@@ -40,10 +40,14 @@ class Store:
     """A SQLite file opened for the book: WAL, foreign keys, migrations, transactions with
     savepoints and after-commit actions, and the write helpers that keep the read cache true."""
 
-    def __init__(self, path: Path | str, timeout: float = 30.0, *, create: bool = True):
+    def __init__(self, path: Path | str, timeout: float = 30.0, *, create: bool = True, readonly: bool = False):
         """Open the book at `path`; `create=False` refuses a book that does not exist yet (a
-        mistyped path must not start an empty book whose numbers restart at 0001)."""
+        mistyped path must not start an empty book whose numbers restart at 0001). `readonly`:
+        another process's book read while its daemon runs (a city roll-up): no migration, no write."""
         self.path = Path(path)
+        self.readonly = readonly
+        if readonly:
+            create = False
         if self.path.is_dir():
             raise BookError(f"{self.path} adalah folder, bukan berkas buku pengaduan; periksa [storage] database.")
         if not self.path.exists():
@@ -67,16 +71,26 @@ class Store:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction means
         # exactly what `transaction()` encloses.
         # timeout: how long a writer waits for another process's transaction (busy timeout).
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
+        if self.readonly:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None, timeout=timeout)
+        else:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
         conn.row_factory = sqlite3.Row
         self.conn = conn  # set first: a damaged file fails on the next line, and close() still works
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA synchronous=NORMAL")
         self._depth = 0
         self._after_commit: list = []
         self._sql: dict[tuple, str] = {}
         self._cache = ReadCache()
+        if self.readonly:
+            conn.execute("PRAGMA query_only=ON")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != len(MIGRATIONS):
+                raise BookError(f"Buku pengaduan {self.path} berversi {version}, bukan {len(MIGRATIONS)}: jalankan "
+                                f"daemon kantor itu dengan versi ini dulu agar bukunya diperbarui.")
+            return
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
         self._migrate()
 
     def close(self) -> None:

@@ -87,6 +87,11 @@ class Env:
         msg.set_content(body)
         self.rig.send(msg)
 
+    @property
+    def head(self) -> str:
+        """The role that decides (step 3) and signs: camat, or lurah on the kelurahan SOP."""
+        return self.cast.head
+
     def official(self, role: str) -> tuple[str, str]:
         return self.cast.officials[role]
 
@@ -107,10 +112,10 @@ class Env:
 
 
 @contextlib.contextmanager
-def make_env(rig, extra: str = "", **options):
+def make_env(rig, extra: str = "", head: str = "camat", **options):
     """A fresh office on the rig; `extra` is appended to its configuration file, `options` go to
     jobs.demo.write_config (monthly_reports=True, say)."""
-    cast = Cast(domain=f"k{next(_domains)}.test")
+    cast = Cast(domain=f"k{next(_domains)}.test", head=head)
     directory = Path(tempfile.mkdtemp(prefix="pgd-test-"))
     signature = directory / "ttd.png"
     signature.write_bytes(signature_png())
@@ -125,6 +130,14 @@ def make_env(rig, extra: str = "", **options):
     office.book.close()
     shutil.rmtree(directory, ignore_errors=True)
     assert not leaks, leaks  # every test's mail is walked: a live token only to its holder
+
+
+@pytest.fixture(params=["camat", "lurah"], ids=["kecamatan", "kelurahan"])
+def sop_env(rig, request):
+    """An office on Palaran's SOP, then a kelurahan on the shipped kelurahan SOP: a test that
+    takes this fixture passes on both."""
+    with make_env(rig, head=request.param) as made:
+        yield made
 
 
 @pytest.fixture

@@ -16,10 +16,11 @@ def subjects(env, address):
     return [" ".join(m.subject.split()) for m in env.inbox(address)]
 
 
-def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(env):
+def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(sop_env):
+    env = sop_env  # Palaran's SOP, and the kelurahan SOP that ships beside it
     citizen_name, citizen = env.cast.citizens[0][:2]
     sek_name, sekretaris = env.official("sekretaris")
-    camat_name, camat = env.official("camat")
+    camat_name, camat = env.official(env.head)
     staf_name, staf = env.official("jfu")
     kasi = env.cast.sections[0][2]
 
@@ -54,7 +55,7 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(env):
     assert clarification[0]["text"] == "Sudah dicek ke lurah: kabel putus di tiga titik."
     assert clarification[0]["actor"] == sekretaris
     assert any(number in s for s in subjects(env, kasi))
-    routing3 = env.routing("camat", number, 3)
+    routing3 = env.routing(env.head, number, 3)
     assert routing3 is not None and "kabel putus di tiga titik" in routing3.text
     # The complaint's routing emails form one thread in the officials' mail apps, under the
     # complaint's own reference: no other task's Message-ID (and token) is cited.
@@ -64,7 +65,7 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(env):
     assert any("Tercatat: langkah 2" in s for s in subjects(env, sekretaris))
 
     # Step 3: the Camat decides and asks for a meeting; the Sekretaris gets step 4.
-    env.reply("camat", number, 3, "Koordinasikan dengan Dinas PUPR.\nRapat: ya")
+    env.reply(env.head, number, 3, "Koordinasikan dengan Dinas PUPR.\nRapat: ya")
     env.cycle()
     row = env.complaint(number)
     assert row["step"] == 4 and row["meeting"] == 1
@@ -87,7 +88,7 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(env):
     row = env.complaint(number)
     assert row["step"] == 6 and row["draft"] == answer and row["letter_number"] is None
     assert not list(env.config.outbox.glob("*.docx")) and not env.office.book.letters_of(row["id"])
-    approval = env.routing("camat", number, "4a")
+    approval = env.routing(env.head, number, "4a")
     assert approval is not None and "Perbaikan kabel dijadwalkan pekan ini." in approval.text
     assert "Setuju" in approval.text and "Perbaiki:" in approval.text
     [konsep] = [a for a in approval.attachments if a.filename.endswith(".docx")]
@@ -97,7 +98,7 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(env):
 
     # Step 4a: the Camat approves; only now the letter takes its number, signature and seal,
     # is filed, copied for staff, and sent to the JFU with step 5.
-    env.reply("camat", number, "4a", "Setuju")
+    env.reply(env.head, number, "4a", "Setuju")
     env.cycle()
     row = env.complaint(number)
     assert row["step"] == 5 and row["letter_number"].startswith("000.8.3.4/0001/") and row["draft"] is None
@@ -115,7 +116,9 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(env):
     assert "Perbaikan kabel dijadwalkan pekan ini." in text
     assert "Kelurahan akan memantau hasilnya." in text
     assert camat_name in text and "NIP. 198005071999121001" in text
-    assert "CAMAT PALARAN," in text and "KECAMATAN PALARAN" in text
+    office = env.config.office_name.upper()  # KECAMATAN PALARAN, KELURAHAN RAWA MAKMUR
+    assert f"{env.config.directory.official(env.head).title.upper()} {office.split(' ', 1)[1]}," in text
+    assert office in text
     assert number in text
     assert doc.inline_shapes, "the configured signature image is in the letter"
 

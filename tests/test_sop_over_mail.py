@@ -33,31 +33,33 @@ def subjects(env, address):
     return [" ".join(m.subject.split()) for m in env.inbox(address)]
 
 
-def test_camat_sends_back_to_the_sekretaris_with_a_reason(env):
+def test_camat_sends_back_to_the_sekretaris_with_a_reason(sop_env):
+    env = sop_env
     number = start(env)
     through(env, number, ("sekretaris", 2, "Klarifikasi awal.\nSeksi: Pemerintahan"),
-            ("camat", 3, "Kembalikan: mohon cek lokasi tepatnya dengan lurah"))
+            (env.head, 3, "Kembalikan: mohon cek lokasi tepatnya dengan lurah"))
     row = env.complaint(number)
     assert row["step"] == 2 and row["state"] == "open"
     again = env.routing("sekretaris", number, 2)
     assert "dikembalikan untuk diperbaiki" in again.text and "cek lokasi tepatnya" in again.text
     through(env, number, ("sekretaris", 2, "Lokasi: depan SDN 012.\nSeksi: Pemerintahan"))
     assert env.complaint(number)["step"] == 3
-    assert "depan SDN 012" in env.routing("camat", number, 3).text
+    assert "depan SDN 012" in env.routing(env.head, number, 3).text
     events = [e["kind"] for e in env.office.book.events(row["id"])]
     assert "dikembalikan" in events
 
 
-def test_reject_closes_as_rejected_and_tells_the_citizen_politely(env):
+def test_reject_closes_as_rejected_and_tells_the_citizen_politely(sop_env):
+    env = sop_env
     number = start(env)
     # The Sekretaris only proposes; the Camat sees the proposal and decides.
     through(env, number, ("sekretaris", 2, "Tolak: jalan provinsi, kewenangan Dinas PUPR Provinsi Kaltim"))
     row = env.complaint(number)
     assert (row["state"], row["step"]) == ("open", 3)
     assert not [m for m in env.inbox(env.cast.citizens[0][1]) if "Tindak Lanjut Pengaduan" in m.subject]
-    routing = env.routing("camat", number, 3)
+    routing = env.routing(env.head, number, 3)
     assert "USUL PENOLAKAN" in routing.text and "Dinas PUPR Provinsi Kaltim" in routing.text
-    through(env, number, ("camat", 3, "Tolak: jalan provinsi, kewenangan Dinas PUPR Provinsi Kaltim"))
+    through(env, number, (env.head, 3, "Tolak: jalan provinsi, kewenangan Dinas PUPR Provinsi Kaltim"))
     row = env.complaint(number)
     assert (row["state"], row["step"]) == ("rejected", None)
     told = [m for m in env.inbox(env.cast.citizens[0][1]) if "Tindak Lanjut Pengaduan" in m.subject]
@@ -66,16 +68,17 @@ def test_reject_closes_as_rejected_and_tells_the_citizen_politely(env):
     assert doc["state"] == "rejected" and doc["step"] is None
 
 
-def test_meeting_with_a_date_sends_calendar_invitations(env):
+def test_meeting_with_a_date_sends_calendar_invitations(sop_env):
+    env = sop_env
     number = start(env)
     through(env, number, ("sekretaris", 2, "Sudah diklarifikasi.\nSeksi: Pelayanan Umum"),
-            ("camat", 3, "Bahas bersama.\nRapat: ya, 15-12-2026 pukul 09.30"))
+            (env.head, 3, "Bahas bersama.\nRapat: ya, 15-12-2026 pukul 09.30"))
     row = env.complaint(number)
     # The meeting comes before the decision: step 3 stays open, the Sekretaris writes nothing yet.
     assert row["meeting"] == 1 and row["step"] == 3 and env.routing("sekretaris", number, 4) is None
-    assert any("Rapat dinas telah dijadwalkan" in m.text for m in env.inbox(env.official("camat")[1])
+    assert any("Rapat dinas telah dijadwalkan" in m.text for m in env.inbox(env.official(env.head)[1])
                if "Tercatat: langkah 3" in " ".join(m.subject.split()))
-    people = [env.official("camat")[1], env.official("sekretaris")[1], env.cast.sections[2][2]]
+    people = [env.official(env.head)[1], env.official("sekretaris")[1], env.cast.sections[2][2]]
     for address in people:
         [invite] = [m for m in env.inbox(address) if "Undangan rapat dinas" in m.subject]
         [ics] = [a for a in invite.attachments if a.filename.endswith(".ics")]
@@ -84,15 +87,16 @@ def test_meeting_with_a_date_sends_calendar_invitations(env):
         assert start_at == dt.datetime(2026, 12, 15, 9, 30, tzinfo=env.config.clock.tz)
         attendees = {str(a).removeprefix("mailto:") for a in event.get("attendee")}
         assert attendees == set(people)
-        assert str(event.get("location")) == "Kantor Kecamatan Palaran"
-        assert "Tempat  : Kantor Kecamatan Palaran" in invite.text
+        assert str(event.get("location")) == env.config.meeting_place
+        assert f"Tempat  : {env.config.meeting_place}" in invite.text
     # After the meeting, the Camat replies to the same task with the decision.
-    through(env, number, ("camat", 3, "Hasil rapat: perbaikan oleh kelurahan pekan depan."))
+    through(env, number, (env.head, 3, "Hasil rapat: perbaikan oleh kelurahan pekan depan."))
     row = env.complaint(number)
     assert row["step"] == 4 and "Hasil rapat" in env.routing("sekretaris", number, 4).text
 
 
-def test_confidential_complaint_hides_the_complainant_from_the_section(env):
+def test_confidential_complaint_hides_the_complainant_from_the_section(sop_env):
+    env = sop_env
     number = start(env)
     through(env, number, ("sekretaris", 2, "Pelapor minta identitas dirahasiakan.\nSeksi: Pemerintahan\nRahasia: ya"))
     kasi = env.cast.sections[0][2]
@@ -103,7 +107,8 @@ def test_confidential_complaint_hides_the_complainant_from_the_section(env):
     assert env.complaint(number)["confidential"] == 1
 
 
-def test_staff_record_a_decision_taken_in_a_meeting(env):
+def test_staff_record_a_decision_taken_in_a_meeting(sop_env):
+    env = sop_env
     number = start(env)
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"))
     result = pengaduan("--config", str(env.config_path), "langkah", number, "--teks",
@@ -114,9 +119,9 @@ def test_staff_record_a_decision_taken_in_a_meeting(env):
     events = env.office.book.events(row["id"])
     decision = [e for e in events if e["step"] == 3 and e["kind"] == "langkah"][0]
     assert decision["text"] == "Diputuskan dalam rapat: perbaikan oleh kelurahan."
-    assert decision["actor"].startswith("petugas Andi atas nama Camat")
+    assert decision["actor"].startswith(f"petugas Andi atas nama {env.config.directory.official(env.head).title}")
     assert any(e["kind"] == "dicatat_petugas" for e in events)
-    assert any("Tercatat: langkah 3" in s for s in subjects(env, env.official("camat")[1]))
+    assert any("Tercatat: langkah 3" in s for s in subjects(env, env.official(env.head)[1]))
 
 
 def test_a_plt_camat_receives_open_tasks_acts_and_signs_then_loses_the_role(env):
@@ -158,7 +163,8 @@ def test_a_plt_camat_receives_open_tasks_acts_and_signs_then_loses_the_role(env)
     assert env.complaint(second)["step"] == 3
 
 
-def test_forged_sender_changes_nothing_and_the_real_official_is_told(env):
+def test_forged_sender_changes_nothing_and_the_real_official_is_told(sop_env):
+    env = sop_env
     number = start(env)
     env.reply("sekretaris", number, 2, "Putusan palsu.", sender=("Camat Palsu", "camat.palsu@warga.test"))
     env.cycle()
@@ -202,7 +208,8 @@ def test_dkim_required_replies_need_our_servers_pass(env):
         env.rig.checks.pop(env.cast.domain, None)
 
 
-def test_reply_from_a_phone_with_only_quoted_html_acts(env):
+def test_reply_from_a_phone_with_only_quoted_html_acts(sop_env):
+    env = sop_env
     number = start(env)
     routing = env.routing("sekretaris", number, 2)
     msg = EmailMessage()

@@ -42,13 +42,24 @@ def init(directory: Path) -> None:
 @click.option("--tanpa-idle", "--no-idle", "no_idle", is_flag=True,
               help="Jangan memakai IMAP IDLE; hanya pemeriksaan berkala.")
 @click.option("--buat-buku", is_flag=True, help="Buat buku pengaduan baru bila belum ada (biasanya: `siapkan`).")
+@click.option("--kantor", "folder", type=click.Path(path_type=Path), default=None,
+              help="Folder konfigurasi kantor: setiap *.toml di dalamnya satu kantor, masing-masing terpisah; "
+                   "kantor yang ditambah, dihapus atau diubah berlaku tanpa memulai ulang yang lain.")
 @click.pass_context
-def run(ctx: click.Context, once: bool, since, no_idle: bool, buat_buku: bool) -> None:
+def run(ctx: click.Context, once: bool, since, no_idle: bool, buat_buku: bool, folder: Path | None) -> None:
     from logging.handlers import RotatingFileHandler
 
     from jobs.daemon import BookLock, run_forever, run_once
 
-    paths = ctx.find_root().obj["config"] or (None,)
+    configs = ctx.find_root().obj["config"]
+    if folder is not None:
+        _office_folder(folder)
+        if once:
+            from jobs.city import office_configs
+
+            configs = (*configs, *map(str, office_configs(folder)))
+            folder = None  # one cycle of each, one after another
+    paths = configs or ((None,) if folder is None else ())
     offices = [open_office(ctx, path, create=buat_buku) for path in paths]
     for office in offices:
         office.config.need_secrets("mailbox", "smtp")  # the daemon reads and sends mail
@@ -74,12 +85,23 @@ def run(ctx: click.Context, once: bool, since, no_idle: bool, buat_buku: bool) -
         else:
             desks = _desks(offices)
             try:
-                run_forever(offices, since=since_date, idle=not no_idle)
+                run_forever(offices, since=since_date, idle=not no_idle, folder=folder)
             finally:
                 for server in desks:
                     server.close()
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _office_folder(folder: Path) -> None:
+    """A folder of office configurations must exist and hold at least one."""
+    from jobs.city import office_configs
+    from jobs.cli.common import CannotRun
+
+    if not folder.is_dir():
+        raise CannotRun(f"Folder kantor {folder} tidak ada.")
+    if not office_configs(folder):
+        raise CannotRun(f"Folder kantor {folder} tidak berisi berkas konfigurasi *.toml.")
 
 
 def _desks(offices) -> list:

@@ -15,11 +15,16 @@ from sop.files import write_atomically
 
 @click.command(cls=Command, help="Periksa konfigurasi, kotak surat, SMTP, buku, templat, kunci, jam dan disk.")
 @click.option("--kirim-uji", is_flag=True, help="Kirim surel uji kepada staf.")
+@click.option("--kantor", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder konfigurasi kantor: periksa setiap kantor (bersamaan; server yang macet tidak menahan "
+                   "yang lain).")
 @click.pass_context
-def doctor(ctx, kirim_uji: bool) -> None:
+def doctor(ctx, kirim_uji: bool, folder: Path | None) -> None:
     from jobs.doctor import run_checks
     from office.config import ConfigError, config_path, load_config
 
+    if folder is not None:
+        ctx.exit(_doctor_city(folder, kirim_uji))
     given = ctx.find_root().obj["config"]
     try:
         cfg = load_config(config_path(given[0] if given else None))
@@ -46,8 +51,10 @@ def doctor(ctx, kirim_uji: bool) -> None:
 @click.option("--keluar", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               help="Folder tujuan berkas laporan (harus sudah ada).")
 @click.option("--timpa", is_flag=True, help="Timpa berkas laporan yang sudah ada.")
+@click.option("--kantor", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder konfigurasi kantor: rekap kota, satu lembar per kantor dan jumlah kota (buku dibaca saja).")
 @click.pass_context
-def laporan(ctx, bulan, tahun, dari, sampai, keluar: Path, timpa: bool) -> None:
+def laporan(ctx, bulan, tahun, dari, sampai, keluar: Path, timpa: bool, folder: Path | None) -> None:
     from office.privacy import record_access
     from office.reports import charts, period, recap, summary_text, write_docx, write_xlsx
     from sop.clock import utcnow
@@ -56,6 +63,9 @@ def laporan(ctx, bulan, tahun, dari, sampai, keluar: Path, timpa: bool) -> None:
         title, start, end = period(bulan, tahun, dari, sampai)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    if folder is not None:
+        _city_report(folder, title, start, end, keluar, timpa)
+        return
     stem = keluar / f"laporan-pengaduan-{start:%Y%m%d}-{(end - dt.timedelta(days=1)):%Y%m%d}"
     targets = [writable(stem.with_suffix(suffix), timpa) for suffix in (".xlsx", ".docx")]
     office = open_office(ctx)
@@ -69,16 +79,92 @@ def laporan(ctx, bulan, tahun, dari, sampai, keluar: Path, timpa: bool) -> None:
     click.echo(f"\nBerkas: {stem.with_suffix('.xlsx')}, {stem.with_suffix('.docx')}")
 
 
+def _doctor_city(folder: Path, send_test_mail: bool) -> int:
+    """`periksa --kantor DIR`: every office checked at once, reported one after another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from jobs.city import office_configs
+    from jobs.doctor import run_checks
+    from office.config import ConfigError, load_config
+
+    configs = office_configs(folder) if folder.is_dir() else []
+    if not configs:
+        raise CannotRun(f"Folder kantor {folder} tidak ada atau tidak berisi berkas konfigurasi *.toml.")
+
+    def check(path: Path):
+        try:
+            cfg = load_config(path)
+        except ConfigError as exc:
+            return path, None, str(exc)
+        return path, cfg.office_name, run_checks(cfg, send_test_mail=send_test_mail)
+
+    broken = 0
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for path, name, checks in pool.map(check, configs):
+            click.echo(f"== {path.name}: {name or 'konfigurasi tidak valid'}")
+            if isinstance(checks, str):
+                click.echo(f"✗ konfigurasi: {checks}")
+                broken += 1
+                continue
+            for c in checks:
+                if not c.ok:
+                    click.echo(f"{'!' if c.warning else '✗'} {c.name}: {c.detail}" + (f" → {c.fix}" if c.fix else ""))
+            failed = [c for c in checks if not c.ok and not c.warning]
+            broken += bool(failed)
+            click.echo("Semua pemeriksaan lulus." if not failed else f"{len(failed)} pemeriksaan gagal.")
+    click.echo(f"{len(configs)} kantor diperiksa; {broken} dengan pemeriksaan gagal.")
+    return 1 if broken else 0
+
+
+def _city_report(folder: Path, title: str, start, end, keluar: Path, timpa: bool) -> None:
+    """`laporan --kantor DIR`: every office's recap and the city's, in one workbook."""
+    from jobs.city import office_configs
+    from office.city import city_recap, write_city_xlsx
+    from sop.clock import utcnow
+
+    configs = office_configs(folder) if folder.is_dir() else []
+    if not configs:
+        raise CannotRun(f"Folder kantor {folder} tidak ada atau tidak berisi berkas konfigurasi *.toml.")
+    target = writable(keluar / f"laporan-pengaduan-kota-{start:%Y%m%d}-{(end - dt.timedelta(days=1)):%Y%m%d}.xlsx",
+                      timpa)
+    city = city_recap(configs, title, start, end, utcnow())
+    write_atomically(target, lambda path: write_city_xlsx(city, path), overwrite=timpa)
+    for name, r in city.offices:
+        click.echo(f"{name}: {r.total} pengaduan, {len(r.late)} terlambat")
+    totals = city.totals
+    click.echo(f"Jumlah kota ({len(city.offices)} kantor): {totals.total if totals else 0} pengaduan, "
+               f"{len(totals.late) if totals else 0} terlambat")
+    for problem in city.problems:
+        click.echo(f"Tidak terbaca: {problem}", err=True)
+    click.echo(f"Berkas: {target}")
+
+
 @click.command(cls=Command, help="Statistik tahunan tanpa data pribadi, siap diumumkan (JSON dan CSV).")
 @click.option("--tahun", type=click.IntRange(1900, 9999), required=True, help="Tahun statistik.")
 @click.option("--keluar", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               help="Folder tujuan (harus sudah ada).")
 @click.option("--timpa", is_flag=True, help="Timpa berkas yang sudah ada.")
+@click.option("--kantor", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder konfigurasi kantor: statistik seluruh kota (buku dibaca saja).")
+@click.option("--nama", default="Kota Samarinda", help="Nama wilayah untuk statistik --kantor.")
 @click.pass_context
-def statistik(ctx, tahun: int, keluar: Path, timpa: bool) -> None:
+def statistik(ctx, tahun: int, keluar: Path, timpa: bool, folder: Path | None, nama: str) -> None:
     from office.statistics import write_statistics, year_statistics
     from sop.clock import utcnow
 
+    if folder is not None:
+        from jobs.city import office_configs
+        from office.city import city_statistics
+
+        configs = office_configs(folder) if folder.is_dir() else []
+        if not configs:
+            raise CannotRun(f"Folder kantor {folder} tidak ada atau tidak berisi berkas konfigurasi *.toml.")
+        stem = keluar / f"statistik-pengaduan-kota-{tahun}"
+        for suffix in (".json", ".csv"):
+            writable(stem.with_suffix(suffix), timpa)
+        paths = write_statistics(city_statistics(configs, nama, tahun, utcnow()), stem, overwrite=timpa)
+        click.echo("Statistik kota dibuat: " + ", ".join(str(p) for p in paths))
+        return
     stem = keluar / f"statistik-pengaduan-{tahun}"
     for suffix in (".json", ".csv"):
         writable(stem.with_suffix(suffix), timpa)

@@ -32,6 +32,7 @@ class Cast:
     """The people of a demo office; tests make one per test with its own mail domain."""
 
     domain: str = DOMAIN
+    head: str = "camat"  # "lurah": a kelurahan on the shipped kelurahan SOP
 
     @property
     def office(self) -> str:
@@ -39,8 +40,10 @@ class Cast:
 
     @property
     def officials(self) -> dict[str, tuple[str, str]]:
+        head = ("Muhammad Dahlan, S.STP, M.Si", f"camat@{self.domain}") if self.head == "camat" else \
+            ("Hj. Nurhayati, S.E.", f"lurah@{self.domain}")
         return {
-            "camat": ("Muhammad Dahlan, S.STP, M.Si", f"camat@{self.domain}"),
+            self.head: head,
             "sekretaris": ("Rahmawati, S.Sos", f"sekretaris@{self.domain}"),
             "jfu": ("Andi Saputra", f"staf@{self.domain}"),
         }
@@ -141,9 +144,10 @@ def write_config(directory: Path, rig: MailRig, signature: Path | None = None,
     """The configuration of a demo or test office on the rig. The monthly recap mail is off
     unless asked for: on the first working day of a month it would join every test's mail."""
     office = cast.office
+    kelurahan = cast.head == "lurah"
     lines = [
         "[office]",
-        'name = "Kecamatan Palaran"',
+        'name = "Kelurahan Rawa Makmur"' if kelurahan else 'name = "Kecamatan Palaran"',
         'parent = "Pemerintah Kota Samarinda"',
         'address = "Jalan Contoh Nomor 1, Kelurahan Rawa Makmur, Kecamatan Palaran, Kota Samarinda, '
         'Kalimantan Timur 75253"',
@@ -167,15 +171,19 @@ def write_config(directory: Path, rig: MailRig, signature: Path | None = None,
     ]
     for role, (name, email) in cast.officials.items():
         lines += [f"[roles.{role}]", f'name = "{name}"', f'email = "{email}"']
-        if role in ("camat", "sekretaris"):
-            lines.append('nip = "198005071999121001"' if role == "camat" else 'nip = "198203152006042003"')
-        if role == "camat":
+        if role in (cast.head, "sekretaris"):
+            lines.append('nip = "198005071999121001"' if role == cast.head else 'nip = "198203152006042003"')
+        if role == "sekretaris" and kelurahan:
+            lines.append('title = "Sekretaris Kelurahan"')
+        if role == cast.head:
             lines.append('rank = "Pembina Tk. I (IV/b)"')
             if signature:
                 lines.append(f'signature = "{signature}"')
     for name, head, email in cast.sections:
         lines += ["[[roles.sections]]", f'name = "{name}"', f'head = "{head}"', f'email = "{email}"']
     lines += ["[reports]", f"monthly = {'true' if monthly_reports else 'false'}"]
+    if kelurahan:  # the SOP that ships for kelurahan, signed by the Lurah
+        lines += ["[sop]", 'file = "kelurahan.toml"', "[letters]", 'signer = "lurah"']
     path = directory / "pengaduan.toml"
     path.write_text("\n".join(lines) + "\n" + extra)
     path.chmod(0o600)

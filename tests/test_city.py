@@ -1,0 +1,171 @@
+"""Many offices in one daemon (`jalankan --kantor DIR`): each isolated from the others' failures,
+offices added and removed while it runs, over the real Dovecot and SMTP rig."""
+
+from __future__ import annotations
+
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from jobs.daemon import BookLock, run_forever
+from jobs.demo import Cast, complaint_message, inbox, signature_png, write_config
+
+STORAGE = ("data/pengaduan.db", "data/files", "data/surat-keluar")
+
+
+class BlackHole:
+    """A server that accepts TCP connections and never says a word (a hung mail server)."""
+
+    def __init__(self):
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(50)
+        self.port = self.server.getsockname()[1]
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            self.held.append(conn)
+
+    def close(self) -> None:
+        self.server.close()
+        for conn in self.held:
+            conn.close()
+
+
+def office_config(rig, kantor: Path, key: str, *, imap_port: int | None = None, smtp_port: int | None = None,
+                  head: str = "camat") -> Cast:
+    """An office on the rig whose configuration is `kantor/<key>.toml` (storage in its own folder)."""
+    cast = Cast(domain=f"{key}.test", head=head)
+    folder = Path(tempfile.mkdtemp(prefix=f"pgd-{key}-"))
+    signature = folder / "ttd.png"
+    signature.write_bytes(signature_png())
+    text = write_config(folder, rig, signature, cast, extra="[daemon]\npoll_seconds = 1\n").read_text()
+    for relative in STORAGE:
+        text = text.replace(f'"{relative}"', f'"{folder / relative}"')
+    if imap_port:
+        text = text.replace(f"port = {rig.imap_port}", f"port = {imap_port}")
+    if smtp_port:
+        text = text.replace(f"port = {rig.smtp_port}", f"port = {smtp_port}")
+    from sop.book import Book
+
+    Book(folder / "data" / "pengaduan.db", create=True).close()
+    (kantor / f"{key}.toml").write_text(text)
+    return cast
+
+
+def acknowledged_within(rig, casts: list[Cast], seconds: float) -> float:
+    """Each office's first citizen sends a complaint; the seconds until every one is acknowledged."""
+    started = time.monotonic()
+    for cast in casts:
+        name, address, subject, body = cast.citizens[0]
+        rig.send(complaint_message(name, address, subject, body, to=cast.office))
+    while time.monotonic() - started < seconds:
+        if all(inbox(rig, c.citizens[0][1]) for c in casts):
+            return time.monotonic() - started
+        time.sleep(0.2)
+    missing = [c.domain for c in casts if not inbox(rig, c.citizens[0][1])]
+    pytest.fail(f"not acknowledged within {seconds} s: {missing}")
+
+
+def test_a_hung_mail_server_at_one_office_never_delays_the_others(rig, caplog):
+    caplog.set_level("INFO", logger="pengaduan.kota")
+    kantor = Path(tempfile.mkdtemp(prefix="pgd-kantor-"))
+    hole = BlackHole()
+    healthy = [office_config(rig, kantor, key) for key in ("kel-a", "kel-b")]
+    office_config(rig, kantor, "kel-hang", imap_port=hole.port, smtp_port=hole.port)
+    stop = threading.Event()
+    daemon = threading.Thread(target=run_forever, args=([],), kwargs={"folder": kantor, "stop": stop}, daemon=True)
+    daemon.start()
+    try:
+        took = acknowledged_within(rig, healthy, 20)
+        assert took < 10, f"the healthy offices waited {took:.1f} s behind the hung one"
+
+        # A new office in the folder starts without touching the others.
+        added = office_config(rig, kantor, "kel-baru")
+        acknowledged_within(rig, [added], 20)
+        # A removed office stops: its book is free for another daemon.
+        (kantor / "kel-b.toml").unlink()
+        deadline = time.monotonic() + 20
+        book = next(p for p in Path(tempfile.gettempdir()).glob("pgd-kel-b-*/data/pengaduan.db"))
+        lock = BookLock(book)
+        while True:
+            try:
+                lock.acquire()
+                break
+            except RuntimeError:
+                assert time.monotonic() < deadline, "the removed office kept its book"
+                time.sleep(0.5)
+        lock.release()
+        statuses = [r.getMessage() for r in caplog.records if r.getMessage().startswith("status kantor")]
+        assert any("(kel-a.toml): sehat" in line for line in statuses), statuses  # a status line per office
+    finally:
+        stop.set()
+        hole.close()
+        daemon.join(timeout=40)
+    assert not daemon.is_alive()
+
+
+def test_the_city_roll_up_is_the_sum_of_its_offices_recaps(rig, tmp_path):
+    from openpyxl import load_workbook
+
+    from jobs.daemon import run_once
+    from office.base import Office
+    from office.config import load_config
+    from office.reports import period, recap
+    from sop.book import Book
+    from sop.clock import utcnow
+    from tests.test_cli import pengaduan
+
+    kantor = tmp_path / "kantor"
+    kantor.mkdir()
+    casts = {"kec-palaran": office_config(rig, kantor, "kec-palaran"),
+             "kel-rawa-makmur": office_config(rig, kantor, "kel-rawa-makmur", head="lurah")}
+    offices = []
+    for key, cast in casts.items():
+        office = Office(load_config(kantor / f"{key}.toml"), None)  # type: ignore[arg-type]
+        office.book = Book(office.config.database)
+        for index in range(2 if key == "kec-palaran" else 1):
+            name, address, subject, body = cast.citizens[index]
+            rig.send(complaint_message(name, address, subject, body, to=cast.office))
+        run_once(office)
+        offices.append(office)
+    lock = BookLock(offices[0].config.database)
+    lock.acquire()  # as if its daemon were running: the roll-up only reads
+    try:
+        month = utcnow().astimezone(offices[0].config.clock.tz).strftime("%m-%Y")
+        made = pengaduan("laporan", "--kantor", str(kantor), "--bulan", month, "--keluar", str(tmp_path))
+    finally:
+        lock.release()
+    assert made.returncode == 0, made.stderr
+    assert "Jumlah kota (2 kantor): 3 pengaduan" in made.stdout
+    [path] = tmp_path.glob("laporan-pengaduan-kota-*.xlsx")
+    book = load_workbook(path)
+    rows = [[c.value for c in r] for r in book["Kota"].iter_rows()]
+    header = rows.index(["Kantor", "Jumlah pengaduan", "Terlambat", "Sesuai mutu baku (%)", "Puas", "Tidak puas",
+                         "Keberatan"])
+    lines = rows[header + 1:header + 4]
+    assert [line[0] for line in lines][-1] == "Jumlah kota"
+    title, start, end = period((int(month[3:]), int(month[:2])))
+    own = [recap(o, title, start, end, utcnow()) for o in offices]
+    assert [line[1] for line in lines[:2]] == [r.total for r in own]
+    for column in (1, 2, 4, 5, 6):  # every count of the city is the sum of its offices'
+        assert lines[2][column] == sum(line[column] for line in lines[:2])
+    assert book.sheetnames == ["Kota", "Kecamatan Palaran", "Kelurahan Rawa Makmur"]  # a sheet per office
+    year = int(month[3:])
+    stats = pengaduan("statistik", "--kantor", str(kantor), "--tahun", str(year), "--keluar", str(tmp_path))
+    assert stats.returncode == 0, stats.stderr
+    import json
+
+    published = json.loads((tmp_path / f"statistik-pengaduan-kota-{year}.json").read_text())
+    assert published["jumlah_pengaduan"] == 3 and published["jumlah_kantor"] == 2
+    assert published["kantor"] == "Kota Samarinda"
