@@ -3,7 +3,6 @@ offices added and removed while it runs, over the real Dovecot and SMTP rig."""
 
 from __future__ import annotations
 
-import socket
 import tempfile
 import threading
 import time
@@ -12,55 +11,14 @@ from pathlib import Path
 import pytest
 
 from jobs.daemon import BookLock, run_forever
-from jobs.demo import Cast, complaint_message, inbox, signature_png, write_config
-
-STORAGE = ("data/pengaduan.db", "data/files", "data/surat-keluar")
-
-
-class BlackHole:
-    """A server that accepts TCP connections and never says a word (a hung mail server)."""
-
-    def __init__(self):
-        self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen(50)
-        self.port = self.server.getsockname()[1]
-        self.held: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.server.accept()
-            except OSError:
-                return
-            self.held.append(conn)
-
-    def close(self) -> None:
-        self.server.close()
-        for conn in self.held:
-            conn.close()
+from jobs.demo import Cast, complaint_message, inbox
+from jobs.demo.city import BlackHole, write_office
 
 
 def office_config(rig, kantor: Path, key: str, *, imap_port: int | None = None, smtp_port: int | None = None,
                   head: str = "camat") -> Cast:
-    """An office on the rig whose configuration is `kantor/<key>.toml` (storage in its own folder)."""
-    cast = Cast(domain=f"{key}.test", head=head)
-    folder = Path(tempfile.mkdtemp(prefix=f"pgd-{key}-"))
-    signature = folder / "ttd.png"
-    signature.write_bytes(signature_png())
-    text = write_config(folder, rig, signature, cast, extra="[daemon]\npoll_seconds = 1\n").read_text()
-    for relative in STORAGE:
-        text = text.replace(f'"{relative}"', f'"{folder / relative}"')
-    if imap_port:
-        text = text.replace(f"port = {rig.imap_port}", f"port = {imap_port}")
-    if smtp_port:
-        text = text.replace(f"port = {rig.smtp_port}", f"port = {smtp_port}")
-    from sop.book import Book
-
-    Book(folder / "data" / "pengaduan.db", create=True).close()
-    (kantor / f"{key}.toml").write_text(text)
-    return cast
+    return write_office(rig, kantor, key, head=head, extra="[daemon]\npoll_seconds = 1\n", imap_port=imap_port,
+                        smtp_port=smtp_port)
 
 
 def acknowledged_within(rig, casts: list[Cast], seconds: float) -> float:
@@ -169,3 +127,13 @@ def test_the_city_roll_up_is_the_sum_of_its_offices_recaps(rig, tmp_path):
     published = json.loads((tmp_path / f"statistik-pengaduan-kota-{year}.json").read_text())
     assert published["jumlah_pengaduan"] == 3 and published["jumlah_kantor"] == 2
     assert published["kantor"] == "Kota Samarinda"
+
+
+def test_the_demo_starts_a_small_city(tmp_path):
+    from jobs.demo.city import run_city_demo
+
+    lines: list[str] = []
+    run_city_demo(tmp_path / "kota", echo=lines.append)
+    assert sum("tanda terima diterima" in line for line in lines) == 3, lines
+    assert any(line.startswith("Rekap kota (3 kantor, 3 pengaduan)") for line in lines)
+    assert list((tmp_path / "kota").glob("laporan-pengaduan-kota-*.xlsx"))

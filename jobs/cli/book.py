@@ -304,11 +304,13 @@ def _duration(minutes: int) -> str:
                                  "bertanda tangan.")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder hasil peragaan (bawaan: folder sementara baru).")
+@click.option("--kota", is_flag=True,
+              help="Peragaan kota kecil: satu kecamatan dan dua kelurahan dalam satu daemon, lalu rekap kota.")
 @click.option("--meja/--tanpa-meja", default=None,
               help="Sesudah peragaan, jalankan meja layanan dengan akun peragaan (bawaan: ya bila dijalankan "
                    "di terminal).")
 @click.pass_context
-def demo(ctx: click.Context, directory: Path | None, meja: bool | None) -> None:
+def demo(ctx: click.Context, directory: Path | None, kota: bool, meja: bool | None) -> None:
     import sys
 
     from jobs.demo import DESK_PASSWORD, DESK_USER, run_demo
@@ -316,6 +318,11 @@ def demo(ctx: click.Context, directory: Path | None, meja: bool | None) -> None:
     if not ctx.find_root().params.get("verbose"):
         # The demo narrates; the daemon's own log lines would drown the story.
         logging.getLogger().setLevel(logging.WARNING)
+    if kota:
+        from jobs.demo.city import run_city_demo
+
+        run_city_demo(directory, echo=click.echo)
+        return
     done = run_demo(directory)
     config = done["config"]
     if meja is None:

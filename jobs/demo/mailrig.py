@@ -53,6 +53,9 @@ def free_port() -> int:
 DOVECOT_CONF = """\
 protocols = imap lmtp
 listen = 127.0.0.1
+# A city on one rig: every office holds an IDLE connection beside its polling one.
+default_process_limit = 2000
+default_client_limit = 10000
 base_dir = {base}/run
 state_dir = {base}/state
 log_path = {base}/dovecot.log
