@@ -60,8 +60,11 @@ class Runner:
 
 class Supervisor:
     def __init__(self, offices: list[Office], folder: Path | None, now: Callable[[], dt.datetime],
-                 stop: threading.Event, reload: threading.Event, *, since: dt.date | None = None, idle: bool = True):
+                 stop: threading.Event, reload: threading.Event, *, daemon, since: dt.date | None = None,
+                 idle: bool = True):
+        """`daemon`: the module whose run_office, jobs_of and BookLock run one office (jobs.daemon)."""
         self.folder, self.now, self.stop, self.reload = folder, now, stop, reload
+        self.daemon = daemon
         self.since, self.idle = since, idle
         self.runners: dict[str, Runner] = {}
         for office in offices:  # given on the command line or by a test: kept as they are
@@ -133,13 +136,12 @@ class Supervisor:
 
     def _office_thread(self, runner: Runner) -> None:
         """One office from its configuration to its loop's end, in this thread only."""
-        from jobs.daemon import BookLock, jobs_of, run_office
-
+        daemon = self.daemon
         stop = runner.stop  # set by the supervisor for this office, or for all at the daemon's end
         try:
             config = runner.source.config if isinstance(runner.source, Office) else load_config(runner.source)
             runner.name = config.office_name
-            lock = BookLock(config.database)
+            lock = daemon.BookLock(config.database)
             lock.acquire()
         except (ConfigError, RuntimeError, OSError) as exc:
             runner.problem = str(exc)
@@ -148,8 +150,8 @@ class Supervisor:
         try:
             office = Office(config, Book(config.database))  # this thread's own connection
             runner.problem = ""
-            runner.jobs = jobs_of(office, self.now, stop=stop)
-            run_office(office, self.now, stop, since=self.since, idle=self.idle, jobs=runner.jobs)
+            runner.jobs = daemon.jobs_of(office, self.now, stop=stop)
+            daemon.run_office(office, self.now, stop, since=self.since, idle=self.idle, jobs=runner.jobs)
             office.book.close()
         except BookError as exc:
             runner.problem = str(exc)

@@ -17,6 +17,7 @@ import os
 import signal
 import smtplib
 import sqlite3
+import sys
 import threading
 import time
 from pathlib import Path
@@ -213,7 +214,7 @@ def run_forever(offices: Office | list[Office], now: Callable[[], dt.datetime] =
     if folder is not None or len(offices) > 1:
         from jobs.city import Supervisor
 
-        Supervisor(offices, folder, now, stop, reload, since=since, idle=idle).run()
+        Supervisor(offices, folder, now, stop, reload, daemon=sys.modules[__name__], since=since, idle=idle).run()
     else:
         lock = BookLock(offices[0].config.database)
         lock.acquire()
