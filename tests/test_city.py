@@ -137,3 +137,19 @@ def test_the_demo_starts_a_small_city(tmp_path):
     assert sum("tanda terima diterima" in line for line in lines) == 3, lines
     assert any(line.startswith("Rekap kota (3 kantor, 3 pengaduan)") for line in lines)
     assert list((tmp_path / "kota").glob("laporan-pengaduan-kota-*.xlsx"))
+
+
+def test_periksa_checks_every_office_of_the_folder(rig, tmp_path):
+    from tests.test_cli import pengaduan
+
+    kantor = tmp_path / "kantor"
+    kantor.mkdir()
+    office_config(rig, kantor, "kec-a")
+    office_config(rig, kantor, "kel-b", head="lurah")
+    (kantor / "kel-rusak.toml").write_text("[office\nname = ")
+    checked = pengaduan("periksa", "--kantor", str(kantor))
+    out = checked.stdout
+    assert "== kec-a.toml: Kecamatan Palaran" in out and "== kel-b.toml: Kelurahan Rawa Makmur" in out
+    assert "== kel-rusak.toml: konfigurasi tidak valid" in out
+    assert "3 kantor diperiksa" in out and checked.returncode == 1  # the broken one fails the run
+    assert "Traceback" not in checked.stderr
