@@ -19,16 +19,15 @@ Not part of the test suite; no figure here is asserted anywhere.
 from __future__ import annotations
 
 import argparse
-import email.parser
 import random
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
+from bench_latency import ACCEPTED, SEEN, RecordingRelay
 from common import machine
 
 import jobs.demo.mailrig
@@ -36,21 +35,8 @@ from jobs.demo import PASSWORD, complaint_message
 from jobs.demo.city import BlackHole, write_office
 from jobs.demo.mailrig import MailRig
 
-ACCEPTED: dict[str, float] = {}  # Message-ID answered -> when its acknowledgement was accepted
-SEEN = threading.Condition()
 EXTRA = "[daemon]\npoll_seconds = 60\n[intake]\nack_per_hour = 1000\nhold_after = 0\n"
 EXE = Path(sys.executable).parent / "pengaduan"
-
-
-class RecordingRelay(jobs.demo.mailrig._LmtpRelay):
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
-        reply = await super().handle_DATA(server, session, envelope)
-        headers = email.parser.BytesHeaderParser().parsebytes(envelope.content)
-        if reply.startswith("250") and (headers["Auto-Submitted"] or "").startswith("auto-replied"):
-            with SEEN:
-                ACCEPTED[(headers["In-Reply-To"] or "").strip()] = time.monotonic()
-                SEEN.notify_all()
-        return reply
 
 
 def proc_stats(pids: list[int]) -> tuple[float, float]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from office.base import Office
 from office.config import load_config
-from office.reports import Recap, append_text_row, recap
+from office.reports import STEP_HEADER, Recap, append_text_row, recap, step_cells
 from sop.book import Book
 
 
@@ -23,23 +24,30 @@ class CityRecap:
     problems: list[str] = field(default_factory=list)  # offices whose book could not be read
 
 
-def city_recap(configs: list[Path], title: str, start: dt.date, end: dt.date, now: dt.datetime) -> CityRecap:
-    """Each office's recap, from its book opened read-only, and the city's totals."""
+def read_offices(configs: list[Path], problems: list[str]) -> Iterator[Office]:
+    """Each office with its book opened read-only (while its daemon runs), closed after use; an
+    office whose configuration or book cannot be read is named in `problems` and skipped."""
     from office.settings import ConfigError
     from sop.store import BookError
 
-    city = CityRecap(title)
     for path in configs:
         try:
             cfg = load_config(path)
             book = Book(cfg.database, readonly=True)
         except (ConfigError, BookError, OSError) as exc:
-            city.problems.append(f"{path.name}: {exc}")
+            problems.append(f"{path.name}: {exc}")
             continue
         try:
-            city.offices.append((cfg.office_name, recap(Office(cfg, book), title, start, end, now)))
+            yield Office(cfg, book)
         finally:
             book.close()
+
+
+def city_recap(configs: list[Path], title: str, start: dt.date, end: dt.date, now: dt.datetime) -> CityRecap:
+    """Each office's recap, from its book opened read-only, and the city's totals."""
+    city = CityRecap(title)
+    for office in read_offices(configs, city.problems):
+        city.offices.append((office.config.office_name, recap(office, title, start, end, now)))
     city.totals = merge(title, start, end, [r for _, r in city.offices])
     return city
 
@@ -106,12 +114,9 @@ def write_city_xlsx(city: CityRecap, path: Path) -> None:
         append_text_row(sheet, [f"{name}: rekap pengaduan {city.title}"])
         append_text_row(sheet, ["Jumlah pengaduan", r.total])
         append_text_row(sheet, ["Keberatan (tidak puas)", r.objections])
-        append_text_row(sheet, ["Langkah", "Pelaksana", "Mutu baku", "Selesai", "Median (menit)", "Sesuai mutu baku (%)"])
-        for s in r.steps:
-            append_text_row(sheet, [s["label"], s["role"], s["standard"], s["done"],
-                                    round(s["median_minutes"], 1) if s["median_minutes"] is not None else None,
-                                    round(100 * s["within_standard"], 1) if s["within_standard"] is not None
-                                    else None])
+        append_text_row(sheet, STEP_HEADER)
+        for step in r.steps:
+            append_text_row(sheet, step_cells(step))
         append_text_row(sheet, ["Terlambat", len(r.late)])
     wb.save(path)
 
@@ -129,23 +134,12 @@ def _sheet_name(name: str, used: set[str]) -> str:
 def city_statistics(configs: list[Path], name: str, year: int, now: dt.datetime) -> dict:
     """A year's publishable statistics of the whole city: every office's counts added and their
     days to an answer pooled, before the small counts are hidden."""
-    from office.settings import ConfigError
     from office.statistics import days_to_answer, statistics_of
-    from sop.store import BookError
 
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
     recaps, days = [], []
-    for path in configs:
-        try:
-            cfg = load_config(path)
-            book = Book(cfg.database, readonly=True)
-        except (ConfigError, BookError, OSError):
-            continue
-        try:
-            office = Office(cfg, book)
-            recaps.append(recap(office, f"Tahun {year}", start, end, now))
-            days.extend(days_to_answer(office, start, end))
-        finally:
-            book.close()
+    for office in read_offices(configs, []):
+        recaps.append(recap(office, f"Tahun {year}", start, end, now))
+        days.extend(days_to_answer(office, start, end))
     return statistics_of(name, merge(f"Tahun {year}", start, end, recaps), days, tahun=year,
                          jumlah_kantor=len(recaps))

@@ -195,6 +195,16 @@ def append_text_row(ws, values: list) -> None:
             cell.data_type = "s"
 
 
+STEP_HEADER = ["Langkah", "Pelaksana", "Mutu baku", "Selesai", "Median (menit)", "Sesuai mutu baku (%)"]
+
+
+def step_cells(s: dict) -> list:
+    """A step's row of a recap workbook (STEP_HEADER's columns)."""
+    return [s["label"], s["role"], s["standard"], s["done"],
+            round(s["median_minutes"], 1) if s["median_minutes"] is not None else None,
+            round(100 * s["within_standard"], 1) if s["within_standard"] is not None else None]
+
+
 def write_xlsx(r: Recap, path: Path, pictures: dict[str, bytes]) -> None:
     """The recap as a workbook: summary, SOP steps, late steps, charts."""
     from openpyxl import Workbook
@@ -214,12 +224,9 @@ def write_xlsx(r: Recap, path: Path, pictures: dict[str, bytes]) -> None:
     append_text_row(ws, [])
     append_text_row(ws, ["Keberatan (tidak puas)", r.objections])
     steps = wb.create_sheet("Langkah SOP")
-    append_text_row(steps, ["Langkah", "Pelaksana", "Mutu baku", "Selesai", "Median (menit)", "Sesuai mutu baku (%)"])
+    append_text_row(steps, STEP_HEADER)
     for s in r.steps:
-        append_text_row(steps, [s["label"], s["role"], s["standard"], s["done"],
-                                round(s["median_minutes"], 1) if s["median_minutes"] is not None else None,
-                                round(100 * s["within_standard"], 1) if s["within_standard"] is not None
-                                else None])
+        append_text_row(steps, step_cells(s))
     late = wb.create_sheet("Terlambat")
     append_text_row(late, ["Nomor", "Langkah", "Pejabat", "Surel", "Batas waktu", "Selesai"])
     for item in r.late:

@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from sop.search_index import COLUMNS
+from sop.store import iso
 
 # Who may not see a confidential complainant's identity must not find it by name either.
 WITHOUT_IDENTITY = ("number", "subject", "body")
@@ -71,8 +72,6 @@ class SearchQueries:
 
     @staticmethod
     def _filter_sql(f: Filters, now: dt.datetime, tz) -> tuple[list[str], list]:
-        from sop.store import iso
-
         where: list[str] = []
         params: list = []
         if f.state == "late":

@@ -102,6 +102,7 @@ def test_a_staff_member_does_the_day_in_the_browser(env, desk, browser):
     number = record_walk_in(page, desk, name="Siti Aminah", subject="Lampu jalan padam di RT 12",
                             body="Lampu jalan di depan masjid padam sejak seminggu.", shoot=True)
     shot(page, "pengaduan")
+    assert page.title() == f"Pengaduan {number} · Meja Layanan Pengaduan Kecamatan Palaran"
     with page.expect_download() as receipt:
         page.get_by_role("link", name="Tanda terima (Word)").click()
     from docx import Document
@@ -304,9 +305,14 @@ class Client:
 
         return re.search(r'name="csrf_token" value="([^"]+)"', self.get(path)[2])[1]
 
-    def login(self, name: str = "rina", password: str = PASSWORD) -> int:
-        token = self.csrf("/masuk")
-        return self.post("/masuk", {"csrf_token": token, "nama": name, "sandi": password})[0]
+    def login(self, name: str = "rina", password: str = PASSWORD, then: str = "") -> int:
+        return self.login_to(name, password, then)[0]
+
+    def login_to(self, name: str = "rina", password: str = PASSWORD, then: str = "") -> tuple[int, str]:
+        """Log in (from a link to `then`); the status and where the desk sends the browser."""
+        path = "/masuk" + (f"?lanjut={urllib.parse.quote(then, safe='')}" if then else "")
+        status, location, _ = self.post(path, {"csrf_token": self.csrf(path), "nama": name, "sandi": password})
+        return status, location
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -343,12 +349,15 @@ def test_attacks_on_the_desk_are_refused(env, desk):
     status, location, _ = stolen.get("/buku")
     assert status == 302 and "/masuk" in location  # the copied cookie died with the logout
 
+    # After logging in, the desk sends the browser only to a page of its own.
+    for elsewhere in ("//penipu.test/", "https://penipu.test/"):
+        status, location = Client(desk).login_to("camat", then=elsewhere)
+        assert status == 302 and location.endswith("/buku") and "penipu" not in location
+    assert Client(desk).login_to("camat", then="/surat-keluar")[1].endswith("/surat-keluar")
     guesser = Client(desk)
     for _ in range(5):
         assert guesser.login("rina", "salah-sandi-0000") == 401
     assert guesser.login("rina", PASSWORD) == 401  # limited: even the right password waits
-    status, location, _ = Client(desk).get("/masuk?lanjut=//penipu.test/")
-    assert status == 200
 
 
 def test_accounts_from_the_command_line(env):
