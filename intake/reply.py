@@ -3,6 +3,8 @@
 An official's reply is a step's action and, at step 4, the text of a signed letter, so a wrong
 cut either loses an answer or signs a quotation. Three stages, each the best tool for its part:
 
+0. intake.html_quote cuts, in HTML, Outlook's quotation (an <hr> or a bordered div, its header
+   block, the original as a sibling after it) and webmails' signature elements.
 1. talon (Mailgun) finds the quotation: in HTML by its structure (blockquote, gmail_quote,
    Outlook's divRplyFwdMsg and border blocks, Zimbra), in text by marking each line as text,
    quote, splitter or forward and matching the sequence. It keeps a forwarded message and
@@ -19,6 +21,7 @@ import re
 import warnings
 from dataclasses import dataclass
 
+from intake.html_quote import cut_html_quote
 from intake.html_text import html_to_text
 from intake.reply_languages import quote_headers, talon_quotations
 from intake.signature import strip_closing, strip_signature
@@ -50,6 +53,8 @@ def read_reply(text: str, html: str = "") -> Extracted:
     html is the mail's HTML body when its text was made from it: the quotation is then cut on
     the HTML's structure before it is flattened."""
     source = _plain(text)
+    if html:  # Outlook's quotation and webmails' signature elements, by their structure
+        html = cut_html_quote(html) or html
     body = _from_html(html) if html else None
     if body is None:
         body = _from_text(source)
@@ -109,10 +114,15 @@ def _from_text(text: str) -> str:
 
 
 def _answers_between_quotes(text: str) -> bool:
-    """Unquoted text after quoted lines: a bottom post or an answer written between quotes."""
+    """Unquoted text after quoted lines: a bottom post or an answer written between quotes.
+
+    Only when the quotation starts with quoted lines: an original that follows its header
+    unquoted (Outlook) is all quotation, its own "> " lines (our routing mail quotes the
+    complaint) included."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    first = next((i for i, ln in enumerate(lines) if QUOTED.match(ln)), None)
-    return first is not None and any(not QUOTED.match(ln) for ln in lines[first:])
+    if not lines or not QUOTED.match(lines[0]):
+        return False
+    return any(not QUOTED.match(ln) for ln in lines)
 def _drop_interleaved_quotes(text: str) -> str:
     """Answers written between quoted lines are kept; the quoted lines, and the header line
     ("On … wrote:") that introduced the first of them, are not."""
