@@ -1,13 +1,14 @@
 """A reply's signature: the lines after its own words that are not part of the answer.
 
 Two layers. strip_signature removes what is never the writer's text: the "-- " block, a
-mailing-list or disclaimer footer below a divider, device lines ("Dikirim dari iPhone saya",
-"Sent from my BlackBerry", "Dapatkan Outlook untuk Android"), a trailing "-Nama" line, and a
-valediction with the name, position, NIP and telephone lines under it ("Hormat kami,\nBudi",
-"Salam,", "Regards,", "Pozdrawiam,", in every language mail-parser-reply knows). strip_closing
-also removes a closing of thanks ("Terima kasih,\nBudi") and a courtesy line above the answer
-("Terima kasih." then "Setuju."): what a step's action and a letter's text are made of. A line
-that reads as text is never taken for a signature, so a real one-line answer is never dropped.
+mailing-list or disclaimer footer or a signature below a divider (Roundcube's "---" too),
+device lines ("Dikirim dari iPhone saya", "Sent from my BlackBerry", "Dapatkan Outlook untuk
+Android"), a trailing "-Nama" line, and a valediction with the name, position, NIP and
+telephone lines under it ("Hormat kami,\nBudi", "Salam,", "Regards,", "Pozdrawiam,", in every
+language mail-parser-reply knows). strip_closing also removes a closing of thanks ("Terima
+kasih,\nBudi") and a courtesy line above the answer ("Terima kasih." then "Setuju."): what a
+step's action and a letter's text are made of. A line that reads as text is never taken for a
+signature, so a real one-line answer is never dropped.
 """
 
 from __future__ import annotations
@@ -63,7 +64,9 @@ DEVICE = re.compile(
     r")\s*$", re.IGNORECASE)
 
 DELIMITER = re.compile(r"^-- ?$")
-DIVIDER = re.compile(r"^\s*([-_=*—]\s*){5,}$")
+# A divider line; "---" alone is Roundcube's signature separator when the reply is written
+# above the quotation (a "-- " there would hide the quotation in the reader's client).
+DIVIDER = re.compile(r"^\s*(([-_=*—]\s*){5,}|---\s*)$")
 HYPHEN_NAME = re.compile(r"^\s*-{1,2}\s?[A-Z][\w.'’]*(\s[A-Z][\w.'’]*){0,3}\s*$")
 # What a line of a signature block reads like: a name, a position, an office, a number.
 SIGNATURE_LINE = re.compile(
