@@ -4,7 +4,8 @@ Pure: no I/O, no clock. The structure is read into the standard library's compat
 (by intake.mime, which finds multipart boundaries without walking every line) and only
 the headers intake uses are decoded (address headers through the modern policy's parser,
 before any decoding); the text is taken from text/plain, or from text/html turned into
-readable text when a message has no plain part.
+readable text when a message has no plain part; a format=flowed part is unwrapped
+(intake.flowed).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from intake import mime
+from intake.flowed import unflow
 from intake.html_text import html_to_text
 from intake.text import clean_line, clean_text
 
@@ -237,6 +239,15 @@ def _part_text(part, notes: list[str]) -> str:
     return _decode(payload, charset, notes)
 
 
+def _plain_text(part, notes: list[str]) -> str:
+    """A text/plain part's text; format=flowed (RFC 3676) undone, so that what is recorded
+    has the writer's lines, not the 72-column wraps of the transport."""
+    text = _part_text(part, notes)
+    if str(part.get_param("format", "")).lower() != "flowed":
+        return text
+    return unflow(text, delsp=str(part.get_param("delsp", "")).lower() == "yes")
+
+
 def _is_attachment(part) -> bool:
     return part.get_content_disposition() == "attachment" or bool(part.get_filename())
 
@@ -256,7 +267,7 @@ def _texts(msg, notes: list[str]) -> tuple[str | None, str | None]:
         if _is_attachment(part):
             continue
         if ctype == "text/plain" and plain is None:
-            plain = _part_text(part, notes)
+            plain = _plain_text(part, notes)
         elif ctype == "text/html" and html is None:
             html = _part_text(part, notes)
     return plain, html
