@@ -26,11 +26,13 @@ from intake.classify import Classification, classify
 from intake.parse import Incoming, message_key, parse_message
 from intake.parse_ahead import Prepared, discard_staged
 from intake.reply import read_reply
+from intake.routing_lines import drop_routing_lines
 from office.apply import act
 from office.base import Actor, Office
 from office.forwarding import is_reply_of_body, pass_on_reply
 from office.notices import alert_staff, tell_status, warn_official
 from office.recording import add_followup, add_official_note, from_email, from_forward, record_bounce, record_complaint
+from office.routing_mail import routing_text
 from office.sections import take_report
 from sop.engine import Feedback, Reply
 from sop.files import place_private, write_private
@@ -134,7 +136,8 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
     if row["state"] != "open" or row["step"] != task["step"]:
         return _unmatched(msg, row["id"], f"{row['number']} tidak sedang menunggu langkah {task['step']}")
     read = read_reply(msg.text, msg.html)  # the action is the answer: no quotation, no closing
-    event = Reply(task["step"], msg.from_addr, read.answer, left_out=read.left_out(read.answer))
+    answer = drop_routing_lines(read.answer, routing_text(office, task))  # quoted text never acts
+    event = Reply(task["step"], msg.from_addr, answer, left_out=read.left_out(answer))
     _, outcome = act(office, row, event, now,
                      actor=Actor.of(task, msg.from_addr), files=msg.attachments, message_key=msg.key)
     if not outcome.acted:

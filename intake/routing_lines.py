@@ -1,0 +1,76 @@
+"""The lines of a reply that are our own routing mail come back, removed before keywords are read.
+
+Quoted text never acts. The quotation is cut by intake.reply; this is the guarantee that does
+not depend on how a client quotes: a reply line that stands in the routing mail we sent for
+the task (the instructions with their example lines, "Rapat: ya, 12-01-2026 09.00", the
+complaint, the history) is removed when it is part of a block copied from that mail, whatever
+marks it or none.
+
+A block is two or more consecutive lines of the reply that also follow one another in the
+routing mail (a gap of a few routing lines allowed, for lines a client drops or wraps), and
+that hold at least one of the mail's own lines, not only people's text it quotes ("> ..."):
+an official who pastes two paragraphs of an earlier step's text into an answer keeps them.
+A single line is never a block, so an answer that is exactly one of the mail's lines
+("Setuju", "Seksi: Pemerintahan") counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+MARKERS = re.compile(r"^(\s*>)+")
+GAP = 3  # routing lines a block may skip between two of its lines
+FRAGMENT = 24  # a reply line this long may be a piece of a longer routing line a client wrapped
+
+
+def _norm(line: str) -> str:
+    return " ".join(MARKERS.sub("", line).split()).casefold()
+
+
+def _positions(line: str, routing: list[str]) -> list[int]:
+    """Where the reply line stands in the routing mail: equal, or a long piece of a line."""
+    if not line:
+        return []
+    return [j for j, r in enumerate(routing) if line == r or (len(line) >= FRAGMENT and line in r)]
+
+
+def _linked(before: list[int], after: list[int]) -> bool:
+    return any(j <= k <= j + GAP for j in before for k in after)
+
+
+def drop_routing_lines(reply: str, routing: str) -> str:
+    """`reply` without the blocks of lines that stand in `routing` (see the module's text)."""
+    source = [ln for ln in routing.replace("\r\n", "\n").split("\n") if _norm(ln)]
+    lines = [_norm(ln) for ln in source]
+    own = [not MARKERS.match(ln) for ln in source]
+    reply_lines = reply.split("\n")
+    content = [i for i, ln in enumerate(reply_lines) if _norm(ln)]  # a bare ">" is a blank line
+    found = {i: _positions(_norm(reply_lines[i]), lines) for i in content}
+    chains: list[list[int]] = []
+    for i in content:
+        previous = chains[-1][-1] if chains else None
+        if found[i] and previous is not None and previous == _before(content, i) and _linked(found[previous], found[i]):
+            chains[-1].append(i)
+        else:
+            chains.append([i])
+    blocks = [c for c in chains if len(c) >= 2]
+    removed = {i for c in blocks if any(own[j] for i in c for j in found[i]) for i in c}
+    # A block of quoted people's text right beside a removed one belongs to the same copy.
+    grew = True
+    while grew:
+        grew = False
+        for c in blocks:
+            if removed.isdisjoint(c) and {_before(content, c[0]), _after(content, c[-1])} & removed:
+                removed.update(c)
+                grew = True
+    return "\n".join(ln for i, ln in enumerate(reply_lines) if i not in removed and (_norm(ln) or not MARKERS.match(ln)))
+
+
+def _before(content: list[int], i: int) -> int | None:
+    at = content.index(i)
+    return content[at - 1] if at else None
+
+
+def _after(content: list[int], i: int) -> int | None:
+    at = content.index(i)
+    return content[at + 1] if at + 1 < len(content) else None
