@@ -7,7 +7,8 @@ complaint, the history) is removed when it is part of a block copied from that m
 marks it or none.
 
 A block is two or more consecutive lines of the reply that also follow one another in the
-routing mail (a gap of a few routing lines allowed, for lines a client drops or wraps), and
+routing mail (a gap of a few of its own lines allowed, for lines a client drops or wraps, and
+any quoted lines, which the reply reader may have dropped), and
 that hold at least one of the mail's own lines, not only people's text it quotes ("> ..."):
 an official who pastes two paragraphs of an earlier step's text into an answer keeps them.
 A single line is never a block, so an answer that is exactly one of the mail's lines
@@ -34,8 +35,11 @@ def _positions(line: str, routing: list[str]) -> list[int]:
     return [j for j, r in enumerate(routing) if line == r or (len(line) >= FRAGMENT and line in r)]
 
 
-def _linked(before: list[int], after: list[int]) -> bool:
-    return any(j <= k <= j + GAP for j in before for k in after)
+def _linked(before: list[int], after: list[int], own_before: list[int]) -> bool:
+    """The second line follows the first in the routing mail, with at most GAP of the mail's
+    own lines between them (quoted people's text between them does not count: the reply
+    reader may have dropped it as a quotation)."""
+    return any(j <= k and own_before[k] - own_before[j + 1 if j < k else k] <= GAP for j in before for k in after)
 
 
 def drop_routing_lines(reply: str, routing: str) -> str:
@@ -43,13 +47,16 @@ def drop_routing_lines(reply: str, routing: str) -> str:
     source = [ln for ln in routing.replace("\r\n", "\n").split("\n") if _norm(ln)]
     lines = [_norm(ln) for ln in source]
     own = [not MARKERS.match(ln) for ln in source]
+    own_before = [0]  # own_before[j]: how many of the mail's own lines come before line j
+    for is_own in own:
+        own_before.append(own_before[-1] + is_own)
     reply_lines = reply.split("\n")
     content = [i for i, ln in enumerate(reply_lines) if _norm(ln)]  # a bare ">" is a blank line
     found = {i: _positions(_norm(reply_lines[i]), lines) for i in content}
     chains: list[list[int]] = []
     for i in content:
         previous = chains[-1][-1] if chains else None
-        if found[i] and previous is not None and previous == _before(content, i) and _linked(found[previous], found[i]):
+        if found[i] and previous is not None and previous == _before(content, i) and _linked(found[previous], found[i], own_before):
             chains[-1].append(i)
         else:
             chains.append([i])
