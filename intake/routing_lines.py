@@ -53,31 +53,21 @@ def drop_routing_lines(reply: str, routing: str) -> str:
     reply_lines = reply.split("\n")
     content = [i for i, ln in enumerate(reply_lines) if _norm(ln)]  # a bare ">" is a blank line
     found = {i: _positions(_norm(reply_lines[i]), lines) for i in content}
+    # The reply's lines in runs, each line linked to the one before it in the run.
     chains: list[list[int]] = []
     for i in content:
-        previous = chains[-1][-1] if chains else None
-        if found[i] and previous is not None and previous == _before(content, i) and _linked(found[previous], found[i], own_before):
+        if chains and found[i] and found[chains[-1][-1]] \
+                and _linked(found[chains[-1][-1]], found[i], own_before):
             chains[-1].append(i)
         else:
             chains.append([i])
-    blocks = [c for c in chains if len(c) >= 2]
-    removed = {i for c in blocks if any(own[j] for i in c for j in found[i]) for i in c}
+    block = [len(c) >= 2 for c in chains]
+    removed = [b and any(own[j] for i in c for j in found[i]) for b, c in zip(block, chains)]
     # A block of quoted people's text right beside a removed one belongs to the same copy.
-    grew = True
-    while grew:
-        grew = False
-        for c in blocks:
-            if removed.isdisjoint(c) and {_before(content, c[0]), _after(content, c[-1])} & removed:
-                removed.update(c)
-                grew = True
-    return "\n".join(ln for i, ln in enumerate(reply_lines) if i not in removed and (_norm(ln) or not MARKERS.match(ln)))
-
-
-def _before(content: list[int], i: int) -> int | None:
-    at = content.index(i)
-    return content[at - 1] if at else None
-
-
-def _after(content: list[int], i: int) -> int | None:
-    at = content.index(i)
-    return content[at + 1] if at + 1 < len(content) else None
+    for order in (range(len(chains)), reversed(range(len(chains)))):
+        for n in order:
+            if block[n] and not removed[n]:
+                removed[n] = (n > 0 and removed[n - 1]) or (n + 1 < len(chains) and removed[n + 1])
+    gone = {i for c, r in zip(chains, removed) if r for i in c}
+    return "\n".join(ln for i, ln in enumerate(reply_lines)
+                     if i not in gone and (_norm(ln) or not MARKERS.match(ln)))
