@@ -53,6 +53,9 @@ def flowed(text: str, width: int = 72, delsp: bool = False, quote: str = "") -> 
         soft = "  " if delsp else " "
         wrapped = [w + soft for w in wrapped[:-1]] + wrapped[-1:]
         for piece in wrapped:
+            if quote and piece.startswith(">"):
+                out.append(quote.rstrip() + piece)  # a quoted quote: ">>", one level deeper
+                continue
             if not quote and (piece.startswith((" ", ">")) or piece.startswith("From ")):
                 piece = " " + piece
             out.append(quote + piece)
