@@ -4,6 +4,8 @@ official's words recorded exactly as typed, and quoted text never acting."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from intake.flowed import unflow
 from intake.parse import parse_message
@@ -208,3 +210,26 @@ def test_people_s_text_the_routing_mail_quotes_may_be_repeated_in_an_answer():
     """Two lines of the complaint the routing mail quotes, copied into an answer on purpose."""
     answer = "Pengadu menulis:\nLampu padam sejak dua minggu.\nMohon segera diperbaiki oleh dinas terkait."
     assert drop_routing_lines(answer, ROUTING) == answer
+
+
+def test_outlook_s_header_block_cuts_only_with_its_labels_and_signature_elements_go():
+    from intake.html_quote import cut_html_quote
+
+    reply = ('<div>Setuju.</div><hr><div id="divRplyFwdMsg"><b>Dari:</b> Kantor<br><b>Dikirim:</b> Senin<br>'
+             '<b>Kepada:</b> Camat<br><b>Subjek:</b> Tugas</div><div>Rapat: ya, 12-01-2026 09.00</div>')
+    assert cut_html_quote(reply) == "<div>Setuju.</div>"
+    # An <hr> or a bordered div in the answer itself, without a header block, is the answer's.
+    own = '<p>Satu</p><hr><p>Dua</p><div style="border:none;border-top:solid #E1E1E1 1.0pt"><p>Tiga</p></div>'
+    assert cut_html_quote(own) is None
+    signed = '<p>Setuju.</p><div id="signature">---<br>Rudi<div>Kaur Umum</div></div><p>Lanjut.</p>'
+    assert cut_html_quote(signed) == "<p>Setuju.</p><p>Lanjut.</p>"
+    assert cut_html_quote('<p>Ya.</p><div class="moz-signature">-- <br>Budi</div>') == "<p>Ya.</p>"
+    assert cut_html_quote("<p>unclosed <div") is None
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400),
+       st.text(alphabet="ab >-\n", max_size=200), st.booleans())
+def test_the_pure_readers_never_raise_and_never_invent_text(text, routing, delsp):
+    kept = drop_routing_lines(text, routing + "\n" + text[:50])
+    assert set(kept.split("\n")) <= set(text.split("\n")) | {""}
+    assert isinstance(unflow(text, delsp=delsp), str)
