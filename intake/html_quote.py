@@ -5,7 +5,8 @@ Outlook (desktop, on the web, the new Outlook) writes no blockquote: the reply, 
 "Dikirim:", "Kepada:", "Subjek:" or "From:", "Sent:", "To:", "Subject:"), and the original as
 a sibling after it, not inside it. Everything from that divider on is the quotation. Webmails
 put the signature in an element of its own: Roundcube's div#signature, Thunderbird's
-div.moz-signature, Outlook's div#Signature; it is never part of an answer.
+div.moz-signature, Outlook's div#Signature, Gmail's div.gmail_signature; it is never part of
+an answer.
 
 Pure and on the standard library's HTML parser: the cut is made on the source text, so what
 is kept is the writer's markup as it was.
@@ -23,8 +24,9 @@ HEADER_LABELS = re.compile(r"\b(Dikirim|Terkirim|Sent|Tanggal|Date|Kepada|To|Sub
                            re.IGNORECASE)
 # Outlook desktop's divider: a div with no border but a thin solid top border.
 DESKTOP_DIVIDER = re.compile(r"border-top\s*:\s*solid\s+#(E1E1E1|B5C4DF)", re.IGNORECASE)
-SIGNATURE_IDS = {"signature", "Signature"}
-SIGNATURE_CLASSES = {"moz-signature"}
+# Roundcube, Outlook on the web, Outlook for iOS and Android; Thunderbird, Gmail.
+SIGNATURE_IDS = {"signature", "Signature", "ms-outlook-mobile-signature"}
+SIGNATURE_CLASSES = {"moz-signature", "gmail_signature"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
@@ -32,7 +34,8 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 class _Element:
     start: int  # where its start tag begins in the source
     kind: str  # "outlook", "divider" (a candidate header block) or "signature"
-    depth: int
+    tag: str
+    nesting: int = 1  # its own tag's start tags not yet closed: it ends when none is left
     text: list[str] = field(default_factory=list)
     end: int | None = None  # where its end tag ends
 
@@ -44,7 +47,6 @@ class _Finder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.source = source
         self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", source)]
-        self.depth = 0
         self.open: list[_Element] = []
         self.found: list[_Element] = []
         self.last_hr: int | None = None
@@ -59,7 +61,8 @@ class _Finder(HTMLParser):
             if tag == "hr":
                 self.last_hr, self.text_since_hr = self._offset(), False
             return
-        self.depth += 1
+        for element in self.open:
+            element.nesting += element.tag == tag
         values = dict(attrs)
         kind = None
         if values.get("id") == "divRplyFwdMsg":
@@ -72,18 +75,17 @@ class _Finder(HTMLParser):
             start = self._offset()
             if kind == "outlook" and self.last_hr is not None and not self.text_since_hr:
                 start = self.last_hr  # the <hr> right above the header block goes with it
-            element = _Element(start, kind, self.depth)
+            element = _Element(start, kind, tag)
             self.open.append(element)
             self.found.append(element)
 
     def handle_endtag(self, tag):
-        if tag in VOID:
-            return
-        while self.open and self.open[-1].depth >= self.depth:
-            element = self.open.pop()
-            if element.depth == self.depth:
+        # Counted per tag name, so an unclosed <p> inside never moves where a div ends.
+        for element in [e for e in self.open if e.tag == tag]:
+            element.nesting -= 1
+            if not element.nesting:
                 element.end = self.source_end()
-        self.depth = max(0, self.depth - 1)
+                self.open.remove(element)
 
     def source_end(self) -> int:
         """The offset just past the end tag being handled (getpos is where it begins)."""

@@ -233,3 +233,10 @@ def test_the_pure_readers_never_raise_and_never_invent_text(text, routing, delsp
     kept = drop_routing_lines(text, routing + "\n" + text[:50])
     assert set(kept.split("\n")) <= set(text.split("\n")) | {""}
     assert isinstance(unflow(text, delsp=delsp), str)
+
+
+def test_an_unclosed_paragraph_in_a_signature_never_takes_the_answer_after_it():
+    from intake.html_quote import cut_html_quote
+
+    html = '<div id="signature"><p>Rudi<div>Kaur</div></div><p>Jawaban tetap.</p>'
+    assert cut_html_quote(html) == "<p>Jawaban tetap.</p>"
