@@ -102,6 +102,40 @@ def outlook_html(routing, sender: tuple[str, str], typed: str, english: bool = F
     return msg
 
 
+def outlook_desktop(routing, sender: tuple[str, str], typed: str, english: bool = False,
+                    multipart: bool = False) -> EmailMessage:
+    """Outlook desktop (Word HTML): the reply in p.MsoNormal, the header block in a div with a
+    thin top border, the original as sibling paragraphs after it; HTML only or with the plain
+    part Outlook writes (the header lines above the unquoted original)."""
+    msg = _head(routing, sender, "RE: ")
+    labels = ("From", "Sent", "To", "Subject") if english else ("Dari", "Dikirim", "Kepada", "Subjek")
+    sent = "Monday, December 7, 2026 9:15 AM" if english else "Senin, 07 Desember 2026 09.15"
+    values = (f"{routing.from_values.name} <{routing.from_}>", sent, sender[0], " ".join(routing.subject.split()))
+    head_html = "<br>\n".join(f"<b>{label}:</b> {html.escape(value)}" for label, value in zip(labels, values))
+    paragraphs = "".join(f"<p class=MsoNormal>{html.escape(ln) or '<o:p>&nbsp;</o:p>'}<o:p></o:p></p>"
+                         for ln in _lines(routing))
+    typed_html = "".join(f"<p class=MsoNormal>{html.escape(ln) or '<o:p>&nbsp;</o:p>'}<o:p></o:p></p>"
+                         for ln in typed.split("\n"))
+    page = ('<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+            'xmlns:w="urn:schemas-microsoft-com:office:word"><head><meta http-equiv=Content-Type '
+            'content="text/html; charset=utf-8"><meta name=Generator content="Microsoft Word 15 (filtered medium)">'
+            '<style><!-- p.MsoNormal {margin:0cm;font-size:11.0pt;font-family:"Calibri",sans-serif;} --></style>'
+            f'</head><body lang={"EN-US" if english else "IN"} link="#0563C1" vlink="#954F72" '
+            f'style="word-wrap:break-word"><div class=WordSection1>{typed_html}'
+            '<p class=MsoNormal><o:p>&nbsp;</o:p></p>'
+            '<div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm">'
+            f'<p class=MsoNormal>{head_html}<o:p></o:p></p></div><p class=MsoNormal><o:p>&nbsp;</o:p></p>'
+            f"{paragraphs}</div></body></html>\n")
+    if multipart:
+        head = "\n".join(f"{label}: {value}" for label, value in zip(labels, values))
+        msg.set_content(f"{typed}\n\n{head}\n\n{routing.text}\n")
+        msg.add_alternative(page, subtype="html")
+    else:
+        msg.set_content(page, subtype="html")
+    msg["X-Mailer"] = "Microsoft Outlook 16.0"
+    return msg
+
+
 def iphone(routing, sender: tuple[str, str], typed: str) -> EmailMessage:
     """iPhone Mail (Indonesian): multipart/alternative, reply on top, "Dikirim dari iPhone
     saya", the attribution line inside the quotation, blockquote type=cite in HTML."""

@@ -86,13 +86,22 @@ def test_the_whole_sop_by_mail_with_five_clients_records_what_each_official_type
     assert _actions(env, number, 5) == [DELIVERY]
 
 
-@pytest.mark.parametrize("english", [False, True], ids=["indonesian", "english"])
-def test_an_outlook_reply_quoting_our_example_meeting_line_schedules_no_meeting(env, english):
-    """The attack: the Camat's Outlook (HTML only) quotes the whole routing mail below the
-    header block, with our example "Rapat: ya, 12-01-2026 09.00" in it."""
+OUTLOOKS = {
+    "web-indonesian": (mail_clients.outlook_html, {}),
+    "web-english": (mail_clients.outlook_html, {"english": True}),
+    "desktop-indonesian": (mail_clients.outlook_desktop, {}),
+    "desktop-english-multipart": (mail_clients.outlook_desktop, {"english": True, "multipart": True}),
+}
+
+
+@pytest.mark.parametrize("client", list(OUTLOOKS))
+def test_an_outlook_reply_quoting_our_example_meeting_line_schedules_no_meeting(env, client):
+    """The attack: the Camat's Outlook quotes the whole routing mail after the header block,
+    as a sibling, with our example "Rapat: ya, 12-01-2026 09.00" in it."""
+    build, options = OUTLOOKS[client]
     number = _number(env)
     _answer(env, "sekretaris", number, 2, mail_clients.gmail, "Klarifikasi awal.\nSeksi: Pemerintahan")
-    _answer(env, "camat", number, 3, mail_clients.outlook_html, DECISION, english=english)
+    _answer(env, "camat", number, 3, build, DECISION, **options)
     row = env.complaint(number)
     assert (row["step"], row["meeting"]) == (4, 0)
     assert _actions(env, number, 3) == [DECISION]
