@@ -78,9 +78,11 @@ def gmail(routing, sender: tuple[str, str], typed: str) -> EmailMessage:
     return msg
 
 
-def outlook_html(routing, sender: tuple[str, str], typed: str, english: bool = False) -> EmailMessage:
+def outlook_html(routing, sender: tuple[str, str], typed: str, english: bool = False,
+                 multipart: bool = False) -> EmailMessage:
     """Outlook on the web / new Outlook (Indonesian or English), HTML only: the reply, an <hr>,
-    div#divRplyFwdMsg with the header block, and the original in a sibling div after it."""
+    div#divRplyFwdMsg with the header block, and the original in a sibling div after it. With
+    `multipart`, the plain part it writes too: the header lines under a line of underscores."""
     msg = _head(routing, sender, "RE: ")
     labels = ("From", "Sent", "To", "Subject") if english else ("Dari", "Dikirim", "Kepada", "Subjek")
     sent = "Monday, December 7, 2026 9:15 AM" if english else "Senin, 07 Desember 2026 09.15"
@@ -99,6 +101,12 @@ def outlook_html(routing, sender: tuple[str, str], typed: str, english: bool = F
         f'color="#000000">{header}</font><div>&nbsp;</div></div>'
         '<div class="BodyFragment"><font size="2"><span style="font-size:11pt;"><div class="PlainText">'
         f"{_br(_lines(routing))}</div></span></font></div>\n</body></html>\n", subtype="html")
+    if multipart:
+        page = msg.get_content()
+        plain = "\n".join(f"{label}: {value}" for label, value in zip(labels, (
+            f"{routing.from_values.name} <{routing.from_}>", sent, sender[0], " ".join(routing.subject.split()))))
+        msg.set_content(f"{typed}\n\n{'_' * 32}\n{plain}\n\n{routing.text}\n")
+        msg.add_alternative(page, subtype="html")
     return msg
 
 

@@ -89,6 +89,7 @@ def test_the_whole_sop_by_mail_with_five_clients_records_what_each_official_type
 OUTLOOKS = {
     "web-indonesian": (mail_clients.outlook_html, {}),
     "web-english": (mail_clients.outlook_html, {"english": True}),
+    "web-indonesian-multipart": (mail_clients.outlook_html, {"multipart": True}),
     "desktop-indonesian": (mail_clients.outlook_desktop, {}),
     "desktop-english-multipart": (mail_clients.outlook_desktop, {"english": True, "multipart": True}),
 }
