@@ -20,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from office.base import Office
 from office.commands import Refused
-from office.views import complaint_json
+from office.views import complaint_json, visible_text, without_identity
 from sop.files import write_private
 from sop.search import Filters
 
@@ -160,7 +160,8 @@ def sees_identity(office: Office, role: str) -> bool:
 def book_page(office: Office, filters: Filters, user: dict, now: dt.datetime, limit: int = 50) -> list[dict]:
     """A page of the book for the desk, newest first, identities hidden where the role may not see them."""
     identity = sees_identity(office, user["role"])
-    rows = office.book.find_complaints(filters, now, office.config.clock.tz, identity=identity, limit=limit)
+    rows = office.book.find_complaints(filters, now, office.config.clock.tz, identity=identity, limit=limit,
+                                       visible=visible_text)
     office.book.audit(now, user["name"], "meja-baca-buku", "", f"{len(rows)} pengaduan")
     return [shown(office, row, complaint_json(office, row, now), identity) for row in rows]
 
@@ -173,24 +174,35 @@ def complaint_page(office: Office, number: str, user: dict, now: dt.datetime) ->
     with office.book.transaction():
         office.book.audit(now, user["name"], "meja-baca-pengaduan", row["number"], "")
     doc = complaint_json(office, row, now, detail=True)
-    doc["attachments"] = [a for a in office.book.attachments(row["id"], None) if a["path"]]
+    files = office.book.attachments(row["id"], None)
+    doc["attachments"] = [a for a in files if a["path"]]
     doc["letters"] = office.book.letters_of(row["id"])
-    return shown(office, row, doc, sees_identity(office, user["role"]))
+    return shown(office, row, doc, sees_identity(office, user["role"]), files)
 
 
-def shown(office: Office, row: dict, doc: dict, identity: bool) -> dict:
-    """A confidential complaint without its complainant's identity, for a role not allowed it."""
+def shown(office: Office, row: dict, doc: dict, identity: bool, files: list[dict] | None = None) -> dict:
+    """A confidential complaint without its complainant's identity, for a role not allowed it:
+    in its fields, its text, its history and its file names (office.views)."""
     doc["id"] = row["id"]  # the desk pages back by it
     if not row["confidential"] or identity:
         return doc
-    from office.mail_view import redact_identity
-
-    doc = dict(doc)
+    doc = without_identity(row, doc, files or [])
     doc["complainant"] = {key: HIDDEN if value else value for key, value in doc["complainant"].items()}
-    doc["subject"] = row["pokok"] or HIDDEN
+    visible = visible_text(row)
+    doc["subject"] = visible["subject"] or HIDDEN
     if "body" in doc:
-        doc["body"] = redact_identity(doc["body"] or "", row)
+        doc["body"] = visible["body"]
     return doc
+
+
+def refused_download(office: Office, row: dict, user: dict, what: str, now: dt.datetime) -> bool:
+    """True when the user's role may not have this complaint's files, letters or receipt (they
+    name a confidential complainant); the refusal is in the access trail (jejak-akses)."""
+    if not row["confidential"] or sees_identity(office, user["role"]):
+        return False
+    with office.book.transaction():
+        office.book.audit(now, user["name"], "meja-unduh-ditolak", row["number"], what)
+    return True
 
 
 # Delivery proof -------------------------------------------------------------------------------

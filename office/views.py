@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
+import re
+from pathlib import PurePath
 
 from office.base import Office, due_of
 from sop.book import parse_iso
@@ -106,3 +109,60 @@ def _step_time(office: Office, task: dict) -> dict:
             "took_minutes": int((done - opened).total_seconds() // 60) if done else None,
             "within_standard": (done <= due) if done else None,
             "reminders": task["reminders"], "escalations": task["escalations"]}
+
+
+# A confidential complaint for a reader without identity ([web] identity_roles) ------------------
+def visible_text(row: dict) -> dict:
+    """What such a reader is shown of the complaint's own words, by column of the search index:
+    the number, the neutral subject the Sekretaris gave (`Pokok:`), the text without who
+    complained; never the name. The complaint page shows this, and the desk's search matches it."""
+    from office.mail_view import redact_identity
+
+    return {"number": row["number"], "name": "", "subject": row["pokok"] or "",
+            "body": redact_identity(row["body"] or "", row)}
+
+
+def office_names(files: list[dict]) -> dict[int, str]:
+    """Names the office makes for a complaint's files (`lampiran-1.pdf`, by order, with the stored
+    file's extension), by attachment id: the names the sender gave may name them (`KTP-<nama>.pdf`).
+    A delivery proof keeps its name, which the office made."""
+    names: dict[int, str] = {}
+    for f in files:
+        if f["purpose"] == "bukti_kirim":
+            continue
+        ext = PurePath(f["path"]).suffix if f["path"] else mimetypes.guess_extension(f["content_type"], strict=False)
+        names[f["id"]] = f"lampiran-{len(names) + 1}{ext or '.bin'}"
+    return names
+
+
+def without_identity(row: dict, doc: dict, files: list[dict]) -> dict:
+    """The page's history, files and citizen words with the complainant's identity taken out: the
+    file names made by the office, every history line through the redaction the text has, an
+    entry of the complainant's own address shown as the complainant."""
+    from office.mail_view import redact_identity
+
+    names = office_names(files)
+    doc = dict(doc)
+    if "attachments" in doc:
+        doc["attachments"] = [{**a, "filename": names.get(a["id"], a["filename"])} for a in doc["attachments"]]
+    if "events" in doc:
+        given = sorted(((f["filename"], names[f["id"]]) for f in files if f["id"] in names),
+                       key=lambda pair: len(pair[0]), reverse=True)
+        email = (row["email"] or "").lower()
+        doc["events"] = [{**e, "text": redact_identity(_renamed(e["text"] or "", given), row),
+                          # An actor is a role, staff or an address: the complainant only by theirs.
+                          "actor": "pengadu" if email and email in (e["actor"] or "").lower() else e["actor"]}
+                         for e in doc["events"]]
+    if doc.get("objection"):
+        doc["objection"] = {**doc["objection"], "reason": redact_identity(doc["objection"]["reason"] or "", row)}
+    if doc.get("paused"):
+        doc["paused"] = {**doc["paused"], "reason": redact_identity(doc["paused"]["reason"] or "", row)}
+    return doc
+
+
+def _renamed(text: str, given: list[tuple[str, str]]) -> str:
+    """A history line with each file name the sender gave replaced by the office's name, where
+    the line lists it (office.attachments: "…: a.pdf, b.pdf; tidak disimpan: c.exe (…).")."""
+    for name, made in given:
+        text = re.sub(rf"(?<=: |, |; ){re.escape(name)}(?=, |; | \(|\.$)", made.replace("\\", r"\\"), text)
+    return text

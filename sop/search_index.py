@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 
 COLUMNS = ("number", "name", "subject", "body")
+# How the index cuts text into words; a search checked again over other text (sop.search) cuts it the same way.
+TOKENIZE = "unicode61 remove_diacritics 2"
 
 
 def enable_search(conn: sqlite3.Connection) -> None:
@@ -13,7 +15,7 @@ def enable_search(conn: sqlite3.Connection) -> None:
     import sqlite_utils
 
     db = sqlite_utils.Database(conn)
-    db.table("complaints").enable_fts(COLUMNS, create_triggers=True, tokenize="unicode61 remove_diacritics 2",
+    db.table("complaints").enable_fts(COLUMNS, create_triggers=True, tokenize=TOKENIZE,
                                       replace=True)
     # sqlite-utils' update trigger re-indexes a complaint on any change (its step moves several
     # times a day); only a change of the indexed columns needs it.

@@ -111,6 +111,10 @@ def tanda_terima(number: str, kind: str):
     row = desk.book.complaint(number)
     if row is None or kind not in ("docx", "pdf") or not may(g.user["role"], "catat"):
         abort(404)
+    from office.desk import refused_download
+
+    if refused_download(desk, row, g.user, f"tanda terima {kind}", g.now):
+        abort(403)  # the receipt names the complainant
     path = next((p for p in receipt_files(desk, row) if p.suffix == f".{kind}"), None)
     if path is None:
         abort(404)

@@ -9,7 +9,7 @@ from flask import abort, g, redirect, render_template, request, send_file, sessi
 
 from jobs.web.common import office
 from office.commands import Refused
-from office.desk import book_page, complaint_page, log_in, log_out, may
+from office.desk import book_page, complaint_page, log_in, log_out, may, refused_download
 from sop.search import Filters
 from sop.terms import CHANNEL_WORDS, STATE_WORDS
 
@@ -99,7 +99,7 @@ def berkas(attachment_id: int):
     if found is None or not found["path"] or not may(g.user["role"], "buku"):
         abort(404)
     row = desk.book.complaint_by_id(found["complaint_id"])
-    if row["confidential"] and g.user["role"] not in desk.config.web.identity_roles:
+    if refused_download(desk, row, g.user, f"berkas {attachment_id}", g.now):
         abort(403)  # a confidential complaint's files may name the complainant
     desk.book.audit(g.now, g.user["name"], "meja-unduh-berkas", row["number"], found["filename"])
     return _send(Path(found["path"]), found["filename"], found["content_type"])
@@ -113,6 +113,9 @@ def surat_berkas(letter_id: int, kind: str):
     path = letter["path"] if kind == "docx" else letter["pdf_path"]
     if not path:
         abort(404)
+    row = desk.book.complaint_by_id(letter["complaint_id"])
+    if refused_download(desk, row, g.user, f"surat {letter['number']} {kind}", g.now):
+        abort(403)  # the letter's Yth. block names the complainant
     desk.book.audit(g.now, g.user["name"], "meja-unduh-surat", letter["number"], kind)
     return _send(Path(path), f"surat-{letter['number'].replace('/', '-')}.{kind}", None)
 
