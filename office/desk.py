@@ -102,21 +102,25 @@ def log_in(office: Office, name: str, password: str, address: str, now: dt.datet
     name or password was wrong)."""
     name = name.strip().lower()[:64]
     book = office.book
-    if book.failed_desk_logins(name, address, now - WINDOW) >= FAILURES:
-        raise Refused("Terlalu banyak percobaan masuk yang gagal; coba lagi 15 menit lagi.")
+    # The count and this attempt's row in one BEGIN IMMEDIATE transaction: parallel guesses queue
+    # here, so at most FAILURES of them reach the password hash. The attempt counts as failed
+    # until the password is found good.
+    with book.transaction():
+        if book.failed_desk_logins(name, address, now - WINDOW) >= FAILURES:
+            raise Refused("Terlalu banyak percobaan masuk yang gagal; coba lagi 15 menit lagi.")
+        attempt = book.add_desk_login(name, address, False, now)
     user = book.desk_user(name)
     try:
         ok = _hasher.verify(user["password_hash"] if user else _DUMMY, password) and user is not None
     except (VerificationError, InvalidHashError):
         ok = False
-    with book.transaction():
-        book.add_desk_login(name, address, ok, now)
-        if not ok or user is None:
-            book.audit(now, name or "-", "meja-gagal-masuk", "", address)
     if not ok or user is None:
+        with book.transaction():
+            book.audit(now, name or "-", "meja-gagal-masuk", "", address)
         raise Refused("Nama pengguna atau kata sandi salah.")
     token = secrets.token_urlsafe(32)
     with book.transaction():
+        book.desk_login_succeeded(attempt)
         if _hasher.check_needs_rehash(user["password_hash"]):
             book.set_desk_password(user["id"], _hasher.hash(password), now)
         book.end_idle_desk_sessions(now - IDLE)

@@ -64,9 +64,13 @@ class AccountQueries:
         self.conn.execute("DELETE FROM desk_sessions WHERE seen_at < ?", (iso(idle_since),))
 
     # Login attempts ---------------------------------------------------------------------------
-    def add_desk_login(self, name: str, address: str, ok: bool, now: dt.datetime) -> None:
-        self.conn.execute("INSERT INTO desk_logins (at, name, address, ok) VALUES (?, ?, ?, ?)",
-                          (iso(now), name, address, int(ok)))
+    def add_desk_login(self, name: str, address: str, ok: bool, now: dt.datetime) -> int:
+        return self.conn.execute("INSERT INTO desk_logins (at, name, address, ok) VALUES (?, ?, ?, ?)",
+                                 (iso(now), name, address, int(ok))).lastrowid or 0
+
+    def desk_login_succeeded(self, login_id: int) -> None:
+        """An attempt recorded as failed until its password was checked turns out good."""
+        self.conn.execute("UPDATE desk_logins SET ok = 1 WHERE id = ?", (login_id,))
 
     def failed_desk_logins(self, name: str, address: str, since: dt.datetime) -> int:
         """Failures since `since` from this address, or for this account from anywhere."""
