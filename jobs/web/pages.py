@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import abort, g, redirect, render_template, request, send_file, session, url_for
 
+from intake.text import clean_line
 from jobs.web.common import office
 from office.commands import Refused
 from office.desk import book_page, complaint_page, log_in, log_out, may, refused_download
-from sop.search import Filters
+from sop.search import CONTROL, Filters
 from sop.terms import CHANNEL_WORDS, STATE_WORDS
 
 STATES = {"open": "Dalam proses", "late": "Terlambat", **{k: v for k, v in STATE_WORDS.items() if k != "open"}}
@@ -39,10 +41,20 @@ def masuk():
             session.clear()  # nothing of a session from before the login survives it
             session.permanent = True
             session["t"] = token
-            target = request.args.get("lanjut") or ""
-            # Only a path on this desk: never an address elsewhere ("//host", "https://…").
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("buku"))
+            return redirect(same_site(request.args.get("lanjut") or ""))
     return render_template("masuk.html", error=error), (401 if error else 200)
+
+
+def same_site(target: str) -> str:
+    """Where to go after logging in: `target` when it is a path on this desk, else the book.
+    Never an address elsewhere: "//host", "https://…", and what a browser reads as such once it
+    drops TAB and line ends from a URL ("/<TAB>/host") or turns a backslash into a slash ("/\\host")."""
+    if (target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isascii() and target.isprintable()):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("buku")
 
 
 def keluar():
@@ -60,7 +72,14 @@ def _filters() -> Filters:
                    step=int(step) if step.isdigit() else None, section=args.get("seksi", "")[:200],
                    channel=args.get("saluran", "") if args.get("saluran", "") in CHANNEL_WORDS else "",
                    month=(int(month[1]), int(month[2])) if month and 1 <= int(month[2]) <= 12 else None,
-                   text=args.get("cari", "")[:200], before=int(before) if before.isdigit() else None)
+                   text=_search_text(args.get("cari", "")), before=int(before) if before.isdigit() else None)
+
+
+def _search_text(raw: str) -> str:
+    """The search box's words, cleaned as other desk text is (direction marks, blanks). Text with a
+    control character is kept as it came: sop.search finds nothing for it (a NUL was a 500)."""
+    raw = raw[:200]
+    return raw if CONTROL.search(raw) else clean_line(raw)
 
 
 def buku():
