@@ -14,12 +14,13 @@ import sqlite3
 
 from sop.accounts import AccountQueries
 from sop.directory import mailbox_of
+from sop.proposals import ProposalQueries
 from sop.schema import MIGRATIONS
 from sop.search import SearchQueries
 from sop.store import Store, iso, parse_iso  # noqa: F401 (iso and parse_iso: used with the book everywhere)
 
 
-class Book(AccountQueries, SearchQueries, Store):
+class Book(AccountQueries, ProposalQueries, SearchQueries, Store):
     """The book's verbs: complaints, history, tasks, delegations, messages, outbox, files,
     letters, personal data. All SQL of the product is here and in sop.store."""
 
@@ -216,27 +217,6 @@ class Book(AccountQueries, SearchQueries, Store):
     def answer_section_request(self, request_id: int, text: str, at: dt.datetime) -> None:
         self._write("section_requests", "UPDATE section_requests SET answered_at = ?, text = ? WHERE id = ?",
                     (iso(at), text, request_id))
-
-    # Proposals: an official's action recorded by staff, waiting for the official's word --------
-    def add_proposal(self, *, complaint_id: int, task_id: int, step: int, role: str, official: str, text: str,
-                     recorded_by: str, token: str, at: dt.datetime) -> int:
-        return self._insert("proposals", dict(complaint_id=complaint_id, task_id=task_id, step=step, role=role,
-                                              official=official, text=text, recorded_by=recorded_by,
-                                              recorded_at=iso(at), token=token))
-
-    def proposal(self, proposal_id: int) -> dict | None:
-        return self._one("SELECT * FROM proposals WHERE id = ?", (proposal_id,))
-
-    def proposal_by_token(self, token: str) -> dict | None:
-        return self._one("SELECT * FROM proposals WHERE token = ?", (token,))
-
-    def proposals(self, complaint_id: int) -> list[dict]:
-        return self._all("SELECT * FROM proposals WHERE complaint_id = ? ORDER BY id", (complaint_id,))
-
-    def decide_proposal(self, proposal_id: int, state: str, by: str, at: dt.datetime) -> bool:
-        """Settle a waiting proposal; False when it was no longer waiting."""
-        return self._write("proposals", "UPDATE proposals SET state = ?, decided_by = ?, decided_at = ? "
-                           "WHERE id = ? AND state = 'menunggu'", (state, by, iso(at), proposal_id)).rowcount == 1
 
     def open_tasks_of_role(self, role: str) -> list[dict]:
         return self._all("SELECT * FROM tasks WHERE done_at IS NULL AND role = ? ORDER BY id", (role,))
