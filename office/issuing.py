@@ -19,7 +19,7 @@ from office.views import complaint_json
 from sop.book import parse_iso
 from sop.engine import SYSTEM
 from sop.files import private_dir
-from sop.terms import DEFAULT_SALUTATION, SALUTATIONS
+from sop.terms import DEFAULT_SALUTATION, LINKED, SALUTATIONS
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +64,9 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
 def signer_approved(office: Office, row: dict) -> bool:
     """Whether the act that issues the letter (the last step done, or the forward) is the
     signer's own: on a step of the signer's role, by their routing mail or their own desk
-    account, never an entry staff made for them."""
-    done = [e for e in office.book.events(row["id"]) if e["kind"] in ("langkah", "dilimpahkan") and e["step"]]
+    account, never an entry staff made for them. A joined complaint's letter follows its main one's."""
+    main = row["id"] if row.get("state") != LINKED or not row.get("linked_to") else row["linked_to"]
+    done = [e for e in office.book.events(main) if e["kind"] in ("langkah", "dilimpahkan") and e["step"]]
     if not done:
         return False
     last = done[-1]
