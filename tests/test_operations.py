@@ -20,10 +20,11 @@ from openpyxl import load_workbook
 
 from jobs.daemon import BookLock, run_forever
 from jobs.demo import Cast, complaint_message, signature_png, write_config
-from office.apply import act_for
-from office.base import Office
+from office.apply import act
+from office.base import Actor, Office
 from office.recording import NewComplaint, record_complaint
 from sop.book import Book
+from sop.engine import Reply
 from templates import TEMPLATES
 from tests.test_cli import pengaduan
 from tests.test_sop_over_mail import start, through
@@ -81,7 +82,8 @@ def generated_year(office: Office, seed: int = 7) -> None:
                 step = task["step"]
                 moment += dt.timedelta(minutes=rng.choice([5, 20, 90, 600, 20000]))
                 text = {2: f"Langkah 2.\nSeksi: {rng.choice(sections)}", 6: "Setuju"}.get(step, f"Langkah {step}.")
-                row, _ = act_for(office, row, task, text, "petugas uji", moment)
+                holder = office.holder(task["role"], moment).email  # each official answers their own step
+                row, _ = act(office, row, Reply(step, holder, text), moment, actor=Actor.of(task, holder))
 
 
 def test_a_year_of_complaints_reported_matches_the_book(env, tmp_path):
