@@ -386,7 +386,8 @@ class Book(AccountQueries, ProposalQueries, SearchQueries, Store):
                     "subject = ?, body = ?, anonymised_at = ? WHERE id = ?",
                     (placeholder, placeholder, placeholder, iso(at), complaint_id))
         self._write("events", "UPDATE events SET text = ? WHERE complaint_id = ? AND kind IN "
-                    "('tambahan', 'langkah', 'catatan', 'lampiran', 'gagal_kirim')", (placeholder, complaint_id))
+                    "('tambahan', 'langkah', 'catatan', 'lampiran', 'gagal_kirim', 'usulan')", (placeholder, complaint_id))
+        self._write("proposals", "UPDATE proposals SET text = ? WHERE complaint_id = ?", (placeholder, complaint_id))
         self._write("messages", "UPDATE messages SET sender = '', subject = ?, raw_path = NULL WHERE complaint_id = ?",
                     (placeholder, complaint_id))
         self._write("attachments", "UPDATE attachments SET filename = ?, path = NULL WHERE complaint_id = ?",

@@ -200,9 +200,17 @@ def test_backups_are_kept_to_the_configured_depth(env):
 def test_retention_anonymises_closed_complaints_and_keeps_the_register(env):
     from office.privacy import PLACEHOLDER, purge_expired
 
+    from office.proposals import propose_action
+    from tests.test_proposals import answer_proposal
+
     number = start(env)
-    through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Putus."),
-            ("sekretaris", 4, "Jawaban untuk Siti Aminah."), ("camat", "4a", "Setuju"), ("jfu", 5, "Disampaikan."))
+    through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"))
+    # The decision taken by phone, recorded by staff, names the complainant; the Camat confirms it.
+    propose_action(env.office, number, "Putus: bantu Siti Aminah.", "Andi", dt.datetime.now(dt.timezone.utc))
+    env.cycle()  # its mail goes out
+    answer_proposal(env, "camat", number, "Benar")
+    through(env, number, ("sekretaris", 4, "Jawaban untuk Siti Aminah."), ("camat", "4a", "Setuju"),
+            ("jfu", 5, "Disampaikan."))
     from office.deadlines import close_silent
 
     assert close_silent(env.office, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30)) == 1  # no PUAS came
@@ -219,6 +227,7 @@ def test_retention_anonymises_closed_complaints_and_keeps_the_register(env):
     assert not any(Path(p).exists() for p in raw)
     texts = " ".join(e["text"] for e in env.office.book.events(row["id"]))
     assert "Siti Aminah" not in texts and env.cast.citizens[0][1] not in texts
+    assert [p["text"] for p in env.office.book.proposals(row["id"])] == [PLACEHOLDER]
     assert env.office.book.letter(row["letter_number"])["number"] == row["letter_number"]  # the register stays
     assert any(a["action"] == "retensi" for a in env.office.book.audit_log())
 
