@@ -199,7 +199,6 @@ def test_backups_are_kept_to_the_configured_depth(env):
 
 def test_retention_anonymises_closed_complaints_and_keeps_the_register(env):
     from office.privacy import PLACEHOLDER, purge_expired
-
     from office.proposals import propose_action
     from tests.test_proposals import answer_proposal
 

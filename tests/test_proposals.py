@@ -156,6 +156,62 @@ def test_the_signers_own_desk_account_approves_the_konsep(env, desk, browser):
     page.close()
 
 
+def test_staff_propose_at_the_desk_and_the_camat_confirms_there_as_himself(env, desk, browser):
+    number = start(env)
+    through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"))
+    assert cli(env, "pengguna", "tambah", "dahlan", "--peran", "pimpinan", "--surel", env.official("camat")[1],
+               input=PASSWORD + "\n").exit_code == 0
+    page = browser.new_page(locale="id-ID")
+    login(page, desk)  # rina, staf
+    page.goto(f"{desk}/pengaduan/{number}")
+    page.get_by_label("Jenis catatan").select_option("tindakan")
+    page.get_by_label("Teks").fill("Perbaikan oleh kelurahan, diputuskan lewat telepon.")
+    page.get_by_role("button", name="Simpan catatan").click()
+    row = page.get_by_role("row", name="Perbaikan oleh kelurahan")
+    assert "Menunggu konfirmasi pejabat" in row.inner_text() and "petugas rina" in row.inner_text()
+    assert row.get_by_role("button", name="Benar").count() == 0  # nobody but the Camat confirms
+    [proposal] = env.office.book.proposals(env.complaint(number)["id"])
+    staff = Client(desk)
+    assert staff.login() == 302
+    token = staff.csrf(f"/pengaduan/{number}")
+    assert staff.post(f"/pengaduan/{number}/usulan/{proposal['id']}",
+                      {"csrf_token": token, "keputusan": "benar"})[0] == 403
+    assert env.complaint(number)["step"] == 3
+    page.close()
+
+    page = browser.new_page(locale="id-ID")
+    login(page, desk, "dahlan")
+    page.goto(f"{desk}/pengaduan/{number}")
+    page.get_by_role("row", name="Perbaikan oleh kelurahan").get_by_role("button", name="Benar").click()
+    page.get_by_text("Catatan disimpan dalam riwayat.").wait_for()
+    assert "Dikonfirmasi pejabat" in page.get_by_role("row", name="Perbaikan oleh kelurahan").inner_text()
+    row = env.complaint(number)
+    assert row["step"] == 4
+    [confirmed] = [e for e in env.office.book.events(row["id"]) if e["kind"] == "usulan_dikonfirmasi"]
+    assert "petugas rina" in confirmed["text"] and "melalui meja layanan" in confirmed["text"]
+    page.close()
+
+
+def test_the_leak_check_knows_proposal_tokens(env):
+    """tests/leaks.py fails a test whose office mails a waiting proposal's token to anyone else."""
+    from letters.mail import Rendered
+    from office.notices import queue
+    from office.proposals import propose_action
+    from sop.clock import utcnow
+    from tests.leaks import token_leaks
+
+    number = start(env)
+    propose_action(env.office, number, "Klarifikasi.", "Andi", utcnow())
+    [proposal] = env.office.book.proposals(env.complaint(number)["id"])
+    assert token_leaks(env.office.book, env.config) == []  # its own mail went to the Sekretaris only
+    with env.office.book.transaction():
+        queue(env.office, None, "uji_bocor", [("Orang Lain", "lain@luar.test")],
+              Rendered(subject="uji", body=f"token {proposal['token']}\n"), utcnow())
+    assert any("proposal" in line for line in token_leaks(env.office.book, env.config))
+    with env.office.book.transaction():
+        env.office.book.conn.execute("DELETE FROM outbox WHERE kind = 'uji_bocor'")
+
+
 def test_a_letter_whose_approval_staff_entered_does_not_claim_the_signers(env):
     """A book from an earlier release may hold an approval a member of staff entered: a letter
     issued on it says it was sealed, never that the signer approved it."""
