@@ -40,12 +40,19 @@ FOOTER_HINT = ("Surat ini bersegel elektronik. Keasliannya dapat diperiksa tanpa
                "kode QR di samping tanda tangan atau dengan perintah \"pengaduan verifikasi\".")
 
 
-# One honest line on each letter: what its seal is, and what it is not.
+# One honest line on each letter: what its seal is, and what it is not. It claims the signer's
+# approval only when the history holds the signer's own (office.issuing.signer_approved).
+APPROVAL_CLAUSE = " setelah disetujui penanda tangan"
 SEALED_NOTE = ("Surat ini disegel secara elektronik oleh {office} (segel elektronik tidak tersertifikasi, "
-               "PP 71/2019 Pasal 60) setelah disetujui penanda tangan; keasliannya dapat diperiksa dengan kunci "
+               "PP 71/2019 Pasal 60)" + APPROVAL_CLAUSE + "; keasliannya dapat diperiksa dengan kunci "
                "publik yang diumumkan kantor. Surat ini tidak ditandatangani dengan sertifikat elektronik BSrE.")
 UNSEALED_NOTE = ("Surat ini dibuat oleh sistem pengaduan dan dibubuhi gambar tanda tangan pejabat; surat ini "
                  "tidak menggunakan sertifikat elektronik BSrE.")
+
+
+def without_approval(note: str) -> str:
+    """The signing note of a letter the signer did not approve themselves: no claim that they did."""
+    return note.replace(APPROVAL_CLAUSE, "")
 
 
 def b64(data: bytes) -> str:

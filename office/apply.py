@@ -10,7 +10,7 @@ import datetime as dt
 from intake.parse import Attachment
 from intake.text import clean_text
 from office.attachments import store_attachments
-from office.base import Actor, Office
+from office.base import Actor, Office, staff_role
 from office.forwarding import forward_complaint
 from office.issuing import issue_letter, issue_notice, record_delivery, write_dossier
 from office.linking import answer_linked, deliver_linked, join_refusal, link
@@ -60,10 +60,15 @@ def act(office: Office, row: dict, event, now: dt.datetime, *, actor: Actor | No
 
 def act_for(office: Office, row: dict, task: dict, text: str, actor: str, now: dt.datetime, *,
             delivery: str | None = None) -> tuple[dict, bool]:
-    """Staff record the task's action on its holder's behalf (outside email).
+    """Staff record their own step's action done outside email (the letter's delivery, step 5).
 
-    Returns the updated row and whether anything was recorded (an empty text is not).
+    Returns the updated row and whether anything was recorded (an empty text is not). Another
+    official's step is never recorded here: it is a proposal until they confirm it
+    (office.proposals), and only the signer approves a konsep.
     """
+    step = office.config.procedure.step(task["step"])
+    if step.approval or (task["role"] != staff_role(office.config) and delivery is None):
+        raise ValueError(f"step {task['step']} is not staff's own; record a proposal (office.proposals)")
     holder = office.holder(task["role"], now)
     outcome = decide(office, row, Reply(task["step"], actor, clean_text(text), delivery=delivery), now)
     if not outcome.acted:

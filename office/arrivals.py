@@ -31,6 +31,7 @@ from office.apply import act
 from office.base import Actor, Office
 from office.forwarding import is_reply_of_body, pass_on_reply
 from office.notices import alert_staff, tell_status, warn_official
+from office.proposals import answer_by_mail
 from office.recording import add_followup, add_official_note, from_email, from_forward, record_bounce, record_complaint
 from office.routing_mail import routing_text
 from office.sections import take_report
@@ -102,12 +103,22 @@ def _find_section_request(office: Office, cls: Classification) -> dict | None:
     return next((r for t in tokens if t and (r := office.book.section_request_by_token(t))), None)
 
 
+def _find_proposal(office: Office, cls: Classification) -> dict | None:
+    tokens = [cls.token] if cls.token else [office.config.identity.task_token(r) for r in cls.refs]
+    return next((p for t in tokens if t and (p := office.book.proposal_by_token(t))), None)
+
+
 def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
     """An official's reply to a routing email: the step's action, when the right person sent it."""
     book = office.book
     cfg = office.config
     task = _find_task(office, cls)
     if task is None:
+        proposal = _find_proposal(office, cls)
+        if proposal is not None:  # `Benar` or `Bukan` to an action staff recorded for the official
+            acted, note = answer_by_mail(office, proposal, msg, now)
+            return Handled("action", proposal["complaint_id"], note) if acted else \
+                _unmatched(msg, proposal["complaint_id"], note)
         request = _find_section_request(office, cls)
         if request is not None:  # a section head's report (`Seksi: …; minta laporan`)
             note = take_report(office, request, msg, read_reply(msg.text, msg.html).text or msg.text, now)

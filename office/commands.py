@@ -1,6 +1,7 @@
 """What staff do at the desk, as the command line (and the coming web desk) calls it: record
-a complaint that came in person, record an official's action taken outside email, dispatch a
-letter, manage delegations, release held complaints, note an SP4N-LAPOR! number.
+a complaint that came in person, dispatch a letter, manage delegations, release held
+complaints, note an SP4N-LAPOR! number. (An official's action taken outside email is a
+proposal that official confirms: office.proposals.)
 
 Each function runs its own transaction, takes `now`, and raises `Refused` with a sentence
 for the person at the desk when the book does not allow what was asked; nothing is changed
@@ -10,7 +11,6 @@ then.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from intake.parse import Attachment
 from intake.text import clean_text
@@ -20,7 +20,7 @@ from office.issuing import write_dossier
 from office.linking import join_refusal, link
 from office.notices import reroute
 from office.recording import NewComplaint, add_addition, record_complaint, release_held
-from sop.directory import Official, mailbox_of
+from sop.directory import mailbox_of
 from sop.engine import Feedback, awaits_delivery
 from sop.terms import ANSWERED, CHANNELS, LINKED, OPEN
 
@@ -51,34 +51,6 @@ def record_desk_complaint(office: Office, *, channel: str, name: str, subject: s
             channel=channel, name=name, email=email.lower() if email else None, phone=phone, address=address,
             subject=subject, body=body.strip(), attachments=files, recorded_by=f"petugas {officer}",
             note=f"Dicatat oleh petugas {officer} (saluran: {channel})."), now)
-
-
-@dataclass(frozen=True)
-class Recorded:
-    row: dict
-    step: int
-    holder: Official
-
-
-def record_action(office: Office, number: str, text: str, officer: str, now: dt.datetime) -> Recorded:
-    """An official's action taken outside email (a decision in a meeting), recorded by staff in
-    the holder's name, with the same keywords and effects as a reply by email."""
-    with office.book.transaction():
-        row = _complaint(office, number)
-        task = office.book.current_task(row["id"])
-        if row["state"] != OPEN or task is None:
-            raise Refused(f"Pengaduan {number} tidak sedang menunggu tindakan pejabat.")
-        holder = office.holder(task["role"], now)
-        row, acted = act_for(office, row, task, text, f"petugas {officer} atas nama {holder.title} {holder.name}",
-                             now)
-        if not acted:
-            step = office.config.procedure.step(task["step"])
-            raise Refused("Langkah persetujuan memerlukan baris \"Setuju\" atau \"Perbaiki: <catatan>\"; tidak ada "
-                          "yang dicatat." if step.approval else "Teks tindakan kosong; tidak ada yang dicatat.")
-        office.book.add_event(row["id"], now, task["step"], f"petugas {officer}", "dicatat_petugas",
-                              f"Tindakan langkah {task['step']} dicatat oleh petugas {officer} atas nama "
-                              f"{holder.title} {holder.name}, di luar surel.")
-    return Recorded(row, task["step"], holder)
 
 
 def join(office: Office, main: str, repeat: str, officer: str, now: dt.datetime) -> dict:

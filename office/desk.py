@@ -57,19 +57,26 @@ def may(role: str, page: str) -> bool:
 
 
 # Accounts -------------------------------------------------------------------------------------
-def add_user(office: Office, name: str, role: str, password: str, now: dt.datetime) -> None:
+def add_user(office: Office, name: str, role: str, password: str, now: dt.datetime, email: str | None = None) -> None:
+    """`email`: the official's own address, for a pimpinan account that is that official (who then
+    confirms proposals and acts on their own steps at the desk)."""
     name = name.strip().lower()
     if not NAME.fullmatch(name):
         raise Refused("Nama pengguna 2–32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung, "
                       "diawali huruf.")
     if role not in ROLES:
         raise Refused(f"Peran '{role}' tidak dikenal; pilihan: {', '.join(ROLES)}.")
+    email = email.strip().lower() if email else None
+    if email and role != "pimpinan":
+        raise Refused("Alamat surel pejabat hanya untuk akun berperan pimpinan.")
+    if email and not (office.may_see_identity(email) or any(d["email"] == email for d in office.book.delegations())):
+        raise Refused(f"Alamat {email} bukan alamat pejabat mana pun dalam konfigurasi atau delegasi yang berlaku.")
     _check_password(password)
     with office.book.transaction():
         if office.book.desk_user(name):
             raise Refused(f"Pengguna {name} sudah ada.")
-        office.book.add_desk_user(name, role, _hasher.hash(password), now)
-        office.book.audit(now, "meja", "pengguna-tambah", name, role)
+        office.book.add_desk_user(name, role, _hasher.hash(password), now, email)
+        office.book.audit(now, "meja", "pengguna-tambah", name, f"{role} {email}" if email else role)
 
 
 def remove_user(office: Office, name: str, now: dt.datetime, by: str = "meja") -> None:
@@ -130,7 +137,7 @@ def log_in(office: Office, name: str, password: str, address: str, now: dt.datet
 
 
 def session_user(office: Office, token: str | None, now: dt.datetime) -> dict | None:
-    """The account of a live session ({name, role}), or None."""
+    """The account of a live session ({name, role, email}), or None."""
     if not token:
         return None
     found = office.book.desk_session(_token_hash(token))
@@ -144,7 +151,7 @@ def session_user(office: Office, token: str | None, now: dt.datetime) -> dict | 
     if now - seen > dt.timedelta(minutes=1):
         with office.book.transaction():
             office.book.touch_desk_session(found["token_hash"], now)
-    return {"name": found["name"], "role": found["role"]}
+    return {"name": found["name"], "role": found["role"], "email": found["email"]}
 
 
 def log_out(office: Office, token: str | None, now: dt.datetime) -> None:

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from letters.pdf import libreoffice, sign_pades, to_pdf, to_pdfs
 from letters.render import LetterData, RenderedLetter, Signer, render_letter
-from letters.seal import seal
+from letters.seal import seal, without_approval
 from office.base import Office, due_of, safe_name
 from office.disposition import disposition_sheet
 from office.views import complaint_json
 from sop.book import parse_iso
 from sop.engine import SYSTEM
 from sop.files import private_dir
-from sop.terms import DEFAULT_SALUTATION, SALUTATIONS
+from sop.terms import DEFAULT_SALUTATION, LINKED, SALUTATIONS
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,9 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
     book.void_letters_of(row["id"])
     number = cfg.letter_number(local_now.year, book.next_serial("surat-keluar", local_now.year))
     signer = signer_of(office, now)
-    data = letter_data(office, row, answer, number, local_now.date())
+    note = office.config.letters.signing_note
+    data = letter_data(office, row, answer, number, local_now.date(),
+                       signing_note=note if signer_approved(office, row) else without_approval(note))
     kind = "jawaban"
     if forward_to:  # a surat pelimpahan: to the competent body, the complainant in copy
         kind = "pelimpahan"
@@ -57,6 +59,19 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
         text += f" Surat sebelumnya ({', '.join(n for _, n in voided)}) dinyatakan batal."
     book.add_event(row["id"], now, None, SYSTEM, "surat", text)
     return book.complaint_by_id(row["id"])
+
+
+def signer_approved(office: Office, row: dict) -> bool:
+    """Whether the act that issues the letter (the last step done, or the forward) is the
+    signer's own: on a step of the signer's role, by their routing mail or their own desk
+    account, never an entry staff made for them. A joined complaint's letter follows its main one's."""
+    main = row["id"] if row.get("state") != LINKED or not row.get("linked_to") else row["linked_to"]
+    done = [e for e in office.book.events(main) if e["kind"] in ("langkah", "dilimpahkan") and e["step"]]
+    if not done:
+        return False
+    last = done[-1]
+    return (office.config.procedure.step(last["step"]).role == office.config.letters.signer_role
+            and not last["actor"].startswith(("petugas ", "administrator ")))
 
 
 def file_letter(office: Office, row: dict, data: LetterData, signer: Signer, kind: str, now: dt.datetime,

@@ -28,12 +28,13 @@ class AccountQueries:
         return self._one("SELECT * FROM desk_users WHERE id = ?", (user_id,))
 
     def desk_users(self) -> list[dict]:
-        return self._all("SELECT id, name, role, created_at, password_changed_at FROM desk_users ORDER BY name")
+        return self._all("SELECT id, name, role, email, created_at, password_changed_at FROM desk_users ORDER BY name")
 
-    def add_desk_user(self, name: str, role: str, password_hash: str, now: dt.datetime) -> int:
+    def add_desk_user(self, name: str, role: str, password_hash: str, now: dt.datetime, email: str | None = None) -> int:
+        """`email`: the official this account is (a pimpinan who acts at the desk as themselves)."""
         return self.conn.execute(
-            "INSERT INTO desk_users (name, role, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?)",
-            (name, role, password_hash, iso(now), iso(now))).lastrowid or 0
+            "INSERT INTO desk_users (name, role, password_hash, created_at, password_changed_at, email) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (name, role, password_hash, iso(now), iso(now), email)).lastrowid or 0
 
     def set_desk_password(self, user_id: int, password_hash: str, now: dt.datetime) -> None:
         """A new password ends every session of the account (a stolen cookie with it)."""
@@ -51,7 +52,7 @@ class AccountQueries:
                           "VALUES (?, ?, ?, ?, ?)", (token_hash, user_id, iso(now), iso(now), address))
 
     def desk_session(self, token_hash: str) -> dict | None:
-        return self._one("SELECT s.*, u.name, u.role FROM desk_sessions s JOIN desk_users u ON u.id = s.user_id "
+        return self._one("SELECT s.*, u.name, u.role, u.email FROM desk_sessions s JOIN desk_users u ON u.id = s.user_id "
                          "WHERE s.token_hash = ?", (token_hash,))
 
     def touch_desk_session(self, token_hash: str, now: dt.datetime) -> None:

@@ -14,12 +14,13 @@ import sqlite3
 
 from sop.accounts import AccountQueries
 from sop.directory import mailbox_of
+from sop.proposals import ProposalQueries
 from sop.schema import MIGRATIONS
 from sop.search import SearchQueries
 from sop.store import Store, iso, parse_iso  # noqa: F401 (iso and parse_iso: used with the book everywhere)
 
 
-class Book(AccountQueries, SearchQueries, Store):
+class Book(AccountQueries, ProposalQueries, SearchQueries, Store):
     """The book's verbs: complaints, history, tasks, delegations, messages, outbox, files,
     letters, personal data. All SQL of the product is here and in sop.store."""
 
@@ -385,7 +386,8 @@ class Book(AccountQueries, SearchQueries, Store):
                     "subject = ?, body = ?, anonymised_at = ? WHERE id = ?",
                     (placeholder, placeholder, placeholder, iso(at), complaint_id))
         self._write("events", "UPDATE events SET text = ? WHERE complaint_id = ? AND kind IN "
-                    "('tambahan', 'langkah', 'catatan', 'lampiran', 'gagal_kirim')", (placeholder, complaint_id))
+                    "('tambahan', 'langkah', 'catatan', 'lampiran', 'gagal_kirim', 'usulan')", (placeholder, complaint_id))
+        self._write("proposals", "UPDATE proposals SET text = ? WHERE complaint_id = ?", (placeholder, complaint_id))
         self._write("messages", "UPDATE messages SET sender = '', subject = ?, raw_path = NULL WHERE complaint_id = ?",
                     (placeholder, complaint_id))
         self._write("attachments", "UPDATE attachments SET filename = ?, path = NULL WHERE complaint_id = ?",

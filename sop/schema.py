@@ -309,4 +309,27 @@ MIGRATIONS = (
     # 13: full-text search of the book for the desk (number, name, subject, text), kept in step
     # with the complaints by triggers (sop.search: sqlite-utils' FTS5 helper).
     "search",
+    # 14: proposals: an official's action that staff record on their behalf waits, with a token of
+    # its own (never a task token), for that official's `Benar` (office.proposals); and a desk
+    # account's own address, so that an official logged in at the desk is that official.
+    """
+    CREATE TABLE proposals (
+        id INTEGER PRIMARY KEY,
+        complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+        task_id INTEGER NOT NULL REFERENCES tasks(id),
+        step INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        official TEXT NOT NULL,
+        text TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        token TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL DEFAULT 'menunggu'
+            CHECK (state IN ('menunggu', 'dikonfirmasi', 'ditolak', 'dibatalkan')),
+        decided_at TEXT,
+        decided_by TEXT
+    );
+    CREATE INDEX proposals_complaint ON proposals(complaint_id, id);
+    ALTER TABLE desk_users ADD COLUMN email TEXT;
+    """,
 )

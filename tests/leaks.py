@@ -1,5 +1,6 @@
 """The token rule, checked over everything an office has queued: a live task token (in any
-header or body) reaches only the holders of its task (its official, an alias, a delegate)."""
+header or body) reaches only the holders of its task (its official, an alias, a delegate); a
+waiting proposal's token only the official it was recorded for."""
 
 from __future__ import annotations
 
@@ -32,4 +33,25 @@ def token_leaks(book: Book, config) -> list[str]:
             if strangers:
                 found.append(f"{mail['kind']} ({mail['subject']}) carried the live token of step "
                              f"{task['step']} to {sorted(strangers)}")
+        found.extend(_proposal_leaks(book, config, mail, raw, to, delegates))
+    return found
+
+
+def _proposal_leaks(book: Book, config, mail: dict, raw: bytes, to: set[str], delegates: dict) -> list[str]:
+    """A waiting proposal's token (its `Benar` acts in an official's name) only to that
+    official: the role's holder, an alias, a delegate."""
+    found = []
+    for proposal in book._all("SELECT * FROM proposals"):
+        if proposal["token"].encode() not in raw:
+            continue
+        live = proposal["recorded_at"] <= mail["created_at"] and (
+            proposal["decided_at"] is None or proposal["decided_at"] > mail["created_at"])
+        if not live:
+            continue
+        official = config.directory.official(proposal["role"])
+        allowed = {proposal["official"], official.email, *official.aliases, *delegates.get(proposal["role"], ())}
+        strangers = to - allowed
+        if strangers:
+            found.append(f"{mail['kind']} ({mail['subject']}) carried the live token of proposal "
+                         f"{proposal['id']} to {sorted(strangers)}")
     return found

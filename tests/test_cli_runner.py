@@ -67,15 +67,19 @@ def test_usage_mistakes_exit_two(office_config):
     assert bad_way.exit_code == 2
 
 
-def test_an_action_recorded_at_the_desk_moves_the_step(office_config):
+def test_an_action_recorded_at_the_desk_waits_for_the_officials_confirmation(office_config):
     number = json.loads(run(office_config, "book", "--json").output)[0]["number"]
+    before = json.loads(run(office_config, "show", number, "--json").output)
     result = run(office_config, "langkah", number, "--teks", "Klarifikasi di kantor.\nSeksi: Pemerintahan",
                  "--petugas", "Andi")
     assert result.exit_code == 0, result.output
-    assert "Langkah 2" in result.output and "langkah 3" in result.output
+    assert "Usulan 1: tindakan langkah 2" in result.output and "Benar" in result.output
     doc = json.loads(run(office_config, "show", number, "--json").output)
-    assert doc["step"] == 3 and doc["section"] == "Seksi Pemerintahan"
-    assert any(e["kind"] == "dicatat_petugas" and "Andi" in e["text"] for e in doc["events"])
+    # Nothing moved: the step, its holder and its due time are as they were.
+    assert doc["step"] == 2 and doc["section"] is None and doc["waiting_for"] == before["waiting_for"]
+    assert any(e["kind"] == "usulan" and "petugas Andi" in e["text"] for e in doc["events"])
+    listed = run(office_config, "langkah", number)
+    assert listed.exit_code == 0 and "menunggu konfirmasi pejabat" in listed.output
 
 
 def test_nothing_held_says_so(office_config):
@@ -209,7 +213,8 @@ def test_show_says_who_holds_the_complaint_and_until_when(office_config):
     assert waiting["role"] == "sekretaris" and waiting["step"] == 2 and waiting["email"]
     assert waiting["due_at"] == doc["due_at"] and waiting["since"].endswith("+08:00")
     run(office_config, "langkah", number, "--teks", "Klarifikasi.\nSeksi: Pemerintahan")
-    assert json.loads(run(office_config, "lihat", number, "--json").output)["waiting_for"]["role"] == "camat"
+    # Staff's entry is a proposal: the Sekretaris still holds the step, until the same time.
+    assert json.loads(run(office_config, "lihat", number, "--json").output)["waiting_for"] == waiting
 
 
 def test_a_restore_asks_first_and_changes_nothing_when_told_no(office_config, tmp_path):

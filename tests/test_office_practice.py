@@ -425,6 +425,7 @@ def test_a_repeat_about_the_same_place_is_flagged_joined_and_answered_with_the_f
         assert row["state"] == "answered" and row["letter_number"], number
         assert name in letter_text(Path(row["letter_path"])) and "Lampu diperbaiki besok." in letter_text(
             Path(row["letter_path"]))
+        assert "setelah disetujui penanda tangan" in letter_text(Path(row["letter_path"]))  # the main one's approval
         [answer] = [m for m in env.inbox(address) if "Jawaban atas Pengaduan" in m.subject]
         assert [a for a in answer.attachments if a.filename.endswith(".pdf")]
     assert env.complaint(first)["letter_number"] != env.complaint(second)["letter_number"]

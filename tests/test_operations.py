@@ -20,10 +20,11 @@ from openpyxl import load_workbook
 
 from jobs.daemon import BookLock, run_forever
 from jobs.demo import Cast, complaint_message, signature_png, write_config
-from office.apply import act_for
-from office.base import Office
+from office.apply import act
+from office.base import Actor, Office
 from office.recording import NewComplaint, record_complaint
 from sop.book import Book
+from sop.engine import Reply
 from templates import TEMPLATES
 from tests.test_cli import pengaduan
 from tests.test_sop_over_mail import start, through
@@ -81,7 +82,8 @@ def generated_year(office: Office, seed: int = 7) -> None:
                 step = task["step"]
                 moment += dt.timedelta(minutes=rng.choice([5, 20, 90, 600, 20000]))
                 text = {2: f"Langkah 2.\nSeksi: {rng.choice(sections)}", 6: "Setuju"}.get(step, f"Langkah {step}.")
-                row, _ = act_for(office, row, task, text, "petugas uji", moment)
+                holder = office.holder(task["role"], moment).email  # each official answers their own step
+                row, _ = act(office, row, Reply(step, holder, text), moment, actor=Actor.of(task, holder))
 
 
 def test_a_year_of_complaints_reported_matches_the_book(env, tmp_path):
@@ -197,10 +199,17 @@ def test_backups_are_kept_to_the_configured_depth(env):
 
 def test_retention_anonymises_closed_complaints_and_keeps_the_register(env):
     from office.privacy import PLACEHOLDER, purge_expired
+    from office.proposals import propose_action
+    from tests.test_proposals import answer_proposal
 
     number = start(env)
-    through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Putus."),
-            ("sekretaris", 4, "Jawaban untuk Siti Aminah."), ("camat", "4a", "Setuju"), ("jfu", 5, "Disampaikan."))
+    through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"))
+    # The decision taken by phone, recorded by staff, names the complainant; the Camat confirms it.
+    propose_action(env.office, number, "Putus: bantu Siti Aminah.", "Andi", dt.datetime.now(dt.timezone.utc))
+    env.cycle()  # its mail goes out
+    answer_proposal(env, "camat", number, "Benar")
+    through(env, number, ("sekretaris", 4, "Jawaban untuk Siti Aminah."), ("camat", "4a", "Setuju"),
+            ("jfu", 5, "Disampaikan."))
     from office.deadlines import close_silent
 
     assert close_silent(env.office, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30)) == 1  # no PUAS came
@@ -217,6 +226,7 @@ def test_retention_anonymises_closed_complaints_and_keeps_the_register(env):
     assert not any(Path(p).exists() for p in raw)
     texts = " ".join(e["text"] for e in env.office.book.events(row["id"]))
     assert "Siti Aminah" not in texts and env.cast.citizens[0][1] not in texts
+    assert [p["text"] for p in env.office.book.proposals(row["id"])] == [PLACEHOLDER]
     assert env.office.book.letter(row["letter_number"])["number"] == row["letter_number"]  # the register stays
     assert any(a["action"] == "retensi" for a in env.office.book.audit_log())
 

@@ -107,20 +107,25 @@ def test_confidential_complaint_hides_the_complainant_from_the_section(sop_env):
     assert env.complaint(number)["confidential"] == 1
 
 
-def test_staff_record_a_decision_taken_in_a_meeting(sop_env):
+def test_staff_record_a_decision_taken_in_a_meeting_and_the_official_confirms_it(sop_env):
+    from tests.test_proposals import answer_proposal
+
     env = sop_env
     number = start(env)
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"))
     result = pengaduan("--config", str(env.config_path), "langkah", number, "--teks",
                        "Diputuskan dalam rapat: perbaikan oleh kelurahan.", "--petugas", "Andi")
     assert result.returncode == 0, result.stderr
+    assert env.complaint(number)["step"] == 3  # a proposal until the official's own word
+    answer_proposal(env, env.head, number, "Benar")
     row = env.complaint(number)
     assert row["step"] == 4
     events = env.office.book.events(row["id"])
     decision = [e for e in events if e["step"] == 3 and e["kind"] == "langkah"][0]
     assert decision["text"] == "Diputuskan dalam rapat: perbaikan oleh kelurahan."
-    assert decision["actor"].startswith(f"petugas Andi atas nama {env.config.directory.official(env.head).title}")
-    assert any(e["kind"] == "dicatat_petugas" for e in events)
+    assert decision["actor"] == env.official(env.head)[1]
+    [confirmed] = [e for e in events if e["kind"] == "usulan_dikonfirmasi"]
+    assert "petugas Andi" in confirmed["text"] and env.official(env.head)[0] in confirmed["text"]
     assert any("Tercatat: langkah 3" in s for s in subjects(env, env.official(env.head)[1]))
 
 

@@ -61,7 +61,7 @@ def pengguna(ctx) -> None:
     if not users:
         click.echo("Belum ada pengguna meja layanan.")
     for u in users:
-        click.echo(f"{u['name']:<24} {u['role']:<9} dibuat {u['created_at'][:10]}")
+        click.echo(f"{u['name']:<24} {u['role']:<9} dibuat {u['created_at'][:10]}" + (f"  {u['email']}" if u["email"] else ""))
 
 
 @pengguna.command("tambah", help="Buat akun; kata sandi diketik tanpa tampil, atau dibaca dari masukan standar.",
@@ -69,15 +69,18 @@ def pengguna(ctx) -> None:
 @click.argument("name", metavar="NAMA")
 @click.option("--peran", type=click.Choice(["staf", "pimpinan", "admin"]), required=True,
               help="staf: buku, catat, surat keluar; pimpinan: buku, laporan, delegasi; admin: semuanya.")
+@click.option("--surel", default=None,
+              help="Alamat surel pejabat pemilik akun (hanya peran pimpinan): akun ini bertindak sebagai pejabat itu "
+                   "sendiri, misalnya menyetujui konsep atau mengonfirmasi usulan tindakan.")
 @click.pass_context
-def pengguna_tambah(ctx, name: str, peran: str) -> None:
+def pengguna_tambah(ctx, name: str, peran: str, surel: str | None) -> None:
     from office.desk import add_user
     from sop.clock import utcnow
 
     office = open_office(ctx)
     with refusals():
-        add_user(office, name, peran, _password(confirm=True), utcnow())
-    click.echo(f"Pengguna {name.strip().lower()} ({peran}) dibuat.")
+        add_user(office, name, peran, _password(confirm=True), utcnow(), email=surel)
+    click.echo(f"Pengguna {name.strip().lower()} ({peran}) dibuat." + (f" Akun ini adalah pejabat {surel}." if surel else ""))
 
 
 @pengguna.command("hapus", help="Hapus akun; sesi yang masih terbuka ikut berakhir.")

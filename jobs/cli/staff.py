@@ -61,24 +61,57 @@ def catat(ctx, saluran, nama, surel, telepon, alamat, pokok, isi, isi_berkas, la
     send_now(office, now)
 
 
-@click.command(cls=Command, help="Catat tindakan pejabat yang dilakukan di luar surel (misalnya keputusan dalam rapat).")
-@click.argument("number", metavar="NOMOR")
-@click.option("--teks", required=True, help="Isi tindakan, seperti balasan pejabat (kata kunci boleh dipakai).")
+@click.command(cls=Command, help="Catat usulan tindakan pejabat yang dilakukan di luar surel (misalnya keputusan dalam "
+                                 "rapat): berlaku setelah pejabat itu sendiri mengonfirmasinya. Tanpa --teks, tampilkan "
+                                 "usulan pengaduan NOMOR; dengan --batal ID, batalkan usulan.",
+               short_help="Catat usulan tindakan pejabat, tampilkan, atau batalkan usulan.")
+@click.argument("number", metavar="[NOMOR]", required=False)
+@click.option("--teks", default=None, help="Isi tindakan, seperti balasan pejabat (kata kunci boleh dipakai).")
 @click.option("--petugas", default=None, help="Nama petugas yang mencatat (bawaan: pengguna sistem).")
+@click.option("--batal", "cancel_id", type=int, default=None, metavar="ID",
+              help="Batalkan usulan nomor ID yang masih menunggu konfirmasi (administrator).")
 @click.pass_context
-def langkah(ctx, number: str, teks: str, petugas: str | None) -> None:
+def langkah(ctx, number: str | None, teks: str | None, petugas: str | None, cancel_id: int | None) -> None:
     import getpass
 
-    from office.commands import record_action
+    from office import proposals
     from sop.clock import utcnow
 
+    if cancel_id is not None and (number or teks):
+        raise click.UsageError("--batal ID dipakai tanpa NOMOR dan tanpa --teks.")
+    if cancel_id is None and not number:
+        raise click.UsageError("Sebutkan NOMOR pengaduan, atau --batal ID.")
     office = open_office(ctx)
     now = utcnow()
     with refusals():
-        done = record_action(office, number, teks, petugas or getpass.getuser(), now)
-    click.echo(f"Langkah {done.step} pengaduan {number} dicatat atas nama {done.holder.title} {done.holder.name}.")
-    click.echo(f"Status sekarang: {done.row['state']}, langkah {done.row['step'] or '-'}.")
+        if cancel_id is not None:
+            proposals.cancel(office, cancel_id, petugas or getpass.getuser(), now)
+            click.echo(f"Usulan {cancel_id} dibatalkan; tidak ada perubahan pada langkah pengaduan.")
+            return
+        if teks is None:
+            _list_proposals(office, number)
+            return
+        done = proposals.propose_action(office, number, teks, petugas or getpass.getuser(), now)
+    click.echo(f"Usulan {done.id}: tindakan langkah {done.step} pengaduan {number} dicatat atas nama {done.holder.title} "
+               f"{done.holder.name} dan dikirim kepadanya untuk dikonfirmasi.")
+    click.echo("Tindakan berlaku setelah pejabat membalas \"Benar\" atau mengonfirmasinya di meja layanan; sampai "
+               "itu, langkah dan batas waktunya tidak berubah.")
     send_now(office, now)
+
+
+def _list_proposals(office, number: str) -> None:
+    from office.commands import Refused
+    from office.proposals import STATE_WORDS, listed
+
+    row = office.book.complaint(number)
+    if row is None:
+        raise Refused(f"Pengaduan {number} tidak ada dalam buku.")
+    found = listed(office, row)
+    if not found:
+        click.echo(f"Tidak ada usulan tindakan untuk {number}.")
+    for p, state in found:
+        click.echo(f"{p['id']:>4}  langkah {office.config.procedure.label(p['step'])}  {STATE_WORDS[state]}  "
+                   f"{p['recorded_by']}: {p['text'][:60]}")
 
 
 @click.command(cls=Command, help="Catat keterangan tambahan dari pengadu (misalnya yang disampaikan lewat telepon).")

@@ -15,12 +15,12 @@ from office.commands import (
     DELIVERY_WAYS,
     Refused,
     dispatch_letter,
-    record_action,
     record_addition,
     record_desk_complaint,
     record_feedback,
 )
 from office.desk import file_delivery_proof, may
+from office.proposals import NotHolder, act_at_desk, answer_at_desk, desk_view, propose_action
 from sop.terms import CHANNEL_WORDS
 
 log = logging.getLogger("pengaduan.meja")
@@ -33,6 +33,12 @@ def register(app) -> None:
     app.add_url_rule("/pengaduan/<path:number>/catatan", "catatan", catatan, methods=["POST"])
     app.add_url_rule("/surat-keluar", "surat_keluar", surat_keluar)
     app.add_url_rule("/surat-keluar/<int:letter_id>/terkirim", "terkirim", terkirim, methods=["POST"])
+    app.add_url_rule("/pengaduan/<path:number>/usulan/<int:proposal_id>", "usulan", usulan, methods=["POST"])
+    app.add_url_rule("/pengaduan/<path:number>/tindakan", "tindakan", tindakan, methods=["POST"])
+
+    @app.context_processor
+    def proposals():  # the complaint page's proposals, and what the logged-in official may do
+        return {"official_desk": lambda d: desk_view(office(), d["id"], g.user, g.now)}
 
 
 def _send_queued() -> None:
@@ -86,8 +92,9 @@ def catat():
     return render_template("catat.html", channels=channels, form=form, error=error), (400 if error else 200)
 
 
-# What staff record on a complaint for someone outside email (`tambahan`, `tanggapan`, `langkah`).
-RECORDS = {"tambahan": record_addition, "tanggapan": record_feedback, "tindakan": record_action}
+# What staff record on a complaint for someone outside email (`tambahan`, `tanggapan`); an
+# official's action (`tindakan`) is only a proposal until that official confirms it.
+RECORDS = {"tambahan": record_addition, "tanggapan": record_feedback, "tindakan": propose_action}
 
 
 def catatan(number: str):
@@ -98,6 +105,41 @@ def catatan(number: str):
         abort(400)
     try:
         record(office(), number, request.form.get("teks", ""), g.user["name"], g.now)
+    except Refused as exc:
+        return redirect(url_for("pengaduan", number=number, galat=str(exc)))
+    _send_queued()
+    return redirect(url_for("pengaduan", number=number, dicatat="1"))
+
+
+def _official() -> None:
+    """Only an account that is an official (pimpinan with the official's address) acts as one."""
+    if g.user["role"] != "pimpinan" or not g.user.get("email"):
+        abort(403)
+
+
+def usulan(number: str, proposal_id: int):
+    """The official's own `Benar` or `Bukan` on a proposal recorded for them."""
+    _official()
+    decision = request.form.get("keputusan", "")
+    if decision not in ("benar", "bukan"):
+        abort(400)
+    try:
+        answer_at_desk(office(), number, proposal_id, decision == "benar", g.user, g.now)
+    except NotHolder:
+        abort(403)
+    except Refused as exc:
+        return redirect(url_for("pengaduan", number=number, galat=str(exc)))
+    _send_queued()
+    return redirect(url_for("pengaduan", number=number, dicatat="1"))
+
+
+def tindakan(number: str):
+    """The official's own action on the step they hold (at the approval step: Setuju or Perbaiki)."""
+    _official()
+    try:
+        act_at_desk(office(), number, request.form.get("teks", ""), g.user, g.now)
+    except NotHolder:
+        abort(403)
     except Refused as exc:
         return redirect(url_for("pengaduan", number=number, galat=str(exc)))
     _send_queued()
