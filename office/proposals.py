@@ -22,6 +22,7 @@ from letters.mail import render_mail
 from office.apply import apply, decide
 from office.base import Actor, Office, new_token, recipient
 from office.commands import Refused
+from office.mail_view import redact_identity
 from office.notices import base_context, queue, warn_official
 from sop.book import parse_iso
 from sop.directory import Official
@@ -242,9 +243,16 @@ def desk_view(office: Office, complaint_id: int, user: dict, now: dt.datetime) -
     tz = office.config.clock.tz
     row = office.book.complaint_by_id(complaint_id)
     task = office.book.current_task(complaint_id) if row["state"] == OPEN else None
+    # A confidential complaint's proposals pass through the page's redaction for a role without
+    # identity: staff type what the official said, which can name the complainant.
+    hide = bool(row["confidential"]) and user["role"] not in office.config.web.identity_roles
+
+    def text_of(text: str) -> str:
+        return redact_identity(text, row) if hide else text
+
     shown = []
     for p, state in listed(office, row):
-        shown.append({"id": p["id"], "step": office.config.procedure.label(p["step"]), "text": p["text"],
+        shown.append({"id": p["id"], "step": office.config.procedure.label(p["step"]), "text": text_of(p["text"]),
                       "title": office.config.directory.official(p["role"]).title, "recorded_by": p["recorded_by"],
                       "recorded_at": f"{parse_iso(p['recorded_at']).astimezone(tz):%Y-%m-%d %H:%M}",
                       "state": STATE_WORDS[state], "decided_by": p["decided_by"] or "",
@@ -253,5 +261,5 @@ def desk_view(office: Office, complaint_id: int, user: dict, now: dt.datetime) -
     if task is not None and holds(office, user, task["role"], now):
         step = office.config.procedure.step(task["step"])
         acting = {"step": step.shown, "approval": step.approval, "activity": step.activity,
-                  "konsep": row["draft"] if step.approval else ""}
+                  "konsep": text_of(row["draft"] or "") if step.approval else ""}
     return {"proposals": shown, "acting": acting}

@@ -302,3 +302,40 @@ def test_a_search_without_identity_reads_past_the_left_out_hits_to_fill_its_page
     assert len(found("jalan rusak")) == 51 and found("jalan rusak", 200)[-1] == "PGD/2026/0001"
     monkeypatch.setattr(search, "LEFT_OUT", 40)  # a word naming very many: the search stops reading
     assert found("sulastri") == []
+
+
+def test_the_surat_keluar_page_hides_a_confidential_complainant_from_a_role_without_identity(env, desk):
+    number = confidential_complaint(env)
+    answered(env, number)
+    assert any(entry["complaint_id"] == env.complaint(number)["id"]
+               for entry in env.office.book.letters_awaiting_dispatch())
+    staf = Client(desk)
+    assert staf.login("rina") == 302
+    status, _, page = staf.get("/surat-keluar")
+    assert status == 200 and number in page
+    for secret in ("Sulastri", "Wibowo", "sulastri.wibowo"):
+        assert secret.lower() not in page.lower(), secret
+    assert "pengadu dirahasiakan" in page
+
+    pimpinan = Client(desk)
+    assert pimpinan.login("camat") == 302
+    assert "sulastri.wibowo" in pimpinan.get("/surat-keluar")[2]
+
+
+def test_a_proposal_on_a_confidential_complaint_is_shown_redacted_to_a_role_without_identity(env, desk):
+    number = confidential_complaint(env)
+    staf = Client(desk)
+    assert staf.login("rina") == 302
+    token = staf.csrf(f"/pengaduan/{number}")
+    status, _, _ = staf.post(f"/pengaduan/{number}/catatan", {"csrf_token": token, "jenis": "tindakan",
+                                                             "teks": f"Panggil {NAME} ({PHONE}) untuk klarifikasi."})
+    assert status == 302
+    assert env.office.book.proposals(env.complaint(number)["id"])  # recorded as a proposal
+    page = staf.get(f"/pengaduan/{number}")[2]
+    assert "untuk klarifikasi" in page
+    for secret in ("Sulastri", "Wibowo", PHONE):
+        assert secret.lower() not in page.lower(), secret
+
+    pimpinan = Client(desk)
+    assert pimpinan.login("camat") == 302
+    assert f"Panggil {NAME}" in pimpinan.get(f"/pengaduan/{number}")[2]

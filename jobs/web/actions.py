@@ -19,7 +19,7 @@ from office.commands import (
     record_desk_complaint,
     record_feedback,
 )
-from office.desk import file_delivery_proof, may
+from office.desk import file_delivery_proof, may, sees_identity
 from office.proposals import NotHolder, act_at_desk, answer_at_desk, desk_view, propose_action
 from sop.terms import CHANNEL_WORDS
 
@@ -169,9 +169,13 @@ def surat_keluar():
         abort(403)
     desk = office()
     rows = []
+    identity = sees_identity(desk, g.user["role"])
     for letter in desk.book.letters_awaiting_dispatch():
         complaint = desk.book.complaint_by_id(letter["complaint_id"])
-        rows.append({"letter": letter, "complaint": complaint})
+        # A confidential complainant's name and addresses only for [web] identity_roles, as on
+        # the complaint's page; the letter itself is refused to the others (pages.surat_berkas).
+        hidden = bool(complaint["confidential"]) and not identity
+        rows.append({"letter": letter, "complaint": complaint, "hidden": hidden})
     return render_template("surat.html", rows=rows, ways=DELIVERY_WAYS, done=request.args.get("dicatat", ""),
                            error=request.args.get("galat", ""))
 
