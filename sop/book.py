@@ -18,9 +18,10 @@ from sop.proposals import ProposalQueries
 from sop.schema import MIGRATIONS
 from sop.search import SearchQueries
 from sop.store import Store, iso, parse_iso  # noqa: F401 (iso and parse_iso: used with the book everywhere)
+from sop.tokens import TokenQueries
 
 
-class Book(AccountQueries, ProposalQueries, SearchQueries, Store):
+class Book(AccountQueries, ProposalQueries, SearchQueries, TokenQueries, Store):
     """The book's verbs: complaints, history, tasks, delegations, messages, outbox, files,
     letters, personal data. All SQL of the product is here and in sop.store."""
 
@@ -282,12 +283,20 @@ class Book(AccountQueries, ProposalQueries, SearchQueries, Store):
 
     # Outbox ---------------------------------------------------------------------------------
     def enqueue(self, *, message_id: str, complaint_id: int | None, kind: str,
-                recipients: list[str], subject: str, raw: bytes, at: dt.datetime) -> None:
+                recipients: list[str], subject: str, raw: bytes, at: dt.datetime,
+                bounce_token: str | None = None) -> None:
         self._insert("outbox", dict(
             message_id=message_id, complaint_id=complaint_id, kind=kind,
             recipients=json.dumps(recipients), recipient=recipients[0].lower() if recipients else None,
             mailbox=mailbox_of(recipients[0]) if recipients else None,
-            subject=subject, raw=raw, created_at=iso(at), next_try_at=iso(at)))
+            subject=subject, raw=raw, created_at=iso(at), next_try_at=iso(at), bounce_token=bounce_token))
+
+    def count_mail_about(self, complaint_id: int, mailbox: str, kinds: tuple[str, ...], since: dt.datetime) -> int:
+        """How many mails of `kinds` about one complaint went to a mailbox since a moment."""
+        marks = ",".join("?" * len(kinds))
+        return self.conn.execute(
+            f"SELECT count(*) FROM outbox WHERE mailbox = ? AND kind IN ({marks}) AND complaint_id = ? "
+            "AND created_at >= ?", (mailbox, *kinds, complaint_id, iso(since))).fetchone()[0]
 
     def count_mail_to_mailbox(self, mailbox: str, kind: str, since: dt.datetime) -> int:
         """How many mails of `kind` went to a normalised mailbox (intake.text.mailbox_of) since a moment."""
@@ -383,7 +392,7 @@ class Book(AccountQueries, ProposalQueries, SearchQueries, Store):
     def anonymise(self, complaint_id: int, at: dt.datetime, placeholder: str) -> None:
         """Remove a complaint's personal data; its number, dates, section, state and letters stay."""
         self._write("complaints", "UPDATE complaints SET name = ?, email = NULL, phone = NULL, address = NULL, "
-                    "subject = ?, body = ?, anonymised_at = ? WHERE id = ?",
+                    "reply_token = NULL, subject = ?, body = ?, anonymised_at = ? WHERE id = ?",
                     (placeholder, placeholder, placeholder, iso(at), complaint_id))
         self._write("events", "UPDATE events SET text = ? WHERE complaint_id = ? AND kind IN "
                     "('tambahan', 'langkah', 'catatan', 'lampiran', 'gagal_kirim', 'usulan')", (placeholder, complaint_id))

@@ -332,4 +332,13 @@ MIGRATIONS = (
     CREATE INDEX proposals_complaint ON proposals(complaint_id, id);
     ALTER TABLE desk_users ADD COLUMN email TEXT;
     """,
+    # 15: a complaint's reply token (the Reply-To of the mails to its complainant: only a reply
+    # to it, or to a mail we sent them, carries the complainant's word), and each outgoing mail's
+    # return-path token (VERP: a delivery report counts only when it comes back to that address).
+    """
+    ALTER TABLE complaints ADD COLUMN reply_token TEXT;
+    CREATE UNIQUE INDEX complaints_reply_token ON complaints(reply_token) WHERE reply_token IS NOT NULL;
+    ALTER TABLE outbox ADD COLUMN bounce_token TEXT;
+    CREATE UNIQUE INDEX outbox_bounce_token ON outbox(bounce_token) WHERE bounce_token IS NOT NULL;
+    """,
 )
