@@ -19,6 +19,17 @@ if TYPE_CHECKING:  # for annotations only: reading the configuration needs no pa
 
 
 TASK_ID = re.compile(r"<tugas\.([a-z0-9]{8,64})\.", re.IGNORECASE)
+TOKEN = re.compile(r"[a-z0-9]{8,64}")
+# Sub-addresses of the office mailbox that are not task tokens: a distinct prefix, so that a
+# reply address never reads as another kind of token (a '-' is never in a task token).
+CITIZEN_PREFIX = "w-"  # a complainant's reply address, local+w-<token>@domain
+BOUNCE_PREFIX = "b-"  # the envelope sender of one outgoing mail (VERP), local+b-<token>@domain
+
+
+def sub_address(address: str, detail: str) -> str:
+    """`local+detail@domain` of `address`: the same mailbox, a different address."""
+    local, _, domain = address.partition("@")
+    return f"{local}+{detail}@{domain}"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -45,13 +56,37 @@ class Identity:
     def domain(self) -> str:
         return self.address.split("@")[1].lower()
 
+    def _detail(self, address: str) -> str | None:
+        """The `detail` of an address `local+detail@domain` of our own mailbox, else None."""
+        local, _, domain = address.lower().partition("@")
+        base, plus, detail = local.partition("+")
+        return detail if plus and base == self.local and domain == self.domain else None
+
     def token_in(self, address: str) -> str | None:
         """The task token of a reply address `local+token@domain`, if it is ours."""
-        local, _, domain = address.lower().partition("@")
-        base, plus, token = local.partition("+")
-        if plus and base == self.local and domain == self.domain and re.fullmatch(r"[a-z0-9]{8,64}", token):
-            return token
-        return None
+        token = self._detail(address)
+        return token if token and TOKEN.fullmatch(token) else None
+
+    def _prefixed_token(self, address: str, prefix: str) -> str | None:
+        detail = self._detail(address) or ""
+        token = detail.removeprefix(prefix)
+        return token if detail.startswith(prefix) and TOKEN.fullmatch(token) else None
+
+    def citizen_token_in(self, address: str) -> str | None:
+        """The complaint's reply token of a complainant's reply address, if it is ours."""
+        return self._prefixed_token(address, CITIZEN_PREFIX)
+
+    def bounce_token_in(self, address: str) -> str | None:
+        """The token of one outgoing mail's return path (VERP), if the address is ours."""
+        return self._prefixed_token(address, BOUNCE_PREFIX)
+
+    def citizen_address(self, token: str) -> str:
+        """The Reply-To of the mails to a complainant: their answers come back to it."""
+        return sub_address(self.address, CITIZEN_PREFIX + token)
+
+    def bounce_address(self, token: str) -> str:
+        """The envelope sender of one outgoing mail: a delivery report about it comes back to it."""
+        return sub_address(self.address, BOUNCE_PREFIX + token)
 
     def message_id(self, kind: str, unique: str) -> str:
         """Our Message-IDs say what they are and can be recognised in replies."""
@@ -80,7 +115,7 @@ class Identity:
 class Classification:
     kind: str  # own | auto | bounce | action | followup | forward | complaint
     reason: str
-    token: str | None = None
+    token: str | None = None  # a task's token (action) or a complaint's reply token (followup)
     refs: tuple[str, ...] = ()
 
 
@@ -146,6 +181,10 @@ def _action(m: Incoming, me: Identity):
 
 def _followup(m: Incoming, me: Identity):
     refs = tuple(r for r in (*m.in_reply_to, *m.references) if me.is_ours(r))
+    for address in m.recipients:
+        token = me.citizen_token_in(address)
+        if token:  # a complainant's reply to the address our mail to them gave
+            return "token pengadu pada alamat balasan", token, refs
     if refs:
         return "membalas surel kantor", None, refs
     if me.register_pattern.search(m.subject):

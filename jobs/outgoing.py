@@ -12,7 +12,7 @@ import json
 import logging
 import smtplib
 
-from intake.classify import hide_token
+from intake.classify import BOUNCE_PREFIX, hide_token, sub_address
 from intake.oauth import xoauth2_string
 from intake.tls import client_context
 from office.base import Office
@@ -70,16 +70,32 @@ def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.da
     return sent
 
 
+def envelope_sender(sender_address: str, row: dict) -> str:
+    """The return path of one mail (VERP, as mailing-list servers do): the office mailbox with
+    the mail's own token, fixed when it was queued, so a delivery report about it comes back to
+    an address that names it (office.recording.record_bounce). Mail queued before the tokens
+    existed goes with the plain address."""
+    token = row.get("bounce_token")
+    return sub_address(sender_address, BOUNCE_PREFIX + token) if token else sender_address
+
+
+def _error_text(exc: Exception, envelope: str) -> str:
+    """A send failure as logged and kept: without the return path, whose token is not for logs."""
+    return str(exc).replace(envelope, "<alamat pengembalian>")
+
+
 def _send_batch(book: Book, smtp: smtplib.SMTP, sender_address: str, rows: list[dict], now: dt.datetime) -> int:
     sent = 0
     for row in rows:
         recipients = json.loads(row["recipients"])
+        envelope = envelope_sender(sender_address, row)
         try:
-            refused = smtp.sendmail(sender_address, recipients, row["raw"])
+            refused = smtp.sendmail(envelope, recipients, row["raw"])
         except (OSError, smtplib.SMTPException) as exc:
-            log.warning("surel %s gagal dikirim: %s", hide_token(row["message_id"]), exc)
+            error = _error_text(exc, envelope)
+            log.warning("surel %s gagal dikirim: %s", hide_token(row["message_id"]), error)
             with book.transaction():
-                book.mark_send_failed(row["id"], str(exc), _retry_at(row, now))
+                book.mark_send_failed(row["id"], error, _retry_at(row, now))
             continue
         with book.transaction():
             book.mark_sent(row["id"], now)

@@ -14,6 +14,7 @@ with its error in the book (`quarantine`), and the caller goes on with the next 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import sqlite3
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Callable
 from intake.authresults import verdict
 from intake.citizen import asks_status
 from intake.classify import Classification, classify
+from intake.envelope import delivered_to
 from intake.parse import Incoming, message_key, parse_message
 from intake.parse_ahead import Prepared, discard_staged
 from intake.reply import read_reply
@@ -35,8 +37,9 @@ from office.proposals import answer_by_mail
 from office.recording import add_followup, add_official_note, from_email, from_forward, record_bounce, record_complaint
 from office.routing_mail import routing_text
 from office.sections import take_report
-from sop.engine import Feedback, Reply
+from sop.engine import SYSTEM, Feedback, Reply
 from sop.files import place_private, write_private
+from sop.keywords import parse_feedback
 from sop.terms import ANSWERED
 
 log = logging.getLogger(__name__)
@@ -66,10 +69,28 @@ def handle_auto(office: Office, msg: Incoming, cls: Classification, now) -> Hand
 
 
 def handle_bounce(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
-    """A delivery report from a mail system: linked to the mail of ours it returns, staff told."""
-    complaint_id, note = record_bounce(office, msg, now)
+    """A delivery report from a mail system: linked to the mail of ours it returns, staff told,
+    when it came back to that mail's own return path (VERP), as our server recorded the
+    recipient in the raw copy; any other is kept as an automatic message, nobody told."""
+    found = record_bounce(office, msg, _delivered_to(office, msg, now), now)
+    if found is None:
+        log.info("laporan pengiriman dari %s diabaikan: tidak kembali ke alamat pengembalian surel yang "
+                 "dilaporkannya", msg.from_addr or "sistem surel")
+        return Handled("auto", note=f"{cls.reason}; tidak kembali ke alamat pengembalian surel yang dilaporkannya "
+                                    "(VERP); diabaikan")
+    complaint_id, note = found
     log.warning("laporan gagal kirim dari %s: %s (%s)", msg.from_addr, msg.subject, note)
     return Handled("bounce", complaint_id, f"{cls.reason}; {note}")
+
+
+def _delivered_to(office: Office, msg: Incoming, now) -> str | None:
+    """The recipient our server delivered the message to (its topmost Delivered-To), read from
+    the raw copy kept before any handler runs (the parsed message holds no envelope)."""
+    try:
+        with _raw_path(office, msg.key, now).open("rb") as raw:
+            return delivered_to(raw.read(65536))
+    except OSError:
+        return None
 
 
 def handle_complaint(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
@@ -158,13 +179,30 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
     return Handled("action", row["id"], f"langkah {task['step']} selesai")
 
 
-def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
-    """A reply to our mail: the complainant's addition, an official's note, or a new complaint."""
+def _replied_to(office: Office, cls: Classification) -> tuple[dict | None, bool]:
+    """The complaint a reply answers, and whether it answers the complainant's own mail: it
+    came to the complaint's reply address (its token), or it cites a mail we sent to the
+    complainant about it. (None, False) when it answers nothing of ours."""
     book = office.book
-    row = None
-    sent = book.outbox_by_message_ids(cls.refs)
-    if sent and sent["complaint_id"]:
+    row = book.complaint_by_reply_token(cls.token) if cls.token else None
+    if row is not None:
+        return row, True
+    cited = None
+    for ref in cls.refs:
+        sent = book.outbox_by_message_ids((ref,))
+        if sent is None or not sent["complaint_id"]:
+            continue
+        cited = cited or sent
         row = book.complaint_by_id(sent["complaint_id"])
+        if row["email"] and row["email"].lower() in {a.lower() for a in json.loads(sent["recipients"])}:
+            return row, True
+    return (book.complaint_by_id(cited["complaint_id"]) if cited else None), False
+
+
+def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
+    """A reply to our mail: the complainant's addition or word, an official's note, or a new complaint."""
+    book = office.book
+    row, own_thread = _replied_to(office, cls)
     text = read_reply(msg.text, msg.html).text or msg.text
     if row is None:
         pattern = office.config.identity.register_pattern
@@ -188,7 +226,16 @@ def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> 
         return Handled("note", row["id"], f"catatan dari {author.title}")
     if row["email"] != msg.from_addr:
         return _unmatched(msg, row["id"], f"balasan dari {msg.from_addr}, bukan pengadu {row['number']}")
-    if row["state"] == ANSWERED and not asks_status(text):
+    return _from_complainant(office, row, msg, text, own_thread, now)
+
+
+def _from_complainant(office: Office, row: dict, msg: Incoming, text: str, own_thread: bool, now) -> Handled:
+    """The complainant's mail: their word on the answer, a status request, or an addition.
+    Their word changes the complaint only from a reply to our mail to them (`own_thread`): a
+    From and a number in the subject, which anyone can write, make it an addition."""
+    book = office.book
+    judging = row["state"] == ANSWERED and not asks_status(text)
+    if judging and own_thread:
         # PUAS or TIDAK PUAS (or a rating) after the answer; anything else is an addition.
         _, outcome = act(office, row, Feedback(msg.from_addr, text), now)
         if outcome.acted:
@@ -202,6 +249,12 @@ def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> 
         log.info("%s: permintaan status dari pengadu %s", row["number"], "dijawab" if told else "ditahan")
         return Handled("status", row["id"], "permintaan status dari pengadu")
     add_followup(office, row, msg, text, now)
+    if judging and not own_thread and parse_feedback(text) is not None:
+        book.add_event(row["id"], now, row["step"], SYSTEM, "catatan",
+                       "Tanggapan atas jawaban dalam surel ini tidak diproses: surel ini bukan balasan atas "
+                       "surel kantor kepada pengadu, sehingga dicatat sebagai keterangan tambahan.")
+        log.info("%s: tanggapan di luar balasan surel jawaban dicatat sebagai tambahan", row["number"])
+        return Handled("followup", row["id"], "tanggapan di luar balasan surel kantor; dicatat sebagai tambahan")
     log.info("%s: keterangan tambahan dari pengadu dicatat", row["number"])
     return Handled("followup", row["id"], "keterangan tambahan dari pengadu")
 

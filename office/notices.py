@@ -89,10 +89,21 @@ def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]]
         sender=(office.config.office_name, office.config.mailbox.address), to=to, rendered=rendered,
         message_id=message_id, date=now, reply_to=reply_to, in_reply_to=in_reply_to,
         references=references, auto_submitted=auto_submitted, attachments=attachments)
+    # The return path of this mail alone (VERP): fixed now, so a resend after a crash uses it
+    # too, and a delivery report counts only when it comes back to it (office.recording).
     office.book.enqueue(message_id=message_id, complaint_id=row["id"] if row else None, kind=kind,
-                      recipients=[addr for _, addr in to], subject=rendered.subject,
-                      raw=msg, at=now)
+                        recipients=[addr for _, addr in to], subject=rendered.subject,
+                        raw=msg, at=now, bounce_token=new_token())
     return message_id
+
+
+def citizen_reply_to(office: Office, row: dict) -> str:
+    """The Reply-To of every mail to a complainant: their own reply address, which holds the
+    complaint's reply token (made on the first mail, kept after). Only a reply to it, or to a
+    mail of ours it threads under, carries their word on the answer (office.arrivals)."""
+    token = row.get("reply_token") or office.book.reply_token(row["id"], new_token())
+    row["reply_token"] = token
+    return office.config.identity.citizen_address(token)
 
 
 def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: Actor | None) -> None:
@@ -102,7 +113,7 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
     context["extra"] = effect.extra
     context["now"] = waktu(now, cfg.clock.tz)
     attachments: tuple[Attachment, ...] = ()
-    in_reply_to = None
+    in_reply_to = reply_to = None
     auto = "auto-generated"
     if effect.to == "complainant":
         if not row["email"]:  # a complaint by letter or phone, or a sender address no parser could read
@@ -116,6 +127,7 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
         to = [(row["name"], row["email"])]
         auto = "auto-replied" if effect.template == "tanda_terima" else auto
         in_reply_to = row["source_message_id"]
+        reply_to = citizen_reply_to(office, row)
     elif effect.to == "section":
         section = cfg.directory.section(row["section"])
         if section is None:
@@ -142,7 +154,7 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
         context["letter_number"] = row["letter_number"]
         attachments = citizen_letter_files(office, row)
     queue(office, row, effect.template, to, render_mail(effect.template, **context), now,
-               in_reply_to=in_reply_to, auto_submitted=auto, attachments=attachments)
+          in_reply_to=in_reply_to, reply_to=reply_to, auto_submitted=auto, attachments=attachments)
 
 
 def _ack_limited(office: Office, row: dict, now: dt.datetime) -> bool:
@@ -271,7 +283,8 @@ def _alerted_within_hour(office: Office, staff: str, template: str, now: dt.date
 
 
 def send_digests(office: Office, now: dt.datetime) -> int:
-    """The hourly digest of each kind of staff alert held back; returns how many went out."""
+    """The hourly digest of each kind of staff alert held back, and of each complaint's
+    additions held back from the official who holds it; returns how many went out."""
     pending = office.book.pending_digest()
     if not pending:
         return 0
@@ -279,6 +292,8 @@ def send_digests(office: Office, now: dt.datetime) -> int:
     staff = office.staff
     sent = 0
     with office.book.transaction():
+        sent += _send_addition_digests(office, [p for p in pending if p["kind"] == ADDITION], now)
+        pending = [p for p in pending if p["kind"] != ADDITION]
         for kind in dict.fromkeys(p["kind"] for p in pending):
             if _alerted_within_hour(office, staff.email, kind, now):
                 continue
@@ -290,6 +305,31 @@ def send_digests(office: Office, now: dt.datetime) -> int:
                   render_mail("ringkasan_peringatan", **context), now)
             office.book.mark_digest_sent([p["id"] for p in items], now)
             sent += 1
+    return sent
+
+
+def _send_addition_digests(office: Office, pending: list[dict], now: dt.datetime) -> int:
+    """One digest per complaint of the additions held back, to whoever holds its open task now,
+    an hour after the last mail about them; threaded by the complaint, so no token travels.
+    When nothing waits any more the additions stay in the history only."""
+    sent = 0
+    for complaint_id in dict.fromkeys(p["complaint_id"] for p in pending):
+        items = [p for p in pending if p["complaint_id"] == complaint_id]
+        row = office.book.complaint_by_id(complaint_id)
+        task = office.book.current_task(complaint_id) if row["state"] == "open" else None
+        if task is not None:
+            holder = office.holder(task["role"], now)
+            if office.book.count_mail_about(complaint_id, mailbox_of(holder.email), _addition_kinds(office, task),
+                                            now - HOUR):
+                continue
+            context = base_context(office, row, task["step"])
+            context["recipient"] = recipient(holder)
+            context["items"] = [{"at": waktu(parse_iso(p["at"]), office.config.clock.tz), "text": p["text"]}
+                                for p in items]
+            queue(office, row, f"ringkasan_{ADDITION}", [(holder.name, holder.email)],
+                  render_mail("ringkasan_tambahan", **context), now)
+            sent += 1
+        office.book.mark_digest_sent([p["id"] for p in items], now)
     return sent
 
 
@@ -310,9 +350,27 @@ def warn_official(office: Office, row: dict, task: dict, msg: Incoming, why: str
 
 
 # Additions and notes ----------------------------------------------------------------------
+ADDITION = "tambahan_pengadu"
+ADDITION_MAILS = (ADDITION, f"ringkasan_{ADDITION}")
+
+
+def _addition_kinds(office: Office, task: dict) -> tuple[str, ...]:
+    """The mails about a complaint after which, for an hour, its additions wait for a digest."""
+    objection = office.config.procedure.objection_step
+    return ADDITION_MAILS + (("tugas",) if objection is not None and task["step"] == objection.no else ())
+
+
 def tell_holder_of_addition(office: Office, row: dict, task: dict, text: str, files: int, now: dt.datetime) -> None:
-    """The official who holds the open task hears of the citizen's addition (a delegate too)."""
+    """The official who holds the open task hears of the citizen's addition (a delegate too):
+    at most one mail an hour about one complaint; the others of that hour wait for one digest
+    (office.notices.send_digests), so that a complainant, or someone writing in their name,
+    cannot fill an official's mailbox. During an objection its routing email, which quotes the
+    objection, counts as that hour's mail."""
     official = office.holder(task["role"], now)
+    if office.book.count_mail_about(row["id"], mailbox_of(official.email), _addition_kinds(office, task), now - HOUR):
+        files_note = f" ({files} lampiran)" if files else ""
+        office.book.add_to_digest(ADDITION, row["id"], text[:2000] + files_note, now)
+        return
     context = base_context(office, row, task["step"])
     context.update(recipient=recipient(official), addition=text, attachment_count=files)
     queue(office, row, "tambahan_pengadu", [(official.name, official.email)],
@@ -386,5 +444,6 @@ def tell_status(office: Office, row: dict, now: dt.datetime) -> bool:
                             "output": cfg.procedure.step(t["step"]).output.lower()}
                            for t in office.book.tasks(row["id"]) if t["done_at"]]
     queue(office, row, "status_pengaduan", [(row["name"], row["email"])], render_mail("status_pengaduan", **context),
-          now, in_reply_to=row["source_message_id"], auto_submitted="auto-replied")
+          now, in_reply_to=row["source_message_id"], reply_to=citizen_reply_to(office, row),
+          auto_submitted="auto-replied")
     return True

@@ -10,6 +10,7 @@ import json
 import logging
 from dataclasses import dataclass, replace
 
+from intake.classify import hide_token
 from intake.parse import Attachment, Incoming
 from intake.text import clean_line, clean_text
 from office.apply import act, resume
@@ -180,32 +181,38 @@ def add_official_note(office: Office, row: dict, msg: Incoming, author: Official
     pass_on_note(office, row, task, author, msg.from_addr, text, now)
 
 
-def returned_mail(office: Office, msg: Incoming) -> dict | None:
-    """The mail of ours a delivery report returns, when it truly does: our Message-ID in the
-    returned headers, and a failed recipient that mail went to (the recipients the report
-    names, or, in a report without its machine-readable part, an address of that mail
-    written in the report). None: the report proves nothing and changes nothing."""
-    ours = tuple(i for i in msg.embedded_ids if office.config.identity.is_ours(i))
-    for message_id in ours:
-        sent = office.book.outbox_by_message_ids((message_id,))
-        if sent is None:
-            continue
-        recipients = {a.lower() for a in json.loads(sent["recipients"])}
-        named = set(msg.bounced) or {a for a in recipients if a in msg.text.lower()}
-        failed = sorted(named & recipients)
-        if failed:
-            return {**sent, "failed": failed}
-    return None
+def failed_recipients(sent: dict, msg: Incoming) -> list[str]:
+    """The recipients of our mail `sent` that a delivery report says failed: those its
+    machine-readable part names, or, in a report without one, an address of that mail
+    written in the report."""
+    recipients = {a.lower() for a in json.loads(sent["recipients"])}
+    named = set(msg.bounced) or {a for a in recipients if a in msg.text.lower()}
+    return sorted(named & recipients)
 
 
-def record_bounce(office: Office, msg: Incoming, now: dt.datetime) -> tuple[int | None, str]:
+def returned_mail(office: Office, msg: Incoming, envelope_to: str | None) -> dict | None:
+    """The mail of ours a delivery report returns, when it truly does: the report came to the
+    return path of that one mail (VERP: the token of its outbox row in the address our server
+    delivered the report to), it names that mail's Message-ID, and a recipient that mail went to
+    failed. None: the report proves nothing and changes nothing."""
+    token = office.config.identity.bounce_token_in(envelope_to) if envelope_to else None
+    sent = office.book.outbox_by_bounce_token(token) if token else None
+    if sent is None or sent["message_id"].lower() not in {i.lower() for i in msg.embedded_ids}:
+        return None
+    failed = failed_recipients(sent, msg)
+    return {**sent, "failed": failed} if failed else None
+
+
+def record_bounce(office: Office, msg: Incoming, envelope_to: str | None,
+                  now: dt.datetime) -> tuple[int | None, str] | None:
     """Link a delivery report to the mail it returns and alert staff; (complaint id, note).
 
-    A report that does not return a mail of ours to the recipient it names alerts no one."""
+    None for a report that does not return a mail of ours (returned_mail): nothing is
+    written about it and no one is alerted; the caller keeps it as an automatic message."""
     book = office.book
-    sent = returned_mail(office, msg)
+    sent = returned_mail(office, msg, envelope_to)
     if sent is None:
-        return None, "laporan gagal kirim tidak cocok dengan surel yang kami kirim; diabaikan"
+        return None
     row = book.complaint_by_id(sent["complaint_id"]) if sent["complaint_id"] else None
     what = f"surel '{sent['subject']}' kepada {', '.join(sent['failed'])}"
     if row:
@@ -214,6 +221,4 @@ def record_bounce(office: Office, msg: Incoming, now: dt.datetime) -> tuple[int 
     alert_staff(office, row, "gagal_kirim", now, what=what, report_subject=msg.subject,
                 reporter=msg.from_addr or "sistem surel",
                 to_citizen=bool(row and row["email"] and row["email"].lower() in sent["failed"]))
-    return (row["id"] if row else None), f"mengembalikan {sent['message_id']}"
-
-
+    return (row["id"] if row else None), f"mengembalikan {hide_token(sent['message_id'])}"

@@ -83,7 +83,8 @@ def test_a_bounce_is_linked_to_the_mail_it_returns_and_staff_are_alerted(env):
     import smtplib
 
     with smtplib.SMTP("127.0.0.1", env.rig.smtp_port) as smtp:
-        smtp.sendmail("", [env.cast.office], raw.encode())
+        # A mail system returns it to the return path the acknowledgement went with (VERP).
+        smtp.sendmail("", [env.config.identity.bounce_address(ack["bounce_token"])], raw.encode())
     env.cycle()
     [bounce] = env.office.book.messages("bounce")
     assert bounce["complaint_id"] == row["id"]
