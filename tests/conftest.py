@@ -124,9 +124,10 @@ def make_env(rig, extra: str = "", head: str = "camat", **options):
     config = load_config(path)
     office = Office(config, Book(config.database))
     yield Env(rig, cast, directory, path, config, office)
-    from tests.leaks import token_leaks
+    from tests.leaks import citizen_token_leaks, token_leaks
 
-    leaks = token_leaks(office.book, office.config)  # the test may have changed the office's configuration
+    # The test may have changed the office's configuration.
+    leaks = token_leaks(office.book, office.config) + citizen_token_leaks(office.book)
     office.book.close()
     shutil.rmtree(directory, ignore_errors=True)
     assert not leaks, leaks  # every test's mail is walked: a live token only to its holder

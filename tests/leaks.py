@@ -1,10 +1,13 @@
 """The token rule, checked over everything an office has queued: a live task token (in any
 header or body) reaches only the holders of its task (its official, an alias, a delegate); a
-waiting proposal's token only the official it was recorded for."""
+waiting proposal's token only the official it was recorded for; a
+complaint's reply token reaches only its complainant; a mail's return-path token (VERP) is in
+no mail at all (it travels only in the envelope)."""
 
 from __future__ import annotations
 
 import json
+import re
 
 from sop.book import Book
 
@@ -54,4 +57,26 @@ def _proposal_leaks(book: Book, config, mail: dict, raw: bytes, to: set[str], de
         if strangers:
             found.append(f"{mail['kind']} ({mail['subject']}) carried the live token of proposal "
                          f"{proposal['id']} to {sorted(strangers)}")
+    return found
+
+
+REPLY_ADDRESS = re.compile(rb"\+w-([a-z0-9]{8,64})@")
+RETURN_PATH = re.compile(rb"\+b-([a-z0-9]{8,64})@")
+
+
+def citizen_token_leaks(book: Book) -> list[str]:
+    """One line per mail that carried a complaint's reply address to anyone but its
+    complainant, or a return-path address (VERP) in its text."""
+    owners = {r["reply_token"]: (r["email"] or "").lower()
+              for r in book._all("SELECT reply_token, email FROM complaints WHERE reply_token IS NOT NULL")}
+    found = []
+    for mail in book._all("SELECT * FROM outbox ORDER BY id"):
+        raw = bytes(mail["raw"]).lower()
+        to = {a.lower() for a in json.loads(mail["recipients"])}
+        for token in set(REPLY_ADDRESS.findall(raw)):
+            owner = owners.get(token.decode())
+            if owner is None or to - {owner}:
+                found.append(f"{mail['kind']} ({mail['subject']}) carried a reply address to {sorted(to)}")
+        if RETURN_PATH.search(raw):
+            found.append(f"{mail['kind']} ({mail['subject']}) carried a return-path address in its text")
     return found
