@@ -202,7 +202,9 @@ def test_reads_in_a_transaction_follow_every_write_without_reading_a_new_complai
                                  received_at=now, name="Warga", subject="Pokok", body="Isi.")["id"]
         assert book.events(cid) == [] and book.tasks(cid) == [] and book.attachments(cid, None) == []
         book.close_task(cid, 1, now, "tidak ada tugas terbuka")
-        assert not [s for s in statements if s.startswith(("SELECT", "UPDATE"))]
+        # FTS5 reads its own configuration once per connection after the schema last changed
+        # (every reopened book does it too): SQLite's, not a read of ours.
+        assert not [s for s in statements if s.startswith(("SELECT", "UPDATE")) and "_fts_config'" not in s]
         book.add_event(cid, now, 1, "staf", "catatan", "pertama")
         book.add_attachment(complaint_id=cid, message_key="k", filename="foto.jpg", content_type="image/jpeg",
                             size=3, sha256="x", path="/berkas/foto.jpg", note="", purpose="pengaduan")
