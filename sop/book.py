@@ -401,6 +401,7 @@ class Book(AccountQueries, ProposalQueries, SearchQueries, TokenQueries, Store):
                     (placeholder, complaint_id))
         self._write("attachments", "UPDATE attachments SET filename = ?, path = NULL WHERE complaint_id = ?",
                     (placeholder, complaint_id))
+        self._write("digest", "UPDATE digest SET text = ? WHERE complaint_id = ?", (placeholder, complaint_id))
         self._write("outbox", "UPDATE outbox SET raw = X'', subject = ?, recipients = '[]', recipient = NULL "
                     "WHERE complaint_id = ? AND sent_at IS NOT NULL", (placeholder, complaint_id))
 

@@ -103,3 +103,15 @@ def test_published_statistics_hold_no_personal_data_and_no_small_cells(env, tmp_
     assert stats["menurut_saluran"]["surel"] == "<3"  # two emailed complaints: suppressed
     again = pengaduan("--config", str(env.config_path), "statistik", "--tahun", str(year), "--keluar", str(tmp_path))
     assert again.returncode == 2 and "--timpa" in again.stderr
+
+
+def test_a_status_request_naming_the_number_needs_no_reply_and_changes_nothing(env):
+    """STATUS changes nothing, so a new mail from the complainant's address naming the number
+    is answered as before (a forged From only makes us tell the complainant)."""
+    citizen = env.cast.citizens[0][:2]
+    number = start(env)
+    env.send(f"{citizen[0]} <{citizen[1]}>", env.cast.office, f"Pengaduan {number}", "STATUS")
+    env.cycle()
+    [status] = [m for m in env.inbox(citizen[1]) if "Status pengaduan" in m.subject]
+    assert status.reply_to and "+w-" in status.reply_to[0]  # a reply to it threads, and carries their word
+    assert env.complaint(number)["step"] == 2
