@@ -15,12 +15,13 @@ import sqlite3
 from sop.accounts import AccountQueries
 from sop.directory import mailbox_of
 from sop.proposals import ProposalQueries
+from sop.report_queries import ReportQueries
 from sop.schema import MIGRATIONS
 from sop.search import SearchQueries
 from sop.store import Store, iso, parse_iso  # noqa: F401 (iso and parse_iso: used with the book everywhere)
 
 
-class Book(AccountQueries, ProposalQueries, SearchQueries, Store):
+class Book(AccountQueries, ProposalQueries, ReportQueries, SearchQueries, Store):
     """The book's verbs: complaints, history, tasks, delegations, messages, outbox, files,
     letters, personal data. All SQL of the product is here and in sop.store."""
 
