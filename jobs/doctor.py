@@ -6,9 +6,10 @@ import datetime as dt
 import shutil
 import smtplib
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from office.config import Config
+from office.config import Config, ConfigError, load_config
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,36 @@ def run_checks(cfg: Config, *, send_test_mail: bool = False) -> list[Check]:
     checks.append(_clock(cfg))
     checks.extend(_disk(cfg))
     return checks
+
+
+def check_offices(configs: list[Path], *, send_test_mail: bool = False) -> list[tuple[Path, Config | str, list[Check]]]:
+    """`periksa --kantor`: each office of a folder, checked at once (a hung server holds up only
+    its own office), in the folder's order: its configuration (or why it cannot be read) and its
+    checks. Two offices naming one book, files folder or mailbox fail both, with the sentence the
+    daemon logs when it refuses them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from office.city_clashes import clashes, places
+
+    def read(path: Path) -> Config | str:
+        try:
+            return load_config(path)
+        except ConfigError as exc:
+            return str(exc)
+
+    loaded = {path: read(path) for path in configs}
+    found = clashes({path.name: places(cfg) for path, cfg in loaded.items() if not isinstance(cfg, str)})
+
+    def check(path: Path) -> tuple[Path, Config | str, list[Check]]:
+        cfg = loaded[path]
+        if isinstance(cfg, str):
+            return path, cfg, []
+        clash = [Check("kantor lain", False, found[path.name], "beri setiap kantor buku, folder berkas dan "
+                                                                 "kotak suratnya sendiri")] if path.name in found else []
+        return path, cfg, clash + run_checks(cfg, send_test_mail=send_test_mail)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(check, configs))
 
 
 def _imap(cfg: Config) -> list[Check]:

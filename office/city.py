@@ -13,6 +13,7 @@ from pathlib import Path
 from office.base import Office
 from office.config import load_config
 from office.reports import STEP_HEADER, Recap, append_text_row, recap, step_cells
+from office.spreadsheet import Spreadsheet
 from sop.book import Book
 
 
@@ -81,11 +82,12 @@ def _share(r: Recap) -> float | None:
 def write_city_xlsx(city: CityRecap, path: Path) -> None:
     """The roll-up as a workbook: the city's sheet (its totals and a line per office), then a
     sheet per office."""
-    from openpyxl import Workbook
+    with Spreadsheet(path) as wb:
+        _city_sheets(wb, city)
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Kota"
+
+def _city_sheets(wb: Spreadsheet, city: CityRecap) -> None:
+    ws = wb.create_sheet("Kota")
     totals = city.totals or Recap(city.title, dt.date.today(), dt.date.today())
     append_text_row(ws, [f"Rekap pengaduan seluruh kantor {city.title}"])
     append_text_row(ws, ["Kantor", "Jumlah pengaduan", "Terlambat", "Sesuai mutu baku (%)", "Puas", "Tidak puas",
@@ -118,7 +120,6 @@ def write_city_xlsx(city: CityRecap, path: Path) -> None:
         for step in r.steps:
             append_text_row(sheet, step_cells(step))
         append_text_row(sheet, ["Terlambat", len(r.late)])
-    wb.save(path)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

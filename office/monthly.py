@@ -15,7 +15,7 @@ from letters.pdf import libreoffice, to_pdf
 from office.base import Office
 from office.notices import base_context, queue
 from office.reports import charts, period, recap, summary_text, write_docx, write_xlsx
-from office.statistics import period_statistics, write_statistics
+from office.statistics import days_to_answer, statistics_of, write_statistics
 from sop.files import private_dir
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def send_monthly_recap(office: Office, now: dt.datetime) -> bool:
     folder = private_dir(cfg.files / "laporan" / f"{year:04d}")
     files = _write(office, r, pictures, folder / f"laporan-pengaduan-{year:04d}-{month:02d}", now)
     # The month's statistics fit to publish, filed beside it (no personal data; small cells hidden).
-    stats = period_statistics(office, title, start, end, now, tahun=year, bulan=month)
+    stats = statistics_of(cfg.office_name, r, days_to_answer(office, start, end), tahun=year, bulan=month)
     write_statistics(stats, folder / f"statistik-pengaduan-{year:04d}-{month:02d}", overwrite=True)
     head = cfg.directory.official(cfg.letters.head_role)
     to = [(head.name, head.email), *(("", address) for address in cfg.reports_to)]

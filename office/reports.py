@@ -1,5 +1,5 @@
 """The Camat's recap (laporan) and the book export (ekspor): figures from the book, written as
-XLSX (openpyxl) and DOCX (python-docx) with charts (matplotlib), and a plain-text summary."""
+XLSX (office.spreadsheet) and DOCX (python-docx) with charts (matplotlib), and a plain-text summary."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from pathlib import Path
 from letters.dates import tanggal
 from letters.naskah import Signature, naskah, sign
 from letters.naskah import title as heading
-from letters.safe import one_line, spreadsheet_text, xml_text
+from letters.safe import FORMULA_START, one_line, spreadsheet_text, xml_text
 from office.base import Office
+from office.spreadsheet import Spreadsheet
 from sop.book import parse_iso
 from sop.files import write_atomically
 from sop.terms import CHANNEL_WORDS, SATISFACTION_WORDS, STATE_WORDS
@@ -73,34 +74,38 @@ def _track(items, label: str, progress: bool):
 
 def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.datetime,
           progress: bool = False) -> Recap:
-    """The recap of complaints received in [start, end): counts, per-step times, the late ones."""
+    """The recap of complaints received in [start, end): counts, per-step times, the late ones.
+    Counted and timed in the book, a query each (a city's month is 100,000 complaints and half
+    a million tasks: bench/bench_reports.py). `progress` is kept for callers; nothing here is
+    long enough to need a bar any more."""
     cfg = office.config
     tz = cfg.clock.tz
     lo = dt.datetime.combine(start, dt.time(0), tz)
     hi = dt.datetime.combine(end, dt.time(0), tz)
-    rows = office.book.complaints_received(lo, hi)
-    out = Recap(title, start, end, total=len(rows))
-    done: dict[int, list[tuple[float, bool]]] = {s.no: [] for s in cfg.procedure.steps}
+    out = Recap(title, start, end)
+    book = office.book
+    for value, count in book.counts_received("channel", lo, hi):
+        out.by_channel[CHANNEL_WORDS.get(value, value)] += count
+        out.total += count
+    for value, count in book.counts_received("section", lo, hi):
+        out.by_section[value or "(belum ditentukan)"] += count
+    for value, count in book.counts_received("state", lo, hi):
+        out.by_state[STATE_WORDS.get(value, value)] += count
+    for value, count in book.counts_received("satisfaction", lo, hi):
+        if value:
+            out.by_satisfaction[SATISFACTION_WORDS.get(value, value)] += count
     objection = cfg.procedure.objection_step
-    for row in _track(rows, "Menghitung rekap", progress):
-        out.by_channel[CHANNEL_WORDS.get(row["channel"], row["channel"])] += 1
-        out.by_section[row["section"] or "(belum ditentukan)"] += 1
-        out.by_state[STATE_WORDS.get(row["state"], row["state"])] += 1
-        if row["satisfaction"]:
-            out.by_satisfaction[SATISFACTION_WORDS.get(row["satisfaction"], row["satisfaction"])] += 1
-        tasks = office.book.tasks(row["id"])
-        out.objections += objection is not None and any(t["step"] == objection.no for t in tasks)
-        for task in tasks:
-            opened, due, finished = (parse_iso(task[k]) for k in ("opened_at", "due_at", "done_at"))
-            if finished:
-                done[task["step"]].append(((finished - opened).total_seconds() / 60, finished <= due))
-            late = (finished and finished > due) or (not finished and row["state"] == "open" and now > due)
-            if late:
-                holder = cfg.directory.official(task["role"])
-                out.late.append({"number": row["number"], "step": task["step"],
-                                 "label": cfg.procedure.label(task["step"]), "official": holder.title,
-                                 "email": task["official"], "due_at": due.astimezone(tz),
-                                 "done_at": finished.astimezone(tz) if finished else None})
+    out.objections = book.complaints_with_step(objection.no, lo, hi) if objection is not None else 0
+    done: dict[int, list[tuple[float, bool]]] = {s.no: [] for s in cfg.procedure.steps}
+    for step, seconds, ok in book.step_times(lo, hi):
+        done[step].append((seconds / 60, bool(ok)))
+    titles = {role: official.title for role, official in cfg.directory.officials.items()}
+    for task in book.late_tasks(lo, hi, now):
+        due, finished = parse_iso(task["due_at"]), parse_iso(task["done_at"])
+        out.late.append({"number": task["number"], "step": task["step"], "label": cfg.procedure.label(task["step"]),
+                         "official": titles.get(task["role"]) or cfg.directory.official(task["role"]).title,
+                         "email": task["official"], "due_at": due.astimezone(tz),
+                         "done_at": finished.astimezone(tz) if finished else None})
     for step in in_order(cfg.procedure):
         if step.automatic:
             continue
@@ -144,10 +149,24 @@ def summary_text(r: Recap) -> str:
         lines.append(f"  Langkah {s['label']} ({s['role']}, mutu baku {s['standard']}): "
                      f"{s['done']} selesai, median {minutes_text(s['median_minutes'])}, sesuai {share}")
     lines.append(f"Terlambat: {len(r.late)}")
-    for item in r.late:
+    for item in r.late[:LATE_LISTED]:
         lines.append(f"  {item['number']} langkah {item['label']} ({item['official']} {item['email']}), "
                      f"batas {item['due_at']:%d-%m-%Y %H.%M}")
+    if len(r.late) > LATE_LISTED:
+        lines.append(f"  ... dan {len(r.late) - LATE_LISTED} lainnya (daftar lengkap: lembar Terlambat berkas XLSX)")
+        lines += [f"  {label}, {official} {email}: {count} terlambat" for (label, official, email), count in late_by_holder(r)]
     return "\n".join(lines)
+
+
+# The late steps listed one by one in the summary and the DOCX; beyond this, they are counted by
+# step and holder, and the XLSX keeps the whole list. A city's month can hold tens of thousands:
+# one line each made the naskah dinas hundreds of pages and its PDF took minutes.
+LATE_LISTED = 100
+
+
+def late_by_holder(r: Recap) -> list[tuple[tuple[str, str, str], int]]:
+    """The late steps counted by (step, the holder's title, their address), most first."""
+    return Counter((item["label"], item["official"], item["email"]) for item in r.late).most_common()
 
 
 def charts(r: Recap) -> dict[str, bytes]:
@@ -187,12 +206,22 @@ def charts(r: Recap) -> dict[str, bytes]:
 
 
 def append_text_row(ws, values: list) -> None:
-    """A worksheet row whose strings are text cells (type `s`), never formulas, and hold no
-    character XML forbids: a citizen's subject "=HYPERLINK(…)" stays words (letters.safe)."""
-    ws.append([xml_text(v) if isinstance(v, str) else v for v in values])
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
+    """A row of a report's sheet (office.spreadsheet): its strings are text cells (type `s`),
+    never formulas, and hold no character XML forbids: a citizen's subject "=HYPERLINK(…)"
+    stays words (letters.safe)."""
+    ws.append([_xml(v) if isinstance(v, str) else v for v in values])
+
+
+def _xml(value: str) -> str:
+    """letters.safe.xml_text, at once for the plain ASCII most cells are (an export has millions)."""
+    return value if value.isascii() and value.isprintable() else xml_text(value)
+
+
+def _csv(value: str) -> str:
+    """letters.safe.spreadsheet_text, at once for plain ASCII that cannot start a formula."""
+    if value.isascii() and value.isprintable() and not value.startswith(FORMULA_START):
+        return value
+    return spreadsheet_text(value)
 
 
 STEP_HEADER = ["Langkah", "Pelaksana", "Mutu baku", "Selesai", "Median (menit)", "Sesuai mutu baku (%)"]
@@ -207,12 +236,12 @@ def step_cells(s: dict) -> list:
 
 def write_xlsx(r: Recap, path: Path, pictures: dict[str, bytes]) -> None:
     """The recap as a workbook: summary, SOP steps, late steps, charts."""
-    from openpyxl import Workbook
-    from openpyxl.drawing.image import Image
+    with Spreadsheet(path) as wb:
+        _recap_sheets(wb, r, pictures)
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Ringkasan"
+
+def _recap_sheets(wb: Spreadsheet, r: Recap, pictures: dict[str, bytes]) -> None:
+    ws = wb.create_sheet("Ringkasan")
     append_text_row(ws, [f"Rekap pengaduan {r.title}"])
     append_text_row(ws, ["Jumlah pengaduan", r.total])
     for label, counts in (("Saluran", r.by_channel), ("Seksi", r.by_section), ("Status", r.by_state),
@@ -235,8 +264,7 @@ def write_xlsx(r: Recap, path: Path, pictures: dict[str, bytes]) -> None:
                                item["done_at"].strftime(STAMP) if item["done_at"] else "belum"])
     sheet = wb.create_sheet("Grafik")
     for i, png in enumerate(pictures.values()):
-        sheet.add_image(Image(io.BytesIO(png)), f"A{1 + 18 * i}")
-    wb.save(path)
+        sheet.add_image(png, f"A{1 + 18 * i}")
 
 
 def report_signature(office: Office, now: dt.datetime) -> Signature:
@@ -278,12 +306,27 @@ def write_docx(r: Recap, path: Path, pictures: dict[str, bytes], office: Office,
     doc.add_heading("Langkah yang terlambat", level=2)
     if not r.late:
         doc.add_paragraph("Tidak ada.")
-    for item in r.late:
+    if len(r.late) > LATE_LISTED:
+        _late_table(doc, r)
+    for item in r.late if len(r.late) <= LATE_LISTED else ():
         doc.add_paragraph(one_line(f"{item['number']} langkah {item['label']} ({item['official']}, {item['email']}), "
                                    f"batas {item['due_at']:%d-%m-%Y %H.%M}"), style="List Bullet")
     doc.add_paragraph()
     sign(doc, report_signature(office, now))
     doc.save(str(path))
+
+
+def _late_table(doc, r: Recap) -> None:
+    """Many late steps: their number, then a row per step and holder (the XLSX lists each)."""
+    doc.add_paragraph(f"{len(r.late)} langkah terlambat; daftar lengkapnya pada lembar Terlambat berkas XLSX "
+                      f"rekap ini. Menurut langkah dan pejabat:")
+    table = doc.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ("Langkah", "Pejabat", "Surel", "Terlambat")):
+        cell.text = text
+    for (label, official, email), count in late_by_holder(r):
+        for cell, text in zip(table.add_row().cells, (label, official, email, str(count))):
+            cell.text = one_line(text)
 
 
 # A moment as an Indonesian office writes it, with its zone named (WITA): never UTC.
@@ -294,23 +337,36 @@ BOOK_COLUMNS = ("Nomor", "Tanggal diterima", "Nama", "Kontak", "Saluran", "Ringk
 
 
 def book_rows(office: Office, progress: bool = False) -> list[list]:
-    """The book in the columns of the paper buku pengaduan."""
+    """The book in the columns of the paper buku pengaduan: the complaints, the decisions and the
+    letters read with one query each."""
     tz = office.config.clock.tz
     decision_step = next((s.no for s in office.config.procedure.steps if s.keywords and "rapat" in s.keywords), None)
+    decisions = office.book.first_event_texts("langkah", decision_step)
+    letters = office.book.current_letters()
+    parse = dt.datetime.fromisoformat
     out = []
-    for row in _track(office.book.complaints(), "Mengekspor buku", progress):
-        events = office.book.events(row["id"])
-        decision = next((e["text"] for e in events if e["kind"] == "langkah" and e["step"] == decision_step), "")
-        letter = office.book.current_letter(row["id"])
-        contact = ", ".join(x for x in (row["email"], row["phone"], row["address"]) if x)
-        delivered = ""
-        if letter and letter["dispatched_at"]:
-            delivered = f"{parse_iso(letter['dispatched_at']).astimezone(tz):%d-%m-%Y} ({letter['dispatch_method']})"
-        out.append([row["number"], parse_iso(row["received_at"]).astimezone(tz).strftime(STAMP), row["name"],
-                    contact, CHANNEL_WORDS.get(row["channel"], row["channel"]), row["subject"], row["section"] or "",
-                    decision, f"{parse_iso(letter['issued_at']).astimezone(tz):%d-%m-%Y}" if letter else "",
-                    letter["number"] if letter else "", delivered, row["lapor_id"] or ""])
+    for row in _track(office.book.complaints_for_export(), "Mengekspor buku", progress):
+        complaint_id, number, received, name, email, phone, address, channel, subject, section, lapor_id = row
+        letter = letters.get(complaint_id)
+        delivered = issued = letter_number = ""
+        if letter:
+            letter_number, issued_at, dispatched_at, method = letter
+            issued = _day(parse(issued_at).astimezone(tz))
+            delivered = f"{_day(parse(dispatched_at).astimezone(tz))} ({method})" if dispatched_at else ""
+        out.append([number, _stamp(parse(received).astimezone(tz)), name,
+                    ", ".join(x for x in (email, phone, address) if x), CHANNEL_WORDS.get(channel, channel), subject,
+                    section or "", decisions.get(complaint_id, ""), issued, letter_number, delivered, lapor_id or ""])
     return out
+
+
+def _day(moment: dt.datetime) -> str:
+    """%d-%m-%Y without strftime (a hundred thousand rows)."""
+    return f"{moment.day:02d}-{moment.month:02d}-{moment.year:04d}"
+
+
+def _stamp(moment: dt.datetime) -> str:
+    """STAMP (%d-%m-%Y %H.%M %Z) without strftime."""
+    return f"{_day(moment)} {moment.hour:02d}.{moment.minute:02d} {moment.tzname()}"
 
 
 EXPORT_TYPES = (".csv", ".xlsx")
@@ -324,21 +380,17 @@ def export_book(office: Office, path: Path, progress: bool = False, *, overwrite
     rows = book_rows(office, progress)
 
     def xlsx(target: Path) -> None:
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "Buku Pengaduan"
-        append_text_row(ws, list(BOOK_COLUMNS))
-        for row in rows:
-            append_text_row(ws, row)
-        wb.save(target)
+        with Spreadsheet(target) as wb:
+            ws = wb.create_sheet("Buku Pengaduan")
+            append_text_row(ws, list(BOOK_COLUMNS))
+            for row in rows:
+                append_text_row(ws, row)
 
     def csv_file(target: Path) -> None:
         with target.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM lets Excel read UTF-8
             writer = csv.writer(f)
             writer.writerow(BOOK_COLUMNS)
-            writer.writerows([spreadsheet_text(v) if isinstance(v, str) else v for v in row] for row in rows)
+            writer.writerows([_csv(v) if isinstance(v, str) else v for v in row] for row in rows)
 
     write_atomically(path, xlsx if path.suffix.lower() == ".xlsx" else csv_file, overwrite=overwrite)
     return len(rows)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from office.base import Office
 from office.reports import recap
-from sop.book import parse_iso
 from sop.files import write_atomically
 
 SMALLEST = 3  # counts below this are suppressed
@@ -43,9 +42,7 @@ def days_to_answer(office: Office, start: dt.date, end: dt.date) -> list[float]:
     tz = office.config.clock.tz
     lo = dt.datetime.combine(start, dt.time(0), tz)
     hi = dt.datetime.combine(end, dt.time(0), tz)
-    return [(parse_iso(row["answered_at"] or row["closed_at"]) - parse_iso(row["received_at"])).total_seconds() / 86400
-            for row in office.book.complaints_received(lo, hi)
-            if row["answered_at"] or (row["closed_at"] and row["state"] == "closed")]
+    return [seconds / 86400 for seconds in office.book.seconds_to_answer(lo, hi)]
 
 
 def statistics_of(name: str, r, days: list[float], **label) -> dict:

@@ -24,9 +24,19 @@ def office_config(rig, kantor: Path, key: str, *, imap_port: int | None = None, 
 def acknowledged_within(rig, casts: list[Cast], seconds: float) -> float:
     """Each office's first citizen sends a complaint; the seconds until every one is acknowledged."""
     started = time.monotonic()
+    send_complaints(rig, casts)
+    return awaited(rig, casts, seconds, started)
+
+
+def send_complaints(rig, casts: list[Cast]) -> None:
     for cast in casts:
         name, address, subject, body = cast.citizens[0]
         rig.send(complaint_message(name, address, subject, body, to=cast.office))
+
+
+def awaited(rig, casts: list[Cast], seconds: float, started: float | None = None) -> float:
+    """The seconds until each office's first citizen holds an acknowledgement."""
+    started = started or time.monotonic()
     while time.monotonic() - started < seconds:
         if all(inbox(rig, c.citizens[0][1]) for c in casts):
             return time.monotonic() - started
@@ -153,3 +163,139 @@ def test_periksa_checks_every_office_of_the_folder(rig, tmp_path):
     assert "== kel-rusak.toml: konfigurasi tidak valid" in out
     assert "3 kantor diperiksa" in out and checked.returncode == 1  # the broken one fails the run
     assert "Traceback" not in checked.stderr
+
+
+def start_city(kantor: Path) -> tuple[threading.Thread, threading.Event]:
+    stop = threading.Event()
+    daemon = threading.Thread(target=run_forever, args=([],), kwargs={"folder": kantor, "stop": stop}, daemon=True)
+    daemon.start()
+    return daemon, stop
+
+
+def complaints_in(database: Path) -> list[str]:
+    from sop.book import Book
+
+    book = Book(database, readonly=True)
+    try:
+        return [c["email"] for c in book.complaints()]
+    finally:
+        book.close()
+
+
+def refusals(caplog) -> dict[str, list[str]]:
+    """The supervisor's refusal lines, by the file they refuse."""
+    found: dict[str, list[str]] = {}
+    for record in caplog.records:
+        text = record.getMessage()
+        if text.startswith("kantor ") and " tidak dijalankan: " in text:
+            found.setdefault(text.split()[1], []).append(text)
+    return found
+
+
+def test_an_office_file_naming_another_offices_book_keeps_both_from_running_until_it_is_removed(rig, caplog):
+    from office.config import load_config
+
+    caplog.set_level("INFO", logger="pengaduan.kota")
+    kantor = Path(tempfile.mkdtemp(prefix="pgd-kantor-"))
+    own, third = office_config(rig, kantor, "dup-a"), office_config(rig, kantor, "dup-c")
+    book = load_config(kantor / "dup-a.toml").database
+    copy = office_config(rig, kantor, "0-salinan")  # its own mailbox; A's book through a symlink and `..`
+    link = Path(tempfile.mkdtemp(prefix="pgd-tautan-")) / "buku"
+    link.symlink_to(book.parent.parent)
+    text = (kantor / "0-salinan.toml").read_text()
+    own_book = load_config(kantor / "0-salinan.toml").database
+    (kantor / "0-salinan.toml").write_text(text.replace(f'"{own_book}"', f'"{link}/data/../data/{book.name}"'))
+    assert load_config(kantor / "0-salinan.toml").database != book  # another path, the same file
+    daemon, stop = start_city(kantor)
+    try:
+        send_complaints(rig, [own, copy])
+        acknowledged_within(rig, [third], 20)  # every other office runs
+        time.sleep(4)  # four of their polls
+        assert not inbox(rig, own.citizens[0][1]) and not inbox(rig, copy.citizens[0][1])
+        assert complaints_in(book) == []  # nobody wrote into A's book
+        lines = refusals(caplog)
+        assert list(map(len, (lines.get("dup-a.toml", []), lines.get("0-salinan.toml", [])))) == [1, 1], lines
+        assert "buku pengaduan yang sama dengan 0-salinan.toml" in lines["dup-a.toml"][0]
+        assert "buku pengaduan yang sama dengan dup-a.toml" in lines["0-salinan.toml"][0]
+        assert "dup-c.toml" not in lines
+
+        (kantor / "0-salinan.toml").unlink()  # the bad file removed: A starts and takes its mail
+        awaited(rig, [own], 30)
+        assert complaints_in(book) == [own.citizens[0][1]]
+        assert not inbox(rig, copy.citizens[0][1])
+    finally:
+        stop.set()
+        daemon.join(timeout=40)
+    assert not daemon.is_alive()
+
+
+def test_two_office_files_reading_one_mailbox_are_both_refused(rig, caplog):
+    caplog.set_level("INFO", logger="pengaduan.kota")
+    kantor = Path(tempfile.mkdtemp(prefix="pgd-kantor-"))
+    own, third = office_config(rig, kantor, "mbx-a"), office_config(rig, kantor, "mbx-c")
+    office_config(rig, kantor, "mbx-b")
+    text = (kantor / "mbx-b.toml").read_text()  # B reads A's mailbox (the user's case changed)
+    (kantor / "mbx-b.toml").write_text(text.replace('username = "pengaduan@mbx-b.test"',
+                                                    'username = "Pengaduan@MBX-A.test"'))
+    daemon, stop = start_city(kantor)
+    try:
+        send_complaints(rig, [own])
+        acknowledged_within(rig, [third], 20)
+        time.sleep(4)
+        assert not inbox(rig, own.citizens[0][1])  # neither A nor B took A's mail
+        lines = refusals(caplog)
+        assert "kotak surat yang sama dengan mbx-b.toml" in lines["mbx-a.toml"][0]
+        assert "kotak surat yang sama dengan mbx-a.toml" in lines["mbx-b.toml"][0]
+        (kantor / "mbx-b.toml").write_text(text)  # B given its own mailbox again: both run
+        awaited(rig, [own], 30)
+    finally:
+        stop.set()
+        daemon.join(timeout=40)
+    statuses = [r.getMessage() for r in caplog.records if r.getMessage().startswith("status kantor")]
+    assert any("(mbx-a.toml): tidak berjalan: memakai kotak surat" in line for line in statuses), statuses
+
+
+def test_periksa_fails_both_offices_that_share_a_book_or_a_mailbox(rig, tmp_path):
+    from tests.test_cli import pengaduan
+
+    kantor = tmp_path / "kantor"
+    kantor.mkdir()
+    office_config(rig, kantor, "cek-a")
+    office_config(rig, kantor, "cek-b", head="lurah")
+    (kantor / "cek-salinan.toml").write_text((kantor / "cek-a.toml").read_text())  # a copy left unchanged
+    checked = pengaduan("periksa", "--kantor", str(kantor))
+    reports = dict(part.split("\n", 1) for part in checked.stdout.split("== ")[1:])
+    same = "memakai buku pengaduan, folder berkas dan kotak surat yang sama dengan"
+    assert f"{same} cek-salinan.toml;" in reports["cek-a.toml: Kecamatan Palaran"]
+    assert f"{same} cek-a.toml;" in reports["cek-salinan.toml: Kecamatan Palaran"]
+    assert "yang sama" not in reports["cek-b.toml: Kelurahan Rawa Makmur"]
+    assert "3 kantor diperiksa; 2 dengan pemeriksaan gagal." in checked.stdout and checked.returncode == 1
+    assert "Traceback" not in checked.stderr
+    once = pengaduan("jalankan", "--kantor", str(kantor), "--sekali")  # one cycle each: the same refusal
+    assert once.returncode == 2, once.stderr
+    assert f"cek-a.toml tidak dijalankan: {same} cek-salinan.toml;" in once.stderr
+    assert f"cek-salinan.toml tidak dijalankan: {same} cek-a.toml;" in once.stderr
+
+
+def test_what_makes_two_offices_share_a_place(tmp_path):
+    from office.city_clashes import clash_sentence, clashes, place
+
+    book = tmp_path / "a" / "pengaduan.db"
+    book.parent.mkdir()
+    book.write_bytes(b"")
+    (tmp_path / "tautan").symlink_to(tmp_path / "a")
+    (tmp_path / "a" / "keras.db").hardlink_to(book)
+    for other in (tmp_path / "tautan" / "pengaduan.db", tmp_path / "a" / ".." / "a" / "pengaduan.db",
+                  tmp_path / "a" / "keras.db"):
+        assert place(other) == place(book), other
+    assert place(tmp_path / "b" / "x.db") == place(tmp_path / "tautan" / ".." / "b" / "x.db")  # not made yet
+    box = ("127.0.0.1", "pengaduan@a.test", "INBOX")
+    held = {"a.toml": {"buku pengaduan": ("p", 1), "kotak surat": box},
+            "b.toml": {"buku pengaduan": ("p", 2), "kotak surat": box},
+            "c.toml": {"buku pengaduan": ("p", 1), "kotak surat": ("127.0.0.1", "pengaduan@a.test", "Kelurahan")}}
+    found = clashes(held)
+    assert found["a.toml"] == clash_sentence({"b.toml": ["kotak surat"], "c.toml": ["buku pengaduan"]})
+    assert found["a.toml"].startswith("memakai kotak surat yang sama dengan b.toml, serta buku pengaduan yang "
+                                      "sama dengan c.toml; ")
+    assert set(found) == {"a.toml", "b.toml", "c.toml"} and "c.toml" not in found["b.toml"]
+    assert clashes({k: v for k, v in held.items() if k != "a.toml"}) == {}  # another folder: another mailbox

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from jobs.cli.common import DATE, Command, emitted, open_office, progress_bar
+from jobs.cli.common import DATE, CannotRun, Command, emitted, open_office, progress_bar
 from templates import TEMPLATES
 
 
@@ -52,13 +52,19 @@ def run(ctx: click.Context, once: bool, since, no_idle: bool, buat_buku: bool, f
     from jobs.daemon import BookLock, run_forever, run_once
 
     configs = ctx.find_root().obj["config"]
+    shared: dict[Path, str] = {}
     if folder is not None:
         _office_folder(folder)
         if once:
-            from jobs.city import office_configs
+            from jobs.city import office_configs, refused
 
-            configs = (*configs, *map(str, office_configs(folder)))
+            shared = refused([*map(Path, configs), *office_configs(folder)])
+            for line in shared.values():
+                click.echo(f"Kantor {line}.", err=True)
+            configs = tuple(c for c in (*configs, *map(str, office_configs(folder))) if Path(c) not in shared)
             folder = None  # one cycle of each, one after another
+            if not configs:
+                raise CannotRun("Tidak ada kantor yang dapat dijalankan.")
     paths = configs or ((None,) if folder is None else ())
     offices = [open_office(ctx, path, create=buat_buku) for path in paths]
     for office in offices:
@@ -82,6 +88,8 @@ def run(ctx: click.Context, once: bool, since, no_idle: bool, buat_buku: bool, f
                     raise click.ClickException(
                         f"Putaran {office.config.office_name} selesai dengan kegagalan: " +
                         "; ".join(f"{job.name} ({job.error})" for job in failed))
+            if shared:
+                raise CannotRun(f"{len(shared)} kantor tidak dijalankan (lihat di atas).")
         else:
             desks = _desks(offices)
             try:

@@ -81,37 +81,25 @@ def laporan(ctx, bulan, tahun, dari, sampai, keluar: Path, timpa: bool, folder: 
 
 def _doctor_city(folder: Path, send_test_mail: bool) -> int:
     """`periksa --kantor DIR`: every office checked at once, reported one after another."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from jobs.city import office_configs
-    from jobs.doctor import run_checks
-    from office.config import ConfigError, load_config
+    from jobs.doctor import check_offices
 
     configs = office_configs(folder) if folder.is_dir() else []
     if not configs:
         raise CannotRun(f"Folder kantor {folder} tidak ada atau tidak berisi berkas konfigurasi *.toml.")
-
-    def check(path: Path):
-        try:
-            cfg = load_config(path)
-        except ConfigError as exc:
-            return path, None, str(exc)
-        return path, cfg.office_name, run_checks(cfg, send_test_mail=send_test_mail)
-
     broken = 0
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        for path, name, checks in pool.map(check, configs):
-            click.echo(f"== {path.name}: {name or 'konfigurasi tidak valid'}")
-            if isinstance(checks, str):
-                click.echo(f"✗ konfigurasi: {checks}")
-                broken += 1
-                continue
-            for c in checks:
-                if not c.ok:
-                    click.echo(f"{'!' if c.warning else '✗'} {c.name}: {c.detail}" + (f" → {c.fix}" if c.fix else ""))
-            failed = [c for c in checks if not c.ok and not c.warning]
-            broken += bool(failed)
-            click.echo("Semua pemeriksaan lulus." if not failed else f"{len(failed)} pemeriksaan gagal.")
+    for path, cfg, checks in check_offices(configs, send_test_mail=send_test_mail):
+        if isinstance(cfg, str):
+            click.echo(f"== {path.name}: konfigurasi tidak valid\n✗ konfigurasi: {cfg}")
+            broken += 1
+            continue
+        click.echo(f"== {path.name}: {cfg.office_name}")
+        for c in checks:
+            if not c.ok:
+                click.echo(f"{'!' if c.warning else '✗'} {c.name}: {c.detail}" + (f" → {c.fix}" if c.fix else ""))
+        failed = [c for c in checks if not c.ok and not c.warning]
+        broken += bool(failed)
+        click.echo("Semua pemeriksaan lulus." if not failed else f"{len(failed)} pemeriksaan gagal.")
     click.echo(f"{len(configs)} kantor diperiksa; {broken} dengan pemeriksaan gagal.")
     return 1 if broken else 0
 

@@ -1,0 +1,225 @@
+"""Every report file at a city's scale: a month of 100,000 complaints (a city-level book, with
+their tasks, history and letters as a year of the SOP leaves them), and each file a person
+asks for, timed whole (the recap or the rows read from the book, the charts, the file
+written): `laporan` XLSX, DOCX and PDF (LibreOffice), `ekspor` CSV and XLSX, `statistik`
+JSON and CSV, and the monthly recap the daemon mails (XLSX, DOCX, PDF and the month's
+statistics). Goal: each under 10 s. Each file is made in a fresh process, so its peak
+memory (VmHWM) is its own (LibreOffice's is not counted); its CPU time (LibreOffice's counted)
+says what it costs when other work shares the machine.
+
+Run: python bench/bench_reports.py [--size 100000] [--runs 3]
+Not part of the test suite; no figure here is asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import machine, summary
+
+from jobs.demo import write_config
+from office.config import load_config
+from sop.book import Book, iso
+
+GOAL_SECONDS = 10.0
+MONTH = (2026, 10)  # the month the book holds
+NOW = dt.datetime(2026, 11, 5, 2, 0, tzinfo=dt.timezone.utc)  # a Thursday, 10:00 WITA: laporan, ekspor
+MONTHLY_NOW = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.timezone.utc)  # the first working day: the monthly recap
+FILES = ("laporan XLSX", "laporan DOCX", "laporan PDF", "ekspor CSV", "ekspor XLSX", "statistik JSON+CSV",
+         "rekap bulanan (XLSX, DOCX, PDF, statistik)")
+
+
+class _Ports:
+    imap_port = smtp_port = 1  # the benchmark never connects
+
+
+# Where complaints end, with how often: (state, the steps whose tasks were opened, in order).
+PATHS = (("closed", (2, 3, 4, 6, 5), 60), ("answered", (2, 3, 4, 6, 5), 18), ("open", (2,), 1), ("open", (2, 3), 5),
+         ("open", (2, 3, 4), 0.5), ("open", (2, 3, 4, 6), 0.5), ("open", (2, 3, 4, 6, 5), 0.5), ("rejected", (2,), 7),
+         ("forwarded", (2, 3), 5), ("linked", (2,), 2.5))
+LATE = 0.05  # a step done after its standard time
+STANDARD_MINUTES = {2: 10, 3: 10 * 24 * 60, 4: 60, 5: 30, 6: 24 * 60, 7: 5 * 24 * 60}
+ROLES = {2: "sekretaris", 3: "camat", 4: "sekretaris", 5: "jfu", 6: "camat", 7: "camat"}
+CHANNELS = (("email", 55), ("langsung", 20), ("telepon", 8), ("surat", 5), ("lapor", 12))
+SATISFACTION = (("puas", 50), ("tidak_menanggapi", 40), ("tidak_puas", 10))
+DECISIONS = ("Rapat koordinasi dengan seksi terkait; perbaikan dijadwalkan minggu depan.",
+             "Ditindaklanjuti oleh seksi; pengadu diberi penjelasan tertulis.",
+             "Diteruskan kepada kelurahan untuk pemeriksaan lapangan.")
+
+
+def _pick(rng: random.Random, weighted) -> tuple:
+    return rng.choices(weighted, weights=[w[-1] for w in weighted])[0]
+
+
+def generated_book(size: int, folder: Path) -> Path:
+    """A book of `size` complaints received in MONTH, inserted straight into SQLite; its config."""
+    config = write_config(folder, _Ports(), monthly_reports=True)
+    cfg = load_config(config)
+    sections = [s.name for s in cfg.directory.sections]
+    rng = random.Random(2026)
+    first = dt.datetime(*MONTH, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    seconds = (dt.datetime(MONTH[0], MONTH[1] + 1, 1, tzinfo=first.tzinfo) - first).total_seconds()
+    complaints, tasks, events, letters = [], [], [], []
+    for i in range(1, size + 1):
+        received = first + dt.timedelta(seconds=seconds * (i - 0.5) / size)
+        state, steps, _ = _pick(rng, PATHS)
+        moment, last = received, received
+        for n, step in enumerate(steps):
+            standard = STANDARD_MINUTES[step]
+            opened = moment
+            due = opened + dt.timedelta(minutes=standard)
+            finished = None
+            if state != "open" or n < len(steps) - 1:
+                late = rng.random() < LATE
+                finished = opened + dt.timedelta(minutes=standard * (rng.uniform(1.05, 3) if late else rng.uniform(0.1, 1)))
+                moment = last = finished
+                events.append((i, iso(finished), step, ROLES[step], "langkah",
+                               rng.choice(DECISIONS) if step == 3 else f"Langkah {step} selesai."))
+            tasks.append((i, step, ROLES[step], f"{ROLES[step]}@kecamatan.test", f"t{i}-{step}",
+                          f"<tugas.t{i}-{step}.pgd@kecamatan.test>", iso(opened), iso(due),
+                          iso(finished) if finished else None))
+        satisfaction = _pick(rng, SATISFACTION)[0] if state == "closed" else None
+        if satisfaction == "tidak_puas":  # the objection, decided by the Camat
+            done = last + dt.timedelta(days=rng.uniform(1, 6))
+            tasks.append((i, 7, "camat", "camat@kecamatan.test", f"t{i}-7", f"<tugas.t{i}-7.pgd@kecamatan.test>",
+                          iso(last), iso(last + dt.timedelta(days=5)), iso(done)))
+            last = done
+        answered = iso(last) if state in ("closed", "answered") else None
+        closed = iso(last) if state in ("closed", "rejected", "forwarded", "linked") else None
+        if state in ("closed", "answered", "forwarded"):
+            letters.append((2026, f"000.8.3.4/{len(letters) + 1:05d}/400.02", i, iso(last), f"surat-{i}.docx", "x",
+                            "camat", "pelimpahan" if state == "forwarded" else "jawaban", iso(last),
+                            rng.choice(("surel", "pos", "diambil"))))
+        events.append((i, iso(received), None, "sistem", "masuk", "Pengaduan diterima."))
+        channel = _pick(rng, CHANNELS)[0]
+        section = rng.choice(sections) if rng.random() > 0.08 else None
+        complaints.append((f"PGD/2026/{i:06d}", state, None if state != "open" else steps[-1], channel, iso(received),
+                           f"Warga {i}", f"w{i}@warga.test", f"08{i:010d}" if channel == "telepon" else None,
+                           f"RT {i % 40:02d}", f"Pengaduan {i} tentang jalan", "Isi pengaduan.", section,
+                           satisfaction, answered, closed))
+    book = Book(cfg.database)
+    with book.transaction():
+        book.conn.executemany(
+            "INSERT INTO complaints(number, state, step, channel, received_at, name, email, phone, address, subject, "
+            "body, section, satisfaction, answered_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            complaints)
+        book.conn.executemany("INSERT INTO tasks(complaint_id, step, role, official, token, message_id, opened_at, "
+                              "due_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", tasks)
+        book.conn.executemany("INSERT INTO events(complaint_id, at, step, actor, kind, text) VALUES (?, ?, ?, ?, ?, ?)",
+                              events)
+        book.conn.executemany("INSERT INTO letters(year, number, complaint_id, issued_at, path, sha256, signer, kind, "
+                              "dispatched_at, dispatch_method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", letters)
+    book.close()
+    return config
+
+
+def make(kind: str, config: Path, out: Path) -> None:
+    """One file, as its command or the daemon makes it."""
+    from office.base import Office
+    from office.reports import charts, export_book, period, recap, write_docx, write_xlsx
+    from office.statistics import write_statistics, year_statistics
+
+    cfg = load_config(config)
+    office = Office(cfg, Book(cfg.database))
+    title, start, end = period(MONTH)
+    if kind.startswith("laporan"):
+        r = recap(office, title, start, end, NOW)
+        pictures = charts(r)
+        if kind == "laporan XLSX":
+            write_xlsx(r, out / "laporan.xlsx", pictures)
+        else:
+            write_docx(r, out / "laporan.docx", pictures, office, NOW)
+            if kind == "laporan PDF":
+                from letters.pdf import to_pdf
+
+                to_pdf(out / "laporan.docx")
+    elif kind.startswith("ekspor"):
+        export_book(office, out / f"buku.{kind.split()[1].lower()}", overwrite=True)
+    elif kind.startswith("statistik"):
+        write_statistics(year_statistics(office, MONTH[0], NOW), out / "statistik", overwrite=True)
+    else:
+        from office.monthly import send_monthly_recap
+
+        assert send_monthly_recap(office, MONTHLY_NOW), "the monthly recap was not due"
+    office.book.close()
+
+
+def _cpu() -> float:
+    import resource
+
+    return sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for f in ("ru_utime", "ru_stime"))
+
+
+def _peak_mb() -> float:
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def one(kind: str, config: Path) -> tuple[float, float, float]:
+    """(seconds, CPU seconds, peak MB) of one file made in a fresh process. The CPU time (the
+    process's and LibreOffice's) is what the file costs on a machine shared with other work."""
+    folder = Path(tempfile.mkdtemp(prefix="pgd-bench-laporan-"))
+    if kind.startswith("rekap"):  # the month not sent yet, its mail not queued: each run sends it again
+        book = Book(load_config(config).database)
+        with book.transaction():
+            book.conn.execute("DELETE FROM reports_sent")
+            book.conn.execute("DELETE FROM outbox")
+        book.close()
+    try:
+        done = subprocess.run([sys.executable, __file__, "--one", kind, str(config), str(folder)],
+                              capture_output=True, text=True, check=True)
+        seconds, cpu, peak = (float(x) for x in done.stdout.split()[-3:])
+        return seconds, cpu, peak
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--one", nargs=3, metavar=("KIND", "CONFIG", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--only", nargs="*", default=None, help="some files only (their names as printed)")
+    args = parser.parse_args()
+    if args.one:
+        kind, config, out = args.one
+        start, cpu = time.perf_counter(), _cpu()
+        make(kind, Path(config), Path(out))
+        print(f"{time.perf_counter() - start:.3f} {_cpu() - cpu:.3f} {_peak_mb():.1f}")
+        return 0
+    print(f"machine: {machine()}; {args.runs} runs per file, each in a fresh process; goal: under "
+          f"{GOAL_SECONDS:.0f} s each")
+    folder = Path(tempfile.mkdtemp(prefix="pgd-bench-laporan-"))
+    try:
+        start = time.perf_counter()
+        config = generated_book(args.size, folder)
+        print(f"{args.size:,} complaints in {MONTH[1]:02d}-{MONTH[0]} (book generated in "
+              f"{time.perf_counter() - start:.1f} s, {(folder / 'data' / 'pengaduan.db').stat().st_size / 2**20:.0f} MB)")
+        for kind in FILES:
+            if args.only and kind not in args.only:
+                continue
+            runs = [one(kind, config) for _ in range(args.runs)]
+            seconds = sorted(s for s, _, _ in runs)
+            median = seconds[len(seconds) // 2]
+            summary(f"  {kind}", seconds, "s")
+            print(f"  {'':58s} goal {GOAL_SECONDS:.0f} s: {median / GOAL_SECONDS:.2f} of it "
+                  f"({'met' if median < GOAL_SECONDS else 'MISSED'}); CPU {sorted(c for _, c, _ in runs)[len(runs) // 2]:.2f} s; "
+                  f"peak RSS {max(p for _, _, p in runs):.0f} MB")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
