@@ -17,6 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from itertools import islice
+
+from intake import html_tree
 
 # Outlook's header block: its first label, in the languages officials' Outlook speaks.
 HEADER_LABEL = re.compile(r"^\s*(Dari|From|Van|De|Von)\s*:", re.IGNORECASE)
@@ -128,3 +131,114 @@ def cut_html_quote(html: str) -> str | None:
     for element in sorted(signatures, key=lambda e: e.start, reverse=True):
         kept = kept[:element.start] + kept[element.end:]
     return kept
+
+
+# What a client writes above a forwarded message: a forward keeps its quotation.
+FORWARD_START = re.compile(r"\s*-+ *(Forwarded message|Pesan (yang )?di ?teruskan|Pesan terusan|Message transf[ée]r[ée]|"
+                           r"Weitergeleitete Nachricht|Doorgestuurd bericht) *-+", re.IGNORECASE)
+# Outlook 2007 to 2013 (international and American) and Windows Mail: the divider's exact style.
+OUTLOOK_DIVIDERS = {
+    "border:none;border-top:solid #B5C4DF 1.0pt;padding:3.0pt 0cm 0cm 0cm",
+    "border:none;border-top:solid #B5C4DF 1.0pt;padding:3.0pt 0in 0in 0in",
+    "border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm",
+    "border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0in 0in 0in",
+    "padding-top: 5px; border-top-color: rgb(229, 229, 229); border-top-width: 1px; border-top-style: solid;",
+}
+HEADER_START = ("From:", "Date:")
+
+
+def cut_quoted_block(html: str) -> str | None:
+    """The HTML without the element that holds its quotation, by the first of the clients'
+    shapes it has (Gmail's div.gmail_quote, Zimbra's divider, the last outer blockquote of
+    Apple Mail, Thunderbird and Yahoo, Outlook's divider and what follows it, Outlook for
+    Mac's quoted section, a block starting "From:"); None when it has none. The text left
+    is then read for quote headers and quoted lines (intake.quote_text)."""
+    root = html_tree.parse(html)
+    if root is None:
+        return None
+    for find in (_gmail_quote, _zimbra_divider, _blockquote, _outlook_divider, _outlook_mac, _header_block):
+        cut = find(root)
+        if cut is not None:
+            return html[:cut[0]] + html[cut[1]:]
+    return None
+
+
+Span = tuple[int, int]
+
+
+def _removed(element: html_tree.Element) -> Span:
+    """The element with its tail."""
+    return element.start, element.after if element.after is not None else element.start
+
+
+def _with_following(element: html_tree.Element) -> Span:
+    """The element and everything after it in its parent."""
+    parent = element.parent
+    return element.start, parent.inner_end if parent is not None and parent.inner_end is not None else element.start
+
+
+def _gmail_quote(root: html_tree.Element) -> Span | None:
+    quote = next((e for e in root.iter() if e.tag == "div" and "gmail_quote" in e.classes()), None)
+    if quote is None or FORWARD_START.match(html_tree.text_starts(quote, 64)[quote]):
+        return None
+    return _removed(quote)
+
+
+def _zimbra_divider(root: html_tree.Element) -> Span | None:
+    divider = next((e for e in root.iter() if e.tag == "hr" and e.attrs.get("data-marker") == "__DIVIDER__"), None)
+    return _removed(divider) if divider else None
+
+
+def _blockquote(root: html_tree.Element) -> Span | None:
+    """The last blockquote not inside another (Gmail's own blockquote is left to _gmail_quote)."""
+    outer = [e for e in root.iter(into=lambda e: e.tag != "blockquote")
+             if e.tag == "blockquote" and e.attrs.get("class") != "gmail_quote"]
+    return _removed(outer[-1]) if outer else None
+
+
+def _outlook_divider(root: html_tree.Element) -> Span | None:
+    for element in root.iter():
+        if element.tag == "div" and element.attrs.get("style") in OUTLOOK_DIVIDERS:
+            parent = element.parent
+            if parent is not None and parent.parent is not None and parent.children[0] is element:
+                element = parent  # Outlook 2010 wraps the divider and the header block in a div
+            return _with_following(element)
+        outer = _outlook_2003(element) if element.tag == "hr" else None
+        if outer is not None:
+            return _with_following(outer)
+    return None
+
+
+def _outlook_2003(hr: html_tree.Element) -> html_tree.Element | None:
+    """The outer div of div > div.MsoNormal (centred) > font > span > hr (size 3, full width,
+    centred), Outlook 2003's divider."""
+    chain = list(islice(hr.ancestors(), 4))
+    if len(chain) < 4 or [e.tag for e in chain] != ["span", "font", "div", "div"]:
+        return None
+    centred = chain[2].attrs
+    shape = (hr.attrs.get("size"), hr.attrs.get("width"), hr.attrs.get("align"), hr.attrs.get("tabindex"),
+             centred.get("class"), centred.get("align"), centred.get("style"))
+    return chain[3] if shape == ("3", "100%", "center", "-1", "MsoNormal", "center", "text-align:center") else None
+
+
+def _outlook_mac(root: html_tree.Element) -> Span | None:
+    section = next((e for e in root.iter() if e.attrs.get("id") == "OLK_SRC_BODY_SECTION"), None)
+    return _removed(section) if section else None
+
+
+def _header_block(root: html_tree.Element) -> Span | None:
+    """The div whose text starts with "From:" or "Date:" and what follows it, unless it is
+    all the mail; else a "From:" right after an element (an <hr>) and what follows it."""
+    starts = html_tree.text_starts(root)
+    blocks = [e for e in root.iter() if e is not root and starts[e].startswith(HEADER_START)]
+    if blocks:
+        div = next((e for e in [blocks[-1], *blocks[-1].ancestors()] if e.tag == "div"), None)
+        if div is None:
+            return None
+        holder = div.parent
+        if not (holder is not None and holder is html_tree.body(root) and len(html_tree.element_children(holder)) == 1):
+            return _with_following(div)
+    after = next((e for e in root.iter() if e is not root and e.tail.startswith(HEADER_START)), None)
+    if after is None or FORWARD_START.match(after.parent.text if after.parent else ""):
+        return None
+    return _with_following(after)

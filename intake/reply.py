@@ -1,34 +1,37 @@
 """The new text of a reply: quoted original, quote headers and signature removed.
 
 An official's reply is a step's action and, at step 4, the text of a signed letter, so a wrong
-cut either loses an answer or signs a quotation. Three stages, each the best tool for its part:
+cut either loses an answer or signs a quotation. The stages:
 
 0. intake.html_quote cuts, in HTML, Outlook's quotation (an <hr> or a bordered div, its header
    block, the original as a sibling after it) and webmails' signature elements.
-1. talon (Mailgun) finds the quotation: in HTML by its structure (blockquote, gmail_quote,
-   Outlook's divRplyFwdMsg and border blocks, Zimbra), in text by marking each line as text,
-   quote, splitter or forward and matching the sequence. It keeps a forwarded message and
-   answers written between quoted lines. It is taught Indonesian splitters here.
-2. mail-parser-reply cuts the quote headers and signatures of every language it knows, for
-   clients talon has no pattern for (taught Indonesian in intake.reply_languages).
-3. Our clean-up: quoted lines left between answers, the header line that introduced them, a
+1. intake.html_quote then cuts the element that holds the quotation (Gmail's gmail_quote,
+   Zimbra's divider, the outer blockquote of Apple Mail, Thunderbird and Yahoo, Outlook's
+   older dividers, a "From:" block), and the HTML is read as text.
+2. intake.quote_text finds the quotation in the text by marking each line as text, quote,
+   quote header or forward marker and matching the sequence (the method of Mailgun's talon,
+   whose corpus is a test, with our own splitters, Indonesian ones among them). It keeps a
+   forwarded message and answers written between quoted lines.
+3. The quote headers of every language mail-parser-reply knows (taught Indonesian in
+   intake.reply_languages) cut what has no splitter of ours.
+4. Our clean-up: quoted lines left between answers, the header line that introduced them, a
    sign-off, device lines ("Dikirim dari iPhone saya"), "-Nama" lines and list footers.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 
-from intake.html_quote import cut_html_quote
+from intake.html_quote import cut_html_quote, cut_quoted_block
 from intake.html_text import html_to_text
-from intake.reply_languages import quote_headers, talon_quotations
+from intake.quote_text import cut_quotation
+from intake.reply_languages import quote_headers
 from intake.signature import strip_closing, strip_signature
 from intake.text import clean_text
 
 # A forward cut by mail-parser-reply's header patterns would lose what the official passes
-# on; the forward markers talon knows plus the Indonesian ones keep the message whole.
+# on; the forward markers of intake.quote_text's languages keep the message whole.
 FORWARD = re.compile(r"^\s*(-{2,}\s*(Forwarded message|Pesan (yang )?di ?teruskan|Pesan terusan|"
                      r"Message transféré|Weitergeleitete Nachricht|Doorgestuurd bericht)\s*-{2,}|"
                      r"Begin forwarded message:|Awal pesan yang diteruskan:)\s*$",
@@ -55,9 +58,7 @@ def read_reply(text: str, html: str = "") -> Extracted:
     source = _plain(text)
     if html:  # Outlook's quotation and webmails' signature elements, by their structure
         html = cut_html_quote(html) or html
-    body = _from_html(html) if html else None
-    if body is None:
-        body = _from_text(source)
+    body = _from_html(html) if html else _from_text(source)
     body = _tidy(strip_signature(_drop_interleaved_quotes(body)))
     return Extracted(body, _tidy(strip_closing(body)), _count(source))
 
@@ -80,27 +81,18 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(ln.rstrip() for ln in text.split("\n"))).strip()
 
 
-def _from_html(html: str) -> str | None:
-    """The HTML reply with its quotation cut on its structure, as text; None when talon
-    cannot read it (the text path then runs on the flattened whole)."""
-    try:
-        with warnings.catch_warnings():  # html5lib's notes on Outlook's "o:p" names, not ours to act on
-            warnings.simplefilter("ignore")
-            cut = talon_quotations().extract_from_html(html)
-    except Exception:  # a heuristic over untrusted markup; the text path still reads it
-        return None
-    if isinstance(cut, bytes):
-        cut = cut.decode("utf-8", "replace")
-    # What talon kept of the structure is the reply, blockquotes included.
-    return _from_text(_plain(html_to_text(cut, quotes=False)))
+def _from_html(html: str) -> str:
+    """The HTML reply with its quotation cut on its structure, then read as text."""
+    cut = cut_quoted_block(html)
+    text = _plain(html_to_text(cut, quotes=False)) if cut is not None else ""
+    if not text.strip():  # no quoting element, or nothing but one: the text decides
+        text = _plain(html_to_text(html, quotes=False))
+    return _from_text(text)
 
 
 def _from_text(text: str) -> str:
-    """The text above its quotation: talon's line markers, then every language's headers."""
-    try:
-        body = talon_quotations().extract_from_plain(text)
-    except Exception:  # never lose a reply to a heuristic
-        body = text
+    """The text above its quotation: its line markers, then every language's headers."""
+    body = cut_quotation(text)
     if FORWARD.search(body):
         return body  # a forward is passed on whole: its headers are its content
     header = quote_headers().search(body)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from mailparser_reply.constants import MAIL_LANGUAGES
+from intake.reply_languages import TABLES
 
 # Words that close a letter and never carry its content.
 _VALEDICTIONS = [
@@ -34,7 +34,7 @@ _GRATITUDE = [
     r"obrigad[oa]", r"bedankt", r"dank u( wel)?", r"tak", r"děkuji", r"děkujeme", r"спасибо",
 ]
 # mail-parser-reply's closings of every language, those of thanks left to _GRATITUDE.
-_TABLE = [s.rstrip(",.") for lang in MAIL_LANGUAGES.values() if lang for s in lang.get("signatures") or []
+_TABLE = [s.rstrip(",.") for lang in TABLES.values() for s in lang.get("signatures") or []
           if not re.search(r"thank|kasih|tak|dank|děkuj|gracias|감사|고맙|谢谢|kontakt", s, re.IGNORECASE)]
 
 
@@ -45,7 +45,7 @@ def _line(words: list[str]) -> re.Pattern:
 VALEDICTION = _line(_VALEDICTIONS + _TABLE)
 GRATITUDE = _line(_GRATITUDE)
 
-_SENT_FROM = "|".join(lang["sent_from"] for lang in MAIL_LANGUAGES.values() if lang and lang.get("sent_from"))
+_SENT_FROM = "|".join(lang["sent_from"] for lang in TABLES.values() if lang.get("sent_from"))
 # The lines a device or mail app adds below the text, in the languages officials' phones speak.
 DEVICE = re.compile(
     r"^\s*("
