@@ -153,3 +153,15 @@ def test_reading_replies_loads_no_machine_learning_stack():
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert out.stdout.strip() == "[]"
+
+
+def test_html_nested_without_end_is_read_without_recursion_and_in_linear_time():
+    """A hostile or broken mail: 20,000 nested elements (the old reader gave up past 419 tags)."""
+    import time
+
+    start = time.perf_counter()
+    deep = "Setuju.<div>" + "<blockquote><div>" * 20_000 + "asli" + "</div></blockquote>" * 20_000 + "</div>"
+    assert extract_reply("", deep) == "Setuju."
+    unclosed = "<ul>" + "<li><p>butir" * 20_000
+    assert extract_reply("", unclosed).startswith("butir\n\nbutir")  # read in its first thousand lines
+    assert time.perf_counter() - start < 30  # about 3 s on two shared cores; quadratic was minutes
