@@ -165,3 +165,8 @@ def test_html_nested_without_end_is_read_without_recursion_and_in_linear_time():
     unclosed = "<ul>" + "<li><p>butir" * 20_000
     assert extract_reply("", unclosed).startswith("butir\n\nbutir")  # read in its first thousand lines
     assert time.perf_counter() - start < 30  # about 3 s on two shared cores; quadratic was minutes
+
+
+def test_a_quote_header_written_after_text_on_the_same_line_still_starts_the_quotation():
+    text = f"{ANSWER} On Mon, Jan 6, 2025 at 9:00 AM, Camat <camat@example.go.id> wrote:\n> asli\n> lagi"
+    assert cut_quotation(text) == ANSWER
