@@ -8,15 +8,13 @@ put the signature in an element of its own: Roundcube's div#signature, Thunderbi
 div.moz-signature, Outlook's div#Signature, Gmail's div.gmail_signature; it is never part of
 an answer.
 
-Pure and on the standard library's HTML parser: the cut is made on the source text, so what
-is kept is the writer's markup as it was.
+Pure, on intake.html_tree (the standard library's HTML parser): the cut is made on the source
+text, so what is kept is the writer's markup as it was.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from itertools import islice
 
 from intake import html_tree
@@ -30,105 +28,44 @@ DESKTOP_DIVIDER = re.compile(r"border-top\s*:\s*solid\s+#(E1E1E1|B5C4DF)", re.IG
 # Roundcube, Outlook on the web, Outlook for iOS and Android; Thunderbird, Gmail.
 SIGNATURE_IDS = {"signature", "Signature", "ms-outlook-mobile-signature"}
 SIGNATURE_CLASSES = {"moz-signature", "gmail_signature"}
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
-@dataclass
-class _Element:
-    start: int  # where its start tag begins in the source
-    kind: str  # "outlook", "divider" (a candidate header block) or "signature"
-    tag: str
-    nesting: int = 1  # its own tag's start tags not yet closed: it ends when none is left
-    text: list[str] = field(default_factory=list)
-    end: int | None = None  # where its end tag ends
+def _kind(element: html_tree.Element) -> str | None:
+    """"outlook" (its header block), "divider" (Outlook desktop's, a candidate), "signature"."""
+    if element.attrs.get("id") == "divRplyFwdMsg":
+        return "outlook"
+    if element.tag == "div" and DESKTOP_DIVIDER.search(element.attrs.get("style") or ""):
+        return "divider"
+    if element.tag not in html_tree.VOID and (element.attrs.get("id") in SIGNATURE_IDS
+                                              or SIGNATURE_CLASSES & element.classes()):
+        return "signature"
+    return None
 
 
-class _Finder(HTMLParser):
-    """Offsets of the elements that matter here, on the source text."""
-
-    def __init__(self, source: str):
-        super().__init__(convert_charrefs=True)
-        self.source = source
-        self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", source)]
-        self.open: list[_Element] = []
-        self.found: list[_Element] = []
-        self.last_hr: int | None = None
-        self.text_since_hr = False
-
-    def _offset(self) -> int:
-        line, column = self.getpos()
-        return self.line_starts[line - 1] + column
-
-    def handle_starttag(self, tag, attrs):
-        if tag in VOID:
-            if tag == "hr":
-                self.last_hr, self.text_since_hr = self._offset(), False
-            return
-        for element in self.open:
-            element.nesting += element.tag == tag
-        values = dict(attrs)
-        kind = None
-        if values.get("id") == "divRplyFwdMsg":
-            kind = "outlook"
-        elif tag == "div" and DESKTOP_DIVIDER.search(values.get("style") or ""):
-            kind = "divider"
-        elif values.get("id") in SIGNATURE_IDS or SIGNATURE_CLASSES & set((values.get("class") or "").split()):
-            kind = "signature"
-        if kind:
-            start = self._offset()
-            if kind == "outlook" and self.last_hr is not None and not self.text_since_hr:
-                start = self.last_hr  # the <hr> right above the header block goes with it
-            element = _Element(start, kind, tag)
-            self.open.append(element)
-            self.found.append(element)
-
-    def handle_endtag(self, tag):
-        # Counted per tag name, so an unclosed <p> inside never moves where a div ends.
-        for element in [e for e in self.open if e.tag == tag]:
-            element.nesting -= 1
-            if not element.nesting:
-                element.end = self.source_end()
-                self.open.remove(element)
-
-    def source_end(self) -> int:
-        """The offset just past the end tag being handled (getpos is where it begins)."""
-        at = self._offset()
-        close = self.source.find(">", at)
-        return close + 1 if close >= 0 else len(self.source)
-
-    def handle_data(self, data):
-        if data.strip():
-            self.text_since_hr = True
-            for element in self.open:
-                element.text.append(data)
-
-
-def _find(source: str) -> list[_Element]:
-    finder = _Finder(source)
-    try:
-        finder.feed(source)
-        finder.close()
-    except Exception:  # html.parser is lenient; a page it cannot read keeps its structure unread
-        return []
-    return finder.found
-
-
-def _is_header_block(element: _Element) -> bool:
-    text = " ".join(" ".join(element.text).split())
+def _is_header_block(element: html_tree.Element) -> bool:
+    text = " ".join(element.text_content(" ").split())
     return bool(HEADER_LABEL.match(text)) and len(HEADER_LABELS.findall(text)) >= 2
 
 
 def cut_html_quote(html: str) -> str | None:
     """The HTML without an Outlook quotation (from its divider to the end) and without its
     signature elements; None when it has neither, so other readers look at it whole."""
-    found = _find(html)
-    cut = next((e.start for e in found if e.kind in ("outlook", "divider") and _is_header_block(e)), None)
-    signatures = [e for e in found if e.kind == "signature" and e.end is not None
-                  and (cut is None or e.start < cut)]
+    root = html_tree.parse(html)
+    if root is None:
+        return None
+    cut = None
+    for element in root.iter():
+        kind = _kind(element)
+        if kind in ("outlook", "divider") and _is_header_block(element):
+            # the <hr> right above Outlook on the web's header block goes with it
+            cut = element.rule_above if kind == "outlook" and element.rule_above is not None else element.start
+            break
+    signatures = [e for e in root.iter(into=lambda e: _kind(e) != "signature")
+                  if _kind(e) == "signature" and e.end is not None and (cut is None or e.start < cut)]
     if cut is None and not signatures:
         return None
     kept = html if cut is None else html[:cut]
-    for element in sorted(signatures, key=lambda e: e.start, reverse=True):
+    for element in reversed(signatures):  # from the end, so the offsets before stay right
         kept = kept[:element.start] + kept[element.end:]
     return kept
 

@@ -32,7 +32,9 @@ class Element:
     text: str = ""  # before its first child
     tail: str = ""  # after it, before the next tag
     inner_end: int | None = None  # where its end tag begins (its content's end)
+    end: int | None = None  # just past its own end tag; None when something else closed it
     after: int | None = None  # where the next tag after it begins: its tail's end
+    rule_above: int | None = None  # an <hr> right above it (no text between): where it begins
 
     def iter(self, into: Callable[[Element], bool] = lambda e: True) -> Iterator[Element]:
         """Itself and every element inside it, in document order; the inside of an element
@@ -44,7 +46,8 @@ class Element:
             if element is self or into(element):
                 todo.extend(reversed(element.children))
 
-    def text_content(self) -> str:
+    def text_content(self, separator: str = "") -> str:
+        """Its text; a separator between the pieces keeps "Dari: A" and "Dikirim:" apart."""
         parts: list[str] = []
         todo: list[Element | str] = [self]
         while todo:
@@ -55,7 +58,7 @@ class Element:
             parts.append(item.text)
             for child in reversed(item.children):
                 todo.extend((child.tail, child))
-        return "".join(parts)
+        return separator.join(parts)
 
     def classes(self) -> set[str]:
         return set((self.attrs.get("class") or "").split())
@@ -76,6 +79,7 @@ class _Builder(HTMLParser):
         self.stack = [self.root]
         self.last: Element | None = None  # the element whose tail the next text is
         self.open: dict[str, int] = {}  # open elements by tag name
+        self.rule: int | None = None  # the last <hr>, while no text followed it
 
     def _offset(self) -> int:
         line, column = self.getpos()
@@ -92,6 +96,9 @@ class _Builder(HTMLParser):
     def _close(self, element: Element, at: int, implied: bool = False) -> None:
         """Its end tag begins at `at`; an element closed by another tag has no tail."""
         element.inner_end = at
+        if not implied:
+            close = self.source.find(">", at)
+            element.end = close + 1 if close >= 0 else len(self.source)
         self.stack.pop()  # always the innermost open element
         self.open[element.tag] -= 1
         if implied:
@@ -105,8 +112,10 @@ class _Builder(HTMLParser):
         if (tag in CLOSES_P and top.tag == "p") or (tag == "li" and top.tag == "li"):
             self._close(top, at, implied=True)
             top = self.stack[-1]
-        element = Element(tag, {k: v or "" for k, v in attrs}, at, parent=top)
+        element = Element(tag, {k: v or "" for k, v in attrs}, at, parent=top, rule_above=self.rule)
         top.children.append(element)
+        if tag == "hr":
+            self.rule = at
         if tag in VOID:
             text = self.get_starttag_text() or ""
             element.inner_end = at + len(text)
@@ -130,6 +139,8 @@ class _Builder(HTMLParser):
         self._markup()
 
     def handle_data(self, data):
+        if data.strip():
+            self.rule = None
         if self.last is not None:
             self.last.tail += data
         else:
