@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from intake import html_tree
-from intake.html_quote import cut_quoted_block
+from intake.html_quote import cut_html_quote, cut_quoted_block
 from intake.quote_text import cut_quotation, mark_lines, splitter
 from intake.reply import extract_reply
 
@@ -84,6 +84,13 @@ def test_a_from_block_is_cut_with_what_follows_unless_it_is_the_whole_mail():
     assert cut_quoted_block("<body><div>From: the whole mail is a header block</div></body>") is None
     after_rule = f"<div>{ANSWER}<hr>From: A<br>Sent: Monday<br>asli</div>"
     assert cut_quoted_block(after_rule) == f"<div>{ANSWER}</div>"
+
+
+def test_outlook_on_the_web_cut_takes_the_rule_above_its_header_block_and_signatures_go_once():
+    reply = (f'<div>{ANSWER}</div><div id="Signature"><div class="moz-signature">Budi</div>NIP 1</div>'
+             '<p>tetap</p><hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg"><b>Dari:</b> Camat<br>'
+             "<b>Dikirim:</b> Senin<br><b>Kepada:</b> Sekretaris</div><div>asli</div>")
+    assert cut_html_quote(reply) == f"<div>{ANSWER}</div><p>tetap</p>"
 
 
 def test_html_with_no_quoting_element_is_left_to_the_text_reader():
