@@ -29,6 +29,7 @@ from intake.parse import Incoming, message_key, parse_message
 from intake.parse_ahead import Prepared, discard_staged
 from intake.reply import read_reply
 from intake.routing_lines import drop_routing_lines
+from office.agenda import keeper_step_refusal, take_keeper_reply
 from office.apply import act
 from office.base import Actor, Office
 from office.forwarding import is_reply_of_body, pass_on_reply
@@ -129,12 +130,21 @@ def _find_proposal(office: Office, cls: Classification) -> dict | None:
     return next((p for t in tokens if t and (p := office.book.proposal_by_token(t))), None)
 
 
+def _find_number_request(office: Office, cls: Classification) -> dict | None:
+    tokens = [cls.token] if cls.token else [office.config.identity.task_token(r) for r in cls.refs]
+    return next((r for t in tokens if t and (r := office.book.number_request_by_token(t))), None)
+
+
 def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
     """An official's reply to a routing email: the step's action, when the right person sent it."""
     book = office.book
     cfg = office.config
     task = _find_task(office, cls)
     if task is None:
+        asked = _find_number_request(office, cls)
+        if asked is not None:  # the agenda keeper's number for a waiting letter (office.agenda)
+            note = take_keeper_reply(office, asked, msg, now)
+            return Handled("action" if note.startswith("nomor surat ") else "unmatched", asked["complaint_id"], note)
         proposal = _find_proposal(office, cls)
         if proposal is not None:  # `Benar` or `Bukan` to an action staff recorded for the official
             acted, note = answer_by_mail(office, proposal, msg, now)
@@ -169,6 +179,10 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
         return _unmatched(msg, row["id"], f"{row['number']} tidak sedang menunggu langkah {task['step']}")
     read = read_reply(msg.text, msg.html)  # the action is the answer: no quotation, no closing
     answer = drop_routing_lines(read.answer, routing_text(office, task))  # quoted text never acts
+    if cfg.procedure.step(task["step"]).numbers:  # the keeper's number is checked before it acts
+        why = keeper_step_refusal(office, row, answer, now)
+        if why:
+            return Handled("action", row["id"], f"nomor surat ditolak: {why}")
     event = Reply(task["step"], msg.from_addr, answer, left_out=read.left_out(answer))
     _, outcome = act(office, row, event, now,
                      actor=Actor.of(task, msg.from_addr), files=msg.attachments, message_key=msg.key)

@@ -31,7 +31,7 @@ from office.settings import (  # noqa: F401 (Config, ConfigError and the setting
 )
 from sop.clock import NudgePolicy, OfficeClock, parse_hours
 from sop.directory import DEFAULT_TITLES, Directory, Official, Section
-from sop.procedure import Procedure, SopError, load_procedure
+from sop.procedure import Duration, Procedure, SopError, load_procedure
 
 ENV_CONFIG = "PENGADUAN_CONFIG"
 DEFAULT_CONFIG = "pengaduan.toml"
@@ -134,7 +134,7 @@ def load_config(path: Path | str) -> Config:
     mailbox, smtp = _mail(r)
     directory = _directory(r)
     letters = _letters(r, head.name, directory)
-    procedure = _procedure(r, directory, letters.signer_role)
+    procedure = _procedure(r, directory, letters.signer_role, letters)
     complaint_format = r.get("numbering", "complaint", str, "PGD/{tahun}/{nomor:04d}")
     try:
         complaint_format.format(tahun=2025, nomor=1)
@@ -284,7 +284,7 @@ def _directory(r: _Reader) -> Directory:
     return Directory(officials, sections)
 
 
-def _procedure(r: _Reader, directory: Directory, signer: str) -> Procedure:
+def _procedure(r: _Reader, directory: Directory, signer: str, letters: LetterSettings) -> Procedure:
     """[sop] file: the procedure, whose roles must all be filled; its approval step is the signer's."""
     sop_file = r.get("sop", "file", str, None)
     path = r.path_of(sop_file) if sop_file else None
@@ -295,6 +295,8 @@ def _procedure(r: _Reader, directory: Directory, signer: str) -> Procedure:
         path = shipped if shipped.exists() else path
     try:
         procedure = load_procedure(path).with_signer(signer)
+        if letters.numbering == "agenda" and letters.reserved is None:
+            procedure = procedure.with_agenda(letters.agenda_time)  # the keeper's step after the approval
     except SopError as exc:
         raise ConfigError(str(exc)) from None
     missing = sorted(procedure.roles - set(directory.officials))
@@ -343,7 +345,7 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
     key_path = r.path_of(seal_key) if seal_key else r.path_of(r.get("storage", "files")) / "kunci" / "segel-kantor.key"
     pades = r.get("letters", "pades_certificate", str, None)
     return LetterSettings(
-        classification=r.get("letters", "classification", str, "000.8.3.4"),
+        classification=_plain_code(r),
         unit=r.get("letters", "unit", str, "400.02"),
         number_format=r.get("letters", "number_format", str, LetterSettings.number_format),
         place=r.get("letters", "place", str, "Samarinda"),
@@ -363,7 +365,48 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
         pdf=r.get("letters", "pdf", bool, True),
         pades_certificate=r.path_of(pades) if pades else None,
         pades_password=r.secret("letters", "pades_password"),
+        **_numbering(r, directory),
     )
+
+
+def _plain_code(r: _Reader) -> str:
+    """[letters] classification as one code for every kind (a table is read by _numbering)."""
+    table = r.data.get("letters", {}).get("classification")
+    if isinstance(table, dict):
+        return table.get("jawaban", "000.8.3.4")
+    return r.get("letters", "classification", str, "000.8.3.4")
+
+
+CODED_KINDS = ("jawaban", "pelimpahan", "kelengkapan", "perpanjangan", "keberatan", "undangan")
+
+
+def _numbering(r: _Reader, directory: Directory) -> dict:
+    """[letters] numbering, reserved, agenda_time and classification: where numbers come from."""
+    numbering = r.get("letters", "numbering", str, "buku", ("buku", "agenda"))
+    if numbering == "agenda" and "agenda" not in directory.officials:
+        r.fail("letters", "numbering", 'numbering = "agenda" memerlukan bagian [roles.agenda] (nama dan surel '
+                                       'petugas TU yang memegang buku agenda surat keluar)')
+    block = r.get("letters", "reserved", str, None)
+    reserved = None
+    if block is not None:
+        m = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", block)
+        if m is None or int(m.group(1)) < 1 or int(m.group(1)) > int(m.group(2)):
+            return r.fail("letters", "reserved", f'harus berupa rentang nomor urut, misalnya "1200-1299"; tertulis {block!r}')
+        if numbering != "agenda":
+            r.fail("letters", "reserved", 'hanya berlaku bila numbering = "agenda"')
+        reserved = (int(m.group(1)), int(m.group(2)))
+    try:
+        agenda_time = Duration.parse(r.get("letters", "agenda_time", str, "1 jam"))
+    except ValueError as exc:
+        r.fail("letters", "agenda_time", str(exc))
+    raw = r.data.get("letters", {}).get("classification", "000.8.3.4")
+    if isinstance(raw, dict):
+        for kind, code in raw.items():
+            if not isinstance(code, str) or not re.fullmatch(r"\d+(\.\d+)*", code):
+                r.fail("letters.classification", kind, f"kode klasifikasi harus berupa angka bertitik, misalnya "
+                                                       f'"000.8.3.4"; tertulis {code!r}')
+        return dict(numbering=numbering, reserved=reserved, agenda_time=agenda_time, codes=tuple(raw.items()))
+    return dict(numbering=numbering, reserved=reserved, agenda_time=agenda_time)
 
 
 def _intake(r: _Reader) -> IntakeSettings:

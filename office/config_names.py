@@ -19,7 +19,9 @@ KNOWN: dict[str, tuple[str, ...]] = {
     "numbering": ("complaint",),
     "letters": ("classification", "unit", "number_format", "place", "sifat", "hal", "tembusan", "signer", "signer_role",
                 "head", "signer_title", "on_behalf_of", "signing_note", "template", "paper", "key", "trusted_keys", "pdf",
-                "pades_certificate", "pades_password", "pades_password_env"),
+                "pades_certificate", "pades_password", "pades_password_env",
+                "numbering", "reserved", "agenda_time"),  # where a letter's number comes from (office.numbering)
+    "letters.classification": ("jawaban", "pelimpahan", "kelengkapan", "perpanjangan", "keberatan", "undangan"),
     "office_hours": ("hours", "days", "extra_holidays"),
     "intake": ("max_attachment_mb", "max_message_mb", "ack_per_hour", "quarantine_after", "confidential_by_default",
                "max_attachments", "hold_after"),

@@ -21,11 +21,12 @@ log = logging.getLogger(__name__)
 
 def forward_complaint(office: Office, row: dict, body: str, email: str, note: str, now: dt.datetime) -> dict:
     """Issue the surat pelimpahan and mail it, in the caller's transaction; the updated row."""
-    row = issue_letter(office, row, note, now, forward_to=body)
+    issued = issue_letter(office, row, note, now, forward_to=body)
     office.book.update_complaint(row["id"], forwarded_to=body, forwarded_email=email)
-    row = {**row, "forwarded_to": body, "forwarded_email": email}
+    row = {**issued, "forwarded_to": body, "forwarded_email": email}
     letter = office.book.current_letter(row["id"])
-    assert letter is not None  # issued just now
+    if letter is None or letter["kind"] != "pelimpahan" or letter["dispatched_at"]:
+        return row  # it waits for its number from the agenda keeper; mailed when issued (office.agenda)
     cfg = office.config
     name = f"surat-pelimpahan-{safe_name(letter['number'])}"
     if cfg.letters.pdf:

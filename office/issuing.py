@@ -15,6 +15,7 @@ from letters.render import LetterData, RenderedLetter, Signer, render_letter
 from letters.seal import seal, without_approval
 from office.base import Office, due_of, safe_name
 from office.disposition import disposition_sheet
+from office.numbering import take_number
 from office.views import complaint_json
 from sop.book import parse_iso
 from sop.engine import SYSTEM
@@ -34,10 +35,14 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
     cfg = office.config
     book = office.book
     local_now = now.astimezone(cfg.clock.tz)
+    number = take_number(office, row, "pelimpahan" if forward_to else "jawaban", now,
+                         {"answer": answer, "forward_to": forward_to},
+                         **({"hal": "Pelimpahan Pengaduan", "addressee": f"Pimpinan {forward_to}"} if forward_to else {}))
+    if number is None:
+        return row  # it waits for the agenda keeper's number (office.numbering); issued then
     voided = [(entry["year"], entry["number"]) for entry in book.letters_of(row["id"])
               if not entry["void"] and not entry["dispatched_at"] and entry["kind"] in ("jawaban", "pelimpahan")]
     book.void_letters_of(row["id"])
-    number = cfg.letter_number(local_now.year, book.next_serial("surat-keluar", local_now.year))
     signer = signer_of(office, now)
     note = office.config.letters.signing_note
     data = letter_data(office, row, answer, number, local_now.date(),
@@ -152,7 +157,9 @@ def issue_notice(office: Office, row: dict, kind: str, text: str, role: str, now
     cfg = office.config
     book = office.book
     local_now = now.astimezone(cfg.clock.tz)
-    number = cfg.letter_number(local_now.year, book.next_serial("surat-keluar", local_now.year))
+    number = take_number(office, row, kind, now, {"text": text, "role": role, "days": days}, hal=NOTICE_HAL[kind])
+    if number is None:
+        return {"number": None, "path": None}  # it waits for the agenda keeper's number (office.numbering)
     due = due_of(book, row)
     data = replace(letter_data(office, row, text, number, local_now.date()), kind=kind, hal=NOTICE_HAL[kind],
                    days=days if kind == "perpanjangan" else cfg.silence_days,

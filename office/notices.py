@@ -20,6 +20,7 @@ from office.base import Actor, Office, due_of, new_token, recipient, safe_name
 from office.disposition import disposition_sheet
 from office.mail_files import citizen_letter_files, konsep_files, letter_files
 from office.mail_view import complaint_view
+from office.numbers import particulars
 from sop.book import parse_iso
 from sop.clock import next_nudge_at
 from sop.directory import Official, mailbox_of
@@ -191,6 +192,8 @@ def assign_task(office: Office, row: dict, step_no: int, now: dt.datetime, note:
     task = office.book.add_task(complaint_id=row["id"], step=step_no, role=step.role, official=official.email,
                                token=token, message_id=message_id, opened_at=now, due_at=due,
                                next_nudge_at=first_nudge, note=note)
+    if step.attach_letter and any(r["kind"] == "jawaban" for r in office.book.open_number_requests(row["id"])):
+        return  # the letter waits for its number: the routing mail goes when it is issued (office.agenda)
     send_routing(office, row, task, official, now, message_id=message_id)
 
 
@@ -202,6 +205,15 @@ def send_routing(office: Office, row: dict, task: dict, official: Official, now:
     context = base_context(office, row, step.no)
     context["step"]["due"] = waktu(parse_iso(task["due_at"]), cfg.clock.tz)
     context["recipient"] = recipient(official)
+    if step.numbers:  # the agenda keeper: the letter's particulars, never the complaint's text
+        context.update(letter=particulars(cfg, row, "jawaban"), reason="", step_label=step.shown,
+                       due=context["step"]["due"], standard_time=context["step"]["time"])
+        template = "permintaan_nomor"
+        local, _, domain = cfg.mailbox.address.partition("@")
+        queue(office, row, "tugas", [(official.name, official.email)], render_mail(template, **context), now,
+              message_id=message_id or cfg.identity.task_message_id(task["token"], new_token()),
+              reply_to=f"{local}+{task['token']}@{domain}")
+        return
     context["returned"] = task["note"]
     context["delegation"] = official.delegation
     attachments: tuple[Attachment, ...] = ()

@@ -58,6 +58,17 @@ class LetterSettings:
     pdf: bool = True  # make a PDF beside each letter where LibreOffice is installed
     pades_certificate: Path | None = None  # PKCS#12 for a PAdES signature on the PDF
     pades_password: str | None = None
+    # Where a letter's number comes from ([letters] numbering): "buku", this book's own register
+    # (0001 each year); "agenda", the office's one agenda surat keluar, kept by [roles.agenda].
+    numbering: str = "buku"
+    reserved: tuple[int, int] | None = None  # agenda: a block of serials the service takes without asking
+    agenda_time: Duration = Duration(1, "hours")  # the standard time of the agenda keeper's step
+    codes: tuple[tuple[str, str], ...] = ()  # [letters.classification]: the code per letter kind
+
+    def code_for(self, kind: str) -> str:
+        """The kode klasifikasi of a letter kind (a notice of forwarding is a pelimpahan)."""
+        kind = "pelimpahan" if kind == "dilimpahkan" else kind
+        return dict(self.codes).get(kind, self.classification)
 
 
 @dataclass(frozen=True)
@@ -140,10 +151,10 @@ class Config:
         """A complaint's register number for `year` and `serial`."""
         return self.complaint_format.format(tahun=year, nomor=serial)
 
-    def letter_number(self, year: int, serial: int) -> str:
-        """An outgoing letter's number for `year` and `serial`."""
+    def letter_number(self, year: int, serial: int, kind: str = "jawaban") -> str:
+        """An outgoing letter's number for `year` and `serial`, with the code of its `kind`."""
         ls = self.letters
-        return ls.number_format.format(kode_klasifikasi=ls.classification, nomor_urut=serial,
+        return ls.number_format.format(kode_klasifikasi=ls.code_for(kind), nomor_urut=serial,
                                        kode_unit=ls.unit, tahun=year)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_TITLES = {"camat": "Camat", "lurah": "Lurah", "sekretaris": "Sekretaris Camat", "jfu": "Staf/JFU"}
+DEFAULT_TITLES = {"camat": "Camat", "lurah": "Lurah", "sekretaris": "Sekretaris Camat", "jfu": "Staf/JFU",
+                  "agenda": "Pengelola Agenda Surat"}  # agenda: the TU staff who keeps the buku agenda
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,9 @@ ON_DONE_EFFECTS: dict[str, Callable[[Case, Step, str, str | None], list]] = {
         [] if not case.section else [AskSection(step.no)] if case.ask_section
         else [Notify("salinan_seksi", "section", step.no)]),
     "draft_letter": lambda case, step, text, how: [],  # the konsep is kept in the case (see _finish)
-    "issue_letter": lambda case, step, text, how: [IssueLetter(case.draft if step.approval and case.draft else text)],
+    # After an approval or the agenda keeper's number (step.numbers) the letter is the konsep, not the reply.
+    "issue_letter": lambda case, step, text, how: [
+        IssueLetter(case.draft if (step.approval or step.numbers) and case.draft else text)],
     "deliver_letter": _deliver,
 }
 

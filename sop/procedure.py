@@ -20,6 +20,13 @@ DEFAULT_SOP = TEMPLATES / "sop" / "palaran.toml"
 ON_DONE = ("acknowledge", "copy_performer", "copy_section_head", "draft_letter", "issue_letter", "deliver_letter")
 # The role name an approval step may use for "whoever signs the letters" ([letters] signer).
 SIGNER = "signer"
+# The role that gives outgoing letters their numbers from the office's agenda ([letters] numbering).
+AGENDA = "agenda"
+AGENDA_INSTRUCTION = """Surat di bawah telah disetujui penanda tangan dan menunggu nomor dari buku agenda \
+surat keluar kantor. Catat surat ini dalam buku agenda, lalu balas surel ini dengan satu baris:
+Nomor: <nomor surat sesuai buku agenda>
+Surat kemudian diberi nomor dan tanggal hari ini, dibubuhi tanda tangan dan segel, lalu diteruskan. \
+Nomor yang sudah dipakai atau tidak sesuai pola nomor surat kantor ditolak."""
 REJECT_MODES = ("close", "propose")
 MEETING_ROLES_EXTRA = ("section",)  # meeting_with may name the related section's head
 UNITS = {"menit": "minutes", "jam": "hours", "hari": "days"}
@@ -70,6 +77,7 @@ class Step:
     reject: str = "close"  # `Tolak:` closes the complaint, or (propose) goes to the next step as a proposal
     max_extension: Duration | None = None  # how far `Perpanjang:` may move the step's deadline, in all
     objection: bool = False  # opened by a complainant's TIDAK PUAS after the answer (keberatan)
+    numbers: bool = False  # the agenda keeper gives the approved letter its number (with_agenda)
 
     @property
     def shown(self) -> str:
@@ -130,6 +138,30 @@ class Procedure:
         """The procedure with the approval steps' `signer` role resolved to the office's signer."""
         steps = tuple(replace(s, role=role) if s.role == SIGNER else s for s in self.steps)
         return replace(self, steps=steps)
+
+    def with_agenda(self, time: Duration) -> "Procedure":
+        """The procedure with the office's numbering step after each approval step ("4b" after
+        "4a"): the approved letter waits for the number the agenda keeper gives from the office's
+        one agenda surat keluar, and is issued then instead of at the approval."""
+        steps = list(self.steps)
+        for s in self.steps:
+            if not (s.approval and "issue_letter" in s.on_done):
+                continue
+            after = self.next_step(s.no)
+            label = s.shown[:-1] + chr(ord(s.shown[-1]) + 1) if s.shown[-1].isalpha() else f"{s.shown}b"
+            steps.append(Step(
+                no=len(steps) + 1, role=AGENDA, label=label, addition=True, numbers=True, time=time,
+                activity="Pengelola agenda surat keluar memberi nomor surat dari buku agenda surat keluar kantor",
+                input=s.output, output="Surat bernomor, bertanda tangan, dan bersegel",
+                instruction=AGENDA_INSTRUCTION, on_done=("issue_letter",), escalate_to=s.escalate_to,
+                next=after.no if after else 0))
+            steps[s.no - 1] = replace(s, on_done=tuple(x for x in s.on_done if x != "issue_letter"), next=len(steps))
+        return replace(self, steps=tuple(steps))
+
+    @property
+    def numbering_step(self) -> Step | None:
+        """The agenda keeper's step, when the office numbers letters from its agenda."""
+        return next((s for s in self.steps if s.numbers), None)
 
     @property
     def roles(self) -> set[str]:
@@ -203,6 +235,7 @@ def _parse_step(i: int, raw: dict, where: str) -> Step:
         label=str(raw.get("label", "")), addition=bool(raw.get("addition", False)),
         approval=bool(raw.get("approval", False)), back=raw.get("back"), reject=raw.get("reject", "close"),
         max_extension=extension, objection=bool(raw.get("objection", False)),
+        numbers=bool(raw.get("numbers", False)),
     )
 
 

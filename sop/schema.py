@@ -341,4 +341,21 @@ MIGRATIONS = (
     ALTER TABLE outbox ADD COLUMN bounce_token TEXT;
     CREATE UNIQUE INDEX outbox_bounce_token ON outbox(bounce_token) WHERE bounce_token IS NOT NULL;
     """,
+    # 17: letters waiting for their number from the office's agenda surat keluar ([letters]
+    # numbering = "agenda"): what resumes the issue, the keeper's token, and the number given.
+    """
+    CREATE TABLE number_requests (
+        id INTEGER PRIMARY KEY,
+        complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+        kind TEXT NOT NULL,
+        resume TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        token TEXT NOT NULL UNIQUE,
+        requested_at TEXT NOT NULL,
+        number TEXT,
+        numbered_at TEXT,
+        numbered_by TEXT
+    );
+    CREATE INDEX number_requests_open ON number_requests(numbered_at, complaint_id);
+    """,
 )

@@ -1,0 +1,108 @@
+"""Where an outgoing letter's number comes from ([letters] numbering).
+
+`buku`: this book's own register, 0001 each year. `agenda`: the office's one agenda surat
+keluar, kept by the TU ([roles.agenda]). The answer waits at the keeper's step (4b, see
+sop.procedure.Procedure.with_agenda) and takes the number the keeper gives there; any other
+letter (a pelimpahan, a penolakan, a notice, a joined complaint's letter) waits here, in
+`number_requests`, with its own request mail to the keeper, until the number is given by reply
+or on the desk (office.agenda). With `reserved`, numbers come from the office's block without
+asking; a used-up block makes letters wait the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from letters.mail import render_mail
+from office.base import Office, new_token, recipient
+from office.notices import alert_staff, base_context, queue
+from office.numbers import parse_given, particulars, refusal, reserved_serial
+from sop.book import parse_iso
+from sop.engine import SYSTEM
+
+REQUEST_TEMPLATE = "permintaan_nomor"
+
+
+def take_number(office: Office, row: dict, kind: str, now: dt.datetime, resume: dict, *,
+                hal: str = "", addressee: str = "") -> str | None:
+    """The number of the letter of `kind` about to be issued for `row`, or None when it must wait
+    for the agenda keeper (the request is recorded and mailed; `resume` is what issues it then)."""
+    cfg = office.config
+    book = office.book
+    year = now.astimezone(cfg.clock.tz).year
+    if cfg.letters.numbering == "buku":
+        return cfg.letter_number(year, book.next_serial("surat-keluar", year), kind)
+    given = book.given_number(row["id"], kind)
+    if given:  # given by reply or on the desk: the issue resumes with it
+        book.spend_request(given["id"])
+        return given["number"]
+    reason = ""
+    used = book.letter_numbers()
+    keeper_step = _keeper_step_done_now(office, row, now) if kind == "jawaban" else None
+    if keeper_step is not None:  # the answer after the keeper's step: the number they gave there
+        number = parse_given(keeper_step["output"])
+        reason = refusal(cfg, number, used, kind) or ""
+        if not reason:
+            return number
+    elif cfg.letters.reserved:
+        serial = reserved_serial(cfg, year, kind, used)
+        if serial is not None:
+            return cfg.letter_number(year, serial, kind)
+        low, high = cfg.letters.reserved
+        reason = (f"Blok nomor cadangan layanan pengaduan ({low}–{high}) sudah habis; penomoran surat berhenti sampai "
+                  f"pengelola agenda memberi nomor atau administrator menetapkan blok baru.")
+    request_number(office, row, kind, now, resume, reason, hal=hal, addressee=addressee)
+    return None
+
+
+def _keeper_step_done_now(office: Office, row: dict, now: dt.datetime) -> dict | None:
+    """The keeper's task of this complaint closed in this very action, if that is what issues."""
+    step = office.config.procedure.numbering_step
+    if step is None:
+        return None
+    closed = [t for t in office.book.tasks(row["id"]) if t["step"] == step.no and t["done_at"]]
+    return closed[-1] if closed and parse_iso(closed[-1]["done_at"]) == now.replace(microsecond=0) else None
+
+
+def request_number(office: Office, row: dict, kind: str, now: dt.datetime, resume: dict, reason: str, *,
+                   hal: str = "", addressee: str = "") -> dict:
+    """Record a letter waiting for its number and mail the keeper its own request."""
+    cfg = office.config
+    book = office.book
+    facts = particulars(cfg, row, kind, hal, addressee)
+    resume = {**resume, "hal": facts["hal"], "addressee": facts["addressee"]}
+    exhausted_before = any(r["reason"] == reason for r in book.open_number_requests()) if reason else True
+    request = book.add_number_request(complaint_id=row["id"], kind=kind, resume=resume, reason=reason,
+                                      token=new_token(), at=now)
+    book.add_event(row["id"], now, row["step"], SYSTEM, "menunggu_nomor",
+                   f"{facts['kind_name'].capitalize()} menunggu nomor dari buku agenda surat keluar." +
+                   (f" {reason}" if reason else ""))
+    send_request(office, row, request, now)
+    if cfg.letters.reserved and reason and not exhausted_before:
+        alert_staff(office, row, "nomor_habis", now, reason=reason)  # once while the block stays used up
+    return request
+
+
+def send_request(office: Office, row: dict, request: dict, now: dt.datetime) -> None:
+    """The request mail of a waiting letter, to the agenda keeper only (it carries the token)."""
+    cfg = office.config
+    keeper = office.holder("agenda", now)
+    context = base_context(office, row, None)
+    resume = _resume_of(request)
+    context.update(recipient=recipient(keeper), letter=particulars(cfg, row, request["kind"], resume.get("hal", ""),
+                                                                   resume.get("addressee", "")),
+                   reason=request["reason"], due="", step_label="")
+    local, _, domain = cfg.mailbox.address.partition("@")
+    queue(office, row, REQUEST_TEMPLATE, [(keeper.name, keeper.email)], render_mail(REQUEST_TEMPLATE, **context),
+          now, message_id=cfg.identity.task_message_id(request["token"], new_token()),
+          reply_to=f"{local}+{request['token']}@{domain}")
+
+
+def _resume_of(request: dict) -> dict:
+    return json.loads(request["resume"]) if request["resume"] else {}
+
+
+def waits_for_answer_number(office: Office, row: dict) -> bool:
+    """Whether the complaint's answer waits for its number (its delivery step is held till then)."""
+    return any(r["kind"] == "jawaban" for r in office.book.open_number_requests(row["id"]))

@@ -1,0 +1,118 @@
+"""Letter numbers from the office's one agenda surat keluar ([letters] numbering = "agenda"):
+the agenda keeper gives each letter its number by mail or on the desk, checked first; a
+reserved block numbers without asking until it runs out; the printable agenda surat keluar."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+
+import pytest
+from docx import Document
+
+from jobs.demo import find_routing, reply_to
+from letters.render import letter_text
+from office.agenda import NumberRefused, give_number, waiting_letters
+from tests.conftest import make_env
+
+KEEPER = ("Sri Wahyuni", "agenda@tu.test")  # the TU staff who keeps the buku agenda
+
+
+def agenda_config(extra: str = "") -> str:
+    return ('[letters]\nnumbering = "agenda"\n' + extra +
+            f'[roles.agenda]\nname = "{KEEPER[0]}"\nemail = "{KEEPER[1]}"\n')
+
+
+@pytest.fixture
+def agenda_env(rig):
+    with make_env(rig, extra=agenda_config()) as made:
+        yield made
+
+
+def keeper(env) -> tuple[str, str]:
+    return KEEPER
+
+
+def subject(msg) -> str:
+    return " ".join(msg.subject.split())
+
+
+def to_approval(env, index: int = 0) -> str:
+    """A complaint played by mail through steps 2, 3, 4 and the signer's Setuju (4a)."""
+    env.complain(index)
+    env.cycle()
+    number = env.office.book.complaints()[-1]["number"]
+    env.reply("sekretaris", number, 2, "Sudah diklarifikasi: kabel putus.\nSeksi: Pemerintahan")
+    env.cycle()
+    env.reply(env.head, number, 3, "Koordinasikan dengan Dinas PUPR.\nRapat: tidak")
+    env.cycle()
+    env.reply("sekretaris", number, 4, "Perbaikan kabel telah dijadwalkan bersama Dinas PUPR.")
+    env.cycle()
+    env.reply(env.head, number, "4a", "Setuju")
+    env.cycle()
+    return number
+
+
+def keeper_reply(env, number: str, text: str):
+    routing = find_routing(env.rig, keeper(env)[1], number, "4b")
+    assert routing is not None, "no request for a number at step 4b"
+    env.rig.send(reply_to(routing, keeper(env), text))
+    env.cycle()
+    return routing
+
+
+def test_agenda_keeper_numbers_the_answer_by_mail_and_it_is_delivered_and_filed(agenda_env):
+    env = agenda_env
+    number = to_approval(env)
+    row = env.complaint(number)
+    # Approved, not numbered: the letter waits at 4b for the keeper; nothing reached the JFU yet.
+    assert row["letter_number"] is None and env.config.procedure.label(row["step"]) == "4b"
+    assert env.office.book.letters() == []
+    assert find_routing(env.rig, env.official("jfu")[1], number, 5) is None
+    routing = find_routing(env.rig, keeper(env)[1], number, "4b")
+    assert "Mohon nomor surat keluar" in subject(routing)
+    text = " ".join(routing.text.split())
+    assert "Hal : Jawaban Pengaduan" in text and "Kode klasifikasi : 000.8.3.4" in text
+    assert f"Nomor pengaduan : {number}" in text and "Kepada : Sdr. Siti Aminah" in text
+    assert "lampu jalan" not in routing.text.lower()  # the keeper gets the letter's particulars, not the complaint
+
+    keeper_reply(env, number, "Nomor: 000.8.3.4/0958/400.02")
+    row = env.complaint(number)
+    assert row["letter_number"] == "000.8.3.4/0958/400.02"
+    [letter] = env.office.book.letters()
+    assert letter["number"] == "000.8.3.4/0958/400.02" and letter["seal"]
+    body = letter_text(open(letter["path"], "rb").read())
+    assert "000.8.3.4/0958/400.02" in body and "Perbaikan kabel telah dijadwalkan" in body
+    routing5 = env.routing("jfu", number, 5)
+    assert routing5 is not None and any(a.filename.endswith(".pdf") or a.filename.endswith(".docx")
+                                        for a in routing5.attachments)
+    env.reply("jfu", number, 5, "Disampaikan melalui surel.")
+    env.cycle()
+    row = env.complaint(number)
+    assert row["state"] == "answered"
+    [letter] = env.office.book.letters()
+    assert letter["dispatched_at"] and letter["dispatch_method"] == "email"
+    delivered = [m for m in env.inbox(env.cast.citizens[0][1]) if m.subject.startswith("Jawaban atas Pengaduan")]
+    assert delivered and "000.8.3.4/0958/400.02" in delivered[0].text
+    assert (env.config.files / "arsip").exists()
+
+
+def test_a_used_or_malformed_number_is_refused_with_a_sentence_and_nothing_is_issued(agenda_env):
+    env = agenda_env
+    first = to_approval(env, 0)
+    keeper_reply(env, first, "Nomor: 000.8.3.4/0958/400.02")
+    second = to_approval(env, 1)
+
+    keeper_reply(env, second, "Nomor: 000.8.3.4/0958/400.02")  # the same number twice
+    assert env.complaint(second)["letter_number"] is None
+    [told] = [m for m in env.inbox(keeper(env)[1]) if "Nomor surat tidak diterima" in subject(m)]
+    assert "sudah dipakai" in told.text
+
+    keeper_reply(env, second, "Nomor: 0959/400.02/xx")  # not the office's pattern
+    assert env.complaint(second)["letter_number"] is None
+    told = [m for m in env.inbox(keeper(env)[1]) if "Nomor surat tidak diterima" in subject(m)]
+    assert len(told) == 2 and "tidak sesuai pola" in told[-1].text
+    assert len(env.office.book.letters()) == 1
+
+    keeper_reply(env, second, "Nomor: 000.8.3.4/0959/400.02")
+    assert env.complaint(second)["letter_number"] == "000.8.3.4/0959/400.02"
