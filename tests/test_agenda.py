@@ -116,3 +116,63 @@ def test_a_used_or_malformed_number_is_refused_with_a_sentence_and_nothing_is_is
 
     keeper_reply(env, second, "Nomor: 000.8.3.4/0959/400.02")
     assert env.complaint(second)["letter_number"] == "000.8.3.4/0959/400.02"
+
+
+def request_mail(env, number: str):
+    found = [m for m in env.inbox(KEEPER[1]) if subject(m).startswith(f"[{number}] Mohon nomor surat keluar")]
+    return found[-1] if found else None
+
+
+def test_a_reserved_block_numbers_without_asking_and_its_end_stops_numbering_until_the_keeper_gives_one(rig):
+    with make_env(rig, extra=agenda_config('reserved = "1200-1200"\n')) as env:
+        first = to_approval(env, 0)
+        # No keeper's step: the block's number is taken at the approval, and the JFU gets the letter.
+        assert env.complaint(first)["letter_number"] == "000.8.3.4/1200/400.02"
+        assert env.routing("jfu", first, 5) is not None
+        assert env.inbox(KEEPER[1]) == []
+
+        second = to_approval(env, 1)
+        row = env.complaint(second)
+        assert row["letter_number"] is None and env.config.procedure.label(row["step"]) == "5"
+        assert env.routing("jfu", second, 5) is None  # the delivery step waits for the letter
+        staff = [m for m in env.inbox(env.official("jfu")[1]) if "Blok nomor surat cadangan habis" in subject(m)]
+        assert len(staff) == 1 and "1200–1200" in staff[0].text and "sudah habis" in staff[0].text
+        asked = request_mail(env, second)
+        assert asked is not None and "sudah habis" in asked.text
+        [waiting] = waiting_letters(env.office)
+        assert waiting["complaint"] == second and waiting["kind"] == "jawaban"
+
+        env.rig.send(reply_to(asked, KEEPER, "Nomor: 000.8.3.4/1377/400.02"))
+        env.cycle()
+        assert env.complaint(second)["letter_number"] == "000.8.3.4/1377/400.02"
+        assert waiting_letters(env.office) == []
+        routing5 = env.routing("jfu", second, 5)
+        assert routing5 is not None and "000.8.3.4/1377/400.02" in routing5.text
+        env.reply("jfu", second, 5, "Disampaikan melalui surel.")
+        env.cycle()
+        assert env.complaint(second)["state"] == "answered"
+
+
+def test_a_pelimpahan_waits_for_its_number_and_goes_to_the_competent_body_once_given(agenda_env):
+    env = agenda_env
+    env.complain(0)
+    env.cycle()
+    number = env.office.book.complaints()[-1]["number"]
+    env.reply("sekretaris", number, 2, "Sudah diklarifikasi.\nSeksi: Pemerintahan")
+    env.cycle()
+    env.reply(env.head, number, 3, "Teruskan: Dinas PUPR Kota Samarinda; pupr@dinas.test")
+    env.cycle()
+    assert env.office.book.letters() == [] and env.inbox("pupr@dinas.test") == []
+    asked = request_mail(env, number)
+    assert "Pimpinan Dinas PUPR Kota Samarinda" in " ".join(asked.text.split())
+    assert "Pelimpahan Pengaduan" in asked.text
+    # A stranger answering the keeper's request mail gives no number.
+    env.rig.send(reply_to(asked, ("Orang Lain", "orang@luar.test"), "Nomor: 000.8.3.4/0990/400.02"))
+    env.cycle()
+    assert env.office.book.letters() == []
+    env.rig.send(reply_to(asked, KEEPER, "Nomor: 000.8.3.4/0991/400.02"))
+    env.cycle()
+    [letter] = env.office.book.letters()
+    assert letter["number"] == "000.8.3.4/0991/400.02" and letter["kind"] == "pelimpahan" and letter["dispatched_at"]
+    [sent] = env.inbox("pupr@dinas.test")
+    assert "000.8.3.4/0991/400.02" in sent.text
