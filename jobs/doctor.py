@@ -33,6 +33,7 @@ def run_checks(cfg: Config, *, send_test_mail: bool = False) -> list[Check]:
     checks.append(_templates())
     checks.append(_key(cfg))
     checks.append(_signer(cfg))
+    checks.append(_numbering(cfg))
     checks.append(_office_suite(cfg))
     checks.append(_clock(cfg))
     checks.extend(_disk(cfg))
@@ -222,6 +223,34 @@ def _signer(cfg: Config) -> Check:
         return Check("penanda tangan surat", False, f"[roles.{role}] {signer.name}: belum ada {' dan '.join(missing)}",
                      f"isi {' dan '.join(missing)} pada [roles.{role}]: blok tanda tangan surat memuat pangkat dan NIP")
     return Check("penanda tangan surat", True, f"{signer.title} {signer.name}, {signer.rank}, NIP {signer.nip}")
+
+
+def _numbering(cfg: Config) -> Check:
+    """[letters] numbering: where letter numbers come from, and what is left of a reserved block."""
+    ls = cfg.letters
+    if ls.numbering == "buku":
+        return Check("nomor surat", True, "dari register buku ini (0001 setiap tahun); bila Tata Usaha memberi nomor "
+                                          'dari buku agenda kantor, pakai [letters] numbering = "agenda"')
+    keeper = cfg.directory.official("agenda")
+    detail = f"dari buku agenda surat keluar kantor; pengelola agenda {keeper.name} <{keeper.email}>"
+    step = cfg.procedure.numbering_step
+    if ls.reserved is None and step is not None:
+        return Check("nomor surat", True, f"{detail}, langkah {step.shown} (mutu baku {ls.agenda_time})")
+    from office.numbers import reserved_left
+    from sop.book import Book
+
+    try:
+        book = Book(cfg.database, create=False, readonly=True)
+        used = book.letter_numbers()
+        book.close()
+    except Exception:
+        used = set()  # the book's own check reports why it cannot be read
+    year = dt.datetime.now(ZoneInfo("Asia/Makassar")).year
+    left = reserved_left(cfg, year, used)
+    low, high = ls.reserved or (0, 0)
+    ok = left >= 10
+    return Check("nomor surat", ok, f"{detail}; blok cadangan {low}–{high}: sisa {left} nomor",
+                 "" if ok else "minta blok nomor baru kepada Tata Usaha dan ubah [letters] reserved", warning=not ok)
 
 
 def _office_suite(cfg: Config) -> Check:

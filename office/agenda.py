@@ -43,6 +43,7 @@ def waiting_letters(office: Office) -> list[dict]:
         if row["state"] != OPEN or row["step"] != task["step"]:
             continue
         items.append({**particulars(cfg, row, "jawaban"), "ref": f"langkah-{task['id']}", "reason": "",
+                      "confidential": bool(row["confidential"]),
                       "since": waktu(parse_iso(task["opened_at"]), tz), "due": waktu(parse_iso(task["due_at"]), tz),
                       "at": task["opened_at"]})
     for request in book.open_number_requests():
@@ -50,6 +51,7 @@ def waiting_letters(office: Office) -> list[dict]:
         resume = json.loads(request["resume"]) if request["resume"] else {}
         items.append({**particulars(cfg, row, request["kind"], resume.get("hal", ""), resume.get("addressee", "")),
                       "ref": f"permintaan-{request['id']}", "reason": request["reason"],
+                      "confidential": bool(row["confidential"]),
                       "since": waktu(parse_iso(request["requested_at"]), tz), "due": "", "at": request["requested_at"]})
     return sorted(items, key=lambda i: i["at"])
 
@@ -161,3 +163,12 @@ def request_text(office: Office, request: dict) -> str:
     sent = [r for r in office.book.outbox(request["complaint_id"])
             if r["kind"] == REQUEST_TEMPLATE and identity.task_token(r["message_id"]) == request["token"]]
     return "\n".join(parse_message(bytes(r["raw"])).text for r in sent)
+
+
+def number_letter(office: Office, ref: str, number: str, officer: str, now: dt.datetime) -> str:
+    """Staff give a waiting letter its number on the desk ("Beri nomor"), in one transaction;
+    NumberRefused carries the sentence to show them."""
+    with office.book.transaction():
+        done = give_number(office, ref, number, officer, now)
+        office.book.audit(now, officer, "meja-beri-nomor", ref, number.strip())
+    return done

@@ -4,16 +4,24 @@ reserved block numbers without asking until it runs out; the printable agenda su
 
 from __future__ import annotations
 
-import io
+import shutil
 import subprocess
+import threading
+import types
 
 import pytest
-from docx import Document
+from click.testing import CliRunner
 
-from jobs.demo import find_routing, reply_to
+from jobs.cli import main
+from jobs.demo import find_routing, reply_to, write_config
 from letters.render import letter_text
-from office.agenda import NumberRefused, give_number, waiting_letters
+from office.agenda import waiting_letters
+from office.commands import record_action, record_desk_complaint
+from office.desk import add_user
+from sop.book import Book
+from sop.clock import utcnow
 from tests.conftest import make_env
+from tests.test_desk import PASSWORD, browser, login  # noqa: F401 (browser: the module-scoped Chromium fixture)
 
 KEEPER = ("Sri Wahyuni", "agenda@tu.test")  # the TU staff who keeps the buku agenda
 
@@ -176,3 +184,116 @@ def test_a_pelimpahan_waits_for_its_number_and_goes_to_the_competent_body_once_g
     assert letter["number"] == "000.8.3.4/0991/400.02" and letter["kind"] == "pelimpahan" and letter["dispatched_at"]
     [sent] = env.inbox("pupr@dinas.test")
     assert "000.8.3.4/0991/400.02" in sent.text
+
+
+@pytest.fixture
+def agenda_desk(agenda_env):
+    """The desk of the agenda office on a free loopback port, with a staff and a leader account."""
+    from waitress.server import create_server
+
+    from jobs.web import create_app
+
+    for name, role in (("rina", "staf"), ("camat", "pimpinan")):
+        add_user(agenda_env.office, name, role, PASSWORD, utcnow())
+    server = create_server(create_app(agenda_env.config_path), host="127.0.0.1", port=0, threads=2)
+    threading.Thread(target=server.run, daemon=True).start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+def test_staff_give_the_number_on_the_desk_and_a_wrong_one_is_refused_there(agenda_env, agenda_desk,
+                                                                             browser):  # noqa: F811
+    env = agenda_env
+    number = to_approval(env)
+    page = browser.new_page(locale="id-ID", viewport={"width": 1280, "height": 900})
+    login(page, agenda_desk)
+    page.get_by_role("link", name="Surat Keluar").click()
+    waiting = page.locator("section.menunggu-nomor", has_text=number)
+    assert waiting.get_by_text("kode klasifikasi 000.8.3.4").is_visible()
+    # A form posted without the page's CSRF token does nothing.
+    forged = page.request.post(f"{agenda_desk}/surat-keluar/nomor",
+                               form={"surat": "langkah-1", "nomor": "000.8.3.4/0700/400.02"})
+    assert forged.status == 400 and env.office.book.letters() == []
+
+    waiting.get_by_label("Nomor dari buku agenda").fill("957")
+    waiting.get_by_role("button", name="Beri nomor").click()
+    page.get_by_role("alert").get_by_text("tidak sesuai pola").wait_for()
+    assert env.office.book.letters() == []
+
+    waiting = page.locator("section.menunggu-nomor", has_text=number)
+    waiting.get_by_label("Nomor dari buku agenda").fill("000.8.3.4/0960/400.02")
+    waiting.get_by_role("button", name="Beri nomor").click()
+    page.get_by_text(f"Surat jawaban {number} diberi nomor 000.8.3.4/0960/400.02.").wait_for()
+    assert env.complaint(number)["letter_number"] == "000.8.3.4/0960/400.02"
+    assert page.locator("section.surat", has_text="000.8.3.4/0960/400.02").is_visible()  # now awaiting dispatch
+    page.close()
+    env.cycle()
+    assert env.routing("jfu", number, 5) is not None
+    # A leader may look at the page but gives no number.
+    viewer = browser.new_page(locale="id-ID")
+    login(viewer, agenda_desk, "camat")
+    viewer.goto(f"{agenda_desk}/surat-keluar")
+    assert viewer.get_by_role("button", name="Beri nomor").count() == 0
+    viewer.close()
+
+
+# Ports nobody listens on: the commands below speak neither IMAP nor SMTP.
+NO_SERVER = types.SimpleNamespace(imap_port=9, smtp_port=9)
+
+
+def cli(config, *args):
+    return CliRunner().invoke(main, ["--config", str(config), *args])
+
+
+def test_the_agenda_surat_keluar_prints_a4_landscape_with_its_header_row_on_every_page(env, tmp_path):
+    from openpyxl import load_workbook
+
+    now = utcnow()
+    for i in range(60):  # sixty walk-ins refused by the Camat: sixty numbered letters, two pages or more
+        row = record_desk_complaint(env.office, channel="langsung", name=f"Warga Nomor {i + 1}", subject="Jalan rusak",
+                                    body="Jalan di depan rumah rusak.", officer="rina", now=now)
+        record_action(env.office, row["number"], "Sudah diklarifikasi.", "rina", now)
+        record_action(env.office, row["number"], "Tolak: kewenangan Dinas PUPR.", "rina", now)
+    month = now.astimezone(env.config.clock.tz)
+    done = cli(env.config_path, "agenda", "--bulan", f"{month:%m-%Y}", "--keluar", str(tmp_path))
+    assert done.exit_code == 0, done.output
+    assert "60 surat" in done.output
+    xlsx = tmp_path / f"agenda-surat-keluar-{month:%Y-%m}.xlsx"
+    ws = load_workbook(xlsx).active
+    header = [c.value for c in ws[5]]
+    assert header == ["No. urut", "Nomor surat", "Tanggal", "Kepada", "Hal", "Lampiran", "Nomor pengaduan",
+                      "Cara kirim", "Paraf"]
+    assert ws.print_title_rows == "$5:$5"
+    assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"  # A4
+    first = [c.value for c in ws[6]]
+    assert first[:2] == ["1", "000.8.3.4/0001/400.02"] and first[3] == "Sdr. Warga Nomor 1"
+    assert first[4] == "Jawaban Pengaduan" and first[5] == "-" and first[8] in (None, "")
+    again = cli(env.config_path, "agenda", "--bulan", f"{month:%m-%Y}", "--keluar", str(tmp_path))
+    assert again.exit_code == 2 and "--timpa" in again.output  # an existing file is kept
+
+    pdf = tmp_path / f"agenda-surat-keluar-{month:%Y-%m}.pdf"
+    if shutil.which("pdftotext") is None or not pdf.exists():
+        pytest.skip("LibreOffice or pdftotext is not installed")
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 2
+    for page in pages:
+        assert "Nomor surat" in page and "Kepada" in page and "Paraf" in page, page  # the header row on each page
+    assert "AGENDA SURAT KELUAR" in pages[0] and "000.8.3.4/0060/400.02" in pages[-1]
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    width, height = (float(x) for x in info.split("Page size:")[1].split("pts")[0].split(" x "))
+    assert width > height  # landscape
+
+
+def test_periksa_names_a_missing_agenda_keeper_and_warns_of_a_reserved_block_near_its_end(tmp_path):
+    path = write_config(tmp_path, NO_SERVER, extra='[letters]\nnumbering = "agenda"\n')
+    Book(tmp_path / "data" / "pengaduan.db").close()
+    checked = cli(path, "periksa")
+    assert checked.exit_code == 2 and "[roles.agenda]" in checked.output and "Traceback" not in checked.output
+
+    path.write_text(path.read_text() + 'reserved = "1200-1205"\n' + agenda_config().split("\n", 2)[2])
+    checked = cli(path, "periksa")
+    line = next(ln for ln in checked.output.splitlines() if "nomor surat" in ln)
+    assert "sisa 6 nomor" in line and "Sri Wahyuni" in line
+    assert "minta blok nomor baru" in checked.output

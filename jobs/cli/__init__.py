@@ -11,6 +11,7 @@ import os
 
 import click
 
+from jobs.cli.agenda import agenda
 from jobs.cli.book import book, demo, init, karantina, run, show
 from jobs.cli.common import Main, setup_logging
 from jobs.cli.desk import meja, pengguna
@@ -44,6 +45,7 @@ COMMANDS = {
     "nomor-lapor": (lapor, "lapor"), "cadangan": (cadangan, None), "pulihkan": (pulihkan, None),
     "data-pribadi": (data_pribadi, None), "retensi": (retensi, None), "jejak-akses": (audit, "audit"),
     "peragaan": (demo, "demo"), "meja": (meja, "web"), "pengguna": (pengguna, None),
+    "agenda": (agenda, None),
 }
 for name, (command, alias) in COMMANDS.items():
     main.add_command(command, name)

@@ -33,6 +33,8 @@ def register(app) -> None:
     app.add_url_rule("/pengaduan/<path:number>/catatan", "catatan", catatan, methods=["POST"])
     app.add_url_rule("/surat-keluar", "surat_keluar", surat_keluar)
     app.add_url_rule("/surat-keluar/<int:letter_id>/terkirim", "terkirim", terkirim, methods=["POST"])
+    app.add_url_rule("/surat-keluar/nomor", "beri_nomor", beri_nomor, methods=["POST"])
+    app.add_url_rule("/surat-keluar/agenda.<kind>", "agenda_surat", agenda_surat)
     app.add_url_rule("/pengaduan/<path:number>/usulan/<int:proposal_id>", "usulan", usulan, methods=["POST"])
     app.add_url_rule("/pengaduan/<path:number>/tindakan", "tindakan", tindakan, methods=["POST"])
 
@@ -176,8 +178,53 @@ def surat_keluar():
         # the complaint's page; the letter itself is refused to the others (pages.surat_berkas).
         hidden = bool(complaint["confidential"]) and not identity
         rows.append({"letter": letter, "complaint": complaint, "hidden": hidden})
+    from office.agenda import waiting_letters
+
+    month = g.now.astimezone(desk.config.clock.tz).strftime("%Y-%m")
+    waiting = [{**w, "addressee": "(dirahasiakan)"} if w["confidential"] and not identity else w
+               for w in waiting_letters(desk)]
     return render_template("surat.html", rows=rows, ways=DELIVERY_WAYS, done=request.args.get("dicatat", ""),
-                           error=request.args.get("galat", ""))
+                           error=request.args.get("galat", ""), waiting=waiting,
+                           numbering=desk.config.letters.numbering, month=request.args.get("bulan", month))
+
+
+def beri_nomor():
+    """Staff give a letter waiting for its number the number from the office's agenda."""
+    from office.agenda import NumberRefused, number_letter
+
+    if not may(g.user["role"], "kirim"):
+        abort(403)
+    try:
+        done = number_letter(office(), request.form.get("surat", ""), request.form.get("nomor", ""),
+                             g.user["name"], g.now)
+    except NumberRefused as exc:
+        return redirect(url_for("surat_keluar", galat=str(exc)))
+    _send_queued()
+    return redirect(url_for("surat_keluar", dicatat=done))
+
+
+def agenda_surat(kind: str):
+    """The month's agenda surat keluar as XLSX or PDF (the same files as `pengaduan agenda`)."""
+    import tempfile
+    from pathlib import Path
+
+    from office.agenda_book import AgendaError, parse_month, write_agenda
+
+    if kind not in ("xlsx", "pdf") or not may(g.user["role"], "surat"):
+        abort(404)
+    desk = office()
+    try:
+        year, month = parse_month(request.args.get("bulan", ""))
+        with tempfile.TemporaryDirectory(prefix="pgd-agenda-") as folder:
+            paths = write_agenda(desk, year, month, Path(folder), pdf=kind == "pdf",
+                                 hide_confidential=not sees_identity(desk, g.user["role"]))
+            data = paths[-1].read_bytes()
+    except (AgendaError, RuntimeError) as exc:
+        return redirect(url_for("surat_keluar", galat=str(exc)))
+    desk.book.audit(g.now, g.user["name"], "meja-unduh-agenda", f"{month:02d}-{year}", kind)
+    from io import BytesIO
+
+    return send_file(BytesIO(data), as_attachment=True, download_name=paths[-1].name)
 
 
 def terkirim(letter_id: int):
