@@ -20,6 +20,7 @@ from intake.settings import IntakeSettings
 from letters.model import Letterhead
 from letters.seal import SEALED_NOTE, UNSEALED_NOTE
 from office.config_names import check_names
+from office.config_numbering import numbering_settings, plain_code
 from office.settings import (  # noqa: F401 (Config, ConfigError and the settings are imported from here)
     Config,
     ConfigError,
@@ -31,7 +32,7 @@ from office.settings import (  # noqa: F401 (Config, ConfigError and the setting
 )
 from sop.clock import NudgePolicy, OfficeClock, parse_hours
 from sop.directory import DEFAULT_TITLES, Directory, Official, Section
-from sop.procedure import Duration, Procedure, SopError, load_procedure
+from sop.procedure import Procedure, SopError, load_procedure
 
 ENV_CONFIG = "PENGADUAN_CONFIG"
 DEFAULT_CONFIG = "pengaduan.toml"
@@ -345,7 +346,7 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
     key_path = r.path_of(seal_key) if seal_key else r.path_of(r.get("storage", "files")) / "kunci" / "segel-kantor.key"
     pades = r.get("letters", "pades_certificate", str, None)
     return LetterSettings(
-        classification=_plain_code(r),
+        classification=plain_code(r),
         unit=r.get("letters", "unit", str, "400.02"),
         number_format=r.get("letters", "number_format", str, LetterSettings.number_format),
         place=r.get("letters", "place", str, "Samarinda"),
@@ -365,48 +366,8 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
         pdf=r.get("letters", "pdf", bool, True),
         pades_certificate=r.path_of(pades) if pades else None,
         pades_password=r.secret("letters", "pades_password"),
-        **_numbering(r, directory),
+        **numbering_settings(r, directory),
     )
-
-
-def _plain_code(r: _Reader) -> str:
-    """[letters] classification as one code for every kind (a table is read by _numbering)."""
-    table = r.data.get("letters", {}).get("classification")
-    if isinstance(table, dict):
-        return table.get("jawaban", "000.8.3.4")
-    return r.get("letters", "classification", str, "000.8.3.4")
-
-
-CODED_KINDS = ("jawaban", "pelimpahan", "kelengkapan", "perpanjangan", "keberatan", "undangan")
-
-
-def _numbering(r: _Reader, directory: Directory) -> dict:
-    """[letters] numbering, reserved, agenda_time and classification: where numbers come from."""
-    numbering = r.get("letters", "numbering", str, "buku", ("buku", "agenda"))
-    if numbering == "agenda" and "agenda" not in directory.officials:
-        r.fail("letters", "numbering", 'numbering = "agenda" memerlukan bagian [roles.agenda] (nama dan surel '
-                                       'petugas TU yang memegang buku agenda surat keluar)')
-    block = r.get("letters", "reserved", str, None)
-    reserved = None
-    if block is not None:
-        m = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", block)
-        if m is None or int(m.group(1)) < 1 or int(m.group(1)) > int(m.group(2)):
-            return r.fail("letters", "reserved", f'harus berupa rentang nomor urut, misalnya "1200-1299"; tertulis {block!r}')
-        if numbering != "agenda":
-            r.fail("letters", "reserved", 'hanya berlaku bila numbering = "agenda"')
-        reserved = (int(m.group(1)), int(m.group(2)))
-    try:
-        agenda_time = Duration.parse(r.get("letters", "agenda_time", str, "1 jam"))
-    except ValueError as exc:
-        r.fail("letters", "agenda_time", str(exc))
-    raw = r.data.get("letters", {}).get("classification", "000.8.3.4")
-    if isinstance(raw, dict):
-        for kind, code in raw.items():
-            if not isinstance(code, str) or not re.fullmatch(r"\d+(\.\d+)*", code):
-                r.fail("letters.classification", kind, f"kode klasifikasi harus berupa angka bertitik, misalnya "
-                                                       f'"000.8.3.4"; tertulis {code!r}')
-        return dict(numbering=numbering, reserved=reserved, agenda_time=agenda_time, codes=tuple(raw.items()))
-    return dict(numbering=numbering, reserved=reserved, agenda_time=agenda_time)
 
 
 def _intake(r: _Reader) -> IntakeSettings:

@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from letters.mail import render_mail
+from letters.mail import build_message, render_mail
 from office.base import Office, new_token, recipient
-from office.notices import alert_staff, base_context, queue
 from office.numbers import parse_given, particulars, refusal, reserved_serial
 from sop.book import parse_iso
+from sop.directory import Official
 from sop.engine import SYSTEM
 
 REQUEST_TEMPLATE = "permintaan_nomor"
@@ -80,7 +80,7 @@ def request_number(office: Office, row: dict, kind: str, now: dt.datetime, resum
                    (f" {reason}" if reason else ""))
     send_request(office, row, request, now)
     if cfg.letters.reserved and reason and not exhausted_before:
-        alert_staff(office, row, "nomor_habis", now, reason=reason)  # once while the block stays used up
+        _tell_staff(office, row, reason, now)  # once while the block stays used up
     return request
 
 
@@ -88,15 +88,42 @@ def send_request(office: Office, row: dict, request: dict, now: dt.datetime) -> 
     """The request mail of a waiting letter, to the agenda keeper only (it carries the token)."""
     cfg = office.config
     keeper = office.holder("agenda", now)
-    context = base_context(office, row, None)
     resume = _resume_of(request)
-    context.update(recipient=recipient(keeper), letter=particulars(cfg, row, request["kind"], resume.get("hal", ""),
-                                                                   resume.get("addressee", "")),
-                   reason=request["reason"], due="", step_label="")
+    letter = particulars(cfg, row, request["kind"], resume.get("hal", ""), resume.get("addressee", ""))
+    rendered = render_mail(REQUEST_TEMPLATE, **_context(office, row, keeper), letter=letter, reason=request["reason"],
+                           due="", step_label="")
     local, _, domain = cfg.mailbox.address.partition("@")
-    queue(office, row, REQUEST_TEMPLATE, [(keeper.name, keeper.email)], render_mail(REQUEST_TEMPLATE, **context),
-          now, message_id=cfg.identity.task_message_id(request["token"], new_token()),
-          reply_to=f"{local}+{request['token']}@{domain}")
+    _queue(office, row, REQUEST_TEMPLATE, keeper, rendered, now,
+           message_id=cfg.identity.task_message_id(request["token"], new_token()),
+           reply_to=f"{local}+{request['token']}@{domain}")
+
+
+def _tell_staff(office: Office, row: dict, reason: str, now: dt.datetime) -> None:
+    staff = office.staff
+    rendered = render_mail("nomor_habis", **_context(office, row, staff), reason=reason)
+    _queue(office, row, "nomor_habis", staff, rendered, now, message_id=office.config.identity.message_id(
+        "nomor-habis", new_token()))
+
+
+def _context(office: Office, row: dict, to: Official) -> dict:
+    """What these mails say of the office and the complaint: its number only."""
+    cfg = office.config
+    return {"office": {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address},
+            "c": {"number": row["number"]}, "recipient": recipient(to)}
+
+
+def _queue(office: Office, row: dict, kind: str, to: Official, rendered, now: dt.datetime, *, message_id: str,
+           reply_to: str | None = None) -> None:
+    """Put a mail in the outbox, in the caller's transaction, threaded under the complaint's own
+    reference as office.notices.queue threads it (this module sits below office.notices, which
+    reaches office.issuing through office.mail_files)."""
+    cfg = office.config
+    thread = cfg.identity.thread_id(row["number"])
+    msg = build_message(sender=(cfg.office_name, cfg.mailbox.address), to=[(to.name, to.email)], rendered=rendered,
+                        message_id=message_id, date=now, reply_to=reply_to, in_reply_to=thread, references=(thread,),
+                        auto_submitted="auto-generated")
+    office.book.enqueue(message_id=message_id, complaint_id=row["id"], kind=kind, recipients=[to.email],
+                        subject=rendered.subject, raw=msg, at=now)
 
 
 def _resume_of(request: dict) -> dict:

@@ -16,6 +16,10 @@ def token_leaks(book: Book, config) -> list[str]:
     """One line per mail that carried a task's token to someone who does not hold that task,
     while the task was open."""
     tasks = book._all("SELECT * FROM tasks")
+    # A letter waiting for its number has its own token, held by the agenda keeper (office.numbering).
+    tasks += [{"token": r["token"], "opened_at": r["requested_at"], "done_at": r["numbered_at"], "role": "agenda",
+               "official": config.directory.official("agenda").email, "step": f"nomor surat ({r['kind']})"}
+              for r in book._all("SELECT * FROM number_requests")]
     delegates: dict[str, set[str]] = {}
     for d in book.delegations():
         delegates.setdefault(d["role"], set()).add(d["email"].lower())

@@ -4,6 +4,7 @@ reserved block numbers without asking until it runs out; the printable agenda su
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 import threading
@@ -23,12 +24,13 @@ from sop.clock import utcnow
 from tests.conftest import make_env
 from tests.test_desk import PASSWORD, browser, login  # noqa: F401 (browser: the module-scoped Chromium fixture)
 
-KEEPER = ("Sri Wahyuni", "agenda@tu.test")  # the TU staff who keeps the buku agenda
+_keepers = itertools.count(1)
 
 
 def agenda_config(extra: str = "") -> str:
+    """Agenda numbering, with the TU staff who keeps the buku agenda (a mailbox of its own per test)."""
     return ('[letters]\nnumbering = "agenda"\n' + extra +
-            f'[roles.agenda]\nname = "{KEEPER[0]}"\nemail = "{KEEPER[1]}"\n')
+            f'[roles.agenda]\nname = "Sri Wahyuni"\nemail = "agenda{next(_keepers)}@tu.test"\n')
 
 
 @pytest.fixture
@@ -38,7 +40,8 @@ def agenda_env(rig):
 
 
 def keeper(env) -> tuple[str, str]:
-    return KEEPER
+    official = env.config.directory.official("agenda")
+    return official.name, official.email
 
 
 def subject(msg) -> str:
@@ -127,7 +130,7 @@ def test_a_used_or_malformed_number_is_refused_with_a_sentence_and_nothing_is_is
 
 
 def request_mail(env, number: str):
-    found = [m for m in env.inbox(KEEPER[1]) if subject(m).startswith(f"[{number}] Mohon nomor surat keluar")]
+    found = [m for m in env.inbox(keeper(env)[1]) if subject(m).startswith(f"[{number}] Mohon nomor surat keluar")]
     return found[-1] if found else None
 
 
@@ -137,7 +140,7 @@ def test_a_reserved_block_numbers_without_asking_and_its_end_stops_numbering_unt
         # No keeper's step: the block's number is taken at the approval, and the JFU gets the letter.
         assert env.complaint(first)["letter_number"] == "000.8.3.4/1200/400.02"
         assert env.routing("jfu", first, 5) is not None
-        assert env.inbox(KEEPER[1]) == []
+        assert env.inbox(keeper(env)[1]) == []
 
         second = to_approval(env, 1)
         row = env.complaint(second)
@@ -150,7 +153,7 @@ def test_a_reserved_block_numbers_without_asking_and_its_end_stops_numbering_unt
         [waiting] = waiting_letters(env.office)
         assert waiting["complaint"] == second and waiting["kind"] == "jawaban"
 
-        env.rig.send(reply_to(asked, KEEPER, "Nomor: 000.8.3.4/1377/400.02"))
+        env.rig.send(reply_to(asked, keeper(env), "Nomor: 000.8.3.4/1377/400.02"))
         env.cycle()
         assert env.complaint(second)["letter_number"] == "000.8.3.4/1377/400.02"
         assert waiting_letters(env.office) == []
@@ -178,7 +181,7 @@ def test_a_pelimpahan_waits_for_its_number_and_goes_to_the_competent_body_once_g
     env.rig.send(reply_to(asked, ("Orang Lain", "orang@luar.test"), "Nomor: 000.8.3.4/0990/400.02"))
     env.cycle()
     assert env.office.book.letters() == []
-    env.rig.send(reply_to(asked, KEEPER, "Nomor: 000.8.3.4/0991/400.02"))
+    env.rig.send(reply_to(asked, keeper(env), "Nomor: 000.8.3.4/0991/400.02"))
     env.cycle()
     [letter] = env.office.book.letters()
     assert letter["number"] == "000.8.3.4/0991/400.02" and letter["kind"] == "pelimpahan" and letter["dispatched_at"]

@@ -87,6 +87,9 @@ def test_demo_plays_the_whole_sop_to_signed_letters(tmp_path):
         assert Path(d["letter"]).exists()
         assert any(d["letter"] in line for line in lines)
     assert any("Jawaban atas Pengaduan" in line for line in lines)
+    # The demo office numbers from its agenda: the keeper's step 4b gives each letter its number.
+    assert [d["letter_number"] for d in docs] == ["000.8.3.4/0958/400.02", "000.8.3.4/0959/400.02"]
+    assert any(line.startswith("Langkah 4b: Pengelola Agenda Surat") for line in lines)
 
 
 def test_daemon_processes_mail_on_its_own_and_stops_cleanly_on_sigterm(env):

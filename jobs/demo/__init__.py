@@ -8,6 +8,7 @@ cycle after each round. It ends with the book and the signed letters.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import struct
 import sys
@@ -96,6 +97,10 @@ SCRIPT = {
 }
 
 
+KEEPER = "Sri Wahyuni"  # the demo office's agenda keeper (TU)
+FIRST_AGENDA_NUMBER = 958  # the agenda's next serial: the seed SOP itself carries 0957
+
+
 def signature_png(width: int = 320, height: int = 110) -> bytes:
     """A small handwritten-looking stroke as a PNG, drawn without any imaging library."""
     pixels = [[0] * width for _ in range(height)]
@@ -140,9 +145,10 @@ def _png(pixels: list[list[int]], colour: tuple[int, int, int]) -> bytes:
 
 def write_config(directory: Path, rig: MailRig, signature: Path | None = None,
                  cast: Cast = Cast(), extra: str = "", emblem: Path | None = None,
-                 monthly_reports: bool = False) -> Path:
+                 monthly_reports: bool = False, agenda: bool = False) -> Path:
     """The configuration of a demo or test office on the rig. The monthly recap mail is off
-    unless asked for: on the first working day of a month it would join every test's mail."""
+    unless asked for: on the first working day of a month it would join every test's mail.
+    `agenda`: letter numbers come from the office's agenda, given by its keeper (the demo's way)."""
     office = cast.office
     kelurahan = cast.head == "lurah"
     lines = [
@@ -181,9 +187,13 @@ def write_config(directory: Path, rig: MailRig, signature: Path | None = None,
                 lines.append(f'signature = "{signature}"')
     for name, head, email in cast.sections:
         lines += ["[[roles.sections]]", f'name = "{name}"', f'head = "{head}"', f'email = "{email}"']
+    if agenda:  # the TU staff who keeps the buku agenda surat keluar
+        lines += ["[roles.agenda]", f'name = "{KEEPER}"', f'email = "agenda@{cast.domain}"']
     lines += ["[reports]", f"monthly = {'true' if monthly_reports else 'false'}"]
     if kelurahan:  # the SOP that ships for kelurahan, signed by the Lurah
-        lines += ["[sop]", 'file = "kelurahan.toml"', "[letters]", 'signer = "lurah"']
+        lines += ["[sop]", 'file = "kelurahan.toml"']
+    if kelurahan or agenda:
+        lines += ["[letters]"] + (['signer = "lurah"'] if kelurahan else []) + (['numbering = "agenda"'] if agenda else [])
     path = directory / "pengaduan.toml"
     path.write_text("\n".join(lines) + "\n" + extra)
     path.chmod(0o600)
@@ -242,7 +252,11 @@ def _play_steps(rig: MailRig, office, numbers: list[str], echo) -> None:
             routing = find_routing(rig, official.email, number, label)
             if routing is None:
                 raise RuntimeError(f"surel tugas langkah {label} untuk {number} tidak ditemukan")
-            rig.send(reply_to(routing, (official.name, official.email), SCRIPT[step][index]))
+            year = dt.datetime.now(cfg.clock.tz).year
+            text = (cfg.letter_number(year, FIRST_AGENDA_NUMBER + index) if cfg.procedure.step(step).numbers
+                    else SCRIPT[step][index])  # the keeper gives the number from the office's agenda
+            rig.send(reply_to(routing, (official.name, official.email),
+                              f"Nomor: {text}" if cfg.procedure.step(step).numbers else text))
         run_once(office)
         echo(f"Langkah {cfg.procedure.label(step)}: {official.title} membalas surel tugas; "
              f"{cfg.procedure.step(step).output.lower()}.")
@@ -308,7 +322,7 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
         emblem = directory / "lambang-contoh.png"  # a placeholder: the office sets its lambang daerah
         emblem.write_bytes(emblem_png())
         make_key(directory / "data" / "files" / "kunci" / "segel-kantor.key")
-        cfg = load_config(write_config(directory, rig, signature, emblem=emblem))
+        cfg = load_config(write_config(directory, rig, signature, emblem=emblem, agenda=True))
         office = Office(cfg, Book(cfg.database))
         console.rule("[bold]Peragaan pengaduan: SOP Penanganan Pengaduan Pelayanan Publik")
         echo(f"Server surel lokal: IMAP 127.0.0.1:{rig.imap_port}, SMTP 127.0.0.1:{rig.smtp_port}")
