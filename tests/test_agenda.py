@@ -300,3 +300,43 @@ def test_periksa_names_a_missing_agenda_keeper_and_warns_of_a_reserved_block_nea
     line = next(ln for ln in checked.output.splitlines() if "nomor surat" in ln)
     assert "sisa 6 nomor" in line and "Sri Wahyuni" in line
     assert "minta blok nomor baru" in checked.output
+
+
+def test_each_letter_kind_takes_its_own_kode_klasifikasi_and_wrong_numbering_keys_are_named(tmp_path):
+    from office.config import ConfigError, load_config
+
+    table = ('[letters]\nnumbering = "agenda"\n[letters.classification]\npelimpahan = "000.8.3.5"\n'
+             'kelengkapan = "000.8.3.6"\n' + agenda_config().split("\n", 2)[2])
+    cfg = load_config(write_config(tmp_path, NO_SERVER, extra=table))
+    assert cfg.letter_number(2026, 7) == "000.8.3.4/0007/400.02"  # a kind not named keeps today's code
+    assert cfg.letter_number(2026, 7, "pelimpahan") == "000.8.3.5/0007/400.02"
+    assert cfg.letter_number(2026, 7, "dilimpahkan") == "000.8.3.5/0007/400.02"  # the notice of forwarding
+    assert cfg.letter_number(2026, 7, "kelengkapan") == "000.8.3.6/0007/400.02"
+    assert [s.shown for s in cfg.procedure.walk()] == ["1", "2", "3", "4", "4a", "4b", "5"]
+    assert cfg.procedure.numbering_step.role == "agenda" and cfg.procedure.numbering_step.time.amount == 1
+
+    plain = load_config(write_config(tmp_path, NO_SERVER))  # no key: this book's register, as before
+    assert plain.letters.numbering == "buku" and plain.procedure.numbering_step is None
+    for extra, said in (('[letters]\nnumbering = "tu"\n', "harus salah satu dari: buku, agenda"),
+                        ('[letters]\nreserved = "1200-1299"\n', 'hanya berlaku bila numbering = "agenda"'),
+                        ('[letters]\nnumbering = "agenda"\nreserved = "1299-1200"\n' + agenda_config().split("\n", 2)[2],
+                         "rentang nomor urut"),
+                        ('[letters.classification]\njawaban = "pelayanan"\n', "angka bertitik"),
+                        ('[letters.classification]\nundangan = "000.8.3.4"\nbalasan = "000.8.3.4"\n',
+                         "kunci 'balasan' tidak dikenal")):
+        with pytest.raises(ConfigError, match=said):
+            load_config(write_config(tmp_path, NO_SERVER, extra=extra))
+
+
+def test_the_keepers_number_line_and_the_offices_pattern():
+    from office.numbers import number_pattern, parse_given
+    from office.settings import LetterSettings
+
+    assert parse_given("Terima kasih.\nNomor: 000.8.3.4/1234/400.02.\nSalam") == "000.8.3.4/1234/400.02"
+    assert parse_given("nomor surat : 000.8.3.4/1234/400.02") == "000.8.3.4/1234/400.02"
+    assert parse_given('Balas dengan satu baris, misalnya "Nomor: 000.8.3.4/1234/400.02".') == ""
+    pattern = number_pattern(LetterSettings())
+    assert pattern.fullmatch("000.8.3.4/1234/400.02") and pattern.fullmatch("100.3/7/400.02")
+    assert not pattern.fullmatch("000.8.3.4/1234/400.03") and not pattern.fullmatch("000.8.3.4/12a/400.02")
+    with_year = number_pattern(LetterSettings(number_format="{kode_klasifikasi}/{nomor_urut:04d}/{kode_unit}/{tahun}"))
+    assert with_year.fullmatch("000.8.3.4/0001/400.02/2026") and not with_year.fullmatch("000.8.3.4/0001/400.02/26")
