@@ -340,3 +340,27 @@ def test_the_keepers_number_line_and_the_offices_pattern():
     assert not pattern.fullmatch("000.8.3.4/1234/400.03") and not pattern.fullmatch("000.8.3.4/12a/400.02")
     with_year = number_pattern(LetterSettings(number_format="{kode_klasifikasi}/{nomor_urut:04d}/{kode_unit}/{tahun}"))
     assert with_year.fullmatch("000.8.3.4/0001/400.02/2026") and not with_year.fullmatch("000.8.3.4/0001/400.02/26")
+
+
+def test_a_notice_to_a_complainant_without_email_waits_for_its_own_number(agenda_env):
+    env = agenda_env
+    row = record_desk_complaint(env.office, channel="langsung", name="Ibu Ratna", subject="Drainase tersumbat",
+                                body="Saluran di RT 4 tersumbat.", officer="rina", now=utcnow())
+    env.cycle()
+    env.reply("sekretaris", row["number"], 2, "Lengkapi: alamat lengkap lokasi saluran")
+    env.cycle()
+    assert env.office.book.letters() == []
+    asked = request_mail(env, row["number"])
+    assert asked is not None and "Permohonan Kelengkapan Pengaduan" in asked.text
+    [waiting] = waiting_letters(env.office)
+    assert waiting["kind"] == "kelengkapan" and waiting["addressee"] == "Sdr. Ibu Ratna"
+    env.rig.send(reply_to(asked, keeper(env), "Nomor: 000.8.3.4/0971/400.02"))
+    env.cycle()
+    [letter] = env.office.book.letters()
+    assert (letter["number"], letter["kind"]) == ("000.8.3.4/0971/400.02", "kelengkapan")
+    assert "alamat lengkap lokasi saluran" in letter_text(open(letter["path"], "rb").read())
+    assert waiting_letters(env.office) == []
+    # The keeper's second answer to the same request changes nothing.
+    env.rig.send(reply_to(asked, keeper(env), "Nomor: 000.8.3.4/0972/400.02"))
+    env.cycle()
+    assert len(env.office.book.letters()) == 1
