@@ -125,6 +125,14 @@ def test_a_used_or_malformed_number_is_refused_with_a_sentence_and_nothing_is_is
     assert len(told) == 2 and "tidak sesuai pola" in told[-1].text
     assert len(env.office.book.letters()) == 1
 
+    # Quoted text never gives a number: a reply with no line of its own, only the routing mail
+    # below it (quoted, and as Outlook copies it, unquoted under its header block), gives none.
+    routing = find_routing(env.rig, keeper(env)[1], second, "4b")
+    outlook = f"\n\nFrom: {env.cast.office}\nSent: Senin\nTo: {keeper(env)[1]}\nSubject: {subject(routing)}\n\n{routing.text}"
+    env.rig.send(reply_to(routing, keeper(env), outlook))
+    env.cycle()
+    assert env.complaint(second)["letter_number"] is None and len(env.office.book.letters()) == 1
+
     keeper_reply(env, second, "Nomor: 000.8.3.4/0959/400.02")
     assert env.complaint(second)["letter_number"] == "000.8.3.4/0959/400.02"
 
