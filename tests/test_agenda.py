@@ -5,10 +5,12 @@ reserved block numbers without asking until it runs out; the printable agenda su
 from __future__ import annotations
 
 import itertools
+import json
 import shutil
 import subprocess
 import threading
 import types
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -105,7 +107,11 @@ def test_agenda_keeper_numbers_the_answer_by_mail_and_it_is_delivered_and_filed(
     assert letter["dispatched_at"] and letter["dispatch_method"] == "email"
     delivered = [m for m in env.inbox(env.cast.citizens[0][1]) if m.subject.startswith("Jawaban atas Pengaduan")]
     assert delivered and "000.8.3.4/0958/400.02" in delivered[0].text
-    assert (env.config.files / "arsip").exists()
+    # Filed: the dossier beside the letter holds the delivery record under the keeper's number.
+    dossier = json.loads((Path(letter["path"]).parent / "pengaduan.json").read_text())
+    assert dossier["letter_number"] == "000.8.3.4/0958/400.02"
+    assert any(x["dispatch_method"] == "email" for x in dossier["letters"])
+    assert any("Nomor: 000.8.3.4/0958/400.02" in e["text"] for e in env.office.book.events(row["id"]))
 
 
 def test_a_used_or_malformed_number_is_refused_with_a_sentence_and_nothing_is_issued(agenda_env):
