@@ -15,8 +15,8 @@ from intake.reply import read_reply
 from intake.routing_lines import drop_routing_lines
 from letters.dates import waktu
 from letters.mail import render_mail
-from office.apply import act_for
-from office.base import Office, recipient
+from office.apply import act
+from office.base import Actor, Office, recipient
 from office.forwarding import forward_complaint
 from office.issuing import issue_letter, issue_notice, write_dossier
 from office.linking import deliver_linked
@@ -24,6 +24,7 @@ from office.notices import base_context, queue, send_routing, warn_official
 from office.numbering import REQUEST_TEMPLATE
 from office.numbers import parse_given, particulars, refusal
 from sop.book import parse_iso
+from sop.engine import Reply
 from sop.terms import LINKED, OPEN
 
 
@@ -68,8 +69,12 @@ def give_number(office: Office, ref: str, number: str, actor: str, now: dt.datet
             raise NumberRefused("Surat ini sudah tidak menunggu nomor.")
         row = book.complaint_by_id(task["complaint_id"])
         check(office, number)
-        _, acted = act_for(office, row, task, f"Nomor: {number}", actor, now)
-        if not acted:
+        # Not a proposal for the keeper to confirm (office.proposals): a number is a clerical fact
+        # of the office's agenda, which staff keep too; who gave it is in the history and the audit.
+        holder = office.holder(task["role"], now)
+        _, outcome = act(office, row, Reply(task["step"], actor, f"Nomor: {number}"), now,
+                         actor=Actor.of(task, holder.email))
+        if not outcome.acted:
             raise NumberRefused("Nomor tidak dapat dicatat.")
         return f"Surat jawaban {row['number']} diberi nomor {number}."
     request = book.number_request(int(ident)) if kind == "permintaan" and ident.isdigit() else None
@@ -169,6 +174,6 @@ def number_letter(office: Office, ref: str, number: str, officer: str, now: dt.d
     """Staff give a waiting letter its number on the desk ("Beri nomor"), in one transaction;
     NumberRefused carries the sentence to show them."""
     with office.book.transaction():
-        done = give_number(office, ref, number, officer, now)
+        done = give_number(office, ref, number, f"petugas {officer}", now)
         office.book.audit(now, officer, "meja-beri-nomor", ref, number.strip())
     return done
