@@ -238,10 +238,11 @@ def _numbering(cfg: Config) -> Check:
         return Check("nomor surat", True, f"{detail}, langkah {step.shown} (mutu baku {ls.agenda_time})")
     from office.numbers import reserved_left
     from sop.book import Book
+    from sop.numbers import numbers
 
     try:
         book = Book(cfg.database, create=False, readonly=True)
-        used = book.letter_numbers()
+        used = numbers(book).letter_numbers()
         book.close()
     except Exception:
         used = set()  # the book's own check reports why it cannot be read

@@ -25,6 +25,7 @@ from office.numbering import REQUEST_TEMPLATE
 from office.numbers import parse_given, particulars, refusal
 from sop.book import parse_iso
 from sop.engine import Reply
+from sop.numbers import numbers
 from sop.terms import LINKED, OPEN
 
 
@@ -47,7 +48,7 @@ def waiting_letters(office: Office) -> list[dict]:
                       "confidential": bool(row["confidential"]),
                       "since": waktu(parse_iso(task["opened_at"]), tz), "due": waktu(parse_iso(task["due_at"]), tz),
                       "at": task["opened_at"]})
-    for request in book.open_number_requests():
+    for request in numbers(book).open_number_requests():
         row = book.complaint_by_id(request["complaint_id"])
         resume = json.loads(request["resume"]) if request["resume"] else {}
         items.append({**particulars(cfg, row, request["kind"], resume.get("hal", ""), resume.get("addressee", "")),
@@ -77,17 +78,17 @@ def give_number(office: Office, ref: str, number: str, actor: str, now: dt.datet
         if not outcome.acted:
             raise NumberRefused("Nomor tidak dapat dicatat.")
         return f"Surat jawaban {row['number']} diberi nomor {number}."
-    request = book.number_request(int(ident)) if kind == "permintaan" and ident.isdigit() else None
+    request = numbers(book).number_request(int(ident)) if kind == "permintaan" and ident.isdigit() else None
     if request is None or request["numbered_at"]:
         raise NumberRefused("Surat ini sudah tidak menunggu nomor.")
     check(office, number, request["kind"])
-    book.give_request_number(request["id"], number, actor, now)
+    numbers(book).give_request_number(request["id"], number, actor, now)
     resume(office, request, now)
     return f"Surat {request['kind']} {book.complaint_by_id(request['complaint_id'])['number']} diberi nomor {number}."
 
 
 def check(office: Office, number: str, kind: str = "jawaban") -> None:
-    why = refusal(office.config, number, office.book.letter_numbers(), kind)
+    why = refusal(office.config, number, numbers(office.book).letter_numbers(), kind)
     if why:
         raise NumberRefused(why)
 
@@ -140,7 +141,7 @@ def take_keeper_reply(office: Office, request: dict, msg: Incoming, now: dt.date
     except NumberRefused as refused:
         tell_refusal(office, row, str(refused), now)
         return f"nomor surat ditolak: {refused}"
-    book.give_request_number(request["id"], number, msg.from_addr, now)
+    numbers(book).give_request_number(request["id"], number, msg.from_addr, now)
     resume(office, request, now)
     return f"nomor surat {number} diberikan"
 

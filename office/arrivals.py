@@ -41,6 +41,7 @@ from office.sections import take_report
 from sop.engine import SYSTEM, Feedback, Reply
 from sop.files import place_private, write_private
 from sop.keywords import parse_feedback
+from sop.numbers import numbers
 from sop.terms import ANSWERED
 
 log = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ def _find_proposal(office: Office, cls: Classification) -> dict | None:
 
 def _find_number_request(office: Office, cls: Classification) -> dict | None:
     tokens = [cls.token] if cls.token else [office.config.identity.task_token(r) for r in cls.refs]
-    return next((r for t in tokens if t and (r := office.book.number_request_by_token(t))), None)
+    return next((r for t in tokens if t and (r := numbers(office.book).number_request_by_token(t))), None)
 
 
 def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Handled:

@@ -20,7 +20,7 @@ from office.base import Actor, Office, due_of, new_token, recipient, safe_name
 from office.disposition import disposition_sheet
 from office.mail_files import citizen_letter_files, konsep_files, letter_files
 from office.mail_view import complaint_view
-from office.numbers import particulars
+from office.numbering import keeper_routing
 from sop.book import parse_iso
 from sop.clock import next_nudge_at
 from sop.directory import Official, mailbox_of
@@ -173,8 +173,7 @@ def _ack_limited(office: Office, row: dict, now: dt.datetime) -> bool:
         return False
     why = (f"sudah {sent} tanda terima ke {mailbox_of(row['email'])}" if sent >= limit
            else f"sudah {caused} pengaduan dari {row['sender']}")
-    office.book.add_event(row["id"], now, 1, SYSTEM, "catatan", f"Tanda terima tidak dikirim: {why} dalam satu jam "
-                                                                f"terakhir.")
+    office.book.add_event(row["id"], now, 1, SYSTEM, "catatan", f"Tanda terima tidak dikirim: {why} dalam satu jam terakhir.")
     log.warning("tanda terima ke %s ditahan (batas %d per jam)", row["email"], limit)
     return True
 
@@ -187,13 +186,10 @@ def assign_task(office: Office, row: dict, step_no: int, now: dt.datetime, note:
     token = new_token()
     message_id = cfg.identity.task_message_id(token)
     due = cfg.clock.add(now, step.time)
-    first_nudge = next_nudge_at(opened=now, due=due, reminders=0, escalations=0, last_at=None,
-                                clock=cfg.clock, policy=cfg.nudges)
+    first_nudge = next_nudge_at(opened=now, due=due, reminders=0, escalations=0, last_at=None, clock=cfg.clock, policy=cfg.nudges)
     task = office.book.add_task(complaint_id=row["id"], step=step_no, role=step.role, official=official.email,
                                token=token, message_id=message_id, opened_at=now, due_at=due,
                                next_nudge_at=first_nudge, note=note)
-    if step.attach_letter and any(r["kind"] == "jawaban" for r in office.book.open_number_requests(row["id"])):
-        return  # the letter waits for its number: the routing mail goes when it is issued (office.agenda)
     send_routing(office, row, task, official, now, message_id=message_id)
 
 
@@ -201,19 +197,12 @@ def send_routing(office: Office, row: dict, task: dict, official: Official, now:
                  message_id: str | None = None) -> None:
     """The routing email of `task` to `official`; resent to a delegate with a new Message-ID."""
     cfg = office.config
+    if keeper_routing(office, row, task, official, now, message_id):  # the agenda keeper's own (office.numbering)
+        return
     step = cfg.procedure.step(task["step"])
     context = base_context(office, row, step.no)
     context["step"]["due"] = waktu(parse_iso(task["due_at"]), cfg.clock.tz)
     context["recipient"] = recipient(official)
-    if step.numbers:  # the agenda keeper: the letter's particulars, never the complaint's text
-        context.update(letter=particulars(cfg, row, "jawaban"), reason="", step_label=step.shown,
-                       due=context["step"]["due"], standard_time=context["step"]["time"])
-        template = "permintaan_nomor"
-        local, _, domain = cfg.mailbox.address.partition("@")
-        queue(office, row, "tugas", [(official.name, official.email)], render_mail(template, **context), now,
-              message_id=message_id or cfg.identity.task_message_id(task["token"], new_token()),
-              reply_to=f"{local}+{task['token']}@{domain}")
-        return
     context["returned"] = task["note"]
     context["delegation"] = official.delegation
     attachments: tuple[Attachment, ...] = ()

@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from letters.dates import waktu
 from letters.mail import build_message, render_mail
 from office.base import Office, new_token, recipient
 from office.numbers import parse_given, particulars, refusal, reserved_serial
 from sop.book import parse_iso
 from sop.directory import Official
 from sop.engine import SYSTEM
+from sop.numbers import numbers
 
 REQUEST_TEMPLATE = "permintaan_nomor"
 
@@ -33,12 +35,12 @@ def take_number(office: Office, row: dict, kind: str, now: dt.datetime, resume: 
     year = now.astimezone(cfg.clock.tz).year
     if cfg.letters.numbering == "buku":
         return cfg.letter_number(year, book.next_serial("surat-keluar", year), kind)
-    given = book.given_number(row["id"], kind)
+    given = numbers(book).given_number(row["id"], kind)
     if given:  # given by reply or on the desk: the issue resumes with it
-        book.spend_request(given["id"])
+        numbers(book).spend_request(given["id"])
         return given["number"]
     reason = ""
-    used = book.letter_numbers()
+    used = numbers(book).letter_numbers()
     keeper_step = _keeper_step_done_now(office, row, now) if kind == "jawaban" else None
     if keeper_step is not None:  # the answer after the keeper's step: the number they gave there
         number = parse_given(keeper_step["output"])
@@ -72,8 +74,8 @@ def request_number(office: Office, row: dict, kind: str, now: dt.datetime, resum
     book = office.book
     facts = particulars(cfg, row, kind, hal, addressee)
     resume = {**resume, "hal": facts["hal"], "addressee": facts["addressee"]}
-    exhausted_before = any(r["reason"] == reason for r in book.open_number_requests()) if reason else True
-    request = book.add_number_request(complaint_id=row["id"], kind=kind, resume=resume, reason=reason,
+    exhausted_before = any(r["reason"] == reason for r in numbers(book).open_number_requests()) if reason else True
+    request = numbers(book).add_number_request(complaint_id=row["id"], kind=kind, resume=resume, reason=reason,
                                       token=new_token(), at=now)
     book.add_event(row["id"], now, row["step"], SYSTEM, "menunggu_nomor",
                    f"{facts['kind_name'].capitalize()} menunggu nomor dari buku agenda surat keluar." +
@@ -130,6 +132,25 @@ def _resume_of(request: dict) -> dict:
     return json.loads(request["resume"]) if request["resume"] else {}
 
 
-def waits_for_answer_number(office: Office, row: dict) -> bool:
-    """Whether the complaint's answer waits for its number (its delivery step is held till then)."""
-    return any(r["kind"] == "jawaban" for r in office.book.open_number_requests(row["id"]))
+
+
+def keeper_routing(office: Office, row: dict, task: dict, official: Official, now: dt.datetime,
+                   message_id: str | None = None) -> bool:
+    """Asked by office.notices.send_routing first: True when this module sends the task's mail
+    (the keeper's step 4b: the letter's particulars, never the complaint's text) or holds it (the
+    delivery step of an answer still waiting for its number: sent when it is issued, office.agenda)."""
+    cfg = office.config
+    step = cfg.procedure.step(task["step"])
+    if step.attach_letter and any(r["kind"] == "jawaban" for r in numbers(office.book).open_number_requests(row["id"])):
+        return True
+    if not step.numbers:
+        return False
+    time = f"{step.time} kerja" if step.time.unit == "days" and not cfg.clock.calendar_days else str(step.time)
+    rendered = render_mail(REQUEST_TEMPLATE, **_context(office, row, official), letter=particulars(cfg, row, "jawaban"),
+                           reason="", step_label=step.shown, due=waktu(parse_iso(task["due_at"]), cfg.clock.tz),
+                           standard_time=time)
+    local, _, domain = cfg.mailbox.address.partition("@")
+    _queue(office, row, "tugas", official, rendered, now,
+           message_id=message_id or cfg.identity.task_message_id(task["token"], new_token()),
+           reply_to=f"{local}+{task['token']}@{domain}")
+    return True

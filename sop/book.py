@@ -14,7 +14,6 @@ import sqlite3
 
 from sop.accounts import AccountQueries
 from sop.directory import mailbox_of
-from sop.numbers import NumberQueries
 from sop.proposals import ProposalQueries
 from sop.report_queries import ReportQueries
 from sop.schema import MIGRATIONS
@@ -23,7 +22,7 @@ from sop.store import Store, iso, parse_iso  # noqa: F401 (iso and parse_iso: us
 from sop.tokens import TokenQueries
 
 
-class Book(AccountQueries, NumberQueries, ProposalQueries, ReportQueries, SearchQueries, TokenQueries, Store):
+class Book(AccountQueries, ProposalQueries, ReportQueries, SearchQueries, TokenQueries, Store):
     """The book's verbs: complaints, history, tasks, delegations, messages, outbox, files,
     letters, personal data. All SQL of the product is here and in sop.store."""
 

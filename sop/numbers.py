@@ -1,24 +1,22 @@
 """Letters waiting for their number from the office's agenda surat keluar, and the numbers
-the register already holds (mixed into sop.book.Book)."""
+the letters register already holds: `numbers(book)`, over the book's own SQL helpers (kept
+beside sop.book, as sop.accounts is, so that module stays small)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
-from typing import TYPE_CHECKING
 
-from sop.store import iso
+from sop.store import Store, iso
+
+
+def numbers(book: Store) -> "NumberQueries":
+    return NumberQueries(book)
 
 
 class NumberQueries:
-    conn: sqlite3.Connection
-
-    if TYPE_CHECKING:  # sop.store.Store's, beside which this is mixed in
-        def _one(self, sql: str, params=()) -> dict | None: ...
-        def _all(self, sql: str, params=()) -> list[dict]: ...
-        def _insert_row(self, table: str, fields: dict) -> dict: ...
-        def _write(self, table: str, sql: str, params=(), complaint_id: int | None = None) -> sqlite3.Cursor: ...
+    def __init__(self, book: Store):
+        self._one, self._all, self._insert_row, self._write = book._one, book._all, book._insert_row, book._write
 
     def letter_numbers(self) -> set[str]:
         """Every number the letters register holds, of any year."""

@@ -19,10 +19,13 @@ from jobs.cli import main
 from jobs.demo import find_routing, reply_to, write_config
 from letters.render import letter_text
 from office.agenda import waiting_letters
-from office.commands import record_action, record_desk_complaint
+from office.apply import act
+from office.base import Actor
+from office.commands import record_desk_complaint
 from office.desk import add_user
 from sop.book import Book
 from sop.clock import utcnow
+from sop.engine import Reply
 from tests.conftest import make_env
 from tests.test_desk import PASSWORD, browser, login  # noqa: F401 (browser: the module-scoped Chromium fixture)
 
@@ -262,6 +265,15 @@ def cli(config, *args):
     return CliRunner().invoke(main, ["--config", str(config), *args])
 
 
+def official_acts(env, number: str, text: str, now) -> None:
+    """The holder of the complaint's open step acts, as their routing mail's reply would (in-process)."""
+    with env.office.book.transaction():
+        row = env.office.book.complaint(number)
+        task = env.office.book.current_task(row["id"])
+        holder = env.office.holder(task["role"], now)
+        act(env.office, row, Reply(task["step"], holder.email, text), now, actor=Actor.of(task, holder.email))
+
+
 def test_the_agenda_surat_keluar_prints_a4_landscape_with_its_header_row_on_every_page(env, tmp_path):
     from openpyxl import load_workbook
 
@@ -269,8 +281,8 @@ def test_the_agenda_surat_keluar_prints_a4_landscape_with_its_header_row_on_ever
     for i in range(60):  # sixty walk-ins refused by the Camat: sixty numbered letters, two pages or more
         row = record_desk_complaint(env.office, channel="langsung", name=f"Warga Nomor {i + 1}", subject="Jalan rusak",
                                     body="Jalan di depan rumah rusak.", officer="rina", now=now)
-        record_action(env.office, row["number"], "Sudah diklarifikasi.", "rina", now)
-        record_action(env.office, row["number"], "Tolak: kewenangan Dinas PUPR.", "rina", now)
+        official_acts(env, row["number"], "Sudah diklarifikasi.", now)
+        official_acts(env, row["number"], "Tolak: kewenangan Dinas PUPR.", now)
     month = now.astimezone(env.config.clock.tz)
     done = cli(env.config_path, "agenda", "--bulan", f"{month:%m-%Y}", "--keluar", str(tmp_path))
     assert done.exit_code == 0, done.output
