@@ -19,6 +19,7 @@ from jobs.cli import main
 from jobs.demo import find_routing, reply_to, write_config
 from letters.render import letter_text
 from office.agenda import waiting_letters
+from office.agenda_book import agenda_rows
 from office.apply import act
 from office.base import Actor
 from office.commands import record_desk_complaint
@@ -299,6 +300,12 @@ def test_the_agenda_surat_keluar_prints_a4_landscape_with_its_header_row_on_ever
     assert first[4] == "Jawaban Pengaduan" and first[5] == "-" and first[8] in (None, "")
     again = cli(env.config_path, "agenda", "--bulan", f"{month:%m-%Y}", "--keluar", str(tmp_path))
     assert again.exit_code == 2 and "--timpa" in again.output  # an existing file is kept
+    # The desk's download for a role that may not see a confidential complainant leaves the name out.
+    first_complaint = env.office.book.complaint(first[6])
+    with env.office.book.transaction():
+        env.office.book.update_complaint(first_complaint["id"], confidential=1)
+    hidden = agenda_rows(env.office, month.year, month.month, hide_confidential=True)
+    assert hidden[0][3] == "(dirahasiakan)" and hidden[1][3] == "Sdr. Warga Nomor 2"
 
     pdf = tmp_path / f"agenda-surat-keluar-{month:%Y-%m}.pdf"
     if shutil.which("pdftotext") is None or not pdf.exists():
