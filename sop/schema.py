@@ -341,4 +341,18 @@ MIGRATIONS = (
     ALTER TABLE outbox ADD COLUMN bounce_token TEXT;
     CREATE UNIQUE INDEX outbox_bounce_token ON outbox(bounce_token) WHERE bounce_token IS NOT NULL;
     """,
+    # 20: a complaint's access code (kode akses), printed on its receipt and acknowledgement, with
+    # which anyone may ask its state by mail (office.status). Complaints already in the book get
+    # one here, six characters of intake.citizen.CODE_ALPHABET from SQLite's random() (seeded by
+    # the system's randomness); new ones get theirs from `secrets` when they are recorded.
+    """
+    ALTER TABLE complaints ADD COLUMN access_code TEXT;
+    UPDATE complaints SET access_code =
+        substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + abs(random() % 31), 1) ||
+        substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + abs(random() % 31), 1) ||
+        substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + abs(random() % 31), 1) ||
+        substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + abs(random() % 31), 1) ||
+        substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + abs(random() % 31), 1) ||
+        substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + abs(random() % 31), 1);
+    """,
 )
