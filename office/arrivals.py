@@ -267,7 +267,8 @@ def _from_complainant(office: Office, row: dict, msg: Incoming, text: str, own_t
 
 
 def _unmatched(msg: Incoming, complaint_id: int | None, reason: str) -> Handled:
-    log.warning("pesan dari %s tidak diproses: %s (subjek: %s)", msg.from_addr, reason, msg.subject)
+    subject = "(permintaan status dengan kode akses)" if code_request(msg.subject, "") else msg.subject  # never logged
+    log.warning("pesan dari %s tidak diproses: %s (subjek: %s)", msg.from_addr, reason, subject)
     return Handled("unmatched", complaint_id, reason)
 
 

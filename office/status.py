@@ -1,6 +1,6 @@
-"""A complaint's state for whoever holds its access code (kode akses): the code, made when the
-complaint is recorded and printed on its receipt and acknowledgement; the state in plain words;
-and `STATUS <nomor> <kode>` from any address, answered with the state only.
+"""The answer to a STATUS request: to the complainant, the step in plain words and the steps
+done; to anyone who gives the complaint's access code (`STATUS <nomor> <kode>`, office.access
+makes the code), the state only.
 
 A wrong code tells nothing (the same silence as an unknown number) and is counted: after
 `WRONG_PER_HOUR` wrong codes in an hour from one mailbox, or for one complaint, no request
