@@ -35,7 +35,7 @@ def answer_due(office: Office, received: dt.datetime) -> dt.datetime:
 
 def how_to_ask(office: Office, number: str, code: str) -> str:
     """The sentence that tells a complainant how to ask for the status with the code."""
-    return (f"Untuk mengetahui perkembangan pengaduan dari alamat surel mana pun, kirim surel ke "
+    return (f"Perkembangan pengaduan juga dapat ditanyakan dari alamat surel mana pun: kirim surel ke "
             f"{office.config.mailbox.address} dengan subjek STATUS {number} {code}.")
 
 

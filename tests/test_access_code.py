@@ -161,3 +161,14 @@ def test_every_page_of_a_letter_ends_with_the_contact_line_and_the_pdf_still_ver
                                        check=True).stdout.split("\f") if p.strip()]
     assert len(pages) >= 2 and all("Pengelola pengaduan" in " ".join(p.split()) for p in pages)
     assert verify_pdf(pdf, keys).valid  # the footer is outside the seal, and the check removes it
+
+
+def test_periksa_warns_when_the_offices_phone_or_hours_are_missing(env):
+    from dataclasses import replace
+
+    from jobs.doctor import _complaint_desk
+
+    complete = _complaint_desk(env.config)
+    assert complete.ok and complete.detail == CONTACT
+    bare = _complaint_desk(replace(env.config, complaint_desk=replace(env.config.complaint_desk, phone="", hours="")))
+    assert not bare.ok and bare.warning and "phone dan hours" in bare.detail
