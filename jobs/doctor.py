@@ -34,6 +34,7 @@ def run_checks(cfg: Config, *, send_test_mail: bool = False) -> list[Check]:
     checks.append(_key(cfg))
     checks.append(_signer(cfg))
     checks.append(_numbering(cfg))
+    checks.append(_complaint_desk(cfg))
     checks.append(_office_suite(cfg))
     checks.append(_clock(cfg))
     checks.extend(_disk(cfg))
@@ -252,6 +253,16 @@ def _numbering(cfg: Config) -> Check:
     ok = left >= 10
     return Check("nomor surat", ok, f"{detail}; blok cadangan {low}–{high}: sisa {left} nomor",
                  "" if ok else "minta blok nomor baru kepada Tata Usaha dan ubah [letters] reserved", warning=not ok)
+def _complaint_desk(cfg: Config) -> Check:
+    """Receipts, acknowledgements, mails and letters publish the complaint handler's telephone
+    and hours (UU 25/2009 Pasal 36): a walk-in without email has no other way to ask."""
+    desk = cfg.complaint_desk
+    missing = [key for key, value in (("phone", desk.phone), ("hours", desk.hours)) if not value]
+    if missing:
+        return Check("kontak pengelola pengaduan", False, f"[office] belum ada {' dan '.join(missing)}",
+                     "isi [office] phone dan hours (misalnya \"Senin–Jumat pukul 07.30–16.00 WITA\"): "
+                     "tanda terima dan surel kepada pengadu memuatnya", warning=True)
+    return Check("kontak pengelola pengaduan", True, desk.line())
 
 
 def _office_suite(cfg: Config) -> Check:

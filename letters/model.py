@@ -17,6 +17,13 @@ class Letterhead:
     name: str  # KECAMATAN PALARAN
     lines: tuple[str, ...] = ()  # address, phone/email/website
     emblem: Path | None = None
+    # The office's complaint handler and how to reach them (UU 25/2009 Pasal 36), at the foot
+    # of every page of a letter: "Pengelola pengaduan: …; Telepon …; Loket …; <hours>".
+    footer: str = ""
+
+
+# How the footer's contact line begins: the PDF check (letters.verify) removes the footer by it.
+CONTACT_MARK = "Pengelola pengaduan:"
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 from xml.sax.saxutils import escape
 
-from letters.model import Letterhead, Signer
+from letters.model import CONTACT_MARK, Letterhead, Signer
 from letters.safe import plain
 from letters.seal import SEAL_LABELS, VERIFY_HINT, Seal, content_tokens, qr_png
 
@@ -64,6 +64,8 @@ class LetterPress:
         doc = tpl.docx
         for section in doc.sections:
             section.page_width, section.page_height = (Cm(side) for side in PAPER[paper])
+        if head.footer.startswith(CONTACT_MARK):
+            _contact_footer(doc, head.footer)
         self._tpl = tpl
         self._env = jinja2.Environment(autoescape=True)  # as docxtpl.render(autoescape=True)
         # The pictures that never change are drawn once; their XML goes into every letter.
@@ -202,3 +204,17 @@ def _zip(entries: list, fresh: dict[str, bytes]) -> bytes:
                                  offset) + entry.name
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), len(out), 0)
     return bytes(out + directory + end)
+
+
+def _contact_footer(doc, line: str) -> None:
+    """The office's contact line at the foot of every page (the first page's footer too). Outside
+    the seal, which covers the body only; letters.verify removes it from a PDF's text by its mark."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    text = " ".join(re.sub(r"[{}%]", "", line).split())  # rendered by Jinja with the other footers
+    for section in doc.sections:
+        for footer in (section.footer, section.first_page_footer):
+            paragraph = footer.paragraphs[0] if not footer.paragraphs[0].text else footer.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.add_run(text).font.size = Pt(7)

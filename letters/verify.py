@@ -14,6 +14,7 @@ from typing import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from letters.model import CONTACT_MARK
 from letters.seal import (
     FOOTER_HINT,
     PREFIX,
@@ -119,6 +120,8 @@ def verify_pdf(path: Path, keys: dict[str, Ed25519PublicKey]) -> Verdict:
         verdict.problems.append("kode verifikasi pada PDF tidak dapat dipisahkan dari isi surat")
         return verdict
     body = re.sub(_loose(FOOTER_HINT), " ", body)  # letters of earlier releases
+    # The office's contact line at the foot of each page: the last text of every page.
+    body = re.sub(_loose(CONTACT_MARK) + r"[^\f]*", " ", body)
     body = PAGE_NUMBER.sub(" ", body)  # "- 2 -" atop each continuation page
     _check_body(verdict, body)
     return verdict

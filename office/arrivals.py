@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from intake.authresults import verdict
-from intake.citizen import asks_status
+from intake.citizen import asks_status, code_request
 from intake.classify import Classification, classify
 from intake.envelope import delivered_to
 from intake.parse import Incoming, message_key, parse_message
@@ -33,11 +33,12 @@ from office.agenda import keeper_step_refusal, take_keeper_reply
 from office.apply import act
 from office.base import Actor, Office
 from office.forwarding import is_reply_of_body, pass_on_reply
-from office.notices import alert_staff, tell_status, warn_official
+from office.notices import alert_staff, warn_official
 from office.proposals import answer_by_mail
 from office.recording import add_followup, add_official_note, from_email, from_forward, record_bounce, record_complaint
 from office.routing_mail import routing_text
 from office.sections import take_report
+from office.status import answer_by_code, tell_status
 from sop.engine import SYSTEM, Feedback, Reply
 from sop.files import place_private, write_private
 from sop.keywords import parse_feedback
@@ -53,7 +54,7 @@ INFRASTRUCTURE = (sqlite3.OperationalError, OSError)
 
 @dataclass(frozen=True)
 class Handled:
-    kind: str  # what the book records: complaint, action, followup, unmatched, auto, bounce, own
+    kind: str  # what the book records: complaint, action, followup, unmatched, auto, bounce, own, status, kode_salah
     complaint_id: int | None = None
     note: str = ""
 
@@ -217,8 +218,14 @@ def _replied_to(office: Office, cls: Classification) -> tuple[dict | None, bool]
 def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
     """A reply to our mail: the complainant's addition or word, an official's note, or a new complaint."""
     book = office.book
-    row, own_thread = _replied_to(office, cls)
     text = read_reply(msg.text, msg.html).text or msg.text
+    ask = code_request(msg.subject, text)
+    if ask is not None and not msg.attachments:
+        # `STATUS <nomor> <kode>`: from anyone but the complainant, the state only, to the sender.
+        target = book.complaint(ask.number)
+        if target is None or target["email"] != msg.from_addr:
+            return Handled(*answer_by_code(office, msg, ask, now))
+    row, own_thread = _replied_to(office, cls)
     if row is None:
         pattern = office.config.identity.register_pattern
         # A number in the subject names the complaint; in the text only when asking its status.
@@ -275,7 +282,8 @@ def _from_complainant(office: Office, row: dict, msg: Incoming, text: str, own_t
 
 
 def _unmatched(msg: Incoming, complaint_id: int | None, reason: str) -> Handled:
-    log.warning("pesan dari %s tidak diproses: %s (subjek: %s)", msg.from_addr, reason, msg.subject)
+    subject = "(permintaan status dengan kode akses)" if code_request(msg.subject, "") else msg.subject  # never logged
+    log.warning("pesan dari %s tidak diproses: %s (subjek: %s)", msg.from_addr, reason, subject)
     return Handled("unmatched", complaint_id, reason)
 
 

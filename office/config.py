@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import re
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from letters.seal import SEALED_NOTE, UNSEALED_NOTE
 from office.config_names import check_names
 from office.config_numbering import numbering_settings, plain_code
 from office.settings import (  # noqa: F401 (Config, ConfigError and the settings are imported from here)
+    ComplaintDesk,
     Config,
     ConfigError,
     LetterSettings,
@@ -143,9 +145,10 @@ def load_config(path: Path | str) -> Config:
     except (KeyError, ValueError, IndexError) as exc:
         raise ConfigError(f"{r.path}: format nomor tidak valid: {exc}") from None
     database = r.path_of(r.get("storage", "database"))
+    desk = _complaint_desk(r, head.name, directory, procedure)
     return Config(
         path=r.path, office_name=head.name, office_parent=head.parent,
-        office_address=r.get("office", "address", str, ""), letterhead=head,
+        office_address=r.get("office", "address", str, ""), letterhead=replace(head, footer=desk.line()),
         database=database, files=r.path_of(r.get("storage", "files")),
         outbox=r.path_of(r.get("storage", "outbox", str, "data/surat-keluar")),
         mailbox=mailbox, smtp=smtp, directory=directory, procedure=procedure, clock=_clock(r),
@@ -163,6 +166,7 @@ def load_config(path: Path | str) -> Config:
         reports_monthly=r.get("reports", "monthly", bool, True),
         meeting_place=r.get("office", "meeting_place", str, f"Kantor {head.name}"),
         web=_web(r),
+        complaint_desk=desk,
         missing_secrets=dict(r.missing),
     )
 
@@ -195,6 +199,18 @@ def _letterhead(r: _Reader) -> Letterhead:
     return Letterhead(parent=r.get("office", "parent"), name=r.get("office", "name"),
                       lines=tuple(x for x in (address, contact) if x),
                       emblem=r.path_of(emblem) if emblem else None)
+
+
+def _complaint_desk(r: _Reader, office_name: str, directory: Directory, procedure: Procedure) -> ComplaintDesk:
+    """[office] handler, phone, counter, hours. The handler is by default whoever a complaint
+    is reported to at recording (the Sekretaris Camat), by jabatan: "Sekretaris Camat Palaran"."""
+    reported_to = procedure.next_step(1)
+    title = directory.official(reported_to.role).title if reported_to else ""
+    kind = next((k for k in HEAD_OF if office_name.startswith(k + " ")), None)
+    place = office_name.removeprefix(kind + " ") if kind else ""
+    default = f"{title} {place}".strip() if place and place not in title else title
+    return ComplaintDesk(handler=r.get("office", "handler", str, default), phone=r.get("office", "phone", str, ""),
+                         counter=r.get("office", "counter", str, ""), hours=r.get("office", "hours", str, ""))
 
 
 def _oauth(r: _Reader) -> TokenSource:

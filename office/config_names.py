@@ -8,7 +8,8 @@ from office.settings import ConfigError
 # Every table and key the configuration knows; anything else is a typo to be named.
 SECRET = ("password", "password_env")
 KNOWN: dict[str, tuple[str, ...]] = {
-    "office": ("name", "parent", "address", "contact", "emblem", "meeting_place"),
+    "office": ("name", "parent", "address", "contact", "emblem", "meeting_place", "phone", "hours", "counter",
+               "handler"),
     "storage": ("database", "files", "outbox"),
     "mailbox": ("host", "port", "username", "address", "security", "folder", "processed_folder", "verify_tls",
                 "ca_file", "auth", *SECRET),

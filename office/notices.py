@@ -16,6 +16,7 @@ import logging
 from intake.parse import Incoming
 from letters.dates import waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
+from office.access import receipt_facts
 from office.base import Actor, Office, due_of, new_token, recipient, safe_name
 from office.disposition import disposition_sheet
 from office.mail_files import citizen_letter_files, konsep_files, letter_files
@@ -25,7 +26,6 @@ from sop.book import parse_iso
 from sop.clock import next_nudge_at
 from sop.directory import Official, mailbox_of
 from sop.engine import PROPOSAL, SYSTEM, Notify
-from sop.terms import DEFAULT_SALUTATION
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,8 @@ def base_context(office: Office, row: dict | None, step_no: int | None) -> dict:
     """What every mail template is given: the office, the complaint and its history, the step."""
     cfg = office.config
     context = {
-        "office": {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address},
+        "office": {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address,
+                   "email": cfg.mailbox.address, "contact": cfg.complaint_desk.line()},
         "sop_name": cfg.procedure.name,
         "steps_total": cfg.procedure.main_steps,
         "next_title": "",
@@ -125,6 +126,7 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
             # To an address other than the sender's (a Reply-To), nothing the sender wrote
             # is quoted: our acknowledgement is not a way to mail their text to others.
             context["quote_text"] = not row["sender"] or mailbox_of(row["email"]) == row["sender"]
+            context["access"] = receipt_facts(office, row)
         to = [(row["name"], row["email"])]
         auto = "auto-replied" if effect.template == "tanda_terima" else auto
         in_reply_to = row["source_message_id"]
@@ -415,36 +417,3 @@ def escalate(office: Office, row: dict, task: dict, roles: list[str], due: dt.da
         boss = office.holder(role, now)
         context["recipient"] = recipient(boss)
         queue(office, row, "terlambat", [(boss.name, boss.email)], render_mail("terlambat", **context), now)
-
-
-# The citizen's side ---------------------------------------------------------------------------
-def tell_status(office: Office, row: dict, now: dt.datetime) -> bool:
-    """Answer a complainant's STATUS request: the current step in plain words, who holds it
-    (the role, never the person), the due time, and the steps done (for a confidential
-    complaint only its state). At most `[intake] ack_per_hour` an hour to one mailbox;
-    False when the limit held it back."""
-    cfg = office.config
-    mailbox = mailbox_of(row["email"])
-    if office.book.count_mail_to_mailbox(mailbox, "status_pengaduan", now - HOUR) >= cfg.intake.ack_per_hour:
-        return False
-    context = base_context(office, None, None)
-    context.update(c={"number": row["number"]}, state=row["state"], now=waktu(now, cfg.clock.tz),
-                   greeting=f"{row['sapaan'] or DEFAULT_SALUTATION} {row['name']}" if row["name"] else "Bapak/Ibu",
-                   steps_total=len(cfg.procedure.steps), step=None, due=None, done=[], holder_title="",
-                   closed_at=waktu(parse_iso(row["closed_at"]), cfg.clock.tz) if row["closed_at"] else None)
-    task = office.book.current_task(row["id"]) if row["state"] == "open" else None
-    if task is not None:
-        step = cfg.procedure.step(task["step"])
-        context.update(step={"no": step.no, "activity_plain": step.output[:1].lower() + step.output[1:]
-                             if not row["confidential"] else "sedang ditangani"},
-                       holder_title=cfg.directory.official(task["role"]).title,
-                       due=waktu(parse_iso(task["due_at"]), cfg.clock.tz))
-    if not row["confidential"]:  # a confidential complaint's handling stays inside the office
-        context["done"] = [{"at": waktu(parse_iso(t["done_at"]), cfg.clock.tz), "no": t["step"],
-                            "title": cfg.directory.official(t["role"]).title,
-                            "output": cfg.procedure.step(t["step"]).output.lower()}
-                           for t in office.book.tasks(row["id"]) if t["done_at"]]
-    queue(office, row, "status_pengaduan", [(row["name"], row["email"])], render_mail("status_pengaduan", **context),
-          now, in_reply_to=row["source_message_id"], reply_to=citizen_reply_to(office, row),
-          auto_submitted="auto-replied")
-    return True

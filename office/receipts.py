@@ -1,7 +1,9 @@
 """The tanda terima a walk-in, phone or paper complainant takes home: a one-page naskah with
-the kop, the register number, when it was recorded (WITA), the pokok, who recorded it, the
-date by which the SOP's standard times bring an answer, and how to ask for the status. Word
-for the office's printer, PDF where LibreOffice is installed."""
+the kop, the register number and its access code, when it was recorded (WITA), the pokok, the
+files handed in, who recorded it, the date by which the SOP's standard times bring an answer,
+how to ask for the status, the office's complaint handler and hours, and the signatures of
+who handed it in and who took it. Word for the office's printer, PDF where LibreOffice is
+installed."""
 
 from __future__ import annotations
 
@@ -10,21 +12,17 @@ import io
 from pathlib import Path
 
 from letters.dates import tanggal, waktu
-from letters.naskah import Signature, naskah, sign, title
+from letters.naskah import naskah, title
 from letters.pdf import libreoffice, to_pdf
 from letters.safe import one_line
+from office.access import answer_due, receipt_facts
 from office.base import Office, safe_name
+from office.views import office_names
 from sop.book import parse_iso
 from sop.files import private_dir
 from sop.terms import channel_words
 
-
-def answer_due(office: Office, received: dt.datetime) -> dt.datetime:
-    """When the answer is due if every step of the SOP takes its standard time, in order."""
-    moment = received
-    for step in office.config.procedure.walk()[1:]:  # step 1 is the recording itself
-        moment = office.config.clock.add(moment, step.time)
-    return moment
+__all__ = ["answer_due", "receipt_docx", "receipt_files", "write_receipt"]  # answer_due: its earlier home
 
 
 def receipt_docx(office: Office, row: dict, officer: str, now: dt.datetime) -> bytes:
@@ -35,31 +33,67 @@ def receipt_docx(office: Office, row: dict, officer: str, now: dt.datetime) -> b
     doc = naskah(cfg.letterhead, cfg.letters.paper)
     title(doc, "TANDA TERIMA PENGADUAN")
     received = parse_iso(row["received_at"])
+    access = receipt_facts(office, row)
     facts = doc.add_table(rows=0, cols=2)
     facts.style = "Table Grid"
     for label, value in (
-            ("Nomor pengaduan", row["number"]), ("Diterima", waktu(received, tz)),
-            ("Disampaikan", channel_words(row["channel"])), ("Nama pengadu", row["name"] or "-"),
-            ("Pokok pengaduan", row["pokok"] or row["subject"] or "-"), ("Dicatat oleh", officer),
-            ("Jawaban paling lambat", tanggal(answer_due(office, received).astimezone(tz).date()))):
+            ("Nomor pengaduan", row["number"]), ("Kode akses", access["code"]),
+            ("Diterima", waktu(received, tz)), ("Disampaikan", channel_words(row["channel"])),
+            ("Nama pengadu", row["name"] or "-"), ("Telepon pengadu", row["phone"] or "-"),
+            ("Pokok pengaduan", row["pokok"] or row["subject"] or "-"),
+            ("Berkas yang diserahkan", handed_in(office, row)), ("Dicatat oleh", officer),
+            ("Jawaban paling lambat", access["due"])):
         cells = facts.add_row().cells
         cells[0].text, cells[1].text = label, one_line(value)
         cells[0].width, cells[1].width = Cm(5), Cm(11)
     doc.add_paragraph()
-    address = cfg.mailbox.address
     for text in (
             "Pengaduan Saudara telah kami terima dan dicatat dalam Buku Pengaduan dengan nomor di atas, dan akan "
             f"ditindaklanjuti sesuai SOP {cfg.procedure.name} {cfg.office_name}.",
-            "Untuk mengetahui perkembangannya, sebutkan nomor pengaduan di atas kepada petugas kami, atau kirim "
-            f"surel ke {address} dengan nomor itu pada subjek dan kata STATUS pada isi surel.",
+            f"Kode akses: {access['code']}",
+            "Untuk mengetahui perkembangannya, sebutkan nomor pengaduan dan kode akses di atas kepada petugas kami. "
+            + access["how"] + " Jawaban surel tersebut hanya memuat keadaan pengaduan.",
+            cfg.complaint_desk.line(),
             "Simpan tanda terima ini sampai jawaban atas pengaduan Saudara diterima."):
-        doc.add_paragraph(one_line(text))
+        if text:
+            doc.add_paragraph(one_line(text))
     doc.add_paragraph()
-    sign(doc, Signature(place_date=f"{cfg.letters.place}, {tanggal(now.astimezone(tz).date())}",
-                        title="Petugas penerima pengaduan", name=officer))
+    _signatures(doc, f"{cfg.letters.place}, {tanggal(now.astimezone(tz).date())}", officer, _nip_of(office, officer))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def handed_in(office: Office, row: dict) -> str:
+    """The files handed in with the complaint, by the names the office gave them."""
+    names = list(office_names(office.book.attachments(row["id"])).values())
+    return f"{len(names)} berkas ({', '.join(names)})" if names else "-"
+
+
+def _nip_of(office: Office, officer: str) -> str:
+    """The officer's NIP when the directory knows them by that name."""
+    known = [o for o in office.config.directory.officials.values() if o.name.strip().lower() == officer.strip().lower()]
+    return known[0].nip if known and known[0].nip else ""
+
+
+def _signatures(doc, place_date: str, officer: str, nip: str) -> None:
+    """Two columns: the complainant who handed the complaint in, and the officer who took it."""
+    from docx.shared import Pt
+
+    block = doc.add_table(rows=1, cols=2)
+    columns = ((["", "Yang menyerahkan,", "Pengadu"], "(..............................)", ""),
+               ([place_date, "Yang menerima,", "Petugas"], officer, f"NIP. {nip}" if nip else ""))
+    for cell, (head, name, below) in zip(block.rows[0].cells, columns):
+        cell.paragraphs[0].add_run(one_line(head[0]))
+        for i, text in enumerate(head[1:]):
+            p = cell.add_paragraph()
+            p.paragraph_format.space_after = Pt(48 if i == len(head) - 2 else 0)
+            p.add_run(one_line(text))
+        cell.add_paragraph().add_run(one_line(name)).bold = True
+        if below:
+            cell.add_paragraph().add_run(one_line(below))
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
 
 
 def _receipt_docx_path(office: Office, row: dict) -> Path:

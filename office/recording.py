@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from intake.classify import hide_token
 from intake.parse import Attachment, Incoming
 from intake.text import clean_line, clean_text
+from office.access import new_access_code
 from office.apply import act, resume
 from office.attachments import store_attachments
 from office.base import Office
@@ -96,7 +97,8 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
         email=new.email, phone=new.phone, address=new.address, subject=new.subject, body=new.body,
         message_key=new.message_key, source_message_id=new.source_message_id, recorded_by=new.recorded_by,
         confidential=int(cfg.intake.confidential_by_default), sender=new.sender,
-        held_at=iso(now) if held else None, place_key=place_key(f"{new.subject}\n{new.body[:2000]}"))
+        held_at=iso(now) if held else None, place_key=place_key(f"{new.subject}\n{new.body[:2000]}"),
+        access_code=new_access_code())
     # Known now, and needed again for the acknowledgement's limit (notices._ack_limited): carried
     # on the row, not read twice. Not a column.
     row = {**row, "recent_from_sender": recent}

@@ -94,6 +94,22 @@ class SecuritySettings:
 
 
 @dataclass(frozen=True)
+class ComplaintDesk:
+    handler: str = ""  # "Sekretaris Camat Palaran": the jabatan, never a person's name
+    phone: str = ""
+    counter: str = ""  # "Loket Pengaduan, lantai 1"
+    hours: str = ""  # "Senin–Jumat pukul 07.30–16.00 WITA"
+
+    def line(self) -> str:
+        """The contact line: Pengelola pengaduan: Sekretaris Camat Palaran; Telepon …; Loket …; Senin–Jumat …"""
+        parts = [f"Pengelola pengaduan: {self.handler}" if self.handler else "",
+                 f"Telepon {self.phone}" if self.phone else "",
+                 self.counter if self.counter.lower().startswith("loket") else
+                 (f"Loket {self.counter}" if self.counter else ""), self.hours]
+        return "; ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     office_name: str
@@ -126,6 +142,9 @@ class Config:
     reports_monthly: bool = True
     meeting_place: str = ""  # where meetings (Rapat:) are held: a room, not just the office's name
     web: WebSettings = field(default_factory=WebSettings)
+    # Who handles complaints and how to reach them (UU 25/2009 Pasal 36), on every receipt,
+    # acknowledgement, mail and letter to a complainant: [office] handler, phone, counter, hours.
+    complaint_desk: ComplaintDesk = field(default_factory=lambda: ComplaintDesk())
     # Secrets a command that connects needs but the environment does not hold: table -> message.
     missing_secrets: dict[str, str] = field(default_factory=dict)
 

@@ -22,6 +22,7 @@ def complaint_json(office: Office, row: dict, now: dt.datetime, *, detail: bool 
     tz = office.config.clock.tz
     doc = {
         "number": row["number"],
+        "access_code": row.get("access_code"),  # kode akses: STATUS <nomor> <kode> from any address
         "state": row["state"],
         "step": row["step"] if row["state"] == "open" else None,
         "official": None,

@@ -358,4 +358,18 @@ MIGRATIONS = (
     );
     CREATE INDEX number_requests_open ON number_requests(numbered_at, complaint_id);
     """,
+    # 20: a complaint's access code (kode akses), printed on its receipt and acknowledgement, with
+    # which anyone may ask its state by mail (office.status). Complaints already in the book get
+    # one here, six characters of intake.citizen.CODE_ALPHABET from SQLite's random() (seeded by
+    # the system's randomness); new ones get theirs from `secrets` when they are recorded.
+    """
+    ALTER TABLE complaints ADD COLUMN access_code TEXT;
+    UPDATE complaints SET access_code =
+        substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + abs(random() % 31), 1) ||
+        substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + abs(random() % 31), 1) ||
+        substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + abs(random() % 31), 1) ||
+        substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + abs(random() % 31), 1) ||
+        substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + abs(random() % 31), 1) ||
+        substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + abs(random() % 31), 1);
+    """,
 )

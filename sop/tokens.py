@@ -8,8 +8,11 @@ to which a delivery report about it comes back (office.recording).
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from typing import TYPE_CHECKING
+
+from sop.store import iso
 
 
 class TokenQueries:
@@ -17,6 +20,7 @@ class TokenQueries:
 
     if TYPE_CHECKING:  # sop.store.Store's, beside which this is mixed in
         def _one(self, sql: str, params=()) -> dict | None: ...
+        def _all(self, sql: str, params=()) -> list[dict]: ...
         def _write(self, table: str, sql: str, params=(), complaint_id: int | None = None) -> sqlite3.Cursor: ...
 
     def complaint_by_reply_token(self, token: str) -> dict | None:
@@ -28,6 +32,19 @@ class TokenQueries:
         self._write("complaints", "UPDATE complaints SET reply_token = ? WHERE id = ? AND reply_token IS NULL",
                     (fresh, complaint_id), complaint_id)
         return self.conn.execute("SELECT reply_token FROM complaints WHERE id = ?", (complaint_id,)).fetchone()[0]
+
+    def access_code(self, complaint_id: int, fresh: str) -> str:
+        """The complaint's access code: the one it has, else `fresh`, kept from now on (a code
+        once printed on a receipt is never replaced)."""
+        self._write("complaints", "UPDATE complaints SET access_code = ? WHERE id = ? AND access_code IS NULL",
+                    (fresh, complaint_id), complaint_id)
+        return self.conn.execute("SELECT access_code FROM complaints WHERE id = ?", (complaint_id,)).fetchone()[0]
+
+    def wrong_codes_since(self, since: dt.datetime) -> list[dict]:
+        """The status requests with a wrong access code since a moment (ISO): who sent each,
+        about which complaint (None for a number the book does not hold)."""
+        return self._all("SELECT sender, complaint_id FROM messages WHERE kind = 'kode_salah' AND received_at >= ?",
+                         (iso(since),))
 
     def outbox_by_bounce_token(self, token: str) -> dict | None:
         """The mail whose return path (VERP) carries `token`."""

@@ -1,8 +1,8 @@
 """The token rule, checked over everything an office has queued: a live task token (in any
 header or body) reaches only the holders of its task (its official, an alias, a delegate); a
 waiting proposal's token only the official it was recorded for; a
-complaint's reply token reaches only its complainant; a mail's return-path token (VERP) is in
-no mail at all (it travels only in the envelope)."""
+complaint's reply token and its access code reach only its complainant; a mail's return-path
+token (VERP) is in no mail at all (it travels only in the envelope)."""
 
 from __future__ import annotations
 
@@ -83,4 +83,24 @@ def citizen_token_leaks(book: Book) -> list[str]:
                 found.append(f"{mail['kind']} ({mail['subject']}) carried a reply address to {sorted(to)}")
         if RETURN_PATH.search(raw):
             found.append(f"{mail['kind']} ({mail['subject']}) carried a return-path address in its text")
+    return found + access_code_leaks(book)
+
+
+def access_code_leaks(book: Book) -> list[str]:
+    """One line per mail whose text carried a complaint's access code to anyone but the
+    complainant's own address (the code is printed on their receipt and acknowledgement only)."""
+    from email import message_from_bytes, policy
+
+    owners = {r["access_code"]: (r["email"] or "").lower()
+              for r in book._all("SELECT access_code, email FROM complaints WHERE access_code IS NOT NULL")}
+    found = []
+    for mail in book._all("SELECT * FROM outbox ORDER BY id"):
+        msg = message_from_bytes(bytes(mail["raw"]), policy=policy.default)
+        text = " ".join([str(msg["Subject"] or ""), *(part.get_content() for part in msg.walk()
+                                                          if part.get_content_type() == "text/plain")])
+        to = {a.lower() for a in json.loads(mail["recipients"])}
+        for code in set(re.findall(r"(?<![A-Za-z0-9])[A-Z2-9]{6}(?![A-Za-z0-9])", text)) & owners.keys():
+            if to - {owners[code]}:
+                found.append(f"{mail['kind']} ({mail['subject']}) carried the access code of a complaint to "
+                             f"{sorted(to)}")
     return found

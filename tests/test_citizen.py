@@ -32,7 +32,7 @@ def test_a_complainant_asking_status_at_each_step_is_told_where_it_stands(env):
     [ack] = env.inbox(citizen[1])
     assert "STATUS" in ack.text  # the acknowledgement says how
     _status_reply(env, citizen, ack)
-    [status] = [m for m in env.inbox(citizen[1]) if "Status pengaduan" in m.subject]
+    [status] = [m for m in env.inbox(citizen[1]) if "Status Pengaduan" in m.subject]
     assert "langkah 2" in status.text and "Sekretaris Camat" in status.text and "paling lambat" in status.text
     assert env.official("sekretaris")[0] not in status.text and env.official("sekretaris")[1] not in status.text
     row = env.complaint(number)
@@ -40,7 +40,7 @@ def test_a_complainant_asking_status_at_each_step_is_told_where_it_stands(env):
     assert not [e for e in env.office.book.events(row["id"]) if e["kind"] == "tambahan"]
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"))
     _status_reply(env, citizen, ack, "cek status")
-    latest = [m for m in env.inbox(citizen[1]) if "Status pengaduan" in m.subject][-1]
+    latest = [m for m in env.inbox(citizen[1]) if "Status Pengaduan" in m.subject][-1]
     assert "langkah 3" in latest.text and "Camat" in latest.text and "Klarifikasi." not in latest.text
     assert "langkah 2 (Sekretaris Camat) selesai" in latest.text
 
@@ -64,7 +64,7 @@ def test_status_requests_are_limited_per_mailbox(env):
     [ack] = env.inbox(citizen[1])
     for _ in range(env.config.intake.ack_per_hour + 2):
         _status_reply(env, citizen, ack)
-    assert len([m for m in env.inbox(citizen[1]) if "Status pengaduan" in m.subject]) == env.config.intake.ack_per_hour
+    assert len([m for m in env.inbox(citizen[1]) if "Status Pengaduan" in m.subject]) == env.config.intake.ack_per_hour
 
 
 def test_a_confidential_complaints_status_tells_only_its_state(env):
@@ -73,7 +73,7 @@ def test_a_confidential_complaints_status_tells_only_its_state(env):
     [ack] = env.inbox(citizen[1])
     through(env, number, ("sekretaris", 2, "Klarifikasi rahasia.\nSeksi: Pemerintahan\nRahasia: ya"))
     _status_reply(env, citizen, ack)
-    [status] = [m for m in env.inbox(citizen[1]) if "Status pengaduan" in m.subject]
+    [status] = [m for m in env.inbox(citizen[1]) if "Status Pengaduan" in m.subject]
     assert "sedang ditangani" in status.text and "Yang telah dilakukan" not in status.text
 
 
@@ -112,6 +112,6 @@ def test_a_status_request_naming_the_number_needs_no_reply_and_changes_nothing(e
     number = start(env)
     env.send(f"{citizen[0]} <{citizen[1]}>", env.cast.office, f"Pengaduan {number}", "STATUS")
     env.cycle()
-    [status] = [m for m in env.inbox(citizen[1]) if "Status pengaduan" in m.subject]
+    [status] = [m for m in env.inbox(citizen[1]) if "Status Pengaduan" in m.subject]
     assert status.reply_to and "+w-" in status.reply_to[0]  # a reply to it threads, and carries their word
     assert env.complaint(number)["step"] == 2

@@ -113,6 +113,7 @@ def test_a_staff_member_does_the_day_in_the_browser(env, desk, browser):
     assert number in text and "Siti Aminah" in text
 
     row = env.complaint(number)
+    assert f"Kode akses: {row['access_code']}" in text  # the walk-in can ask the status by mail
     assert row["channel"] == "langsung" and row["recorded_by"] == "petugas rina"
     [photo] = env.office.book.attachments(row["id"])
     assert Path(photo["path"]).read_bytes() == PNG and photo["filename"] == "foto.png"
