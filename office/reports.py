@@ -1,5 +1,5 @@
 """The Camat's recap (laporan) and the book export (ekspor): figures from the book, written as
-XLSX (office.spreadsheet) and DOCX (python-docx) with charts (matplotlib), and a plain-text summary."""
+XLSX (office.spreadsheet) and DOCX (python-docx) with charts (office.charts), and a plain-text summary."""
 
 from __future__ import annotations
 
@@ -170,39 +170,17 @@ def late_by_holder(r: Recap) -> list[tuple[tuple[str, str, str], int]]:
 
 
 def charts(r: Recap) -> dict[str, bytes]:
-    """The recap's charts as PNG images (matplotlib), by name."""
-    import matplotlib
+    """The recap's charts as PNG images (office.charts), by name."""
+    from office.charts import EMPTY, horizontal_bars, share_bars
 
-    matplotlib.use("Agg")  # no screen on a server
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
-
-    out = {}
-    for name, title, counts in (("saluran", "Pengaduan menurut saluran", r.by_channel),
-                                ("seksi", "Pengaduan menurut seksi", r.by_section)):
-        fig, ax = plt.subplots(figsize=(6, 3))
-        labels, values = zip(*counts.most_common()) if counts else ((), ())
-        ax.barh(labels, values, color="#2f5d8a")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # complaints are counted whole
-        ax.set_title(title)
-        ax.invert_yaxis()
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=110)
-        plt.close(fig)
-        out[name] = buf.getvalue()
-    fig, ax = plt.subplots(figsize=(6, 3))
-    ax.bar([f"Langkah {s['label']}" for s in r.steps],
-           [100 * (s["within_standard"] or 0) for s in r.steps], color="#3c8d5a")
-    ax.set_ylim(0, 100)
-    ax.set_ylabel("% sesuai mutu baku")
-    ax.set_title("Ketepatan waktu per langkah SOP")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
-    out["langkah"] = buf.getvalue()
-    return out
+    return {
+        "saluran": horizontal_bars("Pengaduan menurut saluran", r.by_channel.most_common()),
+        "seksi": horizontal_bars("Pengaduan menurut seksi", r.by_section.most_common()),
+        "langkah": share_bars("Ketepatan waktu per langkah SOP",
+                              [(f"Langkah {s['label']}", s["within_standard"]) for s in r.steps],
+                              axis_label="% sesuai mutu baku",
+                              empty=EMPTY if not r.total else "Belum ada langkah yang selesai"),
+    }
 
 
 def append_text_row(ws, values: list) -> None:
