@@ -177,26 +177,19 @@ def main() -> int:
 
 
 def chart(rows: list[dict], path: Path) -> None:
-    """Resident memory against the number of offices, measured and projected to 300."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """Resident memory against the number of offices, measured and projected to 300, on a log
+    scale with each point's value written beside it (office.charts)."""
+    from office.charts import BLUE, GREEN, Series, line_chart
 
     xs = [r["size"] for r in rows]
-    fig, ax = plt.subplots(figsize=(6, 3.5), dpi=110)
-    for kind, label in (("daemon", "satu daemon untuk semua kantor"), ("separate", "satu proses per kantor")):
+    series = []
+    for kind, label, colour in (("daemon", "satu daemon untuk semua kantor", BLUE),
+                                ("separate", "satu proses per kantor", GREEN)):
         ys = [r[kind][0] for r in rows]
         slope = (ys[-1] - ys[0]) / (xs[-1] - xs[0])
-        line, = ax.plot(xs, ys, marker="o", label=label)
-        ax.plot([xs[-1], 300], [ys[-1], ys[0] + slope * (300 - xs[0])], linestyle="--", color=line.get_color())
-    ax.set_xlabel("jumlah kantor (garis putus: proyeksi)")
-    ax.set_ylabel("memori residen (MB)")
-    ax.set_yscale("log")
-    ax.legend()
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path)
+        series.append(Series(label, list(zip(xs, ys)), [(300, ys[0] + slope * (300 - xs[0]))], colour))
+    path.write_bytes(line_chart(series, x_label="jumlah kantor (garis putus: proyeksi)",
+                                y_label="memori residen (MB)", size=(660, 385), log_y=True))
 
 
 if __name__ == "__main__":
