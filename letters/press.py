@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape
 
 from letters.model import CONTACT_MARK, Letterhead, Signer
 from letters.safe import plain
-from letters.seal import SEAL_LABELS, VERIFY_HINT, Seal, content_tokens, qr_png
+from letters.seal import SEAL_LABELS, Seal, content_tokens, printed_code, qr_png
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 QR_MARK = "\u27e6QR\u27e7"
@@ -141,7 +141,7 @@ def _fill_seal(xml: str, the_seal: Seal | None, drawing: str) -> str:
         if QR_MARK in text:
             return drawing if the_seal else ""
         if TEXT_MARK in text:
-            return f'<w:t xml:space="preserve">{escape(VERIFY_HINT + " " + the_seal.text())}</w:t>' if the_seal else ""
+            return f'<w:t xml:space="preserve">{escape(printed_code(the_seal.text()))}</w:t>' if the_seal else ""
         return m.group(0)
 
     return mark.sub(fill, xml) if QR_MARK in xml or TEXT_MARK in xml else xml

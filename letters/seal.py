@@ -29,25 +29,56 @@ from letters.safe import one_line
 
 PREFIX = "PGD1"
 SEPARATOR = "|"
-# The label before the seal's text beside the signature. The letter says once, in its signing
-# note, what the seal is; the label names the code and nothing more.
-VERIFY_HINT = "Kode segel elektronik:"
-# Letters of earlier releases carry a longer label and a footer; they still verify.
-LEGACY_HINTS = ("Keaslian surat ini dapat diperiksa dengan memindai kode QR atau menjalankan "
-                "\"pengaduan verifikasi\" pada berkas ini. Kode verifikasi:",)
+# The printed code beside the signature: a short fingerprint of the seal, which the QR code
+# beside it carries in full (review L8). The letter says once, in its signing note, what the
+# seal is; the label names the code and nothing more.
+VERIFY_HINT = "Kode segel:"
+QR_POINTER = "(lihat kode QR)"
+# Letters of earlier releases print the whole code after a longer label; they still verify.
+LEGACY_HINTS = ("Kode segel elektronik:",
+                "Keaslian surat ini dapat diperiksa dengan memindai kode QR atau menjalankan "
+                "\"pengaduan verifikasi\" pada berkas ini. Kode verifikasi:")
 SEAL_LABELS = (VERIFY_HINT, *LEGACY_HINTS)
 FOOTER_HINT = ("Surat ini bersegel elektronik. Keasliannya dapat diperiksa tanpa internet dengan memindai "
                "kode QR di samping tanda tangan atau dengan perintah \"pengaduan verifikasi\".")
 
-
-# One honest line on each letter: what its seal is, and what it is not. It claims the signer's
-# approval only when the history holds the signer's own (office.issuing.signer_approved).
-APPROVAL_CLAUSE = " setelah disetujui penanda tangan"
-SEALED_NOTE = ("Surat ini disegel secara elektronik oleh {office} (segel elektronik tidak tersertifikasi, "
-               "PP 71/2019 Pasal 60)" + APPROVAL_CLAUSE + "; keasliannya dapat diperiksa dengan kunci "
-               "publik yang diumumkan kantor. Surat ini tidak ditandatangani dengan sertifikat elektronik BSrE.")
+SIGNING_MODES = ("segel", "basah", "tte")
+# One honest line on each sealed letter: what its seal is (PP 71/2019 Pasal 60 classifies
+# electronic signatures; the seal is a non-certified one), where it is checked, and what it is
+# not. It claims the signer's approval only when the history holds the signer's own
+# (office.issuing.signer_approved).
+APPROVAL_CLAUSE = ", setelah disetujui penanda tangan"
+SEALED_NOTE = ("Surat ini dibubuhi tanda tangan elektronik tidak tersertifikasi (PP 71/2019 Pasal 60 ayat (2) "
+               "huruf b) berupa segel kantor {office}" + APPROVAL_CLAUSE + ". Keasliannya dapat diperiksa dengan "
+               "kunci publik kantor di {url}. Surat ini tidak ditandatangani dengan sertifikat elektronik BSrE.")
 UNSEALED_NOTE = ("Surat ini dibuat oleh sistem pengaduan dan dibubuhi gambar tanda tangan pejabat; surat ini "
                  "tidak menggunakan sertifikat elektronik BSrE.")
+# A letter signed in the signer's TTE application: true only once the certified signature is
+# on it, and only such a letter is ever delivered (office/tte.py refuses any other).
+TTE_NOTE = ("Dokumen ini ditandatangani secara elektronik menggunakan sertifikat elektronik yang diterbitkan "
+            "oleh Balai Sertifikasi Elektronik (BSrE), Badan Siber dan Sandi Negara.")
+
+
+def signing_note(mode: str, office: str, url: str, *, sealed: bool) -> str:
+    """The note a letter carries by default in each signing mode: none on a print master
+    signed by hand; without a published place for the key, the office itself is named."""
+    if mode == "basah":
+        return ""
+    if mode == "tte":
+        return TTE_NOTE
+    if not sealed:
+        return UNSEALED_NOTE
+    return SEALED_NOTE.format(office=office, url=url or f"kantor {office}")
+
+
+def short_code(seal_text: str) -> str:
+    """The printed form of a seal: its prefix and the last 8 hex digits of the SHA-256 of the
+    full text the QR code carries, so a reader can tell the QR belongs to this letter."""
+    return f"{PREFIX}-…-{hashlib.sha256(seal_text.encode()).hexdigest()[-8:]}"
+
+
+def printed_code(seal_text: str) -> str:
+    return f"{VERIFY_HINT} {short_code(seal_text)} {QR_POINTER}"
 
 
 def without_approval(note: str) -> str:

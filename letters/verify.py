@@ -23,11 +23,15 @@ from letters.seal import (
     content_hash,
     content_tokens,
     legacy_qr_png,
+    printed_code,
     qr_png,
+    short_code,
     signature_valid,
 )
 
 NUMBER_FIELD = re.compile(r"Nomor\s*:\s*(\S+)")
+# The printed short code of a seal (letters.seal.short_code), however a PDF spaced it.
+SHORT_CODE = re.compile(PREFIX + r"\s*-\s*…\s*-\s*([0-9a-f]{8})")
 # What a file that is not a readable letter raises on the way (a broken .docx, a fake .pdf):
 # the letter cannot be checked, which is not the same as "not intact".
 UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, OSError, subprocess.SubprocessError, UnicodeError,
@@ -83,19 +87,62 @@ def verify_docx(data: bytes, keys: dict[str, Ed25519PublicKey]) -> Verdict:
     from letters.render import _cells, body_text
 
     doc = Document(io.BytesIO(data))
-    seal_cells = [c for c in _cells(doc) if PREFIX + "|" in c.text]
-    if not seal_cells:
-        return Verdict(problems=["surat ini tidak memuat kode verifikasi (tidak disegel)"])
-    code = seal_cells[0].text
-    verdict = check_seal(code, keys)
-    if verdict.seal is None:
-        return verdict
-    # The printed QR must carry the printed code: a QR pasted from another letter is caught here.
     images = [rel.target_part.blob for rel in doc.part.rels.values() if "image" in rel.reltype]
-    if not {qr_png(verdict.seal.text()), legacy_qr_png(verdict.seal.text())} & set(images):
-        verdict.problems.append("kode QR pada surat tidak sesuai dengan kode verifikasi tertulis")
+    legacy = [c.text for c in _cells(doc) if PREFIX + "|" in c.text]
+    if legacy:  # letters of earlier releases print the whole code
+        verdict = check_seal(legacy[0], keys)
+        if verdict.seal is None:
+            return verdict
+        # The printed QR must carry the printed code: a QR pasted from another letter is caught here.
+        if not {qr_png(verdict.seal.text()), legacy_qr_png(verdict.seal.text())} & set(images):
+            verdict.problems.append("kode QR pada surat tidak sesuai dengan kode verifikasi tertulis")
+    else:
+        printed = next((m for c in _cells(doc) if (m := SHORT_CODE.search(c.text))), None)
+        if printed is None:
+            return Verdict(problems=["surat ini tidak memuat kode verifikasi (tidak disegel)"])
+        verdict = _seal_of_qr(qr_texts(images), printed.group(1), keys)
+        if verdict.seal is None:
+            return verdict
     _check_body(verdict, body_text(doc))
     return verdict
+
+
+def _seal_of_qr(texts: list[str], fingerprint: str, keys: dict[str, Ed25519PublicKey]) -> Verdict:
+    """The seal a letter's QR code carries, checked against the short code printed beside it."""
+    codes = [t for t in texts if t.startswith(PREFIX + "|")]
+    if not codes:
+        return Verdict(problems=["kode QR segel pada surat tidak terbaca"])
+    code = next((t for t in codes if short_code(t).endswith(fingerprint)), codes[0])
+    verdict = check_seal(code, keys)
+    if verdict.seal is not None and not short_code(verdict.seal.text()).endswith(fingerprint):
+        verdict.problems.append("kode QR pada surat tidak sesuai dengan kode verifikasi tertulis")
+    return verdict
+
+
+def qr_texts(images: list[bytes]) -> list[str]:
+    """The texts of the QR codes in these pictures (PNG, JPEG); a picture that is none is skipped."""
+    import zxingcpp
+    from PIL import Image, UnidentifiedImageError
+
+    texts = []
+    for blob in images:
+        try:
+            picture = Image.open(io.BytesIO(blob)).convert("L")
+        except (UnidentifiedImageError, OSError, ValueError):
+            continue
+        texts += [r.text for r in zxingcpp.read_barcodes(picture, formats=zxingcpp.BarcodeFormat.QRCode)]
+    return texts
+
+
+def pdf_images(path: Path) -> list[bytes]:
+    """The pictures of a PDF as PNG (poppler's pdfimages)."""
+    import tempfile
+
+    if not shutil.which("pdfimages"):
+        raise RuntimeError("memeriksa PDF memerlukan pdfimages (paket Debian poppler-utils)")
+    with tempfile.TemporaryDirectory(prefix="pgd-qr-") as folder:
+        subprocess.run(["pdfimages", "-png", str(path), f"{folder}/g"], check=True, capture_output=True, timeout=60)
+        return [p.read_bytes() for p in sorted(Path(folder).iterdir())]
 
 
 def pdf_text(path: Path) -> str:
@@ -107,13 +154,19 @@ def pdf_text(path: Path) -> str:
 
 def verify_pdf(path: Path, keys: dict[str, Ed25519PublicKey]) -> Verdict:
     text = pdf_text(path)
-    verdict = check_seal(text, keys)
+    printed = SHORT_CODE.search(text) if PREFIX + "|" not in text else None
+    if printed:
+        verdict = _seal_of_qr(qr_texts(pdf_images(path)), printed.group(1), keys)
+        labels = [printed_code(verdict.seal.text())] if verdict.seal else []
+    else:  # letters of earlier releases print the whole code
+        verdict = check_seal(text, keys)
+        labels = [f"{label} {verdict.seal.text()}" for label in SEAL_LABELS] if verdict.seal else []
     if verdict.seal is None:
         return verdict
     # Remove the seal's own words and the footer (on every page), however the PDF wrapped them.
     removed = 0
-    for label in SEAL_LABELS:
-        body, removed = re.subn(_loose(f"{label} {verdict.seal.text()}"), " ", text, count=1)
+    for label in labels:
+        body, removed = re.subn(_loose(label), " ", text, count=1)
         if removed:
             break
     if not removed:

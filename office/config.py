@@ -19,7 +19,7 @@ from intake.mailbox import MailboxSettings
 from intake.oauth import OAuthSettings, TokenSource
 from intake.settings import IntakeSettings
 from letters.model import Letterhead
-from letters.seal import SEALED_NOTE, UNSEALED_NOTE
+from letters.seal import SIGNING_MODES, signing_note
 from office.config_names import check_names
 from office.config_numbering import numbering_settings, plain_code
 from office.settings import (  # noqa: F401 (Config, ConfigError and the settings are imported from here)
@@ -361,6 +361,8 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
     seal_key = r.get("letters", "key", str, None)
     key_path = r.path_of(seal_key) if seal_key else r.path_of(r.get("storage", "files")) / "kunci" / "segel-kantor.key"
     pades = r.get("letters", "pades_certificate", str, None)
+    signing = r.get("letters", "signing", str, "segel", SIGNING_MODES)
+    verify_url = r.get("letters", "verify_url", str, "").strip()
     return LetterSettings(
         classification=plain_code(r),
         unit=r.get("letters", "unit", str, "400.02"),
@@ -374,7 +376,7 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
         on_behalf_of=r.get("letters", "on_behalf_of", str, default_on_behalf),
         head_role=head_role, head_title=head_title,
         signing_note=r.get("letters", "signing_note", str,
-                           SEALED_NOTE.format(office=office_name) if key_path.exists() else UNSEALED_NOTE),
+                           signing_note(signing, office_name, verify_url, sealed=key_path.exists())),
         template=r.path_of(template) if template else None,
         paper=r.get("letters", "paper", str, "A4", ("A4", "F4")),
         key=key_path,
@@ -383,6 +385,8 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
         pades_certificate=r.path_of(pades) if pades else None,
         pades_password=r.secret("letters", "pades_password"),
         **numbering_settings(r, directory),
+        signing=signing, verify_url=verify_url,
+        tte_roots=tuple(r.path_of(p) for p in r.get("letters", "tte_roots", list, [])),
     )
 
 

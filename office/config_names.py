@@ -20,7 +20,7 @@ KNOWN: dict[str, tuple[str, ...]] = {
     "numbering": ("complaint",),
     "letters": ("classification", "unit", "number_format", "place", "sifat", "hal", "tembusan", "signer", "signer_role",
                 "head", "signer_title", "on_behalf_of", "signing_note", "template", "paper", "key", "trusted_keys", "pdf",
-                "pades_certificate", "pades_password", "pades_password_env",
+                "pades_certificate", "pades_password", "pades_password_env", "signing", "verify_url", "tte_roots",
                 "numbering", "reserved", "agenda_time"),  # where a letter's number comes from (office.numbering)
     "letters.classification": ("jawaban", "pelimpahan", "kelengkapan", "perpanjangan", "keberatan", "undangan"),
     "office_hours": ("hours", "days", "extra_holidays"),

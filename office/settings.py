@@ -58,6 +58,12 @@ class LetterSettings:
     pdf: bool = True  # make a PDF beside each letter where LibreOffice is installed
     pades_certificate: Path | None = None  # PKCS#12 for a PAdES signature on the PDF
     pades_password: str | None = None
+    # How the office signs its letters (office/signing.py): "segel" (signature image and the
+    # office's Ed25519 seal), "basah" (printed, signed by hand and stamped, scanned) or "tte"
+    # (a certified signature made in the signer's TTE application).
+    signing: str = "segel"
+    verify_url: str = ""  # where the office publishes its public key (the segel note names it)
+    tte_roots: tuple[Path, ...] = ()  # PEM trust roots a returned TTE signature must chain to
     # Where a letter's number comes from ([letters] numbering): "buku", this book's own register
     # (0001 each year); "agenda", the office's one agenda surat keluar, kept by [roles.agenda].
     numbering: str = "buku"

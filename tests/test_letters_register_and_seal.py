@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -69,7 +70,7 @@ def test_a_sealed_letter_verifies(key):
 def _edit(data: bytes, old: str, new: str) -> bytes:
     doc = Document(io.BytesIO(data))
     hits = 0
-    cells = [c for c in _cells(doc) if "PGD1|" not in c.text]  # the seal itself stays as it was
+    cells = [c for c in _cells(doc) if "PGD1-" not in c.text]  # the seal itself stays as it was
     for paragraph in [*doc.paragraphs, *(p for c in cells for p in c.paragraphs)]:
         for run in paragraph.runs:
             if old in run.text:
@@ -97,14 +98,14 @@ def test_a_changed_number_on_the_letter_is_named(key):
 def test_a_seal_swapped_in_from_another_letter_is_detected(key):
     mine = Document(io.BytesIO(sealed(key, letter())))
     other = Document(io.BytesIO(sealed(key, letter(number="000.8.3.4/0009/400.02", answer="Lain."))))
-    mine_cell = next(c for c in _cells(mine) if "PGD1|" in c.text)
-    other_cell = next(c for c in _cells(other) if "PGD1|" in c.text)
+    mine_cell = next(c for c in _cells(mine) if "PGD1-" in c.text)
+    other_cell = next(c for c in _cells(other) if "PGD1-" in c.text)
     mine_cell._tc.getparent().replace(mine_cell._tc, other_cell._tc)  # text and QR drawing both
     out = io.BytesIO()
     mine.save(out)
     problems = verify_docx(out.getvalue(), keys_of(key)).problems
-    assert any("berbeda dengan nomor pada kode verifikasi" in p for p in problems)
-    assert "isi surat telah diubah setelah disegel" in problems
+    # The printed code is the other letter's; the QR picture the cell points to is this one's.
+    assert problems == ["kode QR pada surat tidak sesuai dengan kode verifikasi tertulis"]
 
 
 def test_a_qr_image_that_does_not_carry_the_printed_code_is_detected(key):
@@ -433,7 +434,8 @@ def test_the_press_prints_the_letter_docxtpl_would_and_it_verifies(key, answer):
     plain = _docxtpl_letter(data, HEAD, SIGNER)
 
     def lines(docx: bytes) -> list[str]:  # every line of text, less the seal's
-        return [ln for ln in letter_text(docx).splitlines() if ln.strip() and "|" not in ln and "verifikasi" not in ln]
+        return [ln for ln in letter_text(docx).splitlines() if ln.strip() and "|" not in ln and "verifikasi" not in ln
+                and "Kode segel" not in ln]
 
     assert lines(ours) == lines(plain)
     assert content_tokens(body_text(Document(io.BytesIO(ours)))) == content_tokens(
@@ -453,5 +455,7 @@ def test_the_qr_code_reads_back_as_the_printed_code(key):
     raw = zlib.decompress(png[png.index(b"IDAT") + 4:png.index(b"IEND") - 8])
     pixels = b"".join(raw[y * (width + 1) + 1:(y + 1) * (width + 1)] for y in range(height))
     found = zxingcpp.read_barcode(memoryview(pixels).cast("B", (height, width)))
-    printed = next(c.text for c in _cells(doc) if "|" in c.text)
-    assert found is not None and found.text in printed
+    printed = next(c.text for c in _cells(doc) if "PGD1-" in c.text)
+    # The letter prints a short code (review L8); the QR carries the whole seal it names.
+    assert found is not None and found.text.startswith("PGD1|")
+    assert printed.strip() == f"Kode segel: PGD1-…-{hashlib.sha256(found.text.encode()).hexdigest()[-8:]} (lihat kode QR)"
