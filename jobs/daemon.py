@@ -37,6 +37,7 @@ from office.issuing import make_pdfs, sync_staff_folder
 from office.monthly import send_monthly_recap
 from office.notices import alert_staff, send_digests
 from office.privacy import purge_expired
+from office.tte import signing_jobs
 from sop.clock import utcnow
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,9 @@ def jobs_of(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: d
         "ringkasan": Guard("ringkasan", lambda: send_digests(office, now())),
         "token-oauth": Guard("token-oauth", lambda: warn_token_expiry(office, now())),
         "rekap-bulanan": Guard("rekap-bulanan", lambda: send_monthly_recap(office, now())),
+        # TTE letters handed to the signer (their PDF made outside any transaction), signed PDFs
+        # taken from files/tte/masuk/.
+        "tanda-tangan": Guard("tanda-tangan", lambda: signing_jobs(office, now())),
     }
 
 
@@ -120,8 +124,8 @@ def run_once(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: 
     """One full cycle: fetch and process new mail, check deadlines, send what is queued.
     Returns the jobs that failed (each with its `error`); the others ran."""
     jobs = jobs_of(office, now, since=since, progress=progress)
-    cycle = [jobs[name] for name in ("ambil-surel", "batas-waktu", "ringkasan", "token-oauth", "rekap-bulanan",
-                                     "kirim-surel")]
+    cycle = [jobs[name] for name in ("ambil-surel", "tanda-tangan", "batas-waktu", "ringkasan", "token-oauth",
+                                     "rekap-bulanan", "kirim-surel")]
     cycle.append(Guard("folder-staf", lambda: sync_staff_folder(office)))
     return [job for job in cycle if not job()]
 
@@ -241,6 +245,7 @@ def run_office(office: Office, now: Callable[[], dt.datetime], stop: threading.E
     scheduler.every(1).hours.do(jobs["token-oauth"])
     scheduler.every(10).minutes.do(jobs["rekap-bulanan"])
     scheduler.every(1).minutes.do(Guard("surat-pdf", lambda: make_pdfs(office)))
+    scheduler.every(1).minutes.do(jobs["tanda-tangan"])
     scheduler.every(10).minutes.do(Guard("folder-staf", lambda: sync_staff_folder(office)))
     scheduler.every().day.at("02:00").do(Guard("cadangan", lambda: daily_backup(office, now())))
     scheduler.every().day.at("03:00").do(Guard("retensi", lambda: purge_expired(office, now())))

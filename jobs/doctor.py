@@ -32,6 +32,7 @@ def run_checks(cfg: Config, *, send_test_mail: bool = False) -> list[Check]:
     checks.extend(_authentication(cfg))
     checks.append(_templates())
     checks.append(_key(cfg))
+    checks.append(_signing(cfg))
     checks.append(_signer(cfg))
     checks.append(_numbering(cfg))
     checks.append(_complaint_desk(cfg))
@@ -297,6 +298,51 @@ def _key(cfg: Config) -> Check:
     from letters.seal import key_id, load_key
 
     return Check("kunci segel", True, f"{path} (kunci {key_id(load_key(path).public_key())})")
+
+
+def _signing(cfg: Config) -> Check:
+    """The chosen signing mode's settings ([letters] signing): each mode needs its own."""
+    ls = cfg.letters
+    name = f"cara tanda tangan ({ls.signing})"
+    if ls.signing == "segel":
+        if not ls.verify_url:
+            return Check(name, False, "[letters] verify_url belum diisi: catatan pada surat bersegel harus menyebut "
+                                      "tempat kunci publik kantor diumumkan",
+                         "umumkan kunci publik (pengaduan kunci tampil) di laman kantor, lalu isi [letters] verify_url "
+                         "dengan alamat laman itu")
+        return Check(name, True, f"gambar tanda tangan dan segel kantor; kunci publik diumumkan di {ls.verify_url}")
+    if ls.signing == "basah":
+        try:
+            import PIL  # noqa: F401  (a JPEG scan becomes the filed PDF)
+        except ImportError:
+            return Check(name, False, "Pillow tidak terpasang: hasil pindaian JPEG tidak dapat dijadikan PDF",
+                         "pasang ulang paket pengaduan (pip install .)")
+        return Check(name, True, "naskah cetak tanpa tanda tangan dan segel; hasil pindaian diarsipkan dan disampaikan")
+    return _tte(cfg, name)
+
+
+def _tte(cfg: Config, name: str) -> Check:
+    from letters.pdf import libreoffice
+    from office.tte import load_roots
+
+    try:
+        import pyhanko  # noqa: F401  (only this mode needs it: the `pdf` extra)
+    except ImportError:
+        return Check(name, False, "pyHanko tidak terpasang: tanda tangan elektronik pada PDF yang kembali tidak "
+                                  "dapat diperiksa", "pasang: pip install 'pengaduan[pdf]'")
+    if not cfg.letters.tte_roots:
+        return Check(name, False, "[letters] tte_roots belum diisi: tidak ada sertifikat akar untuk memeriksa TTE",
+                     "isi [letters] tte_roots dengan berkas PEM sertifikat akar BSrE (atau PSrE yang dipakai kantor)")
+    try:
+        roots = load_roots(cfg.letters.tte_roots)
+    except ValueError as exc:
+        return Check(name, False, f"sertifikat akar TTE tidak dapat dibaca: {exc}",
+                     "periksa berkas PEM pada [letters] tte_roots")
+    if libreoffice() is None or not shutil.which("pdftotext"):
+        return Check(name, False, "PDF untuk aplikasi TTE memerlukan LibreOffice dan pdftotext",
+                     "pasang paket Debian libreoffice-writer-nogui dan poppler-utils")
+    subjects = "; ".join(root.subject.human_friendly for root in roots)
+    return Check(name, True, f"PDF diserahkan ke aplikasi TTE; tanda tangan diperiksa terhadap: {subjects}")
 
 
 def _clock(cfg: Config) -> Check:

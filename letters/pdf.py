@@ -77,3 +77,23 @@ def sign_pades(pdf: Path, certificate: Path, password: str | None, reason: str, 
     tmp = pdf.with_suffix(".tmp")
     tmp.write_bytes(signed.getvalue())
     tmp.replace(pdf)
+
+
+def pdf_text_of(data: bytes, timeout: float = 120) -> str:
+    """The text of a PDF held in memory, page by page (poppler's pdftotext; a form feed ends each page)."""
+    if not shutil.which("pdftotext"):
+        raise RuntimeError("membaca teks PDF memerlukan pdftotext (paket Debian poppler-utils)")
+    with tempfile.TemporaryDirectory(prefix="pgd-txt-") as folder:
+        source = Path(folder) / "surat.pdf"
+        source.write_bytes(data)
+        return subprocess.run(["pdftotext", "-enc", "UTF-8", str(source), "-"], check=True, capture_output=True,
+                              timeout=timeout).stdout.decode("utf-8", "replace")
+
+
+def text_fingerprint(text: str) -> tuple[str, int]:
+    """What must stay the same between the approved PDF and the one signed in a TTE application:
+    the SHA-256 of its words with white space normalised, and its page count."""
+    import hashlib
+
+    pages = text.count("\f") or 1
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest(), pages

@@ -130,7 +130,7 @@ def qr_texts(images: list[bytes]) -> list[str]:
             picture = Image.open(io.BytesIO(blob)).convert("L")
         except (UnidentifiedImageError, OSError, ValueError):
             continue
-        texts += [r.text for r in zxingcpp.read_barcodes(picture, formats=zxingcpp.BarcodeFormat.QRCode)]
+        texts += [r.text for r in zxingcpp.read_barcodes(picture)]
     return texts
 
 
@@ -214,3 +214,11 @@ def check_register(verdict: Verdict, register: Callable[[Seal], dict | None]) ->
         verdict.problems.append(f"surat nomor {seal.number} telah dibatalkan dan diganti")
     else:
         verdict.checked.append(f"nomor {seal.number} tercatat dalam agenda surat keluar")
+
+
+def signed_copy_of(path: Path, book) -> dict | None:
+    """The letter whose filed signed copy (a wet-signed scan, a TTE-signed PDF) this file is,
+    byte for byte (its SHA-256 in the letters register), else None."""
+    import hashlib
+
+    return book.letter_by_signed_sha256(hashlib.sha256(path.read_bytes()).hexdigest())

@@ -38,7 +38,9 @@ from office.proposals import answer_by_mail
 from office.recording import add_followup, add_official_note, from_email, from_forward, record_bounce, record_complaint
 from office.routing_mail import routing_text
 from office.sections import take_report
+from office.signing import take_delivery_reply
 from office.status import answer_by_code, tell_status
+from office.tte import take_signer_reply
 from sop.engine import SYSTEM, Feedback, Reply
 from sop.files import place_private, write_private
 from sop.keywords import parse_feedback
@@ -158,6 +160,12 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
             if note.startswith("laporan "):
                 return Handled("note", request["complaint_id"], note)
             return _unmatched(msg, request["complaint_id"], note)
+        signing = _find_signing_request(office, cls)
+        if signing is not None:  # the signer's reply with the TTE-signed PDF (office.tte)
+            if not _authenticated(office, msg):
+                return _unmatched(msg, signing["complaint_id"], f"surel dari {msg.from_addr} tidak lulus pemeriksaan "
+                                                                f"keaslian")
+            return Handled("action", signing["complaint_id"], take_signer_reply(office, signing, msg, now))
         return _unmatched(msg, None, "token atau rujukan tidak cocok dengan tugas mana pun")
     row = book.complaint_by_id(task["complaint_id"])
     legit = office.may_act(task["role"], msg.from_addr, now)
@@ -186,6 +194,9 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
         if why:
             return Handled("action", row["id"], f"nomor surat ditolak: {why}")
     event = Reply(task["step"], msg.from_addr, answer, left_out=read.left_out(answer))
+    refused = take_delivery_reply(office, row, task, msg, event, now)  # the scan of a wet-signed letter
+    if refused:
+        return Handled("action", row["id"], refused)
     _, outcome = act(office, row, event, now,
                      actor=Actor.of(task, msg.from_addr), files=msg.attachments, message_key=msg.key)
     if not outcome.acted:
@@ -193,6 +204,20 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
         return Handled("action", row["id"], "balasan tanpa isi; pejabat diminta menulis ulang")
     log.info("%s: langkah %s diselesaikan oleh %s", row["number"], task["step"], msg.from_addr)
     return Handled("action", row["id"], f"langkah {task['step']} selesai")
+
+
+def _find_signing_request(office: Office, cls: Classification) -> dict | None:
+    """The letter whose TTE request a reply answers (its token, as a task's)."""
+    tokens = [cls.token] if cls.token else [office.config.identity.task_token(r) for r in cls.refs]
+    return next((letter for t in tokens if t and (letter := office.book.letter_by_sign_token(t))), None)
+
+
+def _authenticated(office: Office, msg: Incoming) -> bool:
+    sec = office.config.security
+    if not sec.require_authentication:
+        return True
+    return verdict(msg.trace, sec.authserv_id, msg.from_addr, trusted_received=sec.trusted_received,
+                   own_hosts=sec.own_hosts).passed
 
 
 def _replied_to(office: Office, cls: Classification) -> tuple[dict | None, bool]:

@@ -58,6 +58,9 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
     book.update_complaint(row["id"], letter_number=number, letter_path=str(archive))
     signed_as = f"{signer.delegation} {signer.title}" if signer.delegation else signer.title
     text = f"Surat {kind} nomor {number} dibuat, ditandatangani oleh {signed_as} {signer.name}, dan diarsipkan."
+    if cfg.letters.signing != "segel":  # signed outside the system: the signed copy comes back later
+        how = SIGNING_NEXT[cfg.letters.signing]
+        text = f"Surat {kind} nomor {number} dibuat dan diarsipkan, {how} {signed_as} {signer.name}."
     if rendered.seal:
         text += f" Disegel dengan kunci kantor {rendered.seal.key_id}."
     if voided:
@@ -86,7 +89,10 @@ def file_letter(office: Office, row: dict, data: LetterData, signer: Signer, kin
     the commit, so staff never pick up a letter the register does not hold."""
     cfg = office.config
     local_now = now.astimezone(cfg.clock.tz)
-    key = office.seal_key()
+    mode = cfg.letters.signing
+    key = office.seal_key() if mode == "segel" else None
+    if mode != "segel":  # a print master, or the PDF for the TTE application: no image, no seal
+        signer = replace(signer, signature_image=None)
     sealer = (lambda tokens: seal(key, number=data.number, date=local_now.date().isoformat(),
                                   addressee=data.addressee, tokens=tokens)) if key else None
     rendered = render_letter(data, cfg.letterhead, signer, paper=cfg.letters.paper, sealer=sealer,
@@ -104,7 +110,7 @@ def file_letter(office: Office, row: dict, data: LetterData, signer: Signer, kin
     office.book.after_commit(update_staff_folder)
     office.book.record_letter(year=local_now.year, number=data.number, complaint_id=row["id"], issued_at=now,
                               path=str(archive), sha256=rendered.sha256, signer=signer.name,
-                              seal=rendered.seal.text() if rendered.seal else None, kind=kind)
+                              seal=rendered.seal.text() if rendered.seal else None, kind=kind, signing=mode)
     return archive, rendered
 
 
@@ -125,6 +131,10 @@ def letter_data(office: Office, row: dict, answer: str, number: str, date: dt.da
         attachments=sum(1 for f in office.book.attachments(row["id"], "lampiran_surat") if f["path"]),
         sifat=ls.sifat, tembusan=ls.tembusan, signing_note=ls.signing_note if signing_note is None else signing_note)
 
+
+# What happens after numbering when the letter is signed outside the system (office.signing).
+SIGNING_NEXT = {"basah": "untuk dicetak dan ditandatangani basah serta dicap dinas oleh",
+                "tte": "untuk ditandatangani secara elektronik (TTE) oleh"}
 
 KONSEP_NUMBER = "(diberikan setelah disetujui)"
 KONSEP_NOTE = ("KONSEP: belum ditandatangani. Nomor, tanda tangan, dan segel dibubuhkan setelah penanda tangan "
@@ -250,6 +260,9 @@ def write_dossier(office: Office, row: dict, now: dt.datetime) -> None:
 
 def record_delivery(office: Office, row: dict, method: str, note: str, now: dt.datetime) -> None:
     """Step 5's record on the letter: how and when it reached the complainant."""
+    from office.signing import require_signed_copy
+
+    require_signed_copy(office, row)  # a letter signed outside the system goes only once it is back
     letter = office.book.current_letter(row["id"])
     if letter:  # Office.apply rewrites the dossier once all effects are applied
         office.book.record_dispatch(letter["id"], now, method, note)
@@ -291,7 +304,7 @@ def letter_pdf(office: Office, letter: dict, *, converted: bool = False) -> Path
     pdf = Path(letter["path"]).with_suffix(".pdf")
     if not (converted and pdf.exists()):
         pdf = to_pdf(Path(letter["path"]))
-    if cfg.letters.pades_certificate:
+    if cfg.letters.pades_certificate and letter["signing"] == "segel":  # never a second signing channel
         sign_pades(pdf, cfg.letters.pades_certificate, cfg.letters.pades_password,
                    reason=f"Surat jawaban pengaduan nomor {letter['number']}", location=cfg.office_name)
     return pdf

@@ -31,10 +31,14 @@ def citizen_letter_files(office: Office, row: dict) -> tuple[Attachment, ...]:
     (`[letters] pdf = false`) sends the Word file."""
     from office.issuing import letter_pdf
 
-    if not office.config.letters.pdf:
-        return letter_files(office, row)
     letter = office.book.current_letter(row["id"])
     assert letter is not None  # the delivery mail follows the letter
+    if letter["signed_path"]:  # signed outside the system: the wet-signed scan, the TTE-signed PDF
+        return (Attachment(filename=f"surat-jawaban-{safe_name(row['letter_number'])}.pdf",
+                           data=Path(letter["signed_path"]).read_bytes(), maintype="application", subtype="pdf"),
+                *enclosures(office, row))
+    if not office.config.letters.pdf:
+        return letter_files(office, row)
     pdf = letter_pdf(office, letter)
     if letter["pdf_path"] != str(pdf):
         office.book.set_letter_pdf(letter["id"], str(pdf))

@@ -50,6 +50,7 @@ def complaint_json(office: Office, row: dict, now: dt.datetime, *, detail: bool 
         # Joined complaints (`gabung`), both ways: the one this is handled with, those handled with it.
         "linked_to": office.book.complaint_by_id(row["linked_to"])["number"] if row["linked_to"] else None,
         "linked": [r["number"] for r in office.book.linked_complaints(row["id"])],
+        **signing_of(office, row),
     }
     if doc["step"]:
         role = office.config.procedure.step(doc["step"]).role
@@ -63,6 +64,16 @@ def complaint_json(office: Office, row: dict, now: dt.datetime, *, detail: bool 
         doc["steps"] = [_step_time(office, t) for t in office.book.tasks(row["id"])]
         doc["waiting_for"] = waiting_for(office, row, now)
     return doc
+
+
+def signing_of(office: Office, row: dict) -> dict:
+    """How the complaint's letter is signed (`segel`, `basah`, `tte`) and its signed copy (the
+    wet-signed scan, the TTE-signed PDF) once it is filed; nulls before there is a letter."""
+    letter = office.book.current_letter(row["id"]) if row["letter_number"] else None
+    if letter is None:
+        return {"signing": None, "signed_file": None}
+    signed = {"path": letter["signed_path"], "sha256": letter["signed_sha256"]} if letter["signed_path"] else None
+    return {"signing": letter["signing"], "signed_file": signed}
 
 
 def objection(office: Office, row: dict) -> dict | None:

@@ -372,4 +372,20 @@ MIGRATIONS = (
         substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + abs(random() % 31), 1) ||
         substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + abs(random() % 31), 1);
     """,
+    # 18: how each letter is signed ([letters] signing: segel, basah, tte), the signed copy that is
+    # delivered and filed (a wet-signed scan, a TTE-signed PDF) with its SHA-256, and for TTE the
+    # unsigned PDF handed to the signer, its text's hash and page count (the signed PDF must
+    # match them), and the token of the signer's mail (a reply citing it brings the signed PDF).
+    """
+    ALTER TABLE letters ADD COLUMN signing TEXT NOT NULL DEFAULT 'segel';
+    ALTER TABLE letters ADD COLUMN signed_path TEXT;
+    ALTER TABLE letters ADD COLUMN signed_sha256 TEXT;
+    ALTER TABLE letters ADD COLUMN signed_at TEXT;
+    ALTER TABLE letters ADD COLUMN unsigned_pdf TEXT;
+    ALTER TABLE letters ADD COLUMN approved_text_sha256 TEXT;
+    ALTER TABLE letters ADD COLUMN approved_pages INTEGER;
+    ALTER TABLE letters ADD COLUMN sign_token TEXT;
+    CREATE UNIQUE INDEX letters_sign_token ON letters(sign_token) WHERE sign_token IS NOT NULL;
+    CREATE INDEX letters_signed_sha256 ON letters(signed_sha256) WHERE signed_sha256 IS NOT NULL;
+    """,
 )

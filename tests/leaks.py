@@ -1,6 +1,7 @@
 """The token rule, checked over everything an office has queued: a live task token (in any
 header or body) reaches only the holders of its task (its official, an alias, a delegate); a
-waiting proposal's token only the official it was recorded for; a
+waiting proposal's token only the official it was recorded for; a letter's TTE request token
+only its signer; a
 complaint's reply token and its access code reach only its complainant; a mail's return-path
 token (VERP) is in no mail at all (it travels only in the envelope)."""
 
@@ -41,7 +42,7 @@ def token_leaks(book: Book, config) -> list[str]:
                 found.append(f"{mail['kind']} ({mail['subject']}) carried the live token of step "
                              f"{task['step']} to {sorted(strangers)}")
         found.extend(_proposal_leaks(book, config, mail, raw, to, delegates))
-    return found
+    return found + signing_token_leaks(book, config, delegates)
 
 
 def _proposal_leaks(book: Book, config, mail: dict, raw: bytes, to: set[str], delegates: dict) -> list[str]:
@@ -104,3 +105,21 @@ def access_code_leaks(book: Book) -> list[str]:
                 found.append(f"{mail['kind']} ({mail['subject']}) carried the access code of a complaint to "
                              f"{sorted(to)}")
     return found
+
+
+def signing_token_leaks(book: Book, config, delegates: dict[str, set[str]]) -> list[str]:
+    """The token of a letter's TTE request reaches only the signer (an alias, a delegate) while
+    the letter waits for its signature."""
+    found = []
+    letters = book._all("SELECT * FROM letters WHERE sign_token IS NOT NULL")
+    role = config.letters.signer_role
+    official = config.directory.official(role)
+    allowed = {official.email, *official.aliases, *delegates.get(role, ())}
+    for mail in book._all("SELECT * FROM outbox ORDER BY id"):
+        raw = bytes(mail["raw"]).lower()
+        to = {a.lower() for a in json.loads(mail["recipients"])}
+        for letter in letters:
+            live = letter["signed_at"] is None or letter["signed_at"] > mail["created_at"]
+            if live and letter["sign_token"].encode() in raw and to - allowed:
+                found.append(f"{mail['kind']} ({mail['subject']}) carried the TTE token of {letter['number']} to "
+                             f"{sorted(to - allowed)}")

@@ -70,15 +70,17 @@ def _known_keys(ctx, extra: tuple[Path, ...]) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.pass_context
 def verifikasi(ctx, target: str, key_files, as_json: bool) -> None:
-    from letters.verify import UNREADABLE, check_seal, verify_file
+    from letters.verify import UNREADABLE, check_seal, signed_copy_of, verify_file
 
     if not target.strip():
         raise CannotRun("Sebutkan berkas surat (.docx atau .pdf) atau teks kode verifikasinya.")
     keys = _known_keys(ctx, key_files)
     register = None
+    register_book = None
     try:
         office = open_office(ctx)
         register = lambda s: office.book.letter(s.number, int(s.date[:4]))  # noqa: E731 (numbers restart yearly)
+        register_book = office.book
     except click.ClickException:
         pass  # checking needs only a public key, not this office's book
     path = Path(target)
@@ -86,6 +88,10 @@ def verifikasi(ctx, target: str, key_files, as_json: bool) -> None:
     looks_like_file = not is_code and (path.suffix.lower() in (".docx", ".pdf", ".doc", ".odt") or "/" in target)
     if path.is_dir():
         raise CannotRun(f"{target} adalah folder; sebutkan berkas suratnya.")
+    filed = signed_copy_of(path, register_book) if register_book and not is_code and path.is_file() else None
+    if filed is not None:  # a wet-signed scan or a TTE-signed PDF the office filed: known by its SHA-256
+        _say_filed_copy(filed, as_json)
+        ctx.exit(0)
     if not is_code and path.exists():
         try:
             verdict = verify_file(path, keys, register)
@@ -98,6 +104,11 @@ def verifikasi(ctx, target: str, key_files, as_json: bool) -> None:
         verdict = check_seal(target, keys)
         if verdict.seal:
             verdict.checked.append("hanya kode yang diperiksa; isi surat memerlukan berkasnya")
+    if verdict.seal is None and register_book and not is_code and register_book.letters_signed_outside():
+        # This office files signed copies: a file that is neither sealed nor one of them is not its letter.
+        click.echo("TIDAK COCOK: berkas ini bukan surat bersegel kantor dan bukan salinan arsip surat bertanda "
+                   "tangan mana pun (SHA-256 tidak tercatat).")
+        ctx.exit(1)
     if verdict.seal is None:  # nothing to check against: not a verdict on the letter
         raise CannotRun("Tidak dapat diperiksa: " + "; ".join(verdict.problems or ["kode verifikasi tidak ditemukan"]))
     if as_json:
@@ -115,6 +126,19 @@ def verifikasi(ctx, target: str, key_files, as_json: bool) -> None:
         click.echo("UTUH: segel elektronik kantor cocok dengan isi surat; surat tidak diubah sejak disegel."
                    if verdict.valid else "TIDAK UTUH: surat ini tidak sama dengan yang disegel kantor (lihat di atas).")
     ctx.exit(0 if verdict.valid else 1)
+
+
+def _say_filed_copy(letter: dict, as_json: bool) -> None:
+    words = {"basah": "basah", "tte": "tte"}.get(letter["signing"], letter["signing"])
+    if as_json:
+        click.echo(json.dumps({"valid": True, "intact": True, "filed_copy": True, "number": letter["number"],
+                               "signing": letter["signing"], "sha256": letter["signed_sha256"],
+                               "void": bool(letter["void"])}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Salinan arsip surat nomor {letter['number']} ({words}): SHA-256 berkas ini sama dengan salinan "
+               f"bertanda tangan yang diarsipkan kantor.")
+    if letter["void"]:
+        click.echo("Catatan: surat ini kemudian dibatalkan dan diganti.")
 
 
 @click.group(cls=Group, invoke_without_command=True, help="Surat jawaban: menunggu pengiriman, cetak, kirim.")

@@ -197,6 +197,8 @@ def write_config(directory: Path, rig: MailRig, signature: Path | None = None,
         lines += ["[sop]", 'file = "kelurahan.toml"']
     if kelurahan or agenda:
         lines += ["[letters]"] + (['signer = "lurah"'] if kelurahan else []) + (['numbering = "agenda"'] if agenda else [])
+    if "[letters]" not in extra:  # where the sealed letters' note says the office key is published
+        lines += [*([] if kelurahan or agenda else ["[letters]"]), f'verify_url = "https://{office.split("@")[1]}/kunci-segel"']
     path = directory / "pengaduan.toml"
     path.write_text("\n".join(lines) + "\n" + extra)
     path.chmod(0o600)

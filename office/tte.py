@@ -1,0 +1,282 @@
+"""`[letters] signing = "tte"`: the hand-off of an approved letter to the signer's TTE
+application (BSrE, through SRIKANDI or the office's own), and the import of the signed PDF.
+
+After approval and numbering, the unsigned PDF is made (after the issuing transaction: no
+LibreOffice inside a transaction), placed in `files/tte/keluar/` and sent to the signer, whose
+reply to that mail (its token), an upload on the desk, or a file dropped in `files/tte/masuk/`
+brings the signed PDF back. It is accepted only when
+
+- its last PAdES signature is intact, covers the whole file, and its certificate chains to one
+  of the office's trust roots (`[letters] tte_roots`), checked offline with pyHanko;
+- the certificate names the letter's signer (`same_person`: the common name, or the given
+  name and surname, equal to the configured name without degrees and honorifics);
+- its text (pdftotext, white space normalised) and page count are those of the approved PDF.
+
+A refusal says why in one sentence, to the sender and to staff; nothing is delivered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import shutil
+from pathlib import Path
+
+from letters.mail import Attachment, render_mail
+from letters.pdf import pdf_text_of, text_fingerprint, to_pdf
+from office.base import Office, new_token, recipient, safe_name
+from office.notices import alert_staff, base_context, queue, send_routing
+from office.signing import awaits_signed_copy, data_of, file_signed_copy, is_pdf, tell_refused
+from sop.engine import SYSTEM, awaits_delivery
+from sop.files import private_dir
+
+log = logging.getLogger(__name__)
+
+
+def outgoing_folder(office: Office) -> Path:
+    return office.config.files / "tte" / "keluar"
+
+
+def incoming_folder(office: Office) -> Path:
+    return office.config.files / "tte" / "masuk"
+
+
+# The hand-off ----------------------------------------------------------------------------------
+def hand_off(office: Office, now: dt.datetime) -> int:
+    """Make the unsigned PDF of each TTE letter issued since the last run, place it for the
+    signer's application, and mail the signer. Returns how many were handed off."""
+    done = 0
+    for letter in office.book.letters_to_hand_off():
+        pdf = to_pdf(Path(letter["path"]))  # the approved letter, numbered, without signature
+        fingerprint, pages = text_fingerprint(pdf_text_of(pdf.read_bytes()))
+        target = private_dir(outgoing_folder(office), 0o750) / f"{safe_name(letter['number'])}.pdf"
+        shutil.copyfile(pdf, target)
+        target.chmod(0o640)  # the signer's TTE application, or whoever carries it there, reads it
+        with office.book.transaction():
+            fresh = office.book.letter_by_id(letter["id"])
+            if fresh is None or fresh["void"] or fresh["approved_pages"] is not None:
+                continue
+            token = new_token()
+            office.book.set_letter_pdf(letter["id"], str(pdf))
+            office.book.set_tte_handoff(letter["id"], pdf=str(target), text_sha256=fingerprint, pages=pages,
+                                        token=token)
+            ask_signer(office, {**fresh, "sign_token": token}, pdf.read_bytes(), target, now)
+        done += 1
+    return done
+
+
+def ask_signer(office: Office, letter: dict, pdf: bytes, target: Path, now: dt.datetime) -> None:
+    """The signer's mail: the unsigned PDF attached and named; a reply to it brings the signed PDF."""
+    cfg = office.config
+    row = office.book.complaint_by_id(letter["complaint_id"])
+    signer = office.holder(cfg.letters.signer_role, now)
+    context = base_context(office, row, None)
+    context.update(recipient=recipient(signer), letter_number=letter["number"], file_name=target.name,
+                   folder="files/tte/keluar", incoming="files/tte/masuk")
+    token = letter["sign_token"]
+    local, _, domain = cfg.mailbox.address.partition("@")
+    name = f"surat-{safe_name(letter['number'])}-untuk-tte.pdf"
+    queue(office, row, "tte_minta_tanda_tangan", [(signer.name, signer.email)],
+          render_mail("tte_minta_tanda_tangan", **context), now,
+          message_id=cfg.identity.task_message_id(token), reply_to=f"{local}+{token}@{domain}",
+          attachments=(Attachment(filename=name, data=pdf, maintype="application", subtype="pdf"),))
+    office.book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
+                          f"Surat {letter['number']} (PDF tanpa tanda tangan) diserahkan kepada {signer.title} "
+                          f"{signer.name} untuk ditandatangani secara elektronik (TTE): {target.name}.")
+
+
+# The check -----------------------------------------------------------------------------------
+def name_key(name: str) -> str:
+    """A person's name for comparing: the part before the first comma (degrees follow it),
+    without leading honorifics and titles ("Drs.", "H.", "Ir."), letters only, lower case."""
+    words = name.split(",")[0].split()
+    while len(words) > 1 and words[0].endswith("."):
+        words.pop(0)
+    return " ".join("".join(ch for ch in word if ch.isalpha()) for word in words).casefold()
+
+
+def certificate_names(subject: dict) -> list[str]:
+    """The names a certificate's subject gives its holder: the common name, the given name with
+    the surname, the pseudonym."""
+    names = [subject.get("common_name"), subject.get("pseudonym")]
+    if subject.get("given_name") or subject.get("surname"):
+        names.append(f"{subject.get('given_name', '')} {subject.get('surname', '')}")
+    return [str(n).strip() for n in names if n and str(n).strip()]
+
+
+def same_person(signer: str, subject: dict) -> bool:
+    return any(name_key(n) == name_key(signer) for n in certificate_names(subject)) and bool(name_key(signer))
+
+
+def load_roots(paths: tuple[Path, ...]) -> list:
+    """The office's TTE trust roots; raises ValueError naming the file that cannot be read."""
+    from asn1crypto import pem, x509
+
+    roots = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+            blocks = [der for _, _, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
+            roots += [x509.Certificate.load(der) for der in blocks]
+            for root in roots:  # parsed now: a broken file fails here, not while checking a letter
+                _ = root.subject.native
+        except (OSError, ValueError, TypeError) as exc:
+            raise ValueError(f"{path}: {exc}") from None
+    if not roots:
+        raise ValueError("tidak ada sertifikat akar")
+    return roots
+
+
+def signature_problem(office: Office, letter: dict, data: bytes) -> str | None:
+    """Why this PDF is not the approved letter signed by its signer with a trusted certificate
+    (one sentence), or None when it is."""
+    if not is_pdf(data):
+        return "Berkas yang diterima bukan PDF."
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko.sign.validation.status import SignatureCoverageLevel
+        from pyhanko_certvalidator import ValidationContext
+    except ImportError:
+        return "Tanda tangan elektronik tidak dapat diperiksa karena pyHanko belum terpasang di server kantor."
+    try:
+        roots = load_roots(office.config.letters.tte_roots)
+    except ValueError:
+        return "Sertifikat akar TTE kantor ([letters] tte_roots) tidak dapat dibaca, sehingga tanda tangan tidak dapat diperiksa."
+    try:
+        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+    except Exception:
+        return "Berkas PDF ini tidak dapat dibaca."
+    if not signatures:
+        return "Berkas PDF ini tidak memuat tanda tangan elektronik (PAdES)."
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+    try:
+        status = validate_pdf_signature(signatures[-1], context)
+    except Exception as exc:
+        log.info("tanda tangan PDF surat %s tidak dapat diperiksa: %s", letter["number"], exc)
+        return "Tanda tangan elektronik pada berkas ini tidak dapat diperiksa."
+    if not (status.intact and status.valid):
+        return "Tanda tangan elektronik pada berkas ini tidak utuh: berkas diubah setelah ditandatangani."
+    if not status.trusted:
+        return ("Sertifikat tanda tangan elektronik pada berkas ini tidak berinduk pada sertifikat akar yang "
+                "dipercaya kantor.")
+    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        return "Berkas ini diubah setelah ditandatangani secara elektronik."
+    subject = status.signing_cert.subject.native
+    if not same_person(letter["signer"], subject):
+        names = ", ".join(certificate_names(subject)) or "tanpa nama"
+        return (f"Sertifikat tanda tangan elektronik pada berkas ini atas nama {names}, bukan penanda tangan surat "
+                f"ini ({letter['signer']}).")
+    return content_problem(letter, data)
+
+
+def content_problem(letter: dict, data: bytes) -> str | None:
+    """The signed PDF must be the approved one: the same text and the same number of pages."""
+    try:
+        fingerprint, pages = text_fingerprint(pdf_text_of(data))
+    except Exception:
+        return "Teks berkas PDF ini tidak dapat dibaca untuk dibandingkan dengan surat yang disetujui."
+    if pages != letter["approved_pages"]:
+        return (f"Berkas yang ditandatangani berisi {pages} halaman, sedangkan surat nomor {letter['number']} yang "
+                f"disetujui berisi {letter['approved_pages']} halaman.")
+    if fingerprint != letter["approved_text_sha256"]:
+        return f"Isi berkas yang ditandatangani berbeda dengan surat nomor {letter['number']} yang disetujui."
+    return None
+
+
+# The import ----------------------------------------------------------------------------------
+def accept_tte(office: Office, letter: dict, data: bytes, how: str, by: str, sender: tuple[str, str] | None,
+               now: dt.datetime) -> str | None:
+    """Check a returned PDF and, when it is the approved letter properly signed, file it and
+    send it to the JFU for delivery; else tell the sender and staff. Returns the refusal or None."""
+    problem = signature_problem(office, letter, data) if letter["approved_pages"] is not None else \
+        "Surat ini belum diserahkan untuk ditandatangani secara elektronik."
+    with office.book.transaction():
+        fresh = office.book.letter_by_id(letter["id"])
+        if not awaits_signed_copy(fresh):
+            return "Surat ini tidak lagi menunggu tanda tangan elektronik."
+        assert fresh is not None
+        if problem:
+            tell_refused(office, fresh, problem, sender, now)
+            return problem
+        fresh = file_signed_copy(office, fresh, data, how, by, now)
+        hand_to_jfu(office, fresh, now)
+    return None
+
+
+def hand_to_jfu(office: Office, letter: dict, now: dt.datetime) -> None:
+    """The delivery task's holder receives the signed letter (its routing mail again, now with it)."""
+    row = office.book.complaint_by_id(letter["complaint_id"])
+    task = office.book.current_task(row["id"])
+    if task and awaits_delivery(office.case(row), office.config.procedure):
+        send_routing(office, row, task, office.holder(task["role"], now), now)
+
+
+def take_signer_reply(office: Office, letter: dict, msg, now: dt.datetime) -> str:
+    """The signer's reply to the TTE mail: the signed PDF it carries, checked and filed. Returns
+    a note for the book's record of the message."""
+    role = office.config.letters.signer_role
+    if not office.may_act(role, msg.from_addr, now):
+        return f"balasan TTE dari {msg.from_addr}, bukan penanda tangan surat {letter['number']}"
+    if not awaits_signed_copy(letter):
+        return f"surat {letter['number']} tidak lagi menunggu tanda tangan elektronik"
+    sender = (office.holder(role, now).name, msg.from_addr)
+    pdfs = [data for data in (data_of(a) for a in msg.attachments) if is_pdf(data)]
+    if not pdfs:
+        reason = "Balasan Bapak/Ibu tidak melampirkan berkas PDF surat yang sudah ditandatangani secara elektronik."
+        tell_refused(office, letter, reason, sender, now)
+        return reason
+    refused = accept_tte(office, letter, pdfs[0], f"dari {msg.from_addr} melalui balasan surel", msg.from_addr,
+                         sender, now)
+    return refused or f"surat {letter['number']} bertanda tangan elektronik diterima"
+
+
+# The folder ----------------------------------------------------------------------------------
+def sweep_incoming(office: Office, now: dt.datetime) -> int:
+    """Signed PDFs dropped in files/tte/masuk/: each matched to its letter by the number in the
+    file name or in its text, then checked like a reply. Accepted files leave the folder; refused
+    ones move to masuk/ditolak/ (staff are told why). Returns how many were accepted."""
+    folder = incoming_folder(office)
+    if not folder.is_dir():
+        return 0
+    accepted = 0
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".pdf"):
+        data = path.read_bytes()
+        letter = match_letter(office, path.name, data)
+        how = f"dari folder tte/masuk ({path.name})"
+        reason: str | None
+        if letter is None:
+            reason = f"Berkas {path.name} di folder tte/masuk tidak cocok dengan surat mana pun yang menunggu TTE."
+            with office.book.transaction():
+                alert_staff(office, None, "tanda_tangan_ditolak_staf", now, letter_number="-", reason=reason,
+                            mode="tanda tangan elektronik tersertifikasi (TTE)")
+        else:
+            reason = accept_tte(office, letter, data, how, SYSTEM, None, now)
+        if reason:
+            refused = private_dir(folder / "ditolak", 0o750) / path.name
+            path.replace(refused)
+        else:
+            path.unlink()
+            accepted += 1
+    return accepted
+
+
+def match_letter(office: Office, filename: str, data: bytes) -> dict | None:
+    waiting = [letter for letter in office.book.letters_awaiting_signature()
+               if letter["signing"] == "tte" and letter["approved_pages"] is not None]
+    named = [letter for letter in waiting if safe_name(letter["number"]) in filename]
+    if named:
+        return named[0]
+    try:
+        text = pdf_text_of(data)
+    except Exception:
+        return None
+    return next((letter for letter in waiting if letter["number"] in text), None)
+
+
+def signing_jobs(office: Office, now: dt.datetime) -> str:
+    """The daemon's signing job: hand off new TTE letters, take signed PDFs from the folder."""
+    made = hand_off(office, now)
+    taken = sweep_incoming(office, now)
+    return f"{made} surat diserahkan untuk TTE, {taken} surat TTE diterima" if made or taken else ""

@@ -1,0 +1,202 @@
+"""The three ways an office signs its letters ([letters] signing), each played on the real rig
+to a delivered, filed letter: `segel` (image and the office seal), `basah` (printed, signed by
+hand and stamped, scanned), `tte` (a certified PAdES signature from the signer's application)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from jobs.demo import reply_to
+from letters.render import letter_text
+from tests.conftest import make_env
+from tests.test_cli import pengaduan
+from tests.test_sop_over_mail import start, through
+
+ANSWER = "Perbaikan lampu penerangan jalan dijadwalkan pekan ini oleh kelurahan."
+
+
+def approved(env) -> str:
+    """A complaint played to the signer's approval: the letter is numbered (step 5 opens)."""
+    number = start(env)
+    through(env, number, ("sekretaris", 2, "Sudah diklarifikasi.\nSeksi: Pemerintahan"),
+            ("camat", 3, "Segera perbaiki lampu."), ("sekretaris", 4, ANSWER), ("camat", "4a", "Setuju"))
+    assert env.complaint(number)["letter_number"]
+    return number
+
+
+def delivered_to_citizen(env) -> list:
+    return [m for m in env.inbox(env.cast.citizens[0][1]) if "Jawaban atas Pengaduan" in m.subject]
+
+
+def show(env, number: str) -> dict:
+    out = pengaduan("--config", str(env.config_path), "lihat", number, "--json")
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def with_attachments(msg, *files: tuple[bytes, str, str, str]):
+    for data, maintype, subtype, name in files:
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return msg
+
+
+def scan_pdf_bytes(text: str = "Hasil pindaian surat bertanda tangan basah") -> bytes:
+    """A scanner's PDF: one page holding a picture (made with Pillow, as a scanner would)."""
+    return image_pdf(jpeg_bytes(text))
+
+
+def jpeg_bytes(text: str = "pindaian") -> bytes:
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (620, 877), "white")
+    ImageDraw.Draw(page).text((40, 40), text, fill="black")
+    out = io.BytesIO()
+    page.save(out, format="JPEG", quality=80)
+    return out.getvalue()
+
+
+def image_pdf(jpeg: bytes) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.open(io.BytesIO(jpeg)).save(out, format="PDF", resolution=75.0)
+    return out.getvalue()
+
+
+# segel ---------------------------------------------------------------------------------------
+def test_segel_letter_carries_the_corrected_note_and_the_short_seal_code(env):
+    number = approved(env)
+    row = env.complaint(number)
+    text = letter_text(Path(row["letter_path"]).read_bytes())
+    note = ("Surat ini dibubuhi tanda tangan elektronik tidak tersertifikasi (PP 71/2019 Pasal 60 ayat (2) huruf b) "
+            f"berupa segel kantor Kecamatan Palaran, setelah disetujui penanda tangan. Keasliannya dapat diperiksa "
+            f"dengan kunci publik kantor di {env.config.letters.verify_url}. Surat ini tidak ditandatangani dengan "
+            f"sertifikat elektronik BSrE.")
+    assert note in " ".join(text.split())
+    assert "diumumkan kantor" not in text and "PGD1|" not in text and "(lihat kode QR)" in text
+    through(env, number, ("jfu", 5, "Disampaikan lewat surel."))
+    [mail] = delivered_to_citizen(env)
+    letter = env.office.book.current_letter(row["id"])
+    pdf = env.directory / "diterima.pdf"
+    pdf.write_bytes(next(a.payload for a in mail.attachments if a.filename.endswith(".pdf")))
+    checked = pengaduan("--config", str(env.config_path), "verifikasi", str(pdf))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "UTUH" in checked.stdout
+    doc = show(env, number)
+    assert doc["signing"] == "segel" and doc["signed_file"] is None and letter["signing"] == "segel"
+
+
+def test_letters_of_earlier_releases_printing_the_whole_code_still_verify(tmp_path, monkeypatch):
+    from letters import press
+    from letters.pdf import to_pdf
+    from letters.seal import make_key, seal
+    from letters.verify import verify_docx, verify_pdf
+    from tests.test_letters_register_and_seal import HEAD, SIGNER, keys_of, letter
+
+    key = make_key(tmp_path / "k" / "segel.key")
+    monkeypatch.setattr(press, "printed_code", lambda text: f"Kode segel elektronik: {text}")
+    from letters.render import render_letter
+
+    data = render_letter(letter(), HEAD, SIGNER, sealer=lambda tokens: seal(
+        key, number="000.8.3.4/0007/400.02", date="2026-01-06", addressee="Sdr. Siti Aminah", tokens=tokens)).data
+    assert "PGD1|" in letter_text(data)
+    assert verify_docx(data, keys_of(key)).valid
+    docx = tmp_path / "lama.docx"
+    docx.write_bytes(data)
+    verdict = verify_pdf(to_pdf(docx), keys_of(key))
+    assert verdict.valid, verdict.problems
+
+
+# basah ---------------------------------------------------------------------------------------
+@pytest.fixture
+def basah(rig):
+    with make_env(rig, '[letters]\nsigning = "basah"\n') as made:
+        yield made
+
+
+def test_basah_print_master_goes_to_the_jfu_and_the_scan_reply_is_delivered_and_filed(basah):
+    env = basah
+    number = approved(env)
+    row = env.complaint(number)
+    master = Document(str(row["letter_path"]))
+    assert not master.inline_shapes, "no signature image, no seal QR on the print master"
+    text = letter_text(Path(row["letter_path"]).read_bytes())
+    assert row["letter_number"] in text and "PGD1" not in text and "segel" not in text.lower()
+    task = env.routing("jfu", number, 5)
+    assert "cetak, mintakan tanda tangan dan cap dinas, pindai, lalu balas surel ini dengan hasil pindaian" in \
+        " ".join(task.text.split())
+    assert [a.filename for a in task.attachments] == [f"surat-jawaban-{row['letter_number'].replace('/', '-')}.docx"]
+    # A delivery reply without the scan is not taken: nothing reaches the citizen.
+    through(env, number, ("jfu", 5, "Sudah disampaikan."))
+    assert env.complaint(number)["step"] == 5 and not delivered_to_citizen(env)
+    told = [m for m in env.inbox(env.official("jfu")[1]) if "belum diterima" in m.subject]
+    assert told and "tidak melampirkan hasil pindaian" in " ".join(told[0].text.split())
+    scan = scan_pdf_bytes()
+    env.rig.send(with_attachments(reply_to(task, env.official("jfu"), "Disampaikan, hasil pindaian terlampir."),
+                                  (scan, "application", "pdf", "pindaian.pdf")))
+    env.cycle()
+    row = env.complaint(number)
+    assert row["state"] == "answered"
+    [mail] = delivered_to_citizen(env)
+    [sent] = [a for a in mail.attachments if a.filename.endswith(".pdf")]
+    assert sent.payload == scan  # the scan is the letter delivered
+    letter = env.office.book.current_letter(row["id"])
+    filed = Path(letter["signed_path"])
+    assert filed.read_bytes() == scan and filed.parent == Path(row["letter_path"]).parent
+    assert filed.stat().st_mode & 0o777 == 0o600
+    assert letter["signed_sha256"] == hashlib.sha256(scan).hexdigest() and letter["dispatched_at"]
+    doc = show(env, number)
+    assert doc["signing"] == "basah"
+    assert doc["signed_file"] == {"path": str(filed), "sha256": hashlib.sha256(scan).hexdigest()}
+    # `verifikasi` knows the scan by its SHA-256; any other file is not the office's letter.
+    checked = pengaduan("--config", str(env.config_path), "verifikasi", str(filed))
+    assert checked.returncode == 0 and f"salinan arsip surat nomor {row['letter_number']} (basah)" in \
+        checked.stdout.lower()
+    other = env.directory / "lain.pdf"
+    other.write_bytes(scan_pdf_bytes("Surat lain yang dipindai"))
+    refused = pengaduan("--config", str(env.config_path), "verifikasi", str(other))
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+
+
+def test_basah_jpeg_scan_becomes_the_pdf_the_citizen_receives(basah):
+    env = basah
+    number = approved(env)
+    task = env.routing("jfu", number, 5)
+    photo = jpeg_bytes("Halaman bertanda tangan dan cap dinas")
+    env.rig.send(with_attachments(reply_to(task, env.official("jfu"), "Disampaikan."),
+                                  (photo, "image", "jpeg", "scan.jpg")))
+    env.cycle()
+    [mail] = delivered_to_citizen(env)
+    [sent] = [a for a in mail.attachments if a.filename.endswith(".pdf")]
+    assert sent.payload.startswith(b"%PDF-")
+    from letters.verify import pdf_images
+
+    pdf = env.directory / "dari-jpeg.pdf"
+    pdf.write_bytes(sent.payload)
+    assert len(pdf_images(pdf)) == 1  # the scanned page, as a picture
+    letter = env.office.book.current_letter(env.complaint(number)["id"])
+    assert Path(letter["signed_path"]).read_bytes() == sent.payload
+
+
+def test_basah_desk_dispatch_waits_for_the_scan(basah):
+    env = basah
+    number = approved(env)
+    letter = env.office.book.current_letter(env.complaint(number)["id"])
+    refused = pengaduan("--config", str(env.config_path), "surat", "kirim", letter["number"], "--cara", "langsung")
+    assert refused.returncode != 0 and "hasil pindaian" in refused.stdout + refused.stderr
+    from office.signing import upload_signed
+
+    upload_signed(env.office, letter["id"], jpeg_bytes(), "rina", dt.datetime.now(dt.timezone.utc))
+    done = pengaduan("--config", str(env.config_path), "surat", "kirim", letter["number"], "--cara", "surel")
+    assert done.returncode == 0, done.stdout + done.stderr
+    env.cycle()
+    [mail] = delivered_to_citizen(env)
+    assert next(a for a in mail.attachments if a.filename.endswith(".pdf")).payload == \
+        Path(env.office.book.letter_by_id(letter["id"])["signed_path"]).read_bytes()
