@@ -200,3 +200,206 @@ def test_basah_desk_dispatch_waits_for_the_scan(basah):
     [mail] = delivered_to_citizen(env)
     assert next(a for a in mail.attachments if a.filename.endswith(".pdf")).payload == \
         Path(env.office.book.letter_by_id(letter["id"])["signed_path"]).read_bytes()
+
+
+# tte -----------------------------------------------------------------------------------------
+class Authority:
+    """A certificate chain made in the test as a stand-in for BSrE's: a root, an intermediate,
+    and signer certificates issued under them."""
+
+    def __init__(self, name: str = "Root CA Uji"):
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        self.root_key = ec.generate_private_key(ec.SECP256R1())
+        self.root = self._cert(name, self.root_key, name, self.root_key, ca=True)
+        self.inter_key = ec.generate_private_key(ec.SECP256R1())
+        self.inter = self._cert(f"{name} Intermediate", self.inter_key, name, self.root_key, ca=True)
+
+    @staticmethod
+    def _cert(subject: str, key, issuer: str, issuer_key, *, ca: bool):
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.x509.oid import NameOID
+
+        now = dt.datetime.now(dt.timezone.utc)
+        builder = (x509.CertificateBuilder()
+                   .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject),
+                                            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID")]))
+                   .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer),
+                                           x509.NameAttribute(NameOID.COUNTRY_NAME, "ID")]))
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365))
+                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+                   .add_extension(x509.KeyUsage(digital_signature=not ca, content_commitment=not ca,
+                                                key_encipherment=False, data_encipherment=False, key_agreement=False,
+                                                key_cert_sign=ca, crl_sign=ca, encipher_only=False,
+                                                decipher_only=False), critical=True))
+        return builder.sign(issuer_key, hashes.SHA256())
+
+    def signer(self, name: str):
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        key = ec.generate_private_key(ec.SECP256R1())
+        issuer = self.inter.subject.rfc4514_string().split(",")[-1].removeprefix("CN=")
+        return key, self._cert(name, key, issuer, self.inter_key, ca=False)
+
+    def root_pem(self, folder: Path) -> Path:
+        from cryptography.hazmat.primitives import serialization
+
+        path = folder / "akar-tte.pem"
+        path.write_bytes(self.root.public_bytes(serialization.Encoding.PEM))
+        return path
+
+    def sign(self, pdf: bytes, name: str) -> bytes:
+        """The PDF signed as PAdES by a certificate of this chain naming `name` (the chain embedded)."""
+        from asn1crypto import keys as asn1_keys
+        from asn1crypto import x509 as asn1_x509
+        from cryptography.hazmat.primitives import serialization
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import signers
+        from pyhanko.sign.fields import SigSeedSubFilter
+        from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+        key, cert = self.signer(name)
+        der = lambda c: asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))  # noqa: E731
+        signer = signers.SimpleSigner(
+            signing_cert=der(cert), cert_registry=SimpleCertificateStore.from_certs([der(self.inter), der(self.root)]),
+            signing_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(
+                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())))
+        out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
+                               signers.PdfSignatureMetadata(field_name="TTE", subfilter=SigSeedSubFilter.PADES),
+                               signer=signer)
+        return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def bsre():
+    return Authority("BSrE Uji")
+
+
+@pytest.fixture
+def tte(rig, bsre, tmp_path):
+    roots = bsre.root_pem(tmp_path)
+    with make_env(rig, f'[letters]\nsigning = "tte"\ntte_roots = ["{roots}"]\n') as made:
+        yield made
+
+
+def handed_off(env) -> tuple[str, object, bytes]:
+    """A complaint approved in `tte` mode: the signer's mail with the unsigned PDF."""
+    number = approved(env)
+    [mail] = [m for m in env.inbox(env.official("camat")[1]) if "Mohon tanda tangan elektronik" in m.subject]
+    [pdf] = [a.payload for a in mail.attachments if a.filename.endswith(".pdf")]
+    return number, mail, pdf
+
+
+SIGNER = "Muhammad Dahlan"  # the Camat of the test office, "Muhammad Dahlan, S.STP, M.Si" without degrees
+
+
+def test_tte_pdf_signed_in_the_signers_application_is_delivered_and_filed(tte, bsre):
+    env = tte
+    number, mail, pdf = handed_off(env)
+    row = env.complaint(number)
+    letter = env.office.book.current_letter(row["id"])
+    placed = env.config.files / "tte" / "keluar" / f"{row['letter_number'].replace('/', '-')}.pdf"
+    assert placed.read_bytes() == pdf and letter["unsigned_pdf"] == str(placed)
+    assert f"dengan nama {placed.name}" in " ".join(mail.text.split())
+    assert not Document(str(row["letter_path"])).inline_shapes  # no image, no seal: the certificate signs
+    # The JFU holds the delivery, told the letter is being signed; a delivery reply now is refused.
+    task = env.routing("jfu", number, 5)
+    assert "sedang ditandatangani secara elektronik (TTE)" in " ".join(task.text.split()) and not task.attachments
+    through(env, number, ("jfu", 5, "Sudah disampaikan."))
+    assert env.complaint(number)["step"] == 5 and not delivered_to_citizen(env)
+    signed = bsre.sign(pdf, SIGNER.upper())
+    env.rig.send(with_attachments(reply_to(mail, env.official("camat"), "Sudah saya tandatangani."),
+                                  (signed, "application", "pdf", "surat-ttd.pdf")))
+    env.cycle()
+    letter = env.office.book.current_letter(row["id"])
+    assert Path(letter["signed_path"]).read_bytes() == signed
+    assert letter["signed_sha256"] == hashlib.sha256(signed).hexdigest()
+    # The JFU now receives the signed letter, delivers it, and the citizen gets that very PDF.
+    task = env.routing("jfu", number, 5)
+    assert [a.payload for a in task.attachments if a.filename.endswith(".pdf")] == [signed]
+    through(env, number, ("jfu", 5, "Disampaikan lewat surel."))
+    [delivered] = delivered_to_citizen(env)
+    assert [a.payload for a in delivered.attachments if a.filename.endswith(".pdf")] == [signed]
+    doc = show(env, number)
+    assert doc["state"] == "answered" and doc["signing"] == "tte"
+    assert doc["signed_file"] == {"path": letter["signed_path"], "sha256": letter["signed_sha256"]}
+    checked = pengaduan("--config", str(env.config_path), "verifikasi", letter["signed_path"])
+    assert checked.returncode == 0 and "(tte)" in checked.stdout
+
+
+def refusal_of(env, number: str, address: str) -> str:
+    told = [m for m in env.inbox(address) if "belum diterima" in m.subject or "tidak diterima" in m.subject]
+    assert told, f"no refusal in {address}"
+    return " ".join(told[-1].text.split())
+
+
+def test_tte_refuses_a_pdf_whose_text_changed_after_approval(tte, bsre):
+    from letters.pdf import to_pdf
+
+    env = tte
+    number, mail, pdf = handed_off(env)
+    row = env.complaint(number)
+    changed = Document(row["letter_path"])
+    for paragraph in changed.paragraphs:
+        for run in paragraph.runs:
+            run.text = run.text.replace("pekan ini", "bulan depan")
+    docx = env.directory / "diubah.docx"
+    changed.save(str(docx))
+    signed = bsre.sign(to_pdf(docx).read_bytes(), SIGNER)
+    env.rig.send(with_attachments(reply_to(mail, env.official("camat"), "Terlampir."),
+                                  (signed, "application", "pdf", "surat.pdf")))
+    env.cycle()
+    assert env.office.book.current_letter(row["id"])["signed_path"] is None and not delivered_to_citizen(env)
+    sentence = f"Isi berkas yang ditandatangani berbeda dengan surat nomor {row['letter_number']} yang disetujui."
+    assert sentence in refusal_of(env, number, env.official("camat")[1])
+    assert sentence in refusal_of(env, number, env.official("jfu")[1])  # staff: the JFU of the test office
+
+
+def test_tte_refuses_a_certificate_outside_the_offices_roots(tte):
+    env = tte
+    number, mail, pdf = handed_off(env)
+    stranger = Authority("CA Lain")
+    env.rig.send(with_attachments(reply_to(mail, env.official("camat"), "Terlampir."),
+                                  (stranger.sign(pdf, SIGNER), "application", "pdf", "surat.pdf")))
+    env.cycle()
+    assert env.office.book.current_letter(env.complaint(number)["id"])["signed_path"] is None
+    assert "tidak berinduk pada sertifikat akar yang dipercaya kantor" in refusal_of(env, number,
+                                                                                   env.official("camat")[1])
+    assert not delivered_to_citizen(env)
+
+
+def test_tte_refuses_a_certificate_naming_someone_else_and_then_takes_the_folder(tte, bsre):
+    env = tte
+    number, mail, pdf = handed_off(env)
+    env.rig.send(with_attachments(reply_to(mail, env.official("camat"), "Terlampir."),
+                                  (bsre.sign(pdf, "Budi Santoso"), "application", "pdf", "surat.pdf")))
+    env.cycle()
+    row = env.complaint(number)
+    assert env.office.book.current_letter(row["id"])["signed_path"] is None
+    assert "atas nama Budi Santoso, bukan penanda tangan surat ini" in refusal_of(env, number,
+                                                                                  env.official("camat")[1])
+    # The signer's application drops the signed PDF in files/tte/masuk/: the daemon takes it.
+    incoming = env.config.files / "tte" / "masuk"
+    incoming.mkdir(parents=True, exist_ok=True)
+    signed = bsre.sign(pdf, f"Drs. {SIGNER}")
+    (incoming / f"{row['letter_number'].replace('/', '-')}_signed.pdf").write_bytes(signed)
+    wrong = incoming / "lain.pdf"
+    wrong.write_bytes(bsre.sign(pdf, "Budi Santoso"))
+    env.cycle()
+    letter = env.office.book.current_letter(row["id"])
+    assert Path(letter["signed_path"]).read_bytes() == signed
+    assert not list(incoming.glob("*.pdf")) and (incoming / "ditolak" / "lain.pdf").exists()
+    through(env, number, ("jfu", 5, "Disampaikan."))
+    assert [a.payload for m in delivered_to_citizen(env) for a in m.attachments if a.filename.endswith(".pdf")] \
+        == [signed]
+
+
+def test_tte_reply_from_anyone_but_the_signer_is_not_taken(tte, bsre):
+    env = tte
+    number, mail, pdf = handed_off(env)
+    env.rig.send(with_attachments(reply_to(mail, env.official("sekretaris"), "Terlampir."),
+                                  (bsre.sign(pdf, SIGNER), "application", "pdf", "surat.pdf")))
+    env.cycle()
+    assert env.office.book.current_letter(env.complaint(number)["id"])["signed_path"] is None
