@@ -17,6 +17,7 @@ from jobs.demo import reply_to
 from letters.render import letter_text
 from tests.conftest import make_env
 from tests.test_cli import pengaduan
+from tests.test_desk import browser  # noqa: F401, F811  (the Chromium fixture)
 from tests.test_sop_over_mail import start, through
 
 ANSWER = "Perbaikan lampu penerangan jalan dijadwalkan pekan ini oleh kelurahan."
@@ -266,10 +267,14 @@ class Authority:
             signing_cert=der(cert), cert_registry=SimpleCertificateStore.from_certs([der(self.inter), der(self.root)]),
             signing_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(
                 serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())))
-        out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
-                               signers.PdfSignatureMetadata(field_name="TTE", subfilter=SigSeedSubFilter.PADES),
-                               signer=signer)
-        return out.getvalue()
+        from concurrent.futures import ThreadPoolExecutor
+
+        def signed() -> bytes:  # pyHanko runs its own event loop: never the browser's thread
+            return signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
+                                    signers.PdfSignatureMetadata(field_name="TTE", subfilter=SigSeedSubFilter.PADES),
+                                    signer=signer).getvalue()
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(signed).result()
 
 
 @pytest.fixture(scope="module")
@@ -403,3 +408,117 @@ def test_tte_reply_from_anyone_but_the_signer_is_not_taken(tte, bsre):
                                   (bsre.sign(pdf, SIGNER), "application", "pdf", "surat.pdf")))
     env.cycle()
     assert env.office.book.current_letter(env.complaint(number)["id"])["signed_path"] is None
+
+
+# The desk ------------------------------------------------------------------------------------
+@pytest.fixture
+def tte_desk(tte):
+    from waitress.server import create_server
+
+    from jobs.web import create_app
+    from office.desk import add_user
+    from sop.clock import utcnow
+    from tests.test_desk import PASSWORD
+
+    add_user(tte.office, "camat", "pimpinan", PASSWORD, utcnow())
+    server = create_server(create_app(tte.config_path), host="127.0.0.1", port=0, threads=2)
+    import threading
+
+    threading.Thread(target=server.run, daemon=True).start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+def test_the_signer_downloads_the_pdf_for_tte_and_uploads_it_signed_on_the_desk(tte, tte_desk, bsre, browser):  # noqa: F811
+    from tests.test_desk import login
+
+    env = tte
+    number, _, _ = handed_off(env)
+    row = env.complaint(number)
+    page = browser.new_page(locale="id-ID", viewport={"width": 1280, "height": 900})
+    login(page, tte_desk, "camat")
+    page.get_by_role("link", name="Surat Keluar").click()
+    section = page.locator("section.surat", has_text=row["letter_number"])
+    assert section.get_by_text("Menunggu tanda tangan elektronik (TTE)").is_visible()
+    assert not section.get_by_role("button", name="Tandai terkirim").count()  # no delivery before the signature
+    with page.expect_download() as download:
+        section.get_by_role("link", name="Unduh PDF untuk aplikasi TTE").click()
+    unsigned = Path(download.value.path()).read_bytes()
+    assert unsigned == Path(env.office.book.current_letter(row["id"])["unsigned_pdf"]).read_bytes()
+    # Signed by a certificate naming someone else: refused, with the reason on the page.
+    section.get_by_label("PDF bertanda tangan elektronik").set_input_files(
+        files=[{"name": "ttd.pdf", "mimeType": "application/pdf", "buffer": bsre.sign(unsigned, "Budi Santoso")}])
+    section.get_by_role("button", name="Unggah surat bertanda tangan").click()
+    page.get_by_text("atas nama Budi Santoso, bukan penanda tangan surat ini").wait_for()
+    signed = bsre.sign(unsigned, SIGNER)
+    section = page.locator("section.surat", has_text=row["letter_number"])
+    section.get_by_label("PDF bertanda tangan elektronik").set_input_files(
+        files=[{"name": "ttd.pdf", "mimeType": "application/pdf", "buffer": signed}])
+    section.get_by_role("button", name="Unggah surat bertanda tangan").click()
+    page.get_by_text(f"Surat {row['letter_number']} bertanda tangan diarsipkan.").wait_for()
+    page.close()
+    letter = env.office.book.current_letter(row["id"])
+    assert Path(letter["signed_path"]).read_bytes() == signed
+    env.cycle()
+    through(env, number, ("jfu", 5, "Disampaikan."))
+    assert [a.payload for m in delivered_to_citizen(env) for a in m.attachments if a.filename.endswith(".pdf")] \
+        == [signed]
+
+
+# The rules, pure -----------------------------------------------------------------------------
+def test_the_certificate_must_name_the_signer_without_degrees_or_honorifics():
+    from office.tte import name_key, same_person
+
+    assert name_key("Drs. H. Muhammad Dahlan, S.STP, M.Si") == "muhammad dahlan"
+    assert same_person("Muhammad Dahlan, S.STP, M.Si", {"common_name": "MUHAMMAD DAHLAN"})
+    assert same_person("Dr. Ir. Siti Aminah, M.T.", {"given_name": "Siti", "surname": "Aminah"})
+    assert not same_person("Muhammad Dahlan, S.STP, M.Si", {"common_name": "Muhammad Dahlan Putra"})
+    assert not same_person("Muhammad Dahlan", {"common_name": "Budi Santoso", "organization_name": "Muhammad Dahlan"})
+    assert not same_person("", {"common_name": ""})
+
+
+def test_a_scan_becomes_one_pdf_and_anything_else_is_no_scan():
+    from office.signing import scan_pdf
+
+    pdf = scan_pdf_bytes()
+    assert scan_pdf([b"bukan pindaian", pdf]) == pdf
+    joined = scan_pdf([jpeg_bytes("halaman 1"), jpeg_bytes("halaman 2")])
+    assert joined is not None and joined.startswith(b"%PDF-") and joined.count(b"/Type /Page\n") + \
+        joined.count(b"/Type /Page ") + joined.count(b"/Type /Page/") >= 2
+    assert scan_pdf([b"GIF89a", b"PK\x03\x04"]) is None
+
+
+# periksa -------------------------------------------------------------------------------------
+def doctor_line(env, extra_config: str = "") -> tuple[int, str]:
+    if extra_config:
+        env.config_path.write_text(env.config_path.read_text() + extra_config)
+    result = pengaduan("--config", str(env.config_path), "periksa")
+    line = next((ln for ln in result.stdout.splitlines() if "cara tanda tangan" in ln), "")
+    return result.returncode, line
+
+
+def test_periksa_checks_the_chosen_modes_settings(rig, tmp_path, bsre):
+    with make_env(rig, "[letters]\n") as env:  # segel, without verify_url
+        code, line = doctor_line(env)
+        assert code == 1 and "✗" in line and "verify_url" in line
+    with make_env(rig, '[letters]\nsigning = "tte"\n') as env:
+        code, line = doctor_line(env)
+        assert code == 1 and "✗" in line and "tte_roots belum diisi" in line
+    broken = tmp_path / "rusak.pem"
+    broken.write_text("-----BEGIN CERTIFICATE-----\nbukan sertifikat\n-----END CERTIFICATE-----\n")
+    with make_env(rig, f'[letters]\nsigning = "tte"\ntte_roots = ["{broken}"]\n') as env:
+        code, line = doctor_line(env)
+        assert code == 1 and "✗" in line and "tidak dapat dibaca" in line
+    with make_env(rig, f'[letters]\nsigning = "tte"\ntte_roots = ["{bsre.root_pem(tmp_path)}"]\n') as env:
+        code, line = doctor_line(env)
+        assert "✓" in line and "BSrE Uji" in line, line
+    with make_env(rig, '[letters]\nsigning = "basah"\n') as env:
+        assert "✓" in doctor_line(env)[1]
+
+
+def test_an_unknown_signing_mode_is_one_line_and_exit_2(rig):
+    with make_env(rig) as env:
+        env.config_path.write_text(env.config_path.read_text().replace("[letters]\n", '[letters]\nsigning = "kertas"\n'))
+        result = pengaduan("--config", str(env.config_path), "periksa")
+        assert result.returncode == 2 and "signing" in result.stdout + result.stderr
+        assert "segel, basah, tte" in result.stdout + result.stderr

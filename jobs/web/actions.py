@@ -37,6 +37,9 @@ def register(app) -> None:
     app.add_url_rule("/surat-keluar/agenda.<kind>", "agenda_surat", agenda_surat)
     app.add_url_rule("/pengaduan/<path:number>/usulan/<int:proposal_id>", "usulan", usulan, methods=["POST"])
     app.add_url_rule("/pengaduan/<path:number>/tindakan", "tindakan", tindakan, methods=["POST"])
+    app.add_url_rule("/surat-keluar/<int:letter_id>/bertanda-tangan", "bertanda_tangan", bertanda_tangan,
+                     methods=["POST"])
+    app.add_url_rule("/surat-keluar/<int:letter_id>/untuk-tte.pdf", "untuk_tte", untuk_tte)
 
     @app.context_processor
     def proposals():  # the complaint page's proposals, and what the logged-in official may do
@@ -252,3 +255,38 @@ def terkirim(letter_id: int):
             return redirect(url_for("surat_keluar", dicatat=done, galat=f"Bukti tidak diarsipkan: {exc}"))
     return redirect(url_for("surat_keluar", dicatat=done))
 
+
+
+def bertanda_tangan(letter_id: int):
+    """The signed copy of a letter signed outside the system: the wet-signed scan (PDF or JPEG),
+    or the PDF signed in the signer's TTE application (checked before it is filed)."""
+    from office.signing import upload_signed
+
+    if not may(g.user["role"], "surat"):
+        abort(403)
+    desk = office()
+    letter = desk.book.letter_by_id(letter_id)
+    if letter is None:
+        abort(404)
+    upload = request.files.get("berkas")
+    data = upload.read() if upload else b""
+    if not data:
+        return redirect(url_for("surat_keluar", galat="Pilih berkas surat yang sudah ditandatangani."))
+    try:
+        upload_signed(desk, letter_id, data, g.user["name"], g.now)
+    except Refused as exc:
+        _send_queued()  # the refusal told to staff
+        return redirect(url_for("surat_keluar", galat=str(exc)))
+    _send_queued()
+    return redirect(url_for("surat_keluar", dicatat=f"Surat {letter['number']} bertanda tangan diarsipkan."))
+
+
+def untuk_tte(letter_id: int):
+    """The approved, unsigned PDF for the signer's TTE application."""
+    desk = office()
+    letter = desk.book.letter_by_id(letter_id)
+    if letter is None or not letter["unsigned_pdf"] or not may(g.user["role"], "surat"):
+        abort(404)
+    desk.book.audit(g.now, g.user["name"], "meja-unduh-surat", letter["number"], "untuk-tte")
+    name = re.sub(r"[^\w.\- ]+", "-", f"surat-{letter['number']}-untuk-tte.pdf")
+    return send_file(letter["unsigned_pdf"], mimetype="application/pdf", as_attachment=True, download_name=name)
