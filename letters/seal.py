@@ -53,19 +53,13 @@ SEALED_NOTE = ("Surat ini dibubuhi tanda tangan elektronik tidak tersertifikasi 
                "kunci publik kantor di {url}. Surat ini tidak ditandatangani dengan sertifikat elektronik BSrE.")
 UNSEALED_NOTE = ("Surat ini dibuat oleh sistem pengaduan dan dibubuhi gambar tanda tangan pejabat; surat ini "
                  "tidak menggunakan sertifikat elektronik BSrE.")
-# A letter signed in the signer's TTE application: true only once the certified signature is
-# on it, and only such a letter is ever delivered (office/tte.py refuses any other).
-TTE_NOTE = ("Dokumen ini ditandatangani secara elektronik menggunakan sertifikat elektronik yang diterbitkan "
-            "oleh Balai Sertifikasi Elektronik (BSrE), Badan Siber dan Sandi Negara.")
-
-
 def signing_note(mode: str, office: str, url: str, *, sealed: bool) -> str:
-    """The note a letter carries by default in each signing mode: none on a print master
-    signed by hand; without a published place for the key, the office itself is named."""
-    if mode == "basah":
+    """The note a letter carries by default in each signing mode. None on a print master signed
+    by hand, nor on a letter for a TTE application: the application stamps its own, and the same
+    text is on copies that go out unsigned (notices for the print queue), where a BSrE claim would
+    be false. Without a published place for the key, the office itself is named."""
+    if mode in ("basah", "tte"):
         return ""
-    if mode == "tte":
-        return TTE_NOTE
     if not sealed:
         return UNSEALED_NOTE
     return SEALED_NOTE.format(office=office, url=url or f"kantor {office}")

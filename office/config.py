@@ -363,6 +363,9 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
     pades = r.get("letters", "pades_certificate", str, None)
     signing = r.get("letters", "signing", str, "segel", SIGNING_MODES)
     verify_url = r.get("letters", "verify_url", str, "").strip()
+    tte_roots = r.get("letters", "tte_roots", list, [])
+    if not all(isinstance(p, str) and p.strip() for p in tte_roots):
+        r.fail("letters", "tte_roots", "harus berupa daftar path berkas PEM, misalnya [\"kunci/akar-bsre.pem\"]")
     return LetterSettings(
         classification=plain_code(r),
         unit=r.get("letters", "unit", str, "400.02"),
@@ -386,7 +389,7 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
         pades_password=r.secret("letters", "pades_password"),
         **numbering_settings(r, directory),
         signing=signing, verify_url=verify_url,
-        tte_roots=tuple(r.path_of(p) for p in r.get("letters", "tte_roots", list, [])),
+        tte_roots=tuple(r.path_of(p) for p in tte_roots),
     )
 
 
