@@ -38,7 +38,7 @@ from office.proposals import answer_by_mail
 from office.recording import add_followup, add_official_note, from_email, from_forward, record_bounce, record_complaint
 from office.routing_mail import routing_text
 from office.sections import take_report
-from office.signing import take_delivery_reply
+from office.signed_copies import take_delivery_reply
 from office.status import answer_by_code, tell_status
 from office.tte import take_signer_reply
 from sop.engine import SYSTEM, Feedback, Reply

@@ -16,6 +16,7 @@ from letters.seal import seal, without_approval
 from office.base import Office, due_of, safe_name
 from office.disposition import disposition_sheet
 from office.numbering import take_number
+from office.signing import require_signed_copy
 from office.views import complaint_json
 from sop.book import parse_iso
 from sop.engine import SYSTEM
@@ -260,8 +261,6 @@ def write_dossier(office: Office, row: dict, now: dt.datetime) -> None:
 
 def record_delivery(office: Office, row: dict, method: str, note: str, now: dt.datetime) -> None:
     """Step 5's record on the letter: how and when it reached the complainant."""
-    from office.signing import require_signed_copy
-
     require_signed_copy(office, row)  # a letter signed outside the system goes only once it is back
     letter = office.book.current_letter(row["id"])
     if letter:  # Office.apply rewrites the dossier once all effects are applied

@@ -266,6 +266,24 @@ def signing_of_delivery(office: Office, row: dict, attachments: tuple[Attachment
             f"kepada pengadu sesudah itu.")
 
 
+def tell_signed_copy_refused(office: Office, letter: dict, reason: str, sender: tuple[str, str] | None,
+                             now: dt.datetime, *, staff: bool = True) -> None:
+    """A signed copy not taken: one sentence to the sender (when known) and to staff."""
+    from office.signing import MODE_WORDS
+
+    row = office.book.complaint_by_id(letter["complaint_id"])
+    context = base_context(office, row, None)
+    context.update(letter_number=letter["number"], reason=reason, mode=MODE_WORDS[letter["signing"]])
+    if sender:
+        context["recipient"] = {"title": "", "name": sender[0], "email": sender[1]}
+        queue(office, row, "tanda_tangan_ditolak", [sender], render_mail("tanda_tangan_ditolak", **context), now)
+    office.book.add_event(row["id"], now, row["step"], SYSTEM, "catatan",
+                          f"Surat {letter['number']} bertanda tangan tidak diterima: {reason}")
+    if staff:
+        alert_staff(office, row, "tanda_tangan_ditolak_staf", now, letter_number=letter["number"], reason=reason,
+                    mode=MODE_WORDS[letter["signing"]])
+
+
 def reroute(office: Office, role: str, now: dt.datetime) -> int:
     """Send the open tasks of `role` to whoever holds it now (after a delegation starts)."""
     official = office.holder(role, now)

@@ -20,10 +20,13 @@ import io
 from pathlib import Path
 
 from intake.parse import Attachment
-from office.base import Office, recipient
-from office.notices import alert_staff, base_context, queue
-from sop.engine import SYSTEM
+from office.base import Office
 from sop.files import write_private
+
+
+class NotSigned(ValueError):
+    """A delivery asked for before the letter's signed copy is back; the message says what to do."""
+
 
 MODE_WORDS = {"segel": "segel kantor", "basah": "tanda tangan basah dan cap dinas",
               "tte": "tanda tangan elektronik tersertifikasi (TTE)"}
@@ -87,88 +90,13 @@ def file_signed_copy(office: Office, letter: dict, pdf: bytes, how: str, by: str
     return {**letter, "signed_path": str(path), "signed_sha256": digest}
 
 
-def tell_refused(office: Office, letter: dict, reason: str, sender: tuple[str, str] | None, now: dt.datetime,
-                 *, staff: bool = True) -> None:
-    """A signed copy not taken: one sentence to the sender (when known) and to staff."""
-    row = office.book.complaint_by_id(letter["complaint_id"])
-    context = base_context(office, row, None)
-    context.update(letter_number=letter["number"], reason=reason, mode=MODE_WORDS[letter["signing"]])
-    if sender:
-        context["recipient"] = {"title": "", "name": sender[0], "email": sender[1]}
-        from letters.mail import render_mail
-
-        queue(office, row, "tanda_tangan_ditolak", [sender], render_mail("tanda_tangan_ditolak", **context), now)
-    office.book.add_event(row["id"], now, row["step"], SYSTEM, "catatan",
-                          f"Surat {letter['number']} bertanda tangan tidak diterima: {reason}")
-    if staff:
-        alert_staff(office, row, "tanda_tangan_ditolak_staf", now, letter_number=letter["number"], reason=reason,
-                    mode=MODE_WORDS[letter["signing"]])
-
-
-def official_sender(office: Office, role: str, now: dt.datetime) -> tuple[str, str]:
-    holder = recipient(office.holder(role, now))
-    return holder["name"], holder["email"]
-
-
-def take_delivery_reply(office: Office, row: dict, task: dict, msg, event, now: dt.datetime) -> str | None:
-    """The JFU's reply to the delivery task of a letter signed outside the system. With `basah`,
-    the scan it carries (PDF or JPEG) is filed first. Returns None when the reply may act, else
-    why it may not (the JFU has been told): a delivery before the signed copy is back."""
-    from office.apply import decide
-    from sop.engine import Delivered, awaits_delivery
-
-    letter = office.book.current_letter(row["id"])
-    if not awaits_signed_copy(letter) or not awaits_delivery(office.case(row), office.config.procedure):
-        return None
-    assert letter is not None  # awaits_signed_copy says so
-    if letter["signing"] == "basah":
-        pdf = scan_pdf([data_of(a) for a in msg.attachments])
-        if pdf is not None:
-            file_signed_copy(office, letter, pdf, f"dari {msg.from_addr} melalui balasan surel", msg.from_addr, now)
-            return None
-    if not any(isinstance(e, Delivered) for e in decide(office, row, event, now).effects):
-        return None  # `Kembalikan:` and the like need no signed copy
-    if letter["signing"] == "basah":
-        reason = (f"Balasan Bapak/Ibu tidak melampirkan hasil pindaian surat nomor {letter['number']} yang sudah "
-                  f"ditandatangani dan dicap dinas (PDF atau JPEG), sehingga surat belum disampaikan.")
-    else:
-        reason = (f"Surat nomor {letter['number']} belum kembali dengan tanda tangan elektronik penanda tangan, "
-                  f"sehingga surat belum dapat disampaikan.")
-    tell_refused(office, letter, reason, (office.holder(task["role"], now).name, msg.from_addr), now, staff=False)
-    return reason
-
-
 def require_signed_copy(office: Office, row: dict) -> None:
-    """Refuse to record the delivery of a letter whose signed copy has not come back (the desk's
-    and the command line's dispatch). A joined complaint's own letter goes with its main one."""
-    from office.commands import Refused
-
+    """Refuse to record the delivery of a letter whose signed copy has not come back (whatever
+    asks: a reply, the desk, the command line). A joined complaint's own letter goes with its
+    main one."""
     letter = office.book.current_letter(row["id"])
     if awaits_signed_copy(letter) and not row.get("linked_to"):
         assert letter is not None
         what = ("hasil pindaian surat yang ditandatangani basah dan dicap dinas" if letter["signing"] == "basah"
                 else "surat yang sudah ditandatangani secara elektronik (TTE)")
-        raise Refused(f"Surat {letter['number']} belum dapat disampaikan: unggah dahulu {what}.")
-
-
-def upload_signed(office: Office, letter_id: int, data: bytes, officer: str, now: dt.datetime) -> dict:
-    """The desk's upload of a signed copy (the scan, or the TTE-signed PDF). Returns the letter;
-    raises Refused with the reason, which staff read on the page."""
-    from office.commands import Refused
-    from office.tte import accept_tte
-
-    with office.book.transaction():
-        letter = office.book.letter_by_id(letter_id)
-        if not awaits_signed_copy(letter):
-            raise Refused("Surat ini tidak sedang menunggu salinan bertanda tangan.")
-        assert letter is not None
-        how = f"diunggah petugas {officer} di meja layanan"
-        if letter["signing"] == "basah":
-            pdf = scan_pdf([data])
-            if pdf is None:
-                raise Refused("Hasil pindaian harus berupa berkas PDF atau JPEG.")
-            return file_signed_copy(office, letter, pdf, how, f"petugas {officer}", now)
-    reason = accept_tte(office, letter, data, how, f"petugas {officer}", None, now)
-    if reason:
-        raise Refused(reason)
-    return office.book.letter_by_id(letter_id) or letter
+        raise NotSigned(f"Surat {letter['number']} belum dapat disampaikan: unggah dahulu {what}.")

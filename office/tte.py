@@ -26,8 +26,8 @@ from pathlib import Path
 from letters.mail import Attachment, render_mail
 from letters.pdf import pdf_text_of, text_fingerprint, to_pdf
 from office.base import Office, new_token, recipient, safe_name
-from office.notices import alert_staff, base_context, queue, send_routing
-from office.signing import awaits_signed_copy, data_of, file_signed_copy, is_pdf, tell_refused
+from office.notices import alert_staff, base_context, queue, send_routing, tell_signed_copy_refused
+from office.signing import awaits_signed_copy, data_of, file_signed_copy, is_pdf
 from sop.engine import SYSTEM, awaits_delivery
 from sop.files import private_dir
 
@@ -198,7 +198,7 @@ def accept_tte(office: Office, letter: dict, data: bytes, how: str, by: str, sen
             return "Surat ini tidak lagi menunggu tanda tangan elektronik."
         assert fresh is not None
         if problem:
-            tell_refused(office, fresh, problem, sender, now)
+            tell_signed_copy_refused(office, fresh, problem, sender, now)
             return problem
         fresh = file_signed_copy(office, fresh, data, how, by, now)
         hand_to_jfu(office, fresh, now)
@@ -225,7 +225,7 @@ def take_signer_reply(office: Office, letter: dict, msg, now: dt.datetime) -> st
     pdfs = [data for data in (data_of(a) for a in msg.attachments) if is_pdf(data)]
     if not pdfs:
         reason = "Balasan Bapak/Ibu tidak melampirkan berkas PDF surat yang sudah ditandatangani secara elektronik."
-        tell_refused(office, letter, reason, sender, now)
+        tell_signed_copy_refused(office, letter, reason, sender, now)
         return reason
     refused = accept_tte(office, letter, pdfs[0], f"dari {msg.from_addr} melalui balasan surel", msg.from_addr,
                          sender, now)

@@ -18,11 +18,13 @@ from sop.proposals import ProposalQueries
 from sop.report_queries import ReportQueries
 from sop.schema import MIGRATIONS
 from sop.search import SearchQueries
+from sop.signed_letters import SignedLetterQueries
 from sop.store import Store, iso, parse_iso  # noqa: F401 (iso and parse_iso: used with the book everywhere)
 from sop.tokens import TokenQueries
 
 
-class Book(AccountQueries, ProposalQueries, ReportQueries, SearchQueries, TokenQueries, Store):
+class Book(AccountQueries, ProposalQueries, ReportQueries, SearchQueries, SignedLetterQueries, TokenQueries,
+           Store):
     """The book's verbs: complaints, history, tasks, delegations, messages, outbox, files,
     letters, personal data. All SQL of the product is here and in sop.store."""
 
@@ -413,35 +415,6 @@ class Book(AccountQueries, ProposalQueries, ReportQueries, SearchQueries, TokenQ
         self._insert("letters", dict(year=year, number=number, complaint_id=complaint_id,
                                        issued_at=iso(issued_at), path=path, sha256=sha256,
                                        signer=signer, seal=seal, kind=kind, signing=signing))
-
-    # Signed copies (office.signing): a wet-signed scan, a TTE-signed PDF ---------------------
-    def set_signed_copy(self, letter_id: int, path: str, sha256: str, at: dt.datetime) -> None:
-        self._write("letters", "UPDATE letters SET signed_path = ?, signed_sha256 = ?, signed_at = ? WHERE id = ?",
-                    (path, sha256, iso(at), letter_id))
-
-    def set_tte_handoff(self, letter_id: int, *, pdf: str, text_sha256: str, pages: int, token: str) -> None:
-        self._write("letters", "UPDATE letters SET unsigned_pdf = ?, approved_text_sha256 = ?, approved_pages = ?, "
-                    "sign_token = ? WHERE id = ?", (pdf, text_sha256, pages, token, letter_id))
-
-    def letters_to_hand_off(self) -> list[dict]:
-        """TTE letters whose unsigned PDF is not made yet (made after the issuing transaction)."""
-        return self._all("SELECT * FROM letters WHERE signing = 'tte' AND void = 0 AND approved_pages IS NULL "
-                         "AND kind IN ('jawaban', 'pelimpahan') ORDER BY id")
-
-    def letters_awaiting_signature(self) -> list[dict]:
-        """Letters handed to be signed (wet or TTE) whose signed copy has not come back."""
-        return self._all("SELECT * FROM letters WHERE signing != 'segel' AND void = 0 AND signed_path IS NULL "
-                         "AND dispatched_at IS NULL AND kind IN ('jawaban', 'pelimpahan') ORDER BY id")
-
-    def letter_by_sign_token(self, token: str) -> dict | None:
-        return self._one("SELECT * FROM letters WHERE sign_token = ?", (token,))
-
-    def letter_by_signed_sha256(self, sha256: str) -> dict | None:
-        return self._one("SELECT * FROM letters WHERE signed_sha256 = ? ORDER BY id DESC LIMIT 1", (sha256,))
-
-    def letters_signed_outside(self) -> bool:
-        """Whether the book holds any signed copy filed by its SHA-256 (basah, tte)."""
-        return self._one("SELECT 1 AS one FROM letters WHERE signed_sha256 IS NOT NULL LIMIT 1") is not None
 
     def letter(self, number: str, year: int | None = None) -> dict | None:
         """A letter by its number (and year: numbers restart each year); the newest if no year."""

@@ -192,7 +192,7 @@ def test_basah_desk_dispatch_waits_for_the_scan(basah):
     letter = env.office.book.current_letter(env.complaint(number)["id"])
     refused = pengaduan("--config", str(env.config_path), "surat", "kirim", letter["number"], "--cara", "langsung")
     assert refused.returncode != 0 and "hasil pindaian" in refused.stdout + refused.stderr
-    from office.signing import upload_signed
+    from office.signed_copies import upload_signed
 
     upload_signed(env.office, letter["id"], jpeg_bytes(), "rina", dt.datetime.now(dt.timezone.utc))
     done = pengaduan("--config", str(env.config_path), "surat", "kirim", letter["number"], "--cara", "surel")

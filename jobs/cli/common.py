@@ -182,12 +182,14 @@ def send_now(office, now) -> None:
 
 @contextmanager
 def refusals():
-    """An office refusal (office.commands.Refused) becomes the command's error message."""
+    """An office refusal (office.commands.Refused, or a delivery before the letter's signed copy
+    is back: office.signing.NotSigned) becomes the command's error message."""
     from office.commands import Refused
+    from office.signing import NotSigned
 
     try:
         yield
-    except Refused as exc:
+    except (Refused, NotSigned) as exc:
         raise click.ClickException(str(exc)) from None
 
 

@@ -21,6 +21,7 @@ from office.commands import (
 )
 from office.desk import file_delivery_proof, may, sees_identity
 from office.proposals import NotHolder, act_at_desk, answer_at_desk, desk_view, propose_action
+from office.signing import NotSigned
 from sop.terms import CHANNEL_WORDS
 
 log = logging.getLogger("pengaduan.meja")
@@ -110,7 +111,7 @@ def catatan(number: str):
         abort(400)
     try:
         record(office(), number, request.form.get("teks", ""), g.user["name"], g.now)
-    except Refused as exc:
+    except (Refused, NotSigned) as exc:
         return redirect(url_for("pengaduan", number=number, galat=str(exc)))
     _send_queued()
     return redirect(url_for("pengaduan", number=number, dicatat="1"))
@@ -242,7 +243,7 @@ def terkirim(letter_id: int):
     try:
         dispatch_letter(desk, letter["number"], request.form.get("cara", ""), request.form.get("catatan", "").strip(),
                         g.user["name"], g.now)
-    except Refused as exc:
+    except (Refused, NotSigned) as exc:
         return redirect(url_for("surat_keluar", galat=str(exc)))
     _send_queued()
     done = f"Pengiriman surat {letter['number']} dicatat."
@@ -260,7 +261,7 @@ def terkirim(letter_id: int):
 def bertanda_tangan(letter_id: int):
     """The signed copy of a letter signed outside the system: the wet-signed scan (PDF or JPEG),
     or the PDF signed in the signer's TTE application (checked before it is filed)."""
-    from office.signing import upload_signed
+    from office.signed_copies import upload_signed
 
     if not may(g.user["role"], "surat"):
         abort(403)
