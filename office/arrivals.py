@@ -39,6 +39,7 @@ from office.recording import add_followup, add_official_note, from_email, from_f
 from office.routing_mail import routing_text
 from office.sections import take_report
 from office.signed_copies import take_delivery_reply
+from office.signing import NotSigned
 from office.status import answer_by_code, tell_status
 from office.tte import take_signer_reply
 from sop.engine import SYSTEM, Feedback, Reply
@@ -151,7 +152,7 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
             return Handled("action" if note.startswith("nomor surat ") else "unmatched", asked["complaint_id"], note)
         proposal = _find_proposal(office, cls)
         if proposal is not None:  # `Benar` or `Bukan` to an action staff recorded for the official
-            acted, note = answer_by_mail(office, proposal, msg, now)
+            acted, note = _answer_proposal(office, proposal, msg, now)
             return Handled("action", proposal["complaint_id"], note) if acted else \
                 _unmatched(msg, proposal["complaint_id"], note)
         request = _find_section_request(office, cls)
@@ -160,12 +161,9 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
             if note.startswith("laporan "):
                 return Handled("note", request["complaint_id"], note)
             return _unmatched(msg, request["complaint_id"], note)
-        signing = _find_signing_request(office, cls)
-        if signing is not None:  # the signer's reply with the TTE-signed PDF (office.tte)
-            if not _authenticated(office, msg):
-                return _unmatched(msg, signing["complaint_id"], f"surel dari {msg.from_addr} tidak lulus pemeriksaan "
-                                                                f"keaslian")
-            return Handled("action", signing["complaint_id"], take_signer_reply(office, signing, msg, now))
+        signed = _signer_reply(office, msg, cls, now)
+        if signed is not None:  # the signer's reply with the TTE-signed PDF (office.tte)
+            return signed
         return _unmatched(msg, None, "token atau rujukan tidak cocok dengan tugas mana pun")
     row = book.complaint_by_id(task["complaint_id"])
     legit = office.may_act(task["role"], msg.from_addr, now)
@@ -204,6 +202,24 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
         return Handled("action", row["id"], "balasan tanpa isi; pejabat diminta menulis ulang")
     log.info("%s: langkah %s diselesaikan oleh %s", row["number"], task["step"], msg.from_addr)
     return Handled("action", row["id"], f"langkah {task['step']} selesai")
+
+
+def _answer_proposal(office: Office, proposal: dict, msg: Incoming, now) -> tuple[bool, str]:
+    try:
+        with office.book.transaction():  # a savepoint: a refused delivery undoes only itself
+            return answer_by_mail(office, proposal, msg, now)
+    except NotSigned as exc:  # `Benar` to a delivery before the letter's signed copy is back
+        return False, str(exc)
+
+
+def _signer_reply(office: Office, msg: Incoming, cls: Classification, now) -> Handled | None:
+    """The signer's reply to the mail asking for a TTE signature, or None when it is not one."""
+    letter = _find_signing_request(office, cls)
+    if letter is None:
+        return None
+    if not _authenticated(office, msg):
+        return _unmatched(msg, letter["complaint_id"], f"surel dari {msg.from_addr} tidak lulus pemeriksaan keaslian")
+    return Handled("action", letter["complaint_id"], take_signer_reply(office, letter, msg, now))
 
 
 def _find_signing_request(office: Office, cls: Classification) -> dict | None:

@@ -46,6 +46,35 @@ def citizen_letter_files(office: Office, row: dict) -> tuple[Attachment, ...]:
                        maintype="application", subtype="pdf"), *enclosures(office, row))
 
 
+def delivery_files(office: Office, row: dict, now: dt.datetime) -> tuple[tuple[Attachment, ...], str, str]:
+    """What the delivery task carries and says, and how the letter is signed: the signed letter
+    (`segel`); the print master to sign by hand (`basah`); for `tte`, word that it is being
+    signed, then the signed PDF once it is back (office.signing)."""
+    attachments = letter_files(office, row)
+    note = f"Terlampir: surat jawaban nomor {row['letter_number']}."
+    letter = office.book.current_letter(row["id"])
+    if letter is None or letter["signing"] == "segel":
+        return attachments, note, ""
+    name = f"surat-jawaban-{safe_name(row['letter_number'])}"
+    if letter["signed_path"]:
+        signed = Attachment(filename=f"{name}.pdf", data=Path(letter["signed_path"]).read_bytes(),
+                            maintype="application", subtype="pdf")
+        return ((signed, *attachments[1:]), f"Terlampir: surat jawaban nomor {row['letter_number']} yang sudah "
+                f"ditandatangani.", "")
+    if letter["signing"] == "basah":
+        return (attachments, f"Terlampir: naskah cetak surat jawaban nomor {row['letter_number']} (bernomor dan "
+                f"bertanggal, tanpa tanda tangan dan cap).",
+                "Naskah terlampir ditandatangani basah: cetak, mintakan tanda tangan dan cap dinas, "
+                "pindai, lalu balas surel ini dengan hasil pindaian (PDF atau JPEG) beserta cara penyampaiannya. "
+                "Hasil pindaian itulah yang diarsipkan dan disampaikan kepada pengadu; tanpa hasil pindaian, "
+                "balasan tidak dicatat sebagai penyampaian.")
+    signer = office.holder(office.config.letters.signer_role, now)
+    return (attachments[1:], "",
+            f"Surat ini sedang ditandatangani secara elektronik (TTE) oleh {signer.title} {signer.name}. Surat yang "
+            f"sudah ditandatangani dikirimkan kepada Bapak/Ibu melalui surel ini begitu diterima; sampaikan surat "
+            f"kepada pengadu sesudah itu.")
+
+
 def letter_files(office: Office, row: dict) -> tuple[Attachment, ...]:
     """The letter and its enclosures, as they go to the JFU and the complainant."""
     letter = Attachment(filename=f"surat-jawaban-{safe_name(row['letter_number'])}.docx",

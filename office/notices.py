@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from pathlib import Path
 
 from intake.parse import Incoming
 from letters.dates import waktu
@@ -20,7 +19,7 @@ from letters.mail import Attachment, Rendered, build_message, render_mail
 from office.access import receipt_facts
 from office.base import Actor, Office, due_of, new_token, recipient, safe_name
 from office.disposition import disposition_sheet
-from office.mail_files import citizen_letter_files, konsep_files, letter_files
+from office.mail_files import citizen_letter_files, delivery_files, konsep_files
 from office.mail_view import complaint_view
 from office.numbering import keeper_routing
 from sop.book import parse_iso
@@ -211,12 +210,8 @@ def send_routing(office: Office, row: dict, task: dict, official: Official, now:
     attachments: tuple[Attachment, ...] = ()
     context["attachment_note"] = ""
     context["konsep"] = context["konsep_writer"] = ""
-    context["signing"] = ""
-    if step.attach_letter and row["letter_path"]:
-        attachments = letter_files(office, row)
-        context["attachment_note"] = f"Terlampir: surat jawaban nomor {row['letter_number']}."
-        attachments, context["attachment_note"], context["signing"] = signing_of_delivery(
-            office, row, attachments, context["attachment_note"], now)
+    if step.attach_letter and row["letter_path"]:  # the letter, and how it is signed (office.signing)
+        attachments, context["attachment_note"], context["signing"] = delivery_files(office, row, now)
     if {"draft_letter", "issue_letter"} & set(step.on_done) and not step.approval:
         # The writer of the answer gets the disposition sheet: every instruction so far, printable.
         attachments += (Attachment(filename=f"lembar-disposisi-{safe_name(row['number'])}.docx",
@@ -237,51 +232,6 @@ def send_routing(office: Office, row: dict, task: dict, official: Official, now:
     queue(office, row, "tugas", [(official.name, official.email)], render_mail("tugas", **context), now,
                message_id=message_id, reply_to=f"{local}+{task['token']}@{domain}",
                attachments=attachments)
-
-
-def signing_of_delivery(office: Office, row: dict, attachments: tuple[Attachment, ...], note: str,
-                        now: dt.datetime) -> tuple[tuple[Attachment, ...], str, str]:
-    """What the delivery task carries and says of a letter signed outside the system: the print
-    master to sign by hand, the TTE-signed PDF once it is back, or word that it is being signed."""
-    letter = office.book.current_letter(row["id"])
-    if letter is None or letter["signing"] == "segel":
-        return attachments, note, ""
-    name = f"surat-jawaban-{safe_name(row['letter_number'])}"
-    if letter["signed_path"]:
-        signed = Attachment(filename=f"{name}.pdf", data=Path(letter["signed_path"]).read_bytes(),
-                            maintype="application", subtype="pdf")
-        return ((signed, *attachments[1:]), f"Terlampir: surat jawaban nomor {row['letter_number']} yang sudah "
-                f"ditandatangani.", "")
-    if letter["signing"] == "basah":
-        return (attachments, f"Terlampir: naskah cetak surat jawaban nomor {row['letter_number']} (bernomor dan "
-                f"bertanggal, tanpa tanda tangan dan cap).",
-                "Naskah terlampir ditandatangani basah: cetak, mintakan tanda tangan dan cap dinas, "
-                "pindai, lalu balas surel ini dengan hasil pindaian (PDF atau JPEG) beserta cara penyampaiannya. "
-                "Hasil pindaian itulah yang diarsipkan dan disampaikan kepada pengadu; tanpa hasil pindaian, "
-                "balasan tidak dicatat sebagai penyampaian.")
-    signer = office.holder(office.config.letters.signer_role, now)
-    return (attachments[1:], "",
-            f"Surat ini sedang ditandatangani secara elektronik (TTE) oleh {signer.title} {signer.name}. Surat yang "
-            f"sudah ditandatangani dikirimkan kepada Bapak/Ibu melalui surel ini begitu diterima; sampaikan surat "
-            f"kepada pengadu sesudah itu.")
-
-
-def tell_signed_copy_refused(office: Office, letter: dict, reason: str, sender: tuple[str, str] | None,
-                             now: dt.datetime, *, staff: bool = True) -> None:
-    """A signed copy not taken: one sentence to the sender (when known) and to staff."""
-    from office.signing import MODE_WORDS
-
-    row = office.book.complaint_by_id(letter["complaint_id"])
-    context = base_context(office, row, None)
-    context.update(letter_number=letter["number"], reason=reason, mode=MODE_WORDS[letter["signing"]])
-    if sender:
-        context["recipient"] = {"title": "", "name": sender[0], "email": sender[1]}
-        queue(office, row, "tanda_tangan_ditolak", [sender], render_mail("tanda_tangan_ditolak", **context), now)
-    office.book.add_event(row["id"], now, row["step"], SYSTEM, "catatan",
-                          f"Surat {letter['number']} bertanda tangan tidak diterima: {reason}")
-    if staff:
-        alert_staff(office, row, "tanda_tangan_ditolak_staf", now, letter_number=letter["number"], reason=reason,
-                    mode=MODE_WORDS[letter["signing"]])
 
 
 def reroute(office: Office, role: str, now: dt.datetime) -> int:

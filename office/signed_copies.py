@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from office.base import Office
-from office.notices import tell_signed_copy_refused
 from office.signing import awaits_signed_copy, data_of, file_signed_copy, scan_pdf
+from office.tte import tell_signed_copy_refused
 
 
 def take_delivery_reply(office: Office, row: dict, task: dict, msg, event, now: dt.datetime) -> str | None:

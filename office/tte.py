@@ -26,8 +26,8 @@ from pathlib import Path
 from letters.mail import Attachment, render_mail
 from letters.pdf import pdf_text_of, text_fingerprint, to_pdf
 from office.base import Office, new_token, recipient, safe_name
-from office.notices import alert_staff, base_context, queue, send_routing, tell_signed_copy_refused
-from office.signing import awaits_signed_copy, data_of, file_signed_copy, is_pdf
+from office.notices import alert_staff, base_context, queue, send_routing
+from office.signing import MODE_WORDS, awaits_signed_copy, data_of, file_signed_copy, is_pdf
 from sop.engine import SYSTEM, awaits_delivery
 from sop.files import private_dir
 
@@ -84,6 +84,22 @@ def ask_signer(office: Office, letter: dict, pdf: bytes, target: Path, now: dt.d
     office.book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
                           f"Surat {letter['number']} (PDF tanpa tanda tangan) diserahkan kepada {signer.title} "
                           f"{signer.name} untuk ditandatangani secara elektronik (TTE): {target.name}.")
+
+
+def tell_signed_copy_refused(office: Office, letter: dict, reason: str, sender: tuple[str, str] | None,
+                             now: dt.datetime, *, staff: bool = True) -> None:
+    """A signed copy not taken: one sentence to the sender (when known) and to staff."""
+    row = office.book.complaint_by_id(letter["complaint_id"])
+    context = base_context(office, row, None)
+    context.update(letter_number=letter["number"], reason=reason, mode=MODE_WORDS[letter["signing"]])
+    if sender:
+        context["recipient"] = {"title": "", "name": sender[0], "email": sender[1]}
+        queue(office, row, "tanda_tangan_ditolak", [sender], render_mail("tanda_tangan_ditolak", **context), now)
+    office.book.add_event(row["id"], now, row["step"], SYSTEM, "catatan",
+                          f"Surat {letter['number']} bertanda tangan tidak diterima: {reason}")
+    if staff:
+        alert_staff(office, row, "tanda_tangan_ditolak_staf", now, letter_number=letter["number"], reason=reason,
+                    mode=MODE_WORDS[letter["signing"]])
 
 
 # The check -----------------------------------------------------------------------------------

@@ -23,8 +23,7 @@ from sop.store import Store, iso, parse_iso  # noqa: F401 (iso and parse_iso: us
 from sop.tokens import TokenQueries
 
 
-class Book(AccountQueries, ProposalQueries, ReportQueries, SearchQueries, SignedLetterQueries, TokenQueries,
-           Store):
+class Book(AccountQueries, ProposalQueries, ReportQueries, SearchQueries, SignedLetterQueries, TokenQueries, Store):
     """The book's verbs: complaints, history, tasks, delegations, messages, outbox, files,
     letters, personal data. All SQL of the product is here and in sop.store."""
 
@@ -410,8 +409,7 @@ class Book(AccountQueries, ProposalQueries, ReportQueries, SearchQueries, Signed
 
     # Letters --------------------------------------------------------------------------------
     def record_letter(self, *, year: int, number: str, complaint_id: int, issued_at: dt.datetime, path: str,
-                      sha256: str, signer: str, seal: str | None = None, kind: str = "jawaban",
-                      signing: str = "segel") -> None:
+                      sha256: str, signer: str, seal: str | None = None, kind: str = "jawaban", signing: str = "segel") -> None:
         self._insert("letters", dict(year=year, number=number, complaint_id=complaint_id,
                                        issued_at=iso(issued_at), path=path, sha256=sha256,
                                        signer=signer, seal=seal, kind=kind, signing=signing))
@@ -430,9 +428,6 @@ class Book(AccountQueries, ProposalQueries, ReportQueries, SearchQueries, Signed
 
     def letters_without_pdf(self) -> list[dict]:
         return self._all("SELECT * FROM letters WHERE void = 0 AND pdf_path IS NULL ORDER BY issued_at")
-
-    def set_letter_pdf(self, letter_id: int, path: str) -> None:
-        self._write("letters", "UPDATE letters SET pdf_path = ? WHERE id = ?", (path, letter_id))
 
     def record_dispatch(self, letter_id: int, at: dt.datetime, method: str, note: str) -> None:
         self._write("letters", "UPDATE letters SET dispatched_at = ?, dispatch_method = ?, dispatch_note = ? "

@@ -13,6 +13,8 @@ from sop.store import iso
 
 
 class SignedLetterQueries:
+    """A letter's copies beside its Word file: the PDF, the signed copy, the TTE hand-off."""
+
     conn: sqlite3.Connection
 
     if TYPE_CHECKING:  # sop.store.Store's, beside which this is mixed in
@@ -47,3 +49,6 @@ class SignedLetterQueries:
     def letters_signed_outside(self) -> bool:
         """Whether the book holds any signed copy filed by its SHA-256 (basah, tte)."""
         return self._one("SELECT 1 AS one FROM letters WHERE signed_sha256 IS NOT NULL LIMIT 1") is not None
+
+    def set_letter_pdf(self, letter_id: int, path: str) -> None:
+        self._write("letters", "UPDATE letters SET pdf_path = ? WHERE id = ?", (path, letter_id))

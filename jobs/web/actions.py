@@ -19,7 +19,7 @@ from office.commands import (
     record_desk_complaint,
     record_feedback,
 )
-from office.desk import file_delivery_proof, may, sees_identity
+from office.desk import file_delivery_proof, may, refused_download, sees_identity
 from office.proposals import NotHolder, act_at_desk, answer_at_desk, desk_view, propose_action
 from office.signing import NotSigned
 from sop.terms import CHANNEL_WORDS
@@ -133,7 +133,7 @@ def usulan(number: str, proposal_id: int):
         answer_at_desk(office(), number, proposal_id, decision == "benar", g.user, g.now)
     except NotHolder:
         abort(403)
-    except Refused as exc:
+    except (Refused, NotSigned) as exc:
         return redirect(url_for("pengaduan", number=number, galat=str(exc)))
     _send_queued()
     return redirect(url_for("pengaduan", number=number, dicatat="1"))
@@ -146,7 +146,7 @@ def tindakan(number: str):
         act_at_desk(office(), number, request.form.get("teks", ""), g.user, g.now)
     except NotHolder:
         abort(403)
-    except Refused as exc:
+    except (Refused, NotSigned) as exc:
         return redirect(url_for("pengaduan", number=number, galat=str(exc)))
     _send_queued()
     return redirect(url_for("pengaduan", number=number, dicatat="1"))
@@ -269,6 +269,8 @@ def bertanda_tangan(letter_id: int):
     letter = desk.book.letter_by_id(letter_id)
     if letter is None:
         abort(404)
+    if desk.book.complaint_by_id(letter["complaint_id"])["confidential"] and not sees_identity(desk, g.user["role"]):
+        abort(403)  # a confidential complainant's letter is handled by those who may see them
     upload = request.files.get("berkas")
     data = upload.read() if upload else b""
     if not data:
@@ -288,6 +290,9 @@ def untuk_tte(letter_id: int):
     letter = desk.book.letter_by_id(letter_id)
     if letter is None or not letter["unsigned_pdf"] or not may(g.user["role"], "surat"):
         abort(404)
+    row = desk.book.complaint_by_id(letter["complaint_id"])
+    if refused_download(desk, row, g.user, f"surat {letter['number']} untuk TTE", g.now):
+        abort(403)  # the letter's Yth. block names the complainant
     desk.book.audit(g.now, g.user["name"], "meja-unduh-surat", letter["number"], "untuk-tte")
     name = re.sub(r"[^\w.\- ]+", "-", f"surat-{letter['number']}-untuk-tte.pdf")
     return send_file(letter["unsigned_pdf"], mimetype="application/pdf", as_attachment=True, download_name=name)
