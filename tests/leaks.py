@@ -123,3 +123,4 @@ def signing_token_leaks(book: Book, config, delegates: dict[str, set[str]]) -> l
             if live and letter["sign_token"].encode() in raw and to - allowed:
                 found.append(f"{mail['kind']} ({mail['subject']}) carried the TTE token of {letter['number']} to "
                              f"{sorted(to - allowed)}")
+    return found
