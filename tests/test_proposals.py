@@ -226,7 +226,7 @@ def test_a_letter_whose_approval_staff_entered_does_not_claim_the_signers(env):
                                   "Konsep jawaban disetujui.")
         issued = issue_letter(env.office, row, row["draft"], now)
     text = letter_text(issued["letter_path"])
-    assert "disegel secara elektronik" in text and SIGNED not in text
+    assert "berupa segel kantor Kecamatan Palaran. Keasliannya" in " ".join(text.split()) and SIGNED not in text
 
 
 def test_an_administrator_cancels_a_proposal_from_the_shell(env):
