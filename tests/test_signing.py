@@ -166,6 +166,15 @@ def test_basah_print_master_goes_to_the_jfu_and_the_scan_reply_is_delivered_and_
     assert refused.returncode == 1, refused.stdout + refused.stderr
 
 
+def test_basah_letter_sent_back_needs_no_scan(basah):
+    env = basah
+    number = approved(env)
+    through(env, number, ("jfu", 5, "Kembalikan: alamat pengadu pada surat keliru"))
+    row = env.complaint(number)
+    assert (row["state"], row["step"]) == ("open", 4)  # back to its writer, nothing refused
+    assert not [m for m in env.inbox(env.official("jfu")[1]) if "belum diterima" in m.subject]
+
+
 def test_basah_jpeg_scan_becomes_the_pdf_the_citizen_receives(basah):
     env = basah
     number = approved(env)
