@@ -161,8 +161,7 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
             if note.startswith("laporan "):
                 return Handled("note", request["complaint_id"], note)
             return _unmatched(msg, request["complaint_id"], note)
-        signed = _signer_reply(office, msg, cls, now)
-        if signed is not None:  # the signer's reply with the TTE-signed PDF (office.tte)
+        if (signed := _signer_reply(office, msg, cls, now)) is not None:  # the TTE-signed PDF (office.tte)
             return signed
         return _unmatched(msg, None, "token atau rujukan tidak cocok dengan tugas mana pun")
     row = book.complaint_by_id(task["complaint_id"])
@@ -192,8 +191,7 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
         if why:
             return Handled("action", row["id"], f"nomor surat ditolak: {why}")
     event = Reply(task["step"], msg.from_addr, answer, left_out=read.left_out(answer))
-    refused = take_delivery_reply(office, row, task, msg, event, now)  # the scan of a wet-signed letter
-    if refused:
+    if refused := take_delivery_reply(office, row, task, msg, event, now):  # the scan of a wet-signed letter
         return Handled("action", row["id"], refused)
     _, outcome = act(office, row, event, now,
                      actor=Actor.of(task, msg.from_addr), files=msg.attachments, message_key=msg.key)
