@@ -196,7 +196,13 @@ def _letterhead(r: _Reader) -> Letterhead:
     address = r.get("office", "address", str, "")
     contact = r.get("office", "contact", str, "")
     emblem = r.get("office", "emblem", str, None)
-    return Letterhead(parent=r.get("office", "parent"), name=r.get("office", "name"),
+    # `parent` is one line, or a list of them, top first: a kelurahan's kop has three tiers
+    # (PEMERINTAH KOTA SAMARINDA / KECAMATAN PALARAN / KELURAHAN RAWA MAKMUR).
+    parent = r.get("office", "parent", object)
+    tiers = [parent] if isinstance(parent, str) else parent if isinstance(parent, list) else []
+    if not tiers or not all(isinstance(t, str) and t.strip() for t in tiers):
+        r.fail("office", "parent", "harus berupa teks atau daftar baris teks yang tidak kosong")
+    return Letterhead(parent=tiers[0], name=r.get("office", "name"), middle=tuple(tiers[1:]),
                       lines=tuple(x for x in (address, contact) if x),
                       emblem=r.path_of(emblem) if emblem else None)
 
@@ -361,14 +367,16 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
     seal_key = r.get("letters", "key", str, None)
     key_path = r.path_of(seal_key) if seal_key else r.path_of(r.get("storage", "files")) / "kunci" / "segel-kantor.key"
     pades = r.get("letters", "pades_certificate", str, None)
+    tembusan = _tembusan(r)
     return LetterSettings(
         classification=plain_code(r),
         unit=r.get("letters", "unit", str, "400.02"),
         number_format=r.get("letters", "number_format", str, LetterSettings.number_format),
         place=r.get("letters", "place", str, "Samarinda"),
+        addressee_place=r.get("letters", "addressee_place", str, ""),
         sifat=r.get("letters", "sifat", str, "Biasa"),
         hal=r.get("letters", "hal", str, "Jawaban Pengaduan"),
-        tembusan=tuple(r.get("letters", "tembusan", list, [])),
+        tembusan=tembusan.get("jawaban", ()), tembusan_by_kind=tuple(tembusan.items()),
         signer_role=signer_role,
         signer_title=r.get("letters", "signer_title", str, default_title),
         on_behalf_of=r.get("letters", "on_behalf_of", str, default_on_behalf),
@@ -384,6 +392,26 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
         pades_password=r.secret("letters", "pades_password"),
         **numbering_settings(r, directory),
     )
+
+
+TEMBUSAN_KINDS = ("jawaban", "pelimpahan", "kelengkapan", "perpanjangan", "penolakan", "dilimpahkan", "keberatan")
+
+
+def _tembusan(r: _Reader) -> dict[str, tuple[str, ...]]:
+    """[letters.tembusan]: who gets a copy, per letter kind (`jawaban = [...]`, `pelimpahan =
+    [...]`; the notices none by default). `[letters] tembusan = [...]`, the earlier single list,
+    still works and means the answer's."""
+    value = r.data.get("letters", {}).get("tembusan", [])
+    if isinstance(value, list):
+        value = {"jawaban": value}
+    if not isinstance(value, dict):
+        r.fail("letters", "tembusan", f"harus berupa daftar atau tabel [letters.tembusan], tertulis {value!r}")
+    out = {}
+    for kind, names in value.items():
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            r.fail("letters.tembusan", kind, f"harus berupa daftar teks, tertulis {names!r}")
+        out[kind] = tuple(names)
+    return out
 
 
 def _intake(r: _Reader) -> IntakeSettings:
