@@ -27,20 +27,38 @@ def forward_complaint(office: Office, row: dict, body: str, email: str, note: st
     letter = office.book.current_letter(row["id"])
     if letter is None or letter["kind"] != "pelimpahan" or letter["dispatched_at"]:
         return row  # it waits for its number from the agenda keeper; mailed when issued (office.agenda)
-    cfg = office.config
-    name = f"surat-pelimpahan-{safe_name(letter['number'])}"
-    if cfg.letters.pdf:
-        files = [Attachment(filename=f"{name}.pdf", data=letter_pdf(office, letter).read_bytes(),
-                            maintype="application", subtype="pdf")]
-    else:
-        files = [Attachment(filename=f"{name}.docx", data=open(letter["path"], "rb").read())]
+    files = letter_copy(office, letter)
     context = base_context(office, row, None)
     context.update(body=body, letter_number=letter["number"], note=note)
     # A letter an official signed, not a robot's mail (RFC 3834): the body's system may answer it.
     queue(office, row, "surat_pelimpahan", [(body, email)], render_mail("surat_pelimpahan", **context), now,
           attachments=(*files, *enclosures_of(office, row, "pengaduan")), auto_submitted="no")
     office.book.record_dispatch(letter["id"], now, "email", f"dikirim kepada {body} <{email}>")
+    if row.get("lapor_id"):  # SP4N-LAPOR! tracks it too: staff hand it over there as well
+        staff = office.staff
+        context.update(lapor_id=row["lapor_id"], recipient={"title": staff.title, "name": staff.name,
+                                                             "email": staff.email})
+        queue(office, row, "teruskan_lapor", [(staff.name, staff.email)], render_mail("teruskan_lapor", **context),
+              now)
     return row
+
+
+def letter_copy(office: Office, letter: dict) -> tuple[Attachment, ...]:
+    """The surat pelimpahan as it is sent: to the competent body, and as the complainant's
+    tembusan (the PDF, made once and recorded; the Word file where PDFs are off)."""
+    name = f"surat-pelimpahan-{safe_name(letter['number'])}"
+    if not office.config.letters.pdf:
+        return (Attachment(filename=f"{name}.docx", data=open(letter["path"], "rb").read()),)
+    pdf = letter_pdf(office, letter)
+    if letter["pdf_path"] != str(pdf):
+        office.book.set_letter_pdf(letter["id"], str(pdf))
+    return (Attachment(filename=f"{name}.pdf", data=pdf.read_bytes(), maintype="application", subtype="pdf"),)
+
+
+def complainant_copy(office: Office, row: dict) -> tuple[Attachment, ...]:
+    """The tembusan of the surat pelimpahan for the complainant's mail: the letter just issued."""
+    letter = office.book.current_letter(row["id"])
+    return letter_copy(office, letter) if letter and letter["kind"] == "pelimpahan" else ()
 
 
 def is_reply_of_body(row: dict, msg: Incoming) -> bool:
