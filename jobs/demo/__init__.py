@@ -82,7 +82,7 @@ SCRIPT = {
     2: ("Sudah diklarifikasi dengan Lurah Rawa Makmur: tiga titik lampu jalan di RT 12 padam "
         "karena kabel putus.\nSeksi: Pemerintahan",
         "Sudah dikonfirmasi ke Kelurahan Handil Bakti: berkas tertahan karena petugas cuti.\n"
-        "Seksi: Pelayanan Umum"),
+        "Seksi: Pelayanan Umum\nSapaan: Bapak"),
     3: ("Koordinasikan dengan Dinas PUPR untuk perbaikan kabel dalam 7 hari kerja.\nRapat: tidak",
         "Tegur petugas dan tetapkan waktu layanan surat pengantar paling lama 1 hari kerja.\nRapat: ya"),
     4: ("Perbaikan kabel lampu jalan di RT 12 Kelurahan Rawa Makmur telah dikoordinasikan dengan "
@@ -154,7 +154,9 @@ def write_config(directory: Path, rig: MailRig, signature: Path | None = None,
     lines = [
         "[office]",
         'name = "Kelurahan Rawa Makmur"' if kelurahan else 'name = "Kecamatan Palaran"',
-        'parent = "Pemerintah Kota Samarinda"',
+        # A kelurahan's kop has three tiers: the kota, its kecamatan, the kelurahan.
+        'parent = ["Pemerintah Kota Samarinda", "Kecamatan Palaran"]' if kelurahan
+        else 'parent = "Pemerintah Kota Samarinda"',
         'address = "Jalan Contoh Nomor 1, Kelurahan Rawa Makmur, Kecamatan Palaran, Kota Samarinda, '
         'Kalimantan Timur 75253"',
         f'contact = "Telepon (0541) 000000, Surel {office}"',
