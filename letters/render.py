@@ -78,21 +78,26 @@ def answer_paragraphs(answer: str) -> list[str]:
 CHANNEL_PHRASE = {"email": "melalui surat elektronik (surel)", "langsung": "secara langsung di kantor kami",
                   "telepon": "melalui telepon", "surat": "melalui surat", "lapor": "melalui SP4N-LAPOR!"}
 
-# First words of a perihal that name a place or a body: kept capitalised mid-sentence.
-PROPER_STARTS = frozenset("""jalan jl jl. gang gg gg. kelurahan kecamatan kota kabupaten provinsi dinas badan kantor
-    pasar puskesmas sungai masjid gereja rt rw sd smp sma smk bapak ibu pak bu sdr. sdri. camat lurah wali
-    pemerintah pemkot perumahan kampung desa samarinda palaran indonesia""".split())
+# First words of a perihal that head a name when a capitalised word follows ("Jalan Nangka",
+# "Dinas PUPR", "Pasar Pagi"), and names that are always names.
+NAME_HEADS = frozenset("""jalan jl jl. gang gg gg. kelurahan kecamatan kota kabupaten provinsi dinas badan kantor
+    pasar puskesmas sungai masjid gereja sd smp sma smk bapak ibu pak bu sdr. sdri. camat lurah wali pemerintah
+    perumahan kampung desa pt cv""".split())
+ALWAYS_NAMES = frozenset("samarinda palaran indonesia kalimantan".split())
 
 
 def in_sentence(text: str) -> str:
     """`text` as it continues a sentence: its first letter lower-cased when its first word is
-    an ordinary capitalised word ("Lampu jalan padam" -> "lampu jalan padam"); an acronym
-    (PJU, KTP), a word with capitals or digits inside, or a name of a place or body stays."""
+    an ordinary capitalised word ("Lampu jalan padam" -> "lampu jalan padam", "Jalan
+    berlubang" -> "jalan berlubang"); an acronym (PJU, KTP), a word with capitals or digits
+    inside, or the head of a name ("Jalan Nangka rusak", "Dinas PUPR lambat") stays."""
     text = text.strip()
-    word = text.split(maxsplit=1)[0] if text else ""
-    bare = word.rstrip(",.;:")
-    if (not bare or not bare[0].isupper() or not bare[1:].islower() and len(bare) > 1
-            or word.lower() in PROPER_STARTS or bare.lower() in PROPER_STARTS):
+    words = text.split(maxsplit=2)
+    bare = words[0].rstrip(",.;:").lower() if words else ""
+    following = words[1] if len(words) > 1 else ""
+    if (not words or not words[0][0].isupper() or not words[0].rstrip(",.;:")[1:].islower() and len(bare) > 1
+            or bare in ALWAYS_NAMES
+            or bare in NAME_HEADS and (following[:1].isupper() or following[:1].isdigit())):
         return text
     return text[0].lower() + text[1:]
 
@@ -217,7 +222,7 @@ def _extending(letter: LetterData, subject: str, reason: list[str]) -> dict:
 
 def _forwarded(letter: LetterData, subject: str, body: list[str]) -> dict:
     """A notice to a complainant without email: their complaint went to the competent body."""
-    where = " ".join(body)
+    where = agency_of(" ".join(body))
     return {
         "opening": _opening(letter, subject) + (f"bahwa pengaduan tersebut merupakan kewenangan {where}, sehingga "
                                                 f"telah kami limpahkan kepada {where} dengan surat resmi untuk "

@@ -71,8 +71,9 @@ def assert_fixed_grid(data: bytes) -> None:
 def test_the_perihal_continues_the_sentence_in_lower_case_unless_it_is_a_name():
     assert in_sentence("Lampu jalan padam di RT 12") == "lampu jalan padam di RT 12"
     assert in_sentence("Drainase tersumbat") == "drainase tersumbat"
+    assert in_sentence("Jalan berlubang") == "jalan berlubang" and in_sentence("Ibu hamil antre") == "ibu hamil antre"
     for kept in ("PJU mati di Jalan Poros", "Dinas PUPR lambat", "Jalan Nangka berlubang", "eKTP belum jadi",
-                 "Kelurahan Rawa Makmur tutup", "3 titik lampu padam"):
+                 "Kelurahan Rawa Makmur tutup", "3 titik lampu padam", "Samarinda banjir", "Jalan 10 rusak"):
         assert in_sentence(kept) == kept
 
 
