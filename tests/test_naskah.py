@@ -267,3 +267,23 @@ def test_a_kelurahan_kop_has_three_tiers_and_the_laporan_its_whole_kop(rig, tmp_
     assert order == sorted(order)
     assert_kop_whole(out["laporan"], "KECAMATAN PALARAN", "KELURAHAN RAWA MAKMUR")
     assert_fixed_grid(laporan.read_bytes())  # the laporan's own folder outlives the office
+
+
+def test_a_kop_parent_or_tembusan_of_the_wrong_shape_is_named_with_its_line(rig, tmp_path):
+    from office.config import load_config
+    from office.settings import ConfigError
+
+    with make_env(rig) as env:
+        text = env.config_path.read_text()
+    for old, new, where in (('parent = "Pemerintah Kota Samarinda"', "parent = []", "[office] parent"),
+                            ('parent = "Pemerintah Kota Samarinda"', 'parent = ["Pemerintah Kota Samarinda", 3]',
+                             "[office] parent"),
+                            ("[reports]", '[letters.tembusan]\npelimpahan = "Wali Kota"\n[reports]',
+                             "[letters.tembusan] pelimpahan"),
+                            ("[reports]", '[letters.tembusan]\npengadu = ["Wali Kota"]\n[reports]',
+                             "[letters.tembusan] pengadu")):
+        path = tmp_path / "pengaduan.toml"
+        path.write_text(text.replace(old, new, 1))
+        with pytest.raises(ConfigError) as err:
+            load_config(path)
+        assert where in str(err.value) and "baris" in str(err.value), str(err.value)
