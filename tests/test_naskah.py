@@ -287,3 +287,18 @@ def test_a_kop_parent_or_tembusan_of_the_wrong_shape_is_named_with_its_line(rig,
         with pytest.raises(ConfigError) as err:
             load_config(path)
         assert where in str(err.value) and "baris" in str(err.value), str(err.value)
+
+
+def test_a_complainant_without_email_gets_the_pelimpahan_copy_as_the_notices_enclosure(rig):
+    with make_env(rig, extra=TEMBUSAN) as env:
+        number = _walk_in(env, "Darto", "Lampu lalu lintas mati")
+        through(env, number, CLARIFIED, ("camat", 3, f"Teruskan: Dinas Perhubungan Kota Samarinda; "
+                                                     f"dishub@{env.cast.domain}"))
+        letters = {entry["kind"]: entry for entry in env.office.book.letters_of(env.complaint(number)["id"])}
+        forwarding = flat(letter_text(Path(letters["pelimpahan"]["path"])))
+        notice = flat(letter_text(Path(letters["dilimpahkan"]["path"])))
+        waiting = [entry["kind"] for entry in env.office.book.letters_awaiting_dispatch()]
+    assert "Yth. Kepala Dinas Perhubungan Kota Samarinda" in forwarding and "Sdr. Darto (pengadu)" in forwarding
+    assert "Lampiran : 1 (satu) berkas" in notice and "Salinan surat pelimpahan tersebut kami lampirkan." in notice
+    assert "kewenangan Dinas Perhubungan Kota Samarinda" in notice and "Inspektur" not in notice
+    assert waiting == ["dilimpahkan"]  # the print queue: the notice, with the copy to enclose
