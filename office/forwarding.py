@@ -10,6 +10,7 @@ import logging
 
 from intake.parse import Incoming
 from letters.mail import Attachment, render_mail
+from letters.render import agency_of
 from office.attachments import store_attachments
 from office.base import Office, safe_name
 from office.issuing import issue_letter, letter_pdf
@@ -22,8 +23,9 @@ log = logging.getLogger(__name__)
 def forward_complaint(office: Office, row: dict, body: str, email: str, note: str, now: dt.datetime) -> dict:
     """Issue the surat pelimpahan and mail it, in the caller's transaction; the updated row."""
     issued = issue_letter(office, row, note, now, forward_to=body)
-    office.book.update_complaint(row["id"], forwarded_to=body, forwarded_email=email)
-    row = {**issued, "forwarded_to": body, "forwarded_email": email}
+    agency = agency_of(body)  # "Teruskan: Kepala Dinas X" hands it to Dinas X, addressed to its head
+    office.book.update_complaint(row["id"], forwarded_to=agency, forwarded_email=email)
+    row = {**issued, "forwarded_to": agency, "forwarded_email": email}
     letter = office.book.current_letter(row["id"])
     if letter is None or letter["kind"] != "pelimpahan" or letter["dispatched_at"]:
         return row  # it waits for its number from the agenda keeper; mailed when issued (office.agenda)

@@ -231,6 +231,7 @@ def test_a_surat_pelimpahan_goes_to_the_jabatan_and_its_copy_to_the_complainant(
                 ("camat", 3, f"Teruskan: Kepala Dinas Perhubungan Kota Samarinda; {dishub}\n"
                              "Mohon ditindaklanjuti."))
         [letter] = env.office.book.letters_of(env.complaint(number)["id"])
+        assert env.complaint(number)["forwarded_to"] == "Dinas Perhubungan Kota Samarinda"
         letter_docx = Path(letter["path"]).read_bytes()
         citizen = env.cast.citizens[1]
         [told] = [m for m in env.inbox(citizen[1]) if "Pelimpahan Pengaduan" in m.subject]
