@@ -37,7 +37,7 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
     local_now = now.astimezone(cfg.clock.tz)
     number = take_number(office, row, "pelimpahan" if forward_to else "jawaban", now,
                          {"answer": answer, "forward_to": forward_to},
-                         **({"hal": "Pelimpahan Pengaduan", "addressee": f"Pimpinan {forward_to}"} if forward_to else {}))
+                         **({"hal": "Pelimpahan Pengaduan", "addressee": addressee_of_body(forward_to)} if forward_to else {}))
     if number is None:
         return row  # it waits for the agenda keeper's number (office.numbering); issued then
     voided = [(entry["year"], entry["number"]) for entry in book.letters_of(row["id"])
@@ -134,8 +134,9 @@ REJECTION_HAL = "Tindak Lanjut Pengaduan"
 
 
 def is_rejection(office: Office, row: dict, now: dt.datetime) -> bool:
-    """Whether the letter issued now answers a `Tolak:` (logged just before, in this transaction)."""
-    return any(e["kind"] == "ditolak" and e["at"] == iso(now) for e in office.book.events(row["id"]))
+    """Whether the letter answers a `Tolak:` (logged just before in this transaction, or
+    earlier when the letter waited for its number from the agenda keeper)."""
+    return any(e["kind"] == "ditolak" and e["at"] <= iso(now) for e in office.book.events(row["id"]))
 
 
 KONSEP_NUMBER = "(diberikan setelah disetujui)"
