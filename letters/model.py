@@ -20,6 +20,12 @@ class Letterhead:
     # The office's complaint handler and how to reach them (UU 25/2009 Pasal 36), at the foot
     # of every page of a letter: "Pengelola pengaduan: …; Telepon …; Loket …; <hours>".
     footer: str = ""
+    middle: tuple[str, ...] = ()  # a kelurahan's kecamatan: the tiers between the parent and the office
+
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        """The government tiers above the office's name, top first."""
+        return (self.parent, *self.middle)
 
 
 # How the footer's contact line begins: the PDF check (letters.verify) removes the footer by it.
@@ -59,3 +65,5 @@ class LetterData:
     competent_body: str = ""  # pelimpahan: the body the complaint is handed to
     days: int = 0  # kelengkapan: days to answer; perpanjangan: days added
     due_date: dt.date | None = None  # perpanjangan: the new date of the decision
+    konsep: bool = False  # the draft the signer approves: "KONSEP" at the top, a paraf box at the foot
+    paraf: str = ""  # konsep: who initialled it and when ("Sekretaris Camat Rina Handayani, 7 Desember 2026")

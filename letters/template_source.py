@@ -16,6 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from letters.naskah import fixed_layout
 from templates import TEMPLATES
 
 OUT = TEMPLATES / "surat" / "jawaban.docx"
@@ -54,14 +55,16 @@ def _bottom_rule(paragraph):
     ppr.append(borders)
 
 
-def _no_borders(table):
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+def _box(paragraph) -> None:
+    """A thin line around a paragraph (the paraf box)."""
+    borders = OxmlElement("w:pBdr")
+    for edge in ("top", "left", "bottom", "right"):
         el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
+        for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "4"), ("w:color", "000000")):
+            el.set(qn(key), value)
         borders.append(el)
-    tbl_pr.append(borders)
+    paragraph._p.get_or_add_pPr().append(borders)
+    paragraph.paragraph_format.right_indent = Cm(7)
 
 
 def _page(doc) -> None:
@@ -83,23 +86,25 @@ def _page(doc) -> None:
 
 
 def _kop(doc) -> None:
-    """The kop surat of a perangkat daerah: a borderless table with the lambang daerah at the
-    left, the parent, office and address lines centred on the page, then the closing rule."""
+    """The kop surat of a perangkat daerah: a borderless table of fixed layout with the lambang
+    daerah at the left, the government tiers, office and address lines centred on the page,
+    then the closing rule. A konsep shows "KONSEP" above it at the right."""
+    _para(doc, "{%p if konsep %}")
+    _para(doc, "KONSEP", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(doc, "{%p endif %}")
     kop = doc.add_table(rows=1, cols=3)
-    kop.autofit = False
-    _no_borders(kop)
-    widths = (Cm(2.6), Cm(10.8), Cm(2.6))  # the side cells keep the text centred on the page
-    for column, width in zip(kop.columns, widths):
-        column.width = width
+    kop.alignment = WD_TABLE_ALIGNMENT.LEFT
+    fixed_layout(kop, (2.6, 10.8, 2.6), borders=False)  # the side cells keep the text centred on the page
     emblem_cell, text_cell, right_cell = kop.rows[0].cells
-    for cell, width in zip(kop.rows[0].cells, widths):
-        cell.width = width
+    for cell in kop.rows[0].cells:
         cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
         v_align = OxmlElement("w:vAlign")
         v_align.set(qn("w:val"), "center")
         cell._tc.get_or_add_tcPr().append(v_align)
     _para(emblem_cell, "{{ emblem or '' }}", align=WD_ALIGN_PARAGRAPH.LEFT)
-    _para(text_cell, "{{ kop.parent }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(text_cell, "{%p for tier in kop.tiers %}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(text_cell, "{{ tier }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(text_cell, "{%p endfor %}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(text_cell, "{{ kop.name }}", bold=True, size=18, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(text_cell, "{%p for line in kop.lines %}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(text_cell, "{{ line }}", size=10, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -113,23 +118,20 @@ def _heading(doc) -> None:
     """Nomor, Sifat, Lampiran, Hal at the left; place and date at the right."""
     table = doc.add_table(rows=4, cols=4)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    table.autofit = False
-    _no_borders(table)
-    widths = (Cm(2.4), Cm(0.5), Cm(5.6), Cm(7.5))  # 16 cm: the text width of A4 with these margins
-    for column, width in zip(table.columns, widths):
-        column.width = width
+    # 16 cm: the text width of A4 with these margins. The date's column starts at 9 cm, where
+    # the signature block starts: their left edges align, the usual layout.
+    fixed_layout(table, (2.4, 0.5, 6.1, 7.0), borders=False)
     rows = (("Nomor", "{{ letter.number }}", "{{ letter.place }}, {{ letter.date }}"),
             ("Sifat", "{{ letter.sifat }}", ""),
             ("Lampiran", "{{ letter.lampiran }}", ""),
             ("Hal", "{{ letter.hal }}", ""))
     for row, (label, value, right) in zip(table.rows, rows):
-        for cell, width in zip(row.cells, widths):
-            cell.width = width
+        for cell in row.cells:
             cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
         _para(row.cells[0], label)
         _para(row.cells[1], ":")
         _para(row.cells[2], value)
-        _para(row.cells[3], right, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        _para(row.cells[3], right, align=WD_ALIGN_PARAGRAPH.LEFT)
     _para(doc, "", space_after=6)
 
 
@@ -141,8 +143,15 @@ def _addressee_and_body(doc) -> None:
     # Body
     _para(doc, "{{ body.opening }}", first_line_cm=1.25, space_after=6,
           align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    _para(doc, "{%p for para in body.answer %}")
-    _para(doc, "{{ para }}", first_line_cm=1.25, space_after=6, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    # A point typed or numbered as a list ("1.", "a.", "-") hangs: its marker at 1.25 cm and
+    # its wrapped lines under its text, not under the marker.
+    _para(doc, "{%p for point in body.points %}")
+    _para(doc, "{%p if point.listed %}")
+    _para(doc, "{{ point.text }}", indent_cm=1.85, first_line_cm=-0.6, space_after=6,
+          align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _para(doc, "{%p else %}")
+    _para(doc, "{{ point.text }}", first_line_cm=1.25, space_after=6, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _para(doc, "{%p endif %}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{{ body.recourse }}", first_line_cm=1.25, space_after=6,
           align=WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -156,14 +165,10 @@ def _signature(doc) -> None:
     """The signature block at the right; the seal (QR code and its text) beside it at the left.
     The seal is filled in after the body is rendered, because it covers the body's words."""
     block = doc.add_table(rows=1, cols=2)
-    block.autofit = False
-    _no_borders(block)
-    for column, width in zip(block.columns, (Cm(7.0), Cm(9.0))):
-        column.width = width
+    fixed_layout(block, (9.0, 7.0), borders=False)  # starts at 9 cm, as the date above
     seal_cell, sign_cell = block.rows[0].cells
     cant_split = OxmlElement("w:cantSplit")  # the block stays on one page
     block.rows[0]._tr.get_or_add_trPr().append(cant_split)
-    seal_cell.width, sign_cell.width = Cm(7.0), Cm(9.0)
     for cell in (seal_cell, sign_cell):
         cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
     _para(seal_cell, "{{ seal_qr }}")
@@ -189,18 +194,23 @@ def _closing(doc) -> None:
     """Tembusan at the bottom left, the signing note, and the footer."""
     # None by default (the office's own archive copy is not a tembusan); one is not numbered.
     _para(doc, "{%p if tembusan %}")
-    _para(doc, "Tembusan:", size=10).paragraph_format.keep_with_next = True
+    _para(doc, "Tembusan:").paragraph_format.keep_with_next = True
     _para(doc, "{%p if tembusan|length == 1 %}")
-    _para(doc, "{{ tembusan[0] }}", size=10).paragraph_format.keep_with_next = True
+    _para(doc, "{{ tembusan[0] }}").paragraph_format.keep_with_next = True
     _para(doc, "{%p else %}")
     _para(doc, "{%p for t in tembusan %}")
-    _para(doc, "{{ loop.index }}. {{ t }}{{ ';' if not loop.last else '.' }}",
-          size=10).paragraph_format.keep_with_next = True
+    _para(doc, "{{ loop.index }}. {{ t }}{{ ';' if not loop.last else '.' }}").paragraph_format.keep_with_next = True
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endif %}")
     _para(doc, "{%p endif %}")
-    # How the letter was signed. In the body, not the footer: the seal covers the body only,
-    # since a PDF repeats a footer on every page.
+    # The konsep's paraf box: who initialled the draft before the signer approves it.
+    _para(doc, "{%p if konsep %}")
+    _para(doc, "", space_after=6)
+    _box(_para(doc, "Paraf: {{ paraf or '…………………… , tgl ……………' }}", size=10))
+    _para(doc, "{%p endif %}")
+    # How the letter was signed, after a blank line. In the body, not the footer: the seal
+    # covers the body only, since a PDF repeats a footer on every page.
+    _para(doc, "", space_after=0)
     _para(doc, "{{ signing_note }}", size=8)
 
     # Continuation pages carry their number at the top; the first page does not.

@@ -19,7 +19,8 @@ from intake.mailbox import MailboxSettings
 from intake.oauth import OAuthSettings, TokenSource
 from intake.settings import IntakeSettings
 from letters.model import Letterhead
-from letters.seal import SIGNING_MODES, signing_note
+from letters.seal import signing_note
+from office.config_letters import signing_settings, tembusan_settings
 from office.config_names import check_names
 from office.config_numbering import numbering_settings, plain_code
 from office.settings import (  # noqa: F401 (Config, ConfigError and the settings are imported from here)
@@ -196,7 +197,13 @@ def _letterhead(r: _Reader) -> Letterhead:
     address = r.get("office", "address", str, "")
     contact = r.get("office", "contact", str, "")
     emblem = r.get("office", "emblem", str, None)
-    return Letterhead(parent=r.get("office", "parent"), name=r.get("office", "name"),
+    # `parent` is one line, or a list of them, top first: a kelurahan's kop has three tiers
+    # (PEMERINTAH KOTA SAMARINDA / KECAMATAN PALARAN / KELURAHAN RAWA MAKMUR).
+    parent = r.get("office", "parent", object)
+    tiers = [parent] if isinstance(parent, str) else parent if isinstance(parent, list) else []
+    if not tiers or not all(isinstance(t, str) and t.strip() for t in tiers):
+        r.fail("office", "parent", "harus berupa teks atau daftar baris teks yang tidak kosong")
+    return Letterhead(parent=tiers[0], name=r.get("office", "name"), middle=tuple(tiers[1:]),
                       lines=tuple(x for x in (address, contact) if x),
                       emblem=r.path_of(emblem) if emblem else None)
 
@@ -361,25 +368,24 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
     seal_key = r.get("letters", "key", str, None)
     key_path = r.path_of(seal_key) if seal_key else r.path_of(r.get("storage", "files")) / "kunci" / "segel-kantor.key"
     pades = r.get("letters", "pades_certificate", str, None)
-    signing = r.get("letters", "signing", str, "segel", SIGNING_MODES)
-    verify_url = r.get("letters", "verify_url", str, "").strip()
-    tte_roots = r.get("letters", "tte_roots", list, [])
-    if not all(isinstance(p, str) and p.strip() for p in tte_roots):
-        r.fail("letters", "tte_roots", "harus berupa daftar path berkas PEM, misalnya [\"kunci/akar-bsre.pem\"]")
+    signing = signing_settings(r)
+    tembusan = tembusan_settings(r)
     return LetterSettings(
         classification=plain_code(r),
         unit=r.get("letters", "unit", str, "400.02"),
         number_format=r.get("letters", "number_format", str, LetterSettings.number_format),
         place=r.get("letters", "place", str, "Samarinda"),
+        addressee_place=r.get("letters", "addressee_place", str, ""),
         sifat=r.get("letters", "sifat", str, "Biasa"),
         hal=r.get("letters", "hal", str, "Jawaban Pengaduan"),
-        tembusan=tuple(r.get("letters", "tembusan", list, [])),
+        tembusan=tembusan.get("jawaban", ()), tembusan_by_kind=tuple(tembusan.items()),
         signer_role=signer_role,
         signer_title=r.get("letters", "signer_title", str, default_title),
         on_behalf_of=r.get("letters", "on_behalf_of", str, default_on_behalf),
         head_role=head_role, head_title=head_title,
         signing_note=r.get("letters", "signing_note", str,
-                           signing_note(signing, office_name, verify_url, sealed=key_path.exists())),
+                           signing_note(signing["signing"], office_name, signing["verify_url"],
+                                        sealed=key_path.exists())),
         template=r.path_of(template) if template else None,
         paper=r.get("letters", "paper", str, "A4", ("A4", "F4")),
         key=key_path,
@@ -388,8 +394,7 @@ def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettin
         pades_certificate=r.path_of(pades) if pades else None,
         pades_password=r.secret("letters", "pades_password"),
         **numbering_settings(r, directory),
-        signing=signing, verify_url=verify_url,
-        tte_roots=tuple(r.path_of(p) for p in tte_roots),
+        **signing,
     )
 
 

@@ -9,11 +9,12 @@ import datetime as dt
 import logging
 
 from intake.parse import Incoming
-from letters.mail import Attachment, render_mail
+from letters.mail import render_mail
+from letters.render import agency_of
 from office.attachments import store_attachments
-from office.base import Office, safe_name
-from office.issuing import issue_letter, letter_pdf
-from office.mail_files import enclosures_of
+from office.base import Office
+from office.issuing import issue_letter
+from office.mail_files import enclosures_of, letter_copy
 from office.notices import base_context, queue
 
 log = logging.getLogger(__name__)
@@ -22,24 +23,25 @@ log = logging.getLogger(__name__)
 def forward_complaint(office: Office, row: dict, body: str, email: str, note: str, now: dt.datetime) -> dict:
     """Issue the surat pelimpahan and mail it, in the caller's transaction; the updated row."""
     issued = issue_letter(office, row, note, now, forward_to=body)
-    office.book.update_complaint(row["id"], forwarded_to=body, forwarded_email=email)
-    row = {**issued, "forwarded_to": body, "forwarded_email": email}
+    agency = agency_of(body)  # "Teruskan: Kepala Dinas X" hands it to Dinas X, addressed to its head
+    office.book.update_complaint(row["id"], forwarded_to=agency, forwarded_email=email)
+    row = {**issued, "forwarded_to": agency, "forwarded_email": email}
     letter = office.book.current_letter(row["id"])
     if letter is None or letter["kind"] != "pelimpahan" or letter["dispatched_at"]:
         return row  # it waits for its number from the agenda keeper; mailed when issued (office.agenda)
-    cfg = office.config
-    name = f"surat-pelimpahan-{safe_name(letter['number'])}"
-    if cfg.letters.pdf:
-        files = [Attachment(filename=f"{name}.pdf", data=letter_pdf(office, letter).read_bytes(),
-                            maintype="application", subtype="pdf")]
-    else:
-        files = [Attachment(filename=f"{name}.docx", data=open(letter["path"], "rb").read())]
+    files = letter_copy(office, letter)
     context = base_context(office, row, None)
     context.update(body=body, letter_number=letter["number"], note=note)
     # A letter an official signed, not a robot's mail (RFC 3834): the body's system may answer it.
     queue(office, row, "surat_pelimpahan", [(body, email)], render_mail("surat_pelimpahan", **context), now,
           attachments=(*files, *enclosures_of(office, row, "pengaduan")), auto_submitted="no")
     office.book.record_dispatch(letter["id"], now, "email", f"dikirim kepada {body} <{email}>")
+    if row.get("lapor_id"):  # SP4N-LAPOR! tracks it too: staff hand it over there as well
+        staff = office.staff
+        context.update(lapor_id=row["lapor_id"], recipient={"title": staff.title, "name": staff.name,
+                                                             "email": staff.email})
+        queue(office, row, "teruskan_lapor", [(staff.name, staff.email)], render_mail("teruskan_lapor", **context),
+              now)
     return row
 
 

@@ -11,14 +11,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from letters.pdf import libreoffice, sign_pades, to_pdf, to_pdfs
-from letters.render import LetterData, RenderedLetter, Signer, render_letter
+from letters.render import LetterData, RenderedLetter, Signer, addressee_of_body, agency_of, render_letter
 from letters.seal import seal, without_approval
 from office.base import Office, due_of, safe_name
-from office.disposition import disposition_sheet
+from office.disposition import disposition_sheet, konsep_paraf
 from office.numbering import take_number
 from office.signing import require_signed_copy
 from office.views import complaint_json
-from sop.book import parse_iso
+from sop.book import iso, parse_iso
 from sop.engine import SYSTEM
 from sop.files import private_dir
 from sop.terms import DEFAULT_SALUTATION, LINKED, SALUTATIONS
@@ -38,7 +38,7 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
     local_now = now.astimezone(cfg.clock.tz)
     number = take_number(office, row, "pelimpahan" if forward_to else "jawaban", now,
                          {"answer": answer, "forward_to": forward_to},
-                         **({"hal": "Pelimpahan Pengaduan", "addressee": f"Pimpinan {forward_to}"} if forward_to else {}))
+                         **({"hal": "Pelimpahan Pengaduan", "addressee": addressee_of_body(forward_to)} if forward_to else {}))
     if number is None:
         return row  # it waits for the agenda keeper's number (office.numbering); issued then
     voided = [(entry["year"], entry["number"]) for entry in book.letters_of(row["id"])
@@ -49,12 +49,16 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
     data = letter_data(office, row, answer, number, local_now.date(),
                        signing_note=note if signer_approved(office, row) else without_approval(note))
     kind = "jawaban"
-    if forward_to:  # a surat pelimpahan: to the competent body, the complainant in copy
+    if is_rejection(office, row, now):  # the penolakan to a complainant without email
+        data = replace(data, hal=REJECTION_HAL, tembusan=office.config.letters.tembusan_of("penolakan"))
+    if forward_to:  # a surat pelimpahan: to the competent body's head, the complainant in copy
         kind = "pelimpahan"
-        data = replace(data, kind=kind, hal="Pelimpahan Pengaduan", addressee=f"Pimpinan {forward_to}",
-                       addressee_place="Tempat", complainant=data.addressee, competent_body=forward_to,
-                       tembusan=(f"{data.addressee} (pengadu)",),
-                       attachments=sum(1 for f in book.attachments(row["id"]) if f["path"]))
+        files = sum(1 for f in book.attachments(row["id"]) if f["path"])
+        data = replace(data, kind=kind, hal="Pelimpahan Pengaduan", addressee=addressee_of_body(forward_to),
+                       addressee_place=cfg.letters.place, complainant=data.addressee,
+                       competent_body=agency_of(forward_to),
+                       tembusan=(*cfg.letters.tembusan_of(kind), f"{data.addressee} (pengadu)"),
+                       attachments=1 + files)  # the complaint itself, and the files it came with
     archive, rendered = file_letter(office, row, data, signer, kind, now, tuple(voided))
     book.update_complaint(row["id"], letter_number=number, letter_path=str(archive))
     signed_as = f"{signer.delegation} {signer.title}" if signer.delegation else signer.title
@@ -116,7 +120,7 @@ def file_letter(office: Office, row: dict, data: LetterData, signer: Signer, kin
 
 
 def letter_data(office: Office, row: dict, answer: str, number: str, date: dt.date,
-                signing_note: str | None = None) -> LetterData:
+                signing_note: str | None = None, kind: str = "jawaban") -> LetterData:
     """What a letter to the complainant of `row` says (the konsep and the signed letter alike)."""
     cfg = office.config
     ls = cfg.letters
@@ -126,11 +130,20 @@ def letter_data(office: Office, row: dict, answer: str, number: str, date: dt.da
         number=number, date=date, place=ls.place, hal=ls.hal,
         addressee=f"{form} {row['name'] or 'Pengadu ' + row['number']}",
         you=SALUTATIONS[form],
-        addressee_place=row["address"] or "Tempat",
+        addressee_place=row["address"] or ls.addressee_place or ls.place,
         complaint_number=row["number"], complaint_date=received.date(),
         complaint_subject=row["pokok"] or plain_subject(row["subject"]), channel=row["channel"], answer=answer,
         attachments=sum(1 for f in office.book.attachments(row["id"], "lampiran_surat") if f["path"]),
-        sifat=ls.sifat, tembusan=ls.tembusan, signing_note=ls.signing_note if signing_note is None else signing_note)
+        sifat=ls.sifat, tembusan=ls.tembusan_of(kind), signing_note=ls.signing_note if signing_note is None else signing_note)
+
+
+REJECTION_HAL = "Tindak Lanjut Pengaduan"
+
+
+def is_rejection(office: Office, row: dict, now: dt.datetime) -> bool:
+    """Whether the letter answers a `Tolak:` (logged just before in this transaction, or
+    earlier when the letter waited for its number from the agenda keeper)."""
+    return any(e["kind"] == "ditolak" and e["at"] <= iso(now) for e in office.book.events(row["id"]))
 
 
 # What happens after numbering when the letter is signed outside the system (office.signing).
@@ -150,6 +163,7 @@ def render_konsep(office: Office, row: dict, now: dt.datetime) -> bytes:
                       delegation=signer.delegation)
     data = letter_data(office, row, row["draft"] or "", KONSEP_NUMBER,
                        now.astimezone(office.config.clock.tz).date(), signing_note=KONSEP_NOTE)
+    data = replace(data, konsep=True, paraf=konsep_paraf(office, row))
     ls = office.config.letters
     if ls.template:
         return render_letter(data, office.config.letterhead, unsigned, ls.template, paper=ls.paper).data
@@ -172,7 +186,8 @@ def issue_notice(office: Office, row: dict, kind: str, text: str, role: str, now
     if number is None:
         return {"number": None, "path": None}  # it waits for the agenda keeper's number (office.numbering)
     due = due_of(book, row)
-    data = replace(letter_data(office, row, text, number, local_now.date()), kind=kind, hal=NOTICE_HAL[kind],
+    data = replace(letter_data(office, row, text, number, local_now.date(), kind=kind), kind=kind, hal=NOTICE_HAL[kind],
+                   attachments=1 if kind == "dilimpahkan" else 0,  # the copy of the surat pelimpahan
                    days=days if kind == "perpanjangan" else cfg.silence_days,
                    due_date=due.astimezone(cfg.clock.tz).date() if due and kind == "perpanjangan" else None)
     signer = notice_signer(office, role, now)

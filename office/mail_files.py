@@ -94,3 +94,23 @@ def enclosures_of(office: Office, row: dict, purpose: str) -> tuple[Attachment, 
                    data=Path(f["path"]).read_bytes(),
                    maintype=f["content_type"].split("/")[0], subtype=f["content_type"].split("/")[-1])
         for i, f in enumerate(office.book.attachments(row["id"], purpose), start=1) if f["path"])
+
+
+def letter_copy(office: Office, letter: dict) -> tuple[Attachment, ...]:
+    """The surat pelimpahan as it is sent: to the competent body, and as the complainant's
+    tembusan (the PDF, made once and recorded; the Word file where PDFs are off)."""
+    name = f"surat-pelimpahan-{safe_name(letter['number'])}"
+    if not office.config.letters.pdf:
+        return (Attachment(filename=f"{name}.docx", data=open(letter["path"], "rb").read()),)
+    from office.issuing import letter_pdf
+
+    pdf = letter_pdf(office, letter)
+    if letter["pdf_path"] != str(pdf):
+        office.book.set_letter_pdf(letter["id"], str(pdf))
+    return (Attachment(filename=f"{name}.pdf", data=pdf.read_bytes(), maintype="application", subtype="pdf"),)
+
+
+def complainant_copy(office: Office, row: dict) -> tuple[Attachment, ...]:
+    """The tembusan of the surat pelimpahan for the complainant's mail: the letter just issued."""
+    letter = office.book.current_letter(row["id"])
+    return letter_copy(office, letter) if letter and letter["kind"] == "pelimpahan" else ()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 
 from intake.parse import Incoming
 from letters.dates import waktu
@@ -19,13 +20,14 @@ from letters.mail import Attachment, Rendered, build_message, render_mail
 from office.access import receipt_facts
 from office.base import Actor, Office, due_of, new_token, recipient, safe_name
 from office.disposition import disposition_sheet
-from office.mail_files import citizen_letter_files, delivery_files, konsep_files
+from office.mail_files import citizen_letter_files, complainant_copy, delivery_files, konsep_files
 from office.mail_view import complaint_view
 from office.numbering import keeper_routing
 from sop.book import parse_iso
 from sop.clock import next_nudge_at
 from sop.directory import Official, mailbox_of
 from sop.engine import PROPOSAL, SYSTEM, Notify
+from sop.terms import DEFAULT_SALUTATION, SALUTATIONS
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +155,8 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
     if effect.template in ("perpanjangan", "sampaikan_perpanjangan"):
         due = due_of(office.book, row)
         context["due"] = waktu(due, cfg.clock.tz) if due else "-"
+    if effect.template == "pelimpahan":  # the complainant is in the surat pelimpahan's tembusan
+        attachments = complainant_copy(office, row)
     if effect.template == "surat_jawaban":
         context["letter_number"] = row["letter_number"]
         attachments = citizen_letter_files(office, row)
@@ -223,6 +227,7 @@ def send_routing(office: Office, row: dict, task: dict, official: Official, now:
         context["konsep"] = row["draft"]
         writer = cfg.procedure.previous_step(step.no)
         context["konsep_writer"] = cfg.directory.official(writer.role).title
+        context["attachment_note"] += sapaan_warning(row)
     context["proposal"] = proposal_of(office, row, step.no)
     context["paused"] = row["pause_reason"] if row.get("paused_at") else ""
     context["repeats"] = [e["text"] for e in office.book.events(row["id"]) if e["kind"] == "kemungkinan_berulang"]
@@ -232,6 +237,19 @@ def send_routing(office: Office, row: dict, task: dict, official: Official, now:
     queue(office, row, "tugas", [(official.name, official.email)], render_mail("tugas", **context), now,
                message_id=message_id, reply_to=f"{local}+{task['token']}@{domain}",
                attachments=attachments)
+
+
+def sapaan_warning(row: dict) -> str:
+    """The approver is warned when the konsep calls the complainant "Bapak"/"Ibu" while the
+    letter, with no `Sapaan:` given, says "Saudara" (a mixed letter: "Yth. Sdr. … Bapak …")."""
+    if row.get("sapaan"):
+        return ""
+    used = next((w for w in ("Bapak", "Ibu") if re.search(rf"\b{w}\b", row["draft"] or "")), None)
+    if not used:
+        return ""
+    you = SALUTATIONS[DEFAULT_SALUTATION]
+    return (f"\nPerhatian: konsep memakai '{used}' tetapi sapaan surat '{you}' (belum ada baris \"Sapaan:\" "
+            f"pada langkah sebelumnya). Bila perlu, kembalikan dengan \"Perbaiki:\" agar sapaannya diseragamkan.")
 
 
 def reroute(office: Office, role: str, now: dt.datetime) -> int:

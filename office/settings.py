@@ -42,9 +42,11 @@ class LetterSettings:
     unit: str = "400.02"
     number_format: str = "{kode_klasifikasi}/{nomor_urut:04d}/{kode_unit}"
     place: str = "Samarinda"
+    addressee_place: str = ""  # "di …" under a complainant without postal address: `place` unless set ("Tempat")
     sifat: str = "Biasa"
     hal: str = "Jawaban Pengaduan"
-    tembusan: tuple[str, ...] = ()  # the office's own archive copy is not a tembusan
+    tembusan: tuple[str, ...] = ()  # the answer's; the office's own archive copy is not a tembusan
+    tembusan_by_kind: tuple[tuple[str, tuple[str, ...]], ...] = ()  # [letters.tembusan] per letter kind
     signer_role: str = "camat"
     signer_title: str = ""
     on_behalf_of: str = ""  # "CAMAT PALARAN" when another role signs a.n. (atas nama) the head
@@ -75,6 +77,11 @@ class LetterSettings:
         """The kode klasifikasi of a letter kind (a notice of forwarding is a pelimpahan)."""
         kind = "pelimpahan" if kind == "dilimpahkan" else kind
         return dict(self.codes).get(kind, self.classification)
+
+    def tembusan_of(self, kind: str) -> tuple[str, ...]:
+        """Who gets a copy of a letter of `kind` (jawaban, pelimpahan, kelengkapan, …): none
+        unless the office lists them; the answer's is `tembusan`."""
+        return dict(self.tembusan_by_kind).get(kind, self.tembusan if kind == "jawaban" else ())
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ def test_agenda_keeper_numbers_the_answer_by_mail_and_it_is_delivered_and_filed(
     [letter] = env.office.book.letters()
     assert letter["number"] == "000.8.3.4/0958/400.02" and letter["seal"]
     body = letter_text(open(letter["path"], "rb").read())
-    assert "000.8.3.4/0958/400.02" in body and "Perbaikan kabel telah dijadwalkan" in body
+    assert "000.8.3.4/0958/400.02" in body and "bahwa perbaikan kabel telah dijadwalkan" in body
     routing5 = env.routing("jfu", number, 5)
     assert routing5 is not None and any(a.filename.endswith(".pdf") or a.filename.endswith(".docx")
                                         for a in routing5.attachments)
@@ -193,7 +193,7 @@ def test_a_pelimpahan_waits_for_its_number_and_goes_to_the_competent_body_once_g
     env.cycle()
     assert env.office.book.letters() == [] and env.inbox("pupr@dinas.test") == []
     asked = request_mail(env, number)
-    assert "Pimpinan Dinas PUPR Kota Samarinda" in " ".join(asked.text.split())
+    assert "Kepala Dinas PUPR Kota Samarinda" in " ".join(asked.text.split())  # addressed to the jabatan
     assert "Pelimpahan Pengaduan" in asked.text
     # A stranger answering the keeper's request mail gives no number.
     env.rig.send(reply_to(asked, ("Orang Lain", "orang@luar.test"), "Nomor: 000.8.3.4/0990/400.02"))
@@ -297,7 +297,7 @@ def test_the_agenda_surat_keluar_prints_a4_landscape_with_its_header_row_on_ever
     assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"  # A4
     first = [c.value for c in ws[6]]
     assert first[:2] == ["1", "000.8.3.4/0001/400.02"] and first[3] == "Sdr. Warga Nomor 1"
-    assert first[4] == "Jawaban Pengaduan" and first[5] == "-" and first[8] in (None, "")
+    assert first[4] == "Tindak Lanjut Pengaduan" and first[5] == "-"  # a rejection's hal and first[8] in (None, "")
     again = cli(env.config_path, "agenda", "--bulan", f"{month:%m-%Y}", "--keluar", str(tmp_path))
     assert again.exit_code == 2 and "--timpa" in again.output  # an existing file is kept
     # The desk's download for a role that may not see a confidential complainant leaves the name out.

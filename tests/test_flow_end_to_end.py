@@ -78,7 +78,7 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(sop_env):
     assert "LEMBAR DISPOSISI" in [p.text for p in sheet_doc.paragraphs] and number in cells
     assert "Koordinasikan dengan Dinas PUPR.\nRapat: ya" not in cells  # keyword lines are not instructions
     assert any("Koordinasikan dengan Dinas PUPR." in c for c in cells)
-    assert any("kabel putus di tiga titik" in c for c in cells) and "Seksi Pemerintahan" in cells
+    assert any("kabel putus di tiga titik" in c for c in cells) and "Kepala Seksi Pemerintahan" in cells  # "Kepada"
 
     # Step 4: the Sekretaris writes the answer: a konsep, which goes to the Camat (the signer)
     # with the draft letter, unnumbered and unsigned.

@@ -35,8 +35,8 @@ def test_letter_carries_every_part_of_the_naskah_dinas():
     for expected in ("PEMERINTAH KOTA SAMARINDA", "KECAMATAN PALARAN", "Jl. Contoh No. 1, Samarinda",
                      "000.8.3.4/0007/400.02", "Samarinda, 6 Januari 2025", "Biasa", "Jawaban Pengaduan",
                      "Yth. Ibu Siti Aminah", "Tempat",
-                     "pengaduan Ibu tanggal 3 Januari 2025 melalui surat elektronik (surel) yang "
-                     "tercatat dengan nomor PGD/2025/0001 perihal Lampu jalan padam",
+                     "pengaduan Ibu yang disampaikan melalui surat elektronik (surel) pada tanggal 3 Januari "
+                     "2025 dan tercatat dengan nomor PGD/2025/0001, perihal lampu jalan padam",
                      "Perbaikan dijadwalkan.", "Terima kasih atas laporannya.", "SP4N-LAPOR!",
                      "Demikian kami sampaikan. Atas perhatian Ibu, kami ucapkan terima kasih.", "CAMAT PALARAN,",
                      "Muhammad Dahlan, S.STP, M.Si", "Pembina Tk. I (IV/b)", "NIP. 198005071999121001", "Tembusan:",
@@ -216,7 +216,8 @@ def test_notice_letters_say_what_happened_in_their_own_words():
     assert "kewenangan BPJT" in forwarded and "telah kami limpahkan kepada BPJT" in forwarded
     closed = letter_text(render_letter(replace(base, kind="keberatan", answer="Jawaban sudah sesuai aturan."),
                                        HEAD, signer).data)
-    assert "keberatan Saudara" in closed and "Jawaban sudah sesuai aturan." in closed and "Ombudsman" in closed
+    assert "keberatan Saudara" in closed and "dengan alasan jawaban sudah sesuai aturan." in closed
+    assert "Ombudsman" in closed
     asked = letter_text(render_letter(replace(base, kind="kelengkapan", answer="Foto lokasi.", days=10),
                                       HEAD, signer).data)
-    assert "Foto lokasi." in asked and "10 (sepuluh) hari kerja" in asked
+    assert "keterangan mengenai foto lokasi." in asked and "10 (sepuluh) hari kerja" in asked

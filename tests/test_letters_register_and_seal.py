@@ -192,7 +192,7 @@ def test_the_office_verifies_its_letters_and_knows_void_ones(env):
     void = pengaduan("--config", str(env.config_path), "verifikasi", str(kept))
     assert void.returncode == 1 and "telah dibatalkan" in void.stdout and "TIDAK UTUH" in void.stdout
     assert len(list(env.config.outbox.glob("*.docx"))) == 1  # the void copy left the staff folder
-    assert "Jawaban yang diperbaiki." in letter_text(Path(second["letter_path"]).read_bytes())
+    assert "bahwa jawaban yang diperbaiki." in letter_text(Path(second["letter_path"]).read_bytes())
 
 
 def test_dispatch_by_post_is_recorded_and_filed(env, tmp_path):

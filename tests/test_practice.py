@@ -21,8 +21,8 @@ def test_the_letter_uses_the_sapaan_and_the_pokok_the_sekretaris_gave(env):
             ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Lampu diperbaiki besok."), ("camat", "4a", "Setuju"))
     text = letter_text(Path(env.complaint(number)["letter_path"]))
     name = env.cast.citizens[0][0]
-    assert f"Yth. Ibu {name}" in text and "pengaduan Ibu tanggal" in text
-    assert "perihal Lampu penerangan jalan padam di RT 12" in text and "Fwd" not in text
+    assert f"Yth. Ibu {name}" in text and "pengaduan Ibu yang disampaikan" in text
+    assert "perihal lampu penerangan jalan padam di RT 12" in text and "Fwd" not in text
     assert "Bapak/Ibu" not in text
 
 
@@ -31,7 +31,7 @@ def test_without_pokok_the_perihal_loses_reply_and_forward_marks(env):
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Perbaiki."),
             ("sekretaris", 4, "Jalan ditambal."), ("camat", "4a", "Setuju"))
     text = letter_text(Path(env.complaint(number)["letter_path"]))
-    assert "perihal Jalan berlubang" in text and "Yth. Sdr." in text and "pengaduan Saudara tanggal" in text
+    assert "perihal jalan berlubang" in text and "Yth. Sdr." in text and "pengaduan Saudara yang disampaikan" in text
 
 
 def test_a_late_step_three_is_not_escalated_to_the_camat_himself(env):

@@ -82,7 +82,7 @@ SCRIPT = {
     2: ("Sudah diklarifikasi dengan Lurah Rawa Makmur: tiga titik lampu jalan di RT 12 padam "
         "karena kabel putus.\nSeksi: Pemerintahan",
         "Sudah dikonfirmasi ke Kelurahan Handil Bakti: berkas tertahan karena petugas cuti.\n"
-        "Seksi: Pelayanan Umum"),
+        "Seksi: Pelayanan Umum\nSapaan: Bapak"),
     3: ("Koordinasikan dengan Dinas PUPR untuk perbaikan kabel dalam 7 hari kerja.\nRapat: tidak",
         "Tegur petugas dan tetapkan waktu layanan surat pengantar paling lama 1 hari kerja.\nRapat: ya"),
     4: ("Perbaikan kabel lampu jalan di RT 12 Kelurahan Rawa Makmur telah dikoordinasikan dengan "
@@ -143,6 +143,14 @@ def _png(pixels: list[list[int]], colour: tuple[int, int, int]) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
+def _storage_and_mail(rig: MailRig, office: str) -> list[str]:
+    """The book, files and mail servers of a demo or test office: the rig's, on loopback."""
+    return ["[storage]", 'database = "data/pengaduan.db"', 'files = "data/files"', 'outbox = "data/surat-keluar"',
+            "[mailbox]", 'host = "127.0.0.1"', f"port = {rig.imap_port}", 'security = "none"',
+            f'username = "{office}"', f'password = "{PASSWORD}"', f'address = "{office}"',
+            "[smtp]", 'host = "127.0.0.1"', f"port = {rig.smtp_port}", 'security = "none"']
+
+
 def write_config(directory: Path, rig: MailRig, signature: Path | None = None,
                  cast: Cast = Cast(), extra: str = "", emblem: Path | None = None,
                  monthly_reports: bool = False, agenda: bool = False) -> Path:
@@ -154,7 +162,9 @@ def write_config(directory: Path, rig: MailRig, signature: Path | None = None,
     lines = [
         "[office]",
         'name = "Kelurahan Rawa Makmur"' if kelurahan else 'name = "Kecamatan Palaran"',
-        'parent = "Pemerintah Kota Samarinda"',
+        # A kelurahan's kop has three tiers: the kota, its kecamatan, the kelurahan.
+        'parent = ["Pemerintah Kota Samarinda", "Kecamatan Palaran"]' if kelurahan
+        else 'parent = "Pemerintah Kota Samarinda"',
         'address = "Jalan Contoh Nomor 1, Kelurahan Rawa Makmur, Kecamatan Palaran, Kota Samarinda, '
         'Kalimantan Timur 75253"',
         f'contact = "Telepon (0541) 000000, Surel {office}"',
@@ -162,21 +172,7 @@ def write_config(directory: Path, rig: MailRig, signature: Path | None = None,
         'counter = "Loket Pengaduan"',
         'hours = "Senin–Jumat pukul 07.30–16.00 WITA"',
         *([f'emblem = "{emblem}"'] if emblem else []),
-        "[storage]",
-        'database = "data/pengaduan.db"',
-        'files = "data/files"',
-        'outbox = "data/surat-keluar"',
-        "[mailbox]",
-        'host = "127.0.0.1"',
-        f"port = {rig.imap_port}",
-        'security = "none"',
-        f'username = "{office}"',
-        f'password = "{PASSWORD}"',
-        f'address = "{office}"',
-        "[smtp]",
-        'host = "127.0.0.1"',
-        f"port = {rig.smtp_port}",
-        'security = "none"',
+        *_storage_and_mail(rig, office),
     ]
     for role, (name, email) in cast.officials.items():
         lines += [f"[roles.{role}]", f'name = "{name}"', f'email = "{email}"']
