@@ -373,7 +373,7 @@ MIGRATIONS = (
         substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + abs(random() % 31), 1);
     """,
     # 19: new complaints enter the search index at their transaction's commit, one statement for
-    # all of them (sop.store, sop.search_index), instead of by a trigger per row (five times the cost at
+    # all of them (sop.store, sop.search_index), instead of by a trigger per row (three times the cost at
     # intake); changes and removals follow only rows the index holds.
     "search in step",
 )

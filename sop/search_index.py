@@ -3,8 +3,8 @@ text (migration 13, built by sqlite-utils), kept in step with the book in the tr
 that writes it.
 
 A new complaint is indexed when its transaction commits, by one statement for all the
-complaints the transaction added (sop.store): the per-row insert trigger cost intake five
-times as much (0.04 ms a complaint against 0.008 for one statement per batch of 50). A change
+complaints the transaction added (sop.store): the per-row insert trigger cost intake three
+times as much (0.035 ms of CPU a complaint against 0.012 for one statement per batch of 50). A change
 or removal of an indexed complaint (an anonymised one leaves the index) is still followed by
 triggers, only for a row the index already holds (migration 19).
 """
