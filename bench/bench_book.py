@@ -52,6 +52,7 @@ def generated_office(size: int, folder: Path) -> Office:
             ((i, f"t{i}", f"<tugas.t{i}.pgd@kecamatan.test>", iso(now - dt.timedelta(days=3)),
               iso(now + dt.timedelta(days=7 - (i % 14))), None if i % open_every == 0 else iso(now),
               iso(now - dt.timedelta(days=3))) for i in range(1, size + 1)))
+    book.index_search()  # rows written directly: indexed here, not by the first timed search
     return Office(cfg, book)
 
 

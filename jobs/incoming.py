@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
+import queue
+import threading
 from typing import Callable
 
 from intake.mailbox import Mailbox
-from intake.parse_ahead import ParseAhead, discard_staged
+from intake.parse_ahead import ParseAhead, Prepared, discard_staged
 from office.arrivals import INFRASTRUCTURE, QUARANTINE_FOLDER, process_raw, quarantine, record_old, staging_folder
 from office.base import Office
 
@@ -40,58 +42,133 @@ def poll(office: Office, now: Callable[[], dt.datetime], *, since: dt.date | Non
         uids = box.pending_uids()
         tick = progress(len(uids)) if progress and uids else (lambda: None)
         last_uid = cursor["last_uid"] if cursor and cursor["uidvalidity"] == validity else 0
-        ahead = ParseAhead(len(uids), staging_folder(office), office.config.intake)
-        batches = _batches(box.fetch(uids), settings.batch)
-        batch = next(batches, None)
-        prepared = ahead.submit([raw for _, raw in batch]) if batch else []
-        prepared_following: list = []
-        # Committed messages leave the INBOX a few batches at a time (fewer round trips); one
-        # that a crash leaves behind is found in the book on the next pass and only moved.
-        moved = Moves(box)
-        try:
-            while batch:
-                # The next batch is fetched and handed to the parser before this one is applied,
-                # so the parser never waits for us and we never wait for it.
-                following = next(batches, None)
-                prepared_following = ahead.submit([raw for _, raw in following]) if following else []
-                last_uid, stopped = _apply_batch(office, batch, prepared, old, counts, moved, now, stop, tick,
-                                                 validity, last_uid)
-                if stopped:
-                    break
-                batch, prepared = following, prepared_following
-        finally:
-            moved.flush()
-            # A cycle cut short (SIGTERM, a full disk) leaves staged files of messages it did
-            # not apply; those it applied are gone already. Personal data: removed now.
-            for ready in (*prepared, *prepared_following):
-                discard_staged(ready())
-        if not uids:
+        if uids:
+            ahead = ParseAhead(len(uids), staging_folder(office), office.config.intake)
+            # From here until it is closed, the connection belongs to the mailbox thread.
+            mailbox = MailboxThread(box, uids, settings.batch, ahead)
+            prepared: list[Callable[[], Prepared | None]] = []
+            try:
+                while (fetched := mailbox.next_batch()) is not None:
+                    batch, prepared = fetched
+                    last_uid, stopped = _apply_batch(office, batch, prepared, old, counts, mailbox, now, stop,
+                                                     tick, validity, last_uid)
+                    if stopped:
+                        break
+            finally:
+                # A cycle cut short (SIGTERM, a full disk) leaves staged files of messages it did
+                # not apply; those it applied are gone already. Personal data: removed now.
+                for ready in prepared:
+                    discard_staged(ready())
+                mailbox.close()
+        else:
             with office.book.transaction():
                 office.book.set_cursor(settings.folder, validity, last_uid, now())
     return counts
 
 
-class Moves:
-    """Committed UIDs waiting to leave the INBOX, moved a few batches at a time."""
+class MailboxThread:
+    """The mailbox's side of a cycle, in a thread of its own: it fetches the next batches (and
+    hands them to the parse worker) while the book applies this one, and moves out of the INBOX
+    what the book has committed. Both are waits on the IMAP server, which the book's work no
+    longer waits for (they were a fifth of a backlog's time in the daemon's main thread).
 
-    EVERY = 200
+    The one IMAP connection is used by this thread alone until `close`, which moves what the
+    book committed and ends the thread. A message is moved only after its batch committed;
+    one a crash leaves behind is found in the book on the next pass and only moved.
+    """
 
-    def __init__(self, box: Mailbox):
-        self.box, self.done, self.held = box, [], []
+    AHEAD = 1  # batches fetched before the book asks for them (as many held in memory as before)
+    EVERY = 200  # committed messages leave the INBOX a few batches at a time (fewer round trips)
+
+    def __init__(self, box: Mailbox, uids: list[str], size: int, ahead: ParseAhead):
+        self.box, self.ahead = box, ahead
+        self._batches = _batches(box.fetch(uids), size)
+        self._ready: queue.Queue = queue.Queue()  # (batch, prepared), None at the end, or an error
+        self._wake = threading.Condition()
+        self._room = self.AHEAD
+        self._closing = self._exhausted = False
+        self._moves: list[tuple[list[str], str | None]] = []
+        self._done: list[str] = []
+        self._held: list[str] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="kotak-surat", daemon=True)
+        self._thread.start()
+
+    def next_batch(self) -> tuple[list[tuple[str, bytes]], list[Callable[[], Prepared | None]]] | None:
+        """The next batch fetched, with its messages as the parse worker prepares them; None
+        at the end of the backlog."""
+        item = self._ready.get()
+        with self._wake:
+            self._room += 1
+            self._wake.notify()
+        if isinstance(item, BaseException):
+            raise item
+        return item
 
     def add(self, done: list[str], held: list[str]) -> None:
-        self.done += done
-        self.held += held
-        if len(self.done) + len(self.held) >= self.EVERY:
-            self.flush()
+        """Committed messages: to the processed folder (`done`) or to quarantine (`held`)."""
+        self._done += done
+        self._held += held
+        if len(self._done) + len(self._held) >= self.EVERY:
+            self._hand_over()
 
-    def flush(self) -> None:
-        done, held, self.done, self.held = self.done, self.held, [], []
-        self.box.mark_processed(done)
-        self.box.mark_processed(held, QUARANTINE_FOLDER)
+    def close(self) -> None:
+        """Move what the book committed, end the thread, and remove the staged files of
+        batches fetched but not applied (personal data: removed now)."""
+        self._hand_over()
+        with self._wake:
+            self._closing = True
+            self._wake.notify()
+        self._thread.join()
+        while not self._ready.empty():
+            item = self._ready.get_nowait()
+            if isinstance(item, tuple):
+                for ready in item[1]:
+                    discard_staged(ready())
+        if self._error is not None:
+            raise self._error
+
+    def _hand_over(self) -> None:
+        done, held, self._done, self._held = self._done, self._held, [], []
+        with self._wake:
+            self._moves += [(uids, folder) for uids, folder in ((done, None), (held, QUARANTINE_FOLDER)) if uids]
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not (self._moves or self._closing or (self._room and not self._exhausted)):
+                    self._wake.wait()
+                moves, self._moves = self._moves, []
+                fetch = bool(self._room and not self._exhausted and not self._closing)
+                if fetch:
+                    self._room -= 1
+            try:
+                for uids, folder in moves:
+                    self.box.mark_processed(uids, folder)
+                if fetch:
+                    self._fetch()
+                elif not moves:  # closing, and every committed message moved
+                    return
+            except BaseException as exc:  # handed to the book's thread, which stops the cycle
+                self._error = exc
+                self._finish(exc)
+                return
+
+    def _fetch(self) -> None:
+        batch = next(self._batches, None)
+        if batch is None:
+            self._finish(None)
+            return
+        self._ready.put((batch, self.ahead.submit([raw for _, raw in batch])))
+
+    def _finish(self, item: BaseException | None) -> None:
+        with self._wake:
+            self._exhausted = True
+        self._ready.put(item)
 
 
-def _apply_batch(office: Office, batch, prepared, old: set[str], counts: dict[str, int], moved: Moves,
+def _apply_batch(office: Office, batch, prepared, old: set[str], counts: dict[str, int], moved: MailboxThread,
                  now, stop, tick, validity: int, last_uid: int) -> tuple[int, bool]:
     """One commit for the batch, each message a savepoint inside it: a failing message undoes
     only its own work. A storage failure (locked book, full disk) is not the message's fault:

@@ -159,14 +159,17 @@ def _attachment_part(item: "Attachment") -> bytes:
 
 def _encoded_words(text: str) -> str:
     """RFC 2047 encoded words (base64, UTF-8), split on character boundaries, one per line."""
-    words, chunk = [], b""
-    for char in text:
-        data = char.encode("utf-8")
-        if len(chunk) + len(data) > 45:
-            words.append(chunk)
-            chunk = b""
-        chunk += data
-    words.append(chunk)
+    data = text.encode("utf-8")
+    words, start = [], 0
+    while True:
+        end = start + 45
+        if end >= len(data):
+            words.append(data[start:])
+            break
+        while data[end] & 0xC0 == 0x80:  # not inside a character
+            end -= 1
+        words.append(data[start:end])
+        start = end
     return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(w).decode()}?=" for w in words)
 
 

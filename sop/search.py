@@ -1,8 +1,9 @@
 """Finding complaints for the staff desk: filters and full-text search over the book.
 
-The search index is SQLite FTS5 over the complaint's number, name, subject and text, built and
-kept in step by sqlite-utils' FTS helper (its triggers follow every insert, update and delete,
-so an anonymised complaint leaves the index too). Pages go back by the register's order with a
+The search index is SQLite FTS5 over the complaint's number, name, subject and text, built by
+sqlite-utils' FTS helper and kept in step by the book (sop.search_index: new complaints at
+their transaction's commit, changes and removals by triggers, so an anonymised complaint
+leaves the index too); a search first indexes any complaint still waiting. Pages go back by the register's order with a
 keyset ("older than this id"), so the last page of a million complaints costs what the first does.
 A reader who may not know who made a confidential complaint finds it only by what they are shown
 of it (find_complaints).
@@ -79,6 +80,7 @@ class SearchQueries:
     """Book verbs for the desk's list (mixed into sop.book.Book)."""
 
     conn: sqlite3.Connection
+    index_search: Callable[[], None]  # sop.store.Store: the index brought up to date
 
     def find_complaints(self, f: Filters, now: dt.datetime, tz, *, identity: bool, limit: int = 50,
                         visible: Visible = number_only) -> list[dict]:
@@ -94,6 +96,7 @@ class SearchQueries:
             query = fts_query(f.text)
             if not query:
                 return []
+            self.index_search()
             where.append("id IN (SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ?)")
             params.append(query)
         if not query or identity:

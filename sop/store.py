@@ -14,6 +14,7 @@ from typing import overload
 from sop.cache import CACHED, ReadCache
 from sop.files import private_dir
 from sop.schema import MIGRATIONS
+from sop.search_index import behind, index_in_step, index_pending
 
 
 @functools.lru_cache(maxsize=1024)  # a message's rows all carry the same few moments
@@ -79,6 +80,7 @@ class Store:
         self.conn = conn  # set first: a damaged file fails on the next line, and close() still works
         self._depth = 0
         self._after_commit: list = []
+        self._unindexed = False  # a complaint added in this transaction: indexed at its commit
         self._sql: dict[tuple, str] = {}
         self._cache = ReadCache()
         if self.readonly:
@@ -109,6 +111,10 @@ class Store:
                 self.conn.execute(f"PRAGMA user_version = {number}")
                 continue
             with self.transaction():
+                if script == "search in step":
+                    index_in_step(self.conn)
+                    self.conn.execute(f"PRAGMA user_version = {number}")
+                    continue
                 for statement in filter(str.strip, script.split(";")):
                     self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {number}")
@@ -142,8 +148,13 @@ class Store:
         self._cache.clear()
         self._cache.active = True
         self._after_commit: list = []
+        self._unindexed = False
         try:
             yield self
+            if self._unindexed:
+                # The search index takes the transaction's new complaints in one statement,
+                # committed with them (sop.search_index): never a complaint the desk cannot find.
+                index_pending(self.conn)
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
@@ -157,6 +168,18 @@ class Store:
             self._after_commit = []
             self._cache.clear()
             self._cache.active = False
+
+    def index_search(self) -> None:
+        """Bring the search index up to date, when a complaint waits for it (rows written outside
+        the write helpers, such as a generated book): a search never misses one. Costs two
+        lookups when nothing waits; a book opened read-only is searched as it is."""
+        if self.readonly or not behind(self.conn):
+            return
+        if self._depth:
+            index_pending(self.conn)
+            return
+        with self.transaction():
+            index_pending(self.conn)
 
     def after_commit(self, action) -> None:
         """Run `action` once the current transaction has committed (never if it rolls back):
@@ -176,10 +199,12 @@ class Store:
         if sql is None:
             sql = self._sql[(table, columns)] = (
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})")
+        self._unindexed = self._unindexed or table == "complaints"
         return self.conn.execute(sql, tuple(fields.values())).lastrowid or 0
 
     def _insert_row(self, table: str, fields: dict) -> dict:
         """INSERT one row and give it back whole, defaults included (RETURNING where SQLite has it)."""
+        self._unindexed = self._unindexed or table == "complaints"
         if sqlite3.sqlite_version_info < (3, 35):
             row_id = self.conn.execute(f"INSERT INTO {table} ({', '.join(fields)}) VALUES "
                                        f"({', '.join('?' * len(fields))})", tuple(fields.values())).lastrowid
