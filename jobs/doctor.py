@@ -152,9 +152,10 @@ def _authentication(cfg: Config, sample: int = 50) -> list[Check]:
 
 
 def _smtp(cfg: Config, send_test_mail: bool) -> Check:
+    import secrets
     from email.message import EmailMessage
 
-    from jobs.outgoing import _connect
+    from jobs.outgoing import _connect, envelope_sender
 
     s = cfg.smtp
     if "smtp" in cfg.missing_secrets:
@@ -173,8 +174,11 @@ def _smtp(cfg: Config, send_test_mail: bool) -> Check:
                 msg["Auto-Submitted"] = "auto-generated"
                 msg.set_content("Surel ini dikirim oleh `pengaduan periksa --kirim-uji` untuk memeriksa "
                                 "pengiriman. Tidak perlu dibalas.")
-                smtp.send_message(msg)
-                detail += f"; surel uji dikirim ke {staff.email}"
+                # With the return path our mail leaves with (VERP, jobs.outgoing): a server that
+                # refuses a sub-addressed envelope sender shows it here, not on a citizen's letter.
+                smtp.send_message(msg, from_addr=envelope_sender(cfg.mailbox.address,
+                                                                 {"bounce_token": secrets.token_hex(15)}))
+                detail += f"; surel uji dikirim ke {staff.email} dengan alamat pengembalian bertanda (VERP)"
     except (OSError, smtplib.SMTPException) as exc:
         return Check("SMTP", False, f"{s.host}:{s.port}: {exc}", "periksa [smtp] host, port, security dan login")
     return Check("SMTP", True, detail)
