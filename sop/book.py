@@ -394,7 +394,7 @@ class Book(AccountQueries, ProposalQueries, ReportQueries, SearchQueries, Signed
     def anonymise(self, complaint_id: int, at: dt.datetime, placeholder: str) -> None:
         """Remove a complaint's personal data; its number, dates, section, state and letters stay."""
         self._write("complaints", "UPDATE complaints SET name = ?, email = NULL, phone = NULL, address = NULL, "
-                    "reply_token = NULL, subject = ?, body = ?, anonymised_at = ? WHERE id = ?",
+                    "reply_token = NULL, access_code = NULL, subject = ?, body = ?, anonymised_at = ? WHERE id = ?",
                     (placeholder, placeholder, placeholder, iso(at), complaint_id))
         self._write("events", "UPDATE events SET text = ? WHERE complaint_id = ? AND kind IN "
                     "('tambahan', 'langkah', 'catatan', 'lampiran', 'gagal_kirim', 'usulan')", (placeholder, complaint_id))

@@ -226,6 +226,7 @@ def test_retention_anonymises_closed_complaints_and_keeps_the_register(env):
     assert "1 pengaduan" in purge_expired(env.office, later)
     row = env.complaint(number)
     assert row["name"] == PLACEHOLDER and row["email"] is None and row["body"] == PLACEHOLDER
+    assert row["access_code"] is None  # the receipt's code no longer tells anyone its state
     assert not any(Path(p).exists() for p in raw)
     texts = " ".join(e["text"] for e in env.office.book.events(row["id"]))
     assert "Siti Aminah" not in texts and env.cast.citizens[0][1] not in texts
