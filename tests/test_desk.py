@@ -114,6 +114,8 @@ def test_a_staff_member_does_the_day_in_the_browser(env, desk, browser):
 
     row = env.complaint(number)
     assert f"Kode akses: {row['access_code']}" in text  # the walk-in can ask the status by mail
+    # Staff can tell it again to a walk-in who lost the receipt (by phone, at the counter).
+    assert f"STATUS {number} {row['access_code']}" in page.get_by_text("Kode akses").locator("xpath=..").inner_text()
     assert row["channel"] == "langsung" and row["recorded_by"] == "petugas rina"
     [photo] = env.office.book.attachments(row["id"])
     assert Path(photo["path"]).read_bytes() == PNG and photo["filename"] == "foto.png"
