@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from office.config import Config
 from sop.book import Book, parse_iso
 from sop.directory import Official
-from sop.engine import Case
+from sop.engine import REJECTION_DELIVERY, Case
 from sop.terms import OPEN
 
 
@@ -30,9 +30,45 @@ def safe_name(number: str) -> str:
     return re.sub(r"[^A-Za-z0-9.]+", "-", number).strip("-")
 
 
-def recipient(official: Official) -> dict:
-    """An official as a mail template addresses them."""
-    return {"title": official.title, "name": official.name, "email": official.email}
+# Jabatan that are addressed with the office's place: "Camat Palaran", "Sekretaris Camat Palaran".
+_PLACED = ("Camat", "Lurah", "Kelurahan", "Kecamatan", "Desa")
+_PERSONAL = ("Staf", "JFU", "Pelaksana")  # addressed by name: "Sdr. Agus Salim"
+
+
+def place_of(office_name: str) -> str:
+    """The place in an office's name: "Palaran" of "Kecamatan Palaran"."""
+    kind, _, place = office_name.partition(" ")
+    return place if kind in ("Kecamatan", "Kelurahan", "Desa") and place else office_name
+
+
+def salutation(title: str, name: str, place: str = "", delegation: str = "") -> str:
+    """How a mail to an official opens, after "Yth.": by jabatan ("Camat Palaran"), never a
+    jabatan and a personal name together; staff by name ("Sdr. Agus Salim")."""
+    jabatan = delegation or title
+    words = jabatan.replace("/", " ").split()
+    if not delegation and any(w in _PERSONAL for w in words):
+        return f"Sdr. {name}"
+    if place and any(w in _PLACED for w in words) and not jabatan.endswith(place):
+        return f"{jabatan} {place}"
+    return jabatan
+
+
+def section_salutation(title: str, name: str) -> str:
+    """A section head by jabatan: "Kepala Seksi" of "Seksi Pemerintahan" is "Kepala Seksi Pemerintahan"."""
+    first, _, rest = name.partition(" ")
+    return f"{title} {rest}" if title.split()[-1:] == [first] and rest else f"{title} {name}"
+
+
+def recipient(official: Official, place: str = "") -> dict:
+    """An official as a mail template addresses them (`place`: the office's, "Palaran")."""
+    return {"title": official.title, "name": official.name, "email": official.email,
+            "salutation": salutation(official.title, official.name, place, official.delegation)}
+
+
+def section_recipient(section) -> dict:
+    """A section head as a mail template addresses them."""
+    return {"title": section.title, "name": section.head, "email": section.email,
+            "salutation": section_salutation(section.title, section.name)}
 
 
 @dataclass(frozen=True)
@@ -66,6 +102,15 @@ class Office:
 
             self._key = load_key(path)
         return self._key
+
+    @property
+    def place(self) -> str:
+        """The place in the office's name ("Palaran"), as salutations say it."""
+        return place_of(self.config.office_name)
+
+    def addressee(self, official: Official) -> dict:
+        """An official as this office's mails address them."""
+        return recipient(official, self.place)
 
     def holder(self, role: str, at: dt.datetime) -> Official:
         """The official who holds `role` at `at`: an active Plt./Plh. delegate, else the configured one."""
@@ -105,7 +150,8 @@ class Office:
                     confidential=bool(row["confidential"]), pokok=row["pokok"], sapaan=row["sapaan"],
                     draft=row["draft"], paused=bool(row["paused_at"]), satisfaction=row["satisfaction"],
                     rating=row["rating"],
-                    extended_days=task["extended_days"] if task else 0)  # ask_section: per reply, never stored
+                    extended_days=task["extended_days"] if task else 0,  # ask_section: per reply, never stored
+                    rejecting=bool(task and task["note"] == REJECTION_DELIVERY))
 
     @property
     def staff(self) -> Official:

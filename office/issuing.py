@@ -110,8 +110,9 @@ def file_letter(office: Office, row: dict, data: LetterData, signer: Signer, kin
 
     def update_staff_folder() -> None:
         for year, old in voided:
-            (cfg.outbox / outbox_name(year, old)).unlink(missing_ok=True)
-        place_staff_copy(cfg, local_now.year, data.number, archive)
+            for old_kind in ("jawaban", "pelimpahan"):  # the kinds a letter voids (issue_letter)
+                (cfg.outbox / outbox_name(year, old, old_kind)).unlink(missing_ok=True)
+        place_staff_copy(cfg, local_now.year, data.number, archive, kind)
     office.book.after_commit(update_staff_folder)
     office.book.record_letter(year=local_now.year, number=data.number, complaint_id=row["id"], issued_at=now,
                               path=str(archive), sha256=rendered.sha256, signer=signer.name,
@@ -218,9 +219,9 @@ def plain_subject(subject: str) -> str:
     return REPLY_PREFIX.sub("", subject).strip()
 
 
-def place_staff_copy(cfg, year: int, number: str, archive: Path) -> None:
+def place_staff_copy(cfg, year: int, number: str, archive: Path, kind: str = "jawaban") -> None:
     """The staff's copy of a letter in the outbox folder (group-readable on purpose)."""
-    copy = cfg.outbox / outbox_name(year, number)
+    copy = cfg.outbox / outbox_name(year, number, kind)
     copy.write_bytes(archive.read_bytes())
     copy.chmod(0o640)  # staff collect these, possibly through a shared group
 
@@ -231,16 +232,18 @@ def sync_staff_folder(office: Office) -> int:
     cfg = office.config
     placed = 0
     for letter in office.book.letters_awaiting_dispatch():
-        if not (cfg.outbox / outbox_name(letter["year"], letter["number"])).exists() and Path(letter["path"]).exists():
+        name = outbox_name(letter["year"], letter["number"], letter["kind"])
+        if not (cfg.outbox / name).exists() and Path(letter["path"]).exists():
             private_dir(cfg.outbox, 0o750)
-            place_staff_copy(cfg, letter["year"], letter["number"], Path(letter["path"]))
+            place_staff_copy(cfg, letter["year"], letter["number"], Path(letter["path"]), letter["kind"])
             placed += 1
     return placed
 
 
-def outbox_name(year: int, number: str) -> str:
-    """The staff copy's file name; the year too, since numbers restart each year."""
-    return f"{year}-surat-jawaban-{safe_name(number)}.docx"
+def outbox_name(year: int, number: str, kind: str = "jawaban") -> str:
+    """The staff copy's file name, by kind as the archive names it (a clerk files by name);
+    the year too, since numbers restart each year."""
+    return f"{year}-surat-{kind}-{safe_name(number)}.docx"
 
 
 def signer_of(office: Office, now: dt.datetime) -> Signer:

@@ -11,7 +11,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from letters.dates import waktu
 from letters.mail import Attachment, render_mail
 from letters.safe import one_line
-from office.base import Office, recipient, safe_name
+from office.base import Office, safe_name, section_recipient
 from office.mail_view import complaint_view
 from office.notices import base_context, queue
 from sop.engine import Meeting
@@ -57,9 +57,9 @@ def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.dateti
         if role == "section":
             section = cfg.directory.section(row["section"])
             if section:
-                people.append({"title": section.title, "name": section.head, "email": section.email})
+                people.append(section_recipient(section))
         else:
-            people.append(recipient(office.holder(role, now)))
+            people.append(office.addressee(office.holder(role, now)))
     attendees = [(p["name"], p["email"]) for p in people]
     ics = invitation(office, row, meeting, attendees, now)
     for person in people:

@@ -58,7 +58,7 @@ def send_monthly_recap(office: Office, now: dt.datetime) -> bool:
     head = cfg.directory.official(cfg.letters.head_role)
     to = [(head.name, head.email), *(("", address) for address in cfg.reports_to)]
     context = base_context(office, None, None)
-    context.update(recipient={"title": head.title, "name": head.name}, title=title, summary=summary_text(r))
+    context.update(recipient=office.addressee(head), title=title, summary=summary_text(r))
     with office.book.transaction():
         if office.book.report_sent(key):  # another process was quicker
             return False

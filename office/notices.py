@@ -18,7 +18,7 @@ from intake.parse import Incoming
 from letters.dates import waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
 from office.access import receipt_facts
-from office.base import Actor, Office, due_of, new_token, recipient, safe_name
+from office.base import Actor, Office, due_of, new_token, safe_name, section_recipient
 from office.disposition import disposition_sheet
 from office.mail_files import citizen_letter_files, complainant_copy, delivery_files, konsep_files
 from office.mail_view import complaint_view
@@ -26,7 +26,7 @@ from office.numbering import keeper_routing
 from sop.book import parse_iso
 from sop.clock import next_nudge_at
 from sop.directory import Official, mailbox_of
-from sop.engine import PROPOSAL, SYSTEM, Notify
+from sop.engine import PROPOSAL, REJECTION_DELIVERY, SYSTEM, Notify
 from sop.terms import DEFAULT_SALUTATION, SALUTATIONS
 
 log = logging.getLogger(__name__)
@@ -39,8 +39,9 @@ def history(office: Office, complaint_id: int) -> list[dict]:
     for e in office.book.events(complaint_id):
         if e["kind"] not in ("langkah", "dikembalikan"):
             continue
-        role = office.config.procedure.step(e["step"]).role
-        out.append({"step": e["step"], "role_title": office.config.directory.official(role).title,
+        step = office.config.procedure.step(e["step"])
+        # The label people read ("4a"), never the office addition's internal number.
+        out.append({"step": step.shown, "role_title": office.config.directory.official(step.role).title,
                     "at": waktu(parse_iso(e["at"]), tz), "text": e["text"]})
     return out
 
@@ -141,17 +142,17 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
             context["c"] = complaint_view(office, row, redact=True)
             context["history"] = []
         to = [(section.head, section.email)]
-        context["recipient"] = {"title": section.title, "name": section.head, "email": section.email}
+        context["recipient"] = section_recipient(section)
     elif effect.to == "actor":
         assert actor is not None  # the engine says "actor" only for an official's action
         official = office.holder(actor.role, now)
         to = [(official.name, actor.address)]
-        context["recipient"] = recipient(official)
+        context["recipient"] = office.addressee(official)
         in_reply_to = actor.message_id
     else:
         official = office.holder(effect.to, now)
         to = [(official.name, official.email)]
-        context["recipient"] = recipient(official)
+        context["recipient"] = office.addressee(official)
     if effect.template in ("perpanjangan", "sampaikan_perpanjangan"):
         due = due_of(office.book, row)
         context["due"] = waktu(due, cfg.clock.tz) if due else "-"
@@ -208,8 +209,14 @@ def send_routing(office: Office, row: dict, task: dict, official: Official, now:
     step = cfg.procedure.step(task["step"])
     context = base_context(office, row, step.no)
     context["step"]["due"] = waktu(parse_iso(task["due_at"]), cfg.clock.tz)
-    context["recipient"] = recipient(official)
+    context["recipient"] = office.addressee(official)
     context["returned"] = task["note"]
+    context["objection"] = objection_of(office, row, step.no, task["note"])
+    if context["objection"]:
+        context["returned"] = ""  # an objection is the complainant's, not a step sent back
+    context["rejection_letter"] = row["letter_number"] if task["note"] == REJECTION_DELIVERY else ""
+    if context["rejection_letter"]:
+        context["returned"] = ""  # a note for the deliverer, not a step sent back
     context["delegation"] = official.delegation
     attachments: tuple[Attachment, ...] = ()
     context["attachment_note"] = ""
@@ -252,6 +259,20 @@ def sapaan_warning(row: dict) -> str:
             f"pada langkah sebelumnya). Bila perlu, kembalikan dengan \"Perbaiki:\" agar sapaannya diseragamkan.")
 
 
+OBJECTION_NOTE = "Keberatan pengadu: "  # sop.engine's note on the objection task
+
+
+def objection_of(office: Office, row: dict, step_no: int, note: str) -> dict | None:
+    """The complainant's objection (TIDAK PUAS) the objection step decides: the reason, the
+    answer it is about and when it came; None on any other task."""
+    objection = office.config.procedure.objection_step
+    if objection is None or step_no != objection.no or not note.startswith(OBJECTION_NOTE):
+        return None
+    came = [e for e in office.book.events(row["id"]) if e["kind"] == "keberatan"]
+    return {"reason": note.removeprefix(OBJECTION_NOTE), "letter_number": row["letter_number"] or "-",
+            "at": waktu(parse_iso(came[-1]["at"]), office.config.clock.tz) if came else "-"}
+
+
 def reroute(office: Office, role: str, now: dt.datetime) -> int:
     """Send the open tasks of `role` to whoever holds it now (after a delegation starts)."""
     official = office.holder(role, now)
@@ -262,8 +283,9 @@ def reroute(office: Office, role: str, now: dt.datetime) -> int:
         row = office.book.complaint_by_id(task["complaint_id"])
         send_routing(office, row, task, official, now)
         office.book.update_task_official(task["id"], official.email)
+        label = office.config.procedure.label(task["step"])
         office.book.add_event(row["id"], now, task["step"], SYSTEM, "dialihkan",
-                            f"Tugas langkah {task['step']} dialihkan kepada {official.delegation or official.title} "
+                            f"Tugas langkah {label} dialihkan kepada {official.delegation or official.title} "
                             f"{official.name}.")
         count += 1
     return count
@@ -287,7 +309,7 @@ def alert_staff(office: Office, row: dict | None, template: str, now: dt.datetim
     failing messages must not become a flood of mail to staff)."""
     staff = office.staff
     context = base_context(office, row, None)
-    context["recipient"] = recipient(staff)
+    context["recipient"] = office.addressee(staff)
     context.update(extra)
     rendered = render_mail(template, **context)
     if _alerted_within_hour(office, staff.email, template, now):
@@ -319,7 +341,7 @@ def send_digests(office: Office, now: dt.datetime) -> int:
                 continue
             items = [p for p in pending if p["kind"] == kind]
             context = base_context(office, None, None)
-            context["recipient"] = recipient(staff)
+            context["recipient"] = office.addressee(staff)
             context["items"] = [{"at": waktu(parse_iso(p["at"]), cfg.clock.tz), "text": p["text"]} for p in items]
             queue(office, None, f"ringkasan_{kind}", [(staff.name, staff.email)],
                   render_mail("ringkasan_peringatan", **context), now)
@@ -343,7 +365,7 @@ def _send_addition_digests(office: Office, pending: list[dict], now: dt.datetime
                                             now - HOUR):
                 continue
             context = base_context(office, row, task["step"])
-            context["recipient"] = recipient(holder)
+            context["recipient"] = office.addressee(holder)
             context["items"] = [{"at": waktu(parse_iso(p["at"]), office.config.clock.tz), "text": p["text"]}
                                 for p in items]
             queue(office, row, f"ringkasan_{ADDITION}", [(holder.name, holder.email)],
@@ -363,7 +385,7 @@ def warn_official(office: Office, row: dict, task: dict, msg: Incoming, why: str
     if office.book.count_mail_to(official.email, "upaya_tidak_sah", now - dt.timedelta(hours=1)) >= WARNINGS_PER_HOUR:
         return
     context = base_context(office, row, task["step"])
-    context.update(recipient=recipient(official), sender=msg.from_addr or "(tanpa alamat)",
+    context.update(recipient=office.addressee(official), sender=msg.from_addr or "(tanpa alamat)",
                    subject=msg.subject, why=why)
     queue(office, row, "upaya_tidak_sah", [(official.name, official.email)],
           render_mail("upaya_tidak_sah", **context), now)
@@ -392,7 +414,7 @@ def tell_holder_of_addition(office: Office, row: dict, task: dict, text: str, fi
         office.book.add_to_digest(ADDITION, row["id"], text[:2000] + files_note, now)
         return
     context = base_context(office, row, task["step"])
-    context.update(recipient=recipient(official), addition=text, attachment_count=files)
+    context.update(recipient=office.addressee(official), addition=text, attachment_count=files)
     queue(office, row, "tambahan_pengadu", [(official.name, official.email)],
           render_mail("tambahan_pengadu", **context), now, in_reply_to=task["message_id"])
 
@@ -403,12 +425,12 @@ def pass_on_note(office: Office, row: dict, task: dict | None, author: Official,
     the open task, and the author hears plainly that a note does not act on a step."""
     holder = office.holder(task["role"], now) if task else None
     context = base_context(office, row, task["step"] if task else None)
-    context.update(note=text, author=recipient(author), holder=recipient(holder) if holder else None)
+    context.update(note=text, author=office.addressee(author), holder=office.addressee(holder) if holder else None)
     if task and holder and holder.email not in (address, *office.config.directory.official(task["role"]).aliases):
-        context["recipient"] = recipient(holder)
+        context["recipient"] = office.addressee(holder)
         queue(office, row, "catatan_pejabat", [(holder.name, holder.email)],
               render_mail("catatan_pejabat", **context), now)
-    context["recipient"] = recipient(author)
+    context["recipient"] = office.addressee(author)
     queue(office, row, "catatan_diterima", [(author.name, address)], render_mail("catatan_diterima", **context), now)
 
 
@@ -418,7 +440,7 @@ def remind(office: Office, row: dict, task: dict, due: dt.datetime, now: dt.date
     holder = office.holder(task["role"], now)
     context = base_context(office, row, task["step"])
     context["step"]["due"] = waktu(due, office.config.clock.tz)
-    context.update(holder=recipient(holder), recipient=recipient(holder))
+    context.update(holder=office.addressee(holder), recipient=office.addressee(holder))
     queue(office, row, "pengingat", [(holder.name, holder.email)], render_mail("pengingat", **context), now,
           in_reply_to=task["message_id"])
 
@@ -429,8 +451,8 @@ def escalate(office: Office, row: dict, task: dict, roles: list[str], due: dt.da
     holder = office.holder(task["role"], now)
     context = base_context(office, row, task["step"])
     context["step"]["due"] = waktu(due, office.config.clock.tz)
-    context["holder"] = recipient(holder)
+    context["holder"] = office.addressee(holder)
     for role in roles:
         boss = office.holder(role, now)
-        context["recipient"] = recipient(boss)
+        context["recipient"] = office.addressee(boss)
         queue(office, row, "terlambat", [(boss.name, boss.email)], render_mail("terlambat", **context), now)

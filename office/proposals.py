@@ -20,7 +20,7 @@ from intake.text import clean_text
 from letters.dates import waktu
 from letters.mail import render_mail
 from office.apply import apply, decide
-from office.base import Actor, Office, new_token, recipient
+from office.base import Actor, Office, new_token
 from office.commands import Refused
 from office.mail_view import redact_identity
 from office.notices import base_context, queue, warn_official
@@ -81,7 +81,7 @@ def propose_action(office: Office, number: str, text: str, officer: str, now: dt
                               f"nama {holder.title} {holder.name}; berlaku setelah dikonfirmasi pejabat itu sendiri: "
                               f"{text}")
         context = base_context(office, row, step.no)
-        context.update(recipient=recipient(holder), recorded_by=recorder, text=text, now=waktu(now, cfg.clock.tz))
+        context.update(recipient=office.addressee(holder), recorded_by=recorder, text=text, now=waktu(now, cfg.clock.tz))
         local, _, domain = cfg.mailbox.address.partition("@")
         # To the holder only: its Reply-To and Message-ID hold the proposal's token.
         queue(office, row, "usulan_tindakan", [(holder.name, holder.email)], render_mail("usulan_tindakan", **context),

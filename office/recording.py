@@ -17,12 +17,13 @@ from office.access import new_access_code
 from office.apply import act, resume
 from office.attachments import store_attachments
 from office.base import Office
+from office.issuing import outbox_name
 from office.notices import HOUR, alert_staff, pass_on_note, tell_holder_of_addition
 from sop.book import iso
 from sop.directory import Official, mailbox_of
 from sop.engine import SYSTEM, Recorded
 from sop.repeats import place_key, similar
-from sop.terms import OPEN, channel_words
+from sop.terms import CHANNEL_IN_LETTER, OPEN
 
 log = logging.getLogger(__name__)
 
@@ -137,9 +138,15 @@ def finish_recording(office: Office, row: dict, channel: str, actor: str, now: d
     """Step 1 done: the engine's effects of a recorded complaint, applied."""
     cfg = office.config
     nxt = cfg.procedure.next_step(1)
-    reported = f" dan dilaporkan kepada {cfg.directory.official(nxt.role).title}" if nxt else ""
-    text = f"Pengaduan diterima melalui {channel_words(channel)} dan dicatat dalam buku pengaduan{reported}."
+    reported = f", dan dilaporkan kepada {cfg.directory.official(nxt.role).title}" if nxt else ""
+    text = f"Pengaduan disampaikan {received_words(channel)}, dicatat dalam buku pengaduan{reported}."
     return act(office, row, Recorded(actor=actor, text=text), now)[0]
+
+
+def received_words(channel: str) -> str:
+    """How a complaint came, as the step-1 history says it: "secara langsung", or "melalui"
+    and the channel as the letter names it ("melalui surat elektronik (surel)")."""
+    return "secara langsung" if channel == "langsung" else f"melalui {CHANNEL_IN_LETTER.get(channel, channel)}"
 
 
 def release_held(office: Office, row: dict, who: str, now: dt.datetime) -> dict:
@@ -165,10 +172,30 @@ def add_addition(office: Office, row: dict, who: str, text: str, files: int, now
         row = resume(office, row, now)
         book.add_event(row["id"], now, row["step"], SYSTEM, "dilanjutkan",
                        "Pengadu melengkapi keterangannya; waktu langkah berjalan kembali.")
+        answered_notices(office, row, now)
     task = book.current_task(row["id"]) if row["state"] == OPEN else None
     if task is not None:
         tell_holder_of_addition(office, row, task, text, files, now)
     return row
+
+
+NOT_NEEDED = "tidak_perlu"  # a notice's dispatch method when it need not go out any more
+
+
+def answered_notices(office: Office, row: dict, now: dt.datetime) -> None:
+    """A kelengkapan notice still in the print queue asks what the complainant has just given:
+    it is marked "tidak perlu dikirim" (it leaves the queue and the staff folder; the register
+    keeps it)."""
+    cfg = office.config
+    for letter in office.book.letters_of(row["id"]):
+        if letter["kind"] != "kelengkapan" or letter["void"] or letter["dispatched_at"]:
+            continue
+        office.book.record_dispatch(letter["id"], now, NOT_NEEDED,
+                                    "Tidak perlu dikirim: pengadu telah melengkapi keterangannya.")
+        office.book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
+                              f"Surat {letter['number']} tidak perlu dikirim: pengadu telah melengkapi keterangannya.")
+        copy = cfg.outbox / outbox_name(letter["year"], letter["number"], letter["kind"])
+        office.book.after_commit(lambda copy=copy: copy.unlink(missing_ok=True))
 
 
 def add_official_note(office: Office, row: dict, msg: Incoming, author: Official, text: str,

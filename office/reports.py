@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from letters.dates import tanggal
-from letters.naskah import Signature, naskah, sign
-from letters.naskah import title as heading
-from letters.safe import FORMULA_START, one_line, spreadsheet_text, xml_text
+from letters.naskah import Signature
+from letters.safe import FORMULA_START, spreadsheet_text, xml_text
 from office.base import Office
 from office.spreadsheet import Spreadsheet
 from sop.book import parse_iso
@@ -113,10 +111,16 @@ def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.date
         out.times[step.shown] = times
         out.steps.append({
             "step": step.no, "label": step.shown, "role": cfg.directory.official(step.role).title,
-            "standard": str(step.time),
+            "standard": standard_words(cfg, step.time),
             "done": len(times), "median_minutes": statistics.median(t for t, _ in times) if times else None,
             "within_standard": sum(ok for _, ok in times) / len(times) if times else None})
     return out
+
+
+def standard_words(cfg, duration) -> str:
+    """A standard time as the office counts it: "10 hari kerja" where days are working days
+    (`[office_hours] days`), as the mails say it."""
+    return f"{duration} kerja" if duration.unit == "days" and not cfg.clock.calendar_days else str(duration)
 
 
 def in_order(procedure) -> list:
@@ -143,11 +147,11 @@ def summary_text(r: Recap) -> str:
                           ("Kepuasan pengadu", r.by_satisfaction)):
         lines.append(f"{label}: " + (", ".join(f"{k} {v}" for k, v in counts.most_common()) or "-"))
     lines.append(f"Keberatan (tidak puas): {r.objections}")
-    lines.append("Waktu per langkah (median; sesuai mutu baku):")
+    lines.append("Waktu per langkah (nilai tengah (median); sesuai mutu baku):")
     for s in r.steps:
         share = f"{s['within_standard']:.0%}" if s["within_standard"] is not None else "-"
         lines.append(f"  Langkah {s['label']} ({s['role']}, mutu baku {s['standard']}): "
-                     f"{s['done']} selesai, median {minutes_text(s['median_minutes'])}, sesuai {share}")
+                     f"{s['done']} selesai, nilai tengah {minutes_text(s['median_minutes'])}, sesuai {share}")
     lines.append(f"Terlambat: {len(r.late)}")
     for item in r.late[:LATE_LISTED]:
         lines.append(f"  {item['number']} langkah {item['label']} ({item['official']} {item['email']}), "
@@ -258,53 +262,10 @@ def report_signature(office: Office, now: dt.datetime) -> Signature:
 
 
 def write_docx(r: Recap, path: Path, pictures: dict[str, bytes], office: Office, now: dt.datetime) -> None:
-    """The recap as a naskah dinas (laporan): kop, title, figures and charts, signature; A4 or F4."""
-    from docx.shared import Cm
+    """The recap as a naskah dinas laporan (office.laporan): kop, A-F sections, signature; A4 or F4."""
+    from office.laporan import write_laporan
 
-    cfg = office.config
-    doc = naskah(cfg.letterhead, cfg.letters.paper)
-    heading(doc, "LAPORAN REKAPITULASI PENANGANAN PENGADUAN", cfg.office_name, r.title)
-    doc.add_paragraph(f"Jumlah pengaduan yang diterima: {r.total}")
-    satisfaction = ", ".join(f"{k} {v}" for k, v in r.by_satisfaction.most_common()) or "belum ada tanggapan"
-    doc.add_paragraph(one_line(f"Kepuasan pengadu atas jawaban: {satisfaction}; keberatan: {r.objections}."))
-    for name in ("saluran", "seksi"):
-        doc.add_picture(io.BytesIO(pictures[name]), width=Cm(15))
-    doc.add_heading("Waktu per langkah SOP", level=2)
-    table = doc.add_table(rows=1, cols=5)
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("Langkah", "Pelaksana", "Mutu baku", "Median", "Sesuai")):
-        cell.text = text
-    for s in r.steps:
-        cells = table.add_row().cells
-        share = f"{s['within_standard']:.0%}" if s["within_standard"] is not None else "-"
-        for cell, text in zip(cells, (s["label"], s["role"], s["standard"],
-                                      minutes_text(s["median_minutes"]), share)):
-            cell.text = one_line(text)
-    doc.add_picture(io.BytesIO(pictures["langkah"]), width=Cm(15))
-    doc.add_heading("Langkah yang terlambat", level=2)
-    if not r.late:
-        doc.add_paragraph("Tidak ada.")
-    if len(r.late) > LATE_LISTED:
-        _late_table(doc, r)
-    for item in r.late if len(r.late) <= LATE_LISTED else ():
-        doc.add_paragraph(one_line(f"{item['number']} langkah {item['label']} ({item['official']}, {item['email']}), "
-                                   f"batas {item['due_at']:%d-%m-%Y %H.%M}"), style="List Bullet")
-    doc.add_paragraph()
-    sign(doc, report_signature(office, now))
-    doc.save(str(path))
-
-
-def _late_table(doc, r: Recap) -> None:
-    """Many late steps: their number, then a row per step and holder (the XLSX lists each)."""
-    doc.add_paragraph(f"{len(r.late)} langkah terlambat; daftar lengkapnya pada lembar Terlambat berkas XLSX "
-                      f"rekap ini. Menurut langkah dan pejabat:")
-    table = doc.add_table(rows=1, cols=4)
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("Langkah", "Pejabat", "Surel", "Terlambat")):
-        cell.text = text
-    for (label, official, email), count in late_by_holder(r):
-        for cell, text in zip(table.add_row().cells, (label, official, email, str(count))):
-            cell.text = one_line(text)
+    write_laporan(r, path, pictures, office, now)
 
 
 # A moment as an Indonesian office writes it, with its zone named (WITA): never UTC.

@@ -10,7 +10,7 @@ import logging
 from intake.parse import Incoming
 from letters.mail import render_mail
 from office.attachments import store_attachments
-from office.base import Office, new_token
+from office.base import Office, new_token, section_recipient
 from office.mail_view import complaint_view
 from office.notices import base_context, queue
 
@@ -30,7 +30,7 @@ def ask_section(office: Office, row: dict, step_no: int, now: dt.datetime) -> No
     if row["confidential"]:  # the section head never sees who complained, nor their words
         context["c"] = complaint_view(office, row, redact=True)
         context["history"] = []
-    context["recipient"] = {"title": section.title, "name": section.head, "email": section.email}
+    context["recipient"] = section_recipient(section)
     local, _, domain = cfg.mailbox.address.partition("@")
     queue(office, row, "permintaan_laporan", [(section.head, section.email)],
           render_mail("permintaan_laporan", **context), now,
@@ -52,7 +52,7 @@ def take_report(office: Office, request: dict, msg: Incoming, text: str, now: dt
     if asker:
         official = office.holder(asker, now)
         context = base_context(office, row, None)
-        context.update(recipient={"title": official.title, "name": official.name, "email": official.email},
+        context.update(recipient=office.addressee(official),
                        section={"title": section.title, "name": section.name, "head": section.head}, text=text,
                        attachment_count=len(msg.attachments))
         queue(office, row, "laporan_seksi", [(official.name, official.email)], render_mail("laporan_seksi", **context),

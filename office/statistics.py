@@ -59,7 +59,8 @@ def statistics_of(name: str, r, days: list[float], **label) -> dict:
         "kepuasan_pengadu": {k: _cell(v) for k, v in sorted(r.by_satisfaction.items())},
         "keberatan": _cell(r.objections),
         "median_hari_sampai_selesai": round(statistics.median(days), 1) if len(days) >= SMALLEST else None,
-        "langkah_sop": [{"langkah": s["step"], "pelaksana": s["role"], "mutu_baku": s["standard"],
+        # Steps as people read them ("4a"), in the order a complaint walks them (reports.in_order).
+        "langkah_sop": [{"langkah": s["label"], "pelaksana": s["role"], "mutu_baku": s["standard"],
                          "selesai": _cell(s["done"]),
                          "persen_sesuai_mutu_baku": round(100 * s["within_standard"]) if s["done"] >= SMALLEST
                          and s["within_standard"] is not None else None}
@@ -67,6 +68,11 @@ def statistics_of(name: str, r, days: list[float], **label) -> dict:
         "catatan": f"Angka di bawah {SMALLEST} ditulis '<{SMALLEST}' agar tidak menunjuk seseorang. Tidak memuat "
                    f"nama, alamat, kontak, isi pengaduan, atau nomor pengaduan.",
     }
+
+
+def _shown(value) -> object:
+    """A figure as a published table shows it: "-" where it is suppressed (None), never "None"."""
+    return "-" if value is None else value
 
 
 def write_statistics(stats: dict, stem: Path, *, overwrite: bool = False) -> list[Path]:
@@ -85,10 +91,13 @@ def write_statistics(stats: dict, stem: Path, *, overwrite: bool = False) -> lis
             for part in ("menurut_saluran", "menurut_seksi", "menurut_status", "kepuasan_pengadu"):
                 for key, value in stats[part].items():
                     writer.writerow([part.replace("_", " "), key, value])
-            writer.writerow(["waktu", "median hari sampai selesai", stats["median_hari_sampai_selesai"]])
+            writer.writerow(["waktu", "nilai tengah (median) hari sampai selesai",
+                             _shown(stats["median_hari_sampai_selesai"])])
             for s in stats["langkah_sop"]:
+                share = s["persen_sesuai_mutu_baku"]
                 writer.writerow(["langkah SOP", f"{s['langkah']} ({s['pelaksana']}, {s['mutu_baku']})",
-                                 f"{s['selesai']} selesai; {s['persen_sesuai_mutu_baku']}% sesuai mutu baku"])
+                                 f"{s['selesai']} selesai; " + ("-" if share is None else f"{share}%")
+                                 + " sesuai mutu baku"])
 
     write_atomically(json_path, as_json, overwrite=overwrite)
     write_atomically(csv_path, as_csv, overwrite=overwrite)

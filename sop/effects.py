@@ -30,6 +30,7 @@ class Case:
     satisfaction: str | None = None  # puas, tidak_puas, tidak_menanggapi (sop.terms)
     rating: int | None = None  # 1-4, the SKM scale
     ask_section: bool = False  # this reply asks the section head for a report (`Seksi: …; minta laporan`)
+    rejecting: bool = False  # the open delivery task carries a rejection letter (sop.engine._reject)
 
 
 # Events -------------------------------------------------------------------------------------

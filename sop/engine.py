@@ -51,6 +51,8 @@ from sop.terms import ANSWERED, CLOSED, DISSATISFIED, FORWARDED, LINKED, OPEN, R
 WITA = ZoneInfo("Asia/Makassar")
 
 PROPOSAL = "Usul penolakan: "  # how a proposed rejection opens the step's output
+# The note on the delivery task of a rejection letter (a complainant without email).
+REJECTION_DELIVERY = "Sampaikan surat penolakan kepada pengadu."
 
 
 # The engine ---------------------------------------------------------------------------------
@@ -170,6 +172,11 @@ def _replied(case: Case, event: Reply, procedure: Procedure, sections: tuple, tz
                                   f"ditunggu {case.step}; tidak ada perubahan."),), acted=False)
     step = procedure.step(event.step)
     found, text = split_keywords(event.text, step.keywords)
+    if found.get("notulen", "").strip():
+        # The minutes of the meeting (SOP Rapat Dinas) belong to the decision taken after it:
+        # recorded in its text, so every history and the lembar disposisi carry them.
+        text = f"{text}\n\nNotulen rapat: {found.pop('notulen').strip()}".strip()
+    found.pop("notulen", None)
     if not text and not (found.keys() - {""}):
         return Outcome(case, (Notify("balasan_kosong", "actor", step.no),), acted=False)
     resumed: list = []
@@ -238,7 +245,11 @@ def _finish(case, step, actor, text, procedure, notes, delivery) -> Outcome:
         nxt = procedure.next_step(nxt.no)
     if any(isinstance(e, IssueLetter) for e in effects):  # the konsep became the letter
         case = replace(case, draft=None)
-    if nxt is None and procedure.objection_step is not None:
+    if case.rejecting and "deliver_letter" in step.on_done:  # the rejection letter reached the complainant
+        case = replace(case, state=REJECTED, step=None, rejecting=False)
+        effects.append(Log(None, SYSTEM, "selesai", "Surat penolakan telah disampaikan; pengaduan ditutup dengan "
+                                                    "status ditolak."))
+    elif nxt is None and procedure.objection_step is not None:
         # The answer is delivered; the complainant may still say PUAS or TIDAK PUAS.
         case = replace(case, state=ANSWERED, step=None, satisfaction=None, rating=None)
         effects.append(Log(None, SYSTEM, "dijawab", "Jawaban telah disampaikan; menunggu tanggapan pengadu (PUAS atau "
@@ -263,8 +274,17 @@ def _reject(case, step, actor, reason, procedure, resumed=()) -> Outcome:
     else:
         effects.append(IssueLetter(f"Pengaduan tersebut telah kami pelajari. Dengan hormat kami sampaikan bahwa "
                                    f"pengaduan tersebut tidak dapat kami tindak lanjuti dengan alasan: {reason}"))
-    effects.append(Notify("konfirmasi", "actor", step.no, {"text": f"Tolak: {reason}", "closed": "rejected"}))
-    effects.append(Log(None, SYSTEM, "selesai", "Pengaduan ditutup sebagai ditolak."))
+    delivery = None if case.has_email else procedure.delivery_step
+    effects.append(Notify("konfirmasi", "actor", step.no, {"text": f"Tolak: {reason}", "closed": "rejected",
+                                                            "delivery": bool(delivery)}))
+    if delivery is not None:
+        # The seed's last step applies to a rejection too: the letter is delivered and the
+        # delivery documented before the complaint closes (dispatch_letter, or the routing mail).
+        effects += [Log(None, SYSTEM, "catatan", "Surat penolakan menunggu disampaikan kepada pengadu; pengaduan "
+                                                 "ditutup dengan status ditolak setelah surat itu disampaikan."),
+                    OpenTask(delivery.no, note=REJECTION_DELIVERY)]
+        return Outcome(replace(case, step=delivery.no, paused=False, rejecting=True), tuple(effects))
+    effects.append(Log(None, SYSTEM, "selesai", "Pengaduan ditutup dengan status ditolak."))
     return Outcome(replace(case, state=REJECTED, step=None, paused=False), tuple(effects))
 
 
@@ -328,7 +348,7 @@ def _ask_complainant(case, step, actor, what, text, procedure) -> Outcome:
     what = what.strip() or text.strip()
     if not what:
         return Outcome(case, (Notify("balasan_kosong", "actor", step.no),), acted=False)
-    effects = [Log(step.no, actor, "lengkapi", f"Pengadu diminta melengkapi: {what}. Waktu langkah dihentikan "
+    effects = [Log(step.no, actor, "lengkapi", f"Pengadu diminta melengkapi: {what.rstrip('.')}. Waktu langkah dihentikan "
                                                "sementara."),
                Pause(what)]
     if case.has_email:

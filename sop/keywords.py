@@ -1,5 +1,5 @@
 """Keyword lines in officials' replies: `Seksi:`, `Pokok:`, `Sapaan:`, `Rapat:`, `Rahasia:`,
-`Kembalikan:`, `Tolak:`, `Setuju`, `Perbaiki:`, `Lengkapi:`, `Perpanjang:`.
+`Kembalikan:`, `Tolak:`, `Setuju`, `Perbaiki:`, `Lengkapi:`, `Perpanjang:`, `Notulen:`.
 
 A keyword counts only on a line of its own and only where the SOP step lists it. A keyword
 line of another step is not text either: it never reaches a letter (a `Tolak:` line once
@@ -13,7 +13,7 @@ import re
 from zoneinfo import ZoneInfo
 
 KEYWORDS = ("seksi", "pokok", "sapaan", "rapat", "rahasia", "kembalikan", "tolak", "setuju", "perbaiki",
-            "lengkapi", "perpanjang", "teruskan", "tutup", "gabung")
+            "lengkapi", "perpanjang", "teruskan", "tutup", "gabung", "notulen")
 KEYWORD_LINE = re.compile(r"^[ \t]*(" + "|".join(KEYWORDS) + r")[ \t]*:[ \t]*(.*?)[ \t]*$",
                           re.IGNORECASE | re.MULTILINE)
 # An approval is often the word alone: "Setuju", "Setuju.", "Disetujui". Only where the step

@@ -130,6 +130,11 @@ class Procedure:
         return next((s for s in self.steps if s.objection), None)
 
     @property
+    def delivery_step(self) -> Step | None:
+        """The step that delivers the office's letter to the complainant (the JFU's, step 5)."""
+        return next((s for s in self.steps if "deliver_letter" in s.on_done), None)
+
+    @property
     def main_steps(self) -> int:
         """How many steps the SOP's own text has (additions of the office not counted)."""
         return sum(1 for s in self.steps if not s.addition)

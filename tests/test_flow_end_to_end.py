@@ -62,7 +62,7 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(sop_env):
     thread = env.config.identity.thread_id(number)
     assert routing3.headers["in-reply-to"][0] == routing.headers["in-reply-to"][0] == thread
     assert token not in str(routing3.headers)
-    assert any("Tercatat: langkah 2" in s for s in subjects(env, sekretaris))
+    assert any("Tercatat: balasan langkah 2" in s for s in subjects(env, sekretaris))
 
     # Step 3: the Camat decides and asks for a meeting; the Sekretaris gets step 4.
     env.reply(env.head, number, 3, "Koordinasikan dengan Dinas PUPR.\nRapat: ya")

@@ -142,11 +142,14 @@ def test_step_two_only_proposes_a_rejection_the_camat_decides():
     assert closed.case.state == "rejected"
 
 
-def test_a_rejection_without_email_is_a_letter_for_the_print_queue():
-    out = advance(Case("X", step=3, has_email=False), Reply(3, "c", "Tolak: urusan PLN"), NOW, load_procedure())
-    assert out.case.state == "rejected"
+def test_a_rejection_without_email_is_a_letter_that_waits_for_its_delivery():
+    sop = load_procedure()
+    out = advance(Case("X", step=3, has_email=False), Reply(3, "c", "Tolak: urusan PLN"), NOW, sop)
+    assert (out.case.state, out.case.step, out.case.rejecting) == ("open", 5, True)
     letters = [e for e in out.effects if isinstance(e, IssueLetter)]
     assert len(letters) == 1 and "urusan PLN" in letters[0].answer
+    done = advance(out.case, Reply(5, "jfu", "Diserahkan langsung.", delivery="langsung"), NOW, sop)
+    assert (done.case.state, done.case.step) == ("rejected", None)
 
 
 def test_lengkapi_pauses_and_any_later_action_resumes():

@@ -77,7 +77,7 @@ def test_meeting_with_a_date_sends_calendar_invitations(sop_env):
     # The meeting comes before the decision: step 3 stays open, the Sekretaris writes nothing yet.
     assert row["meeting"] == 1 and row["step"] == 3 and env.routing("sekretaris", number, 4) is None
     assert any("Rapat dinas telah dijadwalkan" in m.text for m in env.inbox(env.official(env.head)[1])
-               if "Tercatat: langkah 3" in " ".join(m.subject.split()))
+               if "Tercatat: rapat dijadwalkan (langkah 3 tetap terbuka)" in " ".join(m.subject.split()))
     people = [env.official(env.head)[1], env.official("sekretaris")[1], env.cast.sections[2][2]]
     for address in people:
         [invite] = [m for m in env.inbox(address) if "Undangan rapat dinas" in m.subject]
@@ -126,7 +126,7 @@ def test_staff_record_a_decision_taken_in_a_meeting_and_the_official_confirms_it
     assert decision["actor"] == env.official(env.head)[1]
     [confirmed] = [e for e in events if e["kind"] == "usulan_dikonfirmasi"]
     assert "petugas Andi" in confirmed["text"] and env.official(env.head)[0] in confirmed["text"]
-    assert any("Tercatat: langkah 3" in s for s in subjects(env, env.official(env.head)[1]))
+    assert any("Tercatat: balasan langkah 3" in s for s in subjects(env, env.official(env.head)[1]))
 
 
 def test_a_plt_camat_receives_open_tasks_acts_and_signs_then_loses_the_role(env):
