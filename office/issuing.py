@@ -199,6 +199,27 @@ def issue_notice(office: Office, row: dict, kind: str, text: str, role: str, now
     return {"number": number, "path": str(archive)}
 
 
+def issue_invitation(office: Office, row: dict, particulars: str, now: dt.datetime) -> dict:
+    """The numbered undangan rapat dinas about a complaint, signed a.n. the head by the
+    Sekretaris (who keeps the office's meetings), sealed and registered. Returns its entry."""
+    from letters.invitation import HAL, KIND
+
+    cfg = office.config
+    local_now = now.astimezone(cfg.clock.tz)
+    number = cfg.letter_number(local_now.year, office.book.next_serial("surat-keluar", local_now.year))
+    subject = (row["pokok"] or "dirahasiakan") if row["confidential"] else (row["pokok"] or plain_subject(row["subject"]))
+    data = replace(letter_data(office, row, particulars, number, local_now.date()), kind=KIND, hal=HAL,
+                   addressee="Peserta Rapat Dinas", addressee_place="Tempat", complaint_subject=subject,
+                   attachments=0, tembusan=())
+    role = "sekretaris" if "sekretaris" in cfg.directory.officials else cfg.letters.head_role
+    signer = notice_signer(office, role, now)
+    archive, _ = file_letter(office, row, data, signer, KIND, now)
+    office.book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
+                          f"Surat undangan rapat dinas nomor {number} dibuat, ditandatangani {signer.title.title()} "
+                          f"{signer.name}" + (f" ({signer.delegation})." if signer.delegation else "."))
+    return {"number": number, "path": str(archive)}
+
+
 def notice_signer(office: Office, role: str, now: dt.datetime) -> Signer:
     """Who signs a notice: the head; else the official who gave it, "a.n." the head."""
     ls = office.config.letters

@@ -156,9 +156,9 @@ def _problems(doc, r, office: Office) -> None:
 def _conclusion(doc, r) -> None:
     done = sum(s["done"] for s in r.steps)
     within = sum(round(s["done"] * s["within_standard"]) for s in r.steps if s["within_standard"] is not None)
-    share = f"{within / done:.0%}" if done else "-"
-    _point(doc, f"1. Simpulan: dari {r.total} pengaduan yang diterima, {done} langkah SOP telah diselesaikan, "
-                f"{share} di antaranya dalam mutu baku.")
+    finished = (f"{done} langkah SOP telah diselesaikan, {within / done:.0%} di antaranya dalam mutu baku" if done
+                else "belum ada langkah SOP yang diselesaikan")
+    _point(doc, f"1. Simpulan: dari {r.total} pengaduan yang diterima, {finished}.")
     advice = ("pejabat pelaksana langkah yang terlambat agar menyelesaikan tugasnya dalam mutu baku, dan "
               "penyebab keterlambatan dibahas dalam rapat dinas." if r.late
               else "penanganan pengaduan agar dipertahankan sesuai SOP.")

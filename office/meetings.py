@@ -5,13 +5,16 @@ subject and the Sekretaris's clarification, in the mail and in the calendar file
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from letters.dates import waktu
+from letters.dates import DAYS, tanggal, waktu
+from letters.invitation import invitation_lines
 from letters.mail import Attachment, render_mail
 from letters.safe import one_line
 from office.base import Office, safe_name, section_recipient
+from office.issuing import issue_invitation
 from office.mail_view import complaint_view
 from office.notices import base_context, queue
 from sop.engine import Meeting
@@ -62,6 +65,9 @@ def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.dateti
             people.append(office.addressee(office.holder(role, now)))
     attendees = [(p["name"], p["email"]) for p in people]
     ics = invitation(office, row, meeting, attendees, now)
+    letter = invitation_letter(office, row, meeting, people, now)
+    files = (Attachment("undangan-rapat.ics", ics, "text", "calendar"),
+             Attachment(f"surat-undangan-{safe_name(letter['number'])}.docx", Path(letter["path"]).read_bytes()))
     for person in people:
         context = base_context(office, row, None)
         if row["confidential"] and not office.may_see_identity(person["email"]):
@@ -71,6 +77,21 @@ def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.dateti
         context["when"] = waktu(meeting.when, cfg.clock.tz)
         context["place"] = cfg.meeting_place or cfg.office_name
         context["attendees"] = people
+        context["letter_number"] = letter["number"]
         queue(office, row, "undangan_rapat", [(person["name"], person["email"])],
-              render_mail("undangan_rapat", **context), now,
-              attachments=(Attachment("undangan-rapat.ics", ics, "text", "calendar"),))
+              render_mail("undangan_rapat", **context), now, attachments=files)
+
+
+def invitation_letter(office: Office, row: dict, meeting: Meeting, people: list[dict], now: dt.datetime) -> dict:
+    """The numbered undangan (a naskah, not only a mail): issued, then recorded as sent by
+    e-mail with the invitations it rides on, so it does not wait in the print queue."""
+    cfg = office.config
+    local = meeting.when.astimezone(cfg.clock.tz)
+    particulars = invitation_lines(f"{DAYS[local.weekday()]}, {tanggal(local)}", f"{local:%H.%M} {local.tzname()}",
+                                   cfg.meeting_place or cfg.office_name, row["number"],
+                                   [p["salutation"] for p in people])
+    letter = issue_invitation(office, row, particulars, now)
+    entry = office.book.letter(letter["number"])
+    if entry is not None:
+        office.book.record_dispatch(entry["id"], now, "email", "Dilampirkan pada undangan rapat melalui surel.")
+    return letter

@@ -456,3 +456,19 @@ def escalate(office: Office, row: dict, task: dict, roles: list[str], due: dt.da
         boss = office.holder(role, now)
         context["recipient"] = office.addressee(boss)
         queue(office, row, "terlambat", [(boss.name, boss.email)], render_mail("terlambat", **context), now)
+
+
+
+def tell_lapor(office: Office, row: dict, task: dict | None, role: str, lapor_due: dt.datetime,
+               now: dt.datetime) -> None:
+    """The SP4N-LAPOR! warning to one official (office.deadlines.warn_lapor): threaded by the
+    complaint, never by a task, whose Message-ID holds a token."""
+    cfg = office.config
+    official = office.holder(role, now)
+    context = base_context(office, row, task["step"] if task else None)
+    context.update(recipient=office.addressee(official), lapor_id=row["lapor_id"], lapor_due=waktu(lapor_due, cfg.clock.tz),
+                   holder_title=cfg.directory.official(task["role"]).title if task else "", now=waktu(now, cfg.clock.tz))
+    if task:
+        context["step"]["due"] = waktu(parse_iso(task["due_at"]), cfg.clock.tz)
+    queue(office, row, "peringatan_lapor", [(official.name, official.email)], render_mail("peringatan_lapor", **context),
+          now)

@@ -147,7 +147,7 @@ def test_perpanjang_moves_the_deadline_and_tells_the_citizen_within_the_sop_limi
     assert any("Perpanjangan waktu belum dapat dicatat" in s for s in subjects(env, env.official("camat")[1]))
 
 
-def test_a_rejection_without_email_is_a_letter_waiting_in_the_print_queue(env):
+def test_a_rejection_without_email_is_a_letter_waiting_in_the_print_queue_for_its_delivery(env):
     result = pengaduan("--config", str(env.config_path), "catat", "--saluran", "langsung", "--nama", "Pak Darto",
                        "--alamat", "Jl. Nangka No. 3, Palaran", "--pokok", "Jalan tol rusak",
                        "--isi", "Jalan tol Balikpapan–Samarinda berlubang.")
@@ -156,7 +156,7 @@ def test_a_rejection_without_email_is_a_letter_waiting_in_the_print_queue(env):
     through(env, number, ("sekretaris", 2, "Tolak: jalan tol, kewenangan badan usaha jalan tol"),
             ("camat", 3, "Tolak: jalan tol adalah kewenangan badan usaha jalan tol dan BPJT"))
     row = env.complaint(number)
-    assert row["state"] == "rejected" and row["letter_number"]
+    assert (row["state"], row["step"]) == ("open", 5) and row["letter_number"]  # closed once delivered
     [waiting] = env.office.book.letters_awaiting_dispatch()
     assert waiting["number"] == row["letter_number"]
     text = letter_text(Path(row["letter_path"]))

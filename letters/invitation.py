@@ -1,0 +1,34 @@
+"""The undangan rapat dinas (SOP Rapat Dinas) a `Rapat:` with a date produces: a numbered
+naskah signed a.n. the head, with the time, place, agenda and participants by jabatan. Its
+body is one more kind of the letter press's bodies (letters.render.NOTICE_BODIES)."""
+
+from __future__ import annotations
+
+from letters.model import LetterData
+from letters.render import NOTICE_BODIES
+
+KIND = "undangan"
+HAL = "Undangan Rapat Dinas"
+
+
+def invitation_lines(day: str, hour: str, place: str, number: str, participants: list[str]) -> str:
+    """The undangan's particulars, one per line (the letter's "answer" text, as the press lays
+    out its points): hari/tanggal, pukul, tempat, acara, peserta."""
+    return "\n".join((f"- hari, tanggal: {day};", f"- pukul: {hour} s.d. selesai;", f"- tempat: {place};",
+                      f"- acara: pembahasan pengaduan {number};", f"- peserta: {', '.join(participants)}."))
+
+
+def _inviting(letter: LetterData, subject: str, points: list[str]) -> dict:
+    """The body of an undangan rapat dinas about one complaint."""
+    return {
+        "opening": (f"Dalam rangka menindaklanjuti pengaduan nomor {letter.complaint_number} perihal "
+                    f"{subject[:1].lower() + subject[1:]}, dengan ini kami mengundang Bapak/Ibu untuk menghadiri "
+                    f"rapat dinas (SOP Rapat Dinas) yang akan dilaksanakan pada:"),
+        "answer": points,
+        "recourse": "Mengingat pentingnya acara tersebut, kami mohon Bapak/Ibu hadir tepat pada waktunya.",
+        "closing": "Demikian undangan ini kami sampaikan. Atas perhatian dan kehadiran Bapak/Ibu, kami ucapkan "
+                   "terima kasih.",
+    }
+
+
+NOTICE_BODIES.setdefault(KIND, _inviting)
