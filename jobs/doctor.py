@@ -86,7 +86,7 @@ def _imap(cfg: Config) -> list[Check]:
             idle = box.can_idle
     except Exception as exc:
         return [Check("IMAP", False, f"{s.host}:{s.port} ({s.security}) sebagai {s.username}: {exc}",
-                      "periksa [mailbox] host, port, security, username dan kata sandi/OAuth2")]
+                      "periksa [mailbox] host, port, security, username, dan kata sandi/OAuth2")]
     out = [Check("IMAP", True, f"masuk ke {s.host}:{s.port} sebagai {s.username}; folder {s.folder} terbaca")]
     missing = [f for f in (s.processed_folder, "Karantina") if f not in folders]
     out.append(Check("folder IMAP", True, "folder Diproses dan Karantina ada" if not missing else
@@ -180,7 +180,7 @@ def _smtp(cfg: Config, send_test_mail: bool) -> Check:
                                                                  {"bounce_token": secrets.token_hex(15)}))
                 detail += f"; surel uji dikirim ke {staff.email} dengan alamat pengembalian bertanda (VERP)"
     except (OSError, smtplib.SMTPException) as exc:
-        return Check("SMTP", False, f"{s.host}:{s.port}: {exc}", "periksa [smtp] host, port, security dan login")
+        return Check("SMTP", False, f"{s.host}:{s.port}: {exc}", "periksa [smtp] host, port, security, dan login")
     return Check("SMTP", True, detail)
 
 

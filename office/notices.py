@@ -15,7 +15,7 @@ import logging
 import re
 
 from intake.parse import Incoming
-from letters.dates import waktu
+from letters.dates import tanggal, waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
 from office.access import receipt_facts
 from office.base import Actor, Office, due_of, new_token, safe_name, section_recipient
@@ -51,7 +51,8 @@ def base_context(office: Office, row: dict | None, step_no: int | None) -> dict:
     cfg = office.config
     context = {
         "office": {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address,
-                   "email": cfg.mailbox.address, "contact": cfg.complaint_desk.line()},
+                   "email": cfg.mailbox.address, "contact": cfg.complaint_desk.line(),
+                   "head": office.addressee(cfg.directory.official(cfg.letters.head_role))["salutation"]},
         "sop_name": cfg.procedure.name,
         "steps_total": cfg.procedure.main_steps,
         "next_title": "",
@@ -156,6 +157,7 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
     if effect.template in ("perpanjangan", "sampaikan_perpanjangan"):
         due = due_of(office.book, row)
         context["due"] = waktu(due, cfg.clock.tz) if due else "-"
+        context["answer_due"] = tanggal(answer_due(office, row, due).astimezone(cfg.clock.tz)) if due else "-"
     if effect.template == "pelimpahan":  # the complainant is in the surat pelimpahan's tembusan
         attachments = complainant_copy(office, row)
     if effect.template == "surat_jawaban":
@@ -163,6 +165,18 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
         attachments = citizen_letter_files(office, row)
     queue(office, row, effect.template, to, render_mail(effect.template, **context), now,
           in_reply_to=in_reply_to, reply_to=reply_to, auto_submitted=auto, attachments=attachments)
+
+
+def answer_due(office: Office, row: dict, decided_by: dt.datetime) -> dt.datetime:
+    """When the answer reaches the complainant at the latest, once the waiting step is done by
+    `decided_by`: the standard times of the steps still to come (4, 4a, 5) added on."""
+    procedure = office.config.procedure
+    walk = procedure.walk()
+    current = next((i for i, s in enumerate(walk) if s.no == row["step"]), len(walk))
+    due = decided_by
+    for step in walk[current + 1:]:
+        due = office.config.clock.add(due, step.time)
+    return due
 
 
 def _ack_limited(office: Office, row: dict, now: dt.datetime) -> bool:

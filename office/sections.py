@@ -31,6 +31,7 @@ def ask_section(office: Office, row: dict, step_no: int, now: dt.datetime) -> No
         context["c"] = complaint_view(office, row, redact=True)
         context["history"] = []
     context["recipient"] = section_recipient(section)
+    context["asker"] = cfg.directory.official(cfg.procedure.step(step_no).role).title
     local, _, domain = cfg.mailbox.address.partition("@")
     queue(office, row, "permintaan_laporan", [(section.head, section.email)],
           render_mail("permintaan_laporan", **context), now,

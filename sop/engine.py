@@ -418,7 +418,8 @@ def _judged(case, event, procedure) -> Outcome:
     if verdict == SATISFIED:
         return Outcome(replace(case, state=CLOSED, satisfaction=SATISFIED, rating=rating), (
             Log(None, event.actor, "kepuasan", f"Pengadu menyatakan puas{graded}." + (f" {reason}" if reason else "")),
-            Notify("tanggapan_diterima", "complainant", None, {"verdict": SATISFIED}),
+            Notify("tanggapan_diterima", "complainant", None,
+                   {"verdict": SATISFIED, "rating": rating, "rating_words": SKM.get(rating or 0, "")}),
             Log(None, SYSTEM, "selesai", "Pengaduan selesai ditangani dan ditutup.")))
     objection = procedure.objection_step
     reason = reason or "tidak disebutkan"

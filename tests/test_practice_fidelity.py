@@ -176,7 +176,8 @@ def test_a_complaint_also_on_lapor_warns_staff_and_the_sekretaris_once_after_fou
     check_deadlines(env.office, moment)
     check_deadlines(env.office, moment + dt.timedelta(hours=1))
     warnings = [m for m in env.office.book.outbox(row["id"]) if m["kind"] == "peringatan_lapor"]
-    assert sorted(json.loads(m["recipients"])[0] for m in warnings) == sorted([env.official("jfu")[1], env.official("sekretaris")[1]])
+    told = sorted(json.loads(m["recipients"])[0] for m in warnings)
+    assert told == sorted([env.official("jfu")[1], env.official("sekretaris")[1]])
     assert all("SP4N-LAPOR! LAPOR-4512" in m["subject"] and "5 hari kerja" in m["subject"] for m in warnings)
     assert len([e for e in env.office.book.events(row["id"]) if e["kind"] == LAPOR_WARNING]) == 1
 
@@ -231,3 +232,48 @@ def test_the_laporan_is_a_naskah_laporan_with_black_headings_a_to_f_and_no_addre
     assert "A. PENDAHULUAN" in printed and "F. PENUTUP" in printed
     title = [p.text for p in doc.paragraphs if p.text.strip()][:4]
     assert env.config.office_name not in " ".join(title[1:])  # the kop names the office once
+
+
+# Wording ------------------------------------------------------------------------------------------
+def test_the_command_line_speaks_indonesian_in_help_lihat_and_verifikasi(env):
+    from click.testing import CliRunner
+
+    from jobs.cli import main
+
+    helped = CliRunner().invoke(main, ["catat", "--help"]).output
+    flat = " ".join(helped.split())
+    assert "[wajib]" in helped and "[required]" not in helped
+    assert "--nama TEKS" in helped and "TEXT" not in helped and "PATH" not in helped
+    assert "disampaikan secara langsung, melalui telepon, atau melalui surat" in flat
+    number = walk_in(env, channel="telepon")
+    through(env, number, CLARIFIED)
+    shown = pengaduan("--config", str(env.config_path), "lihat", number).stdout
+    name, _ = env.official("sekretaris")
+    assert f"Langkah 2 (Sekretaris Camat, {name})" in shown
+    assert "Pengadu : Pak Darto\n" in shown and "<->" not in shown
+    number = start(env)
+    through(env, number, CLARIFIED, ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Lampu diperbaiki."),
+            ("camat", "4a", "Setuju"))
+    verified = pengaduan("--config", str(env.config_path), "verifikasi", env.complaint(number)["letter_path"])
+    from letters.dates import tanggal
+
+    assert f"tanggal {tanggal(dt.datetime.now(env.config.clock.tz).date())}, kepada" in verified.stdout
+
+
+def test_the_extension_tells_the_citizen_the_date_of_the_answer_not_of_the_decision(env):
+    from letters.dates import tanggal
+    from office.notices import answer_due
+
+    number = start(env)
+    through(env, number, CLARIFIED, ("camat", 3, "Perpanjang: 5 hari kerja, menunggu hasil survei"))
+    row = env.complaint(number)
+    decided_by = parse_iso(env.office.book.current_task(row["id"])["due_at"])
+    clock = env.config.clock
+    expected = clock.add(clock.add(clock.add(decided_by, Duration(1, "hours")), Duration(1, "days")),
+                         Duration(30, "minutes"))
+    assert answer_due(env.office, row, decided_by) == expected
+    [told] = [m for m in env.inbox(env.cast.citizens[0][1]) if "Perpanjangan Waktu" in m.subject]
+    text = " ".join(told.text.split())
+    day = tanggal(expected.astimezone(clock.tz).date())
+    assert f"Jawaban atas pengaduan ini kami sampaikan paling lambat {day}. " in text and "pukul" not in text
+    assert "Atas pengertian Saudara, kami ucapkan terima kasih." in text

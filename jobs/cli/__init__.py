@@ -21,7 +21,7 @@ from jobs.cli.staff import catat, delegasi, gabung, langkah, lepas, tambahan, ta
 
 
 @click.group(cls=Main, help="Penanganan pengaduan pelayanan publik melalui surel.")
-@click.option("--config", "config", metavar="PATH", multiple=True,
+@click.option("--config", "config", metavar="BERKAS", multiple=True,
               help="Berkas konfigurasi (bawaan: ./pengaduan.toml atau $PENGADUAN_CONFIG); "
                    "untuk `jalankan` boleh diulang: satu daemon untuk beberapa kantor.")
 @click.option("-v", "--verbose", is_flag=True, help="Tampilkan log rinci.")

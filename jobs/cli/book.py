@@ -264,7 +264,8 @@ def show(ctx: click.Context, number: str, as_json: bool) -> None:
     console = Console()
     zone = zone_name(office)
     console.print(f"[bold]{doc['number']}[/bold] — {escape(doc['subject'])}")
-    console.print(f"Pengadu : {doc['complainant']['name']} <{doc['complainant']['email'] or '-'}>", markup=False)
+    email = doc["complainant"]["email"]
+    console.print(f"Pengadu : {doc['complainant']['name']}" + (f" <{email}>" if email else ""), markup=False)
     console.print(f"Diterima: {local_text(doc['received_at'])} {zone}   Status: {state_words(doc['state'])}   "
                   f"Langkah: {doc['step_label'] or '-'}")
     if doc["paused"]:
@@ -285,13 +286,21 @@ def show(ctx: click.Context, number: str, as_json: bool) -> None:
             took = f"selesai {local_text(t['done_at'])} {zone}, {_duration(t['took_minutes'])}, {verdict}"
         else:
             took = "belum selesai" + (", terlambat" if doc["late"] else "")
-        console.print(f"  Langkah {t['step_label']} ({t['official']}): mutu baku {t['standard']}, "
+        console.print(f"  Langkah {t['step_label']} ({performer(office, t)}): mutu baku {t['standard']}, "
                       f"batas {local_text(t['due_at'])} {zone}; {took}", markup=False)
     console.print(f"\n[bold]Riwayat[/bold] (waktu {zone})")
     for e in doc["events"]:
         label = office.config.procedure.label(e["step"])
         console.print(f"  {local_text(e['time'])}  langkah {label}  {e['actor']}: {e['text']}{left_out(e)}",
                       markup=False)
+
+
+def performer(office, step_time: dict) -> str:
+    """Who did a step, as the office names them: "Sekretaris Camat, Rina Handayani, S.Sos"
+    (a delegate, whom the directory does not hold, by their address)."""
+    official = office.config.directory.official(office.config.procedure.step(step_time["step"]).role)
+    known = step_time["official"] in (official.email, *official.aliases)
+    return f"{official.title}, {official.name if known else step_time['official']}"
 
 
 def left_out(event: dict) -> str:

@@ -118,10 +118,25 @@ def open_office(ctx: click.Context, path: str | None = None, *, create: bool = F
     return Office(cfg, Book(cfg.database, create=create))
 
 
+# The placeholder of an option's value in the help, in Indonesian: "--nama TEKS", not "TEXT".
+METAVARS = {"text": "TEKS", "integer": "BILANGAN", "float": "BILANGAN", "filename": "BERKAS"}
+
+
+def metavar_of(param: click.Parameter) -> str | None:
+    """The Indonesian metavar of an option that takes a value, or None to keep Click's."""
+    if not isinstance(param, click.Option) or param.metavar or param.is_flag or param.count:
+        return None
+    if isinstance(param.type, click.Path):
+        return "BERKAS" if param.type.file_okay else "FOLDER"
+    return METAVARS.get(param.type.name)
+
+
 class Command(click.Command):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", "[OPSI]")
         super().__init__(*args, **kwargs)
+        for param in self.params:
+            param.metavar = metavar_of(param) or param.metavar
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)

@@ -11,6 +11,18 @@ import click
 from jobs.cli.common import CannotRun, Command, Group, emitted, load_config_or_fail, open_office, refusals, send_now
 
 
+def date_words(iso_date: str) -> str:
+    """A seal's ISO date as a letter writes it ("7 Desember 2026"); the text as it is when not a date."""
+    import datetime as dt
+
+    from letters.dates import tanggal
+
+    try:
+        return tanggal(dt.date.fromisoformat(iso_date))
+    except ValueError:
+        return iso_date
+
+
 @click.group(cls=Group, help="Kunci segel elektronik kantor (Ed25519) untuk surat jawaban.")
 def kunci() -> None:
     pass
@@ -117,7 +129,7 @@ def verifikasi(ctx, target: str, key_files, as_json: bool) -> None:
                               ensure_ascii=False, indent=2))
     else:
         s = verdict.seal
-        click.echo(f"Surat nomor {s.number}, tanggal {s.date}, kepada {s.addressee}.")
+        click.echo(f"Surat nomor {s.number}, tanggal {date_words(s.date)}, kepada {s.addressee}.")
         click.echo("Yang diperiksa:")
         for line in verdict.checked:
             click.echo(f"  ✓ {line}")

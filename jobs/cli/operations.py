@@ -13,7 +13,7 @@ from jobs.cli.common import DATE, MONTH, CannotRun, Command, load_config_or_fail
 from sop.files import write_atomically
 
 
-@click.command(cls=Command, help="Periksa konfigurasi, kotak surat, SMTP, buku, templat, kunci, jam dan disk.")
+@click.command(cls=Command, help="Periksa konfigurasi, kotak surat, SMTP, buku, templat, kunci, jam, dan disk.")
 @click.option("--kirim-uji", is_flag=True, help="Kirim surel uji kepada staf.")
 @click.option("--kantor", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder konfigurasi kantor: periksa setiap kantor (bersamaan; server yang macet tidak menahan "

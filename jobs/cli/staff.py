@@ -10,7 +10,7 @@ import click
 from jobs.cli.common import DATE, Command, Group, open_office, refusals, send_now
 
 
-@click.command(cls=Command, help="Catat pengaduan yang datang langsung, lewat telepon atau surat.")
+@click.command(cls=Command, help="Catat pengaduan yang disampaikan secara langsung, melalui telepon, atau melalui surat.")
 @click.option("--saluran", type=click.Choice(["langsung", "telepon", "surat", "lapor", "surel", "email"]),
               required=True, help="Cara pengaduan diterima (email: nama lama untuk surel).")
 @click.option("--nama", required=True, help="Nama pengadu.")

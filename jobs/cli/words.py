@@ -50,6 +50,7 @@ WORDS = {
     "default: {default}": "bawaan: {default}",
     "env var: {var}": "variabel lingkungan: {var}",
     "deprecated": "usang",
+    "required": "wajib",
     "Choose from:\n\t{choices}": "Pilih salah satu:\n\t{choices}",
     # ngettext pairs: the singular is the key, (singular, plural) the value.
     "Got unexpected extra argument ({args})": ("Argumen tambahan tidak dikenal ({args})",
