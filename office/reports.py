@@ -206,7 +206,7 @@ def _csv(value: str) -> str:
     return spreadsheet_text(value)
 
 
-STEP_HEADER = ["Langkah", "Pelaksana", "Mutu baku", "Selesai", "Median (menit)", "Sesuai mutu baku (%)"]
+STEP_HEADER = ["Langkah", "Pelaksana", "Mutu baku", "Selesai", "Nilai tengah (median, menit)", "Sesuai mutu baku (%)"]
 
 
 def step_cells(s: dict) -> list:

@@ -104,8 +104,9 @@ def test_the_reply_token_of_another_complaint_does_not_carry_the_word_of_a_stran
 def test_the_acknowledgement_and_the_delivery_say_how_to_reply():
     from letters.mail import render_mail
 
-    base = {"office": {"name": "Kecamatan Palaran", "parent": "", "address": ""}, "silence_days": 10,
-            "c": {"number": "PGD/2026/0001", "greeting": "Bapak Budi", "you": "Bapak", "subject": "Lampu",
+    base = {"office": {"name": "Kecamatan Palaran", "parent": "", "address": "", "head": "Camat Palaran"},
+            "silence_days": 10,
+            "c": {"number": "PGD/2026/0001", "greeting": "Bapak Budi", "you": "Bapak", "subject": "Lampu", "pokok": None,
                   "received": "07-12-2026", "attachments": [], "refused": [], "attachment_count": 0},
             "letter_number": "000.8.3.3/1/400"}
     delivery = render_mail("surat_jawaban", **base).body

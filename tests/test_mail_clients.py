@@ -54,8 +54,8 @@ def test_the_whole_sop_by_mail_with_five_clients_records_what_each_official_type
     assert _actions(env, number, 2) == [CLARIFICATION]
 
     # Step 3, Outlook on the web, HTML only, the quoted routing mail after div#divRplyFwdMsg as
-    # a sibling: it carries our own example line "Rapat: ya, 12-01-2026 09.00".
-    assert "Rapat: ya, 12-01-2026 09.00" in env.routing("camat", number, 3).text
+    # a sibling: it carries our own example line "Rapat: ya, 15-12-2026 09.30".
+    assert "Rapat: ya, 15-12-2026 09.30" in env.routing("camat", number, 3).text
     _answer(env, "camat", number, 3, mail_clients.outlook_html, DECISION)
     row = env.complaint(number)
     assert row["step"] == 4 and row["meeting"] == 0, "the quoted example line scheduled a meeting"
@@ -98,7 +98,7 @@ OUTLOOKS = {
 @pytest.mark.parametrize("client", list(OUTLOOKS))
 def test_an_outlook_reply_quoting_our_example_meeting_line_schedules_no_meeting(env, client):
     """The attack: the Camat's Outlook quotes the whole routing mail after the header block,
-    as a sibling, with our example "Rapat: ya, 12-01-2026 09.00" in it."""
+    as a sibling, with our example "Rapat: ya, 15-12-2026 09.30" in it."""
     build, options = OUTLOOKS[client]
     number = _number(env)
     _answer(env, "sekretaris", number, 2, mail_clients.gmail, "Klarifikasi awal.\nSeksi: Pemerintahan")

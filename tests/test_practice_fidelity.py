@@ -277,3 +277,31 @@ def test_the_extension_tells_the_citizen_the_date_of_the_answer_not_of_the_decis
     day = tanggal(expected.astimezone(clock.tz).date())
     assert f"Jawaban atas pengaduan ini kami sampaikan paling lambat {day}. " in text and "pukul" not in text
     assert "Atas pengertian Saudara, kami ucapkan terima kasih." in text
+
+
+def test_a_rating_of_four_is_acknowledged_with_its_value(env):
+    number = start(env)
+    through(env, number, CLARIFIED, ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Lampu diperbaiki."),
+            ("camat", "4a", "Setuju"), ("jfu", 5, "Disampaikan melalui surel."))
+    citizen = env.cast.citizens[0]
+    [delivery] = [m for m in env.inbox(citizen[1]) if "Jawaban atas Pengaduan" in m.subject]
+    text = " ".join(delivery.text.split())
+    assert "Bersama ini kami sampaikan surat Camat Palaran nomor" in text and text.count("terlampir") == 1
+    assert "SP4N-LAPOR! (www.lapor.go.id) atau kepada Ombudsman Republik Indonesia" in text
+    env.rig.send(reply_to(delivery, citizen[:2], "4"))
+    env.cycle()
+    [told] = [m for m in env.inbox(citizen[1]) if "Tanggapan atas Jawaban" in m.subject]
+    assert (f"Kami mencatat bahwa Saudara puas atas jawaban pengaduan nomor {number} dengan nilai 4 (sangat baik), "
+            "dan pengaduan ini kami nyatakan selesai.") in " ".join(told.text.split())
+
+
+def test_the_undangan_of_a_confidential_complaint_names_neither_the_complainant_nor_their_subject(env):
+    number = start(env)
+    through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan\nRahasia: ya\nPokok: penerangan jalan"),
+            ("camat", 3, "Rapat: ya, 15-12-2026 09.30"))
+    [mail] = [m for m in env.inbox(env.cast.sections[0][2]) if "Undangan rapat dinas" in m.subject]
+    [letter] = [a for a in mail.attachments if a.filename.startswith("surat-undangan-")]
+    text = letter_text(letter.payload)
+    name, _, subject, _ = env.cast.citizens[0]
+    assert "perihal penerangan jalan" in " ".join(text.split())
+    assert name not in text and subject not in text
