@@ -168,3 +168,15 @@ def due_of(book: Book, row: dict) -> dt.datetime | None:
     """When the complaint's waiting step is due, or None when nothing waits."""
     task = book.current_task(row["id"]) if row["state"] == OPEN else None
     return parse_iso(task["due_at"]) if task else None
+
+
+def answer_due(office: Office, row: dict, decided_by: dt.datetime) -> dt.datetime:
+    """When the answer reaches the complainant at the latest, once the waiting step is done by
+    `decided_by`: the standard times of the steps still to come (4, 4a, 5) added on."""
+    procedure = office.config.procedure
+    walk = procedure.walk()
+    current = next((i for i, s in enumerate(walk) if s.no == row["step"]), len(walk))
+    due = decided_by
+    for step in walk[current + 1:]:
+        due = office.config.clock.add(due, step.time)
+    return due

@@ -12,11 +12,11 @@ import logging
 from letters.dates import waktu
 from office.apply import act
 from office.base import Office, staff_role
-from office.notices import alert_staff, escalate, remind, reroute, tell_lapor
+from office.lapor import warn_lapor
+from office.notices import alert_staff, escalate, remind, reroute
 from sop.book import parse_iso
 from sop.clock import next_nudge, next_nudge_at
 from sop.engine import SYSTEM, Lapsed
-from sop.procedure import Duration
 from sop.terms import OPEN
 
 log = logging.getLogger(__name__)
@@ -97,34 +97,6 @@ def check_deadlines(office: Office, now: dt.datetime) -> int:
                                                                  last_at=now, **timing))
             count += 1
     return count
-
-
-# SP4N-LAPOR! counts an agency's follow-up in 5 working days, while the SOP's step 3 alone may
-# take 10: a complaint that is also on LAPOR! is flagged when one working day is left.
-LAPOR_DAYS = 5
-LAPOR_WARNING = "peringatan_lapor"
-
-
-def warn_lapor(office: Office, now: dt.datetime) -> int:
-    """Once per complaint with an SP4N-LAPOR! number, after 4 working days while it is still
-    open: staff and the Sekretaris are warned of LAPOR!'s 5-working-day count; returns how many."""
-    cfg = office.config
-    warned = 0
-    for row in office.book.lapor_complaints_unwarned(LAPOR_WARNING):
-        received = parse_iso(row["received_at"])
-        if now < cfg.clock.add(received, Duration(LAPOR_DAYS - 1, "days")):
-            continue
-        with office.book.transaction():
-            lapor_due = cfg.clock.add(received, Duration(LAPOR_DAYS, "days"))
-            task = office.book.current_task(row["id"])
-            roles = dict.fromkeys(r for r in (staff_role(cfg), "sekretaris") if r in cfg.directory.officials)
-            for role in roles:
-                tell_lapor(office, row, task, role, lapor_due, now)
-            office.book.add_event(row["id"], now, row["step"], SYSTEM, LAPOR_WARNING,
-                                  f"Peringatan SP4N-LAPOR! ({row['lapor_id']}): tindak lanjut dihitung dalam "
-                                  f"{LAPOR_DAYS} hari kerja, sampai {waktu(lapor_due, cfg.clock.tz)}.")
-        warned += 1
-    return warned
 
 
 def warn_token_expiry(office: Office, now: dt.datetime) -> bool:

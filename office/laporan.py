@@ -15,6 +15,7 @@ from letters.naskah import Signature, naskah, sign
 from letters.naskah import title as document_title
 from letters.safe import one_line
 from office.base import Office
+from office.durations import minutes_text, standard_words
 
 # The rule the complaint handling rests on, beside the office's own SOP.
 BASIS = ("Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 62 Tahun 2018 tentang "
@@ -23,7 +24,8 @@ SECTIONS = ("PENDAHULUAN", "PELAKSANAAN", "HASIL", "PERMASALAHAN DAN TINDAK LANJ
 LATE_LISTED = 100  # beyond this the late steps are counted by step and holder (the XLSX lists each)
 
 
-def write_laporan(r, path: Path, pictures: dict[str, bytes], office: Office, now: dt.datetime) -> None:
+def write_laporan(r, path: Path, pictures: dict[str, bytes], office: Office, now: dt.datetime,
+                  signature: Signature) -> None:
     """The recap as a naskah laporan, A4 or F4, signed by the Sekretaris; with "Mengetahui"
     by the head when the laporan goes beyond the office (`[reports] to`)."""
     cfg = office.config
@@ -44,12 +46,10 @@ def write_laporan(r, path: Path, pictures: dict[str, bytes], office: Office, now
     section_heading(doc, next(letters), SECTIONS[5])
     doc.add_paragraph("Demikian laporan ini disampaikan untuk dipergunakan sebagaimana mestinya.")
     doc.add_paragraph()
-    from office.reports import report_signature
-
     if cfg.reports_to:
-        _acknowledged(doc, office, report_signature(office, now), now)
+        _acknowledged(doc, office, signature, now)
     else:
-        sign(doc, report_signature(office, now))
+        sign(doc, signature)
     doc.save(str(path))
 
 
@@ -87,8 +87,6 @@ def _introduction(doc, r, office: Office) -> None:
 
 
 def _execution(doc, r, office: Office) -> None:
-    from office.reports import standard_words
-
     cfg = office.config
     decision = next((s for s in cfg.procedure.steps if s.keywords and "rapat" in s.keywords), None)
     standard = f", dengan mutu baku keputusan tindak lanjut {standard_words(cfg, decision.time)}" if decision else ""
@@ -112,8 +110,6 @@ def _results(doc, r, pictures: dict[str, bytes]) -> None:
 
 
 def _steps_table(doc, r) -> None:
-    from office.reports import minutes_text
-
     table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, ("Langkah", "Pelaksana", "Mutu baku", "Nilai tengah (median)",

@@ -8,6 +8,7 @@ import re
 from letters.dates import waktu
 from office.base import Office
 from sop.book import parse_iso
+from sop.engine import PROPOSAL
 from sop.terms import DEFAULT_SALUTATION, SALUTATIONS, channel_words
 
 
@@ -74,3 +75,25 @@ def redact_identity(text: str, row: dict) -> str:
     for part in filter(None, parts):
         text = re.sub(rf"\b{re.escape(part)}\b", HIDDEN, text, flags=re.IGNORECASE)
     return text
+
+
+OBJECTION_NOTE = "Keberatan pengadu: "  # sop.engine's note on the objection task
+
+
+def objection_view(office: Office, row: dict, step_no: int, note: str) -> dict | None:
+    """The complainant's objection (TIDAK PUAS) the objection step decides: the reason, the
+    answer it is about and when it came; None on any other task."""
+    objection = office.config.procedure.objection_step
+    if objection is None or step_no != objection.no or not note.startswith(OBJECTION_NOTE):
+        return None
+    came = [e for e in office.book.events(row["id"]) if e["kind"] == "keberatan"]
+    return {"reason": note.removeprefix(OBJECTION_NOTE), "letter_number": row["letter_number"] or "-",
+            "at": waktu(parse_iso(came[-1]["at"]), office.config.clock.tz) if came else "-"}
+
+
+def proposal_of(office: Office, row: dict, step_no: int) -> str:
+    """The rejection proposed by the step before this one (`Tolak:` where it only proposes)."""
+    done = [e for e in office.book.events(row["id"]) if e["kind"] == "langkah" and e["step"] != step_no]
+    if done and done[-1]["text"].startswith(PROPOSAL):
+        return done[-1]["text"].removeprefix(PROPOSAL).split("\n", 1)[0]
+    return ""

@@ -18,15 +18,16 @@ from intake.parse import Incoming
 from letters.dates import tanggal, waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
 from office.access import receipt_facts
-from office.base import Actor, Office, due_of, new_token, safe_name, section_recipient
+from office.base import Actor, Office, answer_due, due_of, new_token, safe_name, section_recipient
 from office.disposition import disposition_sheet
+from office.durations import standard_words
 from office.mail_files import citizen_letter_files, complainant_copy, delivery_files, konsep_files
-from office.mail_view import complaint_view
+from office.mail_view import complaint_view, objection_view, proposal_of
 from office.numbering import keeper_routing
 from sop.book import parse_iso
 from sop.clock import next_nudge_at
 from sop.directory import Official, mailbox_of
-from sop.engine import PROPOSAL, REJECTION_DELIVERY, SYSTEM, Notify
+from sop.engine import REJECTION_DELIVERY, SYSTEM, Notify
 from sop.terms import DEFAULT_SALUTATION, SALUTATIONS
 
 log = logging.getLogger(__name__)
@@ -64,18 +65,11 @@ def base_context(office: Office, row: dict | None, step_no: int | None) -> dict:
     if step_no:
         step = cfg.procedure.step(step_no)
         context["step"] = {"no": step.shown, "activity": step.activity, "output": step.output,
-                           "instruction": step.instruction, "time": standard_time(office, step.time), "due": ""}
+                           "instruction": step.instruction, "time": standard_words(cfg, step.time), "due": ""}
         nxt = cfg.procedure.next_step(step_no)
         if nxt:
             context["next_title"] = cfg.directory.official(nxt.role).title
     return context
-
-
-def standard_time(office: Office, duration) -> str:
-    """A standard time as the mails say it: "10 hari kerja" where days are working days."""
-    if duration.unit == "days" and not office.config.clock.calendar_days:
-        return f"{duration} kerja"
-    return str(duration)
 
 
 def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]], rendered: Rendered,
@@ -167,18 +161,6 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
           in_reply_to=in_reply_to, reply_to=reply_to, auto_submitted=auto, attachments=attachments)
 
 
-def answer_due(office: Office, row: dict, decided_by: dt.datetime) -> dt.datetime:
-    """When the answer reaches the complainant at the latest, once the waiting step is done by
-    `decided_by`: the standard times of the steps still to come (4, 4a, 5) added on."""
-    procedure = office.config.procedure
-    walk = procedure.walk()
-    current = next((i for i, s in enumerate(walk) if s.no == row["step"]), len(walk))
-    due = decided_by
-    for step in walk[current + 1:]:
-        due = office.config.clock.add(due, step.time)
-    return due
-
-
 def _ack_limited(office: Office, row: dict, now: dt.datetime) -> bool:
     """At most a few acknowledgements an hour to one mailbox (whatever sub-address or case
     the sender wrote) and for one sending mailbox, so that two robots never loop and no one
@@ -225,7 +207,7 @@ def send_routing(office: Office, row: dict, task: dict, official: Official, now:
     context["step"]["due"] = waktu(parse_iso(task["due_at"]), cfg.clock.tz)
     context["recipient"] = office.addressee(official)
     context["returned"] = task["note"]
-    context["objection"] = objection_of(office, row, step.no, task["note"])
+    context["objection"] = objection_view(office, row, step.no, task["note"])
     if context["objection"]:
         context["returned"] = ""  # an objection is the complainant's, not a step sent back
     context["rejection_letter"] = row["letter_number"] if task["note"] == REJECTION_DELIVERY else ""
@@ -273,20 +255,6 @@ def sapaan_warning(row: dict) -> str:
             f"pada langkah sebelumnya). Bila perlu, kembalikan dengan \"Perbaiki:\" agar sapaannya diseragamkan.")
 
 
-OBJECTION_NOTE = "Keberatan pengadu: "  # sop.engine's note on the objection task
-
-
-def objection_of(office: Office, row: dict, step_no: int, note: str) -> dict | None:
-    """The complainant's objection (TIDAK PUAS) the objection step decides: the reason, the
-    answer it is about and when it came; None on any other task."""
-    objection = office.config.procedure.objection_step
-    if objection is None or step_no != objection.no or not note.startswith(OBJECTION_NOTE):
-        return None
-    came = [e for e in office.book.events(row["id"]) if e["kind"] == "keberatan"]
-    return {"reason": note.removeprefix(OBJECTION_NOTE), "letter_number": row["letter_number"] or "-",
-            "at": waktu(parse_iso(came[-1]["at"]), office.config.clock.tz) if came else "-"}
-
-
 def reroute(office: Office, role: str, now: dt.datetime) -> int:
     """Send the open tasks of `role` to whoever holds it now (after a delegation starts)."""
     official = office.holder(role, now)
@@ -303,14 +271,6 @@ def reroute(office: Office, role: str, now: dt.datetime) -> int:
                             f"{official.name}.")
         count += 1
     return count
-
-
-def proposal_of(office: Office, row: dict, step_no: int) -> str:
-    """The rejection proposed by the step before this one (`Tolak:` where it only proposes)."""
-    done = [e for e in office.book.events(row["id"]) if e["kind"] == "langkah" and e["step"] != step_no]
-    if done and done[-1]["text"].startswith(PROPOSAL):
-        return done[-1]["text"].removeprefix(PROPOSAL).split("\n", 1)[0]
-    return ""
 
 
 # Staff alerts and their digest -------------------------------------------------------------
@@ -472,17 +432,3 @@ def escalate(office: Office, row: dict, task: dict, roles: list[str], due: dt.da
         queue(office, row, "terlambat", [(boss.name, boss.email)], render_mail("terlambat", **context), now)
 
 
-
-def tell_lapor(office: Office, row: dict, task: dict | None, role: str, lapor_due: dt.datetime,
-               now: dt.datetime) -> None:
-    """The SP4N-LAPOR! warning to one official (office.deadlines.warn_lapor): threaded by the
-    complaint, never by a task, whose Message-ID holds a token."""
-    cfg = office.config
-    official = office.holder(role, now)
-    context = base_context(office, row, task["step"] if task else None)
-    context.update(recipient=office.addressee(official), lapor_id=row["lapor_id"], lapor_due=waktu(lapor_due, cfg.clock.tz),
-                   holder_title=cfg.directory.official(task["role"]).title if task else "", now=waktu(now, cfg.clock.tz))
-    if task:
-        context["step"]["due"] = waktu(parse_iso(task["due_at"]), cfg.clock.tz)
-    queue(office, row, "peringatan_lapor", [(official.name, official.email)], render_mail("peringatan_lapor", **context),
-          now)

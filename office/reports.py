@@ -14,6 +14,8 @@ from letters.dates import tanggal
 from letters.naskah import Signature
 from letters.safe import FORMULA_START, spreadsheet_text, xml_text
 from office.base import Office
+from office.durations import minutes_text, standard_words  # noqa: F401 (minutes_text: the desk's too)
+from office.laporan import write_laporan
 from office.spreadsheet import Spreadsheet
 from sop.book import parse_iso
 from sop.files import write_atomically
@@ -117,27 +119,10 @@ def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.date
     return out
 
 
-def standard_words(cfg, duration) -> str:
-    """A standard time as the office counts it: "10 hari kerja" where days are working days
-    (`[office_hours] days`), as the mails say it."""
-    return f"{duration} kerja" if duration.unit == "days" and not cfg.clock.calendar_days else str(duration)
-
-
 def in_order(procedure) -> list:
     """The steps as a complaint walks them (2, 3, 4, the approval 4a, 5), then any not reached."""
     walked = procedure.walk()
     return walked + [s for s in procedure.steps if s not in walked]
-
-
-def minutes_text(minutes: float | None) -> str:
-    """A duration in words for the recap (menit, jam, hari)."""
-    if minutes is None:
-        return "-"
-    if minutes < 90:
-        return f"{minutes:.0f} menit"
-    if minutes < 48 * 60:
-        return f"{minutes / 60:.1f} jam"
-    return f"{minutes / 1440:.1f} hari"
 
 
 def summary_text(r: Recap) -> str:
@@ -263,9 +248,7 @@ def report_signature(office: Office, now: dt.datetime) -> Signature:
 
 def write_docx(r: Recap, path: Path, pictures: dict[str, bytes], office: Office, now: dt.datetime) -> None:
     """The recap as a naskah dinas laporan (office.laporan): kop, A-F sections, signature; A4 or F4."""
-    from office.laporan import write_laporan
-
-    write_laporan(r, path, pictures, office, now)
+    write_laporan(r, path, pictures, office, now, report_signature(office, now))
 
 
 # A moment as an Indonesian office writes it, with its zone named (WITA): never UTC.

@@ -204,12 +204,6 @@ class Book(AccountQueries, ProposalQueries, ReportQueries, SearchQueries, Signed
         """Complaints whose answer was delivered and that wait for the complainant's word."""
         return self._all("SELECT * FROM complaints WHERE state = 'answered' ORDER BY answered_at")
 
-    def lapor_complaints_unwarned(self, kind: str) -> list[dict]:
-        """Open complaints with an SP4N-LAPOR! number that have no event of `kind` yet."""
-        return self._all("SELECT * FROM complaints c WHERE c.state = 'open' AND coalesce(c.lapor_id, '') <> '' "
-                         "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.complaint_id = c.id AND e.kind = ?) "
-                         "ORDER BY c.received_at", (kind,))
-
     def paused_complaints(self) -> list[dict]:
         """Complaints whose step waits for the complainant (uses complaints_paused)."""
         return self._all("SELECT * FROM complaints WHERE paused_at IS NOT NULL AND state = 'open' ORDER BY paused_at")

@@ -20,9 +20,10 @@ from docx.shared import RGBColor
 from jobs.demo import reply_to
 from letters.render import letter_text
 from office.base import salutation, section_salutation
-from office.deadlines import LAPOR_WARNING, check_deadlines, warn_lapor
+from office.deadlines import check_deadlines
 from office.disposition import disposition_sheet
 from office.issuing import letter_pdf, outbox_name
+from office.lapor import LAPOR_WARNING, warn_lapor
 from office.notices import history
 from office.reports import charts, recap, write_docx
 from office.statistics import statistics_of, write_statistics
