@@ -199,14 +199,25 @@ def issue_notice(office: Office, row: dict, kind: str, text: str, role: str, now
     return {"number": number, "path": str(archive)}
 
 
-def issue_invitation(office: Office, row: dict, particulars: str, now: dt.datetime) -> dict:
+def issue_invitation(office: Office, row: dict, particulars: str, now: dt.datetime) -> dict | None:
     """The numbered undangan rapat dinas about a complaint, signed a.n. the head by the
-    Sekretaris (who keeps the office's meetings), sealed and registered. Returns its entry."""
+    Sekretaris (who keeps the office's meetings), sealed and registered. Returns its entry, or
+    None where numbers come from the agenda keeper and no reserved number is left: a meeting
+    cannot wait for a number, so its invitations go without the letter (noted in the history)."""
     from letters.invitation import HAL, KIND
+    from office.numbers import reserved_serial
+    from sop.numbers import numbers
 
     cfg = office.config
     local_now = now.astimezone(cfg.clock.tz)
-    number = cfg.letter_number(local_now.year, office.book.next_serial("surat-keluar", local_now.year))
+    serial = (office.book.next_serial("surat-keluar", local_now.year) if cfg.letters.numbering == "buku" else
+              reserved_serial(cfg, local_now.year, KIND, numbers(office.book).letter_numbers())
+              if cfg.letters.reserved else None)
+    if serial is None:
+        office.book.add_event(row["id"], now, row["step"], SYSTEM, "catatan", "Surat undangan rapat tidak dibuat: "
+                              "nomornya diberikan pengelola agenda; undangan dikirim melalui surel dan kalender.")
+        return None
+    number = cfg.letter_number(local_now.year, serial, KIND)
     subject = (row["pokok"] or "dirahasiakan") if row["confidential"] else (row["pokok"] or plain_subject(row["subject"]))
     data = replace(letter_data(office, row, particulars, number, local_now.date()), kind=KIND, hal=HAL,
                    addressee="Peserta Rapat Dinas", addressee_place="Tempat", complaint_subject=subject,

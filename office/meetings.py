@@ -66,8 +66,9 @@ def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.dateti
     attendees = [(p["name"], p["email"]) for p in people]
     ics = invitation(office, row, meeting, attendees, now)
     letter = invitation_letter(office, row, meeting, people, now)
-    files = (Attachment("undangan-rapat.ics", ics, "text", "calendar"),
-             Attachment(f"surat-undangan-{safe_name(letter['number'])}.docx", Path(letter["path"]).read_bytes()))
+    files: tuple[Attachment, ...] = (Attachment("undangan-rapat.ics", ics, "text", "calendar"),)
+    if letter:
+        files += (Attachment(f"surat-undangan-{safe_name(letter['number'])}.docx", Path(letter["path"]).read_bytes()),)
     for person in people:
         context = base_context(office, row, None)
         if row["confidential"] and not office.may_see_identity(person["email"]):
@@ -77,12 +78,12 @@ def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.dateti
         context["when"] = waktu(meeting.when, cfg.clock.tz)
         context["place"] = cfg.meeting_place or cfg.office_name
         context["attendees"] = people
-        context["letter_number"] = letter["number"]
+        context["letter_number"] = letter["number"] if letter else ""
         queue(office, row, "undangan_rapat", [(person["name"], person["email"])],
               render_mail("undangan_rapat", **context), now, attachments=files)
 
 
-def invitation_letter(office: Office, row: dict, meeting: Meeting, people: list[dict], now: dt.datetime) -> dict:
+def invitation_letter(office: Office, row: dict, meeting: Meeting, people: list[dict], now: dt.datetime) -> dict | None:
     """The numbered undangan (a naskah, not only a mail): issued, then recorded as sent by
     e-mail with the invitations it rides on, so it does not wait in the print queue."""
     cfg = office.config
@@ -91,7 +92,7 @@ def invitation_letter(office: Office, row: dict, meeting: Meeting, people: list[
                                    cfg.meeting_place or cfg.office_name, row["number"],
                                    [p["salutation"] for p in people])
     letter = issue_invitation(office, row, particulars, now)
-    entry = office.book.letter(letter["number"])
+    entry = office.book.letter(letter["number"]) if letter else None
     if entry is not None:
         office.book.record_dispatch(entry["id"], now, "email", "Dilampirkan pada undangan rapat melalui surel.")
     return letter
