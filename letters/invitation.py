@@ -1,11 +1,10 @@
 """The undangan rapat dinas (SOP Rapat Dinas) a `Rapat:` with a date produces: a numbered
 naskah signed a.n. the head, with the time, place, agenda and participants by jabatan. Its
-body is one more kind of the letter press's bodies (letters.render.NOTICE_BODIES)."""
+body (`inviting`) is one of the letter press's bodies (letters.render.NOTICE_BODIES)."""
 
 from __future__ import annotations
 
 from letters.model import LetterData
-from letters.render import NOTICE_BODIES
 
 KIND = "undangan"
 HAL = "Undangan Rapat Dinas"
@@ -18,7 +17,7 @@ def invitation_lines(day: str, hour: str, place: str, number: str, participants:
                       f"- acara: pembahasan pengaduan {number};", f"- peserta: {', '.join(participants)}."))
 
 
-def _inviting(letter: LetterData, subject: str, points: list[str]) -> dict:
+def inviting(letter: LetterData, subject: str, points: list[str]) -> dict:
     """The body of an undangan rapat dinas about one complaint."""
     return {
         "opening": (f"Dalam rangka menindaklanjuti pengaduan nomor {letter.complaint_number} perihal "
@@ -30,5 +29,3 @@ def _inviting(letter: LetterData, subject: str, points: list[str]) -> dict:
                    "terima kasih.",
     }
 
-
-NOTICE_BODIES.setdefault(KIND, _inviting)

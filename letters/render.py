@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from letters.dates import tanggal
+from letters.invitation import inviting
 from letters.model import LetterData, Letterhead, Signer  # noqa: F401 (their home for most callers)
 from letters.press import PAPER, QR_MARK, TEXT_MARK, LetterPress, is_seal_text  # noqa: F401
 from letters.seal import Seal
@@ -249,7 +250,7 @@ def _objection_closed(letter: LetterData, subject: str, reason: list[str]) -> di
 
 
 NOTICE_BODIES = {"pelimpahan": _forwarding, "kelengkapan": _asking, "perpanjangan": _extending,
-                 "dilimpahkan": _forwarded, "keberatan": _objection_closed}
+                 "dilimpahkan": _forwarded, "keberatan": _objection_closed, "undangan": inviting}
 
 
 def letter_context(letter: LetterData, head: Letterhead, signer: Signer) -> dict:
