@@ -122,6 +122,12 @@ def _tell(one: str, many: str, points: list[str], none: str = "") -> tuple[str, 
     return none or one.rstrip() + ".", []
 
 
+def answer_points(paragraphs: list[str]) -> tuple[str, list[str]]:
+    """How an answer's paragraphs stand in the letter: the end of its opening sentence, and the
+    points after it (numbered when two or more)."""
+    return _tell("bahwa", "hal-hal", paragraphs, none="bahwa pengaduan tersebut telah kami tindak lanjuti.")
+
+
 def points_of(paragraphs: list[str]) -> list[dict]:
     """The template's view of the points: each with whether it is a list item (hanging indent)."""
     return [{"text": p, "listed": bool(LIST_ITEM.match(p))} for p in paragraphs]
@@ -183,7 +189,7 @@ def _opening(letter: LetterData, subject: str) -> str:
 
 def _answering(letter: LetterData, subject: str, answer: list[str]) -> dict:
     """The answer to the complainant (and a rejection to one without email)."""
-    ending, points = _tell("bahwa", "hal-hal", answer, none="bahwa pengaduan tersebut telah kami tindak lanjuti.")
+    ending, points = answer_points(answer)
     return {
         "opening": _opening(letter, subject) + ending,
         "answer": points,

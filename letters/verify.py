@@ -132,8 +132,24 @@ def qr_texts(images: list[bytes]) -> list[str]:
             continue
         # A plain buffer, height by width: zxing reads it without numpy.
         pixels = memoryview(picture.tobytes()).cast("B", (picture.height, picture.width))
-        texts += [r.text for r in zxingcpp.read_barcodes(pixels)]
+        for found in zxingcpp.read_barcodes(pixels):
+            texts += _readings(found)
     return texts
+
+
+def _readings(found) -> list[str]:
+    """A QR code's text as zxing guessed its character set, and as UTF-8 and ISO-8859-1: a code
+    without a declared set whose bytes are Latin-1 ("¡¡" in a name) is otherwise guessed as
+    Shift_JIS. The printed fingerprint picks the reading that is the seal (_seal_of_qr)."""
+    readings = [found.text]
+    for charset in ("utf-8", "latin-1"):
+        try:
+            text = bytes(found.bytes).decode(charset)
+        except (UnicodeDecodeError, AttributeError, TypeError):
+            continue
+        if text not in readings:
+            readings.append(text)
+    return readings
 
 
 def pdf_images(path: Path) -> list[bytes]:
