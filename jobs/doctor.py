@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from jobs.public.checks import public_checks
 from office.config import Config, ConfigError, load_config
 
 
@@ -39,6 +40,7 @@ def run_checks(cfg: Config, *, send_test_mail: bool = False) -> list[Check]:
     checks.append(_office_suite(cfg))
     checks.append(_clock(cfg))
     checks.extend(_disk(cfg))
+    checks.extend(Check(*row) for row in public_checks(cfg))  # the public form's pages and refusals
     return checks
 
 

@@ -23,6 +23,7 @@ from letters.seal import signing_note
 from office.config_letters import signing_settings, tembusan_settings
 from office.config_names import check_names
 from office.config_numbering import numbering_settings, plain_code
+from office.config_public import public_settings
 from office.settings import (  # noqa: F401 (Config, ConfigError and the settings are imported from here)
     ComplaintDesk,
     Config,
@@ -167,6 +168,7 @@ def load_config(path: Path | str) -> Config:
         reports_monthly=r.get("reports", "monthly", bool, True),
         meeting_place=r.get("office", "meeting_place", str, f"Kantor {head.name}"),
         web=_web(r),
+        publik=public_settings(r),
         complaint_desk=desk,
         missing_secrets=dict(r.missing),
     )

@@ -3,6 +3,7 @@ typo with the nearest valid name and its line."""
 
 from __future__ import annotations
 
+from office.config_public import PUBLIC_KEYS
 from office.settings import ConfigError
 
 # Every table and key the configuration knows; anything else is a typo to be named.
@@ -36,6 +37,7 @@ KNOWN: dict[str, tuple[str, ...]] = {
     "privacy": ("retention_days",),
     "reports": ("to", "monthly"),
     "web": ("enabled", "host", "port", "secure_cookies", "identity_roles", "proxy"),
+    "publik": PUBLIC_KEYS,  # the public complaint form (office.config_public)
 }
 ROLE_KEYS = ("title", "name", "email", "nip", "rank", "signature", "aliases")
 SECTION_KEYS = ("name", "head", "email", "title", "aliases")

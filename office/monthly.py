@@ -14,6 +14,7 @@ from letters.mail import Attachment, render_mail
 from letters.pdf import libreoffice, to_pdf
 from office.base import Office
 from office.notices import base_context, queue
+from office.public_intake import recap_line
 from office.reports import charts, period, recap, summary_text, write_docx, write_xlsx
 from office.statistics import days_to_answer, statistics_of, write_statistics
 from sop.files import private_dir
@@ -58,7 +59,8 @@ def send_monthly_recap(office: Office, now: dt.datetime) -> bool:
     head = cfg.directory.official(cfg.letters.head_role)
     to = [(head.name, head.email), *(("", address) for address in cfg.reports_to)]
     context = base_context(office, None, None)
-    context.update(recipient=office.addressee(head), title=title, summary=summary_text(r))
+    context.update(recipient=office.addressee(head), title=title,
+                   summary=summary_text(r) + recap_line(office, start, end))  # the public form's refusals
     with office.book.transaction():
         if office.book.report_sent(key):  # another process was quicker
             return False

@@ -14,6 +14,7 @@ from intake.mailbox import MailboxSettings
 from intake.oauth import TokenSource
 from intake.settings import IntakeSettings
 from letters.model import Letterhead
+from office.config_public import PublicSettings
 from sop.clock import NudgePolicy, OfficeClock
 from sop.directory import Directory
 from sop.procedure import Duration, Procedure
@@ -155,6 +156,7 @@ class Config:
     reports_monthly: bool = True
     meeting_place: str = ""  # where meetings (Rapat:) are held: a room, not just the office's name
     web: WebSettings = field(default_factory=WebSettings)
+    publik: PublicSettings = field(default_factory=PublicSettings)  # the public form (office.config_public)
     # Who handles complaints and how to reach them (UU 25/2009 Pasal 36), on every receipt,
     # acknowledgement, mail and letter to a complainant: [office] handler, phone, counter, hours.
     complaint_desk: ComplaintDesk = field(default_factory=lambda: ComplaintDesk())

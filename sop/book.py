@@ -15,6 +15,7 @@ import sqlite3
 from sop.accounts import AccountQueries
 from sop.directory import mailbox_of
 from sop.proposals import ProposalQueries
+from sop.public_queries import PublicQueries
 from sop.report_queries import ReportQueries
 from sop.schema import MIGRATIONS
 from sop.search import SearchQueries
@@ -23,7 +24,8 @@ from sop.store import Store, iso, parse_iso  # noqa: F401 (iso and parse_iso: us
 from sop.tokens import TokenQueries
 
 
-class Book(AccountQueries, ProposalQueries, ReportQueries, SearchQueries, SignedLetterQueries, TokenQueries, Store):
+class Book(AccountQueries, ProposalQueries, PublicQueries, ReportQueries, SearchQueries, SignedLetterQueries, TokenQueries,
+           Store):
     """The book's verbs: complaints, history, tasks, delegations, messages, outbox, files,
     letters, personal data. All SQL of the product is here and in sop.store."""
 

@@ -392,4 +392,28 @@ MIGRATIONS = (
     # all of them (sop.store, sop.search_index), instead of by a trigger per row (three times the cost at
     # intake); changes and removals follow only rows the index holds.
     "search in step",
+    # 22: what the public complaint form and status page were asked (office.public_intake): each
+    # form sent or status asked, from which network address, and its outcome ("diterima", or why it
+    # was refused); a form's token at most once among the accepted (one complaint per form, however
+    # often it is sent), the fingerprint of an accepted complaint (duplicates), the number asked
+    # about (wrong access codes per number). Kept 62 days, enough for the month's recap.
+    """
+    CREATE TABLE public_requests (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        address TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        form_token TEXT,
+        fingerprint TEXT,
+        number TEXT,
+        complaint_id INTEGER REFERENCES complaints(id)
+    );
+    CREATE UNIQUE INDEX public_requests_form ON public_requests(form_token)
+        WHERE kind = 'pengaduan' AND outcome = 'diterima';
+    CREATE INDEX public_requests_at ON public_requests(at);
+    CREATE INDEX public_requests_address ON public_requests(address, kind, at);
+    CREATE INDEX public_requests_fingerprint ON public_requests(fingerprint, at) WHERE fingerprint IS NOT NULL;
+    CREATE INDEX public_requests_number ON public_requests(number, at) WHERE number IS NOT NULL;
+    """,
 )

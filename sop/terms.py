@@ -12,11 +12,12 @@ CHANNELS = ("email", "langsung", "telepon", "surat", "lapor")
 
 # The channel as a mail, a table or the recap names it.
 CHANNEL_WORDS = {"email": "surel", "langsung": "datang langsung", "telepon": "telepon", "surat": "surat",
-                 "lapor": "SP4N-LAPOR!"}
+                 "lapor": "SP4N-LAPOR!", "web": "formulir daring"}
 
 # The channel as the letter's opening sentence says it: "… pengaduan Bapak/Ibu … melalui <this> …".
 CHANNEL_IN_LETTER = {"email": "surat elektronik (surel)", "langsung": "kunjungan langsung ke kantor kami",
-                     "telepon": "telepon", "surat": "surat", "lapor": "SP4N-LAPOR!"}
+                     "telepon": "telepon", "surat": "surat", "lapor": "SP4N-LAPOR!",
+                     "web": "formulir pengaduan di laman kantor kami"}
 
 # Where a complaint stands (the `state` column), and how staff read it.
 OPEN, CLOSED, REJECTED, FORWARDED = "open", "closed", "rejected", "forwarded"

@@ -17,6 +17,7 @@ from jobs.cli.common import Main, setup_logging
 from jobs.cli.desk import meja, pengguna
 from jobs.cli.letters import kunci, surat, verifikasi
 from jobs.cli.operations import audit, cadangan, data_pribadi, doctor, ekspor, lapor, laporan, pulihkan, retensi, statistik
+from jobs.cli.publik import publik
 from jobs.cli.staff import catat, delegasi, gabung, langkah, lepas, tambahan, tanggapan
 
 
@@ -45,7 +46,7 @@ COMMANDS = {
     "nomor-lapor": (lapor, "lapor"), "cadangan": (cadangan, None), "pulihkan": (pulihkan, None),
     "data-pribadi": (data_pribadi, None), "retensi": (retensi, None), "jejak-akses": (audit, "audit"),
     "peragaan": (demo, "demo"), "meja": (meja, "web"), "pengguna": (pengguna, None),
-    "agenda": (agenda, None),
+    "agenda": (agenda, None), "publik": (publik, None),
 }
 for name, (command, alias) in COMMANDS.items():
     main.add_command(command, name)

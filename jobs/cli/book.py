@@ -127,7 +127,9 @@ def _desks(offices) -> list:
             except OSError as exc:
                 raise CannotRun(f"Meja layanan {office.config.office_name} tidak dapat memakai {web.host}:{web.port}: "
                                 f"{exc.strerror or exc}.") from None
-    return servers
+    from jobs.cli.publik import public_servers
+
+    return servers + public_servers(offices)  # the public complaint pages ([publik] enabled)
 
 
 @click.command(cls=Command, help="Daftar pesan yang dikarantina karena gagal diproses.")

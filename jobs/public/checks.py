@@ -1,0 +1,48 @@
+"""What `periksa` says of the public complaint pages: how they are served, and the forms they
+took and refused in the last 30 days (office.public_intake counts them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from office.config import Config
+
+DAYS = 30
+
+
+def public_checks(cfg: Config) -> list[tuple[str, bool, str, str, bool]]:
+    """(name, ok, detail, fix, warning) rows for jobs.doctor's Check."""
+    settings = cfg.publik
+    rows = []
+    if settings.enabled:
+        behind = settings.proxy and settings.secure_cookies
+        rows.append(("laman publik", True, f"dilayani di http://{settings.host}:{settings.port}/",
+                     "" if behind else "di belakang nginx dengan TLS: isi [publik] proxy = true dan secure_cookies = true "
+                                       "(docs/DEPLOY.md)", not behind))
+    counted = _counts(cfg)
+    if counted:
+        rows.append(("formulir publik", True, f"{DAYS} hari terakhir: {counted}", "", False))
+    return rows
+
+
+def _counts(cfg: Config) -> str:
+    """The last days' forms, taken and refused, read from the book without changing it."""
+    from office.base import Office
+    from office.public_intake import refusals_line
+    from sop.book import Book
+    from sop.clock import utcnow
+    from sop.public_queries import ACCEPTED, SUBMISSION
+
+    try:
+        book = Book(cfg.database, create=False)
+    except Exception:  # the book's own check says what is wrong with it
+        return ""
+    try:
+        since = utcnow() - dt.timedelta(days=DAYS)
+        counts = book.public_outcomes(since)
+        if not counts:
+            return ""
+        office = Office(cfg, book)
+        return f"{counts.get((SUBMISSION, ACCEPTED), 0)} pengaduan diterima; {refusals_line(office, since)}"
+    finally:
+        book.close()

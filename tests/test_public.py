@@ -1,0 +1,458 @@
+"""The public complaint form and status page in a real browser (Debian's Chromium driven by
+Playwright) and over plain HTTP, served by waitress on loopback, over a real office (Dovecot and
+SMTP on loopback, a real book): a citizen sends a complaint with photos that reaches the
+Sekretaris's routing mail, follows it on the status page to the delivered answer and gives
+their word by mail; every abuse rule, XSS and CSRF are refused with an Indonesian page and
+counted; a bounded load test loses nothing and records nothing twice."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from office.public_intake import refusal_counts
+from sop.clock import utcnow
+from tests.conftest import make_env
+from tests.test_desk import CHROMIUM, FLAGS, PNG
+from tests.test_sop_over_mail import through
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PUBLIC = "[publik]\nmin_seconds = 1\nper_address = 50\nmax_photos = 3\n"
+FIELDS = {"nama": "Siti Aminah", "telepon": "0812-3456-7890", "surel": "", "alamat": "Jl. Trikora No. 5",
+          "rt": "12", "rw": "3", "pokok": "Lampu jalan padam", "isi": "Lampu jalan di depan masjid padam seminggu.",
+          "setuju": "ya"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (./quickstart setup installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+def serve(config_path: Path, threads: int = 4):
+    from jobs.public import make_server
+
+    server = make_server(config_path, "127.0.0.1", 0, threads=threads)
+    threading.Thread(target=server.run, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.effective_port}"
+
+
+@pytest.fixture
+def public_env(rig):
+    with make_env(rig, extra=PUBLIC) as made:
+        yield made
+
+
+@pytest.fixture
+def site(public_env):
+    server, base = serve(public_env.config_path)
+    yield base
+    server.close()
+
+
+class Citizen:
+    """A browser without one: its own cookie, the form's token, what it posts."""
+
+    def __init__(self, base: str, address: str | None = None):
+        self.base, self.http = base, requests.Session()
+        if address:  # behind the office's nginx ([publik] proxy): the client's address
+            self.http.headers["X-Forwarded-For"] = address
+
+    def token(self, path: str = "/") -> str:
+        return re.search(r'name="token" value="([^"]+)"', self.http.get(self.base + path).text)[1]
+
+    def send(self, fields: dict | None = None, files=(), token: str | None = None, wait: float = 1.05, **headers):
+        token = token or self.token()
+        time.sleep(wait)
+        data = {**FIELDS, **(fields or {}), "token": token}
+        return self.http.post(self.base + "/kirim", data=data, files=[("berkas", f) for f in files] or None,
+                              headers=headers, allow_redirects=False)
+
+    def status(self, number: str, code: str):
+        return self.http.post(self.base + "/status", data={"token": self.token("/status"), "nomor": number,
+                                                          "kode": code})
+
+
+def recorded(response) -> str:
+    return re.search(r'<dd class="nomor">([^<]+)</dd>', response.text)[1]
+
+
+def fill(page, base: str, *, email: str = "", files=()):
+    page.goto(base + "/")
+    page.get_by_label("Nama", exact=True).fill("Siti Aminah")
+    page.get_by_label("Nomor HP").fill("0812 3456 7890")
+    if email:
+        page.get_by_label("Surel (tidak wajib)").fill(email)
+    page.get_by_label("Alamat (jalan dan nomor rumah)").fill("Jl. Trikora No. 5")
+    page.get_by_label("RT", exact=True).fill("012")
+    page.get_by_label("RW", exact=True).fill("003")
+    page.get_by_label("Pokok pengaduan").fill("Lampu jalan padam di RT 12")
+    page.get_by_label("Isi pengaduan").fill("Lampu jalan di depan masjid padam sejak seminggu.")
+    if files:
+        page.get_by_label(re.compile("^Foto atau berkas PDF")).set_input_files(files=list(files))
+    page.get_by_label(re.compile("^Saya menyetujui")).check()
+
+
+def test_a_citizen_sends_photos_by_the_form_and_the_sekretaris_gets_the_routing_mail(public_env, site, browser):
+    env = public_env
+    page = browser.new_page(locale="id-ID", viewport={"width": 390, "height": 844})  # a phone
+    page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+    citizen = env.cast.citizens[0][1]
+    fill(page, site, email=citizen, files=[
+        {"name": "lampu padam.jpg", "mimeType": "image/jpeg", "buffer": JPEG},
+        {"name": "tiang.png", "mimeType": "image/png", "buffer": PNG},
+        {"name": "surat RT.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
+    time.sleep(1.1)
+    page.get_by_role("button", name="Kirim").click()
+    page.get_by_role("heading", name="Pengaduan Anda telah kami terima").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    number, code = page.locator("dd.nomor").all_inner_texts()
+    row = env.complaint(number)
+    assert row["channel"] == "web" and row["access_code"] == code and row["phone"] == "+6281234567890"
+    assert row["email"] == citizen and row["address"] == "Jl. Trikora No. 5, RT 012/RW 003"
+    from office.access import receipt_facts
+
+    assert page.get_by_text(receipt_facts(env.office, row)["due"]).is_visible()  # the SOP's standard times
+    with page.expect_download() as receipt:
+        page.get_by_role("button", name="Unduh tanda terima (PDF)").click()
+    saved = Path(receipt.value.path()).read_bytes()
+    assert saved.startswith(b"%PDF") or saved.startswith(b"PK")  # PDF, or Word without LibreOffice
+    files = env.office.book.attachments(row["id"])
+    assert [f["filename"] for f in files] == ["lampu padam.jpg", "tiang.png", "surat RT.pdf"]
+    assert [Path(f["path"]).read_bytes() for f in files] == [JPEG, PNG, PDF]
+    assert all(Path(f["path"]).name not in ("lampu padam.jpg", "tiang.png") for f in files)
+
+    env.cycle()  # the daemon sends what the form queued
+    routing = env.routing("sekretaris", number, 2)
+    assert routing is not None and "Lampu jalan padam di RT 12" in routing.text
+    assert "formulir daring" in routing.text  # the channel, as the book's words say it
+    assert any(e["text"].startswith("3 lampiran disimpan") for e in env.office.book.events(row["id"]))
+    [ack] = [m for m in env.inbox(citizen) if m.subject.startswith("Tanda Terima Pengaduan")]
+    assert number in ack.subject and code in ack.text
+    assert any("formulir" in e["text"] for e in env.office.book.events(row["id"]))
+    page.close()
+
+
+def test_the_status_page_follows_the_complaint_to_the_delivered_answer(public_env, site, browser):
+    env = public_env
+    citizen = Citizen(site)
+    name, address, _, _ = env.cast.citizens[1]
+    sent = citizen.send({"nama": "Budi Santoso", "surel": address, "pokok": "Surat pengantar lambat",
+                         "isi": "Sudah tiga hari belum selesai."})
+    assert sent.status_code == 200
+    number = recorded(sent)
+    code = env.complaint(number)["access_code"]
+    page = browser.new_page(locale="id-ID", viewport={"width": 390, "height": 844})
+
+    def look() -> str:
+        page.goto(site + "/status")
+        page.get_by_label("Nomor pengaduan").fill(number)
+        page.get_by_label("Kode akses").fill(code.lower()[:3] + "-" + code.lower()[3:])  # as people type it
+        page.get_by_role("button", name="Lihat status").click()
+        page.get_by_role("heading", name=f"Pengaduan {number}").wait_for()
+        text = page.locator("main").inner_text()
+        for private in ("Budi", address, "Surat pengantar lambat", "tiga hari", "0812", "Trikora"):
+            assert private not in page.content(), private  # no personal data, no pokok, no text
+        return text
+
+    env.cycle()
+    assert "Langkah 2 dari" in look() and "sedang diklarifikasi" in look()
+    through(env, number, ("sekretaris", 2, "Sudah dikonfirmasi ke kelurahan.\nSeksi: Pelayanan Umum"))
+    assert "Langkah 3 dari" in look()
+    through(env, number, ("camat", 3, "Tetapkan waktu layanan satu hari kerja."),
+            ("sekretaris", 4, "Surat pengantar Bapak telah diselesaikan."), ("camat", "4a", "Setuju"))
+    text = look()
+    assert "Surat jawaban nomor" in text and "sudah siap" in text
+    through(env, number, ("jfu", 5, "Jawaban telah dikirim melalui surel."))
+    row = env.complaint(number)
+    assert row["state"] == "answered"
+    text = look()
+    assert "Jawaban telah disampaikan" in text and "telah dikirim ke alamat surel" in text and "PUAS" in text
+    # The complainant gives their word through their own channel: a reply to the delivery mail.
+    from jobs.demo import reply_to
+
+    [delivery] = [m for m in env.inbox(address) if m.subject.startswith("Jawaban atas Pengaduan")]
+    env.rig.send(reply_to(delivery, (name, address), "PUAS\nTerima kasih."))
+    env.cycle()
+    row = env.complaint(number)
+    assert row["state"] == "closed" and row["satisfaction"] == "puas"
+    assert "Penanganan pengaduan telah selesai." in look()
+    page.close()
+
+
+def test_wrong_access_codes_are_limited_per_address_and_per_number(public_env, site):
+    env = public_env
+    number = recorded(Citizen(site).send())
+    code = env.complaint(number)["access_code"]
+    guesser = Citizen(site)
+    for _ in range(5):
+        wrong = guesser.status(number, "AAAAAA" if code != "AAAAAA" else "BBBBBB")
+        assert wrong.status_code == 404 and "tidak cocok" in wrong.text
+    locked = guesser.status(number, code)
+    assert locked.status_code == 429 and "Terlalu banyak percobaan" in locked.text and "Keadaan" not in locked.text
+    # The number is locked for everyone for the hour, and staff are told.
+    assert Citizen(site).status(number, code).status_code == 429
+    import datetime as dt
+
+    staff = env.office.staff.email
+    assert env.office.book.count_mail_to(staff, "kode_akses_salah", utcnow() - dt.timedelta(hours=1)) == 1
+    # An unknown number answers as a wrong code does: nothing tells which numbers exist.
+    other = Citizen(site, None)
+    assert other.status("PGD/1999/9999", code).status_code in (404, 429)
+    assert refusal_counts(env.office, utcnow().replace(year=2000))["kode_salah"] >= 5
+
+
+def test_each_abuse_rule_refuses_with_an_indonesian_page_and_is_counted(public_env, site):
+    env = public_env
+    before = len(env.office.book.complaints())
+    robot = Citizen(site)
+    refused = robot.send({"situs": "http://spam.example"})  # the honeypot
+    assert refused.status_code == 400 and "tidak dapat kami terima" in refused.text
+    quick = robot.send(wait=0)
+    assert quick.status_code == 400 and "terlalu cepat" in quick.text
+    assert 'value="Siti Aminah"' in quick.text  # a quick person gets the form back, filled in
+    first = Citizen(site).send({"pokok": "Sampah menumpuk", "isi": "Sampah di pasar menumpuk."})
+    assert first.status_code == 200
+    again = Citizen(site).send({"pokok": "Sampah  menumpuk", "isi": "sampah di pasar menumpuk."})
+    assert again.status_code == 409 and "telah kami terima sebelumnya" in again.text  # a duplicate
+    big = b"\xff\xd8\xff" + b"\x00" * (env.config.intake.max_attachment_bytes + 10)
+    assert Citizen(site).send(files=[("besar.jpg", big, "image/jpeg")]).status_code == 413
+    many = Citizen(site).send(files=[(f"f{i}.png", PNG, "image/png") for i in range(4)])
+    assert many.status_code == 413 and "Paling banyak 3" in many.text
+    html = Citizen(site).send(files=[("foto.jpg", b"<html><script>alert(1)</script>", "image/jpeg")])
+    assert html.status_code == 413 and "bukan foto" in html.text
+    assert len(env.office.book.complaints()) == before + 1
+    counts = refusal_counts(env.office, utcnow().replace(year=2000))
+    assert counts["umpan"] == 1 and counts["terlalu_cepat"] == 1 and counts["ganda"] == 1 and counts["berkas"] == 3
+    for response in (refused, quick, again, many, html):
+        assert "<html lang=\"id\">" in response.text and "Traceback" not in response.text
+
+
+def test_the_per_address_and_global_limits_hold(rig):
+    with make_env(rig, extra="[publik]\nmin_seconds = 0\nper_address = 2\nper_hour = 3\nproxy = true\n") as env:
+        server, base = serve(env.config_path)
+        try:
+            one = Citizen(base, "203.0.113.7")
+            assert one.send({"pokok": "Satu"}, wait=0).status_code == 200
+            assert one.send({"pokok": "Dua"}, wait=0).status_code == 200
+            third = one.send({"pokok": "Tiga"}, wait=0)
+            assert third.status_code == 429 and "jaringan Anda" in third.text
+            assert Citizen(base, "198.51.100.1").send({"pokok": "Empat"}, wait=0).status_code == 200
+            busy = Citizen(base, "198.51.100.2").send({"pokok": "Lima"}, wait=0)
+            assert busy.status_code == 429 and "sedang sibuk" in busy.text
+            counts = refusal_counts(env.office, utcnow().replace(year=2000))
+            assert counts == {"batas_alamat": 1, "batas_umum": 1}
+            assert len(env.office.book.complaints()) == 3
+        finally:
+            server.close()
+
+
+def test_markup_from_citizens_is_text_and_file_names_are_data(public_env, site, browser):
+    env = public_env
+    page = browser.new_page(locale="id-ID")
+    page.on("dialog", lambda dialog: pytest.fail(f"citizen markup ran: {dialog.message}"))
+    page.goto(site + "/")
+    page.get_by_label("Nama", exact=True).fill("<img src=x onerror=alert(1)>")
+    page.get_by_label("Pokok pengaduan").fill("<script>alert(2)</script>")
+    page.get_by_label(re.compile("^Foto atau berkas PDF")).set_input_files(
+        files=[{"name": "<svg onload=alert(3)>.jpg", "mimeType": "image/jpeg", "buffer": b"<svg onload=alert(3)>"}])
+    time.sleep(1.1)
+    page.get_by_role("button", name="Kirim").click()  # fields missing: the form again, with the file refused
+    page.get_by_text("Periksa kembali isian yang ditandai.").wait_for()
+    assert page.get_by_text("<svg onload=alert(3)>.jpg bukan foto", exact=False).is_visible()
+    assert page.locator("img[src=x]").count() == 0 and page.locator("svg").count() == 0
+    assert page.get_by_label("Nama", exact=True).input_value() == "<img src=x onerror=alert(1)>"
+    page.close()
+    sent = Citizen(site).send({"nama": "<b>Andi</b>", "pokok": "<script>alert(4)</script>"},
+                              files=[("../../../etc/passwd.jpg", JPEG, "image/jpeg")])
+    assert sent.status_code == 200 and "<script>" not in sent.text and "<b>" not in sent.text
+    row = env.complaint(recorded(sent))
+    [stored] = env.office.book.attachments(row["id"])
+    path = Path(stored["path"])
+    assert path.read_bytes() == JPEG and path.parent.parent.parent.name == "lampiran"  # under the office's name
+    assert stored["filename"] == "../../../etc/passwd.jpg" and path.suffix in (".jpg", ".jpeg", ".jpe")
+
+
+def test_forms_from_another_site_or_another_browser_are_refused(public_env, site, browser):
+    env = public_env
+    before = len(env.office.book.complaints())
+    # Another page posts the form to us: it cannot read this browser's cookie or any token of it.
+    attacker = Citizen(site)
+    stolen = attacker.token()
+    victim = Citizen(site)
+    victim.http.get(site + "/")
+    time.sleep(1.1)
+    forged = victim.http.post(site + "/kirim", data={**FIELDS, "token": stolen})
+    assert forged.status_code == 400 and "Formulir kedaluwarsa" in forged.text
+    assert requests.post(site + "/kirim", data={**FIELDS, "token": stolen}).status_code == 400  # no cookie
+    assert victim.send(Origin="http://penipu.test").status_code == 400  # a browser names the other site
+    page = browser.new_page(locale="id-ID")
+    page.goto(site + "/")  # this browser has its cookie now; another site's page posts to us
+    page.set_content(f'<form method="post" action="{site}/kirim">' + "".join(
+        f'<input name="{k}" value="{v}">' for k, v in {**FIELDS, "token": stolen}.items()) +
+        '<button type="submit">kirim</button></form>')
+    page.get_by_role("button", name="kirim").click()
+    page.get_by_role("heading", name="Formulir kedaluwarsa").wait_for()
+    page.close()
+    assert len(env.office.book.complaints()) == before
+    assert refusal_counts(env.office, utcnow().replace(year=2000))["token"] == 4
+
+
+def test_a_form_sent_twice_is_one_complaint_and_its_receipt_is_its_browsers_only(public_env, site):
+    env = public_env
+    citizen = Citizen(site)
+    token = citizen.token()
+    first, second = citizen.send(token=token), citizen.send(token=token, wait=0)
+    assert first.status_code == second.status_code == 200 and recorded(first) == recorded(second)
+    assert len(env.office.book.complaints()) == 1
+    receipt = citizen.http.post(site + "/tanda-terima", data={"token": token})
+    assert receipt.status_code == 200 and receipt.headers["Content-Disposition"].startswith("attachment")
+    other = Citizen(site)
+    other.http.get(site + "/")
+    assert other.http.post(site + "/tanda-terima", data={"token": token}).status_code == 403
+
+
+def test_the_public_pages_reach_nothing_of_the_desk(public_env, site):
+    import subprocess
+    import sys
+
+    from office.desk import add_user
+
+    add_user(public_env.office, "rina", "staf", "sandi-rahasia-123", utcnow())
+    for path in ("/masuk", "/buku", "/catat", "/pengaduan/PGD/2026/0001", "/berkas/1", "/surat-keluar",
+                 "/static/meja.css", "/pengguna"):
+        response = requests.get(site + path, allow_redirects=False)
+        assert response.status_code == 404 and "Tidak ditemukan" in response.text, path
+    assert requests.post(site + "/masuk", data={"nama": "rina", "sandi": "sandi-rahasia-123"}).status_code in (404, 405)
+    from jobs.public import create_app
+
+    rules = {r.rule for r in create_app(public_env.config_path).url_map.iter_rules()}
+    assert rules == {"/", "/kirim", "/tanda-terima", "/status", "/static/<path:filename>"}
+    imported = subprocess.run([sys.executable, "-c", "import sys, jobs.public, jobs.public.pages; "
+                               "print(any(m.startswith('jobs.web') for m in sys.modules))"],
+                              capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    assert imported.stdout.strip() == "False", imported.stderr
+
+
+def test_the_form_works_from_the_keyboard(public_env, site, browser):
+    page = browser.new_page(locale="id-ID", viewport={"width": 390, "height": 844})
+    page.goto(site + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Langsung ke isi"
+    page.get_by_label("Nama", exact=True).focus()
+    for text in ("Siti", "081234567890", "", "Jl. Trikora 5", "1", "2", "Jalan rusak", "Jalan di RT 1 berlubang."):
+        page.keyboard.type(text)
+        page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # past the file input
+    page.keyboard.press("Space")  # the consent box
+    time.sleep(1.1)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Pengaduan Anda telah kami terima").wait_for()
+    page.close()
+
+
+def test_a_bounded_load_loses_nothing_and_records_nothing_twice(rig):
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    total, clients = int(os.environ.get("PUBLIK_BEBAN", "100")), 20
+    with make_env(rig, extra="[publik]\nmin_seconds = 0\nper_address = 1000\nper_hour = 100000\nproxy = true\n") as env:
+        server, base = serve(env.config_path, threads=8)
+        try:
+            def client(index: int) -> list[str]:
+                me = Citizen(base, f"10.0.0.{index + 1}")
+                numbers = []
+                for n in range(index, total, clients):
+                    token = me.token()
+                    fields = {"pokok": f"Pengaduan beban {n}", "isi": f"Isi pengaduan nomor {n}."}
+                    response = me.send(fields, files=[("foto.png", PNG, "image/png")], token=token, wait=0)
+                    assert response.status_code == 200, response.text[:300]
+                    numbers.append(recorded(response))
+                    if n % 10 == 0:  # a double click: the same form again
+                        assert recorded(me.send(fields, token=token, wait=0)) == numbers[-1]
+                return numbers
+
+            with ThreadPoolExecutor(clients) as pool:
+                numbers = [n for batch in pool.map(client, range(clients)) for n in batch]
+        finally:
+            server.close()
+        assert len(numbers) == len(set(numbers)) == total
+        rows = env.office.book.complaints()
+        assert sorted(r["number"] for r in rows) == sorted(numbers)
+        assert sorted(r["subject"] for r in rows) == sorted(f"Pengaduan beban {n}" for n in range(total))
+        assert all(len(env.office.book.attachments(r["id"])) == 1 for r in rows)
+
+
+def test_periksa_and_the_monthly_recap_count_the_refused_forms(public_env, site):
+    import datetime as dt
+
+    from jobs.doctor import run_checks
+    from office.public_intake import recap_line
+
+    env = public_env
+    Citizen(site).send({"situs": "http://spam.example"})
+    Citizen(site).send()
+    [line] = [c for c in run_checks(env.config) if c.name == "formulir publik"]
+    assert line.ok and line.detail == "30 hari terakhir: 1 pengaduan diterima; 1 ditolak (isian umpan terisi 1)"
+    today = utcnow().astimezone(env.config.clock.tz).date()
+    text = recap_line(env.office, today.replace(day=1), today + dt.timedelta(days=1))
+    assert "Formulir pengaduan daring: 1 pengaduan diterima; 1 ditolak (isian umpan terisi 1)." in text
+
+
+def test_the_daemon_serves_the_public_pages_when_enabled(public_env):
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    text = public_env.config_path.read_text().replace("[publik]\n", f"[publik]\nenabled = true\nport = {port}\n")
+    public_env.config_path.write_text(text)
+    daemon = subprocess.Popen([str(Path(sys.executable).parent / "pengaduan"), "--config", str(public_env.config_path),
+                               "jalankan"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        status, deadline = 0, time.monotonic() + 30
+        while time.monotonic() < deadline and status != 200:
+            try:
+                status = requests.get(f"http://127.0.0.1:{port}/status", timeout=5).status_code
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        assert status == 200, "the daemon did not serve the public pages"
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        _, stderr = daemon.communicate(timeout=30)
+    assert daemon.returncode == 0, stderr
+
+
+def test_an_administrators_mistake_in_publik_is_one_line_and_exit_2(public_env):
+    from tests.test_cli import pengaduan
+
+    path = public_env.config_path
+    original = path.read_text()
+    for wrong, said in (("max_foto = 2\n", "mungkin maksud Anda 'max_photos'"),
+                        ("per_hour = 0\n", "per_hour: harus bilangan bulat paling kecil 1"),
+                        ("port = 70000\n", "70000 bukan nomor port")):
+        path.write_text(original.replace("[publik]\n", "[publik]\n" + wrong))
+        result = pengaduan("--config", str(path), "publik")
+        assert result.returncode == 2 and said in result.stderr and "Traceback" not in result.stderr, result.stderr
+    path.write_text(original)
+    from office.config import load_config
+
+    assert load_config(path).publik.min_seconds == 1
+    assert load_config(path).publik.per_hour == 100 and load_config(path).publik.enabled is False
