@@ -13,7 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ("bench_intake.py", "bench_latency.py", "bench_letters.py", "bench_pdf.py", "bench_reply.py", "bench_desk.py",
-           "bench_city.py", "bench_book.py", "bench_reports.py")
+           "bench_city.py", "bench_book.py", "bench_reports.py", "bench_public.py")
 SCRIPTS += ("bench_install.py",)  # the runtime install's size against its goal (needs PyPI)
 
 

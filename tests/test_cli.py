@@ -81,14 +81,16 @@ def test_demo_plays_the_whole_sop_to_signed_letters(tmp_path):
     lines: list[str] = []
     result = run_demo(tmp_path / "demo", echo=lines.append)
     docs = result["complaints"]
-    assert len(docs) == 2 and all(d["state"] == "closed" for d in docs)  # both citizens said PUAS (or 4)
-    assert [d["satisfaction"] for d in docs] == ["puas", "puas"] and [d["rating"] for d in docs] == [None, 4]
+    assert len(docs) == 3 and all(d["state"] == "closed" for d in docs)  # every citizen said PUAS (or 4, 3)
+    assert [d["satisfaction"] for d in docs] == ["puas"] * 3 and [d["rating"] for d in docs] == [None, 4, 3]
+    assert [d["channel"] for d in docs] == ["email", "email", "web"]  # one citizen used the public form
     for d in docs:
         assert Path(d["letter"]).exists()
         assert any(d["letter"] in line for line in lines)
     assert any("Jawaban atas Pengaduan" in line for line in lines)
     # The demo office numbers from its agenda: the keeper's step 4b gives each letter its number.
-    assert [d["letter_number"] for d in docs] == ["000.8.3.4/0958/400.02", "000.8.3.4/0959/400.02"]
+    assert [d["letter_number"] for d in docs] == ["000.8.3.4/0958/400.02", "000.8.3.4/0959/400.02",
+                                                  "000.8.3.4/0960/400.02"]
     assert any(line.startswith("Langkah 4b: Pengelola Agenda Surat") for line in lines)
 
 

@@ -378,7 +378,7 @@ def test_a_bounded_load_loses_nothing_and_records_nothing_twice(rig):
                 numbers = []
                 for n in range(index, total, clients):
                     token = me.token()
-                    fields = {"pokok": f"Pengaduan beban {n}", "isi": f"Isi pengaduan nomor {n}."}
+                    fields = {"pokok": f"Pengaduan beban {n}", "isi": f"Isi pengaduan nomor {n}.", "telepon": f"0813{n:08d}"}
                     response = me.send(fields, files=[("foto.png", PNG, "image/png")], token=token, wait=0)
                     assert response.status_code == 200, response.text[:300]
                     numbers.append(recorded(response))
@@ -394,7 +394,9 @@ def test_a_bounded_load_loses_nothing_and_records_nothing_twice(rig):
         rows = env.office.book.complaints()
         assert sorted(r["number"] for r in rows) == sorted(numbers)
         assert sorted(r["subject"] for r in rows) == sorted(f"Pengaduan beban {n}" for n in range(total))
-        assert all(len(env.office.book.attachments(r["id"])) == 1 for r in rows)
+        assert all(len(env.office.book.attachments(r["id"])) == 1 and r["held_at"] is None for r in rows)
+        accepted = env.office.book._all("SELECT complaint_id FROM public_requests WHERE outcome = 'diterima'")
+        assert sorted(a["complaint_id"] for a in accepted) == sorted(r["id"] for r in rows)  # one row each
 
 
 def test_periksa_and_the_monthly_recap_count_the_refused_forms(public_env, site):

@@ -23,6 +23,7 @@ from pathlib import Path
 from imap_tools import AND, MailBoxUnencrypted
 
 from jobs.demo.mailrig import MailRig
+from jobs.demo.web import WEB_CITIZEN, WEB_FEEDBACK, WEB_SCRIPT, send_web_complaint
 
 DOMAIN = "kecamatan.test"
 PASSWORD = "rahasia-demo"
@@ -95,6 +96,7 @@ SCRIPT = {
     5: ("Jawaban telah dikirim melalui surel dan salinannya diarsipkan.",
         "Jawaban telah dikirim melalui surel; pengadu juga dihubungi melalui telepon."),
 }
+SCRIPT = {step: (*texts, WEB_SCRIPT[step]) for step, texts in SCRIPT.items()}  # the web-form complainant's
 
 
 KEEPER = "Sri Wahyuni"  # the demo office's agenda keeper (TU)
@@ -270,7 +272,7 @@ def _citizens_answer(rig: MailRig, office, echo) -> None:
     """Each citizen replies to the delivery mail with their word on the answer."""
     from jobs.daemon import run_once
 
-    for (name, address, _, _), text in zip(Cast().citizens, FEEDBACK):
+    for (name, address, _, _), text in zip((*Cast().citizens, WEB_CITIZEN), (*FEEDBACK, WEB_FEEDBACK)):
         [delivery] = [m for m in inbox(rig, address) if m.subject.startswith("Jawaban atas Pengaduan")]
         rig.send(reply_to(delivery, (name, address), text))
         echo(f"Warga {name} membalas surel jawaban: {text.splitlines()[0]}")
@@ -291,7 +293,7 @@ def _show_results(console, rig: MailRig, office, docs: list[dict], echo) -> None
         echo(f"Surat jawaban {d['letter_number']} (bertanda tangan dan bersegel): {d['letter']}")
     command = sys.argv[0] if Path(sys.argv[0]).name == "pengaduan" else "pengaduan"
     echo(f"Periksa keasliannya: {command} --config {office.config.path} verifikasi {docs[0]['letter']}")
-    for _, address, _, _ in Cast().citizens:
+    for _, address, _, _ in (*Cast().citizens, WEB_CITIZEN):
         echo(f"Kotak masuk {address}: " + "; ".join(m.subject for m in inbox(rig, address)))
     echo(f"Salinan surat untuk staf: {office.config.outbox}")
 
@@ -330,6 +332,8 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
         for name, address, subject, body in Cast().citizens:
             rig.send(complaint_message(name, address, subject, body))
             echo(f"Warga {name} <{address}> mengirim pengaduan: {subject}")
+        run_once(office)
+        send_web_complaint(office, utcnow(), echo)  # beside the email ones: a citizen on the public form
         run_once(office)
         numbers = [r["number"] for r in office.book.complaints()]
         echo(f"Langkah 1: tercatat dalam buku pengaduan sebagai {', '.join(numbers)}; tanda terima "
