@@ -21,6 +21,7 @@ from tests.conftest import make_env
 from tests.test_desk import CHROMIUM, FLAGS, PNG
 from tests.test_sop_over_mail import through
 
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "publik"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PUBLIC = "[publik]\nmin_seconds = 1\nper_address = 50\nmax_photos = 3\n"
@@ -85,6 +86,11 @@ class Citizen:
                                                           "kode": code})
 
 
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
 def recorded(response) -> str:
     return re.search(r'<dd class="nomor">([^<]+)</dd>', response.text)[1]
 
@@ -115,10 +121,12 @@ def test_a_citizen_sends_photos_by_the_form_and_the_sekretaris_gets_the_routing_
         {"name": "tiang.png", "mimeType": "image/png", "buffer": PNG},
         {"name": "surat RT.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
+    shot(page, "formulir")
     time.sleep(1.1)
     page.get_by_role("button", name="Kirim").click()
     page.get_by_role("heading", name="Pengaduan Anda telah kami terima").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "diterima")
     number, code = page.locator("dd.nomor").all_inner_texts()
     row = env.complaint(number)
     assert row["channel"] == "web" and row["access_code"] == code and row["phone"] == "+6281234567890"
@@ -180,6 +188,7 @@ def test_the_status_page_follows_the_complaint_to_the_delivered_answer(public_en
     row = env.complaint(number)
     assert row["state"] == "answered"
     text = look()
+    shot(page, "status")
     assert "Jawaban telah disampaikan" in text and "telah dikirim ke alamat surel" in text and "PUAS" in text
     # The complainant gives their word through their own channel: a reply to the delivery mail.
     from jobs.demo import reply_to
@@ -193,26 +202,41 @@ def test_the_status_page_follows_the_complaint_to_the_delivered_answer(public_en
     page.close()
 
 
-def test_wrong_access_codes_are_limited_per_address_and_per_number(public_env, site):
-    env = public_env
-    number = recorded(Citizen(site).send())
-    code = env.complaint(number)["access_code"]
-    guesser = Citizen(site)
-    for _ in range(5):
-        wrong = guesser.status(number, "AAAAAA" if code != "AAAAAA" else "BBBBBB")
-        assert wrong.status_code == 404 and "tidak cocok" in wrong.text
-    locked = guesser.status(number, code)
-    assert locked.status_code == 429 and "Terlalu banyak percobaan" in locked.text and "Keadaan" not in locked.text
-    # The number is locked for everyone for the hour, and staff are told.
-    assert Citizen(site).status(number, code).status_code == 429
+def test_wrong_access_codes_are_limited_per_address_and_per_number(rig):
     import datetime as dt
 
-    staff = env.office.staff.email
-    assert env.office.book.count_mail_to(staff, "kode_akses_salah", utcnow() - dt.timedelta(hours=1)) == 1
-    # An unknown number answers as a wrong code does: nothing tells which numbers exist.
-    other = Citizen(site, None)
-    assert other.status("PGD/1999/9999", code).status_code in (404, 429)
-    assert refusal_counts(env.office, utcnow().replace(year=2000))["kode_salah"] >= 5
+    with make_env(rig, extra="[publik]\nmin_seconds = 0\nproxy = true\n") as env:
+        server, base = serve(env.config_path)
+        try:
+            numbers = [recorded(Citizen(base, f"192.0.2.{i}").send({"pokok": f"Hal {i}"}, wait=0)) for i in (1, 2)]
+            codes = [env.complaint(n)["access_code"] for n in numbers]
+            wrong = "AAAAAA" if "AAAAAA" not in codes else "BBBBBB"
+            # Per address: five wrong codes from one address, on any numbers, lock that address only.
+            guesser = Citizen(base, "203.0.113.9")
+            for i in range(5):
+                answer = guesser.status(f"PGD/1999/{i:04d}" if i else numbers[1], wrong)
+                assert answer.status_code == 404 and "tidak cocok" in answer.text  # unknown numbers: the same words
+            locked = guesser.status(numbers[0], codes[0])
+            assert locked.status_code == 429 and "Terlalu banyak percobaan" in locked.text
+            assert "Keadaan" not in locked.text
+            assert Citizen(base, "198.51.100.5").status(numbers[0], codes[0]).status_code == 200
+            # Per number: five wrong codes for one complaint from five addresses lock that complaint.
+            for i in range(1, 5):  # with the guesser's one, five
+                assert Citizen(base, f"198.51.100.{10 + i}").status(numbers[1], wrong).status_code == 404
+            shown = Citizen(base, "198.51.100.99").status(numbers[1], codes[1])
+            assert shown.status_code == 429 and "Keadaan" not in shown.text
+            assert Citizen(base, "198.51.100.99").status(numbers[0], codes[0]).status_code == 200
+            xss = Citizen(base, "198.51.100.98").status("<script>alert(1)</script>", wrong)
+            assert "<script>alert(1)</script>" not in xss.text and "&lt;script&gt;" in xss.text
+        finally:
+            server.close()
+        staff = env.office.staff.email
+        since = utcnow() - dt.timedelta(hours=1)
+        told = env.office.book.count_mail_to(staff, "kode_akses_salah", since)
+        held = [d for d in env.office.book.pending_digest() if d["kind"] == "kode_akses_salah"]
+        assert told == 1 and len(held) == 1  # once at once, the second in the hour's digest
+        counts = refusal_counts(env.office, utcnow().replace(year=2000))
+        assert counts["kode_salah"] == 10 and counts["ditahan"] == 2
 
 
 def test_each_abuse_rule_refuses_with_an_indonesian_page_and_is_counted(public_env, site):
@@ -458,3 +482,26 @@ def test_an_administrators_mistake_in_publik_is_one_line_and_exit_2(public_env):
 
     assert load_config(path).publik.min_seconds == 1
     assert load_config(path).publik.per_hour == 100 and load_config(path).publik.enabled is False
+
+
+def test_form_tokens_phone_numbers_and_file_kinds():
+    from jobs.public.forms import form_id, new_token, token_age
+    from office.public_intake import check_form, file_kind, normal_phone
+
+    key, browser = b"k" * 32, "b" * 32
+    token = new_token(key, browser, now=1000)
+    assert token_age(key, token, browser, now=1004) == 4
+    assert token_age(key, token, "c" * 32, now=1004) is None  # another browser's cookie
+    assert token_age(b"x" * 32, token, browser, now=1004) is None  # another key (the desk's, say)
+    assert token_age(key, token, browser, now=1000 + 5 * 3600) is None  # open too long
+    assert token_age(key, token.replace(".", ".0", 1), browser, now=1004) is None  # its time altered
+    assert token_age(key, token, None) is None and form_id(token).count(".") == 1
+    assert [normal_phone(p) for p in ("0812-3456-7890", "+62 812 3456 7890", "6281234567890", "(0812) 3456789")] == \
+        ["+6281234567890"] * 3 + ["+628123456789"]
+    assert normal_phone("021 555 1234") is None and normal_phone("0812") is None
+    assert file_kind(JPEG)[0] == "image/jpeg" and file_kind(PNG)[0] == "image/png" and file_kind(PDF)[0] == "application/pdf"
+    assert file_kind(b"<html>") is None and file_kind(b"MZ\x90\x00") is None
+    complaint, errors = check_form({**FIELDS, "setuju": ""})
+    assert complaint is None and set(errors) == {"setuju"}
+    complaint, errors = check_form({**FIELDS, "rt": "12a", "surel": "bukan-surel", "isi": " "})
+    assert set(errors) == {"rt", "surel", "isi"}
