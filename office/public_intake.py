@@ -173,6 +173,7 @@ def record_refusal(office: Office, address: str, reason: str, now: dt.datetime) 
     """A refused form, counted (periksa, the recap): never a complaint."""
     with office.book.transaction():
         office.book.add_public_request(at=now, kind=SUBMISSION, address=address, outcome=reason)
+        office.book.prune_public_requests(now - KEEP)
 
 
 def submit(office: Office, complaint: PublicComplaint, sending: Sending, now: dt.datetime) -> Outcome:

@@ -393,7 +393,7 @@ def test_a_bounded_load_loses_nothing_and_records_nothing_twice(rig):
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    total, clients = int(os.environ.get("PUBLIK_BEBAN", "100")), 20
+    total, clients = int(os.environ.get("PUBLIK_BEBAN", "500")), 20
     with make_env(rig, extra="[publik]\nmin_seconds = 0\nper_address = 1000\nper_hour = 100000\nproxy = true\n") as env:
         server, base = serve(env.config_path, threads=8)
         try:
@@ -421,6 +421,10 @@ def test_a_bounded_load_loses_nothing_and_records_nothing_twice(rig):
         assert all(len(env.office.book.attachments(r["id"])) == 1 and r["held_at"] is None for r in rows)
         accepted = env.office.book._all("SELECT complaint_id FROM public_requests WHERE outcome = 'diterima'")
         assert sorted(a["complaint_id"] for a in accepted) == sorted(r["id"] for r in rows)  # one row each
+        import datetime as dt
+
+        sekretaris = env.official("sekretaris")[1]  # each routed once: one task mail each, in the outbox
+        assert env.office.book.count_mail_to(sekretaris, "tugas", utcnow() - dt.timedelta(hours=1)) == total
 
 
 def test_periksa_and_the_monthly_recap_count_the_refused_forms(public_env, site):
@@ -505,3 +509,39 @@ def test_form_tokens_phone_numbers_and_file_kinds():
     assert complaint is None and set(errors) == {"setuju"}
     complaint, errors = check_form({**FIELDS, "rt": "12a", "surel": "bukan-surel", "isi": " "})
     assert set(errors) == {"rt", "surel", "isi"}
+
+
+def test_a_repeat_from_the_form_is_flagged_for_the_sekretaris_as_a_mail_is(public_env, site):
+    env = public_env
+    body = "Lampu jalan di Jl. Trikora RT 12 padam sejak seminggu, jalan gelap pada malam hari."
+    recorded(Citizen(site).send({"pokok": "Lampu jalan padam", "isi": body}))
+    second = recorded(Citizen(site).send({"nama": "Tetangga", "telepon": "0813 1111 2222",
+                                          "pokok": "Lampu jalan Trikora mati", "isi": "Masih padam: " + body}))
+    flagged = [e["text"] for e in env.office.book.events(env.complaint(second)["id"]) if e["kind"] == "kemungkinan_berulang"]
+    assert flagged and "Kemungkinan pengaduan berulang" in flagged[0]
+    env.cycle()
+    routing = " ".join(env.routing("sekretaris", second, 2).text.split())
+    assert flagged[0] in routing and "Gabung: <nomor pengaduan>" in routing  # the Sekretaris may join them
+
+
+def _contrast(first: str, second: str) -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_pages_colours_meet_wcag_aa_contrast():
+    from templates import TEMPLATES
+
+    css = (TEMPLATES / "publik" / "static" / "publik.css").read_text()
+    pairs = {("#1a1a1a", "#fff"): 4.5, ("#0b4f8a", "#fff"): 4.5, ("#a4001d", "#fdf2f4"): 4.5,
+             ("#3d3d3d", "#fff"): 4.5, ("#1a1a1a", "#f2f5f8"): 4.5, ("#595959", "#fff"): 3.0,  # field borders
+             ("#b35c00", "#fff"): 3.0, ("#ffd27a", "#0b4f8a"): 3.0}  # focus outlines
+    for (fg, bg), least in pairs.items():
+        assert fg in css and bg in css, (fg, bg)
+        full = [c if len(c) == 7 else "#" + "".join(x * 2 for x in c[1:]) for c in (fg, bg)]
+        assert _contrast(*full) >= least, (fg, bg, _contrast(*full))
