@@ -545,3 +545,41 @@ def test_the_pages_colours_meet_wcag_aa_contrast():
         assert fg in css and bg in css, (fg, bg)
         full = [c if len(c) == 7 else "#" + "".join(x * 2 for x in c[1:]) for c in (fg, bg)]
         assert _contrast(*full) >= least, (fg, bg, _contrast(*full))
+
+
+def test_odd_requests_get_an_indonesian_page_never_a_500(public_env, site):
+    citizen = Citizen(site)
+    token = citizen.token()
+    odd = [citizen.http.get(site + "/kirim"), citizen.http.post(site + "/status", data={"nomor": "x"}),
+           citizen.http.post(site + "/kirim", data=b"--x\r\nrusak", headers={"Content-Type": "multipart/form-data; boundary=x"}),
+           citizen.http.post(site + "/kirim", data={**FIELDS, "token": token, "isi": "a" * 3_000_000}),
+           citizen.http.post(site + "/kirim", data={**FIELDS, "token": token, "nama": "\x00\u202e" * 50}),
+           citizen.http.post(site + "/tanda-terima", data={"token": "1.2.3"})]
+    for response in odd:
+        assert 400 <= response.status_code < 500, (response.status_code, response.text[:200])
+        assert '<html lang="id">' in response.text and "Traceback" not in response.text
+    assert len(public_env.office.book.complaints()) == 0
+
+
+def test_pengaduan_publik_serves_the_pages(public_env):
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    served = subprocess.Popen([str(Path(sys.executable).parent / "pengaduan"), "--config", str(public_env.config_path),
+                               "publik", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        status, deadline = 0, time.monotonic() + 30
+        while time.monotonic() < deadline and status != 200:
+            try:
+                status = requests.get(f"http://127.0.0.1:{port}/", timeout=5).status_code
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        assert status == 200
+    finally:
+        served.terminate()
+        stdout, _ = served.communicate(timeout=30)
+    assert f"Laman pengaduan publik berjalan di http://127.0.0.1:{port}/" in stdout
