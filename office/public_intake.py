@@ -36,7 +36,8 @@ RECEIPT_BY = "Formulir Pengaduan daring"  # who "received" a web complaint, as i
 # Why a form was refused (the `outcome` of its row) and what the citizen's page says.
 REFUSALS = {
     "token": (400, "Formulir kedaluwarsa", "Formulir ini tidak dapat diterima: formulir sudah terlalu lama dibuka atau "
-              "tidak berasal dari laman ini. Muat ulang halaman formulir, lalu isi dan kirim kembali."),
+              "tidak berasal dari laman ini. Muat ulang halaman formulir, lalu isi dan kirim kembali (peramban perlu "
+              "mengizinkan cookie untuk laman ini)."),
     "umpan": (400, "Pengaduan tidak dapat diterima", "Isian formulir tidak dapat kami terima. Bila Anda mengisi "
               "formulir ini sendiri, muat ulang halaman lalu kirim kembali."),
     "terlalu_cepat": (400, "Formulir terkirim terlalu cepat", "Formulir terkirim terlalu cepat setelah dibuka. "
