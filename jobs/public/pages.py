@@ -136,32 +136,32 @@ def _refuse(reason: str, values=None):
 
 
 def kirim():
-    desk = office()
+    here = office()
     token, age = _checked_token()
     if age is None:
         return _refuse("token")
     if request.form.get("situs", ""):  # the field people do not see, which robots fill
         return _refuse("umpan")
     values = request.form.to_dict()
-    if age < desk.config.publik.min_seconds:
+    if age < here.config.publik.min_seconds:
         return _refuse("terlalu_cepat", values)
     complaint, errors = check_form(request.form)
     uploads = [(f.filename or "", f.read()) for f in request.files.getlist("berkas")]
-    files, wrong_files = check_files(uploads, desk)
+    files, wrong_files = check_files(uploads, here)
     if wrong_files:
-        record_refusal(desk, _address(), "berkas", g.now)
+        record_refusal(here, _address(), "berkas", g.now)
         errors["berkas"] = wrong_files + " Pilih kembali lampiran."
     if complaint is None or errors:
         return _form(values, errors, notice="Periksa kembali isian yang ditandai.", code=413 if wrong_files else 400)
-    outcome = submit(desk, replace(complaint, files=files), Sending(_address(), form_id(token)), g.now)
+    outcome = submit(here, replace(complaint, files=files), Sending(_address(), form_id(token)), g.now)
     if outcome.refusal:
         code, title, text = REFUSALS[outcome.refusal]
         return _page(title, text, code)
     row = outcome.row
     assert row is not None
     log.info("%s dicatat dari formulir publik%s", row["number"], " (formulir yang sama dikirim lagi)" if outcome.again else "")
-    return render_template("diterima.html", c=row, facts=receipt_facts(desk, row), token=token,
-                           main_steps=desk.config.procedure.main_steps)
+    return render_template("diterima.html", c=row, facts=receipt_facts(here, row), token=token,
+                           main_steps=here.config.procedure.main_steps)
 
 
 def tanda_terima():
@@ -169,16 +169,16 @@ def tanda_terima():
     (as Word where LibreOffice is not installed)."""
     from office.receipts import receipt_files, write_receipt
 
-    desk = office()
+    here = office()
     token, age = _checked_token()
-    row = submission_of(desk, form_id(token), g.now) if age is not None else None
+    row = submission_of(here, form_id(token), g.now) if age is not None else None
     if row is None:
         return _page("Tanda terima tidak tersedia", "Tanda terima hanya dapat diunduh dari peramban yang mengirim "
                                                    "pengaduan, dalam tiga jam setelah pengiriman. Mintalah kepada "
                                                    "petugas kami dengan menyebutkan nomor pengaduan dan kode akses.",
                      403)
     with RECEIPTS:
-        files = receipt_files(desk, row) or write_receipt(desk, row, RECEIPT_BY, g.now)
+        files = receipt_files(here, row) or write_receipt(here, row, RECEIPT_BY, g.now)
     path = next((p for p in files if p.suffix == ".pdf"), files[0])
     return send_file(path, as_attachment=True, download_name=path.name)
 
