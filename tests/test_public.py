@@ -583,3 +583,22 @@ def test_pengaduan_publik_serves_the_pages(public_env):
         served.terminate()
         stdout, _ = served.communicate(timeout=30)
     assert f"Laman pengaduan publik berjalan di http://127.0.0.1:{port}/" in stdout
+
+
+def test_without_email_the_status_page_says_where_to_collect_the_answer(public_env, site):
+    from office.commands import dispatch_letter, record_feedback
+
+    env = public_env
+    citizen = Citizen(site)
+    number = recorded(citizen.send({"pokok": "Drainase tersumbat", "isi": "Drainase di gang 7 tersumbat."}))
+    code = env.complaint(number)["access_code"]
+    env.cycle()
+    through(env, number, ("sekretaris", 2, "Sudah dicek.\nSeksi: Pemerintahan"), ("camat", 3, "Bersihkan minggu ini."),
+            ("sekretaris", 4, "Drainase akan dibersihkan minggu ini."), ("camat", "4a", "Setuju"))
+    letter = env.complaint(number)["letter_number"]
+    shown = citizen.status(number, code).text
+    assert f"Surat jawaban nomor {letter} sudah siap dan dapat diambil di Loket Pengaduan" in " ".join(shown.split())
+    dispatch_letter(env.office, number, "langsung", "Diambil sendiri", "rina", utcnow())
+    assert "telah diserahkan langsung pada" in citizen.status(number, code).text
+    record_feedback(env.office, number, "PUAS", "rina", utcnow())  # told at the counter
+    assert "Penanganan pengaduan telah selesai." in citizen.status(number, code).text
