@@ -35,8 +35,12 @@ def answer_due(office: Office, received: dt.datetime) -> dt.datetime:
 
 def how_to_ask(office: Office, number: str, code: str) -> str:
     """The sentence that tells a complainant how to ask for the status with the code."""
-    return (f"Perkembangan pengaduan juga dapat ditanyakan dari alamat surel mana pun: kirim surel ke "
-            f"{office.config.mailbox.address} dengan subjek STATUS {number} {code}.")
+    by_mail = (f"Perkembangan pengaduan juga dapat ditanyakan dari alamat surel mana pun: kirim surel ke "
+               f"{office.config.mailbox.address} dengan subjek STATUS {number} {code}.")
+    public = office.config.publik
+    if not public.enabled or not public.url:  # no public status page to point at
+        return by_mail
+    return by_mail + f" Nomor dan kode akses itu juga dapat dimasukkan pada laman Cek Status {public.url}/status."
 
 
 def receipt_facts(office: Office, row: dict) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PUBLIC_KEYS = ("enabled", "host", "port", "proxy", "secure_cookies", "max_photos", "min_seconds", "per_address",
-               "per_hour")
+               "per_hour", "url")
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class PublicSettings:
     min_seconds: int = 3  # a form sent sooner after it was served is a robot's
     per_address: int = 5  # forms sent from one network address in an hour
     per_hour: int = 100  # complaints the form records in an hour, from everywhere
+    url: str = ""  # the pages' public address (https://…), named on receipts and acknowledgements
 
 
 def public_settings(r) -> PublicSettings:
@@ -34,7 +35,10 @@ def public_settings(r) -> PublicSettings:
         if value < least:
             r.fail("publik", key, f"harus bilangan bulat paling kecil {least}, tertulis {value}")
         numbers[key] = value
-    return PublicSettings(enabled=r.get("publik", "enabled", bool, False),
+    url = r.get("publik", "url", str, "").strip().rstrip("/")
+    if url and not url.startswith(("https://", "http://")):
+        r.fail("publik", "url", f"alamat laman harus diawali https://, tertulis {url!r}")
+    return PublicSettings(url=url, enabled=r.get("publik", "enabled", bool, False),
                           host=r.get("publik", "host", str, PublicSettings.host), port=port,
                           proxy=r.get("publik", "proxy", bool, False),
                           secure_cookies=r.get("publik", "secure_cookies", bool, False), **numbers)

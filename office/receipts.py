@@ -58,7 +58,12 @@ def receipt_docx(office: Office, row: dict, officer: str, now: dt.datetime) -> b
         if text:
             doc.add_paragraph(one_line(text))
     doc.add_paragraph()
-    _signatures(doc, f"{cfg.letters.place}, {tanggal(now.astimezone(tz).date())}", officer, _nip_of(office, officer))
+    place_date = f"{cfg.letters.place}, {tanggal(now.astimezone(tz).date())}"
+    if row["channel"] == "web":  # nobody handed anything over a counter: no signatures to ask for
+        doc.add_paragraph(one_line(f"{place_date}. Tanda terima ini dibuat oleh {officer} {cfg.office_name} "
+                                   "pada saat pengaduan dikirim dan sah tanpa tanda tangan."))
+    else:
+        _signatures(doc, place_date, officer, _nip_of(office, officer))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -602,3 +602,50 @@ def test_without_email_the_status_page_says_where_to_collect_the_answer(public_e
     assert "telah diserahkan langsung pada" in citizen.status(number, code).text
     record_feedback(env.office, number, "PUAS", "rina", utcnow())  # told at the counter
     assert "Penanganan pengaduan telah selesai." in citizen.status(number, code).text
+
+
+def test_the_receipt_and_acknowledgement_name_the_status_page_and_ask_no_signature(rig):
+    from docx import Document
+
+    from office.public_intake import RECEIPT_BY
+    from office.receipts import write_receipt
+
+    extra = PUBLIC.replace("[publik]\n", "[publik]\nenabled = true\nurl = \"https://pengaduan.contoh.go.id/\"\n")
+    with make_env(rig, extra=extra) as env:
+        server, base = serve(env.config_path)
+        try:
+            citizen = env.cast.citizens[0][1]
+            number = recorded(Citizen(base).send({"surel": citizen, "pokok": "Jalan berlubang"}))
+        finally:
+            server.close()
+        code = env.complaint(number)["access_code"]
+        env.cycle()
+        ack = " ".join(env.inbox(citizen)[-1].text.split())
+        assert "laman Cek Status https://pengaduan.contoh.go.id/status" in ack and code in ack
+        made = write_receipt(env.office, env.complaint(number), RECEIPT_BY, utcnow())  # as /tanda-terima does
+        docx = next(p for p in made if p.suffix == ".docx")
+        text = " ".join(p.text for p in Document(str(docx)).paragraphs)
+        assert "https://pengaduan.contoh.go.id/status" in text
+        assert "sah tanpa tanda tangan" in text and "Yang menerima" not in text  # nobody signs a web form
+        routing = " ".join(env.routing("sekretaris", number, 2).text.split())
+        assert "Telepon pengadu : +6281234567890" in routing  # the Sekretaris can call back
+
+
+def test_the_desk_counts_failed_logins_by_nginxs_forwarded_address_only_behind_a_proxy(rig):
+    """waitress drops X-Forwarded-For unless told otherwise: behind nginx ([web] proxy) every failed
+    login would be nginx's own, and one guesser would lock the whole office out."""
+    from jobs.web import serve_in_background
+
+    for proxy, seen in ((False, "127.0.0.1"), (True, "203.0.113.7")):
+        with make_env(rig, extra=f"[web]\nproxy = {'true' if proxy else 'false'}\n") as env:
+            server = serve_in_background(env.config_path, "127.0.0.1", 0)
+            try:
+                http, base = requests.Session(), f"http://127.0.0.1:{server.effective_port}"
+                form = http.get(base + "/masuk").text
+                csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)[1]
+                http.post(base + "/masuk", data={"csrf_token": csrf, "nama": "tamu", "sandi": "salah"},
+                          headers={"X-Forwarded-For": "203.0.113.7"})
+            finally:
+                server.close()
+            failed = [a for a in env.office.book.audit_log() if a["action"] == "meja-gagal-masuk"]
+            assert failed and failed[-1]["detail"] == seen

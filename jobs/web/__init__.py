@@ -117,7 +117,10 @@ def serve(config_path: Path, host: str, port: int, threads: int = 4) -> None:
 
     app = create_app(config_path)
     log.info("meja layanan di http://%s:%s/", host, port)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="pengaduan")
+    # waitress drops X-Forwarded-For unless told to keep it; behind nginx ([web] proxy) the login
+    # limits need the client's address, which only that header carries.
+    waitress_serve(app, host=host, port=port, threads=threads, ident="pengaduan",
+                   clear_untrusted_proxy_headers=not app.extensions["offices"].get().config.web.proxy)
 
 
 def serve_in_background(config_path: Path, host: str, port: int):
@@ -125,7 +128,9 @@ def serve_in_background(config_path: Path, host: str, port: int):
     close() stops it. OSError when the address is taken."""
     from waitress.server import create_server
 
-    server = create_server(create_app(config_path), host=host, port=port, threads=4, ident="pengaduan")
+    app = create_app(config_path)
+    server = create_server(app, host=host, port=port, threads=4, ident="pengaduan",
+                           clear_untrusted_proxy_headers=not app.extensions["offices"].get().config.web.proxy)
     threading.Thread(target=server.run, name="meja-layanan", daemon=True).start()
     log.info("meja layanan di http://%s:%s/", host, server.effective_port)
     return server
