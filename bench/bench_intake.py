@@ -32,10 +32,10 @@ from pathlib import Path
 from common import machine, summary
 from helpdesk_baseline import Helpdesk
 
-from intake.parse_ahead import ParseAhead
 from jobs.demo import PASSWORD, Cast, write_config
 from jobs.demo.mailrig import MailRig
 from jobs.incoming import poll
+from jobs.parse_ahead import ParseAhead
 from office.base import Office
 from office.config import load_config
 from sop.book import Book

@@ -14,7 +14,8 @@ import threading
 from typing import Callable
 
 from intake.mailbox import Mailbox
-from intake.parse_ahead import ParseAhead, Prepared, discard_staged
+from intake.parse_ahead import Prepared, discard_staged
+from jobs.parse_ahead import ParseAhead
 from office.arrivals import INFRASTRUCTURE, QUARANTINE_FOLDER, process_raw, quarantine, record_old, staging_folder
 from office.base import Office
 

@@ -2,6 +2,6 @@
 model, seal, verify), its PDF copy (pdf), the email messages (mail), dates in Indonesian,
 and what each file format can hold (safe).
 
-Takes plain data, never the book. May import: sop (its words and clock), templates, and its
-own modules. Never intake, office or jobs.
+Takes plain data (the office gives it every word it prints), never the book. May import:
+templates and its own modules only. Never intake, sop, office or jobs.
 """

@@ -1,7 +1,7 @@
 """What the office does with one message: parse -> skip if known -> keep raw -> classify -> book.
 
 Stages, in order (the mailbox side, fetching and moving, is jobs/incoming.py):
-  1. parse            intake.parse.parse_message (pure), or already done by intake.parse_ahead
+  1. parse            intake.parse.parse_message (pure), or already done by the parse worker (jobs.parse_ahead)
   2. skip if known    the book's message key (hash of Message-ID, else of the bytes)
   3. keep raw         files/raw/<year>/<key>.eml, before anything acts on it
   4. classify         intake.classify.classify (pure, an ordered table of rules)

@@ -149,7 +149,7 @@ def test_what_could_not_be_read_is_noted_in_the_book(env):
 def test_a_backlog_is_parsed_ahead_and_a_reused_message_id_never_replaces_the_first_copy(env):
     from dataclasses import replace
 
-    from intake.parse_ahead import ParseAhead
+    from jobs.parse_ahead import ParseAhead
     from office.arrivals import staging_folder
 
     env.office.config = replace(env.config, intake=replace(env.config.intake, max_attachment_bytes=50_000))
@@ -189,8 +189,8 @@ def test_a_backlog_is_parsed_ahead_and_a_reused_message_id_never_replaces_the_fi
 def test_two_messages_with_one_message_id_are_staged_apart(tmp_path):
     """The parse worker runs ahead of the book: the second copy must not overwrite the first
     before the first is given its name."""
-    from intake.parse_ahead import prepare
     from intake.settings import IntakeSettings
+    from jobs.parse_ahead import prepare
 
     first, second = (f"From: w@warga.test\r\nMessage-ID: <sama@warga.test>\r\nSubject: {i}\r\n\r\nIsi {i}.\r\n".encode()
                      for i in (1, 2))
@@ -202,8 +202,8 @@ def test_two_messages_with_one_message_id_are_staged_apart(tmp_path):
 def test_a_cycle_stopped_in_a_backlog_leaves_nothing_staged(env):
     import datetime as dt
 
-    from intake.parse_ahead import ParseAhead
     from jobs.incoming import poll
+    from jobs.parse_ahead import ParseAhead
     from office.arrivals import staging_folder
 
     with MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo") as box:
