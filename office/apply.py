@@ -6,6 +6,8 @@ state change, its history and the mail it causes commit together.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from intake.parse import Attachment
 from intake.text import clean_text
@@ -13,7 +15,7 @@ from office.attachments import store_attachments
 from office.base import Actor, Office, staff_role
 from office.forwarding import forward_complaint
 from office.issuing import issue_letter, issue_notice, record_delivery, write_dossier
-from office.linking import answer_linked, deliver_linked, join_refusal, link
+from office.linking import answer_linked, deliver_linked, join_target, link
 from office.meetings import send_invitations
 from office.notices import assign_task, notify
 from office.sections import ask_section
@@ -39,15 +41,19 @@ from sop.engine import (
     Resume,
     advance,
 )
+from sop.joining import named_by
 from sop.procedure import Duration
 from sop.terms import ANSWERED, OPEN
 
 
 def decide(office: Office, row: dict, event, now: dt.datetime) -> Outcome:
-    """The engine's decision on `event` for complaint `row` (pure; nothing is written)."""
+    """The engine's decision on `event` for complaint `row` (nothing is written). What the
+    engine needs of the book is read here, before it decides: it never calls back."""
     cfg = office.config
-    return advance(office.case(row), event, now, cfg.procedure, cfg.directory.section_choices, cfg.clock.tz,
-                   can_join=lambda number: join_refusal(office, row, number))
+    case = office.case(row)
+    named = {number: target for number in named_by(case, event, cfg.procedure)
+             if (target := join_target(office, number)) is not None}
+    return advance(case, event, now, cfg.procedure, cfg.directory.section_choices, cfg.clock.tz, named=named)
 
 
 def act(office: Office, row: dict, event, now: dt.datetime, *, actor: Actor | None = None,
@@ -78,56 +84,116 @@ def act_for(office: Office, row: dict, task: dict, text: str, actor: str, now: d
 
 def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, actor: Actor | None = None,
           files: tuple[Attachment, ...] = (), message_key: str | None = None) -> dict:
-    """Apply an Outcome of `advance` to complaint `row`; returns the updated row."""
+    """Apply an Outcome of `advance` to complaint `row`, effect by effect (APPLIERS); returns
+    the updated row."""
     writes_answer = outcome.case.draft is not None and outcome.case.draft != row.get("draft")
     if files and (writes_answer or any(isinstance(e, IssueLetter) for e in outcome.effects)):
         # Files sent with the answer (the konsep, or the letter itself) are its enclosures (lampiran).
         office.book.supersede_enclosures(row["id"])
         store_attachments(office, row["id"], message_key, files, now, purpose="lampiran_surat")
+    applying = Applying(office, outcome.case, now, actor)
     for effect in outcome.effects:
-        if isinstance(effect, Log):
-            office.book.add_event(row["id"], now, effect.step, effect.actor, effect.kind, effect.text,
-                                  effect.left_out)
-        elif isinstance(effect, CloseTask):
-            office.book.close_task(row["id"], effect.step, now, effect.output)
-            row = _update(office, row, outcome.case, now, final=False)
-        elif isinstance(effect, IssueLetter):
-            row = issue_letter(office, row, effect.answer, now)
-            answer_linked(office, row, effect.answer, now)  # the joined complaints get the same answer
-        elif isinstance(effect, Join):
-            row = link(office, row, effect.number, actor.address if actor else SYSTEM, now)
-        elif isinstance(effect, IssueNotice):
-            issue_notice(office, row, effect.kind, effect.text, effect.role, now, days=effect.days)
-        elif isinstance(effect, Meeting):
-            send_invitations(office, row, effect, now)
-        elif isinstance(effect, Delivered):
-            record_delivery(office, row, effect.method, effect.note, now)
-            deliver_linked(office, row, now)
-        elif isinstance(effect, Notify):
-            notify(office, row, effect, now, actor)
-        elif isinstance(effect, OpenTask):
-            row = _update(office, row, outcome.case, now, final=False)  # the routing mail shows the konsep
-            assign_task(office, row, effect.step, now, note=effect.note)
-        elif isinstance(effect, Forward):
-            row = forward_complaint(office, row, effect.body, effect.email, effect.note, now)
-        elif isinstance(effect, AskSection):
-            ask_section(office, row, effect.step, now)
-        elif isinstance(effect, Pause):
-            task = office.book.current_task(row["id"])
-            if task:
-                office.book.pause_task(task)
-            office.book.update_complaint(row["id"], paused_at=iso(now), pause_reason=effect.reason)
-            row = {**row, "paused_at": iso(now), "pause_reason": effect.reason}
-        elif isinstance(effect, Resume):
-            row = resume(office, row, now)
-        elif isinstance(effect, Extend):
-            extend(office, row, effect.days, now)
-        else:
+        applier = APPLIERS.get(type(effect))
+        if applier is None:
             raise TypeError(f"unknown effect {effect!r}")
+        row = applier(applying, row, effect)
     row = _update(office, row, outcome.case, now, final=True)
     if row["letter_number"]:
         write_dossier(office, row, now)  # the archive copy follows every change after the letter
     return row
+
+
+@dataclass(frozen=True)
+class Applying:
+    """What every applier shares: the office, the case the engine decided, the moment, who acted."""
+
+    office: Office
+    case: Case
+    now: dt.datetime
+    actor: Actor | None
+
+
+# The appliers: one per effect, each given the complaint's current row and returning it (afresh
+# when it wrote to it), in the caller's transaction.
+def _log(a: Applying, row: dict, effect: Log) -> dict:
+    a.office.book.add_event(row["id"], a.now, effect.step, effect.actor, effect.kind, effect.text, effect.left_out)
+    return row
+
+
+def _close_task(a: Applying, row: dict, effect: CloseTask) -> dict:
+    a.office.book.close_task(row["id"], effect.step, a.now, effect.output)
+    return _update(a.office, row, a.case, a.now, final=False)
+
+
+def _issue_letter(a: Applying, row: dict, effect: IssueLetter) -> dict:
+    row = issue_letter(a.office, row, effect.answer, a.now)
+    answer_linked(a.office, row, effect.answer, a.now)  # the joined complaints get the same answer
+    return row
+
+
+def _join(a: Applying, row: dict, effect: Join) -> dict:
+    return link(a.office, row, effect.number, a.actor.address if a.actor else SYSTEM, a.now)
+
+
+def _issue_notice(a: Applying, row: dict, effect: IssueNotice) -> dict:
+    issue_notice(a.office, row, effect.kind, effect.text, effect.role, a.now, days=effect.days)
+    return row
+
+
+def _meeting(a: Applying, row: dict, effect: Meeting) -> dict:
+    send_invitations(a.office, row, effect, a.now)
+    return row
+
+
+def _delivered(a: Applying, row: dict, effect: Delivered) -> dict:
+    record_delivery(a.office, row, effect.method, effect.note, a.now)
+    deliver_linked(a.office, row, a.now)
+    return row
+
+
+def _notify(a: Applying, row: dict, effect: Notify) -> dict:
+    notify(a.office, row, effect, a.now, a.actor)
+    return row
+
+
+def _open_task(a: Applying, row: dict, effect: OpenTask) -> dict:
+    row = _update(a.office, row, a.case, a.now, final=False)  # the routing mail shows the konsep
+    assign_task(a.office, row, effect.step, a.now, note=effect.note)
+    return row
+
+
+def _forward(a: Applying, row: dict, effect: Forward) -> dict:
+    return forward_complaint(a.office, row, effect.body, effect.email, effect.note, a.now)
+
+
+def _ask_section(a: Applying, row: dict, effect: AskSection) -> dict:
+    ask_section(a.office, row, effect.step, a.now)
+    return row
+
+
+def _pause(a: Applying, row: dict, effect: Pause) -> dict:
+    task = a.office.book.current_task(row["id"])
+    if task:
+        a.office.book.pause_task(task)
+    a.office.book.update_complaint(row["id"], paused_at=iso(a.now), pause_reason=effect.reason)
+    return {**row, "paused_at": iso(a.now), "pause_reason": effect.reason}
+
+
+def _resume(a: Applying, row: dict, effect: Resume) -> dict:
+    return resume(a.office, row, a.now)
+
+
+def _extend(a: Applying, row: dict, effect: Extend) -> dict:
+    extend(a.office, row, effect.days, a.now)
+    return row
+
+
+# Every effect the engine can ask for (sop.effects), and what applies it.
+APPLIERS: dict[type, Callable[[Applying, dict, Any], dict]] = {
+    Log: _log, CloseTask: _close_task, IssueLetter: _issue_letter, Join: _join, IssueNotice: _issue_notice,
+    Meeting: _meeting, Delivered: _delivered, Notify: _notify, OpenTask: _open_task, Forward: _forward,
+    AskSection: _ask_section, Pause: _pause, Resume: _resume, Extend: _extend,
+}
 
 
 def _update(office: Office, row: dict, case: Case, now: dt.datetime, final: bool) -> dict:

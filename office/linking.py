@@ -13,21 +13,20 @@ from office.issuing import issue_letter, record_delivery
 from office.notices import base_context, notify, queue
 from sop.book import iso
 from sop.engine import SYSTEM, Notify
-from sop.terms import ANSWERED, CLOSED, LINKED, OPEN
+from sop.joining import JoinTarget
+from sop.joining import join_refusal as refusal_of_join
+from sop.terms import ANSWERED, CLOSED, LINKED
+
+
+def join_target(office: Office, number: str) -> JoinTarget | None:
+    """What the engine needs to know of complaint `number` to join another to it (None: not in the book)."""
+    main = office.book.complaint(number) if number else None
+    return JoinTarget(main["number"], main["state"], bool(main["linked_to"])) if main else None
 
 
 def join_refusal(office: Office, row: dict, number: str) -> str | None:
-    """Why `row` cannot be joined to complaint `number`, or None when it can."""
-    main = office.book.complaint(number) if number else None
-    if main is None:
-        return f"pengaduan {number or '(tanpa nomor)'} tidak ada dalam buku"
-    if main["id"] == row["id"]:
-        return "pengaduan tidak dapat digabung dengan dirinya sendiri"
-    if main["state"] != OPEN:
-        return f"pengaduan {number} tidak sedang ditangani"
-    if main["linked_to"]:
-        return f"pengaduan {number} sendiri sudah digabung dengan pengaduan lain"
-    return None
+    """Why `row` cannot be joined to complaint `number`, or None when it can (the engine's rule)."""
+    return refusal_of_join(row["number"], number, join_target(office, number))
 
 
 def link(office: Office, row: dict, number: str, actor: str, now: dt.datetime) -> dict:

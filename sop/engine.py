@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
-from typing import Callable
+from typing import Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from sop.effects import (  # noqa: F401 (re-exported: sop.engine is their home for most callers)
@@ -36,6 +36,7 @@ from sop.effects import (  # noqa: F401 (re-exported: sop.engine is their home f
     Reply,
     Resume,
 )
+from sop.joining import JoinTarget, join_number, join_refusal
 from sop.keywords import (
     is_yes,
     match_section,
@@ -136,9 +137,10 @@ KEYWORD_HANDLERS = {"seksi": _seksi, "pokok": _pokok, "sapaan": _sapaan, "rapat"
 
 
 def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
-            sections: tuple = (), tz: ZoneInfo = WITA, can_join: Callable[[str], str | None] | None = None) -> Outcome:
+            sections: tuple = (), tz: ZoneInfo = WITA, named: Mapping[str, JoinTarget] | None = None) -> Outcome:
     """The new state of `case` after `event`, and the effects that go with it. `sections`: the
-    office's section names, or (name, aliases) pairs."""
+    office's section names, or (name, aliases) pairs. `named`: what the book holds of the
+    complaints the event names (sop.joining.named_by), by number; the engine asks nothing else."""
     if case.state == ANSWERED and isinstance(event, (Feedback, Lapsed)):
         return _judged(case, event, procedure)
     if case.state != OPEN:
@@ -151,7 +153,7 @@ def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
         return _lapse(case, procedure)
     if not isinstance(event, Reply):
         raise TypeError(f"unknown event {event!r}")
-    outcome = _replied(case, event, procedure, sections, tz, can_join)
+    outcome = _replied(case, event, procedure, sections, tz, named or {})
     if not (event.left_out and outcome.acted):
         return outcome
     # The history says what of the mail was not recorded, so a wrong cut is seen at once.
@@ -164,7 +166,7 @@ def advance(case: Case, event, now: dt.datetime, procedure: Procedure,
 
 
 def _replied(case: Case, event: Reply, procedure: Procedure, sections: tuple, tz: ZoneInfo,
-             can_join: Callable[[str], str | None] | None) -> Outcome:
+             named: Mapping[str, JoinTarget]) -> Outcome:
     """advance() for an official's reply to the waiting step."""
     if event.step != case.step:
         return Outcome(case, (Log(event.step, event.actor, "diabaikan",
@@ -183,7 +185,7 @@ def _replied(case: Case, event: Reply, procedure: Procedure, sections: tuple, tz
     if case.paused:  # any action of the official starts the clock again
         case = replace(case, paused=False)
         resumed = [Resume(), Log(step.no, event.actor, "dilanjutkan", "Waktu langkah berjalan kembali.")]
-    decided = _decisive(case, step, event.actor, found, text, procedure, resumed, can_join)
+    decided = _decisive(case, step, event.actor, found, text, procedure, resumed, named)
     if decided is not None:
         return decided
     notes: list = list(resumed)
@@ -201,7 +203,7 @@ def _replied(case: Case, event: Reply, procedure: Procedure, sections: tuple, tz
     return _finish(case, step, event.actor, text, procedure, notes, event.delivery)
 
 
-def _decisive(case, step, actor, found, text, procedure, resumed, can_join) -> Outcome | None:
+def _decisive(case, step, actor, found, text, procedure, resumed, named) -> Outcome | None:
     """The keywords that decide the reply's meaning by themselves (reject, send back, approve or
     not, close an objection, join, forward, ask the complainant, extend); None when none did."""
     if "tolak" in found:
@@ -217,7 +219,7 @@ def _decisive(case, step, actor, found, text, procedure, resumed, can_join) -> O
     if "tutup" in found and step.objection:
         return _close_objection(case, step, actor, found["tutup"] or text, resumed)
     if "gabung" in found:
-        return _join(case, step, actor, found["gabung"], can_join, resumed)
+        return _join(case, step, actor, found["gabung"], named, resumed)
     if "teruskan" in found:
         return _forward(case, step, actor, found["teruskan"], text, resumed)
     if "lengkapi" in found:
@@ -309,10 +311,10 @@ def _send_back(case, step, actor, reason, procedure, resumed=(), correction=Fals
     return Outcome(replace(case, step=back.no, paused=False), effects)
 
 
-def _join(case, step, actor, value, can_join, resumed) -> Outcome:
+def _join(case, step, actor, value, named, resumed) -> Outcome:
     """`Gabung: <nomor>` the same matter as an open complaint: handled and answered with it."""
-    number = value.strip().split()[0].strip(".,;") if value.strip() else ""
-    refusal = can_join(number) if can_join else "tidak dapat diperiksa"
+    number = join_number(value)
+    refusal = join_refusal(case.number, number, named.get(number))
     if refusal:
         return Outcome(case, (Notify("gabung_gagal", "actor", step.no, {"value": value, "why": refusal}),),
                        acted=False)

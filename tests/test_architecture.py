@@ -149,3 +149,38 @@ def test_every_write_to_a_cached_table_passes_through_the_write_helpers():
     source = (ROOT / "sop" / "book.py").read_text() + (ROOT / "sop" / "store.py").read_text()
     direct = re.findall(r"conn\.execute(?:many)?\(\s*f?\"(?:UPDATE|DELETE FROM|INSERT INTO) (\w+)", source)
     assert not [t for t in direct if t in CACHED], direct
+
+
+def test_the_engine_decides_from_data_alone():
+    """advance() is given every fact up front: nothing it imports reaches the book or the
+    files, and none of its parameters is a call back into the office."""
+    import inspect
+
+    from sop.engine import advance
+
+    graph, seen, todo = _graph(), set(), ["sop.engine"]
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(graph[module])
+    storage = {"sop.book", "sop.store", "sop.schema", "sop.cache", "sop.files", "sop.search", "sop.search_index"}
+    assert not seen & storage, seen & storage
+    callbacks = [p.name for p in inspect.signature(advance).parameters.values() if "Callable" in str(p.annotation)]
+    assert not callbacks, callbacks
+
+
+def test_every_effect_the_engine_can_ask_for_has_its_applier():
+    """office.apply walks the effects by a table: an effect added to sop.effects without its
+    applier would fail at the first complaint that needs it, so the table is checked here."""
+    import dataclasses
+    import inspect
+
+    from office.apply import APPLIERS
+    from sop import effects
+
+    source = inspect.getsource(effects)
+    listed = source[source.index("# Effects"):source.index("class Outcome")]
+    kinds = {cls for name, cls in vars(effects).items()
+             if dataclasses.is_dataclass(cls) and f"class {name}:" in listed}
+    assert kinds and kinds == set(APPLIERS), kinds ^ set(APPLIERS)
