@@ -9,18 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from intake.authresults import verdict
 from intake.parse import Incoming, parse_message
 from intake.reply import read_reply
 from intake.routing_lines import drop_routing_lines
 from letters.dates import waktu
 from letters.mail import render_mail
 from office.apply import act
+from office.authority import sender_refusal
 from office.base import Actor, Office, recipient
 from office.forwarding import forward_complaint
 from office.issuing import issue_letter, issue_notice, write_dossier
 from office.linking import deliver_linked
-from office.notices import base_context, queue, send_routing, warn_official
+from office.notices import base_context, queue, send_routing
 from office.numbering import REQUEST_TEMPLATE
 from office.numbers import parse_given, particulars, refusal
 from sop.book import parse_iso
@@ -123,16 +123,9 @@ def take_keeper_reply(office: Office, request: dict, msg: Incoming, now: dt.date
     pseudo_task = {"role": "agenda", "step": row["step"], "complaint_id": row["id"], "token": request["token"]}
     if request["numbered_at"]:
         return f"permintaan nomor {row['number']} sudah dijawab"
-    if not office.may_act("agenda", msg.from_addr, now):
-        warn_official(office, row, pseudo_task, msg, "pengirim bukan pengelola agenda surat keluar", now)
-        return f"pengirim {msg.from_addr} bukan pengelola agenda"
-    sec = office.config.security
-    if sec.require_authentication:
-        checked = verdict(msg.trace, sec.authserv_id, msg.from_addr, trusted_received=sec.trusted_received,
-                          own_hosts=sec.own_hosts)
-        if not checked.passed:
-            warn_official(office, row, pseudo_task, msg, "tanda keaslian surel (DKIM/DMARC) tidak lulus", now)
-            return f"surel dari {msg.from_addr} tidak lulus pemeriksaan keaslian: {checked.why}"
+    if refused := sender_refusal(office, row, pseudo_task, msg, now, holder="pengelola agenda",
+                                 warned_as="pengirim bukan pengelola agenda surat keluar"):
+        return refused
     read = read_reply(msg.text, msg.html)
     answer = drop_routing_lines(read.answer, request_text(office, request))  # quoted text never acts
     number = parse_given(answer)

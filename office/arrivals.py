@@ -14,15 +14,11 @@ with its error in the book (`quarantine`), and the caller goes on with the next 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from intake.authresults import verdict
-from intake.citizen import asks_status, code_request
 from intake.classify import Classification, classify
 from intake.envelope import delivered_to
 from intake.parse import Incoming, message_key, parse_message
@@ -31,35 +27,27 @@ from intake.reply import read_reply
 from intake.routing_lines import drop_routing_lines
 from office.agenda import keeper_step_refusal, take_keeper_reply
 from office.apply import act
+from office.authority import sender_refusal
 from office.base import Actor, Office
-from office.forwarding import is_reply_of_body, pass_on_reply
+from office.followups import handle_followup, new_complaint
+from office.handled import Handled, unmatched
 from office.notices import alert_staff, warn_official
 from office.proposals import answer_by_mail
-from office.recording import add_followup, add_official_note, from_email, from_forward, record_bounce, record_complaint
+from office.recording import from_forward, record_bounce, record_complaint
 from office.routing_mail import routing_text
 from office.sections import take_report
 from office.signed_copies import take_delivery_reply
 from office.signing import NotSigned
-from office.status import answer_by_code, tell_status
 from office.tte import take_signer_reply
-from sop.engine import SYSTEM, Feedback, Reply
+from sop.engine import Reply
 from sop.files import place_private, write_private
-from sop.keywords import parse_feedback
 from sop.numbers import numbers
-from sop.terms import ANSWERED
 
 log = logging.getLogger(__name__)
 
 QUARANTINE_FOLDER = "Karantina"
 # Failures of our own storage, which say nothing about the message being processed.
 INFRASTRUCTURE = (sqlite3.OperationalError, OSError)
-
-
-@dataclass(frozen=True)
-class Handled:
-    kind: str  # what the book records: complaint, action, followup, unmatched, auto, bounce, own, status, kode_salah
-    complaint_id: int | None = None
-    note: str = ""
 
 
 # Handlers: each runs inside the message's transaction -------------------------------------
@@ -101,9 +89,7 @@ def _delivered_to(office: Office, msg: Incoming, now) -> str | None:
 
 def handle_complaint(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
     """A new complaint by email: recorded and step 1 finished (or held, in a burst)."""
-    row = record_complaint(office, from_email(msg, office.config.mailbox.address), now)
-    log.info("pengaduan %s dicatat dari %s", row["number"], msg.from_addr)
-    return Handled("complaint", row["id"], f"dicatat sebagai {row['number']}")
+    return new_complaint(office, msg, now)
 
 
 def handle_forward(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
@@ -154,36 +140,27 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
         if proposal is not None:  # `Benar` or `Bukan` to an action staff recorded for the official
             acted, note = _answer_proposal(office, proposal, msg, now)
             return Handled("action", proposal["complaint_id"], note) if acted else \
-                _unmatched(msg, proposal["complaint_id"], note)
+                unmatched(msg, proposal["complaint_id"], note)
         request = _find_section_request(office, cls)
         if request is not None:  # a section head's report (`Seksi: …; minta laporan`)
             note = take_report(office, request, msg, read_reply(msg.text, msg.html).text or msg.text, now)
             if note.startswith("laporan "):
                 return Handled("note", request["complaint_id"], note)
-            return _unmatched(msg, request["complaint_id"], note)
+            return unmatched(msg, request["complaint_id"], note)
         if (signed := _signer_reply(office, msg, cls, now)) is not None:  # the TTE-signed PDF (office.tte)
             return signed
-        return _unmatched(msg, None, "token atau rujukan tidak cocok dengan tugas mana pun")
+        return unmatched(msg, None, "token atau rujukan tidak cocok dengan tugas mana pun")
     row = book.complaint_by_id(task["complaint_id"])
-    legit = office.may_act(task["role"], msg.from_addr, now)
     if task["done_at"]:
-        if legit:  # a second answer or a late correction: the official should know it was not taken
+        if office.may_act(task["role"], msg.from_addr, now):  # a second answer or a late correction:
+            # the official should know it was not taken
             warn_official(office, row, task, msg, "tugas ini sudah selesai; balasan tidak diproses", now)
-        return _unmatched(msg, row["id"], f"tugas langkah {task['step']} {row['number']} sudah selesai")
-    if not legit:
-        warn_official(office, row, task, msg, "pengirim bukan pejabat yang berwenang", now)
-        return _unmatched(msg, row["id"], f"pengirim {msg.from_addr} bukan pejabat tugas langkah "
-                                          f"{task['step']} {row['number']}")
-    sec = cfg.security
-    if sec.require_authentication:
-        checked = verdict(msg.trace, sec.authserv_id, msg.from_addr, trusted_received=sec.trusted_received,
-                          own_hosts=sec.own_hosts)
-        if not checked.passed:
-            warn_official(office, row, task, msg, "tanda keaslian surel (DKIM/DMARC) tidak lulus", now)
-            return _unmatched(msg, row["id"], f"surel dari {msg.from_addr} tidak lulus pemeriksaan keaslian: "
-                                              f"{checked.why}")
+        return unmatched(msg, row["id"], f"tugas langkah {task['step']} {row['number']} sudah selesai")
+    if refused := sender_refusal(office, row, task, msg, now,
+                                 holder=f"pejabat tugas langkah {task['step']} {row['number']}"):
+        return unmatched(msg, row["id"], refused)
     if row["state"] != "open" or row["step"] != task["step"]:
-        return _unmatched(msg, row["id"], f"{row['number']} tidak sedang menunggu langkah {task['step']}")
+        return unmatched(msg, row["id"], f"{row['number']} tidak sedang menunggu langkah {task['step']}")
     read = read_reply(msg.text, msg.html)  # the action is the answer: no quotation, no closing
     answer = drop_routing_lines(read.answer, routing_text(office, task))  # quoted text never acts
     if cfg.procedure.step(task["step"]).numbers:  # the keeper's number is checked before it acts
@@ -215,8 +192,6 @@ def _signer_reply(office: Office, msg: Incoming, cls: Classification, now) -> Ha
     letter = _find_signing_request(office, cls)
     if letter is None:
         return None
-    if not _authenticated(office, msg):
-        return _unmatched(msg, letter["complaint_id"], f"surel dari {msg.from_addr} tidak lulus pemeriksaan keaslian")
     return Handled("action", letter["complaint_id"], take_signer_reply(office, letter, msg, now))
 
 
@@ -224,106 +199,6 @@ def _find_signing_request(office: Office, cls: Classification) -> dict | None:
     """The letter whose TTE request a reply answers (its token, as a task's)."""
     tokens = [cls.token] if cls.token else [office.config.identity.task_token(r) for r in cls.refs]
     return next((letter for t in tokens if t and (letter := office.book.letter_by_sign_token(t))), None)
-
-
-def _authenticated(office: Office, msg: Incoming) -> bool:
-    sec = office.config.security
-    if not sec.require_authentication:
-        return True
-    return verdict(msg.trace, sec.authserv_id, msg.from_addr, trusted_received=sec.trusted_received,
-                   own_hosts=sec.own_hosts).passed
-
-
-def _replied_to(office: Office, cls: Classification) -> tuple[dict | None, bool]:
-    """The complaint a reply answers, and whether it answers the complainant's own mail: it
-    came to the complaint's reply address (its token), or it cites a mail we sent to the
-    complainant about it. (None, False) when it answers nothing of ours."""
-    book = office.book
-    row = book.complaint_by_reply_token(cls.token) if cls.token else None
-    if row is not None:
-        return row, True
-    cited = None
-    for ref in cls.refs:
-        sent = book.outbox_by_message_ids((ref,))
-        if sent is None or not sent["complaint_id"]:
-            continue
-        cited = cited or sent
-        row = book.complaint_by_id(sent["complaint_id"])
-        if row["email"] and row["email"].lower() in {a.lower() for a in json.loads(sent["recipients"])}:
-            return row, True
-    return (book.complaint_by_id(cited["complaint_id"]) if cited else None), False
-
-
-def handle_followup(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
-    """A reply to our mail: the complainant's addition or word, an official's note, or a new complaint."""
-    book = office.book
-    text = read_reply(msg.text, msg.html).text or msg.text
-    ask = code_request(msg.subject, text)
-    if ask is not None and not msg.attachments:
-        # `STATUS <nomor> <kode>`: from anyone but the complainant, the state only, to the sender.
-        target = book.complaint(ask.number)
-        if target is None or target["email"] != msg.from_addr:
-            return Handled(*answer_by_code(office, msg, ask, now))
-    row, own_thread = _replied_to(office, cls)
-    if row is None:
-        pattern = office.config.identity.register_pattern
-        # A number in the subject names the complaint; in the text only when asking its status.
-        m = pattern.search(msg.subject) or (pattern.search(msg.text) if asks_status(text) else None)
-        row = book.complaint(m.group(0)) if m else None
-        if row is not None and row["email"] != msg.from_addr and asks_status(text):
-            # Someone asking about a complaint that is not theirs: nothing is told, nothing opened.
-            return _unmatched(msg, row["id"], f"permintaan status dari {msg.from_addr}, bukan pengadu {row['number']}")
-        if row is None or row["email"] != msg.from_addr:
-            # A number in the subject alone from someone else is a new complaint, not theirs.
-            return handle_complaint(office, msg, cls, now)
-    if is_reply_of_body(row, msg):
-        pass_on_reply(office, row, msg, text, now)
-        return Handled("followup", row["id"], f"tanggapan {row['forwarded_to']}")
-    author = office.official_by_address(msg.from_addr, now)
-    if row["email"] != msg.from_addr and author is not None:
-        # An official answering an escalation or a copy: a note, never an action.
-        add_official_note(office, row, msg, author, text, now)
-        log.info("%s: catatan dari %s dicatat", row["number"], msg.from_addr)
-        return Handled("note", row["id"], f"catatan dari {author.title}")
-    if row["email"] != msg.from_addr:
-        return _unmatched(msg, row["id"], f"balasan dari {msg.from_addr}, bukan pengadu {row['number']}")
-    return _from_complainant(office, row, msg, text, own_thread, now)
-
-
-def _from_complainant(office: Office, row: dict, msg: Incoming, text: str, own_thread: bool, now) -> Handled:
-    """The complainant's mail: their word on the answer, a status request, or an addition.
-    Their word changes the complaint only from a reply to our mail to them (`own_thread`): a
-    From and a number in the subject, which anyone can write, make it an addition."""
-    book = office.book
-    judging = row["state"] == ANSWERED and not asks_status(text)
-    if judging and own_thread:
-        # PUAS or TIDAK PUAS (or a rating) after the answer; anything else is an addition.
-        _, outcome = act(office, row, Feedback(msg.from_addr, text), now)
-        if outcome.acted:
-            log.info("%s: tanggapan pengadu atas jawaban dicatat", row["number"])
-            return Handled("followup", row["id"], "tanggapan pengadu atas jawaban")
-    if asks_status(text) and not msg.attachments:
-        told = tell_status(office, row, now)
-        book.add_event(row["id"], now, row["step"], msg.from_addr, "status",
-                       "Pengadu menanyakan status; " + ("dijawab otomatis." if told else
-                                                         "tidak dijawab (batas per jam tercapai)."))
-        log.info("%s: permintaan status dari pengadu %s", row["number"], "dijawab" if told else "ditahan")
-        return Handled("status", row["id"], "permintaan status dari pengadu")
-    add_followup(office, row, msg, text, now)
-    if judging and not own_thread and parse_feedback(text) is not None:
-        book.add_event(row["id"], now, row["step"], SYSTEM, "catatan",
-                       "Tanggapan atas jawaban dalam surel ini tidak diproses: surel ini bukan balasan atas "
-                       "surel kantor kepada pengadu, sehingga dicatat sebagai keterangan tambahan.")
-        log.info("%s: tanggapan di luar balasan surel jawaban dicatat sebagai tambahan", row["number"])
-        return Handled("followup", row["id"], "tanggapan di luar balasan surel kantor; dicatat sebagai tambahan")
-    log.info("%s: keterangan tambahan dari pengadu dicatat", row["number"])
-    return Handled("followup", row["id"], "keterangan tambahan dari pengadu")
-
-
-def _unmatched(msg: Incoming, complaint_id: int | None, reason: str) -> Handled:
-    subject = "(permintaan status dengan kode akses)" if code_request(msg.subject, "") else msg.subject  # never logged
-    log.warning("pesan dari %s tidak diproses: %s (subjek: %s)", msg.from_addr, reason, subject)
-    return Handled("unmatched", complaint_id, reason)
 
 
 HANDLERS: dict[str, Callable[..., Handled]] = {

@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from intake.authresults import verdict
 from intake.parse import Incoming
 from intake.reply import read_reply
 from intake.text import clean_text
 from letters.dates import waktu
 from letters.mail import render_mail
 from office.apply import apply, decide
+from office.authority import sender_refusal
 from office.base import Actor, Office, new_token
 from office.commands import Refused
 from office.mail_view import redact_identity
@@ -156,16 +156,8 @@ def answer_by_mail(office: Office, proposal: dict, msg: Incoming, now: dt.dateti
     row = office.book.complaint_by_id(proposal["complaint_id"])
     task = {"role": proposal["role"], "step": proposal["step"]}
     label = f"{_label(office, proposal)} {row['number']}"
-    if not office.may_act(proposal["role"], msg.from_addr, now):
-        warn_official(office, row, task, msg, "pengirim bukan pejabat yang berwenang", now)
-        return False, f"pengirim {msg.from_addr} bukan pejabat {label}"
-    sec = office.config.security
-    if sec.require_authentication:
-        checked = verdict(msg.trace, sec.authserv_id, msg.from_addr, trusted_received=sec.trusted_received,
-                          own_hosts=sec.own_hosts)
-        if not checked.passed:
-            warn_official(office, row, task, msg, "tanda keaslian surel (DKIM/DMARC) tidak lulus", now)
-            return False, f"surel dari {msg.from_addr} tidak lulus pemeriksaan keaslian: {checked.why}"
+    if refused := sender_refusal(office, row, task, msg, now, holder=f"pejabat {label}"):
+        return False, refused
     word = answer_word(read_reply(msg.text, msg.html).answer)
     try:
         if word == "benar":

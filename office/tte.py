@@ -25,6 +25,7 @@ from pathlib import Path
 
 from letters.mail import Attachment, render_mail
 from letters.pdf import pdf_text_of, text_fingerprint, to_pdf
+from office.authority import sender_refusal
 from office.base import Office, new_token, recipient, safe_name
 from office.notices import alert_staff, base_context, queue, send_routing
 from office.signing import MODE_WORDS, awaits_signed_copy, data_of, file_signed_copy, is_pdf
@@ -233,8 +234,10 @@ def take_signer_reply(office: Office, letter: dict, msg, now: dt.datetime) -> st
     """The signer's reply to the TTE mail: the signed PDF it carries, checked and filed. Returns
     a note for the book's record of the message."""
     role = office.config.letters.signer_role
-    if not office.may_act(role, msg.from_addr, now):
-        return f"balasan TTE dari {msg.from_addr}, bukan penanda tangan surat {letter['number']}"
+    row = office.book.complaint_by_id(letter["complaint_id"])
+    if wrong_sender := sender_refusal(office, row, {"role": role, "step": row["step"]}, msg, now,
+                                      holder=f"penanda tangan surat {letter['number']}"):
+        return wrong_sender
     if not awaits_signed_copy(letter):
         return f"surat {letter['number']} tidak lagi menunggu tanda tangan elektronik"
     sender = (office.holder(role, now).name, msg.from_addr)
