@@ -8,7 +8,6 @@ import itertools
 import json
 import shutil
 import subprocess
-import threading
 import types
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from office.desk import add_user
 from sop.book import Book
 from sop.clock import utcnow
 from sop.engine import Reply
-from tests.conftest import make_env
+from tests.conftest import make_env, served_desk
 from tests.test_desk import PASSWORD, browser, login  # noqa: F401 (browser: the module-scoped Chromium fixture)
 
 _keepers = itertools.count(1)
@@ -210,16 +209,10 @@ def test_a_pelimpahan_waits_for_its_number_and_goes_to_the_competent_body_once_g
 @pytest.fixture
 def agenda_desk(agenda_env):
     """The desk of the agenda office on a free loopback port, with a staff and a leader account."""
-    from waitress.server import create_server
-
-    from jobs.web import create_app
-
     for name, role in (("rina", "staf"), ("camat", "pimpinan")):
         add_user(agenda_env.office, name, role, PASSWORD, utcnow())
-    server = create_server(create_app(agenda_env.config_path), host="127.0.0.1", port=0, threads=2)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with served_desk(agenda_env.config_path) as address:
+        yield address
 
 
 def test_staff_give_the_number_on_the_desk_and_a_wrong_one_is_refused_there(agenda_env, agenda_desk,

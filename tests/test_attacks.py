@@ -15,13 +15,8 @@ from pathlib import Path
 from jobs.outgoing import send_outbox
 from office.deadlines import check_deadlines
 from sop.book import iso
+from tests.helpers import start
 from tests.test_sop_over_mail import through
-
-
-def start(env, index: int = 0, **overrides) -> str:
-    env.complain(index, **overrides)
-    env.cycle()
-    return env.office.book.complaints()[-1]["number"]
 
 
 def _make_late(env, number: str) -> dt.datetime:

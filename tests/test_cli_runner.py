@@ -5,7 +5,10 @@ exit codes, and the desk's commands on a real book file."""
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
 import types
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -18,13 +21,27 @@ from sop.book import Book
 NO_SERVER = types.SimpleNamespace(imap_port=9, smtp_port=9)
 
 
+@pytest.fixture(scope="session")
+def _prepared_office(tmp_path_factory) -> Path:
+    """One office with one desk complaint, made once: `catat` renders the tanda terima through
+    LibreOffice, seconds that each test would otherwise pay again. Its paths are relative to
+    its folder, so a copy is an office of its own."""
+    folder = tmp_path_factory.mktemp("kantor-siap")
+    path = write_config(folder, NO_SERVER)
+    Book(folder / "data" / "pengaduan.db").close()  # as `pengaduan siapkan` makes it
+    done = run(path, "catat", "--saluran", "langsung", "--nama", "Ibu Ratna", "--pokok", "Lampu jalan padam",
+               "--isi", "Lampu di RT 3 padam.")
+    assert done.exit_code == 0, done.output
+    with sqlite3.connect(folder / "data" / "pengaduan.db") as db:  # the copy needs no -wal file
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return folder
+
+
 @pytest.fixture
-def office_config(tmp_path):
-    path = write_config(tmp_path, NO_SERVER)
-    Book(tmp_path / "data" / "pengaduan.db").close()  # as `pengaduan siapkan` makes it
-    run(path, "catat", "--saluran", "langsung", "--nama", "Ibu Ratna", "--pokok", "Lampu jalan padam",
-        "--isi", "Lampu di RT 3 padam.")
-    return path
+def office_config(tmp_path, _prepared_office):
+    """The prepared office, copied into this test's own folder (it may change it at will)."""
+    shutil.copytree(_prepared_office, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "pengaduan.toml"
 
 
 def run(config, *args, input=None):

@@ -6,13 +6,9 @@ import datetime as dt
 
 import pytest
 
-from sop.clock import WITA, OfficeClock, parse_hours
+from sop.clock import OfficeClock, parse_hours
 from sop.procedure import Duration
-
-
-def wita(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=WITA)
-
+from tests.helpers import wita
 
 CLOCK = OfficeClock()
 

@@ -10,10 +10,7 @@ from docx import Document
 
 from jobs.demo import reply_to
 from letters.render import letter_text
-
-
-def subjects(env, address):
-    return [" ".join(m.subject.split()) for m in env.inbox(address)]
+from tests.helpers import subjects
 
 
 def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(sop_env):

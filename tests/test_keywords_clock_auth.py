@@ -8,6 +8,7 @@ from intake.authresults import authenticated
 from office.mail_view import redact_identity
 from sop.clock import WITA, NudgePolicy, OfficeClock, next_nudge
 from sop.keywords import parse_meeting
+from tests.helpers import wita
 
 
 def test_meeting_values():
@@ -18,10 +19,6 @@ def test_meeting_values():
     assert parse_meeting("Senin, 12 Januari 2026 pukul 10.15", WITA)[1] == dt.datetime(2026, 1, 12, 10, 15, tzinfo=WITA)
     assert parse_meeting("ya 12 Jan 2026", WITA)[1] == dt.datetime(2026, 1, 12, 9, 0, tzinfo=WITA)
     assert parse_meeting("ya, 31-02-2026", WITA) == (True, None)  # no such date: a meeting, no time
-
-
-def wita(*a):
-    return dt.datetime(*a, tzinfo=WITA)
 
 
 def nudge(now, reminders=0, escalations=0, last=None):

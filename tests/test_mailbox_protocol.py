@@ -11,18 +11,11 @@ import textwrap
 import threading
 import time
 
-from imap_tools import MailBoxUnencrypted
-
 from jobs.daemon import run_forever
 from jobs.demo import complaint_message
 from office.base import Office
 from sop.book import Book
-
-
-def office_box(env, folder="INBOX"):
-    box = MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo")
-    box.folder.set(folder)
-    return box
+from tests.helpers import office_box
 
 
 def acks(env, index=0):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
 from pathlib import Path
 
 from docx import Document
@@ -16,21 +15,12 @@ from letters.render import letter_text
 from office.deadlines import close_silent
 from sop.book import iso, parse_iso
 from sop.procedure import Duration
+from tests.helpers import pdf_text, show
 from tests.test_attacks import start
 from tests.test_cli import pengaduan
 from tests.test_sop_over_mail import subjects, through
 
 CLARIFIED = ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan")
-
-
-def pdf_text(data: bytes) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
-
-
-def show(env, number) -> dict:
-    result = pengaduan("--config", str(env.config_path), "lihat", number, "--json")
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 def test_perbaiki_returns_the_konsep_to_its_writer_and_only_the_approved_text_is_signed(env):

@@ -10,7 +10,6 @@ import csv
 import datetime as dt
 import io
 import json
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -29,15 +28,12 @@ from office.reports import charts, recap, write_docx
 from office.statistics import statistics_of, write_statistics
 from sop.book import parse_iso
 from sop.procedure import Duration
+from tests.helpers import pdf_text
 from tests.test_attacks import start
 from tests.test_cli import pengaduan
 from tests.test_sop_over_mail import subjects, through
 
 CLARIFIED = ("sekretaris", 2, "Klarifikasi: lampu padam di Jl. Mangga.\nSeksi: Pemerintahan")
-
-
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True).stdout.decode()
 
 
 def walk_in(env, channel: str = "langsung", **fields) -> str:

@@ -18,7 +18,7 @@ from tests import test_desk
 from tests.test_desk import PASSWORD, Client, login
 from tests.test_sop_over_mail import start, through
 
-browser, desk = test_desk.browser, test_desk.desk  # the desk's fixtures: Chromium, and the served desk
+browser = test_desk.browser  # Chromium; the served desk is conftest's `desk`
 
 SIGNED = "setelah disetujui penanda tangan"
 

@@ -7,7 +7,6 @@ import json
 import logging
 
 import pytest
-from imap_tools import MailBoxUnencrypted
 
 from jobs.daemon import run_once
 from jobs.outgoing import SmtpUnavailable, send_due
@@ -15,12 +14,7 @@ from office import arrivals
 from office.arrivals import process_raw
 from office.base import Office
 from office.config import SmtpSettings
-
-
-def office_box(env, folder="INBOX"):
-    box = MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo")
-    box.folder.set(folder)
-    return box
+from tests.helpers import office_box
 
 
 def test_crash_after_commit_before_move_is_finished_without_a_duplicate(env):

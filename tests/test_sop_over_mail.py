@@ -13,24 +13,8 @@ from icalendar import Calendar
 from jobs.demo import reply_to
 from jobs.outgoing import send_outbox
 from office.deadlines import check_deadlines
+from tests.helpers import start, subjects, through
 from tests.test_cli import pengaduan
-
-
-def start(env, index=0):
-    env.complain(index)
-    env.cycle()
-    return env.office.book.complaints()[-1]["number"]
-
-
-def through(env, number, *steps):
-    """Play steps by reply: (role, step, text) tuples."""
-    for role, step, text in steps:
-        env.reply(role, number, step, text)
-        env.cycle()
-
-
-def subjects(env, address):
-    return [" ".join(m.subject.split()) for m in env.inbox(address)]
 
 
 def test_camat_sends_back_to_the_sekretaris_with_a_reason(sop_env):
