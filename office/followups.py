@@ -25,7 +25,7 @@ from sop.engine import SYSTEM, Feedback
 from sop.keywords import parse_feedback
 from sop.terms import ANSWERED
 
-log = logging.getLogger("office.arrivals")
+log = logging.getLogger("office.arrivals")  # one message's log lines under one name
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from intake.citizen import code_request
 from intake.parse import Incoming
 
-log = logging.getLogger("office.arrivals")
+log = logging.getLogger("office.arrivals")  # one message's log lines under one name
 
 
 @dataclass(frozen=True)
