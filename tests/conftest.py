@@ -164,13 +164,18 @@ def served_desk(config_path: Path, threads: int = 2):
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
-        def close_all() -> None:
-            for channel in list(server._map.values()):
-                channel.close()
+        stop_waitress(server, thread)
 
-        server.trigger.pull_trigger(close_all)
-        thread.join(10)
-        server.task_dispatcher.shutdown()
+
+def stop_waitress(server, thread: threading.Thread) -> None:
+    """Close every socket of a waitress server from its own loop, then join its threads."""
+    def close_all() -> None:
+        for channel in list(server._map.values()):
+            channel.close()
+
+    server.trigger.pull_trigger(close_all)
+    thread.join(10)
+    server.task_dispatcher.shutdown()
 
 
 @pytest.fixture
@@ -197,7 +202,10 @@ THREADS_TOLERATED = ("idle", "(_accept)")
 
 
 def _kept_on_purpose(thread: threading.Thread) -> bool:
-    """The parse-ahead worker's pool (jobs.parse_ahead) lives as long as the process, by design."""
+    """The parse-ahead worker's pool (jobs.parse_ahead) lives as long as the process, by design; so
+    does the executor of Playwright's event loop (asyncio_N), which a module's browser keeps."""
+    if thread.name.startswith("asyncio_"):
+        return True
     from concurrent.futures.process import _ExecutorManagerThread
 
     return isinstance(thread, _ExecutorManagerThread) or thread.name == "QueueFeederThread"

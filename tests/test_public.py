@@ -17,7 +17,7 @@ import requests
 
 from office.public_intake import refusal_counts
 from sop.clock import utcnow
-from tests.conftest import make_env
+from tests.conftest import make_env, stop_waitress
 from tests.test_desk import CHROMIUM, FLAGS, PNG
 from tests.test_sop_over_mail import through
 
@@ -42,12 +42,23 @@ def browser():
         launched.close()
 
 
-def serve(config_path: Path, threads: int = 4):
-    from jobs.public import make_server
+class Served:
+    """The public pages served by waitress on a free loopback port; close() stops every thread."""
 
-    server = make_server(config_path, "127.0.0.1", 0, threads=threads)
-    threading.Thread(target=server.run, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.effective_port}"
+    def __init__(self, config_path: Path, threads: int):
+        from jobs.public import make_server
+
+        self.server = make_server(config_path, "127.0.0.1", 0, threads=threads)
+        self.thread = threading.Thread(target=self.server.run, name="publik-uji", daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        stop_waitress(self.server, self.thread)
+
+
+def serve(config_path: Path, threads: int = 4):
+    served = Served(config_path, threads)
+    return served, f"http://127.0.0.1:{served.server.effective_port}"
 
 
 @pytest.fixture
@@ -646,6 +657,6 @@ def test_the_desk_counts_failed_logins_by_nginxs_forwarded_address_only_behind_a
                 http.post(base + "/masuk", data={"csrf_token": csrf, "nama": "tamu", "sandi": "salah"},
                           headers={"X-Forwarded-For": "203.0.113.7"})
             finally:
-                server.close()
+                stop_waitress(server, next(t for t in threading.enumerate() if t.name == "meja-layanan"))
             failed = [a for a in env.office.book.audit_log() if a["action"] == "meja-gagal-masuk"]
             assert failed and failed[-1]["detail"] == seen
