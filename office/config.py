@@ -20,6 +20,7 @@ from intake.oauth import OAuthSettings, TokenSource
 from intake.settings import IntakeSettings
 from letters.model import Letterhead
 from letters.seal import signing_note
+from office.config_declared import read_declared
 from office.config_letters import signing_settings, tembusan_settings
 from office.config_names import check_names
 from office.config_numbering import numbering_settings, plain_code
@@ -421,11 +422,9 @@ def _nudges(r: _Reader) -> NudgePolicy:
 
 
 def _security(r: _Reader) -> SecuritySettings:
-    security = SecuritySettings(
-        require_authentication=r.get("security", "require_authentication", bool, False),
-        authserv_id=r.get("security", "authserv_id", str, "").lower(),
-        trusted_received=max(0, r.get("security", "trusted_received", int, 0)),
-        own_hosts=tuple(h.lower() for h in r.get("security", "own_hosts", list, [])))
+    read = read_declared(r, "security", SecuritySettings)
+    security = replace(read, authserv_id=read.authserv_id.lower(), trusted_received=max(0, read.trusted_received),
+                       own_hosts=tuple(h.lower() for h in read.own_hosts))
     if security.require_authentication and not security.authserv_id:
         r.fail("security", "authserv_id", "wajib diisi bila require_authentication = true "
                                           "(nama server penerima yang menulis Authentication-Results)")
@@ -434,13 +433,10 @@ def _security(r: _Reader) -> SecuritySettings:
 
 def _web(r: _Reader) -> WebSettings:
     """The staff desk ([web]): where it listens and who sees a confidential complainant."""
-    port = r.get("web", "port", int, 8080)
-    if not 0 < port < 65536:
-        r.fail("web", "port", f"{port} bukan nomor port (1–65535)")
-    roles = tuple(r.get("web", "identity_roles", list, ["staf", "pimpinan"]))
-    unknown = [x for x in roles if x not in ("staf", "pimpinan", "admin")]
+    web = read_declared(r, "web", WebSettings)
+    if not 0 < web.port < 65536:
+        r.fail("web", "port", f"{web.port} bukan nomor port (1–65535)")
+    unknown = [x for x in web.identity_roles if x not in ("staf", "pimpinan", "admin")]
     if unknown:
         r.fail("web", "identity_roles", f"peran {', '.join(map(str, unknown))} tidak dikenal (staf, pimpinan, admin)")
-    return WebSettings(enabled=r.get("web", "enabled", bool, False), host=r.get("web", "host", str, "127.0.0.1"),
-                       port=port, secure_cookies=r.get("web", "secure_cookies", bool, False), identity_roles=roles,
-                       proxy=r.get("web", "proxy", bool, False))
+    return web

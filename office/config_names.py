@@ -3,8 +3,9 @@ typo with the nearest valid name and its line."""
 
 from __future__ import annotations
 
+from office.config_declared import declared_keys
 from office.config_public import PUBLIC_KEYS
-from office.settings import ConfigError
+from office.settings import ConfigError, SecuritySettings, WebSettings
 
 # Every table and key the configuration knows; anything else is a typo to be named.
 SECRET = ("password", "password_env")
@@ -31,12 +32,12 @@ KNOWN: dict[str, tuple[str, ...]] = {
     "intake": ("max_attachment_mb", "max_message_mb", "ack_per_hour", "quarantine_after", "confidential_by_default",
                "max_attachments", "hold_after"),
     "reminders": ("at", "max_per_day"),
-    "security": ("require_authentication", "authserv_id", "trusted_received", "own_hosts"),
+    "security": declared_keys(SecuritySettings),  # declared once (office.config_declared)
     "daemon": ("poll_seconds", "log_file"),
     "backup": ("folder", "keep"),
     "privacy": ("retention_days",),
     "reports": ("to", "monthly"),
-    "web": ("enabled", "host", "port", "secure_cookies", "identity_roles", "proxy"),
+    "web": declared_keys(WebSettings),
     "publik": PUBLIC_KEYS,  # the public complaint form (office.config_public)
 }
 ROLE_KEYS = ("title", "name", "email", "nip", "rank", "signature", "aliases")
