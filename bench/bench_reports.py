@@ -59,16 +59,13 @@ def _pick(rng: random.Random, weighted) -> tuple:
     return rng.choices(weighted, weights=[w[-1] for w in weighted])[0]
 
 
-def generated_book(size: int, folder: Path) -> Path:
-    """A book of `size` complaints received in MONTH, inserted straight into SQLite; its config."""
-    config = write_config(folder, _Ports(), monthly_reports=True)
-    cfg = load_config(config)
-    sections = [s.name for s in cfg.directory.sections]
-    rng = random.Random(2026)
-    first = dt.datetime(*MONTH, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+def _rows(size: int, sections: list[str], first: dt.datetime, offset: int, count: int, letter_base: int):
+    """Complaints offset+1 .. offset+count of a book of `size`, with their tasks, history and
+    letters (one chunk: a million complaints never sit in memory at once)."""
+    rng = random.Random(2026 + offset)
     seconds = (dt.datetime(MONTH[0], MONTH[1] + 1, 1, tzinfo=first.tzinfo) - first).total_seconds()
     complaints, tasks, events, letters = [], [], [], []
-    for i in range(1, size + 1):
+    for i in range(offset + 1, offset + count + 1):
         received = first + dt.timedelta(seconds=seconds * (i - 0.5) / size)
         state, steps, _ = _pick(rng, PATHS)
         moment, last = received, received
@@ -87,6 +84,8 @@ def generated_book(size: int, folder: Path) -> Path:
                           f"<tugas.t{i}-{step}.pgd@kecamatan.test>", iso(opened), iso(due),
                           iso(finished) if finished else None))
         satisfaction = _pick(rng, SATISFACTION)[0] if state == "closed" else None
+        rating = rng.choice((3, 4, 4, 4)) if satisfaction == "puas" else (rng.choice((1, 2)) if satisfaction ==
+                                                                         "tidak_puas" else None)
         if satisfaction == "tidak_puas":  # the objection, decided by the Camat
             done = last + dt.timedelta(days=rng.uniform(1, 6))
             tasks.append((i, 7, "camat", "camat@kecamatan.test", f"t{i}-7", f"<tugas.t{i}-7.pgd@kecamatan.test>",
@@ -95,30 +94,66 @@ def generated_book(size: int, folder: Path) -> Path:
         answered = iso(last) if state in ("closed", "answered") else None
         closed = iso(last) if state in ("closed", "rejected", "forwarded", "linked") else None
         if state in ("closed", "answered", "forwarded"):
-            letters.append((2026, f"000.8.3.4/{len(letters) + 1:05d}/400.02", i, iso(last), f"surat-{i}.docx", "x",
-                            "camat", "pelimpahan" if state == "forwarded" else "jawaban", iso(last),
-                            rng.choice(("surel", "pos", "diambil"))))
+            letters.append((2026, f"000.8.3.4/{letter_base + len(letters) + 1:07d}/400.02", i, iso(last),
+                            f"surat-{i}.docx", "x", "camat", "pelimpahan" if state == "forwarded" else "jawaban",
+                            iso(last), rng.choice(("surel", "pos", "diambil"))))
         events.append((i, iso(received), None, "sistem", "masuk", "Pengaduan diterima."))
         channel = _pick(rng, CHANNELS)[0]
         section = rng.choice(sections) if rng.random() > 0.08 else None
-        complaints.append((f"PGD/2026/{i:06d}", state, None if state != "open" else steps[-1], channel, iso(received),
+        complaints.append((f"PGD/2026/{i:07d}", state, None if state != "open" else steps[-1], channel, iso(received),
                            f"Warga {i}", f"w{i}@warga.test", f"08{i:010d}" if channel == "telepon" else None,
                            f"RT {i % 40:02d}", f"Pengaduan {i} tentang jalan", "Isi pengaduan.", section,
-                           satisfaction, answered, closed))
+                           satisfaction, rating, answered, closed))
+    return complaints, tasks, events, letters
+
+
+CHUNK = 50_000
+
+
+def generated_book(size: int, folder: Path) -> Path:
+    """A book of `size` complaints received in MONTH, inserted straight into SQLite in chunks,
+    then indexed for search as the desk expects; its config."""
+    config = write_config(folder, _Ports(), monthly_reports=True)
+    cfg = load_config(config)
+    sections = [s.name for s in cfg.directory.sections]
+    first = dt.datetime(*MONTH, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     book = Book(cfg.database)
-    with book.transaction():
-        book.conn.executemany(
-            "INSERT INTO complaints(number, state, step, channel, received_at, name, email, phone, address, subject, "
-            "body, section, satisfaction, answered_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            complaints)
-        book.conn.executemany("INSERT INTO tasks(complaint_id, step, role, official, token, message_id, opened_at, "
-                              "due_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", tasks)
-        book.conn.executemany("INSERT INTO events(complaint_id, at, step, actor, kind, text) VALUES (?, ?, ?, ?, ?, ?)",
-                              events)
-        book.conn.executemany("INSERT INTO letters(year, number, complaint_id, issued_at, path, sha256, signer, kind, "
-                              "dispatched_at, dispatch_method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", letters)
+    letters_so_far = 0
+    for offset in range(0, size, CHUNK):
+        complaints, tasks, events, letters = _rows(size, sections, first, offset, min(CHUNK, size - offset),
+                                                   letters_so_far)
+        letters_so_far += len(letters)
+        with book.transaction():
+            book.conn.executemany(
+                "INSERT INTO complaints(number, state, step, channel, received_at, name, email, phone, address, "
+                "subject, body, section, satisfaction, rating, answered_at, closed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", complaints)
+            book.conn.executemany("INSERT INTO tasks(complaint_id, step, role, official, token, message_id, opened_at, "
+                                  "due_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", tasks)
+            book.conn.executemany("INSERT INTO events(complaint_id, at, step, actor, kind, text) "
+                                  "VALUES (?, ?, ?, ?, ?, ?)", events)
+            book.conn.executemany("INSERT INTO letters(year, number, complaint_id, issued_at, path, sha256, signer, "
+                                  "kind, dispatched_at, dispatch_method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", letters)
+    book.index_search()
     book.close()
     return config
+
+
+def cached_book(size: int, keep: Path | None) -> tuple[Path, Path, bool]:
+    """(config, folder, whether the folder is to be removed afterwards): a book built once per
+    size under `keep` (a million complaints take minutes to generate) or a fresh temporary one."""
+    if keep is None:
+        folder = Path(tempfile.mkdtemp(prefix="pgd-bench-laporan-"))
+        return generated_book(size, folder), folder, True
+    folder = keep / f"buku-{MONTH[0]}-{MONTH[1]:02d}-{size}"
+    done = folder / "selesai"
+    if done.exists():
+        return folder / "pengaduan.toml", folder, False
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    config = generated_book(size, folder)
+    done.write_text("ok")
+    return config, folder, False
 
 
 def make(kind: str, config: Path, out: Path) -> None:

@@ -56,8 +56,8 @@ class Guard:
     """Runs a job; logs a failure with its traceback when an outage starts, and its end."""
 
     def __init__(self, name: str, job: Callable[[], object],
-                 on_outage: Callable[[Exception], None] | None = None):
-        self.name, self.job, self.on_outage = name, job, on_outage
+                 on_outage: Callable[[Exception], None] | None = None, explain: Callable[[Exception], str] = str):
+        self.name, self.job, self.on_outage, self.explain = name, job, on_outage, explain
         self.failing_since: float | None = None
         self.error: Exception | None = None  # what the last run failed with, if it did
 
@@ -71,7 +71,7 @@ class Guard:
             if self.failing_since is None:
                 self.failing_since = time.monotonic()
                 if isinstance(exc, OUTAGES):  # the world outside failed: one line says what
-                    log.error("tugas %s gagal: %s; dicoba lagi pada putaran berikutnya", self.name, exc)
+                    log.error("tugas %s gagal: %s; dicoba lagi pada putaran berikutnya", self.name, self.explain(exc))
                 else:  # our own fault: the traceback is for whoever fixes it
                     log.exception("tugas %s gagal; dicoba lagi pada putaran berikutnya", self.name)
                 if self.on_outage:
@@ -87,8 +87,36 @@ class Guard:
                         time.monotonic() - self.failing_since)
             self.failing_since = None
         if result:
-            log.info("%s: %s", self.name, result)
+            log.info("%s: %s", self.name, said(result))
         return True
+
+
+# What each kind of handled message is called in the log ("ambil-surel: 3 pengaduan, 1 balasan pejabat").
+HANDLED_WORDS = {"complaint": "pengaduan", "action": "balasan pejabat", "followup": "tanggapan pengadu",
+                 "note": "catatan", "status": "permintaan status", "unmatched": "tidak cocok", "auto": "balasan otomatis",
+                 "bounce": "laporan gagal kirim", "own": "surel sendiri", "duplicate": "sudah tercatat",
+                 "old": "surel lama", "quarantine": "karantina"}
+
+
+def said(result: object) -> str:
+    """A job's result for the log: counts in words, never a Python dict."""
+    if isinstance(result, dict):
+        return ", ".join(f"{count} {HANDLED_WORDS.get(str(kind), str(kind))}" for kind, count in result.items())
+    return str(result)
+
+
+def explained(office: Office, exc: BaseException) -> str:
+    """A job's failure in one Indonesian sentence: what a mail server's refusal or silence means."""
+    from jobs.problems import mail_problem
+
+    if isinstance(exc, (MailboxLoginError, imaplib.IMAP4.error)) or (
+            isinstance(exc, OSError) and not isinstance(exc, SmtpUnavailable)):
+        m = office.config.mailbox
+        return mail_problem(exc, "IMAP", m.host, m.port, m.username)
+    if isinstance(exc, smtplib.SMTPException):
+        s = office.config.smtp
+        return mail_problem(exc, "SMTP", s.host, s.port, s.username)
+    return str(exc)
 
 
 def login_alert(office: Office, now: Callable[[], dt.datetime]) -> Callable[[Exception], None]:
@@ -107,8 +135,8 @@ def jobs_of(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: d
     stopped = stop.is_set if stop else (lambda: False)
     return {
         "ambil-surel": Guard("ambil-surel", lambda: poll(office, now, since=since, progress=progress, stop=stopped),
-                             login_alert(office, now)),
-        "kirim-surel": Guard("kirim-surel", lambda: send_outbox(office, now())),
+                             login_alert(office, now), explain=lambda exc: explained(office, exc)),
+        "kirim-surel": Guard("kirim-surel", lambda: send_outbox(office, now()), explain=lambda exc: explained(office, exc)),
         "batas-waktu": Guard("batas-waktu", lambda: check_deadlines(office, now())),
         "ringkasan": Guard("ringkasan", lambda: send_digests(office, now())),
         "token-oauth": Guard("token-oauth", lambda: warn_token_expiry(office, now())),

@@ -5,21 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import smtplib
-from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from jobs.doctor_desk import Check, desk_checks, placeholder_check
 from jobs.public.checks import public_checks
 from office.config import Config, ConfigError, load_config
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
-    fix: str = ""
-    warning: bool = False  # not fatal: reported, but the office can run
 
 
 def run_checks(cfg: Config, *, send_test_mail: bool = False) -> list[Check]:
@@ -37,6 +28,8 @@ def run_checks(cfg: Config, *, send_test_mail: bool = False) -> list[Check]:
     checks.append(_signer(cfg))
     checks.append(_numbering(cfg))
     checks.append(_complaint_desk(cfg))
+    checks.append(placeholder_check(cfg))
+    checks.extend(desk_checks(cfg))
     checks.append(_office_suite(cfg))
     checks.append(_clock(cfg))
     checks.extend(_disk(cfg))
@@ -87,7 +80,9 @@ def _imap(cfg: Config) -> list[Check]:
             folders = {f.name for f in box._box.folder.list()}
             idle = box.can_idle
     except Exception as exc:
-        return [Check("IMAP", False, f"{s.host}:{s.port} ({s.security}) sebagai {s.username}: {exc}",
+        from jobs.problems import mail_problem
+
+        return [Check("IMAP", False, mail_problem(exc, "IMAP", s.host, s.port, s.username),
                       "periksa [mailbox] host, port, security, username, dan kata sandi/OAuth2")]
     out = [Check("IMAP", True, f"masuk ke {s.host}:{s.port} sebagai {s.username}; folder {s.folder} terbaca")]
     missing = [f for f in (s.processed_folder, "Karantina") if f not in folders]
@@ -107,9 +102,10 @@ def _oauth(cfg: Config) -> list[Check]:
         return []
     left = tokens.refresh_expires_at - dt.datetime.now(dt.timezone.utc)
     if left > dt.timedelta(days=8):
-        return [Check("token OAuth2", True, f"refresh token berlaku sampai {tokens.refresh_expires_at:%Y-%m-%d}")]
+        until = tokens.refresh_expires_at.astimezone(cfg.clock.tz)
+        return [Check("token OAuth2", True, f"refresh token berlaku sampai {until:%d-%m-%Y}")]
     return [Check("token OAuth2", False, f"refresh token berakhir dalam {max(0, left.days)} hari "
-                                         f"({tokens.refresh_expires_at:%Y-%m-%d %H.%M} UTC)",
+                                         f"({tokens.refresh_expires_at.astimezone(cfg.clock.tz):%d-%m-%Y %H.%M %Z})",
                   "aplikasi OAuth di Google Cloud masih berstatus \"testing\" (token 7 hari): ubah menjadi "
                   "\"in production\" lalu buat refresh token baru", warning=True)]
 
@@ -126,7 +122,7 @@ def _authentication(cfg: Config, sample: int = 50) -> list[Check]:
 
     seen: set[str] = set()
     try:
-        book = Book(cfg.database)
+        book = Book(cfg.database, readonly=True)  # periksa never creates nor changes a book
         rows = book._all("SELECT raw_path FROM messages WHERE raw_path IS NOT NULL ORDER BY rowid DESC LIMIT ?",
                          (sample,))
         book.close()
@@ -166,7 +162,14 @@ def _smtp(cfg: Config, send_test_mail: bool) -> Check:
     try:
         with _connect(s) as smtp:
             smtp.noop()
-            detail = f"tersambung ke {s.host}:{s.port} ({s.security})"
+            smtp.ehlo_or_helo_if_needed()
+            if smtp.has_extn("auth") and not s.username and not s.tokens:
+                # The sample leaves the login commented out: a server that asks for one takes
+                # the connection, then refuses every mail (530) once the daemon sends.
+                return Check("SMTP", False, f"server {s.host}:{s.port} meminta login (AUTH), tetapi [smtp] username "
+                                            f"dan password_env belum diisi; tidak ada surel yang akan terkirim",
+                             "isi [smtp] username dan password_env (kata sandi di berkas rahasia), lalu periksa lagi")
+            detail = f"tersambung ke {s.host}:{s.port} ({s.security})" + (f" sebagai {s.username}" if s.username else "")
             if send_test_mail:
                 staff = cfg.directory.official(cfg.procedure.step(1).role)
                 msg = EmailMessage()
@@ -182,23 +185,45 @@ def _smtp(cfg: Config, send_test_mail: bool) -> Check:
                                                                  {"bounce_token": secrets.token_hex(15)}))
                 detail += f"; surel uji dikirim ke {staff.email} dengan alamat pengembalian bertanda (VERP)"
     except (OSError, smtplib.SMTPException) as exc:
-        return Check("SMTP", False, f"{s.host}:{s.port}: {exc}", "periksa [smtp] host, port, security, dan login")
+        from jobs.problems import mail_problem
+
+        return Check("SMTP", False, mail_problem(exc, "SMTP", s.host, s.port, s.username),
+                     "periksa [smtp] host, port, security, dan login")
     return Check("SMTP", True, detail)
 
 
 def _book(cfg: Config) -> list[Check]:
-    from sop.book import Book
+    """The book, opened read-only: a mistyped path is reported, never made into a new book, and
+    a book an older release left is named, never migrated here (the daemon does that)."""
+    import sqlite3
 
+    from sop.book import Book
+    from sop.schema import MIGRATIONS
+
+    known = len(MIGRATIONS)
+    if not cfg.database.is_file():
+        return [Check("buku pengaduan", False, f"{cfg.database} tidak ada",
+                      "periksa [storage] database; buku baru dibuat hanya dengan `pengaduan siapkan`")]
     try:
-        book = Book(cfg.database, create=False)  # a mistyped path is reported, never made into a new book
-        applied, known = book.schema_version()
+        wal = cfg.database.with_name(cfg.database.name + "-wal").exists()
+        conn = sqlite3.connect(f"file:{cfg.database}?mode=ro{'' if wal else '&immutable=1'}", uri=True)
+        try:
+            applied = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+        if applied != known:
+            return [Check("buku pengaduan", False, f"{cfg.database}: migrasi {applied}/{known}",
+                          "jalankan daemon versi ini sekali (systemctl restart pengaduan): bukunya diperbarui"
+                          if applied < known else "buku ini dibuat versi yang lebih baru; pasang versi itu")]
+        book = Book(cfg.database, readonly=True)
         integrity = book.integrity()
         book.close()
     except Exception as exc:
-        return [Check("buku pengaduan", False, f"{exc}", "periksa [storage] database dan izin folder")]
-    out = [Check("buku pengaduan", integrity == "ok" and applied == known,
+        return [Check("buku pengaduan", False, f"{cfg.database} tidak dapat dibaca: {exc}",
+                      "periksa [storage] database dan izin folder, atau pulihkan dari cadangan")]
+    out = [Check("buku pengaduan", integrity == "ok",
                  f"{cfg.database}: migrasi {applied}/{known}, integritas {integrity}",
-                 "pulihkan dari cadangan (lihat docs/DEPLOY.md)" if integrity != "ok" else "")]
+                 "pulihkan dari cadangan (lihat docs/PANDUAN-ADMIN.md)" if integrity != "ok" else "")]
     for folder in (cfg.database.parent, cfg.files):
         if folder.exists():
             mode = folder.stat().st_mode & 0o777
@@ -357,7 +382,7 @@ def _clock(cfg: Config) -> Check:
     except Exception:
         return Check("zona waktu", False, "data zona waktu Asia/Makassar tidak ada", "pasang paket tzdata")
     now = dt.datetime.now(cfg.clock.tz)
-    return Check("zona waktu", True, f"sekarang {now:%Y-%m-%d %H:%M} {now.tzname()} "
+    return Check("zona waktu", True, f"sekarang {now:%d-%m-%Y %H.%M} {now.tzname()} "
                                      f"({'jam kerja' if cfg.clock.is_open(now) else 'di luar jam kerja'})")
 
 
@@ -371,3 +396,4 @@ def _disk(cfg: Config) -> list[Check]:
         out.append(Check("ruang disk", ok, f"{folder}: {free / 2**30:.1f} GiB bebas",
                          "" if ok else "kosongkan disk atau pindahkan [storage]", warning=not ok))
     return out
+

@@ -55,13 +55,14 @@ def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.da
     try:
         smtp = _connect(settings)
     except (OSError, smtplib.SMTPException) as exc:
-        log.warning("SMTP %s:%s tidak dapat dihubungi (%s); %d surel menunggu",
-                    settings.host, settings.port, exc, len(rows))
+        from jobs.problems import mail_problem
+
+        problem = mail_problem(exc, "SMTP", settings.host, settings.port, settings.username)
+        log.warning("%s; %d surel menunggu", problem, len(rows))
         with book.transaction():
             for row in rows:
                 book.mark_send_failed(row["id"], str(exc), _retry_at(row, now))
-        raise SmtpUnavailable(f"server SMTP {settings.host}:{settings.port} tidak dapat dipakai ({exc}); "
-                              f"{len(rows)} surel menunggu dan dicoba lagi") from None
+        raise SmtpUnavailable(f"{problem}; {len(rows)} surel menunggu dan dicoba lagi") from None
     with smtp:
         while rows:  # drain a backlog in batches over one connection
             sent += _send_batch(book, smtp, sender_address, rows, now)

@@ -69,25 +69,38 @@ def backup_summary(path: Path) -> dict:
             count, newest = conn.execute("SELECT count(*), max(received_at) FROM complaints").fetchone()
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise NotRestored(f"{path} bukan cadangan buku pengaduan ({exc}); tidak ada yang diubah.") from None
+    except sqlite3.DatabaseError:
+        raise NotRestored(f"{path.name} bukan cadangan buku pengaduan: pilih berkas pengaduan-<waktu>.db dari folder "
+                          f"cadangan; tidak ada yang diubah.") from None
     if not version:
-        raise NotRestored(f"{path} bukan cadangan buku pengaduan (tanpa versi skema); tidak ada yang diubah.")
+        raise NotRestored(f"{path.name} bukan cadangan buku pengaduan: pilih berkas pengaduan-<waktu>.db dari folder "
+                          f"cadangan; tidak ada yang diubah.")
     return {"version": version, "complaints": count, "newest": newest}
 
 
-def check_restore(backup_db: Path, files_archive: Path | None, database: Path, *, older_ok: bool) -> dict:
+def moment_text(stamp: str | None, tz) -> str:
+    """A book timestamp (UTC ISO) as the office writes a moment: 07-12-2026 10.54 WITA."""
+    if not stamp:
+        return "-"
+    moment = dt.datetime.fromisoformat(stamp).astimezone(tz)
+    return f"{moment:%d-%m-%Y %H.%M} {moment.tzname()}"
+
+
+def check_restore(backup_db: Path, files_archive: Path | None, database: Path, *, older_ok: bool,
+                  tz=dt.timezone(dt.timedelta(hours=8), "WITA")) -> dict:
     """Refuse what would lose data: something that is not a backup, a files archive that is not
     one, or a backup older than the book's newest complaint (unless `older_ok`)."""
     offered = backup_summary(backup_db)
     if files_archive is not None and not tarfile.is_tarfile(files_archive):
-        raise NotRestored(f"{files_archive} bukan arsip berkas cadangan (berkas-<waktu>.tar.gz).")
+        raise NotRestored(f"{files_archive.name} bukan arsip berkas cadangan: pilih berkas-<waktu>.tar.gz dari folder "
+                          f"cadangan yang sama; tidak ada yang diubah.")
     current = backup_summary(database) if database.exists() and database.stat().st_size else None
     behind = current is not None and ((current["newest"] or "") > (offered["newest"] or "") or
                                       current["complaints"] > offered["complaints"])
     if current is not None and behind and not older_ok:
         raise NotRestored(f"cadangan {backup_db.name} lebih lama dari buku sekarang (pengaduan terbaru di buku "
-                          f"{current['newest']}, di cadangan {offered['newest'] or 'tidak ada'}): pengaduan yang "
+                          f"{moment_text(current['newest'], tz)}, di cadangan "
+                          f"{moment_text(offered['newest'], tz) if offered['newest'] else 'tidak ada'}): pengaduan yang "
                           f"masuk sesudahnya akan hilang. Tambahkan --paksa bila memang itu maksudnya.")
     return {"offered": offered, "current": current}
 

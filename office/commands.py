@@ -114,7 +114,8 @@ def dispatch_letter(office: Office, reference: str, way: str, note: str, officer
         if letter is None or letter["void"]:
             raise Refused(f"Surat {reference} tidak ada atau sudah dibatalkan.")
         if letter["dispatched_at"]:
-            raise Refused(f"Surat {letter['number']} sudah tercatat dikirim pada {letter['dispatched_at']}.")
+            sent = dt.datetime.fromisoformat(letter["dispatched_at"]).astimezone(office.config.clock.tz)
+            raise Refused(f"Surat {letter['number']} sudah tercatat dikirim pada {sent:%d-%m-%Y %H.%M} {sent.tzname()}.")
         row = office.book.complaint_by_id(letter["complaint_id"])
         if letter["kind"] not in ("jawaban", "pelimpahan"):  # a notice on the way: only its dispatch
             if way == "email":

@@ -189,7 +189,9 @@ def _read(path: Path) -> _Reader:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: bukan TOML yang valid ({exc})") from None
+        from office.config_syntax import toml_problem
+
+        raise ConfigError(f"{path}: penulisan TOML salah di {toml_problem(text, str(exc))}") from None
     r = _Reader(path, text, data)
     check_names(r)
     return r

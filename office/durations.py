@@ -16,6 +16,7 @@ def minutes_text(minutes: float | None) -> str:
         return "-"
     if minutes < 90:
         return f"{minutes:.0f} menit"
+    # The decimal comma, as every paper of the office writes it (1,5 jam), never the point.
     if minutes < 48 * 60:
-        return f"{minutes / 60:.1f} jam"
-    return f"{minutes / 1440:.1f} hari"
+        return f"{minutes / 60:.1f} jam".replace(".", ",")
+    return f"{minutes / 1440:.1f} hari".replace(".", ",")

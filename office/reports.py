@@ -32,6 +32,7 @@ class Recap:
     by_section: Counter = field(default_factory=Counter)
     by_state: Counter = field(default_factory=Counter)
     by_satisfaction: Counter = field(default_factory=Counter)  # puas, tidak puas, tidak menanggapi
+    ratings: Counter = field(default_factory=Counter)  # the SKM rating (1–4) the complainants gave
     objections: int = 0  # complaints whose complainant objected (TIDAK PUAS)
     steps: list[dict] = field(default_factory=list)  # per SOP step: done, median minutes, share within standard
     late: list[dict] = field(default_factory=list)  # late tasks and who held them
@@ -94,6 +95,9 @@ def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.date
     for value, count in book.counts_received("satisfaction", lo, hi):
         if value:
             out.by_satisfaction[SATISFACTION_WORDS.get(value, value)] += count
+    for value, count in book.counts_received("rating", lo, hi):
+        if value:
+            out.ratings[int(value)] += count
     objection = cfg.procedure.objection_step
     out.objections = book.complaints_with_step(objection.no, lo, hi) if objection is not None else 0
     done: dict[int, list[tuple[float, bool]]] = {s.no: [] for s in cfg.procedure.steps}
@@ -119,6 +123,17 @@ def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.date
     return out
 
 
+def mean_rating(r: Recap) -> float | None:
+    """The mean SKM rating (1–4) of the complainants who gave one, or None."""
+    given = sum(r.ratings.values())
+    return sum(value * count for value, count in r.ratings.items()) / given if given else None
+
+
+def decimal(value: float, places: int = 1) -> str:
+    """A number as Indonesian writes it: a decimal comma, a dot between thousands (1.234,5)."""
+    return f"{value:,.{places}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def in_order(procedure) -> list:
     """The steps as a complaint walks them (2, 3, 4, the approval 4a, 5), then any not reached."""
     walked = procedure.walk()
@@ -132,9 +147,12 @@ def summary_text(r: Recap) -> str:
                           ("Kepuasan pengadu", r.by_satisfaction)):
         lines.append(f"{label}: " + (", ".join(f"{k} {v}" for k, v in counts.most_common()) or "-"))
     lines.append(f"Keberatan (tidak puas): {r.objections}")
+    mean = mean_rating(r)
+    if mean is not None:
+        lines.append(f"Nilai kepuasan (1–4): rata-rata {decimal(mean, 2)} dari {sum(r.ratings.values())} penilaian")
     lines.append("Waktu per langkah (nilai tengah (median); sesuai mutu baku):")
     for s in r.steps:
-        share = f"{s['within_standard']:.0%}" if s["within_standard"] is not None else "-"
+        share = f"{round(100 * s['within_standard'])}%" if s["within_standard"] is not None else "-"
         lines.append(f"  Langkah {s['label']} ({s['role']}, mutu baku {s['standard']}): "
                      f"{s['done']} selesai, nilai tengah {minutes_text(s['median_minutes'])}, sesuai {share}")
     lines.append(f"Terlambat: {len(r.late)}")
@@ -219,6 +237,12 @@ def _recap_sheets(wb: Spreadsheet, r: Recap, pictures: dict[str, bytes]) -> None
             append_text_row(ws, [key, value])
     append_text_row(ws, [])
     append_text_row(ws, ["Keberatan (tidak puas)", r.objections])
+    if r.ratings:
+        append_text_row(ws, [])
+        append_text_row(ws, ["Nilai kepuasan (1–4)", "Jumlah"])
+        for value in sorted(r.ratings):
+            append_text_row(ws, [f"Nilai {value}", r.ratings[value]])
+        append_text_row(ws, ["Rata-rata nilai", round(mean_rating(r) or 0, 2)])
     steps = wb.create_sheet("Langkah SOP")
     append_text_row(steps, STEP_HEADER)
     for s in r.steps:

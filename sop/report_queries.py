@@ -10,7 +10,7 @@ import sqlite3
 from sop.store import iso
 
 EXPORT_COLUMNS = "id, number, received_at, name, email, phone, address, channel, subject, section, lapor_id"
-COUNTED = ("channel", "section", "state", "satisfaction")  # the columns a recap counts complaints by
+COUNTED = ("channel", "section", "state", "satisfaction", "rating")  # the columns a recap counts complaints by
 RECEIVED = "SELECT id FROM complaints WHERE received_at >= ? AND received_at < ?"
 
 
@@ -26,6 +26,12 @@ class ReportQueries:
         cursor = self.conn.cursor()
         cursor.row_factory = None
         return cursor.execute(sql, params).fetchall()
+
+    def report_stamp(self) -> tuple:
+        """What changes whenever the book does for a recap (a complaint or a history line added):
+        the desk counts a month's recap again only when this has moved."""
+        return tuple(self.conn.execute("SELECT (SELECT max(rowid) FROM complaints), (SELECT max(rowid) FROM events), "
+                                       "(SELECT max(rowid) FROM tasks)").fetchone())
 
     def counts_received(self, column: str, start: dt.datetime, end: dt.datetime) -> list[tuple]:
         """(value, how many) of a column over the complaints received in [start, end), in the

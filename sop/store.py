@@ -73,7 +73,12 @@ class Store:
         # exactly what `transaction()` encloses.
         # timeout: how long a writer waits for another process's transaction (busy timeout).
         if self.readonly:
-            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None, timeout=timeout)
+            # A book no process has open (no -wal file) is read as immutable: opening it read-only
+            # otherwise leaves -wal and -shm files behind, owned by whoever ran the command (root
+            # running `periksa` would lock the service account out of its own book).
+            quiet = not self.path.with_name(self.path.name + "-wal").exists()
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro{'&immutable=1' if quiet else ''}", uri=True,
+                                   isolation_level=None, timeout=timeout)
         else:
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
         conn.row_factory = sqlite3.Row

@@ -76,7 +76,7 @@ def test_a_wrong_value_is_named_with_its_line(tmp_path):
 
 
 def test_toml_syntax_errors_give_the_line(tmp_path):
-    with pytest.raises(ConfigError, match="line 3"):
+    with pytest.raises(ConfigError, match="baris 3: nilainya tidak sah"):
         load_config(write(tmp_path, "[office]\nname = 'x'\nparent = \n"))
 
 

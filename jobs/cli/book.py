@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from jobs.cli.common import DATE, CannotRun, Command, emitted, open_office, progress_bar
+from jobs.cli.common import DATE, LOG_FORMAT, CannotRun, Command, OfficeTimeFormatter, emitted, open_office, progress_bar
 from templates import TEMPLATES
 
 
@@ -72,7 +72,7 @@ def run(ctx: click.Context, once: bool, since, no_idle: bool, buat_buku: bool, f
     for office in offices:
         if office.config.log_file:
             handler = RotatingFileHandler(office.config.log_file, maxBytes=10 * 2**20, backupCount=5)
-            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+            handler.setFormatter(OfficeTimeFormatter(LOG_FORMAT))
             logging.getLogger().addHandler(handler)
     since_date = since
     try:
@@ -87,7 +87,7 @@ def run(ctx: click.Context, once: bool, since, no_idle: bool, buat_buku: bool, f
                 if failed:
                     raise click.ClickException(
                         f"Putaran {office.config.office_name} selesai dengan kegagalan: " +
-                        "; ".join(f"{job.name} ({job.error})" for job in failed))
+                        "; ".join(f"{job.name} ({described(office, job.error)})" for job in failed))
             if shared:
                 raise CannotRun(f"{len(shared)} kantor tidak dijalankan (lihat di atas).")
         else:
@@ -99,6 +99,13 @@ def run(ctx: click.Context, once: bool, since, no_idle: bool, buat_buku: bool, f
                     server.close()
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def described(office, exc: BaseException | None) -> str:
+    """A failed job's error as the administrator should read it (jobs.problems for the mail servers)."""
+    from jobs.daemon import explained
+
+    return explained(office, exc) if exc is not None else "?"
 
 
 def _office_folder(folder: Path) -> None:
@@ -125,8 +132,10 @@ def _desks(offices) -> list:
             try:
                 servers.append(serve_in_background(office.config.path, web.host, web.port))
             except OSError as exc:
-                raise CannotRun(f"Meja layanan {office.config.office_name} tidak dapat memakai {web.host}:{web.port}: "
-                                f"{exc.strerror or exc}.") from None
+                from jobs.problems import port_problem
+
+                raise CannotRun(f"Meja layanan {office.config.office_name}: "
+                                f"{port_problem(exc, web.host, web.port)}") from None
     from jobs.cli.publik import public_servers
 
     return servers + public_servers(offices)  # the public complaint pages ([publik] enabled)
@@ -332,7 +341,7 @@ def _duration(minutes: int) -> str:
 def demo(ctx: click.Context, directory: Path | None, kota: bool, meja: bool | None) -> None:
     import sys
 
-    from jobs.demo import DESK_PASSWORD, DESK_USER, run_demo
+    from jobs.demo import DESK_ACCOUNTS, run_demo
 
     if not ctx.find_root().params.get("verbose"):
         # The demo narrates; the daemon's own log lines would drown the story.
@@ -348,15 +357,15 @@ def demo(ctx: click.Context, directory: Path | None, kota: bool, meja: bool | No
         meja = sys.stdin.isatty() and sys.stdout.isatty()  # someone is there to open it
     if not meja:
         click.echo(f"Meja layanan peragaan: pengaduan --config {config} meja, lalu buka http://127.0.0.1:8080/ "
-                   f"(pengguna {DESK_USER}, kata sandi {DESK_PASSWORD}).")
+                   f"({DESK_ACCOUNTS}).")
         return
     from waitress.server import create_server
 
     from jobs.web import create_app
 
     server = create_server(create_app(config), host="127.0.0.1", port=0, ident="pengaduan")
-    click.echo(f"Meja layanan peragaan: http://127.0.0.1:{server.effective_port}/ (pengguna {DESK_USER}, "
-               f"kata sandi {DESK_PASSWORD}); hentikan dengan Ctrl+C.")
+    click.echo(f"Meja layanan peragaan: http://127.0.0.1:{server.effective_port}/ ({DESK_ACCOUNTS}); "
+               f"hentikan dengan Ctrl+C.")
     try:
         server.run()
     except KeyboardInterrupt:

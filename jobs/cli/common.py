@@ -19,13 +19,29 @@ from jobs.cli.words import install
 install()
 
 
+class OfficeTimeFormatter(logging.Formatter):
+    """Log lines stamped in the office's zone with its name (07-12-2026 10.54.02 WITA), never
+    the server's UTC: the administrator reads them beside the desk, the letters and the mails."""
+
+    def formatTime(self, record, datefmt=None):  # noqa: N802 (logging's name)
+        import datetime as dt
+        from zoneinfo import ZoneInfo
+
+        moment = dt.datetime.fromtimestamp(record.created, ZoneInfo("Asia/Makassar"))
+        return f"{moment:%d-%m-%Y %H.%M.%S} {moment.tzname()}"
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
 def setup_logging(verbose: bool) -> None:
     # Under systemd, journald stamps each line itself; elsewhere the time is part of the line.
     journald = "JOURNAL_STREAM" in os.environ
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
-        format="%(levelname)s %(name)s: %(message)s" if journald else "%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("mail.log", "docxtpl", "imap_tools"):
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s") if journald
+                         else OfficeTimeFormatter(LOG_FORMAT))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
+    for noisy in ("mail.log", "docxtpl", "imap_tools", "matplotlib", "PIL", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -119,7 +135,8 @@ def open_office(ctx: click.Context, path: str | None = None, *, create: bool = F
 
 
 # The placeholder of an option's value in the help, in Indonesian: "--nama TEKS", not "TEXT".
-METAVARS = {"text": "TEKS", "integer": "BILANGAN", "float": "BILANGAN", "filename": "BERKAS"}
+METAVARS = {"text": "TEKS", "integer": "BILANGAN", "float": "BILANGAN", "filename": "BERKAS",
+            "integer range": "BILANGAN", "float range": "BILANGAN"}
 
 
 def metavar_of(param: click.Parameter) -> str | None:
@@ -151,6 +168,22 @@ class Group(Command, click.Group):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("subcommand_metavar", "PERINTAH [ARGUMEN]...")
         super().__init__(*args, **kwargs)
+
+
+YES, NO = ("ya", "y", "yes"), ("tidak", "t", "n", "no", "")
+
+
+def ask(question: str) -> bool:
+    """A yes-or-no question at the terminal, answered as Indonesians answer it: ya/y or tidak/t
+    (Enter: tidak). Click's confirm knows only y/n and calls "ya" invalid input."""
+    for _ in range(3):
+        answer = click.prompt(f"{question} [ya/tidak]", default="", show_default=False, type=str).strip().lower()
+        if answer in YES:
+            return True
+        if answer in NO:
+            return False
+        click.echo("Jawab ya atau tidak.")
+    return False
 
 
 def emitted(docs: list, as_json: bool, empty: str) -> bool:

@@ -26,7 +26,10 @@ def refusals():
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (bawaan: [web] port, 8080).")
 @click.pass_context
 def meja(ctx, host: str | None, port: int | None) -> None:
-    from jobs.web import serve
+    from waitress.server import create_server
+
+    from jobs.problems import port_problem
+    from jobs.web import create_app
 
     office = open_office(ctx)
     web = office.config.web
@@ -34,11 +37,20 @@ def meja(ctx, host: str | None, port: int | None) -> None:
     if not office.book.desk_users():
         click.echo("Belum ada pengguna meja layanan; buat dengan: pengaduan pengguna tambah NAMA --peran admin",
                    err=True)
+    if host not in ("127.0.0.1", "localhost", "::1") and not web.secure_cookies:
+        click.echo(f"Peringatan: meja dilayani dengan HTTP biasa di {host}: kata sandi lewat jaringan tanpa sandi. "
+                   f"Pasang nginx dengan TLS di depannya (docs/PANDUAN-ADMIN.md).", err=True)
+    try:  # the port taken first: nothing says "berjalan" about a desk that cannot start
+        server = create_server(create_app(office.config.path), host=host, port=port, threads=4, ident="pengaduan")
+    except OSError as exc:
+        raise CannotRun(port_problem(exc, host, port)) from None
     click.echo(f"Meja layanan berjalan di http://{host}:{port}/ (hentikan dengan Ctrl+C).")
     try:
-        serve(office.config.path, host, port)
-    except OSError as exc:
-        raise CannotRun(f"Meja layanan tidak dapat memakai {host}:{port}: {exc.strerror or exc}.") from None
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
 
 
 def _password(confirm: bool) -> str:

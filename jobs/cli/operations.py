@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from jobs.cli.common import DATE, MONTH, CannotRun, Command, load_config_or_fail, open_office, refusals, writable
+from jobs.cli.common import DATE, MONTH, CannotRun, Command, ask, load_config_or_fail, open_office, refusals, writable
 from sop.files import write_atomically
 
 
@@ -205,7 +205,7 @@ def cadangan(ctx) -> None:
     click.echo(f"Disimpan {office.config.backup_keep} cadangan terakhir di {office.config.backup_folder}.")
 
 
-@click.command("pulihkan", cls=Command, help="Pulihkan buku (dan berkas) dari cadangan; hentikan daemon dahulu.")
+@click.command("pulihkan", cls=Command, help="Pulihkan buku (dan berkas) dari cadangan; hentikan layanan dahulu.")
 @click.argument("backup_db", metavar="CADANGAN_DB", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--berkas", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Arsip berkas-<waktu>.tar.gz dari cadangan yang sama.")
@@ -214,29 +214,32 @@ def cadangan(ctx) -> None:
 @click.pass_context
 def pulihkan(ctx, backup_db: Path, berkas: Path | None, ya: bool, paksa: bool) -> None:
     from jobs.daemon import BookLock
-    from office.backup import NotRestored, check_restore, restore, safety_copy
+    from office.backup import NotRestored, check_restore, moment_text, restore, safety_copy
     from sop.clock import utcnow
 
     cfg = load_config_or_fail(ctx)
-    try:
-        seen = check_restore(backup_db, berkas, cfg.database, older_ok=paksa)
-    except NotRestored as exc:
-        raise CannotRun(str(exc)) from None
-    offered, current = seen["offered"], seen["current"]
-    click.echo(f"Cadangan {backup_db.name}: {offered['complaints']} pengaduan, terbaru {offered['newest'] or '-'}.")
-    if current:
-        click.echo(f"Buku sekarang {cfg.database}: {current['complaints']} pengaduan, terbaru {current['newest'] or '-'}; "
-                   f"salinannya disimpan dahulu.")
-    if not ya and not click.confirm("Ganti buku sekarang dengan cadangan ini?", default=False):
-        raise click.ClickException("Dibatalkan; buku tidak diubah.")
+    tz = cfg.clock.tz
     lock = BookLock(cfg.database)
     try:
-        lock.acquire()  # refuses while a daemon runs on this book
-    except RuntimeError as exc:
-        raise click.ClickException(str(exc)) from None
+        lock.acquire()  # first of all: while the service runs on this book, nothing is read or copied
+    except RuntimeError:
+        raise CannotRun(f"Layanan pengaduan sedang berjalan dengan buku {cfg.database}: hentikan dahulu "
+                        f"(sudo systemctl stop pengaduan), lalu jalankan pulihkan lagi; tidak ada yang diubah.") from None
     try:
+        try:
+            seen = check_restore(backup_db, berkas, cfg.database, older_ok=paksa, tz=tz)
+        except NotRestored as exc:
+            raise CannotRun(str(exc)) from None
+        offered, current = seen["offered"], seen["current"]
+        click.echo(f"Cadangan {backup_db.name}: {offered['complaints']} pengaduan, terbaru "
+                   f"{moment_text(offered['newest'], tz)}.")
+        if current:
+            click.echo(f"Buku sekarang {cfg.database}: {current['complaints']} pengaduan, terbaru "
+                       f"{moment_text(current['newest'], tz)}; salinannya disimpan dahulu.")
+        if not ya and not ask("Ganti buku sekarang dengan cadangan ini?"):
+            raise click.ClickException("Dibatalkan; buku tidak diubah.")
         assert cfg.backup_folder is not None
-        kept = safety_copy(cfg.database, cfg.backup_folder, utcnow(), cfg.clock.tz)
+        kept = safety_copy(cfg.database, cfg.backup_folder, utcnow(), tz)
         restore(backup_db, berkas, cfg.database, cfg.files)
     finally:
         lock.release()

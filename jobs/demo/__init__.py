@@ -298,8 +298,10 @@ def _show_results(console, rig: MailRig, office, docs: list[dict], echo) -> None
     echo(f"Salinan surat untuk staf: {office.config.outbox}")
 
 
-DESK_USER = "petugas"
-DESK_PASSWORD = "peragaan-2026"  # a demo's account: the demo's book is thrown away with its folder
+DESK_USER = "petugas"  # a staf: the demo shows the desk as front-office staff see it
+DESK_ADMIN = "admin"  # beside it, the account that manages accounts and sees everything
+DESK_PASSWORD = "peragaan-2026"  # the demo's accounts: the demo's book is thrown away with its folder
+DESK_ACCOUNTS = f"staf: {DESK_USER}, admin: {DESK_ADMIN}; kata sandi keduanya {DESK_PASSWORD}"
 
 
 def run_demo(directory: Path | None = None, *, echo=print) -> dict:
@@ -344,7 +346,8 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
         _show_results(console, rig, office, docs, echo)
         from office.desk import add_user
 
-        add_user(office, DESK_USER, "admin", DESK_PASSWORD, utcnow())  # the desk's demo account
+        add_user(office, DESK_USER, "staf", DESK_PASSWORD, utcnow())
+        add_user(office, DESK_ADMIN, "admin", DESK_PASSWORD, utcnow())
         echo(f"Konfigurasi dan buku pengaduan peragaan: {directory}")
         echo(f"Selesai dalam {time.monotonic() - started:.1f} detik.")
         office.book.close()

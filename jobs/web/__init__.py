@@ -54,9 +54,9 @@ def create_app(config_path: Path) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     CSRFProtect(app)
     _guard(app)
-    from jobs.web import actions, manage, pages
+    from jobs.web import actions, laporan, manage, pages
 
-    for module in (pages, actions, manage):
+    for module in (pages, actions, manage, laporan):
         module.register(app)
     return app
 

@@ -1,84 +1,23 @@
-"""The monthly recap, delegations (Plt./Plh.), the quarantine and the desk's accounts."""
+"""Delegations (Plt./Plh.), the quarantine and the desk's accounts (the monthly recap: jobs.web.laporan)."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import io
-import re
-import tempfile
-from pathlib import Path
 
-from flask import abort, g, redirect, render_template, request, send_file, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 
 from jobs.web.common import office
 from office.commands import Refused, add_delegation, revoke_delegation
 from office.desk import ROLES, add_user, may, remove_user
 from sop.book import parse_iso
 
-MONTH = re.compile(r"(\d{4})-(\d{2})")
-
 
 def register(app) -> None:
-    app.add_url_rule("/laporan", "laporan", laporan)
-    app.add_url_rule("/laporan/unduh.<kind>", "laporan_unduh", laporan_unduh)
     app.add_url_rule("/delegasi", "delegasi", delegasi, methods=["GET", "POST"])
     app.add_url_rule("/delegasi/<int:delegation_id>/cabut", "delegasi_cabut", delegasi_cabut, methods=["POST"])
     app.add_url_rule("/karantina", "karantina", karantina)
     app.add_url_rule("/pengguna", "pengguna", pengguna, methods=["GET", "POST"])
     app.add_url_rule("/pengguna/<int:user_id>/hapus", "pengguna_hapus", pengguna_hapus, methods=["POST"])
-
-
-def _month() -> tuple[int, int]:
-    chosen = MONTH.fullmatch(request.args.get("bulan", ""))
-    if chosen and 1 <= int(chosen[2]) <= 12:
-        return int(chosen[1]), int(chosen[2])
-    today = g.now.astimezone(office().config.clock.tz).date().replace(day=1)
-    last = today - dt.timedelta(days=1)
-    return last.year, last.month
-
-
-def _recap():
-    from office.reports import period, recap
-
-    year, month = _month()
-    title, start, end = period((year, month))
-    return recap(office(), title, start, end, g.now), f"{year:04d}-{month:02d}"
-
-
-def laporan():
-    if not may(g.user["role"], "laporan"):
-        abort(403)
-    from office.reports import charts, minutes_text
-
-    r, chosen = _recap()
-    pictures = {name: base64.b64encode(png).decode() for name, png in charts(r).items()}
-    office().book.audit(g.now, g.user["name"], "meja-laporan", r.title, f"{r.total} pengaduan")
-    return render_template("laporan.html", r=r, chosen=chosen, pictures=pictures, minutes_text=minutes_text)
-
-
-def laporan_unduh(kind: str):
-    if not may(g.user["role"], "laporan") or kind not in ("xlsx", "docx", "pdf"):
-        abort(404)
-    from office.reports import charts, write_docx, write_xlsx
-
-    r, chosen = _recap()
-    pictures = charts(r)
-    with tempfile.TemporaryDirectory(prefix="pgd-laporan-") as folder:
-        path = Path(folder) / f"laporan-pengaduan-{chosen}.{'xlsx' if kind == 'xlsx' else 'docx'}"
-        if kind == "xlsx":
-            write_xlsx(r, path, pictures)
-        else:
-            write_docx(r, path, pictures, office(), g.now)
-        if kind == "pdf":
-            from letters.pdf import libreoffice, to_pdf
-
-            if libreoffice() is None:
-                abort(404)
-            path = to_pdf(path)
-        data = path.read_bytes()
-    office().book.audit(g.now, g.user["name"], "meja-unduh-laporan", r.title, kind)
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"laporan-pengaduan-{chosen}.{kind}")
 
 
 def delegasi():

@@ -1,0 +1,128 @@
+"""The desk's Laporan over a real book: it opens on the current month, says so when a month has
+no complaint, writes numbers with the Indonesian decimal comma, shows the complainants'
+satisfaction, refuses a month that does not exist with a sentence, and makes its files in
+the background with their progress shown, never holding a request (nginx gives up at 60 s)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+
+import pytest
+from openpyxl import load_workbook
+
+from jobs.web import create_app
+from letters.dates import MONTHS
+from office.desk import add_user
+from office.durations import minutes_text
+from office.recording import NewComplaint, record_complaint
+from office.reports import decimal
+from sop.clock import utcnow
+
+PASSWORD = "sandi-laporan-2026"
+
+
+def _client(env, **settings):
+    add_user(env.office, "rina", "staf", PASSWORD, utcnow())
+    app = create_app(env.config_path)
+    app.config.update(settings)
+    client = app.test_client()
+    page = client.get("/masuk").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    assert client.post("/masuk", data={"csrf_token": token, "nama": "rina", "sandi": PASSWORD}).status_code == 302
+    return client
+
+
+def _record(env, moment: dt.datetime, **answered) -> dict:
+    with env.office.book.transaction():
+        row = record_complaint(env.office, NewComplaint(channel="langsung", name="Ibu Sari", email=None,
+                                                        subject="Lampu jalan padam", body="Lampu RT 4 padam."), moment)
+    if answered:
+        env.office.book.update_complaint(row["id"], **answered)
+    return row
+
+
+def _page(client, path: str, tries: int = 100):
+    """A Laporan page as the browser gets it, following the progress page's Refresh as it does."""
+    for _ in range(tries):
+        response = client.get(path)
+        refresh = response.headers.get("Refresh")
+        if not refresh or response.status_code != 200 or "Sedang dibuat" not in response.get_data(as_text=True):
+            return response
+        time.sleep(0.1)
+    pytest.fail(f"{path} still in progress")
+
+
+def test_the_laporan_opens_on_the_current_month_and_says_when_it_has_no_complaint(env):
+    client = _client(env)
+    today = utcnow().astimezone(env.config.clock.tz)
+    page = _page(client, "/laporan").get_data(as_text=True)
+    assert f"Laporan Bulan {MONTHS[today.month - 1]} {today.year}" in page
+    assert "Belum ada pengaduan pada bulan ini." in page
+    assert "<img" not in page and "Unduh" not in page  # no empty charts over meaningless axes
+
+
+def test_a_month_that_does_not_exist_is_refused_with_a_sentence(env):
+    client = _client(env)
+    for asked in ("2026-13", "2026-00", "kemarin", "13-2026"):
+        response = client.get(f"/laporan?bulan={asked}")
+        text = response.get_data(as_text=True)
+        assert response.status_code == 400 and "tidak ada" in text and "misalnya 2026-12" in text, asked
+    response = client.get("/laporan/unduh.xlsx?bulan=2026-13")
+    assert response.status_code == 400 and "tidak ada" in response.get_data(as_text=True)
+    assert _page(client, "/laporan?bulan=11-2026").status_code == 200  # MM-YYYY, as the command line writes it
+
+
+def test_the_page_shows_satisfaction_and_writes_the_decimal_comma(env):
+    client = _client(env)
+    moment = dt.datetime(2026, 11, 10, 2, tzinfo=dt.timezone.utc)
+    for rating, word in ((4, "puas"), (3, "puas"), (2, "tidak_puas")):
+        _record(env, moment, state="closed", satisfaction=word, rating=rating)
+    page = _page(client, "/laporan?bulan=2026-11").get_data(as_text=True)
+    assert "Kepuasan pengadu" in page and "rata-rata <strong>3,00</strong> dari 3 penilaian" in page
+    assert "nilai 4: 1; nilai 3: 1; nilai 2: 1; nilai 1: 0" in page
+    assert "<img" in page and "Belum ada pengaduan" not in page
+    assert minutes_text(90) == "1,5 jam" and minutes_text(3 * 1440 + 720) == "3,5 hari"
+    assert decimal(1234.5) == "1.234,5"
+
+
+def test_a_file_is_made_in_the_background_with_its_progress_shown_then_downloaded(env):
+    # No wait at all: every file goes through its progress page, as a city's month does.
+    client = _client(env, LAPORAN_WAIT_SECONDS=0, LAPORAN_FILE_WAIT_SECONDS=0)
+    _record(env, dt.datetime(2026, 11, 10, 2, tzinfo=dt.timezone.utc))
+    started = time.monotonic()
+    asked = client.get("/laporan/unduh.xlsx?bulan=2026-11")
+    assert asked.status_code == 302 and "/laporan/berkas.xlsx?bulan=2026-11" in asked.headers["Location"]
+    assert time.monotonic() - started < 1  # the request never waits for the file
+    seen_progress = False
+    for _ in range(200):
+        status = client.get("/laporan/berkas.xlsx?bulan=2026-11")
+        text = status.get_data(as_text=True)
+        assert status.status_code == 200, text
+        if "Sedang dibuat di server" in text:
+            seen_progress = True
+            assert status.headers["Refresh"].startswith("2; url=/laporan/berkas.xlsx")
+            assert "<progress" in text and "tahap" in text
+            time.sleep(0.05)
+            continue
+        break
+    assert "Berkas siap" in text and status.headers["Refresh"] == "0; url=/laporan/unduh.xlsx?bulan=2026-11"
+    assert seen_progress or "Berkas siap" in text
+    download = client.get("/laporan/unduh.xlsx?bulan=2026-11")
+    assert download.status_code == 200 and download.headers["Content-Disposition"].endswith(
+        "laporan-pengaduan-2026-11.xlsx")
+    workbook = load_workbook(io.BytesIO(download.data))
+    summary = {r[0]: r[1] for r in workbook["Ringkasan"].iter_rows(values_only=True) if r and r[0]}
+    assert summary["Jumlah pengaduan"] == 1
+    assert any(a["action"] == "meja-unduh-laporan" and a["detail"] == "xlsx" for a in env.office.book.audit_log())
+
+
+def test_a_second_click_joins_the_build_under_way(env):
+    client = _client(env, LAPORAN_WAIT_SECONDS=0, LAPORAN_FILE_WAIT_SECONDS=0)
+    _record(env, dt.datetime(2026, 11, 10, 2, tzinfo=dt.timezone.utc))
+    builds = client.application.extensions["laporan"]
+    client.get("/laporan/unduh.docx?bulan=2026-11")
+    first = builds.builds[((2026, 11), "docx")]
+    client.get("/laporan/unduh.docx?bulan=2026-11")
+    assert builds.builds[((2026, 11), "docx")] is first
