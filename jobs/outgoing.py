@@ -46,9 +46,16 @@ class SmtpUnavailable(RuntimeError):
     """The SMTP server refused or could not be reached; the mail waits in the outbox."""
 
 
-def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.datetime) -> int:
-    """Send every outbox row that is due; returns how many were accepted."""
-    rows = book.due_outbox(now)
+# How long a mail a sender has taken stays out of the others' reach: time for one SMTP batch.
+CLAIM = dt.timedelta(minutes=5)
+
+
+def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.datetime,
+             since: dt.datetime | None = None) -> int:
+    """Send every outbox row that is due (with `since`: only those queued from then on);
+    returns how many were accepted. Each row is claimed first, so the daemon, the desk and a
+    command sending at once never send one mail twice."""
+    rows = book.due_outbox(now, since=since)
     if not rows:
         return 0
     sent = 0
@@ -67,7 +74,7 @@ def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.da
         while rows:  # drain a backlog in batches over one connection
             sent += _send_batch(book, smtp, sender_address, rows, now)
             tried = {row["id"] for row in rows}
-            rows = [r for r in book.due_outbox(now) if r["id"] not in tried]
+            rows = [r for r in book.due_outbox(now, since=since) if r["id"] not in tried]
     return sent
 
 
@@ -87,7 +94,10 @@ def _error_text(exc: Exception, envelope: str) -> str:
 
 def _send_batch(book: Book, smtp: smtplib.SMTP, sender_address: str, rows: list[dict], now: dt.datetime) -> int:
     sent = 0
+    mine = book.claim_outbox([row["id"] for row in rows], now, now + CLAIM)
     for row in rows:
+        if row["id"] not in mine:
+            continue  # another sender has it
         recipients = json.loads(row["recipients"])
         envelope = envelope_sender(sender_address, row)
         try:

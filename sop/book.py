@@ -14,6 +14,7 @@ import sqlite3
 
 from sop.accounts import AccountQueries
 from sop.directory import mailbox_of
+from sop.outbox_queries import OutboxQueries
 from sop.proposals import ProposalQueries
 from sop.public_queries import PublicQueries
 from sop.report_queries import ReportQueries
@@ -24,7 +25,8 @@ from sop.store import Store, iso, parse_iso  # noqa: F401 (iso and parse_iso: us
 from sop.tokens import TokenQueries
 
 
-class Book(AccountQueries, ProposalQueries, PublicQueries, ReportQueries, SearchQueries, SignedLetterQueries, TokenQueries,
+class Book(AccountQueries, OutboxQueries, ProposalQueries, PublicQueries, ReportQueries, SearchQueries,
+           SignedLetterQueries, TokenQueries,
            Store):
     """The book's verbs: complaints, history, tasks, delegations, messages, outbox, files,
     letters, personal data. All SQL of the product is here and in sop.store."""
@@ -321,10 +323,6 @@ class Book(AccountQueries, ProposalQueries, PublicQueries, ReportQueries, Search
     def count_mail_to(self, recipient: str, kind: str, since: dt.datetime) -> int:
         """How many mails of `kind` went to `recipient`'s mailbox since a moment (uses outbox_mailbox)."""
         return self.count_mail_to_mailbox(mailbox_of(recipient), kind, since)
-
-    def due_outbox(self, now: dt.datetime, limit: int = 100) -> list[dict]:
-        return self._all("SELECT * FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL "
-                         "AND next_try_at <= ? ORDER BY id LIMIT ?", (iso(now), limit))
 
     def stale_outbox(self, created_before: dt.datetime) -> list[dict]:
         return self._all("SELECT * FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL "

@@ -223,7 +223,7 @@ def send_now(office, now) -> None:
     from jobs.outgoing import send_due
 
     try:
-        send_due(office.book, office.config.smtp, office.config.mailbox.address, now)
+        send_due(office.book, office.config.smtp, office.config.mailbox.address, now, since=now)
     except Exception as exc:
         click.echo(f"Surel belum terkirim ({exc}); daemon akan mengirimkannya.")
 

@@ -29,7 +29,7 @@ def meja(ctx, host: str | None, port: int | None) -> None:
     from waitress.server import create_server
 
     from jobs.problems import port_problem
-    from jobs.web import create_app
+    from jobs.web import THREADS, create_app
 
     office = open_office(ctx)
     web = office.config.web
@@ -41,7 +41,8 @@ def meja(ctx, host: str | None, port: int | None) -> None:
         click.echo(f"Peringatan: meja dilayani dengan HTTP biasa di {host}: kata sandi lewat jaringan tanpa sandi. "
                    f"Pasang nginx dengan TLS di depannya (docs/PANDUAN-ADMIN.md).", err=True)
     try:  # the port taken first: nothing says "berjalan" about a desk that cannot start
-        server = create_server(create_app(office.config.path), host=host, port=port, threads=4, ident="pengaduan")
+        server = create_server(create_app(office.config.path), host=host, port=port, threads=THREADS,
+                               ident="pengaduan", clear_untrusted_proxy_headers=not web.proxy)
     except OSError as exc:
         raise CannotRun(port_problem(exc, host, port)) from None
     click.echo(f"Meja layanan berjalan di http://{host}:{port}/ (hentikan dengan Ctrl+C).")

@@ -28,6 +28,9 @@ from templates import TEMPLATES
 
 log = logging.getLogger("pengaduan.meja")
 OPEN_PAGES = {"masuk", "static"}  # all others need a session
+# Server threads: a walk-in's receipt waits seconds for LibreOffice, and a few of them at once
+# must not leave the rest of the office waiting for a page (bench/bench_desk_load.py).
+THREADS = 16
 
 
 def secret_key(office: Office) -> bytes:
@@ -111,7 +114,7 @@ def _guard(app: Flask) -> None:
         return {"user": getattr(g, "user", None), "may": may, "office_name": office().config.office_name}
 
 
-def serve(config_path: Path, host: str, port: int, threads: int = 4) -> None:
+def serve(config_path: Path, host: str, port: int, threads: int = THREADS) -> None:
     """Serve the desk until stopped (waitress: a production WSGI server in pure Python)."""
     from waitress import serve as waitress_serve
 
@@ -129,7 +132,7 @@ def serve_in_background(config_path: Path, host: str, port: int):
     from waitress.server import create_server
 
     app = create_app(config_path)
-    server = create_server(app, host=host, port=port, threads=4, ident="pengaduan",
+    server = create_server(app, host=host, port=port, threads=THREADS, ident="pengaduan",
                            clear_untrusted_proxy_headers=not app.extensions["offices"].get().config.web.proxy)
     threading.Thread(target=server.run, name="meja-layanan", daemon=True).start()
     log.info("meja layanan di http://%s:%s/", host, server.effective_port)

@@ -53,7 +53,7 @@ def _send_queued() -> None:
 
     desk = office()
     try:
-        send_due(desk.book, desk.config.smtp, desk.config.mailbox.address, g.now)
+        send_due(desk.book, desk.config.smtp, desk.config.mailbox.address, g.now, since=g.now)
     except Exception as exc:  # the mail stays queued in the book
         log.warning("surel dari meja layanan belum terkirim (%s); daemon akan mengirimkannya", exc)
 
