@@ -169,11 +169,14 @@ def count_in_book(database: Path, sql: str, params=()) -> int:
         conn.close()
 
 
-def start_daemon(config: Path) -> subprocess.Popen:
+def start_daemon(config: Path, log: Path) -> subprocess.Popen:
+    """`pengaduan jalankan` on this configuration, its log written to `log` (a pipe nobody reads
+    while the clients run would fill, and the daemon would wait on its own log lines)."""
     exe = Path(sys.executable).parent / "pengaduan"
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "jobs.cli"]
-    return subprocess.Popen([*command, "--config", str(config), "jalankan"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    with log.open("w") as out:
+        return subprocess.Popen([*command, "--config", str(config), "jalankan"], stdout=subprocess.DEVNULL,
+                                stderr=out, text=True)
 
 
 def wait_for_desk(base: str, seconds: float = 60) -> None:
