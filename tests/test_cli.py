@@ -92,6 +92,12 @@ def test_demo_plays_the_whole_sop_to_signed_letters(tmp_path):
     assert [d["letter_number"] for d in docs] == ["000.8.3.4/0958/400.02", "000.8.3.4/0959/400.02",
                                                   "000.8.3.4/0960/400.02"]
     assert any(line.startswith("Langkah 4b: Pengelola Agenda Surat") for line in lines)
+    # The desk shows what front-office staff see: the demo's account is a staf, an admin beside it.
+    from sop.book import Book
+
+    book = Book(result["directory"] / "data" / "pengaduan.db")
+    assert {u["name"]: u["role"] for u in book.desk_users()} == {"petugas": "staf", "admin": "admin"}
+    book.close()
 
 
 def test_daemon_processes_mail_on_its_own_and_stops_cleanly_on_sigterm(env):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import time
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -19,6 +20,7 @@ from office.durations import minutes_text
 from office.recording import NewComplaint, record_complaint
 from office.reports import decimal
 from sop.clock import utcnow
+from tests.test_desk import browser  # noqa: F401 (the fixture: Debian's Chromium)
 
 PASSWORD = "sandi-laporan-2026"
 
@@ -126,3 +128,33 @@ def test_a_second_click_joins_the_build_under_way(env):
     first = builds.builds[((2026, 11), "docx")]
     client.get("/laporan/unduh.docx?bulan=2026-11")
     assert builds.builds[((2026, 11), "docx")] is first
+
+
+def test_in_chromium_the_progress_page_turns_into_the_download_by_itself(env, browser):  # noqa: F811
+    """Debian's Chromium, no JavaScript: the progress page's Refresh brings the file when ready."""
+    import threading
+
+    from waitress.server import create_server
+
+    _record(env, dt.datetime(2026, 11, 10, 2, tzinfo=dt.timezone.utc))
+    add_user(env.office, "rina", "staf", PASSWORD, utcnow())
+    app = create_app(env.config_path)
+    app.config.update(LAPORAN_WAIT_SECONDS=0, LAPORAN_FILE_WAIT_SECONDS=0)
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    base = f"http://127.0.0.1:{server.effective_port}"
+    page = browser.new_page(locale="id-ID")
+    try:
+        page.goto(f"{base}/masuk")
+        page.get_by_label("Nama pengguna").fill("rina")
+        page.get_by_label("Kata sandi").fill(PASSWORD)
+        page.get_by_role("button", name="Masuk").click()
+        page.goto(f"{base}/laporan?bulan=2026-11")
+        page.get_by_text("Kepuasan pengadu").wait_for(timeout=30_000)  # the progress page looked again by itself
+        with page.expect_download(timeout=60_000) as made:
+            page.get_by_role("link", name="Word (DOCX)").click()
+        assert made.value.suggested_filename == "laporan-pengaduan-2026-11.docx"
+        assert Path(made.value.path()).read_bytes()[:2] == b"PK"
+    finally:
+        page.close()
+        server.close()
