@@ -20,6 +20,7 @@ from office.durations import minutes_text
 from office.recording import NewComplaint, record_complaint
 from office.reports import decimal
 from sop.clock import utcnow
+from tests.conftest import stop_waitress
 from tests.test_desk import browser  # noqa: F401 (the fixture: Debian's Chromium)
 
 PASSWORD = "sandi-laporan-2026"
@@ -141,7 +142,8 @@ def test_in_chromium_the_progress_page_turns_into_the_download_by_itself(env, br
     app = create_app(env.config_path)
     app.config.update(LAPORAN_WAIT_SECONDS=0, LAPORAN_FILE_WAIT_SECONDS=0)
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
+    serving = threading.Thread(target=server.run, name="meja-laporan-uji", daemon=True)
+    serving.start()
     base = f"http://127.0.0.1:{server.effective_port}"
     page = browser.new_page(locale="id-ID")
     try:
@@ -157,4 +159,4 @@ def test_in_chromium_the_progress_page_turns_into_the_download_by_itself(env, br
         assert Path(made.value.path()).read_bytes()[:2] == b"PK"
     finally:
         page.close()
-        server.close()
+        stop_waitress(server, serving)
