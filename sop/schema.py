@@ -416,4 +416,35 @@ MIGRATIONS = (
     CREATE INDEX public_requests_fingerprint ON public_requests(fingerprint, at) WHERE fingerprint IS NOT NULL;
     CREATE INDEX public_requests_number ON public_requests(number, at) WHERE number IS NOT NULL;
     """,
+    # 23: SMS through the office's Gammu SMSD gateway (office.sms): each SMS to send is a row
+    # written in the transaction of the change that causes it, with the stable name it goes to
+    # the gateway under (a file name, or the gateway table's CreatorID), marked once written;
+    # each SMS received is a row keyed by the gateway's own name for it (file name or row ID),
+    # so a message is recorded once however often the reader runs.
+    """
+    CREATE TABLE sms_outbox (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        complaint_id INTEGER REFERENCES complaints(id),
+        kind TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        written_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    );
+    CREATE INDEX sms_outbox_pending ON sms_outbox(written_at, id);
+    CREATE INDEX sms_outbox_phone ON sms_outbox(phone, kind, created_at);
+    CREATE TABLE sms_inbox (
+        key TEXT PRIMARY KEY,
+        received_at TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        text TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        complaint_id INTEGER REFERENCES complaints(id),
+        note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX sms_inbox_phone ON sms_inbox(phone, kind, received_at);
+    """,
 )

@@ -1,0 +1,83 @@
+"""The SMS outbox and inbox in the book (mixed into sop.book.Book).
+
+An SMS to send is a row written in the transaction of the change that causes it, under the
+name it will have at the gateway (office.sms); the sender marks it written once the gateway
+holds it. An SMS received is a row keyed by the gateway's own name for it, so it is recorded
+once however often the reader runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from typing import TYPE_CHECKING
+
+from sop.store import iso
+
+
+class SmsQueries:
+    conn: sqlite3.Connection
+
+    if TYPE_CHECKING:  # sop.store.Store's, beside which this is mixed in
+        def _one(self, sql: str, params=()) -> dict | None: ...
+        def _all(self, sql: str, params=()) -> list[dict]: ...
+        def _insert(self, table: str, fields: dict) -> int: ...
+        def _write(self, table: str, sql: str, params=(), complaint_id: int | None = None) -> sqlite3.Cursor: ...
+
+    # Out -------------------------------------------------------------------------------------
+    def add_sms(self, *, name: str, complaint_id: int | None, kind: str, phone: str, text: str,
+                at: dt.datetime) -> int:
+        return self._insert("sms_outbox", dict(name=name, complaint_id=complaint_id, kind=kind, phone=phone,
+                                               text=text, created_at=iso(at)))
+
+    def pending_sms(self, limit: int = 200) -> list[dict]:
+        """SMS not yet written to the gateway, oldest first."""
+        return self._all("SELECT * FROM sms_outbox WHERE written_at IS NULL ORDER BY id LIMIT ?", (limit,))
+
+    def mark_sms_written(self, sms_id: int, at: dt.datetime) -> None:
+        self._write("sms_outbox", "UPDATE sms_outbox SET written_at = ?, last_error = NULL WHERE id = ?",
+                    (iso(at), sms_id))
+
+    def mark_sms_failed(self, sms_id: int, error: str) -> None:
+        self._write("sms_outbox", "UPDATE sms_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                    (error, sms_id))
+
+    def sms_of(self, complaint_id: int) -> list[dict]:
+        return self._all("SELECT * FROM sms_outbox WHERE complaint_id = ? ORDER BY id", (complaint_id,))
+
+    def count_sms_to(self, phone: str, kinds: tuple[str, ...], since: dt.datetime) -> int:
+        """How many SMS of `kinds` were queued to a number since a moment."""
+        marks = ",".join("?" * len(kinds))
+        return self.conn.execute(f"SELECT count(*) FROM sms_outbox WHERE phone = ? AND kind IN ({marks}) "
+                                 f"AND created_at >= ?", (phone, *kinds, iso(since))).fetchone()[0]
+
+    # In --------------------------------------------------------------------------------------
+    def has_sms(self, key: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sms_inbox WHERE key = ?", (key,)).fetchone() is not None
+
+    def record_sms(self, key: str, *, received_at: dt.datetime, phone: str, text: str, kind: str,
+                   complaint_id: int | None, note: str = "") -> None:
+        self._insert("sms_inbox", dict(key=key, received_at=iso(received_at), phone=phone, text=text, kind=kind,
+                                       complaint_id=complaint_id, note=note))
+
+    def count_sms_from(self, phone: str, kind: str, since: dt.datetime) -> int:
+        return self.conn.execute("SELECT count(*) FROM sms_inbox WHERE phone = ? AND kind = ? AND received_at >= ?",
+                                 (phone, kind, iso(since))).fetchone()[0]
+
+    def wrong_sms_codes_about(self, complaint_id: int, since: dt.datetime) -> int:
+        return self.conn.execute("SELECT count(*) FROM sms_inbox WHERE complaint_id = ? AND kind = 'kode_salah' "
+                                 "AND received_at >= ?", (complaint_id, iso(since))).fetchone()[0]
+
+    def complaints_with_phone(self, states: tuple[str, ...]) -> list[dict]:
+        """Complaints in `states` that have a telephone number, newest first (the caller matches
+        numbers as written: 0812…, +62812…, 62812…)."""
+        marks = ",".join("?" * len(states))
+        return self._all(f"SELECT * FROM complaints WHERE phone IS NOT NULL AND phone != '' AND state IN ({marks}) "
+                         f"ORDER BY id DESC", states)
+
+    def forget_sms_of(self, complaint_id: int, placeholder: str) -> None:
+        """A complaint's SMS texts and numbers removed with its personal data (sent ones only)."""
+        self._write("sms_outbox", "UPDATE sms_outbox SET text = ?, phone = '' WHERE complaint_id = ? "
+                    "AND written_at IS NOT NULL", (placeholder, complaint_id))
+        self._write("sms_inbox", "UPDATE sms_inbox SET text = ?, phone = '' WHERE complaint_id = ?",
+                    (placeholder, complaint_id))
