@@ -25,6 +25,7 @@ from office.config_letters import signing_settings, tembusan_settings
 from office.config_names import check_names
 from office.config_numbering import numbering_settings, plain_code
 from office.config_public import public_settings
+from office.config_sms import sms_settings
 from office.settings import (  # noqa: F401 (Config, ConfigError and the settings are imported from here)
     ComplaintDesk,
     Config,
@@ -170,6 +171,7 @@ def load_config(path: Path | str) -> Config:
         meeting_place=r.get("office", "meeting_place", str, f"Kantor {head.name}"),
         web=_web(r),
         publik=public_settings(r),
+        sms=sms_settings(r, head.name),
         complaint_desk=desk,
         missing_secrets=dict(r.missing),
     )

@@ -39,6 +39,7 @@ KNOWN: dict[str, tuple[str, ...]] = {
     "reports": ("to", "monthly"),
     "web": declared_keys(WebSettings),
     "publik": PUBLIC_KEYS,  # the public complaint form (office.config_public)
+    "sms": ("enabled", "gateway", "inbox", "outbox", "database", "also_with_email", "name"),  # office.config_sms
 }
 ROLE_KEYS = ("title", "name", "email", "nip", "rank", "signature", "aliases")
 SECTION_KEYS = ("name", "head", "email", "title", "aliases")

@@ -15,6 +15,7 @@ from intake.oauth import TokenSource
 from intake.settings import IntakeSettings
 from letters.model import Letterhead
 from office.config_public import PublicSettings
+from office.config_sms import SmsSettings
 from sop.clock import NudgePolicy, OfficeClock
 from sop.directory import Directory
 from sop.procedure import Duration, Procedure
@@ -157,6 +158,7 @@ class Config:
     meeting_place: str = ""  # where meetings (Rapat:) are held: a room, not just the office's name
     web: WebSettings = field(default_factory=WebSettings)
     publik: PublicSettings = field(default_factory=PublicSettings)  # the public form (office.config_public)
+    sms: SmsSettings = field(default_factory=SmsSettings)  # [sms]: the office's SMS gateway (office.config_sms)
     # Who handles complaints and how to reach them (UU 25/2009 Pasal 36), on every receipt,
     # acknowledgement, mail and letter to a complainant: [office] handler, phone, counter, hours.
     complaint_desk: ComplaintDesk = field(default_factory=lambda: ComplaintDesk())
