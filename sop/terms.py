@@ -8,16 +8,16 @@ A channel or a state added here must have its words in every table below; a test
 from __future__ import annotations
 
 # How a complaint reached the office (the `channel` column).
-CHANNELS = ("email", "langsung", "telepon", "surat", "lapor")
+CHANNELS = ("email", "langsung", "telepon", "surat", "lapor")  # what staff record; "sms" comes by the gateway (office.sms)
 
 # The channel as a mail, a table or the recap names it.
 CHANNEL_WORDS = {"email": "surel", "langsung": "datang langsung", "telepon": "telepon", "surat": "surat",
-                 "lapor": "SP4N-LAPOR!", "web": "formulir daring"}
+                 "lapor": "SP4N-LAPOR!", "web": "formulir daring", "sms": "SMS"}
 
 # The channel as the letter's opening sentence says it: "… pengaduan Bapak/Ibu … melalui <this> …".
 CHANNEL_IN_LETTER = {"email": "surat elektronik (surel)", "langsung": "kunjungan langsung ke kantor kami",
                      "telepon": "telepon", "surat": "surat", "lapor": "SP4N-LAPOR!",
-                     "web": "formulir pengaduan di laman kantor kami"}
+                     "web": "formulir pengaduan di laman kantor kami", "sms": "SMS"}
 
 # Where a complaint stands (the `state` column), and how staff read it.
 OPEN, CLOSED, REJECTED, FORWARDED = "open", "closed", "rejected", "forwarded"
