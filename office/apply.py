@@ -14,10 +14,11 @@ from intake.text import clean_text
 from office.attachments import store_attachments
 from office.base import Actor, Office, staff_role
 from office.forwarding import forward_complaint
-from office.issuing import issue_letter, issue_notice, record_delivery, write_dossier
+from office.issuing import issue_letter, record_delivery, write_dossier
 from office.linking import answer_linked, deliver_linked, join_target, link
 from office.meetings import send_invitations
 from office.notices import assign_task, notify
+from office.notify import notice_of, tell, tell_outcome
 from office.sections import ask_section
 from sop.book import iso, parse_iso
 from sop.engine import (
@@ -98,6 +99,7 @@ def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, acto
             raise TypeError(f"unknown effect {effect!r}")
         row = applier(applying, row, effect)
     row = _update(office, row, outcome.case, now, final=True)
+    tell_outcome(office, row, outcome, now)  # what the engine tells only by email, to the others (office.notify)
     if row["letter_number"]:
         write_dossier(office, row, now)  # the archive copy follows every change after the letter
     return row
@@ -136,7 +138,7 @@ def _join(a: Applying, row: dict, effect: Join) -> dict:
 
 
 def _issue_notice(a: Applying, row: dict, effect: IssueNotice) -> dict:
-    issue_notice(a.office, row, effect.kind, effect.text, effect.role, a.now, days=effect.days)
+    tell(a.office, row, notice_of(effect), a.now, a.actor)  # the print queue, and SMS where it reaches (office.notify)
     return row
 
 
@@ -152,7 +154,10 @@ def _delivered(a: Applying, row: dict, effect: Delivered) -> dict:
 
 
 def _notify(a: Applying, row: dict, effect: Notify) -> dict:
-    notify(a.office, row, effect, a.now, a.actor)
+    if effect.to == "complainant":  # every channel that reaches them (office.notify)
+        tell(a.office, row, notice_of(effect), a.now, a.actor)
+    else:
+        notify(a.office, row, effect, a.now, a.actor)
     return row
 
 

@@ -10,7 +10,8 @@ import datetime as dt
 from letters.mail import render_mail
 from office.base import Office
 from office.issuing import issue_letter, record_delivery
-from office.notices import base_context, notify, queue
+from office.notices import base_context, queue
+from office.notify import notice_of, tell
 from sop.book import iso
 from sop.engine import SYSTEM, Notify
 from sop.joining import JoinTarget
@@ -61,7 +62,7 @@ def deliver_linked(office: Office, main: dict, now: dt.datetime) -> None:
         if row["state"] != LINKED or not row["letter_number"]:
             continue
         if row["email"]:
-            notify(office, row, Notify("surat_jawaban", "complainant", None), now, None)
+            tell(office, row, notice_of(Notify("surat_jawaban", "complainant", None)), now)
             record_delivery(office, row, "email", f"bersama pengaduan {main['number']}", now)
         if office.config.procedure.objection_step:  # they may say PUAS or TIDAK PUAS, as the main one's
             office.book.update_complaint(row["id"], state=ANSWERED, answered_at=iso(now))
