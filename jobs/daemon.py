@@ -37,6 +37,8 @@ from office.issuing import make_pdfs, sync_staff_folder
 from office.monthly import send_monthly_recap
 from office.notices import alert_staff, send_digests
 from office.privacy import purge_expired
+from office.sms import send_sms
+from office.sms_in import receive_sms
 from office.tte import signing_jobs
 from sop.clock import utcnow
 
@@ -144,6 +146,9 @@ def jobs_of(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: d
         # TTE letters handed to the signer (their PDF made outside any transaction), signed PDFs
         # taken from files/tte/masuk/.
         "tanda-tangan": Guard("tanda-tangan", lambda: signing_jobs(office, now())),
+        # SMS through the office's Gammu SMSD ([sms]): nothing to do while it is off.
+        "ambil-sms": Guard("ambil-sms", lambda: receive_sms(office, now())),
+        "kirim-sms": Guard("kirim-sms", lambda: send_sms(office, now())),
     }
 
 
@@ -152,8 +157,8 @@ def run_once(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: 
     """One full cycle: fetch and process new mail, check deadlines, send what is queued.
     Returns the jobs that failed (each with its `error`); the others ran."""
     jobs = jobs_of(office, now, since=since, progress=progress)
-    cycle = [jobs[name] for name in ("ambil-surel", "tanda-tangan", "batas-waktu", "ringkasan", "token-oauth",
-                                     "rekap-bulanan", "kirim-surel")]
+    cycle = [jobs[name] for name in ("ambil-surel", "ambil-sms", "tanda-tangan", "batas-waktu", "ringkasan",
+                                     "token-oauth", "rekap-bulanan", "kirim-surel", "kirim-sms")]
     cycle.append(Guard("folder-staf", lambda: sync_staff_folder(office)))
     return [job for job in cycle if not job()]
 
@@ -268,6 +273,8 @@ def run_office(office: Office, now: Callable[[], dt.datetime], stop: threading.E
     jobs = jobs if jobs is not None else jobs_of(office, now, stop=stop)
     scheduler.every(office.config.poll_seconds).seconds.do(jobs["ambil-surel"])
     scheduler.every(10).seconds.do(jobs["kirim-surel"])
+    scheduler.every(10).seconds.do(jobs["ambil-sms"])
+    scheduler.every(10).seconds.do(jobs["kirim-sms"])
     scheduler.every(1).minutes.do(jobs["batas-waktu"])
     scheduler.every(1).minutes.do(jobs["ringkasan"])
     scheduler.every(1).hours.do(jobs["token-oauth"])
