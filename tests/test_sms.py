@@ -1,0 +1,294 @@
+"""SMS through the office's own gateway: Debian's gammu-smsd on Gammu's dummy phone, started once
+for the test session. Citizens' SMS are put where the dummy phone's modem reads them (`gammu
+savesms`), and what the office sends is read back from what gammu-smsd transmitted, never from
+the office's own outbox folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from intake.sms_gateway import (
+    GSM7_SAFE,
+    SINGLE,
+    concatenation,
+    group_inbox,
+    gsm7,
+    is_mobile,
+    normal_phone,
+    read_sms,
+    split_for_sql,
+)
+from jobs.demo import SCRIPT
+from jobs.demo.smsrig import SmsRig, available
+from office.base import Office
+from office.commands import record_desk_complaint
+from office.sms import send_sms
+from office.sms_in import receive_sms
+from office.sms_io import SqlGateway
+from office.sms_texts import TEXTS, render_sms
+from sop.book import Book
+from sop.clock import utcnow
+from tests.conftest import make_env
+
+needs_gammu = pytest.mark.skipif(not available(), reason="gammu-smsd tidak terpasang (./quickstart setup)")
+_numbers = itertools.count(1)
+
+
+def new_phone() -> str:
+    return f"+62812{next(_numbers) + 30000000:08d}"
+
+
+# Pure: numbers, texts, the gateway's names and headers ------------------------------------------
+def test_phone_numbers_in_every_form_people_write_are_one_number():
+    for written in ("0812-3456-7890", "+62 812 3456 7890", "6281234567890", "(0812) 3456.7890"):
+        assert normal_phone(written) == "+6281234567890"
+    assert normal_phone("0541 123456") == "+62541123456" and not is_mobile("+62541123456")
+    assert normal_phone("bukan nomor") is None and normal_phone("") is None
+
+
+FACTS = {"office": "Kecamatan Palaran", "number": "PGD/2026/0123", "code": "K7Q2MX", "due": "21-12-2026",
+         "what": "foto lokasi dan alamat lengkap “RT 05”", "days": 5, "reason": "menunggu survei — Dinas PUPR",
+         "body": "Dinas Pekerjaan Umum dan Penataan Ruang Kota Samarinda", "how": "Surat dapat diambil di Loket "
+         "Pengaduan (Senin–Jumat pukul 07.30–16.00 WITA).", "verdict": "puas", "rating": 4, "state": "jawaban "
+         "sedang disusun (langkah 4 dari 5)", "by_email": False}
+
+
+def test_every_sms_text_keeps_to_gsm_7bit_and_the_usual_ones_fit_one_message():
+    for event in TEXTS:
+        text = render_sms(event, FACTS)
+        assert text and set(text) <= GSM7_SAFE, (event, sorted(set(text) - GSM7_SAFE))
+        if event not in ("permintaan_kelengkapan", "jawaban_siap", "pelimpahan"):  # these carry an official's words
+            assert len(text) <= SINGLE, (event, len(text), text)
+    assert gsm7("Ibu Réné “Siti” — Jl. [Mawar] ~ 5 €") == "Ibu Rene \"Siti\" - Jl. (Mawar) - 5 ?"
+
+
+def test_a_citizen_sms_is_a_status_request_a_new_complaint_or_plain_text():
+    assert read_sms("status pgd/2026/0007 k7q-2mx").kind == "status"
+    assert read_sms("STATUS PGD/2026/0007 K7Q2MX").code == "K7Q2MX"
+    assert read_sms("Aduan: jalan rusak").body == "jalan rusak" and read_sms("aduan jalan").kind == "aduan"
+    assert read_sms("PUAS terima kasih").kind == "text" and read_sms("aduannya belum").kind == "text"
+
+
+def test_gateway_names_and_headers_join_the_parts_of_a_long_sms():
+    names = ["IN20261207_073603_00_+628123_01.txt", "IN20261207_073603_00_+628123_00.txt", "catatan.txt",
+             "IN20261207_073604_00_+628999_00.txt"]
+    assert group_inbox(names) == [("IN20261207_073603_00_+628123_00.txt", "IN20261207_073603_00_+628123_01.txt"),
+                                  ("IN20261207_073604_00_+628999_00.txt",)]
+    pieces = split_for_sql("x" * 400, 7)
+    assert [len(p) for _, p in pieces] == [153, 153, 94]
+    assert [concatenation(u) for u, _ in pieces] == [("07", 3, 1), ("07", 3, 2), ("07", 3, 3)]
+    assert split_for_sql("pendek", 7) == [("", "pendek")]
+
+
+# The real gateway -----------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def gateway():
+    if not available():
+        pytest.skip("gammu-smsd tidak terpasang (./quickstart setup)")
+    with SmsRig() as started:
+        yield started
+    shutil.rmtree(started.folder, ignore_errors=True)
+
+
+@pytest.fixture
+def sms_env(rig, gateway):
+    with make_env(rig, extra=gateway.config_lines()) as made:
+        yield made
+
+
+def sent_to(gateway: SmsRig, phone: str, count: int = 1, contains: str = ""):
+    """The SMS gammu-smsd transmitted to `phone` (waiting until `count` of them contain `contains`)."""
+    return gateway.wait(lambda: (found := [s for s in gateway.sent() if s.number == phone and contains in s.text])
+                        and len(found) >= count and found)
+
+
+def citizen_sends(env, gateway: SmsRig, phone: str, text: str) -> None:
+    """The citizen's SMS reaches the modem; gammu-smsd receives it; the daemon runs."""
+    before = len(env.office.book.conn.execute("SELECT key FROM sms_inbox").fetchall())
+    gateway.deliver(phone, text)
+    gateway.wait(lambda: any(p.name.endswith(".txt") and phone in p.name for p in gateway.inbox.iterdir()))
+    env.cycle()
+    assert len(env.office.book.conn.execute("SELECT key FROM sms_inbox").fetchall()) == before + 1
+
+
+def play_to_delivery(env, number: str, delivery_text: str) -> None:
+    """Each official answers their routing mail by real SMTP, in the SOP's order, up to delivery."""
+    cfg = env.config
+    for step in cfg.procedure.walk()[1:]:
+        text = "Setuju" if step.approval else (delivery_text if step.attach_letter or step.no == 5 else
+                                                SCRIPT[step.no][0])
+        env.reply(step.role, number, cfg.procedure.label(step.no), text)
+        env.cycle()
+
+
+@needs_gammu
+def test_an_sms_complainant_follows_their_complaint_to_the_answer_and_gives_their_word_by_sms(sms_env, gateway):
+    env, phone = sms_env, new_phone()
+    citizen_sends(env, gateway, phone, "ADUAN Lampu jalan di RT 12 Rawa Makmur padam dua minggu, mohon diperbaiki.")
+    [row] = env.office.book.complaints()
+    assert row["channel"] == "sms" and row["phone"] == phone and row["email"] is None
+    [ack] = sent_to(gateway, phone, contains="dicatat")
+    assert row["number"] in ack.text and row["access_code"] in ack.text and f"STATUS {row['number']}" in ack.text
+    assert not any(gateway.outbox.iterdir())  # taken by the gateway, not read back from our folder
+    assert any(e["kind"] == "pemberitahuan" and "SMS" in e["text"] for e in env.office.book.events(row["id"]))
+
+    play_to_delivery(env, row["number"], "Surat jawaban diserahkan langsung kepada pengadu di loket.")
+    ready = sent_to(gateway, phone, contains="sudah siap")[0]
+    assert "Loket Pengaduan" in ready.text
+    asked = sent_to(gateway, phone, contains="PUAS")[0]
+    assert "TIDAK PUAS" in asked.text and "1-4" in asked.text
+    assert env.complaint(row["number"])["state"] == "answered"
+
+    citizen_sends(env, gateway, phone, "PUAS, lampunya sudah menyala")
+    done = env.complaint(row["number"])
+    assert done["state"] == "closed" and done["satisfaction"] == "puas"
+    sent_to(gateway, phone, contains="terima kasih")
+    assert len(gateway.sent()) == len({s.name for s in gateway.sent()})  # nothing transmitted twice
+
+
+@needs_gammu
+def test_a_walk_in_with_only_a_phone_hears_by_sms_and_their_sms_completes_the_complaint(sms_env, gateway):
+    env, phone = sms_env, new_phone()
+    written = "0" + phone[3:6] + "-" + phone[6:10] + "-" + phone[10:]  # as the citizen tells it at the desk
+    row = record_desk_complaint(env.office, channel="langsung", name="Rusdi", subject="Drainase tersumbat",
+                                body="Saluran air di Gang Mawar tersumbat sampah.", officer="rina",
+                                now=utcnow(), phone=written)
+    env.cycle()
+    sent_to(gateway, phone, contains=row["access_code"])
+    env.reply("sekretaris", row["number"], 2, SCRIPT[2][0])
+    env.cycle()
+    env.reply(env.head, row["number"], 3, "Lengkapi: foto lokasi saluran yang tersumbat")
+    env.cycle()
+    [asked] = sent_to(gateway, phone, contains="mohon lengkapi")
+    assert "foto lokasi saluran" in asked.text
+    assert any(letter["kind"] == "kelengkapan" for letter in env.office.book.letters_of(row["id"]))  # the print queue too
+    assert env.complaint(row["number"])["paused_at"]
+    citizen_sends(env, gateway, phone, "Sudah saya kirim fotonya ke loket, sampahnya di depan rumah no 7.")
+    now = env.complaint(row["number"])
+    assert not now["paused_at"]
+    assert any(e["kind"] == "tambahan" and "rumah no 7" in e["text"] for e in env.office.book.events(row["id"]))
+
+
+@needs_gammu
+def test_status_by_sms_needs_the_code_tells_only_the_state_and_wrong_codes_lock(sms_env, gateway):
+    env, owner, stranger, guesser = sms_env, new_phone(), new_phone(), new_phone()
+    row = record_desk_complaint(env.office, channel="telepon", name="Wati", subject="Rahasia pribadi sekali",
+                                body="Isi yang tidak boleh keluar.", officer="rina", now=utcnow(), phone=owner)
+    env.cycle()
+    citizen_sends(env, gateway, stranger, f"STATUS {row['number']} {row['access_code'].lower()}")
+    [told] = sent_to(gateway, stranger)
+    assert row["number"] in told.text and "diklarifikasi" in told.text
+    assert "Rahasia" not in told.text and "Wati" not in told.text
+    for _ in range(5):
+        citizen_sends(env, gateway, guesser, f"STATUS {row['number']} AAAAAA")
+    citizen_sends(env, gateway, guesser, f"STATUS {row['number']} {row['access_code']}")
+    env.cycle()
+    assert not [s for s in gateway.sent() if s.number == guesser]  # locked for the hour, even with the right code
+    assert any("kode akses" in m.subject.lower() for m in env.inbox(env.official("jfu")[1]))  # staff told
+
+
+@needs_gammu
+def test_only_a_few_automatic_replies_an_hour_go_to_one_number(sms_env, gateway):
+    env, asker = sms_env, new_phone()
+    row = record_desk_complaint(env.office, channel="telepon", name="Wati", subject="Jalan", body="Jalan rusak.",
+                                officer="rina", now=utcnow(), phone=new_phone())
+    for _ in range(5):
+        citizen_sends(env, gateway, asker, f"STATUS {row['number']} {row['access_code']}")
+    env.cycle()
+    assert len(sent_to(gateway, asker, count=3)) == 3
+    assert env.office.book.count_sms_to(asker, ("status",), utcnow() - dt.timedelta(hours=1)) == 3
+
+
+@needs_gammu
+def test_an_office_may_send_a_short_sms_as_well_to_complainants_who_gave_an_address(rig, gateway):
+    phone = new_phone()
+    with make_env(rig, extra=gateway.config_lines() + "also_with_email = true\n") as env:
+        row = record_desk_complaint(env.office, channel="langsung", name="Yanti", subject="Sampah", body="Sampah.",
+                                    officer="rina", now=utcnow(), phone=phone, email="yanti@warga.test")
+        env.cycle()
+        sent_to(gateway, phone, contains=row["number"])
+        [event] = [e for e in env.office.book.events(row["id"]) if e["kind"] == "pemberitahuan"]
+        assert "surel, SMS" in event["text"]
+    other = new_phone()
+    with make_env(rig, extra=gateway.config_lines()) as env:
+        record_desk_complaint(env.office, channel="langsung", name="Yono", subject="Sampah", body="Sampah.",
+                              officer="rina", now=utcnow(), phone=other, email="yono@warga.test")
+        env.cycle()
+        assert env.office.book.conn.execute("SELECT count(*) FROM sms_outbox").fetchone()[0] == 0
+
+
+# Restart safety ----------------------------------------------------------------------------------
+@needs_gammu
+def test_an_sms_committed_before_a_crash_is_sent_once_after_the_restart(sms_env, gateway):
+    env, phone = sms_env, new_phone()
+    record_desk_complaint(env.office, channel="langsung", name="Ani", subject="Parit", body="Parit meluap.",
+                          officer="rina", now=utcnow(), phone=phone)
+    # The daemon dies here: the acknowledgement is in the book, not yet at the gateway. Another starts.
+    restarted = Office(env.config, Book(env.config.database))
+    assert send_sms(restarted, utcnow()) == 1 and send_sms(restarted, utcnow()) == 0
+    restarted.book.close()
+    [ack] = sent_to(gateway, phone)
+    assert gateway.transmissions(ack.name) == 1
+
+
+@needs_gammu
+def test_an_sms_written_to_the_gateway_just_before_a_crash_goes_at_most_once_more(sms_env, gateway):
+    env, phone = sms_env, new_phone()
+    record_desk_complaint(env.office, channel="langsung", name="Ani", subject="Parit", body="Parit meluap.",
+                          officer="rina", now=utcnow(), phone=phone)
+    [pending] = env.office.book.pending_sms()
+    (gateway.outbox / pending["name"]).write_text(pending["text"])  # written; the mark never committed
+    restarted = Office(env.config, Book(env.config.database))
+    assert send_sms(restarted, utcnow()) == 1 and not restarted.book.pending_sms()
+    restarted.book.close()
+    [ack] = sent_to(gateway, phone)
+    assert ack.name == pending["name"] and 1 <= gateway.transmissions(pending["name"]) <= 2
+
+
+@needs_gammu
+def test_an_sms_recorded_before_a_crash_is_not_recorded_again(sms_env, gateway):
+    env, phone = sms_env, new_phone()
+    gateway.deliver(phone, "ADUAN Pohon tumbang menutup jalan di RT 03.")
+    [name] = gateway.wait(lambda: [p.name for p in gateway.inbox.iterdir() if phone in p.name])
+    from office.sms_in import handle_sms
+    from office.sms_io import FilesGateway
+
+    [message] = [m for m in FilesGateway(gateway.inbox, gateway.outbox).received() if m.key == name]
+    with env.office.book.transaction():  # recorded; the daemon dies before the file is set aside
+        kind, cid, note = handle_sms(env.office, message, utcnow())
+        env.office.book.record_sms(message.key, received_at=utcnow(), phone=phone, text=message.text, kind=kind,
+                                   complaint_id=cid, note=note)
+    assert receive_sms(env.office, utcnow()) == 0
+    assert len(env.office.book.complaints()) == 1 and (gateway.inbox / "diproses" / name).exists()
+
+
+# The SQL gateway: Gammu SMSD's own SQLite schema ------------------------------------------------------
+SCHEMA = Path("/usr/share/doc/gammu-smsd/examples/sqlite.sql")
+
+
+@pytest.mark.skipif(not SCHEMA.exists(), reason="skema SQLite gammu-smsd tidak ada")
+def test_the_sql_gateway_gets_each_sms_once_and_long_ones_in_parts(tmp_path):
+    database = tmp_path / "smsd.db"
+    with sqlite3.connect(database) as conn:
+        conn.executescript(SCHEMA.read_text())
+    gateway = SqlGateway(database)
+    gateway.write("OUTC20261207_080000_00_+6281200000001_abc.txt", "+6281200000001", "Halo")
+    gateway.write("OUTC20261207_080000_00_+6281200000001_abc.txt", "+6281200000001", "Halo")  # after a crash
+    gateway.write("panjang", "+6281200000001", "y" * 400)
+    with sqlite3.connect(database) as conn:
+        rows = conn.execute("SELECT CreatorID, MultiPart, TextDecoded, UDH FROM outbox ORDER BY ID").fetchall()
+        parts = conn.execute("SELECT SequencePosition, UDH FROM outbox_multipart ORDER BY SequencePosition").fetchall()
+        assert [r[0] for r in rows] == ["OUTC20261207_080000_00_+6281200000001_abc.txt", "panjang"]
+        assert rows[1][1] == "true" and len(rows[1][2]) == 153 and [p[0] for p in parts] == [2, 3]
+        conn.execute("INSERT INTO inbox (SenderNumber, Text, TextDecoded, UDH, RecipientID) VALUES "
+                     "('+6281200000002', '', 'ADUAN jalan', '', 'modem')")
+    [got] = gateway.received()
+    assert got.key.startswith("sql:") and got.text == "ADUAN jalan"
+    gateway.done(got)
+    assert gateway.received() == []
