@@ -160,6 +160,7 @@ def read_sms(text: str) -> SmsRequest:
 
 
 def subject_of(body: str, words: int = 8) -> str:
-    """A subject for a complaint that came by SMS: its first words."""
-    first = " ".join(body.split()[:words])
-    return first + (" ..." if len(body.split()) > words else "") if first else "Pengaduan melalui SMS"
+    """A subject for a complaint that came by SMS (which has none): its first words, up to a
+    sentence's end; the Sekretaris's `Pokok:` names it in the letter."""
+    first = " ".join(re.split(r"(?<=[.!?])\s", body.strip(), maxsplit=1)[0].split()[:words]).rstrip(".,;:!?")
+    return first or "Pengaduan melalui SMS"

@@ -78,7 +78,7 @@ def answer_paragraphs(answer: str) -> list[str]:
 # How the opening sentence says the complaint came (B5: "yang disampaikan … pada tanggal …").
 CHANNEL_PHRASE = {"email": "melalui surat elektronik (surel)", "langsung": "secara langsung di kantor kami",
                   "telepon": "melalui telepon", "surat": "melalui surat", "lapor": "melalui SP4N-LAPOR!",
-                  "web": "melalui formulir pengaduan di laman kantor kami"}
+                  "web": "melalui formulir pengaduan di laman kantor kami", "sms": "melalui SMS"}
 
 # First words of a perihal that head a name when a capitalised word follows ("Jalan Nangka",
 # "Dinas PUPR", "Pasar Pagi"), and names that are always names.

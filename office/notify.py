@@ -21,6 +21,7 @@ from office import sms
 from office.base import Actor, Office
 from office.issuing import issue_notice
 from office.notices import notify
+from sop.directory import mailbox_of
 from sop.engine import SYSTEM, CloseTask, Delivered, IssueLetter, IssueNotice, Notify, Outcome
 from sop.terms import ANSWERED
 
@@ -63,7 +64,8 @@ class Email:
     def send(self, office: Office, row: dict, notice: Notice, now: dt.datetime, actor: Actor | None) -> bool:
         assert isinstance(notice.effect, Notify)
         notify(office, row, notice.effect, now, actor)
-        return True
+        # Queued now, unless a limit held it back (the acknowledgement's, which notes it itself).
+        return bool(office.book.count_mail_about(row["id"], mailbox_of(row["email"]), (notice.event,), now))
 
 
 class PrintQueue:

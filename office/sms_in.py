@@ -21,6 +21,7 @@ from intake.sms_gateway import Received, normal_phone, read_sms, subject_of
 from office.access import access_code
 from office.access import answer_due as expected_answer
 from office.apply import act
+from office.arrivals import INFRASTRUCTURE
 from office.base import Office
 from office.notices import alert_staff
 from office.recording import NewComplaint, add_addition, record_complaint
@@ -52,6 +53,8 @@ def receive_sms(office: Office, now: dt.datetime) -> int:
                 kind, complaint_id, note = handle_sms(office, message, now)
                 office.book.record_sms(message.key, received_at=now, phone=normal_phone(message.phone) or message.phone,
                                        text=message.text, kind=kind, complaint_id=complaint_id, note=note)
+        except INFRASTRUCTURE:  # our own storage failed, not the message: the job runs again next tick
+            raise
         except Exception as exc:
             if not _failed(office, message, exc, now):
                 continue

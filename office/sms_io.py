@@ -45,7 +45,9 @@ class FilesGateway:
         os.replace(temporary, self.outbox / name)
 
     def received(self) -> list[Received]:
-        names = sorted(p.name for p in self.inbox.iterdir() if p.is_file()) if self.inbox.is_dir() else []
+        # An empty file is one the gateway has only just opened: it is read on a later run.
+        names = sorted(p.name for p in self.inbox.iterdir() if p.is_file() and p.stat().st_size) \
+            if self.inbox.is_dir() else []
         found = []
         for group in group_inbox(names):
             text = "".join(decode_text((self.inbox / n).read_bytes()) for n in group)

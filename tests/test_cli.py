@@ -98,6 +98,12 @@ def test_demo_plays_the_whole_sop_to_signed_letters(tmp_path):
     book = Book(result["directory"] / "data" / "pengaduan.db")
     assert {u["name"]: u["role"] for u in book.desk_users()} == {"petugas": "staf", "admin": "admin"}
     book.close()
+    from jobs.demo.smsrig import available
+
+    if available():  # beside them, a complainant with only a phone, by SMS through gammu-smsd
+        assert result["sms"]["channel"] == "sms" and result["sms"]["satisfaction"] == "puas"
+        assert result["sms"]["letter_number"] == "000.8.3.4/0960/400.02"
+        assert any(line.startswith("SMS ke ") and "PUAS" in line for line in lines)
 
 
 def test_daemon_processes_mail_on_its_own_and_stops_cleanly_on_sigterm(env):

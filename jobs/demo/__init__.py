@@ -8,6 +8,7 @@ cycle after each round. It ends with the book and the signed letters.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import struct
@@ -321,13 +322,17 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
     directory = Path(directory or tempfile.mkdtemp(prefix="pengaduan-demo-"))
     directory.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    with MailRig(password=PASSWORD) as rig:
+    from jobs.demo.smsrig import SmsRig, available
+
+    sms = SmsRig(directory / "sms") if available() else None  # Debian's gammu-smsd, when installed
+    with MailRig(password=PASSWORD) as rig, sms or contextlib.nullcontext():
         signature = directory / "ttd-camat.png"
         signature.write_bytes(signature_png())
         emblem = directory / "lambang-contoh.png"  # a placeholder: the office sets its lambang daerah
         emblem.write_bytes(emblem_png())
         make_key(directory / "data" / "files" / "kunci" / "segel-kantor.key")
-        cfg = load_config(write_config(directory, rig, signature, emblem=emblem, agenda=True))
+        cfg = load_config(write_config(directory, rig, signature, emblem=emblem, agenda=True,
+                                       extra=sms.config_lines() if sms else ""))
         office = Office(cfg, Book(cfg.database))
         console.rule("[bold]Peragaan pengaduan: SOP Penanganan Pengaduan Pelayanan Publik")
         echo(f"Server surel lokal: IMAP 127.0.0.1:{rig.imap_port}, SMTP 127.0.0.1:{rig.smtp_port}")
@@ -344,6 +349,10 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
         _citizens_answer(rig, office, echo)
         docs = [complaint_json(office, row, utcnow()) for row in office.book.complaints()]
         _show_results(console, rig, office, docs, echo)
+        if sms:  # one complainant beside them who only has a phone: by SMS from ADUAN to PUAS
+            from jobs.demo.sms_citizen import play_sms_citizen
+
+            by_sms = play_sms_citizen(rig, office, sms, echo, FIRST_AGENDA_NUMBER + len(docs))
         from office.desk import add_user
 
         add_user(office, DESK_USER, "staf", DESK_PASSWORD, utcnow())
@@ -351,4 +360,4 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
         echo(f"Konfigurasi dan buku pengaduan peragaan: {directory}")
         echo(f"Selesai dalam {time.monotonic() - started:.1f} detik.")
         office.book.close()
-        return {"directory": directory, "complaints": docs, "config": cfg.path}
+        return {"directory": directory, "complaints": docs, "config": cfg.path, "sms": by_sms if sms else None}
