@@ -17,6 +17,7 @@ import datetime as dt
 import hmac
 import logging
 
+from intake.citizen import asks_status
 from intake.sms_gateway import Received, normal_phone, read_sms, subject_of
 from office.access import access_code
 from office.access import answer_due as expected_answer
@@ -87,6 +88,8 @@ def handle_sms(office: Office, message: Received, now: dt.datetime) -> tuple[str
     if request.kind == "status":
         return answer_status(office, phone, request.number, request.code, now)
     mine = [r for r in office.book.complaints_with_phone((OPEN, ANSWERED)) if normal_phone(r["phone"]) == phone]
+    if mine and asks_status(message.text):  # "STATUS" from the complainant's own number: no code needed
+        return tell_state(office, mine[0], phone, now, "dari nomor pengadu")
     if mine:
         return from_complainant(office, mine, phone, message.text.strip(), now)
     if request.kind == "aduan" and request.body:
@@ -95,9 +98,17 @@ def handle_sms(office: Office, message: Received, now: dt.datetime) -> tuple[str
             sender=phone, note=f"Diterima melalui SMS dari {phone}."), now)
         log.info("pengaduan %s dicatat dari SMS %s", row["number"], phone)
         return "aduan", row["id"], f"dicatat sebagai {row['number']}"
+    return "tidak_dikenal", None, "bukan pengaduan; " + help_once_a_day(office, phone, now)
+
+
+def help_once_a_day(office: Office, phone: str, now: dt.datetime) -> str:
+    """How to complain, to a number we do not know, once a day at most: whoever sends from many
+    numbers makes the office send one SMS to each, never a stream to one."""
+    if office.book.count_sms_to(phone, ("bantuan",), now - dt.timedelta(days=1)):
+        return "tidak dibalas (cara mengadu sudah dikirim hari ini)"
     text = render_sms("bantuan", {"office": office.config.sms.name})
-    told = bool(text) and queue_sms(office, None, "bantuan", phone, text or "", now)
-    return "tidak_dikenal", None, "bukan pengaduan; " + ("dibalas cara mengadu" if told else "tidak dibalas (batas per jam)")
+    return "dibalas cara mengadu" if queue_sms(office, None, "bantuan", phone, text or "", now) else \
+        "tidak dibalas (batas per jam)"
 
 
 def from_complainant(office: Office, mine: list[dict], phone: str, text: str, now: dt.datetime) -> tuple[str, int, str]:
@@ -132,13 +143,19 @@ def answer_status(office: Office, phone: str, number: str, code: str, now: dt.da
     assert row is not None
     if locked:
         return "status", row["id"], "permintaan status; ditahan (terlalu banyak kode salah)"
+    return tell_state(office, row, phone, now, "dengan kode akses")
+
+
+def tell_state(office: Office, row: dict, phone: str, now: dt.datetime, how: str) -> tuple[str, int, str]:
+    """The state by SMS (within the hourly limit of automatic replies), and a line in the history."""
     text = render_sms("status", {"office": office.config.sms.name, "number": row["number"],
                                  "state": status_words(office, row),
                                  "due": date_words(office, expected_answer(office, parse_iso(row["received_at"])))})
     told = queue_sms(office, row, "status", phone, text or "", now)
-    book.add_event(row["id"], now, row["step"], SYSTEM, "status", f"Status ditanyakan dengan kode akses melalui SMS "
-                   f"dari {phone}; " + ("dijawab otomatis (hanya keadaannya)." if told else "tidak dijawab (batas per jam)."))
-    return "status", row["id"], "permintaan status dengan kode akses"
+    office.book.add_event(row["id"], now, row["step"], SYSTEM, "status", f"Status ditanyakan {how} melalui SMS dari "
+                          f"{phone}; " + ("dijawab otomatis (hanya keadaannya)." if told else
+                                         "tidak dijawab (batas per jam)."))
+    return "status", row["id"], f"permintaan status {how}"
 
 
 def status_words(office: Office, row: dict) -> str:

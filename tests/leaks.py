@@ -3,7 +3,8 @@ header or body) reaches only the holders of its task (its official, an alias, a 
 waiting proposal's token only the official it was recorded for; a letter's TTE request token
 only its signer; a
 complaint's reply token and its access code reach only its complainant; a mail's return-path
-token (VERP) is in no mail at all (it travels only in the envelope)."""
+token (VERP) is in no mail at all (it travels only in the envelope); an access code goes by SMS only to
+the complainant's own number."""
 
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ def citizen_token_leaks(book: Book) -> list[str]:
                 found.append(f"{mail['kind']} ({mail['subject']}) carried a reply address to {sorted(to)}")
         if RETURN_PATH.search(raw):
             found.append(f"{mail['kind']} ({mail['subject']}) carried a return-path address in its text")
-    return found + access_code_leaks(book)
+    return found + access_code_leaks(book) + sms_code_leaks(book)
 
 
 def access_code_leaks(book: Book) -> list[str]:
@@ -124,3 +125,15 @@ def signing_token_leaks(book: Book, config, delegates: dict[str, set[str]]) -> l
                 found.append(f"{mail['kind']} ({mail['subject']}) carried the TTE token of {letter['number']} to "
                              f"{sorted(to - allowed)}")
     return found
+
+
+def sms_code_leaks(book: Book) -> list[str]:
+    """One line per SMS that carried a complaint's access code to any number but the
+    complainant's own (compared as the gateway numbers them: +62…)."""
+    from intake.sms_gateway import normal_phone
+
+    owners = {r["access_code"]: normal_phone(r["phone"])
+              for r in book._all("SELECT access_code, phone FROM complaints WHERE access_code IS NOT NULL")}
+    return [f"SMS {sms['kind']} to {sms['phone']} carried the access code of a complaint that is not theirs"
+            for sms in book._all("SELECT * FROM sms_outbox ORDER BY id")
+            for code, owner in owners.items() if code in sms["text"] and sms["phone"] != owner]

@@ -185,6 +185,8 @@ def test_status_by_sms_needs_the_code_tells_only_the_state_and_wrong_codes_lock(
     [told] = sent_to(gateway, stranger)
     assert row["number"] in told.text and "diklarifikasi" in told.text
     assert "Rahasia" not in told.text and "Wati" not in told.text
+    citizen_sends(env, gateway, owner, "status")  # from the complainant's own number no code is needed
+    sent_to(gateway, owner, contains="diklarifikasi")
     for _ in range(5):
         citizen_sends(env, gateway, guesser, f"STATUS {row['number']} AAAAAA")
     citizen_sends(env, gateway, guesser, f"STATUS {row['number']} {row['access_code']}")
@@ -221,6 +223,37 @@ def test_an_office_may_send_a_short_sms_as_well_to_complainants_who_gave_an_addr
                               officer="rina", now=utcnow(), phone=other, email="yono@warga.test")
         env.cycle()
         assert env.office.book.conn.execute("SELECT count(*) FROM sms_outbox").fetchone()[0] == 0
+
+
+@needs_gammu
+def test_the_word_on_an_answer_counts_only_from_the_complainants_number_after_our_sms_asked_for_it(sms_env, gateway):
+    env, phone, stranger = sms_env, new_phone(), new_phone()
+    row = record_desk_complaint(env.office, channel="langsung", name="Rusdi", subject="Drainase", body="Tersumbat.",
+                                officer="rina", now=utcnow(), phone=phone)
+    env.cycle()
+    citizen_sends(env, gateway, phone, "PUAS")  # before any answer: only an addition
+    assert env.complaint(row["number"])["state"] == "open"
+    play_to_delivery(env, row["number"], "Surat jawaban diserahkan langsung kepada pengadu di loket.")
+    sent_to(gateway, phone, contains="PUAS")
+    citizen_sends(env, gateway, stranger, "TIDAK PUAS: jawabannya tidak benar")  # someone else's number
+    citizen_sends(env, gateway, stranger, f"TIDAK PUAS {row['number']}")
+    after = env.complaint(row["number"])
+    assert after["state"] == "answered" and after["satisfaction"] is None
+    citizen_sends(env, gateway, phone.replace("+62", "0"), "4")  # their number, however the network writes it
+    done = env.complaint(row["number"])
+    assert done["state"] == "closed" and done["satisfaction"] == "puas" and done["rating"] == 4
+
+
+@needs_gammu
+def test_an_answer_delivered_by_email_is_not_judged_by_an_sms(sms_env, gateway):
+    env, phone = sms_env, new_phone()
+    row = record_desk_complaint(env.office, channel="langsung", name="Yanti", subject="Sampah", body="Sampah.",
+                                officer="rina", now=utcnow(), phone=phone, email="yanti@warga.test")
+    env.cycle()
+    play_to_delivery(env, row["number"], "Jawaban telah dikirim melalui surel.")
+    assert env.complaint(row["number"])["state"] == "answered"
+    citizen_sends(env, gateway, phone, "PUAS")  # no SMS of ours asked: an addition, the word waits for the mail
+    assert env.complaint(row["number"])["state"] == "answered"
 
 
 # Restart safety ----------------------------------------------------------------------------------
