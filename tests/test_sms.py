@@ -86,6 +86,21 @@ def test_gateway_names_and_headers_join_the_parts_of_a_long_sms():
     assert split_for_sql("pendek", 7) == [("", "pendek")]
 
 
+def test_sms_switched_on_without_the_gateways_folders_is_one_clear_line(rig, tmp_path):
+    from jobs.demo import write_config
+    from office.config import ConfigError, load_config
+
+    path = write_config(tmp_path, rig, extra='[sms]\nenabled = true\noutbox = "keluar"\n')
+    with pytest.raises(ConfigError, match=r"baris \d+: \[sms\] inbox: wajib diisi untuk gateway = \"files\""):
+        load_config(path)
+    path.write_text(path.read_text().replace('outbox = "keluar"', 'gateway = "modem"'))
+    with pytest.raises(ConfigError, match=r"\[sms\] gateway: harus salah satu dari: files, sql"):
+        load_config(path)
+    path.write_text(path.read_text().replace('gateway = "modem"', 'gateway = "sql"\nalso_with_emial = true'))
+    with pytest.raises(ConfigError, match="mungkin maksud Anda 'also_with_email'"):
+        load_config(path)
+
+
 # The real gateway -----------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def gateway():
