@@ -244,8 +244,10 @@ def reply_to(routing, sender: tuple[str, str], text: str) -> EmailMessage:
     return msg
 
 
-def _play_steps(rig: MailRig, office, numbers: list[str], echo) -> None:
-    """Each official answers each routing email by real SMTP; the daemon runs after each round."""
+def _play_steps(rig: MailRig, office, numbers: list[str], echo, *, first: int = 0,
+                own: dict[int, str] | None = None) -> None:
+    """Each official answers each routing email by real SMTP; the daemon runs after each round.
+    `first`: letters numbered before these; `own`: a step's answer other than the script's."""
     from jobs.daemon import run_once
 
     cfg = office.config
@@ -257,8 +259,8 @@ def _play_steps(rig: MailRig, office, numbers: list[str], echo) -> None:
             if routing is None:
                 raise RuntimeError(f"surel tugas langkah {label} untuk {number} tidak ditemukan")
             year = dt.datetime.now(cfg.clock.tz).year
-            text = (cfg.letter_number(year, FIRST_AGENDA_NUMBER + index) if cfg.procedure.step(step).numbers
-                    else SCRIPT[step][index])  # the keeper gives the number from the office's agenda
+            text = (cfg.letter_number(year, FIRST_AGENDA_NUMBER + first + index) if cfg.procedure.step(step).numbers
+                    else (own or {}).get(step) or SCRIPT[step][index])  # the keeper numbers from the agenda
             rig.send(reply_to(routing, (official.name, official.email),
                               f"Nomor: {text}" if cfg.procedure.step(step).numbers else text))
         run_once(office)
@@ -352,7 +354,8 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
         if sms:  # one complainant beside them who only has a phone: by SMS from ADUAN to PUAS
             from jobs.demo.sms_citizen import play_sms_citizen
 
-            by_sms = play_sms_citizen(rig, office, sms, echo, FIRST_AGENDA_NUMBER + len(docs))
+            by_sms = play_sms_citizen(office, sms, echo, lambda number, own: _play_steps(
+                rig, office, [number], echo, first=len(docs), own=own))
         from office.desk import add_user
 
         add_user(office, DESK_USER, "staf", DESK_PASSWORD, utcnow())
