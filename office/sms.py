@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 
 from intake.sms_gateway import is_mobile, normal_phone, outbox_name
 from office.access import access_code
@@ -111,7 +112,7 @@ def send_sms(office: Office, now: dt.datetime) -> int:
     for sms in office.book.pending_sms():
         try:
             gateway.write(sms["name"], sms["phone"], sms["text"])
-        except OSError as exc:  # a full disk, a missing folder, a locked gateway database
+        except (OSError, sqlite3.Error) as exc:  # a full disk, a missing folder, a locked gateway database
             with office.book.transaction():
                 office.book.mark_sms_failed(sms["id"], str(exc))
             log.warning("SMS %s gagal ditulis ke gateway: %s", sms["kind"], exc)
