@@ -11,7 +11,7 @@ from letters.mail import render_mail
 from office.base import Office
 from office.issuing import issue_letter, record_delivery
 from office.notices import base_context, queue
-from office.notify import notice_of, tell
+from office.notify import Notice, notice_of, tell
 from sop.book import iso
 from sop.engine import SYSTEM, Notify
 from sop.joining import JoinTarget
@@ -64,6 +64,8 @@ def deliver_linked(office: Office, main: dict, now: dt.datetime) -> None:
         if row["email"]:
             tell(office, row, notice_of(Notify("surat_jawaban", "complainant", None)), now)
             record_delivery(office, row, "email", f"bersama pengaduan {main['number']}", now)
+        else:  # their letter waits in the print queue: where SMS reaches them, they hear it is ready
+            tell(office, row, Notice("jawaban_siap"), now)
         if office.config.procedure.objection_step:  # they may say PUAS or TIDAK PUAS, as the main one's
             office.book.update_complaint(row["id"], state=ANSWERED, answered_at=iso(now))
         else:

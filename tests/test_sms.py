@@ -271,6 +271,22 @@ def test_an_answer_delivered_by_email_is_not_judged_by_an_sms(sms_env, gateway):
     assert env.complaint(row["number"])["state"] == "answered"
 
 
+@needs_gammu
+def test_a_joined_complainant_with_only_a_phone_hears_by_sms_that_their_answer_is_ready(sms_env, gateway):
+    from office.commands import join
+
+    env, first, second = sms_env, new_phone(), new_phone()
+    main = record_desk_complaint(env.office, channel="telepon", name="Rusdi", subject="Banjir di Gang Mawar",
+                                 body="Banjir setiap hujan.", officer="rina", now=utcnow(), phone=first)
+    repeat = record_desk_complaint(env.office, channel="telepon", name="Sari", subject="Banjir Gang Mawar",
+                                   body="Gang Mawar banjir lagi.", officer="rina", now=utcnow(), phone=second)
+    env.cycle()
+    join(env.office, main["number"], repeat["number"], "rina", utcnow())
+    play_to_delivery(env, main["number"], "Surat jawaban diserahkan langsung kepada pengadu di loket.")
+    [ready] = sent_to(gateway, second, contains="sudah siap")
+    assert repeat["number"] in ready.text
+
+
 # Restart safety ----------------------------------------------------------------------------------
 @needs_gammu
 def test_an_sms_committed_before_a_crash_is_sent_once_after_the_restart(sms_env, gateway):
