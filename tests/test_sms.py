@@ -287,6 +287,18 @@ def test_a_joined_complainant_with_only_a_phone_hears_by_sms_that_their_answer_i
     assert repeat["number"] in ready.text
 
 
+@needs_gammu
+def test_a_long_sms_comes_in_parts_and_is_one_complaint(sms_env, gateway):
+    env, phone = sms_env, new_phone()
+    body = "Jalan di RT 05 Kelurahan Bukuan rusak parah sejak bulan lalu. " * 6 + "Mohon segera diperbaiki."
+    gateway.deliver(phone, "ADUAN " + body)
+    gateway.wait(lambda: len([p for p in gateway.inbox.iterdir() if phone in p.name]) == 3)  # three parts
+    env.cycle()
+    [row] = env.office.book.complaints()
+    assert row["body"] == body.strip() and row["channel"] == "sms"
+    assert len(env.office.book.conn.execute("SELECT key FROM sms_inbox").fetchall()) == 1
+
+
 # Restart safety ----------------------------------------------------------------------------------
 @needs_gammu
 def test_an_sms_committed_before_a_crash_is_sent_once_after_the_restart(sms_env, gateway):

@@ -82,13 +82,15 @@ class SmsRig:
 
     def deliver(self, sender: str, text: str) -> None:
         """A citizen's SMS reaches the gateway's modem: saved by `gammu savesms` into a second
-        dummy phone, then moved whole into the gateway's, so gammu-smsd never reads half a file."""
+        dummy phone (a long text as the parts of a concatenated SMS), then moved whole into the
+        gateway's, so gammu-smsd never reads half a file."""
         subprocess.run([GAMMU, "-c", str(self.folder / "gammurc"), "savesms", "TEXT", "-folder", "1",
-                        "-sender", sender, "-unread", "-text", text], check=True, capture_output=True)
-        staged = next((self.staging / "sms" / "1").iterdir())
+                        "-sender", sender, "-unread", "-len", str(len(text)), "-text", text],
+                       check=True, capture_output=True)
         live = self.phone / "sms" / "1"
-        used = {int(p.name) for p in live.iterdir() if p.name.isdigit()}
-        os.replace(staged, live / str(next(i for i in range(1, 10_000) if i not in used)))
+        for staged in sorted((self.staging / "sms" / "1").iterdir(), key=lambda p: int(p.name)):
+            used = {int(p.name) for p in live.iterdir() if p.name.isdigit()}
+            os.replace(staged, live / str(next(i for i in range(1, 10_000) if i not in used)))
 
     def sent(self) -> list[SentSms]:
         """Every SMS gammu-smsd transmitted through the dummy phone, oldest first."""
