@@ -102,7 +102,7 @@ def test_demo_plays_the_whole_sop_to_signed_letters(tmp_path):
 
     if available():  # beside them, a complainant with only a phone, by SMS through gammu-smsd
         assert result["sms"]["channel"] == "sms" and result["sms"]["satisfaction"] == "puas"
-        assert result["sms"]["letter_number"] == "000.8.3.4/0960/400.02"
+        assert result["sms"]["letter_number"] == "000.8.3.4/0961/400.02"
         assert any(line.startswith("SMS ke ") and "PUAS" in line for line in lines)
 
 

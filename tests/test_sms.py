@@ -206,8 +206,23 @@ def test_status_by_sms_needs_the_code_tells_only_the_state_and_wrong_codes_lock(
         citizen_sends(env, gateway, guesser, f"STATUS {row['number']} AAAAAA")
     citizen_sends(env, gateway, guesser, f"STATUS {row['number']} {row['access_code']}")
     env.cycle()
-    assert not [s for s in gateway.sent() if s.number == guesser]  # locked for the hour, even with the right code
+    assert not env.office.book.count_sms_to(guesser, ("status",), utcnow() - dt.timedelta(hours=1))  # locked, even
+    # with the right code
     assert any("kode akses" in m.subject.lower() for m in env.inbox(env.official("jfu")[1]))  # staff told
+
+
+@needs_gammu
+def test_wrong_codes_by_mail_lock_the_complaints_status_by_sms_too(sms_env, gateway):
+    env, asker = sms_env, new_phone()
+    row = record_desk_complaint(env.office, channel="telepon", name="Wati", subject="Jalan", body="Jalan rusak.",
+                                officer="rina", now=utcnow(), phone=new_phone())
+    for i in range(5):
+        env.send(f"penebak{i}@luar.test", env.cast.office, f"STATUS {row['number']} AAAAA{i + 2}", "cek")
+    env.cycle()
+    citizen_sends(env, gateway, asker, f"STATUS {row['number']} {row['access_code']}")
+    env.cycle()
+    # The complaint is locked for the hour: nothing queued for the gateway, so nothing sent.
+    assert env.office.book.count_sms_to(asker, ("status",), utcnow() - dt.timedelta(hours=1)) == 0
 
 
 @needs_gammu
