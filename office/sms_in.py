@@ -95,7 +95,7 @@ def handle_sms(office: Office, message: Received, now: dt.datetime) -> tuple[str
     if request.kind == "aduan" and request.body:
         row = record_complaint(office, NewComplaint(
             channel="sms", name="", email=None, phone=phone, subject=subject_of(request.body), body=request.body,
-            sender=phone, note=f"Diterima melalui SMS dari {phone}."), now)
+            sender=f"tel:{phone}", note=f"Diterima melalui SMS dari {phone}."), now)  # as the public form keys a phone
         log.info("pengaduan %s dicatat dari SMS %s", row["number"], phone)
         return "aduan", row["id"], f"dicatat sebagai {row['number']}"
     return "tidak_dikenal", None, "bukan pengaduan; " + help_once_a_day(office, phone, now)
