@@ -14,6 +14,7 @@ import logging
 from pathlib import Path
 
 from office.base import Office
+from sop.sms_queries import sms_book
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def purge_expired(office: Office, now: dt.datetime) -> str:
         files += [m["raw_path"] for m in office.book.messages() if m["complaint_id"] == row["id"] and m["raw_path"]]
         with office.book.transaction():
             office.book.anonymise(row["id"], now, PLACEHOLDER)
-            office.book.forget_sms_of(row["id"], PLACEHOLDER)
+            sms_book(office.book).forget_sms_of(row["id"], PLACEHOLDER)
             office.book.audit(now, "sistem", "retensi", row["number"],
                               f"data pribadi dihapus setelah {days} hari sejak ditutup")
         for path in files:  # after the commit: a crash leaves a file, never a dangling record

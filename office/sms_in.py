@@ -32,6 +32,7 @@ from office.sms_texts import render_sms
 from office.status import WRONG_PER_HOUR, doing
 from sop.book import parse_iso
 from sop.engine import SYSTEM, Feedback
+from sop.sms_queries import sms_book
 from sop.terms import ANSWERED, OPEN, state_words
 
 log = logging.getLogger(__name__)
@@ -46,13 +47,13 @@ def receive_sms(office: Office, now: dt.datetime) -> int:
     gateway = gateway_of(office.config.sms)
     handled = 0
     for message in gateway.received():
-        if office.book.has_sms(message.key):
+        if sms_book(office.book).has_sms(message.key):
             gateway.done(message)  # recorded before a crash, not yet set aside
             continue
         try:
             with office.book.transaction():
                 kind, complaint_id, note = handle_sms(office, message, now)
-                office.book.record_sms(message.key, received_at=now, phone=normal_phone(message.phone) or message.phone,
+                sms_book(office.book).record_sms(message.key, received_at=now, phone=normal_phone(message.phone) or message.phone,
                                        text=message.text, kind=kind, complaint_id=complaint_id, note=note)
         except INFRASTRUCTURE:  # our own storage failed, not the message: the job runs again next tick
             raise
@@ -72,7 +73,7 @@ def _failed(office: Office, message: Received, exc: Exception, now: dt.datetime)
         attempts = office.book.record_failure(f"sms:{message.key}", str(exc), now)
         if attempts < office.config.intake.quarantine_after:
             return False
-        office.book.record_sms(message.key, received_at=now, phone=message.phone, text=message.text,
+        sms_book(office.book).record_sms(message.key, received_at=now, phone=message.phone, text=message.text,
                                kind="karantina", complaint_id=None, note=f"gagal {attempts}x: {exc}")
         alert_staff(office, None, "karantina", now, sender=f"SMS {message.phone}", subject="(SMS)", error=str(exc),
                     folder="diproses (gateway SMS)")
@@ -87,7 +88,7 @@ def handle_sms(office: Office, message: Received, now: dt.datetime) -> tuple[str
     request = read_sms(message.text)
     if request.kind == "status":
         return answer_status(office, phone, request.number, request.code, now)
-    mine = [r for r in office.book.complaints_with_phone((OPEN, ANSWERED)) if normal_phone(r["phone"]) == phone]
+    mine = [r for r in sms_book(office.book).complaints_with_phone((OPEN, ANSWERED)) if normal_phone(r["phone"]) == phone]
     if mine and asks_status(message.text):  # "STATUS" from the complainant's own number: no code needed
         return tell_state(office, mine[0], phone, now, "dari nomor pengadu")
     if mine:
@@ -104,7 +105,7 @@ def handle_sms(office: Office, message: Received, now: dt.datetime) -> tuple[str
 def help_once_a_day(office: Office, phone: str, now: dt.datetime) -> str:
     """How to complain, to a number we do not know, once a day at most: whoever sends from many
     numbers makes the office send one SMS to each, never a stream to one."""
-    if office.book.count_sms_to(phone, ("bantuan",), now - dt.timedelta(days=1)):
+    if sms_book(office.book).count_sms_to(phone, ("bantuan",), now - dt.timedelta(days=1)):
         return "tidak dibalas (cara mengadu sudah dikirim hari ini)"
     text = render_sms("bantuan", {"office": office.config.sms.name})
     return "dibalas cara mengadu" if queue_sms(office, None, "bantuan", phone, text or "", now) else \
@@ -115,7 +116,7 @@ def from_complainant(office: Office, mine: list[dict], phone: str, text: str, no
     """An SMS from a complainant's number: their word on the answer delivered with our SMS asking
     for it (as a reply to our mail would), else an addition to their newest open complaint."""
     asked = [r for r in mine if r["state"] == ANSWERED and
-             any(s["kind"] == "surat_jawaban" and s["phone"] == phone for s in office.book.sms_of(r["id"]))]
+             any(s["kind"] == "surat_jawaban" and s["phone"] == phone for s in sms_book(office.book).sms_of(r["id"]))]
     for row in asked:
         _, outcome = act(office, row, Feedback(f"pengadu (SMS {phone})", text), now)
         if outcome.acted:
@@ -132,11 +133,11 @@ def answer_status(office: Office, phone: str, number: str, code: str, now: dt.da
     book = office.book
     row = book.complaint(number)
     since = now - HOUR
-    locked = (book.count_sms_from(phone, "kode_salah", since) >= WRONG_PER_HOUR or
+    locked = (sms_book(book).count_sms_from(phone, "kode_salah", since) >= WRONG_PER_HOUR or
               (row is not None and wrong_codes_about(office, row, since) >= WRONG_PER_HOUR))
     right = row is not None and hmac.compare_digest(code.encode(), access_code(office, row).encode())
     if not right:
-        if book.count_sms_from(phone, "kode_salah", since) + 1 == WRONG_PER_HOUR:
+        if sms_book(book).count_sms_from(phone, "kode_salah", since) + 1 == WRONG_PER_HOUR:
             alert_staff(office, row, "kode_akses_salah", now, sender=f"SMS {phone}", limit=WRONG_PER_HOUR,
                         by_number=False)
         return "kode_salah", row["id"] if row else None, "permintaan status dengan nomor atau kode akses yang salah"
@@ -151,7 +152,7 @@ def wrong_codes_about(office: Office, row: dict, since: dt.datetime) -> int:
     a guesser gains nothing by changing the way they ask."""
     book = office.book
     by_mail = sum(1 for w in book.wrong_codes_since(since) if w["complaint_id"] == row["id"])
-    return book.wrong_sms_codes_about(row["id"], since) + by_mail + book.public_wrong_codes("", row["number"], since)[1]
+    return sms_book(book).wrong_sms_codes_about(row["id"], since) + by_mail + book.public_wrong_codes("", row["number"], since)[1]
 
 
 def tell_state(office: Office, row: dict, phone: str, now: dt.datetime, how: str) -> tuple[str, int, str]:

@@ -1,4 +1,5 @@
-"""The SMS outbox and inbox in the book (mixed into sop.book.Book).
+"""The SMS outbox and inbox in the book: `sms_book(book)`, over the book's own SQL helpers (kept
+beside sop.book, as sop.numbers is, so that module stays small).
 
 An SMS to send is a row written in the transaction of the change that causes it, under the
 name it will have at the gateway (office.sms); the sender marks it written once the gateway
@@ -9,20 +10,18 @@ once however often the reader runs.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from typing import TYPE_CHECKING
 
-from sop.store import iso
+from sop.store import Store, iso
+
+
+def sms_book(book: Store) -> "SmsQueries":
+    return SmsQueries(book)
 
 
 class SmsQueries:
-    conn: sqlite3.Connection
-
-    if TYPE_CHECKING:  # sop.store.Store's, beside which this is mixed in
-        def _one(self, sql: str, params=()) -> dict | None: ...
-        def _all(self, sql: str, params=()) -> list[dict]: ...
-        def _insert(self, table: str, fields: dict) -> int: ...
-        def _write(self, table: str, sql: str, params=(), complaint_id: int | None = None) -> sqlite3.Cursor: ...
+    def __init__(self, book: Store):
+        self.conn = book.conn
+        self._one, self._all, self._insert, self._write = book._one, book._all, book._insert, book._write
 
     # Out -------------------------------------------------------------------------------------
     def add_sms(self, *, name: str, complaint_id: int | None, kind: str, phone: str, text: str,

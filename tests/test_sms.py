@@ -34,6 +34,7 @@ from office.sms_io import SqlGateway
 from office.sms_texts import TEXTS, render_sms
 from sop.book import Book
 from sop.clock import utcnow
+from sop.sms_queries import sms_book
 from tests.conftest import make_env
 
 needs_gammu = pytest.mark.skipif(not available(), reason="gammu-smsd tidak terpasang (./quickstart setup)")
@@ -206,7 +207,7 @@ def test_status_by_sms_needs_the_code_tells_only_the_state_and_wrong_codes_lock(
         citizen_sends(env, gateway, guesser, f"STATUS {row['number']} AAAAAA")
     citizen_sends(env, gateway, guesser, f"STATUS {row['number']} {row['access_code']}")
     env.cycle()
-    assert not env.office.book.count_sms_to(guesser, ("status",), utcnow() - dt.timedelta(hours=1))  # locked, even
+    assert not sms_book(env.office.book).count_sms_to(guesser, ("status",), utcnow() - dt.timedelta(hours=1))  # locked, even
     # with the right code
     assert any("kode akses" in m.subject.lower() for m in env.inbox(env.official("jfu")[1]))  # staff told
 
@@ -222,7 +223,7 @@ def test_wrong_codes_by_mail_lock_the_complaints_status_by_sms_too(sms_env, gate
     citizen_sends(env, gateway, asker, f"STATUS {row['number']} {row['access_code']}")
     env.cycle()
     # The complaint is locked for the hour: nothing queued for the gateway, so nothing sent.
-    assert env.office.book.count_sms_to(asker, ("status",), utcnow() - dt.timedelta(hours=1)) == 0
+    assert sms_book(env.office.book).count_sms_to(asker, ("status",), utcnow() - dt.timedelta(hours=1)) == 0
 
 
 @needs_gammu
@@ -234,7 +235,7 @@ def test_only_a_few_automatic_replies_an_hour_go_to_one_number(sms_env, gateway)
         citizen_sends(env, gateway, asker, f"STATUS {row['number']} {row['access_code']}")
     env.cycle()
     assert len(sent_to(gateway, asker, count=3)) == 3
-    assert env.office.book.count_sms_to(asker, ("status",), utcnow() - dt.timedelta(hours=1)) == 3
+    assert sms_book(env.office.book).count_sms_to(asker, ("status",), utcnow() - dt.timedelta(hours=1)) == 3
 
 
 @needs_gammu
@@ -333,10 +334,10 @@ def test_an_sms_written_to_the_gateway_just_before_a_crash_goes_at_most_once_mor
     env, phone = sms_env, new_phone()
     record_desk_complaint(env.office, channel="langsung", name="Ani", subject="Parit", body="Parit meluap.",
                           officer="rina", now=utcnow(), phone=phone)
-    [pending] = env.office.book.pending_sms()
+    [pending] = sms_book(env.office.book).pending_sms()
     (gateway.outbox / pending["name"]).write_text(pending["text"])  # written; the mark never committed
     restarted = Office(env.config, Book(env.config.database))
-    assert send_sms(restarted, utcnow()) == 1 and not restarted.book.pending_sms()
+    assert send_sms(restarted, utcnow()) == 1 and not sms_book(restarted.book).pending_sms()
     restarted.book.close()
     [ack] = sent_to(gateway, phone)
     assert ack.name == pending["name"] and 1 <= gateway.transmissions(pending["name"]) <= 2
@@ -353,7 +354,7 @@ def test_an_sms_recorded_before_a_crash_is_not_recorded_again(sms_env, gateway):
     [message] = [m for m in FilesGateway(gateway.inbox, gateway.outbox).received() if m.key == name]
     with env.office.book.transaction():  # recorded; the daemon dies before the file is set aside
         kind, cid, note = handle_sms(env.office, message, utcnow())
-        env.office.book.record_sms(message.key, received_at=utcnow(), phone=phone, text=message.text, kind=kind,
+        sms_book(env.office.book).record_sms(message.key, received_at=utcnow(), phone=phone, text=message.text, kind=kind,
                                    complaint_id=cid, note=note)
     assert receive_sms(env.office, utcnow()) == 0
     assert len(env.office.book.complaints()) == 1 and (gateway.inbox / "diproses" / name).exists()
