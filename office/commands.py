@@ -41,16 +41,23 @@ def _complaint(office: Office, number: str) -> dict:
 
 def record_desk_complaint(office: Office, *, channel: str, name: str, subject: str, body: str, officer: str,
                           now: dt.datetime, email: str | None = None, phone: str | None = None,
-                          address: str | None = None, files: tuple[Attachment, ...] = ()) -> dict:
+                          address: str | None = None, files: tuple[Attachment, ...] = (),
+                          received_at: dt.datetime | None = None, section: str | None = None,
+                          confidential: bool = False, lapor_id: str | None = None) -> dict:
     """A complaint received in person, by phone or on paper: recorded, acknowledged when it has
-    an address, and routed like any other. Returns the complaint's row."""
+    an address, and routed like any other. Returns the complaint's row. `received_at`: when the
+    office received it, if before now (its steps' times still start now)."""
+    from office.recording import walk_in_extras
+
     if channel not in CHANNELS:
         raise Refused(f"Saluran '{channel}' tidak dikenal; pilihan: {', '.join(CHANNELS)}.")
+    extras, note = walk_in_extras(office, received_at, section, lapor_id, now)
     with office.book.transaction():
         return record_complaint(office, NewComplaint(
             channel=channel, name=name, email=email.lower() if email else None, phone=phone, address=address,
             subject=subject, body=body.strip(), attachments=files, recorded_by=f"petugas {officer}",
-            note=f"Dicatat oleh petugas {officer} (saluran: {channel})."), now)
+            note=f"Dicatat oleh petugas {officer} (saluran: {channel}).{note}", confidential=confidential,
+            **extras), now)
 
 
 def join(office: Office, main: str, repeat: str, officer: str, now: dt.datetime) -> dict:

@@ -17,6 +17,7 @@ from sop.directory import mailbox_of
 from sop.outbox_queries import OutboxQueries
 from sop.proposals import ProposalQueries
 from sop.public_queries import PublicQueries
+from sop.quarantine import QuarantineQueries
 from sop.report_queries import ReportQueries
 from sop.schema import MIGRATIONS
 from sop.search import SearchQueries
@@ -25,9 +26,8 @@ from sop.store import Store, iso, parse_iso  # noqa: F401 (iso and parse_iso: us
 from sop.tokens import TokenQueries
 
 
-class Book(AccountQueries, OutboxQueries, ProposalQueries, PublicQueries, ReportQueries, SearchQueries,
-           SignedLetterQueries, TokenQueries,
-           Store):
+class Book(AccountQueries, OutboxQueries, ProposalQueries, PublicQueries, QuarantineQueries, ReportQueries,
+           SearchQueries, SignedLetterQueries, TokenQueries, Store):
     """The book's verbs: complaints, history, tasks, delegations, messages, outbox, files,
     letters, personal data. All SQL of the product is here and in sop.store."""
 

@@ -416,4 +416,15 @@ MIGRATIONS = (
     CREATE INDEX public_requests_fingerprint ON public_requests(fingerprint, at) WHERE fingerprint IS NOT NULL;
     CREATE INDEX public_requests_number ON public_requests(number, at) WHERE number IS NOT NULL;
     """,
+    # 20: the staff desk's accounts name the person (full name, NIP, jabatan: receipts and the
+    # history carry them, never a login name), an administrator's unlock after failed logins
+    # (failures before it no longer count), and the message shown after a desk action, kept
+    # with the session on the server (never text from the URL).
+    """
+    ALTER TABLE desk_users ADD COLUMN full_name TEXT NOT NULL DEFAULT '';
+    ALTER TABLE desk_users ADD COLUMN nip TEXT NOT NULL DEFAULT '';
+    ALTER TABLE desk_users ADD COLUMN jabatan TEXT NOT NULL DEFAULT '';
+    ALTER TABLE desk_users ADD COLUMN unlocked_at TEXT;
+    ALTER TABLE desk_sessions ADD COLUMN flash TEXT;
+    """,
 )

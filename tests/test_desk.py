@@ -78,17 +78,24 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+def required(label: str):
+    """A required field's label: its words and the marker that says so."""
+    import re
+
+    return re.compile(rf"^{label} \*$")
+
+
 def record_walk_in(page, base: str, *, name: str, subject: str, body: str, email: str = "", shoot: bool = False) -> str:
     page.get_by_role("link", name="Catat Pengaduan").click()
     if shoot:
         shot(page, "catat")
-    page.get_by_label("Nama", exact=True).fill(name)
+    page.get_by_label(required("Nama")).fill(name)
     page.get_by_label("Saluran").select_option("langsung")
     if email:
         page.get_by_label("Surel (tanda terima dan jawaban dikirim ke sini)").fill(email)
     page.get_by_label("Alamat (untuk surat jawaban)").fill("Jl. Trikora RT 12, Palaran")
-    page.get_by_label("Pokok").fill(subject)
-    page.get_by_label("Isi", exact=True).fill(body)
+    page.get_by_label(required("Pokok")).fill(subject)
+    page.get_by_label(required("Isi")).fill(body)
     page.get_by_label("Lampiran (foto, pindaian surat)").set_input_files(
         files=[{"name": "foto.png", "mimeType": "image/png", "buffer": PNG}])
     page.get_by_role("button", name="Simpan").click()
@@ -129,7 +136,7 @@ def test_a_staff_member_does_the_day_in_the_browser(env, desk, browser):
     page.get_by_label("Jenis catatan").select_option("tambahan")
     page.get_by_label("Teks", exact=True).fill("Lampu di tiang nomor 14, menurut telepon pengadu.")
     page.get_by_role("button", name="Simpan catatan").click()
-    page.get_by_text("Catatan disimpan dalam riwayat.").wait_for()
+    page.get_by_text("Keterangan tambahan disimpan dalam riwayat.").wait_for()
     assert page.get_by_text("Lampu di tiang nomor 14").first.is_visible()
 
     page.get_by_role("link", name="Buku Pengaduan").click()
@@ -222,6 +229,8 @@ def test_officials_manage_delegations_and_an_admin_the_accounts(env, desk, brows
     assert made["form"] == "Plh." and made["email"] == "ahmad@kecamatan.test"
     shot(page, "delegasi")
     page.get_by_role("button", name="Cabut").click()
+    page.get_by_role("button", name="Ya, cabut delegasi").click()
+    page.get_by_text("Delegasi Plh. Camat Drs. Ahmad Yani dicabut").wait_for()
     assert env.office.book.delegations()[0]["revoked_at"]
     page.get_by_role("button", name="Keluar").click()
 
@@ -233,6 +242,10 @@ def test_officials_manage_delegations_and_an_admin_the_accounts(env, desk, brows
     page.get_by_role("button", name="Simpan").click()
     assert env.office.book.desk_user("joko")["role"] == "staf"
     page.get_by_role("row", name="joko").get_by_role("button", name="Hapus").click()
+    assert env.office.book.desk_user("joko") is not None  # asked first, and said what it will do
+    assert "sesinya yang masih terbuka berakhir" in page.get_by_role("main").inner_text()
+    page.get_by_role("button", name="Ya, hapus akun").click()
+    page.get_by_text("Akun joko dihapus").wait_for()
     assert env.office.book.desk_user("joko") is None
     shot(page, "pengguna")
     page.get_by_role("navigation").get_by_role("link", name="Karantina").click()
@@ -372,16 +385,23 @@ def test_accounts_from_the_command_line(env):
     from tests.test_cli import pengaduan
 
     config = str(env.config_path)
-    made = pengaduan("--config", config, "pengguna", "tambah", "Dewi", "--peran", "staf", input="sandi-dewi-2026\n")
+    made = pengaduan("--config", config, "pengguna", "tambah", "Dewi", "--peran", "staf", "--nama-lengkap",
+                     "Dewi Lestari, A.Md.", "--nip", "199001012015032001", "--jabatan", "Pengadministrasi Umum",
+                     input="sandi-dewi-2026\n")
     assert made.returncode == 0, made.stderr
     user = env.office.book.desk_user("dewi")
     assert user["role"] == "staf" and user["password_hash"].startswith("$argon2id$")
+    assert (user["full_name"], user["nip"], user["jabatan"]) == ("Dewi Lestari, A.Md.", "199001012015032001",
+                                                                 "Pengadministrasi Umum")
+    bad_nip = pengaduan("--config", config, "pengguna", "tambah", "eko", "--peran", "staf", "--nip", "12",
+                        input="sandi-eko-20266\n")
+    assert bad_nip.returncode == 2 and "NIP terdiri atas 18 angka" in bad_nip.stderr
     again = pengaduan("--config", config, "pengguna", "tambah", "dewi", "--peran", "admin", input="sandi-dewi-2027\n")
     assert again.returncode == 2 and "sudah ada" in again.stderr and "Traceback" not in again.stderr
     short = pengaduan("--config", config, "pengguna", "sandi", "dewi", input="pendek\n")
     assert short.returncode == 2 and "paling sedikit 10 karakter" in short.stderr
     listed = pengaduan("--config", config, "pengguna")
-    assert "dewi" in listed.stdout and "staf" in listed.stdout
+    assert "dewi" in listed.stdout and "Staf" in listed.stdout and "Dewi Lestari, A.Md. (Pengadministrasi Umum)" in listed.stdout
     gone = pengaduan("--config", config, "pengguna", "hapus", "dewi")
     assert gone.returncode == 0 and env.office.book.desk_user("dewi") is None
 

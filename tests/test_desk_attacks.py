@@ -327,7 +327,7 @@ def test_a_proposal_on_a_confidential_complaint_is_shown_redacted_to_a_role_with
     staf = Client(desk)
     assert staf.login("rina") == 302
     token = staf.csrf(f"/pengaduan/{number}")
-    status, _, _ = staf.post(f"/pengaduan/{number}/catatan", {"csrf_token": token, "jenis": "tindakan",
+    status, _, _ = staf.post(f"/pengaduan/{number}/catatan", {"csrf_token": token, "jenis": "tindakan", "yakin": "1",
                                                              "teks": f"Panggil {NAME} ({PHONE}) untuk klarifikasi."})
     assert status == 302
     assert env.office.book.proposals(env.complaint(number)["id"])  # recorded as a proposal

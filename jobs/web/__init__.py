@@ -111,7 +111,16 @@ def _guard(app: Flask) -> None:
 
     @app.context_processor
     def common():
-        return {"user": getattr(g, "user", None), "may": may, "office_name": office().config.office_name}
+        from office.desk import ROLES, pop_flash
+
+        user = getattr(g, "user", None)
+        return {"user": user, "may": may, "office_name": office().config.office_name, "role_names": ROLES,
+                "messages": pop_flash(office(), session.get("t"), user) if user else []}
+
+    from jobs.web.common import day, when
+
+    app.add_template_filter(when, "waktu")
+    app.add_template_filter(day, "tanggal")
 
 
 def serve(config_path: Path, host: str, port: int, threads: int = THREADS) -> None:
