@@ -148,7 +148,7 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
         book.add_event(cid, now, 1, SYSTEM, "ditahan",
                        f"Ditahan untuk diperiksa staf: lebih dari {burst} pengaduan dalam satu jam dari "
                        f"{new.sender}. Tidak ada tanda terima atau tugas sampai staf melepaskannya "
-                       f"(pengaduan lepas {number}).")
+                       "(tombol Lepaskan pada meja layanan).")
         if first_held:  # staff are told once per burst; the rest wait beside it in the book
             alert_staff(office, row, "pengaduan_ditahan", now, sender=new.sender, limit=burst)
         log.warning("pengaduan %s dari %s ditahan (lebih dari %d per jam)", number, new.sender, burst)
