@@ -122,6 +122,24 @@ def test_a_role_without_identity_finds_a_confidential_complaint_only_by_what_it_
         assert number in search(pimpinan, words)[1], words
 
 
+def test_neither_the_count_nor_a_suggestion_tells_a_role_without_identity_a_confidential_name(env, desk):
+    """The result count and 'Mungkin maksud Anda' are oracles too: for such a reader they count
+    and offer only what the reader is shown."""
+    number = confidential_complaint(env)
+    staf = Client(desk)
+    assert staf.login("rina") == 302
+    for typo in ("Sulastry", "Wibowa", "Sulastrri"):
+        status, body = search(staf, typo)
+        assert status == 200 and "Mungkin maksud Anda" not in body and number not in body, typo
+    status, body = search(staf, "Sulastri")
+    assert "Tidak ada pengaduan yang cocok." in body and "Menampilkan" not in body
+    status, body = search(staf, "pungutan")
+    assert "dari 1 pengaduan" in body
+    pimpinan = Client(desk)
+    assert pimpinan.login("camat") == 302
+    assert "Mungkin maksud Anda: <a" in search(pimpinan, "Sulastry")[1]  # a reader who may see the name
+
+
 def test_a_role_without_identity_sees_no_name_or_file_name_on_the_page_or_in_the_history(env, desk):
     number = confidential_complaint(env)
     row = env.complaint(number)

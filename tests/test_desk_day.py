@@ -15,9 +15,12 @@ from email.utils import formataddr, make_msgid
 import pytest
 
 from sop.clock import utcnow
+from tests import test_desk
 from tests.conftest import make_env
-from tests.test_desk import PNG, browser, desk, login, required  # noqa: F401 (fixtures)
+from tests.test_desk import PNG, login, required
 from tests.test_sop_over_mail import through
+
+browser, desk = test_desk.browser, test_desk.desk  # the desk's fixtures: Chromium, and the served desk
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
