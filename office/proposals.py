@@ -294,7 +294,7 @@ def desk_view(office: Office, complaint_id: int, user: dict, now: dt.datetime) -
     for p, state in listed(office, row):
         shown.append({"id": p["id"], "step": office.config.procedure.label(p["step"]), "text": text_of(p["text"]),
                       "title": office.config.directory.official(p["role"]).title, "recorded_by": p["recorded_by"],
-                      "recorded_at": f"{parse_iso(p['recorded_at']).astimezone(tz):%Y-%m-%d %H:%M}",
+                      "recorded_at": f"{parse_iso(p['recorded_at']).astimezone(tz):%d-%m-%Y %H.%M}",
                       "state": STATE_WORDS[state], "decided_by": p["decided_by"] or "",
                       "mine": state == WAITING and holds(office, user, p["role"], now)})
     acting = None

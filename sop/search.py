@@ -3,8 +3,10 @@
 The search index is SQLite FTS5 over the complaint's number, name, subject and text, built by
 sqlite-utils' FTS helper and kept in step by the book (sop.search_index: new complaints at
 their transaction's commit, changes and removals by triggers, so an anonymised complaint
-leaves the index too); a search first indexes any complaint still waiting. Pages go back by the register's order with a
-keyset ("older than this id"), so the last page of a million complaints costs what the first does.
+leaves the index too); a search first indexes any complaint still waiting. The list is paged by
+number (LIMIT/OFFSET over an index: a deep page of a million complaints costs a scan of the ids
+before it) and counted, so staff see "menampilkan 50 dari 1.234"; a short number, spelling
+variants and a mended query for typos (close_words) make search forgiving.
 A reader who may not know who made a confidential complaint finds it only by what they are shown
 of it (find_complaints).
 """
@@ -159,11 +161,14 @@ class SearchQueries:
         hit is searched again over the shown text alone, and a complainant's name, a part of
         it or their phone number finds nothing. Other complaints cost one query as before."""
         skip = (max(f.page, 1) - 1) * limit
-        found = self._matching(f, now, tz, identity, visible, skip + limit)
-        return found[skip:skip + limit]
+        where, params, query = self._where(f, now, tz)
+        if f.text and not query:
+            return []
+        if not query or identity:  # one statement, the page by OFFSET
+            return [dict(r) for r in self._older(where, params, f, limit, skip)]
+        return self._matching(f, now, tz, identity, visible, skip + limit)[skip:]
 
-    def count_found(self, f: Filters, now: dt.datetime, tz, *, identity: bool,
-                         visible: Visible = number_only) -> int:
+    def count_found(self, f: Filters, now: dt.datetime, tz, *, identity: bool, visible: Visible = number_only) -> int:
         """How many complaints `find_complaints` pages through (the same reader's view)."""
         where, params, query = self._where(f, now, tz)
         if f.text and not query:
@@ -237,7 +242,8 @@ class SearchQueries:
                 size = min(size * 4, 2000)
         return found if most is None else found[:most]
 
-    def _older(self, where: list[str], params: list, f: Filters, limit: int | None = None) -> sqlite3.Cursor:
+    def _older(self, where: list[str], params: list, f: Filters, limit: int | None = None,
+               skip: int = 0) -> sqlite3.Cursor:
         """Matching complaints older than `f.before`, in the list's order (at most `limit`). A
         query FTS5 refuses finds nothing."""
         if f.before:
@@ -246,7 +252,7 @@ class SearchQueries:
         order = f"{ORDER.get(f.sort, 'id')} {way}" + (" NULLS LAST" if f.sort == "batas" else "") + f", id {way}"
         sql = "SELECT * FROM complaints" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY " + order
         if limit is not None:
-            sql, params = sql + " LIMIT ?", [*params, limit]
+            sql, params = sql + " LIMIT ? OFFSET ?", [*params, limit, skip]
         try:
             return self.conn.execute(sql, params)
         except sqlite3.OperationalError as exc:

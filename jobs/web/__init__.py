@@ -106,8 +106,11 @@ def _guard(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
+        limit = office().config.intake.max_total_bytes // 2**20
         return render_template("galat.html", title="Berkas terlalu besar",
-                               text="Berkas yang diunggah melebihi batas kantor."), 413
+                               text=f"Berkas yang diunggah melebihi batas kantor ({limit} MB seluruhnya); tidak ada yang "
+                                    "dicatat. Kembali ke halaman sebelumnya (isian biasanya masih ada), perkecil atau "
+                                    "kurangi berkasnya, lalu simpan lagi."), 413
 
     @app.context_processor
     def common():
