@@ -71,7 +71,10 @@ def _term(word: str) -> str:
     quoted = [f'"{w.replace(chr(34), chr(34) * 2)}"' for w in _variants(word)]
     terms = [quoted[0] + "*", *(q + ("" if " " in q else "*") for q in quoted[1:])]
     if word.isdigit() and len(word) < max(SERIAL_WIDTHS):
-        terms += [f'"{word.zfill(width)}"' for width in SERIAL_WIDTHS if width > len(word)]
+        # A short number is itself, never a prefix ("2" of every "2026"); a longer one (a phone
+        # number's start) stays a prefix.
+        first = quoted[0] if len(word) < min(SERIAL_WIDTHS) else quoted[0] + "*"
+        terms = [first, *(f'"{word.zfill(width)}"' for width in SERIAL_WIDTHS if width > len(word))]
     return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
 
 

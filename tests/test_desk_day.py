@@ -41,6 +41,7 @@ WIDER = """[...document.querySelectorAll('body *')].filter(e => e.getBoundingCli
 
 def fits(page) -> None:
     """No sideways scrolling: the page is no wider than the screen (else the widest elements are named)."""
+    page.wait_for_load_state()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (page.url, page.evaluate(WIDER))
 
 
@@ -178,6 +179,7 @@ def record_a_walk_in(env, page, desk) -> str:
     page.get_by_role("button", name="Simpan").click()
     page.get_by_text("Pengaduan dicatat dengan nomor").wait_for()
     fits(page)
+    assert page.get_by_role("button", name="Cetak").is_visible()  # the page prints as it is
     number = page.locator("h1").inner_text().removeprefix("Pengaduan ").strip()
     row = env.complaint(number)
     assert (row["section"], row["confidential"], row["lapor_id"], row["channel"]) == \

@@ -77,6 +77,9 @@ def test_search_finds_short_numbers_spelling_variants_and_offers_a_mended_query(
     assert found(staf, "sampah")[0] == ["PGD/2026/0003"]
     numbers, page = found(staf, "tidakadakatainidimanapun")
     assert numbers == [] and "Mungkin maksud Anda" not in page
+    admin = Client(desk)  # outside [web] identity_roles: still finds a complaint that is not confidential by name
+    assert admin.login("admin") == 302
+    assert found(admin, "Warga 2")[0] == ["PGD/2026/0002"]
 
 
 def test_the_first_screen_counts_each_state_and_the_list_pages_and_sorts(env, desk):

@@ -3,7 +3,8 @@ app (the book, walk-in complaints, the dispatch queue, reports, delegations, qua
 
 An edge like the command line: each page reads the request, calls the office (office.desk,
 office.commands, office.receipts, office.reports) and renders a Jinja template with
-autoescaping; there is no JavaScript. Flask serves it through waitress; Flask-WTF puts a CSRF
+autoescaping; one small script (templates/web/static/meja.js) only prints and shows a busy form,
+and every page works without it. Flask serves it through waitress; Flask-WTF puts a CSRF
 token on every form; the session cookie holds only a random token whose hash is in the book
 (office.desk), so logging out, a new password or a day without use ends it for good.
 """
