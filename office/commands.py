@@ -22,7 +22,7 @@ from office.notices import reroute
 from office.recording import NewComplaint, add_addition, record_complaint, release_held
 from sop.directory import mailbox_of
 from sop.engine import Feedback, awaits_delivery
-from sop.terms import ANSWERED, CHANNELS, LINKED, OPEN
+from sop.terms import ANSWERED, CHANNEL_WORDS, CHANNELS, LINKED, OPEN
 
 # How staff say a letter reached the complainant, as the history and the letter register say it.
 DELIVERY_WAYS = {"email": "melalui surel", "pos": "melalui pos", "langsung": "diserahkan langsung"}
@@ -56,8 +56,8 @@ def record_desk_complaint(office: Office, *, channel: str, name: str, subject: s
         return record_complaint(office, NewComplaint(
             channel=channel, name=name, email=email.lower() if email else None, phone=phone, address=address,
             subject=subject, body=body.strip(), attachments=files, recorded_by=f"petugas {officer}",
-            note=f"Dicatat oleh petugas {officer} (saluran: {channel}).{note}", confidential=confidential,
-            **extras), now)
+            note=f"Dicatat oleh petugas {officer} (saluran: {CHANNEL_WORDS.get(channel, channel)}).{note}",
+            confidential=confidential, **extras), now)
 
 
 def join(office: Office, main: str, repeat: str, officer: str, now: dt.datetime) -> dict:

@@ -144,8 +144,10 @@ class Filters:
 
 # How the list may be sorted: the register's order (newest first by default), the time received,
 # the open step's due time (complaints without one last).
-ORDER = {"": "id", "nomor": "id", "diterima": "received_at",
-         "batas": "(SELECT min(due_at) FROM tasks WHERE complaint_id = complaints.id AND done_at IS NULL)"}
+ORDER = {"": "id", "nomor": "id", "diterima": "received_at", "batas": "open_tasks.due"}
+# The open step's due time, joined once (a correlated subquery per row took 5 s on 100,000 complaints).
+DUE = (" LEFT JOIN (SELECT complaint_id AS cid, min(due_at) AS due FROM tasks WHERE done_at IS NULL "
+       "GROUP BY complaint_id) open_tasks ON open_tasks.cid = complaints.id")
 
 
 class SearchQueries:
@@ -253,7 +255,8 @@ class SearchQueries:
             where, params = [*where, "id < ?"], [*params, f.before]
         way = "ASC" if f.ascending else "DESC"
         order = f"{ORDER.get(f.sort, 'id')} {way}" + (" NULLS LAST" if f.sort == "batas" else "") + f", id {way}"
-        sql = "SELECT * FROM complaints" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY " + order
+        source = "complaints" + (DUE if f.sort == "batas" else "")
+        sql = f"SELECT complaints.* FROM {source}" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY " + order
         if limit is not None:
             sql, params = sql + " LIMIT ? OFFSET ?", [*params, limit, skip]
         try:

@@ -204,6 +204,12 @@ def test_accounts_change_their_password_and_an_administrator_resets_and_unlocks(
     admin.post(f"/pengguna/{rina['id']}/ubah", {"csrf_token": admin.csrf("/pengguna"), "ubah": "sandi",
                                                 "sandi": "sandi-setel-ulang"})
     assert Client(desk).login("rina", "sandi-setel-ulang") == 302
+    staf = Client(desk)
+    assert staf.login("rina", "sandi-setel-ulang") == 302
+    target = env.office.book.desk_user("admin")
+    for what in ({"ubah": "sandi", "sandi": "sandi-penyusup-1"}, {"ubah": "buka"}, {"ubah": "data", "nama_lengkap": "X"}):
+        assert staf.post(f"/pengguna/{target['id']}/ubah", {"csrf_token": staf.csrf("/akun"), **what})[0] == 403
+    assert Client(desk).login("admin", "sandi-penyusup-1") == 401  # staff reset nobody's password
     actions = {a["action"] for a in env.office.book.audit_log()}
     assert {"pengguna-buka-kunci", "pengguna-sandi"} <= actions
     status, _, page = Client(desk).post("/masuk", {"csrf_token": Client(desk).csrf("/masuk"), "nama": "x", "sandi": "y"})
