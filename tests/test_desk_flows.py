@@ -225,4 +225,12 @@ def test_every_page_fits_a_phone(env, desk, browser):
                      "/akun", "/karantina", "/pengaduan/PGD/2026/0001"):
             page.goto(desk + path)
             fits(page)
+        page.goto(desk + "/buku")
+        # Each card names its fields (the received and due times no longer look alike), and the filters fold away.
+        labels = page.evaluate("[...document.querySelectorAll('table.buku td')].map("
+                               "td => getComputedStyle(td, '::before').content)")
+        assert '"Diterima: "' in labels and '"Batas waktu: "' in labels
+        assert not page.get_by_label("Status", exact=True).is_visible()
+        page.get_by_text("Saring dan urutkan").click()
+        assert page.get_by_label("Status", exact=True).is_visible()
         page.close()
