@@ -28,6 +28,12 @@ from sop.terms import ANSWERED, CHANNEL_WORDS, CHANNELS, LINKED, OPEN
 DELIVERY_WAYS = {"email": "melalui surel", "pos": "melalui pos", "langsung": "diserahkan langsung"}
 
 
+def delivered_words(way: str) -> str:
+    """How the history says a letter reached the complainant: "disampaikan melalui pos",
+    "diserahkan langsung" (never "disampaikan diserahkan langsung")."""
+    return DELIVERY_WAYS[way] if way == "langsung" else f"disampaikan {DELIVERY_WAYS[way]}"
+
+
 class Refused(ValueError):
     """What was asked cannot be done; the message says why, for the person at the desk."""
 
@@ -129,14 +135,14 @@ def dispatch_letter(office: Office, reference: str, way: str, note: str, officer
                 raise Refused("Surat ini untuk pengadu tanpa alamat surel; pilih --cara pos atau langsung.")
             office.book.record_dispatch(letter["id"], now, way, note)
             office.book.add_event(row["id"], now, row["step"], f"petugas {officer}", "surat",
-                                  f"Surat {letter['number']} disampaikan {DELIVERY_WAYS[way]}." + (f" {note}" if note else ""))
+                                  f"Surat {letter['number']} {delivered_words(way)}." + (f" {note}" if note else ""))
             return letter, row
         task = office.book.current_task(row["id"])
         if task is None or not awaits_delivery(office.case(row), office.config.procedure):
             raise Refused(f"Pengaduan {row['number']} tidak sedang menunggu penyampaian surat.")
         if way == "email" and not row["email"]:
             raise Refused("Pengadu tidak memiliki alamat surel; pilih --cara pos atau langsung.")
-        text = f"Surat {letter['number']} disampaikan {DELIVERY_WAYS[way]}." + (f" {note}" if note else "")
+        text = f"Surat {letter['number']} {delivered_words(way)}." + (f" {note}" if note else "")
         row, _ = act_for(office, row, task, text, f"petugas {officer}", now, delivery=way)
         write_dossier(office, row, now)
     return letter, row
