@@ -281,11 +281,17 @@ def suggestion(office: Office, filters: Filters, user: dict, now: dt.datetime) -
     if CONTROL.search(filters.text):
         return ""
     better = office.book.mended_words(filters.text)
-    if not better or not office.book.find_complaints(replace(filters, text=better, page=1), now,
-                                                     office.config.clock.tz, limit=1, visible=visible_text,
-                                                     identity=sees_identity(office, user["role"])):
+    if not better:
         return ""
-    return better
+    identity = sees_identity(office, user["role"])
+    if office.book.words_found(better, open_to_all=not identity):
+        return better
+    if identity:
+        return ""
+    # Only confidential complaints hold the words: offered when what this reader is shown of one does.
+    found = office.book.find_complaints(replace(filters, text=better, page=1), now, office.config.clock.tz, limit=1,
+                                        visible=visible_text, identity=False)
+    return better if found else ""
 
 
 def my_roles(office: Office, user: dict, now: dt.datetime) -> tuple[str, ...]:

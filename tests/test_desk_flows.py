@@ -63,6 +63,14 @@ def test_text_in_a_link_never_shows_as_a_message_of_the_desk(env, desk):
     assert "LPR-77 disimpan" not in staf.get("/pengaduan/PGD/2026/0001")[2]
 
 
+def test_a_typo_is_one_edit_away():
+    from sop.search import one_edit
+
+    for typo, word in (("sampha", "sampah"), ("wraga", "warga"), ("bantuas", "bantuan"), ("lmapu", "lampu"),
+                       ("jalann", "jalan"), ("jaln", "jalan")):
+        assert word in one_edit(typo), typo
+
+
 def test_search_finds_short_numbers_spelling_variants_and_offers_a_mended_query(env, desk):
     book(env, ("Antrean panjang di loket KTP", "Warga mengantre sejak pagi."),
          ("Pungutan liar di kelurahan", "Petugas meminta uang untuk surat pengantar."),
@@ -82,7 +90,7 @@ def test_search_finds_short_numbers_spelling_variants_and_offers_a_mended_query(
     assert found(admin, "Warga 2")[0] == ["PGD/2026/0002"]
 
 
-def test_the_first_screen_counts_each_state_and_the_list_pages_and_sorts(env, desk):
+def test_the_first_screen_counts_each_state_and_the_list_pages_and_sorts(env, desk, monkeypatch):
     book(env, *[(f"Pengaduan ke-{i}", "Jalan rusak.") for i in range(1, 61)])
     with env.office.book.transaction():
         env.office.book.update_complaint(env.complaint("PGD/2026/0007")["id"], held_at="2026-01-01T00:00:00+00:00")
@@ -96,6 +104,11 @@ def test_the_first_screen_counts_each_state_and_the_list_pages_and_sorts(env, de
     _, _, second = staf.get("/buku?halaman=2")
     assert "Menampilkan 51–60 dari 60 pengaduan" in text_of(second) and "« Terbaru" in second
     assert re.findall(r'href="/pengaduan/([^"]+)"', second)[-1] == "PGD/2026/0001"
+    from sop import search
+
+    monkeypatch.setattr(search, "FLIP", 10)  # a page near the end, read from the other end: the same page
+    flipped = staf.get("/buku?halaman=2")[2]
+    assert re.findall(r'href="/pengaduan/([^"]+)"', flipped) == re.findall(r'href="/pengaduan/([^"]+)"', second)
     _, _, held = staf.get("/buku?status=held")
     assert re.findall(r'href="/pengaduan/([^"]+)"', held) == ["PGD/2026/0007"]
     assert "menunggu diperiksa staf" in held
