@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from intake.parse import Attachment
-from intake.text import clean_text
+from intake.text import clean_line, clean_text
 from office.apply import act, act_for
 from office.base import Office
 from office.issuing import write_dossier
@@ -53,8 +53,6 @@ def record_desk_complaint(office: Office, *, channel: str, name: str, subject: s
     """A complaint received in person, by phone or on paper: recorded, acknowledged when it has
     an address, and routed like any other. Returns the complaint's row. `received_at`: when the
     office received it, if before now (its steps' times still start now)."""
-    from office.recording import walk_in_extras
-
     if channel not in CHANNELS:
         raise Refused(f"Saluran '{channel}' tidak dikenal; pilihan: {', '.join(CHANNELS)}.")
     extras, note = walk_in_extras(office, received_at, section, lapor_id, now)
@@ -64,6 +62,34 @@ def record_desk_complaint(office: Office, *, channel: str, name: str, subject: s
             subject=subject, body=body.strip(), attachments=files, recorded_by=f"petugas {officer}",
             note=f"Dicatat oleh petugas {officer} (saluran: {CHANNEL_WORDS.get(channel, channel)}).{note}",
             confidential=confidential, **extras), now)
+
+
+def walk_in_extras(office: Office, received_at: dt.datetime | None, section: str | None, lapor_id: str | None,
+                   now: dt.datetime) -> tuple[dict, str]:
+    """What staff know already of a walk-in (NewComplaint's fields) and the history's words for
+    it; Refused for a time in the future or a section the office lacks."""
+    from letters.dates import waktu
+    from sop.keywords import match_section
+
+    extras: dict = {}
+    note = ""
+    if received_at is not None and received_at < now - dt.timedelta(minutes=1):
+        if now - received_at > dt.timedelta(days=90):
+            raise Refused("Tanggal diterima lebih dari 90 hari yang lalu; periksa kembali tanggalnya.")
+        extras["received_at"] = received_at
+        note += f" Diterima kantor pada {waktu(received_at, office.config.clock.tz)}."
+    elif received_at is not None and received_at > now + dt.timedelta(minutes=5):
+        raise Refused("Tanggal diterima tidak boleh setelah saat ini.")
+    if section:
+        found = match_section(section, office.config.directory.section_choices)
+        if not found:
+            raise Refused(f"Seksi '{section}' tidak dikenal.")
+        extras["section"] = found
+        note += f" Seksi terkait: {found}."
+    if lapor_id and lapor_id.strip():
+        extras["lapor_id"] = clean_line(lapor_id)[:40]
+        note += f" Nomor pelacakan SP4N-LAPOR!: {extras['lapor_id']}."
+    return extras, note
 
 
 def join(office: Office, main: str, repeat: str, officer: str, now: dt.datetime) -> dict:

@@ -87,35 +87,6 @@ def from_forward(msg: Incoming) -> NewComplaint:
         note=f"Diteruskan ke kotak surat pengaduan oleh {msg.from_addr}. {_reading_notes(msg)}".strip())
 
 
-def walk_in_extras(office: Office, received_at: dt.datetime | None, section: str | None, lapor_id: str | None,
-                   now: dt.datetime) -> tuple[dict, str]:
-    """What staff know already of a walk-in (NewComplaint's fields) and the history's words for
-    it; Refused (office.commands) for a time in the future or a section the office lacks."""
-    from letters.dates import waktu
-    from office.commands import Refused
-    from sop.keywords import match_section
-
-    extras: dict = {}
-    note = ""
-    if received_at is not None and received_at < now - dt.timedelta(minutes=1):
-        if now - received_at > dt.timedelta(days=90):
-            raise Refused("Tanggal diterima lebih dari 90 hari yang lalu; periksa kembali tanggalnya.")
-        extras["received_at"] = received_at
-        note += f" Diterima kantor pada {waktu(received_at, office.config.clock.tz)}."
-    elif received_at is not None and received_at > now + dt.timedelta(minutes=5):
-        raise Refused("Tanggal diterima tidak boleh setelah saat ini.")
-    if section:
-        found = match_section(section, office.config.directory.section_choices)
-        if not found:
-            raise Refused(f"Seksi '{section}' tidak dikenal.")
-        extras["section"] = found
-        note += f" Seksi terkait: {found}."
-    if lapor_id and lapor_id.strip():
-        extras["lapor_id"] = clean_line(lapor_id)[:40]
-        note += f" Nomor pelacakan SP4N-LAPOR!: {extras['lapor_id']}."
-    return extras, note
-
-
 def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dict:
     """Put a complaint in the book and finish step 1 (acknowledgement, copy, the next task);
     or, in a burst from one sender, only put it in the book, held for staff (`lepas`)."""
