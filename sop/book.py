@@ -60,14 +60,6 @@ class Book(AccountQueries, OutboxQueries, ProposalQueries, PublicQueries, Quaran
             return self._all("SELECT * FROM messages WHERE kind = ? ORDER BY received_at", (kind,))
         return self._all("SELECT * FROM messages ORDER BY received_at")
 
-    def record_failure(self, key: str, error: str, at: dt.datetime) -> int:
-        """Count a failed attempt at a message; returns how many there have been."""
-        self.conn.execute(
-            "INSERT INTO failures(key, attempts, last_error, last_at) VALUES (?, 1, ?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error, "
-            "last_at = excluded.last_at", (key, error, iso(at)))
-        return self.conn.execute("SELECT attempts FROM failures WHERE key = ?", (key,)).fetchone()[0]
-
     def outbox_by_message_ids(self, message_ids: tuple[str, ...]) -> dict | None:
         if not message_ids:
             return None

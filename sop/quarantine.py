@@ -4,8 +4,11 @@ or set one aside for good (office.quarantine)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from typing import TYPE_CHECKING
+
+from sop.store import iso
 
 
 class QuarantineQueries:
@@ -13,6 +16,14 @@ class QuarantineQueries:
 
     if TYPE_CHECKING:  # sop.store.Store's, beside which this is mixed in
         def _one(self, sql: str, params=()) -> dict | None: ...
+
+    def record_failure(self, key: str, error: str, at: dt.datetime) -> int:
+        """Count a failed attempt at a message; returns how many there have been."""
+        self.conn.execute(
+            "INSERT INTO failures(key, attempts, last_error, last_at) VALUES (?, 1, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error, "
+            "last_at = excluded.last_at", (key, error, iso(at)))
+        return self.conn.execute("SELECT attempts FROM failures WHERE key = ?", (key,)).fetchone()[0]
 
     def message(self, key: str) -> dict | None:
         return self._one("SELECT * FROM messages WHERE key = ?", (key,))
