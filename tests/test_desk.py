@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from office.desk import add_user
 from sop.clock import utcnow
 from tests.test_sop_over_mail import through
 
@@ -43,23 +41,6 @@ def browser():
         launched = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield launched
         launched.close()
-
-
-@pytest.fixture
-def desk(env):
-    """The desk of the test's office on a free loopback port, with three accounts."""
-    from waitress.server import create_server
-
-    from jobs.web import create_app
-
-    now = utcnow()
-    for name, role in (("rina", "staf"), ("camat", "pimpinan"), ("admin", "admin")):
-        add_user(env.office, name, role, PASSWORD, now)
-    server = create_server(create_app(env.config_path), host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
 
 
 def login(page, base: str, name: str = "rina", password: str = PASSWORD) -> None:

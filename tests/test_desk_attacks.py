@@ -38,18 +38,13 @@ def env(rig):
 @pytest.fixture
 def desk(env):
     """The desk on a free loopback port with as many threads as an office might give it."""
-    from waitress.server import create_server
-
-    from jobs.web import create_app
+    from tests.conftest import served_desk
 
     now = utcnow()
     for name, role in (("rina", "staf"), ("camat", "pimpinan"), ("admin", "admin")):
         add_user(env.office, name, role, PASSWORD, now)
-    server = create_server(create_app(env.config_path), host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with served_desk(env.config_path, threads=8) as address:
+        yield address
 
 
 def confidential_complaint(env) -> str:

@@ -20,7 +20,7 @@ from tests.conftest import make_env
 from tests.test_desk import PNG, login, required
 from tests.test_sop_over_mail import through
 
-browser, desk = test_desk.browser, test_desk.desk  # the desk's fixtures: Chromium, and the served desk
+browser = test_desk.browser  # Chromium; the served desk is conftest's `desk`
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}

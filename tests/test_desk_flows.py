@@ -16,7 +16,7 @@ from tests.test_desk import PASSWORD, Client, login
 from tests.test_desk_day import fits
 from tests.test_sop_over_mail import through
 
-browser, desk = test_desk.browser, test_desk.desk  # the desk's fixtures: Chromium, and the served desk
+browser = test_desk.browser  # Chromium; the served desk is conftest's `desk`
 
 
 def text_of(html: str) -> str:
