@@ -66,7 +66,9 @@ def main() -> int:
                 "book, first page": "/buku",
                 "book, late complaints": "/buku?status=late",
                 "search 'warga 4242'": "/buku?cari=warga+4242",
-                "book, page before the oldest": f"/buku?sebelum={min(size, 60)}",
+                "book, the last page": f"/buku?halaman={-(-size // 50)}",
+                "book, sorted by due time": "/buku?urut=batas&arah=naik",
+                "search with a typo 'wraga'": "/buku?cari=wraga",
                 "one complaint (the oldest)": f"/pengaduan/{oldest}",
             }
             timed(client, "/buku", 1)  # first request: templates compiled, caches warm

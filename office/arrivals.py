@@ -261,8 +261,10 @@ def quarantine(office: Office, raw: bytes, error: str, now: dt.datetime) -> bool
         if attempts < office.config.intake.quarantine_after:
             return False
         if not office.book.has_message(key):
+            raw_path = _raw_path(office, key, now)  # kept, so that staff can read it and act at the desk
+            write_private(raw_path, raw)
             office.book.record_message(key, received_at=now, message_id=None, sender=sender, subject=subject,
-                                       kind="quarantine", note=f"gagal {attempts}x: {error}")
+                                       kind="quarantine", note=f"gagal {attempts}x: {error}", raw_path=str(raw_path))
             alert_staff(office, None, "karantina", now, sender=sender or "(tidak terbaca)",
                         subject=subject or "(tanpa subjek)", error=error, folder=QUARANTINE_FOLDER)
     log.error("pesan %s dikarantina setelah %d percobaan: %s", key[:12], attempts, error)

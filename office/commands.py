@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from intake.parse import Attachment
-from intake.text import clean_text
+from intake.text import clean_line, clean_text
 from office.apply import act, act_for
 from office.base import Office
 from office.issuing import write_dossier
@@ -22,10 +22,16 @@ from office.notices import reroute
 from office.recording import NewComplaint, add_addition, record_complaint, release_held
 from sop.directory import mailbox_of
 from sop.engine import Feedback, awaits_delivery
-from sop.terms import ANSWERED, CHANNELS, LINKED, OPEN
+from sop.terms import ANSWERED, CHANNEL_WORDS, CHANNELS, LINKED, OPEN
 
 # How staff say a letter reached the complainant, as the history and the letter register say it.
 DELIVERY_WAYS = {"email": "melalui surel", "pos": "melalui pos", "langsung": "diserahkan langsung"}
+
+
+def delivered_words(way: str) -> str:
+    """How the history says a letter reached the complainant: "disampaikan melalui pos",
+    "diserahkan langsung" (never "disampaikan diserahkan langsung")."""
+    return DELIVERY_WAYS[way] if way == "langsung" else f"disampaikan {DELIVERY_WAYS[way]}"
 
 
 class Refused(ValueError):
@@ -41,16 +47,49 @@ def _complaint(office: Office, number: str) -> dict:
 
 def record_desk_complaint(office: Office, *, channel: str, name: str, subject: str, body: str, officer: str,
                           now: dt.datetime, email: str | None = None, phone: str | None = None,
-                          address: str | None = None, files: tuple[Attachment, ...] = ()) -> dict:
+                          address: str | None = None, files: tuple[Attachment, ...] = (),
+                          received_at: dt.datetime | None = None, section: str | None = None,
+                          confidential: bool = False, lapor_id: str | None = None) -> dict:
     """A complaint received in person, by phone or on paper: recorded, acknowledged when it has
-    an address, and routed like any other. Returns the complaint's row."""
+    an address, and routed like any other. Returns the complaint's row. `received_at`: when the
+    office received it, if before now (its steps' times still start now)."""
     if channel not in CHANNELS:
         raise Refused(f"Saluran '{channel}' tidak dikenal; pilihan: {', '.join(CHANNELS)}.")
+    extras, note = walk_in_extras(office, received_at, section, lapor_id, now)
     with office.book.transaction():
         return record_complaint(office, NewComplaint(
             channel=channel, name=name, email=email.lower() if email else None, phone=phone, address=address,
             subject=subject, body=body.strip(), attachments=files, recorded_by=f"petugas {officer}",
-            note=f"Dicatat oleh petugas {officer} (saluran: {channel})."), now)
+            note=f"Dicatat oleh petugas {officer} (saluran: {CHANNEL_WORDS.get(channel, channel)}).{note}",
+            confidential=confidential, **extras), now)
+
+
+def walk_in_extras(office: Office, received_at: dt.datetime | None, section: str | None, lapor_id: str | None,
+                   now: dt.datetime) -> tuple[dict, str]:
+    """What staff know already of a walk-in (NewComplaint's fields) and the history's words for
+    it; Refused for a time in the future or a section the office lacks."""
+    from letters.dates import waktu
+    from sop.keywords import match_section
+
+    extras: dict = {}
+    note = ""
+    if received_at is not None and received_at < now - dt.timedelta(minutes=1):
+        if now - received_at > dt.timedelta(days=90):
+            raise Refused("Tanggal diterima lebih dari 90 hari yang lalu; periksa kembali tanggalnya.")
+        extras["received_at"] = received_at
+        note += f" Diterima kantor pada {waktu(received_at, office.config.clock.tz)}."
+    elif received_at is not None and received_at > now + dt.timedelta(minutes=5):
+        raise Refused("Tanggal diterima tidak boleh setelah saat ini.")
+    if section:
+        found = match_section(section, office.config.directory.section_choices)
+        if not found:
+            raise Refused(f"Seksi '{section}' tidak dikenal.")
+        extras["section"] = found
+        note += f" Seksi terkait: {found}."
+    if lapor_id and lapor_id.strip():
+        extras["lapor_id"] = clean_line(lapor_id)[:40]
+        note += f" Nomor pelacakan SP4N-LAPOR!: {extras['lapor_id']}."
+    return extras, note
 
 
 def join(office: Office, main: str, repeat: str, officer: str, now: dt.datetime) -> dict:
@@ -122,14 +161,14 @@ def dispatch_letter(office: Office, reference: str, way: str, note: str, officer
                 raise Refused("Surat ini untuk pengadu tanpa alamat surel; pilih --cara pos atau langsung.")
             office.book.record_dispatch(letter["id"], now, way, note)
             office.book.add_event(row["id"], now, row["step"], f"petugas {officer}", "surat",
-                                  f"Surat {letter['number']} disampaikan {DELIVERY_WAYS[way]}." + (f" {note}" if note else ""))
+                                  f"Surat {letter['number']} {delivered_words(way)}." + (f" {note}" if note else ""))
             return letter, row
         task = office.book.current_task(row["id"])
         if task is None or not awaits_delivery(office.case(row), office.config.procedure):
             raise Refused(f"Pengaduan {row['number']} tidak sedang menunggu penyampaian surat.")
         if way == "email" and not row["email"]:
             raise Refused("Pengadu tidak memiliki alamat surel; pilih --cara pos atau langsung.")
-        text = f"Surat {letter['number']} disampaikan {DELIVERY_WAYS[way]}." + (f" {note}" if note else "")
+        text = f"Surat {letter['number']} {delivered_words(way)}." + (f" {note}" if note else "")
         row, _ = act_for(office, row, task, text, f"petugas {officer}", now, delivery=way)
         write_dossier(office, row, now)
     return letter, row

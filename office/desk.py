@@ -24,7 +24,7 @@ from office.views import complaint_json, visible_text, without_identity
 from sop.files import write_private
 from sop.search import Filters
 
-ROLES = {"staf": "Staf", "pimpinan": "Pimpinan", "admin": "Admin"}
+ROLES = {"staf": "Staf", "pimpinan": "Pimpinan", "admin": "Administrator"}
 # What each page is for, and who may use it.
 ALLOWED = {
     "buku": {"staf", "pimpinan", "admin"},
@@ -39,7 +39,8 @@ ALLOWED = {
 NAME = re.compile(r"[a-z][a-z0-9._-]{1,31}")
 MIN_PASSWORD = 10
 IDLE = dt.timedelta(hours=10)  # a working day without use ends a session
-FAILURES = 5  # failed logins allowed per address or account ...
+FAILURES = 5  # failed logins allowed for one account from one address ...
+SPREAD = 20  # ... for one account from anywhere, or from one address for any account ...
 WINDOW = dt.timedelta(minutes=15)  # ... within this time
 HIDDEN = "(dirahasiakan)"
 
@@ -57,9 +58,11 @@ def may(role: str, page: str) -> bool:
 
 
 # Accounts -------------------------------------------------------------------------------------
-def add_user(office: Office, name: str, role: str, password: str, now: dt.datetime, email: str | None = None) -> None:
+def add_user(office: Office, name: str, role: str, password: str, now: dt.datetime, email: str | None = None,
+             full_name: str = "", nip: str = "", jabatan: str = "") -> None:
     """`email`: the official's own address, for a pimpinan account that is that official (who then
-    confirms proposals and acts on their own steps at the desk)."""
+    confirms proposals and acts on their own steps at the desk). `full_name`, `nip`, `jabatan`:
+    the person, as receipts and the history name them."""
     name = name.strip().lower()
     if not NAME.fullmatch(name):
         raise Refused("Nama pengguna 2–32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung, "
@@ -71,12 +74,62 @@ def add_user(office: Office, name: str, role: str, password: str, now: dt.dateti
         raise Refused("Alamat surel pejabat hanya untuk akun berperan pimpinan.")
     if email and not (office.may_see_identity(email) or any(d["email"] == email for d in office.book.delegations())):
         raise Refused(f"Alamat {email} bukan alamat pejabat mana pun dalam konfigurasi atau delegasi yang berlaku.")
+    full_name, nip, jabatan = _profile(full_name, nip, jabatan)
     _check_password(password)
     with office.book.transaction():
         if office.book.desk_user(name):
             raise Refused(f"Pengguna {name} sudah ada.")
-        office.book.add_desk_user(name, role, _hasher.hash(password), now, email)
+        office.book.add_desk_user(name, role, _hasher.hash(password), now, email, full_name, nip, jabatan)
         office.book.audit(now, "meja", "pengguna-tambah", name, f"{role} {email}" if email else role)
+
+
+def _profile(full_name: str, nip: str, jabatan: str) -> tuple[str, str, str]:
+    full_name, nip, jabatan = (" ".join((v or "").split())[:120] for v in (full_name, nip, jabatan))
+    nip = nip.replace(" ", "")
+    if nip and not (nip.isdigit() and len(nip) == 18):
+        raise Refused("NIP terdiri atas 18 angka.")
+    return full_name, nip, jabatan
+
+
+def set_profile(office: Office, name: str, full_name: str, nip: str, jabatan: str, now: dt.datetime,
+                by: str = "meja") -> None:
+    """The person behind an account: full name with titles, NIP, jabatan."""
+    full_name, nip, jabatan = _profile(full_name, nip, jabatan)
+    with office.book.transaction():
+        user = office.book.desk_user(name.strip().lower())
+        if user is None:
+            raise Refused(f"Pengguna {name} tidak ada.")
+        office.book.set_desk_profile(user["id"], full_name, nip, jabatan)
+        office.book.audit(now, by, "pengguna-ubah", user["name"], full_name)
+
+
+def person(user: dict) -> str:
+    """How receipts and the history name the account's person: the full name (with the jabatan
+    when it is known), else the login name for an account made before names were kept."""
+    name = user.get("full_name") or user["name"]
+    return f"{name} ({user['jabatan']})" if user.get("full_name") and user.get("jabatan") else name
+
+
+def unlock_user(office: Office, name: str, now: dt.datetime, by: str) -> None:
+    """An administrator lets an account log in again at once after failed logins."""
+    with office.book.transaction():
+        user = office.book.desk_user(name.strip().lower())
+        if user is None:
+            raise Refused(f"Pengguna {name} tidak ada.")
+        office.book.unlock_desk_user(user["id"], now)
+        office.book.audit(now, by, "pengguna-buka-kunci", user["name"], "")
+
+
+def change_own_password(office: Office, name: str, current: str, password: str, now: dt.datetime) -> None:
+    """The account's own new password, given with the current one; all its sessions end."""
+    user = office.book.desk_user(name)
+    try:
+        ok = user is not None and _hasher.verify(user["password_hash"], current)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        raise Refused("Kata sandi sekarang salah; kata sandi tidak diganti.")
+    change_password(office, name, password, now, by=name)
 
 
 def remove_user(office: Office, name: str, now: dt.datetime, by: str = "meja") -> None:
@@ -88,14 +141,14 @@ def remove_user(office: Office, name: str, now: dt.datetime, by: str = "meja") -
         office.book.audit(now, by, "pengguna-hapus", user["name"], "")
 
 
-def change_password(office: Office, name: str, password: str, now: dt.datetime) -> None:
+def change_password(office: Office, name: str, password: str, now: dt.datetime, by: str = "meja") -> None:
     _check_password(password)
     with office.book.transaction():
         user = office.book.desk_user(name.strip().lower())
         if user is None:
             raise Refused(f"Pengguna {name} tidak ada.")
         office.book.set_desk_password(user["id"], _hasher.hash(password), now)
-        office.book.audit(now, "meja", "pengguna-sandi", user["name"], "")
+        office.book.audit(now, by, "pengguna-sandi", user["name"], "")
 
 
 def _check_password(password: str) -> None:
@@ -113,9 +166,12 @@ def log_in(office: Office, name: str, password: str, address: str, now: dt.datet
     # here, so at most FAILURES of them reach the password hash. The attempt counts as failed
     # until the password is found good.
     with book.transaction():
-        if book.failed_desk_logins(name, address, now - WINDOW) >= FAILURES:
-            raise Refused("Terlalu banyak percobaan masuk yang gagal; coba lagi 15 menit lagi.")
+        pair, account, place = book.failed_desk_logins(name, address, now - WINDOW)
+        if pair >= FAILURES or account >= SPREAD or place >= SPREAD:
+            raise Refused("Terlalu banyak percobaan masuk yang gagal; coba lagi 15 menit lagi, atau minta "
+                          "administrator membuka kunci akun.")
         attempt = book.add_desk_login(name, address, False, now)
+    left = FAILURES - pair - 1
     user = book.desk_user(name)
     try:
         ok = _hasher.verify(user["password_hash"] if user else _DUMMY, password) and user is not None
@@ -124,7 +180,8 @@ def log_in(office: Office, name: str, password: str, address: str, now: dt.datet
     if not ok or user is None:
         with book.transaction():
             book.audit(now, name or "-", "meja-gagal-masuk", "", address)
-        raise Refused("Nama pengguna atau kata sandi salah.")
+        raise Refused("Nama pengguna atau kata sandi salah." + (f" Sisa percobaan: {left}." if left else
+                                                                 " Percobaan berikutnya menunggu 15 menit."))
     token = secrets.token_urlsafe(32)
     with book.transaction():
         book.desk_login_succeeded(attempt)
@@ -137,7 +194,7 @@ def log_in(office: Office, name: str, password: str, address: str, now: dt.datet
 
 
 def session_user(office: Office, token: str | None, now: dt.datetime) -> dict | None:
-    """The account of a live session ({name, role, email}), or None."""
+    """The account of a live session ({name, role, email, full_name, nip, jabatan}), or None."""
     if not token:
         return None
     found = office.book.desk_session(_token_hash(token))
@@ -151,7 +208,35 @@ def session_user(office: Office, token: str | None, now: dt.datetime) -> dict | 
     if now - seen > dt.timedelta(minutes=1):
         with office.book.transaction():
             office.book.touch_desk_session(found["token_hash"], now)
-    return {"name": found["name"], "role": found["role"], "email": found["email"]}
+    return {"name": found["name"], "role": found["role"], "email": found["email"], "full_name": found["full_name"],
+            "nip": found["nip"], "jabatan": found["jabatan"], "flash": found["flash"]}
+
+
+# Messages after an action ---------------------------------------------------------------------
+def push_flash(office: Office, token: str | None, kind: str, text: str) -> None:
+    """A message for the session's next page ("berhasil" or "galat"), kept in the book beside
+    the session: a link can carry no text into the desk."""
+    import json
+
+    if not token:
+        return
+    with office.book.transaction():
+        found = office.book.desk_session(_token_hash(token))
+        if found is None:
+            return
+        waiting = json.loads(found["flash"] or "[]")[-4:]
+        office.book.set_desk_flash(found["token_hash"], json.dumps([*waiting, [kind, text[:1000]]]))
+
+
+def pop_flash(office: Office, token: str | None, user: dict | None) -> list[tuple[str, str]]:
+    """The session's waiting messages, taken (shown once)."""
+    import json
+
+    if not token or not user or not user.get("flash"):
+        return []
+    with office.book.transaction():
+        office.book.set_desk_flash(_token_hash(token), None)
+    return [(kind, text) for kind, text in json.loads(user["flash"])]
 
 
 def log_out(office: Office, token: str | None, now: dt.datetime) -> None:
@@ -177,6 +262,55 @@ def book_page(office: Office, filters: Filters, user: dict, now: dt.datetime, li
     return [shown(office, row, complaint_json(office, row, now), identity) for row in rows]
 
 
+def book_total(office: Office, filters: Filters, user: dict, now: dt.datetime) -> int:
+    """How many complaints the list pages through, as this reader finds them."""
+    return office.book.count_found(filters, now, office.config.clock.tz,
+                                        identity=sees_identity(office, user["role"]), visible=visible_text)
+
+
+def suggestion(office: Office, filters: Filters, user: dict, now: dt.datetime) -> str:
+    """'Mungkin maksud Anda' for a search that found nothing: the words with typos mended, only
+    when the mended search finds something this reader may see (a suggestion never tells a
+    reader without identity that a confidential complainant's name is in the book)."""
+    if not filters.text:
+        return ""
+    from dataclasses import replace
+
+    from sop.search import CONTROL
+
+    if CONTROL.search(filters.text):
+        return ""
+    better = office.book.mended_words(filters.text)
+    if not better:
+        return ""
+    identity = sees_identity(office, user["role"])
+    if office.book.words_found(better, open_to_all=not identity):
+        return better
+    if identity:
+        return ""
+    # Only confidential complaints hold the words: offered when what this reader is shown of one does.
+    found = office.book.find_complaints(replace(filters, text=better, page=1), now, office.config.clock.tz, limit=1,
+                                        visible=visible_text, identity=False)
+    return better if found else ""
+
+
+def my_roles(office: Office, user: dict, now: dt.datetime) -> tuple[str, ...]:
+    """The SOP roles this account holds now ("Menunggu saya"): an official's own account only."""
+    from office.proposals import holds
+
+    return tuple(role for role in office.config.directory.officials if holds(office, user, role, now))
+
+
+def desk_counts(office: Office, now: dt.datetime) -> dict[str, int]:
+    """The first screen's counts per state, the letters waiting to be sent or numbered, the quarantine."""
+    from office.agenda import waiting_letters
+
+    counts = office.book.state_counts(now)
+    counts["letters"] = len(office.book.letters_awaiting_dispatch()) + len(waiting_letters(office))
+    counts["quarantine"] = len(office.book.messages("quarantine"))
+    return counts
+
+
 def complaint_page(office: Office, number: str, user: dict, now: dt.datetime) -> dict | None:
     """One complaint with its history, files and letters; every read is audited (UU PDP)."""
     row = office.book.complaint(number)
@@ -188,7 +322,61 @@ def complaint_page(office: Office, number: str, user: dict, now: dt.datetime) ->
     files = office.book.attachments(row["id"], None)
     doc["attachments"] = [a for a in files if a["path"]]
     doc["letters"] = office.book.letters_of(row["id"])
+    doc["lapor_id"] = row["lapor_id"]
+    doc["held_from_sender"] = len(office.book.held_complaints(row["sender"])) if row["held_at"] and row["sender"] else 0
+    doc["repeats"] = repeat_candidates(office, row)
+    doc = named(office, doc, now)
     return shown(office, row, doc, sees_identity(office, user["role"]), files)
+
+
+def repeat_candidates(office: Office, row: dict) -> list[dict]:
+    """The earlier complaints this open one likely repeats and may join ("Gabung"): still open."""
+    from office.linking import join_refusal
+    from office.recording import likely_repeats
+    from sop.book import parse_iso
+
+    if row["state"] != "open" or row["held_at"]:
+        return []
+    found = likely_repeats(office, row, parse_iso(row["received_at"]))
+    return [{"number": r["number"], "why": r["why"], "subject": r["pokok"] or r["subject"]}
+            for r in found if r["id"] < row["id"] and not join_refusal(office, row, r["number"])][:5]
+
+
+def people(office: Office) -> dict[str, str]:
+    """Who each address and login of the office is, as the desk names them: officials, section
+    heads and delegates by title and name; staff ("petugas rina") by their full name."""
+    directory = office.config.directory
+    names: dict[str, str] = {}
+    for o in directory.officials.values():
+        for address in (o.email, *o.aliases):
+            names[address.lower()] = f"{o.title} {o.name}"
+    for section in directory.sections:
+        names.setdefault(section.email.lower(), f"{section.head} ({section.name})")
+    for d in office.book.delegations():
+        names.setdefault(d["email"].lower(), f"{d['form']} {directory.official(d['role']).title} {d['name']}"
+                         if d["role"] in directory.officials else d["name"])
+    for u in office.book.desk_users():
+        if u["full_name"]:
+            names[f"petugas {u['name']}"] = f"petugas {person(u)}"
+            names[f"administrator {u['name']}"] = f"administrator {person(u)}"
+    return names
+
+
+def named(office: Office, doc: dict, now: dt.datetime) -> dict:
+    """The complaint page's people by title and name, never by address or login: the step
+    table's officials, the history's actors and the addresses of the office's people in its lines."""
+    names = people(office)
+    if not names:
+        return doc
+    keys = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.+-])(?:{keys})(?![\w-]|\.\w)", re.IGNORECASE)
+
+    def swap(text: str | None) -> str | None:
+        return pattern.sub(lambda m: names.get(m.group(0).lower(), m.group(0)), text) if text else text
+
+    doc["steps"] = [{**s, "official": swap(s["official"])} for s in doc.get("steps", [])]
+    doc["events"] = [{**e, "actor": swap(e["actor"]), "text": swap(e["text"])} for e in doc.get("events", [])]
+    return doc
 
 
 def shown(office: Office, row: dict, doc: dict, identity: bool, files: list[dict] | None = None) -> dict:

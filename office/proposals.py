@@ -59,19 +59,67 @@ def _open_task(office: Office, number: str) -> tuple[dict, dict]:
     return row, task
 
 
+@dataclass(frozen=True)
+class Preview:
+    """What a proposal will do once its official confirms it, shown to staff before it is saved."""
+    step: str  # the step it acts on, as people read it
+    holder: str  # who must confirm it ("Sekretaris Camat Rahmawati, S.Sos")
+    closes: bool  # whether that step closes
+    next: str  # what comes next: "Camat Budi, batas 21-12-2026 10.00 WITA", or how it ends
+    understood: tuple[str, ...]  # keyword lines the step takes ("Seksi: Pemerintahan")
+    ignored: tuple[str, ...]  # keyword lines the step does not take (left out, as from a mail)
+
+
+def preview(office: Office, number: str, text: str, now: dt.datetime) -> Preview:
+    """What recording `text` as the holder's action would do once confirmed (nothing is
+    written); Refused when it would do nothing, at the approval step, or when it names a
+    section the office does not have."""
+    from sop.effects import CloseTask, OpenTask
+    from sop.keywords import match_section, split_keywords
+
+    text = clean_text(text).strip()
+    cfg = office.config
+    row, task = _open_task(office, number)
+    step = cfg.procedure.step(task["step"])
+    if step.approval:
+        raise Refused(APPROVAL_ONLY)
+    found, _ = split_keywords(text, step.keywords)
+    section = found.get("seksi")
+    if section is not None and not match_section(section.partition(";")[0], cfg.directory.section_choices):
+        names = ", ".join(s.name for s in cfg.directory.sections)
+        raise Refused(f"Seksi '{section.partition(';')[0].strip()}' tidak dikenali; pilihan: {names}. "
+                      "Tidak ada yang dicatat.")
+    outcome = decide(office, row, Reply(step.no, DESK, text), now) if text else None
+    if outcome is None or not outcome.acted:
+        raise Refused("Teks tindakan kosong; tidak ada yang dicatat.")
+    holder = office.holder(task["role"], now)
+    opened = [e for e in outcome.effects if isinstance(e, OpenTask)]
+    if opened:
+        nxt = cfg.procedure.step(opened[-1].step)
+        who = office.holder(nxt.role, now)
+        due = waktu(cfg.clock.add(now, nxt.time), cfg.clock.tz)
+        following = f"langkah {nxt.shown} oleh {who.delegation or who.title} {who.name}, batas {due}"
+    else:
+        from sop.terms import state_words
+
+        following = ("langkah ini tetap terbuka" if outcome.case.state == OPEN
+                     else f"pengaduan menjadi berstatus {state_words(outcome.case.state)}")
+    return Preview(step=step.shown, holder=f"{holder.delegation or holder.title} {holder.name}",
+                   closes=any(isinstance(e, CloseTask) for e in outcome.effects), next=following,
+                   understood=tuple(f"{k.capitalize()}: {v}".rstrip(": ") for k, v in found.items() if k),
+                   ignored=tuple(found.get("", "").splitlines()))
+
+
 def propose_action(office: Office, number: str, text: str, officer: str, now: dt.datetime) -> Proposed:
     """Staff record an official's action taken outside email: a proposal, mailed at once to the
     holder of the step, that acts only when they confirm it."""
     text = clean_text(text).strip()
     cfg = office.config
     with office.book.transaction():
+        preview(office, number, text, now)  # refuses what would do nothing, and unknown sections
         row, task = _open_task(office, number)
         step = cfg.procedure.step(task["step"])
-        if step.approval:
-            raise Refused(APPROVAL_ONLY)
         recorder = f"petugas {officer}"
-        if not text or not decide(office, row, Reply(step.no, recorder, text), now).acted:
-            raise Refused("Teks tindakan kosong; tidak ada yang dicatat.")
         holder = office.holder(task["role"], now)
         token = new_token()
         pid = office.book.add_proposal(complaint_id=row["id"], task_id=task["id"], step=step.no, role=task["role"],
@@ -246,7 +294,7 @@ def desk_view(office: Office, complaint_id: int, user: dict, now: dt.datetime) -
     for p, state in listed(office, row):
         shown.append({"id": p["id"], "step": office.config.procedure.label(p["step"]), "text": text_of(p["text"]),
                       "title": office.config.directory.official(p["role"]).title, "recorded_by": p["recorded_by"],
-                      "recorded_at": f"{parse_iso(p['recorded_at']).astimezone(tz):%Y-%m-%d %H:%M}",
+                      "recorded_at": f"{parse_iso(p['recorded_at']).astimezone(tz):%d-%m-%Y %H.%M}",
                       "state": STATE_WORDS[state], "decided_by": p["decided_by"] or "",
                       "mine": state == WAITING and holds(office, user, p["role"], now)})
     acting = None

@@ -3,7 +3,7 @@ robots and floods without any outside service, and recorded with channel `web` e
 mail is (office.recording): acknowledged by mail where an address is given, routed to the
 Sekretaris, likely repeats flagged for them.
 
-Every form sent, accepted or refused, is a row of `public_requests` (migration 22): the
+Every form sent, accepted or refused, is a row of `public_requests` (migration 21): the
 per-address and global limits, the duplicate check and the refusal counts of `periksa` and the
 monthly recap read them. A form's token is recorded with its complaint in one transaction and
 at most once among the accepted, so a form sent twice (a double click, a reload, two tabs)

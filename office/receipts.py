@@ -25,7 +25,8 @@ from sop.terms import channel_words
 __all__ = ["answer_due", "receipt_docx", "receipt_files", "write_receipt"]  # answer_due: its earlier home
 
 
-def receipt_docx(office: Office, row: dict, officer: str, now: dt.datetime) -> bytes:
+def receipt_docx(office: Office, row: dict, officer: str, now: dt.datetime, nip: str = "", jabatan: str = "") -> bytes:
+    """`officer`, `nip`, `jabatan`: the person who took the complaint (a desk account's full name)."""
     from docx.shared import Cm
 
     cfg = office.config
@@ -41,7 +42,7 @@ def receipt_docx(office: Office, row: dict, officer: str, now: dt.datetime) -> b
             ("Diterima", waktu(received, tz)), ("Disampaikan", channel_words(row["channel"])),
             ("Nama pengadu", row["name"] or "-"), ("Telepon pengadu", row["phone"] or "-"),
             ("Pokok pengaduan", row["pokok"] or row["subject"] or "-"),
-            ("Berkas yang diserahkan", handed_in(office, row)), ("Dicatat oleh", officer),
+            ("Berkas yang diserahkan", handed_in(office, row)), ("Dicatat oleh", f"{officer}, {jabatan}" if jabatan else officer),
             ("Jawaban paling lambat", access["due"])):
         cells = facts.add_row().cells
         cells[0].text, cells[1].text = label, one_line(value)
@@ -63,7 +64,7 @@ def receipt_docx(office: Office, row: dict, officer: str, now: dt.datetime) -> b
         doc.add_paragraph(one_line(f"{place_date}. Tanda terima ini dibuat oleh {officer} {cfg.office_name} "
                                    "pada saat pengaduan dikirim dan sah tanpa tanda tangan."))
     else:
-        _signatures(doc, place_date, officer, _nip_of(office, officer))
+        _signatures(doc, place_date, officer, nip or _nip_of(office, officer), jabatan)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -81,13 +82,13 @@ def _nip_of(office: Office, officer: str) -> str:
     return known[0].nip if known and known[0].nip else ""
 
 
-def _signatures(doc, place_date: str, officer: str, nip: str) -> None:
+def _signatures(doc, place_date: str, officer: str, nip: str, jabatan: str = "") -> None:
     """Two columns: the complainant who handed the complaint in, and the officer who took it."""
     from docx.shared import Pt
 
     block = doc.add_table(rows=1, cols=2)
     columns = ((["", "Yang menyerahkan,", "Pengadu"], "(..............................)", ""),
-               ([place_date, "Yang menerima,", "Petugas"], officer, f"NIP. {nip}" if nip else ""))
+               ([place_date, "Yang menerima,", jabatan or "Petugas"], officer, f"NIP. {nip}" if nip else ""))
     for cell, (head, name, below) in zip(block.rows[0].cells, columns):
         cell.paragraphs[0].add_run(one_line(head[0]))
         for i, text in enumerate(head[1:]):
@@ -112,12 +113,13 @@ def receipt_files(office: Office, row: dict) -> list[Path]:
     return [p for p in (docx, docx.with_suffix(".pdf")) if p.exists()]
 
 
-def write_receipt(office: Office, row: dict, officer: str, now: dt.datetime) -> list[Path]:
+def write_receipt(office: Office, row: dict, officer: str, now: dt.datetime, nip: str = "",
+                  jabatan: str = "") -> list[Path]:
     """The receipt's .docx (and .pdf where LibreOffice is installed), filed under
     files/tanda-terima/<year>/; returns the files made."""
     docx = _receipt_docx_path(office, row)
     private_dir(docx.parent)
-    docx.write_bytes(receipt_docx(office, row, officer, now))
+    docx.write_bytes(receipt_docx(office, row, officer, now, nip, jabatan))
     made = [docx]
     if libreoffice() is not None:
         made.append(to_pdf(docx))

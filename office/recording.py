@@ -19,7 +19,7 @@ from office.attachments import store_attachments
 from office.base import Office
 from office.issuing import outbox_name
 from office.notices import HOUR, alert_staff, pass_on_note, tell_holder_of_addition
-from sop.book import iso
+from sop.book import iso, parse_iso
 from sop.directory import Official, mailbox_of
 from sop.engine import SYSTEM, Recorded
 from sop.repeats import place_key, similar
@@ -43,6 +43,12 @@ class NewComplaint:
     recorded_by: str = SYSTEM
     note: str = ""
     sender: str | None = None  # the mailbox that sent it (sop.directory.mailbox_of), for flood limits
+    # At the desk: when the office received it (a letter that came yesterday), its section, its
+    # confidentiality and its SP4N-LAPOR! number, when staff know them already.
+    received_at: dt.datetime | None = None
+    section: str | None = None
+    confidential: bool = False
+    lapor_id: str | None = None
 
     def normalised(self) -> "NewComplaint":
         """The same complaint with its text as the book keeps text from outside (intake.text):
@@ -94,10 +100,11 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
     year = now.astimezone(cfg.clock.tz).year
     number = cfg.complaint_number(year, book.next_serial("pengaduan", year))
     row = book.add_complaint(
-        number=number, state=OPEN, step=1, channel=new.channel, received_at=now, name=new.name,
+        number=number, state=OPEN, step=1, channel=new.channel, received_at=new.received_at or now, name=new.name,
         email=new.email, phone=new.phone, address=new.address, subject=new.subject, body=new.body,
         message_key=new.message_key, source_message_id=new.source_message_id, recorded_by=new.recorded_by,
-        confidential=int(cfg.intake.confidential_by_default), sender=new.sender,
+        confidential=int(new.confidential or cfg.intake.confidential_by_default), sender=new.sender,
+        section=new.section, lapor_id=new.lapor_id,
         held_at=iso(now) if held else None, place_key=place_key(f"{new.subject}\n{new.body[:2000]}"),
         access_code=new_access_code())
     # Known now, and needed again for the acknowledgement's limit (notices._ack_limited): carried
@@ -112,7 +119,7 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
         book.add_event(cid, now, 1, SYSTEM, "ditahan",
                        f"Ditahan untuk diperiksa staf: lebih dari {burst} pengaduan dalam satu jam dari "
                        f"{new.sender}. Tidak ada tanda terima atau tugas sampai staf melepaskannya "
-                       f"(pengaduan lepas {number}).")
+                       "(tombol Lepaskan pada meja layanan).")
         if first_held:  # staff are told once per burst; the rest wait beside it in the book
             alert_staff(office, row, "pengaduan_ditahan", now, sender=new.sender, limit=burst)
         log.warning("pengaduan %s dari %s ditahan (lebih dari %d per jam)", number, new.sender, burst)
@@ -126,12 +133,18 @@ REPEAT_WINDOW = dt.timedelta(days=60)
 def flag_repeats(office: Office, row: dict, now: dt.datetime) -> None:
     """Note likely repeats for the Sekretaris (the routing mail shows them): the same sender on
     a similar matter, or anyone about the same place, in the last 60 days. Never merged here."""
-    text = f"{row['subject']}\n{row['body'][:300]}"
-    found = [r for r in office.book.complaints_like(row["sender"], row["place_key"], now - REPEAT_WINDOW, row["id"])
-             if r["why"] == "lokasi sama" or similar(text, f"{r['subject']}\n{r['body'][:300]}")]
+    found = likely_repeats(office, row, parse_iso(row["received_at"]) if isinstance(row["received_at"], str) else now)
     if found:
         office.book.add_event(row["id"], now, 1, SYSTEM, "kemungkinan_berulang", "Kemungkinan pengaduan berulang: " +
                               "; ".join(f"{r['number']} ({r['why']}, {r['subject'][:80]})" for r in found[:5]))
+
+
+def likely_repeats(office: Office, row: dict, received: dt.datetime) -> list[dict]:
+    """Complaints of the 60 days before `received` that `row` likely repeats (each with `why`):
+    the same sender on a similar matter, or anyone about the same place."""
+    text = f"{row['subject']}\n{row['body'][:300]}"
+    return [r for r in office.book.complaints_like(row["sender"], row["place_key"], received - REPEAT_WINDOW, row["id"])
+            if r["why"] == "lokasi sama" or similar(text, f"{r['subject']}\n{r['body'][:300]}")]
 
 
 def finish_recording(office: Office, row: dict, channel: str, actor: str, now: dt.datetime) -> dict:

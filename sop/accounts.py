@@ -28,13 +28,24 @@ class AccountQueries:
         return self._one("SELECT * FROM desk_users WHERE id = ?", (user_id,))
 
     def desk_users(self) -> list[dict]:
-        return self._all("SELECT id, name, role, email, created_at, password_changed_at FROM desk_users ORDER BY name")
+        return self._all("SELECT id, name, role, email, created_at, password_changed_at, full_name, nip, jabatan, "
+                         "unlocked_at FROM desk_users ORDER BY name")
 
-    def add_desk_user(self, name: str, role: str, password_hash: str, now: dt.datetime, email: str | None = None) -> int:
+    def add_desk_user(self, name: str, role: str, password_hash: str, now: dt.datetime, email: str | None = None,
+                      full_name: str = "", nip: str = "", jabatan: str = "") -> int:
         """`email`: the official this account is (a pimpinan who acts at the desk as themselves)."""
         return self.conn.execute(
-            "INSERT INTO desk_users (name, role, password_hash, created_at, password_changed_at, email) "
-            "VALUES (?, ?, ?, ?, ?, ?)", (name, role, password_hash, iso(now), iso(now), email)).lastrowid or 0
+            "INSERT INTO desk_users (name, role, password_hash, created_at, password_changed_at, email, full_name, nip, "
+            "jabatan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (name, role, password_hash, iso(now), iso(now), email, full_name, nip, jabatan)).lastrowid or 0
+
+    def set_desk_profile(self, user_id: int, full_name: str, nip: str, jabatan: str) -> None:
+        self.conn.execute("UPDATE desk_users SET full_name = ?, nip = ?, jabatan = ? WHERE id = ?",
+                          (full_name, nip, jabatan, user_id))
+
+    def unlock_desk_user(self, user_id: int, now: dt.datetime) -> None:
+        """Failed logins before now no longer count against the account (an administrator's unlock)."""
+        self.conn.execute("UPDATE desk_users SET unlocked_at = ? WHERE id = ?", (iso(now), user_id))
 
     def set_desk_password(self, user_id: int, password_hash: str, now: dt.datetime) -> None:
         """A new password ends every session of the account (a stolen cookie with it)."""
@@ -52,8 +63,12 @@ class AccountQueries:
                           "VALUES (?, ?, ?, ?, ?)", (token_hash, user_id, iso(now), iso(now), address))
 
     def desk_session(self, token_hash: str) -> dict | None:
-        return self._one("SELECT s.*, u.name, u.role, u.email FROM desk_sessions s JOIN desk_users u ON u.id = s.user_id "
-                         "WHERE s.token_hash = ?", (token_hash,))
+        return self._one("SELECT s.*, u.name, u.role, u.email, u.full_name, u.nip, u.jabatan FROM desk_sessions s "
+                         "JOIN desk_users u ON u.id = s.user_id WHERE s.token_hash = ?", (token_hash,))
+
+    def set_desk_flash(self, token_hash: str, flash: str | None) -> None:
+        """The messages a session shows on its next page (JSON), kept on the server side of the login."""
+        self.conn.execute("UPDATE desk_sessions SET flash = ? WHERE token_hash = ?", (flash, token_hash))
 
     def touch_desk_session(self, token_hash: str, now: dt.datetime) -> None:
         self.conn.execute("UPDATE desk_sessions SET seen_at = ? WHERE token_hash = ?", (iso(now), token_hash))
@@ -73,8 +88,13 @@ class AccountQueries:
         """An attempt recorded as failed until its password was checked turns out good."""
         self.conn.execute("UPDATE desk_logins SET ok = 1 WHERE id = ?", (login_id,))
 
-    def failed_desk_logins(self, name: str, address: str, since: dt.datetime) -> int:
-        """Failures since `since` from this address, or for this account from anywhere."""
-        return self.conn.execute(
-            "SELECT count(*) FROM desk_logins WHERE ok = 0 AND at >= ? AND (address = ? OR name = ?)",
-            (iso(since), address, name)).fetchone()[0]
+    def failed_desk_logins(self, name: str, address: str, since: dt.datetime) -> tuple[int, int, int]:
+        """Failures since `since` (and since the account's last unlock): for this account from
+        this address, for this account from anywhere, and from this address for any account."""
+        unlocked = self.conn.execute("SELECT unlocked_at FROM desk_users WHERE name = ?", (name,)).fetchone()
+        start = max(iso(since), unlocked[0] or "") if unlocked else iso(since)
+        count = "SELECT count(*) FROM desk_logins WHERE ok = 0 AND at >= ? AND "
+        pair = self.conn.execute(count + "name = ? AND address = ?", (start, name, address)).fetchone()[0]
+        account = self.conn.execute(count + "name = ?", (start, name)).fetchone()[0]
+        place = self.conn.execute(count + "address = ?", (iso(since), address)).fetchone()[0]
+        return pair, account, place

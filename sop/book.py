@@ -17,6 +17,7 @@ from sop.directory import mailbox_of
 from sop.outbox_queries import OutboxQueries
 from sop.proposals import ProposalQueries
 from sop.public_queries import PublicQueries
+from sop.quarantine import QuarantineQueries
 from sop.report_queries import ReportQueries
 from sop.schema import MIGRATIONS
 from sop.search import SearchQueries
@@ -25,9 +26,8 @@ from sop.store import Store, iso, parse_iso  # noqa: F401 (iso and parse_iso: us
 from sop.tokens import TokenQueries
 
 
-class Book(AccountQueries, OutboxQueries, ProposalQueries, PublicQueries, ReportQueries, SearchQueries,
-           SignedLetterQueries, TokenQueries,
-           Store):
+class Book(AccountQueries, OutboxQueries, ProposalQueries, PublicQueries, QuarantineQueries, ReportQueries,
+           SearchQueries, SignedLetterQueries, TokenQueries, Store):
     """The book's verbs: complaints, history, tasks, delegations, messages, outbox, files,
     letters, personal data. All SQL of the product is here and in sop.store."""
 
@@ -59,14 +59,6 @@ class Book(AccountQueries, OutboxQueries, ProposalQueries, PublicQueries, Report
         if kind:
             return self._all("SELECT * FROM messages WHERE kind = ? ORDER BY received_at", (kind,))
         return self._all("SELECT * FROM messages ORDER BY received_at")
-
-    def record_failure(self, key: str, error: str, at: dt.datetime) -> int:
-        """Count a failed attempt at a message; returns how many there have been."""
-        self.conn.execute(
-            "INSERT INTO failures(key, attempts, last_error, last_at) VALUES (?, 1, ?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error, "
-            "last_at = excluded.last_at", (key, error, iso(at)))
-        return self.conn.execute("SELECT attempts FROM failures WHERE key = ?", (key,)).fetchone()[0]
 
     def outbox_by_message_ids(self, message_ids: tuple[str, ...]) -> dict | None:
         if not message_ids:

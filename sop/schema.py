@@ -392,7 +392,18 @@ MIGRATIONS = (
     # all of them (sop.store, sop.search_index), instead of by a trigger per row (three times the cost at
     # intake); changes and removals follow only rows the index holds.
     "search in step",
-    # 22: what the public complaint form and status page were asked (office.public_intake): each
+    # 20: the staff desk's accounts name the person (full name, NIP, jabatan: receipts and the
+    # history carry them, never a login name), an administrator's unlock after failed logins
+    # (failures before it no longer count), and the message shown after a desk action, kept
+    # with the session on the server (never text from the URL).
+    """
+    ALTER TABLE desk_users ADD COLUMN full_name TEXT NOT NULL DEFAULT '';
+    ALTER TABLE desk_users ADD COLUMN nip TEXT NOT NULL DEFAULT '';
+    ALTER TABLE desk_users ADD COLUMN jabatan TEXT NOT NULL DEFAULT '';
+    ALTER TABLE desk_users ADD COLUMN unlocked_at TEXT;
+    ALTER TABLE desk_sessions ADD COLUMN flash TEXT;
+    """,
+    # 21: what the public complaint form and status page were asked (office.public_intake): each
     # form sent or status asked, from which network address, and its outcome ("diterima", or why it
     # was refused); a form's token at most once among the accepted (one complaint per form, however
     # often it is sent), the fingerprint of an accepted complaint (duplicates), the number asked
@@ -416,7 +427,7 @@ MIGRATIONS = (
     CREATE INDEX public_requests_fingerprint ON public_requests(fingerprint, at) WHERE fingerprint IS NOT NULL;
     CREATE INDEX public_requests_number ON public_requests(number, at) WHERE number IS NOT NULL;
     """,
-    # 23: SMS through the office's Gammu SMSD gateway (office.sms): each SMS to send is a row
+    # 22: SMS through the office's Gammu SMSD gateway (office.sms): each SMS to send is a row
     # written in the transaction of the change that causes it, with the stable name it goes to
     # the gateway under (a file name, or the gateway table's CreatorID), marked once written;
     # each SMS received is a row keyed by the gateway's own name for it (file name or row ID),

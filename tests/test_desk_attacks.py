@@ -38,18 +38,13 @@ def env(rig):
 @pytest.fixture
 def desk(env):
     """The desk on a free loopback port with as many threads as an office might give it."""
-    from waitress.server import create_server
-
-    from jobs.web import create_app
+    from tests.conftest import served_desk
 
     now = utcnow()
     for name, role in (("rina", "staf"), ("camat", "pimpinan"), ("admin", "admin")):
         add_user(env.office, name, role, PASSWORD, now)
-    server = create_server(create_app(env.config_path), host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with served_desk(env.config_path, threads=8) as address:
+        yield address
 
 
 def confidential_complaint(env) -> str:
@@ -120,6 +115,24 @@ def test_a_role_without_identity_finds_a_confidential_complaint_only_by_what_it_
     assert pimpinan.login("camat") == 302
     for words in IDENTITY_WORDS[:5]:
         assert number in search(pimpinan, words)[1], words
+
+
+def test_neither_the_count_nor_a_suggestion_tells_a_role_without_identity_a_confidential_name(env, desk):
+    """The result count and 'Mungkin maksud Anda' are oracles too: for such a reader they count
+    and offer only what the reader is shown."""
+    number = confidential_complaint(env)
+    staf = Client(desk)
+    assert staf.login("rina") == 302
+    for typo in ("Sulastry", "Wibowa", "Sulastrri"):
+        status, body = search(staf, typo)
+        assert status == 200 and "Mungkin maksud Anda" not in body and number not in body, typo
+    status, body = search(staf, "Sulastri")
+    assert "Tidak ada pengaduan yang cocok." in body and "Menampilkan" not in body
+    status, body = search(staf, "pungutan")
+    assert "dari 1 pengaduan" in body
+    pimpinan = Client(desk)
+    assert pimpinan.login("camat") == 302
+    assert "Mungkin maksud Anda: <a" in search(pimpinan, "Sulastry")[1]  # a reader who may see the name
 
 
 def test_a_role_without_identity_sees_no_name_or_file_name_on_the_page_or_in_the_history(env, desk):
@@ -327,7 +340,7 @@ def test_a_proposal_on_a_confidential_complaint_is_shown_redacted_to_a_role_with
     staf = Client(desk)
     assert staf.login("rina") == 302
     token = staf.csrf(f"/pengaduan/{number}")
-    status, _, _ = staf.post(f"/pengaduan/{number}/catatan", {"csrf_token": token, "jenis": "tindakan",
+    status, _, _ = staf.post(f"/pengaduan/{number}/catatan", {"csrf_token": token, "jenis": "tindakan", "yakin": "1",
                                                              "teks": f"Panggil {NAME} ({PHONE}) untuk klarifikasi."})
     assert status == 302
     assert env.office.book.proposals(env.complaint(number)["id"])  # recorded as a proposal

@@ -167,6 +167,7 @@ def test_staff_propose_at_the_desk_and_the_camat_confirms_there_as_himself(env, 
     page.get_by_label("Jenis catatan").select_option("tindakan")
     page.get_by_label("Teks").fill("Perbaikan oleh kelurahan, diputuskan lewat telepon.")
     page.get_by_role("button", name="Simpan catatan").click()
+    page.get_by_role("button", name="Simpan usulan dan kirim ke pejabat").click()  # after what it will do
     row = page.get_by_role("row", name="Perbaikan oleh kelurahan")
     assert "Menunggu konfirmasi pejabat" in row.inner_text() and "petugas rina" in row.inner_text()
     assert row.get_by_role("button", name="Benar").count() == 0  # nobody but the Camat confirms

@@ -73,27 +73,40 @@ def pengguna(ctx) -> None:
     users = office.book.desk_users()
     if not users:
         click.echo("Belum ada pengguna meja layanan.")
+    from office.desk import ROLES, person
+    from sop.book import parse_iso
+
     for u in users:
-        click.echo(f"{u['name']:<24} {u['role']:<9} dibuat {u['created_at'][:10]}" + (f"  {u['email']}" if u["email"] else ""))
+        made = parse_iso(u["created_at"]).astimezone(office.config.clock.tz).strftime("%d-%m-%Y")
+        click.echo(f"{u['name']:<24} {ROLES.get(u['role'], u['role']):<13} dibuat {made}"
+                   + (f"  {person(u)}" if u["full_name"] else "") + (f"  NIP {u['nip']}" if u["nip"] else "")
+                   + (f"  {u['email']}" if u["email"] else ""))
 
 
 @pengguna.command("tambah", help="Buat akun; kata sandi diketik tanpa tampil, atau dibaca dari masukan standar.",
                   options_metavar="[OPSI]")
 @click.argument("name", metavar="NAMA")
 @click.option("--peran", type=click.Choice(["staf", "pimpinan", "admin"]), required=True,
-              help="staf: buku, catat, surat keluar; pimpinan: buku, laporan, delegasi; admin: semuanya.")
+              help="staf: buku, catat, surat keluar, laporan, karantina; pimpinan: buku, surat keluar, laporan, "
+                   "delegasi; admin: semuanya, termasuk akun.")
+@click.option("--nama-lengkap", default="", help="Nama lengkap dengan gelar (tercantum pada tanda terima dan riwayat).")
+@click.option("--nip", default="", help="NIP (18 angka), bila ada.")
+@click.option("--jabatan", default="", help="Jabatan, misalnya \"Pengelola Layanan Operasional\".")
 @click.option("--surel", default=None,
               help="Alamat surel pejabat pemilik akun (hanya peran pimpinan): akun ini bertindak sebagai pejabat itu "
                    "sendiri, misalnya menyetujui konsep atau mengonfirmasi usulan tindakan.")
 @click.pass_context
-def pengguna_tambah(ctx, name: str, peran: str, surel: str | None) -> None:
+def pengguna_tambah(ctx, name: str, peran: str, nama_lengkap: str, nip: str, jabatan: str, surel: str | None) -> None:
     from office.desk import add_user
     from sop.clock import utcnow
 
     office = open_office(ctx)
     with refusals():
-        add_user(office, name, peran, _password(confirm=True), utcnow(), email=surel)
-    click.echo(f"Pengguna {name.strip().lower()} ({peran}) dibuat." + (f" Akun ini adalah pejabat {surel}." if surel else ""))
+        add_user(office, name, peran, _password(confirm=True), utcnow(), email=surel, full_name=nama_lengkap, nip=nip,
+                 jabatan=jabatan)
+    click.echo(f"Pengguna {name.strip().lower()} ({peran}) dibuat." + (f" Atas nama {nama_lengkap.strip()}." if
+                                                                       nama_lengkap.strip() else "")
+               + (f" Akun ini adalah pejabat {surel}." if surel else ""))
 
 
 @pengguna.command("hapus", help="Hapus akun; sesi yang masih terbuka ikut berakhir.")

@@ -3,7 +3,8 @@ app (the book, walk-in complaints, the dispatch queue, reports, delegations, qua
 
 An edge like the command line: each page reads the request, calls the office (office.desk,
 office.commands, office.receipts, office.reports) and renders a Jinja template with
-autoescaping; there is no JavaScript. Flask serves it through waitress; Flask-WTF puts a CSRF
+autoescaping; one small script (templates/web/static/meja.js) only prints and shows a busy form,
+and every page works without it. Flask serves it through waitress; Flask-WTF puts a CSRF
 token on every form; the session cookie holds only a random token whose hash is in the book
 (office.desk), so logging out, a new password or a day without use ends it for good.
 """
@@ -106,12 +107,24 @@ def _guard(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
+        limit = office().config.intake.max_total_bytes // 2**20
         return render_template("galat.html", title="Berkas terlalu besar",
-                               text="Berkas yang diunggah melebihi batas kantor."), 413
+                               text=f"Berkas yang diunggah melebihi batas kantor ({limit} MB seluruhnya); tidak ada yang "
+                                    "dicatat. Kembali ke halaman sebelumnya (isian biasanya masih ada), perkecil atau "
+                                    "kurangi berkasnya, lalu simpan lagi."), 413
 
     @app.context_processor
     def common():
-        return {"user": getattr(g, "user", None), "may": may, "office_name": office().config.office_name}
+        from office.desk import ROLES, pop_flash
+
+        user = getattr(g, "user", None)
+        return {"user": user, "may": may, "office_name": office().config.office_name, "role_names": ROLES,
+                "messages": pop_flash(office(), session.get("t"), user) if user else []}
+
+    from jobs.web.common import day, when
+
+    app.add_template_filter(when, "waktu")
+    app.add_template_filter(day, "tanggal")
 
 
 def serve(config_path: Path, host: str, port: int, threads: int = THREADS) -> None:

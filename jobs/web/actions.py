@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import mimetypes
 import re
@@ -9,18 +10,21 @@ import re
 from flask import abort, g, redirect, render_template, request, send_file, url_for
 
 from intake.parse import Attachment
-from jobs.web.common import office
+from jobs.web.common import flash, office
 from office.commands import (
     CHANNELS,
     DELIVERY_WAYS,
     Refused,
     dispatch_letter,
+    join,
     record_addition,
     record_desk_complaint,
     record_feedback,
+    release,
+    set_lapor_id,
 )
-from office.desk import file_delivery_proof, may, refused_download, sees_identity
-from office.proposals import NotHolder, act_at_desk, answer_at_desk, desk_view, propose_action
+from office.desk import file_delivery_proof, may, person, refused_download, sees_identity
+from office.proposals import NotHolder, act_at_desk, answer_at_desk, desk_view, preview, propose_action
 from office.signing import NotSigned
 from sop.terms import CHANNEL_WORDS
 
@@ -32,6 +36,10 @@ def register(app) -> None:
     app.add_url_rule("/catat", "catat", catat, methods=["GET", "POST"])
     app.add_url_rule("/pengaduan/<path:number>/tanda-terima.<kind>", "tanda_terima", tanda_terima)
     app.add_url_rule("/pengaduan/<path:number>/catatan", "catatan", catatan, methods=["POST"])
+    app.add_url_rule("/pengaduan/<path:number>/tanggapan", "tanggapan", tanggapan, methods=["POST"])
+    app.add_url_rule("/pengaduan/<path:number>/lepaskan", "lepaskan", lepaskan, methods=["POST"])
+    app.add_url_rule("/pengaduan/<path:number>/gabung", "gabung", gabung, methods=["POST"])
+    app.add_url_rule("/pengaduan/<path:number>/lapor", "lapor", lapor, methods=["POST"])
     app.add_url_rule("/surat-keluar", "surat_keluar", surat_keluar)
     app.add_url_rule("/surat-keluar/<int:letter_id>/terkirim", "terkirim", terkirim, methods=["POST"])
     app.add_url_rule("/surat-keluar/nomor", "beri_nomor", beri_nomor, methods=["POST"])
@@ -69,9 +77,36 @@ def _uploads(field: str) -> tuple[Attachment, ...]:
     return tuple(files)
 
 
+def _too_large(files: tuple[Attachment, ...]) -> str:
+    """Why the walk-in's files cannot all be kept ('' when they can): each file and all together
+    within the office's limits ([intake] max_attachment_mb, max_message_mb)."""
+    limits = office().config.intake
+    over = [f.filename for f in files if len(f.data) > limits.max_attachment_bytes]
+    if over:
+        return (f"Lampiran {', '.join(over)} melebihi batas {limits.max_attachment_bytes // 2**20} MB per berkas; "
+                "pengaduan belum dicatat. Perkecil berkas itu (misalnya foto dengan resolusi lebih rendah) lalu "
+                "pilih lampiran dan simpan lagi; isian lain tetap tersimpan di formulir ini.")
+    if sum(len(f.data) for f in files) > limits.max_total_bytes:
+        return (f"Lampiran seluruhnya melebihi batas {limits.max_total_bytes // 2**20} MB; pengaduan belum dicatat. "
+                "Kurangi atau perkecil berkas lalu simpan lagi; isian lain tetap tersimpan di formulir ini.")
+    return ""
+
+
+def _received(text: str) -> dt.datetime | None:
+    """The "Diterima kantor" field (datetime-local, office time), None when empty."""
+    if not text.strip():
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise Refused("Waktu diterima tidak terbaca; isi tanggal dan jam.") from None
+    return moment.replace(tzinfo=office().config.clock.tz) if moment.tzinfo is None else moment
+
+
 def catat():
     if not may(g.user["role"], "catat"):
         abort(403)
+    desk = office()
     channels = {c: CHANNEL_WORDS.get(c, c) for c in CHANNELS}
     form = request.form
     error = ""
@@ -82,39 +117,131 @@ def catat():
                 raise Refused("Nama, Pokok dan Isi wajib diisi.")
             if email and not EMAIL.fullmatch(email):
                 raise Refused(f"Alamat surel tidak valid: {email}")
+            files = _uploads("lampiran")
+            refusal = _too_large(files)
+            if refusal:
+                raise Refused(refusal)
+            officer = person(g.user)
             row = record_desk_complaint(
-                office(), channel=form.get("saluran", ""), name=form["nama"].strip(), email=email,
+                desk, channel=form.get("saluran", ""), name=form["nama"].strip(), email=email,
                 phone=form.get("telepon", "").strip() or None, address=form.get("alamat", "").strip() or None,
-                subject=form["pokok"].strip(), body=form["isi"], files=_uploads("lampiran"),
-                officer=g.user["name"], now=g.now)
+                subject=form["pokok"].strip(), body=form["isi"], files=files, officer=officer, now=g.now,
+                received_at=_received(form.get("diterima", "")), section=form.get("seksi", "").strip() or None,
+                confidential=form.get("rahasia") == "ya", lapor_id=form.get("lapor", "").strip() or None)
         except Refused as exc:
             error = str(exc)
         else:
             from office.receipts import write_receipt
 
-            write_receipt(office(), row, g.user["name"], g.now)
+            write_receipt(desk, row, g.user.get("full_name") or g.user["name"], g.now, nip=g.user.get("nip") or "",
+                          jabatan=g.user.get("jabatan") or "")
             _send_queued()
             return redirect(url_for("pengaduan", number=row["number"], baru="1"))
-    return render_template("catat.html", channels=channels, form=form, error=error), (400 if error else 200)
+    sections = [x.name for x in desk.config.directory.sections]
+    today = g.now.astimezone(desk.config.clock.tz).strftime("%Y-%m-%dT%H:%M")
+    return render_template("catat.html", channels=channels, form=form, error=error, sections=sections, today=today), \
+        (400 if error else 200)
 
 
-# What staff record on a complaint for someone outside email (`tambahan`, `tanggapan`); an
-# official's action (`tindakan`) is only a proposal until that official confirms it.
-RECORDS = {"tambahan": record_addition, "tanggapan": record_feedback, "tindakan": propose_action}
+# What staff record on a complaint for someone outside email (`tambahan`); an official's action
+# (`tindakan`) is only a proposal until that official confirms it, and is shown before it is saved.
+RECORDS = {"tambahan": record_addition, "tindakan": propose_action}
 
 
 def catatan(number: str):
     if not may(g.user["role"], "catat"):
         abort(403)
-    record = RECORDS.get(request.form.get("jenis", ""))
+    kind = request.form.get("jenis", "")
+    record = RECORDS.get(kind)
     if record is None:
         abort(400)
+    text = request.form.get("teks", "")
     try:
-        record(office(), number, request.form.get("teks", ""), g.user["name"], g.now)
+        if kind == "tindakan" and request.form.get("yakin") != "1":
+            from jobs.web.pages import pengaduan
+
+            return pengaduan(number, proposal=preview(office(), number, text, g.now), proposal_text=text)
+        record(office(), number, text, person(g.user), g.now)
     except (Refused, NotSigned) as exc:
-        return redirect(url_for("pengaduan", number=number, galat=str(exc)))
+        flash("galat", str(exc))
+        return redirect(url_for("pengaduan", number=number))
     _send_queued()
-    return redirect(url_for("pengaduan", number=number, dicatat="1"))
+    flash("berhasil", "Usulan tindakan disimpan dan dikirim kepada pejabat untuk dikonfirmasi." if kind == "tindakan"
+          else "Keterangan tambahan disimpan dalam riwayat.")
+    return redirect(url_for("pengaduan", number=number))
+
+
+def tanggapan(number: str):
+    """The complainant's word on the answer, told to staff, by choice: PUAS, TIDAK PUAS with a
+    reason, or a rating 1–4 (the SKM scale)."""
+    if not may(g.user["role"], "catat"):
+        abort(403)
+    choice, reason, rating = (request.form.get(k, "").strip() for k in ("pilihan", "alasan", "nilai"))
+    text = {"puas": "PUAS", "tidak_puas": f"TIDAK PUAS: {reason}", "nilai": rating}.get(choice, "")
+    try:
+        if choice == "tidak_puas" and not reason:
+            raise Refused("Tulis alasan pengadu tidak puas.")
+        if choice == "nilai" and rating not in ("1", "2", "3", "4"):
+            raise Refused("Pilih nilai 1 sampai 4.")
+        record_feedback(office(), number, text, person(g.user), g.now)
+    except (Refused, NotSigned) as exc:
+        flash("galat", str(exc))
+        return redirect(url_for("pengaduan", number=number))
+    _send_queued()
+    flash("berhasil", "Tanggapan pengadu dicatat.")
+    return redirect(url_for("pengaduan", number=number))
+
+
+def lepaskan(number: str):
+    """Staff release a held complaint, or every one held from its sender, after checking them."""
+    if not may(g.user["role"], "catat"):
+        abort(403)
+    desk = office()
+    row = desk.book.complaint(number)
+    if row is None:
+        abort(404)
+    everyone = request.form.get("semua") == "1" and row["sender"]
+    try:
+        done = release(desk, () if everyone else (number,), row["sender"] if everyone else None, person(g.user), g.now)
+    except Refused as exc:
+        flash("galat", str(exc))
+        return redirect(url_for("pengaduan", number=number))
+    desk.book.audit(g.now, g.user["name"], "meja-lepas", number, ", ".join(r["number"] for r in done))
+    _send_queued()
+    flash("berhasil", f"{len(done)} pengaduan dilepas dan diteruskan seperti biasa: " +
+          ", ".join(r["number"] for r in done) + ".")
+    return redirect(url_for("pengaduan", number=number))
+
+
+def gabung(number: str):
+    """Staff join this complaint to the earlier one it repeats: answered together with it."""
+    if not may(g.user["role"], "catat"):
+        abort(403)
+    main = request.form.get("utama", "").strip()
+    try:
+        join(office(), main, number, person(g.user), g.now)
+    except Refused as exc:
+        flash("galat", str(exc))
+        return redirect(url_for("pengaduan", number=number))
+    office().book.audit(g.now, g.user["name"], "meja-gabung", number, main)
+    _send_queued()
+    flash("berhasil", f"Pengaduan {number} digabung dengan {main}: ditangani dan dijawab bersama pengaduan itu.")
+    return redirect(url_for("pengaduan", number=number))
+
+
+def lapor(number: str):
+    """The complaint's SP4N-LAPOR! tracking number."""
+    if not may(g.user["role"], "catat"):
+        abort(403)
+    value = request.form.get("nomor", "").strip()[:40]
+    try:
+        set_lapor_id(office(), number, value)
+    except Refused as exc:
+        flash("galat", str(exc))
+        return redirect(url_for("pengaduan", number=number))
+    office().book.audit(g.now, g.user["name"], "meja-nomor-lapor", number, value)
+    flash("berhasil", f"Nomor pelacakan SP4N-LAPOR! {value} disimpan." if value else "Nomor SP4N-LAPOR! dihapus.")
+    return redirect(url_for("pengaduan", number=number))
 
 
 def _official() -> None:
@@ -134,9 +261,11 @@ def usulan(number: str, proposal_id: int):
     except NotHolder:
         abort(403)
     except (Refused, NotSigned) as exc:
-        return redirect(url_for("pengaduan", number=number, galat=str(exc)))
+        flash("galat", str(exc))
+        return redirect(url_for("pengaduan", number=number))
     _send_queued()
-    return redirect(url_for("pengaduan", number=number, dicatat="1"))
+    flash("berhasil", "Catatan disimpan dalam riwayat.")
+    return redirect(url_for("pengaduan", number=number))
 
 
 def tindakan(number: str):
@@ -147,9 +276,11 @@ def tindakan(number: str):
     except NotHolder:
         abort(403)
     except (Refused, NotSigned) as exc:
-        return redirect(url_for("pengaduan", number=number, galat=str(exc)))
+        flash("galat", str(exc))
+        return redirect(url_for("pengaduan", number=number))
     _send_queued()
-    return redirect(url_for("pengaduan", number=number, dicatat="1"))
+    flash("berhasil", "Catatan disimpan dalam riwayat.")
+    return redirect(url_for("pengaduan", number=number))
 
 
 def tanda_terima(number: str, kind: str):
@@ -187,8 +318,7 @@ def surat_keluar():
     month = g.now.astimezone(desk.config.clock.tz).strftime("%Y-%m")
     waiting = [{**w, "addressee": "(dirahasiakan)"} if w["confidential"] and not identity else w
                for w in waiting_letters(desk)]
-    return render_template("surat.html", rows=rows, ways=DELIVERY_WAYS, done=request.args.get("dicatat", ""),
-                           error=request.args.get("galat", ""), waiting=waiting,
+    return render_template("surat.html", rows=rows, ways=DELIVERY_WAYS, waiting=waiting,
                            numbering=desk.config.letters.numbering, month=request.args.get("bulan", month))
 
 
@@ -200,11 +330,13 @@ def beri_nomor():
         abort(403)
     try:
         done = number_letter(office(), request.form.get("surat", ""), request.form.get("nomor", ""),
-                             g.user["name"], g.now)
+                             person(g.user), g.now)
     except NumberRefused as exc:
-        return redirect(url_for("surat_keluar", galat=str(exc)))
+        flash("galat", str(exc))
+        return redirect(url_for("surat_keluar"))
     _send_queued()
-    return redirect(url_for("surat_keluar", dicatat=done))
+    flash("berhasil", done)
+    return redirect(url_for("surat_keluar"))
 
 
 def agenda_surat(kind: str):
@@ -224,7 +356,8 @@ def agenda_surat(kind: str):
                                  hide_confidential=not sees_identity(desk, g.user["role"]))
             data = paths[-1].read_bytes()
     except (AgendaError, RuntimeError) as exc:
-        return redirect(url_for("surat_keluar", galat=str(exc)))
+        flash("galat", str(exc))
+        return redirect(url_for("surat_keluar"))
     desk.book.audit(g.now, g.user["name"], "meja-unduh-agenda", f"{month:02d}-{year}", kind)
     from io import BytesIO
 
@@ -242,21 +375,23 @@ def terkirim(letter_id: int):
     data = proof.read() if proof else b""
     try:
         dispatch_letter(desk, letter["number"], request.form.get("cara", ""), request.form.get("catatan", "").strip(),
-                        g.user["name"], g.now)
+                        person(g.user), g.now)
     except (Refused, NotSigned) as exc:
-        return redirect(url_for("surat_keluar", galat=str(exc)))
+        flash("galat", str(exc))
+        return redirect(url_for("surat_keluar"))
     _send_queued()
     done = f"Pengiriman surat {letter['number']} dicatat."
     if data:
         try:
             name = file_delivery_proof(desk, letter["number"], data, proof.mimetype or "application/octet-stream",
-                                       g.user["name"], g.now)
+                                       person(g.user), g.now)
             done += f" Bukti pengiriman diarsipkan ({name})."
         except Refused as exc:
-            return redirect(url_for("surat_keluar", dicatat=done, galat=f"Bukti tidak diarsipkan: {exc}"))
-    return redirect(url_for("surat_keluar", dicatat=done))
-
-
+            flash("berhasil", done)
+            flash("galat", f"Bukti tidak diarsipkan: {exc}")
+            return redirect(url_for("surat_keluar"))
+    flash("berhasil", done)
+    return redirect(url_for("surat_keluar"))
 
 def bertanda_tangan(letter_id: int):
     """The signed copy of a letter signed outside the system: the wet-signed scan (PDF or JPEG),
@@ -274,14 +409,17 @@ def bertanda_tangan(letter_id: int):
     upload = request.files.get("berkas")
     data = upload.read() if upload else b""
     if not data:
-        return redirect(url_for("surat_keluar", galat="Pilih berkas surat yang sudah ditandatangani."))
+        flash("galat", "Pilih berkas surat yang sudah ditandatangani.")
+        return redirect(url_for("surat_keluar"))
     try:
         upload_signed(desk, letter_id, data, g.user["name"], g.now)
     except Refused as exc:
         _send_queued()  # the refusal told to staff
-        return redirect(url_for("surat_keluar", galat=str(exc)))
+        flash("galat", str(exc))
+        return redirect(url_for("surat_keluar"))
     _send_queued()
-    return redirect(url_for("surat_keluar", dicatat=f"Surat {letter['number']} bertanda tangan diarsipkan."))
+    flash("berhasil", f"Surat {letter['number']} bertanda tangan diarsipkan.")
+    return redirect(url_for("surat_keluar"))
 
 
 def untuk_tte(letter_id: int):

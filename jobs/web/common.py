@@ -29,3 +29,39 @@ class Offices:
 
 def office() -> Office:
     return current_app.extensions["offices"].get()
+
+
+def flash(kind: str, text: str) -> None:
+    """A message for the next page ("berhasil" or "galat"), kept with the session in the book."""
+    from flask import session
+
+    from office.desk import push_flash
+
+    push_flash(office(), session.get("t"), kind, text)
+
+
+def when(value, with_zone: bool = True) -> str:
+    """A moment as every desk page writes it: DD-MM-YYYY HH.MM WITA (office time); '-' for none.
+    Takes the JSON documents' ISO text (with its offset) or a datetime."""
+    import datetime as dt
+
+    if not value:
+        return "-"
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(office().config.clock.tz)
+    zone = " WITA" if with_zone else ""
+    return moment.strftime("%d-%m-%Y %H.%M") + zone
+
+
+def day(value) -> str:
+    """A date as DD-MM-YYYY; '-' for none."""
+    import datetime as dt
+
+    if not value:
+        return "-"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        value = value.astimezone(office().config.clock.tz)
+    return value.strftime("%d-%m-%Y")

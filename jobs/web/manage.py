@@ -6,9 +6,19 @@ import datetime as dt
 
 from flask import abort, g, redirect, render_template, request, url_for
 
-from jobs.web.common import office
+from jobs.web.common import flash, office
 from office.commands import Refused, add_delegation, revoke_delegation
-from office.desk import ROLES, add_user, may, remove_user
+from office.desk import (
+    ROLES,
+    add_user,
+    change_own_password,
+    change_password,
+    may,
+    person,
+    remove_user,
+    set_profile,
+    unlock_user,
+)
 from sop.book import parse_iso
 
 
@@ -16,8 +26,12 @@ def register(app) -> None:
     app.add_url_rule("/delegasi", "delegasi", delegasi, methods=["GET", "POST"])
     app.add_url_rule("/delegasi/<int:delegation_id>/cabut", "delegasi_cabut", delegasi_cabut, methods=["POST"])
     app.add_url_rule("/karantina", "karantina", karantina)
+    app.add_url_rule("/karantina/<key>", "karantina_pesan", karantina_pesan)
+    app.add_url_rule("/karantina/<key>/<action>", "karantina_tindak", karantina_tindak, methods=["POST"])
     app.add_url_rule("/pengguna", "pengguna", pengguna, methods=["GET", "POST"])
     app.add_url_rule("/pengguna/<int:user_id>/hapus", "pengguna_hapus", pengguna_hapus, methods=["POST"])
+    app.add_url_rule("/pengguna/<int:user_id>/ubah", "pengguna_ubah", pengguna_ubah, methods=["POST"])
+    app.add_url_rule("/akun", "akun", akun, methods=["GET", "POST"])
 
 
 def delegasi():
@@ -37,6 +51,8 @@ def delegasi():
                                email=f.get("surel", "").strip(), title=f.get("jabatan", "").strip(),
                                nip=f.get("nip", "").strip(), rank=f.get("pangkat", "").strip(), first_day=first,
                                last_day=last, created_by=g.user["name"], now=g.now)
+                flash("berhasil", f"Delegasi {f.get('bentuk', '')} untuk {f.get('nama', '').strip()} disimpan, "
+                                  f"{first.strftime('%d-%m-%Y')} s.d. {last.strftime('%d-%m-%Y')}.")
                 return redirect(url_for("delegasi"))
             except Refused as exc:
                 error = str(exc)
@@ -52,10 +68,23 @@ def delegasi():
 def delegasi_cabut(delegation_id: int):
     if not may(g.user["role"], "delegasi"):
         abort(403)
+    desk = office()
+    found = next((d for d in desk.book.delegations() if d["id"] == delegation_id and not d["revoked_at"]), None)
+    if found is None:
+        abort(404)
+    roles = {role: o.title for role, o in desk.config.directory.officials.items()}
+    what = f"{found['form']} {roles.get(found['role'], found['role'])} {found['name']}"
+    if request.form.get("yakin") != "1":
+        return render_template("yakin.html", title="Cabut delegasi?", action=url_for("delegasi_cabut",
+                               delegation_id=delegation_id), back=url_for("delegasi"), button="Ya, cabut delegasi",
+                               text=f"Delegasi {what} diakhiri sekarang; tugas yang sedang dipegangnya kembali kepada "
+                                    "pejabat definitif.")
     try:
-        revoke_delegation(office(), delegation_id, g.now)
+        moved = revoke_delegation(desk, delegation_id, g.now)
     except Refused:
         abort(404)
+    desk.book.audit(g.now, g.user["name"], "meja-delegasi-cabut", what, str(moved))
+    flash("berhasil", f"Delegasi {what} dicabut; {moved} tugas kembali kepada pejabat definitif.")
     return redirect(url_for("delegasi"))
 
 
@@ -68,19 +97,76 @@ def karantina():
     return render_template("karantina.html", rows=rows)
 
 
+def karantina_pesan(key: str):
+    """One quarantined message, read as data, with what staff may do with it."""
+    from office.quarantine import show
+
+    if not may(g.user["role"], "karantina"):
+        abort(403)
+    try:
+        shown = show(office(), key, g.user["name"], g.now)
+    except Refused as exc:
+        flash("galat", str(exc))
+        return redirect(url_for("karantina"))
+    return render_template("karantina_pesan.html", m=shown)
+
+
+def karantina_tindak(key: str, action: str):
+    """Process again, make a complaint of it, or set it aside."""
+    from office.quarantine import make_complaint, process_again, set_aside
+
+    if not may(g.user["role"], "karantina") or not may(g.user["role"], "catat"):
+        abort(403)
+    desk = office()
+    try:
+        if action == "proses-ulang":
+            kind = process_again(desk, key, g.user["name"], g.now)
+            flash("berhasil", f"Pesan diproses ulang dan tercatat ({KINDS.get(kind, kind)}).")
+        elif action == "jadikan-pengaduan":
+            made = make_complaint(desk, key, person(g.user), g.user["name"], g.now)
+            flash("berhasil", f"Pesan dijadikan pengaduan {made['number']}.")
+            _mail_now()
+            return redirect(url_for("pengaduan", number=made["number"]))
+        elif action == "abaikan":
+            set_aside(desk, key, person(g.user), g.user["name"], g.now)
+            flash("berhasil", "Pesan diabaikan dan keluar dari daftar karantina.")
+        else:
+            abort(404)
+    except Refused as exc:
+        flash("galat", str(exc))
+        return redirect(url_for("karantina_pesan", key=key) if desk.book.message(key) else url_for("karantina"))
+    _mail_now()
+    return redirect(url_for("karantina"))
+
+
+# How a processed message was taken, as the flash message says it (office.arrivals' kinds).
+KINDS = {"complaint": "pengaduan baru", "followup": "tambahan pada pengaduan", "action": "tindakan pejabat",
+         "forward": "pengaduan yang diteruskan", "bounce": "laporan gagal kirim", "auto": "balasan otomatis",
+         "own": "surel kantor sendiri", "duplicate": "sudah tercatat", "unmatched": "tidak cocok dengan pengaduan"}
+
+
+def _mail_now() -> None:
+    from jobs.web.actions import _send_queued
+
+    _send_queued()
+
+
 def pengguna():
     if not may(g.user["role"], "pengguna"):
         abort(403)
     desk = office()
     error = ""
+    f = request.form
     if request.method == "POST":
         try:
-            add_user(desk, request.form.get("nama", ""), request.form.get("peran", ""), request.form.get("sandi", ""),
-                     g.now)
+            add_user(desk, f.get("nama", ""), f.get("peran", ""), f.get("sandi", ""), g.now,
+                     full_name=f.get("nama_lengkap", ""), nip=f.get("nip", ""), jabatan=f.get("jabatan", ""))
+            desk.book.audit(g.now, g.user["name"], "meja-pengguna-tambah", f.get("nama", "").strip().lower(), "")
+            flash("berhasil", f"Akun {f.get('nama', '').strip().lower()} dibuat.")
             return redirect(url_for("pengguna"))
         except Refused as exc:
             error = str(exc)
-    return render_template("pengguna.html", rows=desk.book.desk_users(), roles=ROLES, error=error), \
+    return render_template("pengguna.html", rows=desk.book.desk_users(), roles=ROLES, error=error, form=f), \
         (400 if error else 200)
 
 
@@ -94,5 +180,60 @@ def pengguna_hapus(user_id: int):
     if user["name"] == g.user["name"]:
         return render_template("galat.html", title="Tidak dapat dihapus",
                                text="Akun yang sedang dipakai tidak dapat menghapus dirinya sendiri."), 400
+    if request.form.get("yakin") != "1":
+        return render_template("yakin.html", title="Hapus akun?", action=url_for("pengguna_hapus", user_id=user_id),
+                               back=url_for("pengguna"), button="Ya, hapus akun",
+                               text=f"Akun {user['name']} ({person(user)}, {ROLES.get(user['role'], user['role'])}) "
+                                    "dihapus; sesinya yang masih terbuka berakhir. Riwayat yang dicatatnya tetap.")
     remove_user(desk, user["name"], g.now, by=g.user["name"])
+    flash("berhasil", f"Akun {user['name']} dihapus; sesinya yang masih terbuka berakhir.")
     return redirect(url_for("pengguna"))
+
+
+def pengguna_ubah(user_id: int):
+    """An administrator's change to one account: its person, a new password, or an unlock."""
+    if not may(g.user["role"], "pengguna"):
+        abort(403)
+    desk = office()
+    user = desk.book.desk_user_by_id(user_id)
+    if user is None:
+        abort(404)
+    f = request.form
+    what = f.get("ubah", "")
+    try:
+        if what == "data":
+            set_profile(desk, user["name"], f.get("nama_lengkap", ""), f.get("nip", ""), f.get("jabatan", ""), g.now,
+                        by=g.user["name"])
+            flash("berhasil", f"Data akun {user['name']} disimpan.")
+        elif what == "sandi":
+            change_password(desk, user["name"], f.get("sandi", ""), g.now, by=g.user["name"])
+            flash("berhasil", f"Kata sandi {user['name']} diganti; sesinya yang terbuka berakhir. Sampaikan kata sandi "
+                              "baru kepada pemiliknya secara langsung.")
+        elif what == "buka":
+            unlock_user(desk, user["name"], g.now, by=g.user["name"])
+            flash("berhasil", f"Kunci akun {user['name']} dibuka; akun itu dapat masuk lagi sekarang.")
+        else:
+            abort(400)
+    except Refused as exc:
+        flash("galat", str(exc))
+    return redirect(url_for("pengguna"))
+
+
+def akun():
+    """The logged-in person's own account: who the desk says they are, and a new password."""
+    desk = office()
+    error = ""
+    if request.method == "POST":
+        f = request.form
+        try:
+            if f.get("sandi_baru", "") != f.get("sandi_ulang", ""):
+                raise Refused("Kata sandi baru dan ulangannya tidak sama.")
+            change_own_password(desk, g.user["name"], f.get("sandi_lama", ""), f.get("sandi_baru", ""), g.now)
+        except Refused as exc:
+            error = str(exc)
+        else:
+            from flask import session
+
+            session.clear()  # the new password ended every session of the account, this one too
+            return redirect(url_for("masuk", sandi="baru"))
+    return render_template("akun.html", error=error), (400 if error else 200)

@@ -11,11 +11,27 @@ from flask import abort, g, redirect, render_template, request, send_file, sessi
 from intake.text import clean_line
 from jobs.web.common import office
 from office.commands import Refused
-from office.desk import book_page, complaint_page, log_in, log_out, may, refused_download
-from sop.search import CONTROL, Filters
-from sop.terms import CHANNEL_WORDS, STATE_WORDS
+from office.desk import (
+    book_page,
+    book_total,
+    complaint_page,
+    desk_counts,
+    log_in,
+    log_out,
+    may,
+    my_roles,
+    refused_download,
+    suggestion,
+)
+from sop.search import CONTROL, ORDER, Filters
+from sop.terms import CHANNEL_WORDS, SATISFACTION_WORDS
 
-STATES = {"open": "Dalam proses", "late": "Terlambat", **{k: v for k, v in STATE_WORDS.items() if k != "open"}}
+# The list's states as staff say them (the filter, the counts, each row).
+STATES = {"open": "Dalam proses", "late": "Terlambat", "held": "Ditahan",
+          "answered": "Menunggu tanggapan pengadu", "closed": "Selesai", "rejected": "Ditolak",
+          "forwarded": "Dilimpahkan", "linked": "Digabung"}
+SORTS = {"nomor": "Nomor", "diterima": "Waktu diterima", "batas": "Batas waktu"}
+PAGE = 50
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
@@ -42,7 +58,8 @@ def masuk():
             session.permanent = True
             session["t"] = token
             return redirect(same_site(request.args.get("lanjut") or ""))
-    return render_template("masuk.html", error=error), (401 if error else 200)
+    return render_template("masuk.html", error=error, new_password=request.args.get("sandi") == "baru"), \
+        (401 if error else 200)
 
 
 def same_site(target: str) -> str:
@@ -68,11 +85,15 @@ def _filters() -> Filters:
     month = MONTH.fullmatch(args.get("bulan", ""))
     step = args.get("langkah", "")
     before = args.get("sebelum", "")
+    page = args.get("halaman", "")
     return Filters(state=args.get("status", "") if args.get("status", "") in STATES else "",
                    step=int(step) if step.isdigit() else None, section=args.get("seksi", "")[:200],
                    channel=args.get("saluran", "") if args.get("saluran", "") in CHANNEL_WORDS else "",
                    month=(int(month[1]), int(month[2])) if month and 1 <= int(month[2]) <= 12 else None,
-                   text=_search_text(args.get("cari", "")), before=int(before) if before.isdigit() else None)
+                   text=_search_text(args.get("cari", "")), before=int(before) if before.isdigit() else None,
+                   roles=(my_roles(office(), g.user, g.now) or ("-",)) if args.get("saya") == "1" else (),
+                   sort=args.get("urut", "") if args.get("urut", "") in ORDER else "",
+                   ascending=args.get("arah") == "naik", page=min(int(page), 10**6) if page.isdigit() and int(page) else 1)
 
 
 def _search_text(raw: str) -> str:
@@ -87,28 +108,49 @@ def buku():
         abort(403)
     desk = office()
     filters = _filters()
-    limit = 50
-    docs = book_page(desk, filters, g.user, g.now, limit=limit + 1)
-    more = len(docs) > limit
-    docs = docs[:limit]
-    older = None
-    if more and docs:
-        older = url_for("buku", **{**request.args.to_dict(), "sebelum": docs[-1]["id"]})
+    docs = book_page(desk, filters, g.user, g.now, limit=PAGE)
+    total = book_total(desk, filters, g.user, g.now)
+    pages = max(1, -(-total // PAGE))
+    args = {k: v for k, v in request.args.to_dict().items() if k not in ("halaman", "sebelum")}
+
+    def link(**change) -> str:
+        return url_for("buku", **{**args, **change})
+
     steps = [(s.no, s.shown) for s in desk.config.procedure.walk()[1:]]
-    return render_template("buku.html", docs=docs, f=filters, args=request.args, states=STATES, steps=steps,
-                           channels=CHANNEL_WORDS, sections=[x.name for x in desk.config.directory.sections],
-                           older=older)
+    mine = bool(my_roles(desk, g.user, g.now))
+    return render_template(
+        "buku.html", docs=docs, f=filters, args=request.args, states=STATES, steps=steps, channels=CHANNEL_WORDS,
+        sections=[x.name for x in desk.config.directory.sections], total=total, pages=pages, link=link,
+        shown_pages=_page_numbers(filters.page, pages), counts=desk_counts(desk, g.now), mine=mine,
+        sorts=SORTS, first=(filters.page - 1) * PAGE + 1 if docs else 0,
+        suggestion=suggestion(desk, filters, g.user, g.now) if not docs else "")
 
 
-def pengaduan(number: str):
+def _page_numbers(page: int, pages: int) -> list[int | None]:
+    """The page numbers a list offers: the first, the last, and two either side of this one
+    (None where numbers are left out)."""
+    wanted = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    out: list[int | None] = []
+    for number in wanted:
+        if out and out[-1] is not None and number - out[-1] > 1:  # type: ignore[operator]
+            out.append(None)
+        out.append(number)
+    return out
+
+
+def pengaduan(number: str, proposal=None, proposal_text: str = ""):
+    """One complaint; `proposal`: an official's action staff are about to record, shown with what
+    it will do once confirmed (office.proposals.preview) and a button to save it."""
     if not may(g.user["role"], "buku"):
         abort(403)
-    doc = complaint_page(office(), number, g.user, g.now)
+    desk = office()
+    doc = complaint_page(desk, number, g.user, g.now)
     if doc is None:
         abort(404)
-    labels = {s.no: s.shown for s in office().config.procedure.steps}
+    labels = {s.no: s.shown for s in desk.config.procedure.steps}
     return render_template("pengaduan.html", d=doc, labels=labels, states=STATES, baru=request.args.get("baru") == "1",
-                           recorded=request.args.get("dicatat") == "1", error=request.args.get("galat", "")[:300])
+                           channels=CHANNEL_WORDS, satisfaction=SATISFACTION_WORDS, proposal=proposal,
+                           proposal_text=proposal_text, sections=[x.name for x in desk.config.directory.sections])
 
 
 def berkas(attachment_id: int):
