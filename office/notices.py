@@ -10,9 +10,11 @@ Message-ID (which holds its token) is cited only to the task's holder.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 import re
+import secrets
 
 from intake.parse import Incoming
 from letters.dates import tanggal, waktu
@@ -33,11 +35,11 @@ from sop.terms import DEFAULT_SALUTATION, SALUTATIONS
 log = logging.getLogger(__name__)
 
 
-def history(office: Office, complaint_id: int) -> list[dict]:
+def history(office: Office, complaint_id: int, events: list[dict] | None = None) -> list[dict]:
     """The steps done so far, as the routing emails quote them."""
     tz = office.config.clock.tz
     out = []
-    for e in office.book.events(complaint_id):
+    for e in office.book.events(complaint_id) if events is None else events:
         if e["kind"] not in ("langkah", "dikembalikan"):
             continue
         step = office.config.procedure.step(e["step"])
@@ -51,17 +53,14 @@ def base_context(office: Office, row: dict | None, step_no: int | None) -> dict:
     """What every mail template is given: the office, the complaint and its history, the step."""
     cfg = office.config
     context = {
-        "office": {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address,
-                   "email": cfg.mailbox.address, "contact": cfg.complaint_desk.line(),
-                   "head": office.addressee(cfg.directory.official(cfg.letters.head_role))["salutation"]},
+        "office": _office_part(office),
         "sop_name": cfg.procedure.name,
         "steps_total": cfg.procedure.main_steps,
         "next_title": "",
         "silence_days": cfg.silence_days,
     }
     if row is not None:
-        context["c"] = complaint_view(office, row)
-        context["history"] = history(office, row["id"])
+        context["c"], context["history"] = _complaint_part(office, row)
     if step_no:
         step = cfg.procedure.step(step_no)
         context["step"] = {"no": step.shown, "activity": step.activity, "output": step.output,
@@ -72,13 +71,49 @@ def base_context(office: Office, row: dict | None, step_no: int | None) -> dict:
     return context
 
 
+# A new complaint's three mails (acknowledgement, staff copy, routing email) are built one
+# after the other from the same complaint: its view and history are made once for them. The
+# office's own part depends on the configuration alone. Each is kept for the one most recent
+# complaint state (its row, history and files as the book holds them now), so a change of any
+# of them makes it afresh.
+_OFFICE_PARTS: dict[int, tuple[object, dict]] = {}
+_LAST_COMPLAINT: list[tuple] = []  # (configuration, row, events, files, view, history)
+
+
+def _office_part(office: Office) -> dict:
+    cfg = office.config
+    kept = _OFFICE_PARTS.get(id(cfg))
+    if kept is None or kept[0] is not cfg:
+        part = {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address,
+                "email": cfg.mailbox.address, "contact": cfg.complaint_desk.line(),
+                "head": office.addressee(cfg.directory.official(cfg.letters.head_role))["salutation"]}
+        _OFFICE_PARTS.clear()  # one configuration at a time (a test suite makes many)
+        kept = _OFFICE_PARTS[id(cfg)] = (cfg, part)
+    return dict(kept[1])
+
+
+def _complaint_part(office: Office, row: dict) -> tuple[dict, list[dict]]:
+    """The complaint as templates show it and its history: copies, as callers change them."""
+    events = office.book.events(row["id"])
+    files = office.book.attachments(row["id"])
+    # Made of the row, its events and its files: kept while all three are equal (by value)
+    # to what it was made of.
+    made_of = (office.config, dict(row), list(events), list(files))
+    kept = _LAST_COMPLAINT[0] if _LAST_COMPLAINT else None
+    if kept is None or kept[0] is not office.config or kept[1:4] != made_of[1:]:
+        kept = (*made_of, complaint_view(office, row), history(office, row["id"], events))
+        _LAST_COMPLAINT[:] = [kept]
+    return dict(kept[4]), [dict(step) for step in kept[5]]
+
+
 def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]], rendered: Rendered,
           now: dt.datetime, *, message_id: str | None = None, reply_to: str | None = None,
           in_reply_to: str | None = None, references: tuple[str, ...] = (),
           auto_submitted: str = "auto-generated", attachments: tuple[Attachment, ...] = ()) -> str:
     """Build a mail and put it in the outbox, in the caller's transaction; returns its Message-ID."""
     me = office.config.identity
-    message_id = message_id or me.message_id(kind.replace("_", "-"), new_token())
+    own, bounce = new_tokens(2)  # one draw of randomness for both (each 120 bits, as new_token)
+    message_id = message_id or me.message_id(kind.replace("_", "-"), own)
     if row is not None:
         # Every mail about a complaint threads under its token-free reference; a task's
         # own Message-ID (which holds its token) is cited only to the task's holder.
@@ -93,8 +128,15 @@ def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]]
     # too, and a delivery report counts only when it comes back to it (office.recording).
     office.book.enqueue(message_id=message_id, complaint_id=row["id"] if row else None, kind=kind,
                         recipients=[addr for _, addr in to], subject=rendered.subject,
-                        raw=msg, at=now, bounce_token=new_token())
+                        raw=msg, at=now, bounce_token=bounce)
     return message_id
+
+
+def new_tokens(count: int) -> list[str]:
+    """`count` tokens as office.base.new_token makes them (24 base-32 characters, 120 bits),
+    from one call for the system's randomness instead of one each."""
+    data = secrets.token_bytes(15 * count)
+    return [base64.b32encode(data[i:i + 15]).decode().lower() for i in range(0, 15 * count, 15)]
 
 
 def citizen_reply_to(office: Office, row: dict) -> str:
