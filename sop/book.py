@@ -272,6 +272,9 @@ class Book(AccountQueries, OutboxQueries, ProposalQueries, PublicQueries, Report
 
     def current_task(self, complaint_id: int) -> dict | None:
         """The complaint's task that waits for its official, if any."""
+        known = self._cache.known(("tasks", complaint_id))
+        if known is not None:  # the transaction's own list of them (a new complaint's: no read at all)
+            return next((dict(t) for t in reversed(known) if t["done_at"] is None), None)
         return self._one("SELECT * FROM tasks WHERE complaint_id = ? AND done_at IS NULL "
                          "ORDER BY id DESC LIMIT 1", (complaint_id,))
 
