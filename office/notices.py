@@ -22,7 +22,7 @@ from letters.mail import Attachment, Rendered, build_message, render_mail
 from office.access import receipt_facts
 from office.base import Actor, Office, answer_due, due_of, new_token, safe_name, section_recipient
 from office.disposition import disposition_sheet
-from office.durations import standard_words
+from office.mail_context import base_context, history  # noqa: F401 (history: imported from here too)
 from office.mail_files import citizen_letter_files, complainant_copy, delivery_files, konsep_files
 from office.mail_view import complaint_view, objection_view, proposal_of
 from office.numbering import keeper_routing
@@ -33,77 +33,6 @@ from sop.engine import REJECTION_DELIVERY, SYSTEM, Notify
 from sop.terms import DEFAULT_SALUTATION, SALUTATIONS
 
 log = logging.getLogger(__name__)
-
-
-def history(office: Office, complaint_id: int, events: list[dict] | None = None) -> list[dict]:
-    """The steps done so far, as the routing emails quote them."""
-    tz = office.config.clock.tz
-    out = []
-    for e in office.book.events(complaint_id) if events is None else events:
-        if e["kind"] not in ("langkah", "dikembalikan"):
-            continue
-        step = office.config.procedure.step(e["step"])
-        # The label people read ("4a"), never the office addition's internal number.
-        out.append({"step": step.shown, "role_title": office.config.directory.official(step.role).title,
-                    "at": waktu(parse_iso(e["at"]), tz), "text": e["text"]})
-    return out
-
-
-def base_context(office: Office, row: dict | None, step_no: int | None) -> dict:
-    """What every mail template is given: the office, the complaint and its history, the step."""
-    cfg = office.config
-    context = {
-        "office": _office_part(office),
-        "sop_name": cfg.procedure.name,
-        "steps_total": cfg.procedure.main_steps,
-        "next_title": "",
-        "silence_days": cfg.silence_days,
-    }
-    if row is not None:
-        context["c"], context["history"] = _complaint_part(office, row)
-    if step_no:
-        step = cfg.procedure.step(step_no)
-        context["step"] = {"no": step.shown, "activity": step.activity, "output": step.output,
-                           "instruction": step.instruction, "time": standard_words(cfg, step.time), "due": ""}
-        nxt = cfg.procedure.next_step(step_no)
-        if nxt:
-            context["next_title"] = cfg.directory.official(nxt.role).title
-    return context
-
-
-# A new complaint's three mails (acknowledgement, staff copy, routing email) are built one
-# after the other from the same complaint: its view and history are made once for them. The
-# office's own part depends on the configuration alone. Each is kept for the one most recent
-# complaint state (its row, history and files as the book holds them now), so a change of any
-# of them makes it afresh.
-_OFFICE_PARTS: dict[int, tuple[object, dict]] = {}
-_LAST_COMPLAINT: list[tuple] = []  # (configuration, row, events, files, view, history)
-
-
-def _office_part(office: Office) -> dict:
-    cfg = office.config
-    kept = _OFFICE_PARTS.get(id(cfg))
-    if kept is None or kept[0] is not cfg:
-        part = {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address,
-                "email": cfg.mailbox.address, "contact": cfg.complaint_desk.line(),
-                "head": office.addressee(cfg.directory.official(cfg.letters.head_role))["salutation"]}
-        _OFFICE_PARTS.clear()  # one configuration at a time (a test suite makes many)
-        kept = _OFFICE_PARTS[id(cfg)] = (cfg, part)
-    return dict(kept[1])
-
-
-def _complaint_part(office: Office, row: dict) -> tuple[dict, list[dict]]:
-    """The complaint as templates show it and its history: copies, as callers change them."""
-    events = office.book.events(row["id"])
-    files = office.book.attachments(row["id"])
-    # Made of the row, its events and its files: kept while all three are equal (by value)
-    # to what it was made of.
-    made_of = (office.config, dict(row), list(events), list(files))
-    kept = _LAST_COMPLAINT[0] if _LAST_COMPLAINT else None
-    if kept is None or kept[0] is not office.config or kept[1:4] != made_of[1:]:
-        kept = (*made_of, complaint_view(office, row), history(office, row["id"], events))
-        _LAST_COMPLAINT[:] = [kept]
-    return dict(kept[4]), [dict(step) for step in kept[5]]
 
 
 def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]], rendered: Rendered,
