@@ -11,6 +11,7 @@ import itertools
 import logging
 import queue
 import threading
+import time
 from typing import Callable
 
 from intake.mailbox import Mailbox
@@ -47,18 +48,17 @@ def poll(office: Office, now: Callable[[], dt.datetime], *, since: dt.date | Non
             ahead = ParseAhead(len(uids), staging_folder(office), office.config.intake)
             # From here until it is closed, the connection belongs to the mailbox thread.
             mailbox = MailboxThread(box, uids, settings.batch, ahead)
-            prepared: list[Callable[[], Prepared | None]] = []
+            taken: list[Callable[[], Prepared | None]] = []  # the current commit's messages, as prepared
             try:
                 while (fetched := mailbox.next_batch()) is not None:
-                    batch, prepared = fetched
-                    last_uid, stopped = _apply_batch(office, batch, prepared, old, counts, mailbox, now, stop,
-                                                     tick, validity, last_uid)
+                    last_uid, stopped = _apply_batches(office, fetched, old, counts, mailbox, now, stop,
+                                                       tick, validity, last_uid, taken)
                     if stopped:
                         break
             finally:
                 # A cycle cut short (SIGTERM, a full disk) leaves staged files of messages it did
                 # not apply; those it applied are gone already. Personal data: removed now.
-                for ready in prepared:
+                for ready in taken:
                     discard_staged(ready())
                 mailbox.close()
         else:
@@ -92,19 +92,38 @@ class MailboxThread:
         self._done: list[str] = []
         self._held: list[str] = []
         self._error: BaseException | None = None
+        self._kept: object = None  # what ready_batch took from the queue and left for next_batch
         self._thread = threading.Thread(target=self._run, name="kotak-surat", daemon=True)
         self._thread.start()
 
     def next_batch(self) -> tuple[list[tuple[str, bytes]], list[Callable[[], Prepared | None]]] | None:
         """The next batch fetched, with its messages as the parse worker prepares them; None
         at the end of the backlog."""
-        item = self._ready.get()
+        item = self._kept if self._kept is not None else self._ready.get()
+        self._kept = None
+        return self._taken(item)
+
+    def ready_batch(self) -> tuple[list[tuple[str, bytes]], list[Callable[[], Prepared | None]]] | None:
+        """The next batch if it is fetched already, else None (the end of the backlog, or an
+        error, is left for next_batch)."""
+        if self._kept is not None:
+            return None
+        try:
+            item = self._ready.get_nowait()
+        except queue.Empty:
+            return None
+        if not isinstance(item, tuple):
+            self._kept = item if item is not None else _END
+            return None
+        return self._taken(item)
+
+    def _taken(self, item):
         with self._wake:
             self._room += 1
             self._wake.notify()
         if isinstance(item, BaseException):
             raise item
-        return item
+        return None if item is _END else item
 
     def add(self, done: list[str], held: list[str]) -> None:
         """Committed messages: to the processed folder (`done`) or to quarantine (`held`)."""
@@ -169,39 +188,66 @@ class MailboxThread:
         self._ready.put(item)
 
 
-def _apply_batch(office: Office, batch, prepared, old: set[str], counts: dict[str, int], moved: MailboxThread,
-                 now, stop, tick, validity: int, last_uid: int) -> tuple[int, bool]:
-    """One commit for the batch, each message a savepoint inside it: a failing message undoes
-    only its own work. A storage failure (locked book, full disk) is not the message's fault:
-    it rolls the batch back and ends the cycle; the batch waits in the INBOX."""
+# One commit takes fetched batches until it holds this many messages, or has taken this long,
+# or the next batch is not fetched yet (the book is never held while waiting for IMAP). A
+# commit costs the same few milliseconds whatever it holds (the pages every message touches,
+# the search index's statement, the cursor); a crash undoes at most this much, which the next
+# pass does again.
+COMMIT_EVERY = 400
+COMMIT_SECONDS = 2.0
+
+
+def _apply_batches(office: Office, fetched, old: set[str], counts: dict[str, int], moved: MailboxThread,
+                   now, stop, tick, validity: int, last_uid: int, taken: list) -> tuple[int, bool]:
+    """One commit for one or more fetched batches, each message a savepoint inside it: a failing
+    message undoes only its own work. A storage failure (locked book, full disk) is not the
+    message's fault: it rolls the commit back and ends the cycle; its messages wait in the INBOX."""
     done: list[str] = []
     held: list[str] = []
     stopped = False
+    until = time.monotonic() + COMMIT_SECONDS
     with office.book.transaction():
-        for (uid, raw), ready in zip(batch, prepared):
-            if stop():  # SIGTERM: finish between messages; the rest waits in the INBOX
-                stopped = True
-                break
-            try:
-                if uid in old:
-                    handled = record_old(office, raw, now())
-                else:
-                    handled = process_raw(office, raw, now(), prepared=ready())
-            except INFRASTRUCTURE:
-                raise
-            except Exception as exc:  # one bad message never stops the others
-                log.exception("gagal memproses pesan UID %s", uid)
-                if quarantine(office, raw, f"{type(exc).__name__}: {exc}", now()):
-                    held.append(uid)
+        while fetched is not None:
+            batch, prepared = fetched
+            taken.extend(prepared)
+            for (uid, raw), ready in zip(batch, prepared):
+                if stop():  # SIGTERM: finish between messages; the rest waits in the INBOX
+                    stopped = True
+                    break
+                if _apply_one(office, uid, raw, ready, old, counts, now, done, held):
+                    last_uid = max(last_uid, int(uid))
                 tick()
-                continue
-            counts[handled.kind] = counts.get(handled.kind, 0) + 1
-            done.append(uid)
-            last_uid = max(last_uid, int(uid))
-            tick()
+            if stopped or len(done) + len(held) >= COMMIT_EVERY or time.monotonic() >= until:
+                break
+            fetched = moved.ready_batch()
         office.book.set_cursor(office.config.mailbox.folder, validity, last_uid, now())
     moved.add(done, held)
+    if not stopped:  # every message taken was applied; a stop leaves the rest's staged files to poll
+        taken.clear()
     return last_uid, stopped
+
+
+def _apply_one(office: Office, uid: str, raw: bytes, ready, old: set[str], counts: dict[str, int], now,
+               done: list[str], held: list[str]) -> bool:
+    """Process one message in its savepoint; True when the book now holds it (to be moved)."""
+    try:
+        if uid in old:
+            handled = record_old(office, raw, now())
+        else:
+            handled = process_raw(office, raw, now(), prepared=ready())
+    except INFRASTRUCTURE:
+        raise
+    except Exception as exc:  # one bad message never stops the others
+        log.exception("gagal memproses pesan UID %s", uid)
+        if quarantine(office, raw, f"{type(exc).__name__}: {exc}", now()):
+            held.append(uid)
+        return False
+    counts[handled.kind] = counts.get(handled.kind, 0) + 1
+    done.append(uid)
+    return True
+
+
+_END = object()  # the end of the backlog, as ready_batch keeps it for next_batch
 
 
 def _batches(items, size: int):

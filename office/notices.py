@@ -10,9 +10,11 @@ Message-ID (which holds its token) is cited only to the task's holder.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 import re
+import secrets
 
 from intake.parse import Incoming
 from letters.dates import tanggal, waktu
@@ -20,7 +22,7 @@ from letters.mail import Attachment, Rendered, build_message, render_mail
 from office.access import receipt_facts
 from office.base import Actor, Office, answer_due, due_of, new_token, safe_name, section_recipient
 from office.disposition import disposition_sheet
-from office.durations import standard_words
+from office.mail_context import base_context, history  # noqa: F401 (history: imported from here too)
 from office.mail_files import citizen_letter_files, complainant_copy, delivery_files, konsep_files
 from office.mail_view import complaint_view, objection_view, proposal_of
 from office.numbering import keeper_routing
@@ -33,52 +35,14 @@ from sop.terms import DEFAULT_SALUTATION, SALUTATIONS
 log = logging.getLogger(__name__)
 
 
-def history(office: Office, complaint_id: int) -> list[dict]:
-    """The steps done so far, as the routing emails quote them."""
-    tz = office.config.clock.tz
-    out = []
-    for e in office.book.events(complaint_id):
-        if e["kind"] not in ("langkah", "dikembalikan"):
-            continue
-        step = office.config.procedure.step(e["step"])
-        # The label people read ("4a"), never the office addition's internal number.
-        out.append({"step": step.shown, "role_title": office.config.directory.official(step.role).title,
-                    "at": waktu(parse_iso(e["at"]), tz), "text": e["text"]})
-    return out
-
-
-def base_context(office: Office, row: dict | None, step_no: int | None) -> dict:
-    """What every mail template is given: the office, the complaint and its history, the step."""
-    cfg = office.config
-    context = {
-        "office": {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address,
-                   "email": cfg.mailbox.address, "contact": cfg.complaint_desk.line(),
-                   "head": office.addressee(cfg.directory.official(cfg.letters.head_role))["salutation"]},
-        "sop_name": cfg.procedure.name,
-        "steps_total": cfg.procedure.main_steps,
-        "next_title": "",
-        "silence_days": cfg.silence_days,
-    }
-    if row is not None:
-        context["c"] = complaint_view(office, row)
-        context["history"] = history(office, row["id"])
-    if step_no:
-        step = cfg.procedure.step(step_no)
-        context["step"] = {"no": step.shown, "activity": step.activity, "output": step.output,
-                           "instruction": step.instruction, "time": standard_words(cfg, step.time), "due": ""}
-        nxt = cfg.procedure.next_step(step_no)
-        if nxt:
-            context["next_title"] = cfg.directory.official(nxt.role).title
-    return context
-
-
 def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]], rendered: Rendered,
           now: dt.datetime, *, message_id: str | None = None, reply_to: str | None = None,
           in_reply_to: str | None = None, references: tuple[str, ...] = (),
           auto_submitted: str = "auto-generated", attachments: tuple[Attachment, ...] = ()) -> str:
     """Build a mail and put it in the outbox, in the caller's transaction; returns its Message-ID."""
     me = office.config.identity
-    message_id = message_id or me.message_id(kind.replace("_", "-"), new_token())
+    own, bounce = new_tokens(2)  # one draw of randomness for both (each 120 bits, as new_token)
+    message_id = message_id or me.message_id(kind.replace("_", "-"), own)
     if row is not None:
         # Every mail about a complaint threads under its token-free reference; a task's
         # own Message-ID (which holds its token) is cited only to the task's holder.
@@ -93,8 +57,15 @@ def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]]
     # too, and a delivery report counts only when it comes back to it (office.recording).
     office.book.enqueue(message_id=message_id, complaint_id=row["id"] if row else None, kind=kind,
                         recipients=[addr for _, addr in to], subject=rendered.subject,
-                        raw=msg, at=now, bounce_token=new_token())
+                        raw=msg, at=now, bounce_token=bounce)
     return message_id
+
+
+def new_tokens(count: int) -> list[str]:
+    """`count` tokens as office.base.new_token makes them (24 base-32 characters, 120 bits),
+    from one call for the system's randomness instead of one each."""
+    data = secrets.token_bytes(15 * count)
+    return [base64.b32encode(data[i:i + 15]).decode().lower() for i in range(0, 15 * count, 15)]
 
 
 def citizen_reply_to(office: Office, row: dict) -> str:

@@ -9,11 +9,10 @@ causes commit together or not at all.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 
 from sop.accounts import AccountQueries
-from sop.directory import mailbox_of
+from sop.outbox import OutboxRows
 from sop.outbox_queries import OutboxQueries
 from sop.proposals import ProposalQueries
 from sop.public_queries import PublicQueries
@@ -26,10 +25,10 @@ from sop.store import Store, iso, parse_iso  # noqa: F401 (iso and parse_iso: us
 from sop.tokens import TokenQueries
 
 
-class Book(AccountQueries, OutboxQueries, ProposalQueries, PublicQueries, QuarantineQueries, ReportQueries,
-           SearchQueries, SignedLetterQueries, TokenQueries, Store):
+class Book(OutboxRows, AccountQueries, OutboxQueries, ProposalQueries, PublicQueries, QuarantineQueries,
+           ReportQueries, SearchQueries, SignedLetterQueries, TokenQueries, Store):
     """The book's verbs: complaints, history, tasks, delegations, messages, outbox, files,
-    letters, personal data. All SQL of the product is here and in sop.store."""
+    letters, personal data. All SQL of the product is here, in its mixins and in sop.store."""
 
     # Registers ------------------------------------------------------------------------------
     def next_serial(self, series: str, year: int) -> int:
@@ -59,13 +58,6 @@ class Book(AccountQueries, OutboxQueries, ProposalQueries, PublicQueries, Quaran
         if kind:
             return self._all("SELECT * FROM messages WHERE kind = ? ORDER BY received_at", (kind,))
         return self._all("SELECT * FROM messages ORDER BY received_at")
-
-    def outbox_by_message_ids(self, message_ids: tuple[str, ...]) -> dict | None:
-        if not message_ids:
-            return None
-        marks = ",".join("?" * len(message_ids))
-        return self._one(f"SELECT * FROM outbox WHERE message_id IN ({marks}) ORDER BY id LIMIT 1",
-                         tuple(message_ids))
 
     # Complaints -----------------------------------------------------------------------------
     def add_complaint(self, **fields) -> dict:
@@ -264,6 +256,9 @@ class Book(AccountQueries, OutboxQueries, ProposalQueries, PublicQueries, Quaran
 
     def current_task(self, complaint_id: int) -> dict | None:
         """The complaint's task that waits for its official, if any."""
+        known = self._cache.known(("tasks", complaint_id))
+        if known is not None:  # the transaction's own list of them (a new complaint's: no read at all)
+            return next((dict(t) for t in reversed(known) if t["done_at"] is None), None)
         return self._one("SELECT * FROM tasks WHERE complaint_id = ? AND done_at IS NULL "
                          "ORDER BY id DESC LIMIT 1", (complaint_id,))
 
@@ -279,29 +274,6 @@ class Book(AccountQueries, OutboxQueries, ProposalQueries, PublicQueries, Quaran
                     "AND step = ? AND done_at IS NULL", (iso(at), output, complaint_id, step), complaint_id)
 
 
-    # Outbox ---------------------------------------------------------------------------------
-    def enqueue(self, *, message_id: str, complaint_id: int | None, kind: str,
-                recipients: list[str], subject: str, raw: bytes, at: dt.datetime,
-                bounce_token: str | None = None) -> None:
-        self._insert("outbox", dict(
-            message_id=message_id, complaint_id=complaint_id, kind=kind,
-            recipients=json.dumps(recipients), recipient=recipients[0].lower() if recipients else None,
-            mailbox=mailbox_of(recipients[0]) if recipients else None,
-            subject=subject, raw=raw, created_at=iso(at), next_try_at=iso(at), bounce_token=bounce_token))
-
-    def count_mail_about(self, complaint_id: int, mailbox: str, kinds: tuple[str, ...], since: dt.datetime) -> int:
-        """How many mails of `kinds` about one complaint went to a mailbox since a moment."""
-        marks = ",".join("?" * len(kinds))
-        return self.conn.execute(
-            f"SELECT count(*) FROM outbox WHERE mailbox = ? AND kind IN ({marks}) AND complaint_id = ? "
-            "AND created_at >= ?", (mailbox, *kinds, complaint_id, iso(since))).fetchone()[0]
-
-    def count_mail_to_mailbox(self, mailbox: str, kind: str, since: dt.datetime) -> int:
-        """How many mails of `kind` went to a normalised mailbox (intake.text.mailbox_of) since a moment."""
-        return self.conn.execute(
-            "SELECT count(*) FROM outbox WHERE mailbox = ? AND kind = ? AND created_at >= ?",
-            (mailbox, kind, iso(since))).fetchone()[0]
-
     # Staff alerts folded into an hourly digest ------------------------------------------------
     def add_to_digest(self, kind: str, complaint_id: int | None, text: str, at: dt.datetime) -> None:
         self._insert("digest", dict(kind=kind, complaint_id=complaint_id, text=text, at=iso(at)))
@@ -311,30 +283,6 @@ class Book(AccountQueries, OutboxQueries, ProposalQueries, PublicQueries, Quaran
 
     def mark_digest_sent(self, ids: list[int], at: dt.datetime) -> None:
         self.conn.executemany("UPDATE digest SET sent_at = ? WHERE id = ?", [(iso(at), i) for i in ids])
-
-    def count_mail_to(self, recipient: str, kind: str, since: dt.datetime) -> int:
-        """How many mails of `kind` went to `recipient`'s mailbox since a moment (uses outbox_mailbox)."""
-        return self.count_mail_to_mailbox(mailbox_of(recipient), kind, since)
-
-    def stale_outbox(self, created_before: dt.datetime) -> list[dict]:
-        return self._all("SELECT * FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL "
-                         "AND created_at < ? ORDER BY id", (iso(created_before),))
-
-    def give_up(self, outbox_id: int, at: dt.datetime) -> None:
-        self._write("outbox", "UPDATE outbox SET gave_up_at = ? WHERE id = ?", (iso(at), outbox_id))
-
-    def outbox(self, complaint_id: int | None = None) -> list[dict]:
-        if complaint_id is None:
-            return self._all("SELECT * FROM outbox ORDER BY id")
-        return self._all("SELECT * FROM outbox WHERE complaint_id = ? ORDER BY id", (complaint_id,))
-
-    def mark_sent(self, outbox_id: int, at: dt.datetime) -> None:
-        self._write("outbox", "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL "
-                    "WHERE id = ?", (iso(at), outbox_id))
-
-    def mark_send_failed(self, outbox_id: int, error: str, retry_at: dt.datetime) -> None:
-        self._write("outbox", "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try_at = ? "
-                    "WHERE id = ?", (error, iso(retry_at), outbox_id))
 
     # Attachments ----------------------------------------------------------------------------
     def add_attachment(self, **fields) -> None:
@@ -396,6 +344,7 @@ class Book(AccountQueries, OutboxQueries, ProposalQueries, PublicQueries, Quaran
         self._write("attachments", "UPDATE attachments SET filename = ?, path = NULL WHERE complaint_id = ?",
                     (placeholder, complaint_id))
         self._write("digest", "UPDATE digest SET text = ? WHERE complaint_id = ?", (placeholder, complaint_id))
+        self.write_queued()
         self._write("outbox", "UPDATE outbox SET raw = X'', subject = ?, recipients = '[]', recipient = NULL "
                     "WHERE complaint_id = ? AND sent_at IS NOT NULL", (placeholder, complaint_id))
 

@@ -45,7 +45,3 @@ class TokenQueries:
         about which complaint (None for a number the book does not hold)."""
         return self._all("SELECT sender, complaint_id FROM messages WHERE kind = 'kode_salah' AND received_at >= ?",
                          (iso(since),))
-
-    def outbox_by_bounce_token(self, token: str) -> dict | None:
-        """The mail whose return path (VERP) carries `token`."""
-        return self._one("SELECT * FROM outbox WHERE bounce_token = ?", (token,))

@@ -1,0 +1,62 @@
+"""A backlog's commit takes several fetched batches (jobs.incoming): a storage failure in one
+undoes it whole, its messages stay in the INBOX, and the next cycle takes each message once."""
+
+from __future__ import annotations
+
+import errno
+import logging
+from dataclasses import replace
+from email.message import EmailMessage
+
+from imap_tools import MailBoxUnencrypted
+
+from jobs.parse_ahead import ParseAhead
+from office import arrivals
+
+
+def _fill(env, count: int) -> None:
+    with MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo") as box:
+        for i in range(count):
+            msg = EmailMessage()
+            msg["From"] = f"Warga {i} <warga{i}@warga.{env.cast.domain}>"
+            msg["To"] = env.cast.office
+            msg["Subject"] = f"Lampu jalan padam {i}"
+            msg["Message-ID"] = f"<gugus-{i}@warga.{env.cast.domain}>"
+            msg.set_content(f"Lampu jalan di RT {i} padam sejak minggu lalu.")
+            box.append(msg.as_bytes(), "INBOX")
+
+
+def _waiting(env) -> int:
+    with MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo") as box:
+        return len(box.uids("ALL"))
+
+
+def test_a_storage_failure_in_a_commit_of_several_batches_loses_nothing_and_repeats_nothing(env, monkeypatch, caplog):
+    total = ParseAhead.MIN_BACKLOG + 10
+    env.office.config = replace(env.config, mailbox=replace(env.config.mailbox, batch=4))
+    _fill(env, total)
+    real = arrivals.place_private
+    placed: list[str] = []
+
+    def disk_full_at_the_seventeenth(staged, path):  # in the fifth batch of four
+        placed.append(str(path))
+        if len(placed) == 17:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(staged, path)
+
+    monkeypatch.setattr(arrivals, "place_private", disk_full_at_the_seventeenth)
+    with caplog.at_level(logging.ERROR):
+        env.cycle()
+    assert "No space left on device" in caplog.text
+    held = len(env.office.book.complaints())
+    # What the book committed left the INBOX; the failed commit's messages (16 at most) wait there.
+    assert held <= 16 and held + _waiting(env) == total
+    assert env.office.book.messages("quarantine") == []
+    monkeypatch.setattr(arrivals, "place_private", real)
+    env.cycle()
+    complaints = env.office.book.complaints()
+    assert len(complaints) == total and _waiting(env) == 0
+    assert sorted(c["source_message_id"] for c in complaints) == sorted(
+        f"<gugus-{i}@warga.{env.cast.domain}>" for i in range(total))
+    acks = [m for m in env.office.book.outbox() if m["kind"] == "tanda_terima"]
+    assert len(acks) == total == len({m["recipient"] for m in acks})  # one acknowledgement each, none twice

@@ -1,0 +1,69 @@
+"""The outbox's rows queued in a transaction are written together before it ends (sop.outbox):
+what commits is exactly what would have committed row by row, and a read inside the
+transaction sees every row queued before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sop.book import Book
+
+NOW = dt.datetime(2026, 11, 2, 1, 0, tzinfo=dt.timezone.utc)
+
+
+def _queue(book: Book, name: str) -> None:
+    book.enqueue(message_id=f"<{name}@kantor.test>", complaint_id=None, kind="uji",
+                 recipients=[f"{name}@warga.test"], subject=name, raw=b"isi", at=NOW, bounce_token=name)
+
+
+def _subjects(book: Book) -> list[str]:
+    return [row["subject"] for row in book.outbox()]
+
+
+def test_a_savepoint_undone_drops_the_rows_it_queued_and_only_those(tmp_path):
+    book = Book(tmp_path / "buku.db")
+    with book.transaction():
+        _queue(book, "satu")
+        with pytest.raises(RuntimeError):
+            with book.transaction():
+                _queue(book, "dua")
+                raise RuntimeError("pesan ini gagal")
+        with book.transaction():  # a savepoint that succeeds writes its rows before it ends
+            _queue(book, "tiga")
+        _queue(book, "empat")
+    assert _subjects(book) == ["satu", "tiga", "empat"]
+
+
+def test_rows_written_by_an_inner_savepoint_go_with_the_outer_rollback(tmp_path):
+    book = Book(tmp_path / "buku.db")
+    with pytest.raises(RuntimeError):
+        with book.transaction():
+            _queue(book, "satu")
+            with book.transaction():
+                _queue(book, "dua")
+            raise RuntimeError("seluruh transaksi gagal")
+    with book.transaction():
+        _queue(book, "tiga")
+    assert _subjects(book) == ["tiga"]
+
+
+def test_a_read_inside_the_transaction_sees_the_rows_queued_before_it(tmp_path):
+    book = Book(tmp_path / "buku.db")
+    with book.transaction():
+        _queue(book, "satu")
+        assert book.count_mail_to("satu@warga.test", "uji", NOW - dt.timedelta(hours=1)) == 1
+        _queue(book, "dua")
+        assert book.outbox_by_bounce_token("dua")["subject"] == "dua"
+        assert book.outbox_by_message_ids(("<satu@kantor.test>",))["subject"] == "satu"
+
+
+def test_many_rows_in_one_transaction_are_all_written_in_order(tmp_path):
+    book = Book(tmp_path / "buku.db")
+    with book.transaction():
+        for i in range(123):
+            _queue(book, f"w{i:03d}")
+    assert _subjects(book) == [f"w{i:03d}" for i in range(123)]
+    _queue(book, "di_luar")  # outside a transaction: written at once
+    assert _subjects(book)[-1] == "di_luar"
