@@ -20,6 +20,7 @@ from office.issuing import write_dossier
 from office.linking import join_refusal, link
 from office.notices import reroute
 from office.recording import NewComplaint, add_addition, record_complaint, release_held
+from office.signing import awaits_signed_copy, waiting_sentence
 from sop.directory import mailbox_of
 from sop.engine import Feedback, awaits_delivery
 from sop.terms import ANSWERED, CHANNELS, LINKED, OPEN
@@ -118,6 +119,8 @@ def dispatch_letter(office: Office, reference: str, way: str, note: str, officer
             raise Refused(f"Surat {letter['number']} sudah tercatat dikirim pada {sent:%d-%m-%Y %H.%M} {sent.tzname()}.")
         row = office.book.complaint_by_id(letter["complaint_id"])
         if letter["kind"] not in ("jawaban", "pelimpahan"):  # a notice on the way: only its dispatch
+            if awaits_signed_copy(letter):  # signed outside the system: printed only once signed
+                raise Refused(waiting_sentence(letter))
             if way == "email":
                 raise Refused("Surat ini untuk pengadu tanpa alamat surel; pilih --cara pos atau langsung.")
             office.book.record_dispatch(letter["id"], now, way, note)

@@ -88,10 +88,11 @@ def signer_approved(office: Office, row: dict) -> bool:
 
 
 def file_letter(office: Office, row: dict, data: LetterData, signer: Signer, kind: str, now: dt.datetime,
-                voided: tuple[tuple[int, str], ...] = ()) -> tuple[Path, RenderedLetter]:
+                voided: tuple[tuple[int, str], ...] = (), role: str = "") -> tuple[Path, RenderedLetter]:
     """Seal, render, archive and register a numbered letter of any kind, in the caller's
     transaction; the staff's copy is placed (and the copies of `voided` letters removed) after
-    the commit, so staff never pick up a letter the register does not hold."""
+    the commit, so staff never pick up a letter the register does not hold. `role`: whose
+    signature it bears (the signer's role when not given), whom a TTE hand-off goes to."""
     cfg = office.config
     local_now = now.astimezone(cfg.clock.tz)
     mode = cfg.letters.signing
@@ -116,7 +117,8 @@ def file_letter(office: Office, row: dict, data: LetterData, signer: Signer, kin
     office.book.after_commit(update_staff_folder)
     office.book.record_letter(year=local_now.year, number=data.number, complaint_id=row["id"], issued_at=now,
                               path=str(archive), sha256=rendered.sha256, signer=signer.name,
-                              seal=rendered.seal.text() if rendered.seal else None, kind=kind, signing=mode)
+                              seal=rendered.seal.text() if rendered.seal else None, kind=kind, signing=mode,
+                              signer_role=role or cfg.letters.signer_role)
     return archive, rendered
 
 
@@ -192,43 +194,49 @@ def issue_notice(office: Office, row: dict, kind: str, text: str, role: str, now
                    days=days if kind == "perpanjangan" else cfg.silence_days,
                    due_date=due.astimezone(cfg.clock.tz).date() if due and kind == "perpanjangan" else None)
     signer = notice_signer(office, role, now)
-    archive, _ = file_letter(office, row, data, signer, kind, now)
+    archive, _ = file_letter(office, row, data, signer, kind, now, role=notice_signer_role(office, role))
     book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
                    f"Surat {NOTICE_HAL[kind].lower()} nomor {number} dibuat untuk disampaikan kepada pengadu "
                    f"(tanpa alamat surel), ditandatangani {signer.title.title()} {signer.name}.")
     return {"number": number, "path": str(archive)}
 
 
-def issue_invitation(office: Office, row: dict, particulars: str, now: dt.datetime) -> dict | None:
-    """The numbered undangan rapat dinas about a complaint, signed a.n. the head by the
-    Sekretaris (who keeps the office's meetings), sealed and registered. Returns its entry, or
-    None where numbers come from the agenda keeper and no reserved number is left: a meeting
-    cannot wait for a number, so its invitations go without the letter (noted in the history)."""
+def issue_invitation(office: Office, row: dict, particulars: str, addressee: str, now: dt.datetime) -> dict | None:
+    """The numbered undangan rapat dinas about a complaint, addressed to the invitees by
+    jabatan, signed a.n. the head by the Sekretaris (who keeps the office's meetings) as the
+    office signs, and registered. Returns its entry, or None while it waits for its number from
+    the agenda keeper, like any letter (office.numbering; office.agenda resumes it)."""
     from letters.invitation import HAL, KIND
-    from office.numbers import reserved_serial
-    from sop.numbers import numbers
 
     cfg = office.config
     local_now = now.astimezone(cfg.clock.tz)
-    serial = (office.book.next_serial("surat-keluar", local_now.year) if cfg.letters.numbering == "buku" else
-              reserved_serial(cfg, local_now.year, KIND, numbers(office.book).letter_numbers())
-              if cfg.letters.reserved else None)
-    if serial is None:
-        office.book.add_event(row["id"], now, row["step"], SYSTEM, "catatan", "Surat undangan rapat tidak dibuat: "
-                              "nomornya diberikan pengelola agenda; undangan dikirim melalui surel dan kalender.")
+    number = take_number(office, row, KIND, now, {"particulars": particulars, "addressee": addressee}, hal=HAL,
+                         addressee=addressee)
+    if number is None:
         return None
-    number = cfg.letter_number(local_now.year, serial, KIND)
     subject = (row["pokok"] or "dirahasiakan") if row["confidential"] else (row["pokok"] or plain_subject(row["subject"]))
     data = replace(letter_data(office, row, particulars, number, local_now.date()), kind=KIND, hal=HAL,
-                   addressee="Peserta Rapat Dinas", addressee_place="Tempat", complaint_subject=subject,
+                   addressee=addressee, addressee_place="Tempat", complaint_subject=subject,
                    attachments=0, tembusan=())
-    role = "sekretaris" if "sekretaris" in cfg.directory.officials else cfg.letters.head_role
+    role = invitation_signer_role(office)
     signer = notice_signer(office, role, now)
-    archive, _ = file_letter(office, row, data, signer, KIND, now)
+    archive, _ = file_letter(office, row, data, signer, KIND, now, role=notice_signer_role(office, role))
     office.book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
                           f"Surat undangan rapat dinas nomor {number} dibuat, ditandatangani {signer.title.title()} "
                           f"{signer.name}" + (f" ({signer.delegation})." if signer.delegation else "."))
     return {"number": number, "path": str(archive)}
+
+
+def invitation_signer_role(office: Office) -> str:
+    """Who signs the undangan: the Sekretaris (a.n. the head) where the office has one."""
+    cfg = office.config
+    return "sekretaris" if "sekretaris" in cfg.directory.officials else cfg.letters.head_role
+
+
+def notice_signer_role(office: Office, role: str) -> str:
+    """The role whose holder signs a notice given by `role` (notice_signer)."""
+    ls = office.config.letters
+    return ls.signer_role if role in (ls.head_role, ls.signer_role) else role
 
 
 def notice_signer(office: Office, role: str, now: dt.datetime) -> Signer:

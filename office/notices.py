@@ -154,6 +154,8 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
         context["answer_due"] = tanggal(answer_due(office, row, due).astimezone(cfg.clock.tz)) if due else "-"
     if effect.template == "pelimpahan":  # the complainant is in the surat pelimpahan's tembusan
         attachments = complainant_copy(office, row)
+        if not attachments:  # the letter waits for its number or signature: told with it (office.forwarding)
+            return
     if effect.template == "surat_jawaban":
         context["letter_number"] = row["letter_number"]
         attachments = citizen_letter_files(office, row)

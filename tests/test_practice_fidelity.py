@@ -101,7 +101,7 @@ def test_a_meeting_brings_a_numbered_undangan_letter_and_its_notulen_is_recorded
     for address in (camat, env.official("sekretaris")[1], env.cast.sections[0][2]):
         [mail] = [m for m in env.inbox(address) if "Undangan rapat dinas" in m.subject]
         names = [a.filename for a in mail.attachments]
-        assert f"surat-undangan-{undangan['number'].replace('/', '-')}.docx" in names and "undangan-rapat.ics" in names
+        assert f"surat-undangan-{undangan['number'].replace('/', '-')}.pdf" in names and "undangan-rapat.ics" in names
         assert "Peserta : Camat Palaran, Sekretaris Camat Palaran, Kepala Seksi Pemerintahan" in mail.text
         assert "Camat memutuskan" not in mail.text and undangan["number"] in mail.text
     pdf = letter_pdf(env.office, undangan)  # LibreOffice renders the naskah
@@ -110,6 +110,8 @@ def test_a_meeting_brings_a_numbered_undangan_letter_and_its_notulen_is_recorded
     assert f"acara: pembahasan pengaduan {number}" in text and "Selasa, 15 Desember 2026" in text
     assert "a.n. CAMAT PALARAN" in text and "SEKRETARIS CAMAT" in text
     assert "Kepala Seksi Pemerintahan" in text and env.cast.citizens[0][0] not in text
+    # addressed to the invitees by jabatan (the Sekretaris signs it), never "Peserta Rapat Dinas"
+    assert "Yth. Camat Palaran dan Kepala Seksi Pemerintahan di Tempat" in text and "Peserta Rapat" not in text
 
     through(env, number, ("camat", 3, "Diputuskan dalam rapat: Dinas PUPR mengganti lampu.\n"
                                       "Notulen: hadir Camat, Sekretaris Camat, Kasi Pemerintahan; lampu diganti pekan depan."))
@@ -298,7 +300,9 @@ def test_the_undangan_of_a_confidential_complaint_names_neither_the_complainant_
             ("camat", 3, "Rapat: ya, 15-12-2026 09.30"))
     [mail] = [m for m in env.inbox(env.cast.sections[0][2]) if "Undangan rapat dinas" in m.subject]
     [letter] = [a for a in mail.attachments if a.filename.startswith("surat-undangan-")]
-    text = letter_text(letter.payload)
+    assert letter.filename.endswith(".pdf")  # the naskah as filed, not an editable Word file
+    undangan = env.office.book.letter(letter.filename.removeprefix("surat-undangan-").removesuffix(".pdf").replace("-", "/"))
+    text = letter_text(Path(undangan["path"]).read_bytes())
     name, _, subject, _ = env.cast.citizens[0]
     assert "perihal penerangan jalan" in " ".join(text.split())
     assert name not in text and subject not in text
