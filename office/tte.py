@@ -202,7 +202,7 @@ def signature_problem(office: Office, letter: dict, data: bytes) -> str | None:
         return "Berkas PDF ini tidak memuat tanda tangan elektronik (PAdES)."
     context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
     try:
-        status = validate_pdf_signature(signatures[-1], context)
+        status = off_the_loop(validate_pdf_signature, signatures[-1], context)
     except Exception as exc:
         log.info("tanda tangan PDF surat %s tidak dapat diperiksa: %s", letter["number"], exc)
         return "Tanda tangan elektronik pada berkas ini tidak dapat diperiksa."
@@ -219,6 +219,20 @@ def signature_problem(office: Office, letter: dict, data: bytes) -> str | None:
         return (f"Sertifikat tanda tangan elektronik pada berkas ini atas nama {names}, bukan penanda tangan surat "
                 f"ini ({letter['signer']}).")
     return content_problem(letter, data)
+
+
+def off_the_loop(function, *args):
+    """Call pyHanko's synchronous API, which runs an event loop of its own: in a worker thread
+    when this thread already runs one (a host that embeds the office in an asyncio program)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args).result()
 
 
 def content_problem(letter: dict, data: bytes) -> str | None:
