@@ -56,7 +56,9 @@ def waiting_letters(office: Office) -> list[dict]:
         items.append({**particulars(cfg, row, request["kind"], resume.get("hal", ""), resume.get("addressee", "")),
                       "ref": f"permintaan-{request['id']}", "reason": request["reason"],
                       "confidential": bool(row["confidential"]),
-                      "since": waktu(parse_iso(request["requested_at"]), tz), "due": "", "at": request["requested_at"]})
+                      "since": waktu(parse_iso(request["requested_at"]), tz),
+                      "due": waktu(parse_iso(request["due_at"]), tz) if request["due_at"] else "",
+                      "at": request["requested_at"]})
     return sorted(items, key=lambda i: i["at"])
 
 
@@ -114,8 +116,8 @@ def resume(office: Office, request: dict, now: dt.datetime) -> None:
             if letter and letter["dispatched_at"]:
                 deliver_linked(office, main, now)
     elif request["kind"] == "undangan":
-        issue_invitation(office, row, saved["particulars"], saved["addressee"], now)
-        letter = book.letter(request["number"])
+        issued = issue_invitation(office, row, saved["particulars"], saved["addressee"], now)
+        letter = book.letter(issued["number"]) if issued else None
         if letter is not None and not awaits_signed_copy(letter):  # else it goes once signed
             send_undangan(office, row, letter, now)
     else:
