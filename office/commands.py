@@ -14,6 +14,7 @@ import datetime as dt
 
 from intake.parse import Attachment
 from intake.text import clean_text
+from letters.names import split_honorific
 from office.apply import act, act_for
 from office.base import Office
 from office.issuing import write_dossier
@@ -47,11 +48,16 @@ def record_desk_complaint(office: Office, *, channel: str, name: str, subject: s
     an address, and routed like any other. Returns the complaint's row."""
     if channel not in CHANNELS:
         raise Refused(f"Saluran '{channel}' tidak dikenal; pilihan: {', '.join(CHANNELS)}.")
+    sapaan, name = split_honorific(name)  # "Pak Darto" as staff typed it: Darto, addressed as Bapak
     with office.book.transaction():
-        return record_complaint(office, NewComplaint(
+        row = record_complaint(office, NewComplaint(
             channel=channel, name=name, email=email.lower() if email else None, phone=phone, address=address,
             subject=subject, body=body.strip(), attachments=files, recorded_by=f"petugas {officer}",
             note=f"Dicatat oleh petugas {officer} (saluran: {channel})."), now)
+        if sapaan and not row.get("sapaan"):
+            office.book.update_complaint(row["id"], sapaan=sapaan)
+            row = {**row, "sapaan": sapaan}
+        return row
 
 
 def join(office: Office, main: str, repeat: str, officer: str, now: dt.datetime) -> dict:

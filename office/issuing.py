@@ -10,10 +10,11 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from letters.names import split_honorific
 from letters.pdf import libreoffice, sign_pades, to_pdf, to_pdfs
 from letters.render import LetterData, RenderedLetter, Signer, addressee_of_body, agency_of, render_letter
 from letters.seal import seal, without_approval
-from office.base import Office, due_of, safe_name
+from office.base import Office, answer_due, due_of, safe_name
 from office.disposition import disposition_sheet, konsep_paraf
 from office.numbering import take_number
 from office.signing import require_signed_copy
@@ -128,10 +129,11 @@ def letter_data(office: Office, row: dict, answer: str, number: str, date: dt.da
     cfg = office.config
     ls = cfg.letters
     received = parse_iso(row["received_at"]).astimezone(cfg.clock.tz)
-    form = row["sapaan"] or DEFAULT_SALUTATION
+    typed, name = split_honorific(row["name"] or "")  # "Pak Darto" as staff typed it: "Bapak Darto"
+    form = row["sapaan"] or typed or DEFAULT_SALUTATION
     return LetterData(
         number=number, date=date, place=ls.place, hal=ls.hal,
-        addressee=f"{form} {row['name'] or 'Pengadu ' + row['number']}",
+        addressee=f"{form} {name or 'Pengadu ' + row['number']}",
         you=SALUTATIONS[form],
         addressee_place=row["address"] or ls.addressee_place or ls.place,
         complaint_number=row["number"], complaint_date=received.date(),
@@ -192,7 +194,9 @@ def issue_notice(office: Office, row: dict, kind: str, text: str, role: str, now
     data = replace(letter_data(office, row, text, number, local_now.date(), kind=kind), kind=kind, hal=NOTICE_HAL[kind],
                    attachments=1 if kind == "dilimpahkan" else 0,  # the copy of the surat pelimpahan
                    days=days if kind == "perpanjangan" else cfg.silence_days,
-                   due_date=due.astimezone(cfg.clock.tz).date() if due and kind == "perpanjangan" else None)
+                   # the answer's new date (the decision's, plus the steps still to come), not the decision's
+                   due_date=answer_due(office, row, due).astimezone(cfg.clock.tz).date()
+                   if due and kind == "perpanjangan" else None)
     signer = notice_signer(office, role, now)
     archive, _ = file_letter(office, row, data, signer, kind, now, role=notice_signer_role(office, role))
     book.add_event(row["id"], now, row["step"], SYSTEM, "surat",

@@ -387,7 +387,7 @@ def test_a_notice_to_a_complainant_without_email_waits_for_its_own_number(agenda
     asked = request_mail(env, row["number"])
     assert asked is not None and "Permohonan Kelengkapan Pengaduan" in asked.text
     [waiting] = waiting_letters(env.office)
-    assert waiting["kind"] == "kelengkapan" and waiting["addressee"] == "Sdr. Ibu Ratna"
+    assert waiting["kind"] == "kelengkapan" and waiting["addressee"] == "Ibu Ratna"  # "Ibu" typed by staff is the sapaan
     env.rig.send(reply_to(asked, keeper(env), "Nomor: 000.8.3.4/0971/400.02"))
     env.cycle()
     [letter] = env.office.book.letters()

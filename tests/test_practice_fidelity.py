@@ -249,7 +249,8 @@ def test_the_command_line_speaks_indonesian_in_help_lihat_and_verifikasi(env):
     shown = pengaduan("--config", str(env.config_path), "lihat", number).stdout
     name, _ = env.official("sekretaris")
     assert f"Langkah 2 (Sekretaris Camat, {name})" in shown
-    assert "Pengadu : Pak Darto\n" in shown and "<->" not in shown
+    assert "Pengadu : Darto\n" in shown and "<->" not in shown  # "Pak" typed by staff is the sapaan
+    assert "mutu baku 10 hari kerja" in " ".join(shown.split())  # the decision step, in working days
     number = start(env)
     through(env, number, CLARIFIED, ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Lampu diperbaiki."),
             ("camat", "4a", "Setuju"))
@@ -276,6 +277,22 @@ def test_the_extension_tells_the_citizen_the_date_of_the_answer_not_of_the_decis
     day = tanggal(expected.astimezone(clock.tz).date())
     assert f"Jawaban atas pengaduan ini kami sampaikan paling lambat {day}. " in text  # the date only
     assert "Atas pengertian Saudara, kami ucapkan terima kasih." in text
+
+
+def test_the_extension_letter_to_a_walk_in_gives_the_answers_date_and_greets_without_the_typed_honorific(env):
+    from letters.dates import tanggal
+    from office.notices import answer_due
+
+    number = walk_in(env)  # staff typed "Pak Darto"
+    through(env, number, CLARIFIED, ("camat", 3, "Perpanjang: 5 hari kerja, menunggu hasil survei"))
+    row = env.complaint(number)
+    assert (row["name"], row["sapaan"]) == ("Darto", "Bapak")
+    expected = answer_due(env.office, row, parse_iso(env.office.book.current_task(row["id"])["due_at"]))
+    [notice] = [e for e in env.office.book.letters_of(row["id"]) if e["kind"] == "perpanjangan"]
+    text = " ".join(letter_text(Path(notice["path"]).read_bytes()).split())
+    day = tanggal(expected.astimezone(env.config.clock.tz).date())
+    assert f"Jawaban atas pengaduan tersebut kami sampaikan paling lambat {day}." in text
+    assert "Yth. Bapak Darto" in text and "Sdr." not in text and "Pak Darto" not in text.replace("Bapak Darto", "")
 
 
 def test_a_rating_of_four_is_acknowledged_with_its_value(env):
