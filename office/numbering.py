@@ -201,7 +201,7 @@ def keeper_routing(office: Office, row: dict, task: dict, official: Official, no
         return False
     rendered = render_mail(REQUEST_TEMPLATE, **_context(office, row, official), letter=particulars(cfg, row, "jawaban"),
                            reason="", step_label=step.shown, due=waktu(parse_iso(task["due_at"]), cfg.clock.tz),
-                           standard_time=standard_time(office))
+                           standard_time=standard_time(office), reminder=False)
     local, _, domain = cfg.mailbox.address.partition("@")
     _queue(office, row, "tugas", official, rendered, now,
            message_id=message_id or cfg.identity.task_message_id(task["token"], new_token()),

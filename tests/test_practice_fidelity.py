@@ -311,6 +311,22 @@ def test_a_rating_of_four_is_acknowledged_with_its_value(env):
             "dan pengaduan ini kami nyatakan selesai.") in " ".join(told.text.split())
 
 
+def test_an_objection_is_acknowledged_with_the_date_the_camat_decides_it_by(env):
+    from letters.dates import tanggal
+
+    number = start(env)
+    through(env, number, CLARIFIED, ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Lampu diperbaiki."),
+            ("camat", "4a", "Setuju"), ("jfu", 5, "Disampaikan melalui surel."))
+    citizen = env.cast.citizens[0]
+    [delivery] = [m for m in env.inbox(citizen[1]) if "Jawaban atas Pengaduan" in m.subject]
+    env.rig.send(reply_to(delivery, citizen[:2], "TIDAK PUAS: lampu masih padam"))
+    env.cycle()
+    row = env.complaint(number)
+    due = parse_iso(env.office.book.current_task(row["id"])["due_at"]).astimezone(env.config.clock.tz).date()
+    [told] = [m for m in env.inbox(citizen[1]) if "Tanggapan atas Jawaban" in m.subject]
+    assert f"kami teruskan kepada Camat untuk diputuskan paling lambat {tanggal(due)}." in " ".join(told.text.split())
+
+
 def test_the_undangan_of_a_confidential_complaint_names_neither_the_complainant_nor_their_subject(env):
     number = start(env)
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan\nRahasia: ya\nPokok: penerangan jalan"),
