@@ -275,7 +275,10 @@ def test_an_extension_for_a_complainant_without_email_is_a_notice_letter_with_th
     number = env.office.book.complaints()[-1]["number"]
     through(env, number, CLARIFIED, ("camat", 3, "Perpanjang: 3 hari kerja, menunggu alat berat dari Dinas PUPR"))
     row = env.complaint(number)
-    due = parse_iso(env.office.book.current_task(row["id"])["due_at"]).astimezone(env.config.clock.tz)
+    from office.base import answer_due
+
+    decided_by = parse_iso(env.office.book.current_task(row["id"])["due_at"])
+    due = answer_due(env.office, row, decided_by).astimezone(env.config.clock.tz)  # the answer's date, not the decision's
     [notice] = env.office.book.letters_awaiting_dispatch()
     text = letter_text(Path(notice["path"]))
     from letters.dates import tanggal
