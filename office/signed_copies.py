@@ -1,20 +1,16 @@
 """The signed copy of a letter signed outside the system, as it comes back: the JFU's reply to
 the delivery task (a `basah` scan), and the desk's upload (a scan, or a TTE-signed PDF, which
-office.tte checks); and what is sent on once it is filed. office.signing holds the rules; this
-module the ways in and out."""
+office.tte checks). office.signing holds the rules, this module the ways in, and
+office.after_signing what is sent on once the copy is filed."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from letters.mail import Attachment, render_mail
-from office.base import Office, safe_name
-from office.notices import base_context, queue
-from office.numbers import KIND_NAMES
+from office.after_signing import send_on
+from office.base import Office
 from office.signing import awaits_signed_copy, data_of, file_signed_copy, scan_pdf
 from office.tte import tell_signed_copy_refused
-from sop.terms import LINKED
 
 
 def take_delivery_reply(office: Office, row: dict, task: dict, msg, event, now: dt.datetime) -> str | None:
@@ -69,42 +65,3 @@ def upload_signed(office: Office, letter_id: int, data: bytes, officer: str, now
         raise Refused(reason)
     return office.book.letter_by_id(letter_id) or letter
 
-
-def send_on(office: Office, letter: dict, now: dt.datetime) -> None:
-    """A letter's signed copy is filed: send on what waited for it, in the caller's transaction.
-    The answer goes to the JFU for delivery (TTE; a wet-signed scan came from the JFU, who
-    delivers it); a joined complaint's letter goes to its complainant once the main answer has
-    gone; the surat pelimpahan to the competent body and the complainant; the undangan to the
-    meeting's participants; a notice stays in the print queue, staff told it may now go."""
-    from office.forwarding import send_pelimpahan
-    from office.linking import deliver_one
-    from office.meetings import send_undangan
-    from office.tte import hand_to_jfu
-
-    row = office.book.complaint_by_id(letter["complaint_id"])
-    kind = letter["kind"]
-    if kind == "jawaban" and row["state"] == LINKED and row["linked_to"]:
-        main_letter = office.book.current_letter(row["linked_to"])
-        if main_letter and main_letter["dispatched_at"]:
-            deliver_one(office, office.book.complaint_by_id(row["linked_to"]), row, now)
-    elif kind == "jawaban":
-        if letter["signing"] == "tte":
-            hand_to_jfu(office, letter, now)
-    elif kind == "pelimpahan":
-        send_pelimpahan(office, row, letter, now, tell_complainant=True)
-    elif kind == "undangan":
-        send_undangan(office, row, letter, now)
-    elif letter["signing"] == "tte":  # staff print the signed PDF: they have not handled it yet
-        tell_staff_to_print(office, row, letter, now)
-
-
-def tell_staff_to_print(office: Office, row: dict, letter: dict, now: dt.datetime) -> None:
-    """The TTE-signed notice for a complainant without email, to staff, to print and deliver."""
-    staff = office.staff
-    context = base_context(office, row, None)
-    context.update(recipient=office.addressee(staff), letter_number=letter["number"],
-                   kind_name=KIND_NAMES.get(letter["kind"], f"surat {letter['kind']}"))
-    signed = Attachment(filename=f"surat-{letter['kind']}-{safe_name(letter['number'])}.pdf",
-                        data=Path(letter["signed_path"]).read_bytes(), maintype="application", subtype="pdf")
-    queue(office, row, "surat_siap_dicetak", [(staff.name, staff.email)], render_mail("surat_siap_dicetak", **context),
-          now, attachments=(signed,))

@@ -25,12 +25,13 @@ from pathlib import Path
 
 from letters.mail import Attachment, render_mail
 from letters.pdf import libreoffice, pdf_text_of, text_fingerprint, to_pdf
+from office.after_signing import send_on
 from office.authority import sender_refusal
 from office.base import Office, new_token, safe_name, staff_role
-from office.notices import alert_staff, base_context, queue, send_routing
+from office.notices import alert_staff, base_context, queue
 from office.numbers import KIND_NAMES
 from office.signing import MODE_WORDS, awaits_signed_copy, data_of, file_signed_copy, is_pdf, scan_pdf, signer_role_of
-from sop.engine import SYSTEM, awaits_delivery
+from sop.engine import SYSTEM
 from sop.files import private_dir
 
 log = logging.getLogger(__name__)
@@ -255,8 +256,6 @@ def accept_tte(office: Office, letter: dict, data: bytes, how: str, by: str, sen
     """Check a returned PDF and, when it is the approved letter properly signed, file it and
     send it on (office.signed_copies.send_on); else tell the sender and staff. Returns the
     refusal or None."""
-    from office.signed_copies import send_on
-
     problem = signature_problem(office, letter, data) if letter["approved_pages"] is not None else \
         "Surat ini belum diserahkan untuk ditandatangani secara elektronik."
     with office.book.transaction():
@@ -269,14 +268,6 @@ def accept_tte(office: Office, letter: dict, data: bytes, how: str, by: str, sen
             return problem
         send_on(office, file_signed_copy(office, fresh, data, how, by, now), now)
     return None
-
-
-def hand_to_jfu(office: Office, letter: dict, now: dt.datetime) -> None:
-    """The delivery task's holder receives the signed letter (its routing mail again, now with it)."""
-    row = office.book.complaint_by_id(letter["complaint_id"])
-    task = office.book.current_task(row["id"])
-    if task and awaits_delivery(office.case(row), office.config.procedure):
-        send_routing(office, row, task, office.holder(task["role"], now), now)
 
 
 def take_signer_reply(office: Office, letter: dict, msg, now: dt.datetime) -> str:
@@ -308,8 +299,6 @@ def take_signer_reply(office: Office, letter: dict, msg, now: dt.datetime) -> st
 
 def take_scan(office: Office, letter: dict, files: list[bytes], sender: tuple[str, str], now: dt.datetime) -> str:
     """Staff's reply with the scan of a wet-signed letter: filed and sent on, or refused."""
-    from office.signed_copies import send_on
-
     pdf = scan_pdf(files)
     if pdf is None:
         reason = (f"Balasan Bapak/Ibu tidak melampirkan hasil pindaian surat nomor {letter['number']} yang sudah "
