@@ -116,6 +116,12 @@ def test_agenda_keeper_numbers_the_answer_by_mail_and_it_is_delivered_and_filed(
     assert dossier["letter_number"] == "000.8.3.4/0958/400.02"
     assert any(x["dispatch_method"] == "email" for x in dossier["letters"])
     assert any("Nomor: 000.8.3.4/0958/400.02" in e["text"] for e in env.office.book.events(row["id"]))
+    # The keeper numbers letters; the lembar disposisi never lists them among "Diteruskan kepada".
+    from docx import Document
+
+    sheet = Document(str(Path(letter["path"]).parent / "lembar-disposisi.docx"))
+    form = " ".join(cell.text for table in sheet.tables[1:2] for r in table.rows for cell in r.cells)
+    assert "Diteruskan kepada" in form and "Agenda" not in form
 
 
 def test_a_used_or_malformed_number_is_refused_with_a_sentence_and_nothing_is_issued(agenda_env):
