@@ -118,8 +118,8 @@ def file_letter(office: Office, row: dict, data: LetterData, signer: Signer, kin
     office.book.after_commit(update_staff_folder)
     office.book.record_letter(year=local_now.year, number=data.number, complaint_id=row["id"], issued_at=now,
                               path=str(archive), sha256=rendered.sha256, signer=signer.name,
-                              seal=rendered.seal.text() if rendered.seal else None, kind=kind, signing=mode,
-                              signer_role=role or cfg.letters.signer_role)
+                              seal=rendered.seal.text() if rendered.seal else None, kind=kind, signing=mode)
+    office.book.set_signer_role(local_now.year, data.number, role or cfg.letters.signer_role)
     return archive, rendered
 
 

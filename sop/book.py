@@ -409,11 +409,10 @@ class Book(AccountQueries, OutboxQueries, ProposalQueries, PublicQueries, Report
 
     # Letters --------------------------------------------------------------------------------
     def record_letter(self, *, year: int, number: str, complaint_id: int, issued_at: dt.datetime, path: str,
-                      sha256: str, signer: str, seal: str | None = None, kind: str = "jawaban", signing: str = "segel",
-                      signer_role: str | None = None) -> None:
+                      sha256: str, signer: str, seal: str | None = None, kind: str = "jawaban", signing: str = "segel") -> None:
         self._insert("letters", dict(year=year, number=number, complaint_id=complaint_id,
                                        issued_at=iso(issued_at), path=path, sha256=sha256,
-                                       signer=signer, seal=seal, kind=kind, signing=signing, signer_role=signer_role))
+                                       signer=signer, seal=seal, kind=kind, signing=signing))
 
     def letter(self, number: str, year: int | None = None) -> dict | None:
         """A letter by its number (and year: numbers restart each year); the newest if no year."""

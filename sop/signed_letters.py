@@ -26,6 +26,10 @@ class SignedLetterQueries:
         self._write("letters", "UPDATE letters SET signed_path = ?, signed_sha256 = ?, signed_at = ? WHERE id = ?",
                     (path, sha256, iso(at), letter_id))
 
+    def set_signer_role(self, year: int, number: str, role: str) -> None:
+        """Whose signature the letter bears, by role (office.issuing, as it registers the letter)."""
+        self._write("letters", "UPDATE letters SET signer_role = ? WHERE year = ? AND number = ?", (role, year, number))
+
     def set_tte_handoff(self, letter_id: int, *, pdf: str, text_sha256: str, pages: int, token: str) -> None:
         self._write("letters", "UPDATE letters SET unsigned_pdf = ?, approved_text_sha256 = ?, approved_pages = ?, "
                     "sign_token = ? WHERE id = ?", (pdf, text_sha256, pages, token, letter_id))
