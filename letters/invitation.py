@@ -17,6 +17,13 @@ def invitation_lines(day: str, hour: str, place: str, number: str, participants:
                       f"- acara: pembahasan pengaduan {number};", f"- peserta: {', '.join(participants)}."))
 
 
+def addressees(jabatan: list[str]) -> str:
+    """The undangan's "Yth." line: the invitees by jabatan ("A, B, dan C")."""
+    if len(jabatan) <= 2:
+        return " dan ".join(jabatan)
+    return f"{', '.join(jabatan[:-1])}, dan {jabatan[-1]}"
+
+
 def inviting(letter: LetterData, subject: str, points: list[str]) -> dict:
     """The body of an undangan rapat dinas about one complaint."""
     return {

@@ -64,6 +64,6 @@ class LetterData:
     complainant: str = ""  # pelimpahan: who complained ("Sdr. Siti Aminah")
     competent_body: str = ""  # pelimpahan: the body the complaint is handed to
     days: int = 0  # kelengkapan: days to answer; perpanjangan: days added
-    due_date: dt.date | None = None  # perpanjangan: the new date of the decision
+    due_date: dt.date | None = None  # perpanjangan: the new date by which the answer reaches them
     konsep: bool = False  # the draft the signer approves: "KONSEP" at the top, a paraf box at the foot
     paraf: str = ""  # konsep: who initialled it and when ("Sekretaris Camat Rina Handayani, 7 Desember 2026")

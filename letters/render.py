@@ -216,7 +216,8 @@ def _asking(letter: LetterData, subject: str, what: list[str]) -> dict:
 
 def _extending(letter: LetterData, subject: str, reason: list[str]) -> dict:
     """A notice to a complainant without email: the deadline extended (`Perpanjang:`)."""
-    due = f" Keputusan tindak lanjut kami sampaikan paling lambat {tanggal(letter.due_date)}." if letter.due_date else ""
+    due = (f" Jawaban atas pengaduan tersebut kami sampaikan paling lambat {tanggal(letter.due_date)}."
+           if letter.due_date else "")
     lead = (f"bahwa waktu penanganannya kami perpanjang {letter.days} ({terbilang(letter.days)}) hari kerja "
             "dengan alasan")
     ending, points = _tell(lead, lead, reason, none=lead.removesuffix(" dengan alasan") + ".")

@@ -18,11 +18,13 @@ from office.apply import act
 from office.authority import sender_refusal
 from office.base import Actor, Office, recipient
 from office.forwarding import forward_complaint
-from office.issuing import issue_letter, issue_notice, write_dossier
+from office.issuing import issue_invitation, issue_letter, issue_notice, write_dossier
 from office.linking import deliver_linked
+from office.meetings import send_undangan
 from office.notices import base_context, queue, send_routing
 from office.numbering import REQUEST_TEMPLATE
 from office.numbers import parse_given, particulars, refusal
+from office.signing import awaits_signed_copy
 from sop.book import parse_iso
 from sop.engine import Reply
 from sop.numbers import numbers
@@ -54,7 +56,9 @@ def waiting_letters(office: Office) -> list[dict]:
         items.append({**particulars(cfg, row, request["kind"], resume.get("hal", ""), resume.get("addressee", "")),
                       "ref": f"permintaan-{request['id']}", "reason": request["reason"],
                       "confidential": bool(row["confidential"]),
-                      "since": waktu(parse_iso(request["requested_at"]), tz), "due": "", "at": request["requested_at"]})
+                      "since": waktu(parse_iso(request["requested_at"]), tz),
+                      "due": waktu(parse_iso(request["due_at"]), tz) if request["due_at"] else "",
+                      "at": request["requested_at"]})
     return sorted(items, key=lambda i: i["at"])
 
 
@@ -99,7 +103,8 @@ def resume(office: Office, request: dict, now: dt.datetime) -> None:
     row = book.complaint_by_id(request["complaint_id"])
     saved = json.loads(request["resume"])
     if request["kind"] == "pelimpahan":
-        row = forward_complaint(office, row, saved["forward_to"], row["forwarded_email"] or "", saved["answer"], now)
+        row = forward_complaint(office, row, saved["forward_to"], row["forwarded_email"] or "", saved["answer"], now,
+                                resumed=True)
     elif request["kind"] == "jawaban":
         row = issue_letter(office, row, saved["answer"], now)
         task = book.current_task(row["id"])
@@ -110,6 +115,11 @@ def resume(office: Office, request: dict, now: dt.datetime) -> None:
             letter = book.current_letter(main["id"])
             if letter and letter["dispatched_at"]:
                 deliver_linked(office, main, now)
+    elif request["kind"] == "undangan":
+        issued = issue_invitation(office, row, saved["particulars"], saved["addressee"], now)
+        letter = book.letter(issued["number"]) if issued else None
+        if letter is not None and not awaits_signed_copy(letter):  # else it goes once signed
+            send_undangan(office, row, letter, now)
     else:
         issue_notice(office, row, request["kind"], saved["text"], saved["role"], now, days=saved.get("days", 0))
     if row["letter_number"]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from letters.dates import tanggal
 from letters.pdf import to_pdf
+from letters.render import addressee_of_body
 from office.base import Office
 from office.issuing import NOTICE_HAL
 from office.numbers import addressee_of
@@ -51,11 +52,12 @@ def agenda_rows(office: Office, year: int, month: int, *, hide_confidential: boo
             continue
         complaint = office.book.complaint_by_id(letter["complaint_id"])
         said = letter_fields(Path(letter["path"]))
-        kepada = said.get("kepada") or (f"Pimpinan {complaint['forwarded_to']}" if letter["kind"] == "pelimpahan"
-                                        else addressee_of(complaint))
+        kepada = said.get("kepada") or (addressee_of_body(complaint["forwarded_to"] or "")
+                                        if letter["kind"] == "pelimpahan" else addressee_of(complaint))
         hal = said.get("hal") or {"jawaban": cfg.letters.hal, "pelimpahan": "Pelimpahan Pengaduan"}.get(
             letter["kind"], NOTICE_HAL.get(letter["kind"], ""))
-        if hide_confidential and complaint["confidential"] and letter["kind"] != "pelimpahan":
+        # Letters to the complainant name them; a pelimpahan and an undangan go to officials.
+        if hide_confidential and complaint["confidential"] and letter["kind"] not in ("pelimpahan", "undangan"):
             kepada = "(dirahasiakan)"
         way = WAYS.get(letter["dispatch_method"] or "", letter["dispatch_method"] or "")
         rows.append([str(len(rows) + 1), letter["number"], tanggal(issued.date()), kepada, hal,

@@ -97,7 +97,7 @@ def _city_sheets(wb: Spreadsheet, city: CityRecap) -> None:
         append_text_row(ws, [name, r.total, len(r.late), round(100 * share, 1) if share is not None else None,
                              r.by_satisfaction.get("puas", 0), r.by_satisfaction.get("tidak puas", 0), r.objections])
     append_text_row(ws, [])
-    append_text_row(ws, ["Langkah SOP (kota)", "Selesai", "Median (menit)", "Sesuai mutu baku (%)"])
+    append_text_row(ws, ["Langkah SOP (kota)", "Selesai", "Nilai tengah (median, menit)", "Sesuai mutu baku (%)"])
     for s in totals.steps:
         append_text_row(ws, [s["label"], s["done"],
                              round(s["median_minutes"], 1) if s["median_minutes"] is not None else None,

@@ -14,12 +14,14 @@ import datetime as dt
 
 from intake.parse import Attachment
 from intake.text import clean_line, clean_text
+from letters.names import split_honorific
 from office.apply import act, act_for
 from office.base import Office
 from office.issuing import write_dossier
 from office.linking import join_refusal, link
 from office.notices import reroute
 from office.recording import NewComplaint, add_addition, record_complaint, release_held
+from office.signing import awaits_signed_copy, waiting_sentence
 from sop.directory import mailbox_of
 from sop.engine import Feedback, awaits_delivery
 from sop.terms import ANSWERED, CHANNEL_WORDS, CHANNELS, LINKED, OPEN
@@ -56,12 +58,17 @@ def record_desk_complaint(office: Office, *, channel: str, name: str, subject: s
     if channel not in CHANNELS:
         raise Refused(f"Saluran '{channel}' tidak dikenal; pilihan: {', '.join(CHANNELS)}.")
     extras, note = walk_in_extras(office, received_at, section, lapor_id, now)
+    sapaan, name = split_honorific(name)  # "Pak Darto" as staff typed it: Darto, addressed as Bapak
     with office.book.transaction():
-        return record_complaint(office, NewComplaint(
+        row = record_complaint(office, NewComplaint(
             channel=channel, name=name, email=email.lower() if email else None, phone=phone, address=address,
             subject=subject, body=body.strip(), attachments=files, recorded_by=f"petugas {officer}",
             note=f"Dicatat oleh petugas {officer} (saluran: {CHANNEL_WORDS.get(channel, channel)}).{note}",
             confidential=confidential, **extras), now)
+        if sapaan and not row.get("sapaan"):
+            office.book.update_complaint(row["id"], sapaan=sapaan)
+            row = {**row, "sapaan": sapaan}
+        return row
 
 
 def walk_in_extras(office: Office, received_at: dt.datetime | None, section: str | None, lapor_id: str | None,
@@ -157,6 +164,8 @@ def dispatch_letter(office: Office, reference: str, way: str, note: str, officer
             raise Refused(f"Surat {letter['number']} sudah tercatat dikirim pada {sent:%d-%m-%Y %H.%M} {sent.tzname()}.")
         row = office.book.complaint_by_id(letter["complaint_id"])
         if letter["kind"] not in ("jawaban", "pelimpahan"):  # a notice on the way: only its dispatch
+            if awaits_signed_copy(letter):  # signed outside the system: printed only once signed
+                raise Refused(waiting_sentence(letter))
             if way == "email":
                 raise Refused("Surat ini untuk pengadu tanpa alamat surel; pilih --cara pos atau langsung.")
             office.book.record_dispatch(letter["id"], now, way, note)

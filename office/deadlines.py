@@ -14,6 +14,7 @@ from office.apply import act
 from office.base import Office, staff_role
 from office.lapor import warn_lapor
 from office.notices import alert_staff, escalate, remind, reroute
+from office.numbering import nudge_number_requests
 from sop.book import parse_iso
 from sop.clock import next_nudge, next_nudge_at
 from sop.engine import SYSTEM, Lapsed
@@ -63,7 +64,7 @@ def check_deadlines(office: Office, now: dt.datetime) -> int:
     close_silent(office, now)
     if not cfg.clock.is_open(now):
         return 0  # nudges go out in office hours only (next_nudge would say None to each task)
-    count = warn_lapor(office, now)
+    count = warn_lapor(office, now) + nudge_number_requests(office, now)  # letters waiting off the keeper's step
     for task in office.book.tasks_to_nudge(now):
         due = parse_iso(task["due_at"])
         timing = dict(opened=parse_iso(task["opened_at"]), due=due, clock=cfg.clock, policy=cfg.nudges)

@@ -47,7 +47,9 @@ def disposition_sheet(office: Office, row: dict) -> bytes:
         elif e["kind"] in ("dikembalikan", "rapat", "lengkapi", "perpanjang", "usul_tolak"):
             lines.append(Disposition(at, by, "-", e["text"]))
     reached = {d.to for d in lines}
-    heads = (cfg.letters.head_role, procedure.walk()[0].role)  # the disposing head, and who records
+    # The disposing head, who records, and the agenda keeper (who numbers letters, never a
+    # recipient of the complaint's disposition) are not among "Diteruskan kepada".
+    heads = (cfg.letters.head_role, procedure.walk()[0].role, "agenda")
     recipients = [directory.official(role).title for role in directory.officials if role not in heads]
     recipients += [section_jabatan(s) for s in directory.sections]
     requests = {"Proses lebih lanjut"} if any(d.to != "-" for d in lines) else set()

@@ -10,10 +10,11 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from letters.names import split_honorific
 from letters.pdf import libreoffice, sign_pades, to_pdf, to_pdfs
 from letters.render import LetterData, RenderedLetter, Signer, addressee_of_body, agency_of, render_letter
 from letters.seal import seal, without_approval
-from office.base import Office, due_of, safe_name
+from office.base import Office, answer_due, due_of, safe_name
 from office.disposition import disposition_sheet, konsep_paraf
 from office.numbering import take_number
 from office.signing import require_signed_copy
@@ -88,10 +89,11 @@ def signer_approved(office: Office, row: dict) -> bool:
 
 
 def file_letter(office: Office, row: dict, data: LetterData, signer: Signer, kind: str, now: dt.datetime,
-                voided: tuple[tuple[int, str], ...] = ()) -> tuple[Path, RenderedLetter]:
+                voided: tuple[tuple[int, str], ...] = (), role: str = "") -> tuple[Path, RenderedLetter]:
     """Seal, render, archive and register a numbered letter of any kind, in the caller's
     transaction; the staff's copy is placed (and the copies of `voided` letters removed) after
-    the commit, so staff never pick up a letter the register does not hold."""
+    the commit, so staff never pick up a letter the register does not hold. `role`: whose
+    signature it bears (the signer's role when not given), whom a TTE hand-off goes to."""
     cfg = office.config
     local_now = now.astimezone(cfg.clock.tz)
     mode = cfg.letters.signing
@@ -117,6 +119,7 @@ def file_letter(office: Office, row: dict, data: LetterData, signer: Signer, kin
     office.book.record_letter(year=local_now.year, number=data.number, complaint_id=row["id"], issued_at=now,
                               path=str(archive), sha256=rendered.sha256, signer=signer.name,
                               seal=rendered.seal.text() if rendered.seal else None, kind=kind, signing=mode)
+    office.book.set_signer_role(local_now.year, data.number, role or cfg.letters.signer_role)
     return archive, rendered
 
 
@@ -126,10 +129,11 @@ def letter_data(office: Office, row: dict, answer: str, number: str, date: dt.da
     cfg = office.config
     ls = cfg.letters
     received = parse_iso(row["received_at"]).astimezone(cfg.clock.tz)
-    form = row["sapaan"] or DEFAULT_SALUTATION
+    typed, name = split_honorific(row["name"] or "")  # "Pak Darto" as staff typed it: "Bapak Darto"
+    form = row["sapaan"] or typed or DEFAULT_SALUTATION
     return LetterData(
         number=number, date=date, place=ls.place, hal=ls.hal,
-        addressee=f"{form} {row['name'] or 'Pengadu ' + row['number']}",
+        addressee=f"{form} {name or 'Pengadu ' + row['number']}",
         you=SALUTATIONS[form],
         addressee_place=row["address"] or ls.addressee_place or ls.place,
         complaint_number=row["number"], complaint_date=received.date(),
@@ -190,45 +194,53 @@ def issue_notice(office: Office, row: dict, kind: str, text: str, role: str, now
     data = replace(letter_data(office, row, text, number, local_now.date(), kind=kind), kind=kind, hal=NOTICE_HAL[kind],
                    attachments=1 if kind == "dilimpahkan" else 0,  # the copy of the surat pelimpahan
                    days=days if kind == "perpanjangan" else cfg.silence_days,
-                   due_date=due.astimezone(cfg.clock.tz).date() if due and kind == "perpanjangan" else None)
+                   # the answer's new date (the decision's, plus the steps still to come), not the decision's
+                   due_date=answer_due(office, row, due).astimezone(cfg.clock.tz).date()
+                   if due and kind == "perpanjangan" else None)
     signer = notice_signer(office, role, now)
-    archive, _ = file_letter(office, row, data, signer, kind, now)
+    archive, _ = file_letter(office, row, data, signer, kind, now, role=notice_signer_role(office, role))
     book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
                    f"Surat {NOTICE_HAL[kind].lower()} nomor {number} dibuat untuk disampaikan kepada pengadu "
                    f"(tanpa alamat surel), ditandatangani {signer.title.title()} {signer.name}.")
     return {"number": number, "path": str(archive)}
 
 
-def issue_invitation(office: Office, row: dict, particulars: str, now: dt.datetime) -> dict | None:
-    """The numbered undangan rapat dinas about a complaint, signed a.n. the head by the
-    Sekretaris (who keeps the office's meetings), sealed and registered. Returns its entry, or
-    None where numbers come from the agenda keeper and no reserved number is left: a meeting
-    cannot wait for a number, so its invitations go without the letter (noted in the history)."""
+def issue_invitation(office: Office, row: dict, particulars: str, addressee: str, now: dt.datetime) -> dict | None:
+    """The numbered undangan rapat dinas about a complaint, addressed to the invitees by
+    jabatan, signed a.n. the head by the Sekretaris (who keeps the office's meetings) as the
+    office signs, and registered. Returns its entry, or None while it waits for its number from
+    the agenda keeper, like any letter (office.numbering; office.agenda resumes it)."""
     from letters.invitation import HAL, KIND
-    from office.numbers import reserved_serial
-    from sop.numbers import numbers
 
     cfg = office.config
     local_now = now.astimezone(cfg.clock.tz)
-    serial = (office.book.next_serial("surat-keluar", local_now.year) if cfg.letters.numbering == "buku" else
-              reserved_serial(cfg, local_now.year, KIND, numbers(office.book).letter_numbers())
-              if cfg.letters.reserved else None)
-    if serial is None:
-        office.book.add_event(row["id"], now, row["step"], SYSTEM, "catatan", "Surat undangan rapat tidak dibuat: "
-                              "nomornya diberikan pengelola agenda; undangan dikirim melalui surel dan kalender.")
+    number = take_number(office, row, KIND, now, {"particulars": particulars, "addressee": addressee}, hal=HAL,
+                         addressee=addressee)
+    if number is None:
         return None
-    number = cfg.letter_number(local_now.year, serial, KIND)
     subject = (row["pokok"] or "dirahasiakan") if row["confidential"] else (row["pokok"] or plain_subject(row["subject"]))
     data = replace(letter_data(office, row, particulars, number, local_now.date()), kind=KIND, hal=HAL,
-                   addressee="Peserta Rapat Dinas", addressee_place="Tempat", complaint_subject=subject,
+                   addressee=addressee, addressee_place="Tempat", complaint_subject=subject,
                    attachments=0, tembusan=())
-    role = "sekretaris" if "sekretaris" in cfg.directory.officials else cfg.letters.head_role
+    role = invitation_signer_role(office)
     signer = notice_signer(office, role, now)
-    archive, _ = file_letter(office, row, data, signer, KIND, now)
+    archive, _ = file_letter(office, row, data, signer, KIND, now, role=notice_signer_role(office, role))
     office.book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
                           f"Surat undangan rapat dinas nomor {number} dibuat, ditandatangani {signer.title.title()} "
                           f"{signer.name}" + (f" ({signer.delegation})." if signer.delegation else "."))
     return {"number": number, "path": str(archive)}
+
+
+def invitation_signer_role(office: Office) -> str:
+    """Who signs the undangan: the Sekretaris (a.n. the head) where the office has one."""
+    cfg = office.config
+    return "sekretaris" if "sekretaris" in cfg.directory.officials else cfg.letters.head_role
+
+
+def notice_signer_role(office: Office, role: str) -> str:
+    """The role whose holder signs a notice given by `role` (notice_signer)."""
+    ls = office.config.letters
+    return ls.signer_role if role in (ls.head_role, ls.signer_role) else role
 
 
 def notice_signer(office: Office, role: str, now: dt.datetime) -> Signer:

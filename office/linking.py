@@ -1,7 +1,8 @@
 """Joined complaints (`Gabung:` at step 2, `pengaduan gabung`): a repeat or mass complaint is
 linked to an open one and handled with it. Each complainant keeps their own number and gets
-their own letter (numbered, signed, sealed) with the main complaint's answer, delivered with
-it, and may say PUAS or TIDAK PUAS on their own. The book shows the link both ways."""
+their own letter (numbered, and signed as the office signs: sealed, wet-signed and scanned, or
+TTE-signed) with the main complaint's answer, delivered with it once signed, and may say PUAS
+or TIDAK PUAS on their own. The book shows the link both ways."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from office.base import Office
 from office.issuing import issue_letter, record_delivery
 from office.notices import base_context, queue
 from office.notify import Notice, notice_of, tell
+from office.signing import awaits_signed_copy
 from sop.book import iso
 from sop.engine import SYSTEM, Notify
 from sop.joining import JoinTarget
@@ -57,19 +59,31 @@ def answer_linked(office: Office, main: dict, answer: str, now: dt.datetime) -> 
 
 def deliver_linked(office: Office, main: dict, now: dt.datetime) -> None:
     """The main complaint's answer was delivered: each joined complainant's letter goes too (by
-    email, else it waits in the print queue), and each may now say PUAS or TIDAK PUAS."""
+    email, else it waits in the print queue), and each may now say PUAS or TIDAK PUAS. A letter
+    signed outside the system whose signed copy is not back yet goes when it is
+    (office.signed_copies.send_on)."""
     for row in office.book.linked_complaints(main["id"]):
         if row["state"] != LINKED or not row["letter_number"]:
             continue
-        if row["email"]:
-            tell(office, row, notice_of(Notify("surat_jawaban", "complainant", None)), now)
-            record_delivery(office, row, "email", f"bersama pengaduan {main['number']}", now)
-        else:  # their letter waits in the print queue: where SMS reaches them, they hear it is ready
-            tell(office, row, Notice("jawaban_siap"), now)
-        if office.config.procedure.objection_step:  # they may say PUAS or TIDAK PUAS, as the main one's
-            office.book.update_complaint(row["id"], state=ANSWERED, answered_at=iso(now))
-        else:
-            office.book.update_complaint(row["id"], state=CLOSED, closed_at=iso(now))
-        office.book.add_event(row["id"], now, None, SYSTEM, "dijawab",
-                              f"Jawaban disampaikan bersama pengaduan {main['number']}"
-                              + ("." if row["email"] else "; surat menunggu dicetak dan diantar."))
+        if awaits_signed_copy(office.book.current_letter(row["id"])):
+            office.book.add_event(row["id"], now, None, SYSTEM, "catatan",
+                                  f"Jawaban pengaduan {main['number']} sudah disampaikan; surat pengaduan ini "
+                                  f"disampaikan setelah ditandatangani.")
+            continue
+        deliver_one(office, main, row, now)
+
+
+def deliver_one(office: Office, main: dict, row: dict, now: dt.datetime) -> None:
+    """One joined complainant's letter, with the main complaint's answer, in the caller's transaction."""
+    if row["email"]:
+        tell(office, row, notice_of(Notify("surat_jawaban", "complainant", None)), now)
+        record_delivery(office, row, "email", f"bersama pengaduan {main['number']}", now)
+    else:  # their letter waits in the print queue: where SMS reaches them, they hear it is ready
+        tell(office, row, Notice("jawaban_siap"), now)
+    if office.config.procedure.objection_step:  # they may say PUAS or TIDAK PUAS, as the main one's
+        office.book.update_complaint(row["id"], state=ANSWERED, answered_at=iso(now))
+    else:
+        office.book.update_complaint(row["id"], state=CLOSED, closed_at=iso(now))
+    office.book.add_event(row["id"], now, None, SYSTEM, "dijawab",
+                          f"Jawaban disampaikan bersama pengaduan {main['number']}"
+                          + ("." if row["email"] else "; surat menunggu dicetak dan diantar."))

@@ -100,6 +100,9 @@ def letter_copy(office: Office, letter: dict) -> tuple[Attachment, ...]:
     """The surat pelimpahan as it is sent: to the competent body, and as the complainant's
     tembusan (the PDF, made once and recorded; the Word file where PDFs are off)."""
     name = f"surat-pelimpahan-{safe_name(letter['number'])}"
+    if letter["signed_path"]:  # signed outside the system: the wet-signed scan, the TTE-signed PDF
+        return (Attachment(filename=f"{name}.pdf", data=Path(letter["signed_path"]).read_bytes(),
+                           maintype="application", subtype="pdf"),)
     if not office.config.letters.pdf:
         return (Attachment(filename=f"{name}.docx", data=open(letter["path"], "rb").read()),)
     from office.issuing import letter_pdf
@@ -111,6 +114,7 @@ def letter_copy(office: Office, letter: dict) -> tuple[Attachment, ...]:
 
 
 def complainant_copy(office: Office, row: dict) -> tuple[Attachment, ...]:
-    """The tembusan of the surat pelimpahan for the complainant's mail: the letter just issued."""
+    """The tembusan of the surat pelimpahan for the complainant's mail: the letter as it went to
+    the competent body (none while it waits for its number or its signature)."""
     letter = office.book.current_letter(row["id"])
-    return letter_copy(office, letter) if letter and letter["kind"] == "pelimpahan" else ()
+    return letter_copy(office, letter) if letter and letter["kind"] == "pelimpahan" and letter["dispatched_at"] else ()

@@ -1,6 +1,7 @@
 """Meetings (SOP Rapat Dinas): the calendar invitation and the mail that carries it to each
-attendee. A section head invited to discuss a confidential complaint sees only its neutral
-subject and the Sekretaris's clarification, in the mail and in the calendar file."""
+attendee, and the numbered undangan (signed as the office signs), with it or after it. A
+section head invited to discuss a confidential complaint sees only its neutral subject and the
+Sekretaris's clarification, in the mail and in the calendar file."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from pathlib import Path
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from letters.dates import DAYS, tanggal, waktu
-from letters.invitation import invitation_lines
+from letters.invitation import addressees, invitation_lines
 from letters.mail import Attachment, render_mail
 from letters.safe import one_line
 from office.base import Office, safe_name, section_recipient
-from office.issuing import issue_invitation
+from office.issuing import invitation_signer_role, issue_invitation, letter_pdf
 from office.mail_view import complaint_view
 from office.notices import base_context, queue
+from office.signing import awaits_signed_copy
 from sop.engine import Meeting
 
 
@@ -52,47 +54,94 @@ def invitation(office: Office, row: dict, meeting: Meeting, attendees: list[tupl
     return cal.to_ical()
 
 
-def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.datetime) -> None:
-    """The invitation mail, with the calendar file, to each attendee of a meeting."""
-    cfg = office.config
+def meeting_people(office: Office, row: dict, roles: tuple[str, ...], now: dt.datetime) -> list[dict]:
+    """The meeting's participants, each as mails address them, with their role."""
     people = []
-    for role in meeting.with_roles:
+    for role in roles:
         if role == "section":
-            section = cfg.directory.section(row["section"])
+            section = office.config.directory.section(row["section"])
             if section:
-                people.append(section_recipient(section))
+                people.append({**section_recipient(section), "role": role})
         else:
-            people.append(office.addressee(office.holder(role, now)))
+            people.append({**office.addressee(office.holder(role, now)), "role": role})
+    return people
+
+
+def meeting_roles(office: Office, row: dict) -> tuple[str, ...]:
+    """Who the complaint's meeting invites: the step of its last `Rapat:` says."""
+    steps = [e["step"] for e in office.book.events(row["id"]) if e["kind"] == "rapat" and e["step"]]
+    return office.config.procedure.step(steps[-1]).meeting_with if steps else ()
+
+
+def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.datetime) -> None:
+    """The invitation mail, with the calendar file, to each attendee of a meeting; the numbered
+    undangan rides on it when it is ready (numbered and sealed), else it follows once numbered
+    and signed (send_undangan)."""
+    cfg = office.config
+    people = meeting_people(office, row, meeting.with_roles, now)
     attendees = [(p["name"], p["email"]) for p in people]
     ics = invitation(office, row, meeting, attendees, now)
     letter = invitation_letter(office, row, meeting, people, now)
     files: tuple[Attachment, ...] = (Attachment("undangan-rapat.ics", ics, "text", "calendar"),)
-    if letter:
-        files += (Attachment(f"surat-undangan-{safe_name(letter['number'])}.docx", Path(letter["path"]).read_bytes()),)
+    ready = letter is not None and not awaits_signed_copy(letter)
+    if letter is not None and ready:
+        files += undangan_copy(office, letter)
+        office.book.record_dispatch(letter["id"], now, "email", "Dilampirkan pada undangan rapat melalui surel.")
     for person in people:
-        context = base_context(office, row, None)
-        if row["confidential"] and not office.may_see_identity(person["email"]):
-            context["c"] = complaint_view(office, row, redact=True)
-            context["history"] = []
-        context["recipient"] = person
+        context = _context(office, row, person, people)
         context["when"] = waktu(meeting.when, cfg.clock.tz)
-        context["place"] = cfg.meeting_place or cfg.office_name
-        context["attendees"] = people
-        context["letter_number"] = letter["number"] if letter else ""
+        context["letter_number"] = letter["number"] if letter and ready else ""
+        context["letter_follows"] = not ready
         queue(office, row, "undangan_rapat", [(person["name"], person["email"])],
               render_mail("undangan_rapat", **context), now, attachments=files)
 
 
+def _context(office: Office, row: dict, person: dict, people: list[dict]) -> dict:
+    cfg = office.config
+    context = base_context(office, row, None)
+    if row["confidential"] and not office.may_see_identity(person["email"]):
+        context["c"] = complaint_view(office, row, redact=True)
+        context["history"] = []
+    context.update(recipient=person, place=cfg.meeting_place or cfg.office_name, attendees=people)
+    return context
+
+
+def send_undangan(office: Office, row: dict, letter: dict, now: dt.datetime) -> None:
+    """The undangan that waited for its number or its signature, to each participant, in the
+    caller's transaction."""
+    people = meeting_people(office, row, meeting_roles(office, row), now)
+    files = undangan_copy(office, letter)
+    for person in people:
+        context = _context(office, row, person, people)
+        context["letter_number"] = letter["number"]
+        queue(office, row, "surat_undangan", [(person["name"], person["email"])],
+              render_mail("surat_undangan", **context), now, attachments=files)
+    office.book.record_dispatch(letter["id"], now, "email", "Dikirim kepada peserta rapat melalui surel.")
+
+
+def undangan_copy(office: Office, letter: dict) -> tuple[Attachment, ...]:
+    """The undangan as it is sent: the signed copy (wet-signed scan, TTE PDF), else its PDF
+    (its Word file where PDFs are off)."""
+    name = f"surat-undangan-{safe_name(letter['number'])}"
+    if letter["signed_path"]:
+        return (Attachment(f"{name}.pdf", Path(letter["signed_path"]).read_bytes(), "application", "pdf"),)
+    if not office.config.letters.pdf:
+        return (Attachment(f"{name}.docx", Path(letter["path"]).read_bytes()),)
+    pdf = letter_pdf(office, letter)
+    if letter["pdf_path"] != str(pdf):
+        office.book.set_letter_pdf(letter["id"], str(pdf))
+    return (Attachment(f"{name}.pdf", pdf.read_bytes(), "application", "pdf"),)
+
+
 def invitation_letter(office: Office, row: dict, meeting: Meeting, people: list[dict], now: dt.datetime) -> dict | None:
-    """The numbered undangan (a naskah, not only a mail): issued, then recorded as sent by
-    e-mail with the invitations it rides on, so it does not wait in the print queue."""
+    """The numbered undangan (a naskah, not only a mail), addressed to the participants by
+    jabatan (not the one who signs it); None while it waits for its number."""
     cfg = office.config
     local = meeting.when.astimezone(cfg.clock.tz)
     particulars = invitation_lines(f"{DAYS[local.weekday()]}, {tanggal(local)}", f"{local:%H.%M} {local.tzname()}",
                                    cfg.meeting_place or cfg.office_name, row["number"],
                                    [p["salutation"] for p in people])
-    letter = issue_invitation(office, row, particulars, now)
-    entry = office.book.letter(letter["number"]) if letter else None
-    if entry is not None:
-        office.book.record_dispatch(entry["id"], now, "email", "Dilampirkan pada undangan rapat melalui surel.")
-    return letter
+    signing = invitation_signer_role(office)
+    invited = [p["salutation"] for p in people if p["role"] != signing] or [p["salutation"] for p in people]
+    issued = issue_invitation(office, row, particulars, addressees(invited), now)
+    return office.book.letter(issued["number"]) if issued else None

@@ -123,8 +123,13 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
         due = due_of(office.book, row)
         context["due"] = waktu(due, cfg.clock.tz) if due else "-"
         context["answer_due"] = tanggal(answer_due(office, row, due).astimezone(cfg.clock.tz)) if due else "-"
+    if effect.template == "tanggapan_diterima" and effect.step:  # TIDAK PUAS: the objection step's due time
+        task = office.book.current_task(row["id"])
+        context["objection_due"] = tanggal(parse_iso(task["due_at"]).astimezone(cfg.clock.tz).date()) if task else ""
     if effect.template == "pelimpahan":  # the complainant is in the surat pelimpahan's tembusan
         attachments = complainant_copy(office, row)
+        if not attachments:  # the letter waits for its number or signature: told with it (office.forwarding)
+            return
     if effect.template == "surat_jawaban":
         context["letter_number"] = row["letter_number"]
         attachments = citizen_letter_files(office, row)

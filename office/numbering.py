@@ -16,9 +16,10 @@ import json
 
 from letters.dates import waktu
 from letters.mail import build_message, render_mail
-from office.base import Office, new_token, recipient
+from office.base import Office, new_token, recipient, staff_role
 from office.numbers import parse_given, particulars, refusal, reserved_serial
 from sop.book import parse_iso
+from sop.clock import next_nudge
 from sop.directory import Official
 from sop.engine import SYSTEM
 from sop.numbers import numbers
@@ -75,8 +76,10 @@ def request_number(office: Office, row: dict, kind: str, now: dt.datetime, resum
     facts = particulars(cfg, row, kind, hal, addressee)
     resume = {**resume, "hal": facts["hal"], "addressee": facts["addressee"]}
     exhausted_before = any(r["reason"] == reason for r in numbers(book).open_number_requests()) if reason else True
+    step = cfg.procedure.numbering_step  # the keeper's standard time, as at the keeper's step
+    due = cfg.clock.add(now, step.time if step else cfg.letters.agenda_time)
     request = numbers(book).add_number_request(complaint_id=row["id"], kind=kind, resume=resume, reason=reason,
-                                      token=new_token(), at=now)
+                                               token=new_token(), at=now, due=due)
     book.add_event(row["id"], now, row["step"], SYSTEM, "menunggu_nomor",
                    f"{facts['kind_name'].capitalize()} menunggu nomor dari buku agenda surat keluar." +
                    (f" {reason}" if reason else ""))
@@ -86,14 +89,16 @@ def request_number(office: Office, row: dict, kind: str, now: dt.datetime, resum
     return request
 
 
-def send_request(office: Office, row: dict, request: dict, now: dt.datetime) -> None:
-    """The request mail of a waiting letter, to the agenda keeper only (it carries the token)."""
+def send_request(office: Office, row: dict, request: dict, now: dt.datetime, *, reminder: bool = False) -> None:
+    """The request mail of a waiting letter (or its reminder), to the agenda keeper only (it
+    carries the token)."""
     cfg = office.config
     keeper = office.holder("agenda", now)
     resume = _resume_of(request)
     letter = particulars(cfg, row, request["kind"], resume.get("hal", ""), resume.get("addressee", ""))
+    due = waktu(parse_iso(request["due_at"]), cfg.clock.tz) if request.get("due_at") else ""
     rendered = render_mail(REQUEST_TEMPLATE, **_context(office, row, keeper), letter=letter, reason=request["reason"],
-                           due="", step_label="")
+                           due=due, standard_time=standard_time(office), step_label="", reminder=reminder)
     local, _, domain = cfg.mailbox.address.partition("@")
     _queue(office, row, REQUEST_TEMPLATE, keeper, rendered, now,
            message_id=cfg.identity.task_message_id(request["token"], new_token()),
@@ -132,7 +137,56 @@ def _resume_of(request: dict) -> dict:
     return json.loads(request["resume"]) if request["resume"] else {}
 
 
+def standard_time(office: Office) -> str:
+    """The keeper's standard time as mails say it ("1 jam", "1 hari kerja")."""
+    cfg = office.config
+    step = cfg.procedure.numbering_step
+    time = step.time if step else cfg.letters.agenda_time
+    return f"{time} kerja" if time.unit == "days" and not cfg.clock.calendar_days else str(time)
 
+
+# Reminders and lateness of the letters waiting off the keeper's step, as a step's task has them.
+def nudge_number_requests(office: Office, now: dt.datetime) -> int:
+    """Remind the keeper of a waiting letter before its due time, and tell the superior the SOP
+    names and staff once it is late (then once a working day), by the office's nudge policy.
+    Returns how many mails went out."""
+    cfg = office.config
+    sent = 0
+    for request in numbers(office.book).requests_to_nudge():
+        kind = next_nudge(now=now, opened=parse_iso(request["requested_at"]), due=parse_iso(request["due_at"]),
+                          reminders=request["reminders"], escalations=request["escalations"],
+                          last_at=parse_iso(request["last_reminded_at"]), clock=cfg.clock, policy=cfg.nudges)
+        if kind is None:
+            continue
+        with office.book.transaction():
+            row = office.book.complaint_by_id(request["complaint_id"])
+            if kind == "pengingat":
+                send_request(office, row, request, now, reminder=True)
+            else:
+                _tell_late(office, row, request, now)
+            numbers(office.book).record_request_nudge(request["id"], kind, now)
+        sent += 1
+    return sent
+
+
+def _tell_late(office: Office, row: dict, request: dict, now: dt.datetime) -> None:
+    cfg = office.config
+    step = cfg.procedure.numbering_step
+    keeper = office.holder("agenda", now)
+    told = list(dict.fromkeys(r for r in ((step.escalate_to if step else None), staff_role(cfg)) if r and r != "agenda"))
+    resume = _resume_of(request)
+    letter = particulars(cfg, row, request["kind"], resume.get("hal", ""), resume.get("addressee", ""))
+    due = waktu(parse_iso(request["due_at"]), cfg.clock.tz)
+    for role in told:
+        boss = office.holder(role, now)
+        rendered = render_mail("nomor_terlambat", **_context(office, row, boss), letter=letter, due=due,
+                               standard_time=standard_time(office), keeper=recipient(keeper))
+        _queue(office, row, "nomor_terlambat", boss, rendered, now,
+               message_id=cfg.identity.message_id("nomor-terlambat", new_token()))
+    office.book.add_event(row["id"], now, row["step"], SYSTEM, "terlambat",
+                          f"{letter['kind_name'].capitalize()} menunggu nomor dari pengelola agenda surat keluar "
+                          f"melewati batas waktu ({due}); diberitahukan kepada "
+                          f"{', '.join(office.holder(r, now).title for r in told)}.")
 
 def keeper_routing(office: Office, row: dict, task: dict, official: Official, now: dt.datetime,
                    message_id: str | None = None) -> bool:
@@ -145,10 +199,9 @@ def keeper_routing(office: Office, row: dict, task: dict, official: Official, no
         return True
     if not step.numbers:
         return False
-    time = f"{step.time} kerja" if step.time.unit == "days" and not cfg.clock.calendar_days else str(step.time)
     rendered = render_mail(REQUEST_TEMPLATE, **_context(office, row, official), letter=particulars(cfg, row, "jawaban"),
                            reason="", step_label=step.shown, due=waktu(parse_iso(task["due_at"]), cfg.clock.tz),
-                           standard_time=time)
+                           standard_time=standard_time(office), reminder=False)
     local, _, domain = cfg.mailbox.address.partition("@")
     _queue(office, row, "tugas", official, rendered, now,
            message_id=message_id or cfg.identity.task_message_id(task["token"], new_token()),

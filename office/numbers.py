@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from letters.names import split_honorific
 from office.settings import Config, LetterSettings
 from sop.terms import DEFAULT_SALUTATION
 
@@ -69,7 +70,8 @@ def reserved_left(cfg: Config, year: int, used: set[str]) -> int:
 
 def addressee_of(row: dict) -> str:
     """Who a letter to the complainant of `row` is addressed to, as the letter says it."""
-    return f"{row['sapaan'] or DEFAULT_SALUTATION} {row['name'] or 'Pengadu ' + row['number']}"
+    typed, name = split_honorific(row["name"] or "")  # "Pak Darto" as staff typed it: "Bapak Darto"
+    return f"{row['sapaan'] or typed or DEFAULT_SALUTATION} {name or 'Pengadu ' + row['number']}"
 
 
 def particulars(cfg: Config, row: dict, kind: str, hal: str = "", addressee: str = "") -> dict:

@@ -1,11 +1,13 @@
 """The signed copy of a letter signed outside the system, as it comes back: the JFU's reply to
 the delivery task (a `basah` scan), and the desk's upload (a scan, or a TTE-signed PDF, which
-office.tte checks). office.signing holds the rules; this module the ways in."""
+office.tte checks). office.signing holds the rules, this module the ways in, and
+office.after_signing what is sent on once the copy is filed."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from office.after_signing import send_on
 from office.base import Office
 from office.signing import awaits_signed_copy, data_of, file_signed_copy, scan_pdf
 from office.tte import tell_signed_copy_refused
@@ -55,8 +57,11 @@ def upload_signed(office: Office, letter_id: int, data: bytes, officer: str, now
             pdf = scan_pdf([data])
             if pdf is None:
                 raise Refused("Hasil pindaian harus berupa berkas PDF atau JPEG.")
-            return file_signed_copy(office, letter, pdf, how, f"petugas {officer}", now)
+            filed = file_signed_copy(office, letter, pdf, how, f"petugas {officer}", now)
+            send_on(office, filed, now)
+            return filed
     reason = accept_tte(office, letter, data, how, f"petugas {officer}", None, now)
     if reason:
         raise Refused(reason)
     return office.book.letter_by_id(letter_id) or letter
+

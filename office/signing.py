@@ -8,6 +8,12 @@
 - `tte`: the unsigned PDF goes to the signer's TTE application (office.tte); the certified-signed
   PDF comes back and, once it verifies, is the letter delivered and filed.
 
+Every letter the office sends goes this way, whatever its kind: the answer (its delivery task
+carries the print master in `basah`), and the letters with no delivery task of their own (the
+surat pelimpahan, a joined complaint's letter, a notice for the print queue, the undangan),
+whose print master or PDF for TTE goes in a request of its own (office.tte.hand_off); each is
+sent on once its signed copy is back (office.signed_copies.send_on).
+
 Whatever the mode, the Word file stays the office's working copy. A letter that waits for its
 signed copy is never delivered without it.
 """
@@ -36,6 +42,18 @@ def awaits_signed_copy(letter: dict | None) -> bool:
     """A letter (not void, not delivered) signed outside the system whose signed copy is not back."""
     return bool(letter and letter["signing"] != "segel" and not letter["signed_path"] and not letter["void"]
                 and not letter["dispatched_at"])
+
+
+def signer_role_of(office: Office, letter: dict) -> str:
+    """The role whose holder signs the letter (a notice a.n. the head: the official who gave it)."""
+    return letter.get("signer_role") or office.config.letters.signer_role
+
+
+def waiting_sentence(letter: dict) -> str:
+    """Why a letter signed outside the system cannot go yet, as staff and officials read it."""
+    what = ("hasil pindaian surat yang ditandatangani basah dan dicap dinas" if letter["signing"] == "basah"
+            else "surat yang sudah ditandatangani secara elektronik (TTE)")
+    return f"Surat {letter['number']} belum dapat disampaikan: unggah dahulu {what}."
 
 
 def data_of(attachment: Attachment) -> bytes:
@@ -92,11 +110,13 @@ def file_signed_copy(office: Office, letter: dict, pdf: bytes, how: str, by: str
 
 def require_signed_copy(office: Office, row: dict) -> None:
     """Refuse to record the delivery of a letter whose signed copy has not come back (whatever
-    asks: a reply, the desk, the command line). A joined complaint's own letter goes with its
-    main one."""
-    letter = office.book.current_letter(row["id"])
-    if awaits_signed_copy(letter) and not row.get("linked_to"):
+    asks: a reply, the desk, the command line). A joined complaint's own letter is signed as
+    any other: it goes with its main one only once its own signed copy is back."""
+    require_signed_letter(office.book.current_letter(row["id"]))
+
+
+def require_signed_letter(letter: dict | None) -> None:
+    """Refuse to send or record as sent a letter (of any kind) whose signed copy is not back."""
+    if awaits_signed_copy(letter):
         assert letter is not None
-        what = ("hasil pindaian surat yang ditandatangani basah dan dicap dinas" if letter["signing"] == "basah"
-                else "surat yang sudah ditandatangani secara elektronik (TTE)")
-        raise NotSigned(f"Surat {letter['number']} belum dapat disampaikan: unggah dahulu {what}.")
+        raise NotSigned(waiting_sentence(letter))

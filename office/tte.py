@@ -24,12 +24,14 @@ import shutil
 from pathlib import Path
 
 from letters.mail import Attachment, render_mail
-from letters.pdf import pdf_text_of, text_fingerprint, to_pdf
+from letters.pdf import libreoffice, pdf_text_of, text_fingerprint, to_pdf
+from office.after_signing import send_on
 from office.authority import sender_refusal
-from office.base import Office, new_token, recipient, safe_name
-from office.notices import alert_staff, base_context, queue, send_routing
-from office.signing import MODE_WORDS, awaits_signed_copy, data_of, file_signed_copy, is_pdf
-from sop.engine import SYSTEM, awaits_delivery
+from office.base import Office, new_token, safe_name, staff_role
+from office.notices import alert_staff, base_context, queue
+from office.numbers import KIND_NAMES
+from office.signing import MODE_WORDS, awaits_signed_copy, data_of, file_signed_copy, is_pdf, scan_pdf, signer_role_of
+from sop.engine import SYSTEM
 from sop.files import private_dir
 
 log = logging.getLogger(__name__)
@@ -45,46 +47,78 @@ def incoming_folder(office: Office) -> Path:
 
 # The hand-off ----------------------------------------------------------------------------------
 def hand_off(office: Office, now: dt.datetime) -> int:
-    """Make the unsigned PDF of each TTE letter issued since the last run, place it for the
-    signer's application, and mail the signer. Returns how many were handed off."""
+    """Make the PDF of each letter to be signed outside the system issued since the last run and
+    hand it on: for `tte`, placed for the signer's application and mailed to the signer; for
+    `basah`, mailed to staff as the print master to sign by hand (a letter whose delivery task
+    carries it is not among these). Returns how many were handed off."""
     done = 0
     for letter in office.book.letters_to_hand_off():
-        pdf = to_pdf(Path(letter["path"]))  # the approved letter, numbered, without signature
-        fingerprint, pages = text_fingerprint(pdf_text_of(pdf.read_bytes()))
-        target = private_dir(outgoing_folder(office), 0o750) / f"{safe_name(letter['number'])}.pdf"
-        shutil.copyfile(pdf, target)
-        target.chmod(0o640)  # the signer's TTE application, or whoever carries it there, reads it
+        pdf, data, name, target = _signing_copy(office, letter)
+        fingerprint, pages = text_fingerprint(pdf_text_of(data)) if pdf else ("", 0)
         with office.book.transaction():
             fresh = office.book.letter_by_id(letter["id"])
             if fresh is None or fresh["void"] or fresh["approved_pages"] is not None:
                 continue
             token = new_token()
-            office.book.set_letter_pdf(letter["id"], str(pdf))
-            office.book.set_tte_handoff(letter["id"], pdf=str(target), text_sha256=fingerprint, pages=pages,
-                                        token=token)
-            ask_signer(office, {**fresh, "sign_token": token}, pdf.read_bytes(), target, now)
+            if pdf:
+                office.book.set_letter_pdf(letter["id"], str(pdf))
+            office.book.set_tte_handoff(letter["id"], pdf=str(target or pdf or letter["path"]),
+                                        text_sha256=fingerprint, pages=pages, token=token)
+            ask_to_sign(office, {**fresh, "sign_token": token}, data, name, target, now)
         done += 1
     return done
 
 
-def ask_signer(office: Office, letter: dict, pdf: bytes, target: Path, now: dt.datetime) -> None:
-    """The signer's mail: the unsigned PDF attached and named; a reply to it brings the signed PDF."""
+def _signing_copy(office: Office, letter: dict) -> tuple[Path | None, bytes, str, Path | None]:
+    """(its PDF, the bytes mailed, their file name, the copy placed in tte/keluar/). A print
+    master where no PDF can be made (PDFs off, no LibreOffice) goes as its Word file."""
+    stem = f"surat-{letter['kind']}-{safe_name(letter['number'])}"
+    if letter["signing"] == "basah" and (not office.config.letters.pdf or libreoffice() is None):
+        return None, Path(letter["path"]).read_bytes(), f"{stem}-untuk-dicetak.docx", None
+    pdf = to_pdf(Path(letter["path"]))  # the approved letter, numbered, without signature
+    if letter["signing"] == "basah":
+        return pdf, pdf.read_bytes(), f"{stem}-untuk-dicetak.pdf", None
+    target = private_dir(outgoing_folder(office), 0o750) / f"{safe_name(letter['number'])}.pdf"
+    shutil.copyfile(pdf, target)
+    target.chmod(0o640)  # the signer's TTE application, or whoever carries it there, reads it
+    return pdf, pdf.read_bytes(), f"{stem}-untuk-tte.pdf", target
+
+
+def ask_to_sign(office: Office, letter: dict, data: bytes, name: str, target: Path | None, now: dt.datetime) -> None:
+    """The request mail, the copy to sign attached; a reply to it brings the signed copy back.
+    `tte`: to the letter's signer. `basah`: to staff, who print it, have it signed and stamped
+    with the cap dinas, and scan it."""
     cfg = office.config
     row = office.book.complaint_by_id(letter["complaint_id"])
-    signer = office.holder(cfg.letters.signer_role, now)
+    basah = letter["signing"] == "basah"
+    who = office.staff if basah else office.holder(signer_role_of(office, letter), now)
+    signer = office.holder(signer_role_of(office, letter), now)
     context = base_context(office, row, None)
-    context.update(recipient=recipient(signer), letter_number=letter["number"], file_name=target.name,
-                   folder="files/tte/keluar", incoming="files/tte/masuk")
+    context.update(recipient=office.addressee(who), letter_number=letter["number"],
+                   kind_name=KIND_NAMES.get(letter["kind"], f"surat {letter['kind']}"),
+                   signer={"title": signer.title, "name": signer.name}, file_name=target.name if target else name,
+                   folder="files/tte/keluar", incoming="files/tte/masuk", onward=ONWARD.get(letter["kind"], ""))
+    template = "cetak_tanda_tangan" if basah else "tte_minta_tanda_tangan"
     token = letter["sign_token"]
     local, _, domain = cfg.mailbox.address.partition("@")
-    name = f"surat-{safe_name(letter['number'])}-untuk-tte.pdf"
-    queue(office, row, "tte_minta_tanda_tangan", [(signer.name, signer.email)],
-          render_mail("tte_minta_tanda_tangan", **context), now,
+    kind = ("application", "pdf") if name.endswith(".pdf") else \
+        ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
+    queue(office, row, template, [(who.name, who.email)], render_mail(template, **context), now,
           message_id=cfg.identity.task_message_id(token), reply_to=f"{local}+{token}@{domain}",
-          attachments=(Attachment(filename=name, data=pdf, maintype="application", subtype="pdf"),))
-    office.book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
-                          f"Surat {letter['number']} (PDF tanpa tanda tangan) diserahkan kepada {signer.title} "
-                          f"{signer.name} untuk ditandatangani secara elektronik (TTE): {target.name}.")
+          attachments=(Attachment(filename=name, data=data, maintype=kind[0], subtype=kind[1]),))
+    what = (f"diserahkan kepada {who.title} {who.name} untuk dicetak, ditandatangani basah oleh {signer.title} "
+            f"{signer.name}, dicap dinas, dan dipindai" if basah else
+            f"(PDF tanpa tanda tangan) diserahkan kepada {signer.title} {signer.name} untuk ditandatangani secara "
+            f"elektronik (TTE): {name}")
+    office.book.add_event(row["id"], now, row["step"], SYSTEM, "surat", f"Surat {letter['number']} {what}.")
+
+
+# What happens to a letter once it is back signed, as its request mail says.
+_PRINTED = "dicetak dan disampaikan kepada pengadu"
+ONWARD = {"jawaban": "diteruskan kepada JFU untuk disampaikan kepada pengadu",
+          "pelimpahan": "dikirim kepada instansi yang berwenang dan, sebagai tembusan, kepada pengadu",
+          "undangan": "dikirim kepada peserta rapat", "kelengkapan": _PRINTED, "perpanjangan": _PRINTED,
+          "dilimpahkan": _PRINTED, "keberatan": _PRINTED}
 
 
 def tell_signed_copy_refused(office: Office, letter: dict, reason: str, sender: tuple[str, str] | None,
@@ -169,7 +203,7 @@ def signature_problem(office: Office, letter: dict, data: bytes) -> str | None:
         return "Berkas PDF ini tidak memuat tanda tangan elektronik (PAdES)."
     context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
     try:
-        status = validate_pdf_signature(signatures[-1], context)
+        status = off_the_loop(validate_pdf_signature, signatures[-1], context)
     except Exception as exc:
         log.info("tanda tangan PDF surat %s tidak dapat diperiksa: %s", letter["number"], exc)
         return "Tanda tangan elektronik pada berkas ini tidak dapat diperiksa."
@@ -186,6 +220,20 @@ def signature_problem(office: Office, letter: dict, data: bytes) -> str | None:
         return (f"Sertifikat tanda tangan elektronik pada berkas ini atas nama {names}, bukan penanda tangan surat "
                 f"ini ({letter['signer']}).")
     return content_problem(letter, data)
+
+
+def off_the_loop(function, *args):
+    """Call pyHanko's synchronous API, which runs an event loop of its own: in a worker thread
+    when this thread already runs one (a host that embeds the office in an asyncio program)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args).result()
 
 
 def content_problem(letter: dict, data: bytes) -> str | None:
@@ -206,7 +254,8 @@ def content_problem(letter: dict, data: bytes) -> str | None:
 def accept_tte(office: Office, letter: dict, data: bytes, how: str, by: str, sender: tuple[str, str] | None,
                now: dt.datetime) -> str | None:
     """Check a returned PDF and, when it is the approved letter properly signed, file it and
-    send it to the JFU for delivery; else tell the sender and staff. Returns the refusal or None."""
+    send it on (office.signed_copies.send_on); else tell the sender and staff. Returns the
+    refusal or None."""
     problem = signature_problem(office, letter, data) if letter["approved_pages"] is not None else \
         "Surat ini belum diserahkan untuk ditandatangani secara elektronik."
     with office.book.transaction():
@@ -217,31 +266,28 @@ def accept_tte(office: Office, letter: dict, data: bytes, how: str, by: str, sen
         if problem:
             tell_signed_copy_refused(office, fresh, problem, sender, now)
             return problem
-        fresh = file_signed_copy(office, fresh, data, how, by, now)
-        hand_to_jfu(office, fresh, now)
+        send_on(office, file_signed_copy(office, fresh, data, how, by, now), now)
     return None
 
 
-def hand_to_jfu(office: Office, letter: dict, now: dt.datetime) -> None:
-    """The delivery task's holder receives the signed letter (its routing mail again, now with it)."""
-    row = office.book.complaint_by_id(letter["complaint_id"])
-    task = office.book.current_task(row["id"])
-    if task and awaits_delivery(office.case(row), office.config.procedure):
-        send_routing(office, row, task, office.holder(task["role"], now), now)
-
-
 def take_signer_reply(office: Office, letter: dict, msg, now: dt.datetime) -> str:
-    """The signer's reply to the TTE mail: the signed PDF it carries, checked and filed. Returns
-    a note for the book's record of the message."""
-    role = office.config.letters.signer_role
+    """A reply to a signing request (its token): for `tte` the signer's, with the signed PDF,
+    checked and filed; for `basah` staff's, with the scan. Returns a note for the book's record
+    of the message."""
+    basah = letter["signing"] == "basah"
+    role = staff_role(office.config) if basah else signer_role_of(office, letter)
     row = office.book.complaint_by_id(letter["complaint_id"])
+    asked = "petugas yang diminta memindai" if basah else "penanda tangan"
     if wrong_sender := sender_refusal(office, row, {"role": role, "step": row["step"]}, msg, now,
-                                      holder=f"penanda tangan surat {letter['number']}"):
+                                      holder=f"{asked} surat {letter['number']}"):
         return wrong_sender
     if not awaits_signed_copy(letter):
-        return f"surat {letter['number']} tidak lagi menunggu tanda tangan elektronik"
+        return f"surat {letter['number']} tidak lagi menunggu tanda tangan"
     sender = (office.holder(role, now).name, msg.from_addr)
-    pdfs = [data for data in (data_of(a) for a in msg.attachments) if is_pdf(data)]
+    files = [data_of(a) for a in msg.attachments]
+    if basah:
+        return take_scan(office, letter, files, sender, now)
+    pdfs = [data for data in files if is_pdf(data)]
     if not pdfs:
         reason = "Balasan Bapak/Ibu tidak melampirkan berkas PDF surat yang sudah ditandatangani secara elektronik."
         tell_signed_copy_refused(office, letter, reason, sender, now)
@@ -249,6 +295,19 @@ def take_signer_reply(office: Office, letter: dict, msg, now: dt.datetime) -> st
     refused = accept_tte(office, letter, pdfs[0], f"dari {msg.from_addr} melalui balasan surel", msg.from_addr,
                          sender, now)
     return refused or f"surat {letter['number']} bertanda tangan elektronik diterima"
+
+
+def take_scan(office: Office, letter: dict, files: list[bytes], sender: tuple[str, str], now: dt.datetime) -> str:
+    """Staff's reply with the scan of a wet-signed letter: filed and sent on, or refused."""
+    pdf = scan_pdf(files)
+    if pdf is None:
+        reason = (f"Balasan Bapak/Ibu tidak melampirkan hasil pindaian surat nomor {letter['number']} yang sudah "
+                  f"ditandatangani dan dicap dinas (PDF atau JPEG).")
+        tell_signed_copy_refused(office, letter, reason, sender, now, staff=False)
+        return reason
+    send_on(office, file_signed_copy(office, letter, pdf, f"dari {sender[1]} melalui balasan surel", sender[1], now),
+            now)
+    return f"hasil pindaian surat {letter['number']} diterima"
 
 
 # The folder ----------------------------------------------------------------------------------

@@ -274,8 +274,9 @@ def _reject(case, step, actor, reason, procedure, resumed=()) -> Outcome:
     if case.has_email:
         effects.append(Notify("penolakan", "complainant", step.no, {"reason": reason}))
     else:
-        effects.append(IssueLetter(f"Pengaduan tersebut telah kami pelajari. Dengan hormat kami sampaikan bahwa "
-                                   f"pengaduan tersebut tidak dapat kami tindak lanjuti dengan alasan: {reason}"))
+        # One sentence, which the letter joins to its opening ("dengan ini kami sampaikan bahwa …").
+        because = reason[:1].lower() + reason[1:] if reason[1:2].islower() else reason
+        effects.append(IssueLetter(f"Pengaduan tersebut tidak dapat kami tindak lanjuti karena {because}"))
     delivery = None if case.has_email else procedure.delivery_step
     effects.append(Notify("konfirmasi", "actor", step.no, {"text": f"Tolak: {reason}", "closed": "rejected",
                                                             "delivery": bool(delivery)}))

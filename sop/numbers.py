@@ -23,10 +23,19 @@ class NumberQueries:
         return {r["number"] for r in self._all("SELECT number FROM letters")}
 
     def add_number_request(self, *, complaint_id: int, kind: str, resume: dict, reason: str, token: str,
-                           at: dt.datetime) -> dict:
+                           at: dt.datetime, due: dt.datetime | None = None) -> dict:
         return self._insert_row("number_requests", dict(
             complaint_id=complaint_id, kind=kind, resume=json.dumps(resume, ensure_ascii=False), reason=reason,
-            token=token, requested_at=iso(at)))
+            token=token, requested_at=iso(at), due_at=iso(due) if due else None))
+
+    def requests_to_nudge(self) -> list[dict]:
+        """Waiting letters with a standard time (office.numbering reminds the keeper of them)."""
+        return self._all("SELECT * FROM number_requests WHERE numbered_at IS NULL AND due_at IS NOT NULL ORDER BY id")
+
+    def record_request_nudge(self, request_id: int, kind: str, at: dt.datetime) -> None:
+        column = "reminders" if kind == "pengingat" else "escalations"
+        self._write("number_requests", f"UPDATE number_requests SET {column} = {column} + 1, last_reminded_at = ? "
+                    "WHERE id = ?", (iso(at), request_id))
 
     def number_request(self, request_id: int) -> dict | None:
         return self._one("SELECT * FROM number_requests WHERE id = ?", (request_id,))

@@ -458,4 +458,15 @@ MIGRATIONS = (
     );
     CREATE INDEX sms_inbox_phone ON sms_inbox(phone, kind, received_at);
     """,
+    # 23: who signs each letter by role (a notice is signed a.n. the head by the official who
+    # gave it: that official's TTE application receives it, and only they may return it), and
+    # the standard time, reminders and lateness of a letter waiting for its number from the
+    # agenda keeper outside the keeper's step (office.numbering), as a task's.
+    """
+    ALTER TABLE letters ADD COLUMN signer_role TEXT;
+    ALTER TABLE number_requests ADD COLUMN due_at TEXT;
+    ALTER TABLE number_requests ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE number_requests ADD COLUMN escalations INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE number_requests ADD COLUMN last_reminded_at TEXT;
+    """,
 )

@@ -26,19 +26,27 @@ class SignedLetterQueries:
         self._write("letters", "UPDATE letters SET signed_path = ?, signed_sha256 = ?, signed_at = ? WHERE id = ?",
                     (path, sha256, iso(at), letter_id))
 
+    def set_signer_role(self, year: int, number: str, role: str) -> None:
+        """Whose signature the letter bears, by role (office.issuing, as it registers the letter)."""
+        self._write("letters", "UPDATE letters SET signer_role = ? WHERE year = ? AND number = ?", (role, year, number))
+
     def set_tte_handoff(self, letter_id: int, *, pdf: str, text_sha256: str, pages: int, token: str) -> None:
         self._write("letters", "UPDATE letters SET unsigned_pdf = ?, approved_text_sha256 = ?, approved_pages = ?, "
                     "sign_token = ? WHERE id = ?", (pdf, text_sha256, pages, token, letter_id))
 
     def letters_to_hand_off(self) -> list[dict]:
-        """TTE letters whose unsigned PDF is not made yet (made after the issuing transaction)."""
-        return self._all("SELECT * FROM letters WHERE signing = 'tte' AND void = 0 AND approved_pages IS NULL "
-                         "AND kind IN ('jawaban', 'pelimpahan') ORDER BY id")
+        """Letters signed outside the system (any kind) whose PDF for signing is not made yet
+        (made after the issuing transaction). A wet-signed answer is not among them: its own
+        delivery task carries the print master to the JFU (a joined complaint's answer has none)."""
+        return self._all("SELECT letters.* FROM letters JOIN complaints ON complaints.id = letters.complaint_id "
+                         "WHERE signing != 'segel' AND void = 0 AND approved_pages IS NULL AND signed_path IS NULL "
+                         "AND dispatched_at IS NULL AND NOT (signing = 'basah' AND kind = 'jawaban' AND "
+                         "complaints.state != 'linked') ORDER BY letters.id")
 
     def letters_awaiting_signature(self) -> list[dict]:
         """Letters handed to be signed (wet or TTE) whose signed copy has not come back."""
         return self._all("SELECT * FROM letters WHERE signing != 'segel' AND void = 0 AND signed_path IS NULL "
-                         "AND dispatched_at IS NULL AND kind IN ('jawaban', 'pelimpahan') ORDER BY id")
+                         "AND dispatched_at IS NULL ORDER BY id")
 
     def letter_by_sign_token(self, token: str) -> dict | None:
         return self._one("SELECT * FROM letters WHERE sign_token = ?", (token,))

@@ -109,19 +109,24 @@ def access_code_leaks(book: Book) -> list[str]:
 
 
 def signing_token_leaks(book: Book, config, delegates: dict[str, set[str]]) -> list[str]:
-    """The token of a letter's TTE request reaches only the signer (an alias, a delegate) while
-    the letter waits for its signature."""
+    """The token of a letter's signing request reaches only whom it asks (an alias, a delegate)
+    while the letter waits for its signature: for TTE the letter's signer, for a wet signature
+    staff (who print it, have it signed, and scan it)."""
     found = []
     letters = book._all("SELECT * FROM letters WHERE sign_token IS NOT NULL")
-    role = config.letters.signer_role
-    official = config.directory.official(role)
-    allowed = {official.email, *official.aliases, *delegates.get(role, ())}
+
+    def allowed(letter: dict) -> set[str]:
+        role = (config.procedure.step(1).role if letter["signing"] == "basah"
+                else letter["signer_role"] or config.letters.signer_role)
+        official = config.directory.official(role)
+        return {official.email, *official.aliases, *delegates.get(role, ())}
+
     for mail in book._all("SELECT * FROM outbox ORDER BY id"):
         raw = bytes(mail["raw"]).lower()
         to = {a.lower() for a in json.loads(mail["recipients"])}
         for letter in letters:
             live = letter["signed_at"] is None or letter["signed_at"] > mail["created_at"]
-            if live and letter["sign_token"].encode() in raw and to - allowed:
+            if live and letter["sign_token"].encode() in raw and to - allowed(letter):
                 found.append(f"{mail['kind']} ({mail['subject']}) carried the TTE token of {letter['number']} to "
                              f"{sorted(to - allowed)}")
     return found

@@ -4,6 +4,7 @@ reserved block numbers without asking until it runs out; the printable agenda su
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import shutil
@@ -115,6 +116,12 @@ def test_agenda_keeper_numbers_the_answer_by_mail_and_it_is_delivered_and_filed(
     assert dossier["letter_number"] == "000.8.3.4/0958/400.02"
     assert any(x["dispatch_method"] == "email" for x in dossier["letters"])
     assert any("Nomor: 000.8.3.4/0958/400.02" in e["text"] for e in env.office.book.events(row["id"]))
+    # The keeper numbers letters; the lembar disposisi never lists them among "Diteruskan kepada".
+    from docx import Document
+
+    sheet = Document(str(Path(letter["path"]).parent / "lembar-disposisi.docx"))
+    form = " ".join(cell.text for table in sheet.tables[1:2] for r in table.rows for cell in r.cells)
+    assert "Diteruskan kepada" in form and "Agenda" not in form
 
 
 def test_a_used_or_malformed_number_is_refused_with_a_sentence_and_nothing_is_issued(agenda_env):
@@ -191,6 +198,8 @@ def test_a_pelimpahan_waits_for_its_number_and_goes_to_the_competent_body_once_g
     env.reply(env.head, number, 3, "Teruskan: Dinas PUPR Kota Samarinda; pupr@dinas.test")
     env.cycle()
     assert env.office.book.letters() == [] and env.inbox("pupr@dinas.test") == []
+    citizen = env.cast.citizens[0][1]
+    assert not [m for m in env.inbox(citizen) if "Pelimpahan Pengaduan" in m.subject]  # told with the letter
     asked = request_mail(env, number)
     assert "Kepala Dinas PUPR Kota Samarinda" in " ".join(asked.text.split())  # addressed to the jabatan
     assert "Pelimpahan Pengaduan" in asked.text
@@ -204,6 +213,11 @@ def test_a_pelimpahan_waits_for_its_number_and_goes_to_the_competent_body_once_g
     assert letter["number"] == "000.8.3.4/0991/400.02" and letter["kind"] == "pelimpahan" and letter["dispatched_at"]
     [sent] = env.inbox("pupr@dinas.test")
     assert "000.8.3.4/0991/400.02" in sent.text
+    # The complainant, named in its tembusan, gets the numbered letter's copy with their notice.
+    [told] = [m for m in env.inbox(citizen) if "Pelimpahan Pengaduan" in m.subject]
+    [copy] = [a for a in told.attachments if a.filename.startswith("surat-pelimpahan-")]
+    assert copy.filename == "surat-pelimpahan-000.8.3.4-0991-400.02.pdf" and copy.payload[:5] == b"%PDF-"
+    assert copy.payload == [a for a in sent.attachments if a.filename == copy.filename][0].payload
 
 
 @pytest.fixture
@@ -379,7 +393,7 @@ def test_a_notice_to_a_complainant_without_email_waits_for_its_own_number(agenda
     asked = request_mail(env, row["number"])
     assert asked is not None and "Permohonan Kelengkapan Pengaduan" in asked.text
     [waiting] = waiting_letters(env.office)
-    assert waiting["kind"] == "kelengkapan" and waiting["addressee"] == "Sdr. Ibu Ratna"
+    assert waiting["kind"] == "kelengkapan" and waiting["addressee"] == "Ibu Ratna"  # "Ibu" typed by staff is the sapaan
     env.rig.send(reply_to(asked, keeper(env), "Nomor: 000.8.3.4/0971/400.02"))
     env.cycle()
     [letter] = env.office.book.letters()
@@ -390,3 +404,65 @@ def test_a_notice_to_a_complainant_without_email_waits_for_its_own_number(agenda
     env.rig.send(reply_to(asked, keeper(env), "Nomor: 000.8.3.4/0972/400.02"))
     env.cycle()
     assert len(env.office.book.letters()) == 1
+
+
+def test_an_undangan_waits_for_its_number_and_follows_the_invitations(agenda_env):
+    env = agenda_env
+    env.complain(0)
+    env.cycle()
+    number = env.office.book.complaints()[-1]["number"]
+    env.reply("sekretaris", number, 2, "Sudah diklarifikasi.\nSeksi: Pemerintahan")
+    env.cycle()
+    env.reply(env.head, number, 3, "Perlu dibahas.\nRapat: ya, 15-12-2026 09.30")
+    env.cycle()
+    camat = env.official(env.head)[1]
+    [invitation] = [m for m in env.inbox(camat) if "Undangan rapat dinas" in m.subject]
+    assert [a.filename for a in invitation.attachments] == ["undangan-rapat.ics"]
+    assert "Surat undangan bernomor menyusul" in " ".join(invitation.text.split())
+    asked = request_mail(env, number)
+    assert asked is not None and "Undangan Rapat Dinas" in asked.text
+    assert "Kepada           : Camat Palaran dan Kepala Seksi Pemerintahan" in asked.text
+    env.rig.send(reply_to(asked, keeper(env), "Nomor: 000.8.3.4/0993/400.02"))
+    env.cycle()
+    [letter] = env.office.book.letters()
+    assert (letter["number"], letter["kind"]) == ("000.8.3.4/0993/400.02", "undangan") and letter["dispatched_at"]
+    for address in (camat, env.cast.sections[0][2]):
+        [mail] = [m for m in env.inbox(address) if "Surat undangan rapat dinas nomor 000.8.3.4/0993/400.02" in subject(m)]
+        assert [a.filename for a in mail.attachments] == ["surat-undangan-000.8.3.4-0993-400.02.pdf"]
+
+
+def test_a_letter_waiting_off_the_step_path_has_the_keepers_standard_time_reminder_and_lateness(agenda_env):
+    from office.deadlines import check_deadlines
+    from sop.book import parse_iso
+    from sop.numbers import numbers
+
+    env = agenda_env
+    row = record_desk_complaint(env.office, channel="langsung", name="Darto", subject="Drainase tersumbat",
+                                body="Saluran di RT 4 tersumbat.", officer="rina", now=utcnow())
+    env.cycle()
+    env.reply("sekretaris", row["number"], 2, "Lengkapi: alamat lengkap lokasi saluran")
+    env.cycle()
+    [request] = numbers(env.office.book).open_number_requests()
+    requested, due = parse_iso(request["requested_at"]), parse_iso(request["due_at"])
+    assert due == env.config.clock.add(requested, env.config.procedure.numbering_step.time)  # 1 jam kerja
+    assert "mutu baku 1 jam" in " ".join(request_mail(env, row["number"]).text.split())
+    [shown] = waiting_letters(env.office)
+    assert shown["due"]  # the desk shows its due time too
+
+    def mails(kind: str) -> list[dict]:
+        return [m for m in env.office.book.outbox(row["id"]) if m["kind"] == kind]
+
+    asked = len(mails("permintaan_nomor"))
+    check_deadlines(env.office, due - dt.timedelta(minutes=5))
+    [reminder] = mails("permintaan_nomor")[asked:]
+    assert reminder["subject"].startswith(f"[{row['number']}] Pengingat: Mohon nomor surat keluar")
+    assert json.loads(reminder["recipients"]) == [keeper(env)[1]]
+    check_deadlines(env.office, due + dt.timedelta(minutes=1))
+    late = mails("nomor_terlambat")
+    assert {r for m in late for r in json.loads(m["recipients"])} == {env.official("jfu")[1]} | (
+        {env.config.directory.official(env.config.procedure.numbering_step.escalate_to).email}
+        if env.config.procedure.numbering_step.escalate_to else set())
+    assert any(e["kind"] == "terlambat" and "menunggu nomor" in e["text"]
+               for e in env.office.book.events(row["id"]))
+    check_deadlines(env.office, due + dt.timedelta(minutes=2))  # once a working day, not at every sweep
+    assert len(mails("nomor_terlambat")) == len(late)

@@ -128,6 +128,8 @@ def test_the_city_roll_up_is_the_sum_of_its_offices_recaps(rig, tmp_path):
     assert [line[1] for line in lines[:2]] == [r.total for r in own]
     for column in (1, 2, 4, 5, 6):  # every count of the city is the sum of its offices'
         assert lines[2][column] == sum(line[column] for line in lines[:2])
+    assert ["Langkah SOP (kota)", "Selesai", "Nilai tengah (median, menit)", "Sesuai mutu baku (%)"] in [
+        row[:4] for row in rows]
     assert book.sheetnames == ["Kota", "Kecamatan Palaran", "Kelurahan Rawa Makmur"]  # a sheet per office
     year = int(month[3:])
     stats = pengaduan("statistik", "--kantor", str(kantor), "--tahun", str(year), "--keluar", str(tmp_path))

@@ -140,7 +140,8 @@ def test_catat_records_a_desk_complaint_that_follows_the_same_steps(env, tmp_pat
     assert result.returncode == 0, result.stderr
     assert "Pengaduan dicatat dengan nomor" in result.stdout and "tanda terima secara langsung" in result.stdout
     [row] = env.office.book.complaints()
-    assert (row["channel"], row["name"], row["phone"], row["email"]) == ("langsung", "Pak Darto", "0812000111", None)
+    assert (row["channel"], row["name"], row["phone"], row["email"]) == ("langsung", "Darto", "0812000111", None)
+    assert row["sapaan"] == "Bapak"  # "Pak" typed by staff is the sapaan, not part of the name
     assert row["step"] == 2 and row["recorded_by"] == "petugas Andi"
     [scan_row] = env.office.book.attachments(row["id"])
     assert scan_row["filename"] == "surat-warga.pdf" and open(scan_row["path"], "rb").read() == scan.read_bytes()

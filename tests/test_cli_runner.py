@@ -60,7 +60,7 @@ def test_a_desk_complaint_is_in_the_book_and_routed_even_with_the_mail_server_do
     result = run(office_config, "book", "--json")
     assert result.exit_code == 0, result.output
     [doc] = json.loads(result.output)
-    assert doc["channel"] == "langsung" and doc["step"] == 2 and doc["complainant"]["name"] == "Ibu Ratna"
+    assert doc["channel"] == "langsung" and doc["step"] == 2 and doc["complainant"]["name"] == "Ratna"
     shown = json.loads(run(office_config, "show", doc["number"], "--json").output)
     assert shown["official"]["role"] == "sekretaris" and any(e["kind"] == "langkah" for e in shown["events"])
 

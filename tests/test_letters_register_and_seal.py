@@ -208,7 +208,8 @@ def test_dispatch_by_post_is_recorded_and_filed(env, tmp_path):
     assert row["letter_number"] in listing.stdout and "Siap dicetak" in listing.stdout
     assert "Jl. Pelita 7, Bukuan" in listing.stdout
     text = letter_text(Path(row["letter_path"]).read_bytes())
-    assert "Yth. Sdr. Pak Darto" in text and "Jl. Pelita 7, Bukuan" in text and "melalui surat" in text
+    assert "Yth. Bapak Darto" in text and "Sdr." not in text  # "Pak" typed by staff is the sapaan
+    assert "Jl. Pelita 7, Bukuan" in text and "melalui surat" in text
     sent = pengaduan("--config", str(env.config_path), "surat", "kirim", row["letter_number"], "--cara", "pos",
                      "--catatan", "Resi RR123456789ID")
     assert sent.returncode == 0, sent.stderr

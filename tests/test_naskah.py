@@ -217,7 +217,15 @@ def test_notices_rejection_and_tanda_terima_print_whole_without_the_answers_temb
     assert "perihal air PDAM keruh" in flat(out["kelengkapan"])
     assert "hari kerja dengan alasan menunggu alat berat" in flat(out["perpanjangan"])
     rejection = flat(out["penolakan"])
-    assert "Hal : Tindak Lanjut Pengaduan" in rejection and "dengan ini kami sampaikan bahwa pengaduan tersebut" in rejection
+    assert "Hal : Tindak Lanjut Pengaduan" in rejection
+    # One well-formed sentence: the reason joins the opening, nothing repeated.
+    assert ("dengan ini kami sampaikan bahwa pengaduan tersebut tidak dapat kami tindak lanjuti karena jalan tol "
+            "adalah kewenangan badan usaha jalan tol.") in rejection
+    assert "telah kami pelajari" not in rejection and rejection.count("kami sampaikan bahwa") == 1
+    # The extension gives the date the answer reaches them (the steps after the decision added).
+    extended = flat(out["perpanjangan"])
+    assert "Jawaban atas pengaduan tersebut kami sampaikan paling lambat" in extended
+    assert "Keputusan tindak lanjut" not in extended
     assert_fixed_grid(receipt)
 
 
@@ -303,3 +311,40 @@ def test_a_complainant_without_email_gets_the_pelimpahan_copy_as_the_notices_enc
     assert "Lampiran : 1 (satu) berkas" in notice and "Salinan surat pelimpahan tersebut kami lampirkan." in notice
     assert "kewenangan Dinas Perhubungan Kota Samarinda" in notice and "Inspektur" not in notice
     assert waiting == ["dilimpahkan"]  # the print queue: the notice, with the copy to enclose
+
+
+@needs_libreoffice
+def test_the_undangan_and_the_notices_of_forwarding_and_objection_print_whole(rig, tmp_path):
+    with make_env(rig, extra=TEMBUSAN) as env:
+        met = start(env, 0)
+        through(env, met, CLARIFIED, ("camat", 3, "Perlu dibahas.\nRapat: ya, 15-12-2026 09.30"))
+        gone = _walk_in(env, "Pak Darto", "Lampu lalu lintas mati")
+        through(env, gone, CLARIFIED, ("camat", 3, f"Teruskan: Dinas Perhubungan Kota Samarinda; "
+                                                   f"dishub@{env.cast.domain}"))
+        objected = _walk_in(env, "Bu Sari", "Lampu jalan padam")
+        through(env, objected, CLARIFIED, ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Lampu diganti besok."),
+                ("camat", "4a", "Setuju"), ("jfu", 5, "Disampaikan langsung kepada pengadu."))
+        said = pengaduan("--config", str(env.config_path), "tanggapan", objected, "--teks", "TIDAK PUAS: masih padam")
+        assert said.returncode == 0, said.stdout + said.stderr
+        through(env, objected, ("camat", "5a", "Tutup: lampu sudah menyala sejak kemarin menurut petugas PJU"))
+        letters = {entry["kind"]: entry for entry in env.office.book.letters() if entry["kind"] in
+                   ("undangan", "dilimpahkan", "keberatan")}
+        docs = {kind: Path(entry["path"]).read_bytes() for kind, entry in letters.items()}
+        out = printed(tmp_path, docs)
+
+    assert set(docs) == {"undangan", "dilimpahkan", "keberatan"}
+    for kind, data in docs.items():
+        assert_fixed_grid(data)
+        assert_kop_whole(out[kind], "KECAMATAN PALARAN")
+        text = flat(out[kind])
+        assert letters[kind]["number"] in text and "Demikian" in text, kind
+        assert "Wali Kota" not in text and "Inspektur" not in text, kind  # no answer's or pelimpahan's tembusan
+    undangan = flat(out["undangan"])
+    assert "Hal : Undangan Rapat Dinas" in undangan and "Yth. Camat Palaran dan Kepala Seksi Pemerintahan" in undangan
+    assert "acara: pembahasan pengaduan" in undangan and "a.n. CAMAT PALARAN" in undangan
+    forwarded = flat(out["dilimpahkan"])
+    assert "Yth. Bapak Darto" in forwarded and "Lampiran : 1 (satu) berkas" in forwarded
+    assert "kewenangan Dinas Perhubungan Kota Samarinda" in forwarded
+    decided = flat(out["keberatan"])
+    assert "Yth. Ibu Sari" in decided and "Hal : Keputusan atas Keberatan" in decided
+    assert "lampu sudah menyala sejak kemarin" in decided

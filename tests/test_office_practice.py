@@ -150,7 +150,7 @@ def test_a_rejection_without_email_is_a_letter_waiting_in_the_print_queue_for_it
     [waiting] = env.office.book.letters_awaiting_dispatch()
     assert waiting["number"] == row["letter_number"]
     text = letter_text(Path(row["letter_path"]))
-    assert "Pak Darto" in text and "BPJT" in text and "Jl. Nangka No. 3" in text
+    assert "Yth. Bapak Darto" in text and "BPJT" in text and "Jl. Nangka No. 3" in text
     assert any(p.name.endswith(".docx") for p in env.config.outbox.iterdir())
 
 
@@ -168,7 +168,7 @@ def test_staff_record_what_a_complainant_without_email_adds_and_the_clock_runs_a
     assert notice["kind"] == "kelengkapan" and env.complaint(number)["letter_number"] is None
     text = letter_text(Path(notice["path"]))
     assert "Permohonan Kelengkapan Pengaduan" in text and "alamat rumah pengadu" in text
-    assert "a.n. CAMAT PALARAN" in text and env.official("sekretaris")[0] in text and "Bu Sari" in text
+    assert "a.n. CAMAT PALARAN" in text and env.official("sekretaris")[0] in text and "Yth. Ibu Sari" in text
     listed = pengaduan("--config", str(env.config_path), "surat")
     assert notice["number"] in listed.stdout and "Siap dicetak" in listed.stdout
     sent = pengaduan("--config", str(env.config_path), "surat", "kirim", notice["number"], "--cara", "pos")
@@ -275,7 +275,10 @@ def test_an_extension_for_a_complainant_without_email_is_a_notice_letter_with_th
     number = env.office.book.complaints()[-1]["number"]
     through(env, number, CLARIFIED, ("camat", 3, "Perpanjang: 3 hari kerja, menunggu alat berat dari Dinas PUPR"))
     row = env.complaint(number)
-    due = parse_iso(env.office.book.current_task(row["id"])["due_at"]).astimezone(env.config.clock.tz)
+    from office.base import answer_due
+
+    decided_by = parse_iso(env.office.book.current_task(row["id"])["due_at"])
+    due = answer_due(env.office, row, decided_by).astimezone(env.config.clock.tz)  # the answer's date, not the decision's
     [notice] = env.office.book.letters_awaiting_dispatch()
     text = letter_text(Path(notice["path"]))
     from letters.dates import tanggal

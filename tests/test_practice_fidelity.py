@@ -101,7 +101,7 @@ def test_a_meeting_brings_a_numbered_undangan_letter_and_its_notulen_is_recorded
     for address in (camat, env.official("sekretaris")[1], env.cast.sections[0][2]):
         [mail] = [m for m in env.inbox(address) if "Undangan rapat dinas" in m.subject]
         names = [a.filename for a in mail.attachments]
-        assert f"surat-undangan-{undangan['number'].replace('/', '-')}.docx" in names and "undangan-rapat.ics" in names
+        assert f"surat-undangan-{undangan['number'].replace('/', '-')}.pdf" in names and "undangan-rapat.ics" in names
         assert "Peserta : Camat Palaran, Sekretaris Camat Palaran, Kepala Seksi Pemerintahan" in mail.text
         assert "Camat memutuskan" not in mail.text and undangan["number"] in mail.text
     pdf = letter_pdf(env.office, undangan)  # LibreOffice renders the naskah
@@ -110,6 +110,8 @@ def test_a_meeting_brings_a_numbered_undangan_letter_and_its_notulen_is_recorded
     assert f"acara: pembahasan pengaduan {number}" in text and "Selasa, 15 Desember 2026" in text
     assert "a.n. CAMAT PALARAN" in text and "SEKRETARIS CAMAT" in text
     assert "Kepala Seksi Pemerintahan" in text and env.cast.citizens[0][0] not in text
+    # addressed to the invitees by jabatan (the Sekretaris signs it), never "Peserta Rapat Dinas"
+    assert "Yth. Camat Palaran dan Kepala Seksi Pemerintahan di Tempat" in text and "Peserta Rapat" not in text
 
     through(env, number, ("camat", 3, "Diputuskan dalam rapat: Dinas PUPR mengganti lampu.\n"
                                       "Notulen: hadir Camat, Sekretaris Camat, Kasi Pemerintahan; lampu diganti pekan depan."))
@@ -247,7 +249,8 @@ def test_the_command_line_speaks_indonesian_in_help_lihat_and_verifikasi(env):
     shown = pengaduan("--config", str(env.config_path), "lihat", number).stdout
     name, _ = env.official("sekretaris")
     assert f"Langkah 2 (Sekretaris Camat, {name})" in shown
-    assert "Pengadu : Pak Darto\n" in shown and "<->" not in shown
+    assert "Pengadu : Darto\n" in shown and "<->" not in shown  # "Pak" typed by staff is the sapaan
+    assert "mutu baku 10 hari kerja" in " ".join(shown.split())  # the decision step, in working days
     number = start(env)
     through(env, number, CLARIFIED, ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Lampu diperbaiki."),
             ("camat", "4a", "Setuju"))
@@ -276,6 +279,22 @@ def test_the_extension_tells_the_citizen_the_date_of_the_answer_not_of_the_decis
     assert "Atas pengertian Saudara, kami ucapkan terima kasih." in text
 
 
+def test_the_extension_letter_to_a_walk_in_gives_the_answers_date_and_greets_without_the_typed_honorific(env):
+    from letters.dates import tanggal
+    from office.notices import answer_due
+
+    number = walk_in(env)  # staff typed "Pak Darto"
+    through(env, number, CLARIFIED, ("camat", 3, "Perpanjang: 5 hari kerja, menunggu hasil survei"))
+    row = env.complaint(number)
+    assert (row["name"], row["sapaan"]) == ("Darto", "Bapak")
+    expected = answer_due(env.office, row, parse_iso(env.office.book.current_task(row["id"])["due_at"]))
+    [notice] = [e for e in env.office.book.letters_of(row["id"]) if e["kind"] == "perpanjangan"]
+    text = " ".join(letter_text(Path(notice["path"]).read_bytes()).split())
+    day = tanggal(expected.astimezone(env.config.clock.tz).date())
+    assert f"Jawaban atas pengaduan tersebut kami sampaikan paling lambat {day}." in text
+    assert "Yth. Bapak Darto" in text and "Sdr." not in text and "Pak Darto" not in text.replace("Bapak Darto", "")
+
+
 def test_a_rating_of_four_is_acknowledged_with_its_value(env):
     number = start(env)
     through(env, number, CLARIFIED, ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Lampu diperbaiki."),
@@ -292,13 +311,31 @@ def test_a_rating_of_four_is_acknowledged_with_its_value(env):
             "dan pengaduan ini kami nyatakan selesai.") in " ".join(told.text.split())
 
 
+def test_an_objection_is_acknowledged_with_the_date_the_camat_decides_it_by(env):
+    from letters.dates import tanggal
+
+    number = start(env)
+    through(env, number, CLARIFIED, ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Lampu diperbaiki."),
+            ("camat", "4a", "Setuju"), ("jfu", 5, "Disampaikan melalui surel."))
+    citizen = env.cast.citizens[0]
+    [delivery] = [m for m in env.inbox(citizen[1]) if "Jawaban atas Pengaduan" in m.subject]
+    env.rig.send(reply_to(delivery, citizen[:2], "TIDAK PUAS: lampu masih padam"))
+    env.cycle()
+    row = env.complaint(number)
+    due = parse_iso(env.office.book.current_task(row["id"])["due_at"]).astimezone(env.config.clock.tz).date()
+    [told] = [m for m in env.inbox(citizen[1]) if "Tanggapan atas Jawaban" in m.subject]
+    assert f"kami teruskan kepada Camat untuk diputuskan paling lambat {tanggal(due)}." in " ".join(told.text.split())
+
+
 def test_the_undangan_of_a_confidential_complaint_names_neither_the_complainant_nor_their_subject(env):
     number = start(env)
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan\nRahasia: ya\nPokok: penerangan jalan"),
             ("camat", 3, "Rapat: ya, 15-12-2026 09.30"))
     [mail] = [m for m in env.inbox(env.cast.sections[0][2]) if "Undangan rapat dinas" in m.subject]
     [letter] = [a for a in mail.attachments if a.filename.startswith("surat-undangan-")]
-    text = letter_text(letter.payload)
+    assert letter.filename.endswith(".pdf")  # the naskah as filed, not an editable Word file
+    undangan = env.office.book.letter(letter.filename.removeprefix("surat-undangan-").removesuffix(".pdf").replace("-", "/"))
+    text = letter_text(Path(undangan["path"]).read_bytes())
     name, _, subject, _ = env.cast.citizens[0]
     assert "perihal penerangan jalan" in " ".join(text.split())
     assert name not in text and subject not in text

@@ -531,3 +531,188 @@ def test_an_unknown_signing_mode_is_one_line_and_exit_2(rig):
         result = pengaduan("--config", str(env.config_path), "periksa")
         assert result.returncode == 2 and "signing" in result.stdout + result.stderr
         assert "segel, basah, tte" in result.stdout + result.stderr
+
+
+# Every letter the office sends goes through its signing mode ----------------------------------
+def print_request(env, number: str) -> object:
+    """The print master's request to staff (`basah`) for a letter with no delivery task."""
+    [mail] = [m for m in env.inbox(env.official("jfu")[1])
+              if "Mohon cetak dan mintakan tanda tangan" in m.subject and number in m.text]
+    return mail
+
+
+def scan_reply(env, request, scan: bytes) -> None:
+    env.rig.send(with_attachments(reply_to(request, env.official("jfu"), "Sudah ditandatangani dan dicap."),
+                                  (scan, "application", "pdf", "pindaian.pdf")))
+    until_filed(env)
+
+
+def until_filed(env, tries: int = 5) -> None:
+    """Run the daemon until the reply just sent has filed a signed copy (the server may deliver
+    it a moment after the first run)."""
+    import time
+
+    before = len(env.office.book._all("SELECT id FROM letters WHERE signed_path IS NOT NULL"))
+    for _ in range(tries):
+        env.cycle()
+        if len(env.office.book._all("SELECT id FROM letters WHERE signed_path IS NOT NULL")) > before:
+            env.cycle()  # what it sent on leaves the outbox
+            return
+        time.sleep(0.3)
+
+
+def forwarded(env) -> tuple[str, str]:
+    number = start(env)
+    dishub = f"dishub@{env.cast.domain}"
+    through(env, number, ("sekretaris", 2, "Sudah diklarifikasi."),
+            ("camat", 3, f"Teruskan: Kepala Dinas Perhubungan Kota Samarinda; {dishub}"))
+    env.cycle()  # a reply the server delivered late is taken now
+    assert env.complaint(number)["state"] == "forwarded"
+    return number, dishub
+
+
+def pelimpahan_of(env, address: str) -> list:
+    return [m for m in env.inbox(address) if "Pelimpahan Pengaduan" in m.subject]
+
+
+def test_basah_surat_pelimpahan_goes_to_the_body_and_the_complainant_only_as_the_filed_scan(basah):
+    env = basah
+    number, dishub = forwarded(env)
+    citizen = env.cast.citizens[0][1]
+    assert not pelimpahan_of(env, dishub) and not pelimpahan_of(env, citizen)  # no unsigned print master leaves
+    row = env.complaint(number)
+    [letter] = env.office.book.letters_of(row["id"])
+    request = print_request(env, letter["number"])
+    assert [a.filename for a in request.attachments] == \
+        [f"surat-pelimpahan-{letter['number'].replace('/', '-')}-untuk-dicetak.pdf"]
+    assert "mintakan tanda tangan Camat Muhammad Dahlan" in " ".join(request.text.split())
+    # A reply without the scan is refused, nothing sent; the scan then goes to both.
+    env.rig.send(reply_to(request, env.official("jfu"), "Sudah."))
+    env.cycle()
+    assert not pelimpahan_of(env, dishub)
+    scan = scan_pdf_bytes("Surat pelimpahan bertanda tangan basah")
+    scan_reply(env, request, scan)
+    [to_body] = pelimpahan_of(env, dishub)
+    [to_citizen] = pelimpahan_of(env, citizen)
+    for mail in (to_body, to_citizen):
+        assert [a.payload for a in mail.attachments if a.filename.startswith("surat-pelimpahan-")] == [scan]
+    assert "Yth. Kepala Dinas Perhubungan Kota Samarinda," in to_body.text
+    assert "hasil pindaian surat yang ditandatangani dan dicap dinas" in " ".join(to_body.text.split())
+    letter = env.office.book.letter_by_id(letter["id"])
+    assert letter["signed_sha256"] == hashlib.sha256(scan).hexdigest() and letter["dispatch_method"] == "email"
+
+
+def test_tte_surat_pelimpahan_waits_for_the_signers_certified_signature(tte, bsre):
+    env = tte
+    number, dishub = forwarded(env)
+    assert not pelimpahan_of(env, dishub)
+    [mail] = [m for m in env.inbox(env.official("camat")[1]) if "Mohon tanda tangan elektronik" in m.subject]
+    assert "Surat surat" not in mail.text and "Surat pelimpahan nomor" in " ".join(mail.text.split())
+    [pdf] = [a.payload for a in mail.attachments if a.filename.endswith(".pdf")]
+    signed = bsre.sign(pdf, SIGNER)
+    env.rig.send(with_attachments(reply_to(mail, env.official("camat"), "Terlampir."),
+                                  (signed, "application", "pdf", "ttd.pdf")))
+    until_filed(env)
+    [to_body] = pelimpahan_of(env, dishub)
+    [to_citizen] = pelimpahan_of(env, env.cast.citizens[0][1])
+    for sent in (to_body, to_citizen):
+        assert [a.payload for a in sent.attachments if a.filename.startswith("surat-pelimpahan-")] == [signed]
+    assert "bertanda tangan elektronik tersertifikasi" in " ".join(to_body.text.split())
+
+
+def test_basah_joined_complaints_letter_goes_only_as_its_own_scan(basah):
+    env = basah
+    env.complain(0)
+    env.cycle()
+    env.complain(1, subject="Penerangan mati", body="Sudah seminggu gelap, mohon diperbaiki.")
+    env.cycle()
+    first, second = (r["number"] for r in env.office.book.complaints())
+    through(env, second, ("sekretaris", 2, f"Gabung: {first}"))
+    through(env, first, ("sekretaris", 2, "Sudah diklarifikasi."), ("camat", 3, "Segera perbaiki."),
+            ("sekretaris", 4, ANSWER), ("camat", "4a", "Setuju"))
+    joined = env.complaint(second)
+    request = print_request(env, joined["letter_number"])  # its own print master, its own request
+    task = env.routing("jfu", first, 5)
+    env.rig.send(with_attachments(reply_to(task, env.official("jfu"), "Disampaikan."),
+                                  (scan_pdf_bytes(), "application", "pdf", "pindaian.pdf")))
+    env.cycle()
+    other = env.cast.citizens[1][1]
+    assert env.complaint(first)["state"] == "answered"
+    assert env.complaint(second)["state"] == "linked"  # its print master never went out unsigned
+    assert not [m for m in env.inbox(other) if "Jawaban atas Pengaduan" in m.subject]
+    own = scan_pdf_bytes("Surat pengadu kedua bertanda tangan basah")
+    scan_reply(env, request, own)
+    [answer] = [m for m in env.inbox(other) if "Jawaban atas Pengaduan" in m.subject]
+    assert [a.payload for a in answer.attachments if a.filename.endswith(".pdf")] == [own]
+    assert env.complaint(second)["state"] == "answered"
+
+
+def test_basah_notice_for_the_print_queue_is_sent_only_once_its_scan_is_filed(basah):
+    env = basah
+    walk_in = pengaduan("--config", str(env.config_path), "catat", "--saluran", "langsung", "--nama", "Darto",
+                        "--pokok", "Air PDAM keruh", "--isi", "Air PDAM keruh sejak pekan lalu.")
+    assert walk_in.returncode == 0, walk_in.stderr
+    number = env.office.book.complaints()[-1]["number"]
+    env.cycle()
+    through(env, number, ("sekretaris", 2, "Lengkapi: alamat rumah pengadu"))
+    [notice] = env.office.book.letters_of(env.complaint(number)["id"])
+    assert notice["kind"] == "kelengkapan" and notice["signer_role"] == "sekretaris"
+    assert not Document(notice["path"]).inline_shapes  # a print master: no image, no seal
+    request = print_request(env, notice["number"])
+    assert "mintakan tanda tangan Sekretaris Camat" in " ".join(request.text.split())
+    refused = pengaduan("--config", str(env.config_path), "surat", "kirim", notice["number"], "--cara", "pos")
+    assert refused.returncode != 0 and "hasil pindaian" in refused.stdout + refused.stderr
+    scan = jpeg_bytes("Surat kelengkapan bertanda tangan basah")
+    env.rig.send(with_attachments(reply_to(request, env.official("jfu"), "Terlampir."),
+                                  (scan, "image", "jpeg", "scan.jpg")))
+    until_filed(env)
+    filed = env.office.book.letter_by_id(notice["id"])
+    assert filed["signed_path"] and Path(filed["signed_path"]).read_bytes().startswith(b"%PDF-")
+    sent = pengaduan("--config", str(env.config_path), "surat", "kirim", notice["number"], "--cara", "pos")
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+
+
+def test_tte_notice_is_signed_by_the_official_who_gave_it_and_handed_to_staff_to_print(tte, bsre):
+    env = tte
+    walk_in = pengaduan("--config", str(env.config_path), "catat", "--saluran", "langsung", "--nama", "Darto",
+                        "--pokok", "Air PDAM keruh", "--isi", "Air PDAM keruh sejak pekan lalu.")
+    assert walk_in.returncode == 0, walk_in.stderr
+    number = env.office.book.complaints()[-1]["number"]
+    env.cycle()
+    through(env, number, ("sekretaris", 2, "Lengkapi: alamat rumah pengadu"))
+    sekretaris = env.official("sekretaris")
+    [mail] = [m for m in env.inbox(sekretaris[1]) if "Mohon tanda tangan elektronik" in m.subject]
+    assert not [m for m in env.inbox(env.official("camat")[1]) if "Mohon tanda tangan elektronik" in m.subject]
+    [pdf] = [a.payload for a in mail.attachments if a.filename.endswith(".pdf")]
+    # The Camat's certificate is not the Sekretaris's signature on this notice.
+    wrong = bsre.sign(pdf, SIGNER)
+    env.rig.send(with_attachments(reply_to(mail, sekretaris, "Terlampir."), (wrong, "application", "pdf", "a.pdf")))
+    env.cycle()
+    assert "bukan penanda tangan surat ini" in refusal_of(env, number, sekretaris[1])
+    signed = bsre.sign(pdf, sekretaris[0].split(",")[0])
+    env.rig.send(with_attachments(reply_to(mail, sekretaris, "Terlampir."), (signed, "application", "pdf", "b.pdf")))
+    until_filed(env)
+    [ready] = [m for m in env.inbox(env.official("jfu")[1]) if "siap dicetak dan disampaikan" in m.subject]
+    assert [a.payload for a in ready.attachments] == [signed]
+    notice = env.office.book.letters_of(env.complaint(number)["id"])[0]
+    sent = pengaduan("--config", str(env.config_path), "surat", "kirim", notice["number"], "--cara", "langsung")
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+
+
+def test_basah_undangan_follows_the_invitations_once_its_scan_is_filed(basah):
+    env = basah
+    number = start(env)
+    through(env, number, ("sekretaris", 2, "Sudah diklarifikasi.\nSeksi: Pemerintahan"),
+            ("camat", 3, "Rapat: ya, 15-12-2026 09.30"))
+    camat = env.official("camat")[1]
+    [invitation] = [m for m in env.inbox(camat) if "Undangan rapat dinas" in m.subject]
+    assert [a.filename for a in invitation.attachments] == ["undangan-rapat.ics"]
+    assert "Surat undangan bernomor menyusul" in " ".join(invitation.text.split())
+    [undangan] = [e for e in env.office.book.letters_of(env.complaint(number)["id"]) if e["kind"] == "undangan"]
+    assert not undangan["dispatched_at"]
+    scan = scan_pdf_bytes("Undangan bertanda tangan basah")
+    scan_reply(env, print_request(env, undangan["number"]), scan)
+    for address in (camat, env.cast.sections[0][2]):
+        [letter] = [m for m in env.inbox(address) if "Surat undangan rapat dinas nomor" in m.subject]
+        assert [a.payload for a in letter.attachments] == [scan]
+    assert env.office.book.letter_by_id(undangan["id"])["dispatched_at"]

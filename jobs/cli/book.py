@@ -254,6 +254,7 @@ def book(ctx: click.Context, as_json: bool, everything: bool, limit: int, page: 
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.pass_context
 def show(ctx: click.Context, number: str, as_json: bool) -> None:
+    from office.durations import standard_words
     from office.privacy import record_access
     from office.views import complaint_json
     from sop.clock import utcnow
@@ -297,7 +298,8 @@ def show(ctx: click.Context, number: str, as_json: bool) -> None:
             took = f"selesai {local_text(t['done_at'])} {zone}, {_duration(t['took_minutes'])}, {verdict}"
         else:
             took = "belum selesai" + (", terlambat" if doc["late"] else "")
-        console.print(f"  Langkah {t['step_label']} ({performer(office, t)}): mutu baku {t['standard']}, "
+        standard = standard_words(office.config, office.config.procedure.step(t["step"]).time)  # "10 hari kerja"
+        console.print(f"  Langkah {t['step_label']} ({performer(office, t)}): mutu baku {standard}, "
                       f"batas {local_text(t['due_at'])} {zone}; {took}", markup=False)
     console.print(f"\n[bold]Riwayat[/bold] (waktu {zone})")
     for e in doc["events"]:
