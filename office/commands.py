@@ -59,16 +59,12 @@ def record_desk_complaint(office: Office, *, channel: str, name: str, subject: s
         raise Refused(f"Saluran '{channel}' tidak dikenal; pilihan: {', '.join(CHANNELS)}.")
     extras, note = walk_in_extras(office, received_at, section, lapor_id, now)
     sapaan, name = split_honorific(name)  # "Pak Darto" as staff typed it: Darto, addressed as Bapak
-    with office.book.transaction():
-        row = record_complaint(office, NewComplaint(
+    with office.book.transaction():  # the sapaan is in the row before the acknowledgement greets them
+        return record_complaint(office, NewComplaint(
             channel=channel, name=name, email=email.lower() if email else None, phone=phone, address=address,
             subject=subject, body=body.strip(), attachments=files, recorded_by=f"petugas {officer}",
             note=f"Dicatat oleh petugas {officer} (saluran: {CHANNEL_WORDS.get(channel, channel)}).{note}",
-            confidential=confidential, **extras), now)
-        if sapaan and not row.get("sapaan"):
-            office.book.update_complaint(row["id"], sapaan=sapaan)
-            row = {**row, "sapaan": sapaan}
-        return row
+            confidential=confidential, sapaan=sapaan or None, **extras), now)
 
 
 def walk_in_extras(office: Office, received_at: dt.datetime | None, section: str | None, lapor_id: str | None,

@@ -49,6 +49,7 @@ class NewComplaint:
     section: str | None = None
     confidential: bool = False
     lapor_id: str | None = None
+    sapaan: str | None = None  # how to address them, when staff typed it before the name ("Pak")
 
     def normalised(self) -> "NewComplaint":
         """The same complaint with its text as the book keeps text from outside (intake.text):
@@ -104,7 +105,7 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
         email=new.email, phone=new.phone, address=new.address, subject=new.subject, body=new.body,
         message_key=new.message_key, source_message_id=new.source_message_id, recorded_by=new.recorded_by,
         confidential=int(new.confidential or cfg.intake.confidential_by_default), sender=new.sender,
-        section=new.section, lapor_id=new.lapor_id,
+        section=new.section, lapor_id=new.lapor_id, **({"sapaan": new.sapaan} if new.sapaan else {}),
         held_at=iso(now) if held else None, place_key=place_key(f"{new.subject}\n{new.body[:2000]}"),
         access_code=new_access_code(),
         # The complainant's reply address, made with the row (office.notices.citizen_reply_to

@@ -295,6 +295,20 @@ def test_the_extension_letter_to_a_walk_in_gives_the_answers_date_and_greets_wit
     assert "Yth. Bapak Darto" in text and "Sdr." not in text and "Pak Darto" not in text.replace("Bapak Darto", "")
 
 
+def test_a_walk_in_with_email_typed_with_an_honorific_is_greeted_by_it_from_the_first_mail(env):
+    from office.commands import record_desk_complaint
+    from sop.clock import utcnow
+
+    citizen = env.cast.citizens[0][1]
+    row = record_desk_complaint(env.office, channel="langsung", name="Bu Sari", subject="Air PDAM keruh",
+                                body="Air PDAM keruh sejak kemarin.", officer="rina", now=utcnow(), email=citizen)
+    assert (row["name"], row["sapaan"]) == ("Sari", "Ibu")
+    env.cycle()
+    [ack] = [m for m in env.inbox(citizen) if row["number"] in m.subject]
+    text = " ".join(ack.text.split())
+    assert "Yth. Ibu Sari" in text and "Sdr." not in text  # the acknowledgement, not only later letters
+
+
 def test_a_rating_of_four_is_acknowledged_with_its_value(env):
     number = start(env)
     through(env, number, CLARIFIED, ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Lampu diperbaiki."),
