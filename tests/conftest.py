@@ -173,7 +173,10 @@ def stop_waitress(server, thread: threading.Thread) -> None:
         for channel in list(server._map.values()):
             channel.close()
 
-    server.trigger.pull_trigger(close_all)
+    try:
+        server.trigger.pull_trigger(close_all)
+    except OSError:  # its loop has ended already and closed the trigger: close what is left from here
+        close_all()
     thread.join(10)
     server.task_dispatcher.shutdown()
 
