@@ -103,5 +103,6 @@ def _read_key(r, table: str, settings: type, f: Field) -> Any:
     if least is not None and value < least:
         r.fail(table, name, f"harus bilangan bulat paling kecil {least}, tertulis {value}")
     if isinstance(value, str) and is_path(settings, f):
-        return r.path_of(value)
+        # An empty path leaves an optional one unset (its default is worked out from others).
+        return None if value == "" and f.default is None else r.path_of(value)
     return tuple(value) if isinstance(value, list) else value
