@@ -102,6 +102,39 @@ def test_sms_switched_on_without_the_gateways_folders_is_one_clear_line(rig, tmp
         load_config(path)
 
 
+def test_periksa_checks_the_sms_gateways_folders_or_its_database(rig, tmp_path):
+    """`periksa` once said nothing of [sms]: a gateway folder named wrong surfaced only when
+    the first SMS was lost. Now it names the folder or database and what to do."""
+    from jobs.demo import write_config
+    from jobs.doctor import run_checks
+    from office.config import load_config
+    from tests.test_cli import pengaduan
+
+    path = write_config(tmp_path, rig, extra='[sms]\nenabled = true\ninbox = "sms/masuk"\noutbox = "sms/keluar"\n')
+    said = pengaduan("--config", str(path), "periksa").stdout
+    assert f"✗ kotak masuk SMS: folder {tmp_path / 'sms' / 'masuk'} tidak ada" in said
+    assert "samakan [sms] inbox dengan inboxpath pada gammu-smsdrc" in said and "✗ kotak keluar SMS" in said
+    (tmp_path / "sms" / "masuk").mkdir(parents=True)
+    (tmp_path / "sms" / "keluar").mkdir()
+    checks = {c.name: c for c in run_checks(load_config(path))}
+    assert checks["kotak masuk SMS"].ok and checks["kotak keluar SMS"].ok
+
+    sql = path.read_text().replace('inbox = "sms/masuk"', 'gateway = "sql"\ndatabase = "smsd.db"')
+    path.write_text(sql)
+    checks = {c.name: c for c in run_checks(load_config(path))}
+    assert not checks["basis data SMS"].ok and "tidak ada" in checks["basis data SMS"].detail
+    assert not (tmp_path / "smsd.db").exists()  # never made by the check
+    with sqlite3.connect(tmp_path / "smsd.db") as conn:
+        conn.execute("CREATE TABLE inbox (ID INTEGER)")
+    checks = {c.name: c for c in run_checks(load_config(path))}
+    assert "tidak memuat tabel Gammu SMSD: outbox, outbox_multipart, sentitems" in checks["basis data SMS"].detail
+    if SCHEMA.exists():
+        (tmp_path / "smsd.db").unlink()
+        with sqlite3.connect(tmp_path / "smsd.db") as conn:
+            conn.executescript(SCHEMA.read_text())
+        assert {c.name: c for c in run_checks(load_config(path))}["basis data SMS"].ok
+
+
 # The real gateway -----------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def gateway():
