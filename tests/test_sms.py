@@ -202,6 +202,31 @@ def test_an_sms_complainant_follows_their_complaint_to_the_answer_and_gives_thei
 
 
 @needs_gammu
+def test_a_person_who_complained_by_sms_gets_their_sms_in_their_data(sms_env, gateway):
+    """`data-pribadi` found a person only by email and left out every SMS: someone who
+    complained by SMS got nothing of what the book holds about them."""
+    import json
+
+    from tests.test_cli import pengaduan
+
+    env, phone = sms_env, new_phone()
+    citizen_sends(env, gateway, phone, "ADUAN Saluran air di RT 3 tersumbat sejak hujan kemarin.")
+    [row] = env.office.book.complaints()
+    sent_to(gateway, phone, contains="dicatat")
+    written = "0" + phone.removeprefix("+62")  # as people write it: 0812…
+    result = pengaduan("--config", str(env.config_path), "data-pribadi", written)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["phone"] == phone and [c["number"] for c in doc["complaints"]] == [row["number"]]
+    [received] = doc["sms"]["received"]
+    assert received["text"].startswith("ADUAN Saluran air") and received["complaint"] == row["number"]
+    assert any(s["kind"] and row["number"] in s["text"] and s["phone"] == phone for s in doc["sms"]["sent"])
+    assert any(a["action"] == "data-pribadi" for a in doc["audit"])
+    other = json.loads(pengaduan("--config", str(env.config_path), "data-pribadi", "0812 0000 0000").stdout)
+    assert other["complaints"] == [] and other["sms"] == {"sent": [], "received": []}
+
+
+@needs_gammu
 def test_a_walk_in_with_only_a_phone_hears_by_sms_and_their_sms_completes_the_complaint(sms_env, gateway):
     env, phone = sms_env, new_phone()
     written = "0" + phone[3:6] + "-" + phone[6:10] + "-" + phone[10:]  # as the citizen tells it at the desk
