@@ -1,8 +1,10 @@
 """The office's configuration: one TOML file, read once, checked, turned into typed settings.
 
-Errors name the file, the key and, where it can be found, the line, in Bahasa Indonesia
-because the operator reads them. Relative paths are taken from the config file's folder.
-A password may come from an environment variable instead of the file.
+Every table's keys are declared once (office.config_tables), and read here through that
+declaration (office.config_declared.read_declared); what is left here are the rules between keys
+and tables. Errors name the file, the key and, where it can be found, the line, in Bahasa
+Indonesia because the operator reads them. Relative paths are taken from the config file's
+folder. A password may come from an environment variable instead of the file.
 """
 
 from __future__ import annotations
