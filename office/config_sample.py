@@ -1,8 +1,8 @@
 """The sample configuration (templates/pengaduan.sample.toml, which `pengaduan siapkan` copies)
 and README's configuration key table, both made from the tables declared once
-(office.config_tables): every key with its value or default and its help. Pure; run
-`python -m office.config_sample` to write both after changing a declaration (the tests compare
-them with what this module makes)."""
+(office.config_tables): every key with its value or default and its help. The functions are
+pure; run as `python -m office.config_sample`, the module writes both files again after a
+declaration changed (tests/test_config_declared.py compares them with what it makes)."""
 
 from __future__ import annotations
 
