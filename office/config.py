@@ -304,6 +304,7 @@ class _Entry(_Reader):
         return self.values
 
     def fail(self, table: str, key: str | None, message: str):
+        # "kunci 'email' wajib diisi" names its key already; a wrong value's message does not.
         raise ConfigError(f"{self.where}: {message if message.startswith('kunci') else f'{key}: {message}'}")
 
 

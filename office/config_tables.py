@@ -164,9 +164,6 @@ class RoleTable:
     DOC: ClassVar[str] = ("who performs each role of the SOP (`[roles.camat]`, `[roles.sekretaris]`, `[roles.jfu]`; "
                           "`[roles.agenda]`, the TU staff who keeps the buku agenda surat keluar, is required with "
                           "`[letters] numbering = \"agenda\"`)")
-    title: str | None = key(None, example="Camat", default_doc="the role's usual title (Camat, Sekretaris Camat, "
-                                                               "Staf/JFU, Pengelola Agenda Surat)",
-                            comment="sebutan jabatan dalam surel penerusan", doc="how routing mails address them")
     name: str = key(example="Muhammad Dahlan, S.STP, M.Si", shown=True, comment="nama lengkap dengan gelar",
                     doc="the official's name")
     nip: str = key("", example="198005071999121001", shown=True, comment="NIP, tercetak pada blok tanda tangan",
@@ -179,6 +176,9 @@ class RoleTable:
                     comment="pangkat/golongan, tercetak pada blok tanda tangan", doc="their rank (pangkat/golongan)")
     signature: Path | None = key(None, example="ttd-camat.png", comment="gambar tanda tangan pada surat jawaban",
                                  doc="their signature image on letters")
+    title: str | None = key(None, example="Camat", default_doc="the role's usual title (Camat, Sekretaris Camat, "
+                                                               "Staf/JFU, Pengelola Agenda Surat)",
+                            comment="sebutan jabatan dalam surel penerusan", doc="how routing mails address them")
 
 
 @dataclass(frozen=True, kw_only=True)
