@@ -2,6 +2,7 @@
 the annotation is the key's type, the default its default (none: the key is required), and
 `key(...)`'s metadata says the rest: the Indonesian comment of the sample file, the English
 line of README's key table, the sample's value, `choices`, `least` (a number's smallest value),
+`check` (a pure rule for its value: a port's range),
 a secret that may come from the environment, and earlier names kept as aliases. From these
 come the names the file may use (office.config_names), the reading with its Indonesian,
 line-numbered errors (`read_declared`, over office.config's reader `r`), the sample file and
@@ -19,10 +20,11 @@ from typing import Any
 
 
 def key(default: Any = MISSING, *, comment: str, doc: str, example: Any = None, shown: bool = False,
-        choices: tuple[str, ...] | None = None, least: int | None = None, kind: type | None = None,
+        choices: tuple[str, ...] | None = None, least: int | None = None, check: Any = None, kind: type | None = None,
         secret: str | None = None, default_doc: str | None = None, aliases: tuple[str, ...] = ()) -> Any:
     """One key's declaration, as a dataclass field.
 
+    `check`: a function of the value that returns what is wrong with it, in Indonesian, or None;
     `comment`: its help in the sample file (Indonesian: the administrator reads it);
     `doc`: its line in README's key table; `example`: the value the sample shows (its default
     when not given), written as a setting when `shown`, else as a comment; `kind`: the TOML type
@@ -31,7 +33,7 @@ def key(default: Any = MISSING, *, comment: str, doc: str, example: Any = None, 
     (later: a missing variable is told only to the commands that connect); `default_doc`:
     the default in words, when it is taken from elsewhere; `aliases`: earlier names still read."""
     metadata = {"comment": comment, "doc": doc, "example": example, "shown": shown, "choices": choices,
-                "least": least, "kind": kind, "secret": secret, "default_doc": default_doc, "aliases": aliases}
+                "least": least, "check": check, "kind": kind, "secret": secret, "default_doc": default_doc, "aliases": aliases}
     return field(metadata=metadata) if default is MISSING else field(default=default, metadata=metadata)
 
 
@@ -82,8 +84,8 @@ def written_key(r, table: str, settings: type, name: str) -> str:
 
 
 def read_declared(r, table: str, settings: type, **given):
-    """`settings` read from [table] key by key (each checked against its type, `least` and
-    `choices`; its default when absent; a path taken from the file's folder; a secret from
+    """`settings` read from [table] key by key (each checked against its type, `choices`,
+    `least` and `check`; its default when absent; a path taken from the file's folder; a secret from
     its variable); the fields in `given` are taken as they are."""
     values = dict(given)
     for f in fields(settings):
@@ -102,7 +104,22 @@ def _read_key(r, table: str, settings: type, f: Field) -> Any:
     least = meta.get("least")
     if least is not None and value < least:
         r.fail(table, name, f"harus bilangan bulat paling kecil {least}, tertulis {value}")
+    problem = meta["check"](value) if meta.get("check") and value is not None else None
+    if problem:
+        r.fail(table, name, problem)
     if isinstance(value, str) and is_path(settings, f):
         # An empty path leaves an optional one unset (its default is worked out from others).
         return None if value == "" and f.default is None else r.path_of(value)
     return tuple(value) if isinstance(value, list) else value
+
+
+def port_number(value: int) -> str | None:
+    """A TCP port: 1 to 65535."""
+    return None if 0 < value < 65536 else f"{value} bukan nomor port (1–65535)"
+
+
+def fractions(value: tuple) -> str | None:
+    """Fractions of a standard time, each between 0 and 1."""
+    if all(isinstance(f, (int, float)) and not isinstance(f, bool) and 0 < f < 1 for f in value):
+        return None
+    return "harus daftar pecahan antara 0 dan 1, misalnya [0.5, 0.9]"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from office.config_declared import key, read_declared
+from office.config_declared import key, port_number, read_declared
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class PublicSettings:
                         doc="serve the public form inside the daemon")
     host: str = key("127.0.0.1", comment="dari internet hanya melalui nginx dengan TLS (docs/DEPLOY.md)",
                     doc="where it listens; reached from the internet only through nginx with TLS")
-    port: int = key(8090, comment="port laman publik", doc="its port")
+    port: int = key(8090, check=port_number, comment="port laman publik", doc="its port")
     proxy: bool = key(False, comment="true di belakang nginx: alamat warga dari X-Forwarded-For (batas kiriman)",
                       doc="behind nginx: the client's address from its X-Forwarded-For (the limits)")
     secure_cookies: bool = key(False, comment="true bila diakses melalui https",
@@ -41,11 +41,10 @@ class PublicSettings:
 
 
 def public_settings(r) -> PublicSettings:
-    """[publik]; a number out of its range is the administrator's mistake, named with its line."""
+    """[publik]; a number out of its range is the administrator's mistake, named with its line
+    (read_declared); so is an address that is not a web page's."""
     settings = read_declared(r, "publik", PublicSettings)
     url = settings.url.strip().rstrip("/")
     if url and not url.startswith(("https://", "http://")):
         r.fail("publik", "url", f"alamat laman harus diawali https://, tertulis {url!r}")
-    if not 0 < settings.port < 65536:
-        r.fail("publik", "port", f"{settings.port} bukan nomor port (1–65535)")
     return replace(settings, url=url)

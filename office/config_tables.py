@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from office.config_declared import key
+from office.config_declared import fractions, key, port_number
 from office.config_letter_keys import LetterCodes, LettersTable, TembusanTable
 from office.config_public import PublicSettings
 from office.config_sms import SmsSettings
@@ -81,7 +81,7 @@ class MailboxTable:
     COMMENT: ClassVar[str] = "kotak surat kantor (IMAP)"
     DOC: ClassVar[str] = "the office's mailbox (IMAP); see \"The mailbox\""
     host: str = key(example="127.0.0.1", shown=True, comment="server IMAP", doc="the IMAP server")
-    port: int = key(example=993, shown=True, comment="port IMAP", doc="its port")
+    port: int = key(example=993, shown=True, check=port_number, comment="port IMAP", doc="its port")
     security: str = key("ssl", choices=SECURITY, shown=True, comment="none | starttls | ssl",
                         doc="`none`, `starttls` or `ssl`; certificates are verified by default")
     username: str = key(example="pengaduan@kecamatan.test", shown=True, comment="nama login",
@@ -136,7 +136,7 @@ class SmtpTable:
     COMMENT: ClassVar[str] = "server pengirim"
     DOC: ClassVar[str] = "the sending server"
     host: str = key(example="127.0.0.1", shown=True, comment="server SMTP", doc="the SMTP server")
-    port: int = key(example=587, shown=True, comment="port SMTP", doc="its port")
+    port: int = key(example=587, shown=True, check=port_number, comment="port SMTP", doc="its port")
     security: str = key("starttls", choices=SECURITY, shown=True, comment="none | starttls | ssl",
                         doc="`none`, `starttls` or `ssl`; certificates are verified by default")
     username: str | None = key(None, example="pengaduan@kecamatan.test", comment="nama login, bila server memintanya",
@@ -222,7 +222,7 @@ class RemindersTable:
     SAMPLE: ClassVar[bool] = False
     COMMENT: ClassVar[str] = ""
     DOC: ClassVar[str] = "reminders to the official holding a step"
-    at: tuple[float, ...] = key((0.5, 0.9), comment="pengingat pada separuh dan 90 % mutu baku",
+    at: tuple[float, ...] = key((0.5, 0.9), check=fractions, comment="pengingat pada separuh dan 90 % mutu baku",
                                 doc="the fractions of a step's standard time at which its holder is reminded")
     max_per_day: int = key(3, least=1, comment="paling banyak pengingat/eskalasi per tugas per hari kerja",
                            doc="reminders and escalations per task and working day at most")

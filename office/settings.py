@@ -15,7 +15,7 @@ from intake.mailbox import MailboxSettings
 from intake.oauth import TokenSource
 from intake.settings import IntakeSettings
 from letters.model import Letterhead
-from office.config_declared import key
+from office.config_declared import key, port_number
 from office.config_public import PublicSettings
 from office.config_sms import SmsSettings
 from sop.clock import NudgePolicy, OfficeClock
@@ -88,6 +88,15 @@ class LetterSettings:
         return dict(self.tembusan_by_kind).get(kind, self.tembusan if kind == "jawaban" else ())
 
 
+DESK_ROLES = ("staf", "pimpinan", "admin")
+
+
+def desk_roles(value: tuple) -> str | None:
+    """[web] identity_roles: roles of the desk's accounts."""
+    unknown = [x for x in value if x not in DESK_ROLES]
+    return f"peran {', '.join(map(str, unknown))} tidak dikenal (staf, pimpinan, admin)" if unknown else None
+
+
 @dataclass(frozen=True)
 class WebSettings:
     """[web], declared once (office.config_declared): the staff desk."""
@@ -99,12 +108,12 @@ class WebSettings:
                         doc="serve the desk inside the daemon")
     host: str = key("127.0.0.1", comment="di jaringan kantor melalui nginx dengan TLS (docs/DEPLOY.md)",
                     doc="where it listens; the office LAN only behind a TLS proxy")
-    port: int = key(8080, comment="port meja layanan", doc="its port")
+    port: int = key(8080, check=port_number, comment="port meja layanan", doc="its port")
     secure_cookies: bool = key(False, comment="true bila diakses melalui https",
                                doc="behind TLS: the session cookie never travels in clear")
     proxy: bool = key(False, comment="true di belakang nginx: alamat PC dari X-Forwarded-For",
                       doc="behind nginx: the client's address from its X-Forwarded-For (login limits)")
-    identity_roles: tuple[str, ...] = key(("staf", "pimpinan"),
+    identity_roles: tuple[str, ...] = key(("staf", "pimpinan"), check=desk_roles,
                                           comment="peran yang melihat identitas pengadu yang dirahasiakan",
                                           doc="who sees a confidential complainant")
 

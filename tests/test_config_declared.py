@@ -127,6 +127,8 @@ def test_a_declared_key_is_read_with_its_type_default_and_least_value(tmp_path):
     ("[intake]\nmax_message_mb = \"25\"\n", r"\[intake\] max_message_mb: harus berupa bilangan bulat, tertulis '25'"),
     ("[office_hours]\ndays = \"libur\"\n", r"\[office_hours\] days: harus salah satu dari: kerja, kalender"),
     ("[reports]\nmonthly = \"ya\"\n", r"\[reports\] monthly: harus berupa true/false, tertulis 'ya'"),
+    ("[reminders]\nat = [0.5, 1.5]\n", r"\[reminders\] at: harus daftar pecahan antara 0 dan 1"),
+    ("[web]\nidentity_roles = [\"staf\", \"tamu\"]\n", r"\[web\] identity_roles: peran tamu tidak dikenal"),
     ("[daemon]\npoll_secs = 30\n", r"\[daemon\] poll_secs: kunci 'poll_secs' tidak dikenal; mungkin maksud Anda "
                                    r"'poll_seconds'"),
 ])
@@ -135,6 +137,17 @@ def test_every_table_is_checked_by_its_declaration_naming_the_line(tmp_path, ext
     line = len(text.splitlines())
     with pytest.raises(ConfigError, match=rf"baris {line}: {said}"):
         load_config(write(tmp_path, text))
+
+
+def test_a_port_out_of_range_is_named_in_every_table_that_has_one(tmp_path):
+    text = SAMPLE.replace("port = 10143", "port = 0")
+    line = text.splitlines().index("port = 0") + 1
+    with pytest.raises(ConfigError, match=rf"baris {line}: \[mailbox\] port: 0 bukan nomor port \(1–65535\)"):
+        load_config(write(tmp_path, text))
+    with pytest.raises(ConfigError, match=r"\[smtp\] port: 99999 bukan nomor port"):
+        load_config(write(tmp_path, SAMPLE.replace("port = 10025", "port = 99999")))
+    with pytest.raises(ConfigError, match=r"\[web\] port: 70000 bukan nomor port"):
+        load_config(write(tmp_path, SAMPLE + "[web]\nport = 70000\n"))
 
 
 def test_declared_defaults_hold_when_the_keys_are_absent(tmp_path):
