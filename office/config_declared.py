@@ -12,6 +12,7 @@ keys here, then checks the rest itself."""
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from dataclasses import MISSING, Field, field, fields
@@ -51,9 +52,14 @@ def required(f: Field) -> bool:
     return f.default is MISSING and f.default_factory is MISSING
 
 
+@functools.cache
+def _hints(settings: type) -> dict[str, Any]:
+    return typing.get_type_hints(settings)
+
+
 def is_path(settings: type, f: Field) -> bool:
     """A key holding a path, taken from the configuration file's folder when relative."""
-    return _plain(typing.get_type_hints(settings)[f.name]) is Path
+    return _plain(_hints(settings)[f.name]) is Path
 
 
 def _plain(hint: Any) -> Any:
@@ -68,7 +74,7 @@ def toml_kind(settings: type, f: Field) -> Any:
     """The TOML type a key is read as: the annotation's (a path is text, a tuple a list)."""
     if f.metadata.get("kind"):
         return f.metadata["kind"]
-    hint = _plain(typing.get_type_hints(settings)[f.name])
+    hint = _plain(_hints(settings)[f.name])
     if hint is Path:
         return str
     if typing.get_origin(hint) is tuple:
