@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from jobs.doctor_desk import Check, desk_checks, placeholder_check
 from jobs.public.checks import public_checks
 from office.config import Config, ConfigError, load_config
+from office.sms_check import sms_gateway_checks
 
 
 def run_checks(cfg: Config, *, send_test_mail: bool = False) -> list[Check]:
@@ -34,6 +35,7 @@ def run_checks(cfg: Config, *, send_test_mail: bool = False) -> list[Check]:
     checks.append(_clock(cfg))
     checks.extend(_disk(cfg))
     checks.extend(Check(*row) for row in public_checks(cfg))  # the public form's pages and refusals
+    checks.extend(Check(*row) for row in sms_gateway_checks(cfg.sms))  # the [sms] gateway's folders or database
     return checks
 
 

@@ -1,8 +1,10 @@
 """The office's configuration: one TOML file, read once, checked, turned into typed settings.
 
-Errors name the file, the key and, where it can be found, the line, in Bahasa Indonesia
-because the operator reads them. Relative paths are taken from the config file's folder.
-A password may come from an environment variable instead of the file.
+Every table's keys are declared once (office.config_tables), and read here through that
+declaration (office.config_declared.read_declared); what is left here are the rules between keys
+and tables. Errors name the file, the key and, where it can be found, the line, in Bahasa
+Indonesia because the operator reads them. Relative paths are taken from the config file's
+folder. A password may come from an environment variable instead of the file.
 """
 
 from __future__ import annotations
@@ -20,12 +22,31 @@ from intake.oauth import OAuthSettings, TokenSource
 from intake.settings import IntakeSettings
 from letters.model import Letterhead
 from letters.seal import signing_note
-from office.config_declared import read_declared
+from office.config_declared import read_declared, written_key
+from office.config_letter_keys import LettersTable
 from office.config_letters import signing_settings, tembusan_settings
 from office.config_names import check_names
 from office.config_numbering import numbering_settings, plain_code
 from office.config_public import public_settings
 from office.config_sms import sms_settings
+from office.config_tables import (
+    BackupTable,
+    DaemonTable,
+    IntakeTable,
+    MailboxTable,
+    NumberingTable,
+    OAuthTable,
+    OfficeHoursTable,
+    OfficeTable,
+    PrivacyTable,
+    RemindersTable,
+    ReportsTable,
+    RoleTable,
+    SectionTable,
+    SmtpTable,
+    SopTable,
+    StorageTable,
+)
 from office.settings import (  # noqa: F401 (Config, ConfigError and the settings are imported from here)
     ComplaintDesk,
     Config,
@@ -42,7 +63,6 @@ from sop.procedure import Procedure, SopError, load_procedure
 
 ENV_CONFIG = "PENGADUAN_CONFIG"
 DEFAULT_CONFIG = "pengaduan.toml"
-SECURITY = ("none", "starttls", "ssl")
 
 
 def config_path(given: str | None) -> Path:
@@ -137,38 +157,34 @@ def _kind_name(kind) -> str:
 def load_config(path: Path | str) -> Config:
     """Read, check and type an office's configuration file; ConfigError names what is wrong."""
     r = _read(Path(path))
-    head = _letterhead(r)
-    mailbox, smtp = _mail(r)
+    office, storage = read_declared(r, "office", OfficeTable), read_declared(r, "storage", StorageTable)
+    head = _letterhead(r, office)
+    mailbox, smtp, give_up_hours = _mail(r, storage)
     directory = _directory(r)
-    letters = _letters(r, head.name, directory)
-    procedure = _procedure(r, directory, letters.signer_role, letters)
-    complaint_format = r.get("numbering", "complaint", str, "PGD/{tahun}/{nomor:04d}")
+    letters = _letters(r, head.name, directory, storage)
+    sop = read_declared(r, "sop", SopTable)
+    procedure = _procedure(r, sop, directory, letters.signer_role, letters)
+    complaint_format = read_declared(r, "numbering", NumberingTable).complaint
     try:
         complaint_format.format(tahun=2025, nomor=1)
         letters.number_format.format(kode_klasifikasi="x", nomor_urut=1, kode_unit="y", tahun=2025)
     except (KeyError, ValueError, IndexError) as exc:
         raise ConfigError(f"{r.path}: format nomor tidak valid: {exc}") from None
-    database = r.path_of(r.get("storage", "database"))
-    desk = _complaint_desk(r, head.name, directory, procedure)
+    desk = _complaint_desk(office, head.name, directory, procedure)
+    daemon, backup = read_declared(r, "daemon", DaemonTable), read_declared(r, "backup", BackupTable)
+    reports = read_declared(r, "reports", ReportsTable)
     return Config(
         path=r.path, office_name=head.name, office_parent=head.parent,
-        office_address=r.get("office", "address", str, ""), letterhead=replace(head, footer=desk.line()),
-        database=database, files=r.path_of(r.get("storage", "files")),
-        outbox=r.path_of(r.get("storage", "outbox", str, "data/surat-keluar")),
+        office_address=office.address, letterhead=replace(head, footer=desk.line()),
+        database=storage.database, files=storage.files, outbox=storage.outbox,
         mailbox=mailbox, smtp=smtp, directory=directory, procedure=procedure, clock=_clock(r),
         complaint_format=complaint_format, letters=letters, intake=_intake(r), nudges=_nudges(r),
-        security=_security(r),
-        smtp_give_up_hours=r.get("smtp", "give_up_hours", int, 24),
-        log_file=r.path_of(r.get("daemon", "log_file")) if r.get("daemon", "log_file", str, None) else None,
-        backup_folder=(r.path_of(r.get("backup", "folder")) if r.get("backup", "folder", str, None)
-                       else database.parent / "cadangan"),
-        backup_keep=max(1, r.get("backup", "keep", int, 7)),
-        retention_days=max(0, r.get("privacy", "retention_days", int, 0)),
-        poll_seconds=r.get("daemon", "poll_seconds", int, 60),
-        silence_days=max(1, r.get("sop", "silence_days", int, 10)),
-        reports_to=tuple(r.get("reports", "to", list, [])),
-        reports_monthly=r.get("reports", "monthly", bool, True),
-        meeting_place=r.get("office", "meeting_place", str, f"Kantor {head.name}"),
+        security=_security(r), smtp_give_up_hours=give_up_hours, log_file=daemon.log_file,
+        backup_folder=backup.folder or storage.database.parent / "cadangan", backup_keep=backup.keep,
+        retention_days=read_declared(r, "privacy", PrivacyTable).retention_days,
+        poll_seconds=daemon.poll_seconds, silence_days=sop.silence_days,
+        reports_to=reports.to, reports_monthly=reports.monthly,
+        meeting_place=f"Kantor {head.name}" if office.meeting_place is None else office.meeting_place,
         web=_web(r),
         publik=public_settings(r),
         sms=sms_settings(r, head.name),
@@ -199,54 +215,50 @@ def _read(path: Path) -> _Reader:
     return r
 
 
-def _letterhead(r: _Reader) -> Letterhead:
+def _letterhead(r: _Reader, office: OfficeTable) -> Letterhead:
     """[office]: the kop of letters and the signature of mails."""
-    address = r.get("office", "address", str, "")
-    contact = r.get("office", "contact", str, "")
-    emblem = r.get("office", "emblem", str, None)
     # `parent` is one line, or a list of them, top first: a kelurahan's kop has three tiers
     # (PEMERINTAH KOTA SAMARINDA / KECAMATAN PALARAN / KELURAHAN RAWA MAKMUR).
-    parent = r.get("office", "parent", object)
-    tiers = [parent] if isinstance(parent, str) else parent if isinstance(parent, list) else []
+    parent = office.parent
+    tiers = [parent] if isinstance(parent, str) else list(parent) if isinstance(parent, tuple) else []
     if not tiers or not all(isinstance(t, str) and t.strip() for t in tiers):
         r.fail("office", "parent", "harus berupa teks atau daftar baris teks yang tidak kosong")
-    return Letterhead(parent=tiers[0], name=r.get("office", "name"), middle=tuple(tiers[1:]),
-                      lines=tuple(x for x in (address, contact) if x),
-                      emblem=r.path_of(emblem) if emblem else None)
+    return Letterhead(parent=tiers[0], name=office.name, middle=tuple(tiers[1:]),
+                      lines=tuple(x for x in (office.address, office.contact) if x), emblem=office.emblem)
 
 
-def _complaint_desk(r: _Reader, office_name: str, directory: Directory, procedure: Procedure) -> ComplaintDesk:
+def _complaint_desk(office: OfficeTable, office_name: str, directory: Directory, procedure: Procedure) -> ComplaintDesk:
     """[office] handler, phone, counter, hours. The handler is by default whoever a complaint
     is reported to at recording (the Sekretaris Camat), by jabatan: "Sekretaris Camat Palaran"."""
-    reported_to = procedure.next_step(1)
-    title = directory.official(reported_to.role).title if reported_to else ""
-    kind = next((k for k in HEAD_OF if office_name.startswith(k + " ")), None)
-    place = office_name.removeprefix(kind + " ") if kind else ""
-    default = f"{title} {place}".strip() if place and place not in title else title
-    return ComplaintDesk(handler=r.get("office", "handler", str, default), phone=r.get("office", "phone", str, ""),
-                         counter=r.get("office", "counter", str, ""), hours=r.get("office", "hours", str, ""))
+    handler = office.handler
+    if handler is None:
+        reported_to = procedure.next_step(1)
+        title = directory.official(reported_to.role).title if reported_to else ""
+        kind = next((k for k in HEAD_OF if office_name.startswith(k + " ")), None)
+        place = office_name.removeprefix(kind + " ") if kind else ""
+        handler = f"{title} {place}".strip() if place and place not in title else title
+    return ComplaintDesk(handler=handler, phone=office.phone, counter=office.counter, hours=office.hours)
 
 
-def _oauth(r: _Reader) -> TokenSource:
+def _oauth(r: _Reader, storage: StorageTable) -> TokenSource:
     """[mailbox.oauth2]: XOAUTH2 tokens for Google Workspace or Microsoft 365."""
     table = "mailbox.oauth2"
+    oauth = read_declared(r, table, OAuthTable)
     return TokenSource(OAuthSettings(
-        token_url=r.get(table, "token_url"), client_id=r.get(table, "client_id"),
-        client_secret=r.secret(table, "client_secret") or "",
-        refresh_token=r.secret(table, "refresh_token", "refresh_token_env") or
+        token_url=oauth.token_url, client_id=oauth.client_id, client_secret=oauth.client_secret or "",
+        refresh_token=oauth.refresh_token or
         r.fail(table, "refresh_token", "refresh token wajib diisi (atau refresh_token_env)"),
-        scope=r.get(table, "scope", str, ""),
+        scope=oauth.scope,
         # Rotated refresh tokens are kept here (0600); the default sits beside the seal key.
-        store=r.path_of(r.get(table, "token_store", str, None) or
-                        str(r.path_of(r.get("storage", "files")) / "kunci" / "oauth2-refresh-token.json"))))
+        store=oauth.token_store or storage.files / "kunci" / "oauth2-refresh-token.json"))
 
 
-def _mail(r: _Reader) -> tuple[MailboxSettings, SmtpSettings]:
-    """[mailbox] and [smtp]."""
-    tokens = None
-    password = r.secret("mailbox", later=True)
-    if r.get("mailbox", "auth", str, "password", ("password", "xoauth2")) == "xoauth2":
-        tokens = _oauth(r)
+def _mail(r: _Reader, storage: StorageTable) -> tuple[MailboxSettings, SmtpSettings, int]:
+    """[mailbox] and [smtp], and the hours after which a mail is given up."""
+    box = read_declared(r, "mailbox", MailboxTable)
+    tokens, password = None, box.password
+    if box.auth == "xoauth2":
+        tokens = _oauth(r, storage)
         password = password or ""
         r.missing.pop("mailbox", None)
     if password is None and "mailbox" not in r.missing:
@@ -255,56 +267,53 @@ def _mail(r: _Reader) -> tuple[MailboxSettings, SmtpSettings]:
             r.missing["mailbox"] = (f"{r.path}{r.line_of('mailbox')}: [mailbox]: kata sandi kotak surat belum diisi: "
                                     f"isi password_env (dan variabelnya), password, atau variabel "
                                     f"PENGADUAN_MAILBOX_PASSWORD")
-    address = r.get("mailbox", "address")
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+", address):
-        r.fail("mailbox", "address", f"alamat surel tidak valid: {address!r}")
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+", box.address):
+        r.fail("mailbox", "address", f"alamat surel tidak valid: {box.address!r}")
     mailbox = MailboxSettings(
-        host=r.get("mailbox", "host"), port=r.get("mailbox", "port", int),
-        username=r.get("mailbox", "username"), password=password or "", address=address,
-        security=r.get("mailbox", "security", str, "ssl", SECURITY),
-        folder=r.get("mailbox", "folder", str, "INBOX"),
-        processed_folder=r.get("mailbox", "processed_folder", str, "Diproses"),
-        verify_tls=r.get("mailbox", "verify_tls", bool, True),
-        ca_file=str(r.path_of(r.get("mailbox", "ca_file"))) if r.get("mailbox", "ca_file", str, None) else None,
-        tokens=tokens,
-    )
-    smtp_auth = r.get("smtp", "auth", str, "password", ("password", "xoauth2"))
-    if smtp_auth == "xoauth2" and tokens is None:
+        host=box.host, port=box.port, username=box.username, password=password or "", address=box.address,
+        security=box.security, folder=box.folder, processed_folder=box.processed_folder, verify_tls=box.verify_tls,
+        ca_file=str(box.ca_file) if box.ca_file else None, tokens=tokens)
+    out = read_declared(r, "smtp", SmtpTable)
+    if out.auth == "xoauth2" and tokens is None:
         r.fail("smtp", "auth", "xoauth2 untuk SMTP memerlukan [mailbox] auth = \"xoauth2\"")
     smtp = SmtpSettings(
-        host=r.get("smtp", "host"), port=r.get("smtp", "port", int),
-        security=r.get("smtp", "security", str, "starttls", SECURITY),
-        username=r.get("smtp", "username", str, None), password=r.secret("smtp", later=True),
-        verify_tls=r.get("smtp", "verify_tls", bool, True),
-        ca_file=str(r.path_of(r.get("smtp", "ca_file"))) if r.get("smtp", "ca_file", str, None) else None,
-        tokens=tokens if smtp_auth == "xoauth2" else None,
-    )
-    return mailbox, smtp
+        host=out.host, port=out.port, security=out.security, username=out.username, password=out.password,
+        verify_tls=out.verify_tls, ca_file=str(out.ca_file) if out.ca_file else None,
+        tokens=tokens if out.auth == "xoauth2" else None)
+    return mailbox, smtp, out.give_up_hours
 
 
 def _official(r: _Reader, role: str, values) -> Official:
     table = f"roles.{role}"
     if not isinstance(values, dict):
         r.fail(table, None, "harus berupa tabel")
-    signature = r.get(table, "signature", str, None)
-    return Official(
-        role=role, title=r.get(table, "title", str, DEFAULT_TITLES.get(role, role.title())),
-        name=r.get(table, "name"), email=r.get(table, "email").lower(),
-        nip=r.get(table, "nip", str, ""), rank=r.get(table, "rank", str, ""),
-        signature=r.path_of(signature) if signature else None,
-        aliases=tuple(a.lower() for a in r.get(table, "aliases", list, [])))
+    o = read_declared(r, table, RoleTable)
+    return Official(role=role, title=DEFAULT_TITLES.get(role, role.title()) if o.title is None else o.title,
+                    name=o.name, email=o.email.lower(), nip=o.nip, rank=o.rank, signature=o.signature,
+                    aliases=tuple(a.lower() for a in o.aliases))
+
+
+class _Entry(_Reader):
+    """One [[roles.sections]] entry, read as a table; its errors name it by its place."""
+
+    def __init__(self, r: _Reader, where: str, values: dict):
+        super().__init__(r.path, r.text, {})
+        self.where, self.values = where, values
+
+    def table(self, name: str, required: bool = True) -> dict:
+        return self.values
+
+    def fail(self, table: str, key: str | None, message: str):
+        # "kunci 'email' wajib diisi" names its key already; a wrong value's message does not.
+        raise ConfigError(f"{self.where}: {message if message.startswith('kunci') else f'{key}: {message}'}")
 
 
 def _section(r: _Reader, i: int, values: dict) -> Section:
-    where = f"{r.path}: [[roles.sections]] ke-{i + 1}"
-    for key in ("name", "head", "email"):
-        if key not in values:
-            raise ConfigError(f"{where}: kunci '{key}' wajib diisi")
-    aliases = values.get("aliases", [])
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise ConfigError(f"{where}: 'aliases' harus berupa daftar teks, misalnya [\"Trantib\"]")
-    return Section(name=values["name"], head=values["head"], email=values["email"].lower(),
-                   title=values.get("title", "Kepala Seksi"), aliases=tuple(aliases))
+    entry = _Entry(r, f"{r.path}: [[roles.sections]] ke-{i + 1}", values)
+    s = read_declared(entry, "roles.sections", SectionTable)
+    if not isinstance(s.aliases, tuple) or not all(isinstance(a, str) for a in s.aliases):
+        raise ConfigError(f"{entry.where}: 'aliases' harus berupa daftar teks, misalnya [\"Trantib\"]")
+    return Section(name=s.name, head=s.head, email=s.email.lower(), title=s.title, aliases=s.aliases)
 
 
 def _directory(r: _Reader) -> Directory:
@@ -315,14 +324,14 @@ def _directory(r: _Reader) -> Directory:
     return Directory(officials, sections)
 
 
-def _procedure(r: _Reader, directory: Directory, signer: str, letters: LetterSettings) -> Procedure:
+def _procedure(r: _Reader, sop: SopTable, directory: Directory, signer: str, letters: LetterSettings) -> Procedure:
     """[sop] file: the procedure, whose roles must all be filled; its approval step is the signer's."""
-    sop_file = r.get("sop", "file", str, None)
-    path = r.path_of(sop_file) if sop_file else None
-    if path is not None and not path.exists() and "/" not in sop_file:
+    name = sop.file
+    path = r.path_of(name) if name else None
+    if name and path is not None and not path.exists() and "/" not in name:
         from templates import TEMPLATES
 
-        shipped = TEMPLATES / "sop" / sop_file  # an SOP that ships with pengaduan: "kelurahan.toml"
+        shipped = TEMPLATES / "sop" / name  # an SOP that ships with pengaduan: "kelurahan.toml"
         path = shipped if shipped.exists() else path
     try:
         procedure = load_procedure(path).with_signer(signer)
@@ -338,97 +347,75 @@ def _procedure(r: _Reader, directory: Directory, signer: str, letters: LetterSet
 
 def _clock(r: _Reader) -> OfficeClock:
     """[office_hours]: hours per weekday, working or calendar days, extra holidays."""
-    spec = r.table("office_hours", required=False)
+    spec = read_declared(r, "office_hours", OfficeHoursTable)
     try:
-        hours = parse_hours(spec["hours"]) if "hours" in spec else None
-        extra = frozenset(dt.date.fromisoformat(d) for d in spec.get("extra_holidays", []))
+        hours = parse_hours(spec.hours) if spec.hours is not None else None
+        extra = frozenset(dt.date.fromisoformat(d) for d in spec.extra_holidays)
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"{r.path}{r.line_of('office_hours')}: [office_hours]: {exc}") from None
-    days = r.get("office_hours", "days", str, "kerja", ("kerja", "kalender"))
     if hours:
-        return OfficeClock(hours=hours, extra_holidays=extra, calendar_days=days == "kalender")
-    return OfficeClock(extra_holidays=extra, calendar_days=days == "kalender")
+        return OfficeClock(hours=hours, extra_holidays=extra, calendar_days=spec.days == "kalender")
+    return OfficeClock(extra_holidays=extra, calendar_days=spec.days == "kalender")
 
 
 HEAD_OF = {"Kecamatan": "CAMAT", "Kelurahan": "LURAH", "Desa": "KEPALA DESA"}
 
 
-def _letters(r: _Reader, office_name: str, directory: Directory) -> LetterSettings:
-    """[letters]: codes, number format, the signer, the seal key, PDFs."""
-    # `signer` (the published name) or `signer_role` (its earlier name): who signs the letters.
-    key = "signer" if "signer" in r.data.get("letters", {}) else "signer_role"
-    signer_role = r.get("letters", key, str, "camat" if "camat" in directory.officials else "")
-    if signer_role not in directory.officials:
-        r.fail("letters", key, f"peran '{signer_role}' tidak ada di [roles]")
-    head_role = r.get("letters", "head", str, next((role for role in ("camat", "lurah") if role in directory.officials),
-                                                   signer_role))
-    if head_role not in directory.officials:
-        r.fail("letters", "head", f"peran '{head_role}' tidak ada di [roles]")
-    # The head's jabatan in the signature block: "CAMAT PALARAN", "LURAH RAWA MAKMUR".
+def _signer(r: _Reader, table: LettersTable, office_name: str, directory: Directory) -> tuple[str, str, str]:
+    """[letters] signer and head: who signs the letters, the head of the office and the head's
+    jabatan in the signature block ("CAMAT PALARAN", "LURAH RAWA MAKMUR")."""
+    signer = table.signer if table.signer is not None else "camat" if "camat" in directory.officials else ""
+    if signer not in directory.officials:
+        r.fail("letters", written_key(r, "letters", LettersTable, "signer"), f"peran '{signer}' tidak ada di [roles]")
+    head = table.head if table.head is not None else next(
+        (role for role in ("camat", "lurah") if role in directory.officials), signer)
+    if head not in directory.officials:
+        r.fail("letters", "head", f"peran '{head}' tidak ada di [roles]")
     kind = next((k for k in HEAD_OF if office_name.startswith(k + " ")), None)
     head_title = (f"{HEAD_OF[kind]} {office_name.removeprefix(kind + ' ').upper()}" if kind
-                  else directory.official(head_role).title.upper())
+                  else directory.official(head).title.upper())
+    return signer, head, head_title
+
+
+def _letters(r: _Reader, office_name: str, directory: Directory, storage: StorageTable) -> LetterSettings:
+    """[letters]: codes, number format, the signer, the seal key, PDFs."""
+    t = read_declared(r, "letters", LettersTable)
+    signer_role, head_role, head_title = _signer(r, t, office_name, directory)
     # The head signs as the head; anyone else signs "a.n." the head under their own title.
     default_title = head_title if signer_role == head_role else directory.official(signer_role).title.upper()
-    default_on_behalf = "" if signer_role == head_role else head_title
-    template = r.get("letters", "template", str, None)
-    seal_key = r.get("letters", "key", str, None)
-    key_path = r.path_of(seal_key) if seal_key else r.path_of(r.get("storage", "files")) / "kunci" / "segel-kantor.key"
-    pades = r.get("letters", "pades_certificate", str, None)
-    signing = signing_settings(r)
-    tembusan = tembusan_settings(r)
+    key_path = t.key or storage.files / "kunci" / "segel-kantor.key"
+    signing = signing_settings(r, t)
+    tembusan = tembusan_settings(r, t)
+    note = t.signing_note if t.signing_note is not None else signing_note(
+        signing["signing"], office_name, signing["verify_url"], sealed=key_path.exists())
     return LetterSettings(
-        classification=plain_code(r),
-        unit=r.get("letters", "unit", str, "400.02"),
-        number_format=r.get("letters", "number_format", str, LetterSettings.number_format),
-        place=r.get("letters", "place", str, "Samarinda"),
-        addressee_place=r.get("letters", "addressee_place", str, ""),
-        sifat=r.get("letters", "sifat", str, "Biasa"),
-        hal=r.get("letters", "hal", str, "Jawaban Pengaduan"),
+        classification=plain_code(r, t), unit=t.unit, number_format=t.number_format, place=t.place,
+        addressee_place=t.addressee_place, sifat=t.sifat, hal=t.hal,
         tembusan=tembusan.get("jawaban", ()), tembusan_by_kind=tuple(tembusan.items()),
-        signer_role=signer_role,
-        signer_title=r.get("letters", "signer_title", str, default_title),
-        on_behalf_of=r.get("letters", "on_behalf_of", str, default_on_behalf),
-        head_role=head_role, head_title=head_title,
-        signing_note=r.get("letters", "signing_note", str,
-                           signing_note(signing["signing"], office_name, signing["verify_url"],
-                                        sealed=key_path.exists())),
-        template=r.path_of(template) if template else None,
-        paper=r.get("letters", "paper", str, "A4", ("A4", "F4")),
-        key=key_path,
-        trusted_keys=tuple(r.get("letters", "trusted_keys", list, [])),
-        pdf=r.get("letters", "pdf", bool, True),
-        pades_certificate=r.path_of(pades) if pades else None,
-        pades_password=r.secret("letters", "pades_password"),
-        **numbering_settings(r, directory),
-        **signing,
+        signer_role=signer_role, signer_title=default_title if t.signer_title is None else t.signer_title,
+        on_behalf_of=("" if signer_role == head_role else head_title) if t.on_behalf_of is None else t.on_behalf_of,
+        head_role=head_role, head_title=head_title, signing_note=note, template=t.template, paper=t.paper,
+        key=key_path, trusted_keys=t.trusted_keys, pdf=t.pdf, pades_certificate=t.pades_certificate,
+        pades_password=t.pades_password, **numbering_settings(r, t, directory), **signing,
     )
 
 
 def _intake(r: _Reader) -> IntakeSettings:
+    i = read_declared(r, "intake", IntakeTable)
     return IntakeSettings(
-        max_attachment_bytes=int(r.get("intake", "max_attachment_mb", int, 10) * 2**20),
-        max_total_bytes=int(r.get("intake", "max_message_mb", int, 25) * 2**20),
-        ack_per_hour=r.get("intake", "ack_per_hour", int, 3),
-        quarantine_after=r.get("intake", "quarantine_after", int, 3),
-        confidential_by_default=r.get("intake", "confidential_by_default", bool, False),
-        max_attachments=max(1, r.get("intake", "max_attachments", int, 50)),
-        hold_after=max(0, r.get("intake", "hold_after", int, 10)),
-    )
+        max_attachment_bytes=int(i.max_attachment_mb * 2**20), max_total_bytes=int(i.max_message_mb * 2**20),
+        ack_per_hour=i.ack_per_hour, quarantine_after=i.quarantine_after,
+        confidential_by_default=i.confidential_by_default, max_attachments=i.max_attachments, hold_after=i.hold_after)
 
 
 def _nudges(r: _Reader) -> NudgePolicy:
-    fractions = r.get("reminders", "at", list, [0.5, 0.9])
-    if not all(isinstance(f, (int, float)) and 0 < f < 1 for f in fractions):
-        r.fail("reminders", "at", "harus daftar pecahan antara 0 dan 1, misalnya [0.5, 0.9]")
-    return NudgePolicy(at=tuple(sorted(float(f) for f in fractions)),
-                       max_per_day=max(1, r.get("reminders", "max_per_day", int, 3)))
+    reminders = read_declared(r, "reminders", RemindersTable)
+    return NudgePolicy(at=tuple(sorted(float(f) for f in reminders.at)), max_per_day=reminders.max_per_day)
 
 
 def _security(r: _Reader) -> SecuritySettings:
     read = read_declared(r, "security", SecuritySettings)
-    security = replace(read, authserv_id=read.authserv_id.lower(), trusted_received=max(0, read.trusted_received),
-                       own_hosts=tuple(h.lower() for h in read.own_hosts))
+    security = replace(read, authserv_id=read.authserv_id.lower(), own_hosts=tuple(h.lower() for h in read.own_hosts))
     if security.require_authentication and not security.authserv_id:
         r.fail("security", "authserv_id", "wajib diisi bila require_authentication = true "
                                           "(nama server penerima yang menulis Authentication-Results)")
@@ -437,10 +424,4 @@ def _security(r: _Reader) -> SecuritySettings:
 
 def _web(r: _Reader) -> WebSettings:
     """The staff desk ([web]): where it listens and who sees a confidential complainant."""
-    web = read_declared(r, "web", WebSettings)
-    if not 0 < web.port < 65536:
-        r.fail("web", "port", f"{web.port} bukan nomor port (1–65535)")
-    unknown = [x for x in web.identity_roles if x not in ("staf", "pimpinan", "admin")]
-    if unknown:
-        r.fail("web", "identity_roles", f"peran {', '.join(map(str, unknown))} tidak dikenal (staf, pimpinan, admin)")
-    return web
+    return read_declared(r, "web", WebSettings)

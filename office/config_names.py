@@ -1,48 +1,18 @@
-"""The names the configuration file may use: every table and key, and the check that names a
-typo with the nearest valid name and its line."""
+"""The names the configuration file may use, from the tables declared once (office.config_tables),
+and the check that names a typo with the nearest valid name and its line."""
 
 from __future__ import annotations
 
-from office.config_declared import declared_keys
-from office.config_public import PUBLIC_KEYS
-from office.settings import ConfigError, SecuritySettings, WebSettings
+from office.config_declared import known_names
+from office.config_tables import TABLES
+from office.settings import ConfigError
 
-# Every table and key the configuration knows; anything else is a typo to be named.
-SECRET = ("password", "password_env")
-KNOWN: dict[str, tuple[str, ...]] = {
-    "office": ("name", "parent", "address", "contact", "emblem", "meeting_place", "phone", "hours", "counter",
-               "handler"),
-    "storage": ("database", "files", "outbox"),
-    "mailbox": ("host", "port", "username", "address", "security", "folder", "processed_folder", "verify_tls",
-                "ca_file", "auth", *SECRET),
-    "mailbox.oauth2": ("token_url", "client_id", "client_secret", "client_secret_env", "refresh_token",
-                       "refresh_token_env", "scope", "token_store"),
-    "smtp": ("host", "port", "security", "username", "verify_tls", "ca_file", "auth", "give_up_hours", *SECRET),
-    "sop": ("file", "silence_days"),
-    "numbering": ("complaint",),
-    "letters": ("classification", "unit", "number_format", "place", "addressee_place", "sifat", "hal", "tembusan",
-                "signer", "signer_role", "head", "signer_title", "on_behalf_of", "signing_note", "template", "paper",
-                "key", "trusted_keys", "pdf", "pades_certificate", "pades_password", "pades_password_env", "signing",
-                "verify_url", "tte_roots",
-                "numbering", "reserved", "agenda_time"),  # where a letter's number comes from (office.numbering)
-    "letters.classification": ("jawaban", "pelimpahan", "kelengkapan", "perpanjangan", "keberatan", "undangan"),
-    "letters.tembusan": ("jawaban", "pelimpahan", "kelengkapan", "perpanjangan", "penolakan", "dilimpahkan",
-                         "keberatan"),
-    "office_hours": ("hours", "days", "extra_holidays"),
-    "intake": ("max_attachment_mb", "max_message_mb", "ack_per_hour", "quarantine_after", "confidential_by_default",
-               "max_attachments", "hold_after"),
-    "reminders": ("at", "max_per_day"),
-    "security": declared_keys(SecuritySettings),  # declared once (office.config_declared)
-    "daemon": ("poll_seconds", "log_file"),
-    "backup": ("folder", "keep"),
-    "privacy": ("retention_days",),
-    "reports": ("to", "monthly"),
-    "web": declared_keys(WebSettings),
-    "publik": PUBLIC_KEYS,  # the public complaint form (office.config_public)
-    "sms": ("enabled", "gateway", "inbox", "outbox", "database", "also_with_email", "name"),  # office.config_sms
-}
-ROLE_KEYS = ("title", "name", "email", "nip", "rank", "signature", "aliases")
-SECTION_KEYS = ("name", "head", "email", "title", "aliases")
+# Every table and key the configuration declares (office.config_tables); anything else is a
+# typo to be named. [roles.<role>] and [[roles.sections]] are checked by their own shape.
+KNOWN: dict[str, tuple[str, ...]] = {table: known_names(declared) for table, declared in TABLES.items()
+                                     if not table.startswith("roles.")}
+ROLE_KEYS = known_names(TABLES["roles.*"])
+SECTION_KEYS = known_names(TABLES["roles.sections"])
 
 
 def _nearest(word: str, choices) -> str:

@@ -1,29 +1,32 @@
-"""[letters] numbering, reserved, agenda_time and classification (office.config's reader `r`):
+"""[letters] numbering, reserved, agenda_time and classification (the declared [letters] table,
+office.config_letter_keys, read by office.config's reader `r`):
 where an outgoing letter's number comes from, and its kode klasifikasi per kind."""
 
 from __future__ import annotations
 
 import re
 
+from office.config_letter_keys import CODE, LettersTable
 from sop.directory import Directory
 from sop.procedure import Duration
 
 
-def plain_code(r) -> str:
+def plain_code(r, table: LettersTable) -> str:
     """[letters] classification as one code for every kind (a table is read by numbering_settings)."""
-    table = r.data.get("letters", {}).get("classification")
-    if isinstance(table, dict):
-        return table.get("jawaban", "000.8.3.4")
-    return r.get("letters", "classification", str, "000.8.3.4")
+    code = table.classification
+    if isinstance(code, dict):
+        return code.get("jawaban", CODE)
+    if not isinstance(code, str):
+        r.fail("letters", "classification", f"harus berupa teks, tertulis {code!r}")
+    return code
 
 
-def numbering_settings(r, directory: Directory) -> dict:
+def numbering_settings(r, table: LettersTable, directory: Directory) -> dict:
     """[letters] numbering, reserved, agenda_time and classification: where numbers come from."""
-    numbering = r.get("letters", "numbering", str, "buku", ("buku", "agenda"))
+    numbering, block = table.numbering, table.reserved
     if numbering == "agenda" and "agenda" not in directory.officials:
         r.fail("letters", "numbering", 'numbering = "agenda" memerlukan bagian [roles.agenda] (nama dan surel '
                                        'petugas TU yang memegang buku agenda surat keluar)')
-    block = r.get("letters", "reserved", str, None)
     reserved = None
     if block is not None:
         m = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", block)
@@ -33,14 +36,14 @@ def numbering_settings(r, directory: Directory) -> dict:
             r.fail("letters", "reserved", 'hanya berlaku bila numbering = "agenda"')
         reserved = (int(m.group(1)), int(m.group(2)))
     try:
-        agenda_time = Duration.parse(r.get("letters", "agenda_time", str, "1 jam"))
+        agenda_time = Duration.parse(table.agenda_time)
     except ValueError as exc:
         r.fail("letters", "agenda_time", str(exc))
-    raw = r.data.get("letters", {}).get("classification", "000.8.3.4")
-    if isinstance(raw, dict):
-        for kind, code in raw.items():
+    codes = table.classification
+    if isinstance(codes, dict):
+        for kind, code in codes.items():
             if not isinstance(code, str) or not re.fullmatch(r"\d+(\.\d+)*", code):
                 r.fail("letters.classification", kind, f"kode klasifikasi harus berupa angka bertitik, misalnya "
                                                        f'"000.8.3.4"; tertulis {code!r}')
-        return dict(numbering=numbering, reserved=reserved, agenda_time=agenda_time, codes=tuple(raw.items()))
+        return dict(numbering=numbering, reserved=reserved, agenda_time=agenda_time, codes=tuple(codes.items()))
     return dict(numbering=numbering, reserved=reserved, agenda_time=agenda_time)

@@ -2,37 +2,49 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import ClassVar
+
+from office.config_declared import key, read_declared
 
 GATEWAYS = ("files", "sql")
 
 
 @dataclass(frozen=True)
 class SmsSettings:
-    enabled: bool = False
-    gateway: str = "files"  # Gammu SMSD's `files` service (inbox/outbox folders) or its `sql` tables
-    inbox: Path | None = None  # the files service's InboxPath: where the gateway puts what it received
-    outbox: Path | None = None  # its OutboxPath: where it takes what to send
-    database: Path | None = None  # the sql service's SQLite database
-    also_with_email: bool = False  # a short SMS as well to complainants who gave an address too
-    name: str = ""  # how each SMS names the office at its start ("Kecamatan Palaran")
+    """[sms], declared once (office.config_declared)."""
+
+    SAMPLE: ClassVar[bool] = False
+    COMMENT: ClassVar[str] = "SMS melalui gateway kantor sendiri (Gammu SMSD dengan modem GSM)"
+    DOC: ClassVar[str] = "SMS through the office's own gateway; see \"SMS through the office's gateway\""
+    enabled: bool = key(False, comment="true: pengadu tanpa surel diberi tahu lewat SMS, dan SMS masuk diproses",
+                        doc="complainants without email are told by SMS, and incoming SMS are handled")
+    gateway: str = key("files", choices=GATEWAYS, comment="files: folder layanan `files` Gammu SMSD; sql: tabel SQLite-nya",
+                       doc="Gammu SMSD's `files` service (inbox/outbox folders) or its `sql` tables")
+    inbox: Path | None = key(None, example="/var/spool/gammu/inbox",
+                             comment='sama dengan inboxpath pada gammu-smsdrc (gateway = "files")',
+                             doc="the files service's inboxpath (required with `files`)")
+    outbox: Path | None = key(None, example="/var/spool/gammu/outbox",
+                              comment='sama dengan outboxpath pada gammu-smsdrc (gateway = "files")',
+                              doc="its outboxpath (required with `files`)")
+    database: Path | None = key(None, example="/var/lib/gammu/smsd.db",
+                                comment='basis data SQLite Gammu SMSD (gateway = "sql")',
+                                doc="the sql service's SQLite database (required with `sql`)")
+    also_with_email: bool = key(False, comment="true: pengadu yang memberi surel dan nomor HP juga menerima SMS singkat",
+                                doc="a short SMS as well to complainants who gave an address too")
+    name: str = key("", example="Kecamatan Palaran", default_doc="`[office] name`",
+                    comment="nama kantor di awal setiap SMS; bawaan: [office] name",
+                    doc="how each SMS names the office at its start")
 
 
 def sms_settings(r, office_name: str) -> SmsSettings:
-    """[sms] enabled, gateway, inbox, outbox, database, also_with_email, name; with the gateway's
-    own place required when SMS is on."""
-    enabled = r.get("sms", "enabled", bool, False)
-    gateway = r.get("sms", "gateway", str, "files", GATEWAYS)
-    paths = {key: r.path_of(value) for key in ("inbox", "outbox", "database")
-             if (value := r.get("sms", key, str, None))}
-    if enabled and gateway == "files":
-        for key in ("inbox", "outbox"):
-            if key not in paths:
-                r.fail("sms", key, f"wajib diisi untuk gateway = \"files\": folder {key}path Gammu SMSD")
-    if enabled and gateway == "sql" and "database" not in paths:
+    """[sms], with the gateway's own place required when SMS is on."""
+    sms = read_declared(r, "sms", SmsSettings)
+    if sms.enabled and sms.gateway == "files":
+        for name in ("inbox", "outbox"):
+            if getattr(sms, name) is None:
+                r.fail("sms", name, f"wajib diisi untuk gateway = \"files\": folder {name}path Gammu SMSD")
+    if sms.enabled and sms.gateway == "sql" and sms.database is None:
         r.fail("sms", "database", "wajib diisi untuk gateway = \"sql\": berkas SQLite Gammu SMSD")
-    name = r.get("sms", "name", str, office_name).strip() or office_name
-    return SmsSettings(enabled=enabled, gateway=gateway, inbox=paths.get("inbox"), outbox=paths.get("outbox"),
-                       database=paths.get("database"), also_with_email=r.get("sms", "also_with_email", bool, False),
-                       name=name)
+    return replace(sms, name=sms.name.strip() or office_name)

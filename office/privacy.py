@@ -13,8 +13,10 @@ import getpass
 import logging
 from pathlib import Path
 
+from intake.sms_gateway import normal_phone
 from office.base import Office
 from sop.sms_queries import sms_book
+from sop.terms import STATES
 
 log = logging.getLogger(__name__)
 
@@ -30,15 +32,21 @@ def record_access(office: Office, action: str, subject: str = "", detail: str = 
         office.book.audit(now, who or getpass.getuser(), action, subject, detail)
 
 
-def person_data(office: Office, email: str) -> dict:
-    """Everything the book holds about one person, with the processing trail (UU 27/2022 Pasal 32)."""
+def person_data(office: Office, who: str) -> dict:
+    """Everything the book holds about one person, with the processing trail (UU 27/2022 Pasal 32).
+    `who`: their email address, or the telephone number of someone who complained without one
+    (by SMS, at the counter), written as they write it (0812…, +62812…)."""
     from office.views import complaint_json
 
-    email = email.lower()
+    phone = None if "@" in who else normal_phone(who)
+    email = who.lower() if phone is None else ""
     now = dt.datetime.now(dt.timezone.utc)
-    complaints = office.book.complaints_of_person(email)
+    complaints = office.book.complaints_of_person(email) if email else [
+        row for row in sms_book(office.book).complaints_with_phone(STATES) if normal_phone(row["phone"]) == phone]
+    complaints.sort(key=lambda row: row["id"])
     return {
         "email": email,
+        "phone": phone or "",
         "controller": office.config.office_name,
         "complaints": [complaint_json(office, row, now, detail=True) | {
             "attachments": [{k: a[k] for k in ("filename", "content_type", "size", "sha256")}
@@ -47,10 +55,24 @@ def person_data(office: Office, email: str) -> dict:
                         for entry in office.book.letters_of(row["id"])],
         } for row in complaints],
         "messages": [{k: m[k] for k in ("received_at", "subject", "kind", "note")}
-                     for m in office.book.messages_of_sender(email)],
-        "audit": [a for a in office.book.audit_log() if email in a["subject"] or
-                  any(c["number"] == a["subject"] for c in complaints)],
+                     for m in office.book.messages_of_sender(email)] if email else [],
+        "sms": _sms_of(office, phone, complaints),
+        "audit": [a for a in office.book.audit_log() if any(x and x in a["subject"] for x in (email, phone, who.lower()))
+                  or any(c["number"] == a["subject"] for c in complaints)],
     }
+
+
+def _sms_of(office: Office, phone: str | None, complaints: list[dict]) -> dict:
+    """The SMS sent to and received from the person's numbers, or about their complaints."""
+    numbers = {number for number in (normal_phone(c["phone"]) for c in complaints) if number} | \
+        ({phone} if phone else set())
+    sent, received = sms_book(office.book).sms_of_person(tuple(sorted(numbers)), tuple(c["id"] for c in complaints))
+    about = {c["id"]: c["number"] for c in complaints}
+    return {"sent": [{"created_at": r["created_at"], "written_at": r["written_at"], "kind": r["kind"],
+                      "phone": r["phone"], "text": r["text"], "complaint": about.get(r["complaint_id"], "")}
+                     for r in sent],
+            "received": [{"received_at": r["received_at"], "kind": r["kind"], "phone": r["phone"], "text": r["text"],
+                          "note": r["note"], "complaint": about.get(r["complaint_id"], "")} for r in received]}
 
 
 def purge_expired(office: Office, now: dt.datetime) -> str:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from intake.parse import Attachment
+from intake.sms_gateway import is_mobile, normal_phone
 from intake.text import clean_line, clean_text
 from office.base import Office
 from office.recording import NewComplaint, record_complaint
@@ -28,7 +29,6 @@ HOUR = dt.timedelta(hours=1)
 DUPLICATE_WINDOW = dt.timedelta(days=1)
 KEEP = dt.timedelta(days=62)  # the rows (network addresses) outlive the month's recap, no longer
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-PHONE = re.compile(r"(?:\+62|62|0)(8\d{7,12})")
 NUMBER_PART = re.compile(r"\d{1,3}")
 LONGEST = {"nama": 120, "alamat": 300, "pokok": 200, "isi": 20_000}
 RECEIPT_BY = "Formulir Pengaduan daring"  # who "received" a web complaint, as its tanda terima says
@@ -87,13 +87,6 @@ class Outcome:
     again: bool = False
 
 
-def normal_phone(text: str) -> str | None:
-    """An Indonesian mobile number as +628…, whatever spaces, dashes or prefix were typed."""
-    digits = re.sub(r"[\s\-.()]", "", text or "")
-    m = PHONE.fullmatch(digits)
-    return f"+62{m.group(1)}" if m else None
-
-
 def file_kind(data: bytes) -> tuple[str, str] | None:
     """(content type, what it is) by the file's first bytes, never by its name or the browser's
     word: only photos and PDFs are taken."""
@@ -146,8 +139,9 @@ def check_form(form: dict[str, str]) -> tuple[PublicComplaint | None, dict[str, 
         errors["isi"] = "Isi pengaduan wajib diisi."
     elif len(body) > LONGEST["isi"]:
         errors["isi"] = f"Isi pengaduan paling panjang {LONGEST['isi']} karakter."
+    # One normaliser for the book (intake.sms_gateway): the number is the one SMS reaches.
     phone = normal_phone(value["telepon"])
-    if phone is None:
+    if not is_mobile(phone):
         errors["telepon"] = "Nomor HP tidak valid; tulis seperti 0812 3456 7890."
     email = value["surel"].lower() or None
     if email and (not EMAIL.fullmatch(email) or len(email) > 200):

@@ -8,12 +8,14 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import ClassVar
 
 from intake.classify import Identity
 from intake.mailbox import MailboxSettings
 from intake.oauth import TokenSource
 from intake.settings import IntakeSettings
 from letters.model import Letterhead
+from office.config_declared import key, port_number
 from office.config_public import PublicSettings
 from office.config_sms import SmsSettings
 from sop.clock import NudgePolicy, OfficeClock
@@ -86,26 +88,60 @@ class LetterSettings:
         return dict(self.tembusan_by_kind).get(kind, self.tembusan if kind == "jawaban" else ())
 
 
+DESK_ROLES = ("staf", "pimpinan", "admin")
+
+
+def desk_roles(value: tuple) -> str | None:
+    """[web] identity_roles: roles of the desk's accounts."""
+    unknown = [x for x in value if x not in DESK_ROLES]
+    return f"peran {', '.join(map(str, unknown))} tidak dikenal (staf, pimpinan, admin)" if unknown else None
+
+
 @dataclass(frozen=True)
 class WebSettings:
-    enabled: bool = False  # the daemon serves the staff desk too
-    host: str = "127.0.0.1"  # the office LAN only behind a TLS proxy (docs/DEPLOY.md)
-    port: int = 8080
-    secure_cookies: bool = False  # true behind TLS: the session cookie never travels in clear
-    proxy: bool = False  # behind nginx: the client's address from its X-Forwarded-For (login limits)
-    identity_roles: tuple[str, ...] = ("staf", "pimpinan")  # who sees a confidential complainant
+    """[web], declared once (office.config_declared): the staff desk."""
+
+    SAMPLE: ClassVar[bool] = False
+    COMMENT: ClassVar[str] = "meja layanan: halaman web untuk petugas di jaringan kantor"
+    DOC: ClassVar[str] = "the staff desk; see \"The staff desk\""
+    enabled: bool = key(False, comment="true: daemon `jalankan` sekaligus menjalankannya (atau: pengaduan meja)",
+                        doc="serve the desk inside the daemon")
+    host: str = key("127.0.0.1", comment="di jaringan kantor melalui nginx dengan TLS (docs/DEPLOY.md)",
+                    doc="where it listens; the office LAN only behind a TLS proxy")
+    port: int = key(8080, check=port_number, comment="port meja layanan", doc="its port")
+    secure_cookies: bool = key(False, comment="true bila diakses melalui https",
+                               doc="behind TLS: the session cookie never travels in clear")
+    proxy: bool = key(False, comment="true di belakang nginx: alamat PC dari X-Forwarded-For",
+                      doc="behind nginx: the client's address from its X-Forwarded-For (login limits)")
+    identity_roles: tuple[str, ...] = key(("staf", "pimpinan"), check=desk_roles,
+                                          comment="peran yang melihat identitas pengadu yang dirahasiakan",
+                                          doc="who sees a confidential complainant")
 
 
 @dataclass(frozen=True)
 class SecuritySettings:
+    """[security], declared once (office.config_declared): who may act by mail."""
+
+    SAMPLE: ClassVar[bool] = False
+    COMMENT: ClassVar[str] = ""
+    DOC: ClassVar[str] = "how an official's reply is authenticated; see SECURITY.md"
     # Require the receiving server's Authentication-Results (from `authserv_id`) to show
     # DKIM or DMARC pass for an official's address before the reply may act.
-    require_authentication: bool = False
-    authserv_id: str = ""
+    require_authentication: bool = key(False, example=True, comment="balasan pejabat wajib lulus DKIM/DMARC",
+                                       doc="an official's reply acts only when DKIM or DMARC passed for their address")
+    authserv_id: str = key("", example="mx.kecamatan.test",
+                           comment="server penerima yang menulis Authentication-Results",
+                           doc="the receiving server that writes Authentication-Results (required with "
+                               "`require_authentication`)")
     # Where mail enters our servers: by default the first Received header (from the top) that
     # `authserv_id` wrote for a host outside `own_hosts`; or the N-th Received from the top.
-    trusted_received: int = 0
-    own_hosts: tuple[str, ...] = ()
+    trusted_received: int = key(0, least=0,
+                                comment="0: batas dicari otomatis (Received pertama oleh authserv_id dari luar); "
+                                        "N: hanya header di atas Received ke-N dari atas",
+                                doc="0: where mail entered is found by itself; N: only the headers above the N-th "
+                                    "Received from the top are trusted")
+    own_hosts: tuple[str, ...] = key((), comment="nama host lain milik kantor dalam rantai penerimaan",
+                                     doc="other hosts of the office in the receiving chain")
 
 
 @dataclass(frozen=True)

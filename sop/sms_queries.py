@@ -74,6 +74,15 @@ class SmsQueries:
         return self._all(f"SELECT * FROM complaints WHERE phone IS NOT NULL AND phone != '' AND state IN ({marks}) "
                          f"ORDER BY id DESC", states)
 
+    def sms_of_person(self, phones: tuple[str, ...], complaint_ids: tuple[int, ...]) -> tuple[list[dict], list[dict]]:
+        """(sent, received): every SMS to or from `phones` or about `complaint_ids`, oldest
+        first: one person's SMS, for their request for their data."""
+        where = (f"phone IN ({','.join('?' * len(phones))}) OR "
+                 f"complaint_id IN ({','.join('?' * len(complaint_ids))})")
+        given = (*phones, *complaint_ids)
+        return (self._all(f"SELECT * FROM sms_outbox WHERE {where} ORDER BY id", given),
+                self._all(f"SELECT * FROM sms_inbox WHERE {where} ORDER BY received_at", given))
+
     def forget_sms_of(self, complaint_id: int, placeholder: str) -> None:
         """A complaint's SMS texts and numbers removed with its personal data (sent ones only)."""
         self._write("sms_outbox", "UPDATE sms_outbox SET text = ?, phone = '' WHERE complaint_id = ? "

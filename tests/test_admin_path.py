@@ -152,8 +152,12 @@ def test_the_placeholders_of_the_sample_are_named_and_comments_are_not():
     from jobs.doctor_desk import placeholders
     from templates import TEMPLATES
 
-    found = placeholders((TEMPLATES / "pengaduan.sample.toml").read_text())
-    assert "[roles.sekretaris] name (baris 60)" in found and "[office] address (baris 9)" in found
+    text = (TEMPLATES / "pengaduan.sample.toml").read_text()
+    found = placeholders(text)
+    lines = text.splitlines()
+    name = lines.index('name = "Sekretaris Contoh"') + 1
+    address = next(i for i, line in enumerate(lines, start=1) if line.startswith('address = "Jalan Contoh'))
+    assert f"[roles.sekretaris] name (baris {name})" in found and f"[office] address (baris {address})" in found
     assert not placeholders('[office]\n# address = "Jalan Contoh"\nname = "Kecamatan Palaran"\n')
 
 

@@ -505,8 +505,9 @@ def test_an_administrators_mistake_in_publik_is_one_line_and_exit_2(public_env):
 
 
 def test_form_tokens_phone_numbers_and_file_kinds():
+    from intake.sms_gateway import is_mobile, normal_phone
     from jobs.public.forms import form_id, new_token, token_age
-    from office.public_intake import check_form, file_kind, normal_phone
+    from office.public_intake import check_form, file_kind
 
     key, browser = b"k" * 32, "b" * 32
     token = new_token(key, browser, now=1000)
@@ -518,13 +519,28 @@ def test_form_tokens_phone_numbers_and_file_kinds():
     assert token_age(key, token, None) is None and form_id(token).count(".") == 1
     assert [normal_phone(p) for p in ("0812-3456-7890", "+62 812 3456 7890", "6281234567890", "(0812) 3456789")] == \
         ["+6281234567890"] * 3 + ["+628123456789"]
-    assert normal_phone("021 555 1234") is None and normal_phone("0812") is None
+    assert not is_mobile(normal_phone("021 555 1234")) and normal_phone("0812") is None
     assert file_kind(JPEG)[0] == "image/jpeg" and file_kind(PNG)[0] == "image/png" and file_kind(PDF)[0] == "application/pdf"
     assert file_kind(b"<html>") is None and file_kind(b"MZ\x90\x00") is None
     complaint, errors = check_form({**FIELDS, "setuju": ""})
     assert complaint is None and set(errors) == {"setuju"}
     complaint, errors = check_form({**FIELDS, "rt": "12a", "surel": "bukan-surel", "isi": " "})
     assert set(errors) == {"rt", "surel", "isi"}
+
+
+def test_the_form_takes_only_a_number_the_offices_sms_gateway_can_reach():
+    """The form and the SMS gateway once had a normaliser each: the form took a 14-digit
+    "mobile" number that no SMS ever reaches, and refused 0812/3456/7890 that SMS reads."""
+    from intake.sms_gateway import is_mobile, normal_phone
+    from office.public_intake import check_form
+
+    for written in ("0812/3456/7890", "0812-3456-7890", "+62 812 3456 789"):
+        complaint, errors = check_form({**FIELDS, "telepon": written})
+        assert "telepon" not in errors and complaint is not None, written
+        assert is_mobile(complaint.phone) and complaint.phone == normal_phone(written)
+    for written in ("08123456789012", "0541 123456", "0812"):
+        complaint, errors = check_form({**FIELDS, "telepon": written})
+        assert complaint is None and "Nomor HP tidak valid" in errors["telepon"], written
 
 
 def test_a_repeat_from_the_form_is_flagged_for_the_sekretaris_as_a_mail_is(public_env, site):

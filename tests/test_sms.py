@@ -102,6 +102,39 @@ def test_sms_switched_on_without_the_gateways_folders_is_one_clear_line(rig, tmp
         load_config(path)
 
 
+def test_periksa_checks_the_sms_gateways_folders_or_its_database(rig, tmp_path):
+    """`periksa` once said nothing of [sms]: a gateway folder named wrong surfaced only when
+    the first SMS was lost. Now it names the folder or database and what to do."""
+    from jobs.demo import write_config
+    from jobs.doctor import run_checks
+    from office.config import load_config
+    from tests.test_cli import pengaduan
+
+    path = write_config(tmp_path, rig, extra='[sms]\nenabled = true\ninbox = "sms/masuk"\noutbox = "sms/keluar"\n')
+    said = pengaduan("--config", str(path), "periksa").stdout
+    assert f"✗ kotak masuk SMS: folder {tmp_path / 'sms' / 'masuk'} tidak ada" in said
+    assert "samakan [sms] inbox dengan inboxpath pada gammu-smsdrc" in said and "✗ kotak keluar SMS" in said
+    (tmp_path / "sms" / "masuk").mkdir(parents=True)
+    (tmp_path / "sms" / "keluar").mkdir()
+    checks = {c.name: c for c in run_checks(load_config(path))}
+    assert checks["kotak masuk SMS"].ok and checks["kotak keluar SMS"].ok
+
+    sql = path.read_text().replace('inbox = "sms/masuk"', 'gateway = "sql"\ndatabase = "smsd.db"')
+    path.write_text(sql)
+    checks = {c.name: c for c in run_checks(load_config(path))}
+    assert not checks["basis data SMS"].ok and "tidak ada" in checks["basis data SMS"].detail
+    assert not (tmp_path / "smsd.db").exists()  # never made by the check
+    with sqlite3.connect(tmp_path / "smsd.db") as conn:
+        conn.execute("CREATE TABLE inbox (ID INTEGER)")
+    checks = {c.name: c for c in run_checks(load_config(path))}
+    assert "tidak memuat tabel Gammu SMSD: outbox, outbox_multipart, sentitems" in checks["basis data SMS"].detail
+    if SCHEMA.exists():
+        (tmp_path / "smsd.db").unlink()
+        with sqlite3.connect(tmp_path / "smsd.db") as conn:
+            conn.executescript(SCHEMA.read_text())
+        assert {c.name: c for c in run_checks(load_config(path))}["basis data SMS"].ok
+
+
 # The real gateway -----------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def gateway():
@@ -166,6 +199,31 @@ def test_an_sms_complainant_follows_their_complaint_to_the_answer_and_gives_thei
     assert done["state"] == "closed" and done["satisfaction"] == "puas"
     sent_to(gateway, phone, contains="terima kasih")
     assert len(gateway.sent()) == len({s.name for s in gateway.sent()})  # nothing transmitted twice
+
+
+@needs_gammu
+def test_a_person_who_complained_by_sms_gets_their_sms_in_their_data(sms_env, gateway):
+    """`data-pribadi` found a person only by email and left out every SMS: someone who
+    complained by SMS got nothing of what the book holds about them."""
+    import json
+
+    from tests.test_cli import pengaduan
+
+    env, phone = sms_env, new_phone()
+    citizen_sends(env, gateway, phone, "ADUAN Saluran air di RT 3 tersumbat sejak hujan kemarin.")
+    [row] = env.office.book.complaints()
+    sent_to(gateway, phone, contains="dicatat")
+    written = "0" + phone.removeprefix("+62")  # as people write it: 0812…
+    result = pengaduan("--config", str(env.config_path), "data-pribadi", written)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["phone"] == phone and [c["number"] for c in doc["complaints"]] == [row["number"]]
+    [received] = doc["sms"]["received"]
+    assert received["text"].startswith("ADUAN Saluran air") and received["complaint"] == row["number"]
+    assert any(s["kind"] and row["number"] in s["text"] and s["phone"] == phone for s in doc["sms"]["sent"])
+    assert any(a["action"] == "data-pribadi" for a in doc["audit"])
+    other = json.loads(pengaduan("--config", str(env.config_path), "data-pribadi", "0812 0000 0000").stdout)
+    assert other["complaints"] == [] and other["sms"] == {"sent": [], "received": []}
 
 
 @needs_gammu
