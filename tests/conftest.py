@@ -168,17 +168,11 @@ def served_desk(config_path: Path, threads: int = 2):
 
 
 def stop_waitress(server, thread: threading.Thread) -> None:
-    """Close every socket of a waitress server from its own loop, then join its threads."""
-    def close_all() -> None:
-        for channel in list(server._map.values()):
-            channel.close()
+    """Close every socket of a waitress server from its own loop, then join its threads (the
+    desk's and public pages' own clean stop, jobs.serving.stop)."""
+    from jobs.serving import stop
 
-    try:
-        server.trigger.pull_trigger(close_all)
-    except OSError:  # its loop has ended already and closed the trigger: close what is left from here
-        close_all()
-    thread.join(10)
-    server.task_dispatcher.shutdown()
+    stop(server, thread)
 
 
 @pytest.fixture

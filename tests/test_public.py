@@ -678,6 +678,6 @@ def test_the_desk_counts_failed_logins_by_nginxs_forwarded_address_only_behind_a
                 http.post(base + "/masuk", data={"csrf_token": csrf, "nama": "tamu", "sandi": "salah"},
                           headers={"X-Forwarded-For": "203.0.113.7"})
             finally:
-                stop_waitress(server, next(t for t in threading.enumerate() if t.name == "meja-layanan"))
+                server.close()  # jobs.serving.Background: the server and its threads stopped
             failed = [a for a in env.office.book.audit_log() if a["action"] == "meja-gagal-masuk"]
             assert failed and failed[-1]["detail"] == seen
