@@ -154,17 +154,14 @@ def served_desk(config_path: Path, threads: int = 2):
     """The desk of the office at `config_path`, served by waitress on a free loopback port; its
     address. On leaving, every socket is closed from the server's own loop (closed from here,
     a socket it is waiting on raised EBADF in its thread), then its threads are joined."""
-    from waitress.server import create_server
+    from jobs.serving import Background
+    from jobs.web import make_server
 
-    from jobs.web import create_app
-
-    server = create_server(create_app(config_path), host="127.0.0.1", port=0, threads=threads)
-    thread = threading.Thread(target=server.run, name="meja-uji", daemon=True)
-    thread.start()
+    served = Background(make_server(config_path, "127.0.0.1", 0, threads), "meja-uji")
     try:
-        yield f"http://127.0.0.1:{server.effective_port}"
+        yield f"http://127.0.0.1:{served.effective_port}"
     finally:
-        stop_waitress(server, thread)
+        served.close()
 
 
 def stop_waitress(server, thread: threading.Thread) -> None:

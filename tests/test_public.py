@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import time
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import requests
 
 from office.public_intake import refusal_counts
 from sop.clock import utcnow
-from tests.conftest import make_env, stop_waitress
+from tests.conftest import make_env
 from tests.test_desk import CHROMIUM, FLAGS, PNG
 from tests.test_sop_over_mail import through
 
@@ -43,23 +42,14 @@ def browser():
         launched.close()
 
 
-class Served:
-    """The public pages served by waitress on a free loopback port; close() stops every thread."""
-
-    def __init__(self, config_path: Path, threads: int):
-        from jobs.public import make_server
-
-        self.server = make_server(config_path, "127.0.0.1", 0, threads=threads)
-        self.thread = threading.Thread(target=self.server.run, name="publik-uji", daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        stop_waitress(self.server, self.thread)
-
-
 def serve(config_path: Path, threads: int = 4):
-    served = Served(config_path, threads)
-    return served, f"http://127.0.0.1:{served.server.effective_port}"
+    """The public pages served by waitress on a free loopback port (jobs.serving.Background:
+    its close() stops every thread), and their address."""
+    from jobs.public import make_server
+    from jobs.serving import Background
+
+    served = Background(make_server(config_path, "127.0.0.1", 0, threads=threads), "publik-uji")
+    return served, f"http://127.0.0.1:{served.effective_port}"
 
 
 @pytest.fixture
