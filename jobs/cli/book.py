@@ -124,16 +124,16 @@ def served_beside(offices) -> list:
     offices, served beside the daemon."""
     from jobs import public, web
     from jobs.cli.common import CannotRun
-    from jobs.cli.publik import said
+    from jobs.cli.publik import public_port_problem
     from jobs.problems import port_problem
     from jobs.serving import CannotServe, background_servers
 
-    def desk_said(exc: OSError, office_name: str, host: str, port: int) -> str:
+    def desk_port_problem(exc: OSError, office_name: str, host: str, port: int) -> str:
         return f"Meja layanan {office_name}: {port_problem(exc, host, port)}"
 
     try:
-        return background_servers(offices, [("web", web.serve_in_background, desk_said),
-                                            ("publik", public.serve_in_background, said)])
+        return background_servers(offices, [("web", web.serve_in_background, desk_port_problem),
+                                            ("publik", public.serve_in_background, public_port_problem)])
     except CannotServe as exc:
         raise CannotRun(str(exc)) from None
 

@@ -24,6 +24,6 @@ def publik(ctx, host: str | None, port: int | None) -> None:
         raise CannotRun(f"Laman pengaduan publik tidak dapat memakai {host}:{port}: {exc.strerror or exc}.") from None
 
 
-def said(exc: OSError, office_name: str, host: str, port: int) -> str:
+def public_port_problem(exc: OSError, office_name: str, host: str, port: int) -> str:
     """The public pages of `office_name` cannot listen on host:port."""
     return f"Laman pengaduan publik {office_name} tidak dapat memakai {host}:{port}: {exc.strerror or exc}."
