@@ -24,8 +24,7 @@ from typing import Callable
 from office.base import Office
 from office.city_clashes import clashes, places
 from office.config import Config, ConfigError, load_config
-from sop.book import Book
-from sop.store import BookError
+from office.opening import BookError, close_office, open_office
 
 log = logging.getLogger("pengaduan.kota")
 
@@ -214,11 +213,11 @@ class Supervisor:
             log.error("kantor %s tidak dapat dijalankan: %s", runner.key, exc)
             return
         try:
-            office = Office(config, Book(config.database))  # this thread's own connection
+            office = open_office(config, create=True)  # this thread's own connection
             runner.problem = ""
             runner.jobs = daemon.jobs_of(office, self.now, stop=stop)
             daemon.run_office(office, self.now, stop, since=self.since, idle=self.idle, jobs=runner.jobs)
-            office.book.close()
+            close_office(office)
         except BookError as exc:
             runner.problem = str(exc)
             log.error("kantor %s: %s", runner.name, exc)

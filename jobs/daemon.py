@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import IO, Callable
 
 import schedule
 from imap_tools.errors import MailboxLoginError
@@ -36,11 +36,12 @@ from office.deadlines import check_deadlines, warn_token_expiry
 from office.issuing import make_pdfs, sync_staff_folder
 from office.monthly import send_monthly_recap
 from office.notices import alert_staff, send_digests
+from office.opening import one_transaction
+from office.plain import utcnow
 from office.privacy import purge_expired
 from office.sms import send_sms
 from office.sms_in import receive_sms
 from office.tte import signing_jobs
-from sop.clock import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +115,10 @@ def explained(office: Office, exc: BaseException) -> str:
     if isinstance(exc, (MailboxLoginError, imaplib.IMAP4.error)) or (
             isinstance(exc, OSError) and not isinstance(exc, SmtpUnavailable)):
         m = office.config.mailbox
-        return mail_problem(exc, "IMAP", m.host, m.port, m.username)
+        return mail_problem(exc, "IMAP", m.host, m.port, m.username or "")
     if isinstance(exc, smtplib.SMTPException):
         s = office.config.smtp
-        return mail_problem(exc, "SMTP", s.host, s.port, s.username)
+        return mail_problem(exc, "SMTP", s.host, s.port, s.username or "")
     return str(exc)
 
 
@@ -126,7 +127,7 @@ def login_alert(office: Office, now: Callable[[], dt.datetime]) -> Callable[[Exc
     def alert(exc: Exception) -> None:
         if not isinstance(exc, (OAuthError, MailboxLoginError)):
             return
-        with office.book.transaction():
+        with one_transaction(office):
             alert_staff(office, None, "masalah_login", now(), error=str(exc),
                         mailbox=office.config.mailbox.address, host=office.config.mailbox.host)
     return alert
@@ -205,7 +206,7 @@ class BookLock:
 
     def __init__(self, database: Path):
         self.path = database.with_name(database.name + ".lock")
-        self._file = None
+        self._file: IO[str] | None = None
 
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -267,7 +268,11 @@ def run_office(office: Office, now: Callable[[], dt.datetime], stop: threading.E
     """One office's loop until `stop`: its scheduler, its IDLE watcher, its connections. `jobs`
     lets a supervisor read the office's health from the same guards."""
     wake = threading.Event()
-    stop_wakes = threading.Thread(target=lambda: (stop.wait(), wake.set()), daemon=True)
+    def wake_on_stop() -> None:
+        stop.wait()
+        wake.set()
+
+    stop_wakes = threading.Thread(target=wake_on_stop, daemon=True)
     stop_wakes.start()
     scheduler = schedule.Scheduler()
     jobs = jobs if jobs is not None else jobs_of(office, now, stop=stop)

@@ -118,25 +118,10 @@ def _authentication(cfg: Config, sample: int = 50) -> list[Check]:
     if cfg.security.require_authentication:
         return [Check("keaslian balasan", True, f"balasan pejabat wajib lulus DKIM/DMARC menurut "
                                                 f"{cfg.security.authserv_id}")]
-    from intake.authresults import topmost_authserv_id
-    from intake.parse import parse_message
-    from sop.book import Book
+    from office.checkups import authserv_ids, recent_raw_paths
 
-    seen: set[str] = set()
     try:
-        book = Book(cfg.database, readonly=True)  # periksa never creates nor changes a book
-        rows = book._all("SELECT raw_path FROM messages WHERE raw_path IS NOT NULL ORDER BY rowid DESC LIMIT ?",
-                         (sample,))
-        book.close()
-        for row in rows:
-            try:
-                with open(row["raw_path"], "rb") as f:
-                    head = f.read(65536).split(b"\r\n\r\n", 1)[0]
-            except OSError:
-                continue
-            found = topmost_authserv_id(parse_message(head + b"\r\n\r\n").trace)
-            if found:
-                seen.add(found)
+        seen = authserv_ids(recent_raw_paths(cfg, sample))  # periksa never creates nor changes a book
     except Exception:
         return []
     if not seen:
@@ -189,7 +174,7 @@ def _smtp(cfg: Config, send_test_mail: bool) -> Check:
     except (OSError, smtplib.SMTPException) as exc:
         from jobs.problems import mail_problem
 
-        return Check("SMTP", False, mail_problem(exc, "SMTP", s.host, s.port, s.username),
+        return Check("SMTP", False, mail_problem(exc, "SMTP", s.host, s.port, s.username or ""),
                      "periksa [smtp] host, port, security, dan login")
     return Check("SMTP", True, detail)
 
@@ -197,32 +182,21 @@ def _smtp(cfg: Config, send_test_mail: bool) -> Check:
 def _book(cfg: Config) -> list[Check]:
     """The book, opened read-only: a mistyped path is reported, never made into a new book, and
     a book an older release left is named, never migrated here (the daemon does that)."""
-    import sqlite3
+    from office.checkups import book_state
 
-    from sop.book import Book
-    from sop.schema import MIGRATIONS
-
-    known = len(MIGRATIONS)
     if not cfg.database.is_file():
         return [Check("buku pengaduan", False, f"{cfg.database} tidak ada",
                       "periksa [storage] database; buku baru dibuat hanya dengan `pengaduan siapkan`")]
     try:
-        wal = cfg.database.with_name(cfg.database.name + "-wal").exists()
-        conn = sqlite3.connect(f"file:{cfg.database}?mode=ro{'' if wal else '&immutable=1'}", uri=True)
-        try:
-            applied = conn.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            conn.close()
-        if applied != known:
-            return [Check("buku pengaduan", False, f"{cfg.database}: migrasi {applied}/{known}",
-                          "jalankan daemon versi ini sekali (systemctl restart pengaduan): bukunya diperbarui"
-                          if applied < known else "buku ini dibuat versi yang lebih baru; pasang versi itu")]
-        book = Book(cfg.database, readonly=True)
-        integrity = book.integrity()
-        book.close()
+        state = book_state(cfg)
     except Exception as exc:
         return [Check("buku pengaduan", False, f"{cfg.database} tidak dapat dibaca: {exc}",
                       "periksa [storage] database dan izin folder, atau pulihkan dari cadangan")]
+    applied, known, integrity = state.applied, state.known, state.integrity
+    if applied != known:
+        return [Check("buku pengaduan", False, f"{cfg.database}: migrasi {applied}/{known}",
+                      "jalankan daemon versi ini sekali (systemctl restart pengaduan): bukunya diperbarui"
+                      if applied < known else "buku ini dibuat versi yang lebih baru; pasang versi itu")]
     out = [Check("buku pengaduan", integrity == "ok",
                  f"{cfg.database}: migrasi {applied}/{known}, integritas {integrity}",
                  "pulihkan dari cadangan (lihat docs/PANDUAN-ADMIN.md)" if integrity != "ok" else "")]
@@ -236,17 +210,13 @@ def _book(cfg: Config) -> list[Check]:
 
 
 def _templates() -> Check:
-    from letters.mail import _environment
-    from letters.render import DEFAULT_TEMPLATE
+    from office.checkups import templates_readable
 
     try:
-        names = [n for n in _environment().list_templates() if not n.startswith("_")]
-        for name in names:
-            _environment().get_template(name)
-        ok = DEFAULT_TEMPLATE.exists()
+        count, ok = templates_readable()
     except Exception as exc:
         return Check("templat", False, str(exc), "pasang ulang paket atau perbaiki templat yang disebut")
-    return Check("templat", ok, f"{len(names)} templat surel dan templat surat terbaca")
+    return Check("templat", ok, f"{count} templat surel dan templat surat terbaca")
 
 
 def _signer(cfg: Config) -> Check:
@@ -271,16 +241,10 @@ def _numbering(cfg: Config) -> Check:
     step = cfg.procedure.numbering_step
     if ls.reserved is None and step is not None:
         return Check("nomor surat", True, f"{detail}, langkah {step.shown} (mutu baku {ls.agenda_time})")
+    from office.checkups import letter_numbers_used
     from office.numbers import reserved_left
-    from sop.book import Book
-    from sop.numbers import numbers
 
-    try:
-        book = Book(cfg.database, create=False, readonly=True)
-        used = numbers(book).letter_numbers()
-        book.close()
-    except Exception:
-        used = set()  # the book's own check reports why it cannot be read
+    used = letter_numbers_used(cfg)  # empty when unreadable: the book's own check reports why
     year = dt.datetime.now(ZoneInfo("Asia/Makassar")).year
     left = reserved_left(cfg, year, used)
     low, high = ls.reserved or (0, 0)
@@ -301,7 +265,7 @@ def _complaint_desk(cfg: Config) -> Check:
 
 def _office_suite(cfg: Config) -> Check:
     """The citizen receives the letter as a PDF: LibreOffice and Arial-metric fonts must be there."""
-    from letters.pdf import libreoffice
+    from office.plain import libreoffice
 
     name = "PDF surat (LibreOffice)"
     if not cfg.letters.pdf:
@@ -328,9 +292,9 @@ def _key(cfg: Config) -> Check:
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
         return Check("kunci segel", False, f"{path} bermode {mode:o}", f"jalankan: chmod 600 {path}")
-    from letters.seal import key_id, load_key
+    from office.keys import key_name
 
-    return Check("kunci segel", True, f"{path} (kunci {key_id(load_key(path).public_key())})")
+    return Check("kunci segel", True, f"{path} (kunci {key_name(path)})")
 
 
 def _signing(cfg: Config) -> Check:
@@ -355,7 +319,7 @@ def _signing(cfg: Config) -> Check:
 
 
 def _tte(cfg: Config, name: str) -> Check:
-    from letters.pdf import libreoffice
+    from office.plain import libreoffice
     from office.tte import load_roots
 
     try:

@@ -17,7 +17,7 @@ from intake.oauth import xoauth2_string
 from intake.tls import client_context
 from office.base import Office
 from office.config import SmtpSettings
-from office.notices import alert_staff
+from office.undeliverable import give_up_stale
 from sop.book import Book
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ BACKOFF_MINUTES = (1, 2, 5, 10, 30, 60)
 
 def _connect(s: SmtpSettings) -> smtplib.SMTP:
     context = client_context(s.ca_file, s.verify_tls)
+    smtp: smtplib.SMTP
     if s.security == "ssl":
         smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
     else:
@@ -36,7 +37,7 @@ def _connect(s: SmtpSettings) -> smtplib.SMTP:
     if s.tokens:
         token = s.tokens.access_token()
         smtp.ehlo()
-        smtp.auth("XOAUTH2", lambda challenge=None: xoauth2_string(s.username, token), initial_response_ok=True)
+        smtp.auth("XOAUTH2", lambda challenge=None: xoauth2_string(s.username or "", token), initial_response_ok=True)
     elif s.username:
         smtp.login(s.username, s.password or "")
     return smtp
@@ -64,7 +65,7 @@ def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.da
     except (OSError, smtplib.SMTPException) as exc:
         from jobs.problems import mail_problem
 
-        problem = mail_problem(exc, "SMTP", settings.host, settings.port, settings.username)
+        problem = mail_problem(exc, "SMTP", settings.host, settings.port, settings.username or "")
         log.warning("%s; %d surel menunggu", problem, len(rows))
         with book.transaction():
             for row in rows:
@@ -122,20 +123,13 @@ def _retry_at(row: dict, now: dt.datetime) -> dt.datetime:
     return now + dt.timedelta(minutes=step)
 
 
-NO_ALERT_FOR = ("batal_kirim", "gagal_kirim", "karantina", "masalah_login")  # alerts never beget alerts
-
-
 def send_outbox(office: Office, now: dt.datetime) -> int:
     """Give up on mail stuck past `[smtp] give_up_hours` (staff told), then send what is due."""
-    cfg = office.config
-    limit = now - dt.timedelta(hours=cfg.smtp_give_up_hours)
-    for row in office.book.stale_outbox(limit):
-        with office.book.transaction():
-            office.book.give_up(row["id"], now)
-            log.error("surel %s (%s) tidak terkirim setelah %d jam: %s; pengiriman dihentikan",
-                      hide_token(row["message_id"]), row["recipient"], cfg.smtp_give_up_hours, row["last_error"])
-            if row["kind"] not in NO_ALERT_FOR:
-                complaint = office.book.complaint_by_id(row["complaint_id"]) if row["complaint_id"] else None
-                alert_staff(office, complaint, "batal_kirim", now, what=f"surel '{row['subject']}' kepada "
-                            f"{row['recipient']}", hours=cfg.smtp_give_up_hours, error=row["last_error"] or "-")
-    return send_due(office.book, cfg.smtp, cfg.mailbox.address, now)
+    give_up_stale(office, now)
+    return send_due(office.book, office.config.smtp, office.config.mailbox.address, now)
+
+
+def send_queued(office: Office, now: dt.datetime) -> int:
+    """Send at once what a command or a desk page has just queued (from `now` on); the daemon's
+    sender retries whatever fails. SmtpUnavailable when the server cannot be reached."""
+    return send_due(office.book, office.config.smtp, office.config.mailbox.address, now, since=now)

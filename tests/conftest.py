@@ -154,31 +154,22 @@ def served_desk(config_path: Path, threads: int = 2):
     """The desk of the office at `config_path`, served by waitress on a free loopback port; its
     address. On leaving, every socket is closed from the server's own loop (closed from here,
     a socket it is waiting on raised EBADF in its thread), then its threads are joined."""
-    from waitress.server import create_server
+    from jobs.serving import Background
+    from jobs.web import make_server
 
-    from jobs.web import create_app
-
-    server = create_server(create_app(config_path), host="127.0.0.1", port=0, threads=threads)
-    thread = threading.Thread(target=server.run, name="meja-uji", daemon=True)
-    thread.start()
+    served = Background(make_server(config_path, "127.0.0.1", 0, threads), "meja-uji")
     try:
-        yield f"http://127.0.0.1:{server.effective_port}"
+        yield f"http://127.0.0.1:{served.effective_port}"
     finally:
-        stop_waitress(server, thread)
+        served.close()
 
 
 def stop_waitress(server, thread: threading.Thread) -> None:
-    """Close every socket of a waitress server from its own loop, then join its threads."""
-    def close_all() -> None:
-        for channel in list(server._map.values()):
-            channel.close()
+    """Close every socket of a waitress server from its own loop, then join its threads (the
+    desk's and public pages' own clean stop, jobs.serving.stop)."""
+    from jobs.serving import stop
 
-    try:
-        server.trigger.pull_trigger(close_all)
-    except OSError:  # its loop has ended already and closed the trigger: close what is left from here
-        close_all()
-    thread.join(10)
-    server.task_dispatcher.shutdown()
+    stop(server, thread)
 
 
 @pytest.fixture
@@ -196,11 +187,11 @@ def desk(env):
 
 
 # Known to outlive their test, each for a reason to fix: warned about, not failed, until then.
-# The desk fixtures of these modules close waitress from outside and leave its workers behind
-# (the shared `desk` and served_desk do not); the daemon's IMAP IDLE watcher sees `stop` only when its IDLE wait ends
-# (jobs.daemon.IdleWatcher, up to IDLE_RENEW_SECONDS); the demo's hung server (BlackHole) stays
-# in accept() after its socket is closed.
-MODULES_TOLERATED = {"test_signing.py"}
+# No module is tolerated any more (every desk and public server a test starts stops with its
+# workers: jobs.serving.Background); the daemon's IMAP IDLE watcher sees `stop` only when its
+# IDLE wait ends (jobs.daemon.IdleWatcher, up to IDLE_RENEW_SECONDS); the demo's hung server
+# (BlackHole) stays in accept() after its socket is closed.
+MODULES_TOLERATED: set[str] = set()
 THREADS_TOLERATED = ("idle", "(_accept)")
 
 

@@ -171,10 +171,10 @@ def test_configuration_typos_name_the_line_and_the_nearest_key(office_config, tm
 
 
 def test_an_unexpected_error_shows_an_incident_number_not_a_traceback(office_config, tmp_path, monkeypatch):
-    from office import views
+    from office import reading
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.setattr(views, "complaint_json", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(reading, "complaint_json", lambda *a, **k: 1 / 0)
     result = run(office_config, "buku")
     assert result.exit_code == 1 and "insiden" in result.output and "Traceback" not in result.output
     log = (tmp_path / "state" / "pengaduan" / "insiden.log").read_text()

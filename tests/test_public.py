@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import time
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import requests
 
 from office.public_intake import refusal_counts
 from sop.clock import utcnow
-from tests.conftest import make_env, stop_waitress
+from tests.conftest import make_env
 from tests.test_desk import CHROMIUM, FLAGS, PNG
 from tests.test_sop_over_mail import through
 
@@ -43,23 +42,14 @@ def browser():
         launched.close()
 
 
-class Served:
-    """The public pages served by waitress on a free loopback port; close() stops every thread."""
-
-    def __init__(self, config_path: Path, threads: int):
-        from jobs.public import make_server
-
-        self.server = make_server(config_path, "127.0.0.1", 0, threads=threads)
-        self.thread = threading.Thread(target=self.server.run, name="publik-uji", daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        stop_waitress(self.server, self.thread)
-
-
 def serve(config_path: Path, threads: int = 4):
-    served = Served(config_path, threads)
-    return served, f"http://127.0.0.1:{served.server.effective_port}"
+    """The public pages served by waitress on a free loopback port (jobs.serving.Background:
+    its close() stops every thread), and their address."""
+    from jobs.public import make_server
+    from jobs.serving import Background
+
+    served = Background(make_server(config_path, "127.0.0.1", 0, threads=threads), "publik-uji")
+    return served, f"http://127.0.0.1:{served.effective_port}"
 
 
 @pytest.fixture
@@ -678,6 +668,6 @@ def test_the_desk_counts_failed_logins_by_nginxs_forwarded_address_only_behind_a
                 http.post(base + "/masuk", data={"csrf_token": csrf, "nama": "tamu", "sandi": "salah"},
                           headers={"X-Forwarded-For": "203.0.113.7"})
             finally:
-                stop_waitress(server, next(t for t in threading.enumerate() if t.name == "meja-layanan"))
+                server.close()  # jobs.serving.Background: the server and its threads stopped
             failed = [a for a in env.office.book.audit_log() if a["action"] == "meja-gagal-masuk"]
             assert failed and failed[-1]["detail"] == seen

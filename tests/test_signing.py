@@ -422,20 +422,14 @@ def test_tte_reply_from_anyone_but_the_signer_is_not_taken(tte, bsre):
 # The desk ------------------------------------------------------------------------------------
 @pytest.fixture
 def tte_desk(tte):
-    from waitress.server import create_server
-
-    from jobs.web import create_app
     from office.desk import add_user
     from sop.clock import utcnow
+    from tests.conftest import served_desk
     from tests.test_desk import PASSWORD
 
     add_user(tte.office, "camat", "pimpinan", PASSWORD, utcnow())
-    server = create_server(create_app(tte.config_path), host="127.0.0.1", port=0, threads=2)
-    import threading
-
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with served_desk(tte.config_path) as address:  # stopped with its worker threads
+        yield address
 
 
 def test_the_signer_downloads_the_pdf_for_tte_and_uploads_it_signed_on_the_desk(tte, tte_desk, bsre, browser):  # noqa: F811

@@ -17,8 +17,8 @@ from jobs.cli.common import MONTH, CannotRun, Command, open_office, writable
 @click.option("--timpa", is_flag=True, help="Timpa berkas yang sudah ada.")
 @click.pass_context
 def agenda(ctx, bulan: tuple[int, int], keluar: Path, timpa: bool) -> None:
-    from letters.pdf import libreoffice
     from office.agenda_book import AgendaError, agenda_rows, write_agenda
+    from office.plain import libreoffice
     from office.privacy import record_access
 
     year, month = bulan

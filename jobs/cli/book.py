@@ -16,7 +16,7 @@ from templates import TEMPLATES
 @click.command(cls=Command, help="Buat contoh konfigurasi dan buku pengaduan kosong di DIR.")
 @click.argument("directory", metavar="FOLDER", default=".", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
-    from sop.book import Book
+    from office.opening import new_book
 
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / "pengaduan.toml"
@@ -28,7 +28,7 @@ def init(directory: Path) -> None:
         click.echo(f"Contoh konfigurasi dibuat: {target}")
     data = directory / "data"
     data.mkdir(mode=0o700, exist_ok=True)
-    Book(data / "pengaduan.db").close()
+    new_book(data / "pengaduan.db")
     click.echo(f"Buku pengaduan siap: {data / 'pengaduan.db'}")
     click.echo("Sesuaikan konfigurasi (kotak surat, SMTP, pejabat), periksa dengan `pengaduan periksa`, lalu mulai "
                "dengan `pengaduan jalankan`.")
@@ -91,7 +91,7 @@ def run(ctx: click.Context, once: bool, since, no_idle: bool, buat_buku: bool, f
             if shared:
                 raise CannotRun(f"{len(shared)} kantor tidak dijalankan (lihat di atas).")
         else:
-            desks = _desks(offices)
+            desks = served_beside(offices)
             try:
                 run_forever(offices, since=since_date, idle=not no_idle, folder=folder)
             finally:
@@ -119,36 +119,33 @@ def _office_folder(folder: Path) -> None:
         raise CannotRun(f"Folder kantor {folder} tidak berisi berkas konfigurasi *.toml.")
 
 
-def _desks(offices) -> list:
-    """The staff desks of the offices with [web] enabled, served beside the daemon."""
+def served_beside(offices) -> list:
+    """The staff desks ([web] enabled) and the public complaint pages ([publik] enabled) of the
+    offices, served beside the daemon."""
+    from jobs import public, web
     from jobs.cli.common import CannotRun
+    from jobs.cli.publik import public_port_problem
+    from jobs.problems import port_problem
+    from jobs.serving import CannotServe, background_servers
 
-    servers = []
-    for office in offices:
-        web = office.config.web
-        if web.enabled:
-            from jobs.web import serve_in_background
+    def desk_port_problem(exc: OSError, office_name: str, host: str, port: int) -> str:
+        return f"Meja layanan {office_name}: {port_problem(exc, host, port)}"
 
-            try:
-                servers.append(serve_in_background(office.config.path, web.host, web.port))
-            except OSError as exc:
-                from jobs.problems import port_problem
-
-                raise CannotRun(f"Meja layanan {office.config.office_name}: "
-                                f"{port_problem(exc, web.host, web.port)}") from None
-    from jobs.cli.publik import public_servers
-
-    return servers + public_servers(offices)  # the public complaint pages ([publik] enabled)
+    try:
+        return background_servers(offices, [("web", web.serve_in_background, desk_port_problem),
+                                            ("publik", public.serve_in_background, public_port_problem)])
+    except CannotServe as exc:
+        raise CannotRun(str(exc)) from None
 
 
 @click.command(cls=Command, help="Daftar pesan yang dikarantina karena gagal diproses.")
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.pass_context
 def karantina(ctx, as_json: bool) -> None:
-    from sop.book import parse_iso
+    from office.lookups import quarantined
 
     office = open_office(ctx)
-    rows = office.book.messages("quarantine")
+    rows = quarantined(office)
     docs = [{"key": r["key"], "received_at": r["received_at"], "sender": r["sender"], "subject": r["subject"],
              "error": r["note"], "raw": r["raw_path"]} for r in rows]
     if emitted(docs, as_json, "Tidak ada pesan di karantina."):
@@ -159,9 +156,9 @@ def karantina(ctx, as_json: bool) -> None:
     table = Table(title="Pesan di karantina (folder Karantina pada kotak surat)")
     for column in ("Kunci", "Diterima", "Pengirim", "Subjek", "Kesalahan"):
         table.add_column(column, no_wrap=column == "Kunci")
-    for d in docs:
-        received = parse_iso(d["received_at"]).astimezone(office.config.clock.tz).isoformat(timespec="seconds")
-        table.add_row(d["key"][:12], local_text(received), d["sender"] or "-", d["subject"] or "-", d["error"])
+    for d, r in zip(docs, rows):
+        table.add_row(d["key"][:12], local_text(r["received"].isoformat()), d["sender"] or "-", d["subject"] or "-",
+                      d["error"])
     Console().print(table)
 
 
@@ -201,26 +198,22 @@ def zone_name(office) -> str:
               help="Lebar tabel dalam kolom (bawaan: lebar terminal; di bawah 110 kolom tabel diringkas).")
 @click.pass_context
 def book(ctx: click.Context, as_json: bool, everything: bool, limit: int, page: int, width: int | None) -> None:
-    from office.privacy import record_access
-    from office.views import complaint_json
-    from sop.clock import utcnow
+    from office.plain import utcnow
+    from office.reading import count_book, read_book
 
     office = open_office(ctx)
     now = utcnow()
     state = None if everything else "open"
-    rows = office.book.complaints(state, limit=limit, offset=(page - 1) * limit) if limit else \
-        office.book.complaints(state)
-    record_access(office, "baca-buku", "", f"{len(rows)} pengaduan", now)
-    docs = [complaint_json(office, row, now) for row in rows]
+    docs = read_book(office, None, now, state=state, limit=limit, offset=(page - 1) * limit)
     if as_json:
         click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
         return
     # Counted only for the table's footer: at a million complaints the count is a third of the time.
-    total = office.book.count_complaints(state) if limit else len(rows)
+    total = count_book(office, state) if limit else len(docs)
     from rich.console import Console
     from rich.table import Table
 
-    from sop.terms import state_words
+    from office.plain import state_words
 
     console = Console(width=width) if width else Console()
     # Times are the office's (WITA); on a narrow terminal (80 columns) fewer, merged columns.
@@ -255,23 +248,20 @@ def book(ctx: click.Context, as_json: bool, everything: bool, limit: int, page: 
 @click.pass_context
 def show(ctx: click.Context, number: str, as_json: bool) -> None:
     from office.durations import standard_words
-    from office.privacy import record_access
-    from office.views import complaint_json
-    from sop.clock import utcnow
+    from office.plain import utcnow
+    from office.reading import read_complaint
 
     office = open_office(ctx)
-    row = office.book.complaint(number)
-    if row is None:
+    doc = read_complaint(office, None, number, utcnow())
+    if doc is None:
         raise click.ClickException(f"Pengaduan {number} tidak ada dalam buku.")
-    record_access(office, "baca-pengaduan", number)
-    doc = complaint_json(office, row, utcnow(), detail=True)
     if as_json:
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
     from rich.console import Console
     from rich.markup import escape
 
-    from sop.terms import state_words
+    from office.plain import state_words
 
     console = Console()
     zone = zone_name(office)
@@ -361,11 +351,9 @@ def demo(ctx: click.Context, directory: Path | None, kota: bool, meja: bool | No
         click.echo(f"Meja layanan peragaan: pengaduan --config {config} meja, lalu buka http://127.0.0.1:8080/ "
                    f"({DESK_ACCOUNTS}).")
         return
-    from waitress.server import create_server
+    from jobs.web import make_server
 
-    from jobs.web import create_app
-
-    server = create_server(create_app(config), host="127.0.0.1", port=0, ident="pengaduan")
+    server = make_server(config, "127.0.0.1", 0)
     click.echo(f"Meja layanan peragaan: http://127.0.0.1:{server.effective_port}/ ({DESK_ACCOUNTS}); "
                f"hentikan dengan Ctrl+C.")
     try:

@@ -125,13 +125,12 @@ def open_office(ctx: click.Context, path: str | None = None, *, create: bool = F
     """The office of `--config`, with its book, which must exist (only `init`, or `run
     --buat-buku`, creates one: a mistyped path must not start an empty book at number 0001)."""
     # Heavy modules load only when a command runs: `pengaduan --help` stays quick.
-    from office.base import Office
-    from sop.book import Book
+    from office.opening import open_office as opened
 
     if path is None and len(ctx.find_root().obj["config"]) > 1:
         raise click.UsageError("Beberapa --config hanya untuk `jalankan`; perintah ini memerlukan satu kantor.")
     cfg = load_config_or_fail(ctx, path)
-    return Office(cfg, Book(cfg.database, create=create))
+    return opened(cfg, create=create)
 
 
 # The placeholder of an option's value in the help, in Indonesian: "--nama TEKS", not "TEXT".
@@ -220,10 +219,10 @@ def progress_bar():
 
 def send_now(office, now) -> None:
     """Send what a command queued at once; the daemon's sender retries whatever fails."""
-    from jobs.outgoing import send_due
+    from jobs.outgoing import send_queued
 
     try:
-        send_due(office.book, office.config.smtp, office.config.mailbox.address, now, since=now)
+        send_queued(office, now)
     except Exception as exc:
         click.echo(f"Surel belum terkirim ({exc}); daemon akan mengirimkannya.")
 
@@ -279,7 +278,7 @@ def translated(exc: BaseException, ctx: click.Context | None) -> click.ClickExce
 
     from office.commands import Refused
     from office.config import ConfigError
-    from sop.store import BookError
+    from office.opening import BookError
 
     if isinstance(exc, click.ClickException):
         return exc

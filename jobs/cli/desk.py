@@ -26,23 +26,21 @@ def refusals():
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (bawaan: [web] port, 8080).")
 @click.pass_context
 def meja(ctx, host: str | None, port: int | None) -> None:
-    from waitress.server import create_server
-
     from jobs.problems import port_problem
-    from jobs.web import THREADS, create_app
+    from jobs.web import make_server
+    from office.lookups import desk_users
 
     office = open_office(ctx)
     web = office.config.web
     host, port = host or web.host, port or web.port
-    if not office.book.desk_users():
+    if not desk_users(office):
         click.echo("Belum ada pengguna meja layanan; buat dengan: pengaduan pengguna tambah NAMA --peran admin",
                    err=True)
     if host not in ("127.0.0.1", "localhost", "::1") and not web.secure_cookies:
         click.echo(f"Peringatan: meja dilayani dengan HTTP biasa di {host}: kata sandi lewat jaringan tanpa sandi. "
                    f"Pasang nginx dengan TLS di depannya (docs/PANDUAN-ADMIN.md).", err=True)
     try:  # the port taken first: nothing says "berjalan" about a desk that cannot start
-        server = create_server(create_app(office.config.path), host=host, port=port, threads=THREADS,
-                               ident="pengaduan", clear_untrusted_proxy_headers=not web.proxy)
+        server = make_server(office.config.path, host, port)
     except OSError as exc:
         raise CannotRun(port_problem(exc, host, port)) from None
     click.echo(f"Meja layanan berjalan di http://{host}:{port}/ (hentikan dengan Ctrl+C).")
@@ -69,12 +67,14 @@ def _password(confirm: bool) -> str:
 def pengguna(ctx) -> None:
     if ctx.invoked_subcommand is not None:
         return
+    from office.lookups import desk_users
+
     office = open_office(ctx)
-    users = office.book.desk_users()
+    users = desk_users(office)
     if not users:
         click.echo("Belum ada pengguna meja layanan.")
     from office.desk import ROLES, person
-    from sop.book import parse_iso
+    from office.plain import parse_iso
 
     for u in users:
         made = parse_iso(u["created_at"]).astimezone(office.config.clock.tz).strftime("%d-%m-%Y")
@@ -98,7 +98,7 @@ def pengguna(ctx) -> None:
 @click.pass_context
 def pengguna_tambah(ctx, name: str, peran: str, nama_lengkap: str, nip: str, jabatan: str, surel: str | None) -> None:
     from office.desk import add_user
-    from sop.clock import utcnow
+    from office.plain import utcnow
 
     office = open_office(ctx)
     with refusals():
@@ -116,7 +116,7 @@ def pengguna_hapus(ctx, name: str) -> None:
     import getpass
 
     from office.desk import remove_user
-    from sop.clock import utcnow
+    from office.plain import utcnow
 
     office = open_office(ctx)
     with refusals():
@@ -129,7 +129,7 @@ def pengguna_hapus(ctx, name: str) -> None:
 @click.pass_context
 def pengguna_sandi(ctx, name: str) -> None:
     from office.desk import change_password
-    from sop.clock import utcnow
+    from office.plain import utcnow
 
     office = open_office(ctx)
     with refusals():

@@ -15,10 +15,10 @@ def date_words(iso_date: str) -> str:
     """A seal's ISO date as a letter writes it ("7 Desember 2026"); the text as it is when not a date."""
     import datetime as dt
 
-    from letters.dates import tanggal
+    from office.plain import date_words
 
     try:
-        return tanggal(dt.date.fromisoformat(iso_date))
+        return date_words(dt.date.fromisoformat(iso_date))
     except ValueError:
         return iso_date
 
@@ -31,48 +31,39 @@ def kunci() -> None:
 @kunci.command("buat", help="Buat kunci segel kantor (sekali); kunci publiknya dicetak untuk diumumkan.")
 @click.pass_context
 def kunci_buat(ctx) -> None:
-    from letters.seal import make_key, public_text
+    from office.keys import make_seal_key
 
     path = load_config_or_fail(ctx).letters.key  # the key needs no book
     try:
-        key = make_key(path)
+        public = make_seal_key(path)
     except FileExistsError:
         raise click.ClickException(f"Kunci sudah ada di {path}; kunci lama tidak ditimpa.") from None
     click.echo(f"Kunci segel dibuat: {path} (hanya dapat dibaca akun layanan).")
     click.echo("Umumkan kunci publik berikut (misalnya di laman kantor) agar surat dapat diperiksa:")
-    click.echo(public_text(key.public_key()))
+    click.echo(public)
 
 
 @kunci.command("tampil", help="Cetak kunci publik kantor untuk diumumkan.")
 @click.pass_context
 def kunci_tampil(ctx) -> None:
-    from letters.seal import load_key, public_text
+    from office.keys import public_key_text
 
     path = load_config_or_fail(ctx).letters.key
     if not path.exists():
         raise click.ClickException(f"Belum ada kunci di {path}; buat dengan: pengaduan kunci buat")
-    click.echo(public_text(load_key(path).public_key()))
+    click.echo(public_key_text(path))
 
 
 def _known_keys(ctx, extra: tuple[Path, ...]) -> dict:
-    from letters.seal import key_id, load_key, parse_public
     from office.config import ConfigError, config_path, load_config
+    from office.keys import known_keys
 
-    keys = {}
-    texts = [p.read_text() for p in extra]
     try:
         given = ctx.find_root().obj["config"]
         cfg = load_config(config_path(given[0] if given else None))
-        texts.extend(cfg.letters.trusted_keys)
-        if cfg.letters.key and cfg.letters.key.exists():
-            public = load_key(cfg.letters.key).public_key()
-            keys[key_id(public)] = public
     except ConfigError:
-        pass  # verifying needs only a public key, not the office's configuration
-    for text in texts:
-        public = parse_public(text)
-        keys[key_id(public)] = public
-    return keys
+        cfg = None  # verifying needs only a public key, not the office's configuration
+    return known_keys(cfg, [p.read_text() for p in extra])
 
 
 @click.command(cls=Command, help="Periksa keaslian surat jawaban (.docx, .pdf, atau teks kode QR), tanpa internet.")
@@ -82,17 +73,14 @@ def _known_keys(ctx, extra: tuple[Path, ...]) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
 @click.pass_context
 def verifikasi(ctx, target: str, key_files, as_json: bool) -> None:
-    from letters.verify import UNREADABLE, check_seal, signed_copy_of, verify_file
+    from office.keys import UNREADABLE, check_seal, filed_copy, signs_outside, verify_letter
 
     if not target.strip():
         raise CannotRun("Sebutkan berkas surat (.docx atau .pdf) atau teks kode verifikasinya.")
     keys = _known_keys(ctx, key_files)
-    register = None
-    register_book = None
+    office = None
     try:
         office = open_office(ctx)
-        register = lambda s: office.book.letter(s.number, int(s.date[:4]))  # noqa: E731 (numbers restart yearly)
-        register_book = office.book
     except click.ClickException:
         pass  # checking needs only a public key, not this office's book
     path = Path(target)
@@ -100,13 +88,13 @@ def verifikasi(ctx, target: str, key_files, as_json: bool) -> None:
     looks_like_file = not is_code and (path.suffix.lower() in (".docx", ".pdf", ".doc", ".odt") or "/" in target)
     if path.is_dir():
         raise CannotRun(f"{target} adalah folder; sebutkan berkas suratnya.")
-    filed = signed_copy_of(path, register_book) if register_book and not is_code and path.is_file() else None
+    filed = filed_copy(path, office) if office and not is_code and path.is_file() else None
     if filed is not None:  # a wet-signed scan or a TTE-signed PDF the office filed: known by its SHA-256
         _say_filed_copy(filed, as_json)
         ctx.exit(0)
     if not is_code and path.exists():
         try:
-            verdict = verify_file(path, keys, register)
+            verdict = verify_letter(path, keys, office)
         except UNREADABLE as exc:
             raise CannotRun(f"{target} tidak dapat dibaca sebagai surat .docx atau .pdf ({exc}); keasliannya "
                             f"tidak dapat diperiksa.") from None
@@ -116,7 +104,7 @@ def verifikasi(ctx, target: str, key_files, as_json: bool) -> None:
         verdict = check_seal(target, keys)
         if verdict.seal:
             verdict.checked.append("hanya kode yang diperiksa; isi surat memerlukan berkasnya")
-    if verdict.seal is None and register_book and not is_code and register_book.letters_signed_outside():
+    if verdict.seal is None and office and not is_code and signs_outside(office):
         # This office files signed copies: a file that is neither sealed nor one of them is not its letter.
         click.echo("TIDAK COCOK: berkas ini bukan surat bersegel kantor dan bukan salinan arsip surat bertanda "
                    "tangan mana pun (SHA-256 tidak tercatat).")
@@ -159,10 +147,11 @@ def _say_filed_copy(letter: dict, as_json: bool) -> None:
 def surat(ctx, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
+    from office.lookups import letters_to_send
+
     office = open_office(ctx)
     rows = []
-    for letter in office.book.letters_awaiting_dispatch():
-        complaint = office.book.complaint_by_id(letter["complaint_id"])
+    for letter, complaint in letters_to_send(office):
         rows.append({"number": letter["number"], "complaint": complaint["number"], "issued_at": letter["issued_at"],
                      "addressee": complaint["name"], "email": complaint["email"], "address": complaint["address"],
                      "docx": letter["path"], "pdf": letter["pdf_path"]})
@@ -191,7 +180,7 @@ def surat_kirim(ctx, number: str, cara: str, catatan: str, petugas: str | None) 
     import getpass
 
     from office.commands import DELIVERY_WAYS, dispatch_letter
-    from sop.clock import utcnow
+    from office.plain import utcnow
 
     cara = "email" if cara == "surel" else cara  # the book's word for it
     office = open_office(ctx)
@@ -209,8 +198,8 @@ def surat_kirim(ctx, number: str, cara: str, catatan: str, petugas: str | None) 
 @surat.command("pdf", help="Buat PDF untuk surat yang belum memilikinya (memerlukan LibreOffice).")
 @click.pass_context
 def surat_pdf(ctx) -> None:
-    from letters.pdf import libreoffice
     from office.issuing import make_pdfs
+    from office.plain import libreoffice
 
     if libreoffice() is None:
         raise click.ClickException("LibreOffice tidak terpasang; surat tetap tersedia dalam format Word.")

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from jobs.cli.common import DATE, MONTH, CannotRun, Command, ask, load_config_or_fail, open_office, refusals, writable
-from sop.files import write_atomically
+from office.plain import write_atomically
 
 
 @click.command(cls=Command, help="Periksa konfigurasi, kotak surat, SMTP, buku, templat, kunci, jam, dan disk.")
@@ -55,9 +55,9 @@ def doctor(ctx, kirim_uji: bool, folder: Path | None) -> None:
               help="Folder konfigurasi kantor: rekap kota, satu lembar per kantor dan jumlah kota (buku dibaca saja).")
 @click.pass_context
 def laporan(ctx, bulan, tahun, dari, sampai, keluar: Path, timpa: bool, folder: Path | None) -> None:
+    from office.plain import utcnow
     from office.privacy import record_access
     from office.reports import charts, period, recap, summary_text, write_docx, write_xlsx
-    from sop.clock import utcnow
 
     try:
         title, start, end = period(bulan, tahun, dari, sampai)
@@ -108,7 +108,7 @@ def _city_report(folder: Path, title: str, start, end, keluar: Path, timpa: bool
     """`laporan --kantor DIR`: every office's recap and the city's, in one workbook."""
     from jobs.city import office_configs
     from office.city import city_recap, write_city_xlsx
-    from sop.clock import utcnow
+    from office.plain import utcnow
 
     configs = office_configs(folder) if folder.is_dir() else []
     if not configs:
@@ -137,8 +137,8 @@ def _city_report(folder: Path, title: str, start, end, keluar: Path, timpa: bool
 @click.option("--nama", default="Kota Samarinda", help="Nama wilayah untuk statistik --kantor.")
 @click.pass_context
 def statistik(ctx, tahun: int, keluar: Path, timpa: bool, folder: Path | None, nama: str) -> None:
+    from office.plain import utcnow
     from office.statistics import write_statistics, year_statistics
-    from sop.clock import utcnow
 
     if folder is not None:
         from jobs.city import office_configs
@@ -196,7 +196,7 @@ def lapor(ctx, number: str, lapor_id: str) -> None:
 @click.pass_context
 def cadangan(ctx) -> None:
     from office.backup import make_backup
-    from sop.clock import utcnow
+    from office.plain import utcnow
 
     office = open_office(ctx)
     book_copy, files_copy = make_backup(office, utcnow())
@@ -215,7 +215,7 @@ def cadangan(ctx) -> None:
 def pulihkan(ctx, backup_db: Path, berkas: Path | None, ya: bool, paksa: bool) -> None:
     from jobs.daemon import BookLock
     from office.backup import NotRestored, check_restore, moment_text, restore, safety_copy
-    from sop.clock import utcnow
+    from office.plain import utcnow
 
     cfg = load_config_or_fail(ctx)
     tz = cfg.clock.tz
@@ -262,8 +262,8 @@ def data_pribadi(ctx, email: str) -> None:
 @click.command(cls=Command, help="Anonimkan sekarang pengaduan yang melewati masa retensi ([privacy] retention_days).")
 @click.pass_context
 def retensi(ctx) -> None:
+    from office.plain import utcnow
     from office.privacy import purge_expired
-    from sop.clock import utcnow
 
     office = open_office(ctx)
     if not office.config.retention_days:
@@ -274,11 +274,10 @@ def retensi(ctx) -> None:
 @click.command(cls=Command, help="Catatan siapa membaca atau mengekspor data pribadi.")
 @click.pass_context
 def audit(ctx) -> None:
-    from sop.book import parse_iso
+    from office.lookups import access_trail
 
     office = open_office(ctx)
-    tz = office.config.clock.tz
-    for entry in office.book.audit_log():
-        at = parse_iso(entry["at"]).astimezone(tz)
+    for entry in access_trail(office):
+        at = entry["at_local"]
         click.echo(f"{at:%d-%m-%Y %H.%M} {at.tzname()}  {entry['who']:<12} {entry['action']:<14} "
                    f"{entry['subject']}  {entry['detail']}")

@@ -24,17 +24,6 @@ def publik(ctx, host: str | None, port: int | None) -> None:
         raise CannotRun(f"Laman pengaduan publik tidak dapat memakai {host}:{port}: {exc.strerror or exc}.") from None
 
 
-def public_servers(offices) -> list:
-    """The public pages of the offices with [publik] enabled, served beside the daemon."""
-    servers = []
-    for office in offices:
-        settings = office.config.publik
-        if settings.enabled:
-            from jobs.public import serve_in_background
-
-            try:
-                servers.append(serve_in_background(office.config.path, settings.host, settings.port))
-            except OSError as exc:
-                raise CannotRun(f"Laman pengaduan publik {office.config.office_name} tidak dapat memakai "
-                                f"{settings.host}:{settings.port}: {exc.strerror or exc}.") from None
-    return servers
+def public_port_problem(exc: OSError, office_name: str, host: str, port: int) -> str:
+    """The public pages of `office_name` cannot listen on host:port."""
+    return f"Laman pengaduan publik {office_name} tidak dapat memakai {host}:{port}: {exc.strerror or exc}."

@@ -29,9 +29,8 @@ def catat(ctx, saluran, nama, surel, telepon, alamat, pokok, isi, isi_berkas, la
     import getpass
     import mimetypes
 
-    from intake.parse import Attachment
     from office.commands import record_desk_complaint
-    from sop.clock import utcnow
+    from office.plain import Attachment, utcnow
 
     saluran = "email" if saluran == "surel" else saluran  # the book's word for it
     if bool(isi) == bool(isi_berkas):
@@ -75,7 +74,7 @@ def langkah(ctx, number: str | None, teks: str | None, petugas: str | None, canc
     import getpass
 
     from office import proposals
-    from sop.clock import utcnow
+    from office.plain import utcnow
 
     if cancel_id is not None and (number or teks):
         raise click.UsageError("--batal ID dipakai tanpa NOMOR dan tanpa --teks.")
@@ -88,6 +87,7 @@ def langkah(ctx, number: str | None, teks: str | None, petugas: str | None, canc
             proposals.cancel(office, cancel_id, petugas or getpass.getuser(), now)
             click.echo(f"Usulan {cancel_id} dibatalkan; tidak ada perubahan pada langkah pengaduan.")
             return
+        assert number is not None  # without --batal, NOMOR is required (checked above)
         if teks is None:
             _list_proposals(office, number)
             return
@@ -101,9 +101,10 @@ def langkah(ctx, number: str | None, teks: str | None, petugas: str | None, canc
 
 def _list_proposals(office, number: str) -> None:
     from office.commands import Refused
+    from office.lookups import complaint
     from office.proposals import STATE_WORDS, listed
 
-    row = office.book.complaint(number)
+    row = complaint(office, number)
     if row is None:
         raise Refused(f"Pengaduan {number} tidak ada dalam buku.")
     found = listed(office, row)
@@ -123,7 +124,7 @@ def tambahan(ctx, number: str, teks: str, petugas: str | None) -> None:
     import getpass
 
     from office.commands import record_addition
-    from sop.clock import utcnow
+    from office.plain import utcnow
 
     office = open_office(ctx)
     now = utcnow()
@@ -143,8 +144,7 @@ def tanggapan(ctx, number: str, teks: str, petugas: str | None) -> None:
     import getpass
 
     from office.commands import record_feedback
-    from sop.clock import utcnow
-    from sop.terms import state_words
+    from office.plain import state_words, utcnow
 
     office = open_office(ctx)
     now = utcnow()
@@ -164,7 +164,7 @@ def gabung(ctx, main: str, repeat: str, petugas: str | None) -> None:
     import getpass
 
     from office.commands import join
-    from sop.clock import utcnow
+    from office.plain import utcnow
 
     office = open_office(ctx)
     now = utcnow()
@@ -180,24 +180,17 @@ def gabung(ctx, main: str, repeat: str, petugas: str | None) -> None:
 def delegasi(ctx) -> None:
     if ctx.invoked_subcommand is not None:
         return
+    from office.lookups import delegations
+
     office = open_office(ctx)
-    rows = office.book.delegations()
+    rows = delegations(office)
     if not rows:
         click.echo("Belum ada delegasi.")
         return
-    import datetime as dt
-
-    from sop.book import parse_iso
-
-    tz = office.config.clock.tz
-    for d in rows:
-        # Stored as UTC moments (the first day's midnight WITA, and the midnight after the
-        # last day): shown as the office's own first and last day.
-        first = parse_iso(d["starts"]).astimezone(tz).date()
-        last = (parse_iso(d["ends"]).astimezone(tz) - dt.timedelta(seconds=1)).date()
+    for d in rows:  # the office's own first and last day
         state = "dicabut" if d["revoked_at"] else ""
         click.echo(f"{d['id']:>3}  {d['form']} {d['role']}: {d['name']} <{d['email']}> "
-                   f"{first:%d-%m-%Y} s.d. {last:%d-%m-%Y} {state}".rstrip())
+                   f"{d['first']:%d-%m-%Y} s.d. {d['last']:%d-%m-%Y} {state}".rstrip())
 
 
 @delegasi.command("tambah", help="Tetapkan pelaksana tugas atau harian (Plt./Plh.) untuk suatu peran dalam rentang tanggal.",
@@ -216,7 +209,7 @@ def delegasi_tambah(ctx, peran, bentuk, nama, surel, jabatan, nip, pangkat, mula
     import getpass
 
     from office.commands import add_delegation
-    from sop.clock import utcnow
+    from office.plain import utcnow
 
     office = open_office(ctx)
     with refusals():
@@ -234,7 +227,7 @@ def delegasi_tambah(ctx, peran, bentuk, nama, surel, jabatan, nip, pangkat, mula
 @click.pass_context
 def delegasi_cabut(ctx, delegation_id: int) -> None:
     from office.commands import revoke_delegation
-    from sop.clock import utcnow
+    from office.plain import utcnow
 
     office = open_office(ctx)
     with refusals():
@@ -255,12 +248,12 @@ def lepas(ctx, numbers: tuple[str, ...], pengirim: str | None, as_json: bool, pe
     import json
 
     from office.commands import release
-    from sop.clock import utcnow
+    from office.lookups import held as held_complaints
+    from office.plain import utcnow
 
     office = open_office(ctx)
-    book = office.book
     if not numbers and not pengirim:
-        held = book.held_complaints()
+        held = held_complaints(office)
         if as_json:
             click.echo(json.dumps([{"number": r["number"], "sender": r["sender"], "subject": r["subject"],
                                     "held_at": r["held_at"]} for r in held], ensure_ascii=False, indent=2))

@@ -80,7 +80,7 @@ CITIZENS = (
 )
 
 # What each official answers, per complaint (by index) and step.
-SCRIPT = {
+SCRIPT: dict[int, tuple[str, ...]] = {
     2: ("Sudah diklarifikasi dengan Lurah Rawa Makmur: tiga titik lampu jalan di RT 12 padam "
         "karena kabel putus.\nSeksi: Pemerintahan",
         "Sudah dikonfirmasi ke Kelurahan Handil Bakti: berkas tertahan karena petugas cuti.\n"
@@ -304,6 +304,7 @@ def _show_results(console, rig: MailRig, office, docs: list[dict], echo) -> None
 DESK_USER = "petugas"  # a staf: the demo shows the desk as front-office staff see it
 DESK_ADMIN = "admin"  # beside it, the account that manages accounts and sees everything
 DESK_PASSWORD = "peragaan-2026"  # the demo's accounts: the demo's book is thrown away with its folder
+DEMO_READER = "peragaan"  # who reads the demo's book in its access trail
 DESK_ACCOUNTS = f"staf: {DESK_USER}, admin: {DESK_ADMIN}; kata sandi keduanya {DESK_PASSWORD}"
 
 
@@ -313,12 +314,11 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
     from rich.console import Console
 
     from jobs.daemon import run_once
-    from letters.seal import make_key
-    from office.base import Office
     from office.config import load_config
-    from office.views import complaint_json
-    from sop.book import Book
-    from sop.clock import utcnow
+    from office.keys import make_seal_key
+    from office.opening import close_office, open_office
+    from office.plain import utcnow
+    from office.reading import read_book
 
     console = Console()
     directory = Path(directory or tempfile.mkdtemp(prefix="pengaduan-demo-"))
@@ -332,10 +332,10 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
         signature.write_bytes(signature_png())
         emblem = directory / "lambang-contoh.png"  # a placeholder: the office sets its lambang daerah
         emblem.write_bytes(emblem_png())
-        make_key(directory / "data" / "files" / "kunci" / "segel-kantor.key")
+        make_seal_key(directory / "data" / "files" / "kunci" / "segel-kantor.key")
         cfg = load_config(write_config(directory, rig, signature, emblem=emblem, agenda=True,
                                        extra=sms.config_lines() if sms else ""))
-        office = Office(cfg, Book(cfg.database))
+        office = open_office(cfg, create=True)
         console.rule("[bold]Peragaan pengaduan: SOP Penanganan Pengaduan Pelayanan Publik")
         echo(f"Server surel lokal: IMAP 127.0.0.1:{rig.imap_port}, SMTP 127.0.0.1:{rig.smtp_port}")
         for name, address, subject, body in Cast().citizens:
@@ -344,12 +344,12 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
         run_once(office)
         send_web_complaint(office, utcnow(), echo)  # beside the email ones: a citizen on the public form
         run_once(office)
-        numbers = [r["number"] for r in office.book.complaints()]
+        numbers = [d["number"] for d in read_book(office, DEMO_READER, utcnow())]
         echo(f"Langkah 1: tercatat dalam buku pengaduan sebagai {', '.join(numbers)}; tanda terima "
              f"dikirim kepada pengadu, tugas dikirim kepada Sekretaris.")
         _play_steps(rig, office, numbers, echo)
         _citizens_answer(rig, office, echo)
-        docs = [complaint_json(office, row, utcnow()) for row in office.book.complaints()]
+        docs = read_book(office, DEMO_READER, utcnow())
         _show_results(console, rig, office, docs, echo)
         if sms:  # one complainant beside them who only has a phone: by SMS from ADUAN to PUAS
             from jobs.demo.sms_citizen import play_sms_citizen
@@ -362,5 +362,5 @@ def run_demo(directory: Path | None = None, *, echo=print) -> dict:
         add_user(office, DESK_ADMIN, "admin", DESK_PASSWORD, utcnow())
         echo(f"Konfigurasi dan buku pengaduan peragaan: {directory}")
         echo(f"Selesai dalam {time.monotonic() - started:.1f} detik.")
-        office.book.close()
+        close_office(office)
         return {"directory": directory, "complaints": docs, "config": cfg.path, "sms": by_sms if sms else None}

@@ -18,7 +18,7 @@ def write_office(rig: MailRig, kantor: Path, key: str, *, head: str = "camat", e
     """An office on the rig whose configuration is `kantor/<key>.toml`, its book and files in a
     folder of its own (absolute paths, so the configuration may live anywhere); its mail domain
     is `<key>.test`. `imap_port`/`smtp_port` point it at another server (a hung one, say)."""
-    from sop.book import Book
+    from office.opening import new_book
 
     cast = Cast(domain=f"{key}.test", head=head)
     folder = Path(tempfile.mkdtemp(prefix=f"pgd-{key}-"))
@@ -34,7 +34,7 @@ def write_office(rig: MailRig, kantor: Path, key: str, *, head: str = "camat", e
         text = text.replace(f"port = {rig.imap_port}", f"port = {imap_port}")
     if smtp_port:
         text = text.replace(f"port = {rig.smtp_port}", f"port = {smtp_port}")
-    Book(folder / "data" / "pengaduan.db", create=True).close()
+    new_book(folder / "data" / "pengaduan.db")
     path = kantor / f"{key}.toml"
     path.write_text(text)
     path.chmod(0o600)
@@ -78,8 +78,8 @@ def run_city_demo(directory: Path | None = None, *, echo=print) -> Path:
     from jobs.daemon import run_forever
     from jobs.demo import PASSWORD, complaint_message, inbox
     from office.city import city_recap, write_city_xlsx
+    from office.plain import WITA, utcnow
     from office.reports import period
-    from sop.clock import WITA, utcnow
 
     directory = Path(directory or tempfile.mkdtemp(prefix="pengaduan-kota-"))
     kantor = directory / "kantor"

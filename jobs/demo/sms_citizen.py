@@ -22,12 +22,12 @@ def play_sms_citizen(office, sms: SmsRig, echo, play_steps: Callable[[str, dict[
     """ADUAN by SMS; every official answers by mail as for the others (`play_steps`, the demo's),
     the answer handed over at the counter; PUAS by SMS. Returns the complaint's JSON."""
     from jobs.daemon import run_once
-    from office.views import complaint_json
-    from sop.clock import utcnow
+    from office.plain import utcnow
+    from office.reading import read_book, read_complaint
 
     _received(sms, COMPLAINT)
     run_once(office)
-    row = office.book.complaints()[-1]
+    row = read_book(office, "peragaan", utcnow())[-1]  # the demo's reader (jobs.demo)
     echo(f"Warga tanpa surel mengirim SMS dari {PHONE}: {COMPLAINT[:60]}...; dicatat sebagai {row['number']}.")
     delivery = office.config.procedure.delivery_step
     play_steps(row["number"], {delivery.no: DELIVERY} if delivery else {})
@@ -37,4 +37,4 @@ def play_sms_citizen(office, sms: SmsRig, echo, play_steps: Callable[[str, dict[
     sms.wait(lambda: any("terima kasih" in s.text for s in sms.sent() if s.number == PHONE))
     for sent in (s for s in sms.sent() if s.number == PHONE):
         echo(f"SMS ke {PHONE}: {sent.text}")
-    return complaint_json(office, office.book.complaint(row["number"]), utcnow())
+    return read_complaint(office, "peragaan", row["number"], utcnow()) or {}

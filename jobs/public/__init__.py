@@ -12,7 +12,6 @@ autoescaping; there is no JavaScript. Served by waitress.
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +20,8 @@ from templates import TEMPLATES
 if TYPE_CHECKING:
     from flask import Flask
 
+    from jobs.serving import Background
+
 log = logging.getLogger("pengaduan.publik")
 
 
@@ -28,8 +29,8 @@ def create_app(config_path: Path) -> Flask:
     from flask import Flask
 
     from jobs.public import pages
-    from jobs.public.common import Offices
     from jobs.public.forms import secret_key
+    from jobs.serving import Offices
 
     offices = Offices(Path(config_path))
     first = offices.get()
@@ -54,25 +55,27 @@ def create_app(config_path: Path) -> Flask:
 def make_server(config_path: Path, host: str, port: int, threads: int = 8):
     """A waitress server of the public pages (not yet running). Behind nginx ([publik] proxy)
     waitress keeps the X-Forwarded-* headers it would otherwise clear, for ProxyFix to read."""
-    from waitress.server import create_server
+    from jobs.serving import create
 
     app = create_app(config_path)
-    proxy = app.extensions["publik"].get().config.publik.proxy
-    return create_server(app, host=host, port=port, threads=threads, ident="pengaduan",
-                         clear_untrusted_proxy_headers=not proxy)
+    return create(app, host, port, threads, proxy=app.extensions["publik"].get().config.publik.proxy)
 
 
 def serve(config_path: Path, host: str, port: int, threads: int = 8) -> None:
     """Serve the public pages until stopped (waitress)."""
     server = make_server(config_path, host, port, threads)
     log.info("laman pengaduan publik di http://%s:%s/", host, server.effective_port)
-    server.run()
+    try:
+        server.run()
+    finally:
+        server.close()
 
 
-def serve_in_background(config_path: Path, host: str, port: int):
-    """The public pages inside the daemon ([publik] enabled): served by a thread; returns the
-    server, whose close() stops it. OSError when the address is taken."""
-    server = make_server(config_path, host, port)
-    threading.Thread(target=server.run, name="laman-publik", daemon=True).start()
-    log.info("laman pengaduan publik di http://%s:%s/", host, server.effective_port)
-    return server
+def serve_in_background(config_path: Path, host: str, port: int) -> Background:
+    """The public pages inside the daemon ([publik] enabled): served by a thread; its close()
+    stops the server and its threads. OSError when the address is taken."""
+    from jobs.serving import Background
+
+    served = Background(make_server(config_path, host, port), "laman-publik")
+    log.info("laman pengaduan publik di http://%s:%s/", host, served.effective_port)
+    return served

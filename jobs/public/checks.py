@@ -27,22 +27,7 @@ def public_checks(cfg: Config) -> list[tuple[str, bool, str, str, bool]]:
 
 def _counts(cfg: Config) -> str:
     """The last days' forms, taken and refused, read from the book without changing it."""
-    from office.base import Office
-    from office.public_intake import refusals_line
-    from sop.book import Book
-    from sop.clock import utcnow
-    from sop.public_queries import ACCEPTED, SUBMISSION
+    from office.checkups import public_forms
+    from office.plain import utcnow
 
-    try:
-        book = Book(cfg.database, create=False)
-    except Exception:  # the book's own check says what is wrong with it
-        return ""
-    try:
-        since = utcnow() - dt.timedelta(days=DAYS)
-        counts = book.public_outcomes(since)
-        if not counts:
-            return ""
-        office = Office(cfg, book)
-        return f"{counts.get((SUBMISSION, ACCEPTED), 0)} pengaduan diterima; {refusals_line(office, since)}"
-    finally:
-        book.close()
+    return public_forms(cfg, utcnow() - dt.timedelta(days=DAYS))

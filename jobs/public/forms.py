@@ -16,7 +16,7 @@ import secrets
 import time
 from pathlib import Path
 
-from sop.files import write_private
+from office.keys import secret_file
 
 COOKIE = "publik"
 LONGEST_OPEN = 4 * 3600  # a form open longer than this is reloaded (its token has expired)
@@ -24,10 +24,7 @@ LONGEST_OPEN = 4 * 3600  # a form open longer than this is reloaded (its token h
 
 def secret_key(files: Path) -> bytes:
     """The key of the public pages' tokens, made once beside the seal key; not the desk's."""
-    path = files / "kunci" / "publik-rahasia"
-    if not path.exists():
-        write_private(path, secrets.token_bytes(32))
-    return path.read_bytes()
+    return secret_file(files / "kunci" / "publik-rahasia")
 
 
 def new_browser_value() -> str:

@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from jobs.public.common import office
 from jobs.public.forms import COOKIE, form_id, new_browser_value, new_token, token_age
 from office.access import receipt_facts
+from office.plain import utcnow
 from office.public_intake import (
     RECEIPT_BY,
     REFUSALS,
@@ -28,7 +29,6 @@ from office.public_intake import (
     submit,
 )
 from office.public_status import status_by_code
-from sop.clock import utcnow
 
 log = logging.getLogger("pengaduan.publik")
 RECEIPTS = threading.Lock()  # one LibreOffice at a time makes the receipts' PDFs

@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
-import threading
 from pathlib import Path
 
 from flask import Flask, abort, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from jobs.web.common import Offices, office
+from jobs.serving import Background, Offices, create
+from jobs.web.common import office
 from office.base import Office
 from office.desk import may
-from sop.clock import utcnow
-from sop.files import write_private
+from office.keys import secret_file
+from office.plain import utcnow
 from templates import TEMPLATES
 
 log = logging.getLogger("pengaduan.meja")
@@ -36,10 +35,7 @@ THREADS = 16
 
 def secret_key(office: Office) -> bytes:
     """The key that signs the desk's cookies, made once and kept beside the seal key."""
-    path = office.config.files / "kunci" / "meja-rahasia"
-    if not path.exists():
-        write_private(path, secrets.token_bytes(32))
-    return path.read_bytes()
+    return secret_file(office.config.files / "kunci" / "meja-rahasia")
 
 
 def create_app(config_path: Path) -> Flask:
@@ -127,26 +123,26 @@ def _guard(app: Flask) -> None:
     app.add_template_filter(day, "tanggal")
 
 
+def make_server(config_path: Path, host: str, port: int, threads: int = THREADS):
+    """A waitress server of the desk (not yet running; OSError when the address is taken).
+    Behind nginx ([web] proxy) the login limits need the client's address from X-Forwarded-For."""
+    app = create_app(config_path)
+    return create(app, host, port, threads, proxy=app.extensions["offices"].get().config.web.proxy)
+
+
 def serve(config_path: Path, host: str, port: int, threads: int = THREADS) -> None:
     """Serve the desk until stopped (waitress: a production WSGI server in pure Python)."""
-    from waitress import serve as waitress_serve
-
-    app = create_app(config_path)
-    log.info("meja layanan di http://%s:%s/", host, port)
-    # waitress drops X-Forwarded-For unless told to keep it; behind nginx ([web] proxy) the login
-    # limits need the client's address, which only that header carries.
-    waitress_serve(app, host=host, port=port, threads=threads, ident="pengaduan",
-                   clear_untrusted_proxy_headers=not app.extensions["offices"].get().config.web.proxy)
-
-
-def serve_in_background(config_path: Path, host: str, port: int):
-    """The desk inside the daemon ([web] enabled): served by a thread; returns the server, whose
-    close() stops it. OSError when the address is taken."""
-    from waitress.server import create_server
-
-    app = create_app(config_path)
-    server = create_server(app, host=host, port=port, threads=THREADS, ident="pengaduan",
-                           clear_untrusted_proxy_headers=not app.extensions["offices"].get().config.web.proxy)
-    threading.Thread(target=server.run, name="meja-layanan", daemon=True).start()
+    server = make_server(config_path, host, port, threads)
     log.info("meja layanan di http://%s:%s/", host, server.effective_port)
-    return server
+    try:
+        server.run()
+    finally:
+        server.close()
+
+
+def serve_in_background(config_path: Path, host: str, port: int) -> Background:
+    """The desk inside the daemon ([web] enabled): served by a thread; its close() stops the
+    server and its threads. OSError when the address is taken."""
+    served = Background(make_server(config_path, host, port), "meja-layanan")
+    log.info("meja layanan di http://%s:%s/", host, served.effective_port)
+    return served

@@ -9,8 +9,8 @@ import re
 
 from flask import abort, g, redirect, render_template, request, send_file, url_for
 
-from intake.parse import Attachment
-from jobs.web.common import flash, office
+from jobs.web.common import flash, found, handed_out, needs, office, to_complaint, to_letters, told
+from office import downloads, lookups
 from office.commands import (
     CHANNELS,
     DELIVERY_WAYS,
@@ -23,10 +23,10 @@ from office.commands import (
     release,
     set_lapor_id,
 )
-from office.desk import file_delivery_proof, may, person, refused_download, sees_identity
+from office.desk import file_delivery_proof, person, sees_identity
+from office.plain import CHANNEL_WORDS, Attachment
+from office.privacy import record_access
 from office.proposals import NotHolder, act_at_desk, answer_at_desk, desk_view, preview, propose_action
-from office.signing import NotSigned
-from sop.terms import CHANNEL_WORDS
 
 log = logging.getLogger("pengaduan.meja")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -57,11 +57,10 @@ def register(app) -> None:
 
 def _send_queued() -> None:
     """Mail the action queued at once; the daemon's sender retries what fails."""
-    from jobs.outgoing import send_due
+    from jobs.outgoing import send_queued
 
-    desk = office()
     try:
-        send_due(desk.book, desk.config.smtp, desk.config.mailbox.address, g.now, since=g.now)
+        send_queued(office(), g.now)
     except Exception as exc:  # the mail stays queued in the book
         log.warning("surel dari meja layanan belum terkirim (%s); daemon akan mengirimkannya", exc)
 
@@ -103,9 +102,8 @@ def _received(text: str) -> dt.datetime | None:
     return moment.replace(tzinfo=office().config.clock.tz) if moment.tzinfo is None else moment
 
 
+@needs("catat")
 def catat():
-    if not may(g.user["role"], "catat"):
-        abort(403)
     desk = office()
     channels = {c: CHANNEL_WORDS.get(c, c) for c in CHANNELS}
     form = request.form
@@ -148,100 +146,71 @@ def catat():
 RECORDS = {"tambahan": record_addition, "tindakan": propose_action}
 
 
+@needs("catat", back=to_complaint)
 def catatan(number: str):
-    if not may(g.user["role"], "catat"):
-        abort(403)
     kind = request.form.get("jenis", "")
     record = RECORDS.get(kind)
     if record is None:
         abort(400)
     text = request.form.get("teks", "")
-    try:
-        if kind == "tindakan" and request.form.get("yakin") != "1":
-            from jobs.web.pages import pengaduan
+    if kind == "tindakan" and request.form.get("yakin") != "1":
+        from jobs.web.pages import pengaduan
 
-            return pengaduan(number, proposal=preview(office(), number, text, g.now), proposal_text=text)
-        record(office(), number, text, person(g.user), g.now)
-    except (Refused, NotSigned) as exc:
-        flash("galat", str(exc))
-        return redirect(url_for("pengaduan", number=number))
+        return pengaduan(number, proposal=preview(office(), number, text, g.now), proposal_text=text)
+    record(office(), number, text, person(g.user), g.now)
     _send_queued()
-    flash("berhasil", "Usulan tindakan disimpan dan dikirim kepada pejabat untuk dikonfirmasi." if kind == "tindakan"
-          else "Keterangan tambahan disimpan dalam riwayat.")
-    return redirect(url_for("pengaduan", number=number))
+    return told("berhasil", "Usulan tindakan disimpan dan dikirim kepada pejabat untuk dikonfirmasi."
+                if kind == "tindakan" else "Keterangan tambahan disimpan dalam riwayat.", to_complaint(number))
 
 
+@needs("catat", back=to_complaint)
 def tanggapan(number: str):
     """The complainant's word on the answer, told to staff, by choice: PUAS, TIDAK PUAS with a
     reason, or a rating 1–4 (the SKM scale)."""
-    if not may(g.user["role"], "catat"):
-        abort(403)
     choice, reason, rating = (request.form.get(k, "").strip() for k in ("pilihan", "alasan", "nilai"))
     text = {"puas": "PUAS", "tidak_puas": f"TIDAK PUAS: {reason}", "nilai": rating}.get(choice, "")
-    try:
-        if choice == "tidak_puas" and not reason:
-            raise Refused("Tulis alasan pengadu tidak puas.")
-        if choice == "nilai" and rating not in ("1", "2", "3", "4"):
-            raise Refused("Pilih nilai 1 sampai 4.")
-        record_feedback(office(), number, text, person(g.user), g.now)
-    except (Refused, NotSigned) as exc:
-        flash("galat", str(exc))
-        return redirect(url_for("pengaduan", number=number))
+    if choice == "tidak_puas" and not reason:
+        raise Refused("Tulis alasan pengadu tidak puas.")
+    if choice == "nilai" and rating not in ("1", "2", "3", "4"):
+        raise Refused("Pilih nilai 1 sampai 4.")
+    record_feedback(office(), number, text, person(g.user), g.now)
     _send_queued()
-    flash("berhasil", "Tanggapan pengadu dicatat.")
-    return redirect(url_for("pengaduan", number=number))
+    return told("berhasil", "Tanggapan pengadu dicatat.", to_complaint(number))
 
 
+@needs("catat", back=to_complaint)
 def lepaskan(number: str):
     """Staff release a held complaint, or every one held from its sender, after checking them."""
-    if not may(g.user["role"], "catat"):
-        abort(403)
     desk = office()
-    row = desk.book.complaint(number)
-    if row is None:
-        abort(404)
+    row = found(lookups.complaint(desk, number))
     everyone = request.form.get("semua") == "1" and row["sender"]
-    try:
-        done = release(desk, () if everyone else (number,), row["sender"] if everyone else None, person(g.user), g.now)
-    except Refused as exc:
-        flash("galat", str(exc))
-        return redirect(url_for("pengaduan", number=number))
-    desk.book.audit(g.now, g.user["name"], "meja-lepas", number, ", ".join(r["number"] for r in done))
+    done = release(desk, () if everyone else (number,), row["sender"] if everyone else None, person(g.user), g.now)
+    numbers = ", ".join(r["number"] for r in done)
+    record_access(desk, "meja-lepas", number, numbers, g.now, who=g.user["name"])
     _send_queued()
-    flash("berhasil", f"{len(done)} pengaduan dilepas dan diteruskan seperti biasa: " +
-          ", ".join(r["number"] for r in done) + ".")
-    return redirect(url_for("pengaduan", number=number))
+    return told("berhasil", f"{len(done)} pengaduan dilepas dan diteruskan seperti biasa: {numbers}.",
+                to_complaint(number))
 
 
+@needs("catat", back=to_complaint)
 def gabung(number: str):
     """Staff join this complaint to the earlier one it repeats: answered together with it."""
-    if not may(g.user["role"], "catat"):
-        abort(403)
     main = request.form.get("utama", "").strip()
-    try:
-        join(office(), main, number, person(g.user), g.now)
-    except Refused as exc:
-        flash("galat", str(exc))
-        return redirect(url_for("pengaduan", number=number))
-    office().book.audit(g.now, g.user["name"], "meja-gabung", number, main)
+    join(office(), main, number, person(g.user), g.now)
+    record_access(office(), "meja-gabung", number, main, g.now, who=g.user["name"])
     _send_queued()
-    flash("berhasil", f"Pengaduan {number} digabung dengan {main}: ditangani dan dijawab bersama pengaduan itu.")
-    return redirect(url_for("pengaduan", number=number))
+    return told("berhasil", f"Pengaduan {number} digabung dengan {main}: ditangani dan dijawab bersama pengaduan itu.",
+                to_complaint(number))
 
 
+@needs("catat", back=to_complaint)
 def lapor(number: str):
     """The complaint's SP4N-LAPOR! tracking number."""
-    if not may(g.user["role"], "catat"):
-        abort(403)
     value = request.form.get("nomor", "").strip()[:40]
-    try:
-        set_lapor_id(office(), number, value)
-    except Refused as exc:
-        flash("galat", str(exc))
-        return redirect(url_for("pengaduan", number=number))
-    office().book.audit(g.now, g.user["name"], "meja-nomor-lapor", number, value)
-    flash("berhasil", f"Nomor pelacakan SP4N-LAPOR! {value} disimpan." if value else "Nomor SP4N-LAPOR! dihapus.")
-    return redirect(url_for("pengaduan", number=number))
+    set_lapor_id(office(), number, value)
+    record_access(office(), "meja-nomor-lapor", number, value, g.now, who=g.user["name"])
+    return told("berhasil", f"Nomor pelacakan SP4N-LAPOR! {value} disimpan." if value else "Nomor SP4N-LAPOR! dihapus.",
+                to_complaint(number))
 
 
 def _official() -> None:
@@ -250,6 +219,7 @@ def _official() -> None:
         abort(403)
 
 
+@needs(None, back=to_complaint)
 def usulan(number: str, proposal_id: int):
     """The official's own `Benar` or `Bukan` on a proposal recorded for them."""
     _official()
@@ -260,14 +230,11 @@ def usulan(number: str, proposal_id: int):
         answer_at_desk(office(), number, proposal_id, decision == "benar", g.user, g.now)
     except NotHolder:
         abort(403)
-    except (Refused, NotSigned) as exc:
-        flash("galat", str(exc))
-        return redirect(url_for("pengaduan", number=number))
     _send_queued()
-    flash("berhasil", "Catatan disimpan dalam riwayat.")
-    return redirect(url_for("pengaduan", number=number))
+    return told("berhasil", "Catatan disimpan dalam riwayat.", to_complaint(number))
 
 
+@needs(None, back=to_complaint)
 def tindakan(number: str):
     """The official's own action on the step they hold (at the approval step: Setuju or Perbaiki)."""
     _official()
@@ -275,40 +242,21 @@ def tindakan(number: str):
         act_at_desk(office(), number, request.form.get("teks", ""), g.user, g.now)
     except NotHolder:
         abort(403)
-    except (Refused, NotSigned) as exc:
-        flash("galat", str(exc))
-        return redirect(url_for("pengaduan", number=number))
     _send_queued()
-    flash("berhasil", "Catatan disimpan dalam riwayat.")
-    return redirect(url_for("pengaduan", number=number))
+    return told("berhasil", "Catatan disimpan dalam riwayat.", to_complaint(number))
 
 
+@needs("catat", refused=404)
 def tanda_terima(number: str, kind: str):
-    from office.receipts import receipt_files
-
-    desk = office()
-    row = desk.book.complaint(number)
-    if row is None or kind not in ("docx", "pdf") or not may(g.user["role"], "catat"):
-        abort(404)
-    from office.desk import refused_download
-
-    if refused_download(desk, row, g.user, f"tanda terima {kind}", g.now):
-        abort(403)  # the receipt names the complainant
-    path = next((p for p in receipt_files(desk, row) if p.suffix == f".{kind}"), None)
-    if path is None:
-        abort(404)
-    desk.book.audit(g.now, g.user["name"], "meja-unduh-tanda-terima", row["number"], kind)
-    return send_file(path, as_attachment=kind == "docx", download_name=path.name)
+    return handed_out(lambda: downloads.receipt(office(), g.user, number, kind, g.now), as_attachment=kind == "docx")
 
 
+@needs("surat")
 def surat_keluar():
-    if not may(g.user["role"], "surat"):
-        abort(403)
     desk = office()
     rows = []
     identity = sees_identity(desk, g.user["role"])
-    for letter in desk.book.letters_awaiting_dispatch():
-        complaint = desk.book.complaint_by_id(letter["complaint_id"])
+    for letter, complaint in lookups.letters_to_send(desk):
         # A confidential complainant's name and addresses only for [web] identity_roles, as on
         # the complaint's page; the letter itself is refused to the others (pages.surat_berkas).
         hidden = bool(complaint["confidential"]) and not identity
@@ -322,23 +270,21 @@ def surat_keluar():
                            numbering=desk.config.letters.numbering, month=request.args.get("bulan", month))
 
 
+@needs("kirim")
 def beri_nomor():
     """Staff give a letter waiting for its number the number from the office's agenda."""
     from office.agenda import NumberRefused, number_letter
 
-    if not may(g.user["role"], "kirim"):
-        abort(403)
     try:
         done = number_letter(office(), request.form.get("surat", ""), request.form.get("nomor", ""),
                              person(g.user), g.now)
     except NumberRefused as exc:
-        flash("galat", str(exc))
-        return redirect(url_for("surat_keluar"))
+        return told("galat", str(exc), to_letters())
     _send_queued()
-    flash("berhasil", done)
-    return redirect(url_for("surat_keluar"))
+    return told("berhasil", done, to_letters())
 
 
+@needs("surat", refused=404)
 def agenda_surat(kind: str):
     """The month's agenda surat keluar as XLSX or PDF (the same files as `pengaduan agenda`)."""
     import tempfile
@@ -346,7 +292,7 @@ def agenda_surat(kind: str):
 
     from office.agenda_book import AgendaError, parse_month, write_agenda
 
-    if kind not in ("xlsx", "pdf") or not may(g.user["role"], "surat"):
+    if kind not in ("xlsx", "pdf"):
         abort(404)
     desk = office()
     try:
@@ -356,81 +302,57 @@ def agenda_surat(kind: str):
                                  hide_confidential=not sees_identity(desk, g.user["role"]))
             data = paths[-1].read_bytes()
     except (AgendaError, RuntimeError) as exc:
-        flash("galat", str(exc))
-        return redirect(url_for("surat_keluar"))
-    desk.book.audit(g.now, g.user["name"], "meja-unduh-agenda", f"{month:02d}-{year}", kind)
+        return told("galat", str(exc), to_letters())
+    record_access(desk, "meja-unduh-agenda", f"{month:02d}-{year}", kind, g.now, who=g.user["name"])
     from io import BytesIO
 
     return send_file(BytesIO(data), as_attachment=True, download_name=paths[-1].name)
 
 
+@needs("kirim", back=to_letters)
 def terkirim(letter_id: int):
-    if not may(g.user["role"], "kirim"):
-        abort(403)
     desk = office()
-    letter = desk.book.letter_by_id(letter_id)
-    if letter is None:
-        abort(404)
+    letter = found(lookups.letter(desk, letter_id))
     proof = request.files.get("bukti")
     data = proof.read() if proof else b""
-    try:
-        dispatch_letter(desk, letter["number"], request.form.get("cara", ""), request.form.get("catatan", "").strip(),
-                        person(g.user), g.now)
-    except (Refused, NotSigned) as exc:
-        flash("galat", str(exc))
-        return redirect(url_for("surat_keluar"))
+    dispatch_letter(desk, letter["number"], request.form.get("cara", ""), request.form.get("catatan", "").strip(),
+                    person(g.user), g.now)
     _send_queued()
     done = f"Pengiriman surat {letter['number']} dicatat."
-    if data:
+    if proof and data:
         try:
             name = file_delivery_proof(desk, letter["number"], data, proof.mimetype or "application/octet-stream",
                                        person(g.user), g.now)
             done += f" Bukti pengiriman diarsipkan ({name})."
         except Refused as exc:
             flash("berhasil", done)
-            flash("galat", f"Bukti tidak diarsipkan: {exc}")
-            return redirect(url_for("surat_keluar"))
-    flash("berhasil", done)
-    return redirect(url_for("surat_keluar"))
+            return told("galat", f"Bukti tidak diarsipkan: {exc}", to_letters())
+    return told("berhasil", done, to_letters())
 
+@needs("surat")
 def bertanda_tangan(letter_id: int):
     """The signed copy of a letter signed outside the system: the wet-signed scan (PDF or JPEG),
     or the PDF signed in the signer's TTE application (checked before it is filed)."""
     from office.signed_copies import upload_signed
 
-    if not may(g.user["role"], "surat"):
-        abort(403)
     desk = office()
-    letter = desk.book.letter_by_id(letter_id)
-    if letter is None:
-        abort(404)
-    if desk.book.complaint_by_id(letter["complaint_id"])["confidential"] and not sees_identity(desk, g.user["role"]):
+    letter = found(lookups.letter(desk, letter_id))
+    if lookups.complaint_of(desk, letter)["confidential"] and not sees_identity(desk, g.user["role"]):
         abort(403)  # a confidential complainant's letter is handled by those who may see them
     upload = request.files.get("berkas")
     data = upload.read() if upload else b""
     if not data:
-        flash("galat", "Pilih berkas surat yang sudah ditandatangani.")
-        return redirect(url_for("surat_keluar"))
+        return told("galat", "Pilih berkas surat yang sudah ditandatangani.", to_letters())
     try:
         upload_signed(desk, letter_id, data, g.user["name"], g.now)
     except Refused as exc:
         _send_queued()  # the refusal told to staff
-        flash("galat", str(exc))
-        return redirect(url_for("surat_keluar"))
+        return told("galat", str(exc), to_letters())
     _send_queued()
-    flash("berhasil", f"Surat {letter['number']} bertanda tangan diarsipkan.")
-    return redirect(url_for("surat_keluar"))
+    return told("berhasil", f"Surat {letter['number']} bertanda tangan diarsipkan.", to_letters())
 
 
+@needs("surat", refused=404)
 def untuk_tte(letter_id: int):
     """The approved, unsigned PDF for the signer's TTE application."""
-    desk = office()
-    letter = desk.book.letter_by_id(letter_id)
-    if letter is None or not letter["unsigned_pdf"] or not may(g.user["role"], "surat"):
-        abort(404)
-    row = desk.book.complaint_by_id(letter["complaint_id"])
-    if refused_download(desk, row, g.user, f"surat {letter['number']} untuk TTE", g.now):
-        abort(403)  # the letter's Yth. block names the complainant
-    desk.book.audit(g.now, g.user["name"], "meja-unduh-surat", letter["number"], "untuk-tte")
-    name = re.sub(r"[^\w.\- ]+", "-", f"surat-{letter['number']}-untuk-tte.pdf")
-    return send_file(letter["unsigned_pdf"], mimetype="application/pdf", as_attachment=True, download_name=name)
+    return handed_out(lambda: downloads.unsigned_letter(office(), g.user, letter_id, g.now))

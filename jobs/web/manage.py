@@ -6,20 +6,20 @@ import datetime as dt
 
 from flask import abort, g, redirect, render_template, request, url_for
 
-from jobs.web.common import flash, office
+from jobs.web.common import flash, found, needs, office, told
+from office import lookups
 from office.commands import Refused, add_delegation, revoke_delegation
 from office.desk import (
     ROLES,
     add_user,
     change_own_password,
     change_password,
-    may,
     person,
     remove_user,
     set_profile,
     unlock_user,
 )
-from sop.book import parse_iso
+from office.privacy import record_access
 
 
 def register(app) -> None:
@@ -34,9 +34,8 @@ def register(app) -> None:
     app.add_url_rule("/akun", "akun", akun, methods=["GET", "POST"])
 
 
+@needs("delegasi")
 def delegasi():
-    if not may(g.user["role"], "delegasi"):
-        abort(403)
     desk = office()
     error = ""
     if request.method == "POST":
@@ -51,29 +50,23 @@ def delegasi():
                                email=f.get("surel", "").strip(), title=f.get("jabatan", "").strip(),
                                nip=f.get("nip", "").strip(), rank=f.get("pangkat", "").strip(), first_day=first,
                                last_day=last, created_by=g.user["name"], now=g.now)
-                flash("berhasil", f"Delegasi {f.get('bentuk', '')} untuk {f.get('nama', '').strip()} disimpan, "
-                                  f"{first.strftime('%d-%m-%Y')} s.d. {last.strftime('%d-%m-%Y')}.")
-                return redirect(url_for("delegasi"))
+                return told("berhasil", f"Delegasi {f.get('bentuk', '')} untuk {f.get('nama', '').strip()} "
+                                        f"disimpan, {first.strftime('%d-%m-%Y')} s.d. {last.strftime('%d-%m-%Y')}.",
+                            url_for("delegasi"))
             except Refused as exc:
                 error = str(exc)
-    tz = desk.config.clock.tz
-    rows = [{**d, "first": parse_iso(d["starts"]).astimezone(tz).date(),
-             "last": (parse_iso(d["ends"]).astimezone(tz) - dt.timedelta(seconds=1)).date()}
-            for d in desk.book.delegations()]
+    rows = lookups.delegations(desk)
     roles = {role: o.title for role, o in desk.config.directory.officials.items()}
     return render_template("delegasi.html", rows=rows, roles=roles, error=error, form=request.form), \
         (400 if error else 200)
 
 
+@needs("delegasi")
 def delegasi_cabut(delegation_id: int):
-    if not may(g.user["role"], "delegasi"):
-        abort(403)
     desk = office()
-    found = next((d for d in desk.book.delegations() if d["id"] == delegation_id and not d["revoked_at"]), None)
-    if found is None:
-        abort(404)
+    d = found(next((d for d in lookups.delegations(desk) if d["id"] == delegation_id and not d["revoked_at"]), None))
     roles = {role: o.title for role, o in desk.config.directory.officials.items()}
-    what = f"{found['form']} {roles.get(found['role'], found['role'])} {found['name']}"
+    what = f"{d['form']} {roles.get(d['role'], d['role'])} {d['name']}"
     if request.form.get("yakin") != "1":
         return render_template("yakin.html", title="Cabut delegasi?", action=url_for("delegasi_cabut",
                                delegation_id=delegation_id), back=url_for("delegasi"), button="Ya, cabut delegasi",
@@ -83,40 +76,34 @@ def delegasi_cabut(delegation_id: int):
         moved = revoke_delegation(desk, delegation_id, g.now)
     except Refused:
         abort(404)
-    desk.book.audit(g.now, g.user["name"], "meja-delegasi-cabut", what, str(moved))
-    flash("berhasil", f"Delegasi {what} dicabut; {moved} tugas kembali kepada pejabat definitif.")
-    return redirect(url_for("delegasi"))
+    record_access(desk, "meja-delegasi-cabut", what, str(moved), g.now, who=g.user["name"])
+    return told("berhasil", f"Delegasi {what} dicabut; {moved} tugas kembali kepada pejabat definitif.",
+                url_for("delegasi"))
 
 
+@needs("karantina")
 def karantina():
-    if not may(g.user["role"], "karantina"):
-        abort(403)
-    desk = office()
-    tz = desk.config.clock.tz
-    rows = [{**r, "received": parse_iso(r["received_at"]).astimezone(tz)} for r in desk.book.messages("quarantine")]
-    return render_template("karantina.html", rows=rows)
+    return render_template("karantina.html", rows=lookups.quarantined(office()))
 
 
+@needs("karantina")
 def karantina_pesan(key: str):
     """One quarantined message, read as data, with what staff may do with it."""
     from office.quarantine import show
 
-    if not may(g.user["role"], "karantina"):
-        abort(403)
     try:
         shown = show(office(), key, g.user["name"], g.now)
     except Refused as exc:
-        flash("galat", str(exc))
-        return redirect(url_for("karantina"))
+        return told("galat", str(exc), url_for("karantina"))
     return render_template("karantina_pesan.html", m=shown)
 
 
+@needs("karantina")
+@needs("catat")
 def karantina_tindak(key: str, action: str):
     """Process again, make a complaint of it, or set it aside."""
     from office.quarantine import make_complaint, process_again, set_aside
 
-    if not may(g.user["role"], "karantina") or not may(g.user["role"], "catat"):
-        abort(403)
     desk = office()
     try:
         if action == "proses-ulang":
@@ -133,8 +120,8 @@ def karantina_tindak(key: str, action: str):
         else:
             abort(404)
     except Refused as exc:
-        flash("galat", str(exc))
-        return redirect(url_for("karantina_pesan", key=key) if desk.book.message(key) else url_for("karantina"))
+        return told("galat", str(exc), url_for("karantina_pesan", key=key) if lookups.has_message(desk, key)
+                    else url_for("karantina"))
     _mail_now()
     return redirect(url_for("karantina"))
 
@@ -151,9 +138,8 @@ def _mail_now() -> None:
     _send_queued()
 
 
+@needs("pengguna")
 def pengguna():
-    if not may(g.user["role"], "pengguna"):
-        abort(403)
     desk = office()
     error = ""
     f = request.form
@@ -161,22 +147,19 @@ def pengguna():
         try:
             add_user(desk, f.get("nama", ""), f.get("peran", ""), f.get("sandi", ""), g.now,
                      full_name=f.get("nama_lengkap", ""), nip=f.get("nip", ""), jabatan=f.get("jabatan", ""))
-            desk.book.audit(g.now, g.user["name"], "meja-pengguna-tambah", f.get("nama", "").strip().lower(), "")
-            flash("berhasil", f"Akun {f.get('nama', '').strip().lower()} dibuat.")
-            return redirect(url_for("pengguna"))
+            record_access(desk, "meja-pengguna-tambah", f.get("nama", "").strip().lower(), "", g.now,
+                          who=g.user["name"])
+            return told("berhasil", f"Akun {f.get('nama', '').strip().lower()} dibuat.", url_for("pengguna"))
         except Refused as exc:
             error = str(exc)
-    return render_template("pengguna.html", rows=desk.book.desk_users(), roles=ROLES, error=error, form=f), \
+    return render_template("pengguna.html", rows=lookups.desk_users(desk), roles=ROLES, error=error, form=f), \
         (400 if error else 200)
 
 
+@needs("pengguna")
 def pengguna_hapus(user_id: int):
-    if not may(g.user["role"], "pengguna"):
-        abort(403)
     desk = office()
-    user = desk.book.desk_user_by_id(user_id)
-    if user is None:
-        abort(404)
+    user = found(lookups.desk_user(desk, user_id))
     if user["name"] == g.user["name"]:
         return render_template("galat.html", title="Tidak dapat dihapus",
                                text="Akun yang sedang dipakai tidak dapat menghapus dirinya sendiri."), 400
@@ -186,18 +169,14 @@ def pengguna_hapus(user_id: int):
                                text=f"Akun {user['name']} ({person(user)}, {ROLES.get(user['role'], user['role'])}) "
                                     "dihapus; sesinya yang masih terbuka berakhir. Riwayat yang dicatatnya tetap.")
     remove_user(desk, user["name"], g.now, by=g.user["name"])
-    flash("berhasil", f"Akun {user['name']} dihapus; sesinya yang masih terbuka berakhir.")
-    return redirect(url_for("pengguna"))
+    return told("berhasil", f"Akun {user['name']} dihapus; sesinya yang masih terbuka berakhir.", url_for("pengguna"))
 
 
+@needs("pengguna")
 def pengguna_ubah(user_id: int):
     """An administrator's change to one account: its person, a new password, or an unlock."""
-    if not may(g.user["role"], "pengguna"):
-        abort(403)
     desk = office()
-    user = desk.book.desk_user_by_id(user_id)
-    if user is None:
-        abort(404)
+    user = found(lookups.desk_user(desk, user_id))
     f = request.form
     what = f.get("ubah", "")
     try:

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import abort, g, redirect, render_template, request, send_file, session, url_for
+from flask import g, redirect, render_template, request, session, url_for
 
-from intake.text import clean_line
-from jobs.web.common import office
+from jobs.web.common import found, handed_out, needs, office
+from office import downloads
 from office.commands import Refused
-from office.desk import (
-    book_page,
-    book_total,
-    complaint_page,
-    desk_counts,
-    log_in,
-    log_out,
-    may,
-    my_roles,
-    refused_download,
-    suggestion,
-)
-from sop.search import CONTROL, ORDER, Filters
-from sop.terms import CHANNEL_WORDS, SATISFACTION_WORDS
+from office.desk import book_page, book_total, complaint_page, desk_counts, log_in, log_out, my_roles, suggestion
+from office.plain import CHANNEL_WORDS, CONTROL, ORDER, SATISFACTION_WORDS, Filters, clean_line
 
 # The list's states as staff say them (the filter, the counts, each row).
 STATES = {"open": "Dalam proses", "late": "Terlambat", "held": "Ditahan",
@@ -103,9 +90,8 @@ def _search_text(raw: str) -> str:
     return raw if CONTROL.search(raw) else clean_line(raw)
 
 
+@needs("buku")
 def buku():
-    if not may(g.user["role"], "buku"):
-        abort(403)
     desk = office()
     filters = _filters()
     docs = book_page(desk, filters, g.user, g.now, limit=PAGE)
@@ -132,57 +118,30 @@ def _page_numbers(page: int, pages: int) -> list[int | None]:
     wanted = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
     out: list[int | None] = []
     for number in wanted:
-        if out and out[-1] is not None and number - out[-1] > 1:  # type: ignore[operator]
+        if out and out[-1] is not None and number - out[-1] > 1:
             out.append(None)
         out.append(number)
     return out
 
 
+@needs("buku")
 def pengaduan(number: str, proposal=None, proposal_text: str = ""):
     """One complaint; `proposal`: an official's action staff are about to record, shown with what
     it will do once confirmed (office.proposals.preview) and a button to save it."""
-    if not may(g.user["role"], "buku"):
-        abort(403)
     desk = office()
-    doc = complaint_page(desk, number, g.user, g.now)
-    if doc is None:
-        abort(404)
+    doc = found(complaint_page(desk, number, g.user, g.now))
     labels = {s.no: s.shown for s in desk.config.procedure.steps}
     return render_template("pengaduan.html", d=doc, labels=labels, states=STATES, baru=request.args.get("baru") == "1",
                            channels=CHANNEL_WORDS, satisfaction=SATISFACTION_WORDS, proposal=proposal,
                            proposal_text=proposal_text, sections=[x.name for x in desk.config.directory.sections])
 
 
+@needs("buku", refused=404)
 def berkas(attachment_id: int):
     """A complaint's file, by its id in the book (never a path from the request)."""
-    desk = office()
-    found = desk.book.attachment(attachment_id)
-    if found is None or not found["path"] or not may(g.user["role"], "buku"):
-        abort(404)
-    row = desk.book.complaint_by_id(found["complaint_id"])
-    if refused_download(desk, row, g.user, f"berkas {attachment_id}", g.now):
-        abort(403)  # a confidential complaint's files may name the complainant
-    desk.book.audit(g.now, g.user["name"], "meja-unduh-berkas", row["number"], found["filename"])
-    return _send(Path(found["path"]), found["filename"], found["content_type"])
+    return handed_out(lambda: downloads.attachment(office(), g.user, attachment_id, g.now))
 
 
+@needs("surat", refused=404)
 def surat_berkas(letter_id: int, kind: str):
-    desk = office()
-    letter = desk.book.letter_by_id(letter_id)
-    if letter is None or kind not in ("docx", "pdf") or not may(g.user["role"], "surat"):
-        abort(404)
-    path = letter["path"] if kind == "docx" else letter["pdf_path"]
-    if not path:
-        abort(404)
-    row = desk.book.complaint_by_id(letter["complaint_id"])
-    if refused_download(desk, row, g.user, f"surat {letter['number']} {kind}", g.now):
-        abort(403)  # the letter's Yth. block names the complainant
-    desk.book.audit(g.now, g.user["name"], "meja-unduh-surat", letter["number"], kind)
-    return _send(Path(path), f"surat-{letter['number'].replace('/', '-')}.{kind}", None)
-
-
-def _send(path: Path, name: str, content_type: str | None):
-    if not path.is_file():
-        abort(404)
-    safe = re.sub(r"[^\w.\- ]+", "_", name).strip() or "berkas"
-    return send_file(path, mimetype=content_type or None, as_attachment=True, download_name=safe)
+    return handed_out(lambda: downloads.letter_file(office(), g.user, letter_id, kind, g.now))
