@@ -36,7 +36,26 @@ class Recap:
     objections: int = 0  # complaints whose complainant objected (TIDAK PUAS)
     steps: list[dict] = field(default_factory=list)  # per SOP step: done, median minutes, share within standard
     late: list[dict] = field(default_factory=list)  # late tasks and who held them
-    times: dict[str, list[tuple[float, bool]]] = field(default_factory=dict)  # per step label: (minutes, in time)
+    late_more: int = 0  # late tasks beyond those in `late` (figures kept for the page list LATE_LISTED)
+    times: dict[str, StepTimes] = field(default_factory=dict)  # per step label
+
+    @property
+    def late_count(self) -> int:
+        return len(self.late) + self.late_more
+
+
+@dataclass
+class StepTimes:
+    """The done tasks of one step: the minutes each took, sorted, and how many were within standard."""
+
+    minutes: list[float] = field(default_factory=list)
+    within: int = 0
+
+    def figures(self) -> dict:
+        """How many were done, the median minutes, the share within standard (None when none was done)."""
+        done = len(self.minutes)
+        return {"done": done, "median_minutes": statistics.median(self.minutes) if done else None,
+                "within_standard": self.within / done if done else None}
 
 
 def period(month: tuple[int, int] | str | None = None, year: int | None = None, start: dt.date | None = None,
@@ -80,46 +99,60 @@ def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.date
     a million tasks: bench/bench_reports.py). `progress` is kept for callers; nothing here is
     long enough to need a bar any more."""
     cfg = office.config
-    tz = cfg.clock.tz
-    lo = dt.datetime.combine(start, dt.time(0), tz)
-    hi = dt.datetime.combine(end, dt.time(0), tz)
+    lo = dt.datetime.combine(start, dt.time(0), cfg.clock.tz)
+    hi = dt.datetime.combine(end, dt.time(0), cfg.clock.tz)
     out = Recap(title, start, end)
     book = office.book
-    for value, count in book.counts_received("channel", lo, hi):
-        out.by_channel[CHANNEL_WORDS.get(value, value)] += count
-        out.total += count
-    for value, count in book.counts_received("section", lo, hi):
-        out.by_section[value or "(belum ditentukan)"] += count
-    for value, count in book.counts_received("state", lo, hi):
-        out.by_state[STATE_WORDS.get(value, value)] += count
-    for value, count in book.counts_received("satisfaction", lo, hi):
-        if value:
-            out.by_satisfaction[SATISFACTION_WORDS.get(value, value)] += count
-    for value, count in book.counts_received("rating", lo, hi):
-        if value:
-            out.ratings[int(value)] += count
+    _count(out, book.counts_received(lo, hi))
     objection = cfg.procedure.objection_step
     out.objections = book.complaints_with_step(objection.no, lo, hi) if objection is not None else 0
-    done: dict[int, list[tuple[float, bool]]] = {s.no: [] for s in cfg.procedure.steps}
-    for step, seconds, ok in book.step_times(lo, hi):
-        done[step].append((seconds / 60, bool(ok)))
-    titles = {role: official.title for role, official in cfg.directory.officials.items()}
-    for task in book.late_tasks(lo, hi, now):
-        due, finished = parse_iso(task["due_at"]), parse_iso(task["done_at"])
-        out.late.append({"number": task["number"], "step": task["step"], "label": cfg.procedure.label(task["step"]),
-                         "official": titles.get(task["role"]) or cfg.directory.official(task["role"]).title,
-                         "email": task["official"], "due_at": due.astimezone(tz),
-                         "done_at": finished.astimezone(tz) if finished else None})
+    _time_steps(out, cfg, book.step_times(lo, hi))
+    out.late = late_items(cfg, book.late_tasks(lo, hi, now))
+    return out
+
+
+def _count(out: Recap, groups: list[tuple]) -> None:
+    """The month's counts from the book's groups (channel, section, state, satisfaction, rating, n)."""
+    for channel, section, state, satisfaction, rating, count in groups:
+        out.total += count
+        out.by_channel[CHANNEL_WORDS.get(channel, channel)] += count
+        out.by_section[section or "(belum ditentukan)"] += count
+        out.by_state[STATE_WORDS.get(state, state)] += count
+        if satisfaction:
+            out.by_satisfaction[SATISFACTION_WORDS.get(satisfaction, satisfaction)] += count
+        if rating:
+            out.ratings[int(rating)] += count
+
+
+def _time_steps(out: Recap, cfg, grouped: list[tuple]) -> None:
+    """Per SOP step, in walking order: how many were done, their median time, the share within
+    standard, from the book's rows (step, done, within standard, "seconds,seconds,…")."""
+    done = {step: StepTimes(sorted(int(s) / 60 for s in seconds.split(",")), within or 0)
+            for step, _, within, seconds in grouped if seconds}
     for step in in_order(cfg.procedure):
         if step.automatic:
             continue
-        times = done[step.no]
-        out.times[step.shown] = times
-        out.steps.append({
-            "step": step.no, "label": step.shown, "role": cfg.directory.official(step.role).title,
-            "standard": standard_words(cfg, step.time),
-            "done": len(times), "median_minutes": statistics.median(t for t, _ in times) if times else None,
-            "within_standard": sum(ok for _, ok in times) / len(times) if times else None})
+        times = out.times[step.shown] = done.get(step.no, StepTimes())
+        out.steps.append({"step": step.no, "label": step.shown, "role": cfg.directory.official(step.role).title,
+                          "standard": standard_words(cfg, step.time), **times.figures()})
+
+
+def late_items(cfg, tasks) -> list[dict]:
+    """The late steps as a recap lists them, the holder named by title (a city's month has tens
+    of thousands: each step's label and each role's title are looked up once)."""
+    tz = cfg.clock.tz
+    titles = {role: official.title for role, official in cfg.directory.officials.items()}
+    labels: dict[int, str] = {}
+    out = []
+    for number, step, role, email, due_at, done_at in tasks:
+        label = labels.get(step)
+        if label is None:
+            label = labels[step] = cfg.procedure.label(step)
+        if role not in titles:
+            titles[role] = cfg.directory.official(role).title
+        out.append({"number": number, "step": step, "label": label, "official": titles[role], "email": email,
+                    "due_at": parse_iso(due_at).astimezone(tz),
+                    "done_at": parse_iso(done_at).astimezone(tz) if done_at else None})
     return out
 
 
