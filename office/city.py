@@ -65,16 +65,16 @@ def merge(title: str, start: dt.date, end: dt.date, recaps: list[Recap]) -> Reca
         out.late.extend(r.late)
         for label, times in r.times.items():
             pooled = out.times.setdefault(label, StepTimes())
-            pooled.minutes += times.minutes
+            pooled.seconds += times.seconds
             pooled.within += times.within
     for label, times in out.times.items():
-        times.minutes.sort()
+        times.seconds.sort()
         out.steps.append({"step": label, "label": label, "role": "", "standard": "", **times.figures()})
     return out
 
 
 def _share(r: Recap) -> float | None:
-    done = sum(len(times.minutes) for times in r.times.values())
+    done = sum(len(times.seconds) for times in r.times.values())
     return sum(times.within for times in r.times.values()) / done if done else None
 
 

@@ -7,12 +7,13 @@ import csv
 import datetime as dt
 import statistics
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from letters.dates import tanggal
 from letters.naskah import Signature
-from letters.safe import FORMULA_START, spreadsheet_text, xml_text
+from letters.safe import FORMULA_START, spreadsheet_text
 from office.base import Office
 from office.durations import minutes_text, standard_words  # noqa: F401 (minutes_text: the desk's too)
 from office.laporan import write_laporan
@@ -46,15 +47,15 @@ class Recap:
 
 @dataclass
 class StepTimes:
-    """The done tasks of one step: the minutes each took, sorted, and how many were within standard."""
+    """The done tasks of one step: the seconds each took, sorted, and how many were within standard."""
 
-    minutes: list[float] = field(default_factory=list)
+    seconds: list[int] = field(default_factory=list)
     within: int = 0
 
     def figures(self) -> dict:
         """How many were done, the median minutes, the share within standard (None when none was done)."""
-        done = len(self.minutes)
-        return {"done": done, "median_minutes": statistics.median(self.minutes) if done else None,
+        done = len(self.seconds)
+        return {"done": done, "median_minutes": statistics.median(self.seconds) / 60 if done else None,
                 "within_standard": self.within / done if done else None}
 
 
@@ -127,7 +128,7 @@ def _count(out: Recap, groups: list[tuple]) -> None:
 def _time_steps(out: Recap, cfg, grouped: list[tuple]) -> None:
     """Per SOP step, in walking order: how many were done, their median time, the share within
     standard, from the book's rows (step, done, within standard, "seconds,seconds,…")."""
-    done = {step: StepTimes(sorted(int(s) / 60 for s in seconds.split(",")), within or 0)
+    done = {step: StepTimes(sorted(map(int, seconds.split(","))), within or 0)
             for step, _, within, seconds in grouped if seconds}
     for step in in_order(cfg.procedure):
         if step.automatic:
@@ -226,13 +227,8 @@ def charts(r: Recap) -> dict[str, bytes]:
 def append_text_row(ws, values: list) -> None:
     """A row of a report's sheet (office.spreadsheet): its strings are text cells (type `s`),
     never formulas, and hold no character XML forbids: a citizen's subject "=HYPERLINK(…)"
-    stays words (letters.safe)."""
-    ws.append([_xml(v) if isinstance(v, str) else v for v in values])
-
-
-def _xml(value: str) -> str:
-    """letters.safe.xml_text, at once for the plain ASCII most cells are (an export has millions)."""
-    return value if value.isascii() and value.isprintable() else xml_text(value)
+    stays words (letters.safe, applied by the sheet to each distinct text once)."""
+    ws.append(values)
 
 
 def _csv(value: str) -> str:
@@ -283,9 +279,8 @@ def _recap_sheets(wb: Spreadsheet, r: Recap, pictures: dict[str, bytes]) -> None
     late = wb.create_sheet("Terlambat")
     append_text_row(late, ["Nomor", "Langkah", "Pejabat", "Surel", "Batas waktu", "Selesai"])
     for item in r.late:
-        append_text_row(late, [item["number"], item["step"], item["official"], item["email"],
-                               item["due_at"].strftime(STAMP),
-                               item["done_at"].strftime(STAMP) if item["done_at"] else "belum"])
+        append_text_row(late, [item["number"], item["step"], item["official"], item["email"], _stamp(item["due_at"]),
+                               _stamp(item["done_at"]) if item["done_at"] else "belum"])
     sheet = wb.create_sheet("Grafik")
     for i, png in enumerate(pictures.values()):
         sheet.add_image(png, f"A{1 + 18 * i}")
@@ -315,15 +310,14 @@ BOOK_COLUMNS = ("Nomor", "Tanggal diterima", "Nama", "Kontak", "Saluran", "Ringk
                 "Tindak lanjut", "Tanggal dijawab", "Nomor surat", "Disampaikan", "Nomor LAPOR!")
 
 
-def book_rows(office: Office, progress: bool = False) -> list[list]:
-    """The book in the columns of the paper buku pengaduan: the complaints, the decisions and the
-    letters read with one query each."""
+def book_rows(office: Office, progress: bool = False) -> Iterator[list]:
+    """The book in the columns of the paper buku pengaduan, row by row (a city's book is never
+    held twice in memory): the complaints, the decisions and the letters read with one query each."""
     tz = office.config.clock.tz
     decision_step = next((s.no for s in office.config.procedure.steps if s.keywords and "rapat" in s.keywords), None)
     decisions = office.book.first_event_texts("langkah", decision_step)
     letters = office.book.current_letters()
     parse = dt.datetime.fromisoformat
-    out = []
     for row in _track(office.book.complaints_for_export(), "Mengekspor buku", progress):
         complaint_id, number, received, name, email, phone, address, channel, subject, section, lapor_id = row
         letter = letters.get(complaint_id)
@@ -332,10 +326,9 @@ def book_rows(office: Office, progress: bool = False) -> list[list]:
             letter_number, issued_at, dispatched_at, method = letter
             issued = _day(parse(issued_at).astimezone(tz))
             delivered = f"{_day(parse(dispatched_at).astimezone(tz))} ({method})" if dispatched_at else ""
-        out.append([number, _stamp(parse(received).astimezone(tz)), name,
-                    ", ".join(x for x in (email, phone, address) if x), CHANNEL_WORDS.get(channel, channel), subject,
-                    section or "", decisions.get(complaint_id, ""), issued, letter_number, delivered, lapor_id or ""])
-    return out
+        yield [number, _stamp(parse(received).astimezone(tz)), name,
+               ", ".join(x for x in (email, phone, address) if x), CHANNEL_WORDS.get(channel, channel), subject,
+               section or "", decisions.get(complaint_id, ""), issued, letter_number, delivered, lapor_id or ""]
 
 
 def _day(moment: dt.datetime) -> str:
@@ -356,20 +349,26 @@ def export_book(office: Office, path: Path, progress: bool = False, *, overwrite
     atomically; an existing file is kept unless `overwrite`."""
     if path.suffix.lower() not in EXPORT_TYPES:
         raise ValueError(f"jenis berkas {path.suffix or '(tanpa akhiran)'} tidak didukung; pakai .csv atau .xlsx")
-    rows = book_rows(office, progress)
+    written = 0
+
+    def rows() -> Iterator[list]:
+        nonlocal written
+        for row in book_rows(office, progress):
+            written += 1
+            yield row
 
     def xlsx(target: Path) -> None:
         with Spreadsheet(target) as wb:
             ws = wb.create_sheet("Buku Pengaduan")
             append_text_row(ws, list(BOOK_COLUMNS))
-            for row in rows:
+            for row in rows():
                 append_text_row(ws, row)
 
     def csv_file(target: Path) -> None:
         with target.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM lets Excel read UTF-8
             writer = csv.writer(f)
             writer.writerow(BOOK_COLUMNS)
-            writer.writerows([_csv(v) if isinstance(v, str) else v for v in row] for row in rows)
+            writer.writerows([_csv(v) if isinstance(v, str) else v for v in row] for row in rows())
 
     write_atomically(path, xlsx if path.suffix.lower() == ".xlsx" else csv_file, overwrite=overwrite)
-    return len(rows)
+    return written

@@ -108,11 +108,17 @@ class Builds:
         finally:
             build.finished = time.monotonic()
 
+    def counted(self, month: tuple[int, int], stamp: str) -> Counted | None:
+        """A recap of the month counted a moment ago, by the page or another file (not older than the book)."""
+        with self.lock:
+            made = [b for (m, _), b in self.builds.items() if m == month and b.done and b.counted is not None]
+        return next((b.counted for b in made if b.fresh(stamp)), None)
+
     def _make(self, office: Office, build: Build) -> None:
         now = utcnow()
-        shared = self.builds.get((build.month, "rekap"))
-        if build.kind != "rekap" and shared is not None and shared.done and shared.fresh(build.stamp):
-            build.counted = shared.counted
+        shared = self.counted(build.month, build.stamp)
+        if build.kind != "rekap" and shared is not None:
+            build.counted = shared
         else:
             build.counted = count(office, build.month, now, lambda n: setattr(build, "stage", n))
             keep(office, build.counted)  # every page shows these from now on, in any process
