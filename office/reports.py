@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import statistics
 from collections import Counter
 from collections.abc import Iterator
@@ -231,6 +232,19 @@ def append_text_row(ws, values: list) -> None:
     ws.append(values)
 
 
+# A value of a row joined by "|" that could start a formula (a false alarm, "a|=b" inside one
+# value, only sends the row the slow way).
+_FORMULA_IN_ROW = re.compile("(?:^|\\|)[" + re.escape("".join(FORMULA_START)) + "]")
+
+
+def _csv_row(row: list) -> list:
+    """A row with each text made safe (_csv), at once for a row of plain ASCII text that holds no formula."""
+    joined = "|".join(row) if all(type(v) is str for v in row) else None
+    if joined is not None and joined.isascii() and joined.isprintable() and not _FORMULA_IN_ROW.search(joined):
+        return row
+    return [_csv(v) if isinstance(v, str) else v for v in row]
+
+
 def _csv(value: str) -> str:
     """letters.safe.spreadsheet_text, at once for plain ASCII that cannot start a formula."""
     if value.isascii() and value.isprintable() and not value.startswith(FORMULA_START):
@@ -368,7 +382,7 @@ def export_book(office: Office, path: Path, progress: bool = False, *, overwrite
         with target.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM lets Excel read UTF-8
             writer = csv.writer(f)
             writer.writerow(BOOK_COLUMNS)
-            writer.writerows([_csv(v) if isinstance(v, str) else v for v in row] for row in rows())
+            writer.writerows(map(_csv_row, rows()))
 
     write_atomically(path, xlsx if path.suffix.lower() == ".xlsx" else csv_file, overwrite=overwrite)
     return written
