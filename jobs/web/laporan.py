@@ -23,6 +23,7 @@ from office.desk import may
 from office.recap_figures import Counted, kept
 
 WAIT_SECONDS = 0.8  # the page itself: ready within a second, or a progress page
+STALE_WAIT_SECONDS = 0.3  # with older figures to show: a small office's count is done by then
 FILE_WAIT_SECONDS = 2.0  # a small month's file comes at once
 REFRESH_SECONDS = 2
 MONTH = re.compile(r"(\d{4})-(\d{1,2})|(\d{1,2})-(\d{4})")
@@ -85,10 +86,11 @@ def laporan():
     if stored is not None and stored.current(stamp, g.now):
         return _figures(stored, stale=False, **context)
     # Older than the book, or never counted: counted again in the background. Figures kept
-    # from before are shown at once, with their time; only a month never counted waits.
-    build = _builds().start((year, month), "rekap", stamp)
-    build = _builds().wait(build, 0 if stored is not None else
-                           current_app.config.get("LAPORAN_WAIT_SECONDS", WAIT_SECONDS))
+    # from before are shown after a moment (a small office's new count is ready by then), with
+    # their time; only a month never counted shows the count's progress.
+    wait = current_app.config.get("LAPORAN_WAIT_SECONDS", WAIT_SECONDS)
+    build = _builds().wait(_builds().start((year, month), "rekap", stamp),
+                           wait if stored is None else min(wait, STALE_WAIT_SECONDS))
     if build.done and not build.error and build.counted is not None:
         return _figures(build.counted, stale=False, **context)
     if stored is not None:
