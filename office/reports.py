@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 import statistics
 from collections import Counter
 from collections.abc import Iterator
@@ -232,15 +231,19 @@ def append_text_row(ws, values: list) -> None:
     ws.append(values)
 
 
-# A value of a row joined by "|" that could start a formula (a false alarm, "a|=b" inside one
-# value, only sends the row the slow way).
-_FORMULA_IN_ROW = re.compile("(?:^|\\|)[" + re.escape("".join(FORMULA_START)) + "]")
+# What starts a value that could be read as a formula, in a row joined by "|" (the tab and line
+# ends are not printable, so the row's printable check finds them; a false alarm, "a|=b" inside
+# one value, only sends the row the slow way).
+_FORMULA_AFTER_BAR = tuple("|" + c for c in FORMULA_START if c.isprintable())
 
 
 def _csv_row(row: list) -> list:
     """A row with each text made safe (_csv), at once for a row of plain ASCII text that holds no formula."""
-    joined = "|".join(row) if all(type(v) is str for v in row) else None
-    if joined is not None and joined.isascii() and joined.isprintable() and not _FORMULA_IN_ROW.search(joined):
+    try:
+        joined = "|" + "|".join(row)
+    except TypeError:  # a number in the row: each value the slow way
+        joined = "\n"
+    if joined.isascii() and joined.isprintable() and not any(start in joined for start in _FORMULA_AFTER_BAR):
         return row
     return [_csv(v) if isinstance(v, str) else v for v in row]
 
