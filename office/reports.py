@@ -85,12 +85,12 @@ def period(month: tuple[int, int] | str | None = None, year: int | None = None, 
     raise ValueError("sebutkan --bulan, --tahun, atau --dari dan --sampai")
 
 
-def _track(items, label: str, progress: bool):
+def _track(items, label: str, progress: bool, total: int | None = None):
     if not progress:
         return items
     from rich.progress import track
 
-    return track(items, description=label, transient=True)
+    return track(items, description=label, total=total, transient=True)
 
 
 def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.datetime,
@@ -335,7 +335,8 @@ def book_rows(office: Office, progress: bool = False) -> Iterator[list]:
     decisions = office.book.first_event_texts("langkah", decision_step)
     letters = office.book.current_letters()
     parse = dt.datetime.fromisoformat
-    for row in _track(office.book.complaints_for_export(), "Mengekspor buku", progress):
+    total = office.book.count_complaints() if progress else None
+    for row in _track(office.book.complaints_for_export(), "Mengekspor buku", progress, total):
         complaint_id, number, received, name, email, phone, address, channel, subject, section, lapor_id = row
         letter = letters.get(complaint_id)
         delivered = issued = letter_number = ""

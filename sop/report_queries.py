@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
 
 from sop.store import iso
 
@@ -92,9 +93,15 @@ class ReportQueries:
             "WHERE received_at >= ? AND received_at < ? AND (answered_at IS NOT NULL OR (closed_at IS NOT NULL AND "
             "state = 'closed')) ORDER BY id", (iso(start), iso(end)))]
 
-    def complaints_for_export(self) -> list[tuple]:
-        """Every complaint in register order, with the paper book's columns (EXPORT_COLUMNS)."""
-        return self._tuples(f"SELECT {EXPORT_COLUMNS} FROM complaints ORDER BY id")
+    def complaints_for_export(self) -> Iterator[tuple]:
+        """Every complaint in register order, with the paper book's columns (EXPORT_COLUMNS), read
+        as they are written (a city's book of a million is never held in memory at once)."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        cursor.arraysize = 1000
+        cursor.execute(f"SELECT {EXPORT_COLUMNS} FROM complaints ORDER BY id")
+        while rows := cursor.fetchmany():
+            yield from rows
 
     def first_event_texts(self, kind: str, step: int | None) -> dict[int, str]:
         """Per complaint, the text of its first event of `kind` at `step` (the decision of step 3)."""
