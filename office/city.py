@@ -4,6 +4,7 @@ runs (read-only), and the city's totals, which are the sums of the offices' reca
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -65,10 +66,10 @@ def merge(title: str, start: dt.date, end: dt.date, recaps: list[Recap]) -> Reca
         out.late.extend(r.late)
         for label, times in r.times.items():
             pooled = out.times.setdefault(label, StepTimes())
-            pooled.seconds += times.seconds
+            pooled.seconds.extend(times.seconds)
             pooled.within += times.within
     for label, times in out.times.items():
-        times.seconds.sort()
+        times.seconds = array("q", sorted(times.seconds))
         out.steps.append({"step": label, "label": label, "role": "", "standard": "", **times.figures()})
     return out
 
