@@ -352,6 +352,7 @@ def main() -> int:
     parser.add_argument("--one", nargs=3, metavar=("KIND", "CONFIG", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--desk-one", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--only", nargs="*", default=None, help="some files only (their names as printed)")
+    parser.add_argument("--files-only", action="store_true", help="the files alone, not the desk")
     args = parser.parse_args()
     if args.one:
         kind, config, out = args.one
@@ -372,7 +373,8 @@ def main() -> int:
             print(f"\n{size:,} complaints in {MONTH[1]:02d}-{MONTH[0]} (book ready in {time.perf_counter() - start:.1f} s, "
                   f"{(folder / 'data' / 'pengaduan.db').stat().st_size / 2**20:.0f} MB); {_load()}")
             _files(config, args)
-            _desk(config, args.runs)
+            if not args.files_only:
+                _desk(config, args.runs)
             print(f"  ({_load()})")
         finally:
             if remove:
