@@ -39,6 +39,7 @@ from office.notices import alert_staff, send_digests
 from office.opening import one_transaction
 from office.plain import utcnow
 from office.privacy import purge_expired
+from office.recap_figures import Refresher
 from office.sms import send_sms
 from office.sms_in import receive_sms
 from office.tte import signing_jobs
@@ -287,6 +288,9 @@ def run_office(office: Office, now: Callable[[], dt.datetime], stop: threading.E
     scheduler.every(1).minutes.do(Guard("surat-pdf", lambda: make_pdfs(office)))
     scheduler.every(1).minutes.do(jobs["tanda-tangan"])
     scheduler.every(10).minutes.do(Guard("folder-staf", lambda: sync_staff_folder(office)))
+    # The desk's Laporan figures of this month and the last, counted again in a thread of their
+    # own when the book changed, so that the page shows them at once (office.recap_figures).
+    scheduler.every(5).minutes.do(Guard("rekap-meja", Refresher(office, now)))
     scheduler.every().day.at("02:00").do(Guard("cadangan", lambda: daily_backup(office, now())))
     scheduler.every().day.at("03:00").do(Guard("retensi", lambda: purge_expired(office, now())))
     log.info("daemon berjalan: kotak surat %s, pemeriksaan setiap %s detik%s",

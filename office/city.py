@@ -4,7 +4,7 @@ runs (read-only), and the city's totals, which are the sums of the offices' reca
 from __future__ import annotations
 
 import datetime as dt
-import statistics
+from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from office.base import Office
 from office.config import load_config
-from office.reports import STEP_HEADER, Recap, append_text_row, recap, step_cells
+from office.reports import STEP_HEADER, Recap, StepTimes, append_text_row, recap, step_cells
 from office.spreadsheet import Spreadsheet
 from sop.book import Book
 
@@ -65,18 +65,18 @@ def merge(title: str, start: dt.date, end: dt.date, recaps: list[Recap]) -> Reca
             mine.update(theirs)
         out.late.extend(r.late)
         for label, times in r.times.items():
-            out.times.setdefault(label, []).extend(times)
+            pooled = out.times.setdefault(label, StepTimes())
+            pooled.seconds.extend(times.seconds)
+            pooled.within += times.within
     for label, times in out.times.items():
-        out.steps.append({"step": label, "label": label, "role": "", "standard": "",
-                          "done": len(times),
-                          "median_minutes": statistics.median(t for t, _ in times) if times else None,
-                          "within_standard": sum(ok for _, ok in times) / len(times) if times else None})
+        times.seconds = array("q", sorted(times.seconds))
+        out.steps.append({"step": label, "label": label, "role": "", "standard": "", **times.figures()})
     return out
 
 
 def _share(r: Recap) -> float | None:
-    pooled = [ok for times in r.times.values() for _, ok in times]
-    return sum(pooled) / len(pooled) if pooled else None
+    done = sum(len(times.seconds) for times in r.times.values())
+    return sum(times.within for times in r.times.values()) / done if done else None
 
 
 def write_city_xlsx(city: CityRecap, path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from letters.mail import Attachment, render_mail
@@ -52,10 +53,16 @@ def send_monthly_recap(office: Office, now: dt.datetime) -> bool:
     r = recap(office, title, start, end, now)
     pictures = charts(r)
     folder = private_dir(cfg.files / "laporan" / f"{year:04d}")
-    files = _write(office, r, pictures, folder / f"laporan-pengaduan-{year:04d}-{month:02d}", now)
-    # The month's statistics fit to publish, filed beside it (no personal data; small cells hidden).
-    stats = statistics_of(cfg.office_name, r, days_to_answer(office, start, end), tahun=year, bulan=month)
-    write_statistics(stats, folder / f"statistik-pengaduan-{year:04d}-{month:02d}", overwrite=True)
+    stem = folder / f"laporan-pengaduan-{year:04d}-{month:02d}"
+    docx = stem.with_suffix(".docx")
+    write_docx(r, docx, pictures, office, now)
+    with ThreadPoolExecutor(1, thread_name_prefix="rekap-pdf") as converting:  # LibreOffice on the other core
+        pdf = converting.submit(_pdf, docx)
+        write_xlsx(r, stem.with_suffix(".xlsx"), pictures)
+        # The month's statistics fit to publish, filed beside it (no personal data; small cells hidden).
+        stats = statistics_of(cfg.office_name, r, days_to_answer(office, start, end), tahun=year, bulan=month)
+        write_statistics(stats, folder / f"statistik-pengaduan-{year:04d}-{month:02d}", overwrite=True)
+        files = [(stem.with_suffix(".xlsx"), XLSX), (docx, DOCX), *pdf.result()]
     head = cfg.directory.official(cfg.letters.head_role)
     to = [(head.name, head.email), *(("", address) for address in cfg.reports_to)]
     context = base_context(office, None, None)
@@ -72,16 +79,12 @@ def send_monthly_recap(office: Office, now: dt.datetime) -> bool:
     return True
 
 
-def _write(office: Office, r, pictures: dict[str, bytes], stem: Path, now: dt.datetime) -> list[tuple[Path, tuple]]:
-    xlsx, docx = stem.with_suffix(".xlsx"), stem.with_suffix(".docx")
-    write_xlsx(r, xlsx, pictures)
-    write_docx(r, docx, pictures, office, now)
-    files: list[tuple[Path, tuple]] = [(xlsx, XLSX), (docx, DOCX)]
-    if libreoffice() is not None:
-        try:
-            files.append((to_pdf(docx), ("application", "pdf")))
-        except Exception:  # the mail goes without the PDF rather than not at all
-            log.exception("PDF rekap %s tidak dapat dibuat", stem.name)
-    return files
-
-
+def _pdf(docx: Path) -> list[tuple[Path, tuple]]:
+    """The recap's PDF, made while the workbook is written; none where LibreOffice is missing or fails."""
+    if libreoffice() is None:
+        return []
+    try:
+        return [(to_pdf(docx), ("application", "pdf"))]
+    except Exception:  # the mail goes without the PDF rather than not at all
+        log.exception("PDF rekap %s tidak dapat dibuat", docx.stem)
+        return []

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import statistics
+from array import array
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from letters.dates import tanggal
 from letters.naskah import Signature
-from letters.safe import FORMULA_START, spreadsheet_text, xml_text
+from letters.safe import FORMULA_START, spreadsheet_text
 from office.base import Office
 from office.durations import minutes_text, standard_words  # noqa: F401 (minutes_text: the desk's too)
 from office.laporan import write_laporan
@@ -36,7 +37,28 @@ class Recap:
     objections: int = 0  # complaints whose complainant objected (TIDAK PUAS)
     steps: list[dict] = field(default_factory=list)  # per SOP step: done, median minutes, share within standard
     late: list[dict] = field(default_factory=list)  # late tasks and who held them
-    times: dict[str, list[tuple[float, bool]]] = field(default_factory=dict)  # per step label: (minutes, in time)
+    late_more: int = 0  # late tasks beyond those in `late` (figures kept for the page list LATE_LISTED)
+    times: dict[str, StepTimes] = field(default_factory=dict)  # per step label
+
+    @property
+    def late_count(self) -> int:
+        return len(self.late) + self.late_more
+
+
+@dataclass
+class StepTimes:
+    """The done tasks of one step: the seconds each took, sorted (an array of machine integers: a
+    city's month holds millions), and how many were within standard."""
+
+    seconds: array = field(default_factory=lambda: array("q"))
+    within: int = 0
+
+    def figures(self) -> dict:
+        """How many were done, the median minutes, the share within standard (None when none was done)."""
+        done = len(self.seconds)
+        middle = (self.seconds[(done - 1) // 2] + self.seconds[done // 2]) / 2 if done else None
+        return {"done": done, "median_minutes": middle / 60 if middle is not None else None,
+                "within_standard": self.within / done if done else None}
 
 
 def period(month: tuple[int, int] | str | None = None, year: int | None = None, start: dt.date | None = None,
@@ -65,12 +87,12 @@ def period(month: tuple[int, int] | str | None = None, year: int | None = None, 
     raise ValueError("sebutkan --bulan, --tahun, atau --dari dan --sampai")
 
 
-def _track(items, label: str, progress: bool):
+def _track(items, label: str, progress: bool, total: int | None = None):
     if not progress:
         return items
     from rich.progress import track
 
-    return track(items, description=label, transient=True)
+    return track(items, description=label, total=total, transient=True)
 
 
 def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.datetime,
@@ -80,46 +102,60 @@ def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.date
     a million tasks: bench/bench_reports.py). `progress` is kept for callers; nothing here is
     long enough to need a bar any more."""
     cfg = office.config
-    tz = cfg.clock.tz
-    lo = dt.datetime.combine(start, dt.time(0), tz)
-    hi = dt.datetime.combine(end, dt.time(0), tz)
+    lo = dt.datetime.combine(start, dt.time(0), cfg.clock.tz)
+    hi = dt.datetime.combine(end, dt.time(0), cfg.clock.tz)
     out = Recap(title, start, end)
     book = office.book
-    for value, count in book.counts_received("channel", lo, hi):
-        out.by_channel[CHANNEL_WORDS.get(value, value)] += count
-        out.total += count
-    for value, count in book.counts_received("section", lo, hi):
-        out.by_section[value or "(belum ditentukan)"] += count
-    for value, count in book.counts_received("state", lo, hi):
-        out.by_state[STATE_WORDS.get(value, value)] += count
-    for value, count in book.counts_received("satisfaction", lo, hi):
-        if value:
-            out.by_satisfaction[SATISFACTION_WORDS.get(value, value)] += count
-    for value, count in book.counts_received("rating", lo, hi):
-        if value:
-            out.ratings[int(value)] += count
+    _count(out, book.counts_received(lo, hi))
     objection = cfg.procedure.objection_step
     out.objections = book.complaints_with_step(objection.no, lo, hi) if objection is not None else 0
-    done: dict[int, list[tuple[float, bool]]] = {s.no: [] for s in cfg.procedure.steps}
-    for step, seconds, ok in book.step_times(lo, hi):
-        done[step].append((seconds / 60, bool(ok)))
-    titles = {role: official.title for role, official in cfg.directory.officials.items()}
-    for task in book.late_tasks(lo, hi, now):
-        due, finished = parse_iso(task["due_at"]), parse_iso(task["done_at"])
-        out.late.append({"number": task["number"], "step": task["step"], "label": cfg.procedure.label(task["step"]),
-                         "official": titles.get(task["role"]) or cfg.directory.official(task["role"]).title,
-                         "email": task["official"], "due_at": due.astimezone(tz),
-                         "done_at": finished.astimezone(tz) if finished else None})
+    _time_steps(out, cfg, book.step_times(lo, hi))
+    out.late = late_items(cfg, book.late_tasks(lo, hi, now))
+    return out
+
+
+def _count(out: Recap, groups: list[tuple]) -> None:
+    """The month's counts from the book's groups (channel, section, state, satisfaction, rating, n)."""
+    for channel, section, state, satisfaction, rating, count in groups:
+        out.total += count
+        out.by_channel[CHANNEL_WORDS.get(channel, channel)] += count
+        out.by_section[section or "(belum ditentukan)"] += count
+        out.by_state[STATE_WORDS.get(state, state)] += count
+        if satisfaction:
+            out.by_satisfaction[SATISFACTION_WORDS.get(satisfaction, satisfaction)] += count
+        if rating:
+            out.ratings[int(rating)] += count
+
+
+def _time_steps(out: Recap, cfg, grouped: list[tuple]) -> None:
+    """Per SOP step, in walking order: how many were done, their median time, the share within
+    standard, from the book's rows (step, done, within standard, "seconds,seconds,…")."""
+    done = {step: StepTimes(array("q", sorted(map(int, seconds.split(",")))), within or 0)
+            for step, _, within, seconds in grouped if seconds}
     for step in in_order(cfg.procedure):
         if step.automatic:
             continue
-        times = done[step.no]
-        out.times[step.shown] = times
-        out.steps.append({
-            "step": step.no, "label": step.shown, "role": cfg.directory.official(step.role).title,
-            "standard": standard_words(cfg, step.time),
-            "done": len(times), "median_minutes": statistics.median(t for t, _ in times) if times else None,
-            "within_standard": sum(ok for _, ok in times) / len(times) if times else None})
+        times = out.times[step.shown] = done.get(step.no, StepTimes())
+        out.steps.append({"step": step.no, "label": step.shown, "role": cfg.directory.official(step.role).title,
+                          "standard": standard_words(cfg, step.time), **times.figures()})
+
+
+def late_items(cfg, tasks) -> list[dict]:
+    """The late steps as a recap lists them, the holder named by title (a city's month has tens
+    of thousands: each step's label and each role's title are looked up once)."""
+    tz = cfg.clock.tz
+    titles = {role: official.title for role, official in cfg.directory.officials.items()}
+    labels: dict[int, str] = {}
+    out = []
+    for number, step, role, email, due_at, done_at in tasks:
+        label = labels.get(step)
+        if label is None:
+            label = labels[step] = cfg.procedure.label(step)
+        if role not in titles:
+            titles[role] = cfg.directory.official(role).title
+        out.append({"number": number, "step": step, "label": label, "official": titles[role], "email": email,
+                    "due_at": parse_iso(due_at).astimezone(tz),
+                    "done_at": parse_iso(done_at).astimezone(tz) if done_at else None})
     return out
 
 
@@ -193,13 +229,25 @@ def charts(r: Recap) -> dict[str, bytes]:
 def append_text_row(ws, values: list) -> None:
     """A row of a report's sheet (office.spreadsheet): its strings are text cells (type `s`),
     never formulas, and hold no character XML forbids: a citizen's subject "=HYPERLINK(…)"
-    stays words (letters.safe)."""
-    ws.append([_xml(v) if isinstance(v, str) else v for v in values])
+    stays words (letters.safe, applied by the sheet to each distinct text once)."""
+    ws.append(values)
 
 
-def _xml(value: str) -> str:
-    """letters.safe.xml_text, at once for the plain ASCII most cells are (an export has millions)."""
-    return value if value.isascii() and value.isprintable() else xml_text(value)
+# What starts a value that could be read as a formula, in a row joined by "|" (the tab and line
+# ends are not printable, so the row's printable check finds them; a false alarm, "a|=b" inside
+# one value, only sends the row the slow way).
+_FORMULA_AFTER_BAR = tuple("|" + c for c in FORMULA_START if c.isprintable())
+
+
+def _csv_row(row: list) -> list:
+    """A row with each text made safe (_csv), at once for a row of plain ASCII text that holds no formula."""
+    try:
+        joined = "|" + "|".join(row)
+    except TypeError:  # a number in the row: each value the slow way
+        joined = "\n"
+    if joined.isascii() and joined.isprintable() and not any(start in joined for start in _FORMULA_AFTER_BAR):
+        return row
+    return [_csv(v) if isinstance(v, str) else v for v in row]
 
 
 def _csv(value: str) -> str:
@@ -250,9 +298,8 @@ def _recap_sheets(wb: Spreadsheet, r: Recap, pictures: dict[str, bytes]) -> None
     late = wb.create_sheet("Terlambat")
     append_text_row(late, ["Nomor", "Langkah", "Pejabat", "Surel", "Batas waktu", "Selesai"])
     for item in r.late:
-        append_text_row(late, [item["number"], item["step"], item["official"], item["email"],
-                               item["due_at"].strftime(STAMP),
-                               item["done_at"].strftime(STAMP) if item["done_at"] else "belum"])
+        append_text_row(late, [item["number"], item["step"], item["official"], item["email"], _stamp(item["due_at"]),
+                               _stamp(item["done_at"]) if item["done_at"] else "belum"])
     sheet = wb.create_sheet("Grafik")
     for i, png in enumerate(pictures.values()):
         sheet.add_image(png, f"A{1 + 18 * i}")
@@ -282,16 +329,16 @@ BOOK_COLUMNS = ("Nomor", "Tanggal diterima", "Nama", "Kontak", "Saluran", "Ringk
                 "Tindak lanjut", "Tanggal dijawab", "Nomor surat", "Disampaikan", "Nomor LAPOR!")
 
 
-def book_rows(office: Office, progress: bool = False) -> list[list]:
-    """The book in the columns of the paper buku pengaduan: the complaints, the decisions and the
-    letters read with one query each."""
+def book_rows(office: Office, progress: bool = False) -> Iterator[list]:
+    """The book in the columns of the paper buku pengaduan, row by row (a city's book is never
+    held twice in memory): the complaints, the decisions and the letters read with one query each."""
     tz = office.config.clock.tz
     decision_step = next((s.no for s in office.config.procedure.steps if s.keywords and "rapat" in s.keywords), None)
     decisions = office.book.first_event_texts("langkah", decision_step)
     letters = office.book.current_letters()
     parse = dt.datetime.fromisoformat
-    out = []
-    for row in _track(office.book.complaints_for_export(), "Mengekspor buku", progress):
+    total = office.book.count_complaints() if progress else None
+    for row in _track(office.book.complaints_for_export(), "Mengekspor buku", progress, total):
         complaint_id, number, received, name, email, phone, address, channel, subject, section, lapor_id = row
         letter = letters.get(complaint_id)
         delivered = issued = letter_number = ""
@@ -299,10 +346,9 @@ def book_rows(office: Office, progress: bool = False) -> list[list]:
             letter_number, issued_at, dispatched_at, method = letter
             issued = _day(parse(issued_at).astimezone(tz))
             delivered = f"{_day(parse(dispatched_at).astimezone(tz))} ({method})" if dispatched_at else ""
-        out.append([number, _stamp(parse(received).astimezone(tz)), name,
-                    ", ".join(x for x in (email, phone, address) if x), CHANNEL_WORDS.get(channel, channel), subject,
-                    section or "", decisions.get(complaint_id, ""), issued, letter_number, delivered, lapor_id or ""])
-    return out
+        yield [number, _stamp(parse(received).astimezone(tz)), name,
+               ", ".join(x for x in (email, phone, address) if x), CHANNEL_WORDS.get(channel, channel), subject,
+               section or "", decisions.get(complaint_id, ""), issued, letter_number, delivered, lapor_id or ""]
 
 
 def _day(moment: dt.datetime) -> str:
@@ -323,20 +369,26 @@ def export_book(office: Office, path: Path, progress: bool = False, *, overwrite
     atomically; an existing file is kept unless `overwrite`."""
     if path.suffix.lower() not in EXPORT_TYPES:
         raise ValueError(f"jenis berkas {path.suffix or '(tanpa akhiran)'} tidak didukung; pakai .csv atau .xlsx")
-    rows = book_rows(office, progress)
+    written = 0
+
+    def rows() -> Iterator[list]:
+        nonlocal written
+        for row in book_rows(office, progress):
+            written += 1
+            yield row
 
     def xlsx(target: Path) -> None:
         with Spreadsheet(target) as wb:
             ws = wb.create_sheet("Buku Pengaduan")
             append_text_row(ws, list(BOOK_COLUMNS))
-            for row in rows:
+            for row in rows():
                 append_text_row(ws, row)
 
     def csv_file(target: Path) -> None:
         with target.open("w", newline="", encoding="utf-8-sig") as f:  # the BOM lets Excel read UTF-8
             writer = csv.writer(f)
             writer.writerow(BOOK_COLUMNS)
-            writer.writerows([_csv(v) if isinstance(v, str) else v for v in row] for row in rows)
+            writer.writerows(map(_csv_row, rows()))
 
     write_atomically(path, xlsx if path.suffix.lower() == ".xlsx" else csv_file, overwrite=overwrite)
-    return len(rows)
+    return written

@@ -164,4 +164,15 @@ LATER_MIGRATIONS = (
     ALTER TABLE number_requests ADD COLUMN escalations INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE number_requests ADD COLUMN last_reminded_at TEXT;
     """,
+    # 24: the desk's Laporan figures of a month as last counted (office.recap_figures): the page
+    # shows them at once with the moment they were counted, while a newer count runs outside any
+    # request; `stamp` is the book's report stamp they were counted at (sop.report_queries).
+    """
+    CREATE TABLE recap_figures (
+        month TEXT PRIMARY KEY,
+        counted_at TEXT NOT NULL,
+        stamp TEXT NOT NULL,
+        figures TEXT NOT NULL
+    );
+    """,
 )

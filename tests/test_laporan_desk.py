@@ -1,7 +1,9 @@
 """The desk's Laporan over a real book: it opens on the current month, says so when a month has
 no complaint, writes numbers with the Indonesian decimal comma, shows the complainants'
 satisfaction, refuses a month that does not exist with a sentence, and makes its files in
-the background with their progress shown, never holding a request (nginx gives up at 60 s)."""
+the background with their progress shown, never holding a request (nginx gives up at 60 s).
+The page shows the figures kept in the book at once, with the moment they were counted, and
+counts them again outside the request when the book has changed (the daemon's job too)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from jobs.web import create_app
 from letters.dates import MONTHS
 from office.desk import add_user
 from office.durations import minutes_text
+from office.recap_figures import Refresher, kept, refresh
 from office.recording import NewComplaint, record_complaint
 from office.reports import decimal
 from sop.clock import utcnow
@@ -28,6 +31,11 @@ PASSWORD = "sandi-laporan-2026"
 
 def _client(env, **settings):
     add_user(env.office, "rina", "staf", PASSWORD, utcnow())
+    return _logged_in(env, **settings)
+
+
+def _logged_in(env, **settings):
+    """A desk of its own (a server process) with rina logged in."""
     app = create_app(env.config_path)
     app.config.update(settings)
     client = app.test_client()
@@ -160,3 +168,61 @@ def test_in_chromium_the_progress_page_turns_into_the_download_by_itself(env, br
     finally:
         page.close()
         stop_waitress(server, serving)
+
+
+def _counted_line(env, moment: dt.datetime) -> str:
+    local = moment.astimezone(env.config.clock.tz)
+    return f"Angka per {local:%d-%m-%Y %H.%M} {local.tzname()}"
+
+
+def _total(page: str) -> str:
+    return page.split("Jumlah pengaduan: <strong>", 1)[1].split("<", 1)[0]
+
+
+def test_the_page_shows_the_figures_kept_in_the_book_at_once_with_their_time_then_newer_ones(env):
+    # A page never waits for a count here: what it shows at once is what a city's month shows.
+    client = _client(env, LAPORAN_WAIT_SECONDS=0)
+    builds = client.application.extensions["laporan"]
+    now = utcnow()
+    month = f"{now.astimezone(env.config.clock.tz):%Y-%m}"
+    _record(env, now)
+    assert refresh(env.office, now)  # the daemon's job: this month and the last counted and kept
+    page = client.get(f"/laporan?bulan={month}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Refresh" not in page.headers
+    assert _total(text) == "1" and _counted_line(env, now) in text and "sedang dihitung" not in text
+    assert builds.builds == {}  # nothing was counted for this page
+
+    _record(env, utcnow())  # the book changes: the kept figures are shown, said to be older
+    text = client.get(f"/laporan?bulan={month}").get_data(as_text=True)
+    assert _total(text) == "1" and _counted_line(env, now) in text and "angka terbaru sedang dihitung" in text
+    build = next(iter(builds.builds.values()))
+    assert builds.wait(build, 30).done and build.error is None
+    text = client.get(f"/laporan?bulan={month}").get_data(as_text=True)
+    assert _total(text) == "2" and "sedang dihitung" not in text
+
+    # Kept in the book: another desk process (a restart) shows them at once, counting nothing.
+    other = _logged_in(env, LAPORAN_WAIT_SECONDS=0)
+    text = other.get(f"/laporan?bulan={month}").get_data(as_text=True)
+    assert _total(text) == "2" and "sedang dihitung" not in text
+    assert other.application.extensions["laporan"].builds == {}
+
+
+def test_the_daemon_counts_the_figures_again_only_when_the_book_changed(env):
+    now = utcnow()
+    this_month = now.astimezone(env.config.clock.tz)
+    month = (this_month.year, this_month.month)
+    _record(env, now)
+    assert refresh(env.office, now) is None and kept(env.office, month) is None  # no desk account: nobody reads them
+    add_user(env.office, "rina", "staf", PASSWORD, now)
+    assert f"{month[0]:04d}-{month[1]:02d}" in refresh(env.office, now)
+    assert kept(env.office, month).recap.total == 1
+    assert refresh(env.office, now + dt.timedelta(minutes=5)) is None  # the book unchanged: nothing counted
+    _record(env, now)
+    later = now + dt.timedelta(minutes=10)
+    job = Refresher(env.office, lambda: later)  # as the daemon runs it: in a thread of its own
+    job()
+    assert job.thread is not None
+    job.thread.join(30)
+    figures = kept(env.office, month)
+    assert figures.recap.total == 2 and figures.counted_at == later.replace(microsecond=0)

@@ -69,3 +69,15 @@ def test_a_month_with_many_late_steps_counts_them_by_holder_in_the_letter_and_li
     assert "@" not in text
     summary = summary_text(r)
     assert summary.count("PGD/2026/") == LATE_LISTED and "dan 50 lainnya" in summary
+
+
+def test_an_export_row_of_plain_text_passes_at_once_and_any_formula_is_still_disarmed():
+    from office.reports import _csv_row
+
+    plain = ["PGD/2026/0001", "05-10-2026 10.00 WITA", "Warga", "w@warga.test, RT 01", "a-b", "x=y"]
+    assert _csv_row(plain) is plain
+    assert _csv_row(["a", "=HYPERLINK(\"x\")"]) == ["a", "'=HYPERLINK(\"x\")"]
+    assert _csv_row(["-1", 2]) == ["'-1", 2]  # a number in the row: each text checked alone
+    assert _csv_row(["a|=b", "@c"]) == ["a|=b", "'@c"]
+    assert _csv_row(["Bu Sári", "+62"]) == ["Bu Sári", "'+62"]
+    assert _csv_row(["a\tb", "\x07x"]) == ["a\tb", " x"]

@@ -1,9 +1,13 @@
 """The desk's Laporan: a month's recap on the page, and its XLSX, DOCX and PDF to download.
 
-The recap and the files are made in the background (jobs.web.report_builds): a request waits
-at most WAIT_SECONDS, then shows what is being done and asks the browser to look again (the
-HTTP Refresh header: the desk has no JavaScript). So nothing waits on a city's month behind
-nginx, and a second click joins the build under way instead of starting another.
+The page shows the month's figures as last counted, kept in the book (office.recap_figures),
+with the moment they were counted; where the book has changed since (or they are over five
+minutes old), it says that newer figures are being counted, and counts them in the
+background (jobs.web.report_builds). Only a month never counted makes the page wait, at most
+WAIT_SECONDS, then show the count's progress and ask the browser to look again (the HTTP
+Refresh header: the desk has no JavaScript). Files are made in the background the same way.
+So nothing waits on a city's month behind nginx, and a second click joins the build under
+way instead of starting another.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from flask import abort, current_app, g, make_response, redirect, render_templat
 from jobs.web.common import office
 from jobs.web.report_builds import KINDS, Build, Builds, local_month, month_stamp
 from office.desk import may
+from office.recap_figures import Counted, kept
 
 WAIT_SECONDS = 0.8  # the page itself: ready within a second, or a progress page
+STALE_WAIT_SECONDS = 0.3  # with older figures to show: a small office's count is done by then
 FILE_WAIT_SECONDS = 2.0  # a small month's file comes at once
 REFRESH_SECONDS = 2
 MONTH = re.compile(r"(\d{4})-(\d{1,2})|(\d{1,2})-(\d{4})")
@@ -73,25 +79,37 @@ def laporan():
     desk = office()
     chosen = f"{year:04d}-{month:02d}"
     current = local_month(desk, g.now)
-    build = _builds().wait(_builds().start((year, month), "rekap", month_stamp(desk)),
-                           current_app.config.get("LAPORAN_WAIT_SECONDS", WAIT_SECONDS))
     context = dict(chosen=chosen, current=f"{current[0]:04d}-{current[1]:02d}", kinds=KINDS, labels=LABELS,
                    **_neighbours(year, month))
-    stale = None
-    if not build.done or build.error:
-        older = _builds().previous((year, month), "rekap")
-        if older is None or build.error:
-            return _progress(build, "laporan", {"bulan": chosen}, context)
-        build, stale = older, True  # the figures of a moment ago, while the new count runs
+    stamp = month_stamp(desk)
+    stored = kept(desk, (year, month))
+    if stored is not None and stored.current(stamp, g.now):
+        return _figures(stored, stale=False, **context)
+    # Older than the book, or never counted: counted again in the background. Figures kept
+    # from before are shown after a moment (a small office's new count is ready by then), with
+    # their time; only a month never counted shows the count's progress.
+    wait = current_app.config.get("LAPORAN_WAIT_SECONDS", WAIT_SECONDS)
+    build = _builds().wait(_builds().start((year, month), "rekap", stamp),
+                           wait if stored is None else min(wait, STALE_WAIT_SECONDS))
+    if build.done and not build.error and build.counted is not None:
+        return _figures(build.counted, stale=False, **context)
+    if stored is not None:
+        return _figures(stored, stale=True, **context)
+    return _progress(build, "laporan", {"bulan": chosen}, context)
+
+
+def _figures(counted: Counted, *, stale: bool, **context):
+    """The page of a month's figures, saying when they were counted."""
     from office.reports import decimal, mean_rating, minutes_text
 
-    r = build.recap
-    pictures = {name: base64.b64encode(png).decode() for name, png in (build.pictures or {}).items()}
-    desk.book.audit(g.now, g.user["name"], "meja-laporan", r.title, f"{r.total} pengaduan")  # type: ignore[attr-defined]
-    counted = build.counted_at.astimezone(desk.config.clock.tz)
+    desk = office()
+    r = counted.recap
+    pictures = {name: base64.b64encode(png).decode() for name, png in counted.pictures.items()}
+    desk.book.audit(g.now, g.user["name"], "meja-laporan", r.title, f"{r.total} pengaduan")
+    moment = counted.counted_at.astimezone(desk.config.clock.tz)
     return render_template("laporan.html", r=r, pictures=pictures, minutes_text=minutes_text, decimal=decimal,
-                           mean_rating=mean_rating(r), stale=stale,  # type: ignore[arg-type]
-                           counted=f"{counted:%d-%m-%Y %H.%M} {counted.tzname()}", **context)
+                           mean_rating=mean_rating(r), stale=stale,
+                           counted=f"{moment:%d-%m-%Y %H.%M} {moment.tzname()}", **context)
 
 
 def _month_or_refusal():
@@ -150,7 +168,8 @@ def _progress(build: Build, endpoint: str, args: dict, context: dict):
 def _send(build: Build):
     desk = office()
     chosen = f"{build.month[0]:04d}-{build.month[1]:02d}"
-    desk.book.audit(g.now, g.user["name"], "meja-unduh-laporan", getattr(build.recap, "title", chosen), build.kind)
+    title = build.counted.recap.title if build.counted is not None else chosen
+    desk.book.audit(g.now, g.user["name"], "meja-unduh-laporan", title, build.kind)
     assert build.path is not None
     return send_file(build.path, as_attachment=True, download_name=f"laporan-pengaduan-{chosen}.{build.kind}",
                      max_age=0, etag=False, last_modified=None)

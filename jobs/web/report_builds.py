@@ -3,10 +3,10 @@ request waits on them: behind nginx (proxy_read_timeout 60 s) a city's month mus
 in a 504, and a person who sees progress does not click again.
 
 A build is kept per office, month and kind. The page and the files of one month share one
-recap, counted once; it is counted again when the book has changed since (a new complaint
-or history line) or when it is older than FRESH_SECONDS (late steps grow with the clock).
-Files are written under files/laporan/meja/ (private to the service account), one per month
-and kind, replaced by the next build.
+recap, counted once; it is counted again when the book has changed since (a new complaint,
+task or history line) or when it is older than FRESH_SECONDS (late steps grow with the clock).
+Each count is kept in the book (office.recap_figures), where the page reads it at once.
+Files are written by office.report_files under files/laporan/meja/.
 """
 
 from __future__ import annotations
@@ -19,14 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from office.base import Office
-from office.config import load_config
-from sop.book import Book
-from sop.clock import utcnow
-from sop.files import private_dir
+from office.recap_figures import FRESH_SECONDS, Counted, book_stamp, count, keep
+from office.report_files import Unavailable, opened, utcnow, write_month_file
 
 log = logging.getLogger("pengaduan.meja")
 
-FRESH_SECONDS = 300
 KINDS = ("xlsx", "docx", "pdf")
 # What a person is told while each kind is made, stage by stage.
 STAGES = {
@@ -44,15 +41,13 @@ class Build:
 
     month: tuple[int, int]
     kind: str
-    stamp: tuple
+    stamp: str
     stage: int = 0
     started: float = field(default_factory=time.monotonic)
-    counted_at: dt.datetime = field(default_factory=utcnow)  # the moment its figures are of
     finished: float | None = None
     error: str | None = None
     path: Path | None = None
-    recap: object = None
-    pictures: dict | None = None
+    counted: Counted | None = None  # the recap and charts it was made from
 
     @property
     def stages(self) -> tuple[str, ...]:
@@ -66,7 +61,7 @@ class Build:
     def seconds(self) -> float:
         return (self.finished or time.monotonic()) - self.started
 
-    def fresh(self, stamp: tuple) -> bool:
+    def fresh(self, stamp: str) -> bool:
         if self.error is not None:
             return False
         return self.stamp == stamp and (not self.done or time.monotonic() - (self.finished or 0) < FRESH_SECONDS)
@@ -79,9 +74,8 @@ class Builds:
         self.config_path = config_path
         self.lock = threading.Lock()
         self.builds: dict[tuple, Build] = {}
-        self.last: dict[tuple, Build] = {}  # the last build that succeeded, shown while a newer one is made
 
-    def start(self, month: tuple[int, int], kind: str, stamp: tuple, *, again: bool = False) -> Build:
+    def start(self, month: tuple[int, int], kind: str, stamp: str, *, again: bool = False) -> Build:
         """The build of this month and kind: a fresh one already made or under way, else a new
         one started in the background."""
         with self.lock:
@@ -103,8 +97,7 @@ class Builds:
 
     def _run(self, build: Build) -> None:
         try:
-            cfg = load_config(self.config_path)
-            office = Office(cfg, Book(cfg.database, create=False))
+            office = opened(self.config_path)
             try:
                 self._make(office, build)
             finally:
@@ -114,59 +107,25 @@ class Builds:
             build.error = failure_text(exc)
         finally:
             build.finished = time.monotonic()
-            if build.error is None:
-                self.last[(build.month, build.kind)] = build
 
-    def previous(self, month: tuple[int, int], kind: str) -> Build | None:
-        """The last build of this month and kind that succeeded (perhaps older than the book)."""
-        return self.last.get((month, kind))
+    def counted(self, month: tuple[int, int], stamp: str) -> Counted | None:
+        """A recap of the month counted a moment ago, by the page or another file (not older than the book)."""
+        with self.lock:
+            made = [b for (m, _), b in self.builds.items() if m == month and b.done and b.counted is not None]
+        return next((b.counted for b in made if b.fresh(stamp)), None)
 
     def _make(self, office: Office, build: Build) -> None:
-        from office.reports import charts, period, recap, write_docx, write_xlsx
-
         now = utcnow()
-        shared = self.builds.get((build.month, "rekap"))
-        if build.kind != "rekap" and shared is not None and shared.done and shared.fresh(build.stamp):
-            build.recap, build.pictures = shared.recap, shared.pictures
-            build.stage = 2
+        shared = self.counted(build.month, build.stamp)
+        if build.kind != "rekap" and shared is not None:
+            build.counted = shared
         else:
-            title, start, end = period(build.month)
-            build.recap = recap(office, title, start, end, now)
-            build.stage = 1
-            build.pictures = charts(build.recap)  # type: ignore[arg-type]
-            build.stage = 2
-        if build.kind == "rekap":
-            return
-        folder = private_dir(office.config.files / "laporan" / "meja")
-        stem = folder / f"laporan-pengaduan-{build.month[0]:04d}-{build.month[1]:02d}"
-        work = folder / f"{stem.name}-{build.kind}-dibuat"  # each kind its own: a DOCX and a PDF made at once
-        if build.kind == "xlsx":
-            write_xlsx(build.recap, work, build.pictures)  # type: ignore[arg-type]
-            build.path = work.replace(stem.with_suffix(".xlsx"))
-            return
-        docx = work.with_suffix(".docx")
-        write_docx(build.recap, docx, build.pictures, office, now)  # type: ignore[arg-type]
-        if build.kind == "docx":
-            build.path = docx.replace(stem.with_suffix(".docx"))
-            return
-        build.stage = 3
-        build.path = _pdf(docx, stem.with_suffix(".pdf"))
-
-
-def _pdf(docx: Path, target: Path) -> Path:
-    from letters.pdf import libreoffice, to_pdf
-
-    if libreoffice() is None:
-        raise Unavailable("LibreOffice tidak terpasang di server, jadi PDF tidak dapat dibuat; unduh versi Word "
-                          "(DOCX), atau minta pengelola memasang paket libreoffice-writer-nogui")
-    try:
-        return to_pdf(docx).replace(target)
-    finally:
-        docx.unlink(missing_ok=True)
-
-
-class Unavailable(RuntimeError):
-    """A file that cannot be made on this server; the message says why, in Indonesian."""
+            build.counted = count(office, build.month, now, lambda n: setattr(build, "stage", n))
+            keep(office, build.counted)  # every page shows these from now on, in any process
+        build.stage = 2
+        if build.kind != "rekap":
+            build.path = write_month_file(office, build.counted, build.kind, now,
+                                          lambda n: setattr(build, "stage", n))
 
 
 def failure_text(exc: BaseException) -> str:
@@ -175,9 +134,9 @@ def failure_text(exc: BaseException) -> str:
     return "terjadi kesalahan saat membuat berkas; rinciannya ada di log layanan. Coba lagi, atau hubungi pengelola"
 
 
-def month_stamp(office: Office) -> tuple:
+def month_stamp(office: Office) -> str:
     """What says whether the book changed since a recap was counted."""
-    return office.book.report_stamp()
+    return book_stamp(office)
 
 
 def local_month(office: Office, now: dt.datetime) -> tuple[int, int]:
