@@ -20,6 +20,7 @@ from flask import abort, current_app, g, make_response, redirect, render_templat
 from jobs.web.common import office
 from jobs.web.report_builds import KINDS, Build, Builds, local_month, month_stamp
 from office.desk import may
+from office.privacy import record_access
 from office.recap_figures import Counted, kept
 
 WAIT_SECONDS = 0.8  # the page itself: ready within a second, or a progress page
@@ -105,7 +106,7 @@ def _figures(counted: Counted, *, stale: bool, **context):
     desk = office()
     r = counted.recap
     pictures = {name: base64.b64encode(png).decode() for name, png in counted.pictures.items()}
-    desk.book.audit(g.now, g.user["name"], "meja-laporan", r.title, f"{r.total} pengaduan")
+    record_access(desk, "meja-laporan", r.title, f"{r.total} pengaduan", now=g.now, who=g.user["name"])
     moment = counted.counted_at.astimezone(desk.config.clock.tz)
     return render_template("laporan.html", r=r, pictures=pictures, minutes_text=minutes_text, decimal=decimal,
                            mean_rating=mean_rating(r), stale=stale,
@@ -169,7 +170,7 @@ def _send(build: Build):
     desk = office()
     chosen = f"{build.month[0]:04d}-{build.month[1]:02d}"
     title = build.counted.recap.title if build.counted is not None else chosen
-    desk.book.audit(g.now, g.user["name"], "meja-unduh-laporan", title, build.kind)
+    record_access(desk, "meja-unduh-laporan", title, build.kind, now=g.now, who=g.user["name"])
     assert build.path is not None
     return send_file(build.path, as_attachment=True, download_name=f"laporan-pengaduan-{chosen}.{build.kind}",
                      max_age=0, etag=False, last_modified=None)

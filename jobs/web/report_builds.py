@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from office.base import Office
+from office.opening import close_office
 from office.recap_figures import FRESH_SECONDS, Counted, book_stamp, count, keep
 from office.report_files import Unavailable, opened, utcnow, write_month_file
 
@@ -101,7 +102,7 @@ class Builds:
             try:
                 self._make(office, build)
             finally:
-                office.book.close()
+                close_office(office)
         except Exception as exc:  # shown on the progress page; the traceback to the log
             log.exception("laporan %s %04d-%02d gagal dibuat", build.kind, *build.month)
             build.error = failure_text(exc)
