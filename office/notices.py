@@ -16,6 +16,7 @@ import json
 import logging
 import re
 import secrets
+from contextlib import nullcontext
 
 from intake.parse import Incoming
 from letters.dates import tanggal, waktu
@@ -59,11 +60,12 @@ def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]]
         references=references, auto_submitted=auto_submitted, attachments=attachments)
     # The return path of this mail alone (VERP): fixed now, so a resend after a crash uses it
     # too, and a delivery report counts only when it comes back to it (office.recording).
-    office.book.enqueue(message_id=message_id, complaint_id=row["id"] if row else None, kind=kind,
-                        recipients=[addr for _, addr in to], subject=rendered.subject,
-                        raw=msg, at=now, bounce_token=bounce)
-    if awaits:
-        office.book.hold_for_pdf(message_id, json.dumps(list(awaits), ensure_ascii=False))
+    with office.book.transaction() if awaits else nullcontext():  # never due, not even for a moment, without its PDF
+        office.book.enqueue(message_id=message_id, complaint_id=row["id"] if row else None, kind=kind,
+                            recipients=[addr for _, addr in to], subject=rendered.subject,
+                            raw=msg, at=now, bounce_token=bounce)
+        if awaits:
+            office.book.hold_for_pdf(message_id, json.dumps(list(awaits), ensure_ascii=False))
     return message_id
 
 
