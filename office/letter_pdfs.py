@@ -69,22 +69,42 @@ def one_at_a_time(office: Office):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+RETRY_SECONDS = 600  # a file LibreOffice could not convert rests this long, not retried at every run
+_resting: dict[str, float] = {}  # its key: when it may be tried again (time.monotonic)
+
+
+def _convert(paths: list[Path], key: Callable[[Path], str] = str) -> set[Path]:
+    """The PDFs of `paths` (each beside its Word file), made with one LibreOffice start; a file
+    that failed lately is left to rest (a broken file must not start LibreOffice at every run)."""
+    now = time.monotonic()
+    due = [p for p in paths if _resting.get(key(p), 0.0) <= now]
+    if not due:
+        return set()
+    try:
+        made = set(to_pdfs(due))
+    except Exception:
+        log.exception("PDF tidak dapat dibuat; dicoba lagi nanti")
+        made = set()
+    for path in due:
+        if path.with_suffix(".pdf") in made:
+            _resting.pop(key(path), None)
+        else:
+            log.error("PDF %s tidak dapat dibuat; dicoba lagi dalam %d menit", path.name, RETRY_SECONDS // 60)
+            _resting[key(path)] = now + RETRY_SECONDS
+    return made
+
+
 def _letters(office: Office) -> int:
     """The PDF of each registered letter that has none, made with one LibreOffice start, signed
     (PAdES) where configured, recorded."""
     waiting = [letter for letter in office.book.letters_without_pdf() if Path(letter["path"]).exists()]
     if not waiting:
         return 0
-    try:
-        to_pdfs([Path(letter["path"]) for letter in waiting])
-    except Exception:
-        log.exception("PDF surat tidak dapat dibuat; dicoba lagi nanti")
-        return 0
+    converted = _convert([Path(letter["path"]) for letter in waiting])
     made = 0
     for letter in waiting:
         pdf = Path(letter["path"]).with_suffix(".pdf")
-        if not pdf.exists():
-            log.error("PDF surat %s tidak dapat dibuat; dicoba lagi nanti", letter["number"])
+        if pdf not in converted:
             continue
         try:
             _seal_pdf(office, letter, pdf)
@@ -109,13 +129,7 @@ def _seal_pdf(office: Office, letter: dict, pdf: Path) -> None:
 
 def _receipts(office: Office) -> int:
     waiting = receipts_without_pdf(office)
-    if not waiting:
-        return 0
-    try:
-        return len(to_pdfs(waiting))
-    except Exception:
-        log.exception("PDF tanda terima tidak dapat dibuat; dicoba lagi nanti")
-        return 0
+    return len(_convert(waiting)) if waiting else 0
 
 
 def _complete_mails(office: Office) -> int:
@@ -126,7 +140,7 @@ def _complete_mails(office: Office) -> int:
         return 0
     made = 0
     with tempfile.TemporaryDirectory(prefix="pgd-mail-pdf-") as folder:
-        carried = _carried_pdfs(mails, Path(folder))
+        carried = _carried_pdfs(mails, Path(folder), office.config.files)
         made += len(carried)
         for mail in mails:
             files = _wanted_files(office, mail, carried)
@@ -137,7 +151,7 @@ def _complete_mails(office: Office) -> int:
     return made
 
 
-def _carried_pdfs(mails: list[dict], folder: Path) -> dict[tuple[int, str], bytes]:
+def _carried_pdfs(mails: list[dict], folder: Path, files: Path) -> dict[tuple[int, str], bytes]:
     """The PDFs of the Word files the waiting mails carry (the konsep), with one LibreOffice
     start: by (outbox id, Word file's name)."""
     sources: dict[Path, tuple[int, str]] = {}
@@ -147,19 +161,16 @@ def _carried_pdfs(mails: list[dict], folder: Path) -> dict[tuple[int, str], byte
             continue
         message = email.message_from_bytes(mail["raw"], policy=email.policy.default)
         for part in message.iter_attachments():
-            for w in wanted:
+            for i, w in enumerate(wanted):
                 if part.get_filename() == w["docx"]:
-                    source = folder / f"{mail['id']}-{len(sources)}.docx"
+                    source = folder / f"{mail['id']}-{i}.docx"
                     source.write_bytes(part.get_content())
                     sources[source] = (mail["id"], w["docx"])
     if not sources:
         return {}
-    try:
-        to_pdfs(list(sources))
-    except Exception:
-        log.exception("PDF konsep tidak dapat dibuat; dicoba lagi nanti")
+    made = _convert(list(sources), key=lambda source: f"{files}/{source.name}")  # stable from run to run
     return {key: source.with_suffix(".pdf").read_bytes() for source, key in sources.items()
-            if source.with_suffix(".pdf").exists()}
+            if source.with_suffix(".pdf") in made}
 
 
 def _wanted_files(office: Office, mail: dict, carried: dict[tuple[int, str], bytes]) -> tuple[Attachment, ...] | None:

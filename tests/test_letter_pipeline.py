@@ -159,3 +159,28 @@ def test_a_pdf_added_later_is_the_first_attachment_as_if_built_with_it(enclosed)
     assert [p.get_filename() for p in parts] == ["surat-jawaban.pdf", *(a.filename for a in enclosed)]
     assert parts[0].get_content() == pdf.data and parsed["Message-ID"] == "<a.b@kec.test>"
     assert [p.get_content() for p in parts[1:]] == [a.data for a in enclosed]
+
+
+def test_a_file_libreoffice_cannot_convert_rests_instead_of_starting_it_at_every_run(env, monkeypatch):
+    import subprocess
+
+    from office import letter_pdfs
+
+    folder = env.config.files / "tanda-terima" / "2026"
+    folder.mkdir(parents=True)
+    broken = folder / "tanda-terima-PGD-2026-9999.docx"
+    broken.write_bytes(b"PK\x03\x04\x14\x00\x00\x00rusak")  # a Word file cut short: LibreOffice cannot load it
+    started = []
+    start = subprocess.Popen.__init__
+
+    def counted(self, args, *rest, **options):
+        started.append(args)
+        start(self, args, *rest, **options)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", counted)
+    monkeypatch.setattr(letter_pdfs, "_resting", {})
+    assert letter_pdfs.make_pdfs(env.office) == 0 and len(started) == 1
+    assert letter_pdfs.make_pdfs(env.office) == 0 and len(started) == 1  # it rests: no second LibreOffice
+    monkeypatch.setattr(letter_pdfs, "_resting", {key: 0.0 for key in letter_pdfs._resting})  # its rest is over
+    letter_pdfs.make_pdfs(env.office)
+    assert len(started) == 2
