@@ -37,12 +37,6 @@ from sop.book import Book
 log = logging.getLogger(__name__)
 
 
-def letters_as_pdf(office: Office) -> bool:
-    """Whether this office's letters go as PDFs: `[letters] pdf` on and LibreOffice installed.
-    Otherwise the Word file goes at once (the stated fallback: no PDF can be made here)."""
-    return office.config.letters.pdf and libreoffice() is not None
-
-
 def make_pdfs(office: Office) -> int:
     """Make what waits (letters, receipts, mails' PDFs) and release the mails it completes;
     returns how many PDFs were made. Call it outside any transaction."""
