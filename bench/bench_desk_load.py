@@ -3,7 +3,7 @@ browse, search and record walk-ins over HTTP on the desk the daemon serves ([web
 while the daemon takes a 2,000-message backlog from IMAP and sends its mail; beside it the
 same desk load with the daemon idle, and the same backlog with nobody at the desk.
 
-Reported: page time p50/p95 (walk-ins apart: each waits for its receipt's PDF), the intake
+Reported: page time p50/p95 (walk-ins apart: each uploads a file and writes its receipt), the intake
 rate (backlog messages a second, from the daemon's start to the last one in the book), and
 what must stay at zero: 5xx answers, pages with "database is locked", walk-ins or backlog
 messages missing or doubled, mail left unsent.

@@ -33,7 +33,8 @@ from jobs.outgoing import SmtpUnavailable, send_outbox
 from office.backup import daily_backup
 from office.base import Office
 from office.deadlines import check_deadlines, warn_token_expiry
-from office.issuing import make_pdfs, sync_staff_folder
+from office.issuing import sync_staff_folder
+from office.letter_pdfs import make_pdfs
 from office.monthly import send_monthly_recap
 from office.notices import alert_staff, send_digests
 from office.opening import one_transaction
@@ -148,6 +149,8 @@ def jobs_of(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: d
         # TTE letters handed to the signer (their PDF made outside any transaction), signed PDFs
         # taken from files/tte/masuk/.
         "tanda-tangan": Guard("tanda-tangan", lambda: signing_jobs(office, now())),
+        # Letters', receipts' and waiting mails' PDFs, after the commits that asked for them.
+        "surat-pdf": Guard("surat-pdf", lambda: make_pdfs(office)),
         # SMS through the office's Gammu SMSD ([sms]): nothing to do while it is off.
         "ambil-sms": Guard("ambil-sms", lambda: receive_sms(office, now())),
         "kirim-sms": Guard("kirim-sms", lambda: send_sms(office, now())),
@@ -160,7 +163,7 @@ def run_once(office: Office, now: Callable[[], dt.datetime] = utcnow, *, since: 
     Returns the jobs that failed (each with its `error`); the others ran."""
     jobs = jobs_of(office, now, since=since, progress=progress)
     cycle = [jobs[name] for name in ("ambil-surel", "ambil-sms", "tanda-tangan", "batas-waktu", "ringkasan",
-                                     "token-oauth", "rekap-bulanan", "kirim-surel", "kirim-sms")]
+                                     "token-oauth", "rekap-bulanan", "surat-pdf", "kirim-surel", "kirim-sms")]
     cycle.append(Guard("folder-staf", lambda: sync_staff_folder(office)))
     return [job for job in cycle if not job()]
 
@@ -285,7 +288,7 @@ def run_office(office: Office, now: Callable[[], dt.datetime], stop: threading.E
     scheduler.every(1).minutes.do(jobs["ringkasan"])
     scheduler.every(1).hours.do(jobs["token-oauth"])
     scheduler.every(10).minutes.do(jobs["rekap-bulanan"])
-    scheduler.every(1).minutes.do(Guard("surat-pdf", lambda: make_pdfs(office)))
+    scheduler.every(1).minutes.do(jobs["surat-pdf"])
     scheduler.every(1).minutes.do(jobs["tanda-tangan"])
     scheduler.every(10).minutes.do(Guard("folder-staf", lambda: sync_staff_folder(office)))
     # The desk's Laporan figures of this month and the last, counted again in a thread of their
@@ -303,4 +306,6 @@ def run_office(office: Office, now: Callable[[], dt.datetime], stop: threading.E
         if wake.wait(max(0.2, min(1.0, scheduler.idle_seconds or 1.0))) and not stop.is_set():
             wake.clear()
             jobs["ambil-surel"]()
+            jobs["tanda-tangan"]()  # a signed PDF a reply brought: checked after its commit
+            jobs["surat-pdf"]()  # a letter issued by this mail: its PDF now, not at the minute
             jobs["kirim-surel"]()

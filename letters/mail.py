@@ -222,6 +222,26 @@ def build_message(*, sender: tuple[str, str], to: list[tuple[str, str]], rendere
             + f"--{boundary}\r\n".encode() + delimiter.join(parts) + f"\r\n--{boundary}--\r\n".encode())
 
 
+def with_attachments(raw: bytes, attachments: tuple[Attachment, ...]) -> bytes:
+    """A message of build_message's with `attachments` added first, right after its text, as if
+    it had been built with them: the mail that waited in the outbox for its PDF (office.letter_pdfs)."""
+    if not attachments:
+        return raw
+    cut = raw.index(b"\r\nMIME-Version: 1.0\r\n") + len(b"\r\nMIME-Version: 1.0\r\n")
+    head, rest = raw[:cut], raw[cut:]
+    found = re.match(rb'Content-Type: multipart/mixed; boundary="([^"]+)"\r\n\r\n', rest)
+    if found is None:  # the text alone: the message becomes multipart/mixed
+        boundary = f"=_pgd_{secrets.token_hex(12)}".encode()
+        rest = (b'Content-Type: multipart/mixed; boundary="' + boundary + b'"\r\n\r\n--' + boundary + b"\r\n"
+                + rest + b"\r\n--" + boundary + b"--\r\n")
+    else:
+        boundary = found.group(1)
+    delimiter = b"\r\n--" + boundary
+    text_ends = rest.index(delimiter, rest.index(b"--" + boundary + b"\r\n") + len(boundary) + 4)
+    added = b"".join(delimiter + b"\r\n" + _attachment_part(item) for item in attachments)
+    return head + rest[:text_ends] + added + rest[text_ends:]
+
+
 @functools.lru_cache(maxsize=256)  # the mails one message causes share their moment
 def _date(moment: dt.datetime) -> str:
     return format_datetime(moment)

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from letters.mail import Attachment, render_mail
+from letters.mail import render_mail
 from office.base import Office, safe_name
 from office.forwarding import send_pelimpahan
 from office.linking import deliver_one
+from office.mail_files import sent_letter
 from office.meetings import send_undangan
 from office.notices import base_context, queue, send_routing
 from office.numbers import KIND_NAMES
@@ -46,10 +46,9 @@ def tell_staff_to_print(office: Office, row: dict, letter: dict, now: dt.datetim
     context = base_context(office, row, None)
     context.update(recipient=office.addressee(staff), letter_number=letter["number"],
                    kind_name=KIND_NAMES.get(letter["kind"], f"surat {letter['kind']}"))
-    signed = Attachment(filename=f"surat-{letter['kind']}-{safe_name(letter['number'])}.pdf",
-                        data=Path(letter["signed_path"]).read_bytes(), maintype="application", subtype="pdf")
+    signed = sent_letter(office, letter, f"surat-{letter['kind']}-{safe_name(letter['number'])}")  # its signed copy
     queue(office, row, "surat_siap_dicetak", [(staff.name, staff.email)], render_mail("surat_siap_dicetak", **context),
-          now, attachments=(signed,))
+          now, attachments=signed.ready)
 
 
 def hand_to_jfu(office: Office, letter: dict, now: dt.datetime) -> None:

@@ -58,7 +58,7 @@ def send_pelimpahan(office: Office, row: dict, letter: dict, now: dt.datetime, *
                    addressee=addressee_of_body(body))
     # A letter an official signed, not a robot's mail (RFC 3834): the body's system may answer it.
     queue(office, row, "surat_pelimpahan", [(body, email)], render_mail("surat_pelimpahan", **context), now,
-          attachments=(*files, *enclosures_of(office, row, "pengaduan")), auto_submitted="no")
+          attachments=(files + enclosures_of(office, row, "pengaduan")).ready, awaits=files.awaits, auto_submitted="no")
     office.book.record_dispatch(letter["id"], now, "email", f"dikirim kepada {body} <{email}>")
     if tell_complainant and row["email"]:
         notify(office, row, Notify("pelimpahan", "complainant", None, {"body": body}), now, None)

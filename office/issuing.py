@@ -1,17 +1,16 @@
-"""What the office issues: the numbered, signed and sealed reply letter, its staff copy, its
-dossier in the archive, its PDF copy, and the record of its delivery."""
+"""What the office issues: the numbered, signed and sealed reply letter (the Word file), its
+staff copy, its dossier in the archive, and the record of its delivery. Its PDF is made after
+the commit by the PDF job (office.letter_pdfs), never here."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import re
 from dataclasses import replace
 from pathlib import Path
 
 from letters.names import split_honorific
-from letters.pdf import libreoffice, sign_pades, to_pdf, to_pdfs
 from letters.render import LetterData, RenderedLetter, Signer, addressee_of_body, agency_of, render_letter
 from letters.seal import seal, without_approval
 from office.base import Office, answer_due, due_of, safe_name
@@ -23,8 +22,6 @@ from sop.book import iso, parse_iso
 from sop.engine import SYSTEM
 from sop.files import private_dir
 from sop.terms import DEFAULT_SALUTATION, LINKED, SALUTATIONS
-
-log = logging.getLogger(__name__)
 
 
 def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, forward_to: str = "") -> dict:
@@ -327,46 +324,3 @@ def record_delivery(office: Office, row: dict, method: str, note: str, now: dt.d
     letter = office.book.current_letter(row["id"])
     if letter:  # Office.apply rewrites the dossier once all effects are applied
         office.book.record_dispatch(letter["id"], now, method, note)
-
-
-def make_pdfs(office: Office) -> int:
-    """PDFs for letters that have none yet; returns how many were made."""
-    cfg = office.config
-    if not cfg.letters.pdf or libreoffice() is None:
-        return 0
-    waiting = [letter for letter in office.book.letters_without_pdf() if Path(letter["path"]).exists()]
-    if not waiting:
-        return 0
-    try:  # one LibreOffice start for all of them
-        to_pdfs([Path(letter["path"]) for letter in waiting])
-    except Exception:
-        log.exception("PDF surat tidak dapat dibuat; dicoba lagi nanti")
-        return 0
-    made = 0
-    for letter in waiting:
-        try:
-            pdf = letter_pdf(office, letter, converted=True)  # signs it (PAdES) with a certificate
-        except Exception:
-            log.exception("PDF surat %s tidak dapat dibuat; dicoba lagi nanti", letter["number"])
-            continue
-        with office.book.transaction():
-            office.book.set_letter_pdf(letter["id"], str(pdf))
-        made += 1
-    return made
-
-
-def letter_pdf(office: Office, letter: dict, *, converted: bool = False) -> Path:
-    """The letter's PDF beside its .docx (PAdES-signed when the office has a certificate),
-    made now when it is not there yet (`converted`: a batch just made it); raises when
-    LibreOffice cannot make it."""
-    if letter["pdf_path"] and Path(letter["pdf_path"]).exists():
-        return Path(letter["pdf_path"])
-    cfg = office.config
-    pdf = Path(letter["path"]).with_suffix(".pdf")
-    if not (converted and pdf.exists()):
-        pdf = to_pdf(Path(letter["path"]))
-    if cfg.letters.pades_certificate and letter["signing"] == "segel":  # never a second signing channel
-        sign_pades(pdf, cfg.letters.pades_certificate, cfg.letters.pades_password,
-                   reason=f"Surat jawaban pengaduan nomor {letter['number']}", location=cfg.office_name)
-    return pdf
-

@@ -1,49 +1,78 @@
-"""The files a mail carries: the signed letter (a PDF for the citizen), the konsep for the
-signer, and the enclosures the answer came with."""
+"""What a mail carries, decided here alone: what the citizen receives (the signed letter as a
+PDF, never the editable Word file), the copy of a surat pelimpahan or an undangan, the konsep
+for the signer, and the enclosures the answer came with.
+
+Nothing here makes a PDF: a letter's PDF is read from its record in the letters register; a
+PDF not made yet is named in `awaits`, and the mail waits in the outbox until the PDF job
+(office.letter_pdfs, after the commit) has added it. The rule, for every kind of letter:
+its signed copy when it was signed outside the system (a wet-signed scan, a TTE-signed PDF);
+else its PDF; else, only where this office makes no PDF (`[letters] pdf = false`, or no
+LibreOffice on the server), its Word file."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from letters.mail import Attachment
-from letters.pdf import pdf_of
+from letters.pdf import libreoffice
 from office.base import Office, safe_name
 
 
-def konsep_files(office: Office, row: dict, now: dt.datetime) -> tuple[Attachment, ...]:
-    """The konsep for the signer: the Word file, and its PDF where LibreOffice can make one."""
+@dataclass(frozen=True)
+class MailFiles:
+    """The files a mail carries now, and the PDFs it waits for (each {"letter": id} or
+    {"docx": name of a Word file it carries}, with the "filename" it goes under), which the
+    PDF job puts first, right after the text."""
+
+    ready: tuple[Attachment, ...] = ()
+    awaits: tuple[dict, ...] = ()
+
+    def __add__(self, more: tuple[Attachment, ...]) -> MailFiles:
+        return MailFiles((*self.ready, *more), self.awaits)
+
+
+def letters_as_pdf(office: Office) -> bool:
+    """Whether this office's letters go as PDFs: `[letters] pdf` on and LibreOffice installed."""
+    return office.config.letters.pdf and libreoffice() is not None
+
+
+def pdf(name: str, data: bytes) -> Attachment:
+    return Attachment(filename=name, data=data, maintype="application", subtype="pdf")
+
+
+def sent_letter(office: Office, letter: dict, name: str) -> MailFiles:
+    """A registered letter as any mail carries it, by the one rule above (`name`: its file name
+    without the extension)."""
+    if letter["signed_path"]:  # signed outside the system: the wet-signed scan, the TTE-signed PDF
+        return MailFiles((pdf(f"{name}.pdf", Path(letter["signed_path"]).read_bytes()),))
+    if not letters_as_pdf(office):
+        return MailFiles((Attachment(filename=f"{name}.docx", data=Path(letter["path"]).read_bytes()),))
+    if letter["pdf_path"] and Path(letter["pdf_path"]).exists():
+        return MailFiles((pdf(f"{name}.pdf", Path(letter["pdf_path"]).read_bytes()),))
+    return MailFiles(awaits=({"letter": letter["id"], "filename": f"{name}.pdf"},))
+
+
+def konsep_files(office: Office, row: dict, now: dt.datetime) -> MailFiles:
+    """The konsep for the signer: the Word file, and its PDF (made by the PDF job from the Word
+    file the mail carries) where this office makes PDFs."""
     from office.issuing import render_konsep
 
     name = f"konsep-jawaban-{safe_name(row['number'])}"
-    data = render_konsep(office, row, now)
-    files = [Attachment(filename=f"{name}.docx", data=data)]
-    pdf = pdf_of(data) if office.config.letters.pdf else None
-    if pdf:
-        files.insert(0, Attachment(filename=f"{name}.pdf", data=pdf, maintype="application", subtype="pdf"))
-    return (*files, *enclosures(office, row))
+    files = MailFiles((Attachment(filename=f"{name}.docx", data=render_konsep(office, row, now)),))
+    if letters_as_pdf(office):
+        files = MailFiles(files.ready, ({"docx": f"{name}.docx", "filename": f"{name}.pdf"},))
+    return files + enclosures(office, row)
 
 
-def citizen_letter_files(office: Office, row: dict) -> tuple[Attachment, ...]:
-    """What the complainant receives: the signed letter as a PDF (never the editable .docx,
-    which the office keeps), and the enclosures. Only an office that turned PDFs off
-    (`[letters] pdf = false`) sends the Word file."""
-    from office.issuing import letter_pdf
-
+def citizen_letter_files(office: Office, row: dict) -> MailFiles:
+    """What the complainant receives with the answer: the letter by the one rule above, and the
+    enclosures."""
     letter = office.book.current_letter(row["id"])
     assert letter is not None  # the delivery mail follows the letter
-    if letter["signed_path"]:  # signed outside the system: the wet-signed scan, the TTE-signed PDF
-        return (Attachment(filename=f"surat-jawaban-{safe_name(row['letter_number'])}.pdf",
-                           data=Path(letter["signed_path"]).read_bytes(), maintype="application", subtype="pdf"),
-                *enclosures(office, row))
-    if not office.config.letters.pdf:
-        return letter_files(office, row)
-    pdf = letter_pdf(office, letter)
-    if letter["pdf_path"] != str(pdf):
-        office.book.set_letter_pdf(letter["id"], str(pdf))
-    return (Attachment(filename=f"surat-jawaban-{safe_name(row['letter_number'])}.pdf", data=pdf.read_bytes(),
-                       maintype="application", subtype="pdf"), *enclosures(office, row))
+    return sent_letter(office, letter, f"surat-jawaban-{safe_name(row['letter_number'])}") + enclosures(office, row)
 
 
 def delivery_files(office: Office, row: dict, now: dt.datetime) -> tuple[tuple[Attachment, ...], str, str]:
@@ -96,25 +125,18 @@ def enclosures_of(office: Office, row: dict, purpose: str) -> tuple[Attachment, 
         for i, f in enumerate(office.book.attachments(row["id"], purpose), start=1) if f["path"])
 
 
-def letter_copy(office: Office, letter: dict) -> tuple[Attachment, ...]:
-    """The surat pelimpahan as it is sent: to the competent body, and as the complainant's
-    tembusan (the PDF, made once and recorded; the Word file where PDFs are off)."""
-    name = f"surat-pelimpahan-{safe_name(letter['number'])}"
-    if letter["signed_path"]:  # signed outside the system: the wet-signed scan, the TTE-signed PDF
-        return (Attachment(filename=f"{name}.pdf", data=Path(letter["signed_path"]).read_bytes(),
-                           maintype="application", subtype="pdf"),)
-    if not office.config.letters.pdf:
-        return (Attachment(filename=f"{name}.docx", data=open(letter["path"], "rb").read()),)
-    from office.issuing import letter_pdf
-
-    pdf = letter_pdf(office, letter)
-    if letter["pdf_path"] != str(pdf):
-        office.book.set_letter_pdf(letter["id"], str(pdf))
-    return (Attachment(filename=f"{name}.pdf", data=pdf.read_bytes(), maintype="application", subtype="pdf"),)
+def letter_copy(office: Office, letter: dict) -> MailFiles:
+    """The surat pelimpahan as it is sent: to the competent body, and as the complainant's tembusan."""
+    return sent_letter(office, letter, f"surat-pelimpahan-{safe_name(letter['number'])}")
 
 
-def complainant_copy(office: Office, row: dict) -> tuple[Attachment, ...]:
+def complainant_copy(office: Office, row: dict) -> MailFiles | None:
     """The tembusan of the surat pelimpahan for the complainant's mail: the letter as it went to
-    the competent body (none while it waits for its number or its signature)."""
+    the competent body (None while it waits for its number or its signature)."""
     letter = office.book.current_letter(row["id"])
-    return letter_copy(office, letter) if letter and letter["kind"] == "pelimpahan" and letter["dispatched_at"] else ()
+    return letter_copy(office, letter) if letter and letter["kind"] == "pelimpahan" and letter["dispatched_at"] else None
+
+
+def undangan_copy(office: Office, letter: dict) -> MailFiles:
+    """The undangan as it is sent to each participant."""
+    return sent_letter(office, letter, f"surat-undangan-{safe_name(letter['number'])}")

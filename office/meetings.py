@@ -6,7 +6,6 @@ Sekretaris's clarification, in the mail and in the calendar file."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -15,7 +14,8 @@ from letters.invitation import addressees, invitation_lines
 from letters.mail import Attachment, render_mail
 from letters.safe import one_line
 from office.base import Office, safe_name, section_recipient
-from office.issuing import invitation_signer_role, issue_invitation, letter_pdf
+from office.issuing import invitation_signer_role, issue_invitation
+from office.mail_files import MailFiles, undangan_copy
 from office.mail_view import complaint_view
 from office.notices import base_context, queue
 from office.signing import awaits_signed_copy
@@ -82,10 +82,11 @@ def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.dateti
     attendees = [(p["name"], p["email"]) for p in people]
     ics = invitation(office, row, meeting, attendees, now)
     letter = invitation_letter(office, row, meeting, people, now)
-    files: tuple[Attachment, ...] = (Attachment("undangan-rapat.ics", ics, "text", "calendar"),)
+    files = MailFiles((Attachment("undangan-rapat.ics", ics, "text", "calendar"),))
     ready = letter is not None and not awaits_signed_copy(letter)
     if letter is not None and ready:
-        files += undangan_copy(office, letter)
+        copy = undangan_copy(office, letter)  # its PDF, when not made yet, follows the text (office.letter_pdfs)
+        files = MailFiles((*copy.ready, *files.ready), copy.awaits)
         office.book.record_dispatch(letter["id"], now, "email", "Dilampirkan pada undangan rapat melalui surel.")
     for person in people:
         context = _context(office, row, person, people)
@@ -93,7 +94,7 @@ def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.dateti
         context["letter_number"] = letter["number"] if letter and ready else ""
         context["letter_follows"] = not ready
         queue(office, row, "undangan_rapat", [(person["name"], person["email"])],
-              render_mail("undangan_rapat", **context), now, attachments=files)
+              render_mail("undangan_rapat", **context), now, attachments=files.ready, awaits=files.awaits)
 
 
 def _context(office: Office, row: dict, person: dict, people: list[dict]) -> dict:
@@ -115,22 +116,8 @@ def send_undangan(office: Office, row: dict, letter: dict, now: dt.datetime) -> 
         context = _context(office, row, person, people)
         context["letter_number"] = letter["number"]
         queue(office, row, "surat_undangan", [(person["name"], person["email"])],
-              render_mail("surat_undangan", **context), now, attachments=files)
+              render_mail("surat_undangan", **context), now, attachments=files.ready, awaits=files.awaits)
     office.book.record_dispatch(letter["id"], now, "email", "Dikirim kepada peserta rapat melalui surel.")
-
-
-def undangan_copy(office: Office, letter: dict) -> tuple[Attachment, ...]:
-    """The undangan as it is sent: the signed copy (wet-signed scan, TTE PDF), else its PDF
-    (its Word file where PDFs are off)."""
-    name = f"surat-undangan-{safe_name(letter['number'])}"
-    if letter["signed_path"]:
-        return (Attachment(f"{name}.pdf", Path(letter["signed_path"]).read_bytes(), "application", "pdf"),)
-    if not office.config.letters.pdf:
-        return (Attachment(f"{name}.docx", Path(letter["path"]).read_bytes()),)
-    pdf = letter_pdf(office, letter)
-    if letter["pdf_path"] != str(pdf):
-        office.book.set_letter_pdf(letter["id"], str(pdf))
-    return (Attachment(f"{name}.pdf", pdf.read_bytes(), "application", "pdf"),)
 
 
 def invitation_letter(office: Office, row: dict, meeting: Meeting, people: list[dict], now: dt.datetime) -> dict | None:

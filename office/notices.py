@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import logging
 import re
 import secrets
+from contextlib import nullcontext
 
 from intake.parse import Incoming
 from letters.dates import tanggal, waktu
@@ -23,7 +25,7 @@ from office.access import receipt_facts
 from office.base import Actor, Office, answer_due, due_of, new_token, safe_name, section_recipient
 from office.disposition import disposition_sheet
 from office.mail_context import base_context, history  # noqa: F401 (history: imported from here too)
-from office.mail_files import citizen_letter_files, complainant_copy, delivery_files, konsep_files
+from office.mail_files import MailFiles, citizen_letter_files, complainant_copy, delivery_files, konsep_files
 from office.mail_view import complaint_view, objection_view, proposal_of
 from office.numbering import keeper_routing
 from sop.book import parse_iso
@@ -38,8 +40,11 @@ log = logging.getLogger(__name__)
 def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]], rendered: Rendered,
           now: dt.datetime, *, message_id: str | None = None, reply_to: str | None = None,
           in_reply_to: str | None = None, references: tuple[str, ...] = (),
-          auto_submitted: str = "auto-generated", attachments: tuple[Attachment, ...] = ()) -> str:
-    """Build a mail and put it in the outbox, in the caller's transaction; returns its Message-ID."""
+          auto_submitted: str = "auto-generated", attachments: tuple[Attachment, ...] = (),
+          awaits: tuple[dict, ...] = ()) -> str:
+    """Build a mail and put it in the outbox, in the caller's transaction; returns its Message-ID.
+    `awaits`: PDFs not made yet (office.mail_files), which the PDF job adds after the commit;
+    the mail is due only then."""
     me = office.config.identity
     own, bounce = new_tokens(2)  # one draw of randomness for both (each 120 bits, as new_token)
     message_id = message_id or me.message_id(kind.replace("_", "-"), own)
@@ -55,9 +60,12 @@ def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]]
         references=references, auto_submitted=auto_submitted, attachments=attachments)
     # The return path of this mail alone (VERP): fixed now, so a resend after a crash uses it
     # too, and a delivery report counts only when it comes back to it (office.recording).
-    office.book.enqueue(message_id=message_id, complaint_id=row["id"] if row else None, kind=kind,
-                        recipients=[addr for _, addr in to], subject=rendered.subject,
-                        raw=msg, at=now, bounce_token=bounce)
+    with office.book.transaction() if awaits else nullcontext():  # never due, not even for a moment, without its PDF
+        office.book.enqueue(message_id=message_id, complaint_id=row["id"] if row else None, kind=kind,
+                            recipients=[addr for _, addr in to], subject=rendered.subject,
+                            raw=msg, at=now, bounce_token=bounce)
+        if awaits:
+            office.book.hold_for_pdf(message_id, json.dumps(list(awaits), ensure_ascii=False))
     return message_id
 
 
@@ -83,7 +91,7 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
     context = base_context(office, row, effect.step)
     context["extra"] = effect.extra
     context["now"] = waktu(now, cfg.clock.tz)
-    attachments: tuple[Attachment, ...] = ()
+    files = MailFiles()
     in_reply_to = reply_to = None
     auto = "auto-generated"
     if effect.to == "complainant":
@@ -127,14 +135,16 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
         task = office.book.current_task(row["id"])
         context["objection_due"] = tanggal(parse_iso(task["due_at"]).astimezone(cfg.clock.tz).date()) if task else ""
     if effect.template == "pelimpahan":  # the complainant is in the surat pelimpahan's tembusan
-        attachments = complainant_copy(office, row)
-        if not attachments:  # the letter waits for its number or signature: told with it (office.forwarding)
+        copy = complainant_copy(office, row)
+        if copy is None:  # the letter waits for its number or signature: told with it (office.forwarding)
             return
+        files = copy
     if effect.template == "surat_jawaban":
         context["letter_number"] = row["letter_number"]
-        attachments = citizen_letter_files(office, row)
+        files = citizen_letter_files(office, row)
     queue(office, row, effect.template, to, render_mail(effect.template, **context), now,
-          in_reply_to=in_reply_to, reply_to=reply_to, auto_submitted=auto, attachments=attachments)
+          in_reply_to=in_reply_to, reply_to=reply_to, auto_submitted=auto, attachments=files.ready,
+          awaits=files.awaits)
 
 
 def _ack_limited(office: Office, row: dict, now: dt.datetime) -> bool:
@@ -191,6 +201,7 @@ def send_routing(office: Office, row: dict, task: dict, official: Official, now:
         context["returned"] = ""  # a note for the deliverer, not a step sent back
     context["delegation"] = official.delegation
     attachments: tuple[Attachment, ...] = ()
+    awaits: tuple[dict, ...] = ()
     context["attachment_note"] = ""
     context["konsep"] = context["konsep_writer"] = ""
     if step.attach_letter and row["letter_path"]:  # the letter, and how it is signed (office.signing)
@@ -201,7 +212,7 @@ def send_routing(office: Office, row: dict, task: dict, official: Official, now:
                                    data=disposition_sheet(office, row)),)
         context["attachment_note"] = "Terlampir: lembar disposisi pengaduan ini."
     if step.approval and row["draft"]:
-        attachments = konsep_files(office, row, now)
+        attachments, awaits = (konsep := konsep_files(office, row, now)).ready, konsep.awaits
         context["attachment_note"] = "Terlampir: konsep surat jawaban (belum bernomor dan belum ditandatangani)."
         context["konsep"] = row["draft"]
         writer = cfg.procedure.previous_step(step.no)
@@ -215,7 +226,7 @@ def send_routing(office: Office, row: dict, task: dict, official: Official, now:
     # Threaded by the complaint's reference (Office.queue), never by earlier tasks' IDs.
     queue(office, row, "tugas", [(official.name, official.email)], render_mail("tugas", **context), now,
                message_id=message_id, reply_to=f"{local}+{task['token']}@{domain}",
-               attachments=attachments)
+               attachments=attachments, awaits=awaits)
 
 
 def sapaan_warning(row: dict) -> str:

@@ -2,8 +2,9 @@
 the kop, the register number and its access code, when it was recorded (WITA), the pokok, the
 files handed in, who recorded it, the date by which the SOP's standard times bring an answer,
 how to ask for the status, the office's complaint handler and hours, and the signatures of
-who handed it in and who took it. Word for the office's printer, PDF where LibreOffice is
-installed."""
+who handed it in and who took it. Word for the office's printer, made at once; its PDF (where
+LibreOffice is installed) is made after the commit by the PDF job (office.letter_pdfs), never
+inside the desk's request."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from pathlib import Path
 
 from letters.dates import tanggal, waktu
 from letters.naskah import naskah, title
-from letters.pdf import libreoffice, to_pdf
 from letters.safe import one_line
 from office.access import answer_due, receipt_facts
 from office.base import Office, safe_name
@@ -22,7 +22,7 @@ from sop.book import parse_iso
 from sop.files import private_dir
 from sop.terms import channel_words
 
-__all__ = ["answer_due", "receipt_docx", "receipt_files", "write_receipt"]  # answer_due: its earlier home
+__all__ = ["answer_due", "receipt_docx", "receipt_files", "receipts_without_pdf", "write_receipt"]  # answer_due: its earlier home
 
 
 def receipt_docx(office: Office, row: dict, officer: str, now: dt.datetime, nip: str = "", jabatan: str = "") -> bytes:
@@ -115,12 +115,32 @@ def receipt_files(office: Office, row: dict) -> list[Path]:
 
 def write_receipt(office: Office, row: dict, officer: str, now: dt.datetime, nip: str = "",
                   jabatan: str = "") -> list[Path]:
-    """The receipt's .docx (and .pdf where LibreOffice is installed), filed under
-    files/tanda-terima/<year>/; returns the files made."""
+    """The receipt's .docx, filed under files/tanda-terima/<year>/; returns the files made. Its
+    PDF follows from the PDF job (office.letter_pdfs.make_pdfs, or `start` right after this)."""
     docx = _receipt_docx_path(office, row)
     private_dir(docx.parent)
     docx.write_bytes(receipt_docx(office, row, officer, now, nip, jabatan))
-    made = [docx]
-    if libreoffice() is not None:
-        made.append(to_pdf(docx))
-    return made
+    return [docx]
+
+
+def receipt_pdf_pending(office: Office, number: str) -> bool:
+    """Whether the receipt's PDF is still to come: its Word file is there, its PDF not yet, and
+    this server can make one (the page then says "PDF sedang dibuat")."""
+    from letters.pdf import libreoffice
+
+    row = office.book.complaint(number)
+    if row is None:
+        return False
+    docx = _receipt_docx_path(office, row)
+    return docx.exists() and not docx.with_suffix(".pdf").exists() and libreoffice() is not None
+
+
+def receipts_without_pdf(office: Office) -> list[Path]:
+    """The receipts of this year and the last whose PDF is not made yet (the PDF job's list)."""
+    root = office.config.files / "tanda-terima"
+    if not root.is_dir():
+        return []
+    years = sorted((p for p in root.iterdir() if p.is_dir() and p.name.isdigit()), key=lambda p: p.name)[-2:]
+    return [docx for folder in years for docx in sorted(folder.glob("tanda-terima-*.docx"))
+            if not docx.with_suffix(".pdf").exists()]
+

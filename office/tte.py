@@ -4,7 +4,8 @@ application (BSrE, through SRIKANDI or the office's own), and the import of the 
 After approval and numbering, the unsigned PDF is made (after the issuing transaction: no
 LibreOffice inside a transaction), placed in `files/tte/keluar/` and sent to the signer, whose
 reply to that mail (its token), an upload on the desk, or a file dropped in `files/tte/masuk/`
-brings the signed PDF back. It is accepted only when
+brings the signed PDF back; a reply's PDF is kept and checked after the message's commit, as
+the folder's are (pdftotext never runs inside a transaction). It is accepted only when
 
 - its last PAdES signature is intact, covers the whole file, and its certificate chains to one
   of the office's trust roots (`[letters] tte_roots`), checked offline with pyHanko;
@@ -18,7 +19,9 @@ A refusal says why in one sentence, to the sender and to staff; nothing is deliv
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import json
 import logging
 import shutil
 from pathlib import Path
@@ -28,11 +31,12 @@ from letters.pdf import libreoffice, pdf_text_of, text_fingerprint, to_pdf
 from office.after_signing import send_on
 from office.authority import sender_refusal
 from office.base import Office, new_token, safe_name, staff_role
+from office.letter_pdfs import one_at_a_time
 from office.notices import alert_staff, base_context, queue
 from office.numbers import KIND_NAMES
 from office.signing import MODE_WORDS, awaits_signed_copy, data_of, file_signed_copy, is_pdf, scan_pdf, signer_role_of
 from sop.engine import SYSTEM
-from sop.files import private_dir
+from sop.files import private_dir, write_private
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +79,8 @@ def _signing_copy(office: Office, letter: dict) -> tuple[Path | None, bytes, str
     stem = f"surat-{letter['kind']}-{safe_name(letter['number'])}"
     if letter["signing"] == "basah" and (not office.config.letters.pdf or libreoffice() is None):
         return None, Path(letter["path"]).read_bytes(), f"{stem}-untuk-dicetak.docx", None
-    pdf = to_pdf(Path(letter["path"]))  # the approved letter, numbered, without signature
+    with one_at_a_time(office):  # beside the PDF job, which writes the same file (office.letter_pdfs)
+        pdf = to_pdf(Path(letter["path"]))  # the approved letter, numbered, without signature
     if letter["signing"] == "basah":
         return pdf, pdf.read_bytes(), f"{stem}-untuk-dicetak.pdf", None
     target = private_dir(outgoing_folder(office), 0o750) / f"{safe_name(letter['number'])}.pdf"
@@ -292,9 +297,8 @@ def take_signer_reply(office: Office, letter: dict, msg, now: dt.datetime) -> st
         reason = "Balasan Bapak/Ibu tidak melampirkan berkas PDF surat yang sudah ditandatangani secara elektronik."
         tell_signed_copy_refused(office, letter, reason, sender, now)
         return reason
-    refused = accept_tte(office, letter, pdfs[0], f"dari {msg.from_addr} melalui balasan surel", msg.from_addr,
-                         sender, now)
-    return refused or f"surat {letter['number']} bertanda tangan elektronik diterima"
+    hold_reply(office, letter, pdfs[0], sender)
+    return f"surat {letter['number']} bertanda tangan elektronik diterima untuk diperiksa"
 
 
 def take_scan(office: Office, letter: dict, files: list[bytes], sender: tuple[str, str], now: dt.datetime) -> str:
@@ -308,6 +312,43 @@ def take_scan(office: Office, letter: dict, files: list[bytes], sender: tuple[st
     send_on(office, file_signed_copy(office, letter, pdf, f"dari {sender[1]} melalui balasan surel", sender[1], now),
             now)
     return f"hasil pindaian surat {letter['number']} diterima"
+
+
+# A reply's signed PDF, checked after the commit -------------------------------------------------
+def replies_folder(office: Office) -> Path:
+    return incoming_folder(office) / "balasan"
+
+
+def hold_reply(office: Office, letter: dict, data: bytes, sender: tuple[str, str]) -> None:
+    """Keep the signed PDF a reply carried, with its sender, for the check after the message's
+    commit (pdftotext must not run inside a transaction): files/tte/masuk/balasan/. Named by the
+    letter and the file's digest, so a message processed again writes the same file."""
+    folder = private_dir(replies_folder(office), 0o750)
+    stem = f"{letter['id']}-{hashlib.sha256(data).hexdigest()[:24]}"
+    write_private(folder / f"{stem}.pdf", data)
+    write_private(folder / f"{stem}.json", json.dumps({"letter": letter["id"], "name": sender[0],
+                                                       "email": sender[1]}).encode())
+
+
+def check_replies(office: Office, now: dt.datetime) -> int:
+    """The signed PDFs replies brought (hold_reply), each checked and filed or refused as the
+    reply itself would have been, the sender told; returns how many were accepted."""
+    folder = replies_folder(office)
+    if not folder.is_dir():
+        return 0
+    accepted = 0
+    for facts_file in sorted(folder.glob("*.json")):
+        pdf = facts_file.with_suffix(".pdf")
+        facts = json.loads(facts_file.read_text())
+        letter = office.book.letter_by_id(facts["letter"])
+        if letter is not None and pdf.exists():
+            sender = (facts["name"], facts["email"])
+            reason = accept_tte(office, letter, pdf.read_bytes(), f"dari {sender[1]} melalui balasan surel", sender[1],
+                                sender, now)
+            accepted += reason is None
+        pdf.unlink(missing_ok=True)
+        facts_file.unlink()
+    return accepted
 
 
 # The folder ----------------------------------------------------------------------------------
@@ -354,7 +395,8 @@ def match_letter(office: Office, filename: str, data: bytes) -> dict | None:
 
 
 def signing_jobs(office: Office, now: dt.datetime) -> str:
-    """The daemon's signing job: hand off new TTE letters, take signed PDFs from the folder."""
+    """The daemon's signing job: hand off new TTE letters, check the signed PDFs replies brought
+    and those in the folder (after the commits, never inside a transaction)."""
     made = hand_off(office, now)
-    taken = sweep_incoming(office, now)
+    taken = check_replies(office, now) + sweep_incoming(office, now)
     return f"{made} surat diserahkan untuk TTE, {taken} surat TTE diterima" if made or taken else ""

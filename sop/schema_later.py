@@ -175,4 +175,11 @@ LATER_MIGRATIONS = (
         figures TEXT NOT NULL
     );
     """,
+    # 25: a mail that carries a PDF not made yet (a letter's, the konsep's) waits in the outbox
+    # with what it waits for; the PDF job (office.letter_pdfs) adds the file after the commit
+    # and clears it, and only then is the mail due: no LibreOffice inside a transaction.
+    """
+    ALTER TABLE outbox ADD COLUMN awaits_pdf TEXT;
+    CREATE INDEX outbox_awaits_pdf ON outbox(id) WHERE awaits_pdf IS NOT NULL;
+    """,
 )

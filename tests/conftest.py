@@ -28,6 +28,7 @@ from jobs.demo.mailrig import MailRig
 from letters.seal import make_key
 from office.base import Office
 from office.config import Config, load_config
+from office.letter_pdfs import finish as finish_pdfs
 from sop.book import Book
 
 _domains = itertools.count(1)
@@ -162,6 +163,7 @@ def served_desk(config_path: Path, threads: int = 2):
         yield f"http://127.0.0.1:{served.effective_port}"
     finally:
         served.close()
+        finish_pdfs()  # the PDFs its requests started (office.letter_pdfs), before the office goes
 
 
 def stop_waitress(server, thread: threading.Thread) -> None:
@@ -211,6 +213,7 @@ def no_thread_left_running(request):
     test are torn down before this one (it is set up first), broader ones are up before it."""
     before = set(threading.enumerate())
     yield
+    finish_pdfs()  # a PDF run a request started ends with its test (office.letter_pdfs.start)
     left = [t for t in threading.enumerate() if t not in before and not _kept_on_purpose(t)]
     for thread in left:
         thread.join(2)

@@ -61,3 +61,40 @@ def pdf_text(source: bytes | Path) -> str:
         source = source.read_bytes()
     return subprocess.run(["pdftotext", "-layout", "-", "-"], input=source, capture_output=True,
                           check=True).stdout.decode()
+
+
+def forbid_subprocess_in_transaction(monkeypatch) -> list:
+    """Make every subprocess started while this thread holds a book transaction fail (LibreOffice,
+    pdftotext, anything), and list it: a test asserts the list stays empty, since the failure
+    itself may be caught by the code under test. Other threads (a desk request, the PDF job)
+    keep their own count."""
+    import threading
+    from contextlib import contextmanager
+
+    from sop.store import Store
+
+    open_here = threading.local()
+    caught: list = []
+    transaction = Store.transaction
+
+    @contextmanager
+    def counted(self):
+        depth = getattr(open_here, "depth", 0)
+        open_here.depth = depth + 1
+        try:
+            with transaction(self) as book:
+                yield book
+        finally:
+            open_here.depth = depth
+
+    start = subprocess.Popen.__init__
+
+    def guarded(self, args, *rest, **options):
+        if getattr(open_here, "depth", 0):
+            caught.append(args)
+            raise AssertionError(f"subprocess inside a book transaction: {args}")
+        start(self, args, *rest, **options)
+
+    monkeypatch.setattr(Store, "transaction", counted)
+    monkeypatch.setattr(subprocess.Popen, "__init__", guarded)
+    return caught

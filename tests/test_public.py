@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from office.letter_pdfs import finish as finish_pdfs
 from office.public_intake import refusal_counts
 from sop.clock import utcnow
 from tests.conftest import make_env
@@ -63,6 +64,7 @@ def site(public_env):
     server, base = serve(public_env.config_path)
     yield base
     server.close()
+    finish_pdfs()  # the receipts' PDFs its forms started (office.letter_pdfs)
 
 
 class Citizen:
@@ -140,6 +142,7 @@ def test_a_citizen_sends_photos_by_the_form_and_the_sekretaris_gets_the_routing_
     from office.access import receipt_facts
 
     assert page.get_by_text(receipt_facts(env.office, row)["due"]).is_visible()  # the SOP's standard times
+    finish_pdfs()  # its PDF, made after the commit by the PDF job the form started
     with page.expect_download() as receipt:
         page.get_by_role("button", name="Unduh tanda terima (PDF)").click()
     saved = Path(receipt.value.path()).read_bytes()
@@ -348,6 +351,7 @@ def test_a_form_sent_twice_is_one_complaint_and_its_receipt_is_its_browsers_only
     first, second = citizen.send(token=token), citizen.send(token=token, wait=0)
     assert first.status_code == second.status_code == 200 and recorded(first) == recorded(second)
     assert len(env.office.book.complaints()) == 1
+    finish_pdfs()
     receipt = citizen.http.post(site + "/tanda-terima", data={"token": token})
     assert receipt.status_code == 200 and receipt.headers["Content-Disposition"].startswith("attachment")
     other = Citizen(site)

@@ -198,7 +198,7 @@ def surat_kirim(ctx, number: str, cara: str, catatan: str, petugas: str | None) 
 @surat.command("pdf", help="Buat PDF untuk surat yang belum memilikinya (memerlukan LibreOffice).")
 @click.pass_context
 def surat_pdf(ctx) -> None:
-    from office.issuing import make_pdfs
+    from office.letter_pdfs import make_pdfs
     from office.plain import libreoffice
 
     if libreoffice() is None:

@@ -47,11 +47,14 @@ def catat(ctx, saluran, nama, surel, telepon, alamat, pokok, isi, isi_berkas, la
         row = record_desk_complaint(office, channel=saluran, name=nama, email=surel, phone=telepon, address=alamat,
                                     subject=pokok, body=body, files=files, officer=petugas or getpass.getuser(),
                                     now=now)
-    from office.receipts import write_receipt
+    from office.letter_pdfs import make_pdfs
+    from office.receipts import receipt_files, write_receipt
 
     nxt = office.config.procedure.step(row["step"]).role if row["step"] else None
     click.echo(f"Pengaduan dicatat dengan nomor {row['number']}.")
-    receipt = write_receipt(office, row, petugas or getpass.getuser(), now)
+    write_receipt(office, row, petugas or getpass.getuser(), now)
+    make_pdfs(office)  # the receipt's PDF, by the PDF job, after the commit
+    receipt = receipt_files(office, row)
     click.echo("Tanda terima untuk pengadu (cetak dan serahkan): " + ", ".join(str(p) for p in receipt))
     if nxt:
         click.echo(f"Tugas langkah {row['step']} dikirim kepada {office.config.directory.official(nxt).title}.")

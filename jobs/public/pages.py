@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -17,6 +16,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from jobs.public.common import office
 from jobs.public.forms import COOKIE, form_id, new_browser_value, new_token, token_age
 from office.access import receipt_facts
+from office.letter_pdfs import prepare_receipt, receipt_ready
 from office.plain import utcnow
 from office.public_intake import (
     RECEIPT_BY,
@@ -31,7 +31,6 @@ from office.public_intake import (
 from office.public_status import status_by_code
 
 log = logging.getLogger("pengaduan.publik")
-RECEIPTS = threading.Lock()  # one LibreOffice at a time makes the receipts' PDFs
 
 
 def register(app: Flask) -> None:
@@ -160,15 +159,16 @@ def kirim():
     row = outcome.row
     assert row is not None
     log.info("%s dicatat dari formulir publik%s", row["number"], " (formulir yang sama dikirim lagi)" if outcome.again else "")
+    prepare_receipt(here, row, RECEIPT_BY, g.now)  # its Word file now, its PDF right after, in the background
     return render_template("diterima.html", c=row, facts=receipt_facts(here, row), token=token,
                            main_steps=here.config.procedure.main_steps)
 
 
 def tanda_terima():
     """The receipt of the complaint this browser has just sent (its form's token), as PDF
-    (as Word where LibreOffice is not installed)."""
-    from office.receipts import receipt_files, write_receipt
-
+    (as Word where LibreOffice is not installed). Its PDF was started when the form was sent
+    (office.letter_pdfs); a request waits a few seconds for it at most, then a page says it is
+    being made, with the button to ask again."""
     here = office()
     token, age = _checked_token()
     row = submission_of(here, form_id(token), g.now) if age is not None else None
@@ -177,10 +177,13 @@ def tanda_terima():
                                                    "pengaduan, dalam tiga jam setelah pengiriman. Mintalah kepada "
                                                    "petugas kami dengan menyebutkan nomor pengaduan dan kode akses.",
                      403)
-    with RECEIPTS:
-        files = receipt_files(here, row) or write_receipt(here, row, RECEIPT_BY, g.now)
-    path = next((p for p in files if p.suffix == ".pdf"), files[0])
+    path = receipt_ready(here, row, RECEIPT_BY, g.now, wait=RECEIPT_WAIT_SECONDS)
+    if path is None:
+        return render_template("tanda_terima_dibuat.html", token=token), 202
     return send_file(path, as_attachment=True, download_name=path.name)
+
+
+RECEIPT_WAIT_SECONDS = 5
 
 
 def status():

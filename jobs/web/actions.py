@@ -56,13 +56,22 @@ def register(app) -> None:
 
 
 def _send_queued() -> None:
-    """Mail the action queued at once; the daemon's sender retries what fails."""
+    """Mail the action queued at once; the daemon's sender retries what fails. The PDFs it
+    asked for (a letter, a walk-in's receipt) are made right after, in the background, and the
+    mails that waited for them sent then (office.letter_pdfs)."""
     from jobs.outgoing import send_queued
+    from office.letter_pdfs import start
 
-    try:
-        send_queued(office(), g.now)
-    except Exception as exc:  # the mail stays queued in the book
-        log.warning("surel dari meja layanan belum terkirim (%s); daemon akan mengirimkannya", exc)
+    since = g.now
+
+    def send(here) -> None:
+        try:
+            send_queued(here, since)
+        except Exception as exc:  # the mail stays queued in the book
+            log.warning("surel dari meja layanan belum terkirim (%s); daemon akan mengirimkannya", exc)
+
+    send(office())
+    start(office(), then=send)
 
 
 def _uploads(field: str) -> tuple[Attachment, ...]:

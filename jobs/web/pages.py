@@ -12,6 +12,7 @@ from office import downloads
 from office.commands import Refused
 from office.desk import book_page, book_total, complaint_page, desk_counts, log_in, log_out, my_roles, suggestion
 from office.plain import CHANNEL_WORDS, CONTROL, ORDER, SATISFACTION_WORDS, Filters, clean_line
+from office.receipts import receipt_pdf_pending
 
 # The list's states as staff say them (the filter, the counts, each row).
 STATES = {"open": "Dalam proses", "late": "Terlambat", "held": "Ditahan",
@@ -131,9 +132,17 @@ def pengaduan(number: str, proposal=None, proposal_text: str = ""):
     desk = office()
     doc = found(complaint_page(desk, number, g.user, g.now))
     labels = {s.no: s.shown for s in desk.config.procedure.steps}
-    return render_template("pengaduan.html", d=doc, labels=labels, states=STATES, baru=request.args.get("baru") == "1",
+    baru = request.args.get("baru") == "1"
+    # A walk-in's receipt: its PDF is made after the commit (office.letter_pdfs); until then the
+    # page says so and looks again by itself (HTTP Refresh: the desk needs no script).
+    pending = baru and receipt_pdf_pending(desk, doc["number"])
+    page = render_template("pengaduan.html", d=doc, labels=labels, states=STATES, baru=baru, receipt_pending=pending,
                            channels=CHANNEL_WORDS, satisfaction=SATISFACTION_WORDS, proposal=proposal,
                            proposal_text=proposal_text, sections=[x.name for x in desk.config.directory.sections])
+    return (page, 200, {"Refresh": f"{RECEIPT_REFRESH_SECONDS}; url={request.full_path}"}) if pending else page
+
+
+RECEIPT_REFRESH_SECONDS = 2
 
 
 @needs("buku", refused=404)
