@@ -15,10 +15,10 @@ import time
 from typing import Callable
 
 from intake.mailbox import Mailbox
-from intake.parse_ahead import Prepared, discard_staged
 from jobs.parse_ahead import ParseAhead
-from office.arrivals import INFRASTRUCTURE, QUARANTINE_FOLDER, process_raw, quarantine, record_old, staging_folder
+from office.arrivals import INFRASTRUCTURE, QUARANTINE_FOLDER, process_raw, quarantine, record_old
 from office.base import Office
+from office.staging import Prepared, discard_staged
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def poll(office: Office, now: Callable[[], dt.datetime], *, since: dt.date | Non
         tick = progress(len(uids)) if progress and uids else (lambda: None)
         last_uid = cursor["last_uid"] if cursor and cursor["uidvalidity"] == validity else 0
         if uids:
-            ahead = ParseAhead(len(uids), staging_folder(office), office.config.intake)
+            ahead = ParseAhead(len(uids), office)
             # From here until it is closed, the connection belongs to the mailbox thread.
             mailbox = MailboxThread(box, uids, settings.batch, ahead)
             taken: list[Callable[[], Prepared | None]] = []  # the current commit's messages, as prepared

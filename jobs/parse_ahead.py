@@ -2,61 +2,29 @@
 files, while the main process applies the ones before them to the book.
 
 Parsing and writing the raw copy are half of intake's time and need nothing from the book;
-with two cores a backlog drains faster when they run beside the book work. What comes back
-is an `intake.parse_ahead.Prepared` message whose files already lie in the staging folder
-under temporary names; the book's names are given only when the message is recorded
-(office.arrivals), so a second message claiming a recorded Message-ID never overwrites the
-first one's copy. A runner's machinery (a process, private files), hence in jobs.
+with two cores a backlog drains faster when they run beside the book work. What the worker
+does with each message is office.staging's (`prepare`); this is the runner's machinery (a
+process, its pool, its failures), hence in jobs.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import multiprocessing
 import os
-import secrets
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from intake.parse import parse_message
-from intake.parse_ahead import Prepared
-from intake.settings import IntakeSettings
-from sop.files import write_private
+from office.arrivals import staging_of
+from office.base import Office
+from office.staging import Prepared, prepare_all
 
 log = logging.getLogger(__name__)
-
-
-def prepare(raw: bytes, staging: str, limits: IntakeSettings) -> Prepared:
-    """In the parse worker: parse the message and write its raw copy and files under temporary
-    names (what is pickled back to this process is then small).
-
-    The name becomes the book's only when the message is recorded (process_raw), so a second
-    message claiming a recorded Message-ID never overwrites the first one's copy.
-    """
-    msg = parse_message(raw)
-    stem = Path(staging) / f"{msg.key}.{secrets.token_hex(6)}"
-    # Named whole (with_suffix would replace the random part): two messages with one
-    # Message-ID share a key, and each needs a staged copy of its own.
-    staged = stem.with_name(f"{stem.name}.part")
-    write_private(staged, raw)
-    # The files too, up to what could ever be kept: the main process renames or removes them.
-    files, budget = [], limits.max_total_bytes
-    for i, item in enumerate(msg.attachments):
-        size = len(item.data)
-        if i < limits.max_attachments and size <= min(limits.max_attachment_bytes, budget):
-            budget -= size
-            path = stem.with_name(f"{stem.name}.{i:05d}.part")
-            write_private(path, item.data)
-            item = replace(item, data=b"", staged=str(path), size=size, sha256=hashlib.sha256(item.data).hexdigest())
-        files.append(item)
-    return Prepared(replace(msg, attachments=tuple(files)), str(staged))
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -84,10 +52,16 @@ class ParseAhead:
     _pool: ProcessPoolExecutor | None = None
     _broken = False  # a worker that could not start or died: parse in place from then on
 
-    def __init__(self, backlog: int, staging: Path, limits: IntakeSettings):
+    # Messages sent to the worker in one job: a job per message cost the daemon's threads (the
+    # pool's feeder and result threads, which take the interpreter from the book's) a tenth of
+    # what the book's own work costs, while chunks this small still come back one after the
+    # other, soon enough for the book to start on the first.
+    CHUNK = 10
+
+    def __init__(self, backlog: int, office: Office):
         self.enabled = backlog >= self.MIN_BACKLOG and (os.cpu_count() or 1) > 1 and not ParseAhead._broken
-        self.staging, self.limits = str(staging), limits
-        for leftover in staging.glob("*.part"):  # staged by a run that was killed: fetched again
+        self.staging, self.limits = staging_of(office)
+        for leftover in Path(self.staging).glob("*.part"):  # staged by a run that was killed: fetched again
             leftover.unlink(missing_ok=True)
 
     def submit(self, raws: list[bytes]) -> list[Callable[[], Prepared | None]]:
@@ -96,11 +70,12 @@ class ParseAhead:
         if not self.enabled or not raws:
             return nothing
         try:
-            futures = [self.pool().submit(prepare, raw, self.staging, self.limits) for raw in raws]
+            jobs = [self.pool().submit(prepare_all, raws[i:i + self.CHUNK], self.staging, self.limits)
+                    for i in range(0, len(raws), self.CHUNK)]
         except (BrokenProcessPool, RuntimeError, OSError):
             ParseAhead._give_up()
             return nothing
-        return [functools.partial(self._result, f) for f in futures]
+        return [functools.partial(self._result, jobs[i // self.CHUNK], i % self.CHUNK) for i in range(len(raws))]
 
     @classmethod
     def pool(cls) -> ProcessPoolExecutor:
@@ -118,9 +93,9 @@ class ParseAhead:
         cls._pool = None
 
     @staticmethod
-    def _result(future) -> Prepared | None:
+    def _result(future, index: int) -> Prepared | None:
         try:
-            return future.result()
+            return future.result()[index]
         except BrokenProcessPool:
             ParseAhead._give_up()
             return None

@@ -25,6 +25,7 @@ from intake.parse import Incoming, message_key, parse_message
 from intake.parse_ahead import Prepared, discard_staged
 from intake.reply import read_reply
 from intake.routing_lines import drop_routing_lines
+from intake.settings import IntakeSettings
 from office.agenda import keeper_step_refusal, take_keeper_reply
 from office.apply import act
 from office.authority import sender_refusal
@@ -288,3 +289,9 @@ def record_old(office: Office, raw: bytes, now: dt.datetime) -> Handled:
 def staging_folder(office: Office) -> Path:
     """Where the parse-ahead worker stages raw copies and files before they are recorded."""
     return office.config.files / "raw" / ".staging"
+
+
+def staging_of(office: Office) -> tuple[str, IntakeSettings]:
+    """What the parse worker (office.staging.prepare_all) is given with each batch: the staging
+    folder and the limits on what is kept (the worker has no office of its own)."""
+    return str(staging_folder(office)), office.config.intake

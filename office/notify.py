@@ -21,7 +21,6 @@ from office import sms
 from office.base import Actor, Office
 from office.issuing import issue_notice
 from office.notices import notify
-from sop.directory import mailbox_of
 from sop.engine import SYSTEM, CloseTask, Delivered, IssueLetter, IssueNotice, Notify, Outcome
 from sop.terms import ANSWERED
 
@@ -63,9 +62,12 @@ class Email:
 
     def send(self, office: Office, row: dict, notice: Notice, now: dt.datetime, actor: Actor | None) -> bool:
         assert isinstance(notice.effect, Notify)
+        before = office.book.mails_enqueued
         notify(office, row, notice.effect, now, actor)
-        # Queued now, unless a limit held it back (the acknowledgement's, which notes it itself).
-        return bool(office.book.count_mail_about(row["id"], mailbox_of(row["email"]), (notice.event,), now))
+        # Queued now, unless a limit held it back (the acknowledgement's, which notes it itself):
+        # told by the book's count of mails queued, not by a query (which would also write the
+        # mail alone, before the others its change queues with it).
+        return office.book.mails_enqueued > before
 
 
 class PrintQueue:

@@ -35,6 +35,7 @@ class OutboxRows:
         def _write(self, table: str, sql: str, params=(), complaint_id: int | None = None) -> sqlite3.Cursor: ...
 
     _queued = 0  # rows ever queued by this book: a savepoint undone drops those it queued
+    mails_enqueued = 0  # mails ever handed to enqueue by this book (a caller tells whether it queued one)
 
     @contextmanager
     def transaction(self):
@@ -57,6 +58,7 @@ class OutboxRows:
     def enqueue(self, *, message_id: str, complaint_id: int | None, kind: str,
                 recipients: list[str], subject: str, raw: bytes, at: dt.datetime,
                 bounce_token: str | None = None) -> None:
+        self.mails_enqueued += 1
         row = (message_id, complaint_id, kind, json.dumps(recipients), recipients[0].lower() if recipients else None,
                mailbox_of(recipients[0]) if recipients else None, subject, raw, iso(at), iso(at), bounce_token)
         if not self._depth:

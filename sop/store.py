@@ -32,6 +32,9 @@ def parse_iso(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
 
 
+CACHE_KIB = 32 * 1024  # the page cache of a connection that writes
+
+
 class BookError(RuntimeError):
     """The book cannot be used: missing, not a book, damaged, or unreadable. The message says
     what to do, in Bahasa Indonesia."""
@@ -98,6 +101,11 @@ class Store:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
+        # A commit of intake's holds a few hundred complaints with their mails (several MB): with
+        # SQLite's 2 MB default it spilled pages to the log before the commit, and the indexes
+        # of a growing book fell out of the cache (intake slowed as the book grew). At most
+        # this much memory, taken as the book is used.
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self._migrate()
 
     def close(self) -> None:

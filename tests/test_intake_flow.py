@@ -190,7 +190,7 @@ def test_two_messages_with_one_message_id_are_staged_apart(tmp_path):
     """The parse worker runs ahead of the book: the second copy must not overwrite the first
     before the first is given its name."""
     from intake.settings import IntakeSettings
-    from jobs.parse_ahead import prepare
+    from office.staging import prepare
 
     first, second = (f"From: w@warga.test\r\nMessage-ID: <sama@warga.test>\r\nSubject: {i}\r\n\r\nIsi {i}.\r\n".encode()
                      for i in (1, 2))
