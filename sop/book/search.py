@@ -1,14 +1,14 @@
 """Finding complaints for the staff desk: filters and full-text search over the book.
 
 The search index is SQLite FTS5 over the complaint's number, name, subject and text, built by
-sqlite-utils' FTS helper and kept in step by the book (sop.search_index: new complaints at
+sqlite-utils' FTS helper and kept in step by the book (sop.book.search_index: new complaints at
 their transaction's commit, changes and removals by triggers, so an anonymised complaint
 leaves the index too); a search first indexes any complaint still waiting. The list is paged by
 number (LIMIT/OFFSET over an index: a deep page of a million complaints costs a scan of the ids
 before it) and counted, so staff see "menampilkan 50 dari 1.234"; a short number, spelling
 variants and a mended query for typos (close_words) make search forgiving.
 A reader who may not know who made a confidential complaint finds it only by what they are shown
-of it (find_complaints).
+of it (Search.find).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from sop.search_index import COLUMNS, TOKENIZE
-from sop.store import iso
+from sop.book.repository import Repository
+from sop.book.search_index import COLUMNS, TOKENIZE
+from sop.book.store import iso
 
 # A control character finds nothing: FTS5 reads a NUL as the end of the query ("unterminated
 # string", a 500 at the desk before), and no complaint holds one.
@@ -164,13 +165,13 @@ DUE = (" JOIN (SELECT complaint_id AS cid, due_at AS due FROM tasks WHERE done_a
 FLIP = 5000
 
 
-class SearchQueries:
-    """Book verbs for the desk's list (mixed into sop.book.Book)."""
+class Search(Repository):
+    """The desk's list: complaints found by filters and words."""
 
-    conn: sqlite3.Connection
-    index_search: Callable[[], None]  # sop.store.Store: the index brought up to date
+    def index_search(self) -> None:
+        self.store.index_search()
 
-    def find_complaints(self, f: Filters, now: dt.datetime, tz, *, identity: bool, limit: int = 50,
+    def find(self, f: Filters, now: dt.datetime, tz, *, identity: bool, limit: int = 50,
                         visible: Visible = number_only) -> list[dict]:
         """Page `f.page` of the complaints matching `f` (older than f.before), newest first or
         as `f.sort` asks.
@@ -193,8 +194,8 @@ class SearchQueries:
             return [dict(r) for r in self._older(where, params, f, limit, skip)]
         return self._matching(f, now, tz, identity, visible, skip + limit)[skip:]
 
-    def count_found(self, f: Filters, now: dt.datetime, tz, *, identity: bool, visible: Visible = number_only) -> int:
-        """How many complaints `find_complaints` pages through (the same reader's view)."""
+    def count(self, f: Filters, now: dt.datetime, tz, *, identity: bool, visible: Visible = number_only) -> int:
+        """How many complaints `find` pages through (the same reader's view)."""
         where, params, query = self._where(f, now, tz)
         if f.text and not query:
             return 0
@@ -296,14 +297,6 @@ class SearchQueries:
             if any(word in str(exc).lower() for word in REFUSED):
                 return self.conn.execute("SELECT * FROM complaints WHERE 0")
             raise
-
-    def attachment(self, attachment_id: int) -> dict | None:
-        row = self.conn.execute("SELECT * FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
-        return dict(row) if row else None
-
-    def letter_by_id(self, letter_id: int) -> dict | None:
-        row = self.conn.execute("SELECT * FROM letters WHERE id = ?", (letter_id,)).fetchone()
-        return dict(row) if row else None
 
     @staticmethod
     def _filter_sql(f: Filters, now: dt.datetime, tz) -> tuple[list[str], list]:

@@ -1,0 +1,46 @@
+"""What every kind of record in the book stands on: its store (connection, transactions, the
+write helpers that keep the read cache true). A repository holds the SQL of one kind of
+record and nothing else; sop.book.Book gathers them over one store."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sop.book.cache import ReadCache
+from sop.book.store import Store
+
+
+class Repository:
+    """One kind of record's verbs, over the book's store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.store.conn
+
+    @property
+    def _cache(self) -> ReadCache:
+        return self.store._cache
+
+    def _insert(self, table: str, fields: dict) -> int:
+        return self.store._insert(table, fields)
+
+    def _insert_row(self, table: str, fields: dict) -> dict:
+        return self.store._insert_row(table, fields)
+
+    def _update(self, table: str, row_id: int, fields: dict) -> None:
+        self.store._update(table, row_id, fields)
+
+    def _write(self, table: str, sql: str, params=(), complaint_id: int | None = None) -> sqlite3.Cursor:
+        return self.store._write(table, sql, params, complaint_id)
+
+    def _read(self, key: tuple, sql: str, params) -> list[dict]:
+        return self.store._read(key, sql, params)
+
+    def _one(self, sql: str, params=()) -> dict | None:
+        return self.store._one(sql, params)
+
+    def _all(self, sql: str, params=()) -> list[dict]:
+        return self.store._all(sql, params)
