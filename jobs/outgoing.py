@@ -56,7 +56,7 @@ def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.da
     """Send every outbox row that is due (with `since`: only those queued from then on);
     returns how many were accepted. Each row is claimed first, so the daemon, the desk and a
     command sending at once never send one mail twice."""
-    rows = book.due_outbox(now, since=since)
+    rows = book.outbox.due(now, since=since)
     if not rows:
         return 0
     sent = 0
@@ -69,13 +69,13 @@ def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.da
         log.warning("%s; %d surel menunggu", problem, len(rows))
         with book.transaction():
             for row in rows:
-                book.mark_send_failed(row["id"], str(exc), _retry_at(row, now))
+                book.outbox.mark_send_failed(row["id"], str(exc), _retry_at(row, now))
         raise SmtpUnavailable(f"{problem}; {len(rows)} surel menunggu dan dicoba lagi") from None
     with smtp:
         while rows:  # drain a backlog in batches over one connection
             sent += _send_batch(book, smtp, sender_address, rows, now)
             tried = {row["id"] for row in rows}
-            rows = [r for r in book.due_outbox(now, since=since) if r["id"] not in tried]
+            rows = [r for r in book.outbox.due(now, since=since) if r["id"] not in tried]
     return sent
 
 
@@ -95,7 +95,7 @@ def _error_text(exc: Exception, envelope: str) -> str:
 
 def _send_batch(book: Book, smtp: smtplib.SMTP, sender_address: str, rows: list[dict], now: dt.datetime) -> int:
     sent = 0
-    mine = book.claim_outbox([row["id"] for row in rows], now, now + CLAIM)
+    mine = book.outbox.claim([row["id"] for row in rows], now, now + CLAIM)
     for row in rows:
         if row["id"] not in mine:
             continue  # another sender has it
@@ -107,10 +107,10 @@ def _send_batch(book: Book, smtp: smtplib.SMTP, sender_address: str, rows: list[
             error = _error_text(exc, envelope)
             log.warning("surel %s gagal dikirim: %s", hide_token(row["message_id"]), error)
             with book.transaction():
-                book.mark_send_failed(row["id"], error, _retry_at(row, now))
+                book.outbox.mark_send_failed(row["id"], error, _retry_at(row, now))
             continue
         with book.transaction():
-            book.mark_sent(row["id"], now)
+            book.outbox.mark_sent(row["id"], now)
         if refused:
             log.warning("surel %s ditolak untuk %s", hide_token(row["message_id"]), ", ".join(refused))
         log.info("terkirim %s (%s) ke %s", row["kind"], hide_token(row["message_id"]), ", ".join(recipients))

@@ -239,4 +239,4 @@ def signed_copy_of(path: Path, book) -> dict | None:
     byte for byte (its SHA-256 in the letters register), else None."""
     import hashlib
 
-    return book.letter_by_signed_sha256(hashlib.sha256(path.read_bytes()).hexdigest())
+    return book.letters.by_signed_sha256(hashlib.sha256(path.read_bytes()).hexdigest())

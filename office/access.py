@@ -20,7 +20,7 @@ def new_access_code() -> str:
 
 def access_code(office: Office, row: dict) -> str:
     """The complaint's access code; one recorded before codes existed gets its own now, kept."""
-    code = row.get("access_code") or office.book.access_code(row["id"], new_access_code())
+    code = row.get("access_code") or office.book.complaints.access_code(row["id"], new_access_code())
     row["access_code"] = code
     return code
 

@@ -23,12 +23,12 @@ def send_on(office: Office, letter: dict, now: dt.datetime) -> None:
     delivers it); a joined complaint's letter goes to its complainant once the main answer has
     gone; the surat pelimpahan to the competent body and the complainant; the undangan to the
     meeting's participants; a notice stays in the print queue, staff told it may now go."""
-    row = office.book.complaint_by_id(letter["complaint_id"])
+    row = office.book.complaints.get(letter["complaint_id"])
     kind = letter["kind"]
     if kind == "jawaban" and row["state"] == LINKED and row["linked_to"]:
-        main_letter = office.book.current_letter(row["linked_to"])
+        main_letter = office.book.letters.current(row["linked_to"])
         if main_letter and main_letter["dispatched_at"]:
-            deliver_one(office, office.book.complaint_by_id(row["linked_to"]), row, now)
+            deliver_one(office, office.book.complaints.get(row["linked_to"]), row, now)
     elif kind == "jawaban":
         if letter["signing"] == "tte":
             hand_to_jfu(office, letter, now)
@@ -54,7 +54,7 @@ def tell_staff_to_print(office: Office, row: dict, letter: dict, now: dt.datetim
 
 def hand_to_jfu(office: Office, letter: dict, now: dt.datetime) -> None:
     """The delivery task's holder receives the signed letter (its routing mail again, now with it)."""
-    row = office.book.complaint_by_id(letter["complaint_id"])
-    task = office.book.current_task(row["id"])
+    row = office.book.complaints.get(letter["complaint_id"])
+    task = office.book.tasks.current(row["id"])
     if task and awaits_delivery(office.case(row), office.config.procedure):
         send_routing(office, row, task, office.holder(task["role"], now), now)

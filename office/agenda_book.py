@@ -46,11 +46,11 @@ def agenda_rows(office: Office, year: int, month: int, *, hide_confidential: boo
     cfg = office.config
     tz = cfg.clock.tz
     rows: list[list[str]] = []
-    for letter in office.book.letters():
+    for letter in office.book.letters.listed():
         issued = parse_iso(letter["issued_at"]).astimezone(tz)
         if (issued.year, issued.month) != (year, month):
             continue
-        complaint = office.book.complaint_by_id(letter["complaint_id"])
+        complaint = office.book.complaints.get(letter["complaint_id"])
         said = letter_fields(Path(letter["path"]))
         kepada = said.get("kepada") or (addressee_of_body(complaint["forwarded_to"] or "")
                                         if letter["kind"] == "pelimpahan" else addressee_of(complaint))

@@ -90,7 +90,7 @@ def apply(office: Office, row: dict, outcome: Outcome, now: dt.datetime, *, acto
     writes_answer = outcome.case.draft is not None and outcome.case.draft != row.get("draft")
     if files and (writes_answer or any(isinstance(e, IssueLetter) for e in outcome.effects)):
         # Files sent with the answer (the konsep, or the letter itself) are its enclosures (lampiran).
-        office.book.supersede_enclosures(row["id"])
+        office.book.attachments.supersede_enclosures(row["id"])
         store_attachments(office, row["id"], message_key, files, now, purpose="lampiran_surat")
     applying = Applying(office, outcome.case, now, actor)
     for effect in outcome.effects:
@@ -118,12 +118,12 @@ class Applying:
 # The appliers: one per effect, each given the complaint's current row and returning it (afresh
 # when it wrote to it), in the caller's transaction.
 def _log(a: Applying, row: dict, effect: Log) -> dict:
-    a.office.book.add_event(row["id"], a.now, effect.step, effect.actor, effect.kind, effect.text, effect.left_out)
+    a.office.book.events.add(row["id"], a.now, effect.step, effect.actor, effect.kind, effect.text, effect.left_out)
     return row
 
 
 def _close_task(a: Applying, row: dict, effect: CloseTask) -> dict:
-    a.office.book.close_task(row["id"], effect.step, a.now, effect.output)
+    a.office.book.tasks.close(row["id"], effect.step, a.now, effect.output)
     return _update(a.office, row, a.case, a.now, final=False)
 
 
@@ -177,10 +177,10 @@ def _ask_section(a: Applying, row: dict, effect: AskSection) -> dict:
 
 
 def _pause(a: Applying, row: dict, effect: Pause) -> dict:
-    task = a.office.book.current_task(row["id"])
+    task = a.office.book.tasks.current(row["id"])
     if task:
-        a.office.book.pause_task(task)
-    a.office.book.update_complaint(row["id"], paused_at=iso(a.now), pause_reason=effect.reason)
+        a.office.book.tasks.pause(task)
+    a.office.book.complaints.update(row["id"], paused_at=iso(a.now), pause_reason=effect.reason)
     return {**row, "paused_at": iso(a.now), "pause_reason": effect.reason}
 
 
@@ -217,7 +217,7 @@ def _update(office: Office, row: dict, case: Case, now: dt.datetime, final: bool
             fields["closed_at"] = iso(now)
     changed = {k: v for k, v in fields.items() if row.get(k) != v}
     if changed:
-        office.book.update_complaint(row["id"], **changed)
+        office.book.complaints.update(row["id"], **changed)
     # `row` is the book's current row (effects that write it return it afresh), so the
     # updated row is known without reading it back.
     return {**row, **changed}
@@ -229,19 +229,19 @@ def resume(office: Office, row: dict, now: dt.datetime) -> dict:
     if not row.get("paused_at"):
         return row
     cfg = office.config
-    task = office.book.current_task(row["id"])
+    task = office.book.tasks.current(row["id"])
     if task:
         new_due = cfg.clock.resumed_due(parse_iso(task["due_at"]), parse_iso(row["paused_at"]), now)
-        office.book.move_deadline(task, new_due, now)
-    office.book.update_complaint(row["id"], paused_at=None, pause_reason=None)
+        office.book.tasks.move_deadline(task, new_due, now)
+    office.book.complaints.update(row["id"], paused_at=None, pause_reason=None)
     return {**row, "paused_at": None, "pause_reason": None}
 
 
 def extend(office: Office, row: dict, days: int, now: dt.datetime) -> None:
     """`Perpanjang:` the waiting step's deadline moves by `days` working days."""
     cfg = office.config
-    task = office.book.current_task(row["id"])
+    task = office.book.tasks.current(row["id"])
     if task:
         due = cfg.clock.add(parse_iso(task["due_at"]), Duration(days, "days"))
         # The sweep looks at the task again now and times its reminders against the new deadline.
-        office.book.move_deadline(task, due, now, extended_days=days)
+        office.book.tasks.move_deadline(task, due, now, extended_days=days)

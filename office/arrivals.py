@@ -41,7 +41,6 @@ from office.signing import NotSigned
 from office.tte import take_signer_reply
 from sop.engine import Reply
 from sop.files import place_private, write_private
-from sop.numbers import numbers
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +101,10 @@ def handle_forward(office: Office, msg: Incoming, cls: Classification, now) -> H
 def _find_task(office: Office, cls: Classification) -> dict | None:
     """The task a reply answers: the token of its reply address, else of our Message-ID it cites."""
     if cls.token:
-        return office.book.task_by_token(cls.token)
+        return office.book.tasks.by_token(cls.token)
     for ref in cls.refs:
         token = office.config.identity.task_token(ref)
-        task = office.book.task_by_token(token) if token else None
+        task = office.book.tasks.by_token(token) if token else None
         if task:
             return task
     return None
@@ -113,17 +112,17 @@ def _find_task(office: Office, cls: Classification) -> dict | None:
 
 def _find_section_request(office: Office, cls: Classification) -> dict | None:
     tokens = [cls.token] if cls.token else [office.config.identity.task_token(r) for r in cls.refs]
-    return next((r for t in tokens if t and (r := office.book.section_request_by_token(t))), None)
+    return next((r for t in tokens if t and (r := office.book.tasks.section_request_by_token(t))), None)
 
 
 def _find_proposal(office: Office, cls: Classification) -> dict | None:
     tokens = [cls.token] if cls.token else [office.config.identity.task_token(r) for r in cls.refs]
-    return next((p for t in tokens if t and (p := office.book.proposal_by_token(t))), None)
+    return next((p for t in tokens if t and (p := office.book.proposals.by_token(t))), None)
 
 
 def _find_number_request(office: Office, cls: Classification) -> dict | None:
     tokens = [cls.token] if cls.token else [office.config.identity.task_token(r) for r in cls.refs]
-    return next((r for t in tokens if t and (r := numbers(office.book).number_request_by_token(t))), None)
+    return next((r for t in tokens if t and (r := office.book.numbers.request_by_token(t))), None)
 
 
 def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
@@ -150,7 +149,7 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
         if (signed := _signer_reply(office, msg, cls, now)) is not None:  # the TTE-signed PDF (office.tte)
             return signed
         return unmatched(msg, None, "token atau rujukan tidak cocok dengan tugas mana pun")
-    row = book.complaint_by_id(task["complaint_id"])
+    row = book.complaints.get(task["complaint_id"])
     if task["done_at"]:
         if office.may_act(task["role"], msg.from_addr, now):  # a second answer or a late correction:
             # the official should know it was not taken
@@ -198,7 +197,7 @@ def _signer_reply(office: Office, msg: Incoming, cls: Classification, now) -> Ha
 def _find_signing_request(office: Office, cls: Classification) -> dict | None:
     """The letter whose TTE request a reply answers (its token, as a task's)."""
     tokens = [cls.token] if cls.token else [office.config.identity.task_token(r) for r in cls.refs]
-    return next((letter for t in tokens if t and (letter := office.book.letter_by_sign_token(t))), None)
+    return next((letter for t in tokens if t and (letter := office.book.letters.by_sign_token(t))), None)
 
 
 HANDLERS: dict[str, Callable[..., Handled]] = {
@@ -219,7 +218,7 @@ def process_raw(office: Office, raw: bytes, now: dt.datetime, *, prepared: "Prep
     `prepared`: the message already parsed, and its raw copy staged, by the parse-ahead worker.
     """
     msg = prepared.msg if prepared else parse_message(raw)
-    if office.book.has_message(msg.key):
+    if office.book.messages.has(msg.key):
         discard_staged(prepared)
         return Handled("duplicate", note="sudah tercatat")
     raw_path = _raw_path(office, msg.key, now)
@@ -233,7 +232,7 @@ def process_raw(office: Office, raw: bytes, now: dt.datetime, *, prepared: "Prep
     try:
         with office.book.transaction():
             handled = HANDLERS[cls.kind](office, msg, cls, now)
-            office.book.record_message(
+            office.book.messages.record(
                 msg.key, received_at=now, message_id=msg.message_id, sender=msg.from_addr,
                 subject=msg.subject, kind=handled.kind, complaint_id=handled.complaint_id,
                 raw_path=str(raw_path), raw_sha256=msg.raw_sha256, note=handled.note)
@@ -257,13 +256,13 @@ def quarantine(office: Office, raw: bytes, error: str, now: dt.datetime) -> bool
     except Exception:
         sender, subject = "", ""
     with office.book.transaction():
-        attempts = office.book.record_failure(key, error, now)
+        attempts = office.book.messages.record_failure(key, error, now)
         if attempts < office.config.intake.quarantine_after:
             return False
-        if not office.book.has_message(key):
+        if not office.book.messages.has(key):
             raw_path = _raw_path(office, key, now)  # kept, so that staff can read it and act at the desk
             write_private(raw_path, raw)
-            office.book.record_message(key, received_at=now, message_id=None, sender=sender, subject=subject,
+            office.book.messages.record(key, received_at=now, message_id=None, sender=sender, subject=subject,
                                        kind="quarantine", note=f"gagal {attempts}x: {error}", raw_path=str(raw_path))
             alert_staff(office, None, "karantina", now, sender=sender or "(tidak terbaca)",
                         subject=subject or "(tanpa subjek)", error=error, folder=QUARANTINE_FOLDER)
@@ -274,12 +273,12 @@ def quarantine(office: Office, raw: bytes, error: str, now: dt.datetime) -> bool
 def record_old(office: Office, raw: bytes, now: dt.datetime) -> Handled:
     """A message from before the first run's --since date: kept in the book, nothing sent."""
     msg = parse_message(raw)
-    if office.book.has_message(msg.key):
+    if office.book.messages.has(msg.key):
         return Handled("duplicate")
     raw_path = _raw_path(office, msg.key, now)
     write_private(raw_path, raw)
     with office.book.transaction():
-        office.book.record_message(msg.key, received_at=now, message_id=msg.message_id, sender=msg.from_addr,
+        office.book.messages.record(msg.key, received_at=now, message_id=msg.message_id, sender=msg.from_addr,
                                    subject=msg.subject, kind="old", raw_path=str(raw_path),
                                    raw_sha256=msg.raw_sha256, note="diimpor tanpa tindakan (sebelum --since)")
     return Handled("old")

@@ -115,7 +115,7 @@ class Office:
     def holder(self, role: str, at: dt.datetime) -> Official:
         """The official who holds `role` at `at`: an active Plt./Plh. delegate, else the configured one."""
         official = self.config.directory.official(role)
-        d = self.book.active_delegation(role, at)
+        d = self.book.delegations.active(role, at)
         if d is None:
             return official
         return Official(role=role, title=d["title"] or official.title, name=d["name"], email=d["email"],
@@ -126,7 +126,7 @@ class Office:
         official = self.config.directory.official(role)
         if address == official.email or address in official.aliases:
             return True
-        d = self.book.active_delegation(role, at)
+        d = self.book.delegations.active(role, at)
         return bool(d and d["email"] == address)
 
     def official_by_address(self, address: str, at: dt.datetime) -> Official | None:
@@ -144,7 +144,7 @@ class Office:
 
     def case(self, row: dict) -> Case:
         """What the engine needs to know of a complaint's row."""
-        task = self.book.current_task(row["id"]) if row["state"] == OPEN else None
+        task = self.book.tasks.current(row["id"]) if row["state"] == OPEN else None
         return Case(number=row["number"], state=row["state"], step=row["step"], section=row["section"],
                     meeting=bool(row["meeting"]), has_email=bool(row["email"]),
                     confidential=bool(row["confidential"]), pokok=row["pokok"], sapaan=row["sapaan"],
@@ -166,7 +166,7 @@ def staff_role(cfg: Config) -> str:
 
 def due_of(book: Book, row: dict) -> dt.datetime | None:
     """When the complaint's waiting step is due, or None when nothing waits."""
-    task = book.current_task(row["id"]) if row["state"] == OPEN else None
+    task = book.tasks.current(row["id"]) if row["state"] == OPEN else None
     return parse_iso(task["due_at"]) if task else None
 
 

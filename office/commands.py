@@ -41,7 +41,7 @@ class Refused(ValueError):
 
 
 def _complaint(office: Office, number: str) -> dict:
-    row = office.book.complaint(number)
+    row = office.book.complaints.by_number(number)
     if row is None:
         raise Refused(f"Pengaduan {number} tidak ada dalam buku.")
     return row
@@ -105,11 +105,11 @@ def join(office: Office, main: str, repeat: str, officer: str, now: dt.datetime)
         refusal = join_refusal(office, row, main)
         if refusal:
             raise Refused(f"Pengaduan {repeat} tidak dapat digabung: {refusal}.")
-        task = office.book.current_task(row["id"])
+        task = office.book.tasks.current(row["id"])
         if task:
-            office.book.close_task(row["id"], task["step"], now, f"Digabung dengan {main}")
-        office.book.update_complaint(row["id"], state=LINKED, step=None, paused_at=None, pause_reason=None)
-        office.book.add_event(row["id"], now, row["step"], f"petugas {officer}", "digabung",
+            office.book.tasks.close(row["id"], task["step"], now, f"Digabung dengan {main}")
+        office.book.complaints.update(row["id"], state=LINKED, step=None, paused_at=None, pause_reason=None)
+        office.book.events.add(row["id"], now, row["step"], f"petugas {officer}", "digabung",
                               f"Digabung dengan pengaduan {main} oleh petugas {officer}: ditangani dan dijawab "
                               "bersama pengaduan itu.")
         return link(office, {**row, "state": LINKED, "step": None}, main, f"petugas {officer}", now)
@@ -149,26 +149,26 @@ def dispatch_letter(office: Office, reference: str, way: str, note: str, officer
     if way not in DELIVERY_WAYS:
         raise Refused(f"Cara pengiriman '{way}' tidak dikenal; pilihan: {', '.join(DELIVERY_WAYS)}.")
     with office.book.transaction():
-        letter = office.book.letter(reference)
-        named = office.book.complaint(reference) if letter is None else None
+        letter = office.book.letters.by_number(reference)
+        named = office.book.complaints.by_number(reference) if letter is None else None
         if named is not None:
-            letter = office.book.current_letter(named["id"])
+            letter = office.book.letters.current(named["id"])
         if letter is None or letter["void"]:
             raise Refused(f"Surat {reference} tidak ada atau sudah dibatalkan.")
         if letter["dispatched_at"]:
             sent = dt.datetime.fromisoformat(letter["dispatched_at"]).astimezone(office.config.clock.tz)
             raise Refused(f"Surat {letter['number']} sudah tercatat dikirim pada {sent:%d-%m-%Y %H.%M} {sent.tzname()}.")
-        row = office.book.complaint_by_id(letter["complaint_id"])
+        row = office.book.complaints.get(letter["complaint_id"])
         if letter["kind"] not in ("jawaban", "pelimpahan"):  # a notice on the way: only its dispatch
             if awaits_signed_copy(letter):  # signed outside the system: printed only once signed
                 raise Refused(waiting_sentence(letter))
             if way == "email":
                 raise Refused("Surat ini untuk pengadu tanpa alamat surel; pilih --cara pos atau langsung.")
-            office.book.record_dispatch(letter["id"], now, way, note)
-            office.book.add_event(row["id"], now, row["step"], f"petugas {officer}", "surat",
+            office.book.letters.record_dispatch(letter["id"], now, way, note)
+            office.book.events.add(row["id"], now, row["step"], f"petugas {officer}", "surat",
                                   f"Surat {letter['number']} {delivered_words(way)}." + (f" {note}" if note else ""))
             return letter, row
-        task = office.book.current_task(row["id"])
+        task = office.book.tasks.current(row["id"])
         if task is None or not awaits_delivery(office.case(row), office.config.procedure):
             raise Refused(f"Pengaduan {row['number']} tidak sedang menunggu penyampaian surat.")
         if way == "email" and not row["email"]:
@@ -192,7 +192,7 @@ def add_delegation(office: Office, *, role: str, form: str, name: str, email: st
     starts = dt.datetime.combine(first_day, dt.time(0, 0), tz)
     ends = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0, 0), tz)
     with office.book.transaction():
-        did = office.book.add_delegation(role=role, form=form, name=name, email=email.lower(), nip=nip, rank=rank,
+        did = office.book.delegations.add(role=role, form=form, name=name, email=email.lower(), nip=nip, rank=rank,
                                          title=title, starts=starts, ends=ends, created_by=created_by, created_at=now)
         moved = reroute(office, role, now) if starts <= now < ends else 0
     return did, moved
@@ -201,8 +201,8 @@ def add_delegation(office: Office, *, role: str, form: str, name: str, email: st
 def revoke_delegation(office: Office, delegation_id: int, now: dt.datetime) -> int:
     """End a delegation now; its open tasks go back to the official. Returns how many moved."""
     with office.book.transaction():
-        row = next((d for d in office.book.delegations() if d["id"] == delegation_id), None)
-        if row is None or not office.book.revoke_delegation(delegation_id, now):
+        row = next((d for d in office.book.delegations.listed() if d["id"] == delegation_id), None)
+        if row is None or not office.book.delegations.revoke(delegation_id, now):
             raise Refused(f"Delegasi {delegation_id} tidak ada atau sudah dicabut.")
         return reroute(office, row["role"], now)
 
@@ -213,7 +213,7 @@ def release(office: Office, numbers: tuple[str, ...], sender: str | None, office
     every one held from `sender`. Returns the released rows."""
     book = office.book
     with book.transaction():
-        rows = book.held_complaints(mailbox_of(sender)) if sender else []
+        rows = book.complaints.held(mailbox_of(sender)) if sender else []
         for number in numbers:
             row = _complaint(office, number)
             if not row["held_at"]:
@@ -228,4 +228,4 @@ def release(office: Office, numbers: tuple[str, ...], sender: str | None, office
 def set_lapor_id(office: Office, number: str, lapor_id: str) -> None:
     """Note the SP4N-LAPOR! tracking number of a complaint that is also there."""
     with office.book.transaction():
-        office.book.set_lapor_id(_complaint(office, number)["id"], lapor_id.strip())
+        office.book.complaints.set_lapor_id(_complaint(office, number)["id"], lapor_id.strip())

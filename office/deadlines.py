@@ -30,10 +30,10 @@ def follow_delegations(office: Office, now: dt.datetime, since: dt.datetime | No
     """Open tasks follow their role's holder: a Plt./Plh. period that starts or ends on its own
     date moves them, as `delegasi tambah`/`cabut` do at once. Only roles whose delegation
     changed since the last sweep are looked at (all of them on the first)."""
-    roles = office.config.directory.officials if since is None else office.book.delegation_changes(since, now)
+    roles = office.config.directory.officials if since is None else office.book.delegations.changes(since, now)
     moved = 0
     for role in roles:
-        if role in office.config.directory.officials and office.book.open_tasks_of_role(role):
+        if role in office.config.directory.officials and office.book.tasks.open_of_role(role):
             with office.book.transaction():
                 moved += reroute(office, role, now)
     return moved
@@ -45,8 +45,8 @@ def close_silent(office: Office, now: dt.datetime) -> int:
     (SP4N-LAPOR!'s practice); returns how many."""
     cfg = office.config
     closed = 0
-    waiting = [(row, row["paused_at"]) for row in office.book.paused_complaints()]
-    waiting += [(row, row["answered_at"]) for row in office.book.answered_complaints()]  # no PUAS/TIDAK PUAS
+    waiting = [(row, row["paused_at"]) for row in office.book.complaints.paused()]
+    waiting += [(row, row["answered_at"]) for row in office.book.complaints.answered()]  # no PUAS/TIDAK PUAS
     for row, since in waiting:
         if not since or now < cfg.silence_ends(parse_iso(since)):
             continue
@@ -65,7 +65,7 @@ def check_deadlines(office: Office, now: dt.datetime) -> int:
     if not cfg.clock.is_open(now):
         return 0  # nudges go out in office hours only (next_nudge would say None to each task)
     count = warn_lapor(office, now) + nudge_number_requests(office, now)  # letters waiting off the keeper's step
-    for task in office.book.tasks_to_nudge(now):
+    for task in office.book.tasks.to_nudge(now):
         due = parse_iso(task["due_at"])
         timing = dict(opened=parse_iso(task["opened_at"]), due=due, clock=cfg.clock, policy=cfg.nudges)
         kind = next_nudge(now=now, reminders=task["reminders"], escalations=task["escalations"],
@@ -74,10 +74,10 @@ def check_deadlines(office: Office, now: dt.datetime) -> int:
             later = next_nudge_at(reminders=task["reminders"], escalations=task["escalations"],
                                   last_at=parse_iso(task["last_reminded_at"]), **timing)
             with office.book.transaction():
-                office.book.set_next_nudge(task["id"], max(later, now + RECHECK))
+                office.book.tasks.set_next_nudge(task["id"], max(later, now + RECHECK))
             continue
         with office.book.transaction():
-            row = office.book.complaint_by_id(task["complaint_id"])
+            row = office.book.complaints.get(task["complaint_id"])
             if row["state"] != OPEN:
                 continue
             step = cfg.procedure.step(task["step"])
@@ -88,13 +88,13 @@ def check_deadlines(office: Office, now: dt.datetime) -> int:
                 # Camat is not told that the Camat is late: the reminders were theirs).
                 told = list(dict.fromkeys(r for r in (step.escalate_to, staff_role(cfg)) if r and r != task["role"]))
                 escalate(office, row, task, told, due, now)
-                office.book.add_event(row["id"], now, step.no, SYSTEM, "terlambat",
+                office.book.events.add(row["id"], now, step.no, SYSTEM, "terlambat",
                                       f"Langkah {step.no} melewati batas waktu ({waktu(due, cfg.clock.tz)}); "
                                       f"diberitahukan kepada {', '.join(office.holder(r, now).title for r in told)}.")
-            office.book.record_nudge(task["id"], kind, now)
+            office.book.tasks.record_nudge(task["id"], kind, now)
             reminders = task["reminders"] + (kind == "pengingat")
             escalations = task["escalations"] + (kind != "pengingat")
-            office.book.set_next_nudge(task["id"], next_nudge_at(reminders=reminders, escalations=escalations,
+            office.book.tasks.set_next_nudge(task["id"], next_nudge_at(reminders=reminders, escalations=escalations,
                                                                  last_at=now, **timing))
             count += 1
     return count
@@ -108,7 +108,7 @@ def warn_token_expiry(office: Office, now: dt.datetime) -> bool:
     if warning is None:
         return False
     staff = office.config.directory.official(office.config.procedure.step(1).role)
-    if office.book.count_mail_to(staff.email, "token_berakhir", now - dt.timedelta(days=1)):
+    if office.book.outbox.count_to(staff.email, "token_berakhir", now - dt.timedelta(days=1)):
         return False
     with office.book.transaction():
         alert_staff(office, None, "token_berakhir", now, error=warning, mailbox=office.config.mailbox.address)

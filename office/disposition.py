@@ -27,7 +27,7 @@ def disposition_sheet(office: Office, row: dict) -> bytes:
     procedure, directory, tz = cfg.procedure, cfg.directory, cfg.clock.tz
     lines: list[Disposition] = []
     note = ""
-    for e in office.book.events(row["id"]):
+    for e in office.book.events.of(row["id"]):
         if e["step"] is None or e["step"] == 1:
             continue
         step = procedure.step(e["step"])
@@ -71,7 +71,7 @@ def konsep_paraf(office: Office, row: dict) -> str:
 
     cfg = office.config
     drafting = {s.no for s in cfg.procedure.walk() if "draft_letter" in s.on_done}
-    done = [e for e in office.book.events(row["id"]) if e["kind"] == "langkah" and e["step"] in drafting]
+    done = [e for e in office.book.events.of(row["id"]) if e["kind"] == "langkah" and e["step"] in drafting]
     if not done:
         return ""
     official = office.holder(cfg.procedure.step(done[-1]["step"]).role, parse_iso(done[-1]["at"]))

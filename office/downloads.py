@@ -41,33 +41,33 @@ def _hand_out(office: Office, user: dict, row: dict, what: str, trail: tuple[str
 
 def attachment(office: Office, user: dict, attachment_id: int, now: dt.datetime) -> Download:
     """A complaint's file, under the name its sender gave."""
-    found = office.book.attachment(attachment_id)
+    found = office.book.attachments.get(attachment_id)
     if found is None or not found["path"]:
         raise NotThere(attachment_id)
-    row = office.book.complaint_by_id(found["complaint_id"])
+    row = office.book.complaints.get(found["complaint_id"])
     _hand_out(office, user, row, f"berkas {attachment_id}", ("meja-unduh-berkas", row["number"], found["filename"]), now)
     return Download(Path(found["path"]), found["filename"], found["content_type"])
 
 
 def letter_file(office: Office, user: dict, letter_id: int, kind: str, now: dt.datetime) -> Download:
     """A letter as Word (`docx`) or PDF (`pdf`): its Yth. block names the complainant."""
-    letter = office.book.letter_by_id(letter_id)
+    letter = office.book.letters.get(letter_id)
     if letter is None or kind not in ("docx", "pdf"):
         raise NotThere(letter_id)
     path = letter["path"] if kind == "docx" else letter["pdf_path"]
     if not path:
         raise NotThere(letter_id)
-    row = office.book.complaint_by_id(letter["complaint_id"])
+    row = office.book.complaints.get(letter["complaint_id"])
     _hand_out(office, user, row, f"surat {letter['number']} {kind}", ("meja-unduh-surat", letter["number"], kind), now)
     return Download(Path(path), f"surat-{letter['number'].replace('/', '-')}.{kind}")
 
 
 def unsigned_letter(office: Office, user: dict, letter_id: int, now: dt.datetime) -> Download:
     """The approved, unsigned PDF for the signer's TTE application."""
-    letter = office.book.letter_by_id(letter_id)
+    letter = office.book.letters.get(letter_id)
     if letter is None or not letter["unsigned_pdf"]:
         raise NotThere(letter_id)
-    row = office.book.complaint_by_id(letter["complaint_id"])
+    row = office.book.complaints.get(letter["complaint_id"])
     _hand_out(office, user, row, f"surat {letter['number']} untuk TTE", ("meja-unduh-surat", letter["number"], "untuk-tte"),
               now)
     name = re.sub(r"[^\w.\- ]+", "-", f"surat-{letter['number']}-untuk-tte.pdf")
@@ -78,7 +78,7 @@ def receipt(office: Office, user: dict, number: str, kind: str, now: dt.datetime
     """A walk-in's receipt (tanda terima) as Word or PDF: it names the complainant."""
     from office.receipts import receipt_files
 
-    row = office.book.complaint(number)
+    row = office.book.complaints.by_number(number)
     if row is None or kind not in ("docx", "pdf"):
         raise NotThere(number)
     what = f"tanda terima {kind}"

@@ -57,7 +57,7 @@ def read_followup(office: Office, msg: Incoming, cls: Classification) -> Followu
         pattern = office.config.identity.register_pattern
         # A number in the subject names the complaint; in the text only when asking its status.
         m = pattern.search(msg.subject) or (pattern.search(msg.text) if asks_status(text) else None)
-        row = office.book.complaint(m.group(0)) if m else None
+        row = office.book.complaints.by_number(m.group(0)) if m else None
     return Followup(msg, text, code_request(msg.subject, text), row, in_thread, own_thread)
 
 
@@ -66,19 +66,19 @@ def _replied_to(office: Office, cls: Classification) -> tuple[dict | None, bool]
     came to the complaint's reply address (its token), or it cites a mail we sent to the
     complainant about it. (None, False) when it answers nothing of ours."""
     book = office.book
-    row = book.complaint_by_reply_token(cls.token) if cls.token else None
+    row = book.complaints.by_reply_token(cls.token) if cls.token else None
     if row is not None:
         return row, True
     cited = None
     for ref in cls.refs:
-        sent = book.outbox_by_message_ids((ref,))
+        sent = book.outbox.by_message_ids((ref,))
         if sent is None or not sent["complaint_id"]:
             continue
         cited = cited or sent
-        row = book.complaint_by_id(sent["complaint_id"])
+        row = book.complaints.get(sent["complaint_id"])
         if row["email"] and row["email"].lower() in {a.lower() for a in json.loads(sent["recipients"])}:
             return row, True
-    return (book.complaint_by_id(cited["complaint_id"]) if cited else None), False
+    return (book.complaints.get(cited["complaint_id"]) if cited else None), False
 
 
 def new_complaint(office: Office, msg: Incoming, now: dt.datetime) -> Handled:
@@ -93,7 +93,7 @@ def _code_from_another(office: Office, f: Followup, now: dt.datetime) -> bool:
     """`STATUS <nomor> <kode>` from anyone but the complainant: the state only, to the sender."""
     if f.ask is None or f.msg.attachments:
         return False
-    target = office.book.complaint(f.ask.number)
+    target = office.book.complaints.by_number(f.ask.number)
     return target is None or target["email"] != f.msg.from_addr
 
 
@@ -199,14 +199,14 @@ def _from_complainant(office: Office, row: dict, msg: Incoming, text: str, own_t
             return Handled("followup", row["id"], "tanggapan pengadu atas jawaban")
     if asks_status(text) and not msg.attachments:
         told = tell_status(office, row, now)
-        book.add_event(row["id"], now, row["step"], msg.from_addr, "status",
+        book.events.add(row["id"], now, row["step"], msg.from_addr, "status",
                        "Pengadu menanyakan status; " + ("dijawab otomatis." if told else
                                                          "tidak dijawab (batas per jam tercapai)."))
         log.info("%s: permintaan status dari pengadu %s", row["number"], "dijawab" if told else "ditahan")
         return Handled("status", row["id"], "permintaan status dari pengadu")
     add_followup(office, row, msg, text, now)
     if judging and not own_thread and parse_feedback(text) is not None:
-        book.add_event(row["id"], now, row["step"], SYSTEM, "catatan",
+        book.events.add(row["id"], now, row["step"], SYSTEM, "catatan",
                        "Tanggapan atas jawaban dalam surel ini tidak diproses: surel ini bukan balasan atas "
                        "surel kantor kepada pengadu, sehingga dicatat sebagai keterangan tambahan.")
         log.info("%s: tanggapan di luar balasan surel jawaban dicatat sebagai tambahan", row["number"])

@@ -31,13 +31,13 @@ def forward_complaint(office: Office, row: dict, body: str, email: str, note: st
     `resumed`: the letter waited for its number, so the complainant was not told yet."""
     issued = issue_letter(office, row, note, now, forward_to=body)
     agency = agency_of(body)  # "Teruskan: Kepala Dinas X" hands it to Dinas X, addressed to its head
-    office.book.update_complaint(row["id"], forwarded_to=agency, forwarded_email=email)
+    office.book.complaints.update(row["id"], forwarded_to=agency, forwarded_email=email)
     row = {**issued, "forwarded_to": agency, "forwarded_email": email}
-    letter = office.book.current_letter(row["id"])
+    letter = office.book.letters.current(row["id"])
     if letter is None or letter["kind"] != "pelimpahan" or letter["dispatched_at"]:
         return row  # it waits for its number from the agenda keeper
     if awaits_signed_copy(letter):
-        office.book.add_event(row["id"], now, None, SYSTEM, "catatan",
+        office.book.events.add(row["id"], now, None, SYSTEM, "catatan",
                               f"Surat pelimpahan {letter['number']} dikirim kepada {body} dan, sebagai tembusan, "
                               f"kepada pengadu setelah ditandatangani ({MODE_WORDS[letter['signing']]}).")
         return row
@@ -59,7 +59,7 @@ def send_pelimpahan(office: Office, row: dict, letter: dict, now: dt.datetime, *
     # A letter an official signed, not a robot's mail (RFC 3834): the body's system may answer it.
     queue(office, row, "surat_pelimpahan", [(body, email)], render_mail("surat_pelimpahan", **context), now,
           attachments=(*files, *enclosures_of(office, row, "pengaduan")), auto_submitted="no")
-    office.book.record_dispatch(letter["id"], now, "email", f"dikirim kepada {body} <{email}>")
+    office.book.letters.record_dispatch(letter["id"], now, "email", f"dikirim kepada {body} <{email}>")
     if tell_complainant and row["email"]:
         notify(office, row, Notify("pelimpahan", "complainant", None, {"body": body}), now, None)
     if row.get("lapor_id"):  # SP4N-LAPOR! tracks it too: staff hand it over there as well
@@ -79,7 +79,7 @@ def pass_on_reply(office: Office, row: dict, msg: Incoming, text: str, now: dt.d
     """The competent body's reply: into the history with its files, and on to the complainant
     (or, without an address, to staff for the print queue)."""
     store_attachments(office, row["id"], msg.key, msg.attachments, now, purpose="tanggapan_instansi")
-    office.book.add_event(row["id"], now, None, msg.from_addr, "tanggapan_instansi",
+    office.book.events.add(row["id"], now, None, msg.from_addr, "tanggapan_instansi",
                           f"Tanggapan {row['forwarded_to']}: {text}")
     context = base_context(office, row, None)
     context.update(body=row["forwarded_to"], text=text)

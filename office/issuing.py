@@ -42,9 +42,9 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
                          **({"hal": "Pelimpahan Pengaduan", "addressee": addressee_of_body(forward_to)} if forward_to else {}))
     if number is None:
         return row  # it waits for the agenda keeper's number (office.numbering); issued then
-    voided = [(entry["year"], entry["number"]) for entry in book.letters_of(row["id"])
+    voided = [(entry["year"], entry["number"]) for entry in book.letters.listed(row["id"])
               if not entry["void"] and not entry["dispatched_at"] and entry["kind"] in ("jawaban", "pelimpahan")]
-    book.void_letters_of(row["id"])
+    book.letters.void_of(row["id"])
     signer = signer_of(office, now)
     note = office.config.letters.signing_note
     data = letter_data(office, row, answer, number, local_now.date(),
@@ -54,14 +54,14 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
         data = replace(data, hal=REJECTION_HAL, tembusan=office.config.letters.tembusan_of("penolakan"))
     if forward_to:  # a surat pelimpahan: to the competent body's head, the complainant in copy
         kind = "pelimpahan"
-        files = sum(1 for f in book.attachments(row["id"]) if f["path"])
+        files = sum(1 for f in book.attachments.of(row["id"]) if f["path"])
         data = replace(data, kind=kind, hal="Pelimpahan Pengaduan", addressee=addressee_of_body(forward_to),
                        addressee_place=cfg.letters.place, complainant=data.addressee,
                        competent_body=agency_of(forward_to),
                        tembusan=(*cfg.letters.tembusan_of(kind), f"{data.addressee} (pengadu)"),
                        attachments=1 + files)  # the complaint itself, and the files it came with
     archive, rendered = file_letter(office, row, data, signer, kind, now, tuple(voided))
-    book.update_complaint(row["id"], letter_number=number, letter_path=str(archive))
+    book.complaints.update(row["id"], letter_number=number, letter_path=str(archive))
     signed_as = f"{signer.delegation} {signer.title}" if signer.delegation else signer.title
     text = f"Surat {kind} nomor {number} dibuat, ditandatangani oleh {signed_as} {signer.name}, dan diarsipkan."
     if cfg.letters.signing != "segel":  # signed outside the system: the signed copy comes back later
@@ -71,8 +71,8 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
         text += f" Disegel dengan kunci kantor {rendered.seal.key_id}."
     if voided:
         text += f" Surat sebelumnya ({', '.join(n for _, n in voided)}) dinyatakan batal."
-    book.add_event(row["id"], now, None, SYSTEM, "surat", text)
-    return book.complaint_by_id(row["id"])
+    book.events.add(row["id"], now, None, SYSTEM, "surat", text)
+    return book.complaints.get(row["id"])
 
 
 def signer_approved(office: Office, row: dict) -> bool:
@@ -80,7 +80,7 @@ def signer_approved(office: Office, row: dict) -> bool:
     signer's own: on a step of the signer's role, by their routing mail or their own desk
     account, never an entry staff made for them. A joined complaint's letter follows its main one's."""
     main = row["id"] if row.get("state") != LINKED or not row.get("linked_to") else row["linked_to"]
-    done = [e for e in office.book.events(main) if e["kind"] in ("langkah", "dilimpahkan") and e["step"]]
+    done = [e for e in office.book.events.of(main) if e["kind"] in ("langkah", "dilimpahkan") and e["step"]]
     if not done:
         return False
     last = done[-1]
@@ -116,10 +116,10 @@ def file_letter(office: Office, row: dict, data: LetterData, signer: Signer, kin
                 (cfg.outbox / outbox_name(year, old, old_kind)).unlink(missing_ok=True)
         place_staff_copy(cfg, local_now.year, data.number, archive, kind)
     office.book.after_commit(update_staff_folder)
-    office.book.record_letter(year=local_now.year, number=data.number, complaint_id=row["id"], issued_at=now,
+    office.book.letters.record(year=local_now.year, number=data.number, complaint_id=row["id"], issued_at=now,
                               path=str(archive), sha256=rendered.sha256, signer=signer.name,
                               seal=rendered.seal.text() if rendered.seal else None, kind=kind, signing=mode)
-    office.book.set_signer_role(local_now.year, data.number, role or cfg.letters.signer_role)
+    office.book.letters.set_signer_role(local_now.year, data.number, role or cfg.letters.signer_role)
     return archive, rendered
 
 
@@ -138,7 +138,7 @@ def letter_data(office: Office, row: dict, answer: str, number: str, date: dt.da
         addressee_place=row["address"] or ls.addressee_place or ls.place,
         complaint_number=row["number"], complaint_date=received.date(),
         complaint_subject=row["pokok"] or plain_subject(row["subject"]), channel=row["channel"], answer=answer,
-        attachments=sum(1 for f in office.book.attachments(row["id"], "lampiran_surat") if f["path"]),
+        attachments=sum(1 for f in office.book.attachments.of(row["id"], "lampiran_surat") if f["path"]),
         sifat=ls.sifat, tembusan=ls.tembusan_of(kind), signing_note=ls.signing_note if signing_note is None else signing_note)
 
 
@@ -148,7 +148,7 @@ REJECTION_HAL = "Tindak Lanjut Pengaduan"
 def is_rejection(office: Office, row: dict, now: dt.datetime) -> bool:
     """Whether the letter answers a `Tolak:` (logged just before in this transaction, or
     earlier when the letter waited for its number from the agenda keeper)."""
-    return any(e["kind"] == "ditolak" and e["at"] <= iso(now) for e in office.book.events(row["id"]))
+    return any(e["kind"] == "ditolak" and e["at"] <= iso(now) for e in office.book.events.of(row["id"]))
 
 
 # What happens after numbering when the letter is signed outside the system (office.signing).
@@ -199,7 +199,7 @@ def issue_notice(office: Office, row: dict, kind: str, text: str, role: str, now
                    if due and kind == "perpanjangan" else None)
     signer = notice_signer(office, role, now)
     archive, _ = file_letter(office, row, data, signer, kind, now, role=notice_signer_role(office, role))
-    book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
+    book.events.add(row["id"], now, row["step"], SYSTEM, "surat",
                    f"Surat {NOTICE_HAL[kind].lower()} nomor {number} dibuat untuk disampaikan kepada pengadu "
                    f"(tanpa alamat surel), ditandatangani {signer.title.title()} {signer.name}.")
     return {"number": number, "path": str(archive)}
@@ -225,7 +225,7 @@ def issue_invitation(office: Office, row: dict, particulars: str, addressee: str
     role = invitation_signer_role(office)
     signer = notice_signer(office, role, now)
     archive, _ = file_letter(office, row, data, signer, KIND, now, role=notice_signer_role(office, role))
-    office.book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
+    office.book.events.add(row["id"], now, row["step"], SYSTEM, "surat",
                           f"Surat undangan rapat dinas nomor {number} dibuat, ditandatangani {signer.title.title()} "
                           f"{signer.name}" + (f" ({signer.delegation})." if signer.delegation else "."))
     return {"number": number, "path": str(archive)}
@@ -275,7 +275,7 @@ def sync_staff_folder(office: Office) -> int:
     (the process may have died between a commit and the copy)."""
     cfg = office.config
     placed = 0
-    for letter in office.book.letters_awaiting_dispatch():
+    for letter in office.book.letters.awaiting_dispatch():
         name = outbox_name(letter["year"], letter["number"], letter["kind"])
         if not (cfg.outbox / name).exists() and Path(letter["path"]).exists():
             private_dir(cfg.outbox, 0o750)
@@ -311,11 +311,11 @@ def dossier_folder(office: Office, letter_number: str, issued_at: str) -> Path:
 
 def write_dossier(office: Office, row: dict, now: dt.datetime) -> None:
     """The archive copy of a complaint beside its letter: the record, its history, the delivery."""
-    letter = office.book.current_letter(row["id"])
+    letter = office.book.letters.current(row["id"])
     if letter is None:
         return
     doc = complaint_json(office, row, now, detail=True)
-    doc["letters"] = office.book.letters_of(row["id"])
+    doc["letters"] = office.book.letters.listed(row["id"])
     folder = private_dir(dossier_folder(office, letter["number"], letter["issued_at"]))
     (folder / "pengaduan.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     (folder / "lembar-disposisi.docx").write_bytes(disposition_sheet(office, row))
@@ -324,9 +324,9 @@ def write_dossier(office: Office, row: dict, now: dt.datetime) -> None:
 def record_delivery(office: Office, row: dict, method: str, note: str, now: dt.datetime) -> None:
     """Step 5's record on the letter: how and when it reached the complainant."""
     require_signed_copy(office, row)  # a letter signed outside the system goes only once it is back
-    letter = office.book.current_letter(row["id"])
+    letter = office.book.letters.current(row["id"])
     if letter:  # Office.apply rewrites the dossier once all effects are applied
-        office.book.record_dispatch(letter["id"], now, method, note)
+        office.book.letters.record_dispatch(letter["id"], now, method, note)
 
 
 def make_pdfs(office: Office) -> int:
@@ -334,7 +334,7 @@ def make_pdfs(office: Office) -> int:
     cfg = office.config
     if not cfg.letters.pdf or libreoffice() is None:
         return 0
-    waiting = [letter for letter in office.book.letters_without_pdf() if Path(letter["path"]).exists()]
+    waiting = [letter for letter in office.book.letters.without_pdf() if Path(letter["path"]).exists()]
     if not waiting:
         return 0
     try:  # one LibreOffice start for all of them
@@ -350,7 +350,7 @@ def make_pdfs(office: Office) -> int:
             log.exception("PDF surat %s tidak dapat dibuat; dicoba lagi nanti", letter["number"])
             continue
         with office.book.transaction():
-            office.book.set_letter_pdf(letter["id"], str(pdf))
+            office.book.letters.set_pdf(letter["id"], str(pdf))
         made += 1
     return made
 

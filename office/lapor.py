@@ -26,21 +26,21 @@ def warn_lapor(office: Office, now: dt.datetime) -> int:
     open: staff and the Sekretaris are warned of LAPOR!'s 5-working-day count; returns how many."""
     cfg = office.config
     warned = 0
-    for row in office.book.complaints(OPEN):
+    for row in office.book.complaints.listed(OPEN):
         if not row["lapor_id"]:
             continue
         received = parse_iso(row["received_at"])
         if now < cfg.clock.add(received, Duration(LAPOR_DAYS - 1, "days")):
             continue
-        if any(e["kind"] == LAPOR_WARNING for e in office.book.events(row["id"])):
+        if any(e["kind"] == LAPOR_WARNING for e in office.book.events.of(row["id"])):
             continue
         with office.book.transaction():
             lapor_due = cfg.clock.add(received, Duration(LAPOR_DAYS, "days"))
-            task = office.book.current_task(row["id"])
+            task = office.book.tasks.current(row["id"])
             roles = dict.fromkeys(r for r in (staff_role(cfg), "sekretaris") if r in cfg.directory.officials)
             for role in roles:
                 tell_lapor(office, row, task, role, lapor_due, now)
-            office.book.add_event(row["id"], now, row["step"], SYSTEM, LAPOR_WARNING,
+            office.book.events.add(row["id"], now, row["step"], SYSTEM, LAPOR_WARNING,
                                   f"Peringatan SP4N-LAPOR! ({row['lapor_id']}): tindak lanjut dihitung dalam "
                                   f"{LAPOR_DAYS} hari kerja, sampai {waktu(lapor_due, cfg.clock.tz)}.")
         warned += 1

@@ -23,7 +23,7 @@ from sop.terms import ANSWERED, CLOSED, LINKED
 
 def join_target(office: Office, number: str) -> JoinTarget | None:
     """What the engine needs to know of complaint `number` to join another to it (None: not in the book)."""
-    main = office.book.complaint(number) if number else None
+    main = office.book.complaints.by_number(number) if number else None
     return JoinTarget(main["number"], main["state"], bool(main["linked_to"])) if main else None
 
 
@@ -34,14 +34,14 @@ def join_refusal(office: Office, row: dict, number: str) -> str | None:
 
 def link(office: Office, row: dict, number: str, actor: str, now: dt.datetime) -> dict:
     """Record the link (the engine closed the repeat's step), in the caller's transaction."""
-    main = office.book.complaint(number)
+    main = office.book.complaints.by_number(number)
     assert main is not None  # join_refusal said yes in this transaction
-    office.book.update_complaint(row["id"], linked_to=main["id"])
-    office.book.add_event(main["id"], now, main["step"], actor, "gabungan",
+    office.book.complaints.update(row["id"], linked_to=main["id"])
+    office.book.events.add(main["id"], now, main["step"], actor, "gabungan",
                           f"Pengaduan {row['number']} digabung dengan pengaduan ini; pengadunya menerima jawaban "
                           f"bersama.")
-    for other in office.book.linked_complaints(row["id"]):  # what was joined to the repeat follows it
-        office.book.update_complaint(other["id"], linked_to=main["id"])
+    for other in office.book.complaints.linked(row["id"]):  # what was joined to the repeat follows it
+        office.book.complaints.update(other["id"], linked_to=main["id"])
     if row["email"]:
         context = base_context(office, row, None)
         context.update(main=main["number"])
@@ -52,7 +52,7 @@ def link(office: Office, row: dict, number: str, actor: str, now: dt.datetime) -
 
 def answer_linked(office: Office, main: dict, answer: str, now: dt.datetime) -> None:
     """The main complaint's letter was issued: each joined complaint gets its own, the same answer."""
-    for row in office.book.linked_complaints(main["id"]):
+    for row in office.book.complaints.linked(main["id"]):
         if row["state"] == LINKED:
             issue_letter(office, row, answer, now)
 
@@ -62,11 +62,11 @@ def deliver_linked(office: Office, main: dict, now: dt.datetime) -> None:
     email, else it waits in the print queue), and each may now say PUAS or TIDAK PUAS. A letter
     signed outside the system whose signed copy is not back yet goes when it is
     (office.signed_copies.send_on)."""
-    for row in office.book.linked_complaints(main["id"]):
+    for row in office.book.complaints.linked(main["id"]):
         if row["state"] != LINKED or not row["letter_number"]:
             continue
-        if awaits_signed_copy(office.book.current_letter(row["id"])):
-            office.book.add_event(row["id"], now, None, SYSTEM, "catatan",
+        if awaits_signed_copy(office.book.letters.current(row["id"])):
+            office.book.events.add(row["id"], now, None, SYSTEM, "catatan",
                                   f"Jawaban pengaduan {main['number']} sudah disampaikan; surat pengaduan ini "
                                   f"disampaikan setelah ditandatangani.")
             continue
@@ -81,9 +81,9 @@ def deliver_one(office: Office, main: dict, row: dict, now: dt.datetime) -> None
     else:  # their letter waits in the print queue: where SMS reaches them, they hear it is ready
         tell(office, row, Notice("jawaban_siap"), now)
     if office.config.procedure.objection_step:  # they may say PUAS or TIDAK PUAS, as the main one's
-        office.book.update_complaint(row["id"], state=ANSWERED, answered_at=iso(now))
+        office.book.complaints.update(row["id"], state=ANSWERED, answered_at=iso(now))
     else:
-        office.book.update_complaint(row["id"], state=CLOSED, closed_at=iso(now))
-    office.book.add_event(row["id"], now, None, SYSTEM, "dijawab",
+        office.book.complaints.update(row["id"], state=CLOSED, closed_at=iso(now))
+    office.book.events.add(row["id"], now, None, SYSTEM, "dijawab",
                           f"Jawaban disampaikan bersama pengaduan {main['number']}"
                           + ("." if row["email"] else "; surat menunggu dicetak dan diantar."))

@@ -18,7 +18,7 @@ def history(office: Office, complaint_id: int, events: list[dict] | None = None)
     """The steps done so far, as the routing emails quote them."""
     tz = office.config.clock.tz
     out = []
-    for e in office.book.events(complaint_id) if events is None else events:
+    for e in office.book.events.of(complaint_id) if events is None else events:
         if e["kind"] not in ("langkah", "dikembalikan"):
             continue
         step = office.config.procedure.step(e["step"])
@@ -73,8 +73,8 @@ def _office_part(office: Office) -> dict:
 
 def _complaint_part(office: Office, row: dict) -> tuple[dict, list[dict]]:
     """The complaint as templates show it and its history: copies, as callers change them."""
-    events = office.book.events(row["id"])
-    files = office.book.attachments(row["id"])
+    events = office.book.events.of(row["id"])
+    files = office.book.attachments.of(row["id"])
     # Made of the row, its events and its files: kept while all three are equal (by value)
     # to what it was made of.
     made_of = (office.config, dict(row), list(events), list(files))

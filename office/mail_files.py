@@ -31,7 +31,7 @@ def citizen_letter_files(office: Office, row: dict) -> tuple[Attachment, ...]:
     (`[letters] pdf = false`) sends the Word file."""
     from office.issuing import letter_pdf
 
-    letter = office.book.current_letter(row["id"])
+    letter = office.book.letters.current(row["id"])
     assert letter is not None  # the delivery mail follows the letter
     if letter["signed_path"]:  # signed outside the system: the wet-signed scan, the TTE-signed PDF
         return (Attachment(filename=f"surat-jawaban-{safe_name(row['letter_number'])}.pdf",
@@ -41,7 +41,7 @@ def citizen_letter_files(office: Office, row: dict) -> tuple[Attachment, ...]:
         return letter_files(office, row)
     pdf = letter_pdf(office, letter)
     if letter["pdf_path"] != str(pdf):
-        office.book.set_letter_pdf(letter["id"], str(pdf))
+        office.book.letters.set_pdf(letter["id"], str(pdf))
     return (Attachment(filename=f"surat-jawaban-{safe_name(row['letter_number'])}.pdf", data=pdf.read_bytes(),
                        maintype="application", subtype="pdf"), *enclosures(office, row))
 
@@ -52,7 +52,7 @@ def delivery_files(office: Office, row: dict, now: dt.datetime) -> tuple[tuple[A
     signed, then the signed PDF once it is back (office.signing)."""
     attachments = letter_files(office, row)
     note = f"Terlampir: surat jawaban nomor {row['letter_number']}."
-    letter = office.book.current_letter(row["id"])
+    letter = office.book.letters.current(row["id"])
     if letter is None or letter["signing"] == "segel":
         return attachments, note, ""
     name = f"surat-jawaban-{safe_name(row['letter_number'])}"
@@ -93,7 +93,7 @@ def enclosures_of(office: Office, row: dict, purpose: str) -> tuple[Attachment, 
         Attachment(filename=re.sub(r"[\\/\x00-\x1f]", "_", f["filename"]) or f"lampiran-{i}",
                    data=Path(f["path"]).read_bytes(),
                    maintype=f["content_type"].split("/")[0], subtype=f["content_type"].split("/")[-1])
-        for i, f in enumerate(office.book.attachments(row["id"], purpose), start=1) if f["path"])
+        for i, f in enumerate(office.book.attachments.of(row["id"], purpose), start=1) if f["path"])
 
 
 def letter_copy(office: Office, letter: dict) -> tuple[Attachment, ...]:
@@ -109,12 +109,12 @@ def letter_copy(office: Office, letter: dict) -> tuple[Attachment, ...]:
 
     pdf = letter_pdf(office, letter)
     if letter["pdf_path"] != str(pdf):
-        office.book.set_letter_pdf(letter["id"], str(pdf))
+        office.book.letters.set_pdf(letter["id"], str(pdf))
     return (Attachment(filename=f"{name}.pdf", data=pdf.read_bytes(), maintype="application", subtype="pdf"),)
 
 
 def complainant_copy(office: Office, row: dict) -> tuple[Attachment, ...]:
     """The tembusan of the surat pelimpahan for the complainant's mail: the letter as it went to
     the competent body (none while it waits for its number or its signature)."""
-    letter = office.book.current_letter(row["id"])
+    letter = office.book.letters.current(row["id"])
     return letter_copy(office, letter) if letter and letter["kind"] == "pelimpahan" and letter["dispatched_at"] else ()

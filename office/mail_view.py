@@ -20,7 +20,7 @@ def complaint_view(office: Office, row: dict, *, redact: bool = False) -> dict:
     a neutral subject (the Sekretaris's `Pokok:`) and the Sekretaris's clarification.
     """
     tz = office.config.clock.tz
-    files = [] if redact else office.book.attachments(row["id"])
+    files = [] if redact else office.book.attachments.of(row["id"])
     if redact:
         row = {**row, "name": "", "email": None, "phone": None, "address": None,
                "subject": row["pokok"] or f"Pengaduan {row['number']}",
@@ -41,7 +41,7 @@ def complaint_view(office: Office, row: dict, *, redact: bool = False) -> dict:
 def clarification(office: Office, row: dict) -> str:
     """The latest answer of the step that names the section (the Sekretaris's clarification)."""
     steps = {s.no for s in office.config.procedure.steps if "seksi" in s.keywords}
-    texts = [e["text"] for e in office.book.events(row["id"]) if e["kind"] == "langkah" and e["step"] in steps]
+    texts = [e["text"] for e in office.book.events.of(row["id"]) if e["kind"] == "langkah" and e["step"] in steps]
     return texts[-1] if texts else ""
 
 
@@ -86,14 +86,14 @@ def objection_view(office: Office, row: dict, step_no: int, note: str) -> dict |
     objection = office.config.procedure.objection_step
     if objection is None or step_no != objection.no or not note.startswith(OBJECTION_NOTE):
         return None
-    came = [e for e in office.book.events(row["id"]) if e["kind"] == "keberatan"]
+    came = [e for e in office.book.events.of(row["id"]) if e["kind"] == "keberatan"]
     return {"reason": note.removeprefix(OBJECTION_NOTE), "letter_number": row["letter_number"] or "-",
             "at": waktu(parse_iso(came[-1]["at"]), office.config.clock.tz) if came else "-"}
 
 
 def proposal_of(office: Office, row: dict, step_no: int) -> str:
     """The rejection proposed by the step before this one (`Tolak:` where it only proposes)."""
-    done = [e for e in office.book.events(row["id"]) if e["kind"] == "langkah" and e["step"] != step_no]
+    done = [e for e in office.book.events.of(row["id"]) if e["kind"] == "langkah" and e["step"] != step_no]
     if done and done[-1]["text"].startswith(PROPOSAL):
         return done[-1]["text"].removeprefix(PROPOSAL).split("\n", 1)[0]
     return ""

@@ -69,7 +69,7 @@ def meeting_people(office: Office, row: dict, roles: tuple[str, ...], now: dt.da
 
 def meeting_roles(office: Office, row: dict) -> tuple[str, ...]:
     """Who the complaint's meeting invites: the step of its last `Rapat:` says."""
-    steps = [e["step"] for e in office.book.events(row["id"]) if e["kind"] == "rapat" and e["step"]]
+    steps = [e["step"] for e in office.book.events.of(row["id"]) if e["kind"] == "rapat" and e["step"]]
     return office.config.procedure.step(steps[-1]).meeting_with if steps else ()
 
 
@@ -86,7 +86,7 @@ def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.dateti
     ready = letter is not None and not awaits_signed_copy(letter)
     if letter is not None and ready:
         files += undangan_copy(office, letter)
-        office.book.record_dispatch(letter["id"], now, "email", "Dilampirkan pada undangan rapat melalui surel.")
+        office.book.letters.record_dispatch(letter["id"], now, "email", "Dilampirkan pada undangan rapat melalui surel.")
     for person in people:
         context = _context(office, row, person, people)
         context["when"] = waktu(meeting.when, cfg.clock.tz)
@@ -116,7 +116,7 @@ def send_undangan(office: Office, row: dict, letter: dict, now: dt.datetime) -> 
         context["letter_number"] = letter["number"]
         queue(office, row, "surat_undangan", [(person["name"], person["email"])],
               render_mail("surat_undangan", **context), now, attachments=files)
-    office.book.record_dispatch(letter["id"], now, "email", "Dikirim kepada peserta rapat melalui surel.")
+    office.book.letters.record_dispatch(letter["id"], now, "email", "Dikirim kepada peserta rapat melalui surel.")
 
 
 def undangan_copy(office: Office, letter: dict) -> tuple[Attachment, ...]:
@@ -129,7 +129,7 @@ def undangan_copy(office: Office, letter: dict) -> tuple[Attachment, ...]:
         return (Attachment(f"{name}.docx", Path(letter["path"]).read_bytes()),)
     pdf = letter_pdf(office, letter)
     if letter["pdf_path"] != str(pdf):
-        office.book.set_letter_pdf(letter["id"], str(pdf))
+        office.book.letters.set_pdf(letter["id"], str(pdf))
     return (Attachment(f"{name}.pdf", pdf.read_bytes(), "application", "pdf"),)
 
 
@@ -144,4 +144,4 @@ def invitation_letter(office: Office, row: dict, meeting: Meeting, people: list[
     signing = invitation_signer_role(office)
     invited = [p["salutation"] for p in people if p["role"] != signing] or [p["salutation"] for p in people]
     issued = issue_invitation(office, row, particulars, addressees(invited), now)
-    return office.book.letter(issued["number"]) if issued else None
+    return office.book.letters.by_number(issued["number"]) if issued else None

@@ -55,7 +55,7 @@ def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]]
         references=references, auto_submitted=auto_submitted, attachments=attachments)
     # The return path of this mail alone (VERP): fixed now, so a resend after a crash uses it
     # too, and a delivery report counts only when it comes back to it (office.recording).
-    office.book.enqueue(message_id=message_id, complaint_id=row["id"] if row else None, kind=kind,
+    office.book.outbox.enqueue(message_id=message_id, complaint_id=row["id"] if row else None, kind=kind,
                         recipients=[addr for _, addr in to], subject=rendered.subject,
                         raw=msg, at=now, bounce_token=bounce)
     return message_id
@@ -72,7 +72,7 @@ def citizen_reply_to(office: Office, row: dict) -> str:
     """The Reply-To of every mail to a complainant: their own reply address, which holds the
     complaint's reply token (made on the first mail, kept after). Only a reply to it, or to a
     mail of ours it threads under, carries their word on the answer (office.arrivals)."""
-    token = row.get("reply_token") or office.book.reply_token(row["id"], new_token())
+    token = row.get("reply_token") or office.book.complaints.reply_token(row["id"], new_token())
     row["reply_token"] = token
     return office.config.identity.citizen_address(token)
 
@@ -124,7 +124,7 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
         context["due"] = waktu(due, cfg.clock.tz) if due else "-"
         context["answer_due"] = tanggal(answer_due(office, row, due).astimezone(cfg.clock.tz)) if due else "-"
     if effect.template == "tanggapan_diterima" and effect.step:  # TIDAK PUAS: the objection step's due time
-        task = office.book.current_task(row["id"])
+        task = office.book.tasks.current(row["id"])
         context["objection_due"] = tanggal(parse_iso(task["due_at"]).astimezone(cfg.clock.tz).date()) if task else ""
     if effect.template == "pelimpahan":  # the complainant is in the surat pelimpahan's tembusan
         attachments = complainant_copy(office, row)
@@ -143,16 +143,16 @@ def _ack_limited(office: Office, row: dict, now: dt.datetime) -> bool:
     can aim our acknowledgements at a third person's mailbox."""
     limit = office.config.intake.ack_per_hour
     since = now - dt.timedelta(hours=1)
-    sent = office.book.count_mail_to_mailbox(mailbox_of(row["email"]), "tanda_terima", since)
+    sent = office.book.outbox.count_to_mailbox(mailbox_of(row["email"]), "tanda_terima", since)
     # The complaints from the same sender in the hour before this one (counted at recording).
     caused = row.get("recent_from_sender")
     if caused is None:
-        caused = office.book.count_complaints_from(row["sender"], since) - 1 if row["sender"] else 0
+        caused = office.book.complaints.count_from(row["sender"], since) - 1 if row["sender"] else 0
     if sent < limit and caused < limit:
         return False
     why = (f"sudah {sent} tanda terima ke {mailbox_of(row['email'])}" if sent >= limit
            else f"sudah {caused} pengaduan dari {row['sender']}")
-    office.book.add_event(row["id"], now, 1, SYSTEM, "catatan", f"Tanda terima tidak dikirim: {why} dalam satu jam terakhir.")
+    office.book.events.add(row["id"], now, 1, SYSTEM, "catatan", f"Tanda terima tidak dikirim: {why} dalam satu jam terakhir.")
     log.warning("tanda terima ke %s ditahan (batas %d per jam)", row["email"], limit)
     return True
 
@@ -166,7 +166,7 @@ def assign_task(office: Office, row: dict, step_no: int, now: dt.datetime, note:
     message_id = cfg.identity.task_message_id(token)
     due = cfg.clock.add(now, step.time)
     first_nudge = next_nudge_at(opened=now, due=due, reminders=0, escalations=0, last_at=None, clock=cfg.clock, policy=cfg.nudges)
-    task = office.book.add_task(complaint_id=row["id"], step=step_no, role=step.role, official=official.email,
+    task = office.book.tasks.add(complaint_id=row["id"], step=step_no, role=step.role, official=official.email,
                                token=token, message_id=message_id, opened_at=now, due_at=due,
                                next_nudge_at=first_nudge, note=note)
     send_routing(office, row, task, official, now, message_id=message_id)
@@ -209,7 +209,7 @@ def send_routing(office: Office, row: dict, task: dict, official: Official, now:
         context["attachment_note"] += sapaan_warning(row)
     context["proposal"] = proposal_of(office, row, step.no)
     context["paused"] = row["pause_reason"] if row.get("paused_at") else ""
-    context["repeats"] = [e["text"] for e in office.book.events(row["id"]) if e["kind"] == "kemungkinan_berulang"]
+    context["repeats"] = [e["text"] for e in office.book.events.of(row["id"]) if e["kind"] == "kemungkinan_berulang"]
     local, _, domain = cfg.mailbox.address.partition("@")
     message_id = message_id or cfg.identity.task_message_id(task["token"], new_token())
     # Threaded by the complaint's reference (Office.queue), never by earlier tasks' IDs.
@@ -235,14 +235,14 @@ def reroute(office: Office, role: str, now: dt.datetime) -> int:
     """Send the open tasks of `role` to whoever holds it now (after a delegation starts)."""
     official = office.holder(role, now)
     count = 0
-    for task in office.book.open_tasks_of_role(role):
+    for task in office.book.tasks.open_of_role(role):
         if task["official"] == official.email:
             continue
-        row = office.book.complaint_by_id(task["complaint_id"])
+        row = office.book.complaints.get(task["complaint_id"])
         send_routing(office, row, task, official, now)
-        office.book.update_task_official(task["id"], official.email)
+        office.book.tasks.set_official(task["id"], official.email)
         label = office.config.procedure.label(task["step"])
-        office.book.add_event(row["id"], now, task["step"], SYSTEM, "dialihkan",
+        office.book.events.add(row["id"], now, task["step"], SYSTEM, "dialihkan",
                             f"Tugas langkah {label} dialihkan kepada {official.delegation or official.title} "
                             f"{official.name}.")
         count += 1
@@ -263,21 +263,21 @@ def alert_staff(office: Office, row: dict | None, template: str, now: dt.datetim
     context.update(extra)
     rendered = render_mail(template, **context)
     if _alerted_within_hour(office, staff.email, template, now):
-        office.book.add_to_digest(template, row["id"] if row else None, rendered.subject, now)
+        office.book.digest.add(template, row["id"] if row else None, rendered.subject, now)
         return
     queue(office, row, template, [(staff.name, staff.email)], rendered, now)
 
 
 def _alerted_within_hour(office: Office, staff: str, template: str, now: dt.datetime) -> bool:
     since = now - HOUR
-    return bool(office.book.count_mail_to(staff, template, since) or
-                office.book.count_mail_to(staff, f"ringkasan_{template}", since))
+    return bool(office.book.outbox.count_to(staff, template, since) or
+                office.book.outbox.count_to(staff, f"ringkasan_{template}", since))
 
 
 def send_digests(office: Office, now: dt.datetime) -> int:
     """The hourly digest of each kind of staff alert held back, and of each complaint's
     additions held back from the official who holds it; returns how many went out."""
-    pending = office.book.pending_digest()
+    pending = office.book.digest.pending()
     if not pending:
         return 0
     cfg = office.config
@@ -295,7 +295,7 @@ def send_digests(office: Office, now: dt.datetime) -> int:
             context["items"] = [{"at": waktu(parse_iso(p["at"]), cfg.clock.tz), "text": p["text"]} for p in items]
             queue(office, None, f"ringkasan_{kind}", [(staff.name, staff.email)],
                   render_mail("ringkasan_peringatan", **context), now)
-            office.book.mark_digest_sent([p["id"] for p in items], now)
+            office.book.digest.mark_sent([p["id"] for p in items], now)
             sent += 1
     return sent
 
@@ -307,11 +307,11 @@ def _send_addition_digests(office: Office, pending: list[dict], now: dt.datetime
     sent = 0
     for complaint_id in dict.fromkeys(p["complaint_id"] for p in pending):
         items = [p for p in pending if p["complaint_id"] == complaint_id]
-        row = office.book.complaint_by_id(complaint_id)
-        task = office.book.current_task(complaint_id) if row["state"] == "open" else None
+        row = office.book.complaints.get(complaint_id)
+        task = office.book.tasks.current(complaint_id) if row["state"] == "open" else None
         if task is not None:
             holder = office.holder(task["role"], now)
-            if office.book.count_mail_about(complaint_id, mailbox_of(holder.email), _addition_kinds(office, task),
+            if office.book.outbox.count_about(complaint_id, mailbox_of(holder.email), _addition_kinds(office, task),
                                             now - HOUR):
                 continue
             context = base_context(office, row, task["step"])
@@ -321,7 +321,7 @@ def _send_addition_digests(office: Office, pending: list[dict], now: dt.datetime
             queue(office, row, f"ringkasan_{ADDITION}", [(holder.name, holder.email)],
                   render_mail("ringkasan_tambahan", **context), now)
             sent += 1
-        office.book.mark_digest_sent([p["id"] for p in items], now)
+        office.book.digest.mark_sent([p["id"] for p in items], now)
     return sent
 
 
@@ -332,7 +332,7 @@ WARNINGS_PER_HOUR = 3
 def warn_official(office: Office, row: dict, task: dict, msg: Incoming, why: str, now: dt.datetime) -> None:
     """Tell the real official that someone tried to act on their task (a few times an hour at most)."""
     official = office.holder(task["role"], now)
-    if office.book.count_mail_to(official.email, "upaya_tidak_sah", now - dt.timedelta(hours=1)) >= WARNINGS_PER_HOUR:
+    if office.book.outbox.count_to(official.email, "upaya_tidak_sah", now - dt.timedelta(hours=1)) >= WARNINGS_PER_HOUR:
         return
     context = base_context(office, row, task["step"])
     context.update(recipient=office.addressee(official), sender=msg.from_addr or "(tanpa alamat)",
@@ -359,9 +359,9 @@ def tell_holder_of_addition(office: Office, row: dict, task: dict, text: str, fi
     cannot fill an official's mailbox. During an objection its routing email, which quotes the
     objection, counts as that hour's mail."""
     official = office.holder(task["role"], now)
-    if office.book.count_mail_about(row["id"], mailbox_of(official.email), _addition_kinds(office, task), now - HOUR):
+    if office.book.outbox.count_about(row["id"], mailbox_of(official.email), _addition_kinds(office, task), now - HOUR):
         files_note = f" ({files} lampiran)" if files else ""
-        office.book.add_to_digest(ADDITION, row["id"], text[:2000] + files_note, now)
+        office.book.digest.add(ADDITION, row["id"], text[:2000] + files_note, now)
         return
     context = base_context(office, row, task["step"])
     context.update(recipient=office.addressee(official), addition=text, attachment_count=files)

@@ -65,7 +65,7 @@ class Email:
         assert isinstance(notice.effect, Notify)
         notify(office, row, notice.effect, now, actor)
         # Queued now, unless a limit held it back (the acknowledgement's, which notes it itself).
-        return bool(office.book.count_mail_about(row["id"], mailbox_of(row["email"]), (notice.event,), now))
+        return bool(office.book.outbox.count_about(row["id"], mailbox_of(row["email"]), (notice.event,), now))
 
 
 class PrintQueue:
@@ -102,7 +102,7 @@ def tell(office: Office, row: dict, notice: Notice, now: dt.datetime, actor: Act
     Returns the channels' names."""
     used = [c.name for c in CHANNELS if c.reaches(office, row, notice) and c.send(office, row, notice, now, actor)]
     if used:
-        office.book.add_event(row["id"], now, notice.step or row.get("step"), SYSTEM, "pemberitahuan",
+        office.book.events.add(row["id"], now, notice.step or row.get("step"), SYSTEM, "pemberitahuan",
                               f"Pemberitahuan kepada pengadu ({EVENT_WORDS.get(notice.event, notice.event)}): "
                               f"{', '.join(used)}.")
     return used

@@ -22,7 +22,6 @@ from sop.book import parse_iso
 from sop.clock import next_nudge
 from sop.directory import Official
 from sop.engine import SYSTEM
-from sop.numbers import numbers
 
 REQUEST_TEMPLATE = "permintaan_nomor"
 
@@ -35,13 +34,13 @@ def take_number(office: Office, row: dict, kind: str, now: dt.datetime, resume: 
     book = office.book
     year = now.astimezone(cfg.clock.tz).year
     if cfg.letters.numbering == "buku":
-        return cfg.letter_number(year, book.next_serial("surat-keluar", year), kind)
-    given = numbers(book).given_number(row["id"], kind)
+        return cfg.letter_number(year, book.numbers.next_serial("surat-keluar", year), kind)
+    given = book.numbers.given(row["id"], kind)
     if given:  # given by reply or on the desk: the issue resumes with it
-        numbers(book).spend_request(given["id"])
+        book.numbers.spend(given["id"])
         return given["number"]
     reason = ""
-    used = numbers(book).letter_numbers()
+    used = book.numbers.in_register()
     keeper_step = _keeper_step_done_now(office, row, now) if kind == "jawaban" else None
     if keeper_step is not None:  # the answer after the keeper's step: the number they gave there
         number = parse_given(keeper_step["output"])
@@ -64,7 +63,7 @@ def _keeper_step_done_now(office: Office, row: dict, now: dt.datetime) -> dict |
     step = office.config.procedure.numbering_step
     if step is None:
         return None
-    closed = [t for t in office.book.tasks(row["id"]) if t["step"] == step.no and t["done_at"]]
+    closed = [t for t in office.book.tasks.of(row["id"]) if t["step"] == step.no and t["done_at"]]
     return closed[-1] if closed and parse_iso(closed[-1]["done_at"]) == now.replace(microsecond=0) else None
 
 
@@ -75,12 +74,12 @@ def request_number(office: Office, row: dict, kind: str, now: dt.datetime, resum
     book = office.book
     facts = particulars(cfg, row, kind, hal, addressee)
     resume = {**resume, "hal": facts["hal"], "addressee": facts["addressee"]}
-    exhausted_before = any(r["reason"] == reason for r in numbers(book).open_number_requests()) if reason else True
+    exhausted_before = any(r["reason"] == reason for r in book.numbers.open_requests()) if reason else True
     step = cfg.procedure.numbering_step  # the keeper's standard time, as at the keeper's step
     due = cfg.clock.add(now, step.time if step else cfg.letters.agenda_time)
-    request = numbers(book).add_number_request(complaint_id=row["id"], kind=kind, resume=resume, reason=reason,
+    request = book.numbers.add_request(complaint_id=row["id"], kind=kind, resume=resume, reason=reason,
                                                token=new_token(), at=now, due=due)
-    book.add_event(row["id"], now, row["step"], SYSTEM, "menunggu_nomor",
+    book.events.add(row["id"], now, row["step"], SYSTEM, "menunggu_nomor",
                    f"{facts['kind_name'].capitalize()} menunggu nomor dari buku agenda surat keluar." +
                    (f" {reason}" if reason else ""))
     send_request(office, row, request, now)
@@ -129,7 +128,7 @@ def _queue(office: Office, row: dict, kind: str, to: Official, rendered, now: dt
     msg = build_message(sender=(cfg.office_name, cfg.mailbox.address), to=[(to.name, to.email)], rendered=rendered,
                         message_id=message_id, date=now, reply_to=reply_to, in_reply_to=thread, references=(thread,),
                         auto_submitted="auto-generated")
-    office.book.enqueue(message_id=message_id, complaint_id=row["id"], kind=kind, recipients=[to.email],
+    office.book.outbox.enqueue(message_id=message_id, complaint_id=row["id"], kind=kind, recipients=[to.email],
                         subject=rendered.subject, raw=msg, at=now)
 
 
@@ -152,19 +151,19 @@ def nudge_number_requests(office: Office, now: dt.datetime) -> int:
     Returns how many mails went out."""
     cfg = office.config
     sent = 0
-    for request in numbers(office.book).requests_to_nudge():
+    for request in office.book.numbers.to_nudge():
         kind = next_nudge(now=now, opened=parse_iso(request["requested_at"]), due=parse_iso(request["due_at"]),
                           reminders=request["reminders"], escalations=request["escalations"],
                           last_at=parse_iso(request["last_reminded_at"]), clock=cfg.clock, policy=cfg.nudges)
         if kind is None:
             continue
         with office.book.transaction():
-            row = office.book.complaint_by_id(request["complaint_id"])
+            row = office.book.complaints.get(request["complaint_id"])
             if kind == "pengingat":
                 send_request(office, row, request, now, reminder=True)
             else:
                 _tell_late(office, row, request, now)
-            numbers(office.book).record_request_nudge(request["id"], kind, now)
+            office.book.numbers.record_nudge(request["id"], kind, now)
         sent += 1
     return sent
 
@@ -183,7 +182,7 @@ def _tell_late(office: Office, row: dict, request: dict, now: dt.datetime) -> No
                                standard_time=standard_time(office), keeper=recipient(keeper))
         _queue(office, row, "nomor_terlambat", boss, rendered, now,
                message_id=cfg.identity.message_id("nomor-terlambat", new_token()))
-    office.book.add_event(row["id"], now, row["step"], SYSTEM, "terlambat",
+    office.book.events.add(row["id"], now, row["step"], SYSTEM, "terlambat",
                           f"{letter['kind_name'].capitalize()} menunggu nomor dari pengelola agenda surat keluar "
                           f"melewati batas waktu ({due}); diberitahukan kepada "
                           f"{', '.join(office.holder(r, now).title for r in told)}.")
@@ -195,7 +194,7 @@ def keeper_routing(office: Office, row: dict, task: dict, official: Official, no
     delivery step of an answer still waiting for its number: sent when it is issued, office.agenda)."""
     cfg = office.config
     step = cfg.procedure.step(task["step"])
-    if step.attach_letter and any(r["kind"] == "jawaban" for r in numbers(office.book).open_number_requests(row["id"])):
+    if step.attach_letter and any(r["kind"] == "jawaban" for r in office.book.numbers.open_requests(row["id"])):
         return True
     if not step.numbers:
         return False

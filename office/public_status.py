@@ -20,7 +20,7 @@ from office.base import Office
 from office.notices import alert_staff
 from office.status import WRONG_PER_HOUR, doing
 from sop.book import parse_iso
-from sop.public_queries import STATUS
+from sop.book.public import STATUS
 from sop.terms import ANSWERED, CLOSED, FORWARDED, LINKED, OPEN, REJECTED
 
 HOUR = dt.timedelta(hours=1)
@@ -44,15 +44,15 @@ def status_by_code(office: Office, number: str, code: str, address: str, now: dt
     number, code = number.strip().upper(), normal_code(code)
     book = office.book
     with book.transaction():
-        row = book.complaint(number) if NUMBER.fullmatch(number) else None
+        row = book.complaints.by_number(number) if NUMBER.fullmatch(number) else None
         since = now - HOUR
-        by_address, by_number = book.public_wrong_codes(address, number, since)
+        by_address, by_number = book.public.wrong_codes(address, number, since)
         if row is not None:  # wrong codes by mail about the same complaint count too
-            by_number += sum(1 for w in book.wrong_codes_since(since) if w["complaint_id"] == row["id"])
+            by_number += sum(1 for w in book.messages.wrong_codes_since(since) if w["complaint_id"] == row["id"])
         right = row is not None and hmac.compare_digest(code.encode(), access_code(office, row).encode())
         locked = by_address >= WRONG_PER_HOUR or by_number >= WRONG_PER_HOUR
         outcome = "ditahan" if locked else "benar" if right else "kode_salah"
-        book.add_public_request(at=now, kind=STATUS, address=address, outcome=outcome,
+        book.public.add(at=now, kind=STATUS, address=address, outcome=outcome,
                                 number=number[:60],
                                 complaint_id=row["id"] if row else None)
         if outcome == "kode_salah" and WRONG_PER_HOUR in (by_address + 1, by_number + 1):
@@ -73,7 +73,7 @@ def status_view(office: Office, row: dict) -> dict:
             "due": tanggal(answer_due(office, parse_iso(row["received_at"])).astimezone(tz).date()),
             "received": tanggal(parse_iso(row["received_at"]).astimezone(tz).date()),
             "letter": letter_words(office, row), "feedback": row["state"] == ANSWERED}
-    task = office.book.current_task(row["id"]) if row["state"] == OPEN else None
+    task = office.book.tasks.current(row["id"]) if row["state"] == OPEN else None
     if task is not None:
         step = cfg.procedure.step(task["step"])
         view["step"] = step.shown
@@ -88,7 +88,7 @@ def status_view(office: Office, row: dict) -> dict:
 
 def letter_words(office: Office, row: dict) -> str:
     """Whether the answer letter is ready, and how it reaches the complainant."""
-    letter = office.book.current_letter(row["id"])
+    letter = office.book.letters.current(row["id"])
     if letter is None or letter["kind"] != "jawaban":
         return "Surat jawaban belum siap."
     tz = office.config.clock.tz

@@ -30,7 +30,7 @@ class Shown:
 
 
 def _quarantined(office: Office, key: str) -> tuple[dict, bytes]:
-    row = office.book.message(key)
+    row = office.book.messages.get(key)
     if row is None or row["kind"] != QUARANTINE:
         raise Refused("Pesan itu tidak ada di karantina (mungkin sudah ditangani).")
     if not row["raw_path"] or not Path(row["raw_path"]).is_file():
@@ -45,7 +45,7 @@ def show(office: Office, key: str, who: str, now: dt.datetime) -> Shown:
 
     row, raw = _quarantined(office, key)
     with office.book.transaction():
-        office.book.audit(now, who, "meja-karantina-baca", key[:12], row["subject"] or "")
+        office.book.audit.record(now, who, "meja-karantina-baca", key[:12], row["subject"] or "")
     try:
         msg = parse_message(raw)
     except Exception:
@@ -63,9 +63,9 @@ def process_again(office: Office, key: str, who: str, now: dt.datetime) -> str:
     _, raw = _quarantined(office, key)
     try:
         with office.book.transaction():
-            office.book.forget_quarantined(key)
+            office.book.messages.forget_quarantined(key)
             handled = process_raw(office, raw, now)
-            office.book.audit(now, who, "meja-karantina-proses-ulang", key[:12], handled.kind)
+            office.book.audit.record(now, who, "meja-karantina-proses-ulang", key[:12], handled.kind)
     except Refused:
         raise
     except Exception as exc:  # the same fault again: nothing changed, the message stays
@@ -98,8 +98,8 @@ def make_complaint(office: Office, key: str, officer: str, who: str, now: dt.dat
                           "note": f"Dijadikan pengaduan oleh petugas {officer} dari pesan karantina ({row['note']})."})
     with office.book.transaction():
         made = record_complaint(office, new, now)
-        office.book.settle_quarantined(key, "complaint", f"; dijadikan pengaduan {made['number']}", made["id"])
-        office.book.audit(now, who, "meja-karantina-jadikan-pengaduan", key[:12], made["number"])
+        office.book.messages.settle_quarantined(key, "complaint", f"; dijadikan pengaduan {made['number']}", made["id"])
+        office.book.audit.record(now, who, "meja-karantina-jadikan-pengaduan", key[:12], made["number"])
     return made
 
 
@@ -107,5 +107,5 @@ def set_aside(office: Office, key: str, officer: str, who: str, now: dt.datetime
     """Staff judge the message needs nothing (spam, a test): it leaves the quarantine list."""
     _quarantined(office, key)
     with office.book.transaction():
-        office.book.settle_quarantined(key, "diabaikan", f"; diabaikan oleh petugas {officer}")
-        office.book.audit(now, who, "meja-karantina-abaikan", key[:12], "")
+        office.book.messages.settle_quarantined(key, "diabaikan", f"; diabaikan oleh petugas {officer}")
+        office.book.audit.record(now, who, "meja-karantina-abaikan", key[:12], "")

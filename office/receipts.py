@@ -72,7 +72,7 @@ def receipt_docx(office: Office, row: dict, officer: str, now: dt.datetime, nip:
 
 def handed_in(office: Office, row: dict) -> str:
     """The files handed in with the complaint, by the names the office gave them."""
-    names = list(office_names(office.book.attachments(row["id"])).values())
+    names = list(office_names(office.book.attachments.of(row["id"])).values())
     return f"{len(names)} berkas ({', '.join(names)})" if names else "-"
 
 

@@ -95,12 +95,12 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
     cfg = office.config
     book = office.book
     burst = cfg.intake.hold_after
-    recent = book.count_complaints_from(new.sender, now - HOUR) if new.sender else 0
+    recent = book.complaints.count_from(new.sender, now - HOUR) if new.sender else 0
     held = bool(burst and recent >= burst)
-    first_held = held and not book.held_complaints(new.sender)
+    first_held = held and not book.complaints.held(new.sender)
     year = now.astimezone(cfg.clock.tz).year
-    number = cfg.complaint_number(year, book.next_serial("pengaduan", year))
-    row = book.add_complaint(
+    number = cfg.complaint_number(year, book.numbers.next_serial("pengaduan", year))
+    row = book.complaints.add(
         number=number, state=OPEN, step=1, channel=new.channel, received_at=new.received_at or now, name=new.name,
         email=new.email, phone=new.phone, address=new.address, subject=new.subject, body=new.body,
         message_key=new.message_key, source_message_id=new.source_message_id, recorded_by=new.recorded_by,
@@ -117,11 +117,11 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
     row = {**row, "recent_from_sender": recent}
     cid = row["id"]
     if new.note:
-        book.add_event(cid, now, 1, new.recorded_by, "catatan", new.note)
+        book.events.add(cid, now, 1, new.recorded_by, "catatan", new.note)
     flag_repeats(office, row, now)
     store_attachments(office, cid, new.message_key, new.attachments, now)
     if held:
-        book.add_event(cid, now, 1, SYSTEM, "ditahan",
+        book.events.add(cid, now, 1, SYSTEM, "ditahan",
                        f"Ditahan untuk diperiksa staf: lebih dari {burst} pengaduan dalam satu jam dari "
                        f"{new.sender}. Tidak ada tanda terima atau tugas sampai staf melepaskannya "
                        "(tombol Lepaskan pada meja layanan).")
@@ -140,7 +140,7 @@ def flag_repeats(office: Office, row: dict, now: dt.datetime) -> None:
     a similar matter, or anyone about the same place, in the last 60 days. Never merged here."""
     found = likely_repeats(office, row, parse_iso(row["received_at"]) if isinstance(row["received_at"], str) else now)
     if found:
-        office.book.add_event(row["id"], now, 1, SYSTEM, "kemungkinan_berulang", "Kemungkinan pengaduan berulang: " +
+        office.book.events.add(row["id"], now, 1, SYSTEM, "kemungkinan_berulang", "Kemungkinan pengaduan berulang: " +
                               "; ".join(f"{r['number']} ({r['why']}, {r['subject'][:80]})" for r in found[:5]))
 
 
@@ -148,7 +148,7 @@ def likely_repeats(office: Office, row: dict, received: dt.datetime) -> list[dic
     """Complaints of the 60 days before `received` that `row` likely repeats (each with `why`):
     the same sender on a similar matter, or anyone about the same place."""
     text = f"{row['subject']}\n{row['body'][:300]}"
-    return [r for r in office.book.complaints_like(row["sender"], row["place_key"], received - REPEAT_WINDOW, row["id"])
+    return [r for r in office.book.complaints.like(row["sender"], row["place_key"], received - REPEAT_WINDOW, row["id"])
             if r["why"] == "lokasi sama" or similar(text, f"{r['subject']}\n{r['body'][:300]}")]
 
 
@@ -169,8 +169,8 @@ def received_words(channel: str) -> str:
 
 def release_held(office: Office, row: dict, who: str, now: dt.datetime) -> dict:
     """Staff let a held complaint go on: acknowledged and routed as if it had just arrived."""
-    office.book.update_complaint(row["id"], held_at=None)
-    office.book.add_event(row["id"], now, 1, who, "dilepas", f"Dilepas oleh {who} setelah diperiksa.")
+    office.book.complaints.update(row["id"], held_at=None)
+    office.book.events.add(row["id"], now, 1, who, "dilepas", f"Dilepas oleh {who} setelah diperiksa.")
     return finish_recording(office, {**row, "held_at": None}, row["channel"], row["recorded_by"] or SYSTEM, now)
 
 
@@ -185,13 +185,13 @@ def add_addition(office: Office, row: dict, who: str, text: str, files: int, now
     official who holds the step, and, when the step waited for it (`Lengkapi:`), its clock
     runs again."""
     book = office.book
-    book.add_event(row["id"], now, row["step"], who, "tambahan", text)
+    book.events.add(row["id"], now, row["step"], who, "tambahan", text)
     if row["state"] == OPEN and row.get("paused_at"):
         row = resume(office, row, now)
-        book.add_event(row["id"], now, row["step"], SYSTEM, "dilanjutkan",
+        book.events.add(row["id"], now, row["step"], SYSTEM, "dilanjutkan",
                        "Pengadu melengkapi keterangannya; waktu langkah berjalan kembali.")
         answered_notices(office, row, now)
-    task = book.current_task(row["id"]) if row["state"] == OPEN else None
+    task = book.tasks.current(row["id"]) if row["state"] == OPEN else None
     if task is not None:
         tell_holder_of_addition(office, row, task, text, files, now)
     return row
@@ -205,12 +205,12 @@ def answered_notices(office: Office, row: dict, now: dt.datetime) -> None:
     it is marked "tidak perlu dikirim" (it leaves the queue and the staff folder; the register
     keeps it)."""
     cfg = office.config
-    for letter in office.book.letters_of(row["id"]):
+    for letter in office.book.letters.listed(row["id"]):
         if letter["kind"] != "kelengkapan" or letter["void"] or letter["dispatched_at"]:
             continue
-        office.book.record_dispatch(letter["id"], now, NOT_NEEDED,
+        office.book.letters.record_dispatch(letter["id"], now, NOT_NEEDED,
                                     "Tidak perlu dikirim: pengadu telah melengkapi keterangannya.")
-        office.book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
+        office.book.events.add(row["id"], now, row["step"], SYSTEM, "surat",
                               f"Surat {letter['number']} tidak perlu dikirim: pengadu telah melengkapi keterangannya.")
         copy = cfg.outbox / outbox_name(letter["year"], letter["number"], letter["kind"])
         office.book.after_commit(lambda copy=copy: copy.unlink(missing_ok=True))
@@ -222,9 +222,9 @@ def add_official_note(office: Office, row: dict, msg: Incoming, author: Official
     a note in the history, passed on to whoever holds the open task, and the author told
     plainly that a note does not act on a step."""
     book = office.book
-    book.add_event(row["id"], now, row["step"], msg.from_addr, "catatan",
+    book.events.add(row["id"], now, row["step"], msg.from_addr, "catatan",
                    f"Catatan {author.title} {author.name}: {text}")
-    task = book.current_task(row["id"]) if row["state"] == OPEN else None
+    task = book.tasks.current(row["id"]) if row["state"] == OPEN else None
     pass_on_note(office, row, task, author, msg.from_addr, text, now)
 
 
@@ -243,7 +243,7 @@ def returned_mail(office: Office, msg: Incoming, envelope_to: str | None) -> dic
     delivered the report to), it names that mail's Message-ID, and a recipient that mail went to
     failed. None: the report proves nothing and changes nothing."""
     token = office.config.identity.bounce_token_in(envelope_to) if envelope_to else None
-    sent = office.book.outbox_by_bounce_token(token) if token else None
+    sent = office.book.outbox.by_bounce_token(token) if token else None
     if sent is None or sent["message_id"].lower() not in {i.lower() for i in msg.embedded_ids}:
         return None
     failed = failed_recipients(sent, msg)
@@ -260,10 +260,10 @@ def record_bounce(office: Office, msg: Incoming, envelope_to: str | None,
     sent = returned_mail(office, msg, envelope_to)
     if sent is None:
         return None
-    row = book.complaint_by_id(sent["complaint_id"]) if sent["complaint_id"] else None
+    row = book.complaints.get(sent["complaint_id"]) if sent["complaint_id"] else None
     what = f"surel '{sent['subject']}' kepada {', '.join(sent['failed'])}"
     if row:
-        book.add_event(row["id"], now, row["step"], SYSTEM, "gagal_kirim",
+        book.events.add(row["id"], now, row["step"], SYSTEM, "gagal_kirim",
                        f"Laporan gagal kirim dari {msg.from_addr or 'sistem surel'}: {what} tidak sampai.")
     alert_staff(office, row, "gagal_kirim", now, what=what, report_subject=msg.subject,
                 reporter=msg.from_addr or "sistem surel",

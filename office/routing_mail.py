@@ -14,6 +14,6 @@ from office.base import Office
 def routing_text(office: Office, task: dict) -> str:
     """The text of every routing mail sent for `task`, one after the other ('' when none)."""
     identity = office.config.identity
-    sent = [row for row in office.book.outbox(task["complaint_id"])
+    sent = [row for row in office.book.outbox.listed(task["complaint_id"])
             if row["kind"] == "tugas" and identity.task_token(row["message_id"]) == task["token"]]
     return "\n".join(parse_message(bytes(row["raw"])).text for row in sent)

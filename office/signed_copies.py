@@ -20,7 +20,7 @@ def take_delivery_reply(office: Office, row: dict, task: dict, msg, event, now: 
     from office.apply import decide
     from sop.engine import Delivered, awaits_delivery
 
-    letter = office.book.current_letter(row["id"])
+    letter = office.book.letters.current(row["id"])
     if not awaits_signed_copy(letter) or not awaits_delivery(office.case(row), office.config.procedure):
         return None
     assert letter is not None  # awaits_signed_copy says so
@@ -48,7 +48,7 @@ def upload_signed(office: Office, letter_id: int, data: bytes, officer: str, now
     from office.tte import accept_tte
 
     with office.book.transaction():
-        letter = office.book.letter_by_id(letter_id)
+        letter = office.book.letters.get(letter_id)
         if not awaits_signed_copy(letter):
             raise Refused("Surat ini tidak sedang menunggu salinan bertanda tangan.")
         assert letter is not None
@@ -63,5 +63,5 @@ def upload_signed(office: Office, letter_id: int, data: bytes, officer: str, now
     reason = accept_tte(office, letter, data, how, f"petugas {officer}", None, now)
     if reason:
         raise Refused(reason)
-    return office.book.letter_by_id(letter_id) or letter
+    return office.book.letters.get(letter_id) or letter
 

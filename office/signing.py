@@ -100,9 +100,9 @@ def file_signed_copy(office: Office, letter: dict, pdf: bytes, how: str, by: str
     path = signed_copy_path(letter)
     write_private(path, pdf)
     digest = hashlib.sha256(pdf).hexdigest()
-    office.book.set_signed_copy(letter["id"], str(path), digest, now)
-    row = office.book.complaint_by_id(letter["complaint_id"])
-    office.book.add_event(row["id"], now, row["step"], by, "surat",
+    office.book.letters.set_signed_copy(letter["id"], str(path), digest, now)
+    row = office.book.complaints.get(letter["complaint_id"])
+    office.book.events.add(row["id"], now, row["step"], by, "surat",
                           f"Surat {letter['number']} dengan {MODE_WORDS[letter['signing']]} diterima {how} dan "
                           f"diarsipkan (SHA-256 {digest}).")
     return {**letter, "signed_path": str(path), "signed_sha256": digest}
@@ -112,7 +112,7 @@ def require_signed_copy(office: Office, row: dict) -> None:
     """Refuse to record the delivery of a letter whose signed copy has not come back (whatever
     asks: a reply, the desk, the command line). A joined complaint's own letter is signed as
     any other: it goes with its main one only once its own signed copy is back."""
-    require_signed_letter(office.book.current_letter(row["id"]))
+    require_signed_letter(office.book.letters.current(row["id"]))
 
 
 def require_signed_letter(letter: dict | None) -> None:

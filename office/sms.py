@@ -23,7 +23,6 @@ from office.sms_io import gateway_of
 from office.sms_texts import TEXTS, render_sms
 from sop.book import parse_iso
 from sop.engine import SYSTEM
-from sop.sms_queries import sms_book
 
 log = logging.getLogger(__name__)
 HOUR = dt.timedelta(hours=1)
@@ -91,15 +90,15 @@ def queue_sms(office: Office, row: dict | None, kind: str, phone: str, text: str
     (acknowledgement, status, help) go at most `[intake] ack_per_hour` an hour to one number, so
     that two machines never loop and no one aims our SMS at someone else's number."""
     book = office.book
-    if kind in AUTO_REPLIES and sms_book(book).count_sms_to(phone, AUTO_REPLIES, now - HOUR) >= office.config.intake.ack_per_hour:
+    if kind in AUTO_REPLIES and book.sms.count_to(phone, AUTO_REPLIES, now - HOUR) >= office.config.intake.ack_per_hour:
         if row is not None:
-            book.add_event(row["id"], now, row["step"], SYSTEM, "catatan",
+            book.events.add(row["id"], now, row["step"], SYSTEM, "catatan",
                            f"SMS {kind.replace('_', ' ')} tidak dikirim: batas balasan otomatis per jam ke {phone}.")
         log.warning("SMS %s ke %s ditahan (batas per jam)", kind, phone)
         return False
     local = now.astimezone(office.config.clock.tz)
     name = outbox_name(phone, new_token()[:12], local.strftime("%Y%m%d"), local.strftime("%H%M%S"))
-    sms_book(book).add_sms(name=name, complaint_id=row["id"] if row else None, kind=kind, phone=phone, text=text, at=now)
+    book.sms.add(name=name, complaint_id=row["id"] if row else None, kind=kind, phone=phone, text=text, at=now)
     return True
 
 
@@ -110,15 +109,15 @@ def send_sms(office: Office, now: dt.datetime) -> int:
         return 0
     gateway = gateway_of(office.config.sms)
     written = 0
-    for sms in sms_book(office.book).pending_sms():
+    for sms in office.book.sms.pending():
         try:
             gateway.write(sms["name"], sms["phone"], sms["text"])
         except (OSError, sqlite3.Error) as exc:  # a full disk, a missing folder, a locked gateway database
             with office.book.transaction():
-                sms_book(office.book).mark_sms_failed(sms["id"], str(exc))
+                office.book.sms.mark_failed(sms["id"], str(exc))
             log.warning("SMS %s gagal ditulis ke gateway: %s", sms["kind"], exc)
             raise
         with office.book.transaction():
-            sms_book(office.book).mark_sms_written(sms["id"], now)
+            office.book.sms.mark_written(sms["id"], now)
         written += 1
     return written

@@ -52,17 +52,17 @@ def hand_off(office: Office, now: dt.datetime) -> int:
     `basah`, mailed to staff as the print master to sign by hand (a letter whose delivery task
     carries it is not among these). Returns how many were handed off."""
     done = 0
-    for letter in office.book.letters_to_hand_off():
+    for letter in office.book.letters.to_hand_off():
         pdf, data, name, target = _signing_copy(office, letter)
         fingerprint, pages = text_fingerprint(pdf_text_of(data)) if pdf else ("", 0)
         with office.book.transaction():
-            fresh = office.book.letter_by_id(letter["id"])
+            fresh = office.book.letters.get(letter["id"])
             if fresh is None or fresh["void"] or fresh["approved_pages"] is not None:
                 continue
             token = new_token()
             if pdf:
-                office.book.set_letter_pdf(letter["id"], str(pdf))
-            office.book.set_tte_handoff(letter["id"], pdf=str(target or pdf or letter["path"]),
+                office.book.letters.set_pdf(letter["id"], str(pdf))
+            office.book.letters.set_tte_handoff(letter["id"], pdf=str(target or pdf or letter["path"]),
                                         text_sha256=fingerprint, pages=pages, token=token)
             ask_to_sign(office, {**fresh, "sign_token": token}, data, name, target, now)
         done += 1
@@ -89,7 +89,7 @@ def ask_to_sign(office: Office, letter: dict, data: bytes, name: str, target: Pa
     `tte`: to the letter's signer. `basah`: to staff, who print it, have it signed and stamped
     with the cap dinas, and scan it."""
     cfg = office.config
-    row = office.book.complaint_by_id(letter["complaint_id"])
+    row = office.book.complaints.get(letter["complaint_id"])
     basah = letter["signing"] == "basah"
     who = office.staff if basah else office.holder(signer_role_of(office, letter), now)
     signer = office.holder(signer_role_of(office, letter), now)
@@ -110,7 +110,7 @@ def ask_to_sign(office: Office, letter: dict, data: bytes, name: str, target: Pa
             f"{signer.name}, dicap dinas, dan dipindai" if basah else
             f"(PDF tanpa tanda tangan) diserahkan kepada {signer.title} {signer.name} untuk ditandatangani secara "
             f"elektronik (TTE): {name}")
-    office.book.add_event(row["id"], now, row["step"], SYSTEM, "surat", f"Surat {letter['number']} {what}.")
+    office.book.events.add(row["id"], now, row["step"], SYSTEM, "surat", f"Surat {letter['number']} {what}.")
 
 
 # What happens to a letter once it is back signed, as its request mail says.
@@ -124,13 +124,13 @@ ONWARD = {"jawaban": "diteruskan kepada JFU untuk disampaikan kepada pengadu",
 def tell_signed_copy_refused(office: Office, letter: dict, reason: str, sender: tuple[str, str] | None,
                              now: dt.datetime, *, staff: bool = True) -> None:
     """A signed copy not taken: one sentence to the sender (when known) and to staff."""
-    row = office.book.complaint_by_id(letter["complaint_id"])
+    row = office.book.complaints.get(letter["complaint_id"])
     context = base_context(office, row, None)
     context.update(letter_number=letter["number"], reason=reason, mode=MODE_WORDS[letter["signing"]])
     if sender:
         context["recipient"] = {"title": "", "name": sender[0], "email": sender[1]}
         queue(office, row, "tanda_tangan_ditolak", [sender], render_mail("tanda_tangan_ditolak", **context), now)
-    office.book.add_event(row["id"], now, row["step"], SYSTEM, "catatan",
+    office.book.events.add(row["id"], now, row["step"], SYSTEM, "catatan",
                           f"Surat {letter['number']} bertanda tangan tidak diterima: {reason}")
     if staff:
         alert_staff(office, row, "tanda_tangan_ditolak_staf", now, letter_number=letter["number"], reason=reason,
@@ -259,7 +259,7 @@ def accept_tte(office: Office, letter: dict, data: bytes, how: str, by: str, sen
     problem = signature_problem(office, letter, data) if letter["approved_pages"] is not None else \
         "Surat ini belum diserahkan untuk ditandatangani secara elektronik."
     with office.book.transaction():
-        fresh = office.book.letter_by_id(letter["id"])
+        fresh = office.book.letters.get(letter["id"])
         if not awaits_signed_copy(fresh):
             return "Surat ini tidak lagi menunggu tanda tangan elektronik."
         assert fresh is not None
@@ -276,7 +276,7 @@ def take_signer_reply(office: Office, letter: dict, msg, now: dt.datetime) -> st
     of the message."""
     basah = letter["signing"] == "basah"
     role = staff_role(office.config) if basah else signer_role_of(office, letter)
-    row = office.book.complaint_by_id(letter["complaint_id"])
+    row = office.book.complaints.get(letter["complaint_id"])
     asked = "petugas yang diminta memindai" if basah else "penanda tangan"
     if wrong_sender := sender_refusal(office, row, {"role": role, "step": row["step"]}, msg, now,
                                       holder=f"{asked} surat {letter['number']}"):
@@ -341,7 +341,7 @@ def sweep_incoming(office: Office, now: dt.datetime) -> int:
 
 
 def match_letter(office: Office, filename: str, data: bytes) -> dict | None:
-    waiting = [letter for letter in office.book.letters_awaiting_signature()
+    waiting = [letter for letter in office.book.letters.awaiting_signature()
                if letter["signing"] == "tte" and letter["approved_pages"] is not None]
     named = [letter for letter in waiting if safe_name(letter["number"]) in filename]
     if named:

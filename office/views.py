@@ -48,8 +48,8 @@ def complaint_json(office: Office, row: dict, now: dt.datetime, *, detail: bool 
         "rating": row["rating"],
         "objection": objection(office, row),
         # Joined complaints (`gabung`), both ways: the one this is handled with, those handled with it.
-        "linked_to": office.book.complaint_by_id(row["linked_to"])["number"] if row["linked_to"] else None,
-        "linked": [r["number"] for r in office.book.linked_complaints(row["id"])],
+        "linked_to": office.book.complaints.get(row["linked_to"])["number"] if row["linked_to"] else None,
+        "linked": [r["number"] for r in office.book.complaints.linked(row["id"])],
         **signing_of(office, row),
     }
     if doc["step"]:
@@ -60,8 +60,8 @@ def complaint_json(office: Office, row: dict, now: dt.datetime, *, detail: bool 
         doc["events"] = [
             {"time": _local(office, e["at"]), "step": e["step"], "actor": e["actor"],
              "kind": e["kind"], "text": e["text"], "left_out": e["left_out"]}
-            for e in office.book.events(row["id"])]
-        doc["steps"] = [_step_time(office, t) for t in office.book.tasks(row["id"])]
+            for e in office.book.events.of(row["id"])]
+        doc["steps"] = [_step_time(office, t) for t in office.book.tasks.of(row["id"])]
         doc["waiting_for"] = waiting_for(office, row, now)
     return doc
 
@@ -69,7 +69,7 @@ def complaint_json(office: Office, row: dict, now: dt.datetime, *, detail: bool 
 def signing_of(office: Office, row: dict) -> dict:
     """How the complaint's letter is signed (`segel`, `basah`, `tte`) and its signed copy (the
     wet-signed scan, the TTE-signed PDF) once it is filed; nulls before there is a letter."""
-    letter = office.book.current_letter(row["id"]) if row["letter_number"] else None
+    letter = office.book.letters.current(row["id"]) if row["letter_number"] else None
     if letter is None:
         return {"signing": None, "signed_file": None}
     signed = {"path": letter["signed_path"], "sha256": letter["signed_sha256"]} if letter["signed_path"] else None
@@ -81,7 +81,7 @@ def objection(office: Office, row: dict) -> dict | None:
     step = office.config.procedure.objection_step
     if step is None or row["state"] != "open" or row["step"] != step.no:
         return None
-    task = office.book.current_task(row["id"])
+    task = office.book.tasks.current(row["id"])
     return {"step": step.no, "step_label": step.shown, "role": step.role, "reason": task["note"] if task else "",
             "since": _local(office, task["opened_at"]) if task else None,
             "due_at": _local(office, task["due_at"]) if task else None}
@@ -101,7 +101,7 @@ def paused(office: Office, row: dict) -> dict | None:
 def waiting_for(office: Office, row: dict, now: dt.datetime) -> dict | None:
     """Who holds the complaint now and until when: the open task's role, its holder (a
     delegate too), since when and the due time; None when nothing waits for an official."""
-    task = office.book.current_task(row["id"]) if row["state"] == "open" else None
+    task = office.book.tasks.current(row["id"]) if row["state"] == "open" else None
     if task is None:
         return None
     holder = office.holder(task["role"], now)
