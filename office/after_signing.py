@@ -7,12 +7,13 @@ import datetime as dt
 from pathlib import Path
 
 from letters.mail import Attachment, render_mail
-from office.base import Office, safe_name
+from office.base import Office, safe_name, waiting_task
 from office.forwarding import send_pelimpahan
 from office.linking import deliver_one
 from office.meetings import send_undangan
 from office.notices import base_context, queue, send_routing
 from office.numbers import KIND_NAMES
+from sop.book.records import Complaint
 from sop.engine import awaits_delivery
 from sop.terms import LINKED
 
@@ -25,10 +26,10 @@ def send_on(office: Office, letter: dict, now: dt.datetime) -> None:
     meeting's participants; a notice stays in the print queue, staff told it may now go."""
     row = office.book.complaints.get(letter["complaint_id"])
     kind = letter["kind"]
-    if kind == "jawaban" and row["state"] == LINKED and row["linked_to"]:
-        main_letter = office.book.letters.current(row["linked_to"])
+    if kind == "jawaban" and row.state == LINKED and row.linked_to:
+        main_letter = office.book.letters.current(row.linked_to)
         if main_letter and main_letter["dispatched_at"]:
-            deliver_one(office, office.book.complaints.get(row["linked_to"]), row, now)
+            deliver_one(office, office.book.complaints.get(row.linked_to), row, now)
     elif kind == "jawaban":
         if letter["signing"] == "tte":
             hand_to_jfu(office, letter, now)
@@ -40,7 +41,7 @@ def send_on(office: Office, letter: dict, now: dt.datetime) -> None:
         tell_staff_to_print(office, row, letter, now)
 
 
-def tell_staff_to_print(office: Office, row: dict, letter: dict, now: dt.datetime) -> None:
+def tell_staff_to_print(office: Office, row: Complaint, letter: dict, now: dt.datetime) -> None:
     """The TTE-signed notice for a complainant without email, to staff, to print and deliver."""
     staff = office.staff
     context = base_context(office, row, None)
@@ -55,6 +56,6 @@ def tell_staff_to_print(office: Office, row: dict, letter: dict, now: dt.datetim
 def hand_to_jfu(office: Office, letter: dict, now: dt.datetime) -> None:
     """The delivery task's holder receives the signed letter (its routing mail again, now with it)."""
     row = office.book.complaints.get(letter["complaint_id"])
-    task = office.book.tasks.current(row["id"])
-    if task and awaits_delivery(office.case(row), office.config.procedure):
+    task = office.book.tasks.current(row.id)
+    if task and awaits_delivery(row.case(waiting_task(office.book, row)), office.config.procedure):
         send_routing(office, row, task, office.holder(task["role"], now), now)

@@ -26,6 +26,7 @@ from office.numbering import REQUEST_TEMPLATE
 from office.numbers import parse_given, particulars, refusal
 from office.signing import awaits_signed_copy
 from sop.book import parse_iso
+from sop.book.records import Complaint
 from sop.engine import Reply
 from sop.terms import LINKED, OPEN
 
@@ -43,10 +44,10 @@ def waiting_letters(office: Office) -> list[dict]:
     step = cfg.procedure.numbering_step
     for task in book.tasks.open_of_role("agenda") if step else ():
         row = book.complaints.get(task["complaint_id"])
-        if row["state"] != OPEN or row["step"] != task["step"]:
+        if row.state != OPEN or row.step != task["step"]:
             continue
         items.append({**particulars(cfg, row, "jawaban"), "ref": f"langkah-{task['id']}", "reason": "",
-                      "confidential": bool(row["confidential"]),
+                      "confidential": bool(row.confidential),
                       "since": waktu(parse_iso(task["opened_at"]), tz), "due": waktu(parse_iso(task["due_at"]), tz),
                       "at": task["opened_at"]})
     for request in book.numbers.open_requests():
@@ -54,7 +55,7 @@ def waiting_letters(office: Office) -> list[dict]:
         resume = json.loads(request["resume"]) if request["resume"] else {}
         items.append({**particulars(cfg, row, request["kind"], resume.get("hal", ""), resume.get("addressee", "")),
                       "ref": f"permintaan-{request['id']}", "reason": request["reason"],
-                      "confidential": bool(row["confidential"]),
+                      "confidential": bool(row.confidential),
                       "since": waktu(parse_iso(request["requested_at"]), tz),
                       "due": waktu(parse_iso(request["due_at"]), tz) if request["due_at"] else "",
                       "at": request["requested_at"]})
@@ -80,14 +81,14 @@ def give_number(office: Office, ref: str, number: str, actor: str, now: dt.datet
                          actor=Actor.of(task, holder.email))
         if not outcome.acted:
             raise NumberRefused("Nomor tidak dapat dicatat.")
-        return f"Surat jawaban {row['number']} diberi nomor {number}."
+        return f"Surat jawaban {row.number} diberi nomor {number}."
     request = book.numbers.request(int(ident)) if kind == "permintaan" and ident.isdigit() else None
     if request is None or request["numbered_at"]:
         raise NumberRefused("Surat ini sudah tidak menunggu nomor.")
     check(office, number, request["kind"])
     book.numbers.give(request["id"], number, actor, now)
     resume(office, request, now)
-    return f"Surat {request['kind']} {book.complaints.get(request['complaint_id'])['number']} diberi nomor {number}."
+    return f"Surat {request['kind']} {book.complaints.get(request['complaint_id']).number} diberi nomor {number}."
 
 
 def check(office: Office, number: str, kind: str = "jawaban") -> None:
@@ -102,16 +103,16 @@ def resume(office: Office, request: dict, now: dt.datetime) -> None:
     row = book.complaints.get(request["complaint_id"])
     saved = json.loads(request["resume"])
     if request["kind"] == "pelimpahan":
-        row = forward_complaint(office, row, saved["forward_to"], row["forwarded_email"] or "", saved["answer"], now,
+        row = forward_complaint(office, row, saved["forward_to"], row.forwarded_email or "", saved["answer"], now,
                                 resumed=True)
     elif request["kind"] == "jawaban":
         row = issue_letter(office, row, saved["answer"], now)
-        task = book.tasks.current(row["id"])
+        task = book.tasks.current(row.id)
         if task and office.config.procedure.step(task["step"]).attach_letter:  # its delivery step waited
             send_routing(office, row, task, office.holder(task["role"], now), now, message_id=task["message_id"])
-        if row["state"] == LINKED and row["linked_to"]:  # the main answer may have gone already
-            main = book.complaints.get(row["linked_to"])
-            letter = book.letters.current(main["id"])
+        if row.state == LINKED and row.linked_to:  # the main answer may have gone already
+            main = book.complaints.get(row.linked_to)
+            letter = book.letters.current(main.id)
             if letter and letter["dispatched_at"]:
                 deliver_linked(office, main, now)
     elif request["kind"] == "undangan":
@@ -121,17 +122,17 @@ def resume(office: Office, request: dict, now: dt.datetime) -> None:
             send_undangan(office, row, letter, now)
     else:
         issue_notice(office, row, request["kind"], saved["text"], saved["role"], now, days=saved.get("days", 0))
-    if row["letter_number"]:
-        write_dossier(office, book.complaints.get(row["id"]), now)
+    if row.letter_number:
+        write_dossier(office, book.complaints.get(row.id), now)
 
 
 def take_keeper_reply(office: Office, request: dict, msg: Incoming, now: dt.datetime) -> str:
     """The keeper's reply to a request mail: the number given, or refused with a sentence back."""
     book = office.book
     row = book.complaints.get(request["complaint_id"])
-    pseudo_task = {"role": "agenda", "step": row["step"], "complaint_id": row["id"], "token": request["token"]}
+    pseudo_task = {"role": "agenda", "step": row.step, "complaint_id": row.id, "token": request["token"]}
     if request["numbered_at"]:
-        return f"permintaan nomor {row['number']} sudah dijawab"
+        return f"permintaan nomor {row.number} sudah dijawab"
     if refused := sender_refusal(office, row, pseudo_task, msg, now, holder="pengelola agenda",
                                  warned_as="pengirim bukan pengelola agenda surat keluar"):
         return refused
@@ -148,7 +149,7 @@ def take_keeper_reply(office: Office, request: dict, msg: Incoming, now: dt.date
     return f"nomor surat {number} diberikan"
 
 
-def keeper_step_refusal(office: Office, row: dict, answer: str, now: dt.datetime) -> str | None:
+def keeper_step_refusal(office: Office, row: Complaint, answer: str, now: dt.datetime) -> str | None:
     """Check the number in a reply to the keeper's step before it acts; tell the keeper why not."""
     try:
         check(office, parse_given(answer))
@@ -158,7 +159,7 @@ def keeper_step_refusal(office: Office, row: dict, answer: str, now: dt.datetime
     return None
 
 
-def tell_refusal(office: Office, row: dict, why: str, now: dt.datetime) -> None:
+def tell_refusal(office: Office, row: Complaint, why: str, now: dt.datetime) -> None:
     keeper = office.holder("agenda", now)
     context = base_context(office, row, None)
     context.update(recipient=recipient(keeper), why=why)

@@ -45,8 +45,8 @@ def close_silent(office: Office, now: dt.datetime) -> int:
     (SP4N-LAPOR!'s practice); returns how many."""
     cfg = office.config
     closed = 0
-    waiting = [(row, row["paused_at"]) for row in office.book.complaints.paused()]
-    waiting += [(row, row["answered_at"]) for row in office.book.complaints.answered()]  # no PUAS/TIDAK PUAS
+    waiting = [(row, row.paused_at) for row in office.book.complaints.paused()]
+    waiting += [(row, row.answered_at) for row in office.book.complaints.answered()]  # no PUAS/TIDAK PUAS
     for row, since in waiting:
         if not since or now < cfg.silence_ends(parse_iso(since)):
             continue
@@ -78,7 +78,7 @@ def check_deadlines(office: Office, now: dt.datetime) -> int:
             continue
         with office.book.transaction():
             row = office.book.complaints.get(task["complaint_id"])
-            if row["state"] != OPEN:
+            if row.state != OPEN:
                 continue
             step = cfg.procedure.step(task["step"])
             if kind == "pengingat":
@@ -88,7 +88,7 @@ def check_deadlines(office: Office, now: dt.datetime) -> int:
                 # Camat is not told that the Camat is late: the reminders were theirs).
                 told = list(dict.fromkeys(r for r in (step.escalate_to, staff_role(cfg)) if r and r != task["role"]))
                 escalate(office, row, task, told, due, now)
-                office.book.events.add(row["id"], now, step.no, SYSTEM, "terlambat",
+                office.book.events.add(row.id, now, step.no, SYSTEM, "terlambat",
                                       f"Langkah {step.no} melewati batas waktu ({waktu(due, cfg.clock.tz)}); "
                                       f"diberitahukan kepada {', '.join(office.holder(r, now).title for r in told)}.")
             office.book.tasks.record_nudge(task["id"], kind, now)

@@ -21,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from office.base import Office
 from office.commands import Refused
 from office.views import complaint_json, visible_text, without_identity
+from sop.book.records import Complaint
 from sop.book.search import Filters
 from sop.files import write_private
 
@@ -317,29 +318,29 @@ def complaint_page(office: Office, number: str, user: dict, now: dt.datetime) ->
     if row is None:
         return None
     with office.book.transaction():
-        office.book.audit.record(now, user["name"], "meja-baca-pengaduan", row["number"], "")
+        office.book.audit.record(now, user["name"], "meja-baca-pengaduan", row.number, "")
     doc = complaint_json(office, row, now, detail=True)
-    files = office.book.attachments.of(row["id"], None)
+    files = office.book.attachments.of(row.id, None)
     doc["attachments"] = [a for a in files if a["path"]]
-    doc["letters"] = office.book.letters.listed(row["id"])
-    doc["lapor_id"] = row["lapor_id"]
-    doc["held_from_sender"] = len(office.book.complaints.held(row["sender"])) if row["held_at"] and row["sender"] else 0
+    doc["letters"] = office.book.letters.listed(row.id)
+    doc["lapor_id"] = row.lapor_id
+    doc["held_from_sender"] = len(office.book.complaints.held(row.sender)) if row.held_at and row.sender else 0
     doc["repeats"] = repeat_candidates(office, row)
     doc = named(office, doc, now)
     return shown(office, row, doc, sees_identity(office, user["role"]), files)
 
 
-def repeat_candidates(office: Office, row: dict) -> list[dict]:
+def repeat_candidates(office: Office, row: Complaint) -> list[dict]:
     """The earlier complaints this open one likely repeats and may join ("Gabung"): still open."""
     from office.linking import join_refusal
     from office.recording import likely_repeats
     from sop.book import parse_iso
 
-    if row["state"] != "open" or row["held_at"]:
+    if row.state != "open" or row.held_at:
         return []
-    found = likely_repeats(office, row, parse_iso(row["received_at"]))
-    return [{"number": r["number"], "why": r["why"], "subject": r["pokok"] or r["subject"]}
-            for r in found if r["id"] < row["id"] and not join_refusal(office, row, r["number"])][:5]
+    found = likely_repeats(office, row, parse_iso(row.received_at))
+    return [{"number": s.complaint.number, "why": s.why, "subject": s.complaint.pokok or s.complaint.subject}
+            for s in found if s.complaint.id < row.id and not join_refusal(office, row, s.complaint.number)][:5]
 
 
 def people(office: Office) -> dict[str, str]:
@@ -379,11 +380,11 @@ def named(office: Office, doc: dict, now: dt.datetime) -> dict:
     return doc
 
 
-def shown(office: Office, row: dict, doc: dict, identity: bool, files: list[dict] | None = None) -> dict:
+def shown(office: Office, row: Complaint, doc: dict, identity: bool, files: list[dict] | None = None) -> dict:
     """A confidential complaint without its complainant's identity, for a role not allowed it:
     in its fields, its text, its history and its file names (office.views)."""
-    doc["id"] = row["id"]  # the desk pages back by it
-    if not row["confidential"] or identity:
+    doc["id"] = row.id  # the desk pages back by it
+    if not row.confidential or identity:
         return doc
     doc = without_identity(row, doc, files or [])
     doc["complainant"] = {key: HIDDEN if value else value for key, value in doc["complainant"].items()}
@@ -394,13 +395,13 @@ def shown(office: Office, row: dict, doc: dict, identity: bool, files: list[dict
     return doc
 
 
-def refused_download(office: Office, row: dict, user: dict, what: str, now: dt.datetime) -> bool:
+def refused_download(office: Office, row: Complaint, user: dict, what: str, now: dt.datetime) -> bool:
     """True when the user's role may not have this complaint's files, letters or receipt (they
     name a confidential complainant); the refusal is in the access trail (jejak-akses)."""
-    if not row["confidential"] or sees_identity(office, user["role"]):
+    if not row.confidential or sees_identity(office, user["role"]):
         return False
     with office.book.transaction():
-        office.book.audit.record(now, user["name"], "meja-unduh-ditolak", row["number"], what)
+        office.book.audit.record(now, user["name"], "meja-unduh-ditolak", row.number, what)
     return True
 
 

@@ -12,6 +12,7 @@ from office.base import Office
 from office.durations import standard_words
 from office.mail_view import complaint_view
 from sop.book import parse_iso
+from sop.book.records import Complaint
 
 
 def history(office: Office, complaint_id: int, events: list[dict] | None = None) -> list[dict]:
@@ -28,7 +29,7 @@ def history(office: Office, complaint_id: int, events: list[dict] | None = None)
     return out
 
 
-def base_context(office: Office, row: dict | None, step_no: int | None) -> dict:
+def base_context(office: Office, row: Complaint | None, step_no: int | None) -> dict:
     """What every mail template is given: the office, the complaint and its history, the step."""
     cfg = office.config
     context = {
@@ -71,15 +72,15 @@ def _office_part(office: Office) -> dict:
     return dict(kept[1])
 
 
-def _complaint_part(office: Office, row: dict) -> tuple[dict, list[dict]]:
+def _complaint_part(office: Office, row: Complaint) -> tuple[dict, list[dict]]:
     """The complaint as templates show it and its history: copies, as callers change them."""
-    events = office.book.events.of(row["id"])
-    files = office.book.attachments.of(row["id"])
+    events = office.book.events.of(row.id)
+    files = office.book.attachments.of(row.id)
     # Made of the row, its events and its files: kept while all three are equal (by value)
     # to what it was made of.
-    made_of = (office.config, dict(row), list(events), list(files))
+    made_of = (office.config, row, list(events), list(files))
     kept = _LAST_COMPLAINT[0] if _LAST_COMPLAINT else None
     if kept is None or kept[0] is not office.config or kept[1:4] != made_of[1:]:
-        kept = (*made_of, complaint_view(office, row), history(office, row["id"], events))
+        kept = (*made_of, complaint_view(office, row), history(office, row.id, events))
         _LAST_COMPLAINT[:] = [kept]
     return dict(kept[4]), [dict(step) for step in kept[5]]

@@ -19,6 +19,7 @@ from letters.mail import build_message, render_mail
 from office.base import Office, new_token, recipient, staff_role
 from office.numbers import parse_given, particulars, refusal, reserved_serial
 from sop.book import parse_iso
+from sop.book.records import Complaint
 from sop.clock import next_nudge
 from sop.directory import Official
 from sop.engine import SYSTEM
@@ -26,7 +27,7 @@ from sop.engine import SYSTEM
 REQUEST_TEMPLATE = "permintaan_nomor"
 
 
-def take_number(office: Office, row: dict, kind: str, now: dt.datetime, resume: dict, *,
+def take_number(office: Office, row: Complaint, kind: str, now: dt.datetime, resume: dict, *,
                 hal: str = "", addressee: str = "") -> str | None:
     """The number of the letter of `kind` about to be issued for `row`, or None when it must wait
     for the agenda keeper (the request is recorded and mailed; `resume` is what issues it then)."""
@@ -35,7 +36,7 @@ def take_number(office: Office, row: dict, kind: str, now: dt.datetime, resume: 
     year = now.astimezone(cfg.clock.tz).year
     if cfg.letters.numbering == "buku":
         return cfg.letter_number(year, book.numbers.next_serial("surat-keluar", year), kind)
-    given = book.numbers.given(row["id"], kind)
+    given = book.numbers.given(row.id, kind)
     if given:  # given by reply or on the desk: the issue resumes with it
         book.numbers.spend(given["id"])
         return given["number"]
@@ -58,16 +59,16 @@ def take_number(office: Office, row: dict, kind: str, now: dt.datetime, resume: 
     return None
 
 
-def _keeper_step_done_now(office: Office, row: dict, now: dt.datetime) -> dict | None:
+def _keeper_step_done_now(office: Office, row: Complaint, now: dt.datetime) -> dict | None:
     """The keeper's task of this complaint closed in this very action, if that is what issues."""
     step = office.config.procedure.numbering_step
     if step is None:
         return None
-    closed = [t for t in office.book.tasks.of(row["id"]) if t["step"] == step.no and t["done_at"]]
+    closed = [t for t in office.book.tasks.of(row.id) if t["step"] == step.no and t["done_at"]]
     return closed[-1] if closed and parse_iso(closed[-1]["done_at"]) == now.replace(microsecond=0) else None
 
 
-def request_number(office: Office, row: dict, kind: str, now: dt.datetime, resume: dict, reason: str, *,
+def request_number(office: Office, row: Complaint, kind: str, now: dt.datetime, resume: dict, reason: str, *,
                    hal: str = "", addressee: str = "") -> dict:
     """Record a letter waiting for its number and mail the keeper its own request."""
     cfg = office.config
@@ -77,9 +78,9 @@ def request_number(office: Office, row: dict, kind: str, now: dt.datetime, resum
     exhausted_before = any(r["reason"] == reason for r in book.numbers.open_requests()) if reason else True
     step = cfg.procedure.numbering_step  # the keeper's standard time, as at the keeper's step
     due = cfg.clock.add(now, step.time if step else cfg.letters.agenda_time)
-    request = book.numbers.add_request(complaint_id=row["id"], kind=kind, resume=resume, reason=reason,
+    request = book.numbers.add_request(complaint_id=row.id, kind=kind, resume=resume, reason=reason,
                                                token=new_token(), at=now, due=due)
-    book.events.add(row["id"], now, row["step"], SYSTEM, "menunggu_nomor",
+    book.events.add(row.id, now, row.step, SYSTEM, "menunggu_nomor",
                    f"{facts['kind_name'].capitalize()} menunggu nomor dari buku agenda surat keluar." +
                    (f" {reason}" if reason else ""))
     send_request(office, row, request, now)
@@ -88,7 +89,7 @@ def request_number(office: Office, row: dict, kind: str, now: dt.datetime, resum
     return request
 
 
-def send_request(office: Office, row: dict, request: dict, now: dt.datetime, *, reminder: bool = False) -> None:
+def send_request(office: Office, row: Complaint, request: dict, now: dt.datetime, *, reminder: bool = False) -> None:
     """The request mail of a waiting letter (or its reminder), to the agenda keeper only (it
     carries the token)."""
     cfg = office.config
@@ -104,31 +105,31 @@ def send_request(office: Office, row: dict, request: dict, now: dt.datetime, *, 
            reply_to=f"{local}+{request['token']}@{domain}")
 
 
-def _tell_staff(office: Office, row: dict, reason: str, now: dt.datetime) -> None:
+def _tell_staff(office: Office, row: Complaint, reason: str, now: dt.datetime) -> None:
     staff = office.staff
     rendered = render_mail("nomor_habis", **_context(office, row, staff), reason=reason)
     _queue(office, row, "nomor_habis", staff, rendered, now, message_id=office.config.identity.message_id(
         "nomor-habis", new_token()))
 
 
-def _context(office: Office, row: dict, to: Official) -> dict:
+def _context(office: Office, row: Complaint, to: Official) -> dict:
     """What these mails say of the office and the complaint: its number only."""
     cfg = office.config
     return {"office": {"name": cfg.office_name, "parent": cfg.office_parent, "address": cfg.office_address},
-            "c": {"number": row["number"]}, "recipient": recipient(to)}
+            "c": {"number": row.number}, "recipient": recipient(to)}
 
 
-def _queue(office: Office, row: dict, kind: str, to: Official, rendered, now: dt.datetime, *, message_id: str,
+def _queue(office: Office, row: Complaint, kind: str, to: Official, rendered, now: dt.datetime, *, message_id: str,
            reply_to: str | None = None) -> None:
     """Put a mail in the outbox, in the caller's transaction, threaded under the complaint's own
     reference as office.notices.queue threads it (this module sits below office.notices, which
     reaches office.issuing through office.mail_files)."""
     cfg = office.config
-    thread = cfg.identity.thread_id(row["number"])
+    thread = cfg.identity.thread_id(row.number)
     msg = build_message(sender=(cfg.office_name, cfg.mailbox.address), to=[(to.name, to.email)], rendered=rendered,
                         message_id=message_id, date=now, reply_to=reply_to, in_reply_to=thread, references=(thread,),
                         auto_submitted="auto-generated")
-    office.book.outbox.enqueue(message_id=message_id, complaint_id=row["id"], kind=kind, recipients=[to.email],
+    office.book.outbox.enqueue(message_id=message_id, complaint_id=row.id, kind=kind, recipients=[to.email],
                         subject=rendered.subject, raw=msg, at=now)
 
 
@@ -168,7 +169,7 @@ def nudge_number_requests(office: Office, now: dt.datetime) -> int:
     return sent
 
 
-def _tell_late(office: Office, row: dict, request: dict, now: dt.datetime) -> None:
+def _tell_late(office: Office, row: Complaint, request: dict, now: dt.datetime) -> None:
     cfg = office.config
     step = cfg.procedure.numbering_step
     keeper = office.holder("agenda", now)
@@ -182,19 +183,19 @@ def _tell_late(office: Office, row: dict, request: dict, now: dt.datetime) -> No
                                standard_time=standard_time(office), keeper=recipient(keeper))
         _queue(office, row, "nomor_terlambat", boss, rendered, now,
                message_id=cfg.identity.message_id("nomor-terlambat", new_token()))
-    office.book.events.add(row["id"], now, row["step"], SYSTEM, "terlambat",
+    office.book.events.add(row.id, now, row.step, SYSTEM, "terlambat",
                           f"{letter['kind_name'].capitalize()} menunggu nomor dari pengelola agenda surat keluar "
                           f"melewati batas waktu ({due}); diberitahukan kepada "
                           f"{', '.join(office.holder(r, now).title for r in told)}.")
 
-def keeper_routing(office: Office, row: dict, task: dict, official: Official, now: dt.datetime,
+def keeper_routing(office: Office, row: Complaint, task: dict, official: Official, now: dt.datetime,
                    message_id: str | None = None) -> bool:
     """Asked by office.notices.send_routing first: True when this module sends the task's mail
     (the keeper's step 4b: the letter's particulars, never the complaint's text) or holds it (the
     delivery step of an answer still waiting for its number: sent when it is issued, office.agenda)."""
     cfg = office.config
     step = cfg.procedure.step(task["step"])
-    if step.attach_letter and any(r["kind"] == "jawaban" for r in office.book.numbers.open_requests(row["id"])):
+    if step.attach_letter and any(r["kind"] == "jawaban" for r in office.book.numbers.open_requests(row.id)):
         return True
     if not step.numbers:
         return False

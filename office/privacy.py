@@ -49,15 +49,15 @@ def person_data(office: Office, who: str) -> dict:
         "controller": office.config.office_name,
         "complaints": [complaint_json(office, row, now, detail=True) | {
             "attachments": [{k: a[k] for k in ("filename", "content_type", "size", "sha256")}
-                            for a in office.book.attachments.of(row["id"], None)],
+                            for a in office.book.attachments.of(row.id, None)],
             "letters": [{k: entry[k] for k in ("number", "issued_at", "void", "dispatched_at", "dispatch_method")}
-                        for entry in office.book.letters.listed(row["id"])],
+                        for entry in office.book.letters.listed(row.id)],
         } for row in complaints],
         "messages": [{k: m[k] for k in ("received_at", "subject", "kind", "note")}
                      for m in office.book.messages.of_sender(email)] if email else [],
         "sms": _sms_of(office, phone, complaints),
         "audit": [a for a in office.book.audit.log() if any(x and x in a["subject"] for x in (email, phone, who.lower()))
-                  or any(c["number"] == a["subject"] for c in complaints)],
+                  or any(c.number == a["subject"] for c in complaints)],
     }
 
 
@@ -81,12 +81,12 @@ def purge_expired(office: Office, now: dt.datetime) -> str:
         return ""
     count = 0
     for row in office.book.complaints.expired(now - dt.timedelta(days=days)):
-        files = [a["path"] for a in office.book.attachments.of(row["id"], None) if a["path"]]
-        files += [m["raw_path"] for m in office.book.messages.listed() if m["complaint_id"] == row["id"] and m["raw_path"]]
+        files = [a["path"] for a in office.book.attachments.of(row.id, None) if a["path"]]
+        files += [m["raw_path"] for m in office.book.messages.listed() if m["complaint_id"] == row.id and m["raw_path"]]
         with office.book.transaction():
-            office.book.complaints.anonymise(row["id"], now, PLACEHOLDER)
-            office.book.sms.forget_of(row["id"], PLACEHOLDER)
-            office.book.audit.record(now, "sistem", "retensi", row["number"],
+            office.book.complaints.anonymise(row.id, now, PLACEHOLDER)
+            office.book.sms.forget_of(row.id, PLACEHOLDER)
+            office.book.audit.record(now, "sistem", "retensi", row.number,
                               f"data pribadi dihapus setelah {days} hari sejak ditutup")
         for path in files:  # after the commit: a crash leaves a file, never a dangling record
             Path(path).unlink(missing_ok=True)

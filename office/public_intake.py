@@ -23,6 +23,7 @@ from office.base import Office
 from office.recording import NewComplaint, record_complaint
 from sop.book import iso
 from sop.book.public import ACCEPTED, SUBMISSION
+from sop.book.records import Complaint
 from sop.directory import mailbox_of
 
 HOUR = dt.timedelta(hours=1)
@@ -82,7 +83,7 @@ class Sending:
 class Outcome:
     """A recorded complaint (`row`, `again` when the form had been sent before), or a refusal."""
 
-    row: dict | None = None
+    row: Complaint | None = None
     refusal: str = ""
     again: bool = False
 
@@ -193,9 +194,9 @@ def submit(office: Office, complaint: PublicComplaint, sending: Sending, now: dt
             return Outcome(refusal=refusal)
         row = record_complaint(office, _new_complaint(complaint), now)
         book.public.add(at=now, kind=SUBMISSION, address=sending.address, outcome=ACCEPTED,
-                                form_token=sending.form_token, fingerprint=mark, complaint_id=row["id"])
+                                form_token=sending.form_token, fingerprint=mark, complaint_id=row.id)
         book.public.prune(now - KEEP)
-    return Outcome(row=book.complaints.get(row["id"]))
+    return Outcome(row=book.complaints.get(row.id))
 
 
 def _new_complaint(c: PublicComplaint) -> NewComplaint:
@@ -208,7 +209,7 @@ def _new_complaint(c: PublicComplaint) -> NewComplaint:
              "untuk penanganan pengaduan ini.")
 
 
-def submission_of(office: Office, form_token: str, now: dt.datetime) -> dict | None:
+def submission_of(office: Office, form_token: str, now: dt.datetime) -> Complaint | None:
     """The complaint a form recorded, for its own browser (the receipt) within a few hours."""
     found = office.book.public.submission(form_token)
     if found is None or found["at"] < iso(now - 3 * HOUR):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from office.base import Office
 from office.commands import Refused
+from sop.book.records import Complaint
 
 QUARANTINE = "quarantine"
 
@@ -74,7 +75,7 @@ def process_again(office: Office, key: str, who: str, now: dt.datetime) -> str:
     return handled.kind
 
 
-def make_complaint(office: Office, key: str, officer: str, who: str, now: dt.datetime) -> dict:
+def make_complaint(office: Office, key: str, officer: str, who: str, now: dt.datetime) -> Complaint:
     """Record the message as a new complaint by hand (its sender, subject and text), for a
     message the path cannot read as one. Returns the complaint's row."""
     from email import message_from_bytes
@@ -98,8 +99,8 @@ def make_complaint(office: Office, key: str, officer: str, who: str, now: dt.dat
                           "note": f"Dijadikan pengaduan oleh petugas {officer} dari pesan karantina ({row['note']})."})
     with office.book.transaction():
         made = record_complaint(office, new, now)
-        office.book.messages.settle_quarantined(key, "complaint", f"; dijadikan pengaduan {made['number']}", made["id"])
-        office.book.audit.record(now, who, "meja-karantina-jadikan-pengaduan", key[:12], made["number"])
+        office.book.messages.settle_quarantined(key, "complaint", f"; dijadikan pengaduan {made.number}", made.id)
+        office.book.audit.record(now, who, "meja-karantina-jadikan-pengaduan", key[:12], made.number)
     return made
 
 

@@ -13,21 +13,22 @@ from office.attachments import store_attachments
 from office.base import Office, new_token, section_recipient
 from office.mail_view import complaint_view
 from office.notices import base_context, queue
+from sop.book.records import Complaint
 
 log = logging.getLogger(__name__)
 
 
-def ask_section(office: Office, row: dict, step_no: int, now: dt.datetime) -> None:
+def ask_section(office: Office, row: Complaint, step_no: int, now: dt.datetime) -> None:
     """The request to the named section's head, in the caller's transaction."""
     cfg = office.config
-    section = cfg.directory.section(row["section"])
+    section = cfg.directory.section(row.section)
     if section is None:
         return
     token = new_token()
-    office.book.tasks.add_section_request(complaint_id=row["id"], section=section.name, email=section.email, token=token,
+    office.book.tasks.add_section_request(complaint_id=row.id, section=section.name, email=section.email, token=token,
                                     at=now)
     context = base_context(office, row, step_no)
-    if row["confidential"]:  # the section head never sees who complained, nor their words
+    if row.confidential:  # the section head never sees who complained, nor their words
         context["c"] = complaint_view(office, row, redact=True)
         context["history"] = []
     context["recipient"] = section_recipient(section)
@@ -45,8 +46,8 @@ def take_report(office: Office, request: dict, msg: Incoming, text: str, now: dt
     section = office.config.directory.section(request["section"])
     if section is None or (msg.from_addr != section.email and msg.from_addr not in section.aliases):
         return f"pengirim {msg.from_addr} bukan kepala {request['section']}"
-    store_attachments(office, row["id"], msg.key, msg.attachments, now)
-    office.book.events.add(row["id"], now, row["step"], msg.from_addr, "laporan_seksi",
+    store_attachments(office, row.id, msg.key, msg.attachments, now)
+    office.book.events.add(row.id, now, row.step, msg.from_addr, "laporan_seksi",
                           f"Laporan {section.title} {section.name} ({section.head}): {text}")
     office.book.tasks.answer_section_request(request["id"], text, now)
     asker = office.config.procedure.step(2).role if len(office.config.procedure.steps) > 1 else None
@@ -58,5 +59,5 @@ def take_report(office: Office, request: dict, msg: Incoming, text: str, now: dt
                        attachment_count=len(msg.attachments))
         queue(office, row, "laporan_seksi", [(official.name, official.email)], render_mail("laporan_seksi", **context),
               now)
-    log.info("%s: laporan %s dicatat", row["number"], section.name)
+    log.info("%s: laporan %s dicatat", row.number, section.name)
     return f"laporan {section.name}"

@@ -8,20 +8,21 @@ from __future__ import annotations
 import datetime as dt
 
 from office.after_signing import send_on
-from office.base import Office
+from office.base import Office, waiting_task
 from office.signing import awaits_signed_copy, data_of, file_signed_copy, scan_pdf
 from office.tte import tell_signed_copy_refused
+from sop.book.records import Complaint
 
 
-def take_delivery_reply(office: Office, row: dict, task: dict, msg, event, now: dt.datetime) -> str | None:
+def take_delivery_reply(office: Office, row: Complaint, task: dict, msg, event, now: dt.datetime) -> str | None:
     """The JFU's reply to the delivery task of a letter signed outside the system. With `basah`,
     the scan it carries (PDF or JPEG) is filed first. Returns None when the reply may act, else
     why it may not (the JFU has been told): a delivery before the signed copy is back."""
     from office.apply import decide
     from sop.engine import Delivered, awaits_delivery
 
-    letter = office.book.letters.current(row["id"])
-    if not awaits_signed_copy(letter) or not awaits_delivery(office.case(row), office.config.procedure):
+    letter = office.book.letters.current(row.id)
+    if not awaits_signed_copy(letter) or not awaits_delivery(row.case(waiting_task(office.book, row)), office.config.procedure):
         return None
     assert letter is not None  # awaits_signed_copy says so
     if letter["signing"] == "basah":

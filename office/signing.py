@@ -27,6 +27,7 @@ from pathlib import Path
 
 from intake.parse import Attachment
 from office.base import Office
+from sop.book.records import Complaint
 from sop.files import write_private
 
 
@@ -102,17 +103,17 @@ def file_signed_copy(office: Office, letter: dict, pdf: bytes, how: str, by: str
     digest = hashlib.sha256(pdf).hexdigest()
     office.book.letters.set_signed_copy(letter["id"], str(path), digest, now)
     row = office.book.complaints.get(letter["complaint_id"])
-    office.book.events.add(row["id"], now, row["step"], by, "surat",
+    office.book.events.add(row.id, now, row.step, by, "surat",
                           f"Surat {letter['number']} dengan {MODE_WORDS[letter['signing']]} diterima {how} dan "
                           f"diarsipkan (SHA-256 {digest}).")
     return {**letter, "signed_path": str(path), "signed_sha256": digest}
 
 
-def require_signed_copy(office: Office, row: dict) -> None:
+def require_signed_copy(office: Office, row: Complaint) -> None:
     """Refuse to record the delivery of a letter whose signed copy has not come back (whatever
     asks: a reply, the desk, the command line). A joined complaint's own letter is signed as
     any other: it goes with its main one only once its own signed copy is back."""
-    require_signed_letter(office.book.letters.current(row["id"]))
+    require_signed_letter(office.book.letters.current(row.id))
 
 
 def require_signed_letter(letter: dict | None) -> None:

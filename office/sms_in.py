@@ -31,6 +31,7 @@ from office.sms_io import gateway_of
 from office.sms_texts import render_sms
 from office.status import WRONG_PER_HOUR, doing
 from sop.book import parse_iso
+from sop.book.records import Complaint
 from sop.engine import SYSTEM, Feedback
 from sop.terms import ANSWERED, OPEN, state_words
 
@@ -87,7 +88,7 @@ def handle_sms(office: Office, message: Received, now: dt.datetime) -> tuple[str
     request = read_sms(message.text)
     if request.kind == "status":
         return answer_status(office, phone, request.number, request.code, now)
-    mine = [r for r in office.book.sms.complaints_with_phone((OPEN, ANSWERED)) if normal_phone(r["phone"]) == phone]
+    mine = [r for r in office.book.sms.complaints_with_phone((OPEN, ANSWERED)) if normal_phone(r.phone) == phone]
     if mine and asks_status(message.text):  # "STATUS" from the complainant's own number: no code needed
         return tell_state(office, mine[0], phone, now, "dari nomor pengadu")
     if mine:
@@ -96,8 +97,8 @@ def handle_sms(office: Office, message: Received, now: dt.datetime) -> tuple[str
         row = record_complaint(office, NewComplaint(
             channel="sms", name="", email=None, phone=phone, subject=subject_of(request.body), body=request.body,
             sender=f"tel:{phone}", note=f"Diterima melalui SMS dari {phone}."), now)  # as the public form keys a phone
-        log.info("pengaduan %s dicatat dari SMS %s", row["number"], phone)
-        return "aduan", row["id"], f"dicatat sebagai {row['number']}"
+        log.info("pengaduan %s dicatat dari SMS %s", row.number, phone)
+        return "aduan", row.id, f"dicatat sebagai {row.number}"
     return "tidak_dikenal", None, "bukan pengaduan; " + help_once_a_day(office, phone, now)
 
 
@@ -111,19 +112,19 @@ def help_once_a_day(office: Office, phone: str, now: dt.datetime) -> str:
         "tidak dibalas (batas per jam)"
 
 
-def from_complainant(office: Office, mine: list[dict], phone: str, text: str, now: dt.datetime) -> tuple[str, int, str]:
+def from_complainant(office: Office, mine: list[Complaint], phone: str, text: str, now: dt.datetime) -> tuple[str, int, str]:
     """An SMS from a complainant's number: their word on the answer delivered with our SMS asking
     for it (as a reply to our mail would), else an addition to their newest open complaint."""
-    asked = [r for r in mine if r["state"] == ANSWERED and
-             any(s["kind"] == "surat_jawaban" and s["phone"] == phone for s in office.book.sms.of(r["id"]))]
+    asked = [r for r in mine if r.state == ANSWERED and
+             any(s["kind"] == "surat_jawaban" and s["phone"] == phone for s in office.book.sms.of(r.id))]
     for row in asked:
         _, outcome = act(office, row, Feedback(f"pengadu (SMS {phone})", text), now)
         if outcome.acted:
-            log.info("%s: tanggapan pengadu atas jawaban dicatat dari SMS", row["number"])
-            return "tanggapan", row["id"], "tanggapan pengadu atas jawaban"
-    row = next((r for r in mine if r["state"] == OPEN), mine[0])
+            log.info("%s: tanggapan pengadu atas jawaban dicatat dari SMS", row.number)
+            return "tanggapan", row.id, "tanggapan pengadu atas jawaban"
+    row = next((r for r in mine if r.state == OPEN), mine[0])
     add_addition(office, row, f"pengadu (SMS {phone})", text, 0, now)
-    return "tambahan", row["id"], "keterangan tambahan dari pengadu"
+    return "tambahan", row.id, "keterangan tambahan dari pengadu"
 
 
 def answer_status(office: Office, phone: str, number: str, code: str, now: dt.datetime) -> tuple[str, int | None, str]:
@@ -139,38 +140,38 @@ def answer_status(office: Office, phone: str, number: str, code: str, now: dt.da
         if book.sms.count_from(phone, "kode_salah", since) + 1 == WRONG_PER_HOUR:
             alert_staff(office, row, "kode_akses_salah", now, sender=f"SMS {phone}", limit=WRONG_PER_HOUR,
                         by_number=False)
-        return "kode_salah", row["id"] if row else None, "permintaan status dengan nomor atau kode akses yang salah"
+        return "kode_salah", row.id if row else None, "permintaan status dengan nomor atau kode akses yang salah"
     assert row is not None
     if locked:
-        return "status", row["id"], "permintaan status; ditahan (terlalu banyak kode salah)"
+        return "status", row.id, "permintaan status; ditahan (terlalu banyak kode salah)"
     return tell_state(office, row, phone, now, "dengan kode akses")
 
 
-def wrong_codes_about(office: Office, row: dict, since: dt.datetime) -> int:
+def wrong_codes_about(office: Office, row: Complaint, since: dt.datetime) -> int:
     """Wrong codes for one complaint in the hour, by SMS, by mail and on the status page together:
     a guesser gains nothing by changing the way they ask."""
     book = office.book
-    by_mail = sum(1 for w in book.messages.wrong_codes_since(since) if w["complaint_id"] == row["id"])
-    return book.sms.wrong_codes_about(row["id"], since) + by_mail + book.public.wrong_codes("", row["number"], since)[1]
+    by_mail = sum(1 for w in book.messages.wrong_codes_since(since) if w["complaint_id"] == row.id)
+    return book.sms.wrong_codes_about(row.id, since) + by_mail + book.public.wrong_codes("", row.number, since)[1]
 
 
-def tell_state(office: Office, row: dict, phone: str, now: dt.datetime, how: str) -> tuple[str, int, str]:
+def tell_state(office: Office, row: Complaint, phone: str, now: dt.datetime, how: str) -> tuple[str, int, str]:
     """The state by SMS (within the hourly limit of automatic replies), and a line in the history."""
-    text = render_sms("status", {"office": office.config.sms.name, "number": row["number"],
+    text = render_sms("status", {"office": office.config.sms.name, "number": row.number,
                                  "state": status_words(office, row),
-                                 "due": date_words(office, expected_answer(office, parse_iso(row["received_at"])))})
+                                 "due": date_words(office, expected_answer(office, parse_iso(row.received_at)))})
     told = queue_sms(office, row, "status", phone, text or "", now)
-    office.book.events.add(row["id"], now, row["step"], SYSTEM, "status", f"Status ditanyakan {how} melalui SMS dari "
+    office.book.events.add(row.id, now, row.step, SYSTEM, "status", f"Status ditanyakan {how} melalui SMS dari "
                           f"{phone}; " + ("dijawab otomatis (hanya keadaannya)." if told else
                                          "tidak dijawab (batas per jam)."))
-    return "status", row["id"], f"permintaan status {how}"
+    return "status", row.id, f"permintaan status {how}"
 
 
-def status_words(office: Office, row: dict) -> str:
+def status_words(office: Office, row: Complaint) -> str:
     """The state as a stranger with the code may read it: never the pokok, the text or a name."""
-    task = office.book.tasks.current(row["id"]) if row["state"] == OPEN else None
+    task = office.book.tasks.current(row.id) if row.state == OPEN else None
     if task is None:
-        return state_words(row["state"])
+        return state_words(row.state)
     step = office.config.procedure.step(task["step"])
-    what = "pengaduan sedang ditangani" if row["confidential"] else doing(step)
+    what = "pengaduan sedang ditangani" if row.confidential else doing(step)
     return f"{what} (langkah {step.shown} dari {office.config.procedure.main_steps})"

@@ -110,7 +110,7 @@ def ask_to_sign(office: Office, letter: dict, data: bytes, name: str, target: Pa
             f"{signer.name}, dicap dinas, dan dipindai" if basah else
             f"(PDF tanpa tanda tangan) diserahkan kepada {signer.title} {signer.name} untuk ditandatangani secara "
             f"elektronik (TTE): {name}")
-    office.book.events.add(row["id"], now, row["step"], SYSTEM, "surat", f"Surat {letter['number']} {what}.")
+    office.book.events.add(row.id, now, row.step, SYSTEM, "surat", f"Surat {letter['number']} {what}.")
 
 
 # What happens to a letter once it is back signed, as its request mail says.
@@ -130,7 +130,7 @@ def tell_signed_copy_refused(office: Office, letter: dict, reason: str, sender: 
     if sender:
         context["recipient"] = {"title": "", "name": sender[0], "email": sender[1]}
         queue(office, row, "tanda_tangan_ditolak", [sender], render_mail("tanda_tangan_ditolak", **context), now)
-    office.book.events.add(row["id"], now, row["step"], SYSTEM, "catatan",
+    office.book.events.add(row.id, now, row.step, SYSTEM, "catatan",
                           f"Surat {letter['number']} bertanda tangan tidak diterima: {reason}")
     if staff:
         alert_staff(office, row, "tanda_tangan_ditolak_staf", now, letter_number=letter["number"], reason=reason,
@@ -278,7 +278,7 @@ def take_signer_reply(office: Office, letter: dict, msg, now: dt.datetime) -> st
     role = staff_role(office.config) if basah else signer_role_of(office, letter)
     row = office.book.complaints.get(letter["complaint_id"])
     asked = "petugas yang diminta memindai" if basah else "penanda tangan"
-    if wrong_sender := sender_refusal(office, row, {"role": role, "step": row["step"]}, msg, now,
+    if wrong_sender := sender_refusal(office, row, {"role": role, "step": row.step}, msg, now,
                                       holder=f"{asked} surat {letter['number']}"):
         return wrong_sender
     if not awaits_signed_copy(letter):

@@ -189,7 +189,7 @@ def surat_kirim(ctx, number: str, cara: str, catatan: str, petugas: str | None) 
         letter, row = dispatch_letter(office, number, cara, catatan, petugas or getpass.getuser(), now)
     if letter["kind"] in ("jawaban", "pelimpahan"):
         click.echo(f"Pengiriman surat {letter['number']} dicatat ({DELIVERY_WAYS[cara]}); "
-                   f"pengaduan {row['number']} selesai.")
+                   f"pengaduan {row.number} selesai.")
     else:
         click.echo(f"Pengiriman surat {letter['number']} dicatat ({DELIVERY_WAYS[cara]}).")
     send_now(office, now)

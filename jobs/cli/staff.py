@@ -49,12 +49,12 @@ def catat(ctx, saluran, nama, surel, telepon, alamat, pokok, isi, isi_berkas, la
                                     now=now)
     from office.receipts import write_receipt
 
-    nxt = office.config.procedure.step(row["step"]).role if row["step"] else None
-    click.echo(f"Pengaduan dicatat dengan nomor {row['number']}.")
+    nxt = office.config.procedure.step(row.step).role if row.step else None
+    click.echo(f"Pengaduan dicatat dengan nomor {row.number}.")
     receipt = write_receipt(office, row, petugas or getpass.getuser(), now)
     click.echo("Tanda terima untuk pengadu (cetak dan serahkan): " + ", ".join(str(p) for p in receipt))
     if nxt:
-        click.echo(f"Tugas langkah {row['step']} dikirim kepada {office.config.directory.official(nxt).title}.")
+        click.echo(f"Tugas langkah {row.step} dikirim kepada {office.config.directory.official(nxt).title}.")
     if not surel:
         click.echo("Pengadu tidak memiliki alamat surel: sampaikan tanda terima secara langsung.")
     send_now(office, now)
@@ -150,7 +150,7 @@ def tanggapan(ctx, number: str, teks: str, petugas: str | None) -> None:
     now = utcnow()
     with refusals():
         row = record_feedback(office, number, teks, petugas or getpass.getuser(), now)
-    click.echo(f"Tanggapan pengadu atas {number} dicatat; status sekarang: {state_words(row['state'])}.")
+    click.echo(f"Tanggapan pengadu atas {number} dicatat; status sekarang: {state_words(row.state)}.")
     send_now(office, now)
 
 
@@ -266,5 +266,5 @@ def lepas(ctx, numbers: tuple[str, ...], pengirim: str | None, as_json: bool, pe
     with refusals():
         released = release(office, numbers, pengirim, petugas or getpass.getuser(), now)
     for row in released:
-        click.echo(f"Pengaduan {row['number']} dilepas dan diteruskan.")
+        click.echo(f"Pengaduan {row.number} dilepas dan diteruskan.")
     send_now(office, now)

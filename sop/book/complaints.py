@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sop.book.outbox import Outbox
+from sop.book.records import Complaint, Similar
 from sop.book.repository import Repository
 from sop.book.store import Store, iso
 
@@ -20,14 +21,14 @@ class Complaints(Repository):
         super().__init__(store)
         self._outbox = outbox  # anonymise writes the rows it queued before blanking sent mail
 
-    def add(self, **fields) -> dict:
+    def add(self, **fields) -> Complaint:
         """A new complaint; its whole row back."""
         fields["received_at"] = iso(fields["received_at"])
-        row = self._insert_row("complaints", fields)
+        row = Complaint.from_row(self._insert_row("complaints", fields))
         # Nothing refers to a new complaint yet (foreign keys): its lists start empty, unread.
         for table in ("events", "tasks"):
-            self._cache.start_empty(table, row["id"])
-        self._cache.start_empty("attachments", row["id"], "pengaduan", "lampiran_surat")
+            self._cache.start_empty(table, row.id)
+        self._cache.start_empty("attachments", row.id, "pengaduan", "lampiran_surat")
         return row
 
     def update(self, complaint_id: int, **fields) -> None:
@@ -38,25 +39,25 @@ class Complaints(Repository):
     def set_lapor_id(self, complaint_id: int, lapor_id: str) -> None:
         self._write("complaints", "UPDATE complaints SET lapor_id = ? WHERE id = ?", (lapor_id, complaint_id))
 
-    def by_number(self, number: str) -> dict | None:
-        return self._one("SELECT * FROM complaints WHERE number = ?", (number,))
+    def by_number(self, number: str) -> Complaint | None:
+        return self._one_of(Complaint, "SELECT * FROM complaints WHERE number = ?", (number,))
 
-    def get(self, complaint_id: int) -> dict:
+    def get(self, complaint_id: int) -> Complaint:
         """A complaint the caller knows exists (a task, a letter or a mail refers to it)."""
-        row = self._one("SELECT * FROM complaints WHERE id = ?", (complaint_id,))
+        row = self._one_of(Complaint, "SELECT * FROM complaints WHERE id = ?", (complaint_id,))
         if row is None:
             raise LookupError(f"complaint {complaint_id} is not in the book")
         return row
 
-    def by_reply_token(self, token: str) -> dict | None:
-        return self._one("SELECT * FROM complaints WHERE reply_token = ?", (token,))
+    def by_reply_token(self, token: str) -> Complaint | None:
+        return self._one_of(Complaint, "SELECT * FROM complaints WHERE reply_token = ?", (token,))
 
-    def listed(self, state: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[dict]:
+    def listed(self, state: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Complaint]:
         """Complaints in register order; with `limit`, the newest page (`offset` pages back)."""
         where, params = ("WHERE state = ?", [state]) if state else ("", [])
         if limit is None:
-            return self._all(f"SELECT * FROM complaints {where} ORDER BY id", params)
-        rows = self._all(f"SELECT * FROM complaints {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+            return self._all_of(Complaint, f"SELECT * FROM complaints {where} ORDER BY id", params)
+        rows = self._all_of(Complaint, f"SELECT * FROM complaints {where} ORDER BY id DESC LIMIT ? OFFSET ?",
                          [*params, limit, offset])
         return rows[::-1]
 
@@ -70,41 +71,42 @@ class Complaints(Repository):
         return self.conn.execute("SELECT count(*) FROM complaints WHERE sender = ? AND received_at >= ?",
                                  (sender, iso(since))).fetchone()[0]
 
-    def held(self, sender: str | None = None) -> list[dict]:
+    def held(self, sender: str | None = None) -> list[Complaint]:
         """Complaints held for staff (a burst from one sender), oldest first."""
         if sender:
-            return self._all("SELECT * FROM complaints WHERE held_at IS NOT NULL AND sender = ? ORDER BY id",
+            return self._all_of(Complaint, "SELECT * FROM complaints WHERE held_at IS NOT NULL AND sender = ? ORDER BY id",
                              (sender,))
-        return self._all("SELECT * FROM complaints WHERE held_at IS NOT NULL ORDER BY id")
+        return self._all_of(Complaint, "SELECT * FROM complaints WHERE held_at IS NOT NULL ORDER BY id")
 
-    def received(self, start: dt.datetime, end: dt.datetime) -> list[dict]:
-        return self._all("SELECT * FROM complaints WHERE received_at >= ? AND received_at < ? ORDER BY id",
+    def received(self, start: dt.datetime, end: dt.datetime) -> list[Complaint]:
+        return self._all_of(Complaint, "SELECT * FROM complaints WHERE received_at >= ? AND received_at < ? ORDER BY id",
                          (iso(start), iso(end)))
 
-    def like(self, sender: str | None, place: str | None, since: dt.datetime, but: int) -> list[dict]:
+    def like(self, sender: str | None, place: str | None, since: dt.datetime, but: int) -> list[Similar]:
         """Recent complaints from `sender` or about `place` (indexed), other than complaint `but`."""
-        rows: dict[int, dict] = {}
+        found: dict[int, Similar] = {}
         if sender:
-            for r in self._all("SELECT * FROM complaints WHERE sender = ? AND received_at >= ? AND id != ?",
-                               (sender, iso(since), but)):
-                rows[r["id"]] = {**r, "why": "pengirim sama"}
+            for r in self._all_of(Complaint, "SELECT * FROM complaints WHERE sender = ? AND received_at >= ? "
+                                  "AND id != ?", (sender, iso(since), but)):
+                found[r.id] = Similar(r, "pengirim sama")
         if place:
-            for r in self._all("SELECT * FROM complaints WHERE place_key = ? AND received_at >= ? AND id != ?",
-                               (place, iso(since), but)):
-                rows.setdefault(r["id"], {**r, "why": "lokasi sama"})
-        return sorted(rows.values(), key=lambda r: r["id"])
+            for r in self._all_of(Complaint, "SELECT * FROM complaints WHERE place_key = ? AND received_at >= ? "
+                                  "AND id != ?", (place, iso(since), but)):
+                found.setdefault(r.id, Similar(r, "lokasi sama"))
+        return sorted(found.values(), key=lambda s: s.complaint.id)
 
-    def linked(self, complaint_id: int) -> list[dict]:
+    def linked(self, complaint_id: int) -> list[Complaint]:
         """Complaints joined to this one (`gabung`): handled together with it."""
-        return self._all("SELECT * FROM complaints WHERE linked_to = ? ORDER BY id", (complaint_id,))
+        return self._all_of(Complaint, "SELECT * FROM complaints WHERE linked_to = ? ORDER BY id", (complaint_id,))
 
-    def answered(self) -> list[dict]:
+    def answered(self) -> list[Complaint]:
         """Complaints whose answer was delivered and that wait for the complainant's word."""
-        return self._all("SELECT * FROM complaints WHERE state = 'answered' ORDER BY answered_at")
+        return self._all_of(Complaint, "SELECT * FROM complaints WHERE state = 'answered' ORDER BY answered_at")
 
-    def paused(self) -> list[dict]:
+    def paused(self) -> list[Complaint]:
         """Complaints whose step waits for the complainant (uses complaints_paused)."""
-        return self._all("SELECT * FROM complaints WHERE paused_at IS NOT NULL AND state = 'open' ORDER BY paused_at")
+        return self._all_of(Complaint, "SELECT * FROM complaints WHERE paused_at IS NOT NULL AND state = 'open' "
+                            "ORDER BY paused_at")
 
     # The complainant's reply token and access code -------------------------------------------
     def reply_token(self, complaint_id: int, fresh: str) -> str:
@@ -123,11 +125,11 @@ class Complaints(Repository):
         return self.conn.execute("SELECT access_code FROM complaints WHERE id = ?", (complaint_id,)).fetchone()[0]
 
     # Personal data ------------------------------------------------------------------------------
-    def of_person(self, email: str) -> list[dict]:
-        return self._all("SELECT * FROM complaints WHERE email = ? ORDER BY id", (email.lower(),))
+    def of_person(self, email: str) -> list[Complaint]:
+        return self._all_of(Complaint, "SELECT * FROM complaints WHERE email = ? ORDER BY id", (email.lower(),))
 
-    def expired(self, closed_before: dt.datetime) -> list[dict]:
-        return self._all("SELECT * FROM complaints WHERE state != 'open' AND anonymised_at IS NULL "
+    def expired(self, closed_before: dt.datetime) -> list[Complaint]:
+        return self._all_of(Complaint, "SELECT * FROM complaints WHERE state != 'open' AND anonymised_at IS NULL "
                          "AND closed_at < ? ORDER BY id", (iso(closed_before),))
 
     def anonymise(self, complaint_id: int, at: dt.datetime, placeholder: str) -> None:

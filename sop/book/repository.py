@@ -5,9 +5,13 @@ record and nothing else; sop.book.Book gathers them over one store."""
 from __future__ import annotations
 
 import sqlite3
+from typing import TypeVar
 
 from sop.book.cache import ReadCache
+from sop.book.records import Record
 from sop.book.store import Store
+
+R = TypeVar("R", bound=Record)
 
 
 class Repository:
@@ -44,3 +48,11 @@ class Repository:
 
     def _all(self, sql: str, params=()) -> list[dict]:
         return self.store._all(sql, params)
+
+    def _one_of(self, record: type[R], sql: str, params=()) -> R | None:
+        """One row as its typed record (sop.book.records), or None."""
+        row = self.conn.execute(sql, params).fetchone()
+        return record.from_row(row) if row else None
+
+    def _all_of(self, record: type[R], sql: str, params=()) -> list[R]:
+        return [record.from_row(r) for r in self.conn.execute(sql, params)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sop.book.records import Complaint
 from sop.book.repository import Repository
 from sop.book.store import iso
 
@@ -61,11 +62,11 @@ class Sms(Repository):
         return self.conn.execute("SELECT count(*) FROM sms_inbox WHERE complaint_id = ? AND kind = 'kode_salah' "
                                  "AND received_at >= ?", (complaint_id, iso(since))).fetchone()[0]
 
-    def complaints_with_phone(self, states: tuple[str, ...]) -> list[dict]:
+    def complaints_with_phone(self, states: tuple[str, ...]) -> list[Complaint]:
         """Complaints in `states` that have a telephone number, newest first (the caller matches
         numbers as written: 0812…, +62812…, 62812…)."""
         marks = ",".join("?" * len(states))
-        return self._all(f"SELECT * FROM complaints WHERE phone IS NOT NULL AND phone != '' AND state IN ({marks}) "
+        return self._all_of(Complaint, f"SELECT * FROM complaints WHERE phone IS NOT NULL AND phone != '' AND state IN ({marks}) "
                          f"ORDER BY id DESC", states)
 
     def of_person(self, phones: tuple[str, ...], complaint_ids: tuple[int, ...]) -> tuple[list[dict], list[dict]]:
