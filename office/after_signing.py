@@ -58,4 +58,4 @@ def hand_to_jfu(office: Office, letter: dict, now: dt.datetime) -> None:
     row = office.book.complaints.get(letter["complaint_id"])
     task = office.book.tasks.current(row.id)
     if task and awaits_delivery(row.case(waiting_task(office.book, row)), office.config.procedure):
-        send_routing(office, row, task, office.holder(task["role"], now), now)
+        send_routing(office, row, task, office.holder(task.role, now), now)

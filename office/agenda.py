@@ -16,7 +16,7 @@ from letters.dates import waktu
 from letters.mail import render_mail
 from office.apply import act
 from office.authority import sender_refusal
-from office.base import Actor, Office, recipient
+from office.base import Actor, Office, RoleDuty, recipient
 from office.forwarding import forward_complaint
 from office.issuing import issue_invitation, issue_letter, issue_notice, write_dossier
 from office.linking import deliver_linked
@@ -43,13 +43,13 @@ def waiting_letters(office: Office) -> list[dict]:
     items = []
     step = cfg.procedure.numbering_step
     for task in book.tasks.open_of_role("agenda") if step else ():
-        row = book.complaints.get(task["complaint_id"])
-        if row.state != OPEN or row.step != task["step"]:
+        row = book.complaints.get(task.complaint_id)
+        if row.state != OPEN or row.step != task.step:
             continue
-        items.append({**particulars(cfg, row, "jawaban"), "ref": f"langkah-{task['id']}", "reason": "",
+        items.append({**particulars(cfg, row, "jawaban"), "ref": f"langkah-{task.id}", "reason": "",
                       "confidential": bool(row.confidential),
-                      "since": waktu(parse_iso(task["opened_at"]), tz), "due": waktu(parse_iso(task["due_at"]), tz),
-                      "at": task["opened_at"]})
+                      "since": waktu(parse_iso(task.opened_at), tz), "due": waktu(parse_iso(task.due_at), tz),
+                      "at": task.opened_at})
     for request in book.numbers.open_requests():
         row = book.complaints.get(request["complaint_id"])
         resume = json.loads(request["resume"]) if request["resume"] else {}
@@ -69,15 +69,15 @@ def give_number(office: Office, ref: str, number: str, actor: str, now: dt.datet
     kind, _, ident = ref.partition("-")
     number = number.strip()
     if kind == "langkah" and ident.isdigit():
-        task = next((t for t in book.tasks.open_of_role("agenda") if t["id"] == int(ident)), None)
+        task = next((t for t in book.tasks.open_of_role("agenda") if t.id == int(ident)), None)
         if task is None:
             raise NumberRefused("Surat ini sudah tidak menunggu nomor.")
-        row = book.complaints.get(task["complaint_id"])
+        row = book.complaints.get(task.complaint_id)
         check(office, number)
         # Not a proposal for the keeper to confirm (office.proposals): a number is a clerical fact
         # of the office's agenda, which staff keep too; who gave it is in the history and the audit.
-        holder = office.holder(task["role"], now)
-        _, outcome = act(office, row, Reply(task["step"], actor, f"Nomor: {number}"), now,
+        holder = office.holder(task.role, now)
+        _, outcome = act(office, row, Reply(task.step, actor, f"Nomor: {number}"), now,
                          actor=Actor.of(task, holder.email))
         if not outcome.acted:
             raise NumberRefused("Nomor tidak dapat dicatat.")
@@ -108,8 +108,8 @@ def resume(office: Office, request: dict, now: dt.datetime) -> None:
     elif request["kind"] == "jawaban":
         row = issue_letter(office, row, saved["answer"], now)
         task = book.tasks.current(row.id)
-        if task and office.config.procedure.step(task["step"]).attach_letter:  # its delivery step waited
-            send_routing(office, row, task, office.holder(task["role"], now), now, message_id=task["message_id"])
+        if task and office.config.procedure.step(task.step).attach_letter:  # its delivery step waited
+            send_routing(office, row, task, office.holder(task.role, now), now, message_id=task.message_id)
         if row.state == LINKED and row.linked_to:  # the main answer may have gone already
             main = book.complaints.get(row.linked_to)
             letter = book.letters.current(main.id)
@@ -130,7 +130,7 @@ def take_keeper_reply(office: Office, request: dict, msg: Incoming, now: dt.date
     """The keeper's reply to a request mail: the number given, or refused with a sentence back."""
     book = office.book
     row = book.complaints.get(request["complaint_id"])
-    pseudo_task = {"role": "agenda", "step": row.step, "complaint_id": row.id, "token": request["token"]}
+    pseudo_task = RoleDuty("agenda", row.step)
     if request["numbered_at"]:
         return f"permintaan nomor {row.number} sudah dijawab"
     if refused := sender_refusal(office, row, pseudo_task, msg, now, holder="pengelola agenda",

@@ -21,7 +21,7 @@ from office.notices import assign_task, notify
 from office.notify import notice_of, tell, tell_outcome
 from office.sections import ask_section
 from sop.book import iso, parse_iso
-from sop.book.records import Complaint
+from sop.book.records import Complaint, Task
 from sop.engine import (
     SYSTEM,
     AskSection,
@@ -66,7 +66,7 @@ def act(office: Office, row: Complaint, event, now: dt.datetime, *, actor: Actor
     return apply(office, row, outcome, now, actor=actor, files=files, message_key=message_key), outcome
 
 
-def act_for(office: Office, row: Complaint, task: dict, text: str, actor: str, now: dt.datetime, *,
+def act_for(office: Office, row: Complaint, task: Task, text: str, actor: str, now: dt.datetime, *,
             delivery: str | None = None) -> tuple[Complaint, bool]:
     """Staff record their own step's action done outside email (the letter's delivery, step 5).
 
@@ -74,11 +74,11 @@ def act_for(office: Office, row: Complaint, task: dict, text: str, actor: str, n
     official's step is never recorded here: it is a proposal until they confirm it
     (office.proposals), and only the signer approves a konsep.
     """
-    step = office.config.procedure.step(task["step"])
-    if step.approval or (task["role"] != staff_role(office.config) and delivery is None):
-        raise ValueError(f"step {task['step']} is not staff's own; record a proposal (office.proposals)")
-    holder = office.holder(task["role"], now)
-    outcome = decide(office, row, Reply(task["step"], actor, clean_text(text), delivery=delivery), now)
+    step = office.config.procedure.step(task.step)
+    if step.approval or (task.role != staff_role(office.config) and delivery is None):
+        raise ValueError(f"step {task.step} is not staff's own; record a proposal (office.proposals)")
+    holder = office.holder(task.role, now)
+    outcome = decide(office, row, Reply(task.step, actor, clean_text(text), delivery=delivery), now)
     if not outcome.acted:
         return row, False
     return apply(office, row, outcome, now, actor=Actor.of(task, holder.email)), True
@@ -232,7 +232,7 @@ def resume(office: Office, row: Complaint, now: dt.datetime) -> Complaint:
     cfg = office.config
     task = office.book.tasks.current(row.id)
     if task:
-        new_due = cfg.clock.resumed_due(parse_iso(task["due_at"]), parse_iso(row.paused_at), now)
+        new_due = cfg.clock.resumed_due(parse_iso(task.due_at), parse_iso(row.paused_at), now)
         office.book.tasks.move_deadline(task, new_due, now)
     office.book.complaints.update(row.id, paused_at=None, pause_reason=None)
     return replace(row, paused_at=None, pause_reason=None)
@@ -243,6 +243,6 @@ def extend(office: Office, row: Complaint, days: int, now: dt.datetime) -> None:
     cfg = office.config
     task = office.book.tasks.current(row.id)
     if task:
-        due = cfg.clock.add(parse_iso(task["due_at"]), Duration(days, "days"))
+        due = cfg.clock.add(parse_iso(task.due_at), Duration(days, "days"))
         # The sweep looks at the task again now and times its reminders against the new deadline.
         office.book.tasks.move_deadline(task, due, now, extended_days=days)

@@ -39,6 +39,7 @@ from office.sections import take_report
 from office.signed_copies import take_delivery_reply
 from office.signing import NotSigned
 from office.tte import take_signer_reply
+from sop.book.records import Task
 from sop.engine import Reply
 from sop.files import place_private, write_private
 
@@ -98,7 +99,7 @@ def handle_forward(office: Office, msg: Incoming, cls: Classification, now) -> H
     return Handled("complaint", row.id, f"diteruskan oleh {msg.from_addr}; dicatat sebagai {row.number}")
 
 
-def _find_task(office: Office, cls: Classification) -> dict | None:
+def _find_task(office: Office, cls: Classification) -> Task | None:
     """The task a reply answers: the token of its reply address, else of our Message-ID it cites."""
     if cls.token:
         return office.book.tasks.by_token(cls.token)
@@ -149,33 +150,33 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
         if (signed := _signer_reply(office, msg, cls, now)) is not None:  # the TTE-signed PDF (office.tte)
             return signed
         return unmatched(msg, None, "token atau rujukan tidak cocok dengan tugas mana pun")
-    row = book.complaints.get(task["complaint_id"])
-    if task["done_at"]:
-        if office.may_act(task["role"], msg.from_addr, now):  # a second answer or a late correction:
+    row = book.complaints.get(task.complaint_id)
+    if task.done_at:
+        if office.may_act(task.role, msg.from_addr, now):  # a second answer or a late correction:
             # the official should know it was not taken
             warn_official(office, row, task, msg, "tugas ini sudah selesai; balasan tidak diproses", now)
-        return unmatched(msg, row.id, f"tugas langkah {task['step']} {row.number} sudah selesai")
+        return unmatched(msg, row.id, f"tugas langkah {task.step} {row.number} sudah selesai")
     if refused := sender_refusal(office, row, task, msg, now,
-                                 holder=f"pejabat tugas langkah {task['step']} {row.number}"):
+                                 holder=f"pejabat tugas langkah {task.step} {row.number}"):
         return unmatched(msg, row.id, refused)
-    if row.state != "open" or row.step != task["step"]:
-        return unmatched(msg, row.id, f"{row.number} tidak sedang menunggu langkah {task['step']}")
+    if row.state != "open" or row.step != task.step:
+        return unmatched(msg, row.id, f"{row.number} tidak sedang menunggu langkah {task.step}")
     read = read_reply(msg.text, msg.html)  # the action is the answer: no quotation, no closing
     answer = drop_routing_lines(read.answer, routing_text(office, task))  # quoted text never acts
-    if cfg.procedure.step(task["step"]).numbers:  # the keeper's number is checked before it acts
+    if cfg.procedure.step(task.step).numbers:  # the keeper's number is checked before it acts
         why = keeper_step_refusal(office, row, answer, now)
         if why:
             return Handled("action", row.id, f"nomor surat ditolak: {why}")
-    event = Reply(task["step"], msg.from_addr, answer, left_out=read.left_out(answer))
+    event = Reply(task.step, msg.from_addr, answer, left_out=read.left_out(answer))
     if refused := take_delivery_reply(office, row, task, msg, event, now):  # the scan of a wet-signed letter
         return Handled("action", row.id, refused)
     _, outcome = act(office, row, event, now,
                      actor=Actor.of(task, msg.from_addr), files=msg.attachments, message_key=msg.key)
     if not outcome.acted:
-        log.info("balasan kosong untuk %s langkah %s dari %s", row.number, task["step"], msg.from_addr)
+        log.info("balasan kosong untuk %s langkah %s dari %s", row.number, task.step, msg.from_addr)
         return Handled("action", row.id, "balasan tanpa isi; pejabat diminta menulis ulang")
-    log.info("%s: langkah %s diselesaikan oleh %s", row.number, task["step"], msg.from_addr)
-    return Handled("action", row.id, f"langkah {task['step']} selesai")
+    log.info("%s: langkah %s diselesaikan oleh %s", row.number, task.step, msg.from_addr)
+    return Handled("action", row.id, f"langkah {task.step} selesai")
 
 
 def _answer_proposal(office: Office, proposal: dict, msg: Incoming, now) -> tuple[bool, str]:

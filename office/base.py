@@ -11,10 +11,11 @@ import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Protocol
 
 from office.config import Config
 from sop.book import Book, parse_iso
-from sop.book.records import Complaint
+from sop.book.records import Complaint, Task
 from sop.directory import Official
 from sop.terms import OPEN
 
@@ -81,9 +82,26 @@ class Actor:
     address: str
 
     @classmethod
-    def of(cls, task: dict, address: str) -> "Actor":
+    def of(cls, task: Task, address: str) -> "Actor":
         """The actor of `task`, writing from `address`."""
-        return cls(role=task["role"], message_id=task["message_id"], address=address)
+        return cls(role=task.role, message_id=task.message_id, address=address)
+
+
+class Duty(Protocol):
+    """What the check of who may act reads of a task: its role and step. A task is one; so is
+    the agenda keeper's or a signer's duty, which has no task row (RoleDuty)."""
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def step(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class RoleDuty:
+    role: str
+    step: int | None
 
 
 @dataclass
@@ -156,7 +174,7 @@ def staff_role(cfg: Config) -> str:
     return cfg.procedure.step(1).role
 
 
-def waiting_task(book: Book, row: Complaint) -> dict | None:
+def waiting_task(book: Book, row: Complaint) -> Task | None:
     """The task an open complaint waits on (Complaint.case takes it); None when nothing waits."""
     return book.tasks.current(row.id) if row.state == OPEN else None
 
@@ -164,7 +182,7 @@ def waiting_task(book: Book, row: Complaint) -> dict | None:
 def due_of(book: Book, row: Complaint) -> dt.datetime | None:
     """When the complaint's waiting step is due, or None when nothing waits."""
     task = waiting_task(book, row)
-    return parse_iso(task["due_at"]) if task else None
+    return parse_iso(task.due_at) if task else None
 
 
 def answer_due(office: Office, row: Complaint, decided_by: dt.datetime) -> dt.datetime:

@@ -109,7 +109,7 @@ def join(office: Office, main: str, repeat: str, officer: str, now: dt.datetime)
             raise Refused(f"Pengaduan {repeat} tidak dapat digabung: {refusal}.")
         task = office.book.tasks.current(row.id)
         if task:
-            office.book.tasks.close(row.id, task["step"], now, f"Digabung dengan {main}")
+            office.book.tasks.close(row.id, task.step, now, f"Digabung dengan {main}")
         office.book.complaints.update(row.id, state=LINKED, step=None, paused_at=None, pause_reason=None)
         office.book.events.add(row.id, now, row.step, f"petugas {officer}", "digabung",
                               f"Digabung dengan pengaduan {main} oleh petugas {officer}: ditangani dan dijawab "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from letters.dates import waktu
 from office.apply import act
@@ -66,35 +67,35 @@ def check_deadlines(office: Office, now: dt.datetime) -> int:
         return 0  # nudges go out in office hours only (next_nudge would say None to each task)
     count = warn_lapor(office, now) + nudge_number_requests(office, now)  # letters waiting off the keeper's step
     for task in office.book.tasks.to_nudge(now):
-        due = parse_iso(task["due_at"])
-        timing = dict(opened=parse_iso(task["opened_at"]), due=due, clock=cfg.clock, policy=cfg.nudges)
-        kind = next_nudge(now=now, reminders=task["reminders"], escalations=task["escalations"],
-                          last_at=parse_iso(task["last_reminded_at"]), **timing)
+        due = parse_iso(task.due_at)
+        timing: dict[str, Any] = dict(opened=parse_iso(task.opened_at), due=due, clock=cfg.clock, policy=cfg.nudges)
+        kind = next_nudge(now=now, reminders=task.reminders, escalations=task.escalations,
+                          last_at=parse_iso(task.last_reminded_at), **timing)
         if kind is None:  # not yet (the stored time is a lower bound): look again when it may be
-            later = next_nudge_at(reminders=task["reminders"], escalations=task["escalations"],
-                                  last_at=parse_iso(task["last_reminded_at"]), **timing)
+            later = next_nudge_at(reminders=task.reminders, escalations=task.escalations,
+                                  last_at=parse_iso(task.last_reminded_at), **timing)
             with office.book.transaction():
-                office.book.tasks.set_next_nudge(task["id"], max(later, now + RECHECK))
+                office.book.tasks.set_next_nudge(task.id, max(later, now + RECHECK))
             continue
         with office.book.transaction():
-            row = office.book.complaints.get(task["complaint_id"])
+            row = office.book.complaints.get(task.complaint_id)
             if row.state != OPEN:
                 continue
-            step = cfg.procedure.step(task["step"])
+            step = cfg.procedure.step(task.step)
             if kind == "pengingat":
                 remind(office, row, task, due, now)
             else:
                 # The superior the SOP names and staff, never the late official themselves (the
                 # Camat is not told that the Camat is late: the reminders were theirs).
-                told = list(dict.fromkeys(r for r in (step.escalate_to, staff_role(cfg)) if r and r != task["role"]))
+                told = list(dict.fromkeys(r for r in (step.escalate_to, staff_role(cfg)) if r and r != task.role))
                 escalate(office, row, task, told, due, now)
                 office.book.events.add(row.id, now, step.no, SYSTEM, "terlambat",
                                       f"Langkah {step.no} melewati batas waktu ({waktu(due, cfg.clock.tz)}); "
                                       f"diberitahukan kepada {', '.join(office.holder(r, now).title for r in told)}.")
-            office.book.tasks.record_nudge(task["id"], kind, now)
-            reminders = task["reminders"] + (kind == "pengingat")
-            escalations = task["escalations"] + (kind != "pengingat")
-            office.book.tasks.set_next_nudge(task["id"], next_nudge_at(reminders=reminders, escalations=escalations,
+            office.book.tasks.record_nudge(task.id, kind, now)
+            reminders = task.reminders + (kind == "pengingat")
+            escalations = task.escalations + (kind != "pengingat")
+            office.book.tasks.set_next_nudge(task.id, next_nudge_at(reminders=reminders, escalations=escalations,
                                                                  last_at=now, **timing))
             count += 1
     return count

@@ -29,24 +29,24 @@ def disposition_sheet(office: Office, row: Complaint) -> bytes:
     lines: list[Disposition] = []
     note = ""
     for e in office.book.events.of(row.id):
-        if e["step"] is None or e["step"] == 1:
+        if e.step is None or e.step == 1:
             continue
-        step = procedure.step(e["step"])
+        step = procedure.step(e.step)
         official = directory.official(step.role)
-        by = f"{official.title} ({official.name if '@' in e['actor'] else e['actor']})"
-        at = waktu(parse_iso(e["at"]), tz)
-        if e["kind"] == "langkah":
+        by = f"{official.title} ({official.name if '@' in e.actor else e.actor})"
+        at = waktu(parse_iso(e.at), tz)
+        if e.kind == "langkah":
             nxt = procedure.next_step(step.no)
             to = directory.official(nxt.role).title if nxt else "-"
-            lines.append(Disposition(at, by, to, e["text"]))
+            lines.append(Disposition(at, by, to, e.text))
             if step.role == cfg.letters.head_role:
-                note = e["text"]  # the head's disposition is the sheet's note
-        elif e["kind"] == "seksi" and row.section:
+                note = e.text  # the head's disposition is the sheet's note
+        elif e.kind == "seksi" and row.section:
             section = directory.section(row.section)
             lines.append(Disposition(at, by, section_jabatan(section) if section else row.section,
                                      "Untuk diketahui dan dikoordinasikan (salinan pengaduan)."))
-        elif e["kind"] in ("dikembalikan", "rapat", "lengkapi", "perpanjang", "usul_tolak"):
-            lines.append(Disposition(at, by, "-", e["text"]))
+        elif e.kind in ("dikembalikan", "rapat", "lengkapi", "perpanjang", "usul_tolak"):
+            lines.append(Disposition(at, by, "-", e.text))
     reached = {d.to for d in lines}
     # The disposing head, who records, and the agenda keeper (who numbers letters, never a
     # recipient of the complaint's disposition) are not among "Diteruskan kepada".
@@ -72,9 +72,9 @@ def konsep_paraf(office: Office, row: Complaint) -> str:
 
     cfg = office.config
     drafting = {s.no for s in cfg.procedure.walk() if "draft_letter" in s.on_done}
-    done = [e for e in office.book.events.of(row.id) if e["kind"] == "langkah" and e["step"] in drafting]
+    done = [e for e in office.book.events.of(row.id) if e.kind == "langkah" and e.step in drafting]
     if not done:
         return ""
-    official = office.holder(cfg.procedure.step(done[-1]["step"]).role, parse_iso(done[-1]["at"]))
+    official = office.holder(cfg.procedure.step(done[-1].step or 0).role, parse_iso(done[-1].at))
     return (f"{official.title} {official.name}, tgl "
-            f"{tanggal(parse_iso(done[-1]['at']).astimezone(cfg.clock.tz).date())}")
+            f"{tanggal(parse_iso(done[-1].at).astimezone(cfg.clock.tz).date())}")

@@ -81,12 +81,12 @@ def signer_approved(office: Office, row: Complaint) -> bool:
     signer's own: on a step of the signer's role, by their routing mail or their own desk
     account, never an entry staff made for them. A joined complaint's letter follows its main one's."""
     main = row.id if row.state != LINKED or not row.linked_to else row.linked_to
-    done = [e for e in office.book.events.of(main) if e["kind"] in ("langkah", "dilimpahkan") and e["step"]]
+    done = [e for e in office.book.events.of(main) if e.kind in ("langkah", "dilimpahkan") and e.step]
     if not done:
         return False
     last = done[-1]
-    return (office.config.procedure.step(last["step"]).role == office.config.letters.signer_role
-            and not last["actor"].startswith(("petugas ", "administrator ")))
+    return (office.config.procedure.step(last.step or 0).role == office.config.letters.signer_role
+            and not last.actor.startswith(("petugas ", "administrator ")))
 
 
 def file_letter(office: Office, row: Complaint, data: LetterData, signer: Signer, kind: str, now: dt.datetime,
@@ -149,7 +149,7 @@ REJECTION_HAL = "Tindak Lanjut Pengaduan"
 def is_rejection(office: Office, row: Complaint, now: dt.datetime) -> bool:
     """Whether the letter answers a `Tolak:` (logged just before in this transaction, or
     earlier when the letter waited for its number from the agenda keeper)."""
-    return any(e["kind"] == "ditolak" and e["at"] <= iso(now) for e in office.book.events.of(row.id))
+    return any(e.kind == "ditolak" and e.at <= iso(now) for e in office.book.events.of(row.id))
 
 
 # What happens after numbering when the letter is signed outside the system (office.signing).

@@ -11,7 +11,7 @@ from letters.mail import render_mail
 from office.base import Office, staff_role
 from office.notices import base_context, queue
 from sop.book import parse_iso
-from sop.book.records import Complaint
+from sop.book.records import Complaint, Task
 from sop.engine import SYSTEM
 from sop.procedure import Duration
 from sop.terms import OPEN
@@ -33,7 +33,7 @@ def warn_lapor(office: Office, now: dt.datetime) -> int:
         received = parse_iso(row.received_at)
         if now < cfg.clock.add(received, Duration(LAPOR_DAYS - 1, "days")):
             continue
-        if any(e["kind"] == LAPOR_WARNING for e in office.book.events.of(row.id)):
+        if any(e.kind == LAPOR_WARNING for e in office.book.events.of(row.id)):
             continue
         with office.book.transaction():
             lapor_due = cfg.clock.add(received, Duration(LAPOR_DAYS, "days"))
@@ -48,16 +48,16 @@ def warn_lapor(office: Office, now: dt.datetime) -> int:
     return warned
 
 
-def tell_lapor(office: Office, row: Complaint, task: dict | None, role: str, lapor_due: dt.datetime,
+def tell_lapor(office: Office, row: Complaint, task: Task | None, role: str, lapor_due: dt.datetime,
                now: dt.datetime) -> None:
     """The SP4N-LAPOR! warning to one official (office.deadlines.warn_lapor): threaded by the
     complaint, never by a task, whose Message-ID holds a token."""
     cfg = office.config
     official = office.holder(role, now)
-    context = base_context(office, row, task["step"] if task else None)
+    context = base_context(office, row, task.step if task else None)
     context.update(recipient=office.addressee(official), lapor_id=row.lapor_id, lapor_due=waktu(lapor_due, cfg.clock.tz),
-                   holder_title=cfg.directory.official(task["role"]).title if task else "", now=waktu(now, cfg.clock.tz))
+                   holder_title=cfg.directory.official(task.role).title if task else "", now=waktu(now, cfg.clock.tz))
     if task:
-        context["step"]["due"] = waktu(parse_iso(task["due_at"]), cfg.clock.tz)
+        context["step"]["due"] = waktu(parse_iso(task.due_at), cfg.clock.tz)
     queue(office, row, "peringatan_lapor", [(official.name, official.email)], render_mail("peringatan_lapor", **context),
           now)

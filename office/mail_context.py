@@ -12,20 +12,20 @@ from office.base import Office
 from office.durations import standard_words
 from office.mail_view import complaint_view
 from sop.book import parse_iso
-from sop.book.records import Complaint
+from sop.book.records import Complaint, Event
 
 
-def history(office: Office, complaint_id: int, events: list[dict] | None = None) -> list[dict]:
+def history(office: Office, complaint_id: int, events: list[Event] | None = None) -> list[dict]:
     """The steps done so far, as the routing emails quote them."""
     tz = office.config.clock.tz
     out = []
     for e in office.book.events.of(complaint_id) if events is None else events:
-        if e["kind"] not in ("langkah", "dikembalikan"):
+        if e.kind not in ("langkah", "dikembalikan"):
             continue
-        step = office.config.procedure.step(e["step"])
+        step = office.config.procedure.step(e.step or 0)
         # The label people read ("4a"), never the office addition's internal number.
         out.append({"step": step.shown, "role_title": office.config.directory.official(step.role).title,
-                    "at": waktu(parse_iso(e["at"]), tz), "text": e["text"]})
+                    "at": waktu(parse_iso(e.at), tz), "text": e.text})
     return out
 
 

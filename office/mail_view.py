@@ -43,7 +43,7 @@ def complaint_view(office: Office, row: Complaint, *, redact: bool = False) -> d
 def clarification(office: Office, row: Complaint) -> str:
     """The latest answer of the step that names the section (the Sekretaris's clarification)."""
     steps = {s.no for s in office.config.procedure.steps if "seksi" in s.keywords}
-    texts = [e["text"] for e in office.book.events.of(row.id) if e["kind"] == "langkah" and e["step"] in steps]
+    texts = [e.text for e in office.book.events.of(row.id) if e.kind == "langkah" and e.step in steps]
     return texts[-1] if texts else ""
 
 
@@ -88,14 +88,14 @@ def objection_view(office: Office, row: Complaint, step_no: int, note: str) -> d
     objection = office.config.procedure.objection_step
     if objection is None or step_no != objection.no or not note.startswith(OBJECTION_NOTE):
         return None
-    came = [e for e in office.book.events.of(row.id) if e["kind"] == "keberatan"]
+    came = [e for e in office.book.events.of(row.id) if e.kind == "keberatan"]
     return {"reason": note.removeprefix(OBJECTION_NOTE), "letter_number": row.letter_number or "-",
-            "at": waktu(parse_iso(came[-1]["at"]), office.config.clock.tz) if came else "-"}
+            "at": waktu(parse_iso(came[-1].at), office.config.clock.tz) if came else "-"}
 
 
 def proposal_of(office: Office, row: Complaint, step_no: int) -> str:
     """The rejection proposed by the step before this one (`Tolak:` where it only proposes)."""
-    done = [e for e in office.book.events.of(row.id) if e["kind"] == "langkah" and e["step"] != step_no]
-    if done and done[-1]["text"].startswith(PROPOSAL):
-        return done[-1]["text"].removeprefix(PROPOSAL).split("\n", 1)[0]
+    done = [e for e in office.book.events.of(row.id) if e.kind == "langkah" and e.step != step_no]
+    if done and done[-1].text.startswith(PROPOSAL):
+        return done[-1].text.removeprefix(PROPOSAL).split("\n", 1)[0]
     return ""

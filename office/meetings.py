@@ -70,7 +70,7 @@ def meeting_people(office: Office, row: Complaint, roles: tuple[str, ...], now: 
 
 def meeting_roles(office: Office, row: Complaint) -> tuple[str, ...]:
     """Who the complaint's meeting invites: the step of its last `Rapat:` says."""
-    steps = [e["step"] for e in office.book.events.of(row.id) if e["kind"] == "rapat" and e["step"]]
+    steps = [e.step for e in office.book.events.of(row.id) if e.kind == "rapat" and e.step]
     return office.config.procedure.step(steps[-1]).meeting_with if steps else ()
 
 

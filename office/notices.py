@@ -20,14 +20,14 @@ from intake.parse import Incoming
 from letters.dates import tanggal, waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
 from office.access import receipt_facts
-from office.base import Actor, Office, answer_due, due_of, new_token, safe_name, section_recipient
+from office.base import Actor, Duty, Office, answer_due, due_of, new_token, safe_name, section_recipient
 from office.disposition import disposition_sheet
 from office.mail_context import base_context, history  # noqa: F401 (history: imported from here too)
 from office.mail_files import citizen_letter_files, complainant_copy, delivery_files, konsep_files
 from office.mail_view import complaint_view, objection_view, proposal_of
 from office.numbering import keeper_routing
 from sop.book import parse_iso
-from sop.book.records import Complaint
+from sop.book.records import Complaint, Task
 from sop.clock import next_nudge_at
 from sop.directory import Official, mailbox_of
 from sop.engine import REJECTION_DELIVERY, SYSTEM, Notify
@@ -125,7 +125,7 @@ def notify(office: Office, row: Complaint, effect: Notify, now: dt.datetime, act
         context["answer_due"] = tanggal(answer_due(office, row, due).astimezone(cfg.clock.tz)) if due else "-"
     if effect.template == "tanggapan_diterima" and effect.step:  # TIDAK PUAS: the objection step's due time
         task = office.book.tasks.current(row.id)
-        context["objection_due"] = tanggal(parse_iso(task["due_at"]).astimezone(cfg.clock.tz).date()) if task else ""
+        context["objection_due"] = tanggal(parse_iso(task.due_at).astimezone(cfg.clock.tz).date()) if task else ""
     if effect.template == "pelimpahan":  # the complainant is in the surat pelimpahan's tembusan
         attachments = complainant_copy(office, row)
         if not attachments:  # the letter waits for its number or signature: told with it (office.forwarding)
@@ -172,21 +172,21 @@ def assign_task(office: Office, row: Complaint, step_no: int, now: dt.datetime, 
     send_routing(office, row, task, official, now, message_id=message_id)
 
 
-def send_routing(office: Office, row: Complaint, task: dict, official: Official, now: dt.datetime, *,
+def send_routing(office: Office, row: Complaint, task: Task, official: Official, now: dt.datetime, *,
                  message_id: str | None = None) -> None:
     """The routing email of `task` to `official`; resent to a delegate with a new Message-ID."""
     cfg = office.config
     if keeper_routing(office, row, task, official, now, message_id):  # the agenda keeper's own (office.numbering)
         return
-    step = cfg.procedure.step(task["step"])
+    step = cfg.procedure.step(task.step)
     context = base_context(office, row, step.no)
-    context["step"]["due"] = waktu(parse_iso(task["due_at"]), cfg.clock.tz)
+    context["step"]["due"] = waktu(parse_iso(task.due_at), cfg.clock.tz)
     context["recipient"] = office.addressee(official)
-    context["returned"] = task["note"]
-    context["objection"] = objection_view(office, row, step.no, task["note"])
+    context["returned"] = task.note
+    context["objection"] = objection_view(office, row, step.no, task.note)
     if context["objection"]:
         context["returned"] = ""  # an objection is the complainant's, not a step sent back
-    context["rejection_letter"] = row.letter_number if task["note"] == REJECTION_DELIVERY else ""
+    context["rejection_letter"] = row.letter_number if task.note == REJECTION_DELIVERY else ""
     if context["rejection_letter"]:
         context["returned"] = ""  # a note for the deliverer, not a step sent back
     context["delegation"] = official.delegation
@@ -209,12 +209,12 @@ def send_routing(office: Office, row: Complaint, task: dict, official: Official,
         context["attachment_note"] += sapaan_warning(row)
     context["proposal"] = proposal_of(office, row, step.no)
     context["paused"] = row.pause_reason if row.paused_at else ""
-    context["repeats"] = [e["text"] for e in office.book.events.of(row.id) if e["kind"] == "kemungkinan_berulang"]
+    context["repeats"] = [e.text for e in office.book.events.of(row.id) if e.kind == "kemungkinan_berulang"]
     local, _, domain = cfg.mailbox.address.partition("@")
-    message_id = message_id or cfg.identity.task_message_id(task["token"], new_token())
+    message_id = message_id or cfg.identity.task_message_id(task.token, new_token())
     # Threaded by the complaint's reference (Office.queue), never by earlier tasks' IDs.
     queue(office, row, "tugas", [(official.name, official.email)], render_mail("tugas", **context), now,
-               message_id=message_id, reply_to=f"{local}+{task['token']}@{domain}",
+               message_id=message_id, reply_to=f"{local}+{task.token}@{domain}",
                attachments=attachments)
 
 
@@ -236,13 +236,13 @@ def reroute(office: Office, role: str, now: dt.datetime) -> int:
     official = office.holder(role, now)
     count = 0
     for task in office.book.tasks.open_of_role(role):
-        if task["official"] == official.email:
+        if task.official == official.email:
             continue
-        row = office.book.complaints.get(task["complaint_id"])
+        row = office.book.complaints.get(task.complaint_id)
         send_routing(office, row, task, official, now)
-        office.book.tasks.set_official(task["id"], official.email)
-        label = office.config.procedure.label(task["step"])
-        office.book.events.add(row.id, now, task["step"], SYSTEM, "dialihkan",
+        office.book.tasks.set_official(task.id, official.email)
+        label = office.config.procedure.label(task.step)
+        office.book.events.add(row.id, now, task.step, SYSTEM, "dialihkan",
                             f"Tugas langkah {label} dialihkan kepada {official.delegation or official.title} "
                             f"{official.name}.")
         count += 1
@@ -310,11 +310,11 @@ def _send_addition_digests(office: Office, pending: list[dict], now: dt.datetime
         row = office.book.complaints.get(complaint_id)
         task = office.book.tasks.current(complaint_id) if row.state == "open" else None
         if task is not None:
-            holder = office.holder(task["role"], now)
+            holder = office.holder(task.role, now)
             if office.book.outbox.count_about(complaint_id, mailbox_of(holder.email), _addition_kinds(office, task),
                                             now - HOUR):
                 continue
-            context = base_context(office, row, task["step"])
+            context = base_context(office, row, task.step)
             context["recipient"] = office.addressee(holder)
             context["items"] = [{"at": waktu(parse_iso(p["at"]), office.config.clock.tz), "text": p["text"]}
                                 for p in items]
@@ -329,12 +329,12 @@ def _send_addition_digests(office: Office, pending: list[dict], now: dt.datetime
 WARNINGS_PER_HOUR = 3
 
 
-def warn_official(office: Office, row: Complaint, task: dict, msg: Incoming, why: str, now: dt.datetime) -> None:
+def warn_official(office: Office, row: Complaint, task: Duty, msg: Incoming, why: str, now: dt.datetime) -> None:
     """Tell the real official that someone tried to act on their task (a few times an hour at most)."""
-    official = office.holder(task["role"], now)
+    official = office.holder(task.role, now)
     if office.book.outbox.count_to(official.email, "upaya_tidak_sah", now - dt.timedelta(hours=1)) >= WARNINGS_PER_HOUR:
         return
-    context = base_context(office, row, task["step"])
+    context = base_context(office, row, task.step)
     context.update(recipient=office.addressee(official), sender=msg.from_addr or "(tanpa alamat)",
                    subject=msg.subject, why=why)
     queue(office, row, "upaya_tidak_sah", [(official.name, official.email)],
@@ -346,37 +346,37 @@ ADDITION = "tambahan_pengadu"
 ADDITION_MAILS = (ADDITION, f"ringkasan_{ADDITION}")
 
 
-def _addition_kinds(office: Office, task: dict) -> tuple[str, ...]:
+def _addition_kinds(office: Office, task: Task) -> tuple[str, ...]:
     """The mails about a complaint after which, for an hour, its additions wait for a digest."""
     objection = office.config.procedure.objection_step
-    return ADDITION_MAILS + (("tugas",) if objection is not None and task["step"] == objection.no else ())
+    return ADDITION_MAILS + (("tugas",) if objection is not None and task.step == objection.no else ())
 
 
-def tell_holder_of_addition(office: Office, row: Complaint, task: dict, text: str, files: int, now: dt.datetime) -> None:
+def tell_holder_of_addition(office: Office, row: Complaint, task: Task, text: str, files: int, now: dt.datetime) -> None:
     """The official who holds the open task hears of the citizen's addition (a delegate too):
     at most one mail an hour about one complaint; the others of that hour wait for one digest
     (office.notices.send_digests), so that a complainant, or someone writing in their name,
     cannot fill an official's mailbox. During an objection its routing email, which quotes the
     objection, counts as that hour's mail."""
-    official = office.holder(task["role"], now)
+    official = office.holder(task.role, now)
     if office.book.outbox.count_about(row.id, mailbox_of(official.email), _addition_kinds(office, task), now - HOUR):
         files_note = f" ({files} lampiran)" if files else ""
         office.book.digest.add(ADDITION, row.id, text[:2000] + files_note, now)
         return
-    context = base_context(office, row, task["step"])
+    context = base_context(office, row, task.step)
     context.update(recipient=office.addressee(official), addition=text, attachment_count=files)
     queue(office, row, "tambahan_pengadu", [(official.name, official.email)],
-          render_mail("tambahan_pengadu", **context), now, in_reply_to=task["message_id"])
+          render_mail("tambahan_pengadu", **context), now, in_reply_to=task.message_id)
 
 
-def pass_on_note(office: Office, row: Complaint, task: dict | None, author: Official, address: str, text: str,
+def pass_on_note(office: Office, row: Complaint, task: Task | None, author: Official, address: str, text: str,
                  now: dt.datetime) -> None:
     """An official's note (a reply to a notice, not to a routing email) reaches the holder of
     the open task, and the author hears plainly that a note does not act on a step."""
-    holder = office.holder(task["role"], now) if task else None
-    context = base_context(office, row, task["step"] if task else None)
+    holder = office.holder(task.role, now) if task else None
+    context = base_context(office, row, task.step if task else None)
     context.update(note=text, author=office.addressee(author), holder=office.addressee(holder) if holder else None)
-    if task and holder and holder.email not in (address, *office.config.directory.official(task["role"]).aliases):
+    if task and holder and holder.email not in (address, *office.config.directory.official(task.role).aliases):
         context["recipient"] = office.addressee(holder)
         queue(office, row, "catatan_pejabat", [(holder.name, holder.email)],
               render_mail("catatan_pejabat", **context), now)
@@ -385,21 +385,21 @@ def pass_on_note(office: Office, row: Complaint, task: dict | None, author: Offi
 
 
 # Reminders and escalations -----------------------------------------------------------------
-def remind(office: Office, row: Complaint, task: dict, due: dt.datetime, now: dt.datetime) -> None:
+def remind(office: Office, row: Complaint, task: Task, due: dt.datetime, now: dt.datetime) -> None:
     """The reminder before a step's due time, to the task's holder (who may see its token)."""
-    holder = office.holder(task["role"], now)
-    context = base_context(office, row, task["step"])
+    holder = office.holder(task.role, now)
+    context = base_context(office, row, task.step)
     context["step"]["due"] = waktu(due, office.config.clock.tz)
     context.update(holder=office.addressee(holder), recipient=office.addressee(holder))
     queue(office, row, "pengingat", [(holder.name, holder.email)], render_mail("pengingat", **context), now,
-          in_reply_to=task["message_id"])
+          in_reply_to=task.message_id)
 
 
-def escalate(office: Office, row: Complaint, task: dict, roles: list[str], due: dt.datetime, now: dt.datetime) -> None:
+def escalate(office: Office, row: Complaint, task: Task, roles: list[str], due: dt.datetime, now: dt.datetime) -> None:
     """The late notice to the superiors and staff: threaded by the complaint, never by the
     task, whose Message-ID holds the token."""
-    holder = office.holder(task["role"], now)
-    context = base_context(office, row, task["step"])
+    holder = office.holder(task.role, now)
+    context = base_context(office, row, task.step)
     context["step"]["due"] = waktu(due, office.config.clock.tz)
     context["holder"] = office.addressee(holder)
     for role in roles:

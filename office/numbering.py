@@ -19,7 +19,7 @@ from letters.mail import build_message, render_mail
 from office.base import Office, new_token, recipient, staff_role
 from office.numbers import parse_given, particulars, refusal, reserved_serial
 from sop.book import parse_iso
-from sop.book.records import Complaint
+from sop.book.records import Complaint, Task
 from sop.clock import next_nudge
 from sop.directory import Official
 from sop.engine import SYSTEM
@@ -44,7 +44,7 @@ def take_number(office: Office, row: Complaint, kind: str, now: dt.datetime, res
     used = book.numbers.in_register()
     keeper_step = _keeper_step_done_now(office, row, now) if kind == "jawaban" else None
     if keeper_step is not None:  # the answer after the keeper's step: the number they gave there
-        number = parse_given(keeper_step["output"])
+        number = parse_given(keeper_step.output or "")
         reason = refusal(cfg, number, used, kind) or ""
         if not reason:
             return number
@@ -59,13 +59,13 @@ def take_number(office: Office, row: Complaint, kind: str, now: dt.datetime, res
     return None
 
 
-def _keeper_step_done_now(office: Office, row: Complaint, now: dt.datetime) -> dict | None:
+def _keeper_step_done_now(office: Office, row: Complaint, now: dt.datetime) -> Task | None:
     """The keeper's task of this complaint closed in this very action, if that is what issues."""
     step = office.config.procedure.numbering_step
     if step is None:
         return None
-    closed = [t for t in office.book.tasks.of(row.id) if t["step"] == step.no and t["done_at"]]
-    return closed[-1] if closed and parse_iso(closed[-1]["done_at"]) == now.replace(microsecond=0) else None
+    closed = [t for t in office.book.tasks.of(row.id) if t.step == step.no and t.done_at]
+    return closed[-1] if closed and parse_iso(closed[-1].done_at) == now.replace(microsecond=0) else None
 
 
 def request_number(office: Office, row: Complaint, kind: str, now: dt.datetime, resume: dict, reason: str, *,
@@ -188,22 +188,22 @@ def _tell_late(office: Office, row: Complaint, request: dict, now: dt.datetime) 
                           f"melewati batas waktu ({due}); diberitahukan kepada "
                           f"{', '.join(office.holder(r, now).title for r in told)}.")
 
-def keeper_routing(office: Office, row: Complaint, task: dict, official: Official, now: dt.datetime,
+def keeper_routing(office: Office, row: Complaint, task: Task, official: Official, now: dt.datetime,
                    message_id: str | None = None) -> bool:
     """Asked by office.notices.send_routing first: True when this module sends the task's mail
     (the keeper's step 4b: the letter's particulars, never the complaint's text) or holds it (the
     delivery step of an answer still waiting for its number: sent when it is issued, office.agenda)."""
     cfg = office.config
-    step = cfg.procedure.step(task["step"])
+    step = cfg.procedure.step(task.step)
     if step.attach_letter and any(r["kind"] == "jawaban" for r in office.book.numbers.open_requests(row.id)):
         return True
     if not step.numbers:
         return False
     rendered = render_mail(REQUEST_TEMPLATE, **_context(office, row, official), letter=particulars(cfg, row, "jawaban"),
-                           reason="", step_label=step.shown, due=waktu(parse_iso(task["due_at"]), cfg.clock.tz),
+                           reason="", step_label=step.shown, due=waktu(parse_iso(task.due_at), cfg.clock.tz),
                            standard_time=standard_time(office), reminder=False)
     local, _, domain = cfg.mailbox.address.partition("@")
     _queue(office, row, "tugas", official, rendered, now,
-           message_id=message_id or cfg.identity.task_message_id(task["token"], new_token()),
-           reply_to=f"{local}+{task['token']}@{domain}")
+           message_id=message_id or cfg.identity.task_message_id(task.token, new_token()),
+           reply_to=f"{local}+{task.token}@{domain}")
     return True

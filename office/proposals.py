@@ -20,12 +20,12 @@ from letters.dates import waktu
 from letters.mail import render_mail
 from office.apply import apply, decide
 from office.authority import sender_refusal
-from office.base import Actor, Office, new_token
+from office.base import Actor, Office, RoleDuty, new_token
 from office.commands import Refused
 from office.mail_view import redact_identity
 from office.notices import base_context, queue, warn_official
 from sop.book import parse_iso
-from sop.book.records import Complaint
+from sop.book.records import Complaint, Task
 from sop.directory import Official
 from sop.engine import Reply
 from sop.terms import OPEN
@@ -50,7 +50,7 @@ class Proposed:
     holder: Official
 
 
-def _open_task(office: Office, number: str) -> tuple[Complaint, dict]:
+def _open_task(office: Office, number: str) -> tuple[Complaint, Task]:
     row = office.book.complaints.by_number(number)
     if row is None:
         raise Refused(f"Pengaduan {number} tidak ada dalam buku.")
@@ -81,7 +81,7 @@ def preview(office: Office, number: str, text: str, now: dt.datetime) -> Preview
     text = clean_text(text).strip()
     cfg = office.config
     row, task = _open_task(office, number)
-    step = cfg.procedure.step(task["step"])
+    step = cfg.procedure.step(task.step)
     if step.approval:
         raise Refused(APPROVAL_ONLY)
     found, _ = split_keywords(text, step.keywords)
@@ -93,7 +93,7 @@ def preview(office: Office, number: str, text: str, now: dt.datetime) -> Preview
     outcome = decide(office, row, Reply(step.no, DESK, text), now) if text else None
     if outcome is None or not outcome.acted:
         raise Refused("Teks tindakan kosong; tidak ada yang dicatat.")
-    holder = office.holder(task["role"], now)
+    holder = office.holder(task.role, now)
     opened = [e for e in outcome.effects if isinstance(e, OpenTask)]
     if opened:
         nxt = cfg.procedure.step(opened[-1].step)
@@ -119,11 +119,11 @@ def propose_action(office: Office, number: str, text: str, officer: str, now: dt
     with office.book.transaction():
         preview(office, number, text, now)  # refuses what would do nothing, and unknown sections
         row, task = _open_task(office, number)
-        step = cfg.procedure.step(task["step"])
+        step = cfg.procedure.step(task.step)
         recorder = f"petugas {officer}"
-        holder = office.holder(task["role"], now)
+        holder = office.holder(task.role, now)
         token = new_token()
-        pid = office.book.proposals.add(complaint_id=row.id, task_id=task["id"], step=step.no, role=task["role"],
+        pid = office.book.proposals.add(complaint_id=row.id, task_id=task.id, step=step.no, role=task.role,
                                        official=holder.email, text=text, recorded_by=recorder, token=token, at=now)
         office.book.events.add(row.id, now, step.no, recorder, "usulan",
                               f"Usulan tindakan langkah {step.shown} (nomor usulan {pid}) dicatat oleh {recorder} atas "
@@ -142,14 +142,14 @@ def _label(office: Office, proposal: dict) -> str:
     return f"usulan tindakan langkah {office.config.procedure.label(proposal['step'])} (nomor {proposal['id']})"
 
 
-def _waiting(office: Office, proposal: dict) -> tuple[Complaint, dict]:
+def _waiting(office: Office, proposal: dict) -> tuple[Complaint, Task]:
     """The complaint and the task a proposal is still good for; Refused when it is settled or stale."""
     label = _label(office, proposal)
     if proposal["state"] != WAITING:
         raise Refused(f"{label.capitalize()} sudah {STATE_WORDS[proposal['state']]}; tidak ada perubahan.")
     row = office.book.complaints.get(proposal["complaint_id"])
     task = office.book.tasks.current(row.id) if row.state == OPEN else None
-    if task is None or task["id"] != proposal["task_id"]:
+    if task is None or task.id != proposal["task_id"]:
         raise Refused(f"{label.capitalize()} tidak berlaku lagi: langkahnya sudah diselesaikan; tidak ada perubahan.")
     return row, task
 
@@ -158,14 +158,14 @@ def confirm(office: Office, proposal: dict, address: str, via: str, now: dt.date
     """The holder confirms: the recorded text acts exactly as their reply to the routing email
     would, and the history says who recorded it and who confirmed it. Returns the row."""
     row, task = _waiting(office, proposal)
-    holder = office.holder(task["role"], now)
+    holder = office.holder(task.role, now)
     actor = address if via == "surel" else f"{holder.title} {holder.name} melalui {DESK}"
-    outcome = decide(office, row, Reply(task["step"], actor, proposal["text"]), now)
+    outcome = decide(office, row, Reply(task.step, actor, proposal["text"]), now)
     if not outcome.acted:
         raise Refused(f"{_label(office, proposal).capitalize()} tidak dapat dijalankan; tidak ada perubahan.")
     office.book.proposals.decide(proposal["id"], CONFIRMED, actor, now)
     recorded = waktu(parse_iso(proposal["recorded_at"]), office.config.clock.tz)
-    office.book.events.add(row.id, now, task["step"], actor, "usulan_dikonfirmasi",
+    office.book.events.add(row.id, now, task.step, actor, "usulan_dikonfirmasi",
                           f"{_label(office, proposal).capitalize()}, dicatat oleh {proposal['recorded_by']} pada "
                           f"{recorded}, dikonfirmasi oleh {holder.title} {holder.name} ({address}) melalui {via}.")
     return apply(office, row, outcome, now, actor=Actor.of(task, address))
@@ -203,7 +203,7 @@ def answer_by_mail(office: Office, proposal: dict, msg: Incoming, now: dt.dateti
     """A reply to a proposal's mail, in the message's transaction: (acted, what the book notes).
     Only the holder of the step's role, with the same checks as a reply to a routing email."""
     row = office.book.complaints.get(proposal["complaint_id"])
-    task = {"role": proposal["role"], "step": proposal["step"]}
+    task = RoleDuty(proposal["role"], proposal["step"])
     label = f"{_label(office, proposal)} {row.number}"
     if refused := sender_refusal(office, row, task, msg, now, holder=f"pejabat {label}"):
         return False, refused
@@ -232,7 +232,7 @@ def listed(office: Office, row: Complaint) -> list[tuple[dict, str]]:
     """A complaint's proposals, each with its state as shown (a waiting one whose step was done
     another way is stale)."""
     task = office.book.tasks.current(row.id) if row.state == OPEN else None
-    return [(p, STALE if p["state"] == WAITING and (task is None or task["id"] != p["task_id"]) else p["state"])
+    return [(p, STALE if p["state"] == WAITING and (task is None or task.id != p["task_id"]) else p["state"])
             for p in office.book.proposals.of(row.id)]
 
 
@@ -249,10 +249,10 @@ def act_at_desk(office: Office, number: str, text: str, user: dict, now: dt.date
     text = clean_text(text).strip()
     with office.book.transaction():
         row, task = _open_task(office, number)
-        if not holds(office, user, task["role"], now):
+        if not holds(office, user, task.role, now):
             raise NotHolder("Akun ini bukan pejabat pemegang langkah ini; tidak ada yang dicatat.")
-        holder = office.holder(task["role"], now)
-        step = office.config.procedure.step(task["step"])
+        holder = office.holder(task.role, now)
+        step = office.config.procedure.step(task.step)
         outcome = decide(office, row, Reply(step.no, f"{holder.title} {holder.name} melalui {DESK}", text), now)
         if not outcome.acted:
             raise Refused("Langkah persetujuan memerlukan \"Setuju\" atau \"Perbaiki: <catatan>\"; tidak ada yang "
@@ -299,8 +299,8 @@ def desk_view(office: Office, complaint_id: int, user: dict, now: dt.datetime) -
                       "state": STATE_WORDS[state], "decided_by": p["decided_by"] or "",
                       "mine": state == WAITING and holds(office, user, p["role"], now)})
     acting = None
-    if task is not None and holds(office, user, task["role"], now):
-        step = office.config.procedure.step(task["step"])
+    if task is not None and holds(office, user, task.role, now):
+        step = office.config.procedure.step(task.step)
         acting = {"step": step.shown, "approval": step.approval, "activity": step.activity,
                   "konsep": text_of(row.draft or "") if step.approval else ""}
     return {"proposals": shown, "acting": acting}

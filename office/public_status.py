@@ -76,9 +76,9 @@ def status_view(office: Office, row: Complaint) -> dict:
             "letter": letter_words(office, row), "feedback": row.state == ANSWERED}
     task = office.book.tasks.current(row.id) if row.state == OPEN else None
     if task is not None:
-        step = cfg.procedure.step(task["step"])
+        step = cfg.procedure.step(task.step)
         view["step"] = step.shown
-        view["holder"] = cfg.directory.official(task["role"]).title
+        view["holder"] = cfg.directory.official(task.role).title
         view["state"] = ("Kami menunggu keterangan tambahan dari Anda; mohon sampaikan kepada petugas kami."
                          if row.paused_at else
                          "Pengaduan sedang ditangani." if row.confidential else doing(step).capitalize() + ".")

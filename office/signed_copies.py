@@ -11,10 +11,10 @@ from office.after_signing import send_on
 from office.base import Office, waiting_task
 from office.signing import awaits_signed_copy, data_of, file_signed_copy, scan_pdf
 from office.tte import tell_signed_copy_refused
-from sop.book.records import Complaint
+from sop.book.records import Complaint, Task
 
 
-def take_delivery_reply(office: Office, row: Complaint, task: dict, msg, event, now: dt.datetime) -> str | None:
+def take_delivery_reply(office: Office, row: Complaint, task: Task, msg, event, now: dt.datetime) -> str | None:
     """The JFU's reply to the delivery task of a letter signed outside the system. With `basah`,
     the scan it carries (PDF or JPEG) is filed first. Returns None when the reply may act, else
     why it may not (the JFU has been told): a delivery before the signed copy is back."""
@@ -38,7 +38,7 @@ def take_delivery_reply(office: Office, row: Complaint, task: dict, msg, event, 
     else:
         reason = (f"Surat nomor {letter['number']} belum kembali dengan tanda tangan elektronik penanda tangan, "
                   f"sehingga surat belum dapat disampaikan.")
-    tell_signed_copy_refused(office, letter, reason, (office.holder(task["role"], now).name, msg.from_addr), now, staff=False)
+    tell_signed_copy_refused(office, letter, reason, (office.holder(task.role, now).name, msg.from_addr), now, staff=False)
     return reason
 
 

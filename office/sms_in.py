@@ -172,6 +172,6 @@ def status_words(office: Office, row: Complaint) -> str:
     task = office.book.tasks.current(row.id) if row.state == OPEN else None
     if task is None:
         return state_words(row.state)
-    step = office.config.procedure.step(task["step"])
+    step = office.config.procedure.step(task.step)
     what = "pengaduan sedang ditangani" if row.confidential else doing(step)
     return f"{what} (langkah {step.shown} dari {office.config.procedure.main_steps})"

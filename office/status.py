@@ -72,14 +72,14 @@ def tell_status(office: Office, row: Complaint, now: dt.datetime, *, to: str | N
                    closed_at=waktu(parse_iso(row.closed_at), cfg.clock.tz) if row.closed_at else None)
     task = office.book.tasks.current(row.id) if row.state == "open" else None
     if task is not None:
-        step = cfg.procedure.step(task["step"])
+        step = cfg.procedure.step(task.step)
         context.update(step={"label": step.shown, "doing": "pengaduan sedang ditangani" if row.confidential
-                             else doing(step)}, holder_title=cfg.directory.official(task["role"]).title)
+                             else doing(step)}, holder_title=cfg.directory.official(task.role).title)
     if not state_only:  # a confidential complaint's handling stays inside the office
-        context["done"] = [{"at": waktu(parse_iso(t["done_at"]), cfg.clock.tz), "label": cfg.procedure.label(t["step"]),
-                            "title": cfg.directory.official(t["role"]).title,
-                            "output": cfg.procedure.step(t["step"]).output.lower()}
-                           for t in office.book.tasks.of(row.id) if t["done_at"]]
+        context["done"] = [{"at": waktu(parse_iso(t.done_at), cfg.clock.tz), "label": cfg.procedure.label(t.step),
+                            "title": cfg.directory.official(t.role).title,
+                            "output": cfg.procedure.step(t.step).output.lower()}
+                           for t in office.book.tasks.of(row.id) if t.done_at]
     name = "" if to is not None else row.name
     queue(office, row, "status_pengaduan", [(name, address)], render_mail("status_pengaduan", **context), now,
           in_reply_to=in_reply_to or row.source_message_id,

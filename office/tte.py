@@ -27,7 +27,7 @@ from letters.mail import Attachment, render_mail
 from letters.pdf import libreoffice, pdf_text_of, text_fingerprint, to_pdf
 from office.after_signing import send_on
 from office.authority import sender_refusal
-from office.base import Office, new_token, safe_name, staff_role
+from office.base import Office, RoleDuty, new_token, safe_name, staff_role
 from office.notices import alert_staff, base_context, queue
 from office.numbers import KIND_NAMES
 from office.signing import MODE_WORDS, awaits_signed_copy, data_of, file_signed_copy, is_pdf, scan_pdf, signer_role_of
@@ -278,7 +278,7 @@ def take_signer_reply(office: Office, letter: dict, msg, now: dt.datetime) -> st
     role = staff_role(office.config) if basah else signer_role_of(office, letter)
     row = office.book.complaints.get(letter["complaint_id"])
     asked = "petugas yang diminta memindai" if basah else "penanda tangan"
-    if wrong_sender := sender_refusal(office, row, {"role": role, "step": row.step}, msg, now,
+    if wrong_sender := sender_refusal(office, row, RoleDuty(role, row.step), msg, now,
                                       holder=f"{asked} surat {letter['number']}"):
         return wrong_sender
     if not awaits_signed_copy(letter):

@@ -9,7 +9,7 @@ from pathlib import PurePath
 
 from office.base import Office, due_of
 from sop.book import parse_iso
-from sop.book.records import Complaint
+from sop.book.records import Complaint, Task
 
 
 def _local(office: Office, text: str | None) -> str | None:
@@ -59,8 +59,8 @@ def complaint_json(office: Office, row: Complaint, now: dt.datetime, *, detail: 
         doc["official"] = {"role": role, "title": official.title, "name": official.name}
     if detail:
         doc["events"] = [
-            {"time": _local(office, e["at"]), "step": e["step"], "actor": e["actor"],
-             "kind": e["kind"], "text": e["text"], "left_out": e["left_out"]}
+            {"time": _local(office, e.at), "step": e.step, "actor": e.actor,
+             "kind": e.kind, "text": e.text, "left_out": e.left_out}
             for e in office.book.events.of(row.id)]
         doc["steps"] = [_step_time(office, t) for t in office.book.tasks.of(row.id)]
         doc["waiting_for"] = waiting_for(office, row, now)
@@ -83,9 +83,9 @@ def objection(office: Office, row: Complaint) -> dict | None:
     if step is None or row.state != "open" or row.step != step.no:
         return None
     task = office.book.tasks.current(row.id)
-    return {"step": step.no, "step_label": step.shown, "role": step.role, "reason": task["note"] if task else "",
-            "since": _local(office, task["opened_at"]) if task else None,
-            "due_at": _local(office, task["due_at"]) if task else None}
+    return {"step": step.no, "step_label": step.shown, "role": step.role, "reason": task.note if task else "",
+            "since": _local(office, task.opened_at) if task else None,
+            "due_at": _local(office, task.due_at) if task else None}
 
 
 def paused(office: Office, row: Complaint) -> dict | None:
@@ -105,23 +105,23 @@ def waiting_for(office: Office, row: Complaint, now: dt.datetime) -> dict | None
     task = office.book.tasks.current(row.id) if row.state == "open" else None
     if task is None:
         return None
-    holder = office.holder(task["role"], now)
-    return {"role": task["role"], "title": holder.delegation or holder.title, "name": holder.name,
-            "email": task["official"], "step": task["step"],
-            "step_label": office.config.procedure.label(task["step"]), "since": _local(office, task["opened_at"]),
-            "due_at": _local(office, task["due_at"])}
+    holder = office.holder(task.role, now)
+    return {"role": task.role, "title": holder.delegation or holder.title, "name": holder.name,
+            "email": task.official, "step": task.step,
+            "step_label": office.config.procedure.label(task.step), "since": _local(office, task.opened_at),
+            "due_at": _local(office, task.due_at)}
 
 
-def _step_time(office: Office, task: dict) -> dict:
+def _step_time(office: Office, task: Task) -> dict:
     """How long a step took against its standard time (mutu baku)."""
-    opened, due, done = (parse_iso(task[k]) for k in ("opened_at", "due_at", "done_at"))
-    return {"step": task["step"], "step_label": office.config.procedure.label(task["step"]),
-            "official": task["official"], "opened_at": _local(office, task["opened_at"]),
-            "due_at": _local(office, task["due_at"]), "done_at": _local(office, task["done_at"]),
-            "standard": str(office.config.procedure.step(task["step"]).time),
+    opened, due, done = parse_iso(task.opened_at), parse_iso(task.due_at), parse_iso(task.done_at)
+    return {"step": task.step, "step_label": office.config.procedure.label(task.step),
+            "official": task.official, "opened_at": _local(office, task.opened_at),
+            "due_at": _local(office, task.due_at), "done_at": _local(office, task.done_at),
+            "standard": str(office.config.procedure.step(task.step).time),
             "took_minutes": int((done - opened).total_seconds() // 60) if done else None,
             "within_standard": (done <= due) if done else None,
-            "reminders": task["reminders"], "escalations": task["escalations"]}
+            "reminders": task.reminders, "escalations": task.escalations}
 
 
 # A confidential complaint for a reader without identity ([web] identity_roles) ------------------

@@ -99,15 +99,15 @@ class Complaint(Record):
     reply_token: str | None
     access_code: str | None
 
-    def case(self, task: Mapping[str, Any] | None) -> Case:
+    def case(self, task: Task | None) -> Case:
         """What the engine needs to know of this complaint; `task`: the one that waits on it, if
         any (an open complaint's current task)."""
         return Case(number=self.number, state=self.state, step=self.step, section=self.section,
                     meeting=bool(self.meeting), has_email=bool(self.email), confidential=bool(self.confidential),
                     pokok=self.pokok, sapaan=self.sapaan, draft=self.draft, paused=bool(self.paused_at),
                     satisfaction=self.satisfaction, rating=self.rating,
-                    extended_days=task["extended_days"] if task else 0,  # ask_section: per reply, never stored
-                    rejecting=bool(task and task["note"] == REJECTION_DELIVERY))
+                    extended_days=task.extended_days if task else 0,  # ask_section: per reply, never stored
+                    rejecting=bool(task and task.note == REJECTION_DELIVERY))
 
 
 @dataclass(frozen=True, eq=True)

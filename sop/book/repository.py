@@ -54,5 +54,9 @@ class Repository:
         row = self.conn.execute(sql, params).fetchone()
         return record.from_row(row) if row else None
 
+    def _read_of(self, record: type[R], key: tuple, sql: str, params) -> list[R]:
+        """A complaint's cached list (sop.book.cache) as typed records."""
+        return self.store._cache.read(key, lambda: self._all_of(record, sql, params))
+
     def _all_of(self, record: type[R], sql: str, params=()) -> list[R]:
         return [record.from_row(r) for r in self.conn.execute(sql, params)]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import overload
 
 from sop.book.cache import CACHED, ReadCache
+from sop.book.records import RECORDS
 from sop.book.search_index import behind, index_in_step, index_pending
 from sop.files import private_dir
 from sop.schema import MIGRATIONS
@@ -204,7 +205,8 @@ class Store:
         of a cached table joins the cached lists that hold it (sop.book.cache)."""
         if table in CACHED and self._cache.holds(table, fields.get("complaint_id")):
             row = self._insert_row(table, fields)
-            self._cache.added(table, row)
+            record = RECORDS.get(table)  # a cached list holds what its reader returns: typed records
+            self._cache.added(table, record.from_row(row) if record else row)
             return row["id"]
         columns = tuple(fields)
         sql = self._sql.get((table, columns))

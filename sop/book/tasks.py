@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sop.book.records import Event, Task
 from sop.book.repository import Repository
 from sop.book.store import iso
 
@@ -19,8 +20,8 @@ class Events(Repository):
         self._insert("events", dict(complaint_id=complaint_id, at=iso(at), step=step, actor=actor, kind=kind,
                                     text=text, left_out=left_out))
 
-    def of(self, complaint_id: int) -> list[dict]:
-        return self._read(("events", complaint_id), "SELECT * FROM events WHERE complaint_id = ? ORDER BY id",
+    def of(self, complaint_id: int) -> list[Event]:
+        return self._read_of(Event, ("events", complaint_id), "SELECT * FROM events WHERE complaint_id = ? ORDER BY id",
                           (complaint_id,))
 
 
@@ -29,36 +30,36 @@ class Tasks(Repository):
 
     def add(self, *, complaint_id: int, step: int, role: str, official: str, token: str,
             message_id: str, opened_at: dt.datetime, due_at: dt.datetime, next_nudge_at: dt.datetime,
-            note: str = "") -> dict:
+            note: str = "") -> Task:
         """A new task; its whole row back."""
-        row = self._insert_row("tasks", dict(
+        row = Task.from_row(self._insert_row("tasks", dict(
             complaint_id=complaint_id, step=step, role=role, official=official, token=token,
             message_id=message_id, opened_at=iso(opened_at), due_at=iso(due_at),
-            next_nudge_at=iso(next_nudge_at), note=note))
+            next_nudge_at=iso(next_nudge_at), note=note)))
         self._cache.added("tasks", row)
         return row
 
-    def current(self, complaint_id: int) -> dict | None:
+    def current(self, complaint_id: int) -> Task | None:
         """The complaint's task that waits for its official, if any."""
         known = self._cache.known(("tasks", complaint_id))
         if known is not None:  # the transaction's own list of them (a new complaint's: no read at all)
-            return next((dict(t) for t in reversed(known) if t["done_at"] is None), None)
-        return self._one("SELECT * FROM tasks WHERE complaint_id = ? AND done_at IS NULL "
+            return next((t for t in reversed(known) if isinstance(t, Task) and t.done_at is None), None)
+        return self._one_of(Task, "SELECT * FROM tasks WHERE complaint_id = ? AND done_at IS NULL "
                          "ORDER BY id DESC LIMIT 1", (complaint_id,))
 
-    def of(self, complaint_id: int) -> list[dict]:
-        return self._read(("tasks", complaint_id), "SELECT * FROM tasks WHERE complaint_id = ? ORDER BY id",
+    def of(self, complaint_id: int) -> list[Task]:
+        return self._read_of(Task, ("tasks", complaint_id), "SELECT * FROM tasks WHERE complaint_id = ? ORDER BY id",
                           (complaint_id,))
 
-    def by_token(self, token: str) -> dict | None:
-        return self._one("SELECT * FROM tasks WHERE token = ?", (token,))
+    def by_token(self, token: str) -> Task | None:
+        return self._one_of(Task, "SELECT * FROM tasks WHERE token = ?", (token,))
 
-    def open_of_role(self, role: str) -> list[dict]:
-        return self._all("SELECT * FROM tasks WHERE done_at IS NULL AND role = ? ORDER BY id", (role,))
+    def open_of_role(self, role: str) -> list[Task]:
+        return self._all_of(Task, "SELECT * FROM tasks WHERE done_at IS NULL AND role = ? ORDER BY id", (role,))
 
-    def to_nudge(self, now: dt.datetime) -> list[dict]:
+    def to_nudge(self, now: dt.datetime) -> list[Task]:
         """Open tasks whose next reminder or escalation may be due (uses tasks_nudge)."""
-        return self._all("SELECT * FROM tasks WHERE done_at IS NULL AND next_nudge_at <= ? "
+        return self._all_of(Task, "SELECT * FROM tasks WHERE done_at IS NULL AND next_nudge_at <= ? "
                          "ORDER BY next_nudge_at", (iso(now),))
 
     def close(self, complaint_id: int, step: int, at: dt.datetime, output: str) -> None:
@@ -74,14 +75,14 @@ class Tasks(Repository):
     def set_next_nudge(self, task_id: int, at: dt.datetime) -> None:
         self._write("tasks", "UPDATE tasks SET next_nudge_at = ? WHERE id = ?", (iso(at), task_id))
 
-    def pause(self, task: dict) -> None:
+    def pause(self, task: Task) -> None:
         """No reminders while the complainant is asked for more (`Lengkapi:`)."""
-        self._write("tasks", "UPDATE tasks SET next_nudge_at = NULL WHERE id = ?", (task["id"],), task["complaint_id"])
+        self._write("tasks", "UPDATE tasks SET next_nudge_at = NULL WHERE id = ?", (task.id,), task.complaint_id)
 
-    def move_deadline(self, task: dict, due_at: dt.datetime, next_nudge_at: dt.datetime, extended_days: int = 0) -> None:
+    def move_deadline(self, task: Task, due_at: dt.datetime, next_nudge_at: dt.datetime, extended_days: int = 0) -> None:
         """A task's new deadline: after a pause, or extended by `extended_days` more."""
         self._write("tasks", "UPDATE tasks SET due_at = ?, next_nudge_at = ?, extended_days = extended_days + ? "
-                    "WHERE id = ?", (iso(due_at), iso(next_nudge_at), extended_days, task["id"]), task["complaint_id"])
+                    "WHERE id = ?", (iso(due_at), iso(next_nudge_at), extended_days, task.id), task.complaint_id)
 
     def record_nudge(self, task_id: int, kind: str, at: dt.datetime) -> None:
         """A reminder (before the due time) or an escalation (after it) went out for a task."""
