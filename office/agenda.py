@@ -113,7 +113,7 @@ def resume(office: Office, request: dict, now: dt.datetime) -> None:
         if row.state == LINKED and row.linked_to:  # the main answer may have gone already
             main = book.complaints.get(row.linked_to)
             letter = book.letters.current(main.id)
-            if letter and letter["dispatched_at"]:
+            if letter and letter.dispatched_at:
                 deliver_linked(office, main, now)
     elif request["kind"] == "undangan":
         issued = issue_invitation(office, row, saved["particulars"], saved["addressee"], now)

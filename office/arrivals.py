@@ -39,7 +39,7 @@ from office.sections import take_report
 from office.signed_copies import take_delivery_reply
 from office.signing import NotSigned
 from office.tte import take_signer_reply
-from sop.book.records import Task
+from sop.book.records import Letter, Task
 from sop.engine import Reply
 from sop.files import place_private, write_private
 
@@ -192,10 +192,10 @@ def _signer_reply(office: Office, msg: Incoming, cls: Classification, now) -> Ha
     letter = _find_signing_request(office, cls)
     if letter is None:
         return None
-    return Handled("action", letter["complaint_id"], take_signer_reply(office, letter, msg, now))
+    return Handled("action", letter.complaint_id, take_signer_reply(office, letter, msg, now))
 
 
-def _find_signing_request(office: Office, cls: Classification) -> dict | None:
+def _find_signing_request(office: Office, cls: Classification) -> Letter | None:
     """The letter whose TTE request a reply answers (its token, as a task's)."""
     tokens = [cls.token] if cls.token else [office.config.identity.task_token(r) for r in cls.refs]
     return next((letter for t in tokens if t and (letter := office.book.letters.by_sign_token(t))), None)

@@ -23,7 +23,7 @@ from office.linking import join_refusal, link
 from office.notices import reroute
 from office.recording import NewComplaint, add_addition, record_complaint, release_held
 from office.signing import awaits_signed_copy, waiting_sentence
-from sop.book.records import Complaint
+from sop.book.records import Complaint, Letter
 from sop.directory import mailbox_of
 from sop.engine import Feedback, awaits_delivery
 from sop.terms import ANSWERED, CHANNEL_WORDS, CHANNELS, LINKED, OPEN
@@ -145,7 +145,7 @@ def record_addition(office: Office, number: str, text: str, officer: str, now: d
 
 
 def dispatch_letter(office: Office, reference: str, way: str, note: str, officer: str,
-                    now: dt.datetime) -> tuple[dict, Complaint]:
+                    now: dt.datetime) -> tuple[Letter, Complaint]:
     """Staff record how the letter reached the complainant (the delivery step done): by email the
     system sends it; by post or by hand it is only recorded. `reference`: the letter's number
     or the complaint's. Returns (letter, complaint row)."""
@@ -156,27 +156,27 @@ def dispatch_letter(office: Office, reference: str, way: str, note: str, officer
         named = office.book.complaints.by_number(reference) if letter is None else None
         if named is not None:
             letter = office.book.letters.current(named.id)
-        if letter is None or letter["void"]:
+        if letter is None or letter.void:
             raise Refused(f"Surat {reference} tidak ada atau sudah dibatalkan.")
-        if letter["dispatched_at"]:
-            sent = dt.datetime.fromisoformat(letter["dispatched_at"]).astimezone(office.config.clock.tz)
-            raise Refused(f"Surat {letter['number']} sudah tercatat dikirim pada {sent:%d-%m-%Y %H.%M} {sent.tzname()}.")
-        row = office.book.complaints.get(letter["complaint_id"])
-        if letter["kind"] not in ("jawaban", "pelimpahan"):  # a notice on the way: only its dispatch
+        if letter.dispatched_at:
+            sent = dt.datetime.fromisoformat(letter.dispatched_at).astimezone(office.config.clock.tz)
+            raise Refused(f"Surat {letter.number} sudah tercatat dikirim pada {sent:%d-%m-%Y %H.%M} {sent.tzname()}.")
+        row = office.book.complaints.get(letter.complaint_id)
+        if letter.kind not in ("jawaban", "pelimpahan"):  # a notice on the way: only its dispatch
             if awaits_signed_copy(letter):  # signed outside the system: printed only once signed
                 raise Refused(waiting_sentence(letter))
             if way == "email":
                 raise Refused("Surat ini untuk pengadu tanpa alamat surel; pilih --cara pos atau langsung.")
-            office.book.letters.record_dispatch(letter["id"], now, way, note)
+            office.book.letters.record_dispatch(letter.id, now, way, note)
             office.book.events.add(row.id, now, row.step, f"petugas {officer}", "surat",
-                                  f"Surat {letter['number']} {delivered_words(way)}." + (f" {note}" if note else ""))
+                                  f"Surat {letter.number} {delivered_words(way)}." + (f" {note}" if note else ""))
             return letter, row
         task = office.book.tasks.current(row.id)
         if task is None or not awaits_delivery(row.case(waiting_task(office.book, row)), office.config.procedure):
             raise Refused(f"Pengaduan {row.number} tidak sedang menunggu penyampaian surat.")
         if way == "email" and not row.email:
             raise Refused("Pengadu tidak memiliki alamat surel; pilih --cara pos atau langsung.")
-        text = f"Surat {letter['number']} {delivered_words(way)}." + (f" {note}" if note else "")
+        text = f"Surat {letter.number} {delivered_words(way)}." + (f" {note}" if note else "")
         row, _ = act_for(office, row, task, text, f"petugas {officer}", now, delivery=way)
         write_dossier(office, row, now)
     return letter, row

@@ -420,15 +420,15 @@ def file_delivery_proof(office: Office, letter_number: str, data: bytes, content
         letter = office.book.letters.by_number(letter_number)
         if letter is None:
             raise Refused(f"Surat {letter_number} tidak ada.")
-        folder = dossier_folder(office, letter["number"], letter["issued_at"])
+        folder = dossier_folder(office, letter.number, letter.issued_at)
         ext = mimetypes.guess_extension(content_type, strict=False) or ".bin"
-        count = sum(1 for a in office.book.attachments.of(letter["complaint_id"], None) if a["purpose"] == "bukti_kirim")
+        count = sum(1 for a in office.book.attachments.of(letter.complaint_id, None) if a["purpose"] == "bukti_kirim")
         name = f"bukti-pengiriman-{count + 1}{ext}"
         write_private(folder / name, data)
-        office.book.attachments.add(complaint_id=letter["complaint_id"], message_key=None, filename=name,
+        office.book.attachments.add(complaint_id=letter.complaint_id, message_key=None, filename=name,
                                    content_type=content_type, size=len(data),
                                    sha256=hashlib.sha256(data).hexdigest(), path=str(folder / name), note="",
                                    purpose="bukti_kirim")
-        office.book.events.add(letter["complaint_id"], now, None, f"petugas {officer}", "bukti_kirim",
-                              f"Bukti pengiriman surat {letter['number']} diarsipkan: {name}.")
+        office.book.events.add(letter.complaint_id, now, None, f"petugas {officer}", "bukti_kirim",
+                              f"Bukti pengiriman surat {letter.number} diarsipkan: {name}.")
     return name

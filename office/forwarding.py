@@ -19,7 +19,7 @@ from office.issuing import issue_letter
 from office.mail_files import enclosures_of, letter_copy
 from office.notices import base_context, notify, queue
 from office.signing import MODE_WORDS, awaits_signed_copy
-from sop.book.records import Complaint
+from sop.book.records import Complaint, Letter
 from sop.engine import SYSTEM, Notify
 
 log = logging.getLogger(__name__)
@@ -36,18 +36,18 @@ def forward_complaint(office: Office, row: Complaint, body: str, email: str, not
     office.book.complaints.update(row.id, forwarded_to=agency, forwarded_email=email)
     row = replace(issued, forwarded_to=agency, forwarded_email=email)
     letter = office.book.letters.current(row.id)
-    if letter is None or letter["kind"] != "pelimpahan" or letter["dispatched_at"]:
+    if letter is None or letter.kind != "pelimpahan" or letter.dispatched_at:
         return row  # it waits for its number from the agenda keeper
     if awaits_signed_copy(letter):
         office.book.events.add(row.id, now, None, SYSTEM, "catatan",
-                              f"Surat pelimpahan {letter['number']} dikirim kepada {body} dan, sebagai tembusan, "
-                              f"kepada pengadu setelah ditandatangani ({MODE_WORDS[letter['signing']]}).")
+                              f"Surat pelimpahan {letter.number} dikirim kepada {body} dan, sebagai tembusan, "
+                              f"kepada pengadu setelah ditandatangani ({MODE_WORDS[letter.signing]}).")
         return row
     send_pelimpahan(office, row, letter, now, tell_complainant=resumed)
     return row
 
 
-def send_pelimpahan(office: Office, row: Complaint, letter: dict, now: dt.datetime, *, tell_complainant: bool = False) -> None:
+def send_pelimpahan(office: Office, row: Complaint, letter: Letter, now: dt.datetime, *, tell_complainant: bool = False) -> None:
     """The numbered, signed surat pelimpahan to the competent body with the complaint and its
     files, in the caller's transaction. `tell_complainant`: the letter waited (for its number or
     its signature), so the complainant's mail, which carries its copy as their tembusan, goes
@@ -56,12 +56,12 @@ def send_pelimpahan(office: Office, row: Complaint, letter: dict, now: dt.dateti
     email = row.forwarded_email or ""
     files = letter_copy(office, letter)
     context = base_context(office, row, None)
-    context.update(body=body, letter_number=letter["number"], signing=letter["signing"],
+    context.update(body=body, letter_number=letter.number, signing=letter.signing,
                    addressee=addressee_of_body(body))
     # A letter an official signed, not a robot's mail (RFC 3834): the body's system may answer it.
     queue(office, row, "surat_pelimpahan", [(body, email)], render_mail("surat_pelimpahan", **context), now,
           attachments=(*files, *enclosures_of(office, row, "pengaduan")), auto_submitted="no")
-    office.book.letters.record_dispatch(letter["id"], now, "email", f"dikirim kepada {body} <{email}>")
+    office.book.letters.record_dispatch(letter.id, now, "email", f"dikirim kepada {body} <{email}>")
     if tell_complainant and row.email:
         notify(office, row, Notify("pelimpahan", "complainant", None, {"body": body}), now, None)
     if row.lapor_id:  # SP4N-LAPOR! tracks it too: staff hand it over there as well

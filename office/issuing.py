@@ -20,7 +20,7 @@ from office.numbering import take_number
 from office.signing import require_signed_copy
 from office.views import complaint_json
 from sop.book import iso, parse_iso
-from sop.book.records import Complaint
+from sop.book.records import Complaint, Letter
 from sop.engine import SYSTEM
 from sop.files import private_dir
 from sop.terms import DEFAULT_SALUTATION, LINKED, SALUTATIONS
@@ -43,8 +43,8 @@ def issue_letter(office: Office, row: Complaint, answer: str, now: dt.datetime, 
                          **({"hal": "Pelimpahan Pengaduan", "addressee": addressee_of_body(forward_to)} if forward_to else {}))
     if number is None:
         return row  # it waits for the agenda keeper's number (office.numbering); issued then
-    voided = [(entry["year"], entry["number"]) for entry in book.letters.listed(row.id)
-              if not entry["void"] and not entry["dispatched_at"] and entry["kind"] in ("jawaban", "pelimpahan")]
+    voided = [(entry.year, entry.number) for entry in book.letters.listed(row.id)
+              if not entry.void and not entry.dispatched_at and entry.kind in ("jawaban", "pelimpahan")]
     book.letters.void_of(row.id)
     signer = signer_of(office, now)
     note = office.config.letters.signing_note
@@ -277,10 +277,10 @@ def sync_staff_folder(office: Office) -> int:
     cfg = office.config
     placed = 0
     for letter in office.book.letters.awaiting_dispatch():
-        name = outbox_name(letter["year"], letter["number"], letter["kind"])
-        if not (cfg.outbox / name).exists() and Path(letter["path"]).exists():
+        name = outbox_name(letter.year, letter.number, letter.kind)
+        if not (cfg.outbox / name).exists() and Path(letter.path).exists():
             private_dir(cfg.outbox, 0o750)
-            place_staff_copy(cfg, letter["year"], letter["number"], Path(letter["path"]), letter["kind"])
+            place_staff_copy(cfg, letter.year, letter.number, Path(letter.path), letter.kind)
             placed += 1
     return placed
 
@@ -316,8 +316,8 @@ def write_dossier(office: Office, row: Complaint, now: dt.datetime) -> None:
     if letter is None:
         return
     doc = complaint_json(office, row, now, detail=True)
-    doc["letters"] = office.book.letters.listed(row.id)
-    folder = private_dir(dossier_folder(office, letter["number"], letter["issued_at"]))
+    doc["letters"] = [entry.as_dict() for entry in office.book.letters.listed(row.id)]
+    folder = private_dir(dossier_folder(office, letter.number, letter.issued_at))
     (folder / "pengaduan.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     (folder / "lembar-disposisi.docx").write_bytes(disposition_sheet(office, row))
 
@@ -327,7 +327,7 @@ def record_delivery(office: Office, row: Complaint, method: str, note: str, now:
     require_signed_copy(office, row)  # a letter signed outside the system goes only once it is back
     letter = office.book.letters.current(row.id)
     if letter:  # Office.apply rewrites the dossier once all effects are applied
-        office.book.letters.record_dispatch(letter["id"], now, method, note)
+        office.book.letters.record_dispatch(letter.id, now, method, note)
 
 
 def make_pdfs(office: Office) -> int:
@@ -335,11 +335,11 @@ def make_pdfs(office: Office) -> int:
     cfg = office.config
     if not cfg.letters.pdf or libreoffice() is None:
         return 0
-    waiting = [letter for letter in office.book.letters.without_pdf() if Path(letter["path"]).exists()]
+    waiting = [letter for letter in office.book.letters.without_pdf() if Path(letter.path).exists()]
     if not waiting:
         return 0
     try:  # one LibreOffice start for all of them
-        to_pdfs([Path(letter["path"]) for letter in waiting])
+        to_pdfs([Path(letter.path) for letter in waiting])
     except Exception:
         log.exception("PDF surat tidak dapat dibuat; dicoba lagi nanti")
         return 0
@@ -348,26 +348,26 @@ def make_pdfs(office: Office) -> int:
         try:
             pdf = letter_pdf(office, letter, converted=True)  # signs it (PAdES) with a certificate
         except Exception:
-            log.exception("PDF surat %s tidak dapat dibuat; dicoba lagi nanti", letter["number"])
+            log.exception("PDF surat %s tidak dapat dibuat; dicoba lagi nanti", letter.number)
             continue
         with office.book.transaction():
-            office.book.letters.set_pdf(letter["id"], str(pdf))
+            office.book.letters.set_pdf(letter.id, str(pdf))
         made += 1
     return made
 
 
-def letter_pdf(office: Office, letter: dict, *, converted: bool = False) -> Path:
+def letter_pdf(office: Office, letter: Letter, *, converted: bool = False) -> Path:
     """The letter's PDF beside its .docx (PAdES-signed when the office has a certificate),
     made now when it is not there yet (`converted`: a batch just made it); raises when
     LibreOffice cannot make it."""
-    if letter["pdf_path"] and Path(letter["pdf_path"]).exists():
-        return Path(letter["pdf_path"])
+    if letter.pdf_path and Path(letter.pdf_path).exists():
+        return Path(letter.pdf_path)
     cfg = office.config
-    pdf = Path(letter["path"]).with_suffix(".pdf")
+    pdf = Path(letter.path).with_suffix(".pdf")
     if not (converted and pdf.exists()):
-        pdf = to_pdf(Path(letter["path"]))
-    if cfg.letters.pades_certificate and letter["signing"] == "segel":  # never a second signing channel
+        pdf = to_pdf(Path(letter.path))
+    if cfg.letters.pades_certificate and letter.signing == "segel":  # never a second signing channel
         sign_pades(pdf, cfg.letters.pades_certificate, cfg.letters.pades_password,
-                   reason=f"Surat jawaban pengaduan nomor {letter['number']}", location=cfg.office_name)
+                   reason=f"Surat jawaban pengaduan nomor {letter.number}", location=cfg.office_name)
     return pdf
 

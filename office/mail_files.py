@@ -10,7 +10,7 @@ from pathlib import Path
 from letters.mail import Attachment
 from letters.pdf import pdf_of
 from office.base import Office, safe_name
-from sop.book.records import Complaint
+from sop.book.records import Complaint, Letter
 
 
 def konsep_files(office: Office, row: Complaint, now: dt.datetime) -> tuple[Attachment, ...]:
@@ -34,15 +34,15 @@ def citizen_letter_files(office: Office, row: Complaint) -> tuple[Attachment, ..
 
     letter = office.book.letters.current(row.id)
     assert letter is not None  # the delivery mail follows the letter
-    if letter["signed_path"]:  # signed outside the system: the wet-signed scan, the TTE-signed PDF
+    if letter.signed_path:  # signed outside the system: the wet-signed scan, the TTE-signed PDF
         return (Attachment(filename=f"surat-jawaban-{safe_name(row.letter_number or '')}.pdf",
-                           data=Path(letter["signed_path"]).read_bytes(), maintype="application", subtype="pdf"),
+                           data=Path(letter.signed_path).read_bytes(), maintype="application", subtype="pdf"),
                 *enclosures(office, row))
     if not office.config.letters.pdf:
         return letter_files(office, row)
     pdf = letter_pdf(office, letter)
-    if letter["pdf_path"] != str(pdf):
-        office.book.letters.set_pdf(letter["id"], str(pdf))
+    if letter.pdf_path != str(pdf):
+        office.book.letters.set_pdf(letter.id, str(pdf))
     return (Attachment(filename=f"surat-jawaban-{safe_name(row.letter_number or '')}.pdf", data=pdf.read_bytes(),
                        maintype="application", subtype="pdf"), *enclosures(office, row))
 
@@ -54,15 +54,15 @@ def delivery_files(office: Office, row: Complaint, now: dt.datetime) -> tuple[tu
     attachments = letter_files(office, row)
     note = f"Terlampir: surat jawaban nomor {row.letter_number}."
     letter = office.book.letters.current(row.id)
-    if letter is None or letter["signing"] == "segel":
+    if letter is None or letter.signing == "segel":
         return attachments, note, ""
     name = f"surat-jawaban-{safe_name(row.letter_number or '')}"
-    if letter["signed_path"]:
-        signed = Attachment(filename=f"{name}.pdf", data=Path(letter["signed_path"]).read_bytes(),
+    if letter.signed_path:
+        signed = Attachment(filename=f"{name}.pdf", data=Path(letter.signed_path).read_bytes(),
                             maintype="application", subtype="pdf")
         return ((signed, *attachments[1:]), f"Terlampir: surat jawaban nomor {row.letter_number} yang sudah "
                 f"ditandatangani.", "")
-    if letter["signing"] == "basah":
+    if letter.signing == "basah":
         return (attachments, f"Terlampir: naskah cetak surat jawaban nomor {row.letter_number} (bernomor dan "
                 f"bertanggal, tanpa tanda tangan dan cap).",
                 "Naskah terlampir ditandatangani basah: cetak, mintakan tanda tangan dan cap dinas, "
@@ -97,20 +97,20 @@ def enclosures_of(office: Office, row: Complaint, purpose: str) -> tuple[Attachm
         for i, f in enumerate(office.book.attachments.of(row.id, purpose), start=1) if f["path"])
 
 
-def letter_copy(office: Office, letter: dict) -> tuple[Attachment, ...]:
+def letter_copy(office: Office, letter: Letter) -> tuple[Attachment, ...]:
     """The surat pelimpahan as it is sent: to the competent body, and as the complainant's
     tembusan (the PDF, made once and recorded; the Word file where PDFs are off)."""
-    name = f"surat-pelimpahan-{safe_name(letter['number'])}"
-    if letter["signed_path"]:  # signed outside the system: the wet-signed scan, the TTE-signed PDF
-        return (Attachment(filename=f"{name}.pdf", data=Path(letter["signed_path"]).read_bytes(),
+    name = f"surat-pelimpahan-{safe_name(letter.number)}"
+    if letter.signed_path:  # signed outside the system: the wet-signed scan, the TTE-signed PDF
+        return (Attachment(filename=f"{name}.pdf", data=Path(letter.signed_path).read_bytes(),
                            maintype="application", subtype="pdf"),)
     if not office.config.letters.pdf:
-        return (Attachment(filename=f"{name}.docx", data=open(letter["path"], "rb").read()),)
+        return (Attachment(filename=f"{name}.docx", data=open(letter.path, "rb").read()),)
     from office.issuing import letter_pdf
 
     pdf = letter_pdf(office, letter)
-    if letter["pdf_path"] != str(pdf):
-        office.book.letters.set_pdf(letter["id"], str(pdf))
+    if letter.pdf_path != str(pdf):
+        office.book.letters.set_pdf(letter.id, str(pdf))
     return (Attachment(filename=f"{name}.pdf", data=pdf.read_bytes(), maintype="application", subtype="pdf"),)
 
 
@@ -118,4 +118,4 @@ def complainant_copy(office: Office, row: Complaint) -> tuple[Attachment, ...]:
     """The tembusan of the surat pelimpahan for the complainant's mail: the letter as it went to
     the competent body (none while it waits for its number or its signature)."""
     letter = office.book.letters.current(row.id)
-    return letter_copy(office, letter) if letter and letter["kind"] == "pelimpahan" and letter["dispatched_at"] else ()
+    return letter_copy(office, letter) if letter and letter.kind == "pelimpahan" and letter.dispatched_at else ()

@@ -19,7 +19,7 @@ from office.issuing import invitation_signer_role, issue_invitation, letter_pdf
 from office.mail_view import complaint_view
 from office.notices import base_context, queue
 from office.signing import awaits_signed_copy
-from sop.book.records import Complaint
+from sop.book.records import Complaint, Letter
 from sop.engine import Meeting
 
 
@@ -87,11 +87,11 @@ def send_invitations(office: Office, row: Complaint, meeting: Meeting, now: dt.d
     ready = letter is not None and not awaits_signed_copy(letter)
     if letter is not None and ready:
         files += undangan_copy(office, letter)
-        office.book.letters.record_dispatch(letter["id"], now, "email", "Dilampirkan pada undangan rapat melalui surel.")
+        office.book.letters.record_dispatch(letter.id, now, "email", "Dilampirkan pada undangan rapat melalui surel.")
     for person in people:
         context = _context(office, row, person, people)
         context["when"] = waktu(meeting.when, cfg.clock.tz)
-        context["letter_number"] = letter["number"] if letter and ready else ""
+        context["letter_number"] = letter.number if letter and ready else ""
         context["letter_follows"] = not ready
         queue(office, row, "undangan_rapat", [(person["name"], person["email"])],
               render_mail("undangan_rapat", **context), now, attachments=files)
@@ -107,34 +107,34 @@ def _context(office: Office, row: Complaint, person: dict, people: list[dict]) -
     return context
 
 
-def send_undangan(office: Office, row: Complaint, letter: dict, now: dt.datetime) -> None:
+def send_undangan(office: Office, row: Complaint, letter: Letter, now: dt.datetime) -> None:
     """The undangan that waited for its number or its signature, to each participant, in the
     caller's transaction."""
     people = meeting_people(office, row, meeting_roles(office, row), now)
     files = undangan_copy(office, letter)
     for person in people:
         context = _context(office, row, person, people)
-        context["letter_number"] = letter["number"]
+        context["letter_number"] = letter.number
         queue(office, row, "surat_undangan", [(person["name"], person["email"])],
               render_mail("surat_undangan", **context), now, attachments=files)
-    office.book.letters.record_dispatch(letter["id"], now, "email", "Dikirim kepada peserta rapat melalui surel.")
+    office.book.letters.record_dispatch(letter.id, now, "email", "Dikirim kepada peserta rapat melalui surel.")
 
 
-def undangan_copy(office: Office, letter: dict) -> tuple[Attachment, ...]:
+def undangan_copy(office: Office, letter: Letter) -> tuple[Attachment, ...]:
     """The undangan as it is sent: the signed copy (wet-signed scan, TTE PDF), else its PDF
     (its Word file where PDFs are off)."""
-    name = f"surat-undangan-{safe_name(letter['number'])}"
-    if letter["signed_path"]:
-        return (Attachment(f"{name}.pdf", Path(letter["signed_path"]).read_bytes(), "application", "pdf"),)
+    name = f"surat-undangan-{safe_name(letter.number)}"
+    if letter.signed_path:
+        return (Attachment(f"{name}.pdf", Path(letter.signed_path).read_bytes(), "application", "pdf"),)
     if not office.config.letters.pdf:
-        return (Attachment(f"{name}.docx", Path(letter["path"]).read_bytes()),)
+        return (Attachment(f"{name}.docx", Path(letter.path).read_bytes()),)
     pdf = letter_pdf(office, letter)
-    if letter["pdf_path"] != str(pdf):
-        office.book.letters.set_pdf(letter["id"], str(pdf))
+    if letter.pdf_path != str(pdf):
+        office.book.letters.set_pdf(letter.id, str(pdf))
     return (Attachment(f"{name}.pdf", pdf.read_bytes(), "application", "pdf"),)
 
 
-def invitation_letter(office: Office, row: Complaint, meeting: Meeting, people: list[dict], now: dt.datetime) -> dict | None:
+def invitation_letter(office: Office, row: Complaint, meeting: Meeting, people: list[dict], now: dt.datetime) -> Letter | None:
     """The numbered undangan (a naskah, not only a mail), addressed to the participants by
     jabatan (not the one who signs it); None while it waits for its number."""
     cfg = office.config

@@ -50,7 +50,7 @@ def person_data(office: Office, who: str) -> dict:
         "complaints": [complaint_json(office, row, now, detail=True) | {
             "attachments": [{k: a[k] for k in ("filename", "content_type", "size", "sha256")}
                             for a in office.book.attachments.of(row.id, None)],
-            "letters": [{k: entry[k] for k in ("number", "issued_at", "void", "dispatched_at", "dispatch_method")}
+            "letters": [{k: getattr(entry, k) for k in ("number", "issued_at", "void", "dispatched_at", "dispatch_method")}
                         for entry in office.book.letters.listed(row.id)],
         } for row in complaints],
         "messages": [{k: m[k] for k in ("received_at", "subject", "kind", "note")}

@@ -90,17 +90,17 @@ def status_view(office: Office, row: Complaint) -> dict:
 def letter_words(office: Office, row: Complaint) -> str:
     """Whether the answer letter is ready, and how it reaches the complainant."""
     letter = office.book.letters.current(row.id)
-    if letter is None or letter["kind"] != "jawaban":
+    if letter is None or letter.kind != "jawaban":
         return "Surat jawaban belum siap."
     tz = office.config.clock.tz
-    if letter["dispatched_at"]:
-        how = SENT.get(letter["dispatch_method"] or "", "disampaikan")
-        return (f"Surat jawaban nomor {letter['number']} telah {how} pada "
-                f"{tanggal(parse_iso(letter['dispatched_at']).astimezone(tz).date())}.")
+    if letter.dispatched_at:
+        how = SENT.get(letter.dispatch_method or "", "disampaikan")
+        return (f"Surat jawaban nomor {letter.number} telah {how} pada "
+                f"{tanggal(parse_iso(letter.dispatched_at).astimezone(tz).date())}.")
     if row.email:
-        return f"Surat jawaban nomor {letter['number']} sudah siap dan akan dikirim ke alamat surel yang Anda berikan."
+        return f"Surat jawaban nomor {letter.number} sudah siap dan akan dikirim ke alamat surel yang Anda berikan."
     desk = office.config.complaint_desk
     where = " ".join(x for x in (desk.counter or f"kantor {office.config.office_name}", desk.hours and f"({desk.hours})")
                      if x)
-    return (f"Surat jawaban nomor {letter['number']} sudah siap dan dapat diambil di {where} dengan menunjukkan nomor "
+    return (f"Surat jawaban nomor {letter.number} sudah siap dan dapat diambil di {where} dengan menunjukkan nomor "
             f"pengaduan dan kode akses ini.")

@@ -207,13 +207,13 @@ def answered_notices(office: Office, row: Complaint, now: dt.datetime) -> None:
     keeps it)."""
     cfg = office.config
     for letter in office.book.letters.listed(row.id):
-        if letter["kind"] != "kelengkapan" or letter["void"] or letter["dispatched_at"]:
+        if letter.kind != "kelengkapan" or letter.void or letter.dispatched_at:
             continue
-        office.book.letters.record_dispatch(letter["id"], now, NOT_NEEDED,
+        office.book.letters.record_dispatch(letter.id, now, NOT_NEEDED,
                                     "Tidak perlu dikirim: pengadu telah melengkapi keterangannya.")
         office.book.events.add(row.id, now, row.step, SYSTEM, "surat",
-                              f"Surat {letter['number']} tidak perlu dikirim: pengadu telah melengkapi keterangannya.")
-        copy = cfg.outbox / outbox_name(letter["year"], letter["number"], letter["kind"])
+                              f"Surat {letter.number} tidak perlu dikirim: pengadu telah melengkapi keterangannya.")
+        copy = cfg.outbox / outbox_name(letter.year, letter.number, letter.kind)
         office.book.after_commit(lambda copy=copy: copy.unlink(missing_ok=True))
 
 

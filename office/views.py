@@ -73,8 +73,8 @@ def signing_of(office: Office, row: Complaint) -> dict:
     letter = office.book.letters.current(row.id) if row.letter_number else None
     if letter is None:
         return {"signing": None, "signed_file": None}
-    signed = {"path": letter["signed_path"], "sha256": letter["signed_sha256"]} if letter["signed_path"] else None
-    return {"signing": letter["signing"], "signed_file": signed}
+    signed = {"path": letter.signed_path, "sha256": letter.signed_sha256} if letter.signed_path else None
+    return {"signing": letter.signing, "signed_file": signed}
 
 
 def objection(office: Office, row: Complaint) -> dict | None:

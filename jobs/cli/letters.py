@@ -187,11 +187,11 @@ def surat_kirim(ctx, number: str, cara: str, catatan: str, petugas: str | None) 
     now = utcnow()
     with refusals():
         letter, row = dispatch_letter(office, number, cara, catatan, petugas or getpass.getuser(), now)
-    if letter["kind"] in ("jawaban", "pelimpahan"):
-        click.echo(f"Pengiriman surat {letter['number']} dicatat ({DELIVERY_WAYS[cara]}); "
+    if letter.kind in ("jawaban", "pelimpahan"):
+        click.echo(f"Pengiriman surat {letter.number} dicatat ({DELIVERY_WAYS[cara]}); "
                    f"pengaduan {row.number} selesai.")
     else:
-        click.echo(f"Pengiriman surat {letter['number']} dicatat ({DELIVERY_WAYS[cara]}).")
+        click.echo(f"Pengiriman surat {letter.number} dicatat ({DELIVERY_WAYS[cara]}).")
     send_now(office, now)
 
 

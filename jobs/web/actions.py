@@ -321,7 +321,7 @@ def terkirim(letter_id: int):
     done = f"Pengiriman surat {letter['number']} dicatat."
     if proof and data:
         try:
-            name = file_delivery_proof(desk, letter["number"], data, proof.mimetype or "application/octet-stream",
+            name = file_delivery_proof(desk, letter.number, data, proof.mimetype or "application/octet-stream",
                                        person(g.user), g.now)
             done += f" Bukti pengiriman diarsipkan ({name})."
         except Refused as exc:

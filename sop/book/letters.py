@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import sqlite3
 
+from sop.book.records import Letter
 from sop.book.repository import Repository
 from sop.book.store import iso
 
@@ -25,31 +26,31 @@ class Letters(Repository):
                                      issued_at=iso(issued_at), path=path, sha256=sha256,
                                      signer=signer, seal=seal, kind=kind, signing=signing))
 
-    def get(self, letter_id: int) -> dict | None:
-        return self._one("SELECT * FROM letters WHERE id = ?", (letter_id,))
+    def get(self, letter_id: int) -> Letter | None:
+        return self._one_of(Letter, "SELECT * FROM letters WHERE id = ?", (letter_id,))
 
-    def by_number(self, number: str, year: int | None = None) -> dict | None:
+    def by_number(self, number: str, year: int | None = None) -> Letter | None:
         """A letter by its number (and year: numbers restart each year); the newest if no year."""
         if year is not None:
-            return self._one("SELECT * FROM letters WHERE number = ? AND year = ?", (number, year))
-        return self._one("SELECT * FROM letters WHERE number = ? ORDER BY year DESC LIMIT 1", (number,))
+            return self._one_of(Letter, "SELECT * FROM letters WHERE number = ? AND year = ?", (number, year))
+        return self._one_of(Letter, "SELECT * FROM letters WHERE number = ? ORDER BY year DESC LIMIT 1", (number,))
 
-    def current(self, complaint_id: int) -> dict | None:
+    def current(self, complaint_id: int) -> Letter | None:
         """The complaint's answer (or surat pelimpahan), not a notice sent on the way."""
-        return self._one(f"SELECT * FROM letters WHERE complaint_id = ? AND {ANSWERS} ORDER BY id DESC LIMIT 1",
+        return self._one_of(Letter, f"SELECT * FROM letters WHERE complaint_id = ? AND {ANSWERS} ORDER BY id DESC LIMIT 1",
                          (complaint_id,))
 
-    def listed(self, complaint_id: int | None = None) -> list[dict]:
+    def listed(self, complaint_id: int | None = None) -> list[Letter]:
         """The register in order of issue: every letter, or one complaint's."""
         if complaint_id is None:
-            return self._all("SELECT * FROM letters ORDER BY issued_at")
-        return self._all("SELECT * FROM letters WHERE complaint_id = ? ORDER BY issued_at", (complaint_id,))
+            return self._all_of(Letter, "SELECT * FROM letters ORDER BY issued_at")
+        return self._all_of(Letter, "SELECT * FROM letters WHERE complaint_id = ? ORDER BY issued_at", (complaint_id,))
 
-    def awaiting_dispatch(self) -> list[dict]:
-        return self._all("SELECT * FROM letters WHERE void = 0 AND dispatched_at IS NULL ORDER BY issued_at")
+    def awaiting_dispatch(self) -> list[Letter]:
+        return self._all_of(Letter, "SELECT * FROM letters WHERE void = 0 AND dispatched_at IS NULL ORDER BY issued_at")
 
-    def without_pdf(self) -> list[dict]:
-        return self._all("SELECT * FROM letters WHERE void = 0 AND pdf_path IS NULL ORDER BY issued_at")
+    def without_pdf(self) -> list[Letter]:
+        return self._all_of(Letter, "SELECT * FROM letters WHERE void = 0 AND pdf_path IS NULL ORDER BY issued_at")
 
     def record_dispatch(self, letter_id: int, at: dt.datetime, method: str, note: str) -> None:
         self._write("letters", "UPDATE letters SET dispatched_at = ?, dispatch_method = ?, dispatch_note = ? "
@@ -77,25 +78,25 @@ class Letters(Repository):
         self._write("letters", "UPDATE letters SET unsigned_pdf = ?, approved_text_sha256 = ?, approved_pages = ?, "
                     "sign_token = ? WHERE id = ?", (pdf, text_sha256, pages, token, letter_id))
 
-    def to_hand_off(self) -> list[dict]:
+    def to_hand_off(self) -> list[Letter]:
         """Letters signed outside the system (any kind) whose PDF for signing is not made yet
         (made after the issuing transaction). A wet-signed answer is not among them: its own
         delivery task carries the print master to the JFU (a joined complaint's answer has none)."""
-        return self._all("SELECT letters.* FROM letters JOIN complaints ON complaints.id = letters.complaint_id "
+        return self._all_of(Letter, "SELECT letters.* FROM letters JOIN complaints ON complaints.id = letters.complaint_id "
                          "WHERE signing != 'segel' AND void = 0 AND approved_pages IS NULL AND signed_path IS NULL "
                          "AND dispatched_at IS NULL AND NOT (signing = 'basah' AND kind = 'jawaban' AND "
                          "complaints.state != 'linked') ORDER BY letters.id")
 
-    def awaiting_signature(self) -> list[dict]:
+    def awaiting_signature(self) -> list[Letter]:
         """Letters handed to be signed (wet or TTE) whose signed copy has not come back."""
-        return self._all("SELECT * FROM letters WHERE signing != 'segel' AND void = 0 AND signed_path IS NULL "
+        return self._all_of(Letter, "SELECT * FROM letters WHERE signing != 'segel' AND void = 0 AND signed_path IS NULL "
                          "AND dispatched_at IS NULL ORDER BY id")
 
-    def by_sign_token(self, token: str) -> dict | None:
-        return self._one("SELECT * FROM letters WHERE sign_token = ?", (token,))
+    def by_sign_token(self, token: str) -> Letter | None:
+        return self._one_of(Letter, "SELECT * FROM letters WHERE sign_token = ?", (token,))
 
-    def by_signed_sha256(self, sha256: str) -> dict | None:
-        return self._one("SELECT * FROM letters WHERE signed_sha256 = ? ORDER BY id DESC LIMIT 1", (sha256,))
+    def by_signed_sha256(self, sha256: str) -> Letter | None:
+        return self._one_of(Letter, "SELECT * FROM letters WHERE signed_sha256 = ? ORDER BY id DESC LIMIT 1", (sha256,))
 
     def signed_outside(self) -> bool:
         """Whether the book holds any signed copy filed by its SHA-256 (basah, tte)."""
