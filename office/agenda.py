@@ -170,8 +170,8 @@ def request_text(office: Office, request: dict) -> str:
     """The request mail as sent: what a reply may quote back."""
     identity = office.config.identity
     sent = [r for r in office.book.outbox.listed(request["complaint_id"])
-            if r["kind"] == REQUEST_TEMPLATE and identity.task_token(r["message_id"]) == request["token"]]
-    return "\n".join(parse_message(bytes(r["raw"])).text for r in sent)
+            if r.kind == REQUEST_TEMPLATE and identity.task_token(r.message_id) == request["token"]]
+    return "\n".join(parse_message(bytes(r.raw)).text for r in sent)
 
 
 def number_letter(office: Office, ref: str, number: str, officer: str, now: dt.datetime) -> str:

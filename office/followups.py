@@ -73,13 +73,13 @@ def _replied_to(office: Office, cls: Classification) -> tuple[Complaint | None, 
     cited = None
     for ref in cls.refs:
         sent = book.outbox.by_message_ids((ref,))
-        if sent is None or not sent["complaint_id"]:
+        if sent is None or not sent.complaint_id:
             continue
         cited = cited or sent
-        row = book.complaints.get(sent["complaint_id"])
-        if row.email and row.email.lower() in {a.lower() for a in json.loads(sent["recipients"])}:
+        row = book.complaints.get(sent.complaint_id)
+        if row.email and row.email.lower() in {a.lower() for a in json.loads(sent.recipients)}:
             return row, True
-    return (book.complaints.get(cited["complaint_id"]) if cited else None), False
+    return (book.complaints.get(cited.complaint_id) if cited and cited.complaint_id else None), False
 
 
 def new_complaint(office: Office, msg: Incoming, now: dt.datetime) -> Handled:

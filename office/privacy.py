@@ -53,7 +53,7 @@ def person_data(office: Office, who: str) -> dict:
             "letters": [{k: getattr(entry, k) for k in ("number", "issued_at", "void", "dispatched_at", "dispatch_method")}
                         for entry in office.book.letters.listed(row.id)],
         } for row in complaints],
-        "messages": [{k: m[k] for k in ("received_at", "subject", "kind", "note")}
+        "messages": [{k: getattr(m, k) for k in ("received_at", "subject", "kind", "note")}
                      for m in office.book.messages.of_sender(email)] if email else [],
         "sms": _sms_of(office, phone, complaints),
         "audit": [a for a in office.book.audit.log() if any(x and x in a["subject"] for x in (email, phone, who.lower()))
@@ -82,7 +82,7 @@ def purge_expired(office: Office, now: dt.datetime) -> str:
     count = 0
     for row in office.book.complaints.expired(now - dt.timedelta(days=days)):
         files = [a["path"] for a in office.book.attachments.of(row.id, None) if a["path"]]
-        files += [m["raw_path"] for m in office.book.messages.listed() if m["complaint_id"] == row.id and m["raw_path"]]
+        files += [m.raw_path for m in office.book.messages.listed() if m.complaint_id == row.id and m.raw_path]
         with office.book.transaction():
             office.book.complaints.anonymise(row.id, now, PLACEHOLDER)
             office.book.sms.forget_of(row.id, PLACEHOLDER)

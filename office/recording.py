@@ -20,7 +20,7 @@ from office.base import Office, new_token
 from office.issuing import outbox_name
 from office.notices import HOUR, alert_staff, pass_on_note, tell_holder_of_addition
 from sop.book import iso, parse_iso
-from sop.book.records import Complaint, Similar
+from sop.book.records import Complaint, OutboxMail, Similar
 from sop.directory import Official, mailbox_of
 from sop.engine import SYSTEM, Recorded
 from sop.repeats import place_key, similar
@@ -229,26 +229,27 @@ def add_official_note(office: Office, row: Complaint, msg: Incoming, author: Off
     pass_on_note(office, row, task, author, msg.from_addr, text, now)
 
 
-def failed_recipients(sent: dict, msg: Incoming) -> list[str]:
+def failed_recipients(sent: OutboxMail, msg: Incoming) -> list[str]:
     """The recipients of our mail `sent` that a delivery report says failed: those its
     machine-readable part names, or, in a report without one, an address of that mail
     written in the report."""
-    recipients = {a.lower() for a in json.loads(sent["recipients"])}
+    recipients = {a.lower() for a in json.loads(sent.recipients)}
     named = set(msg.bounced) or {a for a in recipients if a in msg.text.lower()}
     return sorted(named & recipients)
 
 
-def returned_mail(office: Office, msg: Incoming, envelope_to: str | None) -> dict | None:
+def returned_mail(office: Office, msg: Incoming, envelope_to: str | None) -> tuple[OutboxMail, list[str]] | None:
     """The mail of ours a delivery report returns, when it truly does: the report came to the
     return path of that one mail (VERP: the token of its outbox row in the address our server
     delivered the report to), it names that mail's Message-ID, and a recipient that mail went to
-    failed. None: the report proves nothing and changes nothing."""
+    failed: that mail and the recipients that failed. None: the report proves nothing and
+    changes nothing."""
     token = office.config.identity.bounce_token_in(envelope_to) if envelope_to else None
     sent = office.book.outbox.by_bounce_token(token) if token else None
-    if sent is None or sent["message_id"].lower() not in {i.lower() for i in msg.embedded_ids}:
+    if sent is None or sent.message_id.lower() not in {i.lower() for i in msg.embedded_ids}:
         return None
     failed = failed_recipients(sent, msg)
-    return {**sent, "failed": failed} if failed else None
+    return (sent, failed) if failed else None
 
 
 def record_bounce(office: Office, msg: Incoming, envelope_to: str | None,
@@ -258,15 +259,16 @@ def record_bounce(office: Office, msg: Incoming, envelope_to: str | None,
     None for a report that does not return a mail of ours (returned_mail): nothing is
     written about it and no one is alerted; the caller keeps it as an automatic message."""
     book = office.book
-    sent = returned_mail(office, msg, envelope_to)
-    if sent is None:
+    returned = returned_mail(office, msg, envelope_to)
+    if returned is None:
         return None
-    row = book.complaints.get(sent["complaint_id"]) if sent["complaint_id"] else None
-    what = f"surel '{sent['subject']}' kepada {', '.join(sent['failed'])}"
+    sent, failed = returned
+    row = book.complaints.get(sent.complaint_id) if sent.complaint_id else None
+    what = f"surel '{sent.subject}' kepada {', '.join(failed)}"
     if row:
         book.events.add(row.id, now, row.step, SYSTEM, "gagal_kirim",
                        f"Laporan gagal kirim dari {msg.from_addr or 'sistem surel'}: {what} tidak sampai.")
     alert_staff(office, row, "gagal_kirim", now, what=what, report_subject=msg.subject,
                 reporter=msg.from_addr or "sistem surel",
-                to_citizen=bool(row and row.email and row.email.lower() in sent["failed"]))
-    return (row.id if row else None), f"mengembalikan {hide_token(sent['message_id'])}"
+                to_citizen=bool(row and row.email and row.email.lower() in failed))
+    return (row.id if row else None), f"mengembalikan {hide_token(sent.message_id)}"

@@ -16,5 +16,5 @@ def routing_text(office: Office, task: Task) -> str:
     """The text of every routing mail sent for `task`, one after the other ('' when none)."""
     identity = office.config.identity
     sent = [row for row in office.book.outbox.listed(task.complaint_id)
-            if row["kind"] == "tugas" and identity.task_token(row["message_id"]) == task.token]
-    return "\n".join(parse_message(bytes(row["raw"])).text for row in sent)
+            if row.kind == "tugas" and identity.task_token(row.message_id) == task.token]
+    return "\n".join(parse_message(bytes(row.raw)).text for row in sent)

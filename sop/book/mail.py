@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sop.book.records import Message
 from sop.book.repository import Repository
 from sop.book.store import iso
 
@@ -16,8 +17,8 @@ class Messages(Repository):
     def has(self, key: str) -> bool:
         return self.conn.execute("SELECT 1 FROM messages WHERE key = ?", (key,)).fetchone() is not None
 
-    def get(self, key: str) -> dict | None:
-        return self._one("SELECT * FROM messages WHERE key = ?", (key,))
+    def get(self, key: str) -> Message | None:
+        return self._one_of(Message, "SELECT * FROM messages WHERE key = ?", (key,))
 
     def record(self, key: str, *, received_at: dt.datetime, message_id: str | None,
                sender: str, subject: str, kind: str, complaint_id: int | None = None,
@@ -27,13 +28,13 @@ class Messages(Repository):
             subject=subject, kind=kind, complaint_id=complaint_id, raw_path=raw_path,
             raw_sha256=raw_sha256, note=note))
 
-    def listed(self, kind: str | None = None) -> list[dict]:
+    def listed(self, kind: str | None = None) -> list[Message]:
         if kind:
-            return self._all("SELECT * FROM messages WHERE kind = ? ORDER BY received_at", (kind,))
-        return self._all("SELECT * FROM messages ORDER BY received_at")
+            return self._all_of(Message, "SELECT * FROM messages WHERE kind = ? ORDER BY received_at", (kind,))
+        return self._all_of(Message, "SELECT * FROM messages ORDER BY received_at")
 
-    def of_sender(self, email: str) -> list[dict]:
-        return self._all("SELECT * FROM messages WHERE sender = ? ORDER BY received_at", (email.lower(),))
+    def of_sender(self, email: str) -> list[Message]:
+        return self._all_of(Message, "SELECT * FROM messages WHERE sender = ? ORDER BY received_at", (email.lower(),))
 
     def wrong_codes_since(self, since: dt.datetime) -> list[dict]:
         """The status requests with a wrong access code since a moment (ISO): who sent each,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from sop.book.records import OutboxMail
 from sop.book.repository import Repository
 from sop.book.store import Store, iso
 from sop.directory import mailbox_of
@@ -73,34 +74,34 @@ class Outbox(Repository):
         """How many mails of `kind` went to `recipient`'s mailbox since a moment (uses outbox_mailbox)."""
         return self.count_to_mailbox(mailbox_of(recipient), kind, since)
 
-    def by_message_ids(self, message_ids: tuple[str, ...]) -> dict | None:
+    def by_message_ids(self, message_ids: tuple[str, ...]) -> OutboxMail | None:
         if not message_ids:
             return None
         self.write_queued()
         marks = ",".join("?" * len(message_ids))
-        return self._one(f"SELECT * FROM outbox WHERE message_id IN ({marks}) ORDER BY id LIMIT 1",
+        return self._one_of(OutboxMail, f"SELECT * FROM outbox WHERE message_id IN ({marks}) ORDER BY id LIMIT 1",
                          tuple(message_ids))
 
-    def by_bounce_token(self, token: str) -> dict | None:
+    def by_bounce_token(self, token: str) -> OutboxMail | None:
         """The mail whose return path (VERP) carries `token`."""
         self.write_queued()
-        return self._one("SELECT * FROM outbox WHERE bounce_token = ?", (token,))
+        return self._one_of(OutboxMail, "SELECT * FROM outbox WHERE bounce_token = ?", (token,))
 
-    def listed(self, complaint_id: int | None = None) -> list[dict]:
+    def listed(self, complaint_id: int | None = None) -> list[OutboxMail]:
         self.write_queued()
         if complaint_id is None:
-            return self._all("SELECT * FROM outbox ORDER BY id")
-        return self._all("SELECT * FROM outbox WHERE complaint_id = ? ORDER BY id", (complaint_id,))
+            return self._all_of(OutboxMail, "SELECT * FROM outbox ORDER BY id")
+        return self._all_of(OutboxMail, "SELECT * FROM outbox WHERE complaint_id = ? ORDER BY id", (complaint_id,))
 
-    def due(self, now: dt.datetime, limit: int = 100, since: dt.datetime | None = None) -> list[dict]:
+    def due(self, now: dt.datetime, limit: int = 100, since: dt.datetime | None = None) -> list[OutboxMail]:
         """Mail due to be sent; with `since`, only what was queued from that moment (the desk
         sends what its own action queued, never the daemon's backlog)."""
         self.write_queued()
         if since is not None:
-            return self._all("SELECT * FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL AND next_try_at <= ? "
-                             "AND created_at >= ? ORDER BY id LIMIT ?", (iso(now), iso(since), limit))
-        return self._all("SELECT * FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL "
-                         "AND next_try_at <= ? ORDER BY id LIMIT ?", (iso(now), limit))
+            return self._all_of(OutboxMail, "SELECT * FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL "
+                                "AND next_try_at <= ? AND created_at >= ? ORDER BY id LIMIT ?", (iso(now), iso(since), limit))
+        return self._all_of(OutboxMail, "SELECT * FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL "
+                            "AND next_try_at <= ? ORDER BY id LIMIT ?", (iso(now), limit))
 
     def claim(self, ids: list[int], now: dt.datetime, until: dt.datetime) -> set[int]:
         """Of these due mails, the ones this sender takes: each is due again only at `until` for
@@ -114,9 +115,9 @@ class Outbox(Repository):
                                 (iso(until), *ids, iso(now))).fetchall()
         return {row[0] for row in taken}
 
-    def stale(self, created_before: dt.datetime) -> list[dict]:
+    def stale(self, created_before: dt.datetime) -> list[OutboxMail]:
         self.write_queued()
-        return self._all("SELECT * FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL "
+        return self._all_of(OutboxMail, "SELECT * FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL "
                          "AND created_at < ? ORDER BY id", (iso(created_before),))
 
     def give_up(self, outbox_id: int, at: dt.datetime) -> None:
