@@ -4,6 +4,7 @@ leaked tokens, forged delivery reports, floods, confidentiality leaks, acknowled
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -136,7 +137,7 @@ def test_the_calendar_file_holds_any_text(env):
 
     number = _raw_complaint(env, "Rapat\x01\x0c soal \x1b[31m jalan", "Budi")
     row = env.complaint(number)
-    row = {**row, "subject": "x\x01\x0b\x1f\x7f\x85 y"}  # as an old book might hold it
+    row = dataclasses.replace(row, subject="x\x01\x0b\x1f\x7f\x85 y")  # as an old book might hold it
     ics = invitation(env.office, row, Meeting(dt.datetime(2026, 12, 8, 9, 0, tzinfo=env.config.clock.tz),
                                               ("camat",), number), [("Budi\x01", "budi@x.test")],
                      dt.datetime.now(dt.timezone.utc))
