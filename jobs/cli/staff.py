@@ -255,12 +255,12 @@ def lepas(ctx, numbers: tuple[str, ...], pengirim: str | None, as_json: bool, pe
     if not numbers and not pengirim:
         held = held_complaints(office)
         if as_json:
-            click.echo(json.dumps([{"number": r["number"], "sender": r["sender"], "subject": r["subject"],
-                                    "held_at": r["held_at"]} for r in held], ensure_ascii=False, indent=2))
+            click.echo(json.dumps([{"number": r.number, "sender": r.sender, "subject": r.subject,
+                                    "held_at": r.held_at} for r in held], ensure_ascii=False, indent=2))
         elif not held:
             click.echo("Tidak ada pengaduan yang ditahan.")
         for r in held if not as_json else ():
-            click.echo(f"{r['number']}  {r['sender']}  {r['subject'][:50]}")
+            click.echo(f"{r.number}  {r.sender}  {r.subject[:50]}")
         return
     now = utcnow()
     with refusals():

@@ -134,7 +134,7 @@ def catat():
             write_receipt(desk, row, g.user.get("full_name") or g.user["name"], g.now, nip=g.user.get("nip") or "",
                           jabatan=g.user.get("jabatan") or "")
             _send_queued()
-            return redirect(url_for("pengaduan", number=row["number"], baru="1"))
+            return redirect(url_for("pengaduan", number=row.number, baru="1"))
     sections = [x.name for x in desk.config.directory.sections]
     today = g.now.astimezone(desk.config.clock.tz).strftime("%Y-%m-%dT%H:%M")
     return render_template("catat.html", channels=channels, form=form, error=error, sections=sections, today=today), \
@@ -259,7 +259,7 @@ def surat_keluar():
     for letter, complaint in lookups.letters_to_send(desk):
         # A confidential complainant's name and addresses only for [web] identity_roles, as on
         # the complaint's page; the letter itself is refused to the others (pages.surat_berkas).
-        hidden = bool(complaint["confidential"]) and not identity
+        hidden = bool(complaint.confidential) and not identity
         rows.append({"letter": letter, "complaint": complaint, "hidden": hidden})
     from office.agenda import waiting_letters
 
