@@ -1,4 +1,4 @@
-"""The outbox's rows queued in a transaction are written together before it ends (sop.outbox):
+"""The outbox's rows queued in a transaction are written together before it ends (sop.book.outbox):
 what commits is exactly what would have committed row by row, and a read inside the
 transaction sees every row queued before it."""
 
