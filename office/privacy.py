@@ -15,6 +15,7 @@ from pathlib import Path
 
 from intake.sms_gateway import normal_phone
 from office.base import Office
+from sop.book.records import Complaint
 from sop.terms import STATES
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,8 @@ def person_data(office: Office, who: str) -> dict:
     email = who.lower() if phone is None else ""
     now = dt.datetime.now(dt.timezone.utc)
     complaints = office.book.complaints.of_person(email) if email else [
-        row for row in office.book.sms.complaints_with_phone(STATES) if normal_phone(row["phone"]) == phone]
-    complaints.sort(key=lambda row: row["id"])
+        row for row in office.book.sms.complaints_with_phone(STATES) if normal_phone(row.phone) == phone]
+    complaints.sort(key=lambda row: row.id)
     return {
         "email": email,
         "phone": phone or "",
@@ -61,12 +62,12 @@ def person_data(office: Office, who: str) -> dict:
     }
 
 
-def _sms_of(office: Office, phone: str | None, complaints: list[dict]) -> dict:
+def _sms_of(office: Office, phone: str | None, complaints: list[Complaint]) -> dict:
     """The SMS sent to and received from the person's numbers, or about their complaints."""
-    numbers = {number for number in (normal_phone(c["phone"]) for c in complaints) if number} | \
+    numbers = {number for number in (normal_phone(c.phone) for c in complaints) if number} | \
         ({phone} if phone else set())
-    sent, received = office.book.sms.of_person(tuple(sorted(numbers)), tuple(c["id"] for c in complaints))
-    about = {c["id"]: c["number"] for c in complaints}
+    sent, received = office.book.sms.of_person(tuple(sorted(numbers)), tuple(c.id for c in complaints))
+    about = {c.id: c.number for c in complaints}
     return {"sent": [{"created_at": r["created_at"], "written_at": r["written_at"], "kind": r["kind"],
                       "phone": r["phone"], "text": r["text"], "complaint": about.get(r["complaint_id"], "")}
                      for r in sent],
