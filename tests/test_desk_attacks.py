@@ -262,13 +262,15 @@ def test_a_query_with_a_control_character_or_without_words_is_no_query():
 
 
 def test_a_hit_is_kept_only_when_the_query_matches_the_shown_text():
+    from sop.book.records import Complaint
     from sop.book.search import fts_query, shown_matches
 
-    rows = [{"id": 1, "number": "PGD/2026/0000001", "body": "Jalan rusak di depan rumah Sulástri."},
-            {"id": 2, "number": "PGD/2026/0000002", "body": "Jalan rusak, kata [dirahasiakan]."}]
+    blank = dict.fromkeys(Complaint.columns())
+    rows = [Complaint(**{**blank, "id": 1, "number": "PGD/2026/0000001", "body": "Jalan rusak di depan rumah Sulástri."}),
+            Complaint(**{**blank, "id": 2, "number": "PGD/2026/0000002", "body": "Jalan rusak, kata [dirahasiakan]."})]
 
     def visible(row):
-        return {"number": row["number"], "body": row["body"]}
+        return {"number": row.number, "body": row.body}
 
     assert shown_matches(fts_query("sulastri"), rows, visible) == {1}  # the index's own tokenizer
     assert shown_matches(fts_query("jalan rus"), rows, visible) == {1, 2}
