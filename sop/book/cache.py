@@ -5,7 +5,7 @@ One rule keeps it true, and it lives here: every write to a cached table goes th
 book's `_write` (or `_insert`), which tells the cache what it touched; a new row joins the
 cached lists that hold it, any other write forgets that table's lists (of the one complaint
 when the writer knows it). Outside a transaction nothing is cached (another process may
-write), and a rollback forgets everything. A test checks that no statement in sop/book.py
+write), and a rollback forgets everything. A test checks that no statement in sop/book/
 writes a cached table any other way.
 """
 
