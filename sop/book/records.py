@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
@@ -30,8 +31,11 @@ class Record(Mapping[str, Any]):
         return tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> Self:
+    def from_row(cls, row: Mapping[str, Any] | sqlite3.Row) -> Self:
         names = cls.columns()
+        keys = tuple(row.keys())
+        if keys == names:  # the table's columns in the fields' order: the usual case, by position
+            return cls(*(tuple(row) if isinstance(row, sqlite3.Row) else row.values()))
         record = cls(**{name: row[name] for name in names})
         extra = {key: row[key] for key in row.keys() if key not in names}
         if extra:
