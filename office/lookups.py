@@ -12,24 +12,25 @@ import datetime as dt
 
 from office.base import Office
 from sop.book import parse_iso
+from sop.book.records import Complaint, Letter
 
 
-def complaint(office: Office, number: str) -> dict | None:
+def complaint(office: Office, number: str) -> Complaint | None:
     """The complaint's row by its register number, None when the book has no such number."""
     return office.book.complaints.by_number(number)
 
 
-def complaint_of(office: Office, letter: dict) -> dict:
+def complaint_of(office: Office, letter: Letter) -> Complaint:
     """The complaint a letter answers."""
-    return office.book.complaints.get(letter["complaint_id"])
+    return office.book.complaints.get(letter.complaint_id)
 
 
-def letter(office: Office, letter_id: int) -> dict | None:
+def letter(office: Office, letter_id: int) -> Letter | None:
     """A letter's row by its id in the book, None when there is none."""
     return office.book.letters.get(letter_id)
 
 
-def letters_to_send(office: Office) -> list[tuple[dict, dict]]:
+def letters_to_send(office: Office) -> list[tuple[Letter, Complaint]]:
     """The letters issued and not yet delivered, each with its complaint, oldest first."""
     return [(row, complaint_of(office, row)) for row in office.book.letters.awaiting_dispatch()]
 
@@ -43,7 +44,7 @@ def delegations(office: Office) -> list[dict]:
             for d in office.book.delegations.listed()]
 
 
-def held(office: Office) -> list[dict]:
+def held(office: Office) -> list[Complaint]:
     """The complaints held for staff (a burst from one sender)."""
     return office.book.complaints.held()
 
@@ -51,7 +52,8 @@ def held(office: Office) -> list[dict]:
 def quarantined(office: Office) -> list[dict]:
     """The messages in quarantine, each with `received`: its arrival in the office's time."""
     tz = office.config.clock.tz
-    return [{**r, "received": parse_iso(r["received_at"]).astimezone(tz)} for r in office.book.messages.listed("quarantine")]
+    return [{**r.as_dict(), "received": parse_iso(r.received_at).astimezone(tz)}
+            for r in office.book.messages.listed("quarantine")]
 
 
 def has_message(office: Office, key: str) -> bool:

@@ -30,7 +30,7 @@ def play_sms_citizen(office, sms: SmsRig, echo, play_steps: Callable[[str, dict[
     row = read_book(office, "peragaan", utcnow())[-1]  # the demo's reader (jobs.demo)
     echo(f"Warga tanpa surel mengirim SMS dari {PHONE}: {COMPLAINT[:60]}...; dicatat sebagai {row['number']}.")
     delivery = office.config.procedure.delivery_step
-    play_steps(row.number, {delivery.no: DELIVERY} if delivery else {})
+    play_steps(row["number"], {delivery.no: DELIVERY} if delivery else {})
     sms.wait(lambda: any("PUAS" in s.text for s in sms.sent() if s.number == PHONE))
     _received(sms, "PUAS, terima kasih")
     run_once(office)

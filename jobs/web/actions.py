@@ -183,9 +183,9 @@ def lepaskan(number: str):
     """Staff release a held complaint, or every one held from its sender, after checking them."""
     desk = office()
     row = found(lookups.complaint(desk, number))
-    everyone = request.form.get("semua") == "1" and row["sender"]
-    done = release(desk, () if everyone else (number,), row["sender"] if everyone else None, person(g.user), g.now)
-    numbers = ", ".join(r["number"] for r in done)
+    everyone = request.form.get("semua") == "1" and row.sender
+    done = release(desk, () if everyone else (number,), row.sender if everyone else None, person(g.user), g.now)
+    numbers = ", ".join(r.number for r in done)
     record_access(desk, "meja-lepas", number, numbers, g.now, who=g.user["name"])
     _send_queued()
     return told("berhasil", f"{len(done)} pengaduan dilepas dan diteruskan seperti biasa: {numbers}.",
@@ -315,10 +315,10 @@ def terkirim(letter_id: int):
     letter = found(lookups.letter(desk, letter_id))
     proof = request.files.get("bukti")
     data = proof.read() if proof else b""
-    dispatch_letter(desk, letter["number"], request.form.get("cara", ""), request.form.get("catatan", "").strip(),
+    dispatch_letter(desk, letter.number, request.form.get("cara", ""), request.form.get("catatan", "").strip(),
                     person(g.user), g.now)
     _send_queued()
-    done = f"Pengiriman surat {letter['number']} dicatat."
+    done = f"Pengiriman surat {letter.number} dicatat."
     if proof and data:
         try:
             name = file_delivery_proof(desk, letter.number, data, proof.mimetype or "application/octet-stream",
@@ -337,7 +337,7 @@ def bertanda_tangan(letter_id: int):
 
     desk = office()
     letter = found(lookups.letter(desk, letter_id))
-    if lookups.complaint_of(desk, letter)["confidential"] and not sees_identity(desk, g.user["role"]):
+    if lookups.complaint_of(desk, letter).confidential and not sees_identity(desk, g.user["role"]):
         abort(403)  # a confidential complainant's letter is handled by those who may see them
     upload = request.files.get("berkas")
     data = upload.read() if upload else b""
@@ -349,7 +349,7 @@ def bertanda_tangan(letter_id: int):
         _send_queued()  # the refusal told to staff
         return told("galat", str(exc), to_letters())
     _send_queued()
-    return told("berhasil", f"Surat {letter['number']} bertanda tangan diarsipkan.", to_letters())
+    return told("berhasil", f"Surat {letter.number} bertanda tangan diarsipkan.", to_letters())
 
 
 @needs("surat", refused=404)
