@@ -18,8 +18,7 @@ from intake.tls import client_context
 from office.base import Office
 from office.config import SmtpSettings
 from office.undeliverable import give_up_stale
-from sop.book import Book
-from sop.book.records import OutboxMail
+from sop.book import Book, OutboxMail
 
 log = logging.getLogger(__name__)
 

@@ -20,13 +20,14 @@ from sop.book.letters import Letters, Numbers
 from sop.book.mail import Digest, Messages
 from sop.book.outbox import Outbox
 from sop.book.public import PublicRequests
+from sop.book.records import Complaint, Event, Letter, Message, OutboxMail, Task
 from sop.book.reports import Reports
 from sop.book.search import Search
 from sop.book.sms import Sms
 from sop.book.store import BookError, Store, iso, parse_iso
 from sop.book.tasks import Delegations, Events, Proposals, Tasks
 
-__all__ = ["Book", "BookError", "iso", "parse_iso"]
+__all__ = ["Book", "BookError", "Complaint", "Event", "Letter", "Message", "OutboxMail", "Task", "iso", "parse_iso"]
 
 
 class Book(Store):
