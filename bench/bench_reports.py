@@ -300,7 +300,7 @@ def _desk_one(config: Path) -> None:
 
     cfg = load_config(config)
     office = Office(cfg, Book(cfg.database))
-    if office.book.desk_user("bench") is None:
+    if office.book.accounts.user("bench") is None:
         add_user(office, "bench", "staf", "sandi-bench-2026", utcnow())
     started = time.perf_counter()
     keep(office, count(office, MONTH, utcnow()))  # what the daemon's job `rekap-meja` does, outside any request

@@ -168,8 +168,7 @@ def _smtp(cfg: Config, send_test_mail: bool) -> Check:
                                 "pengiriman. Tidak perlu dibalas.")
                 # With the return path our mail leaves with (VERP, jobs.outgoing): a server that
                 # refuses a sub-addressed envelope sender shows it here, not on a citizen's letter.
-                smtp.send_message(msg, from_addr=envelope_sender(cfg.mailbox.address,
-                                                                 {"bounce_token": secrets.token_hex(15)}))
+                smtp.send_message(msg, from_addr=envelope_sender(cfg.mailbox.address, secrets.token_hex(15)))
                 detail += f"; surel uji dikirim ke {staff.email} dengan alamat pengembalian bertanda (VERP)"
     except (OSError, smtplib.SMTPException) as exc:
         from jobs.problems import mail_problem

@@ -35,7 +35,7 @@ def poll(office: Office, now: Callable[[], dt.datetime], *, since: dt.date | Non
     settings = office.config.mailbox
     with Mailbox(settings) as box:
         validity = box.uidvalidity()
-        cursor = office.book.cursor(settings.folder)
+        cursor = office.book.messages.cursor(settings.folder)
         if cursor and cursor["uidvalidity"] != validity:
             log.warning("UIDVALIDITY %s berubah dari %s ke %s: kotak surat dipindai ulang; "
                         "pesan yang sudah tercatat tidak dicatat dua kali",
@@ -63,7 +63,7 @@ def poll(office: Office, now: Callable[[], dt.datetime], *, since: dt.date | Non
                 mailbox.close()
         else:
             with office.book.transaction():
-                office.book.set_cursor(settings.folder, validity, last_uid, now())
+                office.book.messages.set_cursor(settings.folder, validity, last_uid, now())
     return counts
 
 
@@ -220,7 +220,7 @@ def _apply_batches(office: Office, fetched, old: set[str], counts: dict[str, int
             if stopped or len(done) + len(held) >= COMMIT_EVERY or time.monotonic() >= until:
                 break
             fetched = moved.ready_batch()
-        office.book.set_cursor(office.config.mailbox.folder, validity, last_uid, now())
+        office.book.messages.set_cursor(office.config.mailbox.folder, validity, last_uid, now())
     moved.add(done, held)
     if not stopped:  # every message taken was applied; a stop leaves the rest's staged files to poll
         taken.clear()

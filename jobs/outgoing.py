@@ -18,7 +18,7 @@ from intake.tls import client_context
 from office.base import Office
 from office.config import SmtpSettings
 from office.undeliverable import give_up_stale
-from sop.book import Book
+from sop.book import Book, OutboxMail
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.da
     """Send every outbox row that is due (with `since`: only those queued from then on);
     returns how many were accepted. Each row is claimed first, so the daemon, the desk and a
     command sending at once never send one mail twice."""
-    rows = book.due_outbox(now, since=since)
+    rows = book.outbox.due(now, since=since)
     if not rows:
         return 0
     sent = 0
@@ -69,22 +69,21 @@ def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.da
         log.warning("%s; %d surel menunggu", problem, len(rows))
         with book.transaction():
             for row in rows:
-                book.mark_send_failed(row["id"], str(exc), _retry_at(row, now))
+                book.outbox.mark_send_failed(row.id, str(exc), _retry_at(row, now))
         raise SmtpUnavailable(f"{problem}; {len(rows)} surel menunggu dan dicoba lagi") from None
     with smtp:
         while rows:  # drain a backlog in batches over one connection
             sent += _send_batch(book, smtp, sender_address, rows, now)
-            tried = {row["id"] for row in rows}
-            rows = [r for r in book.due_outbox(now, since=since) if r["id"] not in tried]
+            tried = {row.id for row in rows}
+            rows = [r for r in book.outbox.due(now, since=since) if r.id not in tried]
     return sent
 
 
-def envelope_sender(sender_address: str, row: dict) -> str:
+def envelope_sender(sender_address: str, token: str | None) -> str:
     """The return path of one mail (VERP, as mailing-list servers do): the office mailbox with
     the mail's own token, fixed when it was queued, so a delivery report about it comes back to
     an address that names it (office.recording.record_bounce). Mail queued before the tokens
     existed goes with the plain address."""
-    token = row.get("bounce_token")
     return sub_address(sender_address, BOUNCE_PREFIX + token) if token else sender_address
 
 
@@ -93,33 +92,33 @@ def _error_text(exc: Exception, envelope: str) -> str:
     return str(exc).replace(envelope, "<alamat pengembalian>")
 
 
-def _send_batch(book: Book, smtp: smtplib.SMTP, sender_address: str, rows: list[dict], now: dt.datetime) -> int:
+def _send_batch(book: Book, smtp: smtplib.SMTP, sender_address: str, rows: list[OutboxMail], now: dt.datetime) -> int:
     sent = 0
-    mine = book.claim_outbox([row["id"] for row in rows], now, now + CLAIM)
+    mine = book.outbox.claim([row.id for row in rows], now, now + CLAIM)
     for row in rows:
-        if row["id"] not in mine:
+        if row.id not in mine:
             continue  # another sender has it
-        recipients = json.loads(row["recipients"])
-        envelope = envelope_sender(sender_address, row)
+        recipients = json.loads(row.recipients)
+        envelope = envelope_sender(sender_address, row.bounce_token)
         try:
-            refused = smtp.sendmail(envelope, recipients, row["raw"])
+            refused = smtp.sendmail(envelope, recipients, row.raw)
         except (OSError, smtplib.SMTPException) as exc:
             error = _error_text(exc, envelope)
-            log.warning("surel %s gagal dikirim: %s", hide_token(row["message_id"]), error)
+            log.warning("surel %s gagal dikirim: %s", hide_token(row.message_id), error)
             with book.transaction():
-                book.mark_send_failed(row["id"], error, _retry_at(row, now))
+                book.outbox.mark_send_failed(row.id, error, _retry_at(row, now))
             continue
         with book.transaction():
-            book.mark_sent(row["id"], now)
+            book.outbox.mark_sent(row.id, now)
         if refused:
-            log.warning("surel %s ditolak untuk %s", hide_token(row["message_id"]), ", ".join(refused))
-        log.info("terkirim %s (%s) ke %s", row["kind"], hide_token(row["message_id"]), ", ".join(recipients))
+            log.warning("surel %s ditolak untuk %s", hide_token(row.message_id), ", ".join(refused))
+        log.info("terkirim %s (%s) ke %s", row.kind, hide_token(row.message_id), ", ".join(recipients))
         sent += 1
     return sent
 
 
-def _retry_at(row: dict, now: dt.datetime) -> dt.datetime:
-    step = BACKOFF_MINUTES[min(row["attempts"], len(BACKOFF_MINUTES) - 1)]
+def _retry_at(row: OutboxMail, now: dt.datetime) -> dt.datetime:
+    step = BACKOFF_MINUTES[min(row.attempts, len(BACKOFF_MINUTES) - 1)]
     return now + dt.timedelta(minutes=step)
 
 

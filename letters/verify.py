@@ -8,9 +8,10 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -209,7 +210,7 @@ def _loose(words: str) -> str:
 
 
 def verify_file(path: Path, keys: dict[str, Ed25519PublicKey],
-                register: Callable[[Seal], dict | None] | None = None) -> Verdict:
+                register: Callable[[Seal], Mapping[str, Any] | None] | None = None) -> Verdict:
     suffix = path.suffix.lower()
     if suffix == ".docx":
         verdict = verify_docx(path.read_bytes(), keys)
@@ -222,7 +223,7 @@ def verify_file(path: Path, keys: dict[str, Ed25519PublicKey],
     return verdict
 
 
-def check_register(verdict: Verdict, register: Callable[[Seal], dict | None]) -> None:
+def check_register(verdict: Verdict, register: Callable[[Seal], Mapping[str, Any] | None]) -> None:
     seal = verdict.seal
     assert seal is not None  # called only once a seal was read
     entry = register(seal)
@@ -239,4 +240,4 @@ def signed_copy_of(path: Path, book) -> dict | None:
     byte for byte (its SHA-256 in the letters register), else None."""
     import hashlib
 
-    return book.letter_by_signed_sha256(hashlib.sha256(path.read_bytes()).hexdigest())
+    return book.letters.by_signed_sha256(hashlib.sha256(path.read_bytes()).hexdigest())

@@ -11,6 +11,7 @@ from intake.citizen import CODE_ALPHABET, CODE_LENGTH
 from letters.dates import tanggal
 from office.base import Office
 from sop.book import parse_iso
+from sop.book.records import Complaint
 
 
 def new_access_code() -> str:
@@ -24,10 +25,9 @@ def new_access_code() -> str:
             return "".join(CODE_ALPHABET[i] for i in picks[:CODE_LENGTH])
 
 
-def access_code(office: Office, row: dict) -> str:
+def access_code(office: Office, row: Complaint) -> str:
     """The complaint's access code; one recorded before codes existed gets its own now, kept."""
-    code = row.get("access_code") or office.book.access_code(row["id"], new_access_code())
-    row["access_code"] = code
+    code = row.access_code or office.book.complaints.access_code(row.id, new_access_code())
     return code
 
 
@@ -49,8 +49,8 @@ def how_to_ask(office: Office, number: str, code: str) -> str:
     return by_mail + f" Nomor dan kode akses itu juga dapat dimasukkan pada laman Cek Status {public.url}/status."
 
 
-def receipt_facts(office: Office, row: dict) -> dict:
+def receipt_facts(office: Office, row: Complaint) -> dict:
     """What every receipt and acknowledgement tells: the code, how to use it, the answer's date."""
     code = access_code(office, row)
-    due = answer_due(office, parse_iso(row["received_at"])).astimezone(office.config.clock.tz).date()
-    return {"code": code, "how": how_to_ask(office, row["number"], code), "due": tanggal(due)}
+    due = answer_due(office, parse_iso(row.received_at)).astimezone(office.config.clock.tz).date()
+    return {"code": code, "how": how_to_ask(office, row.number, code), "due": tanggal(due)}

@@ -46,23 +46,23 @@ def agenda_rows(office: Office, year: int, month: int, *, hide_confidential: boo
     cfg = office.config
     tz = cfg.clock.tz
     rows: list[list[str]] = []
-    for letter in office.book.letters():
-        issued = parse_iso(letter["issued_at"]).astimezone(tz)
+    for letter in office.book.letters.listed():
+        issued = parse_iso(letter.issued_at).astimezone(tz)
         if (issued.year, issued.month) != (year, month):
             continue
-        complaint = office.book.complaint_by_id(letter["complaint_id"])
-        said = letter_fields(Path(letter["path"]))
-        kepada = said.get("kepada") or (addressee_of_body(complaint["forwarded_to"] or "")
-                                        if letter["kind"] == "pelimpahan" else addressee_of(complaint))
+        complaint = office.book.complaints.get(letter.complaint_id)
+        said = letter_fields(Path(letter.path))
+        kepada = said.get("kepada") or (addressee_of_body(complaint.forwarded_to or "")
+                                        if letter.kind == "pelimpahan" else addressee_of(complaint))
         hal = said.get("hal") or {"jawaban": cfg.letters.hal, "pelimpahan": "Pelimpahan Pengaduan"}.get(
-            letter["kind"], NOTICE_HAL.get(letter["kind"], ""))
+            letter.kind, NOTICE_HAL.get(letter.kind, ""))
         # Letters to the complainant name them; a pelimpahan and an undangan go to officials.
-        if hide_confidential and complaint["confidential"] and letter["kind"] not in ("pelimpahan", "undangan"):
+        if hide_confidential and complaint.confidential and letter.kind not in ("pelimpahan", "undangan"):
             kepada = "(dirahasiakan)"
-        way = WAYS.get(letter["dispatch_method"] or "", letter["dispatch_method"] or "")
-        rows.append([str(len(rows) + 1), letter["number"], tanggal(issued.date()), kepada, hal,
-                     said.get("lampiran", "-"), complaint["number"],
-                     way + (" (batal)" if letter["void"] else ""), ""])
+        way = WAYS.get(letter.dispatch_method or "", letter.dispatch_method or "")
+        rows.append([str(len(rows) + 1), letter.number, tanggal(issued.date()), kepada, hal,
+                     said.get("lampiran", "-"), complaint.number,
+                     way + (" (batal)" if letter.void else ""), ""])
     return rows
 
 

@@ -40,9 +40,9 @@ from office.sections import take_report
 from office.signed_copies import take_delivery_reply
 from office.signing import NotSigned
 from office.tte import take_signer_reply
+from sop.book.records import Letter, Task
 from sop.engine import Reply
 from sop.files import place_private, write_private
-from sop.numbers import numbers
 
 log = logging.getLogger(__name__)
 
@@ -96,17 +96,17 @@ def handle_complaint(office: Office, msg: Incoming, cls: Classification, now) ->
 def handle_forward(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
     """A complaint staff forwarded: recorded as the original sender's."""
     row = record_complaint(office, from_forward(msg), now)
-    log.info("pengaduan %s dicatat dari %s (diteruskan oleh %s)", row["number"], row["email"], msg.from_addr)
-    return Handled("complaint", row["id"], f"diteruskan oleh {msg.from_addr}; dicatat sebagai {row['number']}")
+    log.info("pengaduan %s dicatat dari %s (diteruskan oleh %s)", row.number, row.email, msg.from_addr)
+    return Handled("complaint", row.id, f"diteruskan oleh {msg.from_addr}; dicatat sebagai {row.number}")
 
 
-def _find_task(office: Office, cls: Classification) -> dict | None:
+def _find_task(office: Office, cls: Classification) -> Task | None:
     """The task a reply answers: the token of its reply address, else of our Message-ID it cites."""
     if cls.token:
-        return office.book.task_by_token(cls.token)
+        return office.book.tasks.by_token(cls.token)
     for ref in cls.refs:
         token = office.config.identity.task_token(ref)
-        task = office.book.task_by_token(token) if token else None
+        task = office.book.tasks.by_token(token) if token else None
         if task:
             return task
     return None
@@ -114,17 +114,17 @@ def _find_task(office: Office, cls: Classification) -> dict | None:
 
 def _find_section_request(office: Office, cls: Classification) -> dict | None:
     tokens = [cls.token] if cls.token else [office.config.identity.task_token(r) for r in cls.refs]
-    return next((r for t in tokens if t and (r := office.book.section_request_by_token(t))), None)
+    return next((r for t in tokens if t and (r := office.book.tasks.section_request_by_token(t))), None)
 
 
 def _find_proposal(office: Office, cls: Classification) -> dict | None:
     tokens = [cls.token] if cls.token else [office.config.identity.task_token(r) for r in cls.refs]
-    return next((p for t in tokens if t and (p := office.book.proposal_by_token(t))), None)
+    return next((p for t in tokens if t and (p := office.book.proposals.by_token(t))), None)
 
 
 def _find_number_request(office: Office, cls: Classification) -> dict | None:
     tokens = [cls.token] if cls.token else [office.config.identity.task_token(r) for r in cls.refs]
-    return next((r for t in tokens if t and (r := numbers(office.book).number_request_by_token(t))), None)
+    return next((r for t in tokens if t and (r := office.book.numbers.request_by_token(t))), None)
 
 
 def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Handled:
@@ -151,33 +151,33 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
         if (signed := _signer_reply(office, msg, cls, now)) is not None:  # the TTE-signed PDF (office.tte)
             return signed
         return unmatched(msg, None, "token atau rujukan tidak cocok dengan tugas mana pun")
-    row = book.complaint_by_id(task["complaint_id"])
-    if task["done_at"]:
-        if office.may_act(task["role"], msg.from_addr, now):  # a second answer or a late correction:
+    row = book.complaints.get(task.complaint_id)
+    if task.done_at:
+        if office.may_act(task.role, msg.from_addr, now):  # a second answer or a late correction:
             # the official should know it was not taken
             warn_official(office, row, task, msg, "tugas ini sudah selesai; balasan tidak diproses", now)
-        return unmatched(msg, row["id"], f"tugas langkah {task['step']} {row['number']} sudah selesai")
+        return unmatched(msg, row.id, f"tugas langkah {task.step} {row.number} sudah selesai")
     if refused := sender_refusal(office, row, task, msg, now,
-                                 holder=f"pejabat tugas langkah {task['step']} {row['number']}"):
-        return unmatched(msg, row["id"], refused)
-    if row["state"] != "open" or row["step"] != task["step"]:
-        return unmatched(msg, row["id"], f"{row['number']} tidak sedang menunggu langkah {task['step']}")
+                                 holder=f"pejabat tugas langkah {task.step} {row.number}"):
+        return unmatched(msg, row.id, refused)
+    if row.state != "open" or row.step != task.step:
+        return unmatched(msg, row.id, f"{row.number} tidak sedang menunggu langkah {task.step}")
     read = read_reply(msg.text, msg.html)  # the action is the answer: no quotation, no closing
     answer = drop_routing_lines(read.answer, routing_text(office, task))  # quoted text never acts
-    if cfg.procedure.step(task["step"]).numbers:  # the keeper's number is checked before it acts
+    if cfg.procedure.step(task.step).numbers:  # the keeper's number is checked before it acts
         why = keeper_step_refusal(office, row, answer, now)
         if why:
-            return Handled("action", row["id"], f"nomor surat ditolak: {why}")
-    event = Reply(task["step"], msg.from_addr, answer, left_out=read.left_out(answer))
+            return Handled("action", row.id, f"nomor surat ditolak: {why}")
+    event = Reply(task.step, msg.from_addr, answer, left_out=read.left_out(answer))
     if refused := take_delivery_reply(office, row, task, msg, event, now):  # the scan of a wet-signed letter
-        return Handled("action", row["id"], refused)
+        return Handled("action", row.id, refused)
     _, outcome = act(office, row, event, now,
                      actor=Actor.of(task, msg.from_addr), files=msg.attachments, message_key=msg.key)
     if not outcome.acted:
-        log.info("balasan kosong untuk %s langkah %s dari %s", row["number"], task["step"], msg.from_addr)
-        return Handled("action", row["id"], "balasan tanpa isi; pejabat diminta menulis ulang")
-    log.info("%s: langkah %s diselesaikan oleh %s", row["number"], task["step"], msg.from_addr)
-    return Handled("action", row["id"], f"langkah {task['step']} selesai")
+        log.info("balasan kosong untuk %s langkah %s dari %s", row.number, task.step, msg.from_addr)
+        return Handled("action", row.id, "balasan tanpa isi; pejabat diminta menulis ulang")
+    log.info("%s: langkah %s diselesaikan oleh %s", row.number, task.step, msg.from_addr)
+    return Handled("action", row.id, f"langkah {task.step} selesai")
 
 
 def _answer_proposal(office: Office, proposal: dict, msg: Incoming, now) -> tuple[bool, str]:
@@ -193,13 +193,13 @@ def _signer_reply(office: Office, msg: Incoming, cls: Classification, now) -> Ha
     letter = _find_signing_request(office, cls)
     if letter is None:
         return None
-    return Handled("action", letter["complaint_id"], take_signer_reply(office, letter, msg, now))
+    return Handled("action", letter.complaint_id, take_signer_reply(office, letter, msg, now))
 
 
-def _find_signing_request(office: Office, cls: Classification) -> dict | None:
+def _find_signing_request(office: Office, cls: Classification) -> Letter | None:
     """The letter whose TTE request a reply answers (its token, as a task's)."""
     tokens = [cls.token] if cls.token else [office.config.identity.task_token(r) for r in cls.refs]
-    return next((letter for t in tokens if t and (letter := office.book.letter_by_sign_token(t))), None)
+    return next((letter for t in tokens if t and (letter := office.book.letters.by_sign_token(t))), None)
 
 
 HANDLERS: dict[str, Callable[..., Handled]] = {
@@ -220,7 +220,7 @@ def process_raw(office: Office, raw: bytes, now: dt.datetime, *, prepared: "Prep
     `prepared`: the message already parsed, and its raw copy staged, by the parse-ahead worker.
     """
     msg = prepared.msg if prepared else parse_message(raw)
-    if office.book.has_message(msg.key):
+    if office.book.messages.has(msg.key):
         discard_staged(prepared)
         return Handled("duplicate", note="sudah tercatat")
     raw_path = _raw_path(office, msg.key, now)
@@ -234,7 +234,7 @@ def process_raw(office: Office, raw: bytes, now: dt.datetime, *, prepared: "Prep
     try:
         with office.book.transaction():
             handled = HANDLERS[cls.kind](office, msg, cls, now)
-            office.book.record_message(
+            office.book.messages.record(
                 msg.key, received_at=now, message_id=msg.message_id, sender=msg.from_addr,
                 subject=msg.subject, kind=handled.kind, complaint_id=handled.complaint_id,
                 raw_path=str(raw_path), raw_sha256=msg.raw_sha256, note=handled.note)
@@ -258,13 +258,13 @@ def quarantine(office: Office, raw: bytes, error: str, now: dt.datetime) -> bool
     except Exception:
         sender, subject = "", ""
     with office.book.transaction():
-        attempts = office.book.record_failure(key, error, now)
+        attempts = office.book.messages.record_failure(key, error, now)
         if attempts < office.config.intake.quarantine_after:
             return False
-        if not office.book.has_message(key):
+        if not office.book.messages.has(key):
             raw_path = _raw_path(office, key, now)  # kept, so that staff can read it and act at the desk
             write_private(raw_path, raw)
-            office.book.record_message(key, received_at=now, message_id=None, sender=sender, subject=subject,
+            office.book.messages.record(key, received_at=now, message_id=None, sender=sender, subject=subject,
                                        kind="quarantine", note=f"gagal {attempts}x: {error}", raw_path=str(raw_path))
             alert_staff(office, None, "karantina", now, sender=sender or "(tidak terbaca)",
                         subject=subject or "(tanpa subjek)", error=error, folder=QUARANTINE_FOLDER)
@@ -275,12 +275,12 @@ def quarantine(office: Office, raw: bytes, error: str, now: dt.datetime) -> bool
 def record_old(office: Office, raw: bytes, now: dt.datetime) -> Handled:
     """A message from before the first run's --since date: kept in the book, nothing sent."""
     msg = parse_message(raw)
-    if office.book.has_message(msg.key):
+    if office.book.messages.has(msg.key):
         return Handled("duplicate")
     raw_path = _raw_path(office, msg.key, now)
     write_private(raw_path, raw)
     with office.book.transaction():
-        office.book.record_message(msg.key, received_at=now, message_id=msg.message_id, sender=msg.from_addr,
+        office.book.messages.record(msg.key, received_at=now, message_id=msg.message_id, sender=msg.from_addr,
                                    subject=msg.subject, kind="old", raw_path=str(raw_path),
                                    raw_sha256=msg.raw_sha256, note="diimpor tanpa tindakan (sebelum --since)")
     return Handled("old")

@@ -24,7 +24,7 @@ def store_attachments(office: Office, complaint_id: int, key: str | None,
     budget = cfg.intake.max_total_bytes
     folder = cfg.files / "lampiran" / str(now.astimezone(cfg.clock.tz).year) / str(complaint_id)
     prefix = (key or hashlib.sha256(str(now).encode()).hexdigest())[:12]
-    offset = len(office.book.attachments(complaint_id, None))
+    offset = len(office.book.attachments.of(complaint_id, None))
     for position, item in enumerate(attachments, start=offset + 1):
         size = item.length()
         digest = item.digest()
@@ -43,14 +43,14 @@ def store_attachments(office: Office, complaint_id: int, key: str | None,
                 place_private(item.staged, path)
             else:
                 write_private(path, item.data)
-        office.book.add_attachment(complaint_id=complaint_id, message_key=key, filename=item.filename,
+        office.book.attachments.add(complaint_id=complaint_id, message_key=key, filename=item.filename,
                                    content_type=item.content_type, size=size, sha256=digest,
                                    path=str(path) if path else None, note=note, purpose=purpose)
     if attachments:
-        rows = office.book.attachments(complaint_id, None)[offset:]
+        rows = office.book.attachments.of(complaint_id, None)[offset:]
         if len(rows) > 20:  # a summary, not ten thousand names, in the history
             stored = sum(1 for r in rows if r["path"])
-            office.book.add_event(complaint_id, now, None, SYSTEM, "lampiran",
+            office.book.events.add(complaint_id, now, None, SYSTEM, "lampiran",
                                   f"{len(rows)} lampiran diterima; {stored} disimpan, {len(rows) - stored} tidak.")
             return
         kept = [r["filename"] for r in rows if r["path"]]
@@ -59,4 +59,4 @@ def store_attachments(office: Office, complaint_id: int, key: str | None,
         text = f"{len(kept)} {what} disimpan" + (f": {', '.join(kept)}" if kept else "")
         if refused:
             text += f"; tidak disimpan: {'; '.join(refused)}"
-        office.book.add_event(complaint_id, now, None, SYSTEM, "lampiran", text + ".")
+        office.book.events.add(complaint_id, now, None, SYSTEM, "lampiran", text + ".")

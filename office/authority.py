@@ -13,8 +13,9 @@ import datetime as dt
 
 from intake.authresults import verdict
 from intake.parse import Incoming
-from office.base import Office
+from office.base import Duty, Office
 from office.notices import warn_official
+from sop.book.records import Complaint
 
 NOT_THE_HOLDER = "pengirim bukan pejabat yang berwenang"
 NOT_AUTHENTIC = "tanda keaslian surel (DKIM/DMARC) tidak lulus"
@@ -31,12 +32,12 @@ def authentication_failure(office: Office, msg: Incoming) -> str | None:
     return None if checked.passed else checked.why
 
 
-def sender_refusal(office: Office, row: dict, task: dict, msg: Incoming, now: dt.datetime, *, holder: str,
+def sender_refusal(office: Office, row: Complaint, task: Duty, msg: Incoming, now: dt.datetime, *, holder: str,
                    warned_as: str = NOT_THE_HOLDER) -> str | None:
     """None when `msg` may act on `task` (its `role` and `step`) of complaint `row`. Otherwise
     the official has been warned and the note for the book's record of the message is
     returned; `holder` names who should have written ("pejabat tugas langkah 2 …")."""
-    if not office.may_act(task["role"], msg.from_addr, now):
+    if not office.may_act(task.role, msg.from_addr, now):
         warn_official(office, row, task, msg, warned_as, now)
         return f"pengirim {msg.from_addr} bukan {holder}"
     why = authentication_failure(office, msg)

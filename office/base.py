@@ -12,11 +12,12 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Protocol
 
 from office.config import Config
 from sop.book import Book, parse_iso
+from sop.book.records import Complaint, Task
 from sop.directory import Official
-from sop.engine import REJECTION_DELIVERY, Case
 from sop.terms import OPEN
 
 
@@ -97,9 +98,26 @@ class Actor:
     address: str
 
     @classmethod
-    def of(cls, task: dict, address: str) -> "Actor":
+    def of(cls, task: Task, address: str) -> "Actor":
         """The actor of `task`, writing from `address`."""
-        return cls(role=task["role"], message_id=task["message_id"], address=address)
+        return cls(role=task.role, message_id=task.message_id, address=address)
+
+
+class Duty(Protocol):
+    """What the check of who may act reads of a task: its role and step. A task is one; so is
+    the agenda keeper's or a signer's duty, which has no task row (RoleDuty)."""
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def step(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class RoleDuty:
+    role: str
+    step: int | None
 
 
 @dataclass
@@ -109,6 +127,9 @@ class Office:
 
     _key = None
     last_sweep: dt.datetime | None = None  # when the deadline sweep last looked at delegations
+    # (complaint id, complaints from its sender in the hour before it), counted as it was
+    # recorded and needed again for its acknowledgement's limit (office.notices): not read twice.
+    recent_from_sender: tuple[int, int] = (0, 0)
 
     def seal_key(self):
         """The office's Ed25519 key, loaded once; None when the office has not made one."""
@@ -131,7 +152,7 @@ class Office:
     def holder(self, role: str, at: dt.datetime) -> Official:
         """The official who holds `role` at `at`: an active Plt./Plh. delegate, else the configured one."""
         official = self.config.directory.official(role)
-        d = self.book.active_delegation(role, at)
+        d = self.book.delegations.active(role, at)
         if d is None:
             return official
         return Official(role=role, title=d["title"] or official.title, name=d["name"], email=d["email"],
@@ -142,7 +163,7 @@ class Office:
         official = self.config.directory.official(role)
         if address == official.email or address in official.aliases:
             return True
-        d = self.book.active_delegation(role, at)
+        d = self.book.delegations.active(role, at)
         return bool(d and d["email"] == address)
 
     def official_by_address(self, address: str, at: dt.datetime) -> Official | None:
@@ -158,17 +179,6 @@ class Office:
         the officials of the SOP's steps (staff, Sekretaris, Camat) and their aliases, not sections."""
         return any(address == o.email or address in o.aliases for o in self.config.directory.officials.values())
 
-    def case(self, row: dict) -> Case:
-        """What the engine needs to know of a complaint's row."""
-        task = self.book.current_task(row["id"]) if row["state"] == OPEN else None
-        return Case(number=row["number"], state=row["state"], step=row["step"], section=row["section"],
-                    meeting=bool(row["meeting"]), has_email=bool(row["email"]),
-                    confidential=bool(row["confidential"]), pokok=row["pokok"], sapaan=row["sapaan"],
-                    draft=row["draft"], paused=bool(row["paused_at"]), satisfaction=row["satisfaction"],
-                    rating=row["rating"],
-                    extended_days=task["extended_days"] if task else 0,  # ask_section: per reply, never stored
-                    rejecting=bool(task and task["note"] == REJECTION_DELIVERY))
-
     @property
     def staff(self) -> Official:
         """Staff: the performers of the recording step (step 1); they get copies of alerts."""
@@ -180,18 +190,23 @@ def staff_role(cfg: Config) -> str:
     return cfg.procedure.step(1).role
 
 
-def due_of(book: Book, row: dict) -> dt.datetime | None:
+def waiting_task(book: Book, row: Complaint) -> Task | None:
+    """The task an open complaint waits on (Complaint.case takes it); None when nothing waits."""
+    return book.tasks.current(row.id) if row.state == OPEN else None
+
+
+def due_of(book: Book, row: Complaint) -> dt.datetime | None:
     """When the complaint's waiting step is due, or None when nothing waits."""
-    task = book.current_task(row["id"]) if row["state"] == OPEN else None
-    return parse_iso(task["due_at"]) if task else None
+    task = waiting_task(book, row)
+    return parse_iso(task.due_at) if task else None
 
 
-def answer_due(office: Office, row: dict, decided_by: dt.datetime) -> dt.datetime:
+def answer_due(office: Office, row: Complaint, decided_by: dt.datetime) -> dt.datetime:
     """When the answer reaches the complainant at the latest, once the waiting step is done by
     `decided_by`: the standard times of the steps still to come (4, 4a, 5) added on."""
     procedure = office.config.procedure
     walk = procedure.walk()
-    current = next((i for i, s in enumerate(walk) if s.no == row["step"]), len(walk))
+    current = next((i for i, s in enumerate(walk) if s.no == row.step), len(walk))
     due = decided_by
     for step in walk[current + 1:]:
         due = office.config.clock.add(due, step.time)

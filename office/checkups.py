@@ -72,14 +72,13 @@ def authserv_ids(paths: list[str]) -> set[str]:
 
 def letter_numbers_used(cfg: Config) -> set:
     """The letter numbers the book has given (a reserved block's use); empty when unreadable."""
-    from sop.numbers import numbers
 
     try:
         office = open_office(cfg, readonly=True)
     except Exception:
         return set()
     try:
-        return numbers(office.book).letter_numbers()
+        return office.book.numbers.in_register()
     except Exception:
         return set()
     finally:
@@ -93,7 +92,7 @@ def desk_roles(cfg: Config) -> list[str] | None:
     except Exception:
         return None
     try:
-        return [u["role"] for u in office.book.desk_users()]
+        return [u["role"] for u in office.book.accounts.users()]
     except Exception:
         return None
     finally:
@@ -103,14 +102,14 @@ def desk_roles(cfg: Config) -> list[str] | None:
 def public_forms(cfg: Config, since: dt.datetime) -> str:
     """The public forms taken and refused since `since`, in one line; '' when none or unreadable."""
     from office.public_intake import refusals_line
-    from sop.public_queries import ACCEPTED, SUBMISSION
+    from sop.book.public import ACCEPTED, SUBMISSION
 
     try:
         office = open_office(cfg)
     except Exception:  # the book's own check says what is wrong with it
         return ""
     try:
-        counts = office.book.public_outcomes(since)
+        counts = office.book.public.outcomes(since)
         if not counts:
             return ""
         return f"{counts.get((SUBMISSION, ACCEPTED), 0)} pengaduan diterima; {refusals_line(office, since)}"

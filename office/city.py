@@ -29,7 +29,7 @@ def read_offices(configs: list[Path], problems: list[str]) -> Iterator[Office]:
     """Each office with its book opened read-only (while its daemon runs), closed after use; an
     office whose configuration or book cannot be read is named in `problems` and skipped."""
     from office.settings import ConfigError
-    from sop.store import BookError
+    from sop.book.store import BookError
 
     for path in configs:
         try:

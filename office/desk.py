@@ -21,8 +21,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from office.base import Office
 from office.commands import Refused
 from office.views import complaint_json, visible_text, without_identity
+from sop.book.records import Complaint
+from sop.book.search import Filters
 from sop.files import write_private
-from sop.search import Filters
 
 ROLES = {"staf": "Staf", "pimpinan": "Pimpinan", "admin": "Administrator"}
 # What each page is for, and who may use it.
@@ -72,15 +73,15 @@ def add_user(office: Office, name: str, role: str, password: str, now: dt.dateti
     email = email.strip().lower() if email else None
     if email and role != "pimpinan":
         raise Refused("Alamat surel pejabat hanya untuk akun berperan pimpinan.")
-    if email and not (office.may_see_identity(email) or any(d["email"] == email for d in office.book.delegations())):
+    if email and not (office.may_see_identity(email) or any(d["email"] == email for d in office.book.delegations.listed())):
         raise Refused(f"Alamat {email} bukan alamat pejabat mana pun dalam konfigurasi atau delegasi yang berlaku.")
     full_name, nip, jabatan = _profile(full_name, nip, jabatan)
     _check_password(password)
     with office.book.transaction():
-        if office.book.desk_user(name):
+        if office.book.accounts.user(name):
             raise Refused(f"Pengguna {name} sudah ada.")
-        office.book.add_desk_user(name, role, _hasher.hash(password), now, email, full_name, nip, jabatan)
-        office.book.audit(now, "meja", "pengguna-tambah", name, f"{role} {email}" if email else role)
+        office.book.accounts.add_user(name, role, _hasher.hash(password), now, email, full_name, nip, jabatan)
+        office.book.audit.record(now, "meja", "pengguna-tambah", name, f"{role} {email}" if email else role)
 
 
 def _profile(full_name: str, nip: str, jabatan: str) -> tuple[str, str, str]:
@@ -96,11 +97,11 @@ def set_profile(office: Office, name: str, full_name: str, nip: str, jabatan: st
     """The person behind an account: full name with titles, NIP, jabatan."""
     full_name, nip, jabatan = _profile(full_name, nip, jabatan)
     with office.book.transaction():
-        user = office.book.desk_user(name.strip().lower())
+        user = office.book.accounts.user(name.strip().lower())
         if user is None:
             raise Refused(f"Pengguna {name} tidak ada.")
-        office.book.set_desk_profile(user["id"], full_name, nip, jabatan)
-        office.book.audit(now, by, "pengguna-ubah", user["name"], full_name)
+        office.book.accounts.set_profile(user["id"], full_name, nip, jabatan)
+        office.book.audit.record(now, by, "pengguna-ubah", user["name"], full_name)
 
 
 def person(user: dict) -> str:
@@ -113,16 +114,16 @@ def person(user: dict) -> str:
 def unlock_user(office: Office, name: str, now: dt.datetime, by: str) -> None:
     """An administrator lets an account log in again at once after failed logins."""
     with office.book.transaction():
-        user = office.book.desk_user(name.strip().lower())
+        user = office.book.accounts.user(name.strip().lower())
         if user is None:
             raise Refused(f"Pengguna {name} tidak ada.")
-        office.book.unlock_desk_user(user["id"], now)
-        office.book.audit(now, by, "pengguna-buka-kunci", user["name"], "")
+        office.book.accounts.unlock(user["id"], now)
+        office.book.audit.record(now, by, "pengguna-buka-kunci", user["name"], "")
 
 
 def change_own_password(office: Office, name: str, current: str, password: str, now: dt.datetime) -> None:
     """The account's own new password, given with the current one; all its sessions end."""
-    user = office.book.desk_user(name)
+    user = office.book.accounts.user(name)
     try:
         ok = user is not None and _hasher.verify(user["password_hash"], current)
     except (VerificationError, InvalidHashError):
@@ -134,21 +135,21 @@ def change_own_password(office: Office, name: str, current: str, password: str, 
 
 def remove_user(office: Office, name: str, now: dt.datetime, by: str = "meja") -> None:
     with office.book.transaction():
-        user = office.book.desk_user(name.strip().lower())
+        user = office.book.accounts.user(name.strip().lower())
         if user is None:
             raise Refused(f"Pengguna {name} tidak ada.")
-        office.book.remove_desk_user(user["id"])
-        office.book.audit(now, by, "pengguna-hapus", user["name"], "")
+        office.book.accounts.remove_user(user["id"])
+        office.book.audit.record(now, by, "pengguna-hapus", user["name"], "")
 
 
 def change_password(office: Office, name: str, password: str, now: dt.datetime, by: str = "meja") -> None:
     _check_password(password)
     with office.book.transaction():
-        user = office.book.desk_user(name.strip().lower())
+        user = office.book.accounts.user(name.strip().lower())
         if user is None:
             raise Refused(f"Pengguna {name} tidak ada.")
-        office.book.set_desk_password(user["id"], _hasher.hash(password), now)
-        office.book.audit(now, by, "pengguna-sandi", user["name"], "")
+        office.book.accounts.set_password(user["id"], _hasher.hash(password), now)
+        office.book.audit.record(now, by, "pengguna-sandi", user["name"], "")
 
 
 def _check_password(password: str) -> None:
@@ -166,30 +167,30 @@ def log_in(office: Office, name: str, password: str, address: str, now: dt.datet
     # here, so at most FAILURES of them reach the password hash. The attempt counts as failed
     # until the password is found good.
     with book.transaction():
-        pair, account, place = book.failed_desk_logins(name, address, now - WINDOW)
+        pair, account, place = book.accounts.failed_logins(name, address, now - WINDOW)
         if pair >= FAILURES or account >= SPREAD or place >= SPREAD:
             raise Refused("Terlalu banyak percobaan masuk yang gagal; coba lagi 15 menit lagi, atau minta "
                           "administrator membuka kunci akun.")
-        attempt = book.add_desk_login(name, address, False, now)
+        attempt = book.accounts.add_login(name, address, False, now)
     left = FAILURES - pair - 1
-    user = book.desk_user(name)
+    user = book.accounts.user(name)
     try:
         ok = _hasher.verify(user["password_hash"] if user else _DUMMY, password) and user is not None
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None:
         with book.transaction():
-            book.audit(now, name or "-", "meja-gagal-masuk", "", address)
+            book.audit.record(now, name or "-", "meja-gagal-masuk", "", address)
         raise Refused("Nama pengguna atau kata sandi salah." + (f" Sisa percobaan: {left}." if left else
                                                                  " Percobaan berikutnya menunggu 15 menit."))
     token = secrets.token_urlsafe(32)
     with book.transaction():
-        book.desk_login_succeeded(attempt)
+        book.accounts.login_succeeded(attempt)
         if _hasher.check_needs_rehash(user["password_hash"]):
-            book.set_desk_password(user["id"], _hasher.hash(password), now)
-        book.end_idle_desk_sessions(now - IDLE)
-        book.add_desk_session(_token_hash(token), user["id"], address, now)
-        book.audit(now, user["name"], "meja-masuk", "", address)
+            book.accounts.set_password(user["id"], _hasher.hash(password), now)
+        book.accounts.end_idle_sessions(now - IDLE)
+        book.accounts.add_session(_token_hash(token), user["id"], address, now)
+        book.audit.record(now, user["name"], "meja-masuk", "", address)
     return token
 
 
@@ -197,17 +198,17 @@ def session_user(office: Office, token: str | None, now: dt.datetime) -> dict | 
     """The account of a live session ({name, role, email, full_name, nip, jabatan}), or None."""
     if not token:
         return None
-    found = office.book.desk_session(_token_hash(token))
+    found = office.book.accounts.session(_token_hash(token))
     if found is None:
         return None
     seen = dt.datetime.fromisoformat(found["seen_at"])
     if now - seen > IDLE:
         with office.book.transaction():
-            office.book.end_desk_session(found["token_hash"])
+            office.book.accounts.end_session(found["token_hash"])
         return None
     if now - seen > dt.timedelta(minutes=1):
         with office.book.transaction():
-            office.book.touch_desk_session(found["token_hash"], now)
+            office.book.accounts.touch_session(found["token_hash"], now)
     return {"name": found["name"], "role": found["role"], "email": found["email"], "full_name": found["full_name"],
             "nip": found["nip"], "jabatan": found["jabatan"], "flash": found["flash"]}
 
@@ -221,11 +222,11 @@ def push_flash(office: Office, token: str | None, kind: str, text: str) -> None:
     if not token:
         return
     with office.book.transaction():
-        found = office.book.desk_session(_token_hash(token))
+        found = office.book.accounts.session(_token_hash(token))
         if found is None:
             return
         waiting = json.loads(found["flash"] or "[]")[-4:]
-        office.book.set_desk_flash(found["token_hash"], json.dumps([*waiting, [kind, text[:1000]]]))
+        office.book.accounts.set_flash(found["token_hash"], json.dumps([*waiting, [kind, text[:1000]]]))
 
 
 def pop_flash(office: Office, token: str | None, user: dict | None) -> list[tuple[str, str]]:
@@ -235,17 +236,17 @@ def pop_flash(office: Office, token: str | None, user: dict | None) -> list[tupl
     if not token or not user or not user.get("flash"):
         return []
     with office.book.transaction():
-        office.book.set_desk_flash(_token_hash(token), None)
+        office.book.accounts.set_flash(_token_hash(token), None)
     return [(kind, text) for kind, text in json.loads(user["flash"])]
 
 
 def log_out(office: Office, token: str | None, now: dt.datetime) -> None:
     if token:
         with office.book.transaction():
-            found = office.book.desk_session(_token_hash(token))
-            office.book.end_desk_session(_token_hash(token))
+            found = office.book.accounts.session(_token_hash(token))
+            office.book.accounts.end_session(_token_hash(token))
             if found:
-                office.book.audit(now, found["name"], "meja-keluar", "", "")
+                office.book.audit.record(now, found["name"], "meja-keluar", "", "")
 
 
 # Reading the book -----------------------------------------------------------------------------
@@ -256,15 +257,15 @@ def sees_identity(office: Office, role: str) -> bool:
 def book_page(office: Office, filters: Filters, user: dict, now: dt.datetime, limit: int = 50) -> list[dict]:
     """A page of the book for the desk, newest first, identities hidden where the role may not see them."""
     identity = sees_identity(office, user["role"])
-    rows = office.book.find_complaints(filters, now, office.config.clock.tz, identity=identity, limit=limit,
+    rows = office.book.search.find(filters, now, office.config.clock.tz, identity=identity, limit=limit,
                                        visible=visible_text)
-    office.book.audit(now, user["name"], "meja-baca-buku", "", f"{len(rows)} pengaduan")
+    office.book.audit.record(now, user["name"], "meja-baca-buku", "", f"{len(rows)} pengaduan")
     return [shown(office, row, complaint_json(office, row, now), identity) for row in rows]
 
 
 def book_total(office: Office, filters: Filters, user: dict, now: dt.datetime) -> int:
     """How many complaints the list pages through, as this reader finds them."""
-    return office.book.count_found(filters, now, office.config.clock.tz,
+    return office.book.search.count(filters, now, office.config.clock.tz,
                                         identity=sees_identity(office, user["role"]), visible=visible_text)
 
 
@@ -276,20 +277,20 @@ def suggestion(office: Office, filters: Filters, user: dict, now: dt.datetime) -
         return ""
     from dataclasses import replace
 
-    from sop.search import CONTROL
+    from sop.book.search import CONTROL
 
     if CONTROL.search(filters.text):
         return ""
-    better = office.book.mended_words(filters.text)
+    better = office.book.search.mended_words(filters.text)
     if not better:
         return ""
     identity = sees_identity(office, user["role"])
-    if office.book.words_found(better, open_to_all=not identity):
+    if office.book.search.words_found(better, open_to_all=not identity):
         return better
     if identity:
         return ""
     # Only confidential complaints hold the words: offered when what this reader is shown of one does.
-    found = office.book.find_complaints(replace(filters, text=better, page=1), now, office.config.clock.tz, limit=1,
+    found = office.book.search.find(replace(filters, text=better, page=1), now, office.config.clock.tz, limit=1,
                                         visible=visible_text, identity=False)
     return better if found else ""
 
@@ -305,41 +306,41 @@ def desk_counts(office: Office, now: dt.datetime) -> dict[str, int]:
     """The first screen's counts per state, the letters waiting to be sent or numbered, the quarantine."""
     from office.agenda import waiting_letters
 
-    counts = office.book.state_counts(now)
-    counts["letters"] = len(office.book.letters_awaiting_dispatch()) + len(waiting_letters(office))
-    counts["quarantine"] = len(office.book.messages("quarantine"))
+    counts = office.book.search.state_counts(now)
+    counts["letters"] = len(office.book.letters.awaiting_dispatch()) + len(waiting_letters(office))
+    counts["quarantine"] = len(office.book.messages.listed("quarantine"))
     return counts
 
 
 def complaint_page(office: Office, number: str, user: dict, now: dt.datetime) -> dict | None:
     """One complaint with its history, files and letters; every read is audited (UU PDP)."""
-    row = office.book.complaint(number)
+    row = office.book.complaints.by_number(number)
     if row is None:
         return None
     with office.book.transaction():
-        office.book.audit(now, user["name"], "meja-baca-pengaduan", row["number"], "")
+        office.book.audit.record(now, user["name"], "meja-baca-pengaduan", row.number, "")
     doc = complaint_json(office, row, now, detail=True)
-    files = office.book.attachments(row["id"], None)
+    files = office.book.attachments.of(row.id, None)
     doc["attachments"] = [a for a in files if a["path"]]
-    doc["letters"] = office.book.letters_of(row["id"])
-    doc["lapor_id"] = row["lapor_id"]
-    doc["held_from_sender"] = len(office.book.held_complaints(row["sender"])) if row["held_at"] and row["sender"] else 0
+    doc["letters"] = office.book.letters.listed(row.id)
+    doc["lapor_id"] = row.lapor_id
+    doc["held_from_sender"] = len(office.book.complaints.held(row.sender)) if row.held_at and row.sender else 0
     doc["repeats"] = repeat_candidates(office, row)
     doc = named(office, doc, now)
     return shown(office, row, doc, sees_identity(office, user["role"]), files)
 
 
-def repeat_candidates(office: Office, row: dict) -> list[dict]:
+def repeat_candidates(office: Office, row: Complaint) -> list[dict]:
     """The earlier complaints this open one likely repeats and may join ("Gabung"): still open."""
     from office.linking import join_refusal
     from office.recording import likely_repeats
     from sop.book import parse_iso
 
-    if row["state"] != "open" or row["held_at"]:
+    if row.state != "open" or row.held_at:
         return []
-    found = likely_repeats(office, row, parse_iso(row["received_at"]))
-    return [{"number": r["number"], "why": r["why"], "subject": r["pokok"] or r["subject"]}
-            for r in found if r["id"] < row["id"] and not join_refusal(office, row, r["number"])][:5]
+    found = likely_repeats(office, row, parse_iso(row.received_at))
+    return [{"number": s.complaint.number, "why": s.why, "subject": s.complaint.pokok or s.complaint.subject}
+            for s in found if s.complaint.id < row.id and not join_refusal(office, row, s.complaint.number)][:5]
 
 
 def people(office: Office) -> dict[str, str]:
@@ -352,10 +353,10 @@ def people(office: Office) -> dict[str, str]:
             names[address.lower()] = f"{o.title} {o.name}"
     for section in directory.sections:
         names.setdefault(section.email.lower(), f"{section.head} ({section.name})")
-    for d in office.book.delegations():
+    for d in office.book.delegations.listed():
         names.setdefault(d["email"].lower(), f"{d['form']} {directory.official(d['role']).title} {d['name']}"
                          if d["role"] in directory.officials else d["name"])
-    for u in office.book.desk_users():
+    for u in office.book.accounts.users():
         if u["full_name"]:
             names[f"petugas {u['name']}"] = f"petugas {person(u)}"
             names[f"administrator {u['name']}"] = f"administrator {person(u)}"
@@ -379,11 +380,11 @@ def named(office: Office, doc: dict, now: dt.datetime) -> dict:
     return doc
 
 
-def shown(office: Office, row: dict, doc: dict, identity: bool, files: list[dict] | None = None) -> dict:
+def shown(office: Office, row: Complaint, doc: dict, identity: bool, files: list[dict] | None = None) -> dict:
     """A confidential complaint without its complainant's identity, for a role not allowed it:
     in its fields, its text, its history and its file names (office.views)."""
-    doc["id"] = row["id"]  # the desk pages back by it
-    if not row["confidential"] or identity:
+    doc["id"] = row.id  # the desk pages back by it
+    if not row.confidential or identity:
         return doc
     doc = without_identity(row, doc, files or [])
     doc["complainant"] = {key: HIDDEN if value else value for key, value in doc["complainant"].items()}
@@ -394,13 +395,13 @@ def shown(office: Office, row: dict, doc: dict, identity: bool, files: list[dict
     return doc
 
 
-def refused_download(office: Office, row: dict, user: dict, what: str, now: dt.datetime) -> bool:
+def refused_download(office: Office, row: Complaint, user: dict, what: str, now: dt.datetime) -> bool:
     """True when the user's role may not have this complaint's files, letters or receipt (they
     name a confidential complainant); the refusal is in the access trail (jejak-akses)."""
-    if not row["confidential"] or sees_identity(office, user["role"]):
+    if not row.confidential or sees_identity(office, user["role"]):
         return False
     with office.book.transaction():
-        office.book.audit(now, user["name"], "meja-unduh-ditolak", row["number"], what)
+        office.book.audit.record(now, user["name"], "meja-unduh-ditolak", row.number, what)
     return True
 
 
@@ -416,18 +417,18 @@ def file_delivery_proof(office: Office, letter_number: str, data: bytes, content
     if len(data) > office.config.intake.max_attachment_bytes:
         raise Refused(f"Berkas bukti pengiriman melebihi {office.config.intake.max_attachment_bytes // 2**20} MB.")
     with office.book.transaction():
-        letter = office.book.letter(letter_number)
+        letter = office.book.letters.by_number(letter_number)
         if letter is None:
             raise Refused(f"Surat {letter_number} tidak ada.")
-        folder = dossier_folder(office, letter["number"], letter["issued_at"])
+        folder = dossier_folder(office, letter.number, letter.issued_at)
         ext = mimetypes.guess_extension(content_type, strict=False) or ".bin"
-        count = sum(1 for a in office.book.attachments(letter["complaint_id"], None) if a["purpose"] == "bukti_kirim")
+        count = sum(1 for a in office.book.attachments.of(letter.complaint_id, None) if a["purpose"] == "bukti_kirim")
         name = f"bukti-pengiriman-{count + 1}{ext}"
         write_private(folder / name, data)
-        office.book.add_attachment(complaint_id=letter["complaint_id"], message_key=None, filename=name,
+        office.book.attachments.add(complaint_id=letter.complaint_id, message_key=None, filename=name,
                                    content_type=content_type, size=len(data),
                                    sha256=hashlib.sha256(data).hexdigest(), path=str(folder / name), note="",
                                    purpose="bukti_kirim")
-        office.book.add_event(letter["complaint_id"], now, None, f"petugas {officer}", "bukti_kirim",
-                              f"Bukti pengiriman surat {letter['number']} diarsipkan: {name}.")
+        office.book.events.add(letter.complaint_id, now, None, f"petugas {officer}", "bukti_kirim",
+                              f"Bukti pengiriman surat {letter.number} diarsipkan: {name}.")
     return name

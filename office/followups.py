@@ -21,6 +21,7 @@ from office.forwarding import is_reply_of_body, pass_on_reply
 from office.handled import Handled, unmatched
 from office.recording import add_followup, add_official_note, from_email, record_complaint
 from office.status import answer_by_code, tell_status
+from sop.book.records import Complaint
 from sop.engine import SYSTEM, Feedback
 from sop.keywords import parse_feedback
 from sop.terms import ANSWERED
@@ -35,16 +36,16 @@ class Followup:
     msg: Incoming
     text: str  # the reply's own words (quotation and closing cut), else the whole text
     ask: CodeRequest | None  # `STATUS <nomor> <kode>`
-    row: dict | None  # the complaint it concerns: from our mail it answers, or a number it names
+    row: Complaint | None  # the complaint it concerns: from our mail it answers, or a number it names
     in_thread: bool  # `row` came from our mail it answers, not from a number anyone can write
     own_thread: bool  # it answers our mail to the complainant about `row`
 
     @property
     def by_complainant(self) -> bool:
-        return self.row is not None and self.row["email"] == self.msg.from_addr
+        return self.row is not None and self.row.email == self.msg.from_addr
 
     @property
-    def complaint(self) -> dict:
+    def complaint(self) -> Complaint:
         assert self.row is not None  # the rules that need no complaint come first
         return self.row
 
@@ -57,35 +58,35 @@ def read_followup(office: Office, msg: Incoming, cls: Classification) -> Followu
         pattern = office.config.identity.register_pattern
         # A number in the subject names the complaint; in the text only when asking its status.
         m = pattern.search(msg.subject) or (pattern.search(msg.text) if asks_status(text) else None)
-        row = office.book.complaint(m.group(0)) if m else None
+        row = office.book.complaints.by_number(m.group(0)) if m else None
     return Followup(msg, text, code_request(msg.subject, text), row, in_thread, own_thread)
 
 
-def _replied_to(office: Office, cls: Classification) -> tuple[dict | None, bool]:
+def _replied_to(office: Office, cls: Classification) -> tuple[Complaint | None, bool]:
     """The complaint a reply answers, and whether it answers the complainant's own mail: it
     came to the complaint's reply address (its token), or it cites a mail we sent to the
     complainant about it. (None, False) when it answers nothing of ours."""
     book = office.book
-    row = book.complaint_by_reply_token(cls.token) if cls.token else None
+    row = book.complaints.by_reply_token(cls.token) if cls.token else None
     if row is not None:
         return row, True
     cited = None
     for ref in cls.refs:
-        sent = book.outbox_by_message_ids((ref,))
-        if sent is None or not sent["complaint_id"]:
+        sent = book.outbox.by_message_ids((ref,))
+        if sent is None or not sent.complaint_id:
             continue
         cited = cited or sent
-        row = book.complaint_by_id(sent["complaint_id"])
-        if row["email"] and row["email"].lower() in {a.lower() for a in json.loads(sent["recipients"])}:
+        row = book.complaints.get(sent.complaint_id)
+        if row.email and row.email.lower() in {a.lower() for a in json.loads(sent.recipients)}:
             return row, True
-    return (book.complaint_by_id(cited["complaint_id"]) if cited else None), False
+    return (book.complaints.get(cited.complaint_id) if cited and cited.complaint_id else None), False
 
 
 def new_complaint(office: Office, msg: Incoming, now: dt.datetime) -> Handled:
     """A new complaint by email: recorded and step 1 finished (or held, in a burst)."""
     row = record_complaint(office, from_email(msg, office.config.mailbox.address), now)
-    log.info("pengaduan %s dicatat dari %s", row["number"], msg.from_addr)
-    return Handled("complaint", row["id"], f"dicatat sebagai {row['number']}")
+    log.info("pengaduan %s dicatat dari %s", row.number, msg.from_addr)
+    return Handled("complaint", row.id, f"dicatat sebagai {row.number}")
 
 
 # The rules: when each holds, and what it does ------------------------------------------------
@@ -93,8 +94,8 @@ def _code_from_another(office: Office, f: Followup, now: dt.datetime) -> bool:
     """`STATUS <nomor> <kode>` from anyone but the complainant: the state only, to the sender."""
     if f.ask is None or f.msg.attachments:
         return False
-    target = office.book.complaint(f.ask.number)
-    return target is None or target["email"] != f.msg.from_addr
+    target = office.book.complaints.by_number(f.ask.number)
+    return target is None or target.email != f.msg.from_addr
 
 
 def _answer_code(office: Office, f: Followup, now: dt.datetime) -> Handled:
@@ -108,8 +109,8 @@ def _status_of_another(office: Office, f: Followup, now: dt.datetime) -> bool:
 
 
 def _tell_nothing(office: Office, f: Followup, now: dt.datetime) -> Handled:
-    return unmatched(f.msg, f.complaint["id"],
-                     f"permintaan status dari {f.msg.from_addr}, bukan pengadu {f.complaint['number']}")
+    return unmatched(f.msg, f.complaint.id,
+                     f"permintaan status dari {f.msg.from_addr}, bukan pengadu {f.complaint.number}")
 
 
 def _not_theirs(office: Office, f: Followup, now: dt.datetime) -> bool:
@@ -128,7 +129,7 @@ def _from_body(office: Office, f: Followup, now: dt.datetime) -> bool:
 
 def _pass_on(office: Office, f: Followup, now: dt.datetime) -> Handled:
     pass_on_reply(office, f.complaint, f.msg, f.text, now)
-    return Handled("followup", f.complaint["id"], f"tanggapan {f.complaint['forwarded_to']}")
+    return Handled("followup", f.complaint.id, f"tanggapan {f.complaint.forwarded_to}")
 
 
 def _official_writing(office: Office, f: Followup, now: dt.datetime) -> bool:
@@ -140,8 +141,8 @@ def _official_note(office: Office, f: Followup, now: dt.datetime) -> Handled:
     author = office.official_by_address(f.msg.from_addr, now)
     assert author is not None  # the rule said so
     add_official_note(office, f.complaint, f.msg, author, f.text, now)
-    log.info("%s: catatan dari %s dicatat", f.complaint["number"], f.msg.from_addr)
-    return Handled("note", f.complaint["id"], f"catatan dari {author.title}")
+    log.info("%s: catatan dari %s dicatat", f.complaint.number, f.msg.from_addr)
+    return Handled("note", f.complaint.id, f"catatan dari {author.title}")
 
 
 def _someone_else(office: Office, f: Followup, now: dt.datetime) -> bool:
@@ -149,7 +150,7 @@ def _someone_else(office: Office, f: Followup, now: dt.datetime) -> bool:
 
 
 def _refuse(office: Office, f: Followup, now: dt.datetime) -> Handled:
-    return unmatched(f.msg, f.complaint["id"], f"balasan dari {f.msg.from_addr}, bukan pengadu {f.complaint['number']}")
+    return unmatched(f.msg, f.complaint.id, f"balasan dari {f.msg.from_addr}, bukan pengadu {f.complaint.number}")
 
 
 def _anyone(office: Office, f: Followup, now: dt.datetime) -> bool:
@@ -185,31 +186,31 @@ def handle_followup(office: Office, msg: Incoming, cls: Classification, now: dt.
     raise AssertionError("the last rule always holds")
 
 
-def _from_complainant(office: Office, row: dict, msg: Incoming, text: str, own_thread: bool, now: dt.datetime) -> Handled:
+def _from_complainant(office: Office, row: Complaint, msg: Incoming, text: str, own_thread: bool, now: dt.datetime) -> Handled:
     """The complainant's mail: their word on the answer, a status request, or an addition.
     Their word changes the complaint only from a reply to our mail to them (`own_thread`): a
     From and a number in the subject, which anyone can write, make it an addition."""
     book = office.book
-    judging = row["state"] == ANSWERED and not asks_status(text)
+    judging = row.state == ANSWERED and not asks_status(text)
     if judging and own_thread:
         # PUAS or TIDAK PUAS (or a rating) after the answer; anything else is an addition.
         _, outcome = act(office, row, Feedback(msg.from_addr, text), now)
         if outcome.acted:
-            log.info("%s: tanggapan pengadu atas jawaban dicatat", row["number"])
-            return Handled("followup", row["id"], "tanggapan pengadu atas jawaban")
+            log.info("%s: tanggapan pengadu atas jawaban dicatat", row.number)
+            return Handled("followup", row.id, "tanggapan pengadu atas jawaban")
     if asks_status(text) and not msg.attachments:
         told = tell_status(office, row, now)
-        book.add_event(row["id"], now, row["step"], msg.from_addr, "status",
+        book.events.add(row.id, now, row.step, msg.from_addr, "status",
                        "Pengadu menanyakan status; " + ("dijawab otomatis." if told else
                                                          "tidak dijawab (batas per jam tercapai)."))
-        log.info("%s: permintaan status dari pengadu %s", row["number"], "dijawab" if told else "ditahan")
-        return Handled("status", row["id"], "permintaan status dari pengadu")
+        log.info("%s: permintaan status dari pengadu %s", row.number, "dijawab" if told else "ditahan")
+        return Handled("status", row.id, "permintaan status dari pengadu")
     add_followup(office, row, msg, text, now)
     if judging and not own_thread and parse_feedback(text) is not None:
-        book.add_event(row["id"], now, row["step"], SYSTEM, "catatan",
+        book.events.add(row.id, now, row.step, SYSTEM, "catatan",
                        "Tanggapan atas jawaban dalam surel ini tidak diproses: surel ini bukan balasan atas "
                        "surel kantor kepada pengadu, sehingga dicatat sebagai keterangan tambahan.")
-        log.info("%s: tanggapan di luar balasan surel jawaban dicatat sebagai tambahan", row["number"])
-        return Handled("followup", row["id"], "tanggapan di luar balasan surel kantor; dicatat sebagai tambahan")
-    log.info("%s: keterangan tambahan dari pengadu dicatat", row["number"])
-    return Handled("followup", row["id"], "keterangan tambahan dari pengadu")
+        log.info("%s: tanggapan di luar balasan surel jawaban dicatat sebagai tambahan", row.number)
+        return Handled("followup", row.id, "tanggapan di luar balasan surel kantor; dicatat sebagai tambahan")
+    log.info("%s: keterangan tambahan dari pengadu dicatat", row.number)
+    return Handled("followup", row.id, "keterangan tambahan dari pengadu")

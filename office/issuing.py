@@ -19,12 +19,13 @@ from office.numbering import take_number
 from office.signing import require_signed_copy
 from office.views import complaint_json
 from sop.book import iso, parse_iso
+from sop.book.records import Complaint
 from sop.engine import SYSTEM
 from sop.files import private_dir
 from sop.terms import DEFAULT_SALUTATION, LINKED, SALUTATIONS
 
 
-def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, forward_to: str = "") -> dict:
+def issue_letter(office: Office, row: Complaint, answer: str, now: dt.datetime, *, forward_to: str = "") -> Complaint:
     """Number, render, file and copy the reply letter, in the caller's transaction.
 
     The file names follow from the number taken in this transaction, so a rolled-back attempt
@@ -39,9 +40,9 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
                          **({"hal": "Pelimpahan Pengaduan", "addressee": addressee_of_body(forward_to)} if forward_to else {}))
     if number is None:
         return row  # it waits for the agenda keeper's number (office.numbering); issued then
-    voided = [(entry["year"], entry["number"]) for entry in book.letters_of(row["id"])
-              if not entry["void"] and not entry["dispatched_at"] and entry["kind"] in ("jawaban", "pelimpahan")]
-    book.void_letters_of(row["id"])
+    voided = [(entry.year, entry.number) for entry in book.letters.listed(row.id)
+              if not entry.void and not entry.dispatched_at and entry.kind in ("jawaban", "pelimpahan")]
+    book.letters.void_of(row.id)
     signer = signer_of(office, now)
     note = office.config.letters.signing_note
     data = letter_data(office, row, answer, number, local_now.date(),
@@ -51,14 +52,14 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
         data = replace(data, hal=REJECTION_HAL, tembusan=office.config.letters.tembusan_of("penolakan"))
     if forward_to:  # a surat pelimpahan: to the competent body's head, the complainant in copy
         kind = "pelimpahan"
-        files = sum(1 for f in book.attachments(row["id"]) if f["path"])
+        files = sum(1 for f in book.attachments.of(row.id) if f["path"])
         data = replace(data, kind=kind, hal="Pelimpahan Pengaduan", addressee=addressee_of_body(forward_to),
                        addressee_place=cfg.letters.place, complainant=data.addressee,
                        competent_body=agency_of(forward_to),
                        tembusan=(*cfg.letters.tembusan_of(kind), f"{data.addressee} (pengadu)"),
                        attachments=1 + files)  # the complaint itself, and the files it came with
     archive, rendered = file_letter(office, row, data, signer, kind, now, tuple(voided))
-    book.update_complaint(row["id"], letter_number=number, letter_path=str(archive))
+    book.complaints.update(row.id, letter_number=number, letter_path=str(archive))
     signed_as = f"{signer.delegation} {signer.title}" if signer.delegation else signer.title
     text = f"Surat {kind} nomor {number} dibuat, ditandatangani oleh {signed_as} {signer.name}, dan diarsipkan."
     if cfg.letters.signing != "segel":  # signed outside the system: the signed copy comes back later
@@ -68,24 +69,24 @@ def issue_letter(office: Office, row: dict, answer: str, now: dt.datetime, *, fo
         text += f" Disegel dengan kunci kantor {rendered.seal.key_id}."
     if voided:
         text += f" Surat sebelumnya ({', '.join(n for _, n in voided)}) dinyatakan batal."
-    book.add_event(row["id"], now, None, SYSTEM, "surat", text)
-    return book.complaint_by_id(row["id"])
+    book.events.add(row.id, now, None, SYSTEM, "surat", text)
+    return book.complaints.get(row.id)
 
 
-def signer_approved(office: Office, row: dict) -> bool:
+def signer_approved(office: Office, row: Complaint) -> bool:
     """Whether the act that issues the letter (the last step done, or the forward) is the
     signer's own: on a step of the signer's role, by their routing mail or their own desk
     account, never an entry staff made for them. A joined complaint's letter follows its main one's."""
-    main = row["id"] if row.get("state") != LINKED or not row.get("linked_to") else row["linked_to"]
-    done = [e for e in office.book.events(main) if e["kind"] in ("langkah", "dilimpahkan") and e["step"]]
+    main = row.id if row.state != LINKED or not row.linked_to else row.linked_to
+    done = [e for e in office.book.events.of(main) if e.kind in ("langkah", "dilimpahkan") and e.step]
     if not done:
         return False
     last = done[-1]
-    return (office.config.procedure.step(last["step"]).role == office.config.letters.signer_role
-            and not last["actor"].startswith(("petugas ", "administrator ")))
+    return (office.config.procedure.step(last.step or 0).role == office.config.letters.signer_role
+            and not last.actor.startswith(("petugas ", "administrator ")))
 
 
-def file_letter(office: Office, row: dict, data: LetterData, signer: Signer, kind: str, now: dt.datetime,
+def file_letter(office: Office, row: Complaint, data: LetterData, signer: Signer, kind: str, now: dt.datetime,
                 voided: tuple[tuple[int, str], ...] = (), role: str = "") -> tuple[Path, RenderedLetter]:
     """Seal, render, archive and register a numbered letter of any kind, in the caller's
     transaction; the staff's copy is placed (and the copies of `voided` letters removed) after
@@ -113,39 +114,39 @@ def file_letter(office: Office, row: dict, data: LetterData, signer: Signer, kin
                 (cfg.outbox / outbox_name(year, old, old_kind)).unlink(missing_ok=True)
         place_staff_copy(cfg, local_now.year, data.number, archive, kind)
     office.book.after_commit(update_staff_folder)
-    office.book.record_letter(year=local_now.year, number=data.number, complaint_id=row["id"], issued_at=now,
+    office.book.letters.record(year=local_now.year, number=data.number, complaint_id=row.id, issued_at=now,
                               path=str(archive), sha256=rendered.sha256, signer=signer.name,
                               seal=rendered.seal.text() if rendered.seal else None, kind=kind, signing=mode)
-    office.book.set_signer_role(local_now.year, data.number, role or cfg.letters.signer_role)
+    office.book.letters.set_signer_role(local_now.year, data.number, role or cfg.letters.signer_role)
     return archive, rendered
 
 
-def letter_data(office: Office, row: dict, answer: str, number: str, date: dt.date,
+def letter_data(office: Office, row: Complaint, answer: str, number: str, date: dt.date,
                 signing_note: str | None = None, kind: str = "jawaban") -> LetterData:
     """What a letter to the complainant of `row` says (the konsep and the signed letter alike)."""
     cfg = office.config
     ls = cfg.letters
-    received = parse_iso(row["received_at"]).astimezone(cfg.clock.tz)
-    typed, name = split_honorific(row["name"] or "")  # "Pak Darto" as staff typed it: "Bapak Darto"
-    form = row["sapaan"] or typed or DEFAULT_SALUTATION
+    received = parse_iso(row.received_at).astimezone(cfg.clock.tz)
+    typed, name = split_honorific(row.name or "")  # "Pak Darto" as staff typed it: "Bapak Darto"
+    form = row.sapaan or typed or DEFAULT_SALUTATION
     return LetterData(
         number=number, date=date, place=ls.place, hal=ls.hal,
-        addressee=f"{form} {name or 'Pengadu ' + row['number']}",
+        addressee=f"{form} {name or 'Pengadu ' + row.number}",
         you=SALUTATIONS[form],
-        addressee_place=row["address"] or ls.addressee_place or ls.place,
-        complaint_number=row["number"], complaint_date=received.date(),
-        complaint_subject=row["pokok"] or plain_subject(row["subject"]), channel=row["channel"], answer=answer,
-        attachments=sum(1 for f in office.book.attachments(row["id"], "lampiran_surat") if f["path"]),
+        addressee_place=row.address or ls.addressee_place or ls.place,
+        complaint_number=row.number, complaint_date=received.date(),
+        complaint_subject=row.pokok or plain_subject(row.subject), channel=row.channel, answer=answer,
+        attachments=sum(1 for f in office.book.attachments.of(row.id, "lampiran_surat") if f["path"]),
         sifat=ls.sifat, tembusan=ls.tembusan_of(kind), signing_note=ls.signing_note if signing_note is None else signing_note)
 
 
 REJECTION_HAL = "Tindak Lanjut Pengaduan"
 
 
-def is_rejection(office: Office, row: dict, now: dt.datetime) -> bool:
+def is_rejection(office: Office, row: Complaint, now: dt.datetime) -> bool:
     """Whether the letter answers a `Tolak:` (logged just before in this transaction, or
     earlier when the letter waited for its number from the agenda keeper)."""
-    return any(e["kind"] == "ditolak" and e["at"] <= iso(now) for e in office.book.events(row["id"]))
+    return any(e.kind == "ditolak" and e.at <= iso(now) for e in office.book.events.of(row.id))
 
 
 # What happens after numbering when the letter is signed outside the system (office.signing).
@@ -157,13 +158,13 @@ KONSEP_NOTE = ("KONSEP: belum ditandatangani. Nomor, tanda tangan, dan segel dib
                "menyetujui konsep ini.")
 
 
-def render_konsep(office: Office, row: dict, now: dt.datetime) -> bytes:
+def render_konsep(office: Office, row: Complaint, now: dt.datetime) -> bytes:
     """The letter as the signer approves it: the stored konsep, unnumbered, with no signature
     image and no seal (those come only with the approval)."""
     signer = signer_of(office, now)
     unsigned = Signer(title=signer.title, name=signer.name, nip=signer.nip, rank=signer.rank,
                       delegation=signer.delegation)
-    data = letter_data(office, row, row["draft"] or "", KONSEP_NUMBER,
+    data = letter_data(office, row, row.draft or "", KONSEP_NUMBER,
                        now.astimezone(office.config.clock.tz).date(), signing_note=KONSEP_NOTE)
     data = replace(data, konsep=True, paraf=konsep_paraf(office, row))
     ls = office.config.letters
@@ -176,7 +177,7 @@ NOTICE_HAL = {"kelengkapan": "Permohonan Kelengkapan Pengaduan", "perpanjangan":
               "dilimpahkan": "Pelimpahan Pengaduan", "keberatan": "Keputusan atas Keberatan"}
 
 
-def issue_notice(office: Office, row: dict, kind: str, text: str, role: str, now: dt.datetime,
+def issue_notice(office: Office, row: Complaint, kind: str, text: str, role: str, now: dt.datetime,
                  days: int = 0) -> dict:
     """A notice letter to a complainant without email, for the print queue: numbered in the
     register, signed by the official who gave it (a.n. the head when not the head) and sealed.
@@ -196,13 +197,13 @@ def issue_notice(office: Office, row: dict, kind: str, text: str, role: str, now
                    if due and kind == "perpanjangan" else None)
     signer = notice_signer(office, role, now)
     archive, _ = file_letter(office, row, data, signer, kind, now, role=notice_signer_role(office, role))
-    book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
+    book.events.add(row.id, now, row.step, SYSTEM, "surat",
                    f"Surat {NOTICE_HAL[kind].lower()} nomor {number} dibuat untuk disampaikan kepada pengadu "
                    f"(tanpa alamat surel), ditandatangani {signer.title.title()} {signer.name}.")
     return {"number": number, "path": str(archive)}
 
 
-def issue_invitation(office: Office, row: dict, particulars: str, addressee: str, now: dt.datetime) -> dict | None:
+def issue_invitation(office: Office, row: Complaint, particulars: str, addressee: str, now: dt.datetime) -> dict | None:
     """The numbered undangan rapat dinas about a complaint, addressed to the invitees by
     jabatan, signed a.n. the head by the Sekretaris (who keeps the office's meetings) as the
     office signs, and registered. Returns its entry, or None while it waits for its number from
@@ -215,14 +216,14 @@ def issue_invitation(office: Office, row: dict, particulars: str, addressee: str
                          addressee=addressee)
     if number is None:
         return None
-    subject = (row["pokok"] or "dirahasiakan") if row["confidential"] else (row["pokok"] or plain_subject(row["subject"]))
+    subject = (row.pokok or "dirahasiakan") if row.confidential else (row.pokok or plain_subject(row.subject))
     data = replace(letter_data(office, row, particulars, number, local_now.date()), kind=KIND, hal=HAL,
                    addressee=addressee, addressee_place="Tempat", complaint_subject=subject,
                    attachments=0, tembusan=())
     role = invitation_signer_role(office)
     signer = notice_signer(office, role, now)
     archive, _ = file_letter(office, row, data, signer, KIND, now, role=notice_signer_role(office, role))
-    office.book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
+    office.book.events.add(row.id, now, row.step, SYSTEM, "surat",
                           f"Surat undangan rapat dinas nomor {number} dibuat, ditandatangani {signer.title.title()} "
                           f"{signer.name}" + (f" ({signer.delegation})." if signer.delegation else "."))
     return {"number": number, "path": str(archive)}
@@ -272,11 +273,11 @@ def sync_staff_folder(office: Office) -> int:
     (the process may have died between a commit and the copy)."""
     cfg = office.config
     placed = 0
-    for letter in office.book.letters_awaiting_dispatch():
-        name = outbox_name(letter["year"], letter["number"], letter["kind"])
-        if not (cfg.outbox / name).exists() and Path(letter["path"]).exists():
+    for letter in office.book.letters.awaiting_dispatch():
+        name = outbox_name(letter.year, letter.number, letter.kind)
+        if not (cfg.outbox / name).exists() and Path(letter.path).exists():
             private_dir(cfg.outbox, 0o750)
-            place_staff_copy(cfg, letter["year"], letter["number"], Path(letter["path"]), letter["kind"])
+            place_staff_copy(cfg, letter.year, letter.number, Path(letter.path), letter.kind)
             placed += 1
     return placed
 
@@ -306,21 +307,21 @@ def dossier_folder(office: Office, letter_number: str, issued_at: str) -> Path:
     return office.config.files / "arsip" / str(year) / safe_name(letter_number)
 
 
-def write_dossier(office: Office, row: dict, now: dt.datetime) -> None:
+def write_dossier(office: Office, row: Complaint, now: dt.datetime) -> None:
     """The archive copy of a complaint beside its letter: the record, its history, the delivery."""
-    letter = office.book.current_letter(row["id"])
+    letter = office.book.letters.current(row.id)
     if letter is None:
         return
     doc = complaint_json(office, row, now, detail=True)
-    doc["letters"] = office.book.letters_of(row["id"])
-    folder = private_dir(dossier_folder(office, letter["number"], letter["issued_at"]))
+    doc["letters"] = [entry.as_dict() for entry in office.book.letters.listed(row.id)]
+    folder = private_dir(dossier_folder(office, letter.number, letter.issued_at))
     (folder / "pengaduan.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     (folder / "lembar-disposisi.docx").write_bytes(disposition_sheet(office, row))
 
 
-def record_delivery(office: Office, row: dict, method: str, note: str, now: dt.datetime) -> None:
+def record_delivery(office: Office, row: Complaint, method: str, note: str, now: dt.datetime) -> None:
     """Step 5's record on the letter: how and when it reached the complainant."""
     require_signed_copy(office, row)  # a letter signed outside the system goes only once it is back
-    letter = office.book.current_letter(row["id"])
+    letter = office.book.letters.current(row.id)
     if letter:  # Office.apply rewrites the dossier once all effects are applied
-        office.book.record_dispatch(letter["id"], now, method, note)
+        office.book.letters.record_dispatch(letter.id, now, method, note)

@@ -60,7 +60,7 @@ def known_keys(config: Config | None, texts: list[str]) -> dict:
 def verify_letter(path: Path, keys: dict, office: Office | None) -> Verdict:
     """A letter file's seal and content checked; with this office's book, also against its
     register (numbers restart every year, so a seal's number is looked up in its own year)."""
-    register = (lambda s: office.book.letter(s.number, int(s.date[:4]))) if office else None
+    register = (lambda s: office.book.letters.by_number(s.number, int(s.date[:4]))) if office else None
     return verify_file(path, keys, register)
 
 
@@ -73,4 +73,4 @@ def filed_copy(path: Path, office: Office) -> dict | None:
 def signs_outside(office: Office) -> bool:
     """Whether this office has filed letters signed outside the system (wet or TTE): then a file
     that is neither sealed nor one of them is not its letter."""
-    return bool(office.book.letters_signed_outside())
+    return bool(office.book.letters.signed_outside())

@@ -11,6 +11,7 @@ from letters.mail import render_mail
 from office.base import Office, staff_role
 from office.notices import base_context, queue
 from sop.book import parse_iso
+from sop.book.records import Complaint, Task
 from sop.engine import SYSTEM
 from sop.procedure import Duration
 from sop.terms import OPEN
@@ -26,37 +27,37 @@ def warn_lapor(office: Office, now: dt.datetime) -> int:
     open: staff and the Sekretaris are warned of LAPOR!'s 5-working-day count; returns how many."""
     cfg = office.config
     warned = 0
-    for row in office.book.complaints(OPEN):
-        if not row["lapor_id"]:
+    for row in office.book.complaints.listed(OPEN):
+        if not row.lapor_id:
             continue
-        received = parse_iso(row["received_at"])
+        received = parse_iso(row.received_at)
         if now < cfg.clock.add(received, Duration(LAPOR_DAYS - 1, "days")):
             continue
-        if any(e["kind"] == LAPOR_WARNING for e in office.book.events(row["id"])):
+        if any(e.kind == LAPOR_WARNING for e in office.book.events.of(row.id)):
             continue
         with office.book.transaction():
             lapor_due = cfg.clock.add(received, Duration(LAPOR_DAYS, "days"))
-            task = office.book.current_task(row["id"])
+            task = office.book.tasks.current(row.id)
             roles = dict.fromkeys(r for r in (staff_role(cfg), "sekretaris") if r in cfg.directory.officials)
             for role in roles:
                 tell_lapor(office, row, task, role, lapor_due, now)
-            office.book.add_event(row["id"], now, row["step"], SYSTEM, LAPOR_WARNING,
-                                  f"Peringatan SP4N-LAPOR! ({row['lapor_id']}): tindak lanjut dihitung dalam "
+            office.book.events.add(row.id, now, row.step, SYSTEM, LAPOR_WARNING,
+                                  f"Peringatan SP4N-LAPOR! ({row.lapor_id}): tindak lanjut dihitung dalam "
                                   f"{LAPOR_DAYS} hari kerja, sampai {waktu(lapor_due, cfg.clock.tz)}.")
         warned += 1
     return warned
 
 
-def tell_lapor(office: Office, row: dict, task: dict | None, role: str, lapor_due: dt.datetime,
+def tell_lapor(office: Office, row: Complaint, task: Task | None, role: str, lapor_due: dt.datetime,
                now: dt.datetime) -> None:
     """The SP4N-LAPOR! warning to one official (office.deadlines.warn_lapor): threaded by the
     complaint, never by a task, whose Message-ID holds a token."""
     cfg = office.config
     official = office.holder(role, now)
-    context = base_context(office, row, task["step"] if task else None)
-    context.update(recipient=office.addressee(official), lapor_id=row["lapor_id"], lapor_due=waktu(lapor_due, cfg.clock.tz),
-                   holder_title=cfg.directory.official(task["role"]).title if task else "", now=waktu(now, cfg.clock.tz))
+    context = base_context(office, row, task.step if task else None)
+    context.update(recipient=office.addressee(official), lapor_id=row.lapor_id, lapor_due=waktu(lapor_due, cfg.clock.tz),
+                   holder_title=cfg.directory.official(task.role).title if task else "", now=waktu(now, cfg.clock.tz))
     if task:
-        context["step"]["due"] = waktu(parse_iso(task["due_at"]), cfg.clock.tz)
+        context["step"]["due"] = waktu(parse_iso(task.due_at), cfg.clock.tz)
     queue(office, row, "peringatan_lapor", [(official.name, official.email)], render_mail("peringatan_lapor", **context),
           now)

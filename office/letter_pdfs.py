@@ -33,6 +33,7 @@ from letters.pdf import libreoffice, sign_pades, to_pdfs
 from office.base import Office
 from office.receipts import receipt_files, receipt_pdf_pending, receipts_without_pdf, write_receipt
 from sop.book import Book
+from sop.book.records import Complaint, Letter, OutboxMail
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def _convert(paths: list[Path], key: Callable[[Path], str] = str) -> set[Path]:
 def _letters(office: Office) -> int:
     """The PDF of each registered letter that has none, made with one LibreOffice start, signed
     (PAdES) where configured, recorded."""
-    waiting = [letter for letter in office.book.letters_without_pdf() if Path(letter["path"]).exists()]
+    waiting = [letter for letter in office.book.letters.without_pdf() if Path(letter["path"]).exists()]
     if not waiting:
         return 0
     converted = _convert([Path(letter["path"]) for letter in waiting])
@@ -107,12 +108,12 @@ def _letters(office: Office) -> int:
             pdf.unlink(missing_ok=True)
             continue
         with office.book.transaction():
-            office.book.set_letter_pdf(letter["id"], str(pdf))
+            office.book.letters.set_pdf(letter["id"], str(pdf))
         made += 1
     return made
 
 
-def _seal_pdf(office: Office, letter: dict, pdf: Path) -> None:
+def _seal_pdf(office: Office, letter: Letter, pdf: Path) -> None:
     """PAdES with the office's certificate, for a letter the system signs (never a second
     signing channel beside a wet or TTE signature)."""
     ls = office.config.letters
@@ -129,7 +130,7 @@ def _receipts(office: Office) -> int:
 def _complete_mails(office: Office) -> int:
     """Each mail waiting for PDFs gets them once they exist, and becomes due. A letter's PDF is
     read from its record; a konsep's is made here from the Word file the mail carries."""
-    mails = office.book.mails_awaiting_pdf()
+    mails = office.book.outbox.awaiting_pdf()
     if not mails:
         return 0
     made = 0
@@ -141,11 +142,11 @@ def _complete_mails(office: Office) -> int:
             if files is None:
                 continue  # its letter's PDF is not made yet: it waits for the next run
             with office.book.transaction():
-                office.book.release_with_pdf(mail["id"], with_attachments(mail["raw"], files))
+                office.book.outbox.release_with_pdf(mail["id"], with_attachments(mail["raw"], files))
     return made
 
 
-def _carried_pdfs(mails: list[dict], folder: Path, files: Path) -> dict[tuple[int, str], bytes]:
+def _carried_pdfs(mails: list[OutboxMail], folder: Path, files: Path) -> dict[tuple[int, str], bytes]:
     """The PDFs of the Word files the waiting mails carry (the konsep), with one LibreOffice
     start: by (outbox id, Word file's name)."""
     sources: dict[Path, tuple[int, str]] = {}
@@ -167,12 +168,12 @@ def _carried_pdfs(mails: list[dict], folder: Path, files: Path) -> dict[tuple[in
             if source.with_suffix(".pdf") in made}
 
 
-def _wanted_files(office: Office, mail: dict, carried: dict[tuple[int, str], bytes]) -> tuple[Attachment, ...] | None:
+def _wanted_files(office: Office, mail: OutboxMail, carried: dict[tuple[int, str], bytes]) -> tuple[Attachment, ...] | None:
     """The PDFs a waiting mail asked for, in its order; None while one of them is missing."""
     files = []
     for w in json.loads(mail["awaits_pdf"]):
         if "letter" in w:
-            letter = office.book.letter_by_id(w["letter"])
+            letter = office.book.letters.get(w["letter"])
             path = Path(letter["pdf_path"]) if letter and letter["pdf_path"] else None
             if path is None or not path.exists():
                 return None
@@ -222,7 +223,7 @@ def finish(timeout: float = 120) -> None:
 
 
 # A receipt handed out after the commit ------------------------------------------------------
-def prepare_receipt(office: Office, row: dict, officer: str, now: dt.datetime, nip: str = "",
+def prepare_receipt(office: Office, row: Complaint, officer: str, now: dt.datetime, nip: str = "",
                     jabatan: str = "") -> list[Path]:
     """After the commit that recorded `row`: its receipt's Word file (when not written yet) and
     its PDF started in the background (`start`). Returns the receipt's files."""
@@ -232,7 +233,7 @@ def prepare_receipt(office: Office, row: dict, officer: str, now: dt.datetime, n
     return files
 
 
-def receipt_ready(office: Office, row: dict, officer: str, now: dt.datetime, *, wait: float) -> Path | None:
+def receipt_ready(office: Office, row: Complaint, officer: str, now: dt.datetime, *, wait: float) -> Path | None:
     """The receipt to hand out: its PDF once made (waiting at most `wait` seconds for the PDF
     job), its Word file where no PDF can be made here; None while the PDF is still being made."""
     deadline = time.monotonic() + wait

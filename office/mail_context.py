@@ -12,23 +12,24 @@ from office.base import Office
 from office.durations import standard_words
 from office.mail_view import complaint_view
 from sop.book import parse_iso
+from sop.book.records import Complaint, Event
 
 
-def history(office: Office, complaint_id: int, events: list[dict] | None = None) -> list[dict]:
+def history(office: Office, complaint_id: int, events: list[Event] | None = None) -> list[dict]:
     """The steps done so far, as the routing emails quote them."""
     tz = office.config.clock.tz
     out = []
-    for e in office.book.events(complaint_id) if events is None else events:
-        if e["kind"] not in ("langkah", "dikembalikan"):
+    for e in office.book.events.of(complaint_id) if events is None else events:
+        if e.kind not in ("langkah", "dikembalikan"):
             continue
-        step = office.config.procedure.step(e["step"])
+        step = office.config.procedure.step(e.step or 0)
         # The label people read ("4a"), never the office addition's internal number.
         out.append({"step": step.shown, "role_title": office.config.directory.official(step.role).title,
-                    "at": waktu(parse_iso(e["at"]), tz), "text": e["text"]})
+                    "at": waktu(parse_iso(e.at), tz), "text": e.text})
     return out
 
 
-def base_context(office: Office, row: dict | None, step_no: int | None) -> dict:
+def base_context(office: Office, row: Complaint | None, step_no: int | None) -> dict:
     """What every mail template is given: the office, the complaint and its history, the step."""
     cfg = office.config
     context = {
@@ -71,15 +72,15 @@ def _office_part(office: Office) -> dict:
     return dict(kept[1])
 
 
-def _complaint_part(office: Office, row: dict) -> tuple[dict, list[dict]]:
+def _complaint_part(office: Office, row: Complaint) -> tuple[dict, list[dict]]:
     """The complaint as templates show it and its history: copies, as callers change them."""
-    events = office.book.events(row["id"])
-    files = office.book.attachments(row["id"])
+    events = office.book.events.of(row.id)
+    files = office.book.attachments.of(row.id)
     # Made of the row, its events and its files: kept while all three are equal (by value)
     # to what it was made of.
-    made_of = (office.config, dict(row), list(events), list(files))
+    made_of = (office.config, row, list(events), list(files))
     kept = _LAST_COMPLAINT[0] if _LAST_COMPLAINT else None
     if kept is None or kept[0] is not office.config or kept[1:4] != made_of[1:]:
-        kept = (*made_of, complaint_view(office, row), history(office, row["id"], events))
+        kept = (*made_of, complaint_view(office, row), history(office, row.id, events))
         _LAST_COMPLAINT[:] = [kept]
     return dict(kept[4]), [dict(step) for step in kept[5]]

@@ -19,10 +19,11 @@ from office.mail_files import MailFiles, undangan_copy
 from office.mail_view import complaint_view
 from office.notices import base_context, queue
 from office.signing import awaits_signed_copy
+from sop.book.records import Complaint, Letter
 from sop.engine import Meeting
 
 
-def invitation(office: Office, row: dict, meeting: Meeting, attendees: list[tuple[str, str]],
+def invitation(office: Office, row: Complaint, meeting: Meeting, attendees: list[tuple[str, str]],
                now: dt.datetime) -> bytes:
     """An iCalendar REQUEST for the meeting; its UID is stable per complaint and time."""
     cfg = office.config
@@ -31,16 +32,16 @@ def invitation(office: Office, row: dict, meeting: Meeting, attendees: list[tupl
     cal.add("version", "2.0")
     cal.add("method", "REQUEST")
     event = Event()
-    event.add("uid", f"rapat-{safe_name(row['number'])}-{meeting.when:%Y%m%dT%H%M}@{cfg.identity.domain}")
+    event.add("uid", f"rapat-{safe_name(row.number)}-{meeting.when:%Y%m%dT%H%M}@{cfg.identity.domain}")
     event.add("dtstamp", now)
     event.add("dtstart", meeting.when)
     event.add("dtend", meeting.when + dt.timedelta(hours=1))
     # What the calendar says of the complaint: for a confidential one only its neutral subject,
     # since the file goes to every attendee, section heads included.
-    topic = (row["pokok"] or "dirahasiakan") if row["confidential"] else (row["pokok"] or row["subject"])
+    topic = (row.pokok or "dirahasiakan") if row.confidential else (row.pokok or row.subject)
     # RFC 5545 text holds no control characters: every value passes letters.safe.one_line.
-    event.add("summary", one_line(f"Rapat dinas pengaduan {row['number']}"))
-    event.add("description", one_line(f"Pembahasan pengaduan {row['number']}: {topic} (SOP Rapat Dinas)."))
+    event.add("summary", one_line(f"Rapat dinas pengaduan {row.number}"))
+    event.add("description", one_line(f"Pembahasan pengaduan {row.number}: {topic} (SOP Rapat Dinas)."))
     event.add("location", vText(one_line(cfg.meeting_place or cfg.office_name)))
     organizer = vCalAddress(f"mailto:{cfg.mailbox.address}")
     organizer.params["cn"] = vText(one_line(cfg.office_name))
@@ -54,12 +55,12 @@ def invitation(office: Office, row: dict, meeting: Meeting, attendees: list[tupl
     return cal.to_ical()
 
 
-def meeting_people(office: Office, row: dict, roles: tuple[str, ...], now: dt.datetime) -> list[dict]:
+def meeting_people(office: Office, row: Complaint, roles: tuple[str, ...], now: dt.datetime) -> list[dict]:
     """The meeting's participants, each as mails address them, with their role."""
     people = []
     for role in roles:
         if role == "section":
-            section = office.config.directory.section(row["section"])
+            section = office.config.directory.section(row.section)
             if section:
                 people.append({**section_recipient(section), "role": role})
         else:
@@ -67,13 +68,13 @@ def meeting_people(office: Office, row: dict, roles: tuple[str, ...], now: dt.da
     return people
 
 
-def meeting_roles(office: Office, row: dict) -> tuple[str, ...]:
+def meeting_roles(office: Office, row: Complaint) -> tuple[str, ...]:
     """Who the complaint's meeting invites: the step of its last `Rapat:` says."""
-    steps = [e["step"] for e in office.book.events(row["id"]) if e["kind"] == "rapat" and e["step"]]
+    steps = [e.step for e in office.book.events.of(row.id) if e.kind == "rapat" and e.step]
     return office.config.procedure.step(steps[-1]).meeting_with if steps else ()
 
 
-def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.datetime) -> None:
+def send_invitations(office: Office, row: Complaint, meeting: Meeting, now: dt.datetime) -> None:
     """The invitation mail, with the calendar file, to each attendee of a meeting; the numbered
     undangan rides on it when it is ready (numbered and sealed), else it follows once numbered
     and signed (send_undangan)."""
@@ -87,48 +88,48 @@ def send_invitations(office: Office, row: dict, meeting: Meeting, now: dt.dateti
     if letter is not None and ready:
         copy = undangan_copy(office, letter)  # its PDF, when not made yet, follows the text (office.letter_pdfs)
         files = MailFiles((*copy.ready, *files.ready), copy.awaits)
-        office.book.record_dispatch(letter["id"], now, "email", "Dilampirkan pada undangan rapat melalui surel.")
+        office.book.letters.record_dispatch(letter.id, now, "email", "Dilampirkan pada undangan rapat melalui surel.")
     for person in people:
         context = _context(office, row, person, people)
         context["when"] = waktu(meeting.when, cfg.clock.tz)
-        context["letter_number"] = letter["number"] if letter and ready else ""
+        context["letter_number"] = letter.number if letter and ready else ""
         context["letter_follows"] = not ready
         queue(office, row, "undangan_rapat", [(person["name"], person["email"])],
               render_mail("undangan_rapat", **context), now, attachments=files.ready, awaits=files.awaits)
 
 
-def _context(office: Office, row: dict, person: dict, people: list[dict]) -> dict:
+def _context(office: Office, row: Complaint, person: dict, people: list[dict]) -> dict:
     cfg = office.config
     context = base_context(office, row, None)
-    if row["confidential"] and not office.may_see_identity(person["email"]):
+    if row.confidential and not office.may_see_identity(person["email"]):
         context["c"] = complaint_view(office, row, redact=True)
         context["history"] = []
     context.update(recipient=person, place=cfg.meeting_place or cfg.office_name, attendees=people)
     return context
 
 
-def send_undangan(office: Office, row: dict, letter: dict, now: dt.datetime) -> None:
+def send_undangan(office: Office, row: Complaint, letter: Letter, now: dt.datetime) -> None:
     """The undangan that waited for its number or its signature, to each participant, in the
     caller's transaction."""
     people = meeting_people(office, row, meeting_roles(office, row), now)
     files = undangan_copy(office, letter)
     for person in people:
         context = _context(office, row, person, people)
-        context["letter_number"] = letter["number"]
+        context["letter_number"] = letter.number
         queue(office, row, "surat_undangan", [(person["name"], person["email"])],
               render_mail("surat_undangan", **context), now, attachments=files.ready, awaits=files.awaits)
-    office.book.record_dispatch(letter["id"], now, "email", "Dikirim kepada peserta rapat melalui surel.")
+    office.book.letters.record_dispatch(letter.id, now, "email", "Dikirim kepada peserta rapat melalui surel.")
 
 
-def invitation_letter(office: Office, row: dict, meeting: Meeting, people: list[dict], now: dt.datetime) -> dict | None:
+def invitation_letter(office: Office, row: Complaint, meeting: Meeting, people: list[dict], now: dt.datetime) -> Letter | None:
     """The numbered undangan (a naskah, not only a mail), addressed to the participants by
     jabatan (not the one who signs it); None while it waits for its number."""
     cfg = office.config
     local = meeting.when.astimezone(cfg.clock.tz)
     particulars = invitation_lines(f"{DAYS[local.weekday()]}, {tanggal(local)}", f"{local:%H.%M} {local.tzname()}",
-                                   cfg.meeting_place or cfg.office_name, row["number"],
+                                   cfg.meeting_place or cfg.office_name, row.number,
                                    [p["salutation"] for p in people])
     signing = invitation_signer_role(office)
     invited = [p["salutation"] for p in people if p["role"] != signing] or [p["salutation"] for p in people]
     issued = issue_invitation(office, row, particulars, addressees(invited), now)
-    return office.book.letter(issued["number"]) if issued else None
+    return office.book.letters.by_number(issued["number"]) if issued else None

@@ -47,7 +47,7 @@ def send_monthly_recap(office: Office, now: dt.datetime) -> bool:
         return False
     year, month = previous_month(local.date())
     key = f"rekap-{year:04d}-{month:02d}"
-    if office.book.report_sent(key):
+    if office.book.reports.sent(key):
         return False
     title, start, end = period(month=(year, month))
     r = recap(office, title, start, end, now)
@@ -69,12 +69,12 @@ def send_monthly_recap(office: Office, now: dt.datetime) -> bool:
     context.update(recipient=office.addressee(head), title=title,
                    summary=summary_text(r) + recap_line(office, start, end))  # the public form's refusals
     with office.book.transaction():
-        if office.book.report_sent(key):  # another process was quicker
+        if office.book.reports.sent(key):  # another process was quicker
             return False
         queue(office, None, "rekap_bulanan", to, render_mail("rekap_bulanan", **context), now,
               attachments=tuple(Attachment(filename=p.name, data=p.read_bytes(), maintype=kind[0], subtype=kind[1])
                                 for p, kind in files))
-        office.book.record_report_sent(key, now)
+        office.book.reports.record_sent(key, now)
     log.info("rekap %s dikirim kepada %s", title, ", ".join(a for _, a in to))
     return True
 

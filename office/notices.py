@@ -20,13 +20,14 @@ from intake.parse import Incoming
 from letters.dates import tanggal, waktu
 from letters.mail import Attachment, Rendered, build_message, render_mail
 from office.access import receipt_facts
-from office.base import Actor, Office, answer_due, due_of, new_token, safe_name, section_recipient
+from office.base import Actor, Duty, Office, answer_due, due_of, new_token, safe_name, section_recipient
 from office.disposition import disposition_sheet
 from office.mail_context import base_context, history  # noqa: F401 (history: imported from here too)
 from office.mail_files import MailFiles, citizen_letter_files, complainant_copy, delivery_files, konsep_files
 from office.mail_view import complaint_view, objection_view, proposal_of
 from office.numbering import keeper_routing
 from sop.book import parse_iso
+from sop.book.records import Complaint, Task
 from sop.clock import next_nudge_at
 from sop.directory import Official, mailbox_of
 from sop.engine import REJECTION_DELIVERY, SYSTEM, Notify
@@ -35,7 +36,7 @@ from sop.terms import DEFAULT_SALUTATION, SALUTATIONS
 log = logging.getLogger(__name__)
 
 
-def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]], rendered: Rendered,
+def queue(office: Office, row: Complaint | None, kind: str, to: list[tuple[str, str]], rendered: Rendered,
           now: dt.datetime, *, message_id: str | None = None, reply_to: str | None = None,
           in_reply_to: str | None = None, references: tuple[str, ...] = (),
           auto_submitted: str = "auto-generated", attachments: tuple[Attachment, ...] = (),
@@ -49,7 +50,7 @@ def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]]
     if row is not None:
         # Every mail about a complaint threads under its token-free reference; a task's
         # own Message-ID (which holds its token) is cited only to the task's holder.
-        thread = me.thread_id(row["number"])
+        thread = me.thread_id(row.number)
         references = tuple(dict.fromkeys((thread, *references)))
         in_reply_to = in_reply_to or thread
     msg = build_message(
@@ -59,11 +60,11 @@ def queue(office: Office, row: dict | None, kind: str, to: list[tuple[str, str]]
     # The return path of this mail alone (VERP): fixed now, so a resend after a crash uses it
     # too, and a delivery report counts only when it comes back to it (office.recording).
     with office.book.transaction() if awaits else nullcontext():  # never due, not even for a moment, without its PDF
-        office.book.enqueue(message_id=message_id, complaint_id=row["id"] if row else None, kind=kind,
+        office.book.outbox.enqueue(message_id=message_id, complaint_id=row.id if row else None, kind=kind,
                             recipients=[addr for _, addr in to], subject=rendered.subject,
                             raw=msg, at=now, bounce_token=bounce)
         if awaits:
-            office.book.hold_for_pdf(message_id, json.dumps(list(awaits), ensure_ascii=False))
+            office.book.outbox.hold_for_pdf(message_id, json.dumps(list(awaits), ensure_ascii=False))
     return message_id
 
 
@@ -73,16 +74,15 @@ def new_tokens(count: int) -> list[str]:
     return [new_token() for _ in range(count)]
 
 
-def citizen_reply_to(office: Office, row: dict) -> str:
+def citizen_reply_to(office: Office, row: Complaint) -> str:
     """The Reply-To of every mail to a complainant: their own reply address, which holds the
     complaint's reply token (made on the first mail, kept after). Only a reply to it, or to a
     mail of ours it threads under, carries their word on the answer (office.arrivals)."""
-    token = row.get("reply_token") or office.book.reply_token(row["id"], new_token())
-    row["reply_token"] = token
+    token = row.reply_token or office.book.complaints.reply_token(row.id, new_token())
     return office.config.identity.citizen_address(token)
 
 
-def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: Actor | None) -> None:
+def notify(office: Office, row: Complaint, effect: Notify, now: dt.datetime, actor: Actor | None) -> None:
     """The mail a Notify effect of the engine asks for, to whom it names."""
     cfg = office.config
     context = base_context(office, row, effect.step)
@@ -92,24 +92,24 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
     in_reply_to = reply_to = None
     auto = "auto-generated"
     if effect.to == "complainant":
-        if not row["email"]:  # a complaint by letter or phone, or a sender address no parser could read
+        if not row.email:  # a complaint by letter or phone, or a sender address no parser could read
             return
         if effect.template == "tanda_terima":
             if _ack_limited(office, row, now):
                 return
             # To an address other than the sender's (a Reply-To), nothing the sender wrote
             # is quoted: our acknowledgement is not a way to mail their text to others.
-            context["quote_text"] = not row["sender"] or mailbox_of(row["email"]) == row["sender"]
+            context["quote_text"] = not row.sender or mailbox_of(row.email) == row.sender
             context["access"] = receipt_facts(office, row)
-        to = [(row["name"], row["email"])]
+        to = [(row.name, row.email)]
         auto = "auto-replied" if effect.template == "tanda_terima" else auto
-        in_reply_to = row["source_message_id"]
+        in_reply_to = row.source_message_id
         reply_to = citizen_reply_to(office, row)
     elif effect.to == "section":
-        section = cfg.directory.section(row["section"])
+        section = cfg.directory.section(row.section)
         if section is None:
             return
-        if row["confidential"]:  # the section head never sees who complained, nor their words
+        if row.confidential:  # the section head never sees who complained, nor their words
             context["c"] = complaint_view(office, row, redact=True)
             context["history"] = []
         to = [(section.head, section.email)]
@@ -129,42 +129,42 @@ def notify(office: Office, row: dict, effect: Notify, now: dt.datetime, actor: A
         context["due"] = waktu(due, cfg.clock.tz) if due else "-"
         context["answer_due"] = tanggal(answer_due(office, row, due).astimezone(cfg.clock.tz)) if due else "-"
     if effect.template == "tanggapan_diterima" and effect.step:  # TIDAK PUAS: the objection step's due time
-        task = office.book.current_task(row["id"])
-        context["objection_due"] = tanggal(parse_iso(task["due_at"]).astimezone(cfg.clock.tz).date()) if task else ""
+        task = office.book.tasks.current(row.id)
+        context["objection_due"] = tanggal(parse_iso(task.due_at).astimezone(cfg.clock.tz).date()) if task else ""
     if effect.template == "pelimpahan":  # the complainant is in the surat pelimpahan's tembusan
         copy = complainant_copy(office, row)
         if copy is None:  # the letter waits for its number or signature: told with it (office.forwarding)
             return
         files = copy
     if effect.template == "surat_jawaban":
-        context["letter_number"] = row["letter_number"]
+        context["letter_number"] = row.letter_number
         files = citizen_letter_files(office, row)
     queue(office, row, effect.template, to, render_mail(effect.template, **context), now,
           in_reply_to=in_reply_to, reply_to=reply_to, auto_submitted=auto, attachments=files.ready,
           awaits=files.awaits)
 
 
-def _ack_limited(office: Office, row: dict, now: dt.datetime) -> bool:
+def _ack_limited(office: Office, row: Complaint, now: dt.datetime) -> bool:
     """At most a few acknowledgements an hour to one mailbox (whatever sub-address or case
     the sender wrote) and for one sending mailbox, so that two robots never loop and no one
     can aim our acknowledgements at a third person's mailbox."""
     limit = office.config.intake.ack_per_hour
     since = now - dt.timedelta(hours=1)
-    sent = office.book.count_mail_to_mailbox(mailbox_of(row["email"]), "tanda_terima", since)
+    sent = office.book.outbox.count_to_mailbox(mailbox_of(row.email), "tanda_terima", since)
     # The complaints from the same sender in the hour before this one (counted at recording).
-    caused = row.get("recent_from_sender")
-    if caused is None:
-        caused = office.book.count_complaints_from(row["sender"], since) - 1 if row["sender"] else 0
+    known, caused = office.recent_from_sender
+    if known != row.id:
+        caused = office.book.complaints.count_from(row.sender, since) - 1 if row.sender else 0
     if sent < limit and caused < limit:
         return False
-    why = (f"sudah {sent} tanda terima ke {mailbox_of(row['email'])}" if sent >= limit
-           else f"sudah {caused} pengaduan dari {row['sender']}")
-    office.book.add_event(row["id"], now, 1, SYSTEM, "catatan", f"Tanda terima tidak dikirim: {why} dalam satu jam terakhir.")
-    log.warning("tanda terima ke %s ditahan (batas %d per jam)", row["email"], limit)
+    why = (f"sudah {sent} tanda terima ke {mailbox_of(row.email)}" if sent >= limit
+           else f"sudah {caused} pengaduan dari {row.sender}")
+    office.book.events.add(row.id, now, 1, SYSTEM, "catatan", f"Tanda terima tidak dikirim: {why} dalam satu jam terakhir.")
+    log.warning("tanda terima ke %s ditahan (batas %d per jam)", row.email, limit)
     return True
 
 
-def assign_task(office: Office, row: dict, step_no: int, now: dt.datetime, note: str = "") -> None:
+def assign_task(office: Office, row: Complaint, step_no: int, now: dt.datetime, note: str = "") -> None:
     """A new task for the step's holder, and its routing email to them."""
     cfg = office.config
     step = cfg.procedure.step(step_no)
@@ -173,27 +173,27 @@ def assign_task(office: Office, row: dict, step_no: int, now: dt.datetime, note:
     message_id = cfg.identity.task_message_id(token)
     due = cfg.clock.add(now, step.time)
     first_nudge = next_nudge_at(opened=now, due=due, reminders=0, escalations=0, last_at=None, clock=cfg.clock, policy=cfg.nudges)
-    task = office.book.add_task(complaint_id=row["id"], step=step_no, role=step.role, official=official.email,
+    task = office.book.tasks.add(complaint_id=row.id, step=step_no, role=step.role, official=official.email,
                                token=token, message_id=message_id, opened_at=now, due_at=due,
                                next_nudge_at=first_nudge, note=note)
     send_routing(office, row, task, official, now, message_id=message_id)
 
 
-def send_routing(office: Office, row: dict, task: dict, official: Official, now: dt.datetime, *,
+def send_routing(office: Office, row: Complaint, task: Task, official: Official, now: dt.datetime, *,
                  message_id: str | None = None) -> None:
     """The routing email of `task` to `official`; resent to a delegate with a new Message-ID."""
     cfg = office.config
     if keeper_routing(office, row, task, official, now, message_id):  # the agenda keeper's own (office.numbering)
         return
-    step = cfg.procedure.step(task["step"])
+    step = cfg.procedure.step(task.step)
     context = base_context(office, row, step.no)
-    context["step"]["due"] = waktu(parse_iso(task["due_at"]), cfg.clock.tz)
+    context["step"]["due"] = waktu(parse_iso(task.due_at), cfg.clock.tz)
     context["recipient"] = office.addressee(official)
-    context["returned"] = task["note"]
-    context["objection"] = objection_view(office, row, step.no, task["note"])
+    context["returned"] = task.note
+    context["objection"] = objection_view(office, row, step.no, task.note)
     if context["objection"]:
         context["returned"] = ""  # an objection is the complainant's, not a step sent back
-    context["rejection_letter"] = row["letter_number"] if task["note"] == REJECTION_DELIVERY else ""
+    context["rejection_letter"] = row.letter_number if task.note == REJECTION_DELIVERY else ""
     if context["rejection_letter"]:
         context["returned"] = ""  # a note for the deliverer, not a step sent back
     context["delegation"] = official.delegation
@@ -201,37 +201,37 @@ def send_routing(office: Office, row: dict, task: dict, official: Official, now:
     awaits: tuple[dict, ...] = ()
     context["attachment_note"] = ""
     context["konsep"] = context["konsep_writer"] = ""
-    if step.attach_letter and row["letter_path"]:  # the letter, and how it is signed (office.signing)
+    if step.attach_letter and row.letter_path:  # the letter, and how it is signed (office.signing)
         attachments, context["attachment_note"], context["signing"] = delivery_files(office, row, now)
     if {"draft_letter", "issue_letter"} & set(step.on_done) and not step.approval:
         # The writer of the answer gets the disposition sheet: every instruction so far, printable.
-        attachments += (Attachment(filename=f"lembar-disposisi-{safe_name(row['number'])}.docx",
+        attachments += (Attachment(filename=f"lembar-disposisi-{safe_name(row.number)}.docx",
                                    data=disposition_sheet(office, row)),)
         context["attachment_note"] = "Terlampir: lembar disposisi pengaduan ini."
-    if step.approval and row["draft"]:
+    if step.approval and row.draft:
         attachments, awaits = (konsep := konsep_files(office, row, now)).ready, konsep.awaits
         context["attachment_note"] = "Terlampir: konsep surat jawaban (belum bernomor dan belum ditandatangani)."
-        context["konsep"] = row["draft"]
+        context["konsep"] = row.draft
         writer = cfg.procedure.previous_step(step.no)
         context["konsep_writer"] = cfg.directory.official(writer.role).title
         context["attachment_note"] += sapaan_warning(row)
     context["proposal"] = proposal_of(office, row, step.no)
-    context["paused"] = row["pause_reason"] if row.get("paused_at") else ""
-    context["repeats"] = [e["text"] for e in office.book.events(row["id"]) if e["kind"] == "kemungkinan_berulang"]
+    context["paused"] = row.pause_reason if row.paused_at else ""
+    context["repeats"] = [e.text for e in office.book.events.of(row.id) if e.kind == "kemungkinan_berulang"]
     local, _, domain = cfg.mailbox.address.partition("@")
-    message_id = message_id or cfg.identity.task_message_id(task["token"], new_token())
+    message_id = message_id or cfg.identity.task_message_id(task.token, new_token())
     # Threaded by the complaint's reference (Office.queue), never by earlier tasks' IDs.
     queue(office, row, "tugas", [(official.name, official.email)], render_mail("tugas", **context), now,
-               message_id=message_id, reply_to=f"{local}+{task['token']}@{domain}",
+               message_id=message_id, reply_to=f"{local}+{task.token}@{domain}",
                attachments=attachments, awaits=awaits)
 
 
-def sapaan_warning(row: dict) -> str:
+def sapaan_warning(row: Complaint) -> str:
     """The approver is warned when the konsep calls the complainant "Bapak"/"Ibu" while the
     letter, with no `Sapaan:` given, says "Saudara" (a mixed letter: "Yth. Sdr. … Bapak …")."""
-    if row.get("sapaan"):
+    if row.sapaan:
         return ""
-    used = next((w for w in ("Bapak", "Ibu") if re.search(rf"\b{w}\b", row["draft"] or "")), None)
+    used = next((w for w in ("Bapak", "Ibu") if re.search(rf"\b{w}\b", row.draft or "")), None)
     if not used:
         return ""
     you = SALUTATIONS[DEFAULT_SALUTATION]
@@ -243,14 +243,14 @@ def reroute(office: Office, role: str, now: dt.datetime) -> int:
     """Send the open tasks of `role` to whoever holds it now (after a delegation starts)."""
     official = office.holder(role, now)
     count = 0
-    for task in office.book.open_tasks_of_role(role):
-        if task["official"] == official.email:
+    for task in office.book.tasks.open_of_role(role):
+        if task.official == official.email:
             continue
-        row = office.book.complaint_by_id(task["complaint_id"])
+        row = office.book.complaints.get(task.complaint_id)
         send_routing(office, row, task, official, now)
-        office.book.update_task_official(task["id"], official.email)
-        label = office.config.procedure.label(task["step"])
-        office.book.add_event(row["id"], now, task["step"], SYSTEM, "dialihkan",
+        office.book.tasks.set_official(task.id, official.email)
+        label = office.config.procedure.label(task.step)
+        office.book.events.add(row.id, now, task.step, SYSTEM, "dialihkan",
                             f"Tugas langkah {label} dialihkan kepada {official.delegation or official.title} "
                             f"{official.name}.")
         count += 1
@@ -261,7 +261,7 @@ def reroute(office: Office, role: str, now: dt.datetime) -> int:
 HOUR = dt.timedelta(hours=1)
 
 
-def alert_staff(office: Office, row: dict | None, template: str, now: dt.datetime, **extra) -> None:
+def alert_staff(office: Office, row: Complaint | None, template: str, now: dt.datetime, **extra) -> None:
     """Tell staff of something that needs a person. One alert of a kind an hour goes out at
     once; the others of that hour wait for one digest (a flood of forged delivery reports or
     failing messages must not become a flood of mail to staff)."""
@@ -271,21 +271,21 @@ def alert_staff(office: Office, row: dict | None, template: str, now: dt.datetim
     context.update(extra)
     rendered = render_mail(template, **context)
     if _alerted_within_hour(office, staff.email, template, now):
-        office.book.add_to_digest(template, row["id"] if row else None, rendered.subject, now)
+        office.book.digest.add(template, row.id if row else None, rendered.subject, now)
         return
     queue(office, row, template, [(staff.name, staff.email)], rendered, now)
 
 
 def _alerted_within_hour(office: Office, staff: str, template: str, now: dt.datetime) -> bool:
     since = now - HOUR
-    return bool(office.book.count_mail_to(staff, template, since) or
-                office.book.count_mail_to(staff, f"ringkasan_{template}", since))
+    return bool(office.book.outbox.count_to(staff, template, since) or
+                office.book.outbox.count_to(staff, f"ringkasan_{template}", since))
 
 
 def send_digests(office: Office, now: dt.datetime) -> int:
     """The hourly digest of each kind of staff alert held back, and of each complaint's
     additions held back from the official who holds it; returns how many went out."""
-    pending = office.book.pending_digest()
+    pending = office.book.digest.pending()
     if not pending:
         return 0
     cfg = office.config
@@ -303,7 +303,7 @@ def send_digests(office: Office, now: dt.datetime) -> int:
             context["items"] = [{"at": waktu(parse_iso(p["at"]), cfg.clock.tz), "text": p["text"]} for p in items]
             queue(office, None, f"ringkasan_{kind}", [(staff.name, staff.email)],
                   render_mail("ringkasan_peringatan", **context), now)
-            office.book.mark_digest_sent([p["id"] for p in items], now)
+            office.book.digest.mark_sent([p["id"] for p in items], now)
             sent += 1
     return sent
 
@@ -315,21 +315,21 @@ def _send_addition_digests(office: Office, pending: list[dict], now: dt.datetime
     sent = 0
     for complaint_id in dict.fromkeys(p["complaint_id"] for p in pending):
         items = [p for p in pending if p["complaint_id"] == complaint_id]
-        row = office.book.complaint_by_id(complaint_id)
-        task = office.book.current_task(complaint_id) if row["state"] == "open" else None
+        row = office.book.complaints.get(complaint_id)
+        task = office.book.tasks.current(complaint_id) if row.state == "open" else None
         if task is not None:
-            holder = office.holder(task["role"], now)
-            if office.book.count_mail_about(complaint_id, mailbox_of(holder.email), _addition_kinds(office, task),
+            holder = office.holder(task.role, now)
+            if office.book.outbox.count_about(complaint_id, mailbox_of(holder.email), _addition_kinds(office, task),
                                             now - HOUR):
                 continue
-            context = base_context(office, row, task["step"])
+            context = base_context(office, row, task.step)
             context["recipient"] = office.addressee(holder)
             context["items"] = [{"at": waktu(parse_iso(p["at"]), office.config.clock.tz), "text": p["text"]}
                                 for p in items]
             queue(office, row, f"ringkasan_{ADDITION}", [(holder.name, holder.email)],
                   render_mail("ringkasan_tambahan", **context), now)
             sent += 1
-        office.book.mark_digest_sent([p["id"] for p in items], now)
+        office.book.digest.mark_sent([p["id"] for p in items], now)
     return sent
 
 
@@ -337,12 +337,12 @@ def _send_addition_digests(office: Office, pending: list[dict], now: dt.datetime
 WARNINGS_PER_HOUR = 3
 
 
-def warn_official(office: Office, row: dict, task: dict, msg: Incoming, why: str, now: dt.datetime) -> None:
+def warn_official(office: Office, row: Complaint, task: Duty, msg: Incoming, why: str, now: dt.datetime) -> None:
     """Tell the real official that someone tried to act on their task (a few times an hour at most)."""
-    official = office.holder(task["role"], now)
-    if office.book.count_mail_to(official.email, "upaya_tidak_sah", now - dt.timedelta(hours=1)) >= WARNINGS_PER_HOUR:
+    official = office.holder(task.role, now)
+    if office.book.outbox.count_to(official.email, "upaya_tidak_sah", now - dt.timedelta(hours=1)) >= WARNINGS_PER_HOUR:
         return
-    context = base_context(office, row, task["step"])
+    context = base_context(office, row, task.step)
     context.update(recipient=office.addressee(official), sender=msg.from_addr or "(tanpa alamat)",
                    subject=msg.subject, why=why)
     queue(office, row, "upaya_tidak_sah", [(official.name, official.email)],
@@ -354,37 +354,37 @@ ADDITION = "tambahan_pengadu"
 ADDITION_MAILS = (ADDITION, f"ringkasan_{ADDITION}")
 
 
-def _addition_kinds(office: Office, task: dict) -> tuple[str, ...]:
+def _addition_kinds(office: Office, task: Task) -> tuple[str, ...]:
     """The mails about a complaint after which, for an hour, its additions wait for a digest."""
     objection = office.config.procedure.objection_step
-    return ADDITION_MAILS + (("tugas",) if objection is not None and task["step"] == objection.no else ())
+    return ADDITION_MAILS + (("tugas",) if objection is not None and task.step == objection.no else ())
 
 
-def tell_holder_of_addition(office: Office, row: dict, task: dict, text: str, files: int, now: dt.datetime) -> None:
+def tell_holder_of_addition(office: Office, row: Complaint, task: Task, text: str, files: int, now: dt.datetime) -> None:
     """The official who holds the open task hears of the citizen's addition (a delegate too):
     at most one mail an hour about one complaint; the others of that hour wait for one digest
     (office.notices.send_digests), so that a complainant, or someone writing in their name,
     cannot fill an official's mailbox. During an objection its routing email, which quotes the
     objection, counts as that hour's mail."""
-    official = office.holder(task["role"], now)
-    if office.book.count_mail_about(row["id"], mailbox_of(official.email), _addition_kinds(office, task), now - HOUR):
+    official = office.holder(task.role, now)
+    if office.book.outbox.count_about(row.id, mailbox_of(official.email), _addition_kinds(office, task), now - HOUR):
         files_note = f" ({files} lampiran)" if files else ""
-        office.book.add_to_digest(ADDITION, row["id"], text[:2000] + files_note, now)
+        office.book.digest.add(ADDITION, row.id, text[:2000] + files_note, now)
         return
-    context = base_context(office, row, task["step"])
+    context = base_context(office, row, task.step)
     context.update(recipient=office.addressee(official), addition=text, attachment_count=files)
     queue(office, row, "tambahan_pengadu", [(official.name, official.email)],
-          render_mail("tambahan_pengadu", **context), now, in_reply_to=task["message_id"])
+          render_mail("tambahan_pengadu", **context), now, in_reply_to=task.message_id)
 
 
-def pass_on_note(office: Office, row: dict, task: dict | None, author: Official, address: str, text: str,
+def pass_on_note(office: Office, row: Complaint, task: Task | None, author: Official, address: str, text: str,
                  now: dt.datetime) -> None:
     """An official's note (a reply to a notice, not to a routing email) reaches the holder of
     the open task, and the author hears plainly that a note does not act on a step."""
-    holder = office.holder(task["role"], now) if task else None
-    context = base_context(office, row, task["step"] if task else None)
+    holder = office.holder(task.role, now) if task else None
+    context = base_context(office, row, task.step if task else None)
     context.update(note=text, author=office.addressee(author), holder=office.addressee(holder) if holder else None)
-    if task and holder and holder.email not in (address, *office.config.directory.official(task["role"]).aliases):
+    if task and holder and holder.email not in (address, *office.config.directory.official(task.role).aliases):
         context["recipient"] = office.addressee(holder)
         queue(office, row, "catatan_pejabat", [(holder.name, holder.email)],
               render_mail("catatan_pejabat", **context), now)
@@ -393,21 +393,21 @@ def pass_on_note(office: Office, row: dict, task: dict | None, author: Official,
 
 
 # Reminders and escalations -----------------------------------------------------------------
-def remind(office: Office, row: dict, task: dict, due: dt.datetime, now: dt.datetime) -> None:
+def remind(office: Office, row: Complaint, task: Task, due: dt.datetime, now: dt.datetime) -> None:
     """The reminder before a step's due time, to the task's holder (who may see its token)."""
-    holder = office.holder(task["role"], now)
-    context = base_context(office, row, task["step"])
+    holder = office.holder(task.role, now)
+    context = base_context(office, row, task.step)
     context["step"]["due"] = waktu(due, office.config.clock.tz)
     context.update(holder=office.addressee(holder), recipient=office.addressee(holder))
     queue(office, row, "pengingat", [(holder.name, holder.email)], render_mail("pengingat", **context), now,
-          in_reply_to=task["message_id"])
+          in_reply_to=task.message_id)
 
 
-def escalate(office: Office, row: dict, task: dict, roles: list[str], due: dt.datetime, now: dt.datetime) -> None:
+def escalate(office: Office, row: Complaint, task: Task, roles: list[str], due: dt.datetime, now: dt.datetime) -> None:
     """The late notice to the superiors and staff: threaded by the complaint, never by the
     task, whose Message-ID holds the token."""
-    holder = office.holder(task["role"], now)
-    context = base_context(office, row, task["step"])
+    holder = office.holder(task.role, now)
+    context = base_context(office, row, task.step)
     context["step"]["due"] = waktu(due, office.config.clock.tz)
     context["holder"] = office.addressee(holder)
     for role in roles:

@@ -21,6 +21,7 @@ from office import sms
 from office.base import Actor, Office
 from office.issuing import issue_notice
 from office.notices import notify
+from sop.book.records import Complaint
 from sop.engine import SYSTEM, CloseTask, Delivered, IssueLetter, IssueNotice, Notify, Outcome
 from sop.terms import ANSWERED
 
@@ -48,26 +49,26 @@ class Notice:
 class Channel(Protocol):
     name: str  # as the history names it
 
-    def reaches(self, office: Office, row: dict, notice: Notice) -> bool: ...
+    def reaches(self, office: Office, row: Complaint, notice: Notice) -> bool: ...
 
-    def send(self, office: Office, row: dict, notice: Notice, now: dt.datetime, actor: Actor | None) -> bool: ...
+    def send(self, office: Office, row: Complaint, notice: Notice, now: dt.datetime, actor: Actor | None) -> bool: ...
 
 
 class Email:
     """The engine's mail to a complainant with an address (office.notices renders and queues it)."""
     name = "surel"
 
-    def reaches(self, office: Office, row: dict, notice: Notice) -> bool:
-        return isinstance(notice.effect, Notify) and bool(row.get("email"))
+    def reaches(self, office: Office, row: Complaint, notice: Notice) -> bool:
+        return isinstance(notice.effect, Notify) and bool(row.email)
 
-    def send(self, office: Office, row: dict, notice: Notice, now: dt.datetime, actor: Actor | None) -> bool:
+    def send(self, office: Office, row: Complaint, notice: Notice, now: dt.datetime, actor: Actor | None) -> bool:
         assert isinstance(notice.effect, Notify)
-        before = office.book.mails_enqueued
+        before = office.book.outbox.mails_enqueued
         notify(office, row, notice.effect, now, actor)
         # Queued now, unless a limit held it back (the acknowledgement's, which notes it itself):
         # told by the book's count of mails queued, not by a query (which would also write the
         # mail alone, before the others its change queues with it).
-        return office.book.mails_enqueued > before
+        return office.book.outbox.mails_enqueued > before
 
 
 class PrintQueue:
@@ -75,10 +76,10 @@ class PrintQueue:
     staff to hand over or post."""
     name = "surat (antrean cetak)"
 
-    def reaches(self, office: Office, row: dict, notice: Notice) -> bool:
+    def reaches(self, office: Office, row: Complaint, notice: Notice) -> bool:
         return isinstance(notice.effect, IssueNotice)
 
-    def send(self, office: Office, row: dict, notice: Notice, now: dt.datetime, actor: Actor | None) -> bool:
+    def send(self, office: Office, row: Complaint, notice: Notice, now: dt.datetime, actor: Actor | None) -> bool:
         effect = notice.effect
         assert isinstance(effect, IssueNotice)
         issue_notice(office, row, effect.kind, effect.text, effect.role, now, days=effect.days)
@@ -89,22 +90,22 @@ class Sms:
     """A short SMS through the office's gateway (office.sms)."""
     name = "SMS"
 
-    def reaches(self, office: Office, row: dict, notice: Notice) -> bool:
+    def reaches(self, office: Office, row: Complaint, notice: Notice) -> bool:
         return sms.reaches(office, row, notice.event)
 
-    def send(self, office: Office, row: dict, notice: Notice, now: dt.datetime, actor: Actor | None) -> bool:
+    def send(self, office: Office, row: Complaint, notice: Notice, now: dt.datetime, actor: Actor | None) -> bool:
         return sms.queue_notice(office, row, notice.event, notice.extra, now)
 
 
 CHANNELS: tuple[Channel, ...] = (Email(), PrintQueue(), Sms())
 
 
-def tell(office: Office, row: dict, notice: Notice, now: dt.datetime, actor: Actor | None = None) -> list[str]:
+def tell(office: Office, row: Complaint, notice: Notice, now: dt.datetime, actor: Actor | None = None) -> list[str]:
     """Send `notice` on every channel that reaches the complainant; the history says which.
     Returns the channels' names."""
     used = [c.name for c in CHANNELS if c.reaches(office, row, notice) and c.send(office, row, notice, now, actor)]
     if used:
-        office.book.add_event(row["id"], now, notice.step or row.get("step"), SYSTEM, "pemberitahuan",
+        office.book.events.add(row.id, now, notice.step or row.step, SYSTEM, "pemberitahuan",
                               f"Pemberitahuan kepada pengadu ({EVENT_WORDS.get(notice.event, notice.event)}): "
                               f"{', '.join(used)}.")
     return used
@@ -118,24 +119,24 @@ def notice_of(effect: Notify | IssueNotice) -> Notice:
     return Notice(NOTICE_EVENTS.get(effect.kind, effect.kind), None, extra, effect)
 
 
-def derived(row: dict, outcome: Outcome) -> list[Notice]:
+def derived(row: Complaint, outcome: Outcome) -> list[Notice]:
     """What a complainant without email is told that the engine tells only by email: the
     acknowledgement once step 1 is done, the answer ready once its letter is numbered, and the
     delivered answer with the satisfaction question."""
-    if row.get("email"):
+    if row.email:
         return []
     found = []
     for effect in outcome.effects:
         if isinstance(effect, CloseTask) and effect.step == 1:
             found.append(Notice("tanda_terima", 1))
-        elif isinstance(effect, IssueLetter) and row.get("letter_number"):
-            found.append(Notice("jawaban_siap", row.get("step")))
-        elif isinstance(effect, Delivered) and effect.method != "email" and row.get("state") == ANSWERED:
+        elif isinstance(effect, IssueLetter) and row.letter_number:
+            found.append(Notice("jawaban_siap", row.step))
+        elif isinstance(effect, Delivered) and effect.method != "email" and row.state == ANSWERED:
             found.append(Notice("surat_jawaban", None))
     return found
 
 
-def tell_outcome(office: Office, row: dict, outcome: Outcome, now: dt.datetime) -> None:
+def tell_outcome(office: Office, row: Complaint, outcome: Outcome, now: dt.datetime) -> None:
     """The notices `derived` finds in an applied outcome, told (office.apply calls this last)."""
     for notice in derived(row, outcome):
         tell(office, row, notice, now)

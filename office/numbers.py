@@ -8,6 +8,7 @@ import re
 
 from letters.names import split_honorific
 from office.settings import Config, LetterSettings
+from sop.book.records import Complaint
 from sop.terms import DEFAULT_SALUTATION
 
 KIND_NAMES = {"jawaban": "surat jawaban", "pelimpahan": "surat pelimpahan",
@@ -68,14 +69,14 @@ def reserved_left(cfg: Config, year: int, used: set[str]) -> int:
     return sum(1 for n in range(low, high + 1) if cfg.letter_number(year, n) not in used)
 
 
-def addressee_of(row: dict) -> str:
+def addressee_of(row: Complaint) -> str:
     """Who a letter to the complainant of `row` is addressed to, as the letter says it."""
-    typed, name = split_honorific(row["name"] or "")  # "Pak Darto" as staff typed it: "Bapak Darto"
-    return f"{row['sapaan'] or typed or DEFAULT_SALUTATION} {name or 'Pengadu ' + row['number']}"
+    typed, name = split_honorific(row.name or "")  # "Pak Darto" as staff typed it: "Bapak Darto"
+    return f"{row.sapaan or typed or DEFAULT_SALUTATION} {name or 'Pengadu ' + row.number}"
 
 
-def particulars(cfg: Config, row: dict, kind: str, hal: str = "", addressee: str = "") -> dict:
+def particulars(cfg: Config, row: Complaint, kind: str, hal: str = "", addressee: str = "") -> dict:
     """What the agenda keeper needs to register the letter: kind, hal, addressee, code."""
     return {"kind": kind, "kind_name": KIND_NAMES.get(kind, f"surat {kind}"), "hal": hal or cfg.letters.hal,
             "addressee": addressee or addressee_of(row), "code": cfg.letters.code_for(kind),
-            "complaint": row["number"], "example": example_number(cfg, kind)}
+            "complaint": row.number, "example": example_number(cfg, kind)}

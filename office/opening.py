@@ -11,7 +11,7 @@ from pathlib import Path
 from office.base import Office
 from office.config import Config
 from sop.book import Book
-from sop.store import BookError
+from sop.book.store import BookError
 
 __all__ = ["BookError", "close_office", "new_book", "one_transaction", "open_office"]
 

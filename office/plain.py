@@ -16,9 +16,9 @@ from intake.text import clean_line
 from letters.dates import tanggal as date_words
 from letters.pdf import libreoffice
 from sop.book import parse_iso
+from sop.book.search import CONTROL, ORDER, Filters
 from sop.clock import WITA, utcnow
 from sop.files import write_atomically
-from sop.search import CONTROL, ORDER, Filters
 from sop.terms import CHANNEL_WORDS, SATISFACTION_WORDS, state_words
 
 __all__ = ["CHANNEL_WORDS", "CONTROL", "ORDER", "SATISFACTION_WORDS", "WITA", "Attachment", "Filters", "clean_line",

@@ -20,11 +20,12 @@ from letters.dates import waktu
 from letters.mail import render_mail
 from office.apply import apply, decide
 from office.authority import sender_refusal
-from office.base import Actor, Office, new_token
+from office.base import Actor, Office, RoleDuty, new_token
 from office.commands import Refused
 from office.mail_view import redact_identity
 from office.notices import base_context, queue, warn_official
 from sop.book import parse_iso
+from sop.book.records import Complaint, Task
 from sop.directory import Official
 from sop.engine import Reply
 from sop.terms import OPEN
@@ -49,11 +50,11 @@ class Proposed:
     holder: Official
 
 
-def _open_task(office: Office, number: str) -> tuple[dict, dict]:
-    row = office.book.complaint(number)
+def _open_task(office: Office, number: str) -> tuple[Complaint, Task]:
+    row = office.book.complaints.by_number(number)
     if row is None:
         raise Refused(f"Pengaduan {number} tidak ada dalam buku.")
-    task = office.book.current_task(row["id"]) if row["state"] == OPEN else None
+    task = office.book.tasks.current(row.id) if row.state == OPEN else None
     if task is None:
         raise Refused(f"Pengaduan {number} tidak sedang menunggu tindakan pejabat.")
     return row, task
@@ -80,7 +81,7 @@ def preview(office: Office, number: str, text: str, now: dt.datetime) -> Preview
     text = clean_text(text).strip()
     cfg = office.config
     row, task = _open_task(office, number)
-    step = cfg.procedure.step(task["step"])
+    step = cfg.procedure.step(task.step)
     if step.approval:
         raise Refused(APPROVAL_ONLY)
     found, _ = split_keywords(text, step.keywords)
@@ -92,7 +93,7 @@ def preview(office: Office, number: str, text: str, now: dt.datetime) -> Preview
     outcome = decide(office, row, Reply(step.no, DESK, text), now) if text else None
     if outcome is None or not outcome.acted:
         raise Refused("Teks tindakan kosong; tidak ada yang dicatat.")
-    holder = office.holder(task["role"], now)
+    holder = office.holder(task.role, now)
     opened = [e for e in outcome.effects if isinstance(e, OpenTask)]
     if opened:
         nxt = cfg.procedure.step(opened[-1].step)
@@ -118,13 +119,13 @@ def propose_action(office: Office, number: str, text: str, officer: str, now: dt
     with office.book.transaction():
         preview(office, number, text, now)  # refuses what would do nothing, and unknown sections
         row, task = _open_task(office, number)
-        step = cfg.procedure.step(task["step"])
+        step = cfg.procedure.step(task.step)
         recorder = f"petugas {officer}"
-        holder = office.holder(task["role"], now)
+        holder = office.holder(task.role, now)
         token = new_token()
-        pid = office.book.add_proposal(complaint_id=row["id"], task_id=task["id"], step=step.no, role=task["role"],
+        pid = office.book.proposals.add(complaint_id=row.id, task_id=task.id, step=step.no, role=task.role,
                                        official=holder.email, text=text, recorded_by=recorder, token=token, at=now)
-        office.book.add_event(row["id"], now, step.no, recorder, "usulan",
+        office.book.events.add(row.id, now, step.no, recorder, "usulan",
                               f"Usulan tindakan langkah {step.shown} (nomor usulan {pid}) dicatat oleh {recorder} atas "
                               f"nama {holder.title} {holder.name}; berlaku setelah dikonfirmasi pejabat itu sendiri: "
                               f"{text}")
@@ -141,30 +142,30 @@ def _label(office: Office, proposal: dict) -> str:
     return f"usulan tindakan langkah {office.config.procedure.label(proposal['step'])} (nomor {proposal['id']})"
 
 
-def _waiting(office: Office, proposal: dict) -> tuple[dict, dict]:
+def _waiting(office: Office, proposal: dict) -> tuple[Complaint, Task]:
     """The complaint and the task a proposal is still good for; Refused when it is settled or stale."""
     label = _label(office, proposal)
     if proposal["state"] != WAITING:
         raise Refused(f"{label.capitalize()} sudah {STATE_WORDS[proposal['state']]}; tidak ada perubahan.")
-    row = office.book.complaint_by_id(proposal["complaint_id"])
-    task = office.book.current_task(row["id"]) if row["state"] == OPEN else None
-    if task is None or task["id"] != proposal["task_id"]:
+    row = office.book.complaints.get(proposal["complaint_id"])
+    task = office.book.tasks.current(row.id) if row.state == OPEN else None
+    if task is None or task.id != proposal["task_id"]:
         raise Refused(f"{label.capitalize()} tidak berlaku lagi: langkahnya sudah diselesaikan; tidak ada perubahan.")
     return row, task
 
 
-def confirm(office: Office, proposal: dict, address: str, via: str, now: dt.datetime) -> dict:
+def confirm(office: Office, proposal: dict, address: str, via: str, now: dt.datetime) -> Complaint:
     """The holder confirms: the recorded text acts exactly as their reply to the routing email
     would, and the history says who recorded it and who confirmed it. Returns the row."""
     row, task = _waiting(office, proposal)
-    holder = office.holder(task["role"], now)
+    holder = office.holder(task.role, now)
     actor = address if via == "surel" else f"{holder.title} {holder.name} melalui {DESK}"
-    outcome = decide(office, row, Reply(task["step"], actor, proposal["text"]), now)
+    outcome = decide(office, row, Reply(task.step, actor, proposal["text"]), now)
     if not outcome.acted:
         raise Refused(f"{_label(office, proposal).capitalize()} tidak dapat dijalankan; tidak ada perubahan.")
-    office.book.decide_proposal(proposal["id"], CONFIRMED, actor, now)
+    office.book.proposals.decide(proposal["id"], CONFIRMED, actor, now)
     recorded = waktu(parse_iso(proposal["recorded_at"]), office.config.clock.tz)
-    office.book.add_event(row["id"], now, task["step"], actor, "usulan_dikonfirmasi",
+    office.book.events.add(row.id, now, task.step, actor, "usulan_dikonfirmasi",
                           f"{_label(office, proposal).capitalize()}, dicatat oleh {proposal['recorded_by']} pada "
                           f"{recorded}, dikonfirmasi oleh {holder.title} {holder.name} ({address}) melalui {via}.")
     return apply(office, row, outcome, now, actor=Actor.of(task, address))
@@ -175,8 +176,8 @@ def discard(office: Office, proposal: dict, who: str, via: str, now: dt.datetime
     if proposal["state"] != WAITING:
         raise Refused(f"{_label(office, proposal).capitalize()} sudah {STATE_WORDS[proposal['state']]}; "
                       "tidak ada perubahan.")
-    office.book.decide_proposal(proposal["id"], DISCARDED, who, now)
-    office.book.add_event(proposal["complaint_id"], now, proposal["step"], who, "usulan_ditolak",
+    office.book.proposals.decide(proposal["id"], DISCARDED, who, now)
+    office.book.events.add(proposal["complaint_id"], now, proposal["step"], who, "usulan_ditolak",
                           f"{_label(office, proposal).capitalize()}, dicatat oleh {proposal['recorded_by']}, ditolak "
                           f"oleh pejabat melalui {via}; tidak dijalankan.")
 
@@ -185,13 +186,13 @@ def cancel(office: Office, proposal_id: int, by: str, now: dt.datetime) -> dict:
     """An administrator withdraws a waiting proposal (recorded by mistake). Nobody but its
     official can confirm one. Returns the proposal."""
     with office.book.transaction():
-        proposal = office.book.proposal(proposal_id)
+        proposal = office.book.proposals.get(proposal_id)
         if proposal is None:
             raise Refused(f"Usulan {proposal_id} tidak ada.")
         if proposal["state"] != WAITING:
             raise Refused(f"Usulan {proposal_id} sudah {STATE_WORDS[proposal['state']]}; tidak dapat dibatalkan.")
-        office.book.decide_proposal(proposal_id, CANCELLED, f"administrator {by}", now)
-        office.book.add_event(proposal["complaint_id"], now, proposal["step"], f"administrator {by}",
+        office.book.proposals.decide(proposal_id, CANCELLED, f"administrator {by}", now)
+        office.book.events.add(proposal["complaint_id"], now, proposal["step"], f"administrator {by}",
                               "usulan_dibatalkan", f"{_label(office, proposal).capitalize()}, dicatat oleh "
                                                    f"{proposal['recorded_by']}, dibatalkan oleh administrator {by}.")
     return proposal
@@ -201,9 +202,9 @@ def cancel(office: Office, proposal_id: int, by: str, now: dt.datetime) -> dict:
 def answer_by_mail(office: Office, proposal: dict, msg: Incoming, now: dt.datetime) -> tuple[bool, str]:
     """A reply to a proposal's mail, in the message's transaction: (acted, what the book notes).
     Only the holder of the step's role, with the same checks as a reply to a routing email."""
-    row = office.book.complaint_by_id(proposal["complaint_id"])
-    task = {"role": proposal["role"], "step": proposal["step"]}
-    label = f"{_label(office, proposal)} {row['number']}"
+    row = office.book.complaints.get(proposal["complaint_id"])
+    task = RoleDuty(proposal["role"], proposal["step"])
+    label = f"{_label(office, proposal)} {row.number}"
     if refused := sender_refusal(office, row, task, msg, now, holder=f"pejabat {label}"):
         return False, refused
     word = answer_word(read_reply(msg.text, msg.html).answer)
@@ -227,12 +228,12 @@ def answer_word(answer: str) -> str:
     return word if word in ("benar", "bukan") else ""
 
 
-def listed(office: Office, row: dict) -> list[tuple[dict, str]]:
+def listed(office: Office, row: Complaint) -> list[tuple[dict, str]]:
     """A complaint's proposals, each with its state as shown (a waiting one whose step was done
     another way is stale)."""
-    task = office.book.current_task(row["id"]) if row["state"] == OPEN else None
-    return [(p, STALE if p["state"] == WAITING and (task is None or task["id"] != p["task_id"]) else p["state"])
-            for p in office.book.proposals(row["id"])]
+    task = office.book.tasks.current(row.id) if row.state == OPEN else None
+    return [(p, STALE if p["state"] == WAITING and (task is None or task.id != p["task_id"]) else p["state"])
+            for p in office.book.proposals.of(row.id)]
 
 
 # At the desk, logged in as the official ---------------------------------------------------------
@@ -242,34 +243,34 @@ def holds(office: Office, user: dict, role: str, now: dt.datetime) -> bool:
     return user["role"] == "pimpinan" and bool(user.get("email")) and office.may_act(role, user["email"], now)
 
 
-def act_at_desk(office: Office, number: str, text: str, user: dict, now: dt.datetime) -> dict:
+def act_at_desk(office: Office, number: str, text: str, user: dict, now: dt.datetime) -> Complaint:
     """The holder of the waiting step acts from their own desk account (at the approval step:
     `Setuju` or `Perbaiki: …`): recorded as theirs, as a reply to the routing email would be."""
     text = clean_text(text).strip()
     with office.book.transaction():
         row, task = _open_task(office, number)
-        if not holds(office, user, task["role"], now):
+        if not holds(office, user, task.role, now):
             raise NotHolder("Akun ini bukan pejabat pemegang langkah ini; tidak ada yang dicatat.")
-        holder = office.holder(task["role"], now)
-        step = office.config.procedure.step(task["step"])
+        holder = office.holder(task.role, now)
+        step = office.config.procedure.step(task.step)
         outcome = decide(office, row, Reply(step.no, f"{holder.title} {holder.name} melalui {DESK}", text), now)
         if not outcome.acted:
             raise Refused("Langkah persetujuan memerlukan \"Setuju\" atau \"Perbaiki: <catatan>\"; tidak ada yang "
                           "dicatat." if step.approval else "Teks tindakan kosong; tidak ada yang dicatat.")
-        office.book.audit(now, user["name"], "meja-tindakan-pejabat", row["number"], f"langkah {step.shown}")
+        office.book.audit.record(now, user["name"], "meja-tindakan-pejabat", row.number, f"langkah {step.shown}")
         return apply(office, row, outcome, now, actor=Actor.of(task, user["email"]))
 
 
 def answer_at_desk(office: Office, number: str, proposal_id: int, agree: bool, user: dict, now: dt.datetime) -> None:
     """`Benar` or `Bukan` on a proposal, from the official's own desk account."""
     with office.book.transaction():
-        proposal = office.book.proposal(proposal_id)
-        row = office.book.complaint(number)
-        if proposal is None or row is None or proposal["complaint_id"] != row["id"]:
+        proposal = office.book.proposals.get(proposal_id)
+        row = office.book.complaints.by_number(number)
+        if proposal is None or row is None or proposal["complaint_id"] != row.id:
             raise Refused(f"Usulan {proposal_id} tidak ada pada pengaduan {number}.")
         if not holds(office, user, proposal["role"], now):
             raise NotHolder("Akun ini bukan pejabat yang dimintai konfirmasi; tidak ada perubahan.")
-        office.book.audit(now, user["name"], "meja-usulan-" + ("benar" if agree else "bukan"), number, str(proposal_id))
+        office.book.audit.record(now, user["name"], "meja-usulan-" + ("benar" if agree else "bukan"), number, str(proposal_id))
         if agree:
             confirm(office, proposal, user["email"], DESK, now)
         else:
@@ -281,11 +282,11 @@ def desk_view(office: Office, complaint_id: int, user: dict, now: dt.datetime) -
     """What the complaint page shows of proposals (to everyone) and what the logged-in official
     may do themselves: answer the proposals waiting for them, act on the step they hold."""
     tz = office.config.clock.tz
-    row = office.book.complaint_by_id(complaint_id)
-    task = office.book.current_task(complaint_id) if row["state"] == OPEN else None
+    row = office.book.complaints.get(complaint_id)
+    task = office.book.tasks.current(complaint_id) if row.state == OPEN else None
     # A confidential complaint's proposals pass through the page's redaction for a role without
     # identity: staff type what the official said, which can name the complainant.
-    hide = bool(row["confidential"]) and user["role"] not in office.config.web.identity_roles
+    hide = bool(row.confidential) and user["role"] not in office.config.web.identity_roles
 
     def text_of(text: str) -> str:
         return redact_identity(text, row) if hide else text
@@ -298,8 +299,8 @@ def desk_view(office: Office, complaint_id: int, user: dict, now: dt.datetime) -
                       "state": STATE_WORDS[state], "decided_by": p["decided_by"] or "",
                       "mine": state == WAITING and holds(office, user, p["role"], now)})
     acting = None
-    if task is not None and holds(office, user, task["role"], now):
-        step = office.config.procedure.step(task["step"])
+    if task is not None and holds(office, user, task.role, now):
+        step = office.config.procedure.step(task.step)
         acting = {"step": step.shown, "approval": step.approval, "activity": step.activity,
-                  "konsep": text_of(row["draft"] or "") if step.approval else ""}
+                  "konsep": text_of(row.draft or "") if step.approval else ""}
     return {"proposals": shown, "acting": acting}

@@ -22,8 +22,9 @@ from intake.text import clean_line, clean_text
 from office.base import Office
 from office.recording import NewComplaint, record_complaint
 from sop.book import iso
+from sop.book.public import ACCEPTED, SUBMISSION
+from sop.book.records import Complaint
 from sop.directory import mailbox_of
-from sop.public_queries import ACCEPTED, SUBMISSION
 
 HOUR = dt.timedelta(hours=1)
 DUPLICATE_WINDOW = dt.timedelta(days=1)
@@ -82,7 +83,7 @@ class Sending:
 class Outcome:
     """A recorded complaint (`row`, `again` when the form had been sent before), or a refusal."""
 
-    row: dict | None = None
+    row: Complaint | None = None
     refusal: str = ""
     again: bool = False
 
@@ -167,8 +168,8 @@ def fingerprint(complaint: PublicComplaint) -> str:
 def record_refusal(office: Office, address: str, reason: str, now: dt.datetime) -> None:
     """A refused form, counted (periksa, the recap): never a complaint."""
     with office.book.transaction():
-        office.book.add_public_request(at=now, kind=SUBMISSION, address=address, outcome=reason)
-        office.book.prune_public_requests(now - KEEP)
+        office.book.public.add(at=now, kind=SUBMISSION, address=address, outcome=reason)
+        office.book.public.prune(now - KEEP)
 
 
 def submit(office: Office, complaint: PublicComplaint, sending: Sending, now: dt.datetime) -> Outcome:
@@ -177,25 +178,25 @@ def submit(office: Office, complaint: PublicComplaint, sending: Sending, now: dt
     book = office.book
     settings = office.config.publik
     with book.transaction():
-        before = book.public_submission(sending.form_token)
+        before = book.public.submission(sending.form_token)
         if before is not None:  # the same form again: its complaint, not a second one
-            return Outcome(row=book.complaint_by_id(before["complaint_id"]), again=True)
+            return Outcome(row=book.complaints.get(before["complaint_id"]), again=True)
         refusal = ""
         mark = fingerprint(complaint)
-        if book.public_requests_from(sending.address, SUBMISSION, now - HOUR) >= settings.per_address:
+        if book.public.count_from(sending.address, SUBMISSION, now - HOUR) >= settings.per_address:
             refusal = "batas_alamat"
-        elif book.public_accepted_since(now - HOUR) >= settings.per_hour:
+        elif book.public.accepted_since(now - HOUR) >= settings.per_hour:
             refusal = "batas_umum"
-        elif book.public_duplicate(mark, now - DUPLICATE_WINDOW) is not None:
+        elif book.public.duplicate(mark, now - DUPLICATE_WINDOW) is not None:
             refusal = "ganda"
         if refusal:
-            book.add_public_request(at=now, kind=SUBMISSION, address=sending.address, outcome=refusal)
+            book.public.add(at=now, kind=SUBMISSION, address=sending.address, outcome=refusal)
             return Outcome(refusal=refusal)
         row = record_complaint(office, _new_complaint(complaint), now)
-        book.add_public_request(at=now, kind=SUBMISSION, address=sending.address, outcome=ACCEPTED,
-                                form_token=sending.form_token, fingerprint=mark, complaint_id=row["id"])
-        book.prune_public_requests(now - KEEP)
-    return Outcome(row=book.complaint_by_id(row["id"]))
+        book.public.add(at=now, kind=SUBMISSION, address=sending.address, outcome=ACCEPTED,
+                                form_token=sending.form_token, fingerprint=mark, complaint_id=row.id)
+        book.public.prune(now - KEEP)
+    return Outcome(row=book.complaints.get(row.id))
 
 
 def _new_complaint(c: PublicComplaint) -> NewComplaint:
@@ -208,17 +209,17 @@ def _new_complaint(c: PublicComplaint) -> NewComplaint:
              "untuk penanganan pengaduan ini.")
 
 
-def submission_of(office: Office, form_token: str, now: dt.datetime) -> dict | None:
+def submission_of(office: Office, form_token: str, now: dt.datetime) -> Complaint | None:
     """The complaint a form recorded, for its own browser (the receipt) within a few hours."""
-    found = office.book.public_submission(form_token)
+    found = office.book.public.submission(form_token)
     if found is None or found["at"] < iso(now - 3 * HOUR):
         return None
-    return office.book.complaint_by_id(found["complaint_id"])
+    return office.book.complaints.get(found["complaint_id"])
 
 
 def refusal_counts(office: Office, since: dt.datetime, until: dt.datetime | None = None) -> dict[str, int]:
     """Refused forms and wrong status codes between two moments, by reason (periksa, the recap)."""
-    counts = office.book.public_outcomes(since, until)
+    counts = office.book.public.outcomes(since, until)
     return {outcome: n for (kind, outcome), n in sorted(counts.items())
             if outcome not in (ACCEPTED, "benar") and n}
 
@@ -236,7 +237,7 @@ def recap_line(office: Office, start: dt.date, end: dt.date) -> str:
     refused, by reason; empty when it was not used."""
     tz = office.config.clock.tz
     since, until = (dt.datetime.combine(d, dt.time(), tz) for d in (start, end))
-    counts = office.book.public_outcomes(since, until)
+    counts = office.book.public.outcomes(since, until)
     accepted = counts.get((SUBMISSION, ACCEPTED), 0)
     if not counts:
         return ""

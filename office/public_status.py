@@ -20,7 +20,8 @@ from office.base import Office
 from office.notices import alert_staff
 from office.status import WRONG_PER_HOUR, doing
 from sop.book import parse_iso
-from sop.public_queries import STATUS
+from sop.book.public import STATUS
+from sop.book.records import Complaint
 from sop.terms import ANSWERED, CLOSED, FORWARDED, LINKED, OPEN, REJECTED
 
 HOUR = dt.timedelta(hours=1)
@@ -44,17 +45,17 @@ def status_by_code(office: Office, number: str, code: str, address: str, now: dt
     number, code = number.strip().upper(), normal_code(code)
     book = office.book
     with book.transaction():
-        row = book.complaint(number) if NUMBER.fullmatch(number) else None
+        row = book.complaints.by_number(number) if NUMBER.fullmatch(number) else None
         since = now - HOUR
-        by_address, by_number = book.public_wrong_codes(address, number, since)
+        by_address, by_number = book.public.wrong_codes(address, number, since)
         if row is not None:  # wrong codes by mail about the same complaint count too
-            by_number += sum(1 for w in book.wrong_codes_since(since) if w["complaint_id"] == row["id"])
+            by_number += sum(1 for w in book.messages.wrong_codes_since(since) if w["complaint_id"] == row.id)
         right = row is not None and hmac.compare_digest(code.encode(), access_code(office, row).encode())
         locked = by_address >= WRONG_PER_HOUR or by_number >= WRONG_PER_HOUR
         outcome = "ditahan" if locked else "benar" if right else "kode_salah"
-        book.add_public_request(at=now, kind=STATUS, address=address, outcome=outcome,
+        book.public.add(at=now, kind=STATUS, address=address, outcome=outcome,
                                 number=number[:60],
-                                complaint_id=row["id"] if row else None)
+                                complaint_id=row.id if row else None)
         if outcome == "kode_salah" and WRONG_PER_HOUR in (by_address + 1, by_number + 1):
             alert_staff(office, row, "kode_akses_salah", now, sender=f"alamat jaringan {address} (laman pengaduan)",
                         limit=WRONG_PER_HOUR, by_number=by_number + 1 >= WRONG_PER_HOUR)
@@ -64,42 +65,42 @@ def status_by_code(office: Office, number: str, code: str, address: str, now: dt
         return status_view(office, row)
 
 
-def status_view(office: Office, row: dict) -> dict:
+def status_view(office: Office, row: Complaint) -> dict:
     """What the page shows of a complaint: its state, step, due date and answer letter only."""
     cfg = office.config
     tz = cfg.clock.tz
-    view = {"number": row["number"], "state": STATE_TEXT.get(row["state"], ""), "step": "", "holder": "",
+    view = {"number": row.number, "state": STATE_TEXT.get(row.state, ""), "step": "", "holder": "",
             "steps_total": cfg.procedure.main_steps,
-            "due": tanggal(answer_due(office, parse_iso(row["received_at"])).astimezone(tz).date()),
-            "received": tanggal(parse_iso(row["received_at"]).astimezone(tz).date()),
-            "letter": letter_words(office, row), "feedback": row["state"] == ANSWERED}
-    task = office.book.current_task(row["id"]) if row["state"] == OPEN else None
+            "due": tanggal(answer_due(office, parse_iso(row.received_at)).astimezone(tz).date()),
+            "received": tanggal(parse_iso(row.received_at).astimezone(tz).date()),
+            "letter": letter_words(office, row), "feedback": row.state == ANSWERED}
+    task = office.book.tasks.current(row.id) if row.state == OPEN else None
     if task is not None:
-        step = cfg.procedure.step(task["step"])
+        step = cfg.procedure.step(task.step)
         view["step"] = step.shown
-        view["holder"] = cfg.directory.official(task["role"]).title
+        view["holder"] = cfg.directory.official(task.role).title
         view["state"] = ("Kami menunggu keterangan tambahan dari Anda; mohon sampaikan kepada petugas kami."
-                         if row.get("paused_at") else
-                         "Pengaduan sedang ditangani." if row["confidential"] else doing(step).capitalize() + ".")
-    elif row["state"] == OPEN:
+                         if row.paused_at else
+                         "Pengaduan sedang ditangani." if row.confidential else doing(step).capitalize() + ".")
+    elif row.state == OPEN:
         view["state"] = "Pengaduan sedang ditangani."
     return view
 
 
-def letter_words(office: Office, row: dict) -> str:
+def letter_words(office: Office, row: Complaint) -> str:
     """Whether the answer letter is ready, and how it reaches the complainant."""
-    letter = office.book.current_letter(row["id"])
-    if letter is None or letter["kind"] != "jawaban":
+    letter = office.book.letters.current(row.id)
+    if letter is None or letter.kind != "jawaban":
         return "Surat jawaban belum siap."
     tz = office.config.clock.tz
-    if letter["dispatched_at"]:
-        how = SENT.get(letter["dispatch_method"] or "", "disampaikan")
-        return (f"Surat jawaban nomor {letter['number']} telah {how} pada "
-                f"{tanggal(parse_iso(letter['dispatched_at']).astimezone(tz).date())}.")
-    if row["email"]:
-        return f"Surat jawaban nomor {letter['number']} sudah siap dan akan dikirim ke alamat surel yang Anda berikan."
+    if letter.dispatched_at:
+        how = SENT.get(letter.dispatch_method or "", "disampaikan")
+        return (f"Surat jawaban nomor {letter.number} telah {how} pada "
+                f"{tanggal(parse_iso(letter.dispatched_at).astimezone(tz).date())}.")
+    if row.email:
+        return f"Surat jawaban nomor {letter.number} sudah siap dan akan dikirim ke alamat surel yang Anda berikan."
     desk = office.config.complaint_desk
     where = " ".join(x for x in (desk.counter or f"kantor {office.config.office_name}", desk.hours and f"({desk.hours})")
                      if x)
-    return (f"Surat jawaban nomor {letter['number']} sudah siap dan dapat diambil di {where} dengan menunjukkan nomor "
+    return (f"Surat jawaban nomor {letter.number} sudah siap dan dapat diambil di {where} dengan menunjukkan nomor "
             f"pengaduan dan kode akses ini.")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from office.base import Office
 from office.commands import Refused
+from sop.book.records import Complaint, Message
 
 QUARANTINE = "quarantine"
 
@@ -29,14 +30,14 @@ class Shown:
     readable: bool  # whether the parser could read it (else the text is the raw message)
 
 
-def _quarantined(office: Office, key: str) -> tuple[dict, bytes]:
-    row = office.book.message(key)
-    if row is None or row["kind"] != QUARANTINE:
+def _quarantined(office: Office, key: str) -> tuple[Message, bytes]:
+    row = office.book.messages.get(key)
+    if row is None or row.kind != QUARANTINE:
         raise Refused("Pesan itu tidak ada di karantina (mungkin sudah ditangani).")
-    if not row["raw_path"] or not Path(row["raw_path"]).is_file():
+    if not row.raw_path or not Path(row.raw_path).is_file():
         raise Refused("Salinan pesan ini tidak tersimpan di berkas kantor; tangani dari folder Karantina pada kotak "
                       "surat.")
-    return row, Path(row["raw_path"]).read_bytes()
+    return row, Path(row.raw_path).read_bytes()
 
 
 def show(office: Office, key: str, who: str, now: dt.datetime) -> Shown:
@@ -45,13 +46,13 @@ def show(office: Office, key: str, who: str, now: dt.datetime) -> Shown:
 
     row, raw = _quarantined(office, key)
     with office.book.transaction():
-        office.book.audit(now, who, "meja-karantina-baca", key[:12], row["subject"] or "")
+        office.book.audit.record(now, who, "meja-karantina-baca", key[:12], row.subject or "")
     try:
         msg = parse_message(raw)
     except Exception:
-        return Shown(key, row["sender"], row["subject"], row["received_at"], row["note"],
+        return Shown(key, row.sender, row.subject, row.received_at, row.note,
                      raw[:200_000].decode("utf-8", "replace"), (), False)
-    return Shown(key, f"{msg.from_name} <{msg.from_addr}>".strip(), msg.subject, row["received_at"], row["note"],
+    return Shown(key, f"{msg.from_name} <{msg.from_addr}>".strip(), msg.subject, row.received_at, row.note,
                  msg.text, tuple(a.filename for a in msg.attachments), True)
 
 
@@ -63,9 +64,9 @@ def process_again(office: Office, key: str, who: str, now: dt.datetime) -> str:
     _, raw = _quarantined(office, key)
     try:
         with office.book.transaction():
-            office.book.forget_quarantined(key)
+            office.book.messages.forget_quarantined(key)
             handled = process_raw(office, raw, now)
-            office.book.audit(now, who, "meja-karantina-proses-ulang", key[:12], handled.kind)
+            office.book.audit.record(now, who, "meja-karantina-proses-ulang", key[:12], handled.kind)
     except Refused:
         raise
     except Exception as exc:  # the same fault again: nothing changed, the message stays
@@ -74,7 +75,7 @@ def process_again(office: Office, key: str, who: str, now: dt.datetime) -> str:
     return handled.kind
 
 
-def make_complaint(office: Office, key: str, officer: str, who: str, now: dt.datetime) -> dict:
+def make_complaint(office: Office, key: str, officer: str, who: str, now: dt.datetime) -> Complaint:
     """Record the message as a new complaint by hand (its sender, subject and text), for a
     message the path cannot read as one. Returns the complaint's row."""
     from email import message_from_bytes
@@ -92,14 +93,14 @@ def make_complaint(office: Office, key: str, officer: str, who: str, now: dt.dat
         part = next((p for p in mail.walk() if p.get_content_type() == "text/plain"), mail)
         body = part.get_payload(decode=True) or b""
         new = NewComplaint(channel="email", name=name, email=address.lower() or None, message_key=key,
-                           subject=str(mail.get("Subject", "")) or row["subject"] or "(tanpa subjek)",
+                           subject=str(mail.get("Subject", "")) or row.subject or "(tanpa subjek)",
                            body=body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body))
     new = NewComplaint(**{**new.__dict__, "message_key": None, "recorded_by": f"petugas {officer}",
-                          "note": f"Dijadikan pengaduan oleh petugas {officer} dari pesan karantina ({row['note']})."})
+                          "note": f"Dijadikan pengaduan oleh petugas {officer} dari pesan karantina ({row.note})."})
     with office.book.transaction():
         made = record_complaint(office, new, now)
-        office.book.settle_quarantined(key, "complaint", f"; dijadikan pengaduan {made['number']}", made["id"])
-        office.book.audit(now, who, "meja-karantina-jadikan-pengaduan", key[:12], made["number"])
+        office.book.messages.settle_quarantined(key, "complaint", f"; dijadikan pengaduan {made.number}", made.id)
+        office.book.audit.record(now, who, "meja-karantina-jadikan-pengaduan", key[:12], made.number)
     return made
 
 
@@ -107,5 +108,5 @@ def set_aside(office: Office, key: str, officer: str, who: str, now: dt.datetime
     """Staff judge the message needs nothing (spam, a test): it leaves the quarantine list."""
     _quarantined(office, key)
     with office.book.transaction():
-        office.book.settle_quarantined(key, "diabaikan", f"; diabaikan oleh petugas {officer}")
-        office.book.audit(now, who, "meja-karantina-abaikan", key[:12], "")
+        office.book.messages.settle_quarantined(key, "diabaikan", f"; diabaikan oleh petugas {officer}")
+        office.book.audit.record(now, who, "meja-karantina-abaikan", key[:12], "")

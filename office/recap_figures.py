@@ -56,7 +56,7 @@ def month_key(month: tuple[int, int]) -> str:
 
 def book_stamp(office: Office) -> str:
     """What moves whenever the book changes for a recap (a complaint, a task or a history line added)."""
-    return json.dumps(list(office.book.report_stamp()))
+    return json.dumps(list(office.book.reports.report_stamp()))
 
 
 def count(office: Office, month: tuple[int, int], now: dt.datetime,
@@ -71,13 +71,13 @@ def count(office: Office, month: tuple[int, int], now: dt.datetime,
 
 def keep(office: Office, counted: Counted) -> None:
     """Keep the figures in the book for every page and process that shows them."""
-    office.book.store_recap(month_key(counted.month), counted.counted_at, counted.stamp,
+    office.book.reports.store_recap(month_key(counted.month), counted.counted_at, counted.stamp,
                             json.dumps(as_data(counted.recap, counted.pictures), ensure_ascii=False))
 
 
 def kept(office: Office, month: tuple[int, int]) -> Counted | None:
     """The month's figures as last kept, or None when they were never counted."""
-    row = office.book.stored_recap(month_key(month))
+    row = office.book.reports.stored_recap(month_key(month))
     if row is None:
         return None
     counted_at, stamp, figures = row
@@ -121,12 +121,12 @@ def refresh(office: Office, now: dt.datetime) -> str | None:
     """Count this month's and last month's figures again where the book changed since they
     were counted (or never were); nothing while the office has no desk account. What was
     counted, for the log."""
-    if not office.book.desk_users():
+    if not office.book.accounts.users():
         return None
     stamp = book_stamp(office)
     done = []
     for month in months_shown(office, now):
-        row = office.book.stored_recap(month_key(month))
+        row = office.book.reports.stored_recap(month_key(month))
         if row is not None and row[1] == stamp and \
                 (now - dt.datetime.fromisoformat(row[0])).total_seconds() < DAEMON_RECOUNT_SECONDS:
             continue

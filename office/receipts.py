@@ -19,13 +19,14 @@ from office.access import answer_due, receipt_facts
 from office.base import Office, safe_name
 from office.views import office_names
 from sop.book import parse_iso
+from sop.book.records import Complaint
 from sop.files import private_dir
 from sop.terms import channel_words
 
 __all__ = ["answer_due", "receipt_docx", "receipt_files", "receipts_without_pdf", "write_receipt"]  # answer_due: its earlier home
 
 
-def receipt_docx(office: Office, row: dict, officer: str, now: dt.datetime, nip: str = "", jabatan: str = "") -> bytes:
+def receipt_docx(office: Office, row: Complaint, officer: str, now: dt.datetime, nip: str = "", jabatan: str = "") -> bytes:
     """`officer`, `nip`, `jabatan`: the person who took the complaint (a desk account's full name)."""
     from docx.shared import Cm
 
@@ -33,15 +34,15 @@ def receipt_docx(office: Office, row: dict, officer: str, now: dt.datetime, nip:
     tz = cfg.clock.tz
     doc = naskah(cfg.letterhead, cfg.letters.paper)
     title(doc, "TANDA TERIMA PENGADUAN")
-    received = parse_iso(row["received_at"])
+    received = parse_iso(row.received_at)
     access = receipt_facts(office, row)
     facts = doc.add_table(rows=0, cols=2)
     facts.style = "Table Grid"
     for label, value in (
-            ("Nomor pengaduan", row["number"]), ("Kode akses", access["code"]),
-            ("Diterima", waktu(received, tz)), ("Disampaikan", channel_words(row["channel"])),
-            ("Nama pengadu", row["name"] or "-"), ("Telepon pengadu", row["phone"] or "-"),
-            ("Pokok pengaduan", row["pokok"] or row["subject"] or "-"),
+            ("Nomor pengaduan", row.number), ("Kode akses", access["code"]),
+            ("Diterima", waktu(received, tz)), ("Disampaikan", channel_words(row.channel)),
+            ("Nama pengadu", row.name or "-"), ("Telepon pengadu", row.phone or "-"),
+            ("Pokok pengaduan", row.pokok or row.subject or "-"),
             ("Berkas yang diserahkan", handed_in(office, row)), ("Dicatat oleh", f"{officer}, {jabatan}" if jabatan else officer),
             ("Jawaban paling lambat", access["due"])):
         cells = facts.add_row().cells
@@ -60,7 +61,7 @@ def receipt_docx(office: Office, row: dict, officer: str, now: dt.datetime, nip:
             doc.add_paragraph(one_line(text))
     doc.add_paragraph()
     place_date = f"{cfg.letters.place}, {tanggal(now.astimezone(tz).date())}"
-    if row["channel"] == "web":  # nobody handed anything over a counter: no signatures to ask for
+    if row.channel == "web":  # nobody handed anything over a counter: no signatures to ask for
         doc.add_paragraph(one_line(f"{place_date}. Tanda terima ini dibuat oleh {officer} {cfg.office_name} "
                                    "pada saat pengaduan dikirim dan sah tanpa tanda tangan."))
     else:
@@ -70,9 +71,9 @@ def receipt_docx(office: Office, row: dict, officer: str, now: dt.datetime, nip:
     return out.getvalue()
 
 
-def handed_in(office: Office, row: dict) -> str:
+def handed_in(office: Office, row: Complaint) -> str:
     """The files handed in with the complaint, by the names the office gave them."""
-    names = list(office_names(office.book.attachments(row["id"])).values())
+    names = list(office_names(office.book.attachments.of(row.id)).values())
     return f"{len(names)} berkas ({', '.join(names)})" if names else "-"
 
 
@@ -102,18 +103,18 @@ def _signatures(doc, place_date: str, officer: str, nip: str, jabatan: str = "")
             p.paragraph_format.keep_with_next = True
 
 
-def _receipt_docx_path(office: Office, row: dict) -> Path:
-    year = parse_iso(row["received_at"]).astimezone(office.config.clock.tz).year
-    return office.config.files / "tanda-terima" / str(year) / f"tanda-terima-{safe_name(row['number'])}.docx"
+def _receipt_docx_path(office: Office, row: Complaint) -> Path:
+    year = parse_iso(row.received_at).astimezone(office.config.clock.tz).year
+    return office.config.files / "tanda-terima" / str(year) / f"tanda-terima-{safe_name(row.number)}.docx"
 
 
-def receipt_files(office: Office, row: dict) -> list[Path]:
+def receipt_files(office: Office, row: Complaint) -> list[Path]:
     """The receipt's files made so far (.docx, and .pdf where LibreOffice made one)."""
     docx = _receipt_docx_path(office, row)
     return [p for p in (docx, docx.with_suffix(".pdf")) if p.exists()]
 
 
-def write_receipt(office: Office, row: dict, officer: str, now: dt.datetime, nip: str = "",
+def write_receipt(office: Office, row: Complaint, officer: str, now: dt.datetime, nip: str = "",
                   jabatan: str = "") -> list[Path]:
     """The receipt's .docx, filed under files/tanda-terima/<year>/; returns the files made. Its
     PDF follows from the PDF job (office.letter_pdfs.make_pdfs, or `start` right after this)."""
@@ -128,7 +129,7 @@ def receipt_pdf_pending(office: Office, number: str) -> bool:
     this server can make one (the page then says "PDF sedang dibuat")."""
     from letters.pdf import libreoffice
 
-    row = office.book.complaint(number)
+    row = office.book.complaints.by_number(number)
     if row is None:
         return False
     docx = _receipt_docx_path(office, row)

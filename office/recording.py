@@ -20,6 +20,7 @@ from office.base import Office, new_token
 from office.issuing import outbox_name
 from office.notices import HOUR, alert_staff, pass_on_note, tell_holder_of_addition
 from sop.book import iso, parse_iso
+from sop.book.records import Complaint, OutboxMail, Similar
 from sop.directory import Official, mailbox_of
 from sop.engine import SYSTEM, Recorded
 from sop.repeats import place_key, similar
@@ -88,19 +89,19 @@ def from_forward(msg: Incoming) -> NewComplaint:
         note=f"Diteruskan ke kotak surat pengaduan oleh {msg.from_addr}. {_reading_notes(msg)}".strip())
 
 
-def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dict:
+def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> Complaint:
     """Put a complaint in the book and finish step 1 (acknowledgement, copy, the next task);
     or, in a burst from one sender, only put it in the book, held for staff (`lepas`)."""
     new = new.normalised()
     cfg = office.config
     book = office.book
     burst = cfg.intake.hold_after
-    recent = book.count_complaints_from(new.sender, now - HOUR) if new.sender else 0
+    recent = book.complaints.count_from(new.sender, now - HOUR) if new.sender else 0
     held = bool(burst and recent >= burst)
-    first_held = held and not book.held_complaints(new.sender)
+    first_held = held and not book.complaints.held(new.sender)
     year = now.astimezone(cfg.clock.tz).year
-    number = cfg.complaint_number(year, book.next_serial("pengaduan", year))
-    row = book.add_complaint(
+    number = cfg.complaint_number(year, book.numbers.next_serial("pengaduan", year))
+    row = book.complaints.add(
         number=number, state=OPEN, step=1, channel=new.channel, received_at=new.received_at or now, name=new.name,
         email=new.email, phone=new.phone, address=new.address, subject=new.subject, body=new.body,
         message_key=new.message_key, source_message_id=new.source_message_id, recorded_by=new.recorded_by,
@@ -114,14 +115,14 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
         reply_token=new_token() if new.email else None)
     # Known now, and needed again for the acknowledgement's limit (notices._ack_limited): carried
     # on the row, not read twice. Not a column.
-    row = {**row, "recent_from_sender": recent}
-    cid = row["id"]
+    office.recent_from_sender = (row.id, recent)
+    cid = row.id
     if new.note:
-        book.add_event(cid, now, 1, new.recorded_by, "catatan", new.note)
+        book.events.add(cid, now, 1, new.recorded_by, "catatan", new.note)
     flag_repeats(office, row, now)
     store_attachments(office, cid, new.message_key, new.attachments, now)
     if held:
-        book.add_event(cid, now, 1, SYSTEM, "ditahan",
+        book.events.add(cid, now, 1, SYSTEM, "ditahan",
                        f"Ditahan untuk diperiksa staf: lebih dari {burst} pengaduan dalam satu jam dari "
                        f"{new.sender}. Tidak ada tanda terima atau tugas sampai staf melepaskannya "
                        "(tombol Lepaskan pada meja layanan).")
@@ -135,24 +136,24 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> dic
 REPEAT_WINDOW = dt.timedelta(days=60)
 
 
-def flag_repeats(office: Office, row: dict, now: dt.datetime) -> None:
+def flag_repeats(office: Office, row: Complaint, now: dt.datetime) -> None:
     """Note likely repeats for the Sekretaris (the routing mail shows them): the same sender on
     a similar matter, or anyone about the same place, in the last 60 days. Never merged here."""
-    found = likely_repeats(office, row, parse_iso(row["received_at"]) if isinstance(row["received_at"], str) else now)
+    found = likely_repeats(office, row, parse_iso(row.received_at) if isinstance(row.received_at, str) else now)
     if found:
-        office.book.add_event(row["id"], now, 1, SYSTEM, "kemungkinan_berulang", "Kemungkinan pengaduan berulang: " +
-                              "; ".join(f"{r['number']} ({r['why']}, {r['subject'][:80]})" for r in found[:5]))
+        office.book.events.add(row.id, now, 1, SYSTEM, "kemungkinan_berulang", "Kemungkinan pengaduan berulang: " +
+                              "; ".join(f"{s.complaint.number} ({s.why}, {s.complaint.subject[:80]})" for s in found[:5]))
 
 
-def likely_repeats(office: Office, row: dict, received: dt.datetime) -> list[dict]:
+def likely_repeats(office: Office, row: Complaint, received: dt.datetime) -> list[Similar]:
     """Complaints of the 60 days before `received` that `row` likely repeats (each with `why`):
     the same sender on a similar matter, or anyone about the same place."""
-    text = f"{row['subject']}\n{row['body'][:300]}"
-    return [r for r in office.book.complaints_like(row["sender"], row["place_key"], received - REPEAT_WINDOW, row["id"])
-            if r["why"] == "lokasi sama" or similar(text, f"{r['subject']}\n{r['body'][:300]}")]
+    text = f"{row.subject}\n{row.body[:300]}"
+    return [s for s in office.book.complaints.like(row.sender, row.place_key, received - REPEAT_WINDOW, row.id)
+            if s.why == "lokasi sama" or similar(text, f"{s.complaint.subject}\n{s.complaint.body[:300]}")]
 
 
-def finish_recording(office: Office, row: dict, channel: str, actor: str, now: dt.datetime) -> dict:
+def finish_recording(office: Office, row: Complaint, channel: str, actor: str, now: dt.datetime) -> Complaint:
     """Step 1 done: the engine's effects of a recorded complaint, applied."""
     cfg = office.config
     nxt = cfg.procedure.next_step(1)
@@ -167,31 +168,31 @@ def received_words(channel: str) -> str:
     return "secara langsung" if channel == "langsung" else f"melalui {CHANNEL_IN_LETTER.get(channel, channel)}"
 
 
-def release_held(office: Office, row: dict, who: str, now: dt.datetime) -> dict:
+def release_held(office: Office, row: Complaint, who: str, now: dt.datetime) -> Complaint:
     """Staff let a held complaint go on: acknowledged and routed as if it had just arrived."""
-    office.book.update_complaint(row["id"], held_at=None)
-    office.book.add_event(row["id"], now, 1, who, "dilepas", f"Dilepas oleh {who} setelah diperiksa.")
-    return finish_recording(office, {**row, "held_at": None}, row["channel"], row["recorded_by"] or SYSTEM, now)
+    office.book.complaints.update(row.id, held_at=None)
+    office.book.events.add(row.id, now, 1, who, "dilepas", f"Dilepas oleh {who} setelah diperiksa.")
+    return finish_recording(office, replace(row, held_at=None), row.channel, row.recorded_by or SYSTEM, now)
 
 
-def add_followup(office: Office, row: dict, msg: Incoming, text: str, now: dt.datetime) -> None:
+def add_followup(office: Office, row: Complaint, msg: Incoming, text: str, now: dt.datetime) -> None:
     """A citizen's addition: into the history, its attachments kept, the official told."""
-    store_attachments(office, row["id"], msg.key, msg.attachments, now)
+    store_attachments(office, row.id, msg.key, msg.attachments, now)
     add_addition(office, row, msg.from_addr, text, len(msg.attachments), now)
 
 
-def add_addition(office: Office, row: dict, who: str, text: str, files: int, now: dt.datetime) -> dict:
+def add_addition(office: Office, row: Complaint, who: str, text: str, files: int, now: dt.datetime) -> Complaint:
     """What the complainant adds (by mail, or told to staff): in the history, passed on to the
     official who holds the step, and, when the step waited for it (`Lengkapi:`), its clock
     runs again."""
     book = office.book
-    book.add_event(row["id"], now, row["step"], who, "tambahan", text)
-    if row["state"] == OPEN and row.get("paused_at"):
+    book.events.add(row.id, now, row.step, who, "tambahan", text)
+    if row.state == OPEN and row.paused_at:
         row = resume(office, row, now)
-        book.add_event(row["id"], now, row["step"], SYSTEM, "dilanjutkan",
+        book.events.add(row.id, now, row.step, SYSTEM, "dilanjutkan",
                        "Pengadu melengkapi keterangannya; waktu langkah berjalan kembali.")
         answered_notices(office, row, now)
-    task = book.current_task(row["id"]) if row["state"] == OPEN else None
+    task = book.tasks.current(row.id) if row.state == OPEN else None
     if task is not None:
         tell_holder_of_addition(office, row, task, text, files, now)
     return row
@@ -200,54 +201,55 @@ def add_addition(office: Office, row: dict, who: str, text: str, files: int, now
 NOT_NEEDED = "tidak_perlu"  # a notice's dispatch method when it need not go out any more
 
 
-def answered_notices(office: Office, row: dict, now: dt.datetime) -> None:
+def answered_notices(office: Office, row: Complaint, now: dt.datetime) -> None:
     """A kelengkapan notice still in the print queue asks what the complainant has just given:
     it is marked "tidak perlu dikirim" (it leaves the queue and the staff folder; the register
     keeps it)."""
     cfg = office.config
-    for letter in office.book.letters_of(row["id"]):
-        if letter["kind"] != "kelengkapan" or letter["void"] or letter["dispatched_at"]:
+    for letter in office.book.letters.listed(row.id):
+        if letter.kind != "kelengkapan" or letter.void or letter.dispatched_at:
             continue
-        office.book.record_dispatch(letter["id"], now, NOT_NEEDED,
+        office.book.letters.record_dispatch(letter.id, now, NOT_NEEDED,
                                     "Tidak perlu dikirim: pengadu telah melengkapi keterangannya.")
-        office.book.add_event(row["id"], now, row["step"], SYSTEM, "surat",
-                              f"Surat {letter['number']} tidak perlu dikirim: pengadu telah melengkapi keterangannya.")
-        copy = cfg.outbox / outbox_name(letter["year"], letter["number"], letter["kind"])
+        office.book.events.add(row.id, now, row.step, SYSTEM, "surat",
+                              f"Surat {letter.number} tidak perlu dikirim: pengadu telah melengkapi keterangannya.")
+        copy = cfg.outbox / outbox_name(letter.year, letter.number, letter.kind)
         office.book.after_commit(lambda copy=copy: copy.unlink(missing_ok=True))
 
 
-def add_official_note(office: Office, row: dict, msg: Incoming, author: Official, text: str,
+def add_official_note(office: Office, row: Complaint, msg: Incoming, author: Official, text: str,
                       now: dt.datetime) -> None:
     """An official's reply to a mail that is not their routing email (an escalation, a copy):
     a note in the history, passed on to whoever holds the open task, and the author told
     plainly that a note does not act on a step."""
     book = office.book
-    book.add_event(row["id"], now, row["step"], msg.from_addr, "catatan",
+    book.events.add(row.id, now, row.step, msg.from_addr, "catatan",
                    f"Catatan {author.title} {author.name}: {text}")
-    task = book.current_task(row["id"]) if row["state"] == OPEN else None
+    task = book.tasks.current(row.id) if row.state == OPEN else None
     pass_on_note(office, row, task, author, msg.from_addr, text, now)
 
 
-def failed_recipients(sent: dict, msg: Incoming) -> list[str]:
+def failed_recipients(sent: OutboxMail, msg: Incoming) -> list[str]:
     """The recipients of our mail `sent` that a delivery report says failed: those its
     machine-readable part names, or, in a report without one, an address of that mail
     written in the report."""
-    recipients = {a.lower() for a in json.loads(sent["recipients"])}
+    recipients = {a.lower() for a in json.loads(sent.recipients)}
     named = set(msg.bounced) or {a for a in recipients if a in msg.text.lower()}
     return sorted(named & recipients)
 
 
-def returned_mail(office: Office, msg: Incoming, envelope_to: str | None) -> dict | None:
+def returned_mail(office: Office, msg: Incoming, envelope_to: str | None) -> tuple[OutboxMail, list[str]] | None:
     """The mail of ours a delivery report returns, when it truly does: the report came to the
     return path of that one mail (VERP: the token of its outbox row in the address our server
     delivered the report to), it names that mail's Message-ID, and a recipient that mail went to
-    failed. None: the report proves nothing and changes nothing."""
+    failed: that mail and the recipients that failed. None: the report proves nothing and
+    changes nothing."""
     token = office.config.identity.bounce_token_in(envelope_to) if envelope_to else None
-    sent = office.book.outbox_by_bounce_token(token) if token else None
-    if sent is None or sent["message_id"].lower() not in {i.lower() for i in msg.embedded_ids}:
+    sent = office.book.outbox.by_bounce_token(token) if token else None
+    if sent is None or sent.message_id.lower() not in {i.lower() for i in msg.embedded_ids}:
         return None
     failed = failed_recipients(sent, msg)
-    return {**sent, "failed": failed} if failed else None
+    return (sent, failed) if failed else None
 
 
 def record_bounce(office: Office, msg: Incoming, envelope_to: str | None,
@@ -257,15 +259,16 @@ def record_bounce(office: Office, msg: Incoming, envelope_to: str | None,
     None for a report that does not return a mail of ours (returned_mail): nothing is
     written about it and no one is alerted; the caller keeps it as an automatic message."""
     book = office.book
-    sent = returned_mail(office, msg, envelope_to)
-    if sent is None:
+    returned = returned_mail(office, msg, envelope_to)
+    if returned is None:
         return None
-    row = book.complaint_by_id(sent["complaint_id"]) if sent["complaint_id"] else None
-    what = f"surel '{sent['subject']}' kepada {', '.join(sent['failed'])}"
+    sent, failed = returned
+    row = book.complaints.get(sent.complaint_id) if sent.complaint_id else None
+    what = f"surel '{sent.subject}' kepada {', '.join(failed)}"
     if row:
-        book.add_event(row["id"], now, row["step"], SYSTEM, "gagal_kirim",
+        book.events.add(row.id, now, row.step, SYSTEM, "gagal_kirim",
                        f"Laporan gagal kirim dari {msg.from_addr or 'sistem surel'}: {what} tidak sampai.")
     alert_staff(office, row, "gagal_kirim", now, what=what, report_subject=msg.subject,
                 reporter=msg.from_addr or "sistem surel",
-                to_citizen=bool(row and row["email"] and row["email"].lower() in sent["failed"]))
-    return (row["id"] if row else None), f"mengembalikan {hide_token(sent['message_id'])}"
+                to_citizen=bool(row and row.email and row.email.lower() in failed))
+    return (row.id if row else None), f"mengembalikan {hide_token(sent.message_id)}"

@@ -106,11 +106,11 @@ def recap(office: Office, title: str, start: dt.date, end: dt.date, now: dt.date
     hi = dt.datetime.combine(end, dt.time(0), cfg.clock.tz)
     out = Recap(title, start, end)
     book = office.book
-    _count(out, book.counts_received(lo, hi))
+    _count(out, book.reports.counts_received(lo, hi))
     objection = cfg.procedure.objection_step
-    out.objections = book.complaints_with_step(objection.no, lo, hi) if objection is not None else 0
-    _time_steps(out, cfg, book.step_times(lo, hi))
-    out.late = late_items(cfg, book.late_tasks(lo, hi, now))
+    out.objections = book.reports.complaints_with_step(objection.no, lo, hi) if objection is not None else 0
+    _time_steps(out, cfg, book.reports.step_times(lo, hi))
+    out.late = late_items(cfg, book.reports.late_tasks(lo, hi, now))
     return out
 
 
@@ -334,11 +334,11 @@ def book_rows(office: Office, progress: bool = False) -> Iterator[list]:
     held twice in memory): the complaints, the decisions and the letters read with one query each."""
     tz = office.config.clock.tz
     decision_step = next((s.no for s in office.config.procedure.steps if s.keywords and "rapat" in s.keywords), None)
-    decisions = office.book.first_event_texts("langkah", decision_step)
-    letters = office.book.current_letters()
+    decisions = office.book.reports.first_event_texts("langkah", decision_step)
+    letters = office.book.reports.current_letters()
     parse = dt.datetime.fromisoformat
-    total = office.book.count_complaints() if progress else None
-    for row in _track(office.book.complaints_for_export(), "Mengekspor buku", progress, total):
+    total = office.book.complaints.count() if progress else None
+    for row in _track(office.book.reports.complaints_for_export(), "Mengekspor buku", progress, total):
         complaint_id, number, received, name, email, phone, address, channel, subject, section, lapor_id = row
         letter = letters.get(complaint_id)
         delivered = issued = letter_number = ""

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from intake.parse import parse_message
 from office.base import Office
+from sop.book.records import Task
 
 
-def routing_text(office: Office, task: dict) -> str:
+def routing_text(office: Office, task: Task) -> str:
     """The text of every routing mail sent for `task`, one after the other ('' when none)."""
     identity = office.config.identity
-    sent = [row for row in office.book.outbox(task["complaint_id"])
-            if row["kind"] == "tugas" and identity.task_token(row["message_id"]) == task["token"]]
-    return "\n".join(parse_message(bytes(row["raw"])).text for row in sent)
+    sent = [row for row in office.book.outbox.listed(task.complaint_id)
+            if row.kind == "tugas" and identity.task_token(row.message_id) == task.token]
+    return "\n".join(parse_message(bytes(row.raw)).text for row in sent)

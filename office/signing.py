@@ -23,10 +23,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from dataclasses import replace
 from pathlib import Path
 
 from intake.parse import Attachment
 from office.base import Office
+from sop.book.records import Complaint, Letter
 from sop.files import write_private
 
 
@@ -38,22 +40,22 @@ MODE_WORDS = {"segel": "segel kantor", "basah": "tanda tangan basah dan cap dina
               "tte": "tanda tangan elektronik tersertifikasi (TTE)"}
 
 
-def awaits_signed_copy(letter: dict | None) -> bool:
+def awaits_signed_copy(letter: Letter | None) -> bool:
     """A letter (not void, not delivered) signed outside the system whose signed copy is not back."""
-    return bool(letter and letter["signing"] != "segel" and not letter["signed_path"] and not letter["void"]
-                and not letter["dispatched_at"])
+    return bool(letter and letter.signing != "segel" and not letter.signed_path and not letter.void
+                and not letter.dispatched_at)
 
 
-def signer_role_of(office: Office, letter: dict) -> str:
+def signer_role_of(office: Office, letter: Letter) -> str:
     """The role whose holder signs the letter (a notice a.n. the head: the official who gave it)."""
-    return letter.get("signer_role") or office.config.letters.signer_role
+    return letter.signer_role or office.config.letters.signer_role
 
 
-def waiting_sentence(letter: dict) -> str:
+def waiting_sentence(letter: Letter) -> str:
     """Why a letter signed outside the system cannot go yet, as staff and officials read it."""
-    what = ("hasil pindaian surat yang ditandatangani basah dan dicap dinas" if letter["signing"] == "basah"
+    what = ("hasil pindaian surat yang ditandatangani basah dan dicap dinas" if letter.signing == "basah"
             else "surat yang sudah ditandatangani secara elektronik (TTE)")
-    return f"Surat {letter['number']} belum dapat disampaikan: unggah dahulu {what}."
+    return f"Surat {letter.number} belum dapat disampaikan: unggah dahulu {what}."
 
 
 def data_of(attachment: Attachment) -> bytes:
@@ -88,34 +90,34 @@ def scan_pdf(files: list[bytes]) -> bytes | None:
     return out.getvalue()
 
 
-def signed_copy_path(letter: dict) -> Path:
+def signed_copy_path(letter: Letter) -> Path:
     """Beside the letter's Word file in its archive folder: surat-jawaban-<number>-basah.pdf."""
-    docx = Path(letter["path"])
-    return docx.with_name(f"{docx.stem}-{letter['signing']}.pdf")
+    docx = Path(letter.path)
+    return docx.with_name(f"{docx.stem}-{letter.signing}.pdf")
 
 
-def file_signed_copy(office: Office, letter: dict, pdf: bytes, how: str, by: str, now: dt.datetime) -> dict:
+def file_signed_copy(office: Office, letter: Letter, pdf: bytes, how: str, by: str, now: dt.datetime) -> Letter:
     """File the signed copy (0600, in the letter's archive folder) and record its SHA-256 in the
     letters register, in the caller's transaction. Returns the letter as it now stands."""
     path = signed_copy_path(letter)
     write_private(path, pdf)
     digest = hashlib.sha256(pdf).hexdigest()
-    office.book.set_signed_copy(letter["id"], str(path), digest, now)
-    row = office.book.complaint_by_id(letter["complaint_id"])
-    office.book.add_event(row["id"], now, row["step"], by, "surat",
-                          f"Surat {letter['number']} dengan {MODE_WORDS[letter['signing']]} diterima {how} dan "
+    office.book.letters.set_signed_copy(letter.id, str(path), digest, now)
+    row = office.book.complaints.get(letter.complaint_id)
+    office.book.events.add(row.id, now, row.step, by, "surat",
+                          f"Surat {letter.number} dengan {MODE_WORDS[letter.signing]} diterima {how} dan "
                           f"diarsipkan (SHA-256 {digest}).")
-    return {**letter, "signed_path": str(path), "signed_sha256": digest}
+    return replace(letter, signed_path=str(path), signed_sha256=digest)
 
 
-def require_signed_copy(office: Office, row: dict) -> None:
+def require_signed_copy(office: Office, row: Complaint) -> None:
     """Refuse to record the delivery of a letter whose signed copy has not come back (whatever
     asks: a reply, the desk, the command line). A joined complaint's own letter is signed as
     any other: it goes with its main one only once its own signed copy is back."""
-    require_signed_letter(office.book.current_letter(row["id"]))
+    require_signed_letter(office.book.letters.current(row.id))
 
 
-def require_signed_letter(letter: dict | None) -> None:
+def require_signed_letter(letter: Letter | None) -> None:
     """Refuse to send or record as sent a letter (of any kind) whose signed copy is not back."""
     if awaits_signed_copy(letter):
         assert letter is not None

@@ -42,7 +42,7 @@ def days_to_answer(office: Office, start: dt.date, end: dt.date) -> list[float]:
     tz = office.config.clock.tz
     lo = dt.datetime.combine(start, dt.time(0), tz)
     hi = dt.datetime.combine(end, dt.time(0), tz)
-    return [seconds / 86400 for seconds in office.book.seconds_to_answer(lo, hi)]
+    return [seconds / 86400 for seconds in office.book.reports.seconds_to_answer(lo, hi)]
 
 
 def statistics_of(name: str, r, days: list[float], **label) -> dict:

@@ -22,6 +22,7 @@ from office.access import access_code, answer_due
 from office.base import Office
 from office.notices import alert_staff, base_context, citizen_reply_to, queue
 from sop.book import parse_iso
+from sop.book.records import Complaint
 from sop.directory import mailbox_of
 from sop.engine import SYSTEM
 from sop.procedure import Step
@@ -50,7 +51,7 @@ def doing(step: Step) -> str:
     return "pengaduan sedang ditangani"
 
 
-def tell_status(office: Office, row: dict, now: dt.datetime, *, to: str | None = None,
+def tell_status(office: Office, row: Complaint, now: dt.datetime, *, to: str | None = None,
                 in_reply_to: str | None = None) -> bool:
     """Answer a STATUS request: what is happening in plain words, who holds it (the jabatan,
     never the person), the step (as its label, of the SOP's main steps), the date the answer
@@ -58,30 +59,30 @@ def tell_status(office: Office, row: dict, now: dt.datetime, *, to: str | None =
     state only, as is the complainant of a confidential complaint. At most `[intake]
     ack_per_hour` answers an hour to one mailbox; False when the limit held it back."""
     cfg = office.config
-    address = to or row["email"]
-    if office.book.count_mail_to_mailbox(mailbox_of(address), "status_pengaduan", now - HOUR) >= cfg.intake.ack_per_hour:
+    address = to or row.email or ""
+    if office.book.outbox.count_to_mailbox(mailbox_of(address), "status_pengaduan", now - HOUR) >= cfg.intake.ack_per_hour:
         return False
-    state_only = to is not None or bool(row["confidential"])
+    state_only = to is not None or bool(row.confidential)
     context = base_context(office, None, None)
-    context.update(c={"number": row["number"]}, state=row["state"], now=waktu(now, cfg.clock.tz), stranger=to is not None,
-                   greeting="Bapak/Ibu" if to is not None or not row["name"] else
-                   f"{row['sapaan'] or DEFAULT_SALUTATION} {row['name']}",
+    context.update(c={"number": row.number}, state=row.state, now=waktu(now, cfg.clock.tz), stranger=to is not None,
+                   greeting="Bapak/Ibu" if to is not None or not row.name else
+                   f"{row.sapaan or DEFAULT_SALUTATION} {row.name}",
                    steps_total=cfg.procedure.main_steps, step=None, done=[], holder_title="",
-                   answer_due=tanggal(answer_due(office, parse_iso(row["received_at"])).astimezone(cfg.clock.tz).date()),
-                   closed_at=waktu(parse_iso(row["closed_at"]), cfg.clock.tz) if row["closed_at"] else None)
-    task = office.book.current_task(row["id"]) if row["state"] == "open" else None
+                   answer_due=tanggal(answer_due(office, parse_iso(row.received_at)).astimezone(cfg.clock.tz).date()),
+                   closed_at=waktu(parse_iso(row.closed_at), cfg.clock.tz) if row.closed_at else None)
+    task = office.book.tasks.current(row.id) if row.state == "open" else None
     if task is not None:
-        step = cfg.procedure.step(task["step"])
-        context.update(step={"label": step.shown, "doing": "pengaduan sedang ditangani" if row["confidential"]
-                             else doing(step)}, holder_title=cfg.directory.official(task["role"]).title)
+        step = cfg.procedure.step(task.step)
+        context.update(step={"label": step.shown, "doing": "pengaduan sedang ditangani" if row.confidential
+                             else doing(step)}, holder_title=cfg.directory.official(task.role).title)
     if not state_only:  # a confidential complaint's handling stays inside the office
-        context["done"] = [{"at": waktu(parse_iso(t["done_at"]), cfg.clock.tz), "label": cfg.procedure.label(t["step"]),
-                            "title": cfg.directory.official(t["role"]).title,
-                            "output": cfg.procedure.step(t["step"]).output.lower()}
-                           for t in office.book.tasks(row["id"]) if t["done_at"]]
-    name = "" if to is not None else row["name"]
+        context["done"] = [{"at": waktu(parse_iso(t.done_at), cfg.clock.tz), "label": cfg.procedure.label(t.step),
+                            "title": cfg.directory.official(t.role).title,
+                            "output": cfg.procedure.step(t.step).output.lower()}
+                           for t in office.book.tasks.of(row.id) if t.done_at]
+    name = "" if to is not None else row.name
     queue(office, row, "status_pengaduan", [(name, address)], render_mail("status_pengaduan", **context), now,
-          in_reply_to=in_reply_to or row["source_message_id"],
+          in_reply_to=in_reply_to or row.source_message_id,
           reply_to=None if to is not None else citizen_reply_to(office, row), auto_submitted="auto-replied")
     return True
 
@@ -90,11 +91,11 @@ def answer_by_code(office: Office, msg: Incoming, ask: CodeRequest, now: dt.date
     """A `STATUS <nomor> <kode>` request from an address that is not the complainant's: the
     state to the sender when the code is right and no limit holds; otherwise nothing.
     Returns what the book records of the message: its kind, complaint and note (no code)."""
-    row = office.book.complaint(ask.number)
+    row = office.book.complaints.by_number(ask.number)
     mailbox = mailbox_of(msg.from_addr)
-    wrong = office.book.wrong_codes_since(now - HOUR)
+    wrong = office.book.messages.wrong_codes_since(now - HOUR)
     by_sender = sum(1 for w in wrong if mailbox_of(w["sender"]) == mailbox)
-    by_number = sum(1 for w in wrong if row is not None and w["complaint_id"] == row["id"])
+    by_number = sum(1 for w in wrong if row is not None and w["complaint_id"] == row.id)
     locked = by_sender >= WRONG_PER_HOUR or by_number >= WRONG_PER_HOUR
     right = row is not None and hmac.compare_digest(ask.code.encode(), access_code(office, row).encode())
     if not right:
@@ -102,18 +103,18 @@ def answer_by_code(office: Office, msg: Incoming, ask: CodeRequest, now: dt.date
             alert_staff(office, row, "kode_akses_salah", now, sender=msg.from_addr, limit=WRONG_PER_HOUR,
                         by_number=by_number + 1 >= WRONG_PER_HOUR)
         log.warning("permintaan status dengan kode akses salah dari %s", msg.from_addr)
-        return "kode_salah", row["id"] if row else None, "permintaan status dengan nomor atau kode akses yang salah"
+        return "kode_salah", row.id if row else None, "permintaan status dengan nomor atau kode akses yang salah"
     assert row is not None
     if locked:
-        office.book.add_event(row["id"], now, row["step"], SYSTEM, "status",
+        office.book.events.add(row.id, now, row.step, SYSTEM, "status",
                               f"Status ditanyakan dengan kode akses dari {msg.from_addr}; tidak dijawab (terlalu "
                               f"banyak kode salah dalam satu jam terakhir).")
-        log.warning("%s: permintaan status dengan kode akses dari %s ditahan", row["number"], msg.from_addr)
-        return "status", row["id"], "permintaan status dengan kode akses; ditahan (terlalu banyak kode salah)"
+        log.warning("%s: permintaan status dengan kode akses dari %s ditahan", row.number, msg.from_addr)
+        return "status", row.id, "permintaan status dengan kode akses; ditahan (terlalu banyak kode salah)"
     told = tell_status(office, row, now, to=msg.from_addr, in_reply_to=msg.message_id)
-    office.book.add_event(row["id"], now, row["step"], SYSTEM, "status",
+    office.book.events.add(row.id, now, row.step, SYSTEM, "status",
                           f"Status ditanyakan dengan kode akses dari {msg.from_addr}; " +
                           ("dijawab otomatis (hanya keadaannya)." if told else "tidak dijawab (batas per jam tercapai)."))
-    log.info("%s: permintaan status dengan kode akses dari %s %s", row["number"], msg.from_addr,
+    log.info("%s: permintaan status dengan kode akses dari %s %s", row.number, msg.from_addr,
              "dijawab" if told else "ditahan")
-    return "status", row["id"], "permintaan status dengan kode akses"
+    return "status", row.id, "permintaan status dengan kode akses"

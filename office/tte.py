@@ -24,17 +24,19 @@ import io
 import json
 import logging
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from letters.mail import Attachment, render_mail
 from letters.pdf import libreoffice, pdf_text_of, text_fingerprint, to_pdf
 from office.after_signing import send_on
 from office.authority import sender_refusal
-from office.base import Office, new_token, safe_name, staff_role
+from office.base import Office, RoleDuty, new_token, safe_name, staff_role
 from office.letter_pdfs import one_at_a_time
 from office.notices import alert_staff, base_context, queue
 from office.numbers import KIND_NAMES
 from office.signing import MODE_WORDS, awaits_signed_copy, data_of, file_signed_copy, is_pdf, scan_pdf, signer_role_of
+from sop.book.records import Letter
 from sop.engine import SYSTEM
 from sop.files import private_dir, write_private
 
@@ -56,66 +58,66 @@ def hand_off(office: Office, now: dt.datetime) -> int:
     `basah`, mailed to staff as the print master to sign by hand (a letter whose delivery task
     carries it is not among these). Returns how many were handed off."""
     done = 0
-    for letter in office.book.letters_to_hand_off():
+    for letter in office.book.letters.to_hand_off():
         pdf, data, name, target = _signing_copy(office, letter)
         fingerprint, pages = text_fingerprint(pdf_text_of(data)) if pdf else ("", 0)
         with office.book.transaction():
-            fresh = office.book.letter_by_id(letter["id"])
-            if fresh is None or fresh["void"] or fresh["approved_pages"] is not None:
+            fresh = office.book.letters.get(letter.id)
+            if fresh is None or fresh.void or fresh.approved_pages is not None:
                 continue
             token = new_token()
             if pdf:
-                office.book.set_letter_pdf(letter["id"], str(pdf))
-            office.book.set_tte_handoff(letter["id"], pdf=str(target or pdf or letter["path"]),
+                office.book.letters.set_pdf(letter.id, str(pdf))
+            office.book.letters.set_tte_handoff(letter.id, pdf=str(target or pdf or letter.path),
                                         text_sha256=fingerprint, pages=pages, token=token)
-            ask_to_sign(office, {**fresh, "sign_token": token}, data, name, target, now)
+            ask_to_sign(office, replace(fresh, sign_token=token), data, name, target, now)
         done += 1
     return done
 
 
-def _signing_copy(office: Office, letter: dict) -> tuple[Path | None, bytes, str, Path | None]:
+def _signing_copy(office: Office, letter: Letter) -> tuple[Path | None, bytes, str, Path | None]:
     """(its PDF, the bytes mailed, their file name, the copy placed in tte/keluar/). A print
     master where no PDF can be made (PDFs off, no LibreOffice) goes as its Word file."""
-    stem = f"surat-{letter['kind']}-{safe_name(letter['number'])}"
-    if letter["signing"] == "basah" and (not office.config.letters.pdf or libreoffice() is None):
-        return None, Path(letter["path"]).read_bytes(), f"{stem}-untuk-dicetak.docx", None
+    stem = f"surat-{letter.kind}-{safe_name(letter.number)}"
+    if letter.signing == "basah" and (not office.config.letters.pdf or libreoffice() is None):
+        return None, Path(letter.path).read_bytes(), f"{stem}-untuk-dicetak.docx", None
     with one_at_a_time(office):  # beside the PDF job, which writes the same file (office.letter_pdfs)
-        pdf = to_pdf(Path(letter["path"]))  # the approved letter, numbered, without signature
-    if letter["signing"] == "basah":
+        pdf = to_pdf(Path(letter.path))  # the approved letter, numbered, without signature
+    if letter.signing == "basah":
         return pdf, pdf.read_bytes(), f"{stem}-untuk-dicetak.pdf", None
-    target = private_dir(outgoing_folder(office), 0o750) / f"{safe_name(letter['number'])}.pdf"
+    target = private_dir(outgoing_folder(office), 0o750) / f"{safe_name(letter.number)}.pdf"
     shutil.copyfile(pdf, target)
     target.chmod(0o640)  # the signer's TTE application, or whoever carries it there, reads it
     return pdf, pdf.read_bytes(), f"{stem}-untuk-tte.pdf", target
 
 
-def ask_to_sign(office: Office, letter: dict, data: bytes, name: str, target: Path | None, now: dt.datetime) -> None:
+def ask_to_sign(office: Office, letter: Letter, data: bytes, name: str, target: Path | None, now: dt.datetime) -> None:
     """The request mail, the copy to sign attached; a reply to it brings the signed copy back.
     `tte`: to the letter's signer. `basah`: to staff, who print it, have it signed and stamped
     with the cap dinas, and scan it."""
     cfg = office.config
-    row = office.book.complaint_by_id(letter["complaint_id"])
-    basah = letter["signing"] == "basah"
+    row = office.book.complaints.get(letter.complaint_id)
+    basah = letter.signing == "basah"
     who = office.staff if basah else office.holder(signer_role_of(office, letter), now)
     signer = office.holder(signer_role_of(office, letter), now)
     context = base_context(office, row, None)
-    context.update(recipient=office.addressee(who), letter_number=letter["number"],
-                   kind_name=KIND_NAMES.get(letter["kind"], f"surat {letter['kind']}"),
+    context.update(recipient=office.addressee(who), letter_number=letter.number,
+                   kind_name=KIND_NAMES.get(letter.kind, f"surat {letter.kind}"),
                    signer={"title": signer.title, "name": signer.name}, file_name=target.name if target else name,
-                   folder="files/tte/keluar", incoming="files/tte/masuk", onward=ONWARD.get(letter["kind"], ""))
+                   folder="files/tte/keluar", incoming="files/tte/masuk", onward=ONWARD.get(letter.kind, ""))
     template = "cetak_tanda_tangan" if basah else "tte_minta_tanda_tangan"
-    token = letter["sign_token"]
+    token = letter.sign_token
     local, _, domain = cfg.mailbox.address.partition("@")
     kind = ("application", "pdf") if name.endswith(".pdf") else \
         ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
     queue(office, row, template, [(who.name, who.email)], render_mail(template, **context), now,
-          message_id=cfg.identity.task_message_id(token), reply_to=f"{local}+{token}@{domain}",
+          message_id=cfg.identity.task_message_id(token or ""), reply_to=f"{local}+{token}@{domain}",
           attachments=(Attachment(filename=name, data=data, maintype=kind[0], subtype=kind[1]),))
     what = (f"diserahkan kepada {who.title} {who.name} untuk dicetak, ditandatangani basah oleh {signer.title} "
             f"{signer.name}, dicap dinas, dan dipindai" if basah else
             f"(PDF tanpa tanda tangan) diserahkan kepada {signer.title} {signer.name} untuk ditandatangani secara "
             f"elektronik (TTE): {name}")
-    office.book.add_event(row["id"], now, row["step"], SYSTEM, "surat", f"Surat {letter['number']} {what}.")
+    office.book.events.add(row.id, now, row.step, SYSTEM, "surat", f"Surat {letter.number} {what}.")
 
 
 # What happens to a letter once it is back signed, as its request mail says.
@@ -126,20 +128,20 @@ ONWARD = {"jawaban": "diteruskan kepada JFU untuk disampaikan kepada pengadu",
           "dilimpahkan": _PRINTED, "keberatan": _PRINTED}
 
 
-def tell_signed_copy_refused(office: Office, letter: dict, reason: str, sender: tuple[str, str] | None,
+def tell_signed_copy_refused(office: Office, letter: Letter, reason: str, sender: tuple[str, str] | None,
                              now: dt.datetime, *, staff: bool = True) -> None:
     """A signed copy not taken: one sentence to the sender (when known) and to staff."""
-    row = office.book.complaint_by_id(letter["complaint_id"])
+    row = office.book.complaints.get(letter.complaint_id)
     context = base_context(office, row, None)
-    context.update(letter_number=letter["number"], reason=reason, mode=MODE_WORDS[letter["signing"]])
+    context.update(letter_number=letter.number, reason=reason, mode=MODE_WORDS[letter.signing])
     if sender:
         context["recipient"] = {"title": "", "name": sender[0], "email": sender[1]}
         queue(office, row, "tanda_tangan_ditolak", [sender], render_mail("tanda_tangan_ditolak", **context), now)
-    office.book.add_event(row["id"], now, row["step"], SYSTEM, "catatan",
-                          f"Surat {letter['number']} bertanda tangan tidak diterima: {reason}")
+    office.book.events.add(row.id, now, row.step, SYSTEM, "catatan",
+                          f"Surat {letter.number} bertanda tangan tidak diterima: {reason}")
     if staff:
-        alert_staff(office, row, "tanda_tangan_ditolak_staf", now, letter_number=letter["number"], reason=reason,
-                    mode=MODE_WORDS[letter["signing"]])
+        alert_staff(office, row, "tanda_tangan_ditolak_staf", now, letter_number=letter.number, reason=reason,
+                    mode=MODE_WORDS[letter.signing])
 
 
 # The check -----------------------------------------------------------------------------------
@@ -184,7 +186,7 @@ def load_roots(paths: tuple[Path, ...]) -> list:
     return roots
 
 
-def signature_problem(office: Office, letter: dict, data: bytes) -> str | None:
+def signature_problem(office: Office, letter: Letter, data: bytes) -> str | None:
     """Why this PDF is not the approved letter signed by its signer with a trusted certificate
     (one sentence), or None when it is."""
     if not is_pdf(data):
@@ -210,7 +212,7 @@ def signature_problem(office: Office, letter: dict, data: bytes) -> str | None:
     try:
         status = off_the_loop(validate_pdf_signature, signatures[-1], context)
     except Exception as exc:
-        log.info("tanda tangan PDF surat %s tidak dapat diperiksa: %s", letter["number"], exc)
+        log.info("tanda tangan PDF surat %s tidak dapat diperiksa: %s", letter.number, exc)
         return "Tanda tangan elektronik pada berkas ini tidak dapat diperiksa."
     if not (status.intact and status.valid):
         return "Tanda tangan elektronik pada berkas ini tidak utuh: berkas diubah setelah ditandatangani."
@@ -220,10 +222,10 @@ def signature_problem(office: Office, letter: dict, data: bytes) -> str | None:
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         return "Berkas ini diubah setelah ditandatangani secara elektronik."
     subject = status.signing_cert.subject.native
-    if not same_person(letter["signer"], subject):
+    if not same_person(letter.signer, subject):
         names = ", ".join(certificate_names(subject)) or "tanpa nama"
         return (f"Sertifikat tanda tangan elektronik pada berkas ini atas nama {names}, bukan penanda tangan surat "
-                f"ini ({letter['signer']}).")
+                f"ini ({letter.signer}).")
     return content_problem(letter, data)
 
 
@@ -241,30 +243,30 @@ def off_the_loop(function, *args):
         return pool.submit(function, *args).result()
 
 
-def content_problem(letter: dict, data: bytes) -> str | None:
+def content_problem(letter: Letter, data: bytes) -> str | None:
     """The signed PDF must be the approved one: the same text and the same number of pages."""
     try:
         fingerprint, pages = text_fingerprint(pdf_text_of(data))
     except Exception:
         return "Teks berkas PDF ini tidak dapat dibaca untuk dibandingkan dengan surat yang disetujui."
-    if pages != letter["approved_pages"]:
-        return (f"Berkas yang ditandatangani berisi {pages} halaman, sedangkan surat nomor {letter['number']} yang "
-                f"disetujui berisi {letter['approved_pages']} halaman.")
-    if fingerprint != letter["approved_text_sha256"]:
-        return f"Isi berkas yang ditandatangani berbeda dengan surat nomor {letter['number']} yang disetujui."
+    if pages != letter.approved_pages:
+        return (f"Berkas yang ditandatangani berisi {pages} halaman, sedangkan surat nomor {letter.number} yang "
+                f"disetujui berisi {letter.approved_pages} halaman.")
+    if fingerprint != letter.approved_text_sha256:
+        return f"Isi berkas yang ditandatangani berbeda dengan surat nomor {letter.number} yang disetujui."
     return None
 
 
 # The import ----------------------------------------------------------------------------------
-def accept_tte(office: Office, letter: dict, data: bytes, how: str, by: str, sender: tuple[str, str] | None,
+def accept_tte(office: Office, letter: Letter, data: bytes, how: str, by: str, sender: tuple[str, str] | None,
                now: dt.datetime) -> str | None:
     """Check a returned PDF and, when it is the approved letter properly signed, file it and
     send it on (office.signed_copies.send_on); else tell the sender and staff. Returns the
     refusal or None."""
-    problem = signature_problem(office, letter, data) if letter["approved_pages"] is not None else \
+    problem = signature_problem(office, letter, data) if letter.approved_pages is not None else \
         "Surat ini belum diserahkan untuk ditandatangani secara elektronik."
     with office.book.transaction():
-        fresh = office.book.letter_by_id(letter["id"])
+        fresh = office.book.letters.get(letter.id)
         if not awaits_signed_copy(fresh):
             return "Surat ini tidak lagi menunggu tanda tangan elektronik."
         assert fresh is not None
@@ -275,19 +277,19 @@ def accept_tte(office: Office, letter: dict, data: bytes, how: str, by: str, sen
     return None
 
 
-def take_signer_reply(office: Office, letter: dict, msg, now: dt.datetime) -> str:
+def take_signer_reply(office: Office, letter: Letter, msg, now: dt.datetime) -> str:
     """A reply to a signing request (its token): for `tte` the signer's, with the signed PDF,
     checked and filed; for `basah` staff's, with the scan. Returns a note for the book's record
     of the message."""
-    basah = letter["signing"] == "basah"
+    basah = letter.signing == "basah"
     role = staff_role(office.config) if basah else signer_role_of(office, letter)
-    row = office.book.complaint_by_id(letter["complaint_id"])
+    row = office.book.complaints.get(letter.complaint_id)
     asked = "petugas yang diminta memindai" if basah else "penanda tangan"
-    if wrong_sender := sender_refusal(office, row, {"role": role, "step": row["step"]}, msg, now,
-                                      holder=f"{asked} surat {letter['number']}"):
+    if wrong_sender := sender_refusal(office, row, RoleDuty(role, row.step), msg, now,
+                                      holder=f"{asked} surat {letter.number}"):
         return wrong_sender
     if not awaits_signed_copy(letter):
-        return f"surat {letter['number']} tidak lagi menunggu tanda tangan"
+        return f"surat {letter.number} tidak lagi menunggu tanda tangan"
     sender = (office.holder(role, now).name, msg.from_addr)
     files = [data_of(a) for a in msg.attachments]
     if basah:
@@ -298,20 +300,20 @@ def take_signer_reply(office: Office, letter: dict, msg, now: dt.datetime) -> st
         tell_signed_copy_refused(office, letter, reason, sender, now)
         return reason
     hold_reply(office, letter, pdfs[0], sender)
-    return f"surat {letter['number']} bertanda tangan elektronik diterima untuk diperiksa"
+    return f"surat {letter.number} bertanda tangan elektronik diterima untuk diperiksa"
 
 
-def take_scan(office: Office, letter: dict, files: list[bytes], sender: tuple[str, str], now: dt.datetime) -> str:
+def take_scan(office: Office, letter: Letter, files: list[bytes], sender: tuple[str, str], now: dt.datetime) -> str:
     """Staff's reply with the scan of a wet-signed letter: filed and sent on, or refused."""
     pdf = scan_pdf(files)
     if pdf is None:
-        reason = (f"Balasan Bapak/Ibu tidak melampirkan hasil pindaian surat nomor {letter['number']} yang sudah "
+        reason = (f"Balasan Bapak/Ibu tidak melampirkan hasil pindaian surat nomor {letter.number} yang sudah "
                   f"ditandatangani dan dicap dinas (PDF atau JPEG).")
         tell_signed_copy_refused(office, letter, reason, sender, now, staff=False)
         return reason
     send_on(office, file_signed_copy(office, letter, pdf, f"dari {sender[1]} melalui balasan surel", sender[1], now),
             now)
-    return f"hasil pindaian surat {letter['number']} diterima"
+    return f"hasil pindaian surat {letter.number} diterima"
 
 
 # A reply's signed PDF, checked after the commit -------------------------------------------------
@@ -319,7 +321,7 @@ def replies_folder(office: Office) -> Path:
     return incoming_folder(office) / "balasan"
 
 
-def hold_reply(office: Office, letter: dict, data: bytes, sender: tuple[str, str]) -> None:
+def hold_reply(office: Office, letter: Letter, data: bytes, sender: tuple[str, str]) -> None:
     """Keep the signed PDF a reply carried, with its sender, for the check after the message's
     commit (pdftotext must not run inside a transaction): files/tte/masuk/balasan/. Named by the
     letter and the file's digest, so a message processed again writes the same file."""
@@ -340,7 +342,7 @@ def check_replies(office: Office, now: dt.datetime) -> int:
     for facts_file in sorted(folder.glob("*.json")):
         pdf = facts_file.with_suffix(".pdf")
         facts = json.loads(facts_file.read_text())
-        letter = office.book.letter_by_id(facts["letter"])
+        letter = office.book.letters.get(facts["letter"])
         if letter is not None and pdf.exists():
             sender = (facts["name"], facts["email"])
             reason = accept_tte(office, letter, pdf.read_bytes(), f"dari {sender[1]} melalui balasan surel", sender[1],
@@ -381,17 +383,17 @@ def sweep_incoming(office: Office, now: dt.datetime) -> int:
     return accepted
 
 
-def match_letter(office: Office, filename: str, data: bytes) -> dict | None:
-    waiting = [letter for letter in office.book.letters_awaiting_signature()
-               if letter["signing"] == "tte" and letter["approved_pages"] is not None]
-    named = [letter for letter in waiting if safe_name(letter["number"]) in filename]
+def match_letter(office: Office, filename: str, data: bytes) -> Letter | None:
+    waiting = [letter for letter in office.book.letters.awaiting_signature()
+               if letter.signing == "tte" and letter.approved_pages is not None]
+    named = [letter for letter in waiting if safe_name(letter.number) in filename]
     if named:
         return named[0]
     try:
         text = pdf_text_of(data)
     except Exception:
         return None
-    return next((letter for letter in waiting if letter["number"] in text), None)
+    return next((letter for letter in waiting if letter.number in text), None)
 
 
 def signing_jobs(office: Office, now: dt.datetime) -> str:

@@ -19,14 +19,14 @@ def give_up_stale(office: Office, now: dt.datetime) -> int:
     """Give up on every mail queued longer than the office allows; returns how many."""
     cfg = office.config
     limit = now - dt.timedelta(hours=cfg.smtp_give_up_hours)
-    stale = office.book.stale_outbox(limit)
+    stale = office.book.outbox.stale(limit)
     for row in stale:
         with office.book.transaction():
-            office.book.give_up(row["id"], now)
+            office.book.outbox.give_up(row.id, now)
             log.error("surel %s (%s) tidak terkirim setelah %d jam: %s; pengiriman dihentikan",
-                      hide_token(row["message_id"]), row["recipient"], cfg.smtp_give_up_hours, row["last_error"])
-            if row["kind"] not in NO_ALERT_FOR:
-                complaint = office.book.complaint_by_id(row["complaint_id"]) if row["complaint_id"] else None
-                alert_staff(office, complaint, "batal_kirim", now, what=f"surel '{row['subject']}' kepada "
-                            f"{row['recipient']}", hours=cfg.smtp_give_up_hours, error=row["last_error"] or "-")
+                      hide_token(row.message_id), row.recipient, cfg.smtp_give_up_hours, row.last_error)
+            if row.kind not in NO_ALERT_FOR:
+                complaint = office.book.complaints.get(row.complaint_id) if row.complaint_id else None
+                alert_staff(office, complaint, "batal_kirim", now, what=f"surel '{row.subject}' kepada "
+                            f"{row.recipient}", hours=cfg.smtp_give_up_hours, error=row.last_error or "-")
     return len(stale)

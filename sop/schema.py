@@ -310,6 +310,6 @@ MIGRATIONS = (
     CREATE INDEX desk_logins_name ON desk_logins(name, at);
     """,
     # 13: full-text search of the book for the desk (number, name, subject, text), kept in step
-    # with the complaints by triggers (sop.search: sqlite-utils' FTS5 helper).
+    # with the complaints by triggers (sop.book.search: sqlite-utils' FTS5 helper).
     "search",
 ) + LATER_MIGRATIONS

@@ -84,7 +84,7 @@ LATER_MIGRATIONS = (
     CREATE INDEX letters_signed_sha256 ON letters(signed_sha256) WHERE signed_sha256 IS NOT NULL;
     """,
     # 19: new complaints enter the search index at their transaction's commit, one statement for
-    # all of them (sop.store, sop.search_index), instead of by a trigger per row (three times the cost at
+    # all of them (sop.book.store, sop.book.search_index), instead of by a trigger per row (three times the cost at
     # intake); changes and removals follow only rows the index holds.
     "search in step",
     # 20: the staff desk's accounts name the person (full name, NIP, jabatan: receipts and the

@@ -111,7 +111,7 @@ class Env:
         return inbox(self.rig, address)
 
     def complaint(self, number: str) -> dict:
-        return self.office.book.complaint(number)
+        return self.office.book.complaints.by_number(number)
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ def start(env, index: int = 0, **overrides) -> str:
     """A citizen's complaint by mail (the cast's citizen `index`), taken in: its number."""
     env.complain(index, **overrides)
     env.cycle()
-    return env.office.book.complaints()[-1]["number"]
+    return env.office.book.complaints.listed()[-1]["number"]
 
 
 def through(env, number, *steps):
@@ -71,7 +71,7 @@ def forbid_subprocess_in_transaction(monkeypatch) -> list:
     import threading
     from contextlib import contextmanager
 
-    from sop.store import Store
+    from sop.book.store import Store
 
     open_here = threading.local()
     caught: list = []

@@ -23,7 +23,7 @@ def token_leaks(book: Book, config) -> list[str]:
                "official": config.directory.official("agenda").email, "step": f"nomor surat ({r['kind']})"}
               for r in book._all("SELECT * FROM number_requests")]
     delegates: dict[str, set[str]] = {}
-    for d in book.delegations():
+    for d in book.delegations.listed():
         delegates.setdefault(d["role"], set()).add(d["email"].lower())
     found = []
     for mail in book._all("SELECT * FROM outbox ORDER BY id"):

@@ -44,7 +44,7 @@ def _walk_in(env, tmp_path) -> dict:
                        "--telepon", "0812000111", "--pokok", "Drainase tersumbat",
                        "--isi", "Drainase di gang 7 tersumbat sampah.", "--lampiran", str(scan), "--petugas", "Agus")
     assert result.returncode == 0, result.stderr
-    [row] = env.office.book.complaints()
+    [row] = env.office.book.complaints.listed()
     return row
 
 
@@ -90,7 +90,7 @@ def test_a_stranger_with_the_right_code_is_told_the_state_only(env, tmp_path):
     for private in ("Darto", "Drainase", "gang 7", "0812000111", row["access_code"], "lampiran"):
         assert private.lower() not in answer.text.lower(), private
     assert not any("+w-" in a for a in answer.reply_to)  # the complainant's reply address is not handed out
-    assert len(env.office.book.complaints()) == 1 and env.complaint(row["number"])["step"] == 2
+    assert len(env.office.book.complaints.listed()) == 1 and env.complaint(row["number"])["step"] == 2
 
 
 def test_wrong_codes_tell_nothing_and_six_lock_the_number_for_the_hour(env, tmp_path):
@@ -101,7 +101,7 @@ def test_wrong_codes_tell_nothing_and_six_lock_the_number_for_the_hour(env, tmp_
         env.send(guesser, env.cast.office, f"STATUS {row['number']} {wrong}", "")
     env.cycle()
     assert not any(env.inbox(g) for g in guessers)  # no oracle: nothing told for a wrong code
-    assert len(env.office.book.messages("kode_salah")) == WRONG_PER_HOUR + 1
+    assert len(env.office.book.messages.listed("kode_salah")) == WRONG_PER_HOUR + 1
     owner_friend = f"keluarga@warga.{env.cast.domain}"
     _ask(env, owner_friend, f"STATUS {row['number']} {row['access_code']}")
     assert not env.inbox(owner_friend)  # locked: even the right code gets no answer this hour

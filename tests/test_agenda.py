@@ -58,7 +58,7 @@ def to_approval(env, index: int = 0) -> str:
     """A complaint played by mail through steps 2, 3, 4 and the signer's Setuju (4a)."""
     env.complain(index)
     env.cycle()
-    number = env.office.book.complaints()[-1]["number"]
+    number = env.office.book.complaints.listed()[-1]["number"]
     env.reply("sekretaris", number, 2, "Sudah diklarifikasi: kabel putus.\nSeksi: Pemerintahan")
     env.cycle()
     env.reply(env.head, number, 3, "Koordinasikan dengan Dinas PUPR.\nRapat: tidak")
@@ -84,7 +84,7 @@ def test_agenda_keeper_numbers_the_answer_by_mail_and_it_is_delivered_and_filed(
     row = env.complaint(number)
     # Approved, not numbered: the letter waits at 4b for the keeper; nothing reached the JFU yet.
     assert row["letter_number"] is None and env.config.procedure.label(row["step"]) == "4b"
-    assert env.office.book.letters() == []
+    assert env.office.book.letters.listed() == []
     assert find_routing(env.rig, env.official("jfu")[1], number, 5) is None
     routing = find_routing(env.rig, keeper(env)[1], number, "4b")
     assert "Mohon nomor surat keluar" in subject(routing)
@@ -96,7 +96,7 @@ def test_agenda_keeper_numbers_the_answer_by_mail_and_it_is_delivered_and_filed(
     keeper_reply(env, number, "Nomor: 000.8.3.4/0958/400.02")
     row = env.complaint(number)
     assert row["letter_number"] == "000.8.3.4/0958/400.02"
-    [letter] = env.office.book.letters()
+    [letter] = env.office.book.letters.listed()
     assert letter["number"] == "000.8.3.4/0958/400.02" and letter["seal"]
     body = letter_text(open(letter["path"], "rb").read())
     assert "000.8.3.4/0958/400.02" in body and "bahwa perbaikan kabel telah dijadwalkan" in body
@@ -107,7 +107,7 @@ def test_agenda_keeper_numbers_the_answer_by_mail_and_it_is_delivered_and_filed(
     env.cycle()
     row = env.complaint(number)
     assert row["state"] == "answered"
-    [letter] = env.office.book.letters()
+    [letter] = env.office.book.letters.listed()
     assert letter["dispatched_at"] and letter["dispatch_method"] == "email"
     delivered = [m for m in env.inbox(env.cast.citizens[0][1]) if m.subject.startswith("Jawaban atas Pengaduan")]
     assert delivered and "000.8.3.4/0958/400.02" in delivered[0].text
@@ -115,7 +115,7 @@ def test_agenda_keeper_numbers_the_answer_by_mail_and_it_is_delivered_and_filed(
     dossier = json.loads((Path(letter["path"]).parent / "pengaduan.json").read_text())
     assert dossier["letter_number"] == "000.8.3.4/0958/400.02"
     assert any(x["dispatch_method"] == "email" for x in dossier["letters"])
-    assert any("Nomor: 000.8.3.4/0958/400.02" in e["text"] for e in env.office.book.events(row["id"]))
+    assert any("Nomor: 000.8.3.4/0958/400.02" in e["text"] for e in env.office.book.events.of(row["id"]))
     # The keeper numbers letters; the lembar disposisi never lists them among "Diteruskan kepada".
     from docx import Document
 
@@ -139,7 +139,7 @@ def test_a_used_or_malformed_number_is_refused_with_a_sentence_and_nothing_is_is
     assert env.complaint(second)["letter_number"] is None
     told = [m for m in env.inbox(keeper(env)[1]) if "Nomor surat tidak diterima" in subject(m)]
     assert len(told) == 2 and "tidak sesuai pola" in told[-1].text
-    assert len(env.office.book.letters()) == 1
+    assert len(env.office.book.letters.listed()) == 1
 
     # Quoted text never gives a number: a reply with no line of its own, only the routing mail
     # below it (quoted, and as Outlook copies it, unquoted under its header block), gives none.
@@ -147,7 +147,7 @@ def test_a_used_or_malformed_number_is_refused_with_a_sentence_and_nothing_is_is
     outlook = f"\n\nFrom: {env.cast.office}\nSent: Senin\nTo: {keeper(env)[1]}\nSubject: {subject(routing)}\n\n{routing.text}"
     env.rig.send(reply_to(routing, keeper(env), outlook))
     env.cycle()
-    assert env.complaint(second)["letter_number"] is None and len(env.office.book.letters()) == 1
+    assert env.complaint(second)["letter_number"] is None and len(env.office.book.letters.listed()) == 1
 
     keeper_reply(env, second, "Nomor: 000.8.3.4/0959/400.02")
     assert env.complaint(second)["letter_number"] == "000.8.3.4/0959/400.02"
@@ -192,12 +192,12 @@ def test_a_pelimpahan_waits_for_its_number_and_goes_to_the_competent_body_once_g
     env = agenda_env
     env.complain(0)
     env.cycle()
-    number = env.office.book.complaints()[-1]["number"]
+    number = env.office.book.complaints.listed()[-1]["number"]
     env.reply("sekretaris", number, 2, "Sudah diklarifikasi.\nSeksi: Pemerintahan")
     env.cycle()
     env.reply(env.head, number, 3, "Teruskan: Dinas PUPR Kota Samarinda; pupr@dinas.test")
     env.cycle()
-    assert env.office.book.letters() == [] and env.inbox("pupr@dinas.test") == []
+    assert env.office.book.letters.listed() == [] and env.inbox("pupr@dinas.test") == []
     citizen = env.cast.citizens[0][1]
     assert not [m for m in env.inbox(citizen) if "Pelimpahan Pengaduan" in m.subject]  # told with the letter
     asked = request_mail(env, number)
@@ -206,10 +206,10 @@ def test_a_pelimpahan_waits_for_its_number_and_goes_to_the_competent_body_once_g
     # A stranger answering the keeper's request mail gives no number.
     env.rig.send(reply_to(asked, ("Orang Lain", "orang@luar.test"), "Nomor: 000.8.3.4/0990/400.02"))
     env.cycle()
-    assert env.office.book.letters() == []
+    assert env.office.book.letters.listed() == []
     env.rig.send(reply_to(asked, keeper(env), "Nomor: 000.8.3.4/0991/400.02"))
     env.cycle()
-    [letter] = env.office.book.letters()
+    [letter] = env.office.book.letters.listed()
     assert letter["number"] == "000.8.3.4/0991/400.02" and letter["kind"] == "pelimpahan" and letter["dispatched_at"]
     [sent] = env.inbox("pupr@dinas.test")
     assert "000.8.3.4/0991/400.02" in sent.text
@@ -241,12 +241,12 @@ def test_staff_give_the_number_on_the_desk_and_a_wrong_one_is_refused_there(agen
     # A form posted without the page's CSRF token does nothing.
     forged = page.request.post(f"{agenda_desk}/surat-keluar/nomor",
                                form={"surat": "langkah-1", "nomor": "000.8.3.4/0700/400.02"})
-    assert forged.status == 400 and env.office.book.letters() == []
+    assert forged.status == 400 and env.office.book.letters.listed() == []
 
     waiting.get_by_label("Nomor dari buku agenda").fill("957")
     waiting.get_by_role("button", name="Beri nomor").click()
     page.get_by_role("alert").get_by_text("tidak sesuai pola").wait_for()
-    assert env.office.book.letters() == []
+    assert env.office.book.letters.listed() == []
 
     waiting = page.locator("section.menunggu-nomor", has_text=number)
     waiting.get_by_label("Nomor dari buku agenda").fill("000.8.3.4/0960/400.02")
@@ -276,8 +276,8 @@ def cli(config, *args):
 def official_acts(env, number: str, text: str, now) -> None:
     """The holder of the complaint's open step acts, as their routing mail's reply would (in-process)."""
     with env.office.book.transaction():
-        row = env.office.book.complaint(number)
-        task = env.office.book.current_task(row["id"])
+        row = env.office.book.complaints.by_number(number)
+        task = env.office.book.tasks.current(row["id"])
         holder = env.office.holder(task["role"], now)
         act(env.office, row, Reply(task["step"], holder.email, text), now, actor=Actor.of(task, holder.email))
 
@@ -308,9 +308,9 @@ def test_the_agenda_surat_keluar_prints_a4_landscape_with_its_header_row_on_ever
     again = cli(env.config_path, "agenda", "--bulan", f"{month:%m-%Y}", "--keluar", str(tmp_path))
     assert again.exit_code == 2 and "--timpa" in again.output  # an existing file is kept
     # The desk's download for a role that may not see a confidential complainant leaves the name out.
-    first_complaint = env.office.book.complaint(first[6])
+    first_complaint = env.office.book.complaints.by_number(first[6])
     with env.office.book.transaction():
-        env.office.book.update_complaint(first_complaint["id"], confidential=1)
+        env.office.book.complaints.update(first_complaint["id"], confidential=1)
     hidden = agenda_rows(env.office, month.year, month.month, hide_confidential=True)
     assert hidden[0][3] == "(dirahasiakan)" and hidden[1][3] == "Sdr. Warga Nomor 2"
 
@@ -389,28 +389,28 @@ def test_a_notice_to_a_complainant_without_email_waits_for_its_own_number(agenda
     env.cycle()
     env.reply("sekretaris", row["number"], 2, "Lengkapi: alamat lengkap lokasi saluran")
     env.cycle()
-    assert env.office.book.letters() == []
+    assert env.office.book.letters.listed() == []
     asked = request_mail(env, row["number"])
     assert asked is not None and "Permohonan Kelengkapan Pengaduan" in asked.text
     [waiting] = waiting_letters(env.office)
     assert waiting["kind"] == "kelengkapan" and waiting["addressee"] == "Ibu Ratna"  # "Ibu" typed by staff is the sapaan
     env.rig.send(reply_to(asked, keeper(env), "Nomor: 000.8.3.4/0971/400.02"))
     env.cycle()
-    [letter] = env.office.book.letters()
+    [letter] = env.office.book.letters.listed()
     assert (letter["number"], letter["kind"]) == ("000.8.3.4/0971/400.02", "kelengkapan")
     assert "alamat lengkap lokasi saluran" in letter_text(open(letter["path"], "rb").read())
     assert waiting_letters(env.office) == []
     # The keeper's second answer to the same request changes nothing.
     env.rig.send(reply_to(asked, keeper(env), "Nomor: 000.8.3.4/0972/400.02"))
     env.cycle()
-    assert len(env.office.book.letters()) == 1
+    assert len(env.office.book.letters.listed()) == 1
 
 
 def test_an_undangan_waits_for_its_number_and_follows_the_invitations(agenda_env):
     env = agenda_env
     env.complain(0)
     env.cycle()
-    number = env.office.book.complaints()[-1]["number"]
+    number = env.office.book.complaints.listed()[-1]["number"]
     env.reply("sekretaris", number, 2, "Sudah diklarifikasi.\nSeksi: Pemerintahan")
     env.cycle()
     env.reply(env.head, number, 3, "Perlu dibahas.\nRapat: ya, 15-12-2026 09.30")
@@ -424,7 +424,7 @@ def test_an_undangan_waits_for_its_number_and_follows_the_invitations(agenda_env
     assert "Kepada           : Camat Palaran dan Kepala Seksi Pemerintahan" in asked.text
     env.rig.send(reply_to(asked, keeper(env), "Nomor: 000.8.3.4/0993/400.02"))
     env.cycle()
-    [letter] = env.office.book.letters()
+    [letter] = env.office.book.letters.listed()
     assert (letter["number"], letter["kind"]) == ("000.8.3.4/0993/400.02", "undangan") and letter["dispatched_at"]
     for address in (camat, env.cast.sections[0][2]):
         [mail] = [m for m in env.inbox(address) if "Surat undangan rapat dinas nomor 000.8.3.4/0993/400.02" in subject(m)]
@@ -434,7 +434,6 @@ def test_an_undangan_waits_for_its_number_and_follows_the_invitations(agenda_env
 def test_a_letter_waiting_off_the_step_path_has_the_keepers_standard_time_reminder_and_lateness(agenda_env):
     from office.deadlines import check_deadlines
     from sop.book import parse_iso
-    from sop.numbers import numbers
 
     env = agenda_env
     row = record_desk_complaint(env.office, channel="langsung", name="Darto", subject="Drainase tersumbat",
@@ -442,7 +441,7 @@ def test_a_letter_waiting_off_the_step_path_has_the_keepers_standard_time_remind
     env.cycle()
     env.reply("sekretaris", row["number"], 2, "Lengkapi: alamat lengkap lokasi saluran")
     env.cycle()
-    [request] = numbers(env.office.book).open_number_requests()
+    [request] = env.office.book.numbers.open_requests()
     requested, due = parse_iso(request["requested_at"]), parse_iso(request["due_at"])
     assert due == env.config.clock.add(requested, env.config.procedure.numbering_step.time)  # 1 jam kerja
     assert "mutu baku 1 jam" in " ".join(request_mail(env, row["number"]).text.split())
@@ -450,7 +449,7 @@ def test_a_letter_waiting_off_the_step_path_has_the_keepers_standard_time_remind
     assert shown["due"]  # the desk shows its due time too
 
     def mails(kind: str) -> list[dict]:
-        return [m for m in env.office.book.outbox(row["id"]) if m["kind"] == kind]
+        return [m for m in env.office.book.outbox.listed(row["id"]) if m["kind"] == kind]
 
     asked = len(mails("permintaan_nomor"))
     check_deadlines(env.office, due - dt.timedelta(minutes=5))
@@ -463,6 +462,6 @@ def test_a_letter_waiting_off_the_step_path_has_the_keepers_standard_time_remind
         {env.config.directory.official(env.config.procedure.numbering_step.escalate_to).email}
         if env.config.procedure.numbering_step.escalate_to else set())
     assert any(e["kind"] == "terlambat" and "menunggu nomor" in e["text"]
-               for e in env.office.book.events(row["id"]))
+               for e in env.office.book.events.of(row["id"]))
     check_deadlines(env.office, due + dt.timedelta(minutes=2))  # once a working day, not at every sweep
     assert len(mails("nomor_terlambat")) == len(late)

@@ -4,6 +4,7 @@ leaked tokens, forged delivery reports, floods, confidentiality leaks, acknowled
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -21,7 +22,7 @@ from tests.test_sop_over_mail import through
 
 def _make_late(env, number: str) -> dt.datetime:
     """Make the open task of `number` late and run the sweep at a moment in office hours."""
-    task = env.office.book.current_task(env.complaint(number)["id"])
+    task = env.office.book.tasks.current(env.complaint(number)["id"])
     monday = dt.datetime(2026, 12, 7, 8, 0, tzinfo=env.config.clock.tz)
     env.office.book.conn.execute(
         "UPDATE tasks SET opened_at = ?, due_at = ?, next_nudge_at = ? WHERE id = ?",
@@ -52,7 +53,7 @@ def _late_notice(env, address: str):
 
 def test_a_late_notice_to_staff_carries_no_token_and_a_forged_reply_to_it_acts_on_nothing(env):
     number = start(env)
-    task = env.office.book.current_task(env.complaint(number)["id"])
+    task = env.office.book.tasks.current(env.complaint(number)["id"])
     _make_late(env, number)
     late = _late_notice(env, env.official("jfu")[1])
     assert task["token"] not in late.obj.as_string().lower()
@@ -73,7 +74,7 @@ def test_the_camat_answering_a_late_notice_leaves_a_note_for_the_holder_not_a_wa
     send_outbox(env.office, dt.datetime.now(dt.timezone.utc))
     row = env.complaint(number)
     assert row["step"] == 2
-    notes = [e["text"] for e in env.office.book.events(row["id"]) if e["kind"] == "catatan"]
+    notes = [e["text"] for e in env.office.book.events.of(row["id"]) if e["kind"] == "catatan"]
     assert any("Mohon segera diselesaikan hari ini." in n for n in notes)
     sekretaris = env.inbox(env.official("sekretaris")[1])
     assert not [m for m in sekretaris if "tidak diterima" in m.subject]
@@ -98,7 +99,7 @@ def _raw_complaint(env, subject: str, name: str, body: str = "Isi\x07 pengaduan\
            ).encode() + base64.encodebytes(body.encode("utf-8", "surrogatepass")).replace(b"\n", b"\r\n")
     _submit(env, raw, "warga.kendali@warga.test")
     env.cycle()
-    return env.office.book.complaints()[-1]["number"]
+    return env.office.book.complaints.listed()[-1]["number"]
 
 
 def test_a_control_character_in_a_subject_adds_no_paragraph_to_a_sealed_letter(env):
@@ -136,7 +137,7 @@ def test_the_calendar_file_holds_any_text(env):
 
     number = _raw_complaint(env, "Rapat\x01\x0c soal \x1b[31m jalan", "Budi")
     row = env.complaint(number)
-    row = {**row, "subject": "x\x01\x0b\x1f\x7f\x85 y"}  # as an old book might hold it
+    row = dataclasses.replace(row, subject="x\x01\x0b\x1f\x7f\x85 y")  # as an old book might hold it
     ics = invitation(env.office, row, Meeting(dt.datetime(2026, 12, 8, 9, 0, tzinfo=env.config.clock.tz),
                                               ("camat",), number), [("Budi\x01", "budi@x.test")],
                      dt.datetime.now(dt.timezone.utc))
@@ -190,7 +191,7 @@ def test_a_confidential_complaint_reaches_the_section_head_only_as_the_clarifica
     start_msg.add_attachment(b"foto", maintype="image", subtype="jpeg", filename="ktp-siti-aminah.jpg")
     env.rig.send(start_msg)
     env.cycle()
-    number = env.office.book.complaints()[-1]["number"]
+    number = env.office.book.complaints.listed()[-1]["number"]
     through(env, number, ("sekretaris", 2, "Dugaan pungutan liar pada layanan surat pengantar; perlu dicek "
                                            "ke kelurahan.\nSeksi: Pemerintahan\nRahasia: ya\n"
                                            "Pokok: Dugaan pungutan liar layanan surat pengantar"),
@@ -228,7 +229,7 @@ def test_acknowledgements_aimed_at_another_mailbox_are_limited_and_quote_nothing
     acks = env.inbox(victim)
     assert len(acks) == env.config.intake.ack_per_hour  # sub-addresses are one mailbox
     assert all("jahat.test" not in m.text and "KLIK" not in m.text for m in acks)
-    assert len(env.office.book.complaints()) == 10  # nothing dropped: all in the book
+    assert len(env.office.book.complaints.listed()) == 10  # nothing dropped: all in the book
 
 
 # G. Forged delivery reports and floods -------------------------------------------------------
@@ -257,7 +258,7 @@ def _return_path(env, mail: dict) -> str:
 def test_a_forged_delivery_report_marks_no_one_unreachable(env):
     number = start(env)
     row = env.complaint(number)
-    ack = next(r for r in env.office.book.outbox() if r["kind"] == "tanda_terima")
+    ack = next(r for r in env.office.book.outbox.listed() if r["kind"] == "tanda_terima")
     staff = env.official("jfu")[1]
     before = len(env.inbox(staff))
     # From a citizen's own server (a return path), naming the real acknowledgement.
@@ -267,12 +268,12 @@ def test_a_forged_delivery_report_marks_no_one_unreachable(env):
     # From a mail system, for the right recipient, but a Message-ID we never sent.
     _submit(env, _dsn(env, f"<tanda-terima.{'a' * 24}.pgd@{env.cast.domain}>", row["email"]), "")
     env.cycle()
-    assert not [e for e in env.office.book.events(row["id"]) if e["kind"] == "gagal_kirim"]
+    assert not [e for e in env.office.book.events.of(row["id"]) if e["kind"] == "gagal_kirim"]
     assert len(env.inbox(staff)) == before
     # The real one, to the acknowledgement's own return path, still counts.
     _submit(env, _dsn(env, ack["message_id"], row["email"]), "", _return_path(env, ack))
     env.cycle()
-    assert [e for e in env.office.book.events(row["id"]) if e["kind"] == "gagal_kirim"]
+    assert [e for e in env.office.book.events.of(row["id"]) if e["kind"] == "gagal_kirim"]
 
 
 def test_twenty_real_reports_make_one_alert_and_one_digest(env):
@@ -280,7 +281,7 @@ def test_twenty_real_reports_make_one_alert_and_one_digest(env):
 
     for i in range(4):
         start(env, i % len(env.cast.citizens))
-    acks = [r for r in env.office.book.outbox() if r["kind"] == "tanda_terima"]
+    acks = [r for r in env.office.book.outbox.listed() if r["kind"] == "tanda_terima"]
     for i in range(20):
         ack = acks[i % len(acks)]
         _submit(env, _dsn(env, ack["message_id"], json.loads(ack["recipients"])[0]), "", _return_path(env, ack))
@@ -288,7 +289,7 @@ def test_twenty_real_reports_make_one_alert_and_one_digest(env):
     staff = env.official("jfu")[1]
     alerts = [m for m in env.inbox(staff) if "Surel tidak terkirim" in m.subject]
     assert len(alerts) == 1
-    assert len(env.office.book.pending_digest()) == 19
+    assert len(env.office.book.digest.pending()) == 19
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=61)
     assert send_digests(env.office, later) == 1 and send_digests(env.office, later) == 0
     send_outbox(env.office, later)
@@ -308,8 +309,8 @@ def test_a_burst_from_one_sender_is_held_for_staff_and_released_by_command(env):
         env.rig.send(msg)
     env.cycle()
     book = env.office.book
-    assert len(book.complaints()) == limit + 5  # nothing dropped
-    held = book.held_complaints()
+    assert len(book.complaints.listed()) == limit + 5  # nothing dropped
+    held = book.complaints.held()
     assert len(held) == 5 and all(r["step"] == 1 for r in held)
     sekretaris = env.inbox(env.official("sekretaris")[1])
     assert len([m for m in sekretaris if "Tugas langkah 2" in m.subject]) == limit
@@ -319,8 +320,8 @@ def test_a_burst_from_one_sender_is_held_for_staff_and_released_by_command(env):
     assert listing.returncode == 0 and held[0]["number"] in listing.stdout
     out = pengaduan("--config", str(env.config_path), "lepas", "--pengirim", "banjir@warga.test")
     assert out.returncode == 0, out.stderr
-    assert not book.held_complaints()
-    assert all(r["step"] == 2 for r in book.complaints())
+    assert not book.complaints.held()
+    assert all(r["step"] == 2 for r in book.complaints.listed())
 
 
 # H. Smaller defects -------------------------------------------------------------------------
@@ -331,9 +332,9 @@ def test_a_sender_with_an_address_literal_is_recorded_not_quarantined(env):
     msg.set_content("Lampu jalan mati.")
     env.rig.send(msg)
     env.cycle()
-    [row] = env.office.book.complaints()
+    [row] = env.office.book.complaints.listed()
     assert row["name"] == "Budi" and row["email"] is None and row["step"] == 2
-    assert not env.office.book.messages("quarantine")
+    assert not env.office.book.messages.listed("quarantine")
 
 
 def test_a_keyword_line_of_another_step_is_not_printed_in_the_letter(env):
@@ -346,7 +347,7 @@ def test_a_keyword_line_of_another_step_is_not_printed_in_the_letter(env):
     text = letter_text(Path(row["letter_path"]))
     # The one point joins the opening sentence ("… bahwa jalan diperbaiki minggu depan.").
     assert "jalan diperbaiki minggu depan." in text.lower() and "Tolak" not in text and "Rahasia" not in text
-    notes = [e["text"] for e in env.office.book.events(row["id"]) if e["kind"] == "catatan"]
+    notes = [e["text"] for e in env.office.book.events.of(row["id"]) if e["kind"] == "catatan"]
     assert any("diabaikan" in n and "Tolak: bukan kewenangan" in n for n in notes)
 
 

@@ -23,7 +23,7 @@ def test_a_tte_signed_pdf_from_a_sender_failing_authentication_is_refused(tte, b
         env.config.security, require_authentication=True, authserv_id=ours))
     camat = env.official("camat")
     signed = bsre.sign(pdf, SIGNER)
-    letter_id = env.office.book.current_letter(env.complaint(number)["id"])["id"]
+    letter_id = env.office.book.letters.current(env.complaint(number)["id"])["id"]
 
     def send_signed() -> None:
         env.rig.send(with_attachments(reply_to(mail, camat, "Sudah saya tandatangani."),
@@ -34,15 +34,15 @@ def test_a_tte_signed_pdf_from_a_sender_failing_authentication_is_refused(tte, b
     try:
         # The Camat's own From, the right thread, a properly signed PDF: still not the Camat's mail.
         send_signed()
-        assert env.office.book.letter_by_id(letter_id)["signed_path"] is None
-        [record] = [m for m in env.office.book.messages("action") if "keaslian" in m["note"]]
+        assert env.office.book.letters.get(letter_id)["signed_path"] is None
+        [record] = [m for m in env.office.book.messages.listed("action") if "keaslian" in m["note"]]
         assert camat[1] in record["note"]
         warned = [m for m in env.inbox(camat[1]) if "tidak diterima" in m.subject]
         assert len(warned) == 1 and "DKIM/DMARC" in " ".join(warned[0].text.split())
         # The same reply, authenticated by our server, is taken.
         env.rig.checks[env.cast.domain] = ReceivingCheck(ours, frozenset({env.cast.domain}))
         send_signed()
-        assert Path(env.office.book.letter_by_id(letter_id)["signed_path"]).read_bytes() == signed
+        assert Path(env.office.book.letters.get(letter_id)["signed_path"]).read_bytes() == signed
     finally:
         env.rig.checks.pop(env.cast.domain, None)
     assert not delivered_to_citizen(env)  # the JFU delivers it next

@@ -36,8 +36,8 @@ def test_a_complainant_asking_status_at_each_step_is_told_where_it_stands(env):
     assert "langkah 2" in status.text and "Sekretaris Camat" in status.text and "paling lambat" in status.text
     assert env.official("sekretaris")[0] not in status.text and env.official("sekretaris")[1] not in status.text
     row = env.complaint(number)
-    assert row["step"] == 2 and len(env.office.book.complaints()) == 1  # nothing moved, nothing opened
-    assert not [e for e in env.office.book.events(row["id"]) if e["kind"] == "tambahan"]
+    assert row["step"] == 2 and len(env.office.book.complaints.listed()) == 1  # nothing moved, nothing opened
+    assert not [e for e in env.office.book.events.of(row["id"]) if e["kind"] == "tambahan"]
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"))
     _status_reply(env, citizen, ack, "cek status")
     latest = [m for m in env.inbox(citizen[1]) if "Status Pengaduan" in m.subject][-1]
@@ -54,8 +54,8 @@ def test_a_stranger_asking_status_gets_nothing_and_opens_nothing(env):
     env.rig.send(msg)
     env.cycle()
     assert not env.inbox("orang.lain@warga.test")
-    assert len(env.office.book.complaints()) == 1
-    assert any("bukan pengadu" in m["note"] for m in env.office.book.messages("unmatched"))
+    assert len(env.office.book.complaints.listed()) == 1
+    assert any("bukan pengadu" in m["note"] for m in env.office.book.messages.listed("unmatched"))
 
 
 def test_status_requests_are_limited_per_mailbox(env):

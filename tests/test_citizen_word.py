@@ -57,7 +57,7 @@ def test_a_forged_puas_with_the_number_in_the_subject_changes_nothing(env):
     env.cycle()
     row = env.complaint(number)
     assert (row["state"], row["satisfaction"], row["rating"]) == ("answered", None, None)
-    events = env.office.book.events(row["id"])
+    events = env.office.book.events.of(row["id"])
     assert [e["text"] for e in events if e["kind"] == "tambahan"] == ["PUAS", "4"]  # kept, as additions
     assert not [e for e in events if e["kind"] in ("kepuasan", "keberatan", "selesai")]
     assert not [m for m in env.inbox(env.cast.citizens[0][1]) if "Tanggapan atas Jawaban" in m.subject]
@@ -126,8 +126,8 @@ def test_six_tidak_puas_open_one_objection_and_reach_the_camat_once_then_as_one_
     row = env.complaint(number)
     objection = env.config.procedure.objection_step.no
     assert (row["state"], row["step"]) == ("open", objection)
-    assert len([t for t in env.office.book.tasks(row["id"]) if t["step"] == objection]) == 1  # one objection
-    events = env.office.book.events(row["id"])
+    assert len([t for t in env.office.book.tasks.of(row["id"]) if t["step"] == objection]) == 1  # one objection
+    events = env.office.book.events.of(row["id"])
     kept = [e["text"] for e in events if e["kind"] in ("keberatan", "tambahan")]
     assert len(kept) == 6 and all(any(f"alasan ke-{i}" in t for t in kept) for i in range(6))
     arrived = env.inbox(camat)[before:]
@@ -152,40 +152,40 @@ def _report(env, raw: bytes, to: str) -> None:
 def test_a_forged_report_with_a_null_sender_to_the_office_address_marks_no_one_unreachable(env):
     number = start(env)
     row = env.complaint(number)
-    ack = next(r for r in env.office.book.outbox() if r["kind"] == "tanda_terima")
+    ack = next(r for r in env.office.book.outbox.listed() if r["kind"] == "tanda_terima")
     staff = env.official("jfu")[1]
     before = len(env.inbox(staff))
     _report(env, _dsn(env, ack["message_id"], row["email"]), env.cast.office)
     env.cycle()
-    assert not [e for e in env.office.book.events(row["id"]) if e["kind"] == "gagal_kirim"]
+    assert not [e for e in env.office.book.events.of(row["id"]) if e["kind"] == "gagal_kirim"]
     assert len(env.inbox(staff)) == before
     # To the return path of another of our mails (the staff copy), naming the acknowledgement.
-    other = next(r for r in env.office.book.outbox() if r["kind"] != "tanda_terima")
+    other = next(r for r in env.office.book.outbox.listed() if r["kind"] != "tanda_terima")
     _report(env, _dsn(env, ack["message_id"], row["email"]), env.config.identity.bounce_address(other["bounce_token"]))
     # To a return path we never made.
     _report(env, _dsn(env, ack["message_id"], row["email"]), env.config.identity.bounce_address("a" * 24))
     env.cycle()
-    assert not [e for e in env.office.book.events(row["id"]) if e["kind"] == "gagal_kirim"]
+    assert not [e for e in env.office.book.events.of(row["id"]) if e["kind"] == "gagal_kirim"]
     assert len(env.inbox(staff)) == before
-    kept = env.office.book.messages("auto")
+    kept = env.office.book.messages.listed("auto")
     assert len(kept) == 3 and all("diabaikan" in m["note"] for m in kept)
-    assert not env.office.book.messages("bounce")
+    assert not env.office.book.messages.listed("bounce")
 
 
 def test_a_report_to_the_return_path_of_the_mail_it_names_is_recorded(env):
     number = start(env)
     row = env.complaint(number)
-    ack = next(r for r in env.office.book.outbox() if r["kind"] == "tanda_terima")
+    ack = next(r for r in env.office.book.outbox.listed() if r["kind"] == "tanda_terima")
     verp = env.config.identity.bounce_address(ack["bounce_token"])
     # The right return path, but a recipient the mail never went to.
     _report(env, _dsn(env, ack["message_id"], "orang.lain@warga.test"), verp)
     env.cycle()
-    assert not env.office.book.messages("bounce")
+    assert not env.office.book.messages.listed("bounce")
     _report(env, _dsn(env, ack["message_id"], row["email"]), verp)
     env.cycle()
-    [bounce] = env.office.book.messages("bounce")
+    [bounce] = env.office.book.messages.listed("bounce")
     assert bounce["complaint_id"] == row["id"]
-    assert [e for e in env.office.book.events(row["id"]) if e["kind"] == "gagal_kirim"]
+    assert [e for e in env.office.book.events.of(row["id"]) if e["kind"] == "gagal_kirim"]
     alerts = [m for m in env.inbox(env.official("jfu")[1]) if "Surel tidak terkirim" in m.subject]
     assert len(alerts) == 1 and "tidak dapat dihubungi" in alerts[0].text
 
@@ -193,13 +193,13 @@ def test_a_report_to_the_return_path_of_the_mail_it_names_is_recorded(env):
 # 4. Every mail goes with its own return path ------------------------------------------------
 def test_every_mail_is_sent_with_its_own_return_path(env):
     start(env)
-    ack = next(r for r in env.office.book.outbox() if r["kind"] == "tanda_terima")
+    ack = next(r for r in env.office.book.outbox.listed() if r["kind"] == "tanda_terima")
     [mail] = env.inbox(env.cast.citizens[0][1])
     local, _, domain = env.cast.office.partition("@")
     assert mail.headers["return-path"][0] == f"<{local}+b-{ack['bounce_token']}@{domain}>"
-    tokens = [r["bounce_token"] for r in env.office.book.outbox()]
+    tokens = [r["bounce_token"] for r in env.office.book.outbox.listed()]
     assert all(re.fullmatch(r"[a-z2-7]{24}", t) for t in tokens) and len(set(tokens)) == len(tokens)
-    assert all(ack["bounce_token"].encode() not in bytes(r["raw"]) for r in env.office.book.outbox())
+    assert all(ack["bounce_token"].encode() not in bytes(r["raw"]) for r in env.office.book.outbox.listed())
 
 
 # Pure parts ---------------------------------------------------------------------------------

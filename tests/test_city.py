@@ -179,7 +179,7 @@ def complaints_in(database: Path) -> list[str]:
 
     book = Book(database, readonly=True)
     try:
-        return [c["email"] for c in book.complaints()]
+        return [c["email"] for c in book.complaints.listed()]
     finally:
         book.close()
 

@@ -96,7 +96,7 @@ def test_demo_plays_the_whole_sop_to_signed_letters(tmp_path):
     from sop.book import Book
 
     book = Book(result["directory"] / "data" / "pengaduan.db")
-    assert {u["name"]: u["role"] for u in book.desk_users()} == {"petugas": "staf", "admin": "admin"}
+    assert {u["name"]: u["role"] for u in book.accounts.users()} == {"petugas": "staf", "admin": "admin"}
     book.close()
     from jobs.demo.smsrig import available
 
@@ -127,7 +127,7 @@ def test_daemon_processes_mail_on_its_own_and_stops_cleanly_on_sigterm(env):
         _, stderr = daemon.communicate(timeout=30)
     assert daemon.returncode == 0, stderr
     assert "daemon berhenti" in stderr
-    assert len(env.office.book.complaints()) == 1
+    assert len(env.office.book.complaints.listed()) == 1
 
 
 def test_catat_records_a_desk_complaint_that_follows_the_same_steps(env, tmp_path):
@@ -139,11 +139,11 @@ def test_catat_records_a_desk_complaint_that_follows_the_same_steps(env, tmp_pat
                        "--lampiran", str(scan), "--petugas", "Andi")
     assert result.returncode == 0, result.stderr
     assert "Pengaduan dicatat dengan nomor" in result.stdout and "tanda terima secara langsung" in result.stdout
-    [row] = env.office.book.complaints()
+    [row] = env.office.book.complaints.listed()
     assert (row["channel"], row["name"], row["phone"], row["email"]) == ("langsung", "Darto", "0812000111", None)
     assert row["sapaan"] == "Bapak"  # "Pak" typed by staff is the sapaan, not part of the name
     assert row["step"] == 2 and row["recorded_by"] == "petugas Andi"
-    [scan_row] = env.office.book.attachments(row["id"])
+    [scan_row] = env.office.book.attachments.of(row["id"])
     assert scan_row["filename"] == "surat-warga.pdf" and open(scan_row["path"], "rb").read() == scan.read_bytes()
     routing = env.routing("sekretaris", row["number"], 2)
     assert routing is not None and "datang langsung" in routing.text  # sent at once, not at the next cycle
@@ -193,13 +193,13 @@ def test_secrets_never_reach_logs_or_staff_output(env, tmp_path):
     env.complain(0)
     run = pengaduan("--config", str(env.config_path), "-v", "run", "--once")
     assert run.returncode == 0
-    [row] = env.office.book.complaints()
+    [row] = env.office.book.complaints.listed()
     outputs = [run.stderr, run.stdout,
                pengaduan("--config", str(env.config_path), "show", row["number"], "--json").stdout,
                pengaduan("--config", str(env.config_path), "book", "--json").stdout,
                pengaduan("--config", str(env.config_path), "ekspor", str(tmp_path / "b.csv")).stdout,
                (tmp_path / "b.csv").read_text(encoding="utf-8-sig")]
-    token = env.office.book.current_task(row["id"])["token"]
+    token = env.office.book.tasks.current(row["id"])["token"]
     key_text = env.config.letters.key.read_text()
     for index, text in enumerate(outputs):
         for secret in ("rahasia-demo", token, "PRIVATE KEY", key_text.splitlines()[1]):
@@ -212,7 +212,7 @@ def test_the_book_is_listed_a_page_at_a_time_newest_first(env):
     now = dt.datetime.now(dt.timezone.utc)
     with env.office.book.transaction():
         for i in range(1, 8):
-            env.office.book.add_complaint(
+            env.office.book.complaints.add(
                 number=f"PGD/2026/{i:04d}", state="closed" if i % 2 else "open", step=None if i % 2 else 2,
                 channel="langsung", received_at=now, name=f"Warga {i}", subject=f"Pokok {i}", body="Isi.")
     config = str(env.config_path)

@@ -243,4 +243,4 @@ def test_a_restore_asks_first_and_changes_nothing_when_told_no(office_config, tm
     answered_no = run(office_config, "pulihkan", str(copy), input="n\n")
     assert answered_no.exit_code == 1 and "tidak diubah" in answered_no.output
     assert not list((tmp_path / "data" / "cadangan").glob("sebelum-pulihkan-*.db"))
-    assert len(Book(tmp_path / "data" / "pengaduan.db").complaints()) == 1
+    assert len(Book(tmp_path / "data" / "pengaduan.db").complaints.listed()) == 1

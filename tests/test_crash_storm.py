@@ -87,13 +87,13 @@ def test_a_backlog_survives_twenty_kills(env):
 
     book = env.office.book
     assert book.integrity() == "ok"
-    assert len(book.complaints()) == BACKLOG
-    keys = [m["key"] for m in book.messages("complaint")]
+    assert len(book.complaints.listed()) == BACKLOG
+    keys = [m["key"] for m in book.messages.listed("complaint")]
     assert len(keys) == len(set(keys)) == BACKLOG
-    numbers = [r["number"] for r in book.complaints()]
+    numbers = [r["number"] for r in book.complaints.listed()]
     assert len(set(numbers)) == BACKLOG  # no number taken twice, none skipped
     assert sorted(int(n.rsplit("/", 1)[1]) for n in numbers) == list(range(1, BACKLOG + 1))
-    outbox = book.outbox()
+    outbox = book.outbox.listed()
     by_recipient: dict[str, set[str]] = {}
     for row in outbox:
         for address in json.loads(row["recipients"]):

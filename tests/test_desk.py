@@ -110,7 +110,7 @@ def test_a_staff_member_does_the_day_in_the_browser(env, desk, browser):
     # Staff can tell it again to a walk-in who lost the receipt (by phone, at the counter).
     assert f"STATUS {number} {row['access_code']}" in page.get_by_text("Kode akses").locator("xpath=..").inner_text()
     assert row["channel"] == "langsung" and row["recorded_by"] == "petugas rina"
-    [photo] = env.office.book.attachments(row["id"])
+    [photo] = env.office.book.attachments.of(row["id"])
     assert Path(photo["path"]).read_bytes() == PNG and photo["filename"] == "foto.png"
     assert Path(photo["path"]).name != "foto.png"  # the office names stored files
 
@@ -152,9 +152,9 @@ def test_a_letter_is_marked_dispatched_with_its_proof_and_the_recap_downloads(en
     shot(page, "surat-keluar")
     section.get_by_role("button", name="Tandai terkirim").click()
     page.get_by_text(f"Pengiriman surat {row['letter_number']} dicatat.").wait_for()
-    letter = env.office.book.letter(row["letter_number"])
+    letter = env.office.book.letters.by_number(row["letter_number"])
     assert letter["dispatched_at"] and letter["dispatch_method"] == "langsung"
-    [proof] = [a for a in env.office.book.attachments(row["id"], None) if a["purpose"] == "bukti_kirim"]
+    [proof] = [a for a in env.office.book.attachments.of(row["id"], None) if a["purpose"] == "bukti_kirim"]
     stored = Path(proof["path"])
     assert stored.read_bytes() == PNG and stored.name == "bukti-pengiriman-1.png"
     assert "arsip" in stored.parts  # filed with the dossier, under a name made by the office
@@ -180,12 +180,12 @@ def test_citizen_markup_is_shown_as_text_and_confidential_identity_is_hidden(env
                             body="<img src=x onerror=alert(2)> Jalan berlubang.")
     assert page.get_by_text("<img src=x onerror=alert(2)> Jalan berlubang.").is_visible()
     assert page.locator("img[src=x]").count() == 0
-    env.office.book.update_complaint(env.complaint(number)["id"], confidential=1, pokok="Jalan berlubang")
+    env.office.book.complaints.update(env.complaint(number)["id"], confidential=1, pokok="Jalan berlubang")
     page.get_by_role("button", name="Keluar").click()
     login(page, desk, "admin")  # identity_roles: staf and pimpinan; an admin does not see who complained
     page.goto(f"{desk}/pengaduan/{number}")
     assert "Andi" not in page.content() and page.get_by_text("(dirahasiakan)").first.is_visible()
-    audit = [a for a in env.office.book.audit_log() if a["action"] == "meja-baca-pengaduan"]
+    audit = [a for a in env.office.book.audit.log() if a["action"] == "meja-baca-pengaduan"]
     assert {a["who"] for a in audit} >= {"rina", "admin"} and all(a["subject"] == number for a in audit)
     page.close()
 
@@ -206,13 +206,13 @@ def test_officials_manage_delegations_and_an_admin_the_accounts(env, desk, brows
     page.get_by_label("Mulai").fill(today.isoformat())
     page.get_by_label("Sampai (termasuk)").fill(today.isoformat())
     page.get_by_role("button", name="Simpan").click()
-    [made] = env.office.book.delegations()
+    [made] = env.office.book.delegations.listed()
     assert made["form"] == "Plh." and made["email"] == "ahmad@kecamatan.test"
     shot(page, "delegasi")
     page.get_by_role("button", name="Cabut").click()
     page.get_by_role("button", name="Ya, cabut delegasi").click()
     page.get_by_text("Delegasi Plh. Camat Drs. Ahmad Yani dicabut").wait_for()
-    assert env.office.book.delegations()[0]["revoked_at"]
+    assert env.office.book.delegations.listed()[0]["revoked_at"]
     page.get_by_role("button", name="Keluar").click()
 
     login(page, desk, "admin")
@@ -221,13 +221,13 @@ def test_officials_manage_delegations_and_an_admin_the_accounts(env, desk, brows
     page.get_by_label("Peran").select_option("staf")
     page.get_by_label("Kata sandi (paling sedikit 10 karakter)").fill("sandi-joko-2026")
     page.get_by_role("button", name="Simpan").click()
-    assert env.office.book.desk_user("joko")["role"] == "staf"
+    assert env.office.book.accounts.user("joko")["role"] == "staf"
     page.get_by_role("row", name="joko").get_by_role("button", name="Hapus").click()
-    assert env.office.book.desk_user("joko") is not None  # asked first, and said what it will do
+    assert env.office.book.accounts.user("joko") is not None  # asked first, and said what it will do
     assert "sesinya yang masih terbuka berakhir" in page.get_by_role("main").inner_text()
     page.get_by_role("button", name="Ya, hapus akun").click()
     page.get_by_text("Akun joko dihapus").wait_for()
-    assert env.office.book.desk_user("joko") is None
+    assert env.office.book.accounts.user("joko") is None
     shot(page, "pengguna")
     page.get_by_role("navigation").get_by_role("link", name="Karantina").click()
     assert page.get_by_text("Tidak ada pesan di karantina.").is_visible()
@@ -335,15 +335,15 @@ def test_attacks_on_the_desk_are_refused(env, desk):
     assert staff.login() == 302
     after = {c.name: c.value for c in staff.jar}
     assert after.get("meja") and after.get("meja") != before.get("meja")  # a new session at login
-    count = len(env.office.book.complaints())
+    count = len(env.office.book.complaints.listed())
     status, _, body = staff.post("/catat", {"nama": "X", "saluran": "langsung", "pokok": "Y", "isi": "Z"})
     assert status == 400 and "token keamanan" in body  # no form without its CSRF token
-    assert len(env.office.book.complaints()) == count
+    assert len(env.office.book.complaints.listed()) == count
     assert staff.get("/pengguna")[0] == 403  # staff do not manage accounts
     token = staff.csrf("/buku")
     assert staff.post("/pengguna", {"csrf_token": token, "nama": "penyusup", "peran": "admin",
                                     "sandi": "sandi-penyusup-1"})[0] == 403
-    assert env.office.book.desk_user("penyusup") is None
+    assert env.office.book.accounts.user("penyusup") is None
 
     stolen = Client(desk)
     for cookie in staff.jar:
@@ -372,7 +372,7 @@ def test_accounts_from_the_command_line(env):
                      "Dewi Lestari, A.Md.", "--nip", "199001012015032001", "--jabatan", "Pengadministrasi Umum",
                      input="sandi-dewi-2026\n")
     assert made.returncode == 0, made.stderr
-    user = env.office.book.desk_user("dewi")
+    user = env.office.book.accounts.user("dewi")
     assert user["role"] == "staf" and user["password_hash"].startswith("$argon2id$")
     assert (user["full_name"], user["nip"], user["jabatan"]) == ("Dewi Lestari, A.Md.", "199001012015032001",
                                                                  "Pengadministrasi Umum")
@@ -386,7 +386,7 @@ def test_accounts_from_the_command_line(env):
     listed = pengaduan("--config", config, "pengguna")
     assert "dewi" in listed.stdout and "Staf" in listed.stdout and "Dewi Lestari, A.Md. (Pengadministrasi Umum)" in listed.stdout
     gone = pengaduan("--config", config, "pengguna", "hapus", "dewi")
-    assert gone.returncode == 0 and env.office.book.desk_user("dewi") is None
+    assert gone.returncode == 0 and env.office.book.accounts.user("dewi") is None
 
 
 def _png() -> bytes:

@@ -59,7 +59,7 @@ def confidential_complaint(env) -> str:
     msg.add_attachment(f"KTP {NAME}".encode(), maintype="text", subtype="plain", filename=FILE)
     env.rig.send(msg)
     env.cycle()
-    number = env.office.book.complaints()[-1]["number"]
+    number = env.office.book.complaints.listed()[-1]["number"]
     through(env, number, ("sekretaris", 2, f"Pelapor {NAME} minta identitas dirahasiakan.\nSeksi: Pemerintahan\n"
                                            "Rahasia: ya\nPokok: Dugaan pungutan liar pada layanan surat pengantar"))
     assert env.complaint(number)["confidential"] == 1
@@ -70,7 +70,7 @@ def answered(env, number: str) -> dict:
     """The complaint taken to its signed letter; the letter's row."""
     through(env, number, ("camat", 3, "Periksa petugas loket."),
             ("sekretaris", 4, "Petugas loket telah diperiksa dan ditegur."), ("camat", "4a", "Setuju"))
-    return env.office.book.letter(env.complaint(number)["letter_number"])
+    return env.office.book.letters.by_number(env.complaint(number)["letter_number"])
 
 
 def download(client: Client, path: str) -> bytes:
@@ -100,7 +100,7 @@ def test_a_role_without_identity_finds_a_confidential_complaint_only_by_what_it_
     number = confidential_complaint(env)
     env.complain(0)  # Siti Aminah, not confidential
     env.cycle()
-    other = env.office.book.complaints()[-1]["number"]
+    other = env.office.book.complaints.listed()[-1]["number"]
     staf = Client(desk)
     assert staf.login("rina") == 302
     for words in IDENTITY_WORDS:
@@ -138,7 +138,7 @@ def test_neither_the_count_nor_a_suggestion_tells_a_role_without_identity_a_conf
 def test_a_role_without_identity_sees_no_name_or_file_name_on_the_page_or_in_the_history(env, desk):
     number = confidential_complaint(env)
     row = env.complaint(number)
-    [stored] = env.office.book.attachments(row["id"])
+    [stored] = env.office.book.attachments.of(row["id"])
     assert stored["filename"] == FILE
     staf = Client(desk)
     assert staf.login("rina") == 302
@@ -164,7 +164,7 @@ def test_a_confidential_complaints_letter_is_refused_to_a_role_without_identity_
     staf = Client(desk)
     assert staf.login("rina") == 302
     assert staf.get(f"/surat/{letter['id']}.docx")[0] == 403
-    refused = [a for a in env.office.book.audit_log() if a["action"] == "meja-unduh-ditolak"]
+    refused = [a for a in env.office.book.audit.log() if a["action"] == "meja-unduh-ditolak"]
     assert refused and all(a["who"] == "rina" and a["subject"] == number for a in refused)
     assert any(letter["number"] in a["detail"] and "docx" in a["detail"] for a in refused)
 
@@ -184,13 +184,13 @@ def test_a_walk_in_receipt_of_a_confidential_complaint_is_refused_to_a_role_with
         "csrf_token": admin.csrf("/catat"), "nama": NAME, "saluran": "langsung", "telepon": PHONE,
         "pokok": "Pungutan liar di loket", "isi": f"Saya {NAME} dimintai uang di loket."})
     assert status == 302, location
-    number = env.office.book.complaints()[-1]["number"]
+    number = env.office.book.complaints.listed()[-1]["number"]
     assert NAME in letter_text(download(admin, f"/pengaduan/{number}/tanda-terima.docx"))  # not confidential yet
     env.cycle()
     through(env, number, ("sekretaris", 2, "Rahasia: ya\nSeksi: Pemerintahan\nPokok: Pungutan liar di loket"))
     assert admin.get(f"/pengaduan/{number}/tanda-terima.docx")[0] == 403
     assert admin.get(f"/pengaduan/{number}/tanda-terima.pdf")[0] == 403
-    refused = [a for a in env.office.book.audit_log() if a["action"] == "meja-unduh-ditolak"]
+    refused = [a for a in env.office.book.audit.log() if a["action"] == "meja-unduh-ditolak"]
     assert [a["detail"] for a in refused] == ["tanda terima docx", "tanda terima pdf"]
     staf = Client(desk)
     assert staf.login("rina") == 302
@@ -250,25 +250,27 @@ def test_a_control_character_in_the_search_box_finds_nothing(env, desk, words):
     status, body = search(staf, words)
     assert status == 200 and "Tidak ada pengaduan yang cocok." in body
     status, body = search(staf, "lampu")
-    assert status == 200 and env.office.book.complaints()[-1]["number"] in body
+    assert status == 200 and env.office.book.complaints.listed()[-1]["number"] in body
 
 
 # The pure parts ---------------------------------------------------------------------------------
 def test_a_query_with_a_control_character_or_without_words_is_no_query():
-    from sop.search import fts_query
+    from sop.book.search import fts_query
 
     assert fts_query("a\x00b") == fts_query("\x1b") == fts_query('" "') == ""
     assert fts_query('lampu "padam') == '{number name subject body} : ("lampu"* AND """padam"*)'
 
 
 def test_a_hit_is_kept_only_when_the_query_matches_the_shown_text():
-    from sop.search import fts_query, shown_matches
+    from sop.book.records import Complaint
+    from sop.book.search import fts_query, shown_matches
 
-    rows = [{"id": 1, "number": "PGD/2026/0000001", "body": "Jalan rusak di depan rumah Sulástri."},
-            {"id": 2, "number": "PGD/2026/0000002", "body": "Jalan rusak, kata [dirahasiakan]."}]
+    blank = dict.fromkeys(Complaint.columns())
+    rows = [Complaint(**{**blank, "id": 1, "number": "PGD/2026/0000001", "body": "Jalan rusak di depan rumah Sulástri."}),
+            Complaint(**{**blank, "id": 2, "number": "PGD/2026/0000002", "body": "Jalan rusak, kata [dirahasiakan]."})]
 
     def visible(row):
-        return {"number": row["number"], "body": row["body"]}
+        return {"number": row.number, "body": row.body}
 
     assert shown_matches(fts_query("sulastri"), rows, visible) == {1}  # the index's own tokenizer
     assert shown_matches(fts_query("jalan rus"), rows, visible) == {1, 2}
@@ -295,13 +297,13 @@ def test_a_search_without_identity_reads_past_the_left_out_hits_to_fill_its_page
     import datetime as dt
 
     from office.desk import book_page
-    from sop import search
-    from sop.search import Filters
+    from sop.book import search
+    from sop.book.search import Filters
 
     now = dt.datetime.now(dt.timezone.utc)
     with env.office.book.transaction():
         for i in range(1, 131):  # the oldest two open to all, then 128 confidential ones of one person
-            env.office.book.add_complaint(
+            env.office.book.complaints.add(
                 number=f"PGD/2026/{i:04d}", state="open", step=2, channel="langsung", received_at=now,
                 name="Sulastri Wibowo" if i > 2 else f"Sulastri Warga {i}", subject="Jalan rusak",
                 body="Jalan rusak. Hormat saya, Sulastri Wibowo." if i > 2 else "Jalan rusak.",
@@ -321,7 +323,7 @@ def test_the_surat_keluar_page_hides_a_confidential_complainant_from_a_role_with
     number = confidential_complaint(env)
     answered(env, number)
     assert any(entry["complaint_id"] == env.complaint(number)["id"]
-               for entry in env.office.book.letters_awaiting_dispatch())
+               for entry in env.office.book.letters.awaiting_dispatch())
     staf = Client(desk)
     assert staf.login("rina") == 302
     status, _, page = staf.get("/surat-keluar")
@@ -343,7 +345,7 @@ def test_a_proposal_on_a_confidential_complaint_is_shown_redacted_to_a_role_with
     status, _, _ = staf.post(f"/pengaduan/{number}/catatan", {"csrf_token": token, "jenis": "tindakan", "yakin": "1",
                                                              "teks": f"Panggil {NAME} ({PHONE}) untuk klarifikasi."})
     assert status == 302
-    assert env.office.book.proposals(env.complaint(number)["id"])  # recorded as a proposal
+    assert env.office.book.proposals.of(env.complaint(number)["id"])  # recorded as a proposal
     page = staf.get(f"/pengaduan/{number}")[2]
     assert "untuk klarifikasi" in page
     for secret in ("Sulastri", "Wibowo", PHONE):

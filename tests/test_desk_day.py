@@ -91,7 +91,7 @@ def test_a_staff_member_plays_the_whole_day_without_a_command(env, desk, browser
 
 
 def release_the_burst(env, page) -> None:
-    held = env.office.book.held_complaints()
+    held = env.office.book.complaints.held()
     assert len(held) == 2
     counts = page.get_by_role("list", name="Jumlah menurut status")
     assert "2 Ditahan" in counts.inner_text() and "3 Karantina" in counts.inner_text()
@@ -103,11 +103,11 @@ def release_the_burst(env, page) -> None:
     assert page.get_by_role("heading", name="Pengaduan ditahan").is_visible()
     page.get_by_role("button", name="Lepaskan semua dari pengirim ini (2)").click()
     page.get_by_text("2 pengaduan dilepas dan diteruskan seperti biasa").wait_for()
-    assert env.office.book.held_complaints() == []
+    assert env.office.book.complaints.held() == []
     for row in held:
-        task = env.office.book.current_task(row["id"])
+        task = env.office.book.tasks.current(row["id"])
         assert task and task["step"] == 2  # acknowledged and with the Sekretaris now
-    assert any(a["action"] == "meja-lepas" for a in env.office.book.audit_log())
+    assert any(a["action"] == "meja-lepas" for a in env.office.book.audit.log())
 
 
 def handle_the_quarantine(env, page) -> None:
@@ -124,17 +124,17 @@ def handle_the_quarantine(env, page) -> None:
         if button == "Jadikan pengaduan":
             page.get_by_role("navigation").get_by_role("link", name="Karantina").click()
     assert page.get_by_text("Tidak ada pesan di karantina.").is_visible()
-    subjects = {r["subject"] for r in env.office.book.complaints()}
+    subjects = {r["subject"] for r in env.office.book.complaints.listed()}
     assert {"Jalan berlubang di RT 05", "Saluran air tersumbat"} <= subjects
     assert "Promo pinjaman cepat" not in subjects
-    actions = [a["action"] for a in env.office.book.audit_log()]
+    actions = [a["action"] for a in env.office.book.audit.log()]
     for done in ("meja-karantina-baca", "meja-karantina-proses-ulang", "meja-karantina-jadikan-pengaduan",
                  "meja-karantina-abaikan"):
         assert done in actions
 
 
 def join_the_repeat(env, page) -> None:
-    first, repeat = [r for r in env.office.book.complaints() if "Mangga" in r["subject"]]
+    first, repeat = [r for r in env.office.book.complaints.listed() if "Mangga" in r["subject"]]
     page.get_by_role("navigation").get_by_role("link", name="Buku Pengaduan").click()
     page.get_by_label("Cari").fill("mangga")
     page.get_by_role("button", name="Tampilkan").click()
@@ -147,7 +147,7 @@ def join_the_repeat(env, page) -> None:
 
 
 def record_a_walk_in(env, page, desk) -> str:
-    count = len(env.office.book.complaints())
+    count = len(env.office.book.complaints.listed())
     page.get_by_role("navigation").get_by_role("link", name="Catat Pengaduan").click()
     fits(page)
     page.get_by_label(required("Nama")).fill("Yohanes Lado")
@@ -166,7 +166,7 @@ def record_a_walk_in(env, page, desk) -> str:
     page.get_by_role("button", name="Simpan").click()
     alert = page.get_by_role("alert")
     assert "foto-besar.jpg melebihi batas 1 MB" in alert.inner_text() and "belum dicatat" in alert.inner_text()
-    assert len(env.office.book.complaints()) == count  # nothing recorded under a green message
+    assert len(env.office.book.complaints.listed()) == count  # nothing recorded under a green message
     fits(page)
     # What was typed is still there: only the file is chosen again.
     assert page.get_by_label(required("Nama")).input_value() == "Yohanes Lado"
@@ -187,7 +187,7 @@ def record_a_walk_in(env, page, desk) -> str:
     received = dt.datetime.fromisoformat(row["received_at"]).astimezone(env.config.clock.tz)
     assert received.replace(second=0) == yesterday.replace(second=0, microsecond=0)
     assert yesterday.strftime("%d-%m-%Y 09.30 WITA") in page.get_by_role("main").inner_text()
-    assert len(env.office.book.attachments(row["id"])) == 1
+    assert len(env.office.book.attachments.of(row["id"])) == 1
     return number
 
 

@@ -31,7 +31,7 @@ def book(env, *rows: tuple[str, str], start: int = 1) -> None:
     now = utcnow()
     with env.office.book.transaction():
         for i, (subject, body) in enumerate(rows, start=start):
-            env.office.book.add_complaint(number=f"PGD/2026/{i:04d}", state="open", step=2, channel="langsung",
+            env.office.book.complaints.add(number=f"PGD/2026/{i:04d}", state="open", step=2, channel="langsung",
                                           received_at=now - dt.timedelta(minutes=len(rows) - i), name=f"Warga {i}",
                                           subject=subject, body=body, confidential=0, pokok=subject)
 
@@ -64,7 +64,7 @@ def test_text_in_a_link_never_shows_as_a_message_of_the_desk(env, desk):
 
 
 def test_a_typo_is_one_edit_away():
-    from sop.search import one_edit
+    from sop.book.search import one_edit
 
     for typo, word in (("sampha", "sampah"), ("wraga", "warga"), ("bantuas", "bantuan"), ("lmapu", "lampu"),
                        ("jalann", "jalan"), ("jaln", "jalan")):
@@ -93,8 +93,8 @@ def test_search_finds_short_numbers_spelling_variants_and_offers_a_mended_query(
 def test_the_first_screen_counts_each_state_and_the_list_pages_and_sorts(env, desk, monkeypatch):
     book(env, *[(f"Pengaduan ke-{i}", "Jalan rusak.") for i in range(1, 61)])
     with env.office.book.transaction():
-        env.office.book.update_complaint(env.complaint("PGD/2026/0007")["id"], held_at="2026-01-01T00:00:00+00:00")
-        env.office.book.update_complaint(env.complaint("PGD/2026/0008")["id"], state="answered", step=None)
+        env.office.book.complaints.update(env.complaint("PGD/2026/0007")["id"], held_at="2026-01-01T00:00:00+00:00")
+        env.office.book.complaints.update(env.complaint("PGD/2026/0008")["id"], state="answered", step=None)
     staf = Client(desk)
     assert staf.login() == 302
     page = text_of(staf.get("/buku")[2])
@@ -104,7 +104,7 @@ def test_the_first_screen_counts_each_state_and_the_list_pages_and_sorts(env, de
     _, _, second = staf.get("/buku?halaman=2")
     assert "Menampilkan 51–60 dari 60 pengaduan" in text_of(second) and "« Terbaru" in second
     assert re.findall(r'href="/pengaduan/([^"]+)"', second)[-1] == "PGD/2026/0001"
-    from sop import search
+    from sop.book import search
 
     monkeypatch.setattr(search, "FLIP", 10)  # a page near the end, read from the other end: the same page
     flipped = staf.get("/buku?halaman=2")[2]
@@ -129,7 +129,7 @@ def test_an_official_with_an_account_sees_what_waits_for_them(env, desk):
     _, _, page = sekretaris.get("/buku")
     assert "Menunggu saya" in page
     mine = re.findall(r'href="/pengaduan/([^"]+)"', sekretaris.get("/buku?saya=1")[2])
-    assert mine == [env.office.book.complaints()[-1]["number"]]
+    assert mine == [env.office.book.complaints.listed()[-1]["number"]]
     staf = Client(desk)
     assert staf.login() == 302
     assert "Menunggu saya" not in staf.get("/buku")[2]
@@ -169,7 +169,7 @@ def test_the_complaint_page_names_people_and_steps_as_the_office_does(env, desk)
 def test_a_proposal_shows_what_it_will_do_and_an_unknown_section_is_refused(env, desk):
     env.complain(0)
     env.cycle()
-    number = env.office.book.complaints()[-1]["number"]
+    number = env.office.book.complaints.listed()[-1]["number"]
     staf = Client(desk)
     assert staf.login() == 302
     token = staf.csrf(f"/pengaduan/{number}")
@@ -178,7 +178,7 @@ def test_a_proposal_shows_what_it_will_do_and_an_unknown_section_is_refused(env,
     assert status == 302
     page = text_of(staf.get(location)[2])
     assert "Seksi 'Ekonomi' tidak dikenali; pilihan: Seksi Pemerintahan" in page
-    assert not env.office.book.proposals(env.complaint(number)["id"])
+    assert not env.office.book.proposals.of(env.complaint(number)["id"])
     status, _, page = staf.post(f"/pengaduan/{number}/catatan", {
         "csrf_token": token, "jenis": "tindakan", "teks": "Diklarifikasi lewat telepon.\nSeksi: Pemerintahan\n"
                                                           "Perpanjang: 3 hari"})
@@ -187,10 +187,10 @@ def test_a_proposal_shows_what_it_will_do_and_an_unknown_section_is_refused(env,
     camat = env.official("camat")[0]
     assert "langkah 2 selesai atas nama Sekretaris Camat" in words and f"langkah 3 oleh Camat {camat}, batas" in words
     assert "Kata kunci dikenali: Seksi: Pemerintahan" in words and "Perpanjang: 3 hari" in words  # not for step 2
-    assert not env.office.book.proposals(env.complaint(number)["id"])  # nothing saved yet
+    assert not env.office.book.proposals.of(env.complaint(number)["id"])  # nothing saved yet
     staf.post(f"/pengaduan/{number}/catatan", {"csrf_token": token, "jenis": "tindakan", "yakin": "1",
                                               "teks": "Diklarifikasi lewat telepon.\nSeksi: Pemerintahan"})
-    assert len(env.office.book.proposals(env.complaint(number)["id"])) == 1
+    assert len(env.office.book.proposals.of(env.complaint(number)["id"])) == 1
 
 
 def test_accounts_change_their_password_and_an_administrator_resets_and_unlocks(env, desk):
@@ -200,7 +200,7 @@ def test_accounts_change_their_password_and_an_administrator_resets_and_unlocks(
     assert Client(desk).login("camat") == 302  # another person at the same front-desk computer is not
     admin = Client(desk)
     assert admin.login("admin") == 302
-    rina = env.office.book.desk_user("rina")
+    rina = env.office.book.accounts.user("rina")
     token = admin.csrf("/pengguna")
     admin.post(f"/pengguna/{rina['id']}/ubah", {"csrf_token": token, "ubah": "buka"})
     assert "Kunci akun rina dibuka" in admin.get("/pengguna")[2]
@@ -219,11 +219,11 @@ def test_accounts_change_their_password_and_an_administrator_resets_and_unlocks(
     assert Client(desk).login("rina", "sandi-setel-ulang") == 302
     staf = Client(desk)
     assert staf.login("rina", "sandi-setel-ulang") == 302
-    target = env.office.book.desk_user("admin")
+    target = env.office.book.accounts.user("admin")
     for what in ({"ubah": "sandi", "sandi": "sandi-penyusup-1"}, {"ubah": "buka"}, {"ubah": "data", "nama_lengkap": "X"}):
         assert staf.post(f"/pengguna/{target['id']}/ubah", {"csrf_token": staf.csrf("/akun"), **what})[0] == 403
     assert Client(desk).login("admin", "sandi-penyusup-1") == 401  # staff reset nobody's password
-    actions = {a["action"] for a in env.office.book.audit_log()}
+    actions = {a["action"] for a in env.office.book.audit.log()}
     assert {"pengguna-buka-kunci", "pengguna-sandi"} <= actions
     status, _, page = Client(desk).post("/masuk", {"csrf_token": Client(desk).csrf("/masuk"), "nama": "x", "sandi": "y"})
     assert status in (400, 401)

@@ -15,7 +15,7 @@ NAME = "Budi Santoso"
 
 
 def _trail(env) -> list[tuple[str, str, str, str]]:
-    return [(a["who"], a["action"], a["subject"], a["detail"]) for a in env.office.book.audit_log()
+    return [(a["who"], a["action"], a["subject"], a["detail"]) for a in env.office.book.audit.log()
             if a["action"].startswith("meja-unduh")]
 
 
@@ -27,8 +27,8 @@ def _complaint_with_a_file(env) -> tuple[str, dict]:
     msg.add_attachment(b"foto saluran", maintype="text", subtype="plain", filename="saluran.txt")
     env.rig.send(msg)
     env.cycle()
-    row = env.office.book.complaints()[-1]
-    stored = next(a for a in env.office.book.attachments(row["id"], None) if a["filename"] == "saluran.txt")
+    row = env.office.book.complaints.listed()[-1]
+    stored = next(a for a in env.office.book.attachments.of(row["id"], None) if a["filename"] == "saluran.txt")
     return row["number"], stored
 
 
@@ -52,7 +52,7 @@ def test_a_walk_in_receipt_handed_out_is_in_the_access_trail(env, desk):
         "csrf_token": admin.csrf("/catat"), "nama": NAME, "saluran": "langsung", "telepon": "0812-1111-2222",
         "pokok": "Lampu jalan padam", "isi": "Lampu jalan di gang kami padam."})
     assert status == 302, location
-    number = env.office.book.complaints()[-1]["number"]
+    number = env.office.book.complaints.listed()[-1]["number"]
     assert NAME in letter_text(download(admin, f"/pengaduan/{number}/tanda-terima.docx"))
     assert admin.get(f"/pengaduan/{number}/tanda-terima.odt")[0] == 404
     assert _trail(env) == [("admin", "meja-unduh-tanda-terima", number, "docx")]

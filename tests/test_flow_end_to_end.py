@@ -24,7 +24,7 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(sop_env):
     # Step 1: the complaint is recorded, acknowledged, reported to the Sekretaris; staff get a copy.
     env.complain(0)
     env.cycle()
-    [row] = env.office.book.complaints()
+    [row] = env.office.book.complaints.listed()
     number = row["number"]
     assert number.startswith("PGD/") and number.endswith("/0001")
     assert (row["state"], row["step"], row["channel"]) == ("open", 2, "email")
@@ -47,7 +47,7 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(sop_env):
     env.cycle()
     row = env.complaint(number)
     assert (row["step"], row["section"]) == (3, "Seksi Pemerintahan")
-    events = env.office.book.events(row["id"])
+    events = env.office.book.events.of(row["id"])
     clarification = [e for e in events if e["step"] == 2 and e["kind"] == "langkah"]
     assert clarification[0]["text"] == "Sudah dicek ke lurah: kabel putus di tiga titik."
     assert clarification[0]["actor"] == sekretaris
@@ -84,7 +84,7 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(sop_env):
     env.cycle()
     row = env.complaint(number)
     assert row["step"] == 6 and row["draft"] == answer and row["letter_number"] is None
-    assert not list(env.config.outbox.glob("*.docx")) and not env.office.book.letters_of(row["id"])
+    assert not list(env.config.outbox.glob("*.docx")) and not env.office.book.letters.listed(row["id"])
     approval = env.routing(env.head, number, "4a")
     assert approval is not None and "Perbaikan kabel dijadwalkan pekan ini." in approval.text
     assert "Setuju" in approval.text and "Perbaiki:" in approval.text
@@ -134,7 +134,7 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(sop_env):
     printed = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.payload, capture_output=True,
                              check=True).stdout.decode()
     assert row["letter_number"] in printed and "Perbaikan kabel dijadwalkan pekan ini." in printed
-    [letter] = env.office.book.letters_of(row["id"])
+    [letter] = env.office.book.letters.listed(row["id"])
     assert letter["pdf_path"] and Path(letter["pdf_path"]).read_bytes() == pdf.payload
     assert (Path(letter["path"]).parent / "lembar-disposisi.docx").exists()  # filed in the dossier
     assert "PUAS" in final[0].text and "TIDAK PUAS" in final[0].text
@@ -144,11 +144,11 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(sop_env):
     env.cycle()
     row = env.complaint(number)
     assert (row["state"], row["satisfaction"]) == ("closed", "puas") and row["closed_at"]
-    kinds = [(e["step"], e["kind"]) for e in env.office.book.events(row["id"])]
+    kinds = [(e["step"], e["kind"]) for e in env.office.book.events.of(row["id"])]
     assert (5, "langkah") in kinds and (None, "selesai") in kinds
-    tasks = env.office.book.tasks(row["id"])
+    tasks = env.office.book.tasks.of(row["id"])
     assert [t["step"] for t in tasks] == [2, 3, 4, 6, 5] and all(t["done_at"] for t in tasks)
-    assert all(r["sent_at"] for r in env.office.book.outbox())
+    assert all(r["sent_at"] for r in env.office.book.outbox.listed())
 
 
 def test_every_message_in_the_mailbox_ends_in_the_book_once_and_leaves_the_inbox(env):
@@ -156,8 +156,8 @@ def test_every_message_in_the_mailbox_ends_in_the_book_once_and_leaves_the_inbox
     env.complain(1)
     env.cycle()
     env.cycle()  # a second cycle finds nothing new
-    assert len(env.office.book.complaints()) == 2
-    assert len(env.office.book.messages("complaint")) == 2
+    assert len(env.office.book.complaints.listed()) == 2
+    assert len(env.office.book.messages.listed("complaint")) == 2
     from imap_tools import MailBoxUnencrypted
 
     with MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo") as box:

@@ -51,18 +51,18 @@ def test_the_whole_corpus_through_the_real_servers(env):
     with MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo") as box:
         assert box.uids("ALL") == []
     book = env.office.book
-    recorded = book.messages()
+    recorded = book.messages.listed()
     distinct = {parse_message(raw.replace(OFFICE.encode(), env.cast.office.encode()).replace(
         b"@hostile.test", f"@warga.{domain}".encode())).key for _, raw, _ in CASES}
     assert {m["key"] for m in recorded} == distinct and len(recorded) == len(distinct)
     kinds = {m["kind"] for m in recorded}
     assert kinds <= {"complaint", "auto", "bounce", "quarantine"}
-    quarantined = book.messages("quarantine")
+    quarantined = book.messages.listed("quarantine")
     assert all(q["note"] for q in quarantined)
     # Files only ever land under our folders, under names we made.
     files_root = env.config.files.resolve()
-    for complaint in book.complaints():
-        for a in book.attachments(complaint["id"], None):
+    for complaint in book.complaints.listed():
+        for a in book.attachments.of(complaint["id"], None):
             if a["path"]:
                 path = Path(a["path"]).resolve()
                 assert files_root in path.parents and re.fullmatch(r"[0-9a-f]{12}-\d{3}\.\w+", path.name)
@@ -72,7 +72,7 @@ def test_the_whole_corpus_through_the_real_servers(env):
     import email
     import email.policy
 
-    for row in book.outbox():
+    for row in book.outbox.listed():
         head = bytes(row["raw"]).split(b"\r\n\r\n", 1)[0]
         assert b"\r\nBcc:" not in head and b"\r\nCc:" not in head
         sent = email.message_from_bytes(bytes(row["raw"]), policy=email.policy.default)
@@ -94,6 +94,6 @@ def test_odd_mail_from_public_test_suites_goes_through_intake(env):
             keys[name] = parse_message(raw).key
             box.append(raw, "INBOX")
     env.cycle()
-    recorded = {m["key"]: m["kind"] for m in env.office.book.messages()}
+    recorded = {m["key"]: m["kind"] for m in env.office.book.messages.listed()}
     for name, kind in expected.items():
         assert recorded.get(keys[name]) == kind, name

@@ -48,15 +48,15 @@ def test_a_storage_failure_in_a_commit_of_several_batches_loses_nothing_and_repe
     with caplog.at_level(logging.ERROR):
         env.cycle()
     assert "No space left on device" in caplog.text
-    held = len(env.office.book.complaints())
+    held = len(env.office.book.complaints.listed())
     # What the book committed left the INBOX; the failed commit's messages (16 at most) wait there.
     assert held <= 16 and held + _waiting(env) == total
-    assert env.office.book.messages("quarantine") == []
+    assert env.office.book.messages.listed("quarantine") == []
     monkeypatch.setattr(arrivals, "place_private", real)
     env.cycle()
-    complaints = env.office.book.complaints()
+    complaints = env.office.book.complaints.listed()
     assert len(complaints) == total and _waiting(env) == 0
     assert sorted(c["source_message_id"] for c in complaints) == sorted(
         f"<gugus-{i}@warga.{env.cast.domain}>" for i in range(total))
-    acks = [m for m in env.office.book.outbox() if m["kind"] == "tanda_terima"]
+    acks = [m for m in env.office.book.outbox.listed() if m["kind"] == "tanda_terima"]
     assert len(acks) == total == len({m["recipient"] for m in acks})  # one acknowledgement each, none twice

@@ -31,8 +31,8 @@ def test_attachments_are_stored_under_generated_names_and_oversize_is_refused(en
     complaint_with_files(env, [("../../etc/passwd", b"\xff\xd8" + b"a" * 100),
                                ("besar.jpg", b"\xff\xd8" + b"b" * 60_000)])
     env.cycle()
-    [row] = env.office.book.complaints()
-    files = env.office.book.attachments(row["id"])
+    [row] = env.office.book.complaints.listed()
+    files = env.office.book.attachments.of(row["id"])
     assert [f["filename"] for f in files] == ["../../etc/passwd", "besar.jpg"]
     kept, refused = files
     assert kept["path"].startswith(str(env.config.files / "lampiran"))
@@ -61,19 +61,19 @@ def test_a_staff_forward_makes_the_original_sender_the_complainant(env):
     outer.add_attachment(inner)
     env.rig.send(outer)
     env.cycle()
-    [row] = env.office.book.complaints()
+    [row] = env.office.book.complaints.listed()
     assert (row["name"], row["email"]) == ("Ibu Ratna", "ratna@warga.test")
     assert row["subject"] == "Akta kelahiran dipersulit" and "dipersulit" in row["body"]
     assert row["recorded_by"] == staf[1]
-    notes = [e["text"] for e in env.office.book.events(row["id"]) if e["kind"] == "catatan"]
+    notes = [e["text"] for e in env.office.book.events.of(row["id"]) if e["kind"] == "catatan"]
     assert any(staf[1] in n for n in notes)
 
 
 def test_a_bounce_is_linked_to_the_mail_it_returns_and_staff_are_alerted(env):
     env.complain(0)
     env.cycle()
-    [row] = env.office.book.complaints()
-    ack = next(r for r in env.office.book.outbox() if r["kind"] == "tanda_terima")
+    [row] = env.office.book.complaints.listed()
+    ack = next(r for r in env.office.book.outbox.listed() if r["kind"] == "tanda_terima")
     raw = (f"From: MAILER-DAEMON@mx.warga.test\r\nTo: {env.cast.office}\r\nSubject: Undelivered\r\n"
            f"Auto-Submitted: auto-replied\r\nMessage-ID: {make_msgid()}\r\nMIME-Version: 1.0\r\n"
            f"Content-Type: multipart/report; report-type=delivery-status; boundary=\"R\"\r\n\r\n"
@@ -86,9 +86,9 @@ def test_a_bounce_is_linked_to_the_mail_it_returns_and_staff_are_alerted(env):
         # A mail system returns it to the return path the acknowledgement went with (VERP).
         smtp.sendmail("", [env.config.identity.bounce_address(ack["bounce_token"])], raw.encode())
     env.cycle()
-    [bounce] = env.office.book.messages("bounce")
+    [bounce] = env.office.book.messages.listed("bounce")
     assert bounce["complaint_id"] == row["id"]
-    events = [e for e in env.office.book.events(row["id"]) if e["kind"] == "gagal_kirim"]
+    events = [e for e in env.office.book.events.of(row["id"]) if e["kind"] == "gagal_kirim"]
     assert events and row["email"] in events[0]["text"]
     alerts = [m for m in env.inbox(env.official("jfu")[1]) if "Surel tidak terkirim" in m.subject]
     assert len(alerts) == 1 and "tidak dapat dihubungi" in alerts[0].text
@@ -109,10 +109,10 @@ def test_acknowledgements_to_one_sender_are_limited_so_robots_cannot_loop(env):
     for i in range(5):
         env.complain(0, subject=f"Pesan otomatis {i}")
     env.cycle()
-    assert len(env.office.book.complaints()) == 5  # every message is still recorded
+    assert len(env.office.book.complaints.listed()) == 5  # every message is still recorded
     acks = [m for m in env.inbox(env.cast.citizens[0][1]) if "Tanda Terima" in m.subject]
     assert len(acks) == 3
-    held = [e for r in env.office.book.complaints() for e in env.office.book.events(r["id"])
+    held = [e for r in env.office.book.complaints.listed() for e in env.office.book.events.of(r["id"])
             if "Tanda terima tidak dikirim" in e["text"]]
     assert len(held) == 2
 
@@ -141,8 +141,8 @@ def test_what_could_not_be_read_is_noted_in_the_book(env):
     msg.add_attachment(b"x\x9f>\"", maintype="application", subtype="ms-tnef", filename="winmail.dat")
     env.rig.send(msg)
     env.cycle()
-    [row] = env.office.book.complaints()
-    notes = [e["text"] for e in env.office.book.events(row["id"]) if e["kind"] == "catatan"]
+    [row] = env.office.book.complaints.listed()
+    notes = [e["text"] for e in env.office.book.events.of(row["id"]) if e["kind"] == "catatan"]
     assert any("winmail.dat" in n for n in notes)
 
 
@@ -174,15 +174,15 @@ def test_a_backlog_is_parsed_ahead_and_a_reused_message_id_never_replaces_the_fi
     env.cycle()
     assert ParseAhead._pool is not None  # the backlog went through the worker
     book = env.office.book
-    assert len(book.complaints()) == ParseAhead.MIN_BACKLOG + 4  # the second use of an id is a duplicate
-    first = next(m for m in book.messages("complaint") if m["subject"] == "Pengaduan antrean 3")
+    assert len(book.complaints.listed()) == ParseAhead.MIN_BACKLOG + 4  # the second use of an id is a duplicate
+    first = next(m for m in book.messages.listed("complaint") if m["subject"] == "Pengaduan antrean 3")
     assert b"Isi pengaduan nomor 3." in Path(first["raw_path"]).read_bytes()
-    fifth = next(c for c in book.complaints() if c["subject"] == "Pengaduan antrean 5")
-    kept, refused = book.attachments(fifth["id"])
+    fifth = next(c for c in book.complaints.listed() if c["subject"] == "Pengaduan antrean 5")
+    kept, refused = book.attachments.of(fifth["id"])
     assert Path(kept["path"]).read_bytes() == b"\xff\xd8foto" * 100 and kept["size"] == 600
     assert refused["path"] is None and refused["size"] == 60_000 and "melebihi batas" in refused["note"]
     assert not list(staging.iterdir())  # nothing staged is left behind, nor the dead run's copy
-    for m in book.messages("complaint"):
+    for m in book.messages.listed("complaint"):
         assert Path(m["raw_path"]).stat().st_mode & 0o077 == 0
 
 
@@ -223,4 +223,4 @@ def test_a_cycle_stopped_in_a_backlog_leaves_nothing_staged(env):
     with MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo") as box:
         assert len(box.uids("ALL")) == ParseAhead.MIN_BACKLOG * 3 - 5
     env.cycle()
-    assert len(env.office.book.complaints()) == ParseAhead.MIN_BACKLOG * 3
+    assert len(env.office.book.complaints.listed()) == ParseAhead.MIN_BACKLOG * 3

@@ -50,7 +50,7 @@ def _record(env, moment: dt.datetime, **answered) -> dict:
         row = record_complaint(env.office, NewComplaint(channel="langsung", name="Ibu Sari", email=None,
                                                         subject="Lampu jalan padam", body="Lampu RT 4 padam."), moment)
     if answered:
-        env.office.book.update_complaint(row["id"], **answered)
+        env.office.book.complaints.update(row["id"], **answered)
     return row
 
 
@@ -126,7 +126,7 @@ def test_a_file_is_made_in_the_background_with_its_progress_shown_then_downloade
     workbook = load_workbook(io.BytesIO(download.data))
     summary = {r[0]: r[1] for r in workbook["Ringkasan"].iter_rows(values_only=True) if r and r[0]}
     assert summary["Jumlah pengaduan"] == 1
-    assert any(a["action"] == "meja-unduh-laporan" and a["detail"] == "xlsx" for a in env.office.book.audit_log())
+    assert any(a["action"] == "meja-unduh-laporan" and a["detail"] == "xlsx" for a in env.office.book.audit.log())
 
 
 def test_a_second_click_joins_the_build_under_way(env):

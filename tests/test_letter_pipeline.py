@@ -43,18 +43,18 @@ def test_the_whole_sop_runs_no_subprocess_inside_a_transaction(env, monkeypatch)
     assert row["state"] == "answered"
     [mail] = answers(env, env.cast.citizens[0][1])
     [pdf] = [a for a in mail.attachments if a.filename.endswith(".pdf")]
-    letter = env.office.book.current_letter(row["id"])
+    letter = env.office.book.letters.current(row["id"])
     assert Path(letter["pdf_path"]).read_bytes() == pdf.payload  # read from the letter's record, made once
     assert row["letter_number"] in pdf_text(pdf.payload)
     # A pelimpahan: the surat pelimpahan to the body and its copy to the complainant, as PDFs.
     other = start(env, 1)
     through(env, other, CLARIFIED, ("camat", 3, "Teruskan: Dinas PUPR Kota Samarinda; pupr@dinas.test"))
-    pelimpahan = env.office.book.current_letter(env.complaint(other)["id"])
+    pelimpahan = env.office.book.letters.current(env.complaint(other)["id"])
     assert pelimpahan["kind"] == "pelimpahan" and pelimpahan["dispatched_at"] and pelimpahan["pdf_path"]
     [to_body] = [m for m in env.inbox("pupr@dinas.test") if other in m.subject]
     assert to_body.attachments[0].payload == Path(pelimpahan["pdf_path"]).read_bytes()
     assert caught == []
-    assert all(r["sent_at"] and r["awaits_pdf"] is None for r in env.office.book.outbox())
+    assert all(r["sent_at"] and r["awaits_pdf"] is None for r in env.office.book.outbox.listed())
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_a_tte_letter_returned_by_reply_is_checked_after_the_commit(rig, monkeyp
         env.rig.send(attached(reply_to(mail, env.official("camat"), "Terlampir."),
                               (signed, "application", "pdf", "surat.pdf")))
         env.cycle()  # the reply keeps the PDF; the signing job checks it after the commit, in the same cycle
-        letter = env.office.book.current_letter(env.complaint(number)["id"])
+        letter = env.office.book.letters.current(env.complaint(number)["id"])
         assert Path(letter["signed_path"]).read_bytes() == signed
         assert not list((env.config.files / "tte" / "masuk" / "balasan").iterdir())
         through(env, number, ("jfu", 5, "Disampaikan lewat surel."))
@@ -113,21 +113,21 @@ def test_the_delivery_mail_waits_in_the_outbox_until_the_pdf_job_has_made_the_pd
     through(env, number, CLARIFIED, ("camat", 3, "Segera perbaiki lampu."), ("sekretaris", 4, ANSWER),
             ("camat", "4a", "Setuju"))
     env.reply("jfu", number, 5, "Disampaikan melalui surel.")
-    letter = env.office.book.current_letter(env.complaint(number)["id"])
+    letter = env.office.book.letters.current(env.complaint(number)["id"])
     Path(letter["pdf_path"]).unlink()  # as if the job had not run yet: no PDF on record
     env.office.book.conn.execute("UPDATE letters SET pdf_path = NULL WHERE id = ?", (letter["id"],))
     poll(env.office, utcnow)  # the reply only: the delivery is recorded, the mail queued
-    [waiting] = [r for r in env.office.book.outbox() if r["kind"] == "surat_jawaban"]
+    [waiting] = [r for r in env.office.book.outbox.listed() if r["kind"] == "surat_jawaban"]
     assert json.loads(waiting["awaits_pdf"]) == [{"letter": letter["id"],
                                                   "filename": f"surat-jawaban-{letter['number'].replace('/', '-')}.pdf"}]
-    assert waiting["id"] not in [r["id"] for r in env.office.book.due_outbox(utcnow())]
+    assert waiting["id"] not in [r["id"] for r in env.office.book.outbox.due(utcnow())]
     assert env.complaint(number)["state"] == "answered"  # the delivery is recorded, only the mail waits
     assert make_pdfs(env.office) == 1
-    [released] = [r for r in env.office.book.outbox() if r["kind"] == "surat_jawaban"]
-    assert released["awaits_pdf"] is None and released["id"] in [r["id"] for r in env.office.book.due_outbox(utcnow())]
+    [released] = [r for r in env.office.book.outbox.listed() if r["kind"] == "surat_jawaban"]
+    assert released["awaits_pdf"] is None and released["id"] in [r["id"] for r in env.office.book.outbox.due(utcnow())]
     parsed = email.message_from_bytes(released["raw"], policy=email.policy.default)
     [part] = [p for p in parsed.iter_attachments() if p.get_filename().endswith(".pdf")]
-    recorded = env.office.book.letter_by_id(letter["id"])["pdf_path"]
+    recorded = env.office.book.letters.get(letter["id"])["pdf_path"]
     assert part.get_content() == Path(recorded).read_bytes()
     env.cycle()
     assert len(answers(env, env.cast.citizens[0][1])) == 1
@@ -141,7 +141,7 @@ def test_without_pdfs_the_word_file_goes_at_once(rig):
         [mail] = answers(env, env.cast.citizens[0][1])
         assert [a.filename for a in mail.attachments if a.filename.startswith("surat-jawaban")] == \
             [f"surat-jawaban-{env.complaint(number)['letter_number'].replace('/', '-')}.docx"]
-        assert all(r["awaits_pdf"] is None for r in env.office.book.outbox())
+        assert all(r["awaits_pdf"] is None for r in env.office.book.outbox.listed())
 
 
 @pytest.mark.parametrize("enclosed", [(), (Attachment("foto.jpg", b"\xff\xd8\xff" + b"x" * 300, "image", "jpeg"),)])

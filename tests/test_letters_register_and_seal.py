@@ -142,12 +142,12 @@ def test_serials_restart_each_year_in_wita(env):
     numbers = []
     for moment in moments:
         with office.book.transaction():
-            numbers.append(issue_letter(office, office.book.complaint_by_id(row["id"]), "Jawaban.", moment)["letter_number"])
+            numbers.append(issue_letter(office, office.book.complaints.get(row["id"]), "Jawaban.", moment)["letter_number"])
     assert numbers == ["000.8.3.4/0001/400.02", "000.8.3.4/0002/400.02", "000.8.3.4/0001/400.02"]
-    assert [(r["year"], r["number"]) for r in office.book.letters()] == [
+    assert [(r["year"], r["number"]) for r in office.book.letters.listed()] == [
         (2026, "000.8.3.4/0001/400.02"), (2026, "000.8.3.4/0002/400.02"), (2027, "000.8.3.4/0001/400.02")]
     # Earlier letters of the complaint are void, their numbers kept.
-    letters = office.book.letters_of(row["id"])
+    letters = office.book.letters.listed(row["id"])
     assert [entry["void"] for entry in letters] == [1, 1, 0]
 
 
@@ -157,7 +157,7 @@ from sop.book import Book
 book = Book(sys.argv[1])
 for _ in range(40):
     with book.transaction():
-        print(book.next_serial("surat-keluar", 2026), flush=True)
+        print(book.numbers.next_serial("surat-keluar", 2026), flush=True)
 """
 
 
@@ -179,7 +179,7 @@ def test_the_office_verifies_its_letters_and_knows_void_ones(env):
     ok = pengaduan("--config", str(env.config_path), "verifikasi", first["letter_path"])
     assert ok.returncode == 0 and "UTUH:" in ok.stdout and "tercatat dalam agenda" in ok.stdout
     assert "TIDAK UTUH" not in ok.stdout and "Yang diperiksa" in ok.stdout
-    code = env.office.book.letter(first["letter_number"])["seal"]
+    code = env.office.book.letters.by_number(first["letter_number"])["seal"]
     by_code = pengaduan("--config", str(env.config_path), "verifikasi", code, "--json")
     assert json.loads(by_code.stdout)["valid"] is True
     kept = env.directory / "surat-pertama.docx"
@@ -199,7 +199,7 @@ def test_dispatch_by_post_is_recorded_and_filed(env, tmp_path):
     result = pengaduan("--config", str(env.config_path), "catat", "--saluran", "surat", "--nama", "Pak Darto",
                        "--alamat", "Jl. Pelita 7, Bukuan", "--pokok", "Drainase", "--isi", "Drainase tersumbat.")
     assert result.returncode == 0, result.stderr
-    [row] = env.office.book.complaints()
+    [row] = env.office.book.complaints.listed()
     number = row["number"]
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Bersihkan."),
             ("sekretaris", 4, "Drainase dibersihkan besok."), ("camat", "4a", "Setuju"))
@@ -215,7 +215,7 @@ def test_dispatch_by_post_is_recorded_and_filed(env, tmp_path):
     assert sent.returncode == 0, sent.stderr
     row = env.complaint(number)
     assert row["state"] == "answered"  # delivered; the complainant may still say PUAS or TIDAK PUAS
-    entry = env.office.book.letter(row["letter_number"])
+    entry = env.office.book.letters.by_number(row["letter_number"])
     assert entry["dispatch_method"] == "pos" and "RR123456789ID" in entry["dispatch_note"]
     dossier = json.loads((Path(row["letter_path"]).parent / "pengaduan.json").read_text())
     assert dossier["state"] == "answered" and dossier["letters"][0]["dispatch_method"] == "pos"
@@ -227,7 +227,7 @@ def test_dispatch_by_post_is_recorded_and_filed(env, tmp_path):
 def test_dispatch_by_hand_to_a_complainant_with_email_sends_no_mail_and_is_recorded_once(env):
     env.complain(0)
     env.cycle()
-    [row] = env.office.book.complaints()
+    [row] = env.office.book.complaints.listed()
     number = row["number"]
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"), ("camat", 3, "Perbaiki."),
             ("sekretaris", 4, "Lampu diperbaiki besok."), ("camat", "4a", "Setuju"))
@@ -241,8 +241,8 @@ def test_dispatch_by_hand_to_a_complainant_with_email_sends_no_mail_and_is_recor
     row = env.complaint(number)
     assert row["state"] == "answered"
     assert len(env.inbox(citizen)) == before  # handed over: no letter by email
-    assert not [m for m in env.office.book.outbox(row["id"]) if m["kind"] == "surat_jawaban"]
-    entry = env.office.book.letter(row["letter_number"])
+    assert not [m for m in env.office.book.outbox.listed(row["id"]) if m["kind"] == "surat_jawaban"]
+    entry = env.office.book.letters.by_number(row["letter_number"])
     assert entry["dispatch_method"] == "langsung" and "Bu Siti" in entry["dispatch_note"]
 
 
@@ -289,7 +289,7 @@ def test_pdf_copies_verify_render_and_carry_a_pades_signature(env, tmp_path):
             ("sekretaris", 4, "Perbaikan dilakukan pekan ini oleh kelurahan bersama warga."), ("camat", "4a", "Setuju"))
     make_pdfs(env.office)  # the daemon's cycle ran it already: made once, never again
     assert make_pdfs(env.office) == 0
-    entry = env.office.book.letter(env.complaint(number)["letter_number"])
+    entry = env.office.book.letters.by_number(env.complaint(number)["letter_number"])
     pdf = Path(entry["pdf_path"])
     keys = {key_id(env.office.seal_key().public_key()): env.office.seal_key().public_key()}
     verdict = verify_pdf(pdf, keys)
@@ -392,11 +392,11 @@ def test_a_rolled_back_letter_never_reaches_the_staff_folder_and_a_lost_copy_com
     row = env.complaint(number)
     with pytest.raises(RuntimeError):
         with env.office.book.transaction():
-            issue_letter(env.office, env.office.book.complaint_by_id(row["id"]), "Jawaban.", dt.datetime.now(dt.timezone.utc))
+            issue_letter(env.office, env.office.book.complaints.get(row["id"]), "Jawaban.", dt.datetime.now(dt.timezone.utc))
             raise RuntimeError("the process fails before the commit")
-    assert not list(env.config.outbox.glob("*.docx")) and env.office.book.letters() == []
+    assert not list(env.config.outbox.glob("*.docx")) and env.office.book.letters.listed() == []
     with env.office.book.transaction():
-        issued = issue_letter(env.office, env.office.book.complaint_by_id(row["id"]), "Jawaban.",
+        issued = issue_letter(env.office, env.office.book.complaints.get(row["id"]), "Jawaban.",
                               dt.datetime.now(dt.timezone.utc))
     [copy] = env.config.outbox.glob("*.docx")
     assert copy.name == outbox_name(dt.datetime.now(env.config.clock.tz).year, issued["letter_number"])

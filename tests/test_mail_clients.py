@@ -18,7 +18,7 @@ from tests.mail_clients import flowed
 def _number(env) -> str:
     env.complain(0)
     env.cycle()
-    return env.office.book.complaints()[-1]["number"]
+    return env.office.book.complaints.listed()[-1]["number"]
 
 
 def _answer(env, role: str, number: str, step, build, typed: str, **options) -> None:
@@ -30,7 +30,7 @@ def _answer(env, role: str, number: str, step, build, typed: str, **options) -> 
 
 def _actions(env, number: str, step: int) -> list[str]:
     row = env.complaint(number)
-    return [e["text"] for e in env.office.book.events(row["id"]) if e["step"] == step and e["kind"] == "langkah"]
+    return [e["text"] for e in env.office.book.events.of(row["id"]) if e["step"] == step and e["kind"] == "langkah"]
 
 
 CLARIFICATION = ("Sudah dicek ke Lurah Rawa Makmur: kabel lampu putus di tiga titik sepanjang jalan RT 12.\n"
@@ -152,7 +152,7 @@ def test_a_complaint_sent_format_flowed_is_recorded_with_its_own_lines(env):
     msg.set_param("delsp", "yes")
     env.rig.send(msg)
     env.cycle()
-    row = env.office.book.complaints()[-1]
+    row = env.office.book.complaints.listed()[-1]
     assert row["body"] == body
 
 

@@ -32,9 +32,9 @@ def test_uidvalidity_reset_does_not_record_anything_twice(env, caplog):
     env.complain(1)
     env.cycle()
     assert "UIDVALIDITY" in caplog.text
-    assert len(env.office.book.complaints()) == 2
+    assert len(env.office.book.complaints.listed()) == 2
     assert len(acks(env, 0)) == 1 and len(acks(env, 1)) == 1
-    assert env.office.book.cursor("INBOX")["uidvalidity"] == 4242
+    assert env.office.book.messages.cursor("INBOX")["uidvalidity"] == 4242
 
 
 def test_a_message_moved_back_into_the_inbox_stays_one_entry(env):
@@ -43,7 +43,7 @@ def test_a_message_moved_back_into_the_inbox_stays_one_entry(env):
     with office_box(env, "Diproses") as box:
         box.move(box.uids("ALL"), "INBOX")
     env.cycle()
-    assert len(env.office.book.complaints()) == 1 and len(acks(env)) == 1
+    assert len(env.office.book.complaints.listed()) == 1 and len(acks(env)) == 1
     with office_box(env) as box:
         assert box.uids("ALL") == []
 
@@ -71,11 +71,11 @@ def test_killed_between_commit_and_move_the_next_start_finishes_without_duplicat
     killed = subprocess.run([sys.executable, "-c", DRIVER, str(env.config_path)], capture_output=True,
                             text=True, timeout=120, cwd=os.getcwd())
     assert killed.returncode == -9, killed.stderr
-    assert len(env.office.book.complaints()) == 2  # committed before the kill
+    assert len(env.office.book.complaints.listed()) == 2  # committed before the kill
     with office_box(env) as box:
         assert len(box.uids("ALL")) == 2  # still in the INBOX
     env.cycle()
-    assert len(env.office.book.complaints()) == 2
+    assert len(env.office.book.complaints.listed()) == 2
     assert len(acks(env, 0)) == 1 and len(acks(env, 1)) == 1
     with office_box(env) as box:
         assert box.uids("ALL") == []
@@ -104,10 +104,10 @@ def test_dovecot_restarting_during_a_fetch_loses_nothing(env, monkeypatch):
     env.cycle()
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=5)
     send_due(env.office.book, env.config.smtp, env.cast.office, later)  # retries after the outage
-    assert sorted(r["subject"] for r in env.office.book.complaints()) == ["Pengaduan 0", "Pengaduan 1",
+    assert sorted(r["subject"] for r in env.office.book.complaints.listed()) == ["Pengaduan 0", "Pengaduan 1",
                                                                           "Pengaduan 2"]
     assert len(acks(env, 0)) == 2 and len(acks(env, 1)) == 1
-    assert all(r["sent_at"] for r in env.office.book.outbox())
+    assert all(r["sent_at"] for r in env.office.book.outbox.listed())
     with office_box(env) as box:
         assert box.uids("ALL") == []
 
@@ -145,8 +145,8 @@ def test_first_run_since_a_date_imports_older_mail_without_acting(env):
     from jobs.daemon import run_once
 
     run_once(env.office, since=dt.date(2024, 1, 1))
-    assert [r["subject"] for r in env.office.book.complaints()] == [env.cast.citizens[1][2]]
-    [imported] = env.office.book.messages("old")
+    assert [r["subject"] for r in env.office.book.complaints.listed()] == [env.cast.citizens[1][2]]
+    [imported] = env.office.book.messages.listed("old")
     assert imported["subject"] == "Pengaduan lama 2020" and imported["raw_path"]
     assert acks(env, 0) == []
     with office_box(env) as box:
@@ -168,7 +168,7 @@ def test_without_move_processed_mail_is_tagged_and_never_expunged(env, monkeypat
     env.cycle()
     env.complain(1)
     env.cycle()
-    assert len(env.office.book.complaints()) == 2 and len(acks(env, 0)) == 1
+    assert len(env.office.book.complaints.listed()) == 2 and len(acks(env, 0)) == 1
     with office_box(env) as box:
         messages = list(box.fetch(mark_seen=False))
         assert len(messages) == 2  # both still in the INBOX, nothing deleted

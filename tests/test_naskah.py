@@ -188,7 +188,7 @@ def _walk_in(env, name: str, pokok: str) -> str:
     result = pengaduan("--config", str(env.config_path), "catat", "--saluran", "langsung", "--nama", name,
                        "--pokok", pokok, "--isi", f"{pokok}.")
     assert result.returncode == 0, result.stderr
-    return env.office.book.complaints()[-1]["number"]
+    return env.office.book.complaints.listed()[-1]["number"]
 
 
 @needs_libreoffice
@@ -200,7 +200,7 @@ def test_notices_rejection_and_tanda_terima_print_whole_without_the_answers_temb
         through(env, late, CLARIFIED, ("camat", 3, "Perpanjang: 3 hari kerja, menunggu alat berat dari Dinas PUPR"),
                 ("camat", 3, "Tolak: jalan tol adalah kewenangan badan usaha jalan tol"))
         letters = {entry["kind"] if entry["kind"] != "jawaban" else "penolakan": Path(entry["path"]).read_bytes()
-                   for entry in env.office.book.letters()}
+                   for entry in env.office.book.letters.listed()}
         row = env.complaint(late)
         receipt = receipt_docx(env.office, row, "Andi Saputra", dt.datetime.now(dt.timezone.utc))
         out = printed(tmp_path, {**letters, "tanda_terima": receipt})
@@ -238,7 +238,7 @@ def test_a_surat_pelimpahan_goes_to_the_jabatan_and_its_copy_to_the_complainant(
         through(env, number, ("sekretaris", 2, "Klarifikasi.\nSapaan: Bapak"),
                 ("camat", 3, f"Teruskan: Kepala Dinas Perhubungan Kota Samarinda; {dishub}\n"
                              "Mohon ditindaklanjuti."))
-        [letter] = env.office.book.letters_of(env.complaint(number)["id"])
+        [letter] = env.office.book.letters.listed(env.complaint(number)["id"])
         assert env.complaint(number)["forwarded_to"] == "Dinas Perhubungan Kota Samarinda"
         letter_docx = Path(letter["path"]).read_bytes()
         citizen = env.cast.citizens[1]
@@ -303,10 +303,10 @@ def test_a_complainant_without_email_gets_the_pelimpahan_copy_as_the_notices_enc
         number = _walk_in(env, "Darto", "Lampu lalu lintas mati")
         through(env, number, CLARIFIED, ("camat", 3, f"Teruskan: Dinas Perhubungan Kota Samarinda; "
                                                      f"dishub@{env.cast.domain}"))
-        letters = {entry["kind"]: entry for entry in env.office.book.letters_of(env.complaint(number)["id"])}
+        letters = {entry["kind"]: entry for entry in env.office.book.letters.listed(env.complaint(number)["id"])}
         forwarding = flat(letter_text(Path(letters["pelimpahan"]["path"])))
         notice = flat(letter_text(Path(letters["dilimpahkan"]["path"])))
-        waiting = [entry["kind"] for entry in env.office.book.letters_awaiting_dispatch()]
+        waiting = [entry["kind"] for entry in env.office.book.letters.awaiting_dispatch()]
     assert "Yth. Kepala Dinas Perhubungan Kota Samarinda" in forwarding and "Sdr. Darto (pengadu)" in forwarding
     assert "Lampiran : 1 (satu) berkas" in notice and "Salinan surat pelimpahan tersebut kami lampirkan." in notice
     assert "kewenangan Dinas Perhubungan Kota Samarinda" in notice and "Inspektur" not in notice
@@ -327,7 +327,7 @@ def test_the_undangan_and_the_notices_of_forwarding_and_objection_print_whole(ri
         said = pengaduan("--config", str(env.config_path), "tanggapan", objected, "--teks", "TIDAK PUAS: masih padam")
         assert said.returncode == 0, said.stdout + said.stderr
         through(env, objected, ("camat", "5a", "Tutup: lampu sudah menyala sejak kemarin menurut petugas PJU"))
-        letters = {entry["kind"]: entry for entry in env.office.book.letters() if entry["kind"] in
+        letters = {entry["kind"]: entry for entry in env.office.book.letters.listed() if entry["kind"] in
                    ("undangan", "dilimpahkan", "keberatan")}
         docs = {kind: Path(entry["path"]).read_bytes() for kind, entry in letters.items()}
         out = printed(tmp_path, docs)

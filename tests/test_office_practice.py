@@ -32,7 +32,7 @@ def test_perbaiki_returns_the_konsep_to_its_writer_and_only_the_approved_text_is
 
     through(env, number, ("camat", "4a", "Perbaiki: sebutkan tanggal dan pelaksananya"))
     row = env.complaint(number)
-    assert row["step"] == 4 and row["letter_number"] is None and not env.office.book.letters_of(row["id"])
+    assert row["step"] == 4 and row["letter_number"] is None and not env.office.book.letters.listed(row["id"])
     again = env.routing("sekretaris", number, 4)
     assert "sebutkan tanggal dan pelaksananya" in again.text and "dikembalikan untuk diperbaiki" in again.text
 
@@ -49,7 +49,7 @@ def test_perbaiki_returns_the_konsep_to_its_writer_and_only_the_approved_text_is
     text = letter_text(Path(row["letter_path"]))
     assert "10 Desember 2026" in text and "KONSEP" not in text
     assert Document(row["letter_path"]).inline_shapes, "the signature image comes with the approval"
-    [letter] = env.office.book.letters_of(row["id"])  # one number: the corrected konsep took none
+    [letter] = env.office.book.letters.listed(row["id"])  # one number: the corrected konsep took none
     assert letter["number"] == row["letter_number"]
 
 
@@ -86,7 +86,7 @@ def test_lengkapi_pauses_the_clock_until_the_complainant_answers(env):
     assert doc["paused"]["reason"] == "alamat lengkap lokasi lampu dan fotonya" and doc["step"] == 2
     assert not doc["late"]
     row = env.complaint(number)
-    task = env.office.book.current_task(row["id"])
+    task = env.office.book.tasks.current(row["id"])
     assert task["next_nudge_at"] is None  # no reminders while the complainant is asked
 
     # A day later (in the book's time) the complainant answers by replying to our mail.
@@ -97,7 +97,7 @@ def test_lengkapi_pauses_the_clock_until_the_complainant_answers(env):
     env.cycle()
     doc = show(env, number)
     assert doc["paused"] is None and doc["step"] == 2
-    new_task = env.office.book.current_task(row["id"])
+    new_task = env.office.book.tasks.current(row["id"])
     assert new_task["id"] == task["id"] and parse_iso(new_task["due_at"]) > parse_iso(task["due_at"])
     told = [m for m in env.inbox(env.official("sekretaris")[1]) if "Keterangan tambahan" in m.subject]
     assert told and "depan masjid" in told[-1].text
@@ -118,22 +118,22 @@ def test_without_an_answer_within_the_silence_period_the_complaint_closes_and_th
     row = env.complaint(number)
     assert row["state"] == "closed" and row["paused_at"] is None
     assert any("Penutupan Pengaduan" in s for s in subjects(env, env.cast.citizens[0][1]))
-    assert env.office.book.current_task(row["id"]) is None
+    assert env.office.book.tasks.current(row["id"]) is None
 
 
 def test_perpanjang_moves_the_deadline_and_tells_the_citizen_within_the_sop_limit(env):
     number = start(env)
     through(env, number, CLARIFIED)
     row = env.complaint(number)
-    before = parse_iso(env.office.book.current_task(row["id"])["due_at"])
+    before = parse_iso(env.office.book.tasks.current(row["id"])["due_at"])
     through(env, number, ("camat", 3, "Perpanjang: 5 hari kerja, menunggu hasil survei Dinas PUPR"))
-    task = env.office.book.current_task(row["id"])
+    task = env.office.book.tasks.current(row["id"])
     assert task["step"] == 3 and task["extended_days"] == 5
     assert parse_iso(task["due_at"]) == env.config.clock.add(before, Duration(5, "days"))
     [told] = [m for m in env.inbox(env.cast.citizens[0][1]) if "Perpanjangan Waktu" in m.subject]
     assert "menunggu hasil survei Dinas PUPR" in told.text and "5 hari kerja" in told.text
     through(env, number, ("camat", 3, "Perpanjang: 6 hari kerja, cuaca"))
-    assert env.office.book.current_task(row["id"])["extended_days"] == 5
+    assert env.office.book.tasks.current(row["id"])["extended_days"] == 5
     assert any("Perpanjangan waktu belum dapat dicatat" in s for s in subjects(env, env.official("camat")[1]))
 
 
@@ -142,12 +142,12 @@ def test_a_rejection_without_email_is_a_letter_waiting_in_the_print_queue_for_it
                        "--alamat", "Jl. Nangka No. 3, Palaran", "--pokok", "Jalan tol rusak",
                        "--isi", "Jalan tol Balikpapan–Samarinda berlubang.")
     assert result.returncode == 0, result.stderr
-    number = env.office.book.complaints()[-1]["number"]
+    number = env.office.book.complaints.listed()[-1]["number"]
     through(env, number, ("sekretaris", 2, "Tolak: jalan tol, kewenangan badan usaha jalan tol"),
             ("camat", 3, "Tolak: jalan tol adalah kewenangan badan usaha jalan tol dan BPJT"))
     row = env.complaint(number)
     assert (row["state"], row["step"]) == ("open", 5) and row["letter_number"]  # closed once delivered
-    [waiting] = env.office.book.letters_awaiting_dispatch()
+    [waiting] = env.office.book.letters.awaiting_dispatch()
     assert waiting["number"] == row["letter_number"]
     text = letter_text(Path(row["letter_path"]))
     assert "Yth. Bapak Darto" in text and "BPJT" in text and "Jl. Nangka No. 3" in text
@@ -158,13 +158,13 @@ def test_staff_record_what_a_complainant_without_email_adds_and_the_clock_runs_a
     result = pengaduan("--config", str(env.config_path), "catat", "--saluran", "telepon", "--nama", "Bu Sari",
                        "--telepon", "0812000111", "--pokok", "Air PDAM keruh", "--isi", "Air keruh sepekan.")
     assert result.returncode == 0, result.stderr
-    number = env.office.book.complaints()[-1]["number"]
+    number = env.office.book.complaints.listed()[-1]["number"]
     through(env, number, ("sekretaris", 2, "Lengkapi: alamat rumah pengadu"))
     staff = env.official("jfu")[1]
     assert any("Mohon hubungi pengadu" in s for s in subjects(env, staff))
     assert show(env, number)["paused"]
     # A numbered notice waits in the print queue, signed by the Sekretaris a.n. the Camat, who gave it.
-    [notice] = env.office.book.letters_awaiting_dispatch()
+    [notice] = env.office.book.letters.awaiting_dispatch()
     assert notice["kind"] == "kelengkapan" and env.complaint(number)["letter_number"] is None
     text = letter_text(Path(notice["path"]))
     assert "Permohonan Kelengkapan Pengaduan" in text and "alamat rumah pengadu" in text
@@ -189,7 +189,7 @@ def test_teruskan_hands_the_complaint_to_the_competent_body_and_passes_its_reply
     row = env.complaint(number)
     assert row["state"] == "forwarded" and row["step"] is None and row["forwarded_email"] == pln
     assert show(env, number)["state"] == "forwarded"
-    [letter] = env.office.book.letters_of(row["id"])
+    [letter] = env.office.book.letters.listed(row["id"])
     assert letter["kind"] == "pelimpahan" and letter["dispatched_at"] and letter["seal"]
     text = letter_text(Path(letter["path"]))
     assert "Pelimpahan Pengaduan" in text and f"Yth. Pimpinan {body}" in text and "kabel putus di RT 12" in text
@@ -211,7 +211,7 @@ def test_teruskan_hands_the_complaint_to_the_competent_body_and_passes_its_reply
     env.cycle()
     passed = [m for m in env.inbox(citizen) if "Tanggapan atas Pengaduan" in m.subject]
     assert len(passed) == 1 and "8 Desember 2026" in passed[0].text and "palsu" not in passed[0].text
-    kinds = [e["kind"] for e in env.office.book.events(row["id"])]
+    kinds = [e["kind"] for e in env.office.book.events.of(row["id"])]
     assert kinds.count("tanggapan_instansi") == 1
 
 
@@ -230,9 +230,9 @@ def test_two_offices_of_one_installation_forward_to_each_other_by_mail(rig):
         through(kecamatan, number, CLARIFIED,
                 ("camat", 3, f"Teruskan: Kelurahan Rawa Makmur; {kelurahan.cast.office}"))
         kelurahan.cycle()
-        [received] = kelurahan.office.book.complaints()
+        [received] = kelurahan.office.book.complaints.listed()
         assert received["email"] == kecamatan.cast.office and "Pelimpahan Pengaduan" in received["subject"]
-        assert [f for f in kelurahan.office.book.attachments(received["id"]) if f["filename"].endswith(".pdf")]
+        assert [f for f in kelurahan.office.book.attachments.of(received["id"]) if f["filename"].endswith(".pdf")]
         # The kelurahan runs its own SOP; its answer letter goes back to the kecamatan's mailbox,
         # which passes it on to the citizen.
         through(kelurahan, received["number"], CLARIFIED, ("camat", 3, "Perbaiki."),
@@ -254,14 +254,14 @@ def test_the_section_head_asked_for_a_report_answers_by_token_and_the_sekretaris
     [request] = [m for m in env.inbox(kasi[2]) if "Permintaan laporan" in m.subject]
     assert not [m for m in env.inbox(kasi[2]) if "Untuk diketahui" in m.subject]  # the request replaces the copy
     token = request.reply_to[0].split("+")[1].split("@")[0]
-    task_tokens = {t["token"] for t in env.office.book.tasks(row["id"])}
+    task_tokens = {t["token"] for t in env.office.book.tasks.of(row["id"])}
     assert token not in task_tokens  # it can never act on a step
     # Someone else replying with the head's token changes nothing.
     env.rig.send(reply_to(request, ("Orang lain", f"lain@{env.cast.domain}"), "Laporan palsu."))
     env.cycle()
     env.rig.send(reply_to(request, (kasi[1], kasi[2]), "Sudah kami cek: PKL berjualan di trotoar Jl. Mangga."))
     env.cycle()
-    events = [e for e in env.office.book.events(row["id"]) if e["kind"] == "laporan_seksi"]
+    events = [e for e in env.office.book.events.of(row["id"]) if e["kind"] == "laporan_seksi"]
     assert len(events) == 1 and "Jl. Mangga" in events[0]["text"]
     told = [m for m in env.inbox(env.official("sekretaris")[1]) if "Laporan Seksi Ketenteraman" in m.subject]
     assert told and "Jl. Mangga" in told[0].text
@@ -272,14 +272,14 @@ def test_an_extension_for_a_complainant_without_email_is_a_notice_letter_with_th
     result = pengaduan("--config", str(env.config_path), "catat", "--saluran", "langsung", "--nama", "Pak Darto",
                        "--alamat", "Jalan Nangka Nomor 3, Palaran", "--pokok", "Drainase tersumbat", "--isi", "Banjir.")
     assert result.returncode == 0, result.stderr
-    number = env.office.book.complaints()[-1]["number"]
+    number = env.office.book.complaints.listed()[-1]["number"]
     through(env, number, CLARIFIED, ("camat", 3, "Perpanjang: 3 hari kerja, menunggu alat berat dari Dinas PUPR"))
     row = env.complaint(number)
     from office.base import answer_due
 
-    decided_by = parse_iso(env.office.book.current_task(row["id"])["due_at"])
+    decided_by = parse_iso(env.office.book.tasks.current(row["id"])["due_at"])
     due = answer_due(env.office, row, decided_by).astimezone(env.config.clock.tz)  # the answer's date, not the decision's
-    [notice] = env.office.book.letters_awaiting_dispatch()
+    [notice] = env.office.book.letters.awaiting_dispatch()
     text = letter_text(Path(notice["path"]))
     from letters.dates import tanggal
 
@@ -327,7 +327,7 @@ def test_tidak_puas_can_bring_a_new_answer_through_approval_and_delivery(env):
             ("jfu", 5, "Disampaikan melalui surel."))
     row = env.complaint(number)
     assert row["state"] == "answered" and row["letter_number"] != first
-    assert not env.office.book.letter(first)["void"]  # the first answer was delivered: it stays valid
+    assert not env.office.book.letters.by_number(first)["void"]  # the first answer was delivered: it stays valid
     assert "diganti seluruhnya" in letter_text(Path(row["letter_path"]))
     answers = [m for m in env.inbox(env.cast.citizens[0][1]) if "Jawaban atas Pengaduan" in m.subject]
     assert len(answers) == 2
@@ -343,7 +343,7 @@ def test_a_reply_after_the_answer_that_is_no_verdict_is_an_addition_and_silence_
     env.cycle()
     row = env.complaint(number)
     assert row["state"] == "answered"
-    assert any(e["kind"] == "tambahan" for e in env.office.book.events(row["id"]))
+    assert any(e["kind"] == "tambahan" for e in env.office.book.events.of(row["id"]))
     assert close_silent(env.office, parse_iso(row["answered_at"]) + dt.timedelta(days=5)) == 0
     assert close_silent(env.office, parse_iso(row["answered_at"]) + dt.timedelta(days=20)) == 1
     row = env.complaint(number)
@@ -402,7 +402,7 @@ def test_a_repeat_about_the_same_place_is_flagged_joined_and_answered_with_the_f
     env.cycle()
     env.complain(1, subject="Penerangan mati", body="Sudah seminggu gelap di Jl. Mangga RT 12, mohon diperbaiki.")
     env.cycle()
-    first, second = (r["number"] for r in env.office.book.complaints())
+    first, second = (r["number"] for r in env.office.book.complaints.listed())
     routing = env.routing("sekretaris", second, 2)
     assert f"Kemungkinan pengaduan berulang: {first} (lokasi sama" in " ".join(routing.text.split())
     assert env.complaint(first)["state"] == "open"  # never merged by itself
@@ -434,7 +434,7 @@ def test_gabung_by_staff_refuses_what_cannot_be_joined(env):
     env.cycle()
     env.complain(1)
     env.cycle()
-    first, second = (r["number"] for r in env.office.book.complaints())
+    first, second = (r["number"] for r in env.office.book.complaints.listed())
     refused = pengaduan("--config", str(env.config_path), "gabung", "PGD/1999/0001", second)
     assert refused.returncode == 1 and "tidak ada dalam buku" in refused.stderr
     itself = pengaduan("--config", str(env.config_path), "gabung", second, second)
@@ -442,14 +442,14 @@ def test_gabung_by_staff_refuses_what_cannot_be_joined(env):
     joined = pengaduan("--config", str(env.config_path), "gabung", first, second)
     assert joined.returncode == 0, joined.stderr
     row = env.complaint(second)
-    assert row["state"] == "linked" and env.office.book.current_task(row["id"]) is None
+    assert row["state"] == "linked" and env.office.book.tasks.current(row["id"]) is None
 
 
 def test_staff_record_the_word_of_a_complainant_without_email_on_the_answer(env):
     result = pengaduan("--config", str(env.config_path), "catat", "--saluran", "telepon", "--nama", "Bu Sari",
                        "--telepon", "0812000111", "--pokok", "Air PDAM keruh", "--isi", "Air keruh sepekan.")
     assert result.returncode == 0, result.stderr
-    number = env.office.book.complaints()[-1]["number"]
+    number = env.office.book.complaints.listed()[-1]["number"]
     early = pengaduan("--config", str(env.config_path), "tanggapan", number, "--teks", "PUAS")
     assert early.returncode == 1 and "tidak sedang menunggu tanggapan" in early.stderr
     through(env, number, CLARIFIED, ("camat", 3, "Perbaiki."), ("sekretaris", 4, "Pipa diganti."),

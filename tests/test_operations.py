@@ -81,7 +81,7 @@ def generated_year(office: Office, seed: int = 7) -> None:
                 subject=f"Pengaduan {i}", body="Isi."), received)
             moment = received
             for _ in range(rng.randrange(6)):  # steps 2, 3, 4, the approval (4a) and 5
-                task = office.book.current_task(row["id"])
+                task = office.book.tasks.current(row["id"])
                 step = task["step"]
                 moment += dt.timedelta(minutes=rng.choice([5, 20, 90, 600, 20000]))
                 text = {2: f"Langkah 2.\nSeksi: {rng.choice(sections)}", 6: "Setuju"}.get(step, f"Langkah {step}.")
@@ -145,7 +145,7 @@ def test_export_has_the_paper_book_columns_and_is_audited(env, tmp_path):
     assert number in csv_target.read_text(encoding="utf-8-sig")
     assert "rahasia-demo" not in csv_target.read_text(encoding="utf-8-sig")
     pengaduan("--config", str(env.config_path), "show", number)
-    actions = [a["action"] for a in env.office.book.audit_log()]
+    actions = [a["action"] for a in env.office.book.audit.log()]
     assert actions.count("ekspor") == 2 and "baca-pengaduan" in actions
 
 
@@ -173,7 +173,7 @@ def test_backup_and_restore_round_trip(env):
     older = pengaduan("--config", str(env.config_path), "pulihkan", str(book_copy), "--berkas", str(files_copy),
                       "--ya")
     assert older.returncode == 2 and "--paksa" in older.stderr
-    assert len(Book(env.config.database).complaints()) == 2
+    assert len(Book(env.config.database).complaints.listed()) == 2
     # Something that is not a backup at all.
     junk = env.directory / "bukan-cadangan.db"
     junk.write_bytes(b"bukan sqlite")
@@ -184,11 +184,11 @@ def test_backup_and_restore_round_trip(env):
                          "--ya", "--paksa")
     assert restored.returncode == 0, restored.stderr
     fresh = Book(env.config.database)
-    assert len(fresh.complaints()) == 1 and fresh.integrity() == "ok"
+    assert len(fresh.complaints.listed()) == 1 and fresh.integrity() == "ok"
     assert len(list((env.config.files / "raw").rglob("*.eml"))) == 1
     # The book as it was is kept, named in the output.
     [kept] = env.config.backup_folder.glob("sebelum-pulihkan-*.db")
-    assert str(kept) in restored.stdout and len(Book(kept).complaints()) == 2
+    assert str(kept) in restored.stdout and len(Book(kept).complaints.listed()) == 2
 
 
 def test_backups_are_kept_to_the_configured_depth(env):
@@ -219,7 +219,7 @@ def test_retention_anonymises_closed_complaints_and_keeps_the_register(env):
     assert close_silent(env.office, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30)) == 1  # no PUAS came
     row = env.complaint(number)
     assert (row["state"], row["satisfaction"]) == ("closed", "tidak_menanggapi")
-    raw = [m["raw_path"] for m in env.office.book.messages() if m["complaint_id"] == row["id"] and m["raw_path"]]
+    raw = [m["raw_path"] for m in env.office.book.messages.listed() if m["complaint_id"] == row["id"] and m["raw_path"]]
     assert raw and all(Path(p).exists() for p in raw)
     env.office.config = replace(env.config, retention_days=365)
     assert purge_expired(env.office, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=31)) == ""  # kept
@@ -229,11 +229,11 @@ def test_retention_anonymises_closed_complaints_and_keeps_the_register(env):
     assert row["name"] == PLACEHOLDER and row["email"] is None and row["body"] == PLACEHOLDER
     assert row["access_code"] is None  # the receipt's code no longer tells anyone its state
     assert not any(Path(p).exists() for p in raw)
-    texts = " ".join(e["text"] for e in env.office.book.events(row["id"]))
+    texts = " ".join(e["text"] for e in env.office.book.events.of(row["id"]))
     assert "Siti Aminah" not in texts and env.cast.citizens[0][1] not in texts
-    assert [p["text"] for p in env.office.book.proposals(row["id"])] == [PLACEHOLDER]
-    assert env.office.book.letter(row["letter_number"])["number"] == row["letter_number"]  # the register stays
-    assert any(a["action"] == "retensi" for a in env.office.book.audit_log())
+    assert [p["text"] for p in env.office.book.proposals.of(row["id"])] == [PLACEHOLDER]
+    assert env.office.book.letters.by_number(row["letter_number"])["number"] == row["letter_number"]  # the register stays
+    assert any(a["action"] == "retensi" for a in env.office.book.audit.log())
 
 
 def test_two_offices_run_in_one_daemon(rig):
@@ -267,7 +267,7 @@ def test_two_offices_run_in_one_daemon(rig):
             time.sleep(0.2)
         for cast, office in zip(casts, offices):
             assert inbox(rig, cast.citizens[0][1]), cast.domain
-            assert len(office.book.complaints()) == 1
+            assert len(office.book.complaints.listed()) == 1
     finally:
         stop.set()
         thread.join(timeout=20)

@@ -1,4 +1,4 @@
-"""The outbox's rows queued in a transaction are written together before it ends (sop.outbox):
+"""The outbox's rows queued in a transaction are written together before it ends (sop.book.outbox):
 what commits is exactly what would have committed row by row, and a read inside the
 transaction sees every row queued before it."""
 
@@ -14,12 +14,12 @@ NOW = dt.datetime(2026, 11, 2, 1, 0, tzinfo=dt.timezone.utc)
 
 
 def _queue(book: Book, name: str) -> None:
-    book.enqueue(message_id=f"<{name}@kantor.test>", complaint_id=None, kind="uji",
+    book.outbox.enqueue(message_id=f"<{name}@kantor.test>", complaint_id=None, kind="uji",
                  recipients=[f"{name}@warga.test"], subject=name, raw=b"isi", at=NOW, bounce_token=name)
 
 
 def _subjects(book: Book) -> list[str]:
-    return [row["subject"] for row in book.outbox()]
+    return [row["subject"] for row in book.outbox.listed()]
 
 
 def test_a_savepoint_undone_drops_the_rows_it_queued_and_only_those(tmp_path):
@@ -53,10 +53,10 @@ def test_a_read_inside_the_transaction_sees_the_rows_queued_before_it(tmp_path):
     book = Book(tmp_path / "buku.db")
     with book.transaction():
         _queue(book, "satu")
-        assert book.count_mail_to("satu@warga.test", "uji", NOW - dt.timedelta(hours=1)) == 1
+        assert book.outbox.count_to("satu@warga.test", "uji", NOW - dt.timedelta(hours=1)) == 1
         _queue(book, "dua")
-        assert book.outbox_by_bounce_token("dua")["subject"] == "dua"
-        assert book.outbox_by_message_ids(("<satu@kantor.test>",))["subject"] == "satu"
+        assert book.outbox.by_bounce_token("dua")["subject"] == "dua"
+        assert book.outbox.by_message_ids(("<satu@kantor.test>",))["subject"] == "satu"
 
 
 def test_many_rows_in_one_transaction_are_all_written_in_order(tmp_path):

@@ -37,7 +37,7 @@ def test_without_pokok_the_perihal_loses_reply_and_forward_marks(env):
 def test_a_late_step_three_is_not_escalated_to_the_camat_himself(env):
     number = start(env)
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"))
-    task = env.office.book.current_task(env.complaint(number)["id"])
+    task = env.office.book.tasks.current(env.complaint(number)["id"])
     assert task["role"] == "camat"
     monday = dt.datetime(2026, 12, 7, 8, 0, tzinfo=env.config.clock.tz)
     env.office.book.conn.execute("UPDATE tasks SET opened_at = ?, due_at = ?, next_nudge_at = ? WHERE id = ?",

@@ -42,7 +42,7 @@ def walk_in(env, channel: str = "langsung", **fields) -> str:
     args += ["--alamat", "Jl. Nangka No. 3, Palaran"] if channel == "langsung" else ["--telepon", "0812000111"]
     result = pengaduan(*args)
     assert result.returncode == 0, result.stderr
-    return env.office.book.complaints()[-1]["number"]
+    return env.office.book.complaints.listed()[-1]["number"]
 
 
 # Salutations --------------------------------------------------------------------------------
@@ -93,9 +93,9 @@ def test_a_meeting_brings_a_numbered_undangan_letter_and_its_notulen_is_recorded
     number = start(env)
     through(env, number, CLARIFIED, ("camat", 3, "Perlu dibahas.\nRapat: ya, 15-12-2026 09.30"))
     row = env.complaint(number)
-    [undangan] = [entry for entry in env.office.book.letters_of(row["id"]) if entry["kind"] == "undangan"]
+    [undangan] = [entry for entry in env.office.book.letters.listed(row["id"]) if entry["kind"] == "undangan"]
     assert undangan["dispatched_at"] and undangan["dispatch_method"] == "email"  # went with the invitations
-    assert not [w for w in env.office.book.letters_awaiting_dispatch() if w["kind"] == "undangan"]
+    assert not [w for w in env.office.book.letters.awaiting_dispatch() if w["kind"] == "undangan"]
     camat = env.official("camat")[1]
     assert any("Tercatat: rapat dijadwalkan (langkah 3 tetap terbuka)" in s for s in subjects(env, camat))
     for address in (camat, env.official("sekretaris")[1], env.cast.sections[0][2]):
@@ -104,7 +104,7 @@ def test_a_meeting_brings_a_numbered_undangan_letter_and_its_notulen_is_recorded
         assert f"surat-undangan-{undangan['number'].replace('/', '-')}.pdf" in names and "undangan-rapat.ics" in names
         assert "Peserta : Camat Palaran, Sekretaris Camat Palaran, Kepala Seksi Pemerintahan" in mail.text
         assert "Camat memutuskan" not in mail.text and undangan["number"] in mail.text
-    pdf = Path(env.office.book.letter_by_id(undangan["id"])["pdf_path"])  # made once by the PDF job, as mailed
+    pdf = Path(env.office.book.letters.get(undangan["id"])["pdf_path"])  # made once by the PDF job, as mailed
     text = " ".join(pdf_text(pdf).split())
     assert undangan["number"] in text and "Undangan Rapat Dinas" in text
     assert f"acara: pembahasan pengaduan {number}" in text and "Selasa, 15 Desember 2026" in text
@@ -117,7 +117,7 @@ def test_a_meeting_brings_a_numbered_undangan_letter_and_its_notulen_is_recorded
                                       "Notulen: hadir Camat, Sekretaris Camat, Kasi Pemerintahan; lampu diganti pekan depan."))
     row = env.complaint(number)
     assert row["step"] == 4
-    [decision] = [e for e in env.office.book.events(row["id"]) if e["kind"] == "langkah" and e["step"] == 3]
+    [decision] = [e for e in env.office.book.events.of(row["id"]) if e["kind"] == "langkah" and e["step"] == 3]
     assert "Notulen rapat: hadir Camat" in decision["text"] and "Notulen:" not in decision["text"]
     assert "Notulen rapat: hadir Camat" in letter_text(disposition_sheet(env.office, row))
     assert "Notulen rapat: hadir Camat" in env.routing("sekretaris", number, 4).text
@@ -138,24 +138,24 @@ def test_a_rejection_to_a_walk_in_waits_on_a_delivery_task_until_the_letter_is_s
     assert sent.returncode == 0, sent.stderr
     row = env.complaint(number)
     assert (row["state"], row["step"]) == ("rejected", None) and row["closed_at"]
-    assert any("ditutup dengan status ditolak" in e["text"] for e in env.office.book.events(row["id"]))
-    assert not env.office.book.letters_awaiting_dispatch()
+    assert any("ditutup dengan status ditolak" in e["text"] for e in env.office.book.events.of(row["id"]))
+    assert not env.office.book.letters.awaiting_dispatch()
 
 
 def test_a_kelengkapan_notice_answered_before_it_went_out_leaves_the_print_queue(env):
     number = walk_in(env, channel="telepon", pokok="Air PDAM keruh")
     through(env, number, ("sekretaris", 2, "Lengkapi: alamat rumah pengadu."))
     row = env.complaint(number)
-    lengkapi = [e["text"] for e in env.office.book.events(row["id"]) if e["kind"] == "lengkapi"]
+    lengkapi = [e["text"] for e in env.office.book.events.of(row["id"]) if e["kind"] == "lengkapi"]
     assert lengkapi == ["Pengadu diminta melengkapi: alamat rumah pengadu. Waktu langkah dihentikan sementara."]
-    [notice] = env.office.book.letters_awaiting_dispatch()
+    [notice] = env.office.book.letters.awaiting_dispatch()
     staff_copy = env.config.outbox / outbox_name(notice["year"], notice["number"], "kelengkapan")
     assert notice["kind"] == "kelengkapan" and staff_copy.name.startswith(f"{notice['year']}-surat-kelengkapan-")
     assert staff_copy.exists()
     added = pengaduan("--config", str(env.config_path), "tambahan", number, "--teks", "Jl. Durian RT 4")
     assert added.returncode == 0, added.stderr
-    assert not env.office.book.letters_awaiting_dispatch() and not staff_copy.exists()
-    entry = env.office.book.letter(notice["number"])
+    assert not env.office.book.letters.awaiting_dispatch() and not staff_copy.exists()
+    entry = env.office.book.letters.by_number(notice["number"])
     assert entry["dispatch_method"] == "tidak_perlu" and "Tidak perlu dikirim" in entry["dispatch_note"]
     listed = pengaduan("--config", str(env.config_path), "surat")
     assert notice["number"] not in listed.stdout
@@ -174,11 +174,11 @@ def test_a_complaint_also_on_lapor_warns_staff_and_the_sekretaris_once_after_fou
         moment += dt.timedelta(minutes=30)
     check_deadlines(env.office, moment)
     check_deadlines(env.office, moment + dt.timedelta(hours=1))
-    warnings = [m for m in env.office.book.outbox(row["id"]) if m["kind"] == "peringatan_lapor"]
+    warnings = [m for m in env.office.book.outbox.listed(row["id"]) if m["kind"] == "peringatan_lapor"]
     told = sorted(json.loads(m["recipients"])[0] for m in warnings)
     assert told == sorted([env.official("jfu")[1], env.official("sekretaris")[1]])
     assert all("SP4N-LAPOR! LAPOR-4512" in m["subject"] and "5 hari kerja" in m["subject"] for m in warnings)
-    assert len([e for e in env.office.book.events(row["id"]) if e["kind"] == LAPOR_WARNING]) == 1
+    assert len([e for e in env.office.book.events.of(row["id"]) if e["kind"] == LAPOR_WARNING]) == 1
 
 
 # Statistics and the laporan ---------------------------------------------------------------------
@@ -267,7 +267,7 @@ def test_the_extension_tells_the_citizen_the_date_of_the_answer_not_of_the_decis
     number = start(env)
     through(env, number, CLARIFIED, ("camat", 3, "Perpanjang: 5 hari kerja, menunggu hasil survei"))
     row = env.complaint(number)
-    decided_by = parse_iso(env.office.book.current_task(row["id"])["due_at"])
+    decided_by = parse_iso(env.office.book.tasks.current(row["id"])["due_at"])
     clock = env.config.clock
     expected = clock.add(clock.add(clock.add(decided_by, Duration(1, "hours")), Duration(1, "days")),
                          Duration(30, "minutes"))
@@ -287,8 +287,8 @@ def test_the_extension_letter_to_a_walk_in_gives_the_answers_date_and_greets_wit
     through(env, number, CLARIFIED, ("camat", 3, "Perpanjang: 5 hari kerja, menunggu hasil survei"))
     row = env.complaint(number)
     assert (row["name"], row["sapaan"]) == ("Darto", "Bapak")
-    expected = answer_due(env.office, row, parse_iso(env.office.book.current_task(row["id"])["due_at"]))
-    [notice] = [e for e in env.office.book.letters_of(row["id"]) if e["kind"] == "perpanjangan"]
+    expected = answer_due(env.office, row, parse_iso(env.office.book.tasks.current(row["id"])["due_at"]))
+    [notice] = [e for e in env.office.book.letters.listed(row["id"]) if e["kind"] == "perpanjangan"]
     text = " ".join(letter_text(Path(notice["path"]).read_bytes()).split())
     day = tanggal(expected.astimezone(env.config.clock.tz).date())
     assert f"Jawaban atas pengaduan tersebut kami sampaikan paling lambat {day}." in text
@@ -336,7 +336,7 @@ def test_an_objection_is_acknowledged_with_the_date_the_camat_decides_it_by(env)
     env.rig.send(reply_to(delivery, citizen[:2], "TIDAK PUAS: lampu masih padam"))
     env.cycle()
     row = env.complaint(number)
-    due = parse_iso(env.office.book.current_task(row["id"])["due_at"]).astimezone(env.config.clock.tz).date()
+    due = parse_iso(env.office.book.tasks.current(row["id"])["due_at"]).astimezone(env.config.clock.tz).date()
     [told] = [m for m in env.inbox(citizen[1]) if "Tanggapan atas Jawaban" in m.subject]
     assert f"kami teruskan kepada Camat untuk diputuskan paling lambat {tanggal(due)}." in " ".join(told.text.split())
 
@@ -348,7 +348,8 @@ def test_the_undangan_of_a_confidential_complaint_names_neither_the_complainant_
     [mail] = [m for m in env.inbox(env.cast.sections[0][2]) if "Undangan rapat dinas" in m.subject]
     [letter] = [a for a in mail.attachments if a.filename.startswith("surat-undangan-")]
     assert letter.filename.endswith(".pdf")  # the naskah as filed, not an editable Word file
-    undangan = env.office.book.letter(letter.filename.removeprefix("surat-undangan-").removesuffix(".pdf").replace("-", "/"))
+    filed = letter.filename.removeprefix("surat-undangan-").removesuffix(".pdf").replace("-", "/")
+    undangan = env.office.book.letters.by_number(filed)
     text = letter_text(Path(undangan["path"]).read_bytes())
     name, _, subject, _ = env.cast.citizens[0]
     assert "perihal penerangan jalan" in " ".join(text.split())

@@ -73,15 +73,15 @@ def test_staff_cannot_approve_a_konsep_at_the_desk_nor_from_the_shell(env, desk,
     env.cycle()
     row = env.complaint(number)
     assert env.office.config.procedure.label(row["step"]) == "4a"
-    assert row["letter_number"] is None and env.office.book.letters_of(row["id"]) == []
-    assert not env.office.book.proposals(row["id"])
+    assert row["letter_number"] is None and env.office.book.letters.listed(row["id"]) == []
+    assert not env.office.book.proposals.of(row["id"])
 
 
 def test_a_decision_staff_record_waits_for_the_camats_own_benar(env):
     number = start(env)
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"))
     row = env.complaint(number)
-    task = env.office.book.current_task(row["id"])
+    task = env.office.book.tasks.current(row["id"])
     wrong = cli(env, "langkah", number, "--teks", "Tolak: bukan kewenangan kecamatan", "--petugas", "Andi")
     assert wrong.exit_code == 0, wrong.output
     answer_proposal(env, "camat", number, "Bukan")
@@ -89,7 +89,7 @@ def test_a_decision_staff_record_waits_for_the_camats_own_benar(env):
                    "--petugas", "Andi")
     assert recorded.exit_code == 0 and "Benar" in recorded.output
     # Until the Camat's own word nothing moves: the same step, holder, task and due time.
-    assert env.complaint(number)["step"] == 3 and env.office.book.current_task(row["id"]) == task
+    assert env.complaint(number)["step"] == 3 and env.office.book.tasks.current(row["id"]) == task
     mail = proposal_mail(env, "camat", number)
     assert mail.text.split("\n", 2)[2].startswith("Tindakan berikut dicatat atas nama Bapak/Ibu oleh petugas Andi")
     assert "perbaikan oleh kelurahan" in mail.text and "Benar" in mail.text and "Bukan" in mail.text
@@ -97,11 +97,11 @@ def test_a_decision_staff_record_waits_for_the_camats_own_benar(env):
     answer_proposal(env, "camat", number, "Benar", sender=("Camat Palsu", "penipu@" + env.cast.domain))
     answer_proposal(env, "camat", number, "Benar", sender=env.official("sekretaris"))
     assert env.complaint(number)["step"] == 3
-    assert [m["kind"] for m in env.office.book.messages()][-2:] == ["unmatched", "unmatched"]
+    assert [m["kind"] for m in env.office.book.messages.listed()][-2:] == ["unmatched", "unmatched"]
     answer_proposal(env, "camat", number, "Benar")
     row = env.complaint(number)
     assert row["state"] == "open" and row["step"] == 4  # closed as if the Camat had replied to the routing mail
-    events = env.office.book.events(row["id"])
+    events = env.office.book.events.of(row["id"])
     [decision] = [e for e in events if e["step"] == 3 and e["kind"] == "langkah"]
     assert decision["text"] == "Diputuskan dalam rapat: perbaikan oleh kelurahan."
     assert decision["actor"] == env.official("camat")[1]
@@ -109,7 +109,7 @@ def test_a_decision_staff_record_waits_for_the_camats_own_benar(env):
     assert "petugas Andi" in confirmed["text"] and env.official("camat")[0] in confirmed["text"]
     [discarded] = [e for e in events if e["kind"] == "usulan_ditolak"]
     assert "petugas Andi" in discarded["text"]
-    states = [p["state"] for p in env.office.book.proposals(row["id"])]
+    states = [p["state"] for p in env.office.book.proposals.of(row["id"])]
     assert states == ["ditolak", "dikonfirmasi"]
     assert env.routing("sekretaris", number, 4) is not None
 
@@ -122,7 +122,7 @@ def test_a_proposal_overtaken_by_the_officials_own_mail_does_nothing(env):
     answer_proposal(env, "camat", number, "Benar")
     row = env.complaint(number)
     assert (row["state"], row["step"]) == ("open", 4)  # the stale proposal did not reject it
-    assert env.office.book.messages()[-1]["kind"] == "unmatched"
+    assert env.office.book.messages.listed()[-1]["kind"] == "unmatched"
     told = [m for m in env.inbox(env.official("camat")[1]) if "tidak diterima" in m.subject]
     assert told and "tidak berlaku lagi" in told[-1].text
 
@@ -150,7 +150,7 @@ def test_the_signers_own_desk_account_approves_the_konsep(env, desk, browser):
     page.get_by_text("Catatan disimpan dalam riwayat.").wait_for()
     row = env.complaint(number)
     assert row["letter_number"] and env.office.config.procedure.label(row["step"]) == "5"
-    [approval] = [e for e in env.office.book.events(row["id"]) if e["kind"] == "langkah" and e["step"] == 6]
+    [approval] = [e for e in env.office.book.events.of(row["id"]) if e["kind"] == "langkah" and e["step"] == 6]
     assert approval["actor"].endswith("melalui meja layanan") and env.official("camat")[0] in approval["actor"]
     assert SIGNED in letter_text(row["letter_path"])
     page.close()
@@ -171,7 +171,7 @@ def test_staff_propose_at_the_desk_and_the_camat_confirms_there_as_himself(env, 
     row = page.get_by_role("row", name="Perbaikan oleh kelurahan")
     assert "Menunggu konfirmasi pejabat" in row.inner_text() and "petugas rina" in row.inner_text()
     assert row.get_by_role("button", name="Benar").count() == 0  # nobody but the Camat confirms
-    [proposal] = env.office.book.proposals(env.complaint(number)["id"])
+    [proposal] = env.office.book.proposals.of(env.complaint(number)["id"])
     staff = Client(desk)
     assert staff.login() == 302
     token = staff.csrf(f"/pengaduan/{number}")
@@ -188,7 +188,7 @@ def test_staff_propose_at_the_desk_and_the_camat_confirms_there_as_himself(env, 
     assert "Dikonfirmasi pejabat" in page.get_by_role("row", name="Perbaikan oleh kelurahan").inner_text()
     row = env.complaint(number)
     assert row["step"] == 4
-    [confirmed] = [e for e in env.office.book.events(row["id"]) if e["kind"] == "usulan_dikonfirmasi"]
+    [confirmed] = [e for e in env.office.book.events.of(row["id"]) if e["kind"] == "usulan_dikonfirmasi"]
     assert "petugas rina" in confirmed["text"] and "melalui meja layanan" in confirmed["text"]
     page.close()
 
@@ -203,7 +203,7 @@ def test_the_leak_check_knows_proposal_tokens(env):
 
     number = start(env)
     propose_action(env.office, number, "Klarifikasi.", "Andi", utcnow())
-    [proposal] = env.office.book.proposals(env.complaint(number)["id"])
+    [proposal] = env.office.book.proposals.of(env.complaint(number)["id"])
     assert token_leaks(env.office.book, env.config) == []  # its own mail went to the Sekretaris only
     with env.office.book.transaction():
         queue(env.office, None, "uji_bocor", [("Orang Lain", "lain@luar.test")],
@@ -223,7 +223,7 @@ def test_a_letter_whose_approval_staff_entered_does_not_claim_the_signers(env):
     row = env.complaint(number)
     now = utcnow()
     with env.office.book.transaction():
-        env.office.book.add_event(row["id"], now, 6, "petugas Andi atas nama Camat", "langkah",
+        env.office.book.events.add(row["id"], now, 6, "petugas Andi atas nama Camat", "langkah",
                                   "Konsep jawaban disetujui.")
         issued = issue_letter(env.office, row, row["draft"], now)
     text = letter_text(issued["letter_path"])
@@ -233,7 +233,7 @@ def test_a_letter_whose_approval_staff_entered_does_not_claim_the_signers(env):
 def test_an_administrator_cancels_a_proposal_from_the_shell(env):
     number = start(env)
     assert cli(env, "langkah", number, "--teks", "Klarifikasi.\nSeksi: Pemerintahan").exit_code == 0
-    [proposal] = env.office.book.proposals(env.complaint(number)["id"])
+    [proposal] = env.office.book.proposals.of(env.complaint(number)["id"])
     assert cli(env, "langkah", "--batal", str(proposal["id"]), number).exit_code == 2  # one or the other
     cancelled = cli(env, "langkah", "--batal", str(proposal["id"]), "--petugas", "admin")
     assert cancelled.exit_code == 0, cancelled.output
@@ -243,9 +243,9 @@ def test_an_administrator_cancels_a_proposal_from_the_shell(env):
     answer_proposal(env, "sekretaris", number, "Benar")  # too late: nothing acts
     row = env.complaint(number)
     assert row["step"] == 2 and row["section"] is None
-    assert env.office.book.proposal(proposal["id"])["state"] == "dibatalkan"
+    assert env.office.book.proposals.get(proposal["id"])["state"] == "dibatalkan"
     assert any(e["kind"] == "usulan_dibatalkan" and "administrator admin" in e["text"]
-               for e in env.office.book.events(row["id"]))
+               for e in env.office.book.events.of(row["id"]))
     shown = json.loads(cli(env, "show", number, "--json").output)
     assert shown["step"] == 2
 

@@ -147,7 +147,7 @@ def test_a_citizen_sends_photos_by_the_form_and_the_sekretaris_gets_the_routing_
         page.get_by_role("button", name="Unduh tanda terima (PDF)").click()
     saved = Path(receipt.value.path()).read_bytes()
     assert saved.startswith(b"%PDF") or saved.startswith(b"PK")  # PDF, or Word without LibreOffice
-    files = env.office.book.attachments(row["id"])
+    files = env.office.book.attachments.of(row["id"])
     assert [f["filename"] for f in files] == ["lampu padam.jpg", "tiang.png", "surat RT.pdf"]
     assert [Path(f["path"]).read_bytes() for f in files] == [JPEG, PNG, PDF]
     assert all(Path(f["path"]).name not in ("lampu padam.jpg", "tiang.png") for f in files)
@@ -156,10 +156,10 @@ def test_a_citizen_sends_photos_by_the_form_and_the_sekretaris_gets_the_routing_
     routing = env.routing("sekretaris", number, 2)
     assert routing is not None and "Lampu jalan padam di RT 12" in routing.text
     assert "formulir daring" in routing.text  # the channel, as the book's words say it
-    assert any(e["text"].startswith("3 lampiran disimpan") for e in env.office.book.events(row["id"]))
+    assert any(e["text"].startswith("3 lampiran disimpan") for e in env.office.book.events.of(row["id"]))
     [ack] = [m for m in env.inbox(citizen) if m.subject.startswith("Tanda Terima Pengaduan")]
     assert number in ack.subject and code in ack.text
-    assert any("formulir" in e["text"] for e in env.office.book.events(row["id"]))
+    assert any("formulir" in e["text"] for e in env.office.book.events.of(row["id"]))
     page.close()
 
 
@@ -241,8 +241,8 @@ def test_wrong_access_codes_are_limited_per_address_and_per_number(rig):
             server.close()
         staff = env.office.staff.email
         since = utcnow() - dt.timedelta(hours=1)
-        told = env.office.book.count_mail_to(staff, "kode_akses_salah", since)
-        held = [d for d in env.office.book.pending_digest() if d["kind"] == "kode_akses_salah"]
+        told = env.office.book.outbox.count_to(staff, "kode_akses_salah", since)
+        held = [d for d in env.office.book.digest.pending() if d["kind"] == "kode_akses_salah"]
         assert told == 1 and len(held) == 1  # once at once, the second in the hour's digest
         counts = refusal_counts(env.office, utcnow().replace(year=2000))
         assert counts["kode_salah"] == 10 and counts["ditahan"] == 2
@@ -250,7 +250,7 @@ def test_wrong_access_codes_are_limited_per_address_and_per_number(rig):
 
 def test_each_abuse_rule_refuses_with_an_indonesian_page_and_is_counted(public_env, site):
     env = public_env
-    before = len(env.office.book.complaints())
+    before = len(env.office.book.complaints.listed())
     robot = Citizen(site)
     refused = robot.send({"situs": "http://spam.example"})  # the honeypot
     assert refused.status_code == 400 and "tidak dapat kami terima" in refused.text
@@ -267,7 +267,7 @@ def test_each_abuse_rule_refuses_with_an_indonesian_page_and_is_counted(public_e
     assert many.status_code == 413 and "Paling banyak 3" in many.text
     html = Citizen(site).send(files=[("foto.jpg", b"<html><script>alert(1)</script>", "image/jpeg")])
     assert html.status_code == 413 and "bukan foto" in html.text
-    assert len(env.office.book.complaints()) == before + 1
+    assert len(env.office.book.complaints.listed()) == before + 1
     counts = refusal_counts(env.office, utcnow().replace(year=2000))
     assert counts["umpan"] == 1 and counts["terlalu_cepat"] == 1 and counts["ganda"] == 1 and counts["berkas"] == 3
     for response in (refused, quick, again, many, html):
@@ -288,7 +288,7 @@ def test_the_per_address_and_global_limits_hold(rig):
             assert busy.status_code == 429 and "sedang sibuk" in busy.text
             counts = refusal_counts(env.office, utcnow().replace(year=2000))
             assert counts == {"batas_alamat": 1, "batas_umum": 1}
-            assert len(env.office.book.complaints()) == 3
+            assert len(env.office.book.complaints.listed()) == 3
         finally:
             server.close()
 
@@ -313,7 +313,7 @@ def test_markup_from_citizens_is_text_and_file_names_are_data(public_env, site, 
                               files=[("../../../etc/passwd.jpg", JPEG, "image/jpeg")])
     assert sent.status_code == 200 and "<script>" not in sent.text and "<b>" not in sent.text
     row = env.complaint(recorded(sent))
-    [stored] = env.office.book.attachments(row["id"])
+    [stored] = env.office.book.attachments.of(row["id"])
     path = Path(stored["path"])
     assert path.read_bytes() == JPEG and path.parent.parent.parent.name == "lampiran"  # under the office's name
     assert stored["filename"] == "../../../etc/passwd.jpg" and path.suffix in (".jpg", ".jpeg", ".jpe")
@@ -321,7 +321,7 @@ def test_markup_from_citizens_is_text_and_file_names_are_data(public_env, site, 
 
 def test_forms_from_another_site_or_another_browser_are_refused(public_env, site, browser):
     env = public_env
-    before = len(env.office.book.complaints())
+    before = len(env.office.book.complaints.listed())
     # Another page posts the form to us: it cannot read this browser's cookie or any token of it.
     attacker = Citizen(site)
     stolen = attacker.token()
@@ -340,7 +340,7 @@ def test_forms_from_another_site_or_another_browser_are_refused(public_env, site
     page.get_by_role("button", name="kirim").click()
     page.get_by_role("heading", name="Formulir kedaluwarsa").wait_for()
     page.close()
-    assert len(env.office.book.complaints()) == before
+    assert len(env.office.book.complaints.listed()) == before
     assert refusal_counts(env.office, utcnow().replace(year=2000))["token"] == 4
 
 
@@ -350,7 +350,7 @@ def test_a_form_sent_twice_is_one_complaint_and_its_receipt_is_its_browsers_only
     token = citizen.token()
     first, second = citizen.send(token=token), citizen.send(token=token, wait=0)
     assert first.status_code == second.status_code == 200 and recorded(first) == recorded(second)
-    assert len(env.office.book.complaints()) == 1
+    assert len(env.office.book.complaints.listed()) == 1
     finish_pdfs()
     receipt = citizen.http.post(site + "/tanda-terima", data={"token": token})
     assert receipt.status_code == 200 and receipt.headers["Content-Disposition"].startswith("attachment")
@@ -425,16 +425,16 @@ def test_a_bounded_load_loses_nothing_and_records_nothing_twice(rig):
         finally:
             server.close()
         assert len(numbers) == len(set(numbers)) == total
-        rows = env.office.book.complaints()
+        rows = env.office.book.complaints.listed()
         assert sorted(r["number"] for r in rows) == sorted(numbers)
         assert sorted(r["subject"] for r in rows) == sorted(f"Pengaduan beban {n}" for n in range(total))
-        assert all(len(env.office.book.attachments(r["id"])) == 1 and r["held_at"] is None for r in rows)
+        assert all(len(env.office.book.attachments.of(r["id"])) == 1 and r["held_at"] is None for r in rows)
         accepted = env.office.book._all("SELECT complaint_id FROM public_requests WHERE outcome = 'diterima'")
         assert sorted(a["complaint_id"] for a in accepted) == sorted(r["id"] for r in rows)  # one row each
         import datetime as dt
 
         sekretaris = env.official("sekretaris")[1]  # each routed once: one task mail each, in the outbox
-        assert env.office.book.count_mail_to(sekretaris, "tugas", utcnow() - dt.timedelta(hours=1)) == total
+        assert env.office.book.outbox.count_to(sekretaris, "tugas", utcnow() - dt.timedelta(hours=1)) == total
 
 
 def test_periksa_and_the_monthly_recap_count_the_refused_forms(public_env, site):
@@ -543,7 +543,7 @@ def test_a_repeat_from_the_form_is_flagged_for_the_sekretaris_as_a_mail_is(publi
     recorded(Citizen(site).send({"pokok": "Lampu jalan padam", "isi": body}))
     second = recorded(Citizen(site).send({"nama": "Tetangga", "telepon": "0813 1111 2222",
                                           "pokok": "Lampu jalan Trikora mati", "isi": "Masih padam: " + body}))
-    flagged = [e["text"] for e in env.office.book.events(env.complaint(second)["id"]) if e["kind"] == "kemungkinan_berulang"]
+    flagged = [e["text"] for e in env.office.book.events.of(env.complaint(second)["id"]) if e["kind"] == "kemungkinan_berulang"]
     assert flagged and "Kemungkinan pengaduan berulang" in flagged[0]
     env.cycle()
     routing = " ".join(env.routing("sekretaris", second, 2).text.split())
@@ -584,7 +584,7 @@ def test_odd_requests_get_an_indonesian_page_never_a_500(public_env, site):
     for response in odd:
         assert 400 <= response.status_code < 500, (response.status_code, response.text[:200])
         assert '<html lang="id">' in response.text and "Traceback" not in response.text
-    assert len(public_env.office.book.complaints()) == 0
+    assert len(public_env.office.book.complaints.listed()) == 0
 
 
 def test_pengaduan_publik_serves_the_pages(public_env):
@@ -673,5 +673,5 @@ def test_the_desk_counts_failed_logins_by_nginxs_forwarded_address_only_behind_a
                           headers={"X-Forwarded-For": "203.0.113.7"})
             finally:
                 server.close()  # jobs.serving.Background: the server and its threads stopped
-            failed = [a for a in env.office.book.audit_log() if a["action"] == "meja-gagal-masuk"]
+            failed = [a for a in env.office.book.audit.log() if a["action"] == "meja-gagal-masuk"]
             assert failed and failed[-1]["detail"] == seen

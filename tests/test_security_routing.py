@@ -7,11 +7,11 @@ from __future__ import annotations
 def _start(env, index=0):
     env.complain(index)
     env.cycle()
-    return env.office.book.complaints()[-1]["number"]
+    return env.office.book.complaints.listed()[-1]["number"]
 
 
 def _unmatched(env):
-    return env.office.book.messages("unmatched")
+    return env.office.book.messages.listed("unmatched")
 
 
 def test_valid_token_from_another_address_changes_nothing(env):
@@ -22,7 +22,7 @@ def test_valid_token_from_another_address_changes_nothing(env):
     assert row["step"] == 2
     [note] = _unmatched(env)
     assert "bukan pejabat" in note["note"] and note["complaint_id"] == row["id"]
-    assert not [e for e in env.office.book.events(row["id"]) if e["step"] == 2]
+    assert not [e for e in env.office.book.events.of(row["id"]) if e["step"] == 2]
 
 
 def test_forged_camat_with_token_of_the_sekretaris_task_changes_nothing(env):
@@ -44,7 +44,7 @@ def test_reply_to_a_finished_task_changes_nothing(env):
     env.cycle()
     row = env.complaint(number)
     assert row["step"] == 3
-    texts = [e["text"] for e in env.office.book.events(row["id"]) if e["kind"] == "langkah"]
+    texts = [e["text"] for e in env.office.book.events.of(row["id"]) if e["kind"] == "langkah"]
     assert "Klarifikasi kedua, terlambat." not in texts
     assert "sudah selesai" in _unmatched(env)[0]["note"]
     told = [m for m in env.inbox(env.official("sekretaris")[1]) if "tidak diterima" in m.subject]
@@ -88,7 +88,7 @@ def test_out_of_office_reply_of_an_official_does_not_act(env):
              In_Reply_To=routing.headers["message-id"][0])
     env.cycle()
     assert env.complaint(number)["step"] == 2
-    assert len(env.office.book.messages("auto")) == 1
+    assert len(env.office.book.messages.listed("auto")) == 1
 
 
 def test_empty_reply_keeps_the_task_open_and_asks_again(env):
@@ -113,9 +113,9 @@ def test_citizen_reply_to_the_acknowledgement_is_added_to_the_complaint(env):
     env.rig.send(reply_to(ack, (citizen[0], citizen[1]), "Tambahan: lokasinya di depan masjid."))
     env.cycle()
     row = env.complaint(number)
-    extra = [e for e in env.office.book.events(row["id"]) if e["kind"] == "tambahan"]
+    extra = [e for e in env.office.book.events.of(row["id"]) if e["kind"] == "tambahan"]
     assert extra and extra[0]["text"] == "Tambahan: lokasinya di depan masjid."
-    assert len(env.office.book.complaints()) == 1 and row["step"] == 2
+    assert len(env.office.book.complaints.listed()) == 1 and row["step"] == 2
 
 
 def test_a_forged_camat_without_a_token_moves_nothing(env):
@@ -125,4 +125,4 @@ def test_a_forged_camat_without_a_token_moves_nothing(env):
     env.cycle()
     row = env.complaint(number)
     assert (row["state"], row["step"]) == ("open", 2)
-    assert not [e for e in env.office.book.events(row["id"]) if e["step"] in (2, 3) and e["kind"] != "tambahan"]
+    assert not [e for e in env.office.book.events.of(row["id"]) if e["step"] in (2, 3) and e["kind"] != "tambahan"]

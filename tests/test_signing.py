@@ -84,7 +84,7 @@ def test_segel_letter_carries_the_corrected_note_and_the_short_seal_code(env):
     assert "diumumkan kantor" not in text and "PGD1|" not in text and "(lihat kode QR)" in text
     through(env, number, ("jfu", 5, "Disampaikan lewat surel."))
     [mail] = delivered_to_citizen(env)
-    letter = env.office.book.current_letter(row["id"])
+    letter = env.office.book.letters.current(row["id"])
     pdf = env.directory / "diterima.pdf"
     pdf.write_bytes(next(a.payload for a in mail.attachments if a.filename.endswith(".pdf")))
     checked = pengaduan("--config", str(env.config_path), "verifikasi", str(pdf))
@@ -148,7 +148,7 @@ def test_basah_print_master_goes_to_the_jfu_and_the_scan_reply_is_delivered_and_
     [mail] = delivered_to_citizen(env)
     [sent] = [a for a in mail.attachments if a.filename.endswith(".pdf")]
     assert sent.payload == scan  # the scan is the letter delivered
-    letter = env.office.book.current_letter(row["id"])
+    letter = env.office.book.letters.current(row["id"])
     filed = Path(letter["signed_path"])
     assert filed.read_bytes() == scan and filed.parent == Path(row["letter_path"]).parent
     assert filed.stat().st_mode & 0o777 == 0o600
@@ -191,14 +191,14 @@ def test_basah_jpeg_scan_becomes_the_pdf_the_citizen_receives(basah):
     pdf = env.directory / "dari-jpeg.pdf"
     pdf.write_bytes(sent.payload)
     assert len(pdf_images(pdf)) == 1  # the scanned page, as a picture
-    letter = env.office.book.current_letter(env.complaint(number)["id"])
+    letter = env.office.book.letters.current(env.complaint(number)["id"])
     assert Path(letter["signed_path"]).read_bytes() == sent.payload
 
 
 def test_basah_desk_dispatch_waits_for_the_scan(basah):
     env = basah
     number = approved(env)
-    letter = env.office.book.current_letter(env.complaint(number)["id"])
+    letter = env.office.book.letters.current(env.complaint(number)["id"])
     refused = pengaduan("--config", str(env.config_path), "surat", "kirim", letter["number"], "--cara", "langsung")
     assert refused.returncode != 0 and "hasil pindaian" in refused.stdout + refused.stderr
     from office.signed_copies import upload_signed
@@ -209,7 +209,7 @@ def test_basah_desk_dispatch_waits_for_the_scan(basah):
     env.cycle()
     [mail] = delivered_to_citizen(env)
     assert next(a for a in mail.attachments if a.filename.endswith(".pdf")).payload == \
-        Path(env.office.book.letter_by_id(letter["id"])["signed_path"]).read_bytes()
+        Path(env.office.book.letters.get(letter["id"])["signed_path"]).read_bytes()
 
 
 # tte -----------------------------------------------------------------------------------------
@@ -313,7 +313,7 @@ def test_tte_pdf_signed_in_the_signers_application_is_delivered_and_filed(tte, b
     env = tte
     number, mail, pdf = handed_off(env)
     row = env.complaint(number)
-    letter = env.office.book.current_letter(row["id"])
+    letter = env.office.book.letters.current(row["id"])
     placed = env.config.files / "tte" / "keluar" / f"{row['letter_number'].replace('/', '-')}.pdf"
     assert placed.read_bytes() == pdf and letter["unsigned_pdf"] == str(placed)
     assert f"dengan nama {placed.name}" in " ".join(mail.text.split())
@@ -327,7 +327,7 @@ def test_tte_pdf_signed_in_the_signers_application_is_delivered_and_filed(tte, b
     env.rig.send(with_attachments(reply_to(mail, env.official("camat"), "Sudah saya tandatangani."),
                                   (signed, "application", "pdf", "surat-ttd.pdf")))
     env.cycle()
-    letter = env.office.book.current_letter(row["id"])
+    letter = env.office.book.letters.current(row["id"])
     assert Path(letter["signed_path"]).read_bytes() == signed
     assert letter["signed_sha256"] == hashlib.sha256(signed).hexdigest()
     # The JFU now receives the signed letter, delivers it, and the citizen gets that very PDF.
@@ -365,7 +365,7 @@ def test_tte_refuses_a_pdf_whose_text_changed_after_approval(tte, bsre):
     env.rig.send(with_attachments(reply_to(mail, env.official("camat"), "Terlampir."),
                                   (signed, "application", "pdf", "surat.pdf")))
     env.cycle()
-    assert env.office.book.current_letter(row["id"])["signed_path"] is None and not delivered_to_citizen(env)
+    assert env.office.book.letters.current(row["id"])["signed_path"] is None and not delivered_to_citizen(env)
     sentence = f"Isi berkas yang ditandatangani berbeda dengan surat nomor {row['letter_number']} yang disetujui."
     assert sentence in refusal_of(env, number, env.official("camat")[1])
     assert sentence in refusal_of(env, number, env.official("jfu")[1])  # staff: the JFU of the test office
@@ -378,7 +378,7 @@ def test_tte_refuses_a_certificate_outside_the_offices_roots(tte):
     env.rig.send(with_attachments(reply_to(mail, env.official("camat"), "Terlampir."),
                                   (stranger.sign(pdf, SIGNER), "application", "pdf", "surat.pdf")))
     env.cycle()
-    assert env.office.book.current_letter(env.complaint(number)["id"])["signed_path"] is None
+    assert env.office.book.letters.current(env.complaint(number)["id"])["signed_path"] is None
     assert "tidak berinduk pada sertifikat akar yang dipercaya kantor" in refusal_of(env, number,
                                                                                    env.official("camat")[1])
     assert not delivered_to_citizen(env)
@@ -391,7 +391,7 @@ def test_tte_refuses_a_certificate_naming_someone_else_and_then_takes_the_folder
                                   (bsre.sign(pdf, "Budi Santoso"), "application", "pdf", "surat.pdf")))
     env.cycle()
     row = env.complaint(number)
-    assert env.office.book.current_letter(row["id"])["signed_path"] is None
+    assert env.office.book.letters.current(row["id"])["signed_path"] is None
     assert "atas nama Budi Santoso, bukan penanda tangan surat ini" in refusal_of(env, number,
                                                                                   env.official("camat")[1])
     # The signer's application drops the signed PDF in files/tte/masuk/: the daemon takes it.
@@ -402,7 +402,7 @@ def test_tte_refuses_a_certificate_naming_someone_else_and_then_takes_the_folder
     wrong = incoming / "lain.pdf"
     wrong.write_bytes(bsre.sign(pdf, "Budi Santoso"))
     env.cycle()
-    letter = env.office.book.current_letter(row["id"])
+    letter = env.office.book.letters.current(row["id"])
     assert Path(letter["signed_path"]).read_bytes() == signed
     assert not list(incoming.glob("*.pdf")) and (incoming / "ditolak" / "lain.pdf").exists()
     through(env, number, ("jfu", 5, "Disampaikan."))
@@ -416,7 +416,7 @@ def test_tte_reply_from_anyone_but_the_signer_is_not_taken(tte, bsre):
     env.rig.send(with_attachments(reply_to(mail, env.official("sekretaris"), "Terlampir."),
                                   (bsre.sign(pdf, SIGNER), "application", "pdf", "surat.pdf")))
     env.cycle()
-    assert env.office.book.current_letter(env.complaint(number)["id"])["signed_path"] is None
+    assert env.office.book.letters.current(env.complaint(number)["id"])["signed_path"] is None
 
 
 # The desk ------------------------------------------------------------------------------------
@@ -447,7 +447,7 @@ def test_the_signer_downloads_the_pdf_for_tte_and_uploads_it_signed_on_the_desk(
     with page.expect_download() as download:
         section.get_by_role("link", name="Unduh PDF untuk aplikasi TTE").click()
     unsigned = Path(download.value.path()).read_bytes()
-    assert unsigned == Path(env.office.book.current_letter(row["id"])["unsigned_pdf"]).read_bytes()
+    assert unsigned == Path(env.office.book.letters.current(row["id"])["unsigned_pdf"]).read_bytes()
     # Signed by a certificate naming someone else: refused, with the reason on the page.
     section.get_by_label("PDF bertanda tangan elektronik").set_input_files(
         files=[{"name": "ttd.pdf", "mimeType": "application/pdf", "buffer": bsre.sign(unsigned, "Budi Santoso")}])
@@ -460,7 +460,7 @@ def test_the_signer_downloads_the_pdf_for_tte_and_uploads_it_signed_on_the_desk(
     section.get_by_role("button", name="Unggah surat bertanda tangan").click()
     page.get_by_text(f"Surat {row['letter_number']} bertanda tangan diarsipkan.").wait_for()
     page.close()
-    letter = env.office.book.current_letter(row["id"])
+    letter = env.office.book.letters.current(row["id"])
     assert Path(letter["signed_path"]).read_bytes() == signed
     env.cycle()
     through(env, number, ("jfu", 5, "Disampaikan."))
@@ -575,7 +575,7 @@ def test_basah_surat_pelimpahan_goes_to_the_body_and_the_complainant_only_as_the
     citizen = env.cast.citizens[0][1]
     assert not pelimpahan_of(env, dishub) and not pelimpahan_of(env, citizen)  # no unsigned print master leaves
     row = env.complaint(number)
-    [letter] = env.office.book.letters_of(row["id"])
+    [letter] = env.office.book.letters.listed(row["id"])
     request = print_request(env, letter["number"])
     assert [a.filename for a in request.attachments] == \
         [f"surat-pelimpahan-{letter['number'].replace('/', '-')}-untuk-dicetak.pdf"]
@@ -592,7 +592,7 @@ def test_basah_surat_pelimpahan_goes_to_the_body_and_the_complainant_only_as_the
         assert [a.payload for a in mail.attachments if a.filename.startswith("surat-pelimpahan-")] == [scan]
     assert "Yth. Kepala Dinas Perhubungan Kota Samarinda," in to_body.text
     assert "hasil pindaian surat yang ditandatangani dan dicap dinas" in " ".join(to_body.text.split())
-    letter = env.office.book.letter_by_id(letter["id"])
+    letter = env.office.book.letters.get(letter["id"])
     assert letter["signed_sha256"] == hashlib.sha256(scan).hexdigest() and letter["dispatch_method"] == "email"
 
 
@@ -620,7 +620,7 @@ def test_basah_joined_complaints_letter_goes_only_as_its_own_scan(basah):
     env.cycle()
     env.complain(1, subject="Penerangan mati", body="Sudah seminggu gelap, mohon diperbaiki.")
     env.cycle()
-    first, second = (r["number"] for r in env.office.book.complaints())
+    first, second = (r["number"] for r in env.office.book.complaints.listed())
     through(env, second, ("sekretaris", 2, f"Gabung: {first}"))
     through(env, first, ("sekretaris", 2, "Sudah diklarifikasi."), ("camat", 3, "Segera perbaiki."),
             ("sekretaris", 4, ANSWER), ("camat", "4a", "Setuju"))
@@ -646,10 +646,10 @@ def test_basah_notice_for_the_print_queue_is_sent_only_once_its_scan_is_filed(ba
     walk_in = pengaduan("--config", str(env.config_path), "catat", "--saluran", "langsung", "--nama", "Darto",
                         "--pokok", "Air PDAM keruh", "--isi", "Air PDAM keruh sejak pekan lalu.")
     assert walk_in.returncode == 0, walk_in.stderr
-    number = env.office.book.complaints()[-1]["number"]
+    number = env.office.book.complaints.listed()[-1]["number"]
     env.cycle()
     through(env, number, ("sekretaris", 2, "Lengkapi: alamat rumah pengadu"))
-    [notice] = env.office.book.letters_of(env.complaint(number)["id"])
+    [notice] = env.office.book.letters.listed(env.complaint(number)["id"])
     assert notice["kind"] == "kelengkapan" and notice["signer_role"] == "sekretaris"
     assert not Document(notice["path"]).inline_shapes  # a print master: no image, no seal
     request = print_request(env, notice["number"])
@@ -660,7 +660,7 @@ def test_basah_notice_for_the_print_queue_is_sent_only_once_its_scan_is_filed(ba
     env.rig.send(with_attachments(reply_to(request, env.official("jfu"), "Terlampir."),
                                   (scan, "image", "jpeg", "scan.jpg")))
     until_filed(env)
-    filed = env.office.book.letter_by_id(notice["id"])
+    filed = env.office.book.letters.get(notice["id"])
     assert filed["signed_path"] and Path(filed["signed_path"]).read_bytes().startswith(b"%PDF-")
     sent = pengaduan("--config", str(env.config_path), "surat", "kirim", notice["number"], "--cara", "pos")
     assert sent.returncode == 0, sent.stdout + sent.stderr
@@ -671,7 +671,7 @@ def test_tte_notice_is_signed_by_the_official_who_gave_it_and_handed_to_staff_to
     walk_in = pengaduan("--config", str(env.config_path), "catat", "--saluran", "langsung", "--nama", "Darto",
                         "--pokok", "Air PDAM keruh", "--isi", "Air PDAM keruh sejak pekan lalu.")
     assert walk_in.returncode == 0, walk_in.stderr
-    number = env.office.book.complaints()[-1]["number"]
+    number = env.office.book.complaints.listed()[-1]["number"]
     env.cycle()
     through(env, number, ("sekretaris", 2, "Lengkapi: alamat rumah pengadu"))
     sekretaris = env.official("sekretaris")
@@ -688,7 +688,7 @@ def test_tte_notice_is_signed_by_the_official_who_gave_it_and_handed_to_staff_to
     until_filed(env)
     [ready] = [m for m in env.inbox(env.official("jfu")[1]) if "siap dicetak dan disampaikan" in m.subject]
     assert [a.payload for a in ready.attachments] == [signed]
-    notice = env.office.book.letters_of(env.complaint(number)["id"])[0]
+    notice = env.office.book.letters.listed(env.complaint(number)["id"])[0]
     sent = pengaduan("--config", str(env.config_path), "surat", "kirim", notice["number"], "--cara", "langsung")
     assert sent.returncode == 0, sent.stdout + sent.stderr
 
@@ -702,11 +702,11 @@ def test_basah_undangan_follows_the_invitations_once_its_scan_is_filed(basah):
     [invitation] = [m for m in env.inbox(camat) if "Undangan rapat dinas" in m.subject]
     assert [a.filename for a in invitation.attachments] == ["undangan-rapat.ics"]
     assert "Surat undangan bernomor menyusul" in " ".join(invitation.text.split())
-    [undangan] = [e for e in env.office.book.letters_of(env.complaint(number)["id"]) if e["kind"] == "undangan"]
+    [undangan] = [e for e in env.office.book.letters.listed(env.complaint(number)["id"]) if e["kind"] == "undangan"]
     assert not undangan["dispatched_at"]
     scan = scan_pdf_bytes("Undangan bertanda tangan basah")
     scan_reply(env, print_request(env, undangan["number"]), scan)
     for address in (camat, env.cast.sections[0][2]):
         [letter] = [m for m in env.inbox(address) if "Surat undangan rapat dinas nomor" in m.subject]
         assert [a.payload for a in letter.attachments] == [scan]
-    assert env.office.book.letter_by_id(undangan["id"])["dispatched_at"]
+    assert env.office.book.letters.get(undangan["id"])["dispatched_at"]

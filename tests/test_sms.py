@@ -34,7 +34,6 @@ from office.sms_io import SqlGateway
 from office.sms_texts import TEXTS, render_sms
 from sop.book import Book
 from sop.clock import utcnow
-from sop.sms_queries import sms_book
 from tests.conftest import make_env
 
 needs_gammu = pytest.mark.skipif(not available(), reason="gammu-smsd tidak terpasang (./quickstart setup)")
@@ -180,12 +179,12 @@ def play_to_delivery(env, number: str, delivery_text: str) -> None:
 def test_an_sms_complainant_follows_their_complaint_to_the_answer_and_gives_their_word_by_sms(sms_env, gateway):
     env, phone = sms_env, new_phone()
     citizen_sends(env, gateway, phone, "ADUAN Lampu jalan di RT 12 Rawa Makmur padam dua minggu, mohon diperbaiki.")
-    [row] = env.office.book.complaints()
+    [row] = env.office.book.complaints.listed()
     assert row["channel"] == "sms" and row["phone"] == phone and row["email"] is None
     [ack] = sent_to(gateway, phone, contains="dicatat")
     assert row["number"] in ack.text and row["access_code"] in ack.text and f"STATUS {row['number']}" in ack.text
     assert not any(gateway.outbox.iterdir())  # taken by the gateway, not read back from our folder
-    assert any(e["kind"] == "pemberitahuan" and "SMS" in e["text"] for e in env.office.book.events(row["id"]))
+    assert any(e["kind"] == "pemberitahuan" and "SMS" in e["text"] for e in env.office.book.events.of(row["id"]))
 
     play_to_delivery(env, row["number"], "Surat jawaban diserahkan langsung kepada pengadu di loket.")
     ready = sent_to(gateway, phone, contains="sudah siap")[0]
@@ -211,7 +210,7 @@ def test_a_person_who_complained_by_sms_gets_their_sms_in_their_data(sms_env, ga
 
     env, phone = sms_env, new_phone()
     citizen_sends(env, gateway, phone, "ADUAN Saluran air di RT 3 tersumbat sejak hujan kemarin.")
-    [row] = env.office.book.complaints()
+    [row] = env.office.book.complaints.listed()
     sent_to(gateway, phone, contains="dicatat")
     written = "0" + phone.removeprefix("+62")  # as people write it: 0812…
     result = pengaduan("--config", str(env.config_path), "data-pribadi", written)
@@ -241,12 +240,12 @@ def test_a_walk_in_with_only_a_phone_hears_by_sms_and_their_sms_completes_the_co
     env.cycle()
     [asked] = sent_to(gateway, phone, contains="mohon lengkapi")
     assert "foto lokasi saluran" in asked.text
-    assert any(letter["kind"] == "kelengkapan" for letter in env.office.book.letters_of(row["id"]))  # the print queue too
+    assert any(letter["kind"] == "kelengkapan" for letter in env.office.book.letters.listed(row["id"]))  # the print queue too
     assert env.complaint(row["number"])["paused_at"]
     citizen_sends(env, gateway, phone, "Sudah saya kirim fotonya ke loket, sampahnya di depan rumah no 7.")
     now = env.complaint(row["number"])
     assert not now["paused_at"]
-    assert any(e["kind"] == "tambahan" and "rumah no 7" in e["text"] for e in env.office.book.events(row["id"]))
+    assert any(e["kind"] == "tambahan" and "rumah no 7" in e["text"] for e in env.office.book.events.of(row["id"]))
 
 
 @needs_gammu
@@ -265,7 +264,7 @@ def test_status_by_sms_needs_the_code_tells_only_the_state_and_wrong_codes_lock(
         citizen_sends(env, gateway, guesser, f"STATUS {row['number']} AAAAAA")
     citizen_sends(env, gateway, guesser, f"STATUS {row['number']} {row['access_code']}")
     env.cycle()
-    assert not sms_book(env.office.book).count_sms_to(guesser, ("status",), utcnow() - dt.timedelta(hours=1))  # locked, even
+    assert not env.office.book.sms.count_to(guesser, ("status",), utcnow() - dt.timedelta(hours=1))  # locked, even
     # with the right code
     assert any("kode akses" in m.subject.lower() for m in env.inbox(env.official("jfu")[1]))  # staff told
 
@@ -281,7 +280,7 @@ def test_wrong_codes_by_mail_lock_the_complaints_status_by_sms_too(sms_env, gate
     citizen_sends(env, gateway, asker, f"STATUS {row['number']} {row['access_code']}")
     env.cycle()
     # The complaint is locked for the hour: nothing queued for the gateway, so nothing sent.
-    assert sms_book(env.office.book).count_sms_to(asker, ("status",), utcnow() - dt.timedelta(hours=1)) == 0
+    assert env.office.book.sms.count_to(asker, ("status",), utcnow() - dt.timedelta(hours=1)) == 0
 
 
 @needs_gammu
@@ -293,7 +292,7 @@ def test_only_a_few_automatic_replies_an_hour_go_to_one_number(sms_env, gateway)
         citizen_sends(env, gateway, asker, f"STATUS {row['number']} {row['access_code']}")
     env.cycle()
     assert len(sent_to(gateway, asker, count=3)) == 3
-    assert sms_book(env.office.book).count_sms_to(asker, ("status",), utcnow() - dt.timedelta(hours=1)) == 3
+    assert env.office.book.sms.count_to(asker, ("status",), utcnow() - dt.timedelta(hours=1)) == 3
 
 
 @needs_gammu
@@ -304,7 +303,7 @@ def test_an_office_may_send_a_short_sms_as_well_to_complainants_who_gave_an_addr
                                     officer="rina", now=utcnow(), phone=phone, email="yanti@warga.test")
         env.cycle()
         sent_to(gateway, phone, contains=row["number"])
-        [event] = [e for e in env.office.book.events(row["id"]) if e["kind"] == "pemberitahuan"]
+        [event] = [e for e in env.office.book.events.of(row["id"]) if e["kind"] == "pemberitahuan"]
         assert "surel, SMS" in event["text"]
     other = new_phone()
     with make_env(rig, extra=gateway.config_lines()) as env:
@@ -368,7 +367,7 @@ def test_a_long_sms_comes_in_parts_and_is_one_complaint(sms_env, gateway):
     gateway.deliver(phone, "ADUAN " + body)
     gateway.wait(lambda: len([p for p in gateway.inbox.iterdir() if phone in p.name]) == 3)  # three parts
     env.cycle()
-    [row] = env.office.book.complaints()
+    [row] = env.office.book.complaints.listed()
     assert row["body"] == body.strip() and row["channel"] == "sms"
     assert len(env.office.book.conn.execute("SELECT key FROM sms_inbox").fetchall()) == 1
 
@@ -392,10 +391,10 @@ def test_an_sms_written_to_the_gateway_just_before_a_crash_goes_at_most_once_mor
     env, phone = sms_env, new_phone()
     record_desk_complaint(env.office, channel="langsung", name="Ani", subject="Parit", body="Parit meluap.",
                           officer="rina", now=utcnow(), phone=phone)
-    [pending] = sms_book(env.office.book).pending_sms()
+    [pending] = env.office.book.sms.pending()
     (gateway.outbox / pending["name"]).write_text(pending["text"])  # written; the mark never committed
     restarted = Office(env.config, Book(env.config.database))
-    assert send_sms(restarted, utcnow()) == 1 and not sms_book(restarted.book).pending_sms()
+    assert send_sms(restarted, utcnow()) == 1 and not restarted.book.sms.pending()
     restarted.book.close()
     [ack] = sent_to(gateway, phone)
     assert ack.name == pending["name"] and 1 <= gateway.transmissions(pending["name"]) <= 2
@@ -412,10 +411,10 @@ def test_an_sms_recorded_before_a_crash_is_not_recorded_again(sms_env, gateway):
     [message] = [m for m in FilesGateway(gateway.inbox, gateway.outbox).received() if m.key == name]
     with env.office.book.transaction():  # recorded; the daemon dies before the file is set aside
         kind, cid, note = handle_sms(env.office, message, utcnow())
-        sms_book(env.office.book).record_sms(message.key, received_at=utcnow(), phone=phone, text=message.text, kind=kind,
+        env.office.book.sms.record(message.key, received_at=utcnow(), phone=phone, text=message.text, kind=kind,
                                    complaint_id=cid, note=note)
     assert receive_sms(env.office, utcnow()) == 0
-    assert len(env.office.book.complaints()) == 1 and (gateway.inbox / "diproses" / name).exists()
+    assert len(env.office.book.complaints.listed()) == 1 and (gateway.inbox / "diproses" / name).exists()
 
 
 # The SQL gateway: Gammu SMSD's own SQLite schema ------------------------------------------------------

@@ -29,7 +29,7 @@ def test_camat_sends_back_to_the_sekretaris_with_a_reason(sop_env):
     through(env, number, ("sekretaris", 2, "Lokasi: depan SDN 012.\nSeksi: Pemerintahan"))
     assert env.complaint(number)["step"] == 3
     assert "depan SDN 012" in env.routing(env.head, number, 3).text
-    events = [e["kind"] for e in env.office.book.events(row["id"])]
+    events = [e["kind"] for e in env.office.book.events.of(row["id"])]
     assert "dikembalikan" in events
 
 
@@ -104,7 +104,7 @@ def test_staff_record_a_decision_taken_in_a_meeting_and_the_official_confirms_it
     answer_proposal(env, env.head, number, "Benar")
     row = env.complaint(number)
     assert row["step"] == 4
-    events = env.office.book.events(row["id"])
+    events = env.office.book.events.of(row["id"])
     decision = [e for e in events if e["step"] == 3 and e["kind"] == "langkah"][0]
     assert decision["text"] == "Diputuskan dalam rapat: perbaikan oleh kelurahan."
     assert decision["actor"] == env.official(env.head)[1]
@@ -189,7 +189,7 @@ def test_dkim_required_replies_need_our_servers_pass(sop_env):
         send(f"{ours}; spf=pass smtp.mailfrom=x@{env.cast.domain}; dkim=pass header.d={env.cast.domain}")
         send(f'{ours}; spf=pass smtp.mailfrom="dkim=pass header.d={env.cast.domain}"@jahat.test')
         assert env.complaint(number)["step"] == 2
-        unmatched = env.office.book.messages("unmatched")
+        unmatched = env.office.book.messages.listed("unmatched")
         assert len(unmatched) == 3 and all("keaslian" in m["note"] for m in unmatched)
         env.rig.checks[env.cast.domain] = ReceivingCheck(ours, frozenset({env.cast.domain}))
         send()
@@ -215,7 +215,7 @@ def test_reply_from_a_phone_with_only_quoted_html_acts(sop_env):
     env.cycle()
     row = env.complaint(number)
     assert row["step"] == 3 and row["section"] == "Seksi Pemerintahan"
-    [step2] = [e for e in env.office.book.events(row["id"]) if e["step"] == 2 and e["kind"] == "langkah"]
+    [step2] = [e for e in env.office.book.events.of(row["id"]) if e["step"] == 2 and e["kind"] == "langkah"]
     # The quoted routing mail is cut on the HTML's structure, and the history says so.
     assert step2["text"] == "Sudah dicek, benar rusak." and step2["left_out"] == 2
     shown = json.loads(pengaduan("--config", str(env.config_path), "lihat", number, "--json").stdout)
@@ -227,7 +227,7 @@ def test_reply_from_a_phone_with_only_quoted_html_acts(sop_env):
 def test_reminders_before_and_escalation_after_the_due_time(env):
     number = start(env)
     through(env, number, ("sekretaris", 2, "Klarifikasi.\nSeksi: Pemerintahan"))
-    task = env.office.book.current_task(env.complaint(number)["id"])
+    task = env.office.book.tasks.current(env.complaint(number)["id"])
     # Play the Camat's ten working days on a controlled clock, from a Monday morning.
     monday = dt.datetime(2026, 12, 7, 8, 0, tzinfo=env.config.clock.tz)
     due = env.config.clock.add(monday, env.config.procedure.step(3).time)
@@ -276,12 +276,12 @@ def test_mail_stuck_past_the_give_up_time_alerts_staff(sop_env):
     env.office.config = broken
     env.reply("sekretaris", number, 2, "Klarifikasi.\nSeksi: Pemerintahan")
     env.cycle()  # the confirmation and the Camat's routing cannot leave
-    pending = [r for r in env.office.book.outbox() if not r["sent_at"]]
+    pending = [r for r in env.office.book.outbox.listed() if not r["sent_at"]]
     assert pending
     env.office.config = replace(broken, smtp=env.config.smtp)
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=2)
     send_outbox(env.office, later)
-    assert all(r["gave_up_at"] for r in env.office.book.outbox() if r["id"] in {p["id"] for p in pending})
+    assert all(r["gave_up_at"] for r in env.office.book.outbox.listed() if r["id"] in {p["id"] for p in pending})
     alerts = [s for s in subjects(env, env.official("jfu")[1]) if "Surel gagal dikirim" in s]
     # One alert at once; the others of that hour come together in one digest an hour later.
     assert len(alerts) == 1
@@ -378,17 +378,17 @@ def test_a_delegation_that_starts_later_takes_open_tasks_on_its_day(sop_env):
     tz = env.config.clock.tz
     tomorrow = dt.datetime.now(tz).date() + dt.timedelta(days=1)
     with env.office.book.transaction():
-        env.office.book.add_delegation(role="sekretaris", form="Plh.", name=plt[0], email=plt[1], title="Kasi Pemerintahan",
+        env.office.book.delegations.add(role="sekretaris", form="Plh.", name=plt[0], email=plt[1], title="Kasi Pemerintahan",
                                        starts=dt.datetime.combine(tomorrow, dt.time(0), tz),
                                        ends=dt.datetime.combine(tomorrow + dt.timedelta(days=3), dt.time(0), tz),
                                        created_by="uji", created_at=dt.datetime.now(tz))
     check_deadlines(env.office, dt.datetime.now(dt.timezone.utc))  # not yet: nothing moves
-    assert env.office.book.current_task(env.complaint(number)["id"])["official"] == env.official("sekretaris")[1]
+    assert env.office.book.tasks.current(env.complaint(number)["id"])["official"] == env.official("sekretaris")[1]
     during = dt.datetime.combine(tomorrow, dt.time(9), tz)
     check_deadlines(env.office, during)
-    assert env.office.book.current_task(env.complaint(number)["id"])["official"] == plt[1]
+    assert env.office.book.tasks.current(env.complaint(number)["id"])["official"] == plt[1]
     send_outbox(env.office, during)
     assert [m for m in env.inbox(plt[1]) if f"[{number}] Tugas langkah 2" in " ".join(m.subject.split())]
     after = dt.datetime.combine(tomorrow + dt.timedelta(days=4), dt.time(9), tz)
     check_deadlines(env.office, after)  # the period is over: back to the Sekretaris
-    assert env.office.book.current_task(env.complaint(number)["id"])["official"] == env.official("sekretaris")[1]
+    assert env.office.book.tasks.current(env.complaint(number)["id"])["official"] == env.official("sekretaris")[1]

@@ -200,5 +200,5 @@ def test_staff_hear_once_a_day_before_the_refresh_token_expires(env, tmp_path):
     source.refresh_expires_at = now + dt.timedelta(days=2)
     assert warn_token_expiry(env.office, now) and not warn_token_expiry(env.office, now + dt.timedelta(hours=3))
     assert warn_token_expiry(env.office, now + dt.timedelta(days=1, minutes=1))
-    sent = [m for m in env.office.book.outbox() if m["kind"] == "token_berakhir"]
+    sent = [m for m in env.office.book.outbox.listed() if m["kind"] == "token_berakhir"]
     assert len(sent) == 2 and json.loads(sent[0]["recipients"]) == [env.official("jfu")[1]]

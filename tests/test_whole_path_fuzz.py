@@ -71,18 +71,18 @@ def _play(office, subject: str, name: str, answer: str) -> dict:
     cfg = office.config
     now = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.timezone.utc)
     process_raw(office, _raw((name, "warga.fuzz@warga.test"), cfg.mailbox.address, subject, "Isi."), now)
-    row = office.book.complaints()[-1]
+    row = office.book.complaints.listed()[-1]
     replies = {2: "Klarifikasi.\nSeksi: Pemerintahan", 3: "Diputuskan.", 4: answer, 6: "Setuju",
                5: "Diserahkan langsung."}
     local, _, domain = cfg.mailbox.address.partition("@")
     for step, text in replies.items():
-        task = office.book.current_task(row["id"])
+        task = office.book.tasks.current(row["id"])
         if task is None or task["step"] != step:
             break
         official = cfg.directory.official(task["role"])
         process_raw(office, _raw((official.name, official.email), f"{local}+{task['token']}@{domain}",
                                  f"Re: tugas {step}", text, task["message_id"]), now)
-        row = office.book.complaint_by_id(row["id"])
+        row = office.book.complaints.get(row["id"])
     return row
 
 
@@ -112,7 +112,7 @@ def test_any_text_in_subject_name_and_answer_makes_a_letter_with_only_the_answer
     from letters.verify import verify_docx
 
     row = _play(office, subject, name, answer)
-    recorded = [e["text"] for e in office.book.events(row["id"]) if e["kind"] == "langkah" and e["step"] == 4]
+    recorded = [e["text"] for e in office.book.events.of(row["id"]) if e["kind"] == "langkah" and e["step"] == 4]
     if not row["letter_path"]:  # an answer with nothing but quotes or blanks: the Sekretaris is asked again
         assert not recorded and row["step"] == 4 and not row["draft"]
         return

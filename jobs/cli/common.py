@@ -9,10 +9,14 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from jobs.cli.words import install
+
+if TYPE_CHECKING:  # imported when a command runs (open_office): `pengaduan --help` stays quick
+    from office.base import Office
 
 # Click's own words ("Usage:", "Missing option", "file") in Bahasa Indonesia, before any
 # command is declared: some are taken when an option's type is made.
@@ -121,7 +125,7 @@ def load_config_or_fail(ctx: click.Context, path: str | None = None):
     return cfg
 
 
-def open_office(ctx: click.Context, path: str | None = None, *, create: bool = False):
+def open_office(ctx: click.Context, path: str | None = None, *, create: bool = False) -> Office:
     """The office of `--config`, with its book, which must exist (only `init`, or `run
     --buat-buku`, creates one: a mistyped path must not start an empty book at number 0001)."""
     # Heavy modules load only when a command runs: `pengaduan --help` stays quick.

@@ -152,9 +152,9 @@ def surat(ctx, as_json: bool) -> None:
     office = open_office(ctx)
     rows = []
     for letter, complaint in letters_to_send(office):
-        rows.append({"number": letter["number"], "complaint": complaint["number"], "issued_at": letter["issued_at"],
-                     "addressee": complaint["name"], "email": complaint["email"], "address": complaint["address"],
-                     "docx": letter["path"], "pdf": letter["pdf_path"]})
+        rows.append({"number": letter.number, "complaint": complaint.number, "issued_at": letter.issued_at,
+                     "addressee": complaint.name, "email": complaint.email, "address": complaint.address,
+                     "docx": letter.path, "pdf": letter.pdf_path})
     if emitted(rows, as_json, "Tidak ada surat yang menunggu pengiriman."):
         return
     click.echo("Surat menunggu pengiriman:")
@@ -187,11 +187,11 @@ def surat_kirim(ctx, number: str, cara: str, catatan: str, petugas: str | None) 
     now = utcnow()
     with refusals():
         letter, row = dispatch_letter(office, number, cara, catatan, petugas or getpass.getuser(), now)
-    if letter["kind"] in ("jawaban", "pelimpahan"):
-        click.echo(f"Pengiriman surat {letter['number']} dicatat ({DELIVERY_WAYS[cara]}); "
-                   f"pengaduan {row['number']} selesai.")
+    if letter.kind in ("jawaban", "pelimpahan"):
+        click.echo(f"Pengiriman surat {letter.number} dicatat ({DELIVERY_WAYS[cara]}); "
+                   f"pengaduan {row.number} selesai.")
     else:
-        click.echo(f"Pengiriman surat {letter['number']} dicatat ({DELIVERY_WAYS[cara]}).")
+        click.echo(f"Pengiriman surat {letter.number} dicatat ({DELIVERY_WAYS[cara]}).")
     send_now(office, now)
 
 

@@ -50,14 +50,14 @@ def catat(ctx, saluran, nama, surel, telepon, alamat, pokok, isi, isi_berkas, la
     from office.letter_pdfs import make_pdfs
     from office.receipts import receipt_files, write_receipt
 
-    nxt = office.config.procedure.step(row["step"]).role if row["step"] else None
-    click.echo(f"Pengaduan dicatat dengan nomor {row['number']}.")
+    nxt = office.config.procedure.step(row.step).role if row.step else None
+    click.echo(f"Pengaduan dicatat dengan nomor {row.number}.")
     write_receipt(office, row, petugas or getpass.getuser(), now)
     make_pdfs(office)  # the receipt's PDF, by the PDF job, after the commit
     receipt = receipt_files(office, row)
     click.echo("Tanda terima untuk pengadu (cetak dan serahkan): " + ", ".join(str(p) for p in receipt))
     if nxt:
-        click.echo(f"Tugas langkah {row['step']} dikirim kepada {office.config.directory.official(nxt).title}.")
+        click.echo(f"Tugas langkah {row.step} dikirim kepada {office.config.directory.official(nxt).title}.")
     if not surel:
         click.echo("Pengadu tidak memiliki alamat surel: sampaikan tanda terima secara langsung.")
     send_now(office, now)
@@ -153,7 +153,7 @@ def tanggapan(ctx, number: str, teks: str, petugas: str | None) -> None:
     now = utcnow()
     with refusals():
         row = record_feedback(office, number, teks, petugas or getpass.getuser(), now)
-    click.echo(f"Tanggapan pengadu atas {number} dicatat; status sekarang: {state_words(row['state'])}.")
+    click.echo(f"Tanggapan pengadu atas {number} dicatat; status sekarang: {state_words(row.state)}.")
     send_now(office, now)
 
 
@@ -258,16 +258,16 @@ def lepas(ctx, numbers: tuple[str, ...], pengirim: str | None, as_json: bool, pe
     if not numbers and not pengirim:
         held = held_complaints(office)
         if as_json:
-            click.echo(json.dumps([{"number": r["number"], "sender": r["sender"], "subject": r["subject"],
-                                    "held_at": r["held_at"]} for r in held], ensure_ascii=False, indent=2))
+            click.echo(json.dumps([{"number": r.number, "sender": r.sender, "subject": r.subject,
+                                    "held_at": r.held_at} for r in held], ensure_ascii=False, indent=2))
         elif not held:
             click.echo("Tidak ada pengaduan yang ditahan.")
         for r in held if not as_json else ():
-            click.echo(f"{r['number']}  {r['sender']}  {r['subject'][:50]}")
+            click.echo(f"{r.number}  {r.sender}  {r.subject[:50]}")
         return
     now = utcnow()
     with refusals():
         released = release(office, numbers, pengirim, petugas or getpass.getuser(), now)
     for row in released:
-        click.echo(f"Pengaduan {row['number']} dilepas dan diteruskan.")
+        click.echo(f"Pengaduan {row.number} dilepas dan diteruskan.")
     send_now(office, now)

@@ -31,5 +31,5 @@ def send_web_complaint(office, now, echo) -> str:
                      Sending(address="127.0.0.1", form_token="peragaan"), now)
     assert outcome.row is not None
     echo(f"Warga {name} mengisi Formulir Pengaduan di laman kantor: {subject} "
-         f"(nomor {outcome.row['number']}, kode akses {outcome.row['access_code']})")
-    return outcome.row["number"]
+         f"(nomor {outcome.row.number}, kode akses {outcome.row.access_code})")
+    return outcome.row.number

@@ -158,7 +158,7 @@ def kirim():
         return _page(title, text, code)
     row = outcome.row
     assert row is not None
-    log.info("%s dicatat dari formulir publik%s", row["number"], " (formulir yang sama dikirim lagi)" if outcome.again else "")
+    log.info("%s dicatat dari formulir publik%s", row.number, " (formulir yang sama dikirim lagi)" if outcome.again else "")
     prepare_receipt(here, row, RECEIPT_BY, g.now)  # its Word file now, its PDF right after, in the background
     return render_template("diterima.html", c=row, facts=receipt_facts(here, row), token=token,
                            main_steps=here.config.procedure.main_steps)

@@ -143,7 +143,7 @@ def catat():
             write_receipt(desk, row, g.user.get("full_name") or g.user["name"], g.now, nip=g.user.get("nip") or "",
                           jabatan=g.user.get("jabatan") or "")
             _send_queued()
-            return redirect(url_for("pengaduan", number=row["number"], baru="1"))
+            return redirect(url_for("pengaduan", number=row.number, baru="1"))
     sections = [x.name for x in desk.config.directory.sections]
     today = g.now.astimezone(desk.config.clock.tz).strftime("%Y-%m-%dT%H:%M")
     return render_template("catat.html", channels=channels, form=form, error=error, sections=sections, today=today), \
@@ -192,9 +192,9 @@ def lepaskan(number: str):
     """Staff release a held complaint, or every one held from its sender, after checking them."""
     desk = office()
     row = found(lookups.complaint(desk, number))
-    everyone = request.form.get("semua") == "1" and row["sender"]
-    done = release(desk, () if everyone else (number,), row["sender"] if everyone else None, person(g.user), g.now)
-    numbers = ", ".join(r["number"] for r in done)
+    everyone = request.form.get("semua") == "1" and row.sender
+    done = release(desk, () if everyone else (number,), row.sender if everyone else None, person(g.user), g.now)
+    numbers = ", ".join(r.number for r in done)
     record_access(desk, "meja-lepas", number, numbers, g.now, who=g.user["name"])
     _send_queued()
     return told("berhasil", f"{len(done)} pengaduan dilepas dan diteruskan seperti biasa: {numbers}.",
@@ -268,7 +268,7 @@ def surat_keluar():
     for letter, complaint in lookups.letters_to_send(desk):
         # A confidential complainant's name and addresses only for [web] identity_roles, as on
         # the complaint's page; the letter itself is refused to the others (pages.surat_berkas).
-        hidden = bool(complaint["confidential"]) and not identity
+        hidden = bool(complaint.confidential) and not identity
         rows.append({"letter": letter, "complaint": complaint, "hidden": hidden})
     from office.agenda import waiting_letters
 
@@ -324,13 +324,13 @@ def terkirim(letter_id: int):
     letter = found(lookups.letter(desk, letter_id))
     proof = request.files.get("bukti")
     data = proof.read() if proof else b""
-    dispatch_letter(desk, letter["number"], request.form.get("cara", ""), request.form.get("catatan", "").strip(),
+    dispatch_letter(desk, letter.number, request.form.get("cara", ""), request.form.get("catatan", "").strip(),
                     person(g.user), g.now)
     _send_queued()
-    done = f"Pengiriman surat {letter['number']} dicatat."
+    done = f"Pengiriman surat {letter.number} dicatat."
     if proof and data:
         try:
-            name = file_delivery_proof(desk, letter["number"], data, proof.mimetype or "application/octet-stream",
+            name = file_delivery_proof(desk, letter.number, data, proof.mimetype or "application/octet-stream",
                                        person(g.user), g.now)
             done += f" Bukti pengiriman diarsipkan ({name})."
         except Refused as exc:
@@ -346,7 +346,7 @@ def bertanda_tangan(letter_id: int):
 
     desk = office()
     letter = found(lookups.letter(desk, letter_id))
-    if lookups.complaint_of(desk, letter)["confidential"] and not sees_identity(desk, g.user["role"]):
+    if lookups.complaint_of(desk, letter).confidential and not sees_identity(desk, g.user["role"]):
         abort(403)  # a confidential complainant's letter is handled by those who may see them
     upload = request.files.get("berkas")
     data = upload.read() if upload else b""
@@ -358,7 +358,7 @@ def bertanda_tangan(letter_id: int):
         _send_queued()  # the refusal told to staff
         return told("galat", str(exc), to_letters())
     _send_queued()
-    return told("berhasil", f"Surat {letter['number']} bertanda tangan diarsipkan.", to_letters())
+    return told("berhasil", f"Surat {letter.number} bertanda tangan diarsipkan.", to_letters())
 
 
 @needs("surat", refused=404)

@@ -111,9 +111,9 @@ def karantina_tindak(key: str, action: str):
             flash("berhasil", f"Pesan diproses ulang dan tercatat ({KINDS.get(kind, kind)}).")
         elif action == "jadikan-pengaduan":
             made = make_complaint(desk, key, person(g.user), g.user["name"], g.now)
-            flash("berhasil", f"Pesan dijadikan pengaduan {made['number']}.")
+            flash("berhasil", f"Pesan dijadikan pengaduan {made.number}.")
             _mail_now()
-            return redirect(url_for("pengaduan", number=made["number"]))
+            return redirect(url_for("pengaduan", number=made.number))
         elif action == "abaikan":
             set_aside(desk, key, person(g.user), g.user["name"], g.now)
             flash("berhasil", "Pesan diabaikan dan keluar dari daftar karantina.")

@@ -86,7 +86,7 @@ def _filters() -> Filters:
 
 def _search_text(raw: str) -> str:
     """The search box's words, cleaned as other desk text is (direction marks, blanks). Text with a
-    control character is kept as it came: sop.search finds nothing for it (a NUL was a 500)."""
+    control character is kept as it came: sop.book.search finds nothing for it (a NUL was a 500)."""
     raw = raw[:200]
     return raw if CONTROL.search(raw) else clean_line(raw)
 

@@ -1,14 +1,14 @@
 """Finding complaints for the staff desk: filters and full-text search over the book.
 
 The search index is SQLite FTS5 over the complaint's number, name, subject and text, built by
-sqlite-utils' FTS helper and kept in step by the book (sop.search_index: new complaints at
+sqlite-utils' FTS helper and kept in step by the book (sop.book.search_index: new complaints at
 their transaction's commit, changes and removals by triggers, so an anonymised complaint
 leaves the index too); a search first indexes any complaint still waiting. The list is paged by
 number (LIMIT/OFFSET over an index: a deep page of a million complaints costs a scan of the ids
 before it) and counted, so staff see "menampilkan 50 dari 1.234"; a short number, spelling
 variants and a mended query for typos (close_words) make search forgiving.
 A reader who may not know who made a confidential complaint finds it only by what they are shown
-of it (find_complaints).
+of it (Search.find).
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from sop.search_index import COLUMNS, TOKENIZE
-from sop.store import iso
+from sop.book.records import Complaint
+from sop.book.repository import Repository
+from sop.book.search_index import COLUMNS, TOKENIZE
+from sop.book.store import iso
 
 # A control character finds nothing: FTS5 reads a NUL as the end of the query ("unterminated
 # string", a 500 at the desk before), and no complaint holds one.
@@ -36,11 +38,11 @@ LEFT_OUT = 5000
 
 # What a reader without identity is shown of a confidential complaint, by column of the index
 # (office.views.visible_text: the number, the neutral subject, the text without who complained).
-Visible = Callable[[dict], dict]
+Visible = Callable[[Complaint], dict]
 
 
-def number_only(row: dict) -> dict:
-    return {"number": row["number"]}
+def number_only(row: Complaint) -> dict:
+    return {"number": row.number}
 
 
 # Spellings a Kecamatan writes both ways, and the words people use for one thing: a search for
@@ -125,11 +127,11 @@ def close_words(conn: sqlite3.Connection, text: str) -> str:
     return " ".join(out) if changed else ""
 
 
-def shown_matches(query: str, rows: list[dict], visible: Visible) -> set[int]:
+def shown_matches(query: str, rows: list[Complaint], visible: Visible) -> set[int]:
     """The ids of `rows` whose shown text the query matches: the same query over an in-memory
     FTS5 table with the index's columns and tokenizer, filled with `visible(row)` only."""
     cols = ", ".join(COLUMNS)
-    shown = [(r["id"], visible(r)) for r in rows]
+    shown = [(r.id, visible(r)) for r in rows]
     with contextlib.closing(sqlite3.connect(":memory:")) as mem:
         mem.execute(f"CREATE VIRTUAL TABLE shown USING fts5({cols}, tokenize='{TOKENIZE}')")
         mem.executemany(f"INSERT INTO shown (rowid, {cols}) VALUES (?{', ?' * len(COLUMNS)})",
@@ -164,14 +166,14 @@ DUE = (" JOIN (SELECT complaint_id AS cid, due_at AS due FROM tasks WHERE done_a
 FLIP = 5000
 
 
-class SearchQueries:
-    """Book verbs for the desk's list (mixed into sop.book.Book)."""
+class Search(Repository):
+    """The desk's list: complaints found by filters and words."""
 
-    conn: sqlite3.Connection
-    index_search: Callable[[], None]  # sop.store.Store: the index brought up to date
+    def index_search(self) -> None:
+        self.store.index_search()
 
-    def find_complaints(self, f: Filters, now: dt.datetime, tz, *, identity: bool, limit: int = 50,
-                        visible: Visible = number_only) -> list[dict]:
+    def find(self, f: Filters, now: dt.datetime, tz, *, identity: bool, limit: int = 50,
+                        visible: Visible = number_only) -> list[Complaint]:
         """Page `f.page` of the complaints matching `f` (older than f.before), newest first or
         as `f.sort` asks.
 
@@ -189,12 +191,12 @@ class SearchQueries:
                 if skip > total // 2:  # a page near the end: counted from the other end, read backwards
                     rows = self._older(where, params, replace(f, ascending=not f.ascending),
                                        max(0, min(limit, total - skip)), max(0, total - skip - limit))
-                    return [dict(r) for r in rows][::-1]
-            return [dict(r) for r in self._older(where, params, f, limit, skip)]
+                    return [Complaint.from_row(r) for r in rows][::-1]
+            return [Complaint.from_row(r) for r in self._older(where, params, f, limit, skip)]
         return self._matching(f, now, tz, identity, visible, skip + limit)[skip:]
 
-    def count_found(self, f: Filters, now: dt.datetime, tz, *, identity: bool, visible: Visible = number_only) -> int:
-        """How many complaints `find_complaints` pages through (the same reader's view)."""
+    def count(self, f: Filters, now: dt.datetime, tz, *, identity: bool, visible: Visible = number_only) -> int:
+        """How many complaints `find` pages through (the same reader's view)."""
         where, params, query = self._where(f, now, tz)
         if f.text and not query:
             return 0
@@ -252,7 +254,7 @@ class SearchQueries:
             raise
 
     def _matching(self, f: Filters, now: dt.datetime, tz, identity: bool, visible: Visible, most: int | None, *,
-                  only_confidential: bool = False) -> list[dict]:
+                  only_confidential: bool = False) -> list[Complaint]:
         """The first `most` matching complaints in the list's order (all with None)."""
         where, params, query = self._where(f, now, tz)
         if f.text and not query:
@@ -260,18 +262,18 @@ class SearchQueries:
         if only_confidential:
             where = [*where, "confidential = 1"]
         if not query or identity:
-            return [dict(r) for r in self._older(where, params, f, most)]
+            return [Complaint.from_row(r) for r in self._older(where, params, f, most)]
         # One statement read in growing steps: the index's hits are gathered once, however far
         # the left-out ones (confidential complaints the words find only by what is hidden) make
         # it read, up to LEFT_OUT of them (about half a second at most).
-        found: list[dict] = []
+        found: list[Complaint] = []
         size, left_out = min(most or 2000, 2000), 0
         with contextlib.closing(self._older(where, params, f)) as cursor:
             while (most is None or len(found) < most) and left_out < LEFT_OUT:
-                batch = [dict(r) for r in cursor.fetchmany(size)]
-                hidden = [r for r in batch if r["confidential"]]
+                batch = [Complaint.from_row(r) for r in cursor.fetchmany(size)]
+                hidden = [r for r in batch if r.confidential]
                 keep = shown_matches(query, hidden, visible) if hidden else set()
-                found += [r for r in batch if not r["confidential"] or r["id"] in keep]
+                found += [r for r in batch if not r.confidential or r.id in keep]
                 left_out += len(hidden) - len(keep)
                 if len(batch) < size:
                     break
@@ -296,14 +298,6 @@ class SearchQueries:
             if any(word in str(exc).lower() for word in REFUSED):
                 return self.conn.execute("SELECT * FROM complaints WHERE 0")
             raise
-
-    def attachment(self, attachment_id: int) -> dict | None:
-        row = self.conn.execute("SELECT * FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
-        return dict(row) if row else None
-
-    def letter_by_id(self, letter_id: int) -> dict | None:
-        row = self.conn.execute("SELECT * FROM letters WHERE id = ?", (letter_id,)).fetchone()
-        return dict(row) if row else None
 
     @staticmethod
     def _filter_sql(f: Filters, now: dt.datetime, tz) -> tuple[list[str], list]:

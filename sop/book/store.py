@@ -1,6 +1,6 @@
 """The book's storage: one SQLite connection with its transactions, migrations and the write
-helpers through which every INSERT and UPDATE passes (so the read cache, sop.cache, stays
-true). sop.book builds the book's verbs on it."""
+helpers through which every INSERT and UPDATE passes (so the read cache, sop.book.cache, stays
+true). Each kind of record (sop.book's repositories) holds its own SQL over it."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import overload
 
-from sop.cache import CACHED, ReadCache
+from sop.book.cache import CACHED, ReadCache
+from sop.book.records import RECORDS
+from sop.book.search_index import behind, index_in_step, index_pending
 from sop.files import private_dir
 from sop.schema import MIGRATIONS
-from sop.search_index import behind, index_in_step, index_pending
 
 
 @functools.lru_cache(maxsize=1024)  # a message's rows all carry the same few moments
@@ -111,6 +112,13 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def schema_version(self) -> tuple[int, int]:
+        """(applied migrations, known migrations)."""
+        return self.conn.execute("PRAGMA user_version").fetchone()[0], len(MIGRATIONS)
+
+    def integrity(self) -> str:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
@@ -118,7 +126,7 @@ class Store:
                 # sqlite-utils builds the FTS table and its triggers with its own statements (it
                 # commits as it goes), and replaces them when run again: a crash before the
                 # version is written repeats this step whole.
-                from sop.search_index import enable_search
+                from sop.book.search_index import enable_search
 
                 enable_search(self.conn)
                 self.conn.execute(f"PRAGMA user_version = {number}")
@@ -166,7 +174,7 @@ class Store:
             yield self
             if self._unindexed:
                 # The search index takes the transaction's new complaints in one statement,
-                # committed with them (sop.search_index): never a complaint the desk cannot find.
+                # committed with them (sop.book.search_index): never a complaint the desk cannot find.
                 index_pending(self.conn)
         except BaseException:
             if self.conn.in_transaction:
@@ -202,10 +210,11 @@ class Store:
 
     def _insert(self, table: str, fields: dict) -> int:
         """INSERT one row; column names come from our code, values are always parameters. A row
-        of a cached table joins the cached lists that hold it (sop.cache)."""
+        of a cached table joins the cached lists that hold it (sop.book.cache)."""
         if table in CACHED and self._cache.holds(table, fields.get("complaint_id")):
             row = self._insert_row(table, fields)
-            self._cache.added(table, row)
+            record = RECORDS.get(table)  # a cached list holds what its reader returns: typed records
+            self._cache.added(table, record.from_row(row) if record else row)
             return row["id"]
         columns = tuple(fields)
         sql = self._sql.get((table, columns))

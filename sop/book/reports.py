@@ -5,10 +5,10 @@ are taken in SQL, and only the columns a report shows come back (no complaint's 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterator
 
-from sop.store import iso
+from sop.book.repository import Repository
+from sop.book.store import iso
 
 EXPORT_COLUMNS = "id, number, received_at, name, email, phone, address, channel, subject, section, lapor_id"
 COUNTED = ("channel", "section", "state", "satisfaction", "rating")  # the columns a recap counts complaints by
@@ -21,12 +21,12 @@ def _between(later: str, earlier: str) -> str:
     a city's month of tasks); rounded, the seconds are exact."""
     return f"CAST(round((julianday({later}) - julianday({earlier})) * 86400) AS INTEGER)"
 
-# Book timestamps are UTC ISO 8601 to the second, one format (sop.store.iso): their text order
+# Book timestamps are UTC ISO 8601 to the second, one format (sop.book.store.iso): their text order
 # is time order, so "done after its due time" is a comparison of texts, with nothing parsed.
 
 
-class ReportQueries:
-    conn: sqlite3.Connection
+class Reports(Repository):
+    """The reads of the recap, the statistics and the export, and the recaps already sent."""
 
     def _tuples(self, sql: str, params=()) -> list[tuple]:
         cursor = self.conn.cursor()
@@ -112,8 +112,15 @@ class ReportQueries:
         return out
 
     def current_letters(self) -> dict[int, tuple]:
-        """Per complaint, its answer or surat pelimpahan in force (what Book.current_letter gives):
+        """Per complaint, its answer or surat pelimpahan in force (what Letters.current gives):
         (number, issued_at, dispatched_at, dispatch_method)."""
         rows = self._tuples("SELECT complaint_id, number, issued_at, dispatched_at, dispatch_method FROM letters "
                             "WHERE void = 0 AND kind IN ('jawaban', 'pelimpahan') ORDER BY id")
-        return {row[0]: row[1:] for row in rows}  # the newest wins, as in current_letter
+        return {row[0]: row[1:] for row in rows}  # the newest wins, as in Letters.current
+
+    def sent(self, key: str) -> bool:
+        """Whether the report `key` (rekap-YYYY-MM) went out already."""
+        return self._one("SELECT 1 AS x FROM reports_sent WHERE key = ?", (key,)) is not None
+
+    def record_sent(self, key: str, at: dt.datetime) -> None:
+        self._insert("reports_sent", dict(key=key, sent_at=iso(at)))

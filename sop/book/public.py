@@ -1,27 +1,21 @@
-"""What the public complaint form and status page were asked, in the book (mixed into
-sop.book.Book): the rows behind their limits, duplicates and refusal counts
-(office.public_intake). Migration 22 made the table."""
+"""What the public complaint form and status page were asked, in the book: the rows behind
+their limits, duplicates and refusal counts (office.public_intake). Migration 22 made the table."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from typing import TYPE_CHECKING
 
-from sop.store import iso
+from sop.book.repository import Repository
+from sop.book.store import iso
 
 ACCEPTED = "diterima"
 SUBMISSION, STATUS = "pengaduan", "status"  # the `kind` of a request: a form sent, a status asked
 
 
-class PublicQueries:
-    conn: sqlite3.Connection
+class PublicRequests(Repository):
+    """The requests of the public form and status page, behind their limits."""
 
-    if TYPE_CHECKING:  # sop.store.Store's, beside which this is mixed in
-        def _one(self, sql: str, params=()) -> dict | None: ...
-        def _all(self, sql: str, params=()) -> list[dict]: ...
-
-    def add_public_request(self, *, at: dt.datetime, kind: str, address: str, outcome: str,
+    def add(self, *, at: dt.datetime, kind: str, address: str, outcome: str,
                            form_token: str | None = None, fingerprint: str | None = None,
                            number: str | None = None, complaint_id: int | None = None) -> int:
         return self.conn.execute(
@@ -29,27 +23,27 @@ class PublicQueries:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (iso(at), kind, address, outcome, form_token, fingerprint, number, complaint_id)).lastrowid or 0
 
-    def public_requests_from(self, address: str, kind: str, since: dt.datetime) -> int:
+    def count_from(self, address: str, kind: str, since: dt.datetime) -> int:
         """Requests of a kind from one network address since a moment, whatever their outcome."""
         return self.conn.execute("SELECT count(*) FROM public_requests WHERE address = ? AND kind = ? AND at >= ?",
                                  (address, kind, iso(since))).fetchone()[0]
 
-    def public_accepted_since(self, since: dt.datetime) -> int:
+    def accepted_since(self, since: dt.datetime) -> int:
         """Complaints the form recorded since a moment, from anywhere."""
         return self.conn.execute("SELECT count(*) FROM public_requests WHERE at >= ? AND kind = ? AND outcome = ?",
                                  (iso(since), SUBMISSION, ACCEPTED)).fetchone()[0]
 
-    def public_submission(self, form_token: str) -> dict | None:
+    def submission(self, form_token: str) -> dict | None:
         """The accepted submission of a form (its token), if there is one."""
         return self._one("SELECT * FROM public_requests WHERE form_token = ? AND kind = ? AND outcome = ?",
                          (form_token, SUBMISSION, ACCEPTED))
 
-    def public_duplicate(self, fingerprint: str, since: dt.datetime) -> dict | None:
+    def duplicate(self, fingerprint: str, since: dt.datetime) -> dict | None:
         """An accepted submission with the same fingerprint since a moment."""
         return self._one("SELECT * FROM public_requests WHERE fingerprint = ? AND at >= ? AND outcome = ? LIMIT 1",
                          (fingerprint, iso(since), ACCEPTED))
 
-    def public_wrong_codes(self, address: str, number: str, since: dt.datetime) -> tuple[int, int]:
+    def wrong_codes(self, address: str, number: str, since: dt.datetime) -> tuple[int, int]:
         """Wrong access codes on the status page since a moment: from the address, for the number."""
         row = self.conn.execute(
             "SELECT (SELECT count(*) FROM public_requests WHERE address = ? AND kind = ? AND outcome = 'kode_salah' "
@@ -57,13 +51,13 @@ class PublicQueries:
             (address, STATUS, iso(since), number, iso(since))).fetchone()
         return row[0], row[1]
 
-    def public_outcomes(self, since: dt.datetime, until: dt.datetime | None = None) -> dict[tuple[str, str], int]:
+    def outcomes(self, since: dt.datetime, until: dt.datetime | None = None) -> dict[tuple[str, str], int]:
         """How many requests of each (kind, outcome) between two moments."""
         rows = self.conn.execute(
             "SELECT kind, outcome, count(*) FROM public_requests WHERE at >= ? AND at < ? GROUP BY kind, outcome",
             (iso(since), iso(until) if until else "9999")).fetchall()
         return {(kind, outcome): count for kind, outcome, count in rows}
 
-    def prune_public_requests(self, before: dt.datetime) -> None:
+    def prune(self, before: dt.datetime) -> None:
         """Network addresses are personal data: the rows go once their limits and recap are past."""
         self.conn.execute("DELETE FROM public_requests WHERE at < ?", (iso(before),))

@@ -3,7 +3,7 @@ text (migration 13, built by sqlite-utils), kept in step with the book in the tr
 that writes it.
 
 A new complaint is indexed when its transaction commits, by one statement for all the
-complaints the transaction added (sop.store): the per-row insert trigger cost intake three
+complaints the transaction added (sop.book.store): the per-row insert trigger cost intake three
 times as much (0.035 ms of CPU a complaint against 0.012 for one statement per commit of 50,
 less in the larger commits intake makes now, jobs.incoming). A change or removal of an
 indexed complaint (an anonymised one leaves the index) is still followed by triggers, only
@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 
 COLUMNS = ("number", "name", "subject", "body")
-# How the index cuts text into words; a search checked again over other text (sop.search) cuts it the same way.
+# How the index cuts text into words; a search checked again over other text (sop.book.search) cuts it the same way.
 TOKENIZE = "unicode61 remove_diacritics 2"
 
 _COLS = ", ".join(COLUMNS)
