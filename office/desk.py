@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from office.base import Office
 from office.commands import Refused
+from office.privacy import record_access
 from office.views import complaint_json, visible_text, without_identity
 from sop.files import write_private
 from sop.search import Filters
@@ -258,7 +259,7 @@ def book_page(office: Office, filters: Filters, user: dict, now: dt.datetime, li
     identity = sees_identity(office, user["role"])
     rows = office.book.find_complaints(filters, now, office.config.clock.tz, identity=identity, limit=limit,
                                        visible=visible_text)
-    office.book.audit(now, user["name"], "meja-baca-buku", "", f"{len(rows)} pengaduan")
+    record_access(office, "meja-baca-buku", "", f"{len(rows)} pengaduan", now, who=user["name"])
     return [shown(office, row, complaint_json(office, row, now), identity) for row in rows]
 
 
@@ -316,8 +317,7 @@ def complaint_page(office: Office, number: str, user: dict, now: dt.datetime) ->
     row = office.book.complaint(number)
     if row is None:
         return None
-    with office.book.transaction():
-        office.book.audit(now, user["name"], "meja-baca-pengaduan", row["number"], "")
+    record_access(office, "meja-baca-pengaduan", row["number"], now=now, who=user["name"])
     doc = complaint_json(office, row, now, detail=True)
     files = office.book.attachments(row["id"], None)
     doc["attachments"] = [a for a in files if a["path"]]
@@ -399,8 +399,7 @@ def refused_download(office: Office, row: dict, user: dict, what: str, now: dt.d
     name a confidential complainant); the refusal is in the access trail (jejak-akses)."""
     if not row["confidential"] or sees_identity(office, user["role"]):
         return False
-    with office.book.transaction():
-        office.book.audit(now, user["name"], "meja-unduh-ditolak", row["number"], what)
+    record_access(office, "meja-unduh-ditolak", row["number"], what, now, who=user["name"])
     return True
 
 
