@@ -36,3 +36,10 @@ def test_every_command_and_option_is_in_the_readme(path, command):
 def test_the_global_options_are_in_the_readme():
     for param in main.params:
         assert any(o in README for o in param.opts if o.startswith("--")), param.opts
+
+
+def test_the_benchmark_header_names_the_processor_the_benches_were_run_on():
+    # bench.common.machine() prints "Intel(R) Xeon(R) Processor, 2 cores, …" first; the header
+    # and every section's "on an Intel Xeon" must name the same machine.
+    header = README[README.index("Figures below:"):][:120]
+    assert header.startswith("Figures below: Intel(R) Xeon(R) Processor, 2 cores,") and "EPYC" not in README
