@@ -8,6 +8,7 @@ recap; and the attacks on the desk are refused. The screenshots in docs/meja/ co
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import shutil
@@ -364,6 +365,12 @@ def test_attacks_on_the_desk_are_refused(env, desk):
     assert guesser.login("rina", PASSWORD) == 401  # limited: even the right password waits
 
 
+def user_created_wita(env, name: str) -> str:
+    """When the account was made, as DD-MM-YYYY HH.MM WITA."""
+    made = dt.datetime.fromisoformat(env.office.book.desk_user(name)["created_at"]).astimezone(env.config.clock.tz)
+    return f"{made:%d-%m-%Y %H.%M} WITA"
+
+
 def test_accounts_from_the_command_line(env):
     from tests.test_cli import pengaduan
 
@@ -385,6 +392,8 @@ def test_accounts_from_the_command_line(env):
     assert short.returncode == 2 and "paling sedikit 10 karakter" in short.stderr
     listed = pengaduan("--config", config, "pengguna")
     assert "dewi" in listed.stdout and "Staf" in listed.stdout and "Dewi Lestari, A.Md. (Pengadministrasi Umum)" in listed.stdout
+    made_at = user_created_wita(env, "dewi")
+    assert f"dibuat {made_at}" in listed.stdout and "terkunci" not in listed.stdout  # office time, as people read it
     gone = pengaduan("--config", config, "pengguna", "hapus", "dewi")
     assert gone.returncode == 0 and env.office.book.desk_user("dewi") is None
 

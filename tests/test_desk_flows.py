@@ -201,9 +201,12 @@ def test_accounts_change_their_password_and_an_administrator_resets_and_unlocks(
     admin = Client(desk)
     assert admin.login("admin") == 302
     rina = env.office.book.desk_user("rina")
+    listed = text_of(admin.get("/pengguna")[2])
+    assert test_desk.user_created_wita(env, "camat") in listed
     token = admin.csrf("/pengguna")
     admin.post(f"/pengguna/{rina['id']}/ubah", {"csrf_token": token, "ubah": "buka"})
-    assert "Kunci akun rina dibuka" in admin.get("/pengguna")[2]
+    unlocked = admin.get("/pengguna")[2]
+    assert "Kunci akun rina dibuka" in unlocked
     staf = Client(desk)
     assert staf.login("rina") == 302  # unlocked at once
     token = staf.csrf("/akun")
