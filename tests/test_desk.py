@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import shutil
 import urllib.error
 import urllib.parse
@@ -394,6 +395,17 @@ def test_accounts_from_the_command_line(env):
     assert "dewi" in listed.stdout and "Staf" in listed.stdout and "Dewi Lestari, A.Md. (Pengadministrasi Umum)" in listed.stdout
     made_at = user_created_wita(env, "dewi")
     assert f"dibuat {made_at}" in listed.stdout and "terkunci" not in listed.stdout  # office time, as people read it
+    from office.commands import Refused
+    from office.desk import log_in
+    from office.plain import utcnow
+
+    for _ in range(5):
+        try:
+            log_in(env.office, "dewi", "salah-sandi-0000", "192.0.2.7", utcnow())
+        except Refused:
+            pass
+    locked = pengaduan("--config", config, "pengguna").stdout
+    assert re.search(r"dewi .* terkunci sampai \d\d-\d\d-\d{4} \d\d\.\d\d WITA", locked), locked
     gone = pengaduan("--config", config, "pengguna", "hapus", "dewi")
     assert gone.returncode == 0 and env.office.book.desk_user("dewi") is None
 

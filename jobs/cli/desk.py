@@ -75,13 +75,18 @@ def pengguna(ctx) -> None:
         click.echo("Belum ada pengguna meja layanan.")
     from office.backup import moment_text
     from office.desk import ROLES, person
+    from office.lockout import locked_until
+    from office.plain import utcnow
 
     tz = office.config.clock.tz
+    locked = locked_until(office, utcnow())
     for u in users:
         made = moment_text(u["created_at"], tz)
         click.echo(f"{u['name']:<24} {ROLES.get(u['role'], u['role']):<13} dibuat {made}"
                    + (f"  {person(u)}" if u["full_name"] else "") + (f"  NIP {u['nip']}" if u["nip"] else "")
-                   + (f"  {u['email']}" if u["email"] else ""))
+                   + (f"  {u['email']}" if u["email"] else "")
+                   + (f"  terkunci sampai {moment_text(locked[u['name']].isoformat(), tz)}"
+                      if u["name"] in locked else ""))
 
 
 @pengguna.command("tambah", help="Buat akun; kata sandi diketik tanpa tampil, atau dibaca dari masukan standar.",
