@@ -54,6 +54,7 @@ def create_app(config_path: Path) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     CSRFProtect(app)
     _guard(app)
+    _too_large(app)
     from jobs.web import actions, laporan, manage, pages
 
     for module in (pages, actions, manage, laporan):
@@ -101,14 +102,6 @@ def _guard(app: Flask) -> None:
     def missing(error):
         return render_template("galat.html", title="Tidak ditemukan", text="Halaman atau berkas tidak ada."), 404
 
-    @app.errorhandler(413)
-    def too_large(error):
-        limit = office().config.intake.max_total_bytes // 2**20
-        return render_template("galat.html", title="Berkas terlalu besar",
-                               text=f"Berkas yang diunggah melebihi batas kantor ({limit} MB seluruhnya); tidak ada yang "
-                                    "dicatat. Kembali ke halaman sebelumnya (isian biasanya masih ada), perkecil atau "
-                                    "kurangi berkasnya, lalu simpan lagi."), 413
-
     @app.context_processor
     def common():
         from office.desk import ROLES, pop_flash
@@ -121,6 +114,23 @@ def _guard(app: Flask) -> None:
 
     app.add_template_filter(when, "waktu")
     app.add_template_filter(day, "tanggal")
+
+
+def _too_large(app: Flask) -> None:
+    """A request over the desk's limit: the walk-in form again for its staff, else one page."""
+    @app.errorhandler(413)
+    def too_large(error):
+        if request.method == "POST" and request.endpoint == "catat":
+            from jobs.web.actions import walk_in_over_limit
+
+            answer = walk_in_over_limit()
+            if answer is not None:
+                return answer
+        limit = office().config.intake.max_total_bytes // 2**20
+        return render_template("galat.html", title="Berkas terlalu besar",
+                               text=f"Berkas yang diunggah melebihi batas kantor ({limit} MB seluruhnya); tidak ada yang "
+                                    "dicatat. Kembali ke halaman sebelumnya (isian biasanya masih ada), perkecil atau "
+                                    "kurangi berkasnya, lalu simpan lagi."), 413
 
 
 def make_server(config_path: Path, host: str, port: int, threads: int = THREADS):
