@@ -194,6 +194,13 @@ def log_in(office: Office, name: str, password: str, address: str, now: dt.datet
     return token
 
 
+def session_owner(office: Office, token: str | None) -> str | None:
+    """The account a session token was given to, while its row is still in the book (also when
+    it has just gone idle): whose typed form may be handed back after the next login."""
+    found = office.book.desk_session(_token_hash(token)) if token else None
+    return found["name"] if found else None
+
+
 def session_user(office: Office, token: str | None, now: dt.datetime) -> dict | None:
     """The account of a live session ({name, role, email, full_name, nip, jabatan}), or None."""
     if not token:

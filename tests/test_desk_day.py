@@ -119,6 +119,38 @@ def test_a_walk_in_over_the_whole_request_limit_gets_the_form_back_with_what_was
     page.close()
 
 
+def test_what_was_typed_before_the_session_ended_is_back_on_the_form_after_logging_in(env, desk, browser):
+    from tests.test_desk import PASSWORD
+
+    page = browser.new_page(locale="id-ID", viewport=DESKTOP)
+    login(page, desk)
+    page.goto(desk + "/catat")
+    page.get_by_label(required("Nama")).fill("Maria Goreti")
+    page.get_by_label(required("Pokok")).fill("Air PDAM tidak mengalir")
+    page.get_by_label(required("Isi")).fill("Sudah tiga hari air PDAM tidak mengalir di RT 04.")
+    page.get_by_label("Rahasiakan identitas pengadu").check()
+    # The working day passes while the form is open: the session goes idle on the server.
+    long_ago = (utcnow() - dt.timedelta(hours=11)).isoformat()
+    with env.office.book.transaction():
+        env.office.book.conn.execute("UPDATE desk_sessions SET seen_at = ?", (long_ago,))
+    page.get_by_role("button", name="Simpan").click()
+    page.get_by_label("Nama pengguna").wait_for()
+    assert "/masuk" in page.url and "Maria" not in page.url and "PDAM" not in page.url  # never in the URL
+    assert "PDAM" not in str(page.context.cookies())  # nor in the cookie
+    page.get_by_label("Nama pengguna").fill("rina")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url("**/catat")
+    assert "Isian Anda dikembalikan" in page.get_by_role("alert").first.inner_text()
+    assert page.get_by_label(required("Nama")).input_value() == "Maria Goreti"
+    assert page.get_by_label(required("Isi")).input_value() == "Sudah tiga hari air PDAM tidak mengalir di RT 04."
+    assert page.get_by_label("Rahasiakan identitas pengadu").is_checked()
+    assert not env.office.book.complaints()  # nothing recorded until staff save again
+    page.reload()  # handed back once
+    assert page.get_by_label(required("Nama")).input_value() == ""
+    page.close()
+
+
 def release_the_burst(env, page) -> None:
     held = env.office.book.held_complaints()
     assert len(held) == 2

@@ -28,6 +28,7 @@ from templates import TEMPLATES
 
 log = logging.getLogger("pengaduan.meja")
 OPEN_PAGES = {"masuk", "static"}  # all others need a session
+KEEPS_FORM = {"catat"}  # forms whose typed fields survive a session that ended meanwhile (jobs.web.kept)
 # Server threads: a walk-in's receipt waits seconds for LibreOffice, and a few of them at once
 # must not leave the rest of the office waiting for a page (bench/bench_desk_load.py).
 THREADS = 16
@@ -65,13 +66,19 @@ def create_app(config_path: Path) -> Flask:
 def _guard(app: Flask) -> None:
     @app.before_request
     def load_user():
-        from office.desk import session_user
+        from office.desk import session_owner, session_user
 
         g.now = utcnow()
+        owner = session_owner(office(), session.get("t")) if request.method == "POST" else None
         g.user = session_user(office(), session.get("t"), g.now)
         if g.user is None and request.endpoint not in OPEN_PAGES:
             if request.endpoint is None:
                 abort(404)  # a browser's /favicon.ico must not land on the login form (its CSRF token)
+            if owner and request.endpoint in KEEPS_FORM:  # the session went idle while they typed
+                from jobs.web.kept import keep
+
+                session["simpan"] = keep(owner, request.path, request.form)
+                return redirect(url_for("masuk", lanjut=request.path))
             return redirect(url_for("masuk", lanjut=request.full_path if request.method == "GET" else None))
         return None
 

@@ -108,6 +108,14 @@ def catat():
     desk = office()
     form = request.form
     error = ""
+    if request.method == "GET" and session.get("simpan"):
+        from jobs.web.kept import take
+
+        kept = take(session.pop("simpan"), g.user["name"], request.path)
+        if kept is not None:
+            form = kept
+            error = ("Sesi Anda telah berakhir sebelum formulir tersimpan. Isian Anda dikembalikan (lampiran "
+                     "perlu dipilih lagi); periksa, lalu simpan.")
     if request.method == "POST":
         email = form.get("surel", "").strip() or None
         try:
@@ -135,7 +143,7 @@ def catat():
                           jabatan=g.user.get("jabatan") or "")
             _send_queued()
             return redirect(url_for("pengaduan", number=row["number"], baru="1"))
-    return walk_in_form(form, error, 400 if error else 200)
+    return walk_in_form(form, error, 400 if error and request.method == "POST" else 200)
 
 
 def walk_in_form(form, error: str, code: int):
