@@ -152,16 +152,17 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
             return signed
         return unmatched(msg, None, "token atau rujukan tidak cocok dengan tugas mana pun")
     row = book.complaints.get(task.complaint_id)
+    shown = cfg.procedure.label(task.step)  # the step as the office writes it (4a), for people
     if task.done_at:
         if office.may_act(task.role, msg.from_addr, now):  # a second answer or a late correction:
             # the official should know it was not taken
             warn_official(office, row, task, msg, "tugas ini sudah selesai; balasan tidak diproses", now)
-        return unmatched(msg, row.id, f"tugas langkah {task.step} {row.number} sudah selesai")
+        return unmatched(msg, row.id, f"tugas langkah {shown} {row.number} sudah selesai")
     if refused := sender_refusal(office, row, task, msg, now,
-                                 holder=f"pejabat tugas langkah {task.step} {row.number}"):
+                                 holder=f"pejabat tugas langkah {shown} {row.number}"):
         return unmatched(msg, row.id, refused)
     if row.state != "open" or row.step != task.step:
-        return unmatched(msg, row.id, f"{row.number} tidak sedang menunggu langkah {task.step}")
+        return unmatched(msg, row.id, f"{row.number} tidak sedang menunggu langkah {shown}")
     read = read_reply(msg.text, msg.html)  # the action is the answer: no quotation, no closing
     answer = drop_routing_lines(read.answer, routing_text(office, task))  # quoted text never acts
     if cfg.procedure.step(task.step).numbers:  # the keeper's number is checked before it acts
@@ -174,10 +175,10 @@ def handle_action(office: Office, msg: Incoming, cls: Classification, now) -> Ha
     _, outcome = act(office, row, event, now,
                      actor=Actor.of(task, msg.from_addr), files=msg.attachments, message_key=msg.key)
     if not outcome.acted:
-        log.info("balasan kosong untuk %s langkah %s dari %s", row.number, task.step, msg.from_addr)
+        log.info("balasan kosong untuk %s langkah %s dari %s", row.number, shown, msg.from_addr)
         return Handled("action", row.id, "balasan tanpa isi; pejabat diminta menulis ulang")
-    log.info("%s: langkah %s diselesaikan oleh %s", row.number, task.step, msg.from_addr)
-    return Handled("action", row.id, f"langkah {task.step} selesai")
+    log.info("%s: langkah %s diselesaikan oleh %s", row.number, shown, msg.from_addr)
+    return Handled("action", row.id, f"langkah {shown} selesai")
 
 
 def _answer_proposal(office: Office, proposal: dict, msg: Incoming, now) -> tuple[bool, str]:

@@ -90,7 +90,7 @@ def check_deadlines(office: Office, now: dt.datetime) -> int:
                 told = list(dict.fromkeys(r for r in (step.escalate_to, staff_role(cfg)) if r and r != task.role))
                 escalate(office, row, task, told, due, now)
                 office.book.events.add(row.id, now, step.no, SYSTEM, "terlambat",
-                                      f"Langkah {step.no} melewati batas waktu ({waktu(due, cfg.clock.tz)}); "
+                                      f"Langkah {step.shown} melewati batas waktu ({waktu(due, cfg.clock.tz)}); "
                                       f"diberitahukan kepada {', '.join(office.holder(r, now).title for r in told)}.")
             office.book.tasks.record_nudge(task.id, kind, now)
             reminders = task.reminders + (kind == "pengingat")

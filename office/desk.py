@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from office.base import Office
 from office.commands import Refused
+from office.privacy import record_access
 from office.views import complaint_json, visible_text, without_identity
 from sop.book.records import Complaint
 from sop.book.search import Filters
@@ -194,6 +195,13 @@ def log_in(office: Office, name: str, password: str, address: str, now: dt.datet
     return token
 
 
+def session_owner(office: Office, token: str | None) -> str | None:
+    """The account a session token was given to, while its row is still in the book (also when
+    it has just gone idle): whose typed form may be handed back after the next login."""
+    found = office.book.accounts.session(_token_hash(token)) if token else None
+    return found["name"] if found else None
+
+
 def session_user(office: Office, token: str | None, now: dt.datetime) -> dict | None:
     """The account of a live session ({name, role, email, full_name, nip, jabatan}), or None."""
     if not token:
@@ -259,7 +267,7 @@ def book_page(office: Office, filters: Filters, user: dict, now: dt.datetime, li
     identity = sees_identity(office, user["role"])
     rows = office.book.search.find(filters, now, office.config.clock.tz, identity=identity, limit=limit,
                                        visible=visible_text)
-    office.book.audit.record(now, user["name"], "meja-baca-buku", "", f"{len(rows)} pengaduan")
+    record_access(office, "meja-baca-buku", "", f"{len(rows)} pengaduan", now, who=user["name"])
     return [shown(office, row, complaint_json(office, row, now), identity) for row in rows]
 
 
@@ -317,8 +325,7 @@ def complaint_page(office: Office, number: str, user: dict, now: dt.datetime) ->
     row = office.book.complaints.by_number(number)
     if row is None:
         return None
-    with office.book.transaction():
-        office.book.audit.record(now, user["name"], "meja-baca-pengaduan", row.number, "")
+    record_access(office, "meja-baca-pengaduan", row.number, now=now, who=user["name"])
     doc = complaint_json(office, row, now, detail=True)
     files = office.book.attachments.of(row.id, None)
     doc["attachments"] = [a for a in files if a["path"]]
@@ -400,8 +407,7 @@ def refused_download(office: Office, row: Complaint, user: dict, what: str, now:
     name a confidential complainant); the refusal is in the access trail (jejak-akses)."""
     if not row.confidential or sees_identity(office, user["role"]):
         return False
-    with office.book.transaction():
-        office.book.audit.record(now, user["name"], "meja-unduh-ditolak", row.number, what)
+    record_access(office, "meja-unduh-ditolak", row.number, what, now, who=user["name"])
     return True
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from office.base import Office
 from office.commands import Refused
+from office.privacy import record_access
 from sop.book.records import Complaint, Message
 
 QUARANTINE = "quarantine"
@@ -45,8 +46,7 @@ def show(office: Office, key: str, who: str, now: dt.datetime) -> Shown:
     from intake.parse import parse_message
 
     row, raw = _quarantined(office, key)
-    with office.book.transaction():
-        office.book.audit.record(now, who, "meja-karantina-baca", key[:12], row.subject or "")
+    record_access(office, "meja-karantina-baca", key[:12], row.subject or "", now, who=who)
     try:
         msg = parse_message(raw)
     except Exception:

@@ -229,3 +229,14 @@ def test_every_effect_the_engine_can_ask_for_has_its_applier():
     kinds = {cls for name, cls in vars(effects).items()
              if dataclasses.is_dataclass(cls) and f"class {name}:" in listed}
     assert kinds and kinds == set(APPLIERS), kinds ^ set(APPLIERS)
+
+
+def test_every_read_of_personal_data_is_recorded_through_the_one_access_recorder():
+    # A read, a download or a refused download is written to the access trail by
+    # office.privacy.record_access alone, so that the trail has one shape and one transaction rule.
+    read = re.compile(r"\.book\.audit(?:\.record)?\([^)]*\"[a-z-]*(?:baca|unduh)[a-z-]*\"")
+    direct = [f"{path.relative_to(ROOT)}:{n}" for package in ("office", "jobs")
+              for path in sorted((ROOT / package).rglob("*.py"))
+              if path.name != "privacy.py"
+              for n, line in enumerate(path.read_text().splitlines(), 1) if read.search(line)]
+    assert direct == []

@@ -8,8 +8,10 @@ recap; and the attacks on the desk are refused. The screenshots in docs/meja/ co
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
+import re
 import shutil
 import urllib.error
 import urllib.parse
@@ -364,6 +366,12 @@ def test_attacks_on_the_desk_are_refused(env, desk):
     assert guesser.login("rina", PASSWORD) == 401  # limited: even the right password waits
 
 
+def user_created_wita(env, name: str) -> str:
+    """When the account was made, as DD-MM-YYYY HH.MM WITA."""
+    made = dt.datetime.fromisoformat(env.office.book.accounts.user(name)["created_at"]).astimezone(env.config.clock.tz)
+    return f"{made:%d-%m-%Y %H.%M} WITA"
+
+
 def test_accounts_from_the_command_line(env):
     from tests.test_cli import pengaduan
 
@@ -385,6 +393,19 @@ def test_accounts_from_the_command_line(env):
     assert short.returncode == 2 and "paling sedikit 10 karakter" in short.stderr
     listed = pengaduan("--config", config, "pengguna")
     assert "dewi" in listed.stdout and "Staf" in listed.stdout and "Dewi Lestari, A.Md. (Pengadministrasi Umum)" in listed.stdout
+    made_at = user_created_wita(env, "dewi")
+    assert f"dibuat {made_at}" in listed.stdout and "terkunci" not in listed.stdout  # office time, as people read it
+    from office.commands import Refused
+    from office.desk import log_in
+    from office.plain import utcnow
+
+    for _ in range(5):
+        try:
+            log_in(env.office, "dewi", "salah-sandi-0000", "192.0.2.7", utcnow())
+        except Refused:
+            pass
+    locked = pengaduan("--config", config, "pengguna").stdout
+    assert re.search(r"dewi .* terkunci sampai \d\d-\d\d-\d{4} \d\d\.\d\d WITA", locked), locked
     gone = pengaduan("--config", config, "pengguna", "hapus", "dewi")
     assert gone.returncode == 0 and env.office.book.accounts.user("dewi") is None
 

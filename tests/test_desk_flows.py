@@ -201,9 +201,15 @@ def test_accounts_change_their_password_and_an_administrator_resets_and_unlocks(
     admin = Client(desk)
     assert admin.login("admin") == 302
     rina = env.office.book.accounts.user("rina")
+    listed = text_of(admin.get("/pengguna")[2])
+    # Only the locked account offers "Buka kunci", and says until when it is locked, in office time.
+    assert "Buka kunci rina" in listed and "Buka kunci camat" not in listed and "Buka kunci admin" not in listed
+    assert re.search(r"Terkunci sampai \d\d-\d\d-\d{4} \d\d\.\d\d WITA", listed)
+    assert test_desk.user_created_wita(env, "camat") in listed
     token = admin.csrf("/pengguna")
     admin.post(f"/pengguna/{rina['id']}/ubah", {"csrf_token": token, "ubah": "buka"})
-    assert "Kunci akun rina dibuka" in admin.get("/pengguna")[2]
+    unlocked = admin.get("/pengguna")[2]
+    assert "Kunci akun rina dibuka" in unlocked and "Buka kunci" not in unlocked and "Terkunci" not in unlocked
     staf = Client(desk)
     assert staf.login("rina") == 302  # unlocked at once
     token = staf.csrf("/akun")

@@ -99,6 +99,9 @@ def test_complaint_travels_all_five_steps_to_a_delivered_signed_letter(sop_env):
     env.cycle()
     row = env.complaint(number)
     assert row["step"] == 5 and row["letter_number"].startswith("000.8.3.4/0001/") and row["draft"] is None
+    # The mail log names the step as the office writes it, never its internal index.
+    notes = [m["note"] for m in env.office.book.messages.listed("action")]
+    assert "langkah 4a selesai" in notes and "langkah 6 selesai" not in notes
     archived = row["letter_path"]
     assert "/arsip/" in archived
     copies = list(env.config.outbox.glob("*.docx"))

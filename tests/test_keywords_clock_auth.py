@@ -114,3 +114,16 @@ def test_a_place_key_names_the_rt_with_its_street_and_nothing_vaguer():
     assert place_key("Jalan Mangga rusak") is None
     assert place_key("RT 12 Jalan Mangga\nLampu padam") == "jalan mangga; rt 12"  # a street ends at the line
     assert similar("Lampu jalan padam di RT 12", "Lampu jalan RT 12 masih padam") and not similar("Lampu", "Jalan")
+
+
+def test_a_street_typed_as_citizens_type_it_is_the_same_place():
+    from sop.repeats import place_key
+
+    same = {place_key(f"Lampu padam di RT 12 {street}") for street in
+            ("jalan Jalan Mangga", "Jalan Mangga", "Jl. Mangga", "jln mangga", "Jln. Jalan Mangga", "jl Mangga")}
+    assert same == {"jalan mangga; rt 12"}
+    # The spelled-out common noun still names no street, nor an abbreviation followed by a stopword.
+    assert place_key("Lampu jalan padam di RT 12") is None
+    assert place_key("RT 12 jalan rusak berat") is None
+    assert place_key("RT 12 jln yang rusak") is None
+    assert place_key("RT 12 Gg. Mawar") == place_key("RT 12 gang Gang Mawar") == "jalan mawar; rt 12"

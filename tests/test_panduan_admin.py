@@ -221,3 +221,11 @@ def test_every_command_the_guide_shows_for_the_service_account_runs_as_it():
     for command in shell_commands(GUIDE):
         if re.search(r"\bpengaduan (--config|siapkan)", command) and not command.startswith(SYSTEM):
             assert command.startswith("sudo -u pengaduan "), command
+
+
+def test_the_clone_says_where_the_repository_address_comes_from():
+    clone = next(c for c in shell_commands(GUIDE) if c.startswith("sudo git clone "))
+    placeholder = clone.split()[3]
+    assert placeholder == "<alamat-repositori>"
+    said = GUIDE[:text_index(clone)]
+    assert f"ganti `{placeholder}`" in said and "Diskominfo" in said

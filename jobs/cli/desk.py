@@ -73,14 +73,20 @@ def pengguna(ctx) -> None:
     users = desk_users(office)
     if not users:
         click.echo("Belum ada pengguna meja layanan.")
+    from office.backup import moment_text
     from office.desk import ROLES, person
-    from office.plain import parse_iso
+    from office.lockout import locked_until
+    from office.plain import utcnow
 
+    tz = office.config.clock.tz
+    locked = locked_until(office, utcnow())
     for u in users:
-        made = parse_iso(u["created_at"]).astimezone(office.config.clock.tz).strftime("%d-%m-%Y")
+        made = moment_text(u["created_at"], tz)
         click.echo(f"{u['name']:<24} {ROLES.get(u['role'], u['role']):<13} dibuat {made}"
                    + (f"  {person(u)}" if u["full_name"] else "") + (f"  NIP {u['nip']}" if u["nip"] else "")
-                   + (f"  {u['email']}" if u["email"] else ""))
+                   + (f"  {u['email']}" if u["email"] else "")
+                   + (f"  terkunci sampai {moment_text(locked[u['name']].isoformat(), tz)}"
+                      if u["name"] in locked else ""))
 
 
 @pengguna.command("tambah", help="Buat akun; kata sandi diketik tanpa tampil, atau dibaca dari masukan standar.",

@@ -57,7 +57,8 @@ def catat(ctx, saluran, nama, surel, telepon, alamat, pokok, isi, isi_berkas, la
     receipt = receipt_files(office, row)
     click.echo("Tanda terima untuk pengadu (cetak dan serahkan): " + ", ".join(str(p) for p in receipt))
     if nxt:
-        click.echo(f"Tugas langkah {row.step} dikirim kepada {office.config.directory.official(nxt).title}.")
+        shown = office.config.procedure.label(row.step)
+        click.echo(f"Tugas langkah {shown} dikirim kepada {office.config.directory.official(nxt).title}.")
     if not surel:
         click.echo("Pengadu tidak memiliki alamat surel: sampaikan tanda terima secara langsung.")
     send_now(office, now)

@@ -28,6 +28,7 @@ from templates import TEMPLATES
 
 log = logging.getLogger("pengaduan.meja")
 OPEN_PAGES = {"masuk", "static"}  # all others need a session
+KEEPS_FORM = {"catat"}  # forms whose typed fields survive a session that ended meanwhile (jobs.web.kept)
 # Server threads: a walk-in's receipt waits seconds for LibreOffice, and a few of them at once
 # must not leave the rest of the office waiting for a page (bench/bench_desk_load.py).
 THREADS = 16
@@ -54,6 +55,7 @@ def create_app(config_path: Path) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     CSRFProtect(app)
     _guard(app)
+    _too_large(app)
     from jobs.web import actions, laporan, manage, pages
 
     for module in (pages, actions, manage, laporan):
@@ -64,13 +66,19 @@ def create_app(config_path: Path) -> Flask:
 def _guard(app: Flask) -> None:
     @app.before_request
     def load_user():
-        from office.desk import session_user
+        from office.desk import session_owner, session_user
 
         g.now = utcnow()
+        owner = session_owner(office(), session.get("t")) if request.method == "POST" else None
         g.user = session_user(office(), session.get("t"), g.now)
         if g.user is None and request.endpoint not in OPEN_PAGES:
             if request.endpoint is None:
                 abort(404)  # a browser's /favicon.ico must not land on the login form (its CSRF token)
+            if owner and request.endpoint in KEEPS_FORM:  # the session went idle while they typed
+                from jobs.web.kept import keep
+
+                session["simpan"] = keep(owner, request.path, request.form)
+                return redirect(url_for("masuk", lanjut=request.path))
             return redirect(url_for("masuk", lanjut=request.full_path if request.method == "GET" else None))
         return None
 
@@ -101,14 +109,6 @@ def _guard(app: Flask) -> None:
     def missing(error):
         return render_template("galat.html", title="Tidak ditemukan", text="Halaman atau berkas tidak ada."), 404
 
-    @app.errorhandler(413)
-    def too_large(error):
-        limit = office().config.intake.max_total_bytes // 2**20
-        return render_template("galat.html", title="Berkas terlalu besar",
-                               text=f"Berkas yang diunggah melebihi batas kantor ({limit} MB seluruhnya); tidak ada yang "
-                                    "dicatat. Kembali ke halaman sebelumnya (isian biasanya masih ada), perkecil atau "
-                                    "kurangi berkasnya, lalu simpan lagi."), 413
-
     @app.context_processor
     def common():
         from office.desk import ROLES, pop_flash
@@ -121,6 +121,23 @@ def _guard(app: Flask) -> None:
 
     app.add_template_filter(when, "waktu")
     app.add_template_filter(day, "tanggal")
+
+
+def _too_large(app: Flask) -> None:
+    """A request over the desk's limit: the walk-in form again for its staff, else one page."""
+    @app.errorhandler(413)
+    def too_large(error):
+        if request.method == "POST" and request.endpoint == "catat":
+            from jobs.web.actions import walk_in_over_limit
+
+            answer = walk_in_over_limit()
+            if answer is not None:
+                return answer
+        limit = office().config.intake.max_total_bytes // 2**20
+        return render_template("galat.html", title="Berkas terlalu besar",
+                               text=f"Berkas yang diunggah melebihi batas kantor ({limit} MB seluruhnya); tidak ada yang "
+                                    "dicatat. Kembali ke halaman sebelumnya (isian biasanya masih ada), perkecil atau "
+                                    "kurangi berkasnya, lalu simpan lagi."), 413
 
 
 def make_server(config_path: Path, host: str, port: int, threads: int = THREADS):

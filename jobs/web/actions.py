@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import mimetypes
 import re
 
-from flask import abort, g, redirect, render_template, request, send_file, url_for
+from flask import abort, g, redirect, render_template, request, send_file, session, url_for
 
 from jobs.web.common import flash, found, handed_out, needs, office, to_complaint, to_letters, told
 from office import downloads, lookups
@@ -114,9 +115,16 @@ def _received(text: str) -> dt.datetime | None:
 @needs("catat")
 def catat():
     desk = office()
-    channels = {c: CHANNEL_WORDS.get(c, c) for c in CHANNELS}
     form = request.form
     error = ""
+    if request.method == "GET" and session.get("simpan"):
+        from jobs.web.kept import take
+
+        kept = take(session.pop("simpan"), g.user["name"], request.path)
+        if kept is not None:
+            form = kept
+            error = ("Sesi Anda telah berakhir sebelum formulir tersimpan. Isian Anda dikembalikan (lampiran "
+                     "perlu dipilih lagi); periksa, lalu simpan.")
     if request.method == "POST":
         email = form.get("surel", "").strip() or None
         try:
@@ -144,10 +152,51 @@ def catat():
                           jabatan=g.user.get("jabatan") or "")
             _send_queued()
             return redirect(url_for("pengaduan", number=row.number, baru="1"))
+    return walk_in_form(form, error, 400 if error and request.method == "POST" else 200)
+
+
+def walk_in_form(form, error: str, code: int):
+    """The walk-in form with what was typed and why it was not recorded."""
+    desk = office()
+    channels = {c: CHANNEL_WORDS.get(c, c) for c in CHANNELS}
     sections = [x.name for x in desk.config.directory.sections]
     today = g.now.astimezone(desk.config.clock.tz).strftime("%Y-%m-%dT%H:%M")
-    return render_template("catat.html", channels=channels, form=form, error=error, sections=sections, today=today), \
-        (400 if error else 200)
+    return render_template("catat.html", channels=channels, form=form, error=error, sections=sections,
+                           today=today), code
+
+
+class _Dropped(io.BytesIO):
+    """Where an over-limit request's files go: nowhere (its typed fields are what is kept)."""
+
+    def write(self, data) -> int:
+        return len(data)
+
+
+def walk_in_over_limit():
+    """A walk-in form posted over the desk's whole-request limit: the form again with the fields
+    read from the request (its files dropped unread, never stored), and one sentence with the
+    limit. Staff choose smaller files; nothing else is retyped."""
+    from flask_wtf.csrf import validate_csrf
+    from werkzeug.datastructures import MultiDict
+    from werkzeug.formparser import parse_form_data
+
+    from office.desk import may, session_user
+    from office.plain import utcnow
+
+    g.now = getattr(g, "now", None) or utcnow()
+    g.user = session_user(office(), session.get("t"), g.now)  # the 413 may come before the login check
+    if g.user is None or not may(g.user["role"], "catat"):
+        return None
+    limit = office().config.intake.max_total_bytes // 2**20
+    try:
+        _, form, _ = parse_form_data(request.environ, stream_factory=lambda *a, **k: _Dropped(),
+                                     max_form_memory_size=2**20, max_content_length=None, silent=False)
+        validate_csrf(form.get("csrf_token"))  # the fields are shown only to the form's own sender
+    except Exception:  # a field over the memory limit, a broken body, no valid token: nothing is read
+        form = MultiDict()
+    text = (f"Lampiran terlalu besar: seluruh kiriman melebihi batas {limit} MB, sehingga pengaduan belum dicatat; "
+            "perkecil atau kurangi berkas, pilih lampiran lagi, lalu simpan.")
+    return walk_in_form(form, text, 413)
 
 
 # What staff record on a complaint for someone outside email (`tambahan`); an official's action

@@ -19,6 +19,7 @@ from office.desk import (
     set_profile,
     unlock_user,
 )
+from office.lockout import locked_until
 from office.privacy import record_access
 
 
@@ -152,7 +153,8 @@ def pengguna():
             return told("berhasil", f"Akun {f.get('nama', '').strip().lower()} dibuat.", url_for("pengguna"))
         except Refused as exc:
             error = str(exc)
-    return render_template("pengguna.html", rows=lookups.desk_users(desk), roles=ROLES, error=error, form=f), \
+    return render_template("pengguna.html", rows=lookups.desk_users(desk), roles=ROLES, error=error, form=f,
+                           locked=locked_until(desk, g.now)), \
         (400 if error else 200)
 
 

@@ -42,9 +42,12 @@ def masuk():
         except Refused as exc:
             error = str(exc)
         else:
+            kept = session.get("simpan")  # a form typed before the old session ended (jobs.web.kept)
             session.clear()  # nothing of a session from before the login survives it
             session.permanent = True
             session["t"] = token
+            if kept:
+                session["simpan"] = kept
             return redirect(same_site(request.args.get("lanjut") or ""))
     return render_template("masuk.html", error=error, new_password=request.args.get("sandi") == "baru"), \
         (401 if error else 200)

@@ -84,6 +84,12 @@ class Accounts(Repository):
         """An attempt recorded as failed until its password was checked turns out good."""
         self.conn.execute("UPDATE desk_logins SET ok = 1 WHERE id = ?", (login_id,))
 
+    def failed_login_times(self, since: dt.datetime) -> list[dict]:
+        """Each account's failed logins since `since` and since its last unlock, oldest first."""
+        return self._all("SELECT l.name, l.address, l.at FROM desk_logins l JOIN desk_users u ON u.name = l.name "
+                         "WHERE l.ok = 0 AND l.at >= ? AND l.at >= coalesce(u.unlocked_at, '') ORDER BY l.at",
+                         (iso(since),))
+
     def failed_logins(self, name: str, address: str, since: dt.datetime) -> tuple[int, int, int]:
         """Failures since `since` (and since the account's last unlock): for this account from
         this address, for this account from anywhere, and from this address for any account."""
