@@ -309,7 +309,7 @@ _is_seal = is_seal_text
 def _cells(doc):
     """Every table cell of the body (cells of merged spans once)."""
     for table in doc.tables:
-        seen = []  # the elements themselves: holding them keeps their identity stable
+        seen: list = []  # the elements themselves: holding them keeps their identity stable
         for row in table.rows:
             for cell in row.cells:
                 if not any(cell._tc is tc for tc in seen):

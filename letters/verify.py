@@ -233,11 +233,3 @@ def check_register(verdict: Verdict, register: Callable[[Seal], Mapping[str, Any
         verdict.problems.append(f"surat nomor {seal.number} telah dibatalkan dan diganti")
     else:
         verdict.checked.append(f"nomor {seal.number} tercatat dalam agenda surat keluar")
-
-
-def signed_copy_of(path: Path, book) -> dict | None:
-    """The letter whose filed signed copy (a wet-signed scan, a TTE-signed PDF) this file is,
-    byte for byte (its SHA-256 in the letters register), else None."""
-    import hashlib
-
-    return book.letters.by_signed_sha256(hashlib.sha256(path.read_bytes()).hexdigest())

@@ -5,16 +5,18 @@ office's book is at hand, its register of letters and filed signed copies (`veri
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from pathlib import Path
 
-from letters.seal import key_id, load_key, make_key, parse_public, public_text
-from letters.verify import UNREADABLE, Verdict, check_seal, signed_copy_of, verify_file
+from letters.seal import Seal, key_id, load_key, make_key, parse_public, public_text
+from letters.verify import UNREADABLE, Verdict, check_seal, verify_file
 from office.base import Office
 from office.config import Config
+from sop.book.records import Letter
 from sop.files import write_private
 
-__all__ = ["UNREADABLE", "Verdict", "check_seal", "filed_copy", "key_name", "known_keys", "make_seal_key",
+__all__ = ["UNREADABLE", "Letter", "Verdict", "check_seal", "filed_copy", "key_name", "known_keys", "make_seal_key",
            "public_key_text", "secret_file", "signs_outside", "verify_letter"]
 
 
@@ -60,14 +62,17 @@ def known_keys(config: Config | None, texts: list[str]) -> dict:
 def verify_letter(path: Path, keys: dict, office: Office | None) -> Verdict:
     """A letter file's seal and content checked; with this office's book, also against its
     register (numbers restart every year, so a seal's number is looked up in its own year)."""
-    register = (lambda s: office.book.letters.by_number(s.number, int(s.date[:4]))) if office else None
-    return verify_file(path, keys, register)
+    def register(seal: Seal) -> dict | None:  # letters/ takes plain data, not the book's records
+        letter = office.book.letters.by_number(seal.number, int(seal.date[:4])) if office else None
+        return letter.as_dict() if letter else None
+
+    return verify_file(path, keys, register if office else None)
 
 
-def filed_copy(path: Path, office: Office) -> dict | None:
+def filed_copy(path: Path, office: Office) -> Letter | None:
     """The letter whose filed signed copy (a wet-signed scan, a TTE-signed PDF) `path` is, byte
-    for byte, else None."""
-    return signed_copy_of(path, office.book)
+    for byte (its SHA-256 in the letters register), else None."""
+    return office.book.letters.by_signed_sha256(hashlib.sha256(path.read_bytes()).hexdigest())
 
 
 def signs_outside(office: Office) -> bool:

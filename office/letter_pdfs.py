@@ -92,23 +92,23 @@ def _convert(paths: list[Path], key: Callable[[Path], str] = str) -> set[Path]:
 def _letters(office: Office) -> int:
     """The PDF of each registered letter that has none, made with one LibreOffice start, signed
     (PAdES) where configured, recorded."""
-    waiting = [letter for letter in office.book.letters.without_pdf() if Path(letter["path"]).exists()]
+    waiting = [letter for letter in office.book.letters.without_pdf() if Path(letter.path).exists()]
     if not waiting:
         return 0
-    converted = _convert([Path(letter["path"]) for letter in waiting])
+    converted = _convert([Path(letter.path) for letter in waiting])
     made = 0
     for letter in waiting:
-        pdf = Path(letter["path"]).with_suffix(".pdf")
+        pdf = Path(letter.path).with_suffix(".pdf")
         if pdf not in converted:
             continue
         try:
             _seal_pdf(office, letter, pdf)
         except Exception:
-            log.exception("PDF surat %s tidak dapat ditandatangani (PAdES); dicoba lagi nanti", letter["number"])
+            log.exception("PDF surat %s tidak dapat ditandatangani (PAdES); dicoba lagi nanti", letter.number)
             pdf.unlink(missing_ok=True)
             continue
         with office.book.transaction():
-            office.book.letters.set_pdf(letter["id"], str(pdf))
+            office.book.letters.set_pdf(letter.id, str(pdf))
         made += 1
     return made
 
@@ -117,9 +117,9 @@ def _seal_pdf(office: Office, letter: Letter, pdf: Path) -> None:
     """PAdES with the office's certificate, for a letter the system signs (never a second
     signing channel beside a wet or TTE signature)."""
     ls = office.config.letters
-    if ls.pades_certificate and letter["signing"] == "segel":
+    if ls.pades_certificate and letter.signing == "segel":
         sign_pades(pdf, ls.pades_certificate, ls.pades_password,
-                   reason=f"Surat jawaban pengaduan nomor {letter['number']}", location=office.config.office_name)
+                   reason=f"Surat jawaban pengaduan nomor {letter.number}", location=office.config.office_name)
 
 
 def _receipts(office: Office) -> int:
@@ -142,7 +142,7 @@ def _complete_mails(office: Office) -> int:
             if files is None:
                 continue  # its letter's PDF is not made yet: it waits for the next run
             with office.book.transaction():
-                office.book.outbox.release_with_pdf(mail["id"], with_attachments(mail["raw"], files))
+                office.book.outbox.release_with_pdf(mail.id, with_attachments(mail.raw, files))
     return made
 
 
@@ -151,16 +151,16 @@ def _carried_pdfs(mails: list[OutboxMail], folder: Path, files: Path) -> dict[tu
     start: by (outbox id, Word file's name)."""
     sources: dict[Path, tuple[int, str]] = {}
     for mail in mails:
-        wanted = [w for w in json.loads(mail["awaits_pdf"]) if "docx" in w]
+        wanted = [w for w in json.loads(mail.awaits_pdf or "[]") if "docx" in w]
         if not wanted:
             continue
-        message = email.message_from_bytes(mail["raw"], policy=email.policy.default)
+        message = email.message_from_bytes(mail.raw, policy=email.policy.default)
         for part in message.iter_attachments():
             for i, w in enumerate(wanted):
                 if part.get_filename() == w["docx"]:
-                    source = folder / f"{mail['id']}-{i}.docx"
+                    source = folder / f"{mail.id}-{i}.docx"
                     source.write_bytes(part.get_content())
-                    sources[source] = (mail["id"], w["docx"])
+                    sources[source] = (mail.id, w["docx"])
     if not sources:
         return {}
     made = _convert(list(sources), key=lambda source: f"{files}/{source.name}")  # stable from run to run
@@ -171,15 +171,15 @@ def _carried_pdfs(mails: list[OutboxMail], folder: Path, files: Path) -> dict[tu
 def _wanted_files(office: Office, mail: OutboxMail, carried: dict[tuple[int, str], bytes]) -> tuple[Attachment, ...] | None:
     """The PDFs a waiting mail asked for, in its order; None while one of them is missing."""
     files = []
-    for w in json.loads(mail["awaits_pdf"]):
+    for w in json.loads(mail.awaits_pdf or "[]"):
         if "letter" in w:
             letter = office.book.letters.get(w["letter"])
-            path = Path(letter["pdf_path"]) if letter and letter["pdf_path"] else None
+            path = Path(letter.pdf_path) if letter and letter.pdf_path else None
             if path is None or not path.exists():
                 return None
             data = path.read_bytes()
         else:
-            found = carried.get((mail["id"], w["docx"]))
+            found = carried.get((mail.id, w["docx"]))
             if found is None:
                 return None
             data = found
@@ -238,10 +238,10 @@ def receipt_ready(office: Office, row: Complaint, officer: str, now: dt.datetime
     job), its Word file where no PDF can be made here; None while the PDF is still being made."""
     deadline = time.monotonic() + wait
     prepare_receipt(office, row, officer, now)
-    while receipt_pdf_pending(office, row["number"]) and time.monotonic() < deadline:
+    while receipt_pdf_pending(office, row.number) and time.monotonic() < deadline:
         time.sleep(0.2)
     files = receipt_files(office, row)
     pdf = next((p for p in files if p.suffix == ".pdf"), None)
     if pdf is not None:
         return pdf
-    return None if receipt_pdf_pending(office, row["number"]) else files[0]
+    return None if receipt_pdf_pending(office, row.number) else files[0]

@@ -326,9 +326,9 @@ def hold_reply(office: Office, letter: Letter, data: bytes, sender: tuple[str, s
     commit (pdftotext must not run inside a transaction): files/tte/masuk/balasan/. Named by the
     letter and the file's digest, so a message processed again writes the same file."""
     folder = private_dir(replies_folder(office), 0o750)
-    stem = f"{letter['id']}-{hashlib.sha256(data).hexdigest()[:24]}"
+    stem = f"{letter.id}-{hashlib.sha256(data).hexdigest()[:24]}"
     write_private(folder / f"{stem}.pdf", data)
-    write_private(folder / f"{stem}.json", json.dumps({"letter": letter["id"], "name": sender[0],
+    write_private(folder / f"{stem}.json", json.dumps({"letter": letter.id, "name": sender[0],
                                                        "email": sender[1]}).encode())
 
 

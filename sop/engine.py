@@ -97,7 +97,7 @@ def _rapat(case, value, step, actor, ctx):
     case = replace(case, meeting=needed)
     if not needed:
         return case, [Log(step.no, actor, "rapat", "Tidak perlu rapat dinas.")]
-    effects = [Log(step.no, actor, "rapat", "Perlu rapat dinas (SOP Rapat Dinas)" +
+    effects: list[Log | Meeting] = [Log(step.no, actor, "rapat", "Perlu rapat dinas (SOP Rapat Dinas)" +
                    (f", dijadwalkan {when:%d-%m-%Y %H.%M}." if when else "."))]
     if when and step.meeting_with:
         effects.append(Meeting(when, step.meeting_with, case.number))

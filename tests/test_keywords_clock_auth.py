@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 from intake.authresults import authenticated
 from office.mail_view import redact_identity
@@ -92,7 +93,7 @@ def test_a_configured_count_of_received_headers_marks_the_entry():
 
 
 def test_redaction_hides_name_parts_email_and_phone():
-    row = {"name": "Siti Aminah", "email": "siti@warga.test", "phone": "0812345"}
+    row = SimpleNamespace(name="Siti Aminah", email="siti@warga.test", phone="0812345")  # a complaint's identity
     text = "Saya Siti (siti@warga.test, 0812345). Hormat saya, SITI AMINAH. Aminah."
     out = redact_identity(text, row)
     assert "Siti" not in out and "siti@" not in out and "0812345" not in out and "AMINAH" not in out

@@ -48,10 +48,10 @@ def test_the_whole_sop_runs_no_subprocess_inside_a_transaction(env, monkeypatch)
     assert row["letter_number"] in pdf_text(pdf.payload)
     # A pelimpahan: the surat pelimpahan to the body and its copy to the complainant, as PDFs.
     other = start(env, 1)
-    through(env, other, CLARIFIED, ("camat", 3, "Teruskan: Dinas PUPR Kota Samarinda; pupr@dinas.test"))
+    through(env, other, CLARIFIED, ("camat", 3, "Teruskan: Dinas PUPR Kota Samarinda; pupr-pipeline@dinas.test"))
     pelimpahan = env.office.book.letters.current(env.complaint(other)["id"])
     assert pelimpahan["kind"] == "pelimpahan" and pelimpahan["dispatched_at"] and pelimpahan["pdf_path"]
-    [to_body] = [m for m in env.inbox("pupr@dinas.test") if other in m.subject]
+    [to_body] = [m for m in env.inbox("pupr-pipeline@dinas.test") if other in m.subject]
     assert to_body.attachments[0].payload == Path(pelimpahan["pdf_path"]).read_bytes()
     assert caught == []
     assert all(r["sent_at"] and r["awaits_pdf"] is None for r in env.office.book.outbox.listed())

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from jobs.cli.common import CannotRun, Command, Group, emitted, load_config_or_fail, open_office, refusals, send_now
+
+if TYPE_CHECKING:
+    from office.keys import Letter
 
 
 def date_words(iso_date: str) -> str:
@@ -128,16 +132,16 @@ def verifikasi(ctx, target: str, key_files, as_json: bool) -> None:
     ctx.exit(0 if verdict.valid else 1)
 
 
-def _say_filed_copy(letter: dict, as_json: bool) -> None:
-    words = {"basah": "basah", "tte": "tte"}.get(letter["signing"], letter["signing"])
+def _say_filed_copy(letter: Letter, as_json: bool) -> None:
+    words = {"basah": "basah", "tte": "tte"}.get(letter.signing, letter.signing)
     if as_json:
-        click.echo(json.dumps({"valid": True, "intact": True, "filed_copy": True, "number": letter["number"],
-                               "signing": letter["signing"], "sha256": letter["signed_sha256"],
-                               "void": bool(letter["void"])}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"valid": True, "intact": True, "filed_copy": True, "number": letter.number,
+                               "signing": letter.signing, "sha256": letter.signed_sha256,
+                               "void": bool(letter.void)}, ensure_ascii=False, indent=2))
         return
-    click.echo(f"Salinan arsip surat nomor {letter['number']} ({words}): SHA-256 berkas ini sama dengan salinan "
+    click.echo(f"Salinan arsip surat nomor {letter.number} ({words}): SHA-256 berkas ini sama dengan salinan "
                f"bertanda tangan yang diarsipkan kantor.")
-    if letter["void"]:
+    if letter.void:
         click.echo("Catatan: surat ini kemudian dibatalkan dan diganti.")
 
 

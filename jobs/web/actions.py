@@ -7,6 +7,7 @@ import io
 import logging
 import mimetypes
 import re
+from collections.abc import Mapping
 
 from flask import abort, g, redirect, render_template, request, send_file, session, url_for
 
@@ -115,7 +116,7 @@ def _received(text: str) -> dt.datetime | None:
 @needs("catat")
 def catat():
     desk = office()
-    form = request.form
+    form: Mapping[str, str] = request.form
     error = ""
     if request.method == "GET" and session.get("simpan"):
         from jobs.web.kept import take

@@ -14,13 +14,34 @@ import functools
 import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from sop.effects import Case
 from sop.engine import REJECTION_DELIVERY
 
+if TYPE_CHECKING:
+    class _ByKey:
+        """What mypy sees: a record is read by attribute only."""
+else:
+    class _ByKey(Mapping):
+        """At run time a record also reads as a mapping (record["state"], .get(...), dict(record))
+        for the tests and for a column a later migration adds before its field is declared. mypy
+        does not see this, so product code that subscripts a record fails the type check."""
 
-class Record(Mapping[str, Any]):
+        def __getitem__(self, key: str) -> Any:
+            if key in self.columns():
+                return getattr(self, key)
+            return self._extra[key]
+
+        def __iter__(self) -> Iterator[str]:
+            yield from self.columns()
+            yield from self._extra
+
+        def __len__(self) -> int:
+            return len(self.columns()) + len(self._extra)
+
+
+class Record(_ByKey):
     """A row of the book: its columns as fields; any column not declared kept aside, readable by key."""
 
     _extra: ClassVar[Mapping[str, Any]] = {}
@@ -46,17 +67,6 @@ class Record(Mapping[str, Any]):
         """Its columns as a new dict (a view built on it adds its own keys)."""
         return {**{name: getattr(self, name) for name in self.columns()}, **self._extra}
 
-    def __getitem__(self, key: str) -> Any:
-        if key in self.columns():
-            return getattr(self, key)
-        return self._extra[key]
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self.columns()
-        yield from self._extra
-
-    def __len__(self) -> int:
-        return len(self.columns()) + len(self._extra)
 
 
 @dataclass(frozen=True, eq=True)

@@ -168,7 +168,7 @@ class Store:
         self._depth = 1
         self._cache.clear()
         self._cache.active = True
-        self._after_commit: list = []
+        self._after_commit = []
         self._unindexed = False
         try:
             yield self
