@@ -118,7 +118,8 @@ def _authentication(cfg: Config, sample: int = 50) -> list[Check]:
     if cfg.security.require_authentication:
         return [Check("keaslian balasan", True, f"balasan pejabat wajib lulus DKIM/DMARC menurut "
                                                 f"{cfg.security.authserv_id}")]
-    from office.checkups import authserv_ids, recent_raw_paths
+    from office.authority import authserv_ids
+    from office.checkups import recent_raw_paths
 
     try:
         seen = authserv_ids(recent_raw_paths(cfg, sample))  # periksa never creates nor changes a book

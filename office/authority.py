@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from intake.authresults import verdict
-from intake.parse import Incoming
+from intake.authresults import topmost_authserv_id, verdict
+from intake.parse import Incoming, parse_message
 from office.base import Duty, Office
 from office.notices import warn_official
 from sop.book.records import Complaint
@@ -45,3 +45,19 @@ def sender_refusal(office: Office, row: Complaint, task: Duty, msg: Incoming, no
         warn_official(office, row, task, msg, NOT_AUTHENTIC, now)
         return f"surel dari {msg.from_addr} tidak lulus pemeriksaan keaslian: {why}"
     return None
+
+
+def authserv_ids(paths: list[str]) -> set[str]:
+    """The authserv-ids of the topmost Authentication-Results in the raw messages at `paths`
+    (periksa compares them with `trusted_authserv_id`)."""
+    seen = set()
+    for path in paths:
+        try:
+            with open(path, "rb") as f:
+                head = f.read(65536).split(b"\r\n\r\n", 1)[0]
+        except OSError:
+            continue
+        found = topmost_authserv_id(parse_message(head + b"\r\n\r\n").trace)
+        if found:
+            seen.add(found)
+    return seen

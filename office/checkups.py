@@ -52,24 +52,6 @@ def recent_raw_paths(cfg: Config, sample: int) -> list[str]:
     return [r["raw_path"] for r in rows]
 
 
-def authserv_ids(paths: list[str]) -> set[str]:
-    """The authserv-ids of the topmost Authentication-Results in the raw messages at `paths`."""
-    from intake.authresults import topmost_authserv_id
-    from intake.parse import parse_message
-
-    seen = set()
-    for path in paths:
-        try:
-            with open(path, "rb") as f:
-                head = f.read(65536).split(b"\r\n\r\n", 1)[0]
-        except OSError:
-            continue
-        found = topmost_authserv_id(parse_message(head + b"\r\n\r\n").trace)
-        if found:
-            seen.add(found)
-    return seen
-
-
 def letter_numbers_used(cfg: Config) -> set:
     """The letter numbers the book has given (a reserved block's use); empty when unreadable."""
 
