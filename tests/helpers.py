@@ -98,3 +98,20 @@ def forbid_subprocess_in_transaction(monkeypatch) -> list:
     monkeypatch.setattr(Store, "transaction", counted)
     monkeypatch.setattr(subprocess.Popen, "__init__", guarded)
     return caught
+
+
+def append_complaints(env, count: int, *, sender=lambda i: f"warga{i}", subject="Lampu jalan padam {i}",
+                      key="gugus", body="Lampu jalan di RT {i} padam sejak minggu lalu.") -> None:
+    """`count` complaints put straight into the office's INBOX over IMAP (a backlog, not a delivery),
+    each with its own Message-ID; `sender(i)` names the local part of the i-th citizen's address."""
+    from email.message import EmailMessage
+
+    with office_box(env) as box:
+        for i in range(count):
+            msg = EmailMessage()
+            msg["From"] = f"Warga {i} <{sender(i)}@warga.{env.cast.domain}>"
+            msg["To"] = env.cast.office
+            msg["Subject"] = subject.format(i=i)
+            msg["Message-ID"] = f"<{key}-{i}@warga.{env.cast.domain}>"
+            msg.set_content(body.format(i=i))
+            box.append(msg.as_bytes(), "INBOX")

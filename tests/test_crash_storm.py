@@ -11,11 +11,12 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from imap_tools import MailBoxUnencrypted
+
+from tests.helpers import append_complaints
 
 BACKLOG = 2000
 KILLS = 20
@@ -50,15 +51,8 @@ def test_a_backlog_survives_twenty_kills(env):
     text = env.config_path.read_text() + "[intake]\nack_per_hour = 100000\n[daemon]\npoll_seconds = 1\n"
     env.config_path.write_text(text)
     citizen = f"warga@warga.{env.cast.domain}"
-    with MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo") as box:
-        for i in range(BACKLOG):
-            msg = EmailMessage()
-            msg["From"] = f"Warga {i} <{citizen}>"
-            msg["To"] = env.cast.office
-            msg["Subject"] = f"Pengaduan badai {i}"
-            msg["Message-ID"] = f"<badai-{i}@warga.{env.cast.domain}>"
-            msg.set_content(f"Pengaduan nomor {i} dari warga.")
-            box.append(msg.as_bytes(), "INBOX")
+    append_complaints(env, BACKLOG, sender=lambda i: "warga", subject="Pengaduan badai {i}", key="badai",
+                      body="Pengaduan nomor {i} dari warga.")
     rng = random.Random(20)
     orphans: set[int] = set()
     for _ in range(KILLS):

@@ -6,24 +6,12 @@ from __future__ import annotations
 import errno
 import logging
 from dataclasses import replace
-from email.message import EmailMessage
 
 from imap_tools import MailBoxUnencrypted
 
 from jobs.parse_ahead import ParseAhead
 from office import arrivals
-
-
-def _fill(env, count: int) -> None:
-    with MailBoxUnencrypted("127.0.0.1", env.rig.imap_port).login(env.cast.office, "rahasia-demo") as box:
-        for i in range(count):
-            msg = EmailMessage()
-            msg["From"] = f"Warga {i} <warga{i}@warga.{env.cast.domain}>"
-            msg["To"] = env.cast.office
-            msg["Subject"] = f"Lampu jalan padam {i}"
-            msg["Message-ID"] = f"<gugus-{i}@warga.{env.cast.domain}>"
-            msg.set_content(f"Lampu jalan di RT {i} padam sejak minggu lalu.")
-            box.append(msg.as_bytes(), "INBOX")
+from tests.helpers import append_complaints
 
 
 def _waiting(env) -> int:
@@ -34,7 +22,7 @@ def _waiting(env) -> int:
 def test_a_storage_failure_in_a_commit_of_several_batches_loses_nothing_and_repeats_nothing(env, monkeypatch, caplog):
     total = ParseAhead.MIN_BACKLOG + 10
     env.office.config = replace(env.config, mailbox=replace(env.config.mailbox, batch=4))
-    _fill(env, total)
+    append_complaints(env, total)
     real = arrivals.place_private
     placed: list[str] = []
 
