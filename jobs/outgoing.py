@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import logging
 import smtplib
+from collections.abc import Sequence
 
 from intake.classify import BOUNCE_PREFIX, hide_token, sub_address
 from intake.oauth import xoauth2_string
@@ -52,11 +53,11 @@ CLAIM = dt.timedelta(minutes=5)
 
 
 def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.datetime,
-             since: dt.datetime | None = None) -> int:
-    """Send every outbox row that is due (with `since`: only those queued from then on);
+             only: Sequence[str] | None = None) -> int:
+    """Send every outbox row that is due (with `only`: just the mails of those Message-IDs);
     returns how many were accepted. Each row is claimed first, so the daemon, the desk and a
     command sending at once never send one mail twice."""
-    rows = book.outbox.due(now, since=since)
+    rows = book.outbox.due(now, only=only)
     if not rows:
         return 0
     sent = 0
@@ -75,7 +76,7 @@ def send_due(book: Book, settings: SmtpSettings, sender_address: str, now: dt.da
         while rows:  # drain a backlog in batches over one connection
             sent += _send_batch(book, smtp, sender_address, rows, now)
             tried = {row.id for row in rows}
-            rows = [r for r in book.outbox.due(now, since=since) if r.id not in tried]
+            rows = [r for r in book.outbox.due(now, only=only) if r.id not in tried]
     return sent
 
 
@@ -128,7 +129,11 @@ def send_outbox(office: Office, now: dt.datetime) -> int:
     return send_due(office.book, office.config.smtp, office.config.mailbox.address, now)
 
 
-def send_queued(office: Office, now: dt.datetime) -> int:
-    """Send at once what a command or a desk page has just queued (from `now` on); the daemon's
-    sender retries whatever fails. SmtpUnavailable when the server cannot be reached."""
-    return send_due(office.book, office.config.smtp, office.config.mailbox.address, now, since=now)
+def send_queued(office: Office, now: dt.datetime, message_ids: Sequence[str]) -> int:
+    """Send at once what a command or a desk request has just queued (its Message-IDs, from
+    book.outbox.queued_since), and nothing else: another process's mail of the same moment is
+    its own to send. The daemon's sender retries whatever fails. SmtpUnavailable when the
+    server cannot be reached."""
+    if not message_ids:
+        return 0
+    return send_due(office.book, office.config.smtp, office.config.mailbox.address, now, only=message_ids)

@@ -67,3 +67,37 @@ def test_many_rows_in_one_transaction_are_all_written_in_order(tmp_path):
     assert _subjects(book) == [f"w{i:03d}" for i in range(123)]
     _queue(book, "di_luar")  # outside a transaction: written at once
     assert _subjects(book)[-1] == "di_luar"
+
+
+def test_a_desk_request_sends_what_it_queued_and_leaves_the_daemons_mail_of_the_same_second(env):
+    """A desk request (or a command) sends at once only its own mail: the daemon's mail queued in
+    the same second, by another connection to the book, is the daemon's to send. (Picked by
+    time, the desk's late sender once took the daemon's routing email and was still sending it
+    when the daemon's cycle ended.)"""
+    from email.message import EmailMessage
+
+    from jobs.outgoing import send_queued
+    from office.base import Office
+
+    desk = Office(env.config, Book(env.config.database))
+    to = env.official("camat")[1]
+    now = NOW.replace(microsecond=0)
+
+    def queue(book: Book, name: str) -> None:
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = env.cast.office, to, name, f"<{name}@kantor.test>"
+        msg.set_content(name)
+        with book.transaction():
+            book.outbox.enqueue(message_id=f"<{name}@kantor.test>", complaint_id=None, kind="uji", recipients=[to],
+                                subject=name, raw=msg.as_bytes(), at=now)
+
+    mark = desk.book.outbox.mails_enqueued
+    queue(env.office.book, "dari-daemon-sebelumnya")
+    queue(desk.book, "dari-meja")
+    queue(env.office.book, "dari-daemon")
+    assert desk.book.outbox.queued_since(mark) == ("<dari-meja@kantor.test>",)
+    assert send_queued(desk, now, desk.book.outbox.queued_since(mark)) == 1
+    desk.book.close()
+    assert [m.subject for m in env.inbox(to)] == ["dari-meja"]
+    unsent = [row.subject for row in env.office.book.outbox.listed() if row.sent_at is None]
+    assert unsent == ["dari-daemon-sebelumnya", "dari-daemon"]

@@ -58,17 +58,19 @@ def register(app) -> None:
 
 
 def _send_queued() -> None:
-    """Mail the action queued at once; the daemon's sender retries what fails. The PDFs it
-    asked for (a letter, a walk-in's receipt) are made right after, in the background, and the
-    mails that waited for them sent then (office.letter_pdfs)."""
+    """Mail what this request queued, at once and nothing else (the daemon's mail of the same
+    moment is the daemon's to send); the daemon's sender retries what fails. The PDFs it asked
+    for (a letter, a walk-in's receipt) are made right after, in the background, and the mails
+    that waited for them sent then (office.letter_pdfs)."""
     from jobs.outgoing import send_queued
     from office.letter_pdfs import start
 
-    since = g.now
+    since, outbox = g.now, office().book.outbox
+    queued, g.mail_mark = outbox.queued_since(g.mail_mark), outbox.mails_enqueued
 
     def send(here) -> None:
         try:
-            send_queued(here, since)
+            send_queued(here, since, queued)
         except Exception as exc:  # the mail stays queued in the book
             log.warning("surel dari meja layanan belum terkirim (%s); daemon akan mengirimkannya", exc)
 

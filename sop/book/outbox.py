@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import deque
+from collections.abc import Sequence
 
 from sop.book.records import OutboxMail
 from sop.book.repository import Repository
@@ -22,6 +24,9 @@ from sop.directory import mailbox_of
 COLUMNS = ("message_id", "complaint_id", "kind", "recipients", "recipient", "mailbox", "subject", "raw",
            "created_at", "next_try_at", "bounce_token")
 ROWS_PER_STATEMENT = 50
+# The Message-IDs a book remembers for `queued_since`: a desk request or a command queues a few;
+# a daemon's book queues millions and keeps only these (a bounded memory).
+RECENT = 4096
 
 
 class Outbox(Repository):
@@ -32,6 +37,7 @@ class Outbox(Repository):
         self.queued = 0  # rows ever queued by this book: a savepoint undone drops those it queued
         self.mails_enqueued = 0  # mails ever handed to enqueue by this book (a caller tells whether it queued one)
         self._waiting: list[tuple[int, tuple]] = []  # queued, not yet written, each with its sequence number
+        self._recent: deque[str] = deque(maxlen=RECENT)  # the last Message-IDs handed to enqueue
 
     def drop_queued_since(self, first: int) -> None:
         """A savepoint or transaction undone: the rows it queued and had not written go with it
@@ -42,6 +48,7 @@ class Outbox(Repository):
                 recipients: list[str], subject: str, raw: bytes, at: dt.datetime,
                 bounce_token: str | None = None) -> None:
         self.mails_enqueued += 1
+        self._recent.append(message_id)
         row = (message_id, complaint_id, kind, json.dumps(recipients), recipients[0].lower() if recipients else None,
                mailbox_of(recipients[0]) if recipients else None, subject, raw, iso(at), iso(at), bounce_token)
         if not self.store._depth:
@@ -49,6 +56,14 @@ class Outbox(Repository):
             return
         self._waiting.append((self.queued, row))
         self.queued += 1
+
+    def queued_since(self, mark: int) -> tuple[str, ...]:
+        """The Message-IDs this book queued after `mark` (a value of mails_enqueued): what a desk
+        request or a command sends at once, and nothing another process queued meanwhile (at
+        most the last RECENT; the daemon sends the rest). A savepoint undone leaves an id whose
+        row does not exist: `due` finds nothing for it."""
+        count = min(self.mails_enqueued - mark, len(self._recent))
+        return tuple(self._recent)[len(self._recent) - count:] if count > 0 else ()
 
     def write_queued(self) -> None:
         """Write the rows waiting in memory (one statement for up to ROWS_PER_STATEMENT)."""
@@ -95,15 +110,16 @@ class Outbox(Repository):
             return self._all_of(OutboxMail, "SELECT * FROM outbox ORDER BY id")
         return self._all_of(OutboxMail, "SELECT * FROM outbox WHERE complaint_id = ? ORDER BY id", (complaint_id,))
 
-    def due(self, now: dt.datetime, limit: int = 100, since: dt.datetime | None = None) -> list[OutboxMail]:
-        """Mail due to be sent; with `since`, only what was queued from that moment (the desk
-        sends what its own action queued, never the daemon's backlog). A mail that waits for its
+    def due(self, now: dt.datetime, limit: int = 100, only: Sequence[str] | None = None) -> list[OutboxMail]:
+        """Mail due to be sent; with `only`, just the mails of those Message-IDs (a desk request
+        or a command sends what it queued, never the daemon's backlog). A mail that waits for its
         PDF (awaits_pdf) is due only once the PDF job has added it (office.letter_pdfs)."""
         self.write_queued()
         due = "sent_at IS NULL AND gave_up_at IS NULL AND awaits_pdf IS NULL AND next_try_at <= ?"
-        if since is not None:
-            return self._all_of(OutboxMail, f"SELECT * FROM outbox WHERE {due} AND created_at >= ? ORDER BY id LIMIT ?",
-                                (iso(now), iso(since), limit))
+        if only is not None:
+            return self._all_of(OutboxMail, f"SELECT * FROM outbox WHERE {due} AND message_id IN "
+                                            "(SELECT value FROM json_each(?)) ORDER BY id LIMIT ?",
+                                (iso(now), json.dumps(list(only)), limit))
         return self._all_of(OutboxMail, f"SELECT * FROM outbox WHERE {due} ORDER BY id LIMIT ?", (iso(now), limit))
 
     def hold_for_pdf(self, message_id: str, wanted: str) -> None:
