@@ -103,8 +103,10 @@ class SmsRig:
                 out.append(SentSms(path.name, m.group(1), path.read_text(encoding="ascii")))
         return out
 
-    def wait(self, condition, timeout: float = 20.0):
-        """Poll `condition` (a callable) until it returns something true, or fail after `timeout`."""
+    def wait(self, condition, timeout: float = 60.0):
+        """Poll `condition` (a callable) until it returns something true, or fail after `timeout`
+        (long: on a machine busy with other work gammu-smsd's once-a-second loop falls behind;
+        a condition that holds returns at once)."""
         ends = time.monotonic() + timeout
         while time.monotonic() < ends:
             found = condition()
