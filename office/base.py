@@ -131,6 +131,16 @@ class Office:
     # recorded and needed again for its acknowledgement's limit (office.notices): not read twice.
     recent_from_sender: tuple[int, int] = (0, 0)
 
+    @property
+    def mails_queued(self) -> int:
+        """How many mails this office's book has queued so far: a mark for `queued_since`."""
+        return self.book.outbox.mails_enqueued
+
+    def queued_since(self, mark: int) -> tuple[str, ...]:
+        """The Message-IDs this office's book queued after `mark`: what a desk request or a
+        command sends at once (jobs.outgoing.send_queued), and nothing another process queued."""
+        return self.book.outbox.queued_since(mark)
+
     def seal_key(self):
         """The office's Ed25519 key, loaded once; None when the office has not made one."""
         path = self.config.letters.key

@@ -226,7 +226,7 @@ def send_now(office, now) -> None:
     from jobs.outgoing import send_queued
 
     try:
-        send_queued(office, now, office.book.outbox.queued_since(0))  # what this command queued
+        send_queued(office, now, office.queued_since(0))  # what this command queued
     except Exception as exc:
         click.echo(f"Surel belum terkirim ({exc}); daemon akan mengirimkannya.")
 

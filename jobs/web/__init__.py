@@ -69,7 +69,7 @@ def _guard(app: Flask) -> None:
         from office.desk import session_owner, session_user
 
         g.now = utcnow()
-        g.mail_mark = office().book.outbox.mails_enqueued  # what this request queues is sent at its end
+        g.mail_mark = office().mails_queued  # what this request queues is sent at its end
         owner = session_owner(office(), session.get("t")) if request.method == "POST" else None
         g.user = session_user(office(), session.get("t"), g.now)
         if g.user is None and request.endpoint not in OPEN_PAGES:

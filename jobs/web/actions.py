@@ -65,8 +65,8 @@ def _send_queued() -> None:
     from jobs.outgoing import send_queued
     from office.letter_pdfs import start
 
-    since, outbox = g.now, office().book.outbox
-    queued, g.mail_mark = outbox.queued_since(g.mail_mark), outbox.mails_enqueued
+    since, desk = g.now, office()
+    queued, g.mail_mark = desk.queued_since(g.mail_mark), desk.mails_queued
 
     def send(here) -> None:
         try:
