@@ -106,9 +106,9 @@ def _send_batch(book: Book, smtp: smtplib.SMTP, sender_address: str, rows: list[
         envelope = envelope_sender(sender_address, row.bounce_token)
         # A text that is not plain ASCII goes 8bit (letters.mail), declared as such, or as
         # quoted-printable to a server that does not take 8BITMIME.
-        raw, options = row.raw, ()
-        if not raw.isascii():
-            raw, options = (raw, ("BODY=8BITMIME",)) if eight_bit else (seven_bit(raw), ())
+        raw, options = row.raw, ["BODY=8BITMIME"] if eight_bit else []
+        if not raw.isascii() and not eight_bit:
+            raw = seven_bit(raw)
         try:
             refused = smtp.sendmail(envelope, recipients, raw, options)
         except (OSError, smtplib.SMTPException) as exc:

@@ -240,6 +240,13 @@ def test_text_that_is_not_ascii_goes_8bit_and_as_quoted_printable_for_a_server_w
             assert [p.get_content() for p in msg.iter_attachments()] == [a.data for a in attachments]
             assert not msg.defects and all(not p.defects for p in msg.walk())
     assert seven_bit(b"Subject: x\r\n\r\nascii\r\n") == b"Subject: x\r\n\r\nascii\r\n"
+    # A control character or a lone CR never travels as it is: such text goes quoted-printable.
+    for odd in ("baris\rsatu\n", "nol\x00di sini\n", "bel\x07 – berbunyi\n"):
+        wire = build_message(sender=("Kantor", "pengaduan@kec.test"), to=[("Budi", "budi@warga.test")],
+                             rendered=Rendered(subject="Halo", body=odd), message_id="<c.pgd@kec.test>",
+                             date=dt.datetime(2026, 1, 6, tzinfo=dt.timezone.utc))
+        assert wire.isascii() and b"Content-Transfer-Encoding: quoted-printable" in wire
+        assert email.message_from_bytes(wire, policy=email.policy.default).get_content().replace("\r\n", "\n") == odd
 
 
 def test_a_server_without_8bitmime_receives_the_mail_as_quoted_printable(env):
