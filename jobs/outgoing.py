@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from intake.classify import BOUNCE_PREFIX, hide_token, sub_address
 from intake.oauth import xoauth2_string
 from intake.tls import client_context
+from letters.mail import seven_bit
 from office.base import Office
 from office.config import SmtpSettings
 from office.undeliverable import give_up_stale
@@ -96,13 +97,20 @@ def _error_text(exc: Exception, envelope: str) -> str:
 def _send_batch(book: Book, smtp: smtplib.SMTP, sender_address: str, rows: list[OutboxMail], now: dt.datetime) -> int:
     sent = 0
     mine = book.outbox.claim([row.id for row in rows], now, now + CLAIM)
+    smtp.ehlo_or_helo_if_needed()
+    eight_bit = smtp.has_extn("8bitmime")
     for row in rows:
         if row.id not in mine:
             continue  # another sender has it
         recipients = json.loads(row.recipients)
         envelope = envelope_sender(sender_address, row.bounce_token)
+        # A text that is not plain ASCII goes 8bit (letters.mail), declared as such, or as
+        # quoted-printable to a server that does not take 8BITMIME.
+        raw, options = row.raw, ["BODY=8BITMIME"] if eight_bit else []
+        if not raw.isascii() and not eight_bit:
+            raw = seven_bit(raw)
         try:
-            refused = smtp.sendmail(envelope, recipients, row.raw)
+            refused = smtp.sendmail(envelope, recipients, raw, options)
         except (OSError, smtplib.SMTPException) as exc:
             error = _error_text(exc, envelope)
             log.warning("surel %s gagal dikirim: %s", hide_token(row.message_id), error)

@@ -135,15 +135,36 @@ def _address(name: str, addr: str) -> str:
 
 
 def _text_part(body: str) -> bytes:
-    """Headers and body of the text part. Plain ASCII goes as 7bit; anything else (or an
-    overlong line) as quoted-printable UTF-8, which stays readable in "show original"."""
-    body = body.replace("\r\n", "\n")
-    if body.isascii() and all(len(line) <= 998 for line in body.split("\n")):
-        head, data = 'Content-Type: text/plain; charset="us-ascii"\r\nContent-Transfer-Encoding: 7bit', body.encode()
-    else:
-        head = 'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable'
-        data = binascii.b2a_qp(body.encode("utf-8"), istext=True)
-    return head.encode() + b"\r\n\r\n" + data.replace(b"\n", b"\r\n")
+    """Headers and body of the text part: plain ASCII as 7bit, any other text as 8bit UTF-8
+    (RFC 6152; quoted-printable cost intake a twentieth of its time, and jobs.outgoing turns
+    the part into quoted-printable for a server that does not take 8BITMIME: `seven_bit`); a
+    line over SMTP's 998 octets, or a control character, as quoted-printable."""
+    data = body.replace("\r\n", "\n").encode("utf-8")
+    if CONTROL_BYTE.search(data) or any(len(line) > 998 for line in data.split(b"\n")):
+        return QP_TEXT + binascii.b2a_qp(data, istext=True).replace(b"\n", b"\r\n")
+    return (ASCII_TEXT if data.isascii() else EIGHT_BIT_TEXT) + data.replace(b"\n", b"\r\n")
+
+
+# Bytes that may not travel as they are in 7bit or 8bit text (RFC 5322, RFC 6152): a control
+# character, a lone CR. Quoted-printable writes them as =XX.
+CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")
+ASCII_TEXT = b'Content-Type: text/plain; charset="us-ascii"\r\nContent-Transfer-Encoding: 7bit\r\n\r\n'
+EIGHT_BIT_TEXT = b'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'
+QP_TEXT = b'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
+
+
+def seven_bit(raw: bytes) -> bytes:
+    """A message of build_message's with its 8bit text part as quoted-printable, as it would
+    have been built for a server without 8BITMIME (RFC 6152); any other message as it is."""
+    start = raw.find(EIGHT_BIT_TEXT)
+    if start < 0:
+        return raw
+    begin = start + len(EIGHT_BIT_TEXT)
+    found = re.search(rb'boundary="([^"]+)"', raw[:start])
+    end = raw.find(b"\r\n--" + found.group(1), begin) if found else -1
+    end = len(raw) if end < 0 else end
+    text = binascii.b2a_qp(raw[begin:end].replace(b"\r\n", b"\n"), istext=True).replace(b"\n", b"\r\n")
+    return raw[:start] + QP_TEXT + text + raw[end:]
 
 
 def _attachment_part(item: "Attachment") -> bytes:
@@ -214,9 +235,12 @@ def build_message(*, sender: tuple[str, str], to: list[tuple[str, str]], rendere
     head = "".join(f"{name}: {value}\r\n" for name, value in headers if value) + "MIME-Version: 1.0\r\n"
     if not attachments:
         return head.encode("utf-8") + _text_part(rendered.body)
-    # Random, and '=_' cannot occur in base64 or quoted-printable text.
-    boundary = f"=_pgd_{secrets.token_hex(12)}"
+    # Random, and '=_' cannot occur in base64 or quoted-printable text; drawn again in the
+    # unheard-of case that an 8bit text holds it.
     parts = [_text_part(rendered.body), *(_attachment_part(item) for item in attachments)]
+    boundary = f"=_pgd_{secrets.token_hex(12)}"
+    while boundary.encode() in parts[0]:
+        boundary = f"=_pgd_{secrets.token_hex(12)}"
     delimiter = f"\r\n--{boundary}\r\n".encode()
     return (head.encode("utf-8") + f'Content-Type: multipart/mixed; boundary="{boundary}"\r\n\r\n'.encode()
             + f"--{boundary}\r\n".encode() + delimiter.join(parts) + f"\r\n--{boundary}--\r\n".encode())

@@ -221,7 +221,7 @@ def _update(office: Office, row: Complaint, case: Case, now: dt.datetime, final:
         office.book.complaints.update(row.id, **changed)
     # `row` is the book's current row (effects that write it return it afresh), so the
     # updated row is known without reading it back.
-    return replace(row, **changed)
+    return row.but(**changed) if changed else row
 
 
 def resume(office: Office, row: Complaint, now: dt.datetime) -> Complaint:

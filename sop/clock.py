@@ -32,6 +32,9 @@ DEFAULT_HOURS = {
 }
 
 
+KEPT_DAYS = 4096  # days (and day sums) a clock keeps worked out: a bounded memory in a long-running daemon
+
+
 @dataclass(frozen=True)
 class OfficeClock:
     tz: ZoneInfo = WITA
@@ -48,11 +51,29 @@ class OfficeClock:
     def is_working_day(self, day: dt.date) -> bool:
         return day.weekday() in self.hours and day not in self._national and day not in self.extra_holidays
 
+    # A clock never changes (frozen): what it worked out about a day is kept, as every deadline
+    # of a backlog walks the same few days (each new complaint asks for three).
+    @cached_property
+    def _windows(self) -> dict[dt.date, tuple[dt.datetime, dt.datetime] | None]:
+        return {}
+
+    @cached_property
+    def _days_after(self) -> dict[tuple[dt.date, int], dt.date]:
+        return {}
+
     def _window(self, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
-        if not self.is_working_day(day):
-            return None
-        start, end = self.hours[day.weekday()]
-        return (dt.datetime.combine(day, start, self.tz), dt.datetime.combine(day, end, self.tz))
+        try:
+            return self._windows[day]
+        except KeyError:
+            pass
+        window = None
+        if self.is_working_day(day):
+            start, end = self.hours[day.weekday()]
+            window = (dt.datetime.combine(day, start, self.tz), dt.datetime.combine(day, end, self.tz))
+        if len(self._windows) >= KEPT_DAYS:
+            self._windows.clear()
+        self._windows[day] = window
+        return window
 
     def is_open(self, moment: dt.datetime) -> bool:
         """Whether the office is at work at `moment`."""
@@ -113,12 +134,22 @@ class OfficeClock:
         if self.calendar_days:
             return start.astimezone(self.tz) + dt.timedelta(days=days)
         opened = self.next_open(start)
-        day, counted = opened.date(), 0
-        while counted < days:
-            day += dt.timedelta(days=1)
-            if self.is_working_day(day):
-                counted += 1
-        return dt.datetime.combine(day, opened.timetz())
+        return dt.datetime.combine(self._working_days_after(opened.date(), days), opened.timetz())
+
+    def _working_days_after(self, first: dt.date, days: int) -> dt.date:
+        """The working day `days` working days after `first`."""
+        key = (first, days)
+        found = self._days_after.get(key)
+        if found is None:
+            day, counted = first, 0
+            while counted < days:
+                day += dt.timedelta(days=1)
+                if self.is_working_day(day):
+                    counted += 1
+            if len(self._days_after) >= KEPT_DAYS:
+                self._days_after.clear()
+            found = self._days_after[key] = day
+        return found
 
 
 def parse_hours(spec: dict[str, str]) -> dict[int, tuple[dt.time, dt.time]]:

@@ -221,3 +221,70 @@ def test_notice_letters_say_what_happened_in_their_own_words():
     asked = letter_text(render_letter(replace(base, kind="kelengkapan", answer="Foto lokasi.", days=10),
                                       HEAD, signer).data)
     assert "keterangan mengenai foto lokasi." in asked and "10 (sepuluh) hari kerja" in asked
+
+
+def test_text_that_is_not_ascii_goes_8bit_and_as_quoted_printable_for_a_server_without_8bitmime():
+    from letters.mail import seven_bit
+
+    body = "Tanggapan dengan PUAS, TIDAK PUAS, atau nilai 1–4.\nSalam hangat dari Ñoman.\n"
+    for attachments in ((), (Attachment("surat.pdf", b"%PDF-1.7", "application", "pdf"),)):
+        wire = build_message(sender=("Kantor", "pengaduan@kec.test"), to=[("Budi", "budi@warga.test")],
+                             rendered=Rendered(subject="Halo", body=body), message_id="<q.pgd@kec.test>",
+                             date=dt.datetime(2026, 1, 6, tzinfo=dt.timezone.utc), attachments=attachments)
+        assert b"Content-Transfer-Encoding: 8bit" in wire and "1–4".encode() in wire
+        ascii_only = seven_bit(wire)
+        assert ascii_only.isascii() and b"Content-Transfer-Encoding: quoted-printable" in ascii_only
+        for raw in (wire, ascii_only):
+            msg = email.message_from_bytes(raw, policy=email.policy.default)
+            assert msg.get_body(("plain",)).get_content().replace("\r\n", "\n") == body
+            assert [p.get_content() for p in msg.iter_attachments()] == [a.data for a in attachments]
+            assert not msg.defects and all(not p.defects for p in msg.walk())
+    assert seven_bit(b"Subject: x\r\n\r\nascii\r\n") == b"Subject: x\r\n\r\nascii\r\n"
+    # A control character or a lone CR never travels as it is: such text goes quoted-printable.
+    for odd in ("baris\rsatu\n", "nol\x00di sini\n", "bel\x07 – berbunyi\n"):
+        wire = build_message(sender=("Kantor", "pengaduan@kec.test"), to=[("Budi", "budi@warga.test")],
+                             rendered=Rendered(subject="Halo", body=odd), message_id="<c.pgd@kec.test>",
+                             date=dt.datetime(2026, 1, 6, tzinfo=dt.timezone.utc))
+        assert wire.isascii() and b"Content-Transfer-Encoding: quoted-printable" in wire
+        assert email.message_from_bytes(wire, policy=email.policy.default).get_content().replace("\r\n", "\n") == odd
+
+
+def test_a_server_without_8bitmime_receives_the_mail_as_quoted_printable(env):
+    """The outbox's sender declares BODY=8BITMIME to a server that offers it (the rig's), and sends
+    quoted-printable to one that does not: the text arrives whole either way."""
+    from aiosmtpd.controller import Controller
+
+    from jobs.demo.mailrig import free_port
+    from jobs.outgoing import send_due
+    from office.config import SmtpSettings
+
+    class Keep:
+        def __init__(self):
+            self.got = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+            self.got.append((envelope.mail_options, envelope.original_content or envelope.content))
+            return "250 OK"
+
+    sent = build_message(sender=("Kantor", env.cast.office), to=[("Camat", env.official("camat")[1])],
+                         rendered=Rendered(subject="Uji", body="Nilai 1–4 untuk pelayanan.\n"),
+                         message_id="<delapan.pgd@kec.test>", date=dt.datetime(2026, 1, 6, tzinfo=dt.timezone.utc))
+    now = dt.datetime.now(dt.timezone.utc)
+    for eight_bit in (False, True):
+        keep = Keep()
+        # decode_data=True is how aiosmtpd leaves 8BITMIME out of its EHLO.
+        server = Controller(keep, hostname="127.0.0.1", port=free_port(), decode_data=not eight_bit)
+        server.start()
+        try:
+            with env.office.book.transaction():
+                env.office.book.outbox.enqueue(message_id=f"<m{eight_bit}@kec.test>", complaint_id=None, kind="uji",
+                                               recipients=["camat@kec.test"], subject="Uji", raw=sent, at=now)
+            assert send_due(env.office.book, SmtpSettings("127.0.0.1", server.port, security="none"),
+                            env.cast.office, now) == 1
+        finally:
+            server.stop()
+        [(options, content)] = keep.got
+        raw = content if isinstance(content, bytes) else content.encode("utf-8")
+        assert ("BODY=8BITMIME" in options) == eight_bit and raw.isascii() != eight_bit
+        text = email.message_from_bytes(raw, policy=email.policy.default).get_body(("plain",)).get_content()
+        assert text.replace("\r\n", "\n") == "Nilai 1–4 untuk pelayanan.\n"

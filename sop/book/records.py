@@ -56,11 +56,27 @@ class Record(_ByKey):
         names = cls.columns()
         keys = tuple(row.keys())
         if keys == names:  # the table's columns in the fields' order: the usual case, by position
-            return cls(*(tuple(row) if isinstance(row, sqlite3.Row) else row.values()))
+            # Filled as dataclasses' own __init__ would, without its one object.__setattr__ per
+            # field (a frozen dataclass's cost; a complaint has 35 fields, and intake reads and
+            # writes several rows a message).
+            record = object.__new__(cls)
+            record.__dict__.update(zip(names, row.values() if isinstance(row, Mapping) else row))
+            return record
         record = cls(**{name: row[name] for name in names})
         extra = {key: row[key] for key in row.keys() if key not in names}
         if extra:
             object.__setattr__(record, "_extra", extra)
+        return record
+
+    def but(self, **changes: Any) -> Self:
+        """A copy with `changes` (dataclasses.replace without rebuilding every field: intake
+        takes a complaint through several changes a message). Only declared fields change."""
+        unknown = changes.keys() - set(self.columns())
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field {', '.join(sorted(unknown))}")
+        record = object.__new__(type(self))
+        record.__dict__.update(self.__dict__)
+        record.__dict__.update(changes)
         return record
 
     def as_dict(self) -> dict[str, Any]:
