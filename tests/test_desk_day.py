@@ -45,6 +45,21 @@ def fits(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (page.url, page.evaluate(WIDER))
 
 
+def fill_walk_in(page, name: str, subject: str, body: str) -> None:
+    """The walk-in form's required fields, typed, and the complainant's identity kept confidential."""
+    page.get_by_label(required("Nama")).fill(name)
+    page.get_by_label(required("Pokok")).fill(subject)
+    page.get_by_label(required("Isi")).fill(body)
+    page.get_by_label("Rahasiakan identitas pengadu").check()
+
+
+def typed_is_kept(page, name: str, body: str) -> None:
+    """The form came back with what was typed (only a file is chosen again)."""
+    assert page.get_by_label(required("Nama")).input_value() == name
+    assert page.get_by_label(required("Isi")).input_value() == body
+    assert page.get_by_label("Rahasiakan identitas pengadu").is_checked()
+
+
 def raw_mail(name: str, address: str, subject: str, body: str, to: str) -> bytes:
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = formataddr((name, address)), to, subject
@@ -94,10 +109,7 @@ def test_a_walk_in_over_the_whole_request_limit_gets_the_form_back_with_what_was
     page = browser.new_page(locale="id-ID", viewport=DESKTOP)
     login(page, desk)
     page.goto(desk + "/catat")
-    page.get_by_label(required("Nama")).fill("Yohanes Lado")
-    page.get_by_label(required("Pokok")).fill("Drainase meluap di RT 12")
-    page.get_by_label(required("Isi")).fill("Setiap hujan drainase meluap ke rumah warga.")
-    page.get_by_label("Rahasiakan identitas pengadu").check()
+    fill_walk_in(page, "Yohanes Lado", "Drainase meluap di RT 12", "Setiap hujan drainase meluap ke rumah warga.")
     big = b"\xff\xd8\xff" + b"\0" * (4 * 2**20)  # 4 MB: over the desk's 3 MB for a whole request
     page.get_by_label("Lampiran (foto, pindaian surat)").set_input_files(
         files=[{"name": "pindaian.jpg", "mimeType": "image/jpeg", "buffer": big}])
@@ -106,9 +118,7 @@ def test_a_walk_in_over_the_whole_request_limit_gets_the_form_back_with_what_was
     assert answer.value.status == 413
     alert = page.get_by_role("alert").inner_text()
     assert alert.startswith("Lampiran terlalu besar") and "batas 2 MB" in alert and "belum dicatat" in alert
-    assert page.get_by_label(required("Nama")).input_value() == "Yohanes Lado"
-    assert page.get_by_label(required("Isi")).input_value() == "Setiap hujan drainase meluap ke rumah warga."
-    assert page.get_by_label("Rahasiakan identitas pengadu").is_checked()
+    typed_is_kept(page, "Yohanes Lado", "Setiap hujan drainase meluap ke rumah warga.")
     assert not env.office.book.complaints.listed()
     # Chosen again small enough, the same form records the complaint.
     page.get_by_label("Lampiran (foto, pindaian surat)").set_input_files(
@@ -125,10 +135,7 @@ def test_what_was_typed_before_the_session_ended_is_back_on_the_form_after_loggi
     page = browser.new_page(locale="id-ID", viewport=DESKTOP)
     login(page, desk)
     page.goto(desk + "/catat")
-    page.get_by_label(required("Nama")).fill("Maria Goreti")
-    page.get_by_label(required("Pokok")).fill("Air PDAM tidak mengalir")
-    page.get_by_label(required("Isi")).fill("Sudah tiga hari air PDAM tidak mengalir di RT 04.")
-    page.get_by_label("Rahasiakan identitas pengadu").check()
+    fill_walk_in(page, "Maria Goreti", "Air PDAM tidak mengalir", "Sudah tiga hari air PDAM tidak mengalir di RT 04.")
     # The working day passes while the form is open: the session goes idle on the server.
     long_ago = (utcnow() - dt.timedelta(hours=11)).isoformat()
     with env.office.book.transaction():
@@ -142,9 +149,7 @@ def test_what_was_typed_before_the_session_ended_is_back_on_the_form_after_loggi
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url("**/catat")
     assert "Isian Anda dikembalikan" in page.get_by_role("alert").first.inner_text()
-    assert page.get_by_label(required("Nama")).input_value() == "Maria Goreti"
-    assert page.get_by_label(required("Isi")).input_value() == "Sudah tiga hari air PDAM tidak mengalir di RT 04."
-    assert page.get_by_label("Rahasiakan identitas pengadu").is_checked()
+    typed_is_kept(page, "Maria Goreti", "Sudah tiga hari air PDAM tidak mengalir di RT 04.")
     assert not env.office.book.complaints.listed()  # nothing recorded until staff save again
     page.reload()  # handed back once
     assert page.get_by_label(required("Nama")).input_value() == ""
@@ -230,10 +235,8 @@ def record_a_walk_in(env, page, desk) -> str:
     assert len(env.office.book.complaints.listed()) == count  # nothing recorded under a green message
     fits(page)
     # What was typed is still there: only the file is chosen again.
-    assert page.get_by_label(required("Nama")).input_value() == "Yohanes Lado"
-    assert page.get_by_label(required("Isi")).input_value() == "Setiap hujan drainase meluap ke rumah warga."
+    typed_is_kept(page, "Yohanes Lado", "Setiap hujan drainase meluap ke rumah warga.")
     assert page.get_by_label("Nomor pelacakan SP4N-LAPOR! (bila ada)").input_value() == "LPR-2026-0042"
-    assert page.get_by_label("Rahasiakan identitas pengadu").is_checked()
     assert page.get_by_label("Seksi terkait (bila sudah jelas)").input_value() == "Seksi Pelayanan Umum"
     page.get_by_label("Lampiran (foto, pindaian surat)").set_input_files(
         files=[{"name": "foto.png", "mimeType": "image/png", "buffer": PNG}])
