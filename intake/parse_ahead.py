@@ -19,6 +19,9 @@ from intake.parse import Incoming
 class Prepared:
     msg: Incoming
     staged: str  # the raw bytes, written under a temporary name in the staging folder
+    # The place key (sop.repeats) of the complaint the message would become, with the text it
+    # was read from: found by the worker, not by the book's thread.
+    place: tuple[str, str | None] | None = None
 
 
 def discard_staged(prepared: Prepared | None) -> None:

@@ -34,7 +34,7 @@ from office.followups import handle_followup, new_complaint
 from office.handled import Handled, unmatched
 from office.notices import alert_staff, warn_official
 from office.proposals import answer_by_mail
-from office.recording import from_forward, record_bounce, record_complaint
+from office.recording import from_forward, record_bounce, record_complaint, remember_place
 from office.routing_mail import routing_text
 from office.sections import take_report
 from office.signed_copies import take_delivery_reply
@@ -228,6 +228,8 @@ def process_raw(office: Office, raw: bytes, now: dt.datetime, *, prepared: "Prep
     staged_files: list[str] = []
     if prepared:  # the copy is on disk already: it is only given its name
         place_private(prepared.staged, raw_path)
+        if prepared.place:
+            remember_place(*prepared.place)
         staged_files = [a.staged for a in msg.attachments if a.staged]
     else:
         write_private(raw_path, raw)

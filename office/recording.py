@@ -23,7 +23,7 @@ from sop.book import iso, parse_iso
 from sop.book.records import Complaint, OutboxMail, Similar
 from sop.directory import Official, mailbox_of
 from sop.engine import SYSTEM, Recorded
-from sop.repeats import place_key, similar
+from sop.repeats import place_key, place_text, similar
 from sop.terms import CHANNEL_IN_LETTER, OPEN
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,25 @@ def from_forward(msg: Incoming) -> NewComplaint:
         note=f"Diteruskan ke kotak surat pengaduan oleh {msg.from_addr}. {_reading_notes(msg)}".strip())
 
 
+# Place keys the parse worker found for the messages of a backlog (office.staging), by the
+# text each was read from: a complaint made of that very text takes its key from here. What
+# the worker found for a message that became no complaint is dropped now and then.
+_PLACES: dict[str, str | None] = {}
+_UNKNOWN = "?"  # never a place key (those are "rt 12; ..." in lowercase)
+
+
+def remember_place(text: str, key: str | None) -> None:
+    if len(_PLACES) >= 256:
+        _PLACES.clear()
+    _PLACES[text] = key
+
+
+def _place_of(new: NewComplaint) -> str | None:
+    text = place_text(new.subject, new.body)
+    found = _PLACES.pop(text, _UNKNOWN)
+    return place_key(text) if found == _UNKNOWN else found
+
+
 def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> Complaint:
     """Put a complaint in the book and finish step 1 (acknowledgement, copy, the next task);
     or, in a burst from one sender, only put it in the book, held for staff (`lepas`)."""
@@ -107,7 +126,7 @@ def record_complaint(office: Office, new: NewComplaint, now: dt.datetime) -> Com
         message_key=new.message_key, source_message_id=new.source_message_id, recorded_by=new.recorded_by,
         confidential=int(new.confidential or cfg.intake.confidential_by_default), sender=new.sender,
         section=new.section, lapor_id=new.lapor_id, **({"sapaan": new.sapaan} if new.sapaan else {}),
-        held_at=iso(now) if held else None, place_key=place_key(f"{new.subject}\n{new.body[:2000]}"),
+        held_at=iso(now) if held else None, place_key=_place_of(new),
         access_code=new_access_code(),
         # The complainant's reply address, made with the row (office.notices.citizen_reply_to
         # makes it on the first mail otherwise): one write instead of two more at the

@@ -18,7 +18,9 @@ from pathlib import Path
 from intake.parse import parse_message
 from intake.parse_ahead import Prepared, discard_staged
 from intake.settings import IntakeSettings
+from intake.text import clean_line, clean_text
 from sop.files import write_private
+from sop.repeats import place_key, place_text
 
 # The worker imports this module alone (and intake's parser): none of the office's.
 __all__ = ["Prepared", "discard_staged", "prepare", "prepare_all"]
@@ -43,7 +45,9 @@ def prepare(raw: bytes, staging: str, limits: IntakeSettings) -> Prepared:
             write_private(path, item.data)
             item = replace(item, data=b"", staged=str(path), size=size, sha256=hashlib.sha256(item.data).hexdigest())
         files.append(item)
-    return Prepared(replace(msg, attachments=tuple(files)), str(staged))
+    # Read from the text as the book will keep it (office.recording.NewComplaint.normalised).
+    place = place_text(clean_line(msg.subject), clean_text(msg.text).strip())
+    return Prepared(replace(msg, attachments=tuple(files)), str(staged), (place, place_key(place)))
 
 
 def prepare_all(raws: list[bytes], staging: str, limits: IntakeSettings) -> list[Prepared | None]:

@@ -33,6 +33,11 @@ def _street(text: str) -> str | None:
     return None
 
 
+def place_text(subject: str, body: str) -> str:
+    """The text a complaint's place is read from: its subject and the start of its body."""
+    return f"{subject}\n{body[:2000]}"
+
+
 def place_key(text: str) -> str | None:
     """Where a complaint is about, as a key two complaints share when they name the same place:
     its RT (and RW) with the street, or RT and RW together. None when it names no such place."""

@@ -48,3 +48,23 @@ def test_a_storage_failure_in_a_commit_of_several_batches_loses_nothing_and_repe
         f"<gugus-{i}@warga.{env.cast.domain}>" for i in range(total))
     acks = [m for m in env.office.book.outbox.listed() if m["kind"] == "tanda_terima"]
     assert len(acks) == total == len({m["recipient"] for m in acks})  # one acknowledgement each, none twice
+
+
+
+def test_a_backlog_read_by_the_parse_worker_keeps_the_place_each_complaint_names(env):
+    # The parse worker finds each message's place key beside the book (office.staging); the
+    # book must record what it would have found itself, from the text as it keeps it (stripped,
+    # its first 2,000 characters).
+    from sop.repeats import place_key, place_text
+
+    append_complaints(env, ParseAhead.MIN_BACKLOG, key="jauh",
+                      body="Keluhan {i}." + "\nMohon ditindaklanjuti." * 120 + "\nLokasi: RT {i} Jalan Kenari")
+    append_complaints(env, 4, key="dekat", body="   \n  di jln pelita rt.0{i} rw 2, dekat Gang Damai.")
+    env.cycle()
+    complaints = env.office.book.complaints.listed()
+    assert len(complaints) == ParseAhead.MIN_BACKLOG + 4
+    for c in complaints:
+        assert c["place_key"] == place_key(place_text(c["subject"], c["body"])), c["number"]
+    keys = {c["source_message_id"].split("@")[0]: c["place_key"] for c in complaints}
+    assert keys["<dekat-3"] == "jalan pelita; rt 3; rw 2"
+    assert keys["<jauh-5"] is None  # its RT and street lie past the first 2,000 characters
