@@ -53,11 +53,13 @@ def base_context(office: Office, row: Complaint | None, step_no: int | None) -> 
 
 # A new complaint's three mails (acknowledgement, staff copy, routing email) are built one
 # after the other from the same complaint: its view and history are made once for them. The
-# office's own part depends on the configuration alone. Each is kept for the one most recent
-# complaint state (its row, history and files as the book holds them now), so a change of any
-# of them makes it afresh.
+# office's own part depends on the configuration alone. The view is kept for the one most
+# recent row and files, the history for the one most recent list of events (each as the book
+# holds it now): a change of any makes that part afresh. Kept apart, since every mail adds an
+# event and the view does not depend on them.
 _OFFICE_PARTS: dict[int, tuple[object, dict]] = {}
-_LAST_COMPLAINT: list[tuple] = []  # (configuration, row, events, files, view, history)
+_LAST_VIEW: list[tuple] = []  # (configuration, row, files, view)
+_LAST_HISTORY: list[tuple] = []  # (configuration, events, history)
 
 
 def _office_part(office: Office) -> dict:
@@ -74,13 +76,22 @@ def _office_part(office: Office) -> dict:
 
 def _complaint_part(office: Office, row: Complaint) -> tuple[dict, list[dict]]:
     """The complaint as templates show it and its history: copies, as callers change them."""
+    cfg = office.config
     events = office.book.events.of(row.id)
     files = office.book.attachments.of(row.id)
-    # Made of the row, its events and its files: kept while all three are equal (by value)
-    # to what it was made of.
-    made_of = (office.config, row, list(events), list(files))
-    kept = _LAST_COMPLAINT[0] if _LAST_COMPLAINT else None
-    if kept is None or kept[0] is not office.config or kept[1:4] != made_of[1:]:
-        kept = (*made_of, complaint_view(office, row), history(office, row.id, events))
-        _LAST_COMPLAINT[:] = [kept]
-    return dict(kept[4]), [dict(step) for step in kept[5]]
+    view = _LAST_VIEW[0] if _LAST_VIEW else None
+    if view is None or view[0] is not cfg or not (view[1] is row or view[1] == row) or not _same(view[2], files):
+        view = (cfg, row, list(files), complaint_view(office, row))
+        _LAST_VIEW[:] = [view]
+    told = _LAST_HISTORY[0] if _LAST_HISTORY else None
+    if told is None or told[0] is not cfg or not _same(told[1], events):
+        told = (cfg, list(events), history(office, row.id, events))
+        _LAST_HISTORY[:] = [told]
+    return dict(view[3]), [dict(step) for step in told[2]]
+
+
+def _same(kept: list, now: list) -> bool:
+    """Whether two lists of frozen records are equal: mostly they hold the very same records
+    (the book's read cache), which are compared by value only when they are not (comparing
+    every field of each was 2% of intake)."""
+    return len(kept) == len(now) and all(a is b or a == b for a, b in zip(kept, now))
