@@ -51,10 +51,15 @@ class NewComplaint:
     confidential: bool = False
     lapor_id: str | None = None
     sapaan: str | None = None  # how to address them, when staff typed it before the name ("Pak")
+    # Its text came from the mail parser, which keeps text as the book does (intake.text): not
+    # cleaned a second time (each field scanned again, and the complaint copied, per message).
+    clean: bool = False
 
     def normalised(self) -> "NewComplaint":
         """The same complaint with its text as the book keeps text from outside (intake.text):
         mail is normalised by the parser already; what staff type at the desk is done here."""
+        if self.clean:
+            return self
         line = lambda v: clean_line(v) if v else v  # noqa: E731
         return replace(self, name=line(self.name), email=line(self.email), phone=line(self.phone),
                        address=clean_text(self.address).strip() if self.address else self.address,
@@ -71,7 +76,7 @@ def from_email(msg: Incoming, office_address: str) -> NewComplaint:
     return NewComplaint(channel="email", name=msg.from_name, email=email or None, subject=msg.subject,
                         body=msg.text, attachments=msg.attachments, message_key=msg.key,
                         source_message_id=msg.message_id, note=_reading_notes(msg),
-                        sender=mailbox_of(msg.from_addr) or None)
+                        sender=mailbox_of(msg.from_addr) or None, clean=True)
 
 
 def _reading_notes(msg: Incoming) -> str:
