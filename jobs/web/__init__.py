@@ -148,16 +148,6 @@ def make_server(config_path: Path, host: str, port: int, threads: int = THREADS)
     return create(app, host, port, threads, proxy=app.extensions["offices"].get().config.web.proxy)
 
 
-def serve(config_path: Path, host: str, port: int, threads: int = THREADS) -> None:
-    """Serve the desk until stopped (waitress: a production WSGI server in pure Python)."""
-    server = make_server(config_path, host, port, threads)
-    log.info("meja layanan di http://%s:%s/", host, server.effective_port)
-    try:
-        server.run()
-    finally:
-        server.close()
-
-
 def serve_in_background(config_path: Path, host: str, port: int) -> Background:
     """The desk inside the daemon ([web] enabled): served by a thread; its close() stops the
     server and its threads. OSError when the address is taken."""
