@@ -65,3 +65,17 @@ def test_a_likely_repeat_says_why_beside_the_complaint(tmp_path):
         book.complaints.update(first.id, sender="siti@warga.test")
     [similar] = book.complaints.like("siti@warga.test", None, NOW - dt.timedelta(days=1), again.id)
     assert similar.complaint.id == first.id and similar.why == "pengirim sama"
+
+
+def test_a_row_read_as_a_dict_keeps_every_column_and_the_first_of_a_name_a_join_repeats(tmp_path):
+    from sop.book.store import as_dicts
+
+    book = Book(tmp_path / "buku.db")
+    book.conn.execute("CREATE TABLE a (id INTEGER PRIMARY KEY, nama TEXT, b_id INTEGER)")
+    book.conn.execute("CREATE TABLE b (id INTEGER PRIMARY KEY, nama TEXT)")
+    book.conn.execute("INSERT INTO b VALUES (7, 'dari b')")
+    book.conn.execute("INSERT INTO a VALUES (1, 'dari a', 7)")
+    assert as_dicts(book.conn.execute("SELECT * FROM a")) == [{"id": 1, "nama": "dari a", "b_id": 7}]
+    assert as_dicts(book.conn.execute("SELECT * FROM a JOIN b ON b.id = a.b_id")) == [
+        {"id": 1, "nama": "dari a", "b_id": 7}]
+    assert as_dicts(book.conn.execute("SELECT * FROM a WHERE id = 2"), 1) == []

@@ -42,6 +42,8 @@ def as_dicts(cursor: sqlite3.Cursor, most: int | None = None) -> list[dict]:
     columns, which is quadratic in them (a complaint has forty; 5% of intake)."""
     names = [column[0] for column in cursor.description or ()]
     rows = cursor.fetchmany(most) if most is not None else cursor
+    if len(set(names)) != len(names):  # a join naming a column twice: the first one, as sqlite3.Row gives it
+        return [dict(row) for row in rows]
     return [dict(zip(names, row)) for row in rows]
 
 
