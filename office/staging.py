@@ -18,7 +18,6 @@ from pathlib import Path
 from intake.parse import parse_message
 from intake.parse_ahead import Prepared, discard_staged
 from intake.settings import IntakeSettings
-from intake.text import clean_line, clean_text
 from sop.files import write_private
 from sop.repeats import place_key, place_text
 
@@ -45,8 +44,9 @@ def prepare(raw: bytes, staging: str, limits: IntakeSettings) -> Prepared:
             write_private(path, item.data)
             item = replace(item, data=b"", staged=str(path), size=size, sha256=hashlib.sha256(item.data).hexdigest())
         files.append(item)
-    # Read from the text as the book will keep it (office.recording.NewComplaint.normalised).
-    place = place_text(clean_line(msg.subject), clean_text(msg.text).strip())
+    # Read from the text as the book will keep it: a mail's complaint keeps the parser's text
+    # as it is (office.recording.NewComplaint.clean).
+    place = place_text(msg.subject, msg.text)
     return Prepared(replace(msg, attachments=tuple(files)), str(staged), (place, place_key(place)))
 
 
